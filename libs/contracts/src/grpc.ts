@@ -1,0 +1,20 @@
+import { CatalogServiceService } from './generated/kinema/catalog/v1/catalog_service';
+
+/** Fully qualified gRPC service names, as used in health checks and metadata. */
+export const GRPC_SERVICES = {
+  catalog: 'kinema.catalog.v1.CatalogService',
+} as const;
+
+/** Trailer that carries an encoded `kinema.errors.v1.ErrorInfo` on failed calls. */
+export const ERROR_INFO_TRAILER = 'kinema-error-bin';
+
+/** Metadata key carrying the request id from the edge to every service. */
+export const REQUEST_ID_METADATA = 'x-request-id';
+
+/**
+ * grpc-js package definitions built from the generated codecs, so servers (NestJS's gRPC
+ * transport) and clients share one serialisation and nothing loads .proto files at run time.
+ */
+export const catalogPackageDefinition = {
+  [GRPC_SERVICES.catalog]: CatalogServiceService,
+};
