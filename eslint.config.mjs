@@ -5,7 +5,15 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/generated', '**/.nx', '**/.data', '**/.cache', '**/coverage'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/generated',
+      '**/.nx',
+      '**/.data',
+      '**/.cache',
+      '**/coverage',
+    ],
   },
   {
     files: ['**/*.ts'],

@@ -3,7 +3,8 @@
 const { execFileSync, spawnSync } = require('node:child_process');
 
 const against = process.env.BUF_BREAKING_AGAINST ?? 'main';
-const hasProtos = spawnSync('git', ['cat-file', '-e', `${against}:libs/contracts/proto`]).status === 0;
+const hasProtos =
+  spawnSync('git', ['cat-file', '-e', `${against}:libs/contracts/proto`]).status === 0;
 if (!hasProtos) {
   console.log(`buf breaking: ${against} has no libs/contracts/proto yet; nothing to compare.`);
   process.exit(0);

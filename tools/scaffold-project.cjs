@@ -18,17 +18,33 @@ const write = (file, data) => {
 
 write(`tsconfig.${kind}.json`, {
   extends: `${up}/tsconfig.base.json`,
-  compilerOptions: { outDir: 'dist', rootDir: 'src', tsBuildInfoFile: `dist/tsconfig.${kind}.tsbuildinfo` },
+  compilerOptions: {
+    outDir: 'dist',
+    rootDir: 'src',
+    tsBuildInfoFile: `dist/tsconfig.${kind}.tsbuildinfo`,
+  },
   include: ['src/**/*.ts'],
   exclude: ['src/**/*.spec.ts', 'src/**/*.integration-spec.ts', 'src/**/*.e2e-spec.ts'],
-  references: deps.map((d) => ({ path: `${path.relative(abs, path.join(root, d))}/tsconfig.lib.json` })),
+  references: deps.map((d) => ({
+    path: `${path.relative(abs, path.join(root, d))}/tsconfig.lib.json`,
+  })),
 });
 write('tsconfig.spec.json', {
   extends: `${up}/tsconfig.base.json`,
-  compilerOptions: { composite: false, incremental: false, noEmit: true, declaration: false, declarationMap: false, types: ['node', 'jest'] },
+  compilerOptions: {
+    composite: false,
+    incremental: false,
+    noEmit: true,
+    declaration: false,
+    declarationMap: false,
+    types: ['node', 'jest'],
+  },
   include: ['src/**/*.ts'],
 });
-write('jest.config.cjs', `const { projectConfig } = require('${up}/jest.preset.cjs');\n\nmodule.exports = projectConfig(__dirname);\n`);
+write(
+  'jest.config.cjs',
+  `const { projectConfig } = require('${up}/jest.preset.cjs');\n\nmodule.exports = projectConfig(__dirname);\n`,
+);
 write('project.json', {
   name,
   $schema: `${up}/node_modules/nx/schemas/project-schema.json`,
@@ -36,8 +52,14 @@ write('project.json', {
   projectType: type === 'app' ? 'application' : 'library',
   tags: [`type:${type}`, `scope:${scope}`],
   targets: {
-    build: { executor: 'nx:run-commands', options: { command: `tsc -b ${dir}/tsconfig.${kind}.json` } },
-    typecheck: { executor: 'nx:run-commands', options: { command: `tsc -p ${dir}/tsconfig.spec.json` } },
+    build: {
+      executor: 'nx:run-commands',
+      options: { command: `tsc -b ${dir}/tsconfig.${kind}.json` },
+    },
+    typecheck: {
+      executor: 'nx:run-commands',
+      options: { command: `tsc -p ${dir}/tsconfig.spec.json` },
+    },
     lint: { executor: 'nx:run-commands', options: { command: `eslint ${dir}/src` } },
     test: { executor: 'nx:run-commands', options: { command: `jest -c ${dir}/jest.config.cjs` } },
   },

@@ -1,0 +1,202 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { MaturityRating, TitleSort, TitleType, type Visibility } from '@kinema/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiProblems } from '../http/api-problems.decorator';
+import { cacheableRead, expectedVersionFrom, versionEtag } from '../http/cache-headers';
+import { ProblemException } from '../http/problem.exception';
+import { problem } from '@kinema/platform';
+import { maturityRatings, titleSorts, titleTypes } from './catalog-vocabulary';
+import { CatalogClient } from './catalog.client';
+import { ListTitlesQuery } from './dto/list-titles.query';
+import { TitleBody, TitlePatchBody } from './dto/title.body';
+import { patchMask, toTitleInput } from './title-input.mapper';
+import { TitlePageView, TitleView, titleView } from './title.view';
+
+const uuidPipe = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    ProblemException.badRequest([{ field: 'id', description: 'id must be a UUID' }]),
+});
+
+/** Anonymous readers see published titles only; the users issue adds roles and profiles. */
+function publicVisibility(maxMaturity?: MaturityRating): Visibility {
+  return {
+    maxMaturity: maxMaturity ?? MaturityRating.MATURITY_RATING_UNSPECIFIED,
+    includeDrafts: false,
+  };
+}
+
+/** A successful catalog answer always carries the title; its absence is a bug, not a 404. */
+function present<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('catalog answered without a title');
+  return value;
+}
+
+function expectedVersion(ifMatch: string | undefined): number {
+  const version = expectedVersionFrom(ifMatch === '*' ? undefined : ifMatch);
+  if (version === null) {
+    throw new ProblemException(
+      problem(412, 'Precondition Failed', {
+        code: 'ETAG_MISMATCH',
+        detail: 'If-Match does not name a current version of this title.',
+      }),
+    );
+  }
+  return version ?? 0;
+}
+
+@ApiTags('titles')
+@Controller('titles')
+export class TitlesController {
+  constructor(private readonly catalog: CatalogClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List or search titles, one keyset page at a time' })
+  @ApiOkResponse({ type: TitlePageView })
+  @ApiProblems(400, 503, 504)
+  async list(
+    @Query() query: ListTitlesQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TitlePageView | undefined> {
+    const response = await this.catalog.listTitles({
+      limit: query.limit ?? 0,
+      cursor: query.cursor ?? '',
+      genre: query.genre ?? '',
+      type: query.type ? titleTypes.toProto(query.type) : TitleType.TITLE_TYPE_UNSPECIFIED,
+      yearFrom: query.yearFrom ?? 0,
+      yearTo: query.yearTo ?? 0,
+      query: query.q ?? '',
+      sort: query.sort ? titleSorts.toProto(query.sort) : TitleSort.TITLE_SORT_UNSPECIFIED,
+      visibility: publicVisibility(query.maxMaturity && maturityRatings.toProto(query.maxMaturity)),
+    });
+    const page: TitlePageView = {
+      items: response.titles.map((t) => titleView(t)),
+      nextCursor: response.nextCursor || null,
+    };
+    return cacheableRead(request, reply, page, { maxAgeSeconds: 10 });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One title with its seasons and episodes' })
+  @ApiOkResponse({ type: TitleView })
+  @ApiProblems(400, 404, 503, 504)
+  async get(
+    @Param('id', uuidPipe) id: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TitleView | undefined> {
+    const { title } = await this.catalog.getTitle({ id, visibility: publicVisibility() });
+    const view = titleView(present(title), true);
+    return cacheableRead(request, reply, view, {
+      etag: versionEtag(view.version),
+      maxAgeSeconds: 10,
+    });
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a title' })
+  @ApiCreatedResponse({
+    type: TitleView,
+    description: 'Created; Location and ETag headers are set.',
+  })
+  @ApiProblems(400, 409, 415, 503, 504)
+  async create(
+    @Body() body: TitleBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TitleView> {
+    const { title } = await this.catalog.createTitle({ title: toTitleInput(body) });
+    const view = titleView(present(title), true);
+    void reply
+      .status(201)
+      .header('location', `/api/v1/titles/${view.id}`)
+      .header('etag', versionEtag(view.version));
+    return view;
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Replace a title (send If-Match with its ETag to avoid lost updates)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
+  @ApiOkResponse({ type: TitleView })
+  @ApiProblems(400, 404, 409, 412, 415, 503, 504)
+  async replace(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: TitleBody,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TitleView> {
+    const expected = expectedVersion(ifMatch);
+    const { title } = await this.catalog.updateTitle({
+      id,
+      expectedVersion: expected,
+      title: toTitleInput(body),
+    });
+    const view = titleView(present(title), true);
+    void reply.header('etag', versionEtag(view.version));
+    return view;
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change some fields of a title (JSON merge patch of the fields given)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
+  @ApiOkResponse({ type: TitleView })
+  @ApiProblems(400, 404, 409, 412, 415, 503, 504)
+  async patch(
+    @Param('id', uuidPipe) id: string,
+    @Body() body: TitlePatchBody,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TitleView> {
+    const expected = expectedVersion(ifMatch);
+    const paths = patchMask(body);
+    if (paths.length === 0) {
+      throw ProblemException.badRequest([
+        { field: 'body', description: 'name at least one field to change' },
+      ]);
+    }
+    const { title } = await this.catalog.patchTitle({
+      id,
+      expectedVersion: expected,
+      title: toTitleInput(body),
+      updateMask: paths,
+    });
+    const view = titleView(present(title), true);
+    void reply.header('etag', versionEtag(view.version));
+    return view;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a title' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblems(400, 404, 412, 503, 504)
+  async remove(
+    @Param('id', uuidPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    await this.catalog.deleteTitle({ id, expectedVersion: expectedVersion(ifMatch) });
+  }
+}

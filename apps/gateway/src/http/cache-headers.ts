@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Weak validator for a computed representation (lists, rows): changes whenever the bytes do. */
+export function weakEtagOf(body: unknown): string {
+  return `W/"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+}
+
+/** Strong validator of a versioned resource; the same value is accepted in If-Match. */
+export function versionEtag(version: number): string {
+  return `"${version}"`;
+}
+
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header === '*' || header.split(',').some((candidate) => bare(candidate) === bare(etag));
+}
+
+/**
+ * Sets ETag and Cache-Control on a read and answers 304 (no body) when If-None-Match matches.
+ * Returns the body to send, or undefined for a 304.
+ */
+export function cacheableRead<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: T,
+  options: { etag?: string; maxAgeSeconds: number },
+): T | undefined {
+  const etag = options.etag ?? weakEtagOf(body);
+  void reply.header('etag', etag);
+  void reply.header('cache-control', `public, max-age=${options.maxAgeSeconds}`);
+  if (matches(request.headers['if-none-match'], etag)) {
+    void reply.status(304);
+    return undefined;
+  }
+  return body;
+}
+
+/** Reads If-Match as an expected version: undefined when absent; null when not a version tag. */
+export function expectedVersionFrom(ifMatch: string | undefined): number | undefined | null {
+  if (ifMatch === undefined) return undefined;
+  const match = /^"(\d{1,9})"$/.exec(ifMatch.trim());
+  return match ? Number(match[1]) : null;
+}

@@ -1,0 +1,126 @@
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import {
+  currentRequestId,
+  decodeGrpcError,
+  httpForGrpcStatus,
+  isServiceError,
+  problem,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+} from '@kinema/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { restFieldPath } from './field-paths';
+import { ProblemException } from './problem.exception';
+
+interface Answer {
+  body: ProblemDetails;
+  headers: Record<string, string>;
+}
+
+/** Every error leaves the gateway as application/problem+json; nothing internal is revealed. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { body, headers } = this.toAnswer(exception);
+    body.instance = request.url.split('?')[0];
+    body.requestId = currentRequestId() ?? String(request.id);
+    void reply
+      .status(body.status)
+      .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE })
+      .send(body);
+  }
+
+  toAnswer(exception: unknown): Answer {
+    if (exception instanceof ProblemException)
+      return { body: { ...exception.problem }, headers: exception.headers };
+    if (isServiceError(exception)) {
+      const decoded = decodeGrpcError(exception);
+      const mapping = httpForGrpcStatus(decoded.code);
+      const headers: Record<string, string> = mapping.retryAfterSeconds
+        ? { 'retry-after': String(mapping.retryAfterSeconds) }
+        : {};
+      if (mapping.status >= 500)
+        this.logger.warn(`upstream failure: ${decoded.code} ${decoded.message}`);
+      const detail =
+        mapping.status >= 500
+          ? 'An upstream service is unavailable; try again shortly.'
+          : decoded.message;
+      const errors = decoded.fieldViolations.map((v) => ({ ...v, field: restFieldPath(v.field) }));
+      return {
+        body: problem(mapping.status, mapping.title, {
+          detail,
+          ...(decoded.errorCode ? { code: decoded.errorCode } : {}),
+          ...(errors.length ? { errors } : {}),
+        }),
+        headers,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const detail = typeof response === 'string' ? response : (exception.message ?? undefined);
+      return { body: problem(status, titleFor(status), { detail }), headers: {} };
+    }
+    const status = statusOf(exception);
+    if (status && status >= 400 && status < 500) {
+      // Errors raised by Fastify itself (bad JSON, unsupported media type, body too large).
+      return {
+        body: problem(status, titleFor(status), { detail: messageOf(exception) }),
+        headers: {},
+      };
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
+    return {
+      body: problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.' }),
+      headers: {},
+    };
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const value = (error as { statusCode?: unknown }).statusCode;
+  return typeof value === 'number' ? value : undefined;
+}
+
+function messageOf(error: unknown): string | undefined {
+  return error instanceof Error ? error.message : undefined;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function titleFor(status: number): string {
+  return TITLES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+}

@@ -1,0 +1,42 @@
+import { currentServedBy, httpRequestDuration, runWithRequestId } from '@kinema/platform';
+import { SERVED_BY_METADATA } from '@kinema/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+/**
+ * Fastify hooks around every request: the request id (accepted from `x-request-id` or made up
+ * by genReqId) is echoed and put in async context for logs and onward gRPC metadata; the
+ * serving pod is echoed as `x-served-by`; duration is recorded by route template.
+ */
+export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    runWithRequestId(String(request.id), done);
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    const servedBy = currentServedBy();
+    if (servedBy) void reply.header(SERVED_BY_METADATA, servedBy);
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    httpRequestDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      seconds,
+    );
+    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+      logger.info(
+        {
+          method: request.method,
+          url: request.url,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+    }
+    done();
+  });
+}

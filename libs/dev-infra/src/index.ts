@@ -1,0 +1,2 @@
+export * from './postgres/pglite-server';
+export * from './testing/test-database';

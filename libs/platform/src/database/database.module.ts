@@ -1,0 +1,68 @@
+import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import { runMigrationsLocked } from './migrations';
+
+export interface DatabaseConfig {
+  url: string;
+  /** Pool size. Use 1 for PGlite: it is a single session, so pooled connections would interleave transactions. */
+  poolMax: number;
+  // TypeORM takes entity classes and migration classes in these shapes.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** Run pending migrations on boot, under an advisory lock so replicas may start together. */
+  migrationsRun: boolean;
+  /** Key of the PostgreSQL advisory lock that serialises migrations of this service. */
+  migrationLockKey: number;
+}
+
+export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.url,
+    entities: config.entities,
+    migrations: config.migrations,
+    migrationsRun: false,
+    synchronize: false,
+    extra: { max: config.poolMax, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 },
+  };
+}
+
+@Injectable()
+class MigrationsOnBoot implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: DatabaseConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.migrationsRun)
+      await runMigrationsLocked(this.dataSource, this.config.migrationLockKey);
+  }
+}
+
+/** TypeORM on PostgreSQL with Kinema's rules: never synchronize, migrations under a lock. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: DatabaseConfig): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config),
+          retryAttempts: 3,
+          retryDelay: 1_000,
+        }),
+      ],
+      providers: [
+        {
+          provide: MigrationsOnBoot,
+          useFactory: (ds: DataSource) => new MigrationsOnBoot(ds, config),
+          inject: [DataSource],
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { createLogger, PinoNestLogger } from '../logging/logger';
+import { Lifecycle } from '../ops/lifecycle';
+import { collectProcessMetrics } from '../ops/metrics';
+import { GrpcExceptionFilter } from './grpc-exception.filter';
+import { GrpcServerInterceptor } from './grpc-server.interceptor';
+import { grpcServerOptions } from './grpc-server.options';
+import { GrpcHealth } from './health';
+
+export interface GrpcServiceBootstrap {
+  /** Short service name used in logs and metrics, e.g. `catalog`. */
+  name: string;
+  module: Type<unknown> | DynamicModule;
+  logLevel: string;
+  grpc: {
+    package: string;
+    packageDefinition: Record<string, unknown>;
+    /** Fully qualified names reported by the health service. */
+    services: readonly string[];
+    host: string;
+    port: number;
+    maxConnectionAgeMs: number;
+  };
+  ops: { host: string; port: number };
+}
+
+export interface RunningGrpcService {
+  app: INestApplication;
+  logger: Logger;
+  health: GrpcHealth;
+  /** The gRPC port actually bound (useful when 0 was asked for). */
+  grpcPort: number;
+  opsPort: number;
+  /** Flips readiness and health off; call before app.close(). */
+  drain(): void;
+}
+
+/**
+ * Starts a NestJS gRPC service: the gRPC server (with grpc.health.v1) and a small ops HTTP
+ * server for /healthz, /readyz and /metrics. Module init (migrations) completes before serving.
+ */
+export async function bootstrapGrpcService(
+  spec: GrpcServiceBootstrap,
+): Promise<RunningGrpcService> {
+  const logger = createLogger(spec.name, spec.logLevel);
+  collectProcessMetrics(spec.name);
+  const app = await NestFactory.create<NestFastifyApplication>(spec.module, new FastifyAdapter(), {
+    logger: new PinoNestLogger(logger),
+  });
+  const health = new GrpcHealth(spec.grpc.services);
+  const grpcPort = spec.grpc.port === 0 ? await freePort(spec.grpc.host) : spec.grpc.port;
+  const microservice = app.connectMicroservice(
+    grpcServerOptions({ ...spec.grpc, port: grpcPort, health: health.implementation }),
+  );
+  microservice.useGlobalInterceptors(new GrpcServerInterceptor());
+  microservice.useGlobalFilters(new GrpcExceptionFilter());
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(spec.ops.port, spec.ops.host);
+  const address = app.getHttpServer().address();
+  const opsPort = typeof address === 'object' && address ? address.port : spec.ops.port;
+  const lifecycle = app.get(Lifecycle);
+  lifecycle.setReady(true);
+  health.setServing(true);
+  logger.info({ grpcPort, opsPort }, `${spec.name} serving`);
+  return {
+    app,
+    logger,
+    health,
+    grpcPort,
+    opsPort,
+    drain: () => {
+      lifecycle.setReady(false);
+      health.setServing(false);
+    },
+  };
+}
+
+async function freePort(host: string): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import type { ChannelOptions } from '@grpc/grpc-js';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import { HealthImplementation } from 'grpc-health-check';
+
+export interface GrpcServerConfig {
+  /** Package name as in the .proto, e.g. `kinema.catalog.v1`. */
+  package: string;
+  /** Package definition built from the generated service definitions (libs/contracts). */
+  packageDefinition: Record<string, unknown>;
+  host: string;
+  port: number;
+  /** After this age a connection is closed gracefully so clients re-balance onto new pods. */
+  maxConnectionAgeMs: number;
+  health: HealthImplementation;
+}
+
+export function grpcServerChannelOptions(maxConnectionAgeMs: number): ChannelOptions {
+  return {
+    'grpc.max_connection_age_ms': maxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': 30_000,
+    'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    // Clients ping every 30 s even when idle; allow it instead of answering GOAWAY.
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 20_000,
+  };
+}
+
+/** NestJS gRPC transport options that also serve grpc.health.v1.Health on the same port. */
+export function grpcServerOptions(config: GrpcServerConfig): GrpcOptions {
+  return {
+    transport: Transport.GRPC,
+    options: {
+      package: config.package,
+      packageDefinition: config.packageDefinition,
+      url: `${config.host}:${config.port}`,
+      channelOptions: grpcServerChannelOptions(config.maxConnectionAgeMs),
+      gracefulShutdown: true,
+      onLoadPackageDefinition: (
+        _pkg: unknown,
+        server: Parameters<HealthImplementation['addToServer']>[0],
+      ) => config.health.addToServer(server),
+    },
+  };
+}

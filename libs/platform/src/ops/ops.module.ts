@@ -1,0 +1,74 @@
+import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TerminusModule,
+  TypeOrmHealthIndicator,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
+import { Lifecycle } from './lifecycle';
+import { metricsRegistry } from './metrics';
+
+const OPS_OPTIONS = Symbol('OPS_OPTIONS');
+
+export interface OpsOptions {
+  /** Include a database ping in readiness (needs TypeOrmModule in the app). */
+  database: boolean;
+}
+
+/** `/healthz` (liveness), `/readyz` (readiness) and Prometheus `/metrics`. */
+@ApiExcludeController()
+@Controller()
+export class OpsController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly lifecycle: Lifecycle,
+    @Inject(OPS_OPTIONS) private readonly options: OpsOptions,
+    @Inject(TypeOrmHealthIndicator) private readonly db: TypeOrmHealthIndicator,
+  ) {}
+
+  @Get('healthz')
+  @HealthCheck()
+  liveness() {
+    return this.health.check([]);
+  }
+
+  @Get('readyz')
+  @HealthCheck()
+  readiness() {
+    const checks: HealthIndicatorFunction[] = [
+      () => {
+        const check = this.indicators.check('lifecycle');
+        return this.lifecycle.ready
+          ? check.up()
+          : check.down({ reason: 'starting or shutting down' });
+      },
+    ];
+    if (this.options.database) checks.push(() => this.db.pingCheck('database', { timeout: 2_000 }));
+    return this.health.check(checks);
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', metricsRegistry.contentType)
+  @Header('Cache-Control', 'no-store')
+  metrics(): Promise<string> {
+    return metricsRegistry.metrics();
+  }
+}
+
+@Module({})
+export class OpsModule {
+  static forRoot(options: OpsOptions): DynamicModule {
+    return {
+      module: OpsModule,
+      global: true,
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
+      controllers: [OpsController],
+      providers: [Lifecycle, { provide: OPS_OPTIONS, useValue: options }],
+      exports: [Lifecycle],
+    };
+  }
+}

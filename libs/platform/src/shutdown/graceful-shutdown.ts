@@ -1,0 +1,46 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Logger } from 'pino';
+
+export interface ShutdownOptions {
+  logger: Logger;
+  /** Bound on finishing in-flight work; past it the process exits anyway (code 1). */
+  timeoutMs: number;
+  /** Runs first: stop advertising readiness so load balancers drain this process. */
+  beforeClose?: () => void | Promise<void>;
+}
+
+/**
+ * On SIGTERM or SIGINT: flip readiness off, close the app (servers stop accepting and finish
+ * in-flight calls, pools close), then exit. A second signal or the time bound forces the exit.
+ */
+export function installGracefulShutdown(
+  app: INestApplicationContext,
+  options: ShutdownOptions,
+): void {
+  let closing = false;
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    if (closing) {
+      options.logger.warn({ signal }, 'second signal, exiting now');
+      process.exit(1);
+    }
+    closing = true;
+    options.logger.info({ signal, timeoutMs: options.timeoutMs }, 'shutting down');
+    const timer = setTimeout(() => {
+      options.logger.error({ timeoutMs: options.timeoutMs }, 'shutdown took too long, exiting');
+      process.exit(1);
+    }, options.timeoutMs);
+    timer.unref();
+    try {
+      await options.beforeClose?.();
+      await app.close();
+      options.logger.info('stopped');
+      options.logger.flush?.();
+      process.exit(0);
+    } catch (error) {
+      options.logger.error({ err: error }, 'error while shutting down');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
+}
