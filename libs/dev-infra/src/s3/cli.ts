@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { startS3Server } from './s3-server';
+
+const USAGE = 'usage: cli [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--bucket NAME]...';
+
+function parseOptions(): { host?: string; port?: number; dataDir?: string; buckets: string[] } {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      bucket: { type: 'string', multiple: true },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new Error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
+  }
+  return { host: values.host, port, dataDir: values['data-dir'], buckets: values.bucket ?? [] };
+}
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const server = await startS3Server({
+    ...options,
+    logger: { info: () => undefined, warn: (msg) => console.warn(msg) },
+  }).catch((error: unknown) => {
+    console.error((error as Error).message);
+    process.exit(1);
+  });
+  // The launcher waits for exactly this line before starting the services.
+  console.log(`s3 server listening on ${server.endpoint}`);
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    // A second signal means the user is done waiting.
+    if (stopping) process.exit(130);
+    stopping = true;
+    server.stop().then(
+      () => {
+        console.log(`s3 server stopped (${signal})`);
+        // An IPC channel from the launcher would keep the event loop alive.
+        process.exit();
+      },
+      (error: unknown) => {
+        console.error(`s3 server failed to stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  // Started by the launcher with an IPC channel: its loss means the launcher is gone.
+  if (process.connected) process.once('disconnect', () => shutdown('SIGTERM'));
+}
+
+void main();
