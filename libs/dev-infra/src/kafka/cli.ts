@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { startKafkaBroker } from './kafka-broker';
+
+const usage = `usage: kafka-broker [--host 127.0.0.1] [--port 9092] [--data-dir DIR] [--partitions 6] [--no-auto-create]`;
+
+function parseInteger(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > 65535)
+    throw new Error(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      partitions: { type: 'string' },
+      'no-auto-create': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const broker = await startKafkaBroker({
+    host: values.host,
+    port: parseInteger('port', values.port, 9092, 0),
+    dataDir: values['data-dir'],
+    defaultPartitions: parseInteger('partitions', values.partitions, 6, 1),
+    autoCreateTopics: !values['no-auto-create'],
+    logger: {
+      info: () => undefined,
+      warn: (msg) => process.stderr.write(`kafka broker: ${msg}\n`),
+    },
+  });
+  process.stdout.write(`kafka broker listening on ${broker.address}\n`);
+
+  const shutdown = (signal: string): void => {
+    process.stderr.write(`kafka broker: ${signal}, stopping\n`);
+    broker.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Started by the launcher with an IPC channel: its loss means the launcher is gone.
+  if (process.connected) process.once('disconnect', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `kafka broker: ${error instanceof Error ? error.message : String(error)}\n${usage}\n`,
+  );
+  process.exit(1);
+});

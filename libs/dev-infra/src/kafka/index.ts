@@ -1,0 +1,2 @@
+export { startKafkaBroker } from './kafka-broker';
+export type { KafkaBrokerOptions, RunningKafkaBroker } from './kafka-broker';
