@@ -43,4 +43,6 @@ export function installGracefulShutdown(
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));
   process.once('SIGINT', (signal) => void shutdown(signal));
+  // Started by the dev launcher with an IPC channel: its loss means the launcher is gone.
+  if (process.connected) process.once('disconnect', () => void shutdown('SIGTERM'));
 }

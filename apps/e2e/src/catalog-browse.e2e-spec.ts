@@ -1,0 +1,227 @@
+import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+import { eventually } from './support/eventually';
+import { request, startTestSystem, type TestSystem } from './support/system';
+
+interface TitleItem {
+  id: string;
+  slug: string;
+  name: string;
+  version: number;
+}
+interface Page {
+  items: TitleItem[];
+  nextCursor: string | null;
+}
+interface Problem {
+  status: number;
+  title: string;
+  errors?: Array<{ field: string; description: string }>;
+  code?: string;
+}
+
+const DEMO_TITLES = 150;
+let system: TestSystem;
+let api: string;
+
+beforeAll(async () => {
+  system = await startTestSystem(DEMO_TITLES);
+  api = `${system.gatewayUrl}/api/v1`;
+}, 180_000);
+
+afterAll(async () => {
+  await system?.dispose();
+});
+
+async function walk(query: string): Promise<TitleItem[]> {
+  const seen: TitleItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const suffix: string = cursor ? `&cursor=${cursor}` : '';
+    const page = await request<Page>(api, `/titles?${query}${suffix}`);
+    expect(page.status).toBe(200);
+    seen.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
+function expectProblem(response: { status: number; headers: Headers; body: unknown }, status: number, field?: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const problem = response.body as Problem;
+  expect(problem.status).toBe(status);
+  if (field) expect(problem.errors?.map((e) => e.field)).toContain(field);
+}
+
+const validTitle = (slug: string) => ({
+  slug,
+  type: 'movie',
+  name: `E2E ${slug}`,
+  synopsis: 'A title made by the end-to-end test.',
+  releaseYear: 2024,
+  runtimeMinutes: 95,
+  maturityRating: '13+',
+  genres: ['drama'],
+  availability: 'published',
+});
+
+describe('browsing the catalog through the gateway', () => {
+  it('answers a first page of 5 titles with a cursor', async () => {
+    const page = await request<Page>(api, '/titles?limit=5');
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(5);
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    expect(page.headers.get('x-request-id')).toBeTruthy();
+    expect(page.headers.get('x-served-by')).toBeTruthy();
+  });
+
+  it('walks the whole catalog by cursor with no duplicate and no gap, whatever the page size', async () => {
+    const small = await walk('limit=7');
+    const large = await walk('limit=100&sort=popular');
+    const smallIds = small.map((t) => t.id);
+    expect(new Set(smallIds).size).toBe(smallIds.length);
+    expect(new Set(large.map((t) => t.id))).toEqual(new Set(smallIds));
+    expect(smallIds.length).toBeGreaterThan(DEMO_TITLES / 2);
+  });
+
+  it('finds a title by the prefix of a word of its name', async () => {
+    const [first] = (await request<Page>(api, '/titles?limit=1&sort=popular')).body.items;
+    const word = first.name.split(/\s+/).find((w) => w.length >= 4) ?? first.name;
+    const prefix = word.slice(0, 3).toLowerCase();
+    const found = await walk(`q=${encodeURIComponent(prefix)}&limit=100`);
+    expect(found.map((t) => t.id)).toContain(first.id);
+  });
+
+  it('answers 304 to If-None-Match with the ETag of a read', async () => {
+    const first = await request(api, '/titles?limit=3');
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    const again = await fetch(`${api}/titles?limit=3`, { headers: { 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('serves Swagger UI at /docs and the OpenAPI document at /docs/openapi.json', async () => {
+    const ui = await fetch(`${system.gatewayUrl}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+    const doc = await request<{ openapi: string; paths: Record<string, unknown> }>(system.gatewayUrl, '/docs/openapi.json');
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/titles', '/api/v1/titles/{id}', '/api/v1/browse', '/api/v1/genres']));
+  });
+
+  it('answers SERVING to the standard gRPC health check of the catalog', async () => {
+    const summary = system.supervisor.get('catalog')!.spec.summary;
+    const target = /grpc (\S+)/.exec(summary)![1];
+    const HealthClient = makeClientConstructor(healthService, 'grpc.health.v1.Health');
+    const client = new HealthClient(target, credentials.createInsecure());
+    const answer = await new Promise<{ status: string }>((resolve, reject) =>
+      (client as unknown as { check: (r: object, cb: (e: ServiceError | null, r: { status: string }) => void) => void }).check(
+        { service: 'kinema.catalog.v1.CatalogService' },
+        (error, response) => (error ? reject(error) : resolve(response)),
+      ),
+    );
+    client.close();
+    expect(answer.status).toBe('SERVING');
+  });
+
+  it('shows browse rows and genres', async () => {
+    const browse = await request<{ rows: Array<{ id: string; items: TitleItem[] }> }>(api, '/browse?rowLimit=5');
+    expect(browse.status).toBe(200);
+    expect(browse.body.rows.map((r) => r.id)).toEqual(expect.arrayContaining(['new-releases', 'popular']));
+    expect(browse.body.rows.every((r) => r.items.length <= 5)).toBe(true);
+    const genres = await request<{ items: Array<{ slug: string }> }>(api, '/genres');
+    expect(genres.body.items.map((g) => g.slug)).toContain('drama');
+  });
+});
+
+describe('bad input gets a clear 4xx and changes nothing', () => {
+  it.each([
+    ['/titles/not-a-uuid', 400, 'id'],
+    ['/titles?limit=0', 400, 'limit'],
+    ['/titles?limit=1000', 400, 'limit'],
+    ['/titles?limit=abc', 400, 'limit'],
+    ['/titles?cursor=bm90LWEtY3Vyc29y', 400, 'cursor'],
+    ['/titles?genre=no-such-genre', 400, 'genre'],
+    [`/titles?q=${'x'.repeat(10_000)}`, 400, 'q'],
+    ['/titles?colour=red', 400, 'colour'],
+  ])('GET %s -> %i naming %s', async (path, status, field) => {
+    expectProblem(await request(api, path), status, field);
+  });
+
+  it('rejects a truncated cursor', async () => {
+    const { body } = await request<Page>(api, '/titles?limit=2');
+    expectProblem(await request(api, `/titles?limit=2&cursor=${body.nextCursor!.slice(0, -4)}`), 400, 'cursor');
+  });
+
+  it('answers 404 problem+json for an unknown route and for an unknown title', async () => {
+    expectProblem(await request(system.gatewayUrl, '/no/such/route'), 404);
+    expectProblem(await request(api, '/titles/00000000-0000-4000-8000-000000000000'), 404);
+  });
+
+  it('rejects malformed JSON and a wrong Content-Type without creating anything', async () => {
+    const before = (await walk('limit=100')).length;
+    const malformed = await request(api, '/titles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"slug":' });
+    expectProblem(malformed, 400);
+    const wrongType = await request(api, '/titles', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(validTitle('wrong-type')) });
+    expectProblem(wrongType, 415);
+    const invalid = await request(api, '/titles', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...validTitle('bad-year'), releaseYear: 1200, genres: ['no-such-genre'] }),
+    });
+    expectProblem(invalid, 400, 'releaseYear');
+    expect((await walk('limit=100')).length).toBe(before);
+  });
+
+  it('creates, then refuses a duplicate slug (409) and a stale If-Match (412)', async () => {
+    const created = await request<TitleItem>(api, '/titles', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validTitle('e2e-concurrency')),
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/api/v1/titles/${created.body.id}`);
+    const etag = created.headers.get('etag')!;
+
+    const duplicate = await request(api, '/titles', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validTitle('e2e-concurrency')),
+    });
+    expectProblem(duplicate, 409);
+
+    const patched = await request<TitleItem>(api, `/titles/${created.body.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json', 'if-match': etag },
+      body: JSON.stringify({ name: 'E2E renamed' }),
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.name).toBe('E2E renamed');
+
+    const stale = await request(api, `/titles/${created.body.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'if-match': etag },
+      body: JSON.stringify({ ...validTitle('e2e-concurrency'), name: 'Lost update' }),
+    });
+    expectProblem(stale, 412);
+    const current = await request<TitleItem>(api, `/titles/${created.body.id}`);
+    expect(current.body.name).toBe('E2E renamed');
+
+    const removed = await fetch(`${api}/titles/${created.body.id}`, { method: 'DELETE', headers: { 'if-match': patched.headers.get('etag')! } });
+    expect(removed.status).toBe(204);
+    expect((await request(api, `/titles/${created.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('when the catalog is down', () => {
+  it('answers 503 with Retry-After at once instead of hanging, and recovers when it is back', async () => {
+    await system.supervisor.kill('catalog');
+    const down = await request(api, '/titles?limit=1');
+    expectProblem(down, 503);
+    expect(down.headers.get('retry-after')).toBeTruthy();
+    await system.restart('catalog');
+    // The gateway's channel reconnects with backoff (at most 5 s between attempts).
+    await eventually(async () => expect((await request(api, '/titles?limit=1')).status).toBe(200));
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSystem, type RunningSystem } from '@kinema/dev-infra';
+import { Client } from 'pg';
+
+export interface TestSystem extends RunningSystem {
+  /** Output of every process, for diagnosing a failure. */
+  logs: string[];
+  dispose(): Promise<void>;
+}
+
+/**
+ * The system as `npm start` runs it (same launcher, same processes), on free ports and a
+ * throwaway data directory. Uses the PostgreSQL server named by TEST_DATABASE_URL when set.
+ */
+export async function startTestSystem(demoTitles: number): Promise<TestSystem> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-e2e-'));
+  const logs: string[] = [];
+  const env = { ...process.env };
+  if (process.env['TEST_DATABASE_URL']) {
+    env['DATABASE_URL'] = process.env['TEST_DATABASE_URL'];
+    env['DATABASE_NAME_PREFIX'] = `e2e_${process.pid}_${Date.now().toString(36)}`;
+  } else {
+    delete env['DATABASE_URL'];
+  }
+  const system = await startSystem({
+    dataDir,
+    env,
+    ephemeralPorts: true,
+    demoTitles,
+    logLevel: 'warn',
+    sink: (name, line) => logs.push(`${name} | ${line}`),
+  }).catch((error: unknown) => {
+    process.stderr.write(logs.join('\n'));
+    throw error;
+  });
+  return {
+    ...system,
+    logs,
+    dispose: async () => {
+      await system.stop();
+      await dropDatabases(system.plan.externalDatabases);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function dropDatabases(urls: string[]): Promise<void> {
+  for (const url of urls) {
+    const server = new URL(url);
+    const name = server.pathname.slice(1);
+    server.pathname = '/postgres';
+    const client = new Client({ connectionString: server.toString() });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.end();
+  }
+}
+
+export interface JsonResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** fetch + JSON body (problem+json included); no retries, no hidden waiting. */
+export async function request<T = unknown>(
+  baseUrl: string,
+  path: string,
+  init: RequestInit = {},
+): Promise<JsonResponse<T>> {
+  const response = await fetch(`${baseUrl}${path}`, init);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+}

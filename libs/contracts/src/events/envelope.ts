@@ -1,0 +1,26 @@
+/**
+ * CloudEvents 1.0 in the Kafka protocol binding's binary mode: attributes travel as `ce_*`
+ * headers, the value is the JSON `data`, and the key is the aggregate id (the subject).
+ */
+export interface EventEnvelope<Type extends string = string, Data = unknown> {
+  id: string;
+  type: Type;
+  /** URI-reference of the producing service, e.g. `/kinema/catalog`. */
+  source: string;
+  /** RFC 3339 time the state change was committed. */
+  time: string;
+  /** The aggregate the event is about (also the Kafka key), e.g. a title id. */
+  subject: string;
+  data: Data;
+}
+
+export const CE_HEADERS = {
+  id: 'ce_id',
+  type: 'ce_type',
+  source: 'ce_source',
+  time: 'ce_time',
+  subject: 'ce_subject',
+  specversion: 'ce_specversion',
+} as const;
+
+export const CONTENT_TYPE_HEADER = 'content-type';

@@ -1,0 +1,3 @@
+export * from './catalog-events';
+export * from './envelope';
+export * from './topics';

@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './plan';
+import { Supervisor } from './supervisor';
+import { PortInUseError, startSystem, type RunningSystem } from './system';
+
+const USAGE = `Usage: npm start [-- --reset] [-- --data-dir DIR]
+
+Starts Kinema on this machine: PGlite, then the services, then the gateway, each a process.
+  --reset          delete the data directory first (fresh demo catalog)
+  --data-dir DIR   where the stand-ins keep their data (default: .data)
+Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_PORT choose ports;
+DATABASE_URL uses a real PostgreSQL server instead of PGlite (one database per service);
+DEMO_TITLES sets the size of the demo catalog (default 500); LOG_LEVEL sets the services' log level.`;
+
+const colours = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95];
+const useColour = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+const names = new Map<string, string>();
+/** Set once Ctrl-C or SIGTERM arrives; start-up errors after that are expected, not reported. */
+let stopping = false;
+
+function label(name: string): string {
+  let text = names.get(name);
+  if (!text) {
+    const padded = name.padEnd(16);
+    text = useColour ? `\u001b[${colours[names.size % colours.length]}m${padded}\u001b[0m` : padded;
+    names.set(name, text);
+  }
+  return text;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      reset: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: join(REPO_ROOT, '.data') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const sink = (name: string, line: string) => process.stdout.write(`${label(name)}| ${line}\n`);
+  const supervisor = new Supervisor(sink, (name, code) =>
+    process.stdout.write(`${label(name)}| exited unexpectedly (${code}); the others keep running\n`),
+  );
+  // Filled once start-up completes; a signal before that stops whatever the supervisor has up.
+  const started: { system?: RunningSystem } = {};
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping every process...\n`);
+    // Still starting: stop whatever is up. Started: stop in order, edge first.
+    await (started.system ? started.system.stop() : supervisor.stopAll());
+    process.stdout.write('Everything stopped.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const startedAt = Date.now();
+  const system = await startSystem({
+    dataDir: values['data-dir'],
+    reset: values.reset,
+    demoTitles: process.env['DEMO_TITLES'] ? Number(process.env['DEMO_TITLES']) : 500,
+    logLevel: process.env['LOG_LEVEL'] ?? 'info',
+    sink,
+    supervisor,
+  });
+  started.system = system;
+  const lines = system.supervisor.running.map(
+    (p) => `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${(p.readyAfterMs / 1000).toFixed(1)}s  ${p.spec.summary}`,
+  );
+  process.stdout.write(
+    [
+      '',
+      `Kinema is running (${((Date.now() - startedAt) / 1000).toFixed(1)}s):`,
+      ...lines,
+      '',
+      `  API:      ${system.gatewayUrl}/api/v1/titles?limit=5`,
+      `  Browse:   ${system.gatewayUrl}/api/v1/browse`,
+      `  Docs:     ${system.gatewayUrl}/docs`,
+      '',
+      'Press Ctrl-C to stop everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (stopping) return;
+  process.stderr.write(
+    `\nkinema: ${error instanceof PortInUseError || error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ProcessSpec } from './supervisor';
+
+/** The repository root, whether this runs from src (tests) or dist (npm start). */
+export const REPO_ROOT = resolve(__dirname, '../../../..');
+
+/** Where a configurable port comes from, so a clash can name the variable to change. */
+export interface PortSetting {
+  variable: string;
+  purpose: string;
+  port: number;
+}
+
+export interface PlanInput {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  /** Resolves a port setting: the variable's value, or the default, or a free port when 0. */
+  port: (variable: string, purpose: string, fallback: number) => Promise<PortSetting>;
+  demoTitles: number;
+  logLevel: string;
+}
+
+export interface Plan {
+  /** Started first, in parallel: the embedded stand-ins. */
+  infrastructure: ProcessSpec[];
+  /** Started next, in parallel, once the stand-ins are ready. */
+  services: ProcessSpec[];
+  /** Started last: the edge. */
+  edge: ProcessSpec[];
+  ports: PortSetting[];
+  /** Databases on an external server that must exist before services start. */
+  externalDatabases: string[];
+  gatewayUrl: string;
+}
+
+const HOST = '127.0.0.1';
+
+function nodeProcess(script: string): { command: string; args: string[] } {
+  const path = join(REPO_ROOT, script);
+  if (!existsSync(path)) {
+    throw new Error(`${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`);
+  }
+  return { command: process.execPath, args: ['--enable-source-maps', path] };
+}
+
+/** Per-service database on the server named by DATABASE_URL: `<prefix>_<service>`, prefix `kinema`. */
+function externalDatabaseUrl(serverUrl: string, prefix: string, service: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${prefix}_${service}`;
+  return url.toString();
+}
+
+/** Everything `npm start` runs, with each stand-in replaced by a real server when configured. */
+export async function buildPlan(input: PlanInput): Promise<Plan> {
+  const { env } = input;
+  const ports: PortSetting[] = [];
+  const take = async (variable: string, purpose: string, fallback: number) => {
+    const setting = await input.port(variable, purpose, fallback);
+    ports.push(setting);
+    return setting.port;
+  };
+  const infrastructure: ProcessSpec[] = [];
+  const externalDatabases: string[] = [];
+  const common = { NODE_ENV: 'development', LOG_LEVEL: input.logLevel };
+
+  const database = async (service: string, pglitePortVariable: string, fallbackPort: number) => {
+    if (env['DATABASE_URL']) {
+      const url = externalDatabaseUrl(env['DATABASE_URL'], env['DATABASE_NAME_PREFIX'] ?? 'kinema', service);
+      externalDatabases.push(url);
+      return { url, poolMax: '10' };
+    }
+    const port = await take(pglitePortVariable, `PGlite for ${service}`, fallbackPort);
+    const pglite = nodeProcess('libs/dev-infra/dist/postgres/cli.js');
+    infrastructure.push({
+      name: `pglite-${service}`,
+      command: pglite.command,
+      args: [
+        ...pglite.args,
+        '--host',
+        HOST,
+        '--port',
+        String(port),
+        '--data-dir',
+        join(input.dataDir, 'pglite', service),
+      ],
+      env: {},
+      ready: { kind: 'output', pattern: /^pglite listening on / },
+      readyTimeoutMs: 60_000,
+      summary: `postgres://postgres@${HOST}:${port}/postgres`,
+    });
+    // PGlite is a single session: one pooled connection keeps transactions from interleaving.
+    return { url: `postgres://postgres@${HOST}:${port}/postgres`, poolMax: '1' };
+  };
+
+  const catalogDb = await database('catalog', 'CATALOG_PGLITE_PORT', 54331);
+  const catalogGrpc = await take('CATALOG_GRPC_PORT', 'catalog gRPC', 50051);
+  const catalogOps = await take('CATALOG_OPS_PORT', 'catalog ops HTTP', 9401);
+  const services: ProcessSpec[] = [
+    {
+      name: 'catalog',
+      ...nodeProcess('apps/catalog/dist/main.js'),
+      env: {
+        ...common,
+        GRPC_HOST: HOST,
+        GRPC_PORT: String(catalogGrpc),
+        OPS_HOST: HOST,
+        OPS_PORT: String(catalogOps),
+        DATABASE_URL: catalogDb.url,
+        DATABASE_POOL_MAX: catalogDb.poolMax,
+        DEMO_SEED_TITLES: String(input.demoTitles),
+      },
+      ready: { kind: 'http', url: `http://${HOST}:${catalogOps}/readyz` },
+      readyTimeoutMs: 120_000,
+      summary: `grpc ${HOST}:${catalogGrpc}  ops http://${HOST}:${catalogOps}/readyz`,
+    },
+  ];
+
+  const gatewayPort = await take('GATEWAY_PORT', 'gateway HTTP', 3000);
+  const gatewayUrl = `http://localhost:${gatewayPort}`;
+  const edge: ProcessSpec[] = [
+    {
+      name: 'gateway',
+      ...nodeProcess('apps/gateway/dist/main.js'),
+      env: {
+        ...common,
+        HTTP_HOST: HOST,
+        HTTP_PORT: String(gatewayPort),
+        CATALOG_GRPC_TARGET: `${HOST}:${catalogGrpc}`,
+      },
+      ready: { kind: 'http', url: `http://${HOST}:${gatewayPort}/readyz` },
+      readyTimeoutMs: 60_000,
+      summary: `${gatewayUrl}/api/v1/titles  docs ${gatewayUrl}/docs`,
+    },
+  ];
+
+  return { infrastructure, services, edge, ports, externalDatabases, gatewayUrl };
+}

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { startPgliteServer } from './pglite-server';
+
+// `node pglite-cli.js --port 54331 --data-dir .data/pglite/catalog`: one PGlite database on a socket.
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '54331' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const server = await startPgliteServer({
+    host: values.host,
+    port: Number(values.port),
+    dataDir: values['data-dir'],
+  });
+  process.stdout.write(`pglite listening on ${server.url}\n`);
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    // Closing flushes PGlite's data directory; skipping it can lose the last writes.
+    await server.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  // Started by the launcher with an IPC channel: its loss means the launcher is gone.
+  if (process.connected) process.once('disconnect', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  const code = (error as { code?: string }).code;
+  process.stderr.write(
+    code === 'EADDRINUSE'
+      ? `pglite: the port is already in use (${String(error)})\n`
+      : `pglite failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

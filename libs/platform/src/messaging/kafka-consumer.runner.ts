@@ -1,0 +1,160 @@
+import { deadLetterTopic, type EventEnvelope, type Topic } from '@kinema/contracts';
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { DataSource, EntityManager } from 'typeorm';
+import { fromKafkaMessage, MalformedEventError } from './event-envelope.codec';
+import { WakeSignal } from './wake-signal';
+
+/** Handles one event inside the transaction that also records it as processed. */
+export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: readonly Topic[];
+  handle: EventHandler;
+  /** Attempts before a message goes to `<topic>.dlq` (the rest of the partition then flows on). */
+  maxAttempts?: number;
+  /** Backoff between attempts: base * 2^(attempt-1). */
+  retryBaseMs?: number;
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+export interface ConsumerStatus {
+  joined: boolean;
+  lastError?: string;
+  handled: number;
+  duplicates: number;
+  deadLettered: number;
+}
+
+const DLQ_ERROR_HEADER = 'kinema_dlq_error';
+
+/**
+ * A consumer group member that processes each event at most once per group: the event id is
+ * stored in `processed_events` in the same transaction as the handler's writes, and the offset is
+ * committed only after that transaction. Failures are retried a bounded number of times, then
+ * the message goes to the topic's dead-letter twin with the error. Joins in the background,
+ * retrying while Kafka is unreachable.
+ */
+export class KafkaConsumerRunner {
+  private readonly consumer: Consumer;
+  private readonly signal = new WakeSignal();
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  readonly status: ConsumerStatus = { joined: false, handled: 0, duplicates: 0, deadLettered: 0 };
+
+  constructor(
+    kafka: Kafka,
+    private readonly dataSource: DataSource,
+    private readonly dlqProducer: Producer,
+    private readonly options: ConsumerOptions,
+    private readonly logger: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.status.joined = true));
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.status.joined = false;
+      this.status.lastError = String(event.payload.error);
+    });
+    this.consumer.on(this.consumer.events.STOP, () => (this.status.joined = false));
+  }
+
+  start(): void {
+    this.running ??= this.connectLoop();
+  }
+
+  /** Leaves the group gracefully (partitions are reassigned at once, not after a session timeout). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.signal.wake();
+    await this.running;
+    await this.consumer.disconnect().catch(() => undefined);
+  }
+
+  private async connectLoop(): Promise<void> {
+    let backoffMs = 500;
+    while (!this.stopped) {
+      try {
+        await this.dlqProducer.connect();
+        await this.consumer.connect();
+        await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
+        await this.consumer.run({ autoCommit: false, eachMessage: (payload) => this.onMessage(payload) });
+        return;
+      } catch (error) {
+        this.status.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.warn({ group: this.options.groupId, err: this.status.lastError, retryInMs: backoffMs }, 'consumer: cannot join yet');
+        await this.consumer.disconnect().catch(() => undefined);
+        await this.signal.wait(backoffMs);
+        backoffMs = Math.min(15_000, backoffMs * 2);
+      }
+    }
+  }
+
+  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    const retryBaseMs = this.options.retryBaseMs ?? 200;
+    let event: EventEnvelope | undefined;
+    let failure: unknown;
+    try {
+      event = fromKafkaMessage(message);
+    } catch (error) {
+      failure = error;
+    }
+    for (let attempt = 1; event && attempt <= maxAttempts; attempt++) {
+      try {
+        await this.handleOnce(event);
+        failure = undefined;
+        break;
+      } catch (error) {
+        failure = error;
+        this.logger.warn({ group: this.options.groupId, eventId: event.id, attempt, err: String(error) }, 'consumer: handler failed');
+        if (attempt < maxAttempts) {
+          await new Promise((resolve) => setTimeout(resolve, retryBaseMs * 2 ** (attempt - 1)));
+          await heartbeat();
+        }
+      }
+    }
+    if (failure !== undefined) await this.deadLetter(topic as Topic, message, failure);
+    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+
+  private async handleOnce(event: EventEnvelope): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO processed_events (consumer_group, event_id) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.options.groupId, event.id],
+      );
+      if (inserted.length === 0) {
+        this.status.duplicates++;
+        return;
+      }
+      await this.options.handle(event, manager);
+      this.status.handled++;
+    });
+  }
+
+  private async deadLetter(topic: Topic, message: EachMessagePayload['message'], failure: unknown): Promise<void> {
+    const reason = failure instanceof MalformedEventError || failure instanceof Error ? failure.message : String(failure);
+    this.logger.error({ group: this.options.groupId, topic, offset: message.offset, err: reason }, 'consumer: sending message to the dead-letter topic');
+    await this.dlqProducer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: { ...message.headers, [DLQ_ERROR_HEADER]: reason.slice(0, 2_000), kinema_dlq_group: this.options.groupId },
+        },
+      ],
+    });
+    this.status.deadLettered++;
+  }
+}

@@ -1,0 +1,38 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The outbox and processed-events tables; every service with messaging lists this migration. */
+export class CreateMessagingTables1763700000000 implements MigrationInterface {
+  name = 'CreateMessagingTables1763700000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE outbox_events (
+        sequence bigserial PRIMARY KEY,
+        event_id uuid NOT NULL UNIQUE,
+        topic text NOT NULL,
+        message_key text NOT NULL,
+        type text NOT NULL,
+        source text NOT NULL,
+        subject text NOT NULL,
+        data jsonb NOT NULL,
+        headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+        occurred_at timestamptz NOT NULL,
+        sent_at timestamptz,
+        attempts int NOT NULL DEFAULT 0,
+        last_error text
+      )`);
+    await runner.query(`CREATE INDEX outbox_events_pending_idx ON outbox_events (sequence) WHERE sent_at IS NULL`);
+    await runner.query(`
+      CREATE TABLE processed_events (
+        consumer_group text NOT NULL,
+        event_id text NOT NULL,
+        processed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer_group, event_id)
+      )`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE processed_events');
+    await runner.query('DROP TABLE outbox_events');
+  }
+}

@@ -1,0 +1,147 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Topic } from '@kinema/contracts';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { DataSource, type EntitySubscriberInterface, type TransactionCommitEvent } from 'typeorm';
+import { createLogger } from '../logging/logger';
+import { createKafka, type KafkaClientConfig } from './kafka.factory';
+import { KafkaConsumerRunner, type ConsumerOptions } from './kafka-consumer.runner';
+import { OUTBOX_DIRTY, OutboxPublisher } from './outbox.publisher';
+import { OutboxRelay } from './outbox.relay';
+import { ensureTopics } from './topic-admin';
+import { WakeSignal } from './wake-signal';
+
+export interface MessagingOptions {
+  service: string;
+  logLevel: string;
+  kafka: KafkaClientConfig;
+  /** CloudEvents `source` of the events this service publishes, e.g. `/kinema/catalog`. */
+  source: string;
+  /** Topics this service publishes to or consumes; created at start with their `.dlq` twins. */
+  topics: readonly Topic[];
+  partitions: number;
+  /** Advisory-lock key of this service's outbox relay. */
+  relayLockKey: number;
+}
+
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+const MESSAGING_LOGGER = Symbol('MESSAGING_LOGGER');
+
+/** Consumers a service registers (in onModuleInit); they start once the app is up. */
+@Injectable()
+export class ConsumerRegistry {
+  readonly runners: KafkaConsumerRunner[] = [];
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    @Inject(MESSAGING_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  register(options: ConsumerOptions): KafkaConsumerRunner {
+    const runner = new KafkaConsumerRunner(this.kafka, this.dataSource, this.kafka.producer(), options, this.logger);
+    this.runners.push(runner);
+    return runner;
+  }
+}
+
+/** Wakes the relay as soon as a transaction that wrote outbox rows commits. */
+class OutboxCommitSubscriber implements EntitySubscriberInterface {
+  constructor(private readonly relay: OutboxRelay) {}
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    const data = event.queryRunner.data as Record<string, unknown> | undefined;
+    if (data?.[OUTBOX_DIRTY]) {
+      delete data[OUTBOX_DIRTY];
+      this.relay.wake();
+    }
+  }
+}
+
+@Injectable()
+class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly signal = new WakeSignal();
+  private stopped = false;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(MESSAGING_LOGGER) private readonly logger: Logger,
+    private readonly relay: OutboxRelay,
+    private readonly consumers: ConsumerRegistry,
+    dataSource: DataSource,
+  ) {
+    dataSource.subscribers.push(new OutboxCommitSubscriber(relay));
+  }
+
+  /** Never blocks start-up: with Kafka away the service serves, events wait in the outbox. */
+  onApplicationBootstrap(): void {
+    this.relay.start();
+    this.starting = this.prepareTopicsThenConsume();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.signal.wake();
+    await this.starting;
+    await Promise.all(this.consumers.runners.map((runner) => runner.stop()));
+    await this.relay.stop();
+  }
+
+  private async prepareTopicsThenConsume(): Promise<void> {
+    let backoffMs = 500;
+    while (!this.stopped) {
+      try {
+        await ensureTopics(this.kafka, this.options.topics, this.options.partitions);
+        break;
+      } catch (error) {
+        this.logger.warn({ err: String(error), retryInMs: backoffMs }, 'messaging: cannot create topics yet');
+        await this.signal.wait(backoffMs);
+        backoffMs = Math.min(15_000, backoffMs * 2);
+      }
+    }
+    if (!this.stopped) for (const runner of this.consumers.runners) runner.start();
+  }
+}
+
+/** Kafka for a service: the outbox publisher and relay, consumer registration, topic creation. */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const logger = createLogger(options.service, options.logLevel).child({ component: 'messaging' });
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: MESSAGING_LOGGER, useValue: logger },
+        { provide: KAFKA_CLIENT, useFactory: () => createKafka(options.kafka, logger) },
+        { provide: OutboxPublisher, useValue: new OutboxPublisher(options.source) },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, KAFKA_CLIENT],
+          useFactory: (dataSource: DataSource, kafka: Kafka) =>
+            new OutboxRelay(
+              dataSource,
+              // Idempotent with one request in flight: retries cannot reorder or duplicate within a partition.
+              kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2, maxRetryTime: 2_000 } }),
+              logger,
+              { lockKey: options.relayLockKey },
+            ),
+        },
+        ConsumerRegistry,
+        MessagingLifecycle,
+      ],
+      exports: [OutboxPublisher, OutboxRelay, ConsumerRegistry, KAFKA_CLIENT],
+    };
+  }
+}

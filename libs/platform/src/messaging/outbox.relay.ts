@@ -1,0 +1,159 @@
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { toKafkaMessage } from './event-envelope.codec';
+import { WakeSignal } from './wake-signal';
+
+export interface OutboxRelayOptions {
+  /** Advisory-lock key: one replica relays at a time, so per-key order holds across replicas. */
+  lockKey: number;
+  batchSize?: number;
+  /** How often to look for rows when nothing wakes the relay. */
+  idleMs?: number;
+  maxBackoffMs?: number;
+  /** Sent rows are deleted after this long. */
+  retentionMs?: number;
+}
+
+interface OutboxRow {
+  sequence: string;
+  event_id: string;
+  topic: string;
+  type: string;
+  source: string;
+  subject: string;
+  data: unknown;
+  headers: Record<string, string>;
+  occurred_at: Date;
+}
+
+export interface RelayStatus {
+  kafkaReachable: boolean;
+  lastError?: string;
+  sentTotal: number;
+}
+
+/**
+ * Sends committed outbox rows to Kafka in commit order and marks them sent. While Kafka is
+ * unreachable it backs off and retries; rows stay pending, so nothing is lost if Kafka or this
+ * process dies between commit and send (a row is marked sent only after Kafka acknowledged it;
+ * a crash after the ack but before the mark resends it, which idempotent consumers absorb).
+ */
+export class OutboxRelay {
+  private readonly signal = new WakeSignal();
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private connected = false;
+  private lastCleanup = 0;
+  readonly status: RelayStatus = { kafkaReachable: false, sentTotal: 0 };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: Producer,
+    private readonly logger: Logger,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  wake(): void {
+    this.signal.wake();
+  }
+
+  /** Finishes the batch in flight, then disconnects the producer. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.signal.wake();
+    await this.running;
+    if (this.connected) await this.producer.disconnect().catch(() => undefined);
+  }
+
+  private async loop(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 200;
+    const idleMs = this.options.idleMs ?? 500;
+    const maxBackoffMs = this.options.maxBackoffMs ?? 15_000;
+    let backoffMs = 0;
+    while (!this.stopped) {
+      let sent = 0;
+      try {
+        await this.connect();
+        sent = await this.relayBatch(batchSize);
+        await this.cleanup();
+        if (backoffMs) this.logger.info('outbox relay: Kafka reachable again, sending pending events');
+        backoffMs = 0;
+        this.status.kafkaReachable = true;
+        this.status.lastError = undefined;
+      } catch (error) {
+        backoffMs = Math.min(maxBackoffMs, backoffMs ? backoffMs * 2 : 250);
+        this.status.kafkaReachable = false;
+        this.status.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.warn({ err: this.status.lastError, retryInMs: backoffMs }, 'outbox relay: send failed, will retry');
+      }
+      if (this.stopped) break;
+      if (sent < batchSize) await this.signal.wait(backoffMs || idleMs);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  private async relayBatch(batchSize: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [lock] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [this.options.lockKey]);
+      if (!lock?.locked) return 0;
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT sequence, event_id, topic, type, source, subject, data, headers, occurred_at
+           FROM outbox_events WHERE sent_at IS NULL ORDER BY sequence LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
+      for (const row of rows) {
+        const message = toKafkaMessage(
+          {
+            id: row.event_id,
+            type: row.type,
+            source: row.source,
+            subject: row.subject,
+            time: new Date(row.occurred_at).toISOString(),
+            data: row.data,
+          },
+          row.headers,
+        );
+        byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), message]);
+      }
+      try {
+        await this.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      } catch (error) {
+        // The producer may be wedged; reconnect on the next attempt.
+        this.connected = false;
+        await this.producer.disconnect().catch(() => undefined);
+        throw error;
+      }
+      await manager.query(
+        'UPDATE outbox_events SET sent_at = now(), attempts = attempts + 1 WHERE sequence = ANY($1::bigint[])',
+        [rows.map((r) => r.sequence)],
+      );
+      this.status.sentTotal += rows.length;
+      return rows.length;
+    });
+  }
+
+  private async cleanup(): Promise<void> {
+    const retentionMs = this.options.retentionMs ?? 86_400_000;
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await this.dataSource.query(
+      `DELETE FROM outbox_events WHERE sent_at IS NOT NULL AND sent_at < now() - ($1::bigint * interval '1 millisecond')`,
+      [retentionMs],
+    );
+  }
+}

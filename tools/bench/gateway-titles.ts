@@ -1,0 +1,57 @@
+// GET /api/v1/titles?limit=20 through the whole path (gateway -> gRPC -> catalog -> PostgreSQL)
+// beside a plain node:http server answering the same bytes, in the same run.
+// Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
+// Set DATABASE_URL to use a PostgreSQL server instead of PGlite.
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSystem } from '@kinema/dev-infra';
+import { compare, load, summarize } from './lib/load';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '32' } },
+  });
+  const seconds = Number(values.seconds);
+  const connections = Number(values.connections);
+  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
+  const system = await startSystem({
+    dataDir,
+    ephemeralPorts: true,
+    demoTitles: 500,
+    logLevel: 'warn',
+    env: { ...process.env, DATABASE_NAME_PREFIX: 'kinema_bench' },
+    sink: () => undefined,
+  });
+  const url = `${system.gatewayUrl}/api/v1/titles?limit=20`;
+  const sample = await fetch(url);
+  const bytes = Buffer.from(await sample.arrayBuffer());
+  const baseline = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+    res.end(bytes);
+  });
+  await new Promise<void>((done) => baseline.listen(0, '127.0.0.1', done));
+  const address = baseline.address();
+  const baselineUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  process.stdout.write(
+    `GET /api/v1/titles?limit=20 (${bytes.length} bytes), ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}\n`,
+  );
+  try {
+    const results = await compare(Number(values.rounds), [
+      { label: 'node:http (same bytes)', run: () => load('node:http (same bytes)', baselineUrl, { seconds, connections }) },
+      { label: 'gateway -> catalog', run: () => load('gateway -> catalog', url, { seconds, connections }) },
+    ]);
+    summarize(results, 'node:http (same bytes)');
+  } finally {
+    baseline.close();
+    await system.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  label: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+}
+
+/** One autocannon run against a URL; returns the figures we quote. */
+export async function load(label: string, url: string, options: { seconds: number; connections: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    headers: options.headers,
+  });
+  return {
+    label,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Alternates the contenders round by round so drift on a noisy machine hits both alike. */
+export async function compare(
+  rounds: number,
+  contenders: Array<{ label: string; run: () => Promise<LoadResult> }>,
+): Promise<Map<string, LoadResult[]>> {
+  const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.label, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const contender of contenders) {
+      const result = await contender.run();
+      results.get(contender.label)?.push(result);
+      process.stdout.write(
+        `  round ${round} ${contender.label.padEnd(28)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${result.non2xx ? `  (${result.non2xx} non-2xx/errors!)` : ''}\n`,
+      );
+    }
+  }
+  return results;
+}
+
+export function summarize(results: Map<string, LoadResult[]>, baseline: string): void {
+  const base = median((results.get(baseline) ?? []).map((r) => r.requestsPerSecond));
+  process.stdout.write('\nmedians:\n');
+  for (const [label, runs] of results) {
+    const rps = median(runs.map((r) => r.requestsPerSecond));
+    const p99 = median(runs.map((r) => r.p99Ms));
+    process.stdout.write(
+      `  ${label.padEnd(28)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${p99.toFixed(1)} ms  ratio to ${baseline}: ${(rps / base).toFixed(2)}\n`,
+    );
+  }
+}
