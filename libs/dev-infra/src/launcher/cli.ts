@@ -9,8 +9,9 @@ const USAGE = `Usage: npm start [-- --reset] [-- --data-dir DIR]
 Starts Kinema on this machine: PGlite, then the services, then the gateway, each a process.
   --reset          delete the data directory first (fresh demo catalog)
   --data-dir DIR   where the stand-ins keep their data (default: .data)
-Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_PORT choose ports;
-DATABASE_URL uses a real PostgreSQL server instead of PGlite (one database per service);
+Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_PORT, KAFKA_PORT and
+S3_PORT choose ports. Real servers replace the stand-ins: DATABASE_URL (a PostgreSQL server; one
+database per service, named kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL);
 DEMO_TITLES sets the size of the demo catalog (default 500); LOG_LEVEL sets the services' log level.`;
 
 const colours = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95];
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
   }
   const sink = (name: string, line: string) => process.stdout.write(`${label(name)}| ${line}\n`);
   const supervisor = new Supervisor(sink, (name, code) =>
-    process.stdout.write(`${label(name)}| exited unexpectedly (${code}); the others keep running\n`),
+    process.stdout.write(
+      `${label(name)}| exited unexpectedly (${code}); the others keep running\n`,
+    ),
   );
   // Filled once start-up completes; a signal before that stops whatever the supervisor has up.
   const started: { system?: RunningSystem } = {};
@@ -70,7 +73,8 @@ async function main(): Promise<void> {
   });
   started.system = system;
   const lines = system.supervisor.running.map(
-    (p) => `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${(p.readyAfterMs / 1000).toFixed(1)}s  ${p.spec.summary}`,
+    (p) =>
+      `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${(p.readyAfterMs / 1000).toFixed(1)}s  ${p.spec.summary}`,
   );
   process.stdout.write(
     [
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
       `  API:      ${system.gatewayUrl}/api/v1/titles?limit=5`,
       `  Browse:   ${system.gatewayUrl}/api/v1/browse`,
       `  Docs:     ${system.gatewayUrl}/docs`,
+      `  Kafka:    ${system.plan.kafkaBrokers}   S3: ${system.plan.s3Endpoint}`,
       '',
       'Press Ctrl-C to stop everything.',
       '',

@@ -29,17 +29,25 @@ export interface Plan {
   /** Started last: the edge. */
   edge: ProcessSpec[];
   ports: PortSetting[];
+  /** Kafka bootstrap servers the services use (the embedded broker unless KAFKA_BROKERS is set). */
+  kafkaBrokers: string;
+  /** S3 endpoint the services use (the embedded server unless S3_ENDPOINT is set). */
+  s3Endpoint: string;
   /** Databases on an external server that must exist before services start. */
   externalDatabases: string[];
   gatewayUrl: string;
 }
 
 const HOST = '127.0.0.1';
+/** The bucket video bytes live in, created by the embedded S3 server on start. */
+export const S3_BUCKET = 'kinema-videos';
 
 function nodeProcess(script: string): { command: string; args: string[] } {
   const path = join(REPO_ROOT, script);
   if (!existsSync(path)) {
-    throw new Error(`${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`);
+    throw new Error(
+      `${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`,
+    );
   }
   return { command: process.execPath, args: ['--enable-source-maps', path] };
 }
@@ -66,7 +74,11 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
 
   const database = async (service: string, pglitePortVariable: string, fallbackPort: number) => {
     if (env['DATABASE_URL']) {
-      const url = externalDatabaseUrl(env['DATABASE_URL'], env['DATABASE_NAME_PREFIX'] ?? 'kinema', service);
+      const url = externalDatabaseUrl(
+        env['DATABASE_URL'],
+        env['DATABASE_NAME_PREFIX'] ?? 'kinema',
+        service,
+      );
       externalDatabases.push(url);
       return { url, poolMax: '10' };
     }
@@ -93,6 +105,56 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
     return { url: `postgres://postgres@${HOST}:${port}/postgres`, poolMax: '1' };
   };
 
+  let kafkaBrokers = env['KAFKA_BROKERS'] ?? '';
+  if (!kafkaBrokers) {
+    const port = await take('KAFKA_PORT', 'Kafka-protocol broker', 19092);
+    const broker = nodeProcess('libs/dev-infra/dist/kafka/cli.js');
+    kafkaBrokers = `${HOST}:${port}`;
+    infrastructure.push({
+      name: 'kafka',
+      command: broker.command,
+      args: [
+        ...broker.args,
+        '--host',
+        HOST,
+        '--port',
+        String(port),
+        '--data-dir',
+        join(input.dataDir, 'kafka'),
+      ],
+      env: {},
+      ready: { kind: 'output', pattern: /^kafka broker listening on / },
+      readyTimeoutMs: 30_000,
+      summary: `kafka ${kafkaBrokers}`,
+    });
+  }
+
+  let s3Endpoint = env['S3_ENDPOINT'] ?? '';
+  if (!s3Endpoint) {
+    const port = await take('S3_PORT', 'S3 server', 19000);
+    const server = nodeProcess('libs/dev-infra/dist/s3/cli.js');
+    s3Endpoint = `http://${HOST}:${port}`;
+    infrastructure.push({
+      name: 's3',
+      command: server.command,
+      args: [
+        ...server.args,
+        '--host',
+        HOST,
+        '--port',
+        String(port),
+        '--data-dir',
+        join(input.dataDir, 's3'),
+        '--bucket',
+        S3_BUCKET,
+      ],
+      env: {},
+      ready: { kind: 'output', pattern: /^s3 server listening on / },
+      readyTimeoutMs: 30_000,
+      summary: `s3 ${s3Endpoint} (bucket ${S3_BUCKET})`,
+    });
+  }
+
   const catalogDb = await database('catalog', 'CATALOG_PGLITE_PORT', 54331);
   const catalogGrpc = await take('CATALOG_GRPC_PORT', 'catalog gRPC', 50051);
   const catalogOps = await take('CATALOG_OPS_PORT', 'catalog ops HTTP', 9401);
@@ -109,6 +171,7 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
         DATABASE_URL: catalogDb.url,
         DATABASE_POOL_MAX: catalogDb.poolMax,
         DEMO_SEED_TITLES: String(input.demoTitles),
+        KAFKA_BROKERS: kafkaBrokers,
       },
       ready: { kind: 'http', url: `http://${HOST}:${catalogOps}/readyz` },
       readyTimeoutMs: 120_000,
@@ -134,5 +197,14 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
     },
   ];
 
-  return { infrastructure, services, edge, ports, externalDatabases, gatewayUrl };
+  return {
+    infrastructure,
+    services,
+    edge,
+    ports,
+    kafkaBrokers,
+    s3Endpoint,
+    externalDatabases,
+    gatewayUrl,
+  };
 }

@@ -36,7 +36,8 @@ export class Supervisor {
 
   constructor(
     private readonly sink: LogSink,
-    private readonly onUnexpectedExit: (name: string, code: number | string) => void = () => undefined,
+    private readonly onUnexpectedExit: (name: string, code: number | string) => void = () =>
+      undefined,
   ) {}
 
   get running(): ManagedProcess[] {
@@ -111,7 +112,10 @@ export class Supervisor {
     if (!managed) return;
     this.expectedExits.add(name);
     managed.child.kill('SIGTERM');
-    const killed = await Promise.race([managed.exited.then(() => false), delay(graceMs).then(() => true)]);
+    const killed = await Promise.race([
+      managed.exited.then(() => false),
+      delay(graceMs).then(() => true),
+    ]);
     if (killed) {
       managed.child.kill('SIGKILL');
       await managed.exited;

@@ -49,7 +49,8 @@ async function ensureDatabases(urls: string[]): Promise<void> {
     await client.connect();
     try {
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-      if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      if (exists.rowCount === 0)
+        await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     } finally {
       await client.end();
     }
@@ -70,7 +71,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     port: async (variable, purpose, fallback) => {
       const configured = env[variable] ? Number(env[variable]) : fallback;
       if (!Number.isInteger(configured) || configured < 0 || configured > 65535) {
-        throw new Error(`${variable} must be a port number from 0 to 65535, got ${JSON.stringify(env[variable])}`);
+        throw new Error(
+          `${variable} must be a port number from 0 to 65535, got ${JSON.stringify(env[variable])}`,
+        );
       }
       const port = options.ephemeralPorts || configured === 0 ? await freePort() : configured;
       const setting = { variable, purpose, port };

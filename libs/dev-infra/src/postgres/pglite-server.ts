@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -26,6 +27,8 @@ export async function startPgliteServer(
   options: PgliteServerOptions = {},
 ): Promise<RunningPgliteServer> {
   const host = options.host ?? '127.0.0.1';
+  // PGlite creates only the last level of its data directory.
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   const server = new PGLiteSocketServer({ db, host, port: options.port ?? 0, maxConnections: 1 });
   try {

@@ -1,5 +1,6 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { GrpcOptions, NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { createLogger, PinoNestLogger } from '../logging/logger';
@@ -52,11 +53,20 @@ export async function bootstrapGrpcService(
   });
   const health = new GrpcHealth(spec.grpc.services);
   const grpcPort = spec.grpc.port === 0 ? await freePort(spec.grpc.host) : spec.grpc.port;
-  const microservice = app.connectMicroservice(
+  // Deferred so the filter and interceptor are registered before the handlers are wired; Nest
+  // ignores (with a warning) global enhancers added to an initialised microservice.
+  // connectMicroservice returns the NestMicroservice it creates; its interface type hides the
+  // initialisation steps that deferInitialization leaves to us.
+  const microservice = app.connectMicroservice<GrpcOptions>(
     grpcServerOptions({ ...spec.grpc, port: grpcPort, health: health.implementation }),
-  );
+    { deferInitialization: true },
+  ) as unknown as NestMicroservice;
   microservice.useGlobalInterceptors(new GrpcServerInterceptor());
   microservice.useGlobalFilters(new GrpcExceptionFilter());
+  microservice.registerListeners();
+  microservice.setIsInitialized(true);
+  // Module init hooks (migrations) run once, with the HTTP application's init below.
+  microservice.setIsInitHookCalled(true);
   await app.init();
   await app.startAllMicroservices();
   await app.listen(spec.ops.port, spec.ops.host);

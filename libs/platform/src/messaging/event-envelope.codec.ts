@@ -2,7 +2,10 @@ import { CE_HEADERS, CONTENT_TYPE_HEADER, type EventEnvelope } from '@kinema/con
 import type { IHeaders, Message } from 'kafkajs';
 
 /** A CloudEvent as a Kafka message (binary mode): ce_* headers, JSON data value, subject as key. */
-export function toKafkaMessage(event: EventEnvelope, extraHeaders: Record<string, string> = {}): Message {
+export function toKafkaMessage(
+  event: EventEnvelope,
+  extraHeaders: Record<string, string> = {},
+): Message {
   return {
     key: event.subject,
     value: JSON.stringify(event.data),
@@ -33,13 +36,17 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
 }
 
 /** Reads a CloudEvent back from a Kafka message; throws MalformedEventError when it is not one. */
-export function fromKafkaMessage(message: { headers?: IHeaders; value: Buffer | null }): EventEnvelope {
+export function fromKafkaMessage(message: {
+  headers?: IHeaders;
+  value: Buffer | null;
+}): EventEnvelope {
   const id = header(message.headers, CE_HEADERS.id);
   const type = header(message.headers, CE_HEADERS.type);
   const source = header(message.headers, CE_HEADERS.source);
   const time = header(message.headers, CE_HEADERS.time);
   const subject = header(message.headers, CE_HEADERS.subject) ?? '';
-  if (!id || !type || !source || !time) throw new MalformedEventError('missing ce_id, ce_type, ce_source or ce_time header');
+  if (!id || !type || !source || !time)
+    throw new MalformedEventError('missing ce_id, ce_type, ce_source or ce_time header');
   if (!message.value) throw new MalformedEventError('empty value');
   let data: unknown;
   try {

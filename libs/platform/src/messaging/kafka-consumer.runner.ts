@@ -74,7 +74,11 @@ export class KafkaConsumerRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.signal.wake();
-    await this.running;
+    // A connect attempt against an absent broker may still be under way; do not wait it out.
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+    ]);
     await this.consumer.disconnect().catch(() => undefined);
   }
 
@@ -84,12 +88,21 @@ export class KafkaConsumerRunner {
       try {
         await this.dlqProducer.connect();
         await this.consumer.connect();
-        await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
-        await this.consumer.run({ autoCommit: false, eachMessage: (payload) => this.onMessage(payload) });
+        await this.consumer.subscribe({
+          topics: [...this.options.topics],
+          fromBeginning: this.options.fromBeginning ?? true,
+        });
+        await this.consumer.run({
+          autoCommit: false,
+          eachMessage: (payload) => this.onMessage(payload),
+        });
         return;
       } catch (error) {
         this.status.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.warn({ group: this.options.groupId, err: this.status.lastError, retryInMs: backoffMs }, 'consumer: cannot join yet');
+        this.logger.warn(
+          { group: this.options.groupId, err: this.status.lastError, retryInMs: backoffMs },
+          'consumer: cannot join yet',
+        );
         await this.consumer.disconnect().catch(() => undefined);
         await this.signal.wait(backoffMs);
         backoffMs = Math.min(15_000, backoffMs * 2);
@@ -97,7 +110,12 @@ export class KafkaConsumerRunner {
     }
   }
 
-  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  private async onMessage({
+    topic,
+    partition,
+    message,
+    heartbeat,
+  }: EachMessagePayload): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const retryBaseMs = this.options.retryBaseMs ?? 200;
     let event: EventEnvelope | undefined;
@@ -114,7 +132,10 @@ export class KafkaConsumerRunner {
         break;
       } catch (error) {
         failure = error;
-        this.logger.warn({ group: this.options.groupId, eventId: event.id, attempt, err: String(error) }, 'consumer: handler failed');
+        this.logger.warn(
+          { group: this.options.groupId, eventId: event.id, attempt, err: String(error) },
+          'consumer: handler failed',
+        );
         if (attempt < maxAttempts) {
           await new Promise((resolve) => setTimeout(resolve, retryBaseMs * 2 ** (attempt - 1)));
           await heartbeat();
@@ -122,7 +143,9 @@ export class KafkaConsumerRunner {
       }
     }
     if (failure !== undefined) await this.deadLetter(topic as Topic, message, failure);
-    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    await this.consumer.commitOffsets([
+      { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+    ]);
   }
 
   private async handleOnce(event: EventEnvelope): Promise<void> {
@@ -141,9 +164,19 @@ export class KafkaConsumerRunner {
     });
   }
 
-  private async deadLetter(topic: Topic, message: EachMessagePayload['message'], failure: unknown): Promise<void> {
-    const reason = failure instanceof MalformedEventError || failure instanceof Error ? failure.message : String(failure);
-    this.logger.error({ group: this.options.groupId, topic, offset: message.offset, err: reason }, 'consumer: sending message to the dead-letter topic');
+  private async deadLetter(
+    topic: Topic,
+    message: EachMessagePayload['message'],
+    failure: unknown,
+  ): Promise<void> {
+    const reason =
+      failure instanceof MalformedEventError || failure instanceof Error
+        ? failure.message
+        : String(failure);
+    this.logger.error(
+      { group: this.options.groupId, topic, offset: message.offset, err: reason },
+      'consumer: sending message to the dead-letter topic',
+    );
     await this.dlqProducer.send({
       topic: deadLetterTopic(topic),
       acks: -1,
@@ -151,7 +184,11 @@ export class KafkaConsumerRunner {
         {
           key: message.key,
           value: message.value,
-          headers: { ...message.headers, [DLQ_ERROR_HEADER]: reason.slice(0, 2_000), kinema_dlq_group: this.options.groupId },
+          headers: {
+            ...message.headers,
+            [DLQ_ERROR_HEADER]: reason.slice(0, 2_000),
+            kinema_dlq_group: this.options.groupId,
+          },
         },
       ],
     });

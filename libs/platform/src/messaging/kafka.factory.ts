@@ -20,8 +20,12 @@ export function createKafka(config: KafkaClientConfig, logger: Logger): Kafka {
     brokers: config.brokers,
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
-    logLevel: logLevel.WARN,
+    // Few client-level retries: the relay and consumers run their own backoff loops, and a shutdown
+    // should not wait out a long retry schedule against an absent broker.
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
+    // kafkajs reports every refused connection as an error; the relay and consumer loops already
+    // log one warning per retry with their backoff, so its own logs appear only when debugging.
+    logLevel: logger.isLevelEnabled('debug') ? logLevel.INFO : logLevel.NOTHING,
     logCreator:
       () =>
       ({ level, namespace, log }: LogEntry) => {

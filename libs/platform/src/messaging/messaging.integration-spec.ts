@@ -1,5 +1,10 @@
 import { ALL_TOPICS, deadLetterTopic, TOPICS } from '@kinema/contracts';
-import { createTestDatabase, startKafkaBroker, type RunningKafkaBroker, type TestDatabase } from '@kinema/dev-infra';
+import {
+  createTestDatabase,
+  startKafkaBroker,
+  type RunningKafkaBroker,
+  type TestDatabase,
+} from '@kinema/dev-infra';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +28,12 @@ let broker: RunningKafkaBroker;
 let dataDir: string;
 
 function kafkaFor(address: string): Kafka {
-  return new Kafka({ clientId: 'messaging-test', brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+  return new Kafka({
+    clientId: 'messaging-test',
+    brokers: [address],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 100 },
+  });
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -37,12 +47,18 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000
 /** Collects every message of a topic from the beginning with a plain kafkajs consumer. */
 async function collect(kafka: Kafka, name: string, groupId: string) {
   const seen: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
-  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: 6_000, heartbeatInterval: 500 });
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 6_000,
+    heartbeatInterval: 500,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: name, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+      );
       seen.push({ key: String(message.key), value: String(message.value), headers });
     },
   });
@@ -60,7 +76,9 @@ beforeAll(async () => {
   });
   await dataSource.initialize();
   await runMigrationsLocked(dataSource, 4242);
-  await dataSource.query('CREATE TABLE handled (event_id text PRIMARY KEY, payload jsonb NOT NULL)');
+  await dataSource.query(
+    'CREATE TABLE handled (event_id text PRIMARY KEY, payload jsonb NOT NULL)',
+  );
   dataDir = mkdtempSync(join(tmpdir(), 'kinema-messaging-'));
   broker = await startKafkaBroker({ dataDir, defaultPartitions: 6 });
   await ensureTopics(kafkaFor(broker.address), ALL_TOPICS, 6);
@@ -88,19 +106,34 @@ describe('transactional outbox', () => {
 
   it('refuses to publish outside a transaction', async () => {
     const publisher = new OutboxPublisher('/kinema/test');
-    await expect(publisher.publish(dataSource.manager, { topic, type: 't', subject: 'k', data: {} })).rejects.toThrow(/inside the transaction/);
+    await expect(
+      publisher.publish(dataSource.manager, { topic, type: 't', subject: 'k', data: {} }),
+    ).rejects.toThrow(/inside the transaction/);
   });
 
   it('delivers every event, in order per key, across a broker stop and restart mid-stream', async () => {
     const publisher = new OutboxPublisher('/kinema/test');
-    const producer = kafkaFor(broker.address).producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2, maxRetryTime: 1_000 } });
-    const relay = new OutboxRelay(dataSource, producer, logger, { lockKey: 77, idleMs: 50, maxBackoffMs: 500 });
+    const producer = kafkaFor(broker.address).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 2, maxRetryTime: 1_000 },
+    });
+    const relay = new OutboxRelay(dataSource, producer, logger, {
+      lockKey: 77,
+      idleMs: 50,
+      maxBackoffMs: 500,
+    });
     relay.start();
     const keys = ['a', 'b', 'c', 'd', 'e'];
     const commit = async (n: number) =>
       dataSource.transaction(async (manager) => {
         const key = keys[n % keys.length];
-        await publisher.publish(manager, { topic, type: 'test.Counted', subject: key, data: { key, n } });
+        await publisher.publish(manager, {
+          topic,
+          type: 'test.Counted',
+          subject: key,
+          data: { key, n },
+        });
       });
     for (let n = 0; n < 60; n++) await commit(n);
     const port = broker.port;
@@ -109,7 +142,9 @@ describe('transactional outbox', () => {
     await until(() => relay.status.kafkaReachable === false);
     broker = await startKafkaBroker({ dataDir, port, defaultPartitions: 6 });
     await until(async () => {
-      const [{ pending }] = await dataSource.query('SELECT count(*)::int AS pending FROM outbox_events WHERE sent_at IS NULL');
+      const [{ pending }] = await dataSource.query(
+        'SELECT count(*)::int AS pending FROM outbox_events WHERE sent_at IS NULL',
+      );
       return pending === 0;
     }, 40_000);
     await relay.stop();
@@ -120,7 +155,9 @@ describe('transactional outbox', () => {
     const ns = seen.map((m) => (JSON.parse(m.value) as { n: number }).n);
     expect(new Set(ns).size).toBe(150);
     for (const key of keys) {
-      const order = seen.filter((m) => m.key === key).map((m) => (JSON.parse(m.value) as { n: number }).n);
+      const order = seen
+        .filter((m) => m.key === key)
+        .map((m) => (JSON.parse(m.value) as { n: number }).n);
       expect(order).toEqual([...order].sort((x, y) => x - y));
     }
     const first = seen[0];
@@ -151,13 +188,23 @@ describe('idempotent consumer', () => {
         handle: async (event, manager) => {
           calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
           if ((event.data as { poison?: boolean }).poison) throw new Error('cannot digest this');
-          await manager.query('INSERT INTO handled (event_id, payload) VALUES ($1, $2)', [event.id, JSON.stringify(event.data)]);
+          await manager.query('INSERT INTO handled (event_id, payload) VALUES ($1, $2)', [
+            event.id,
+            JSON.stringify(event.data),
+          ]);
         },
       },
       logger,
     );
     const event = (id: string, data: object) =>
-      toKafkaMessage({ id, type: 'test.Thing', source: '/kinema/test', time: new Date().toISOString(), subject: 'same-key', data });
+      toKafkaMessage({
+        id,
+        type: 'test.Thing',
+        source: '/kinema/test',
+        time: new Date().toISOString(),
+        subject: 'same-key',
+        data,
+      });
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
@@ -174,20 +221,39 @@ describe('idempotent consumer', () => {
     runner.start();
     const { seen: dlq, stop } = await collect(kafka, deadLetterTopic(topic), 'dlq-check');
     await until(async () => {
-      const rows: Array<{ event_id: string }> = await dataSource.query('SELECT event_id FROM handled');
+      const rows: Array<{ event_id: string }> = await dataSource.query(
+        'SELECT event_id FROM handled',
+      );
       return rows.some((r) => r.event_id.startsWith('3333')) && dlq.length >= 2;
     });
     await runner.stop();
     await stop();
 
-    const rows: Array<{ event_id: string }> = await dataSource.query('SELECT event_id FROM handled ORDER BY event_id');
-    expect(rows.map((r) => r.event_id)).toEqual(['11111111-1111-4111-8111-111111111111', '33333333-3333-4333-8333-333333333333']);
+    const rows: Array<{ event_id: string }> = await dataSource.query(
+      'SELECT event_id FROM handled ORDER BY event_id',
+    );
+    expect(rows.map((r) => r.event_id)).toEqual([
+      '11111111-1111-4111-8111-111111111111',
+      '33333333-3333-4333-8333-333333333333',
+    ]);
     expect(calls.get('11111111-1111-4111-8111-111111111111')).toBe(1);
     expect(runner.status.duplicates).toBeGreaterThanOrEqual(1);
     expect(calls.get('22222222-2222-4222-8222-222222222222')).toBe(3);
     const poison = dlq.find((m) => m.headers['ce_id'] === '22222222-2222-4222-8222-222222222222');
     expect(poison?.headers['kinema_dlq_error']).toContain('cannot digest this');
-    expect(dlq.some((m) => m.value === 'not a cloud event' && m.headers['kinema_dlq_error'].includes('malformed'))).toBe(true);
-    expect(fromKafkaMessage({ headers: poison ? Object.fromEntries(Object.entries(poison.headers).map(([k, v]) => [k, Buffer.from(v)])) : {}, value: Buffer.from('{"poison":true}') }).type).toBe('test.Thing');
+    expect(
+      dlq.some(
+        (m) =>
+          m.value === 'not a cloud event' && m.headers['kinema_dlq_error'].includes('malformed'),
+      ),
+    ).toBe(true);
+    expect(
+      fromKafkaMessage({
+        headers: poison
+          ? Object.fromEntries(Object.entries(poison.headers).map(([k, v]) => [k, Buffer.from(v)]))
+          : {},
+        value: Buffer.from('{"poison":true}'),
+      }).type,
+    ).toBe('test.Thing');
   }, 60_000);
 });

@@ -21,7 +21,9 @@ export class CreateMessagingTables1763700000000 implements MigrationInterface {
         attempts int NOT NULL DEFAULT 0,
         last_error text
       )`);
-    await runner.query(`CREATE INDEX outbox_events_pending_idx ON outbox_events (sequence) WHERE sent_at IS NULL`);
+    await runner.query(
+      `CREATE INDEX outbox_events_pending_idx ON outbox_events (sequence) WHERE sent_at IS NULL`,
+    );
     await runner.query(`
       CREATE TABLE processed_events (
         consumer_group text NOT NULL,

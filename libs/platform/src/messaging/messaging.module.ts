@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Topic } from '@kinema/contracts';
-import type { Kafka } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource, type EntitySubscriberInterface, type TransactionCommitEvent } from 'typeorm';
 import { createLogger } from '../logging/logger';
@@ -47,7 +47,14 @@ export class ConsumerRegistry {
   ) {}
 
   register(options: ConsumerOptions): KafkaConsumerRunner {
-    const runner = new KafkaConsumerRunner(this.kafka, this.dataSource, this.kafka.producer(), options, this.logger);
+    const dlqProducer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const runner = new KafkaConsumerRunner(
+      this.kafka,
+      this.dataSource,
+      dlqProducer,
+      options,
+      this.logger,
+    );
     this.runners.push(runner);
     return runner;
   }
@@ -104,7 +111,10 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
         await ensureTopics(this.kafka, this.options.topics, this.options.partitions);
         break;
       } catch (error) {
-        this.logger.warn({ err: String(error), retryInMs: backoffMs }, 'messaging: cannot create topics yet');
+        this.logger.warn(
+          { err: String(error), retryInMs: backoffMs },
+          'messaging: cannot create topics yet',
+        );
         await this.signal.wait(backoffMs);
         backoffMs = Math.min(15_000, backoffMs * 2);
       }
@@ -117,7 +127,9 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
-    const logger = createLogger(options.service, options.logLevel).child({ component: 'messaging' });
+    const logger = createLogger(options.service, options.logLevel).child({
+      component: 'messaging',
+    });
     return {
       module: MessagingModule,
       global: true,
@@ -132,8 +144,15 @@ export class MessagingModule {
           useFactory: (dataSource: DataSource, kafka: Kafka) =>
             new OutboxRelay(
               dataSource,
-              // Idempotent with one request in flight: retries cannot reorder or duplicate within a partition.
-              kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2, maxRetryTime: 2_000 } }),
+              // Idempotent with one request in flight: retries cannot reorder or duplicate within a
+              // partition. Few retries (kafkajs warns about that) because the relay retries the whole
+              // batch itself; a resend after a lost ack is absorbed by idempotent consumers.
+              kafka.producer({
+                idempotent: true,
+                maxInFlightRequests: 1,
+                retry: { retries: 2, maxRetryTime: 2_000 },
+                createPartitioner: Partitioners.DefaultPartitioner,
+              }),
               logger,
               { lockKey: options.relayLockKey },
             ),

@@ -24,7 +24,9 @@ export class OutboxPublisher {
 
   async publish(manager: EntityManager, event: OutgoingEvent): Promise<string> {
     if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error('OutboxPublisher.publish must run inside the transaction of the state change');
+      throw new Error(
+        'OutboxPublisher.publish must run inside the transaction of the state change',
+      );
     }
     const eventId = randomUUID();
     await manager.insert(OutboxEventEntity, {

@@ -66,7 +66,11 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     this.signal.wake();
-    await this.running;
+    // A connect attempt against an absent broker may still be under way; do not wait it out.
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+    ]);
     if (this.connected) await this.producer.disconnect().catch(() => undefined);
   }
 
@@ -81,7 +85,8 @@ export class OutboxRelay {
         await this.connect();
         sent = await this.relayBatch(batchSize);
         await this.cleanup();
-        if (backoffMs) this.logger.info('outbox relay: Kafka reachable again, sending pending events');
+        if (backoffMs)
+          this.logger.info('outbox relay: Kafka reachable again, sending pending events');
         backoffMs = 0;
         this.status.kafkaReachable = true;
         this.status.lastError = undefined;
@@ -89,7 +94,10 @@ export class OutboxRelay {
         backoffMs = Math.min(maxBackoffMs, backoffMs ? backoffMs * 2 : 250);
         this.status.kafkaReachable = false;
         this.status.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.warn({ err: this.status.lastError, retryInMs: backoffMs }, 'outbox relay: send failed, will retry');
+        this.logger.warn(
+          { err: this.status.lastError, retryInMs: backoffMs },
+          'outbox relay: send failed, will retry',
+        );
       }
       if (this.stopped) break;
       if (sent < batchSize) await this.signal.wait(backoffMs || idleMs);
@@ -104,7 +112,9 @@ export class OutboxRelay {
 
   private async relayBatch(batchSize: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [lock] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [this.options.lockKey]);
+      const [lock] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        this.options.lockKey,
+      ]);
       if (!lock?.locked) return 0;
       const rows: OutboxRow[] = await manager.query(
         `SELECT sequence, event_id, topic, type, source, subject, data, headers, occurred_at

@@ -26,7 +26,7 @@ export class ListTitlesQuery {
   @IsOptional()
   @IsString()
   @MaxLength(1024)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor returned by a previous page' })
+  @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'cursor must be a cursor returned by a previous page' })
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Genre slug, e.g. `sci-fi` (see GET /genres).' })

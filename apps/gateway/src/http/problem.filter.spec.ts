@@ -1,0 +1,61 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { ERROR_INFO_TRAILER, ErrorInfo } from '@kinema/contracts';
+import { NotFoundException } from '@nestjs/common';
+import { ProblemFilter } from './problem.filter';
+
+function serviceError(code: status, details: string, info?: ErrorInfo): ServiceError {
+  const metadata = new Metadata();
+  if (info) metadata.set(ERROR_INFO_TRAILER, Buffer.from(ErrorInfo.encode(info).finish()));
+  return Object.assign(new Error(details), { code, details, metadata });
+}
+
+describe('ProblemFilter', () => {
+  const filter = new ProblemFilter();
+
+  it('maps INVALID_ARGUMENT to 400 naming the fields in REST terms', () => {
+    const { body, headers } = filter.toAnswer(
+      serviceError(status.INVALID_ARGUMENT, 'The request is invalid.', {
+        code: 'VALIDATION_FAILED',
+        fieldViolations: [{ field: 'title.genre_slugs[0]', description: 'unknown genre "x"' }],
+      }),
+    );
+    expect(body).toMatchObject({ status: 400, title: 'Bad Request', code: 'VALIDATION_FAILED' });
+    expect(body.errors).toEqual([{ field: 'genres[0]', description: 'unknown genre "x"' }]);
+    expect(headers).toEqual({});
+  });
+
+  it.each([
+    [status.NOT_FOUND, 404],
+    [status.ALREADY_EXISTS, 409],
+    [status.ABORTED, 409],
+    [status.FAILED_PRECONDITION, 412],
+    [status.PERMISSION_DENIED, 403],
+    [status.UNAUTHENTICATED, 401],
+  ])('maps gRPC status %i to HTTP %i', (code, http) => {
+    expect(filter.toAnswer(serviceError(code, 'nope')).body.status).toBe(http);
+  });
+
+  it.each([
+    [status.UNAVAILABLE, 503],
+    [status.DEADLINE_EXCEEDED, 504],
+    [status.RESOURCE_EXHAUSTED, 429],
+  ])('maps gRPC status %i to HTTP %i with Retry-After', (code, http) => {
+    const { body, headers } = filter.toAnswer(serviceError(code, 'connect ECONNREFUSED 127.0.0.1:50051'));
+    expect(body.status).toBe(http);
+    expect(headers['retry-after']).toBe('1');
+  });
+
+  it('never shows upstream internals in a 5xx detail', () => {
+    const { body } = filter.toAnswer(serviceError(status.UNAVAILABLE, 'connect ECONNREFUSED 127.0.0.1:50051'));
+    expect(body.detail).not.toContain('ECONNREFUSED');
+  });
+
+  it('turns an unexpected error into a bare 500', () => {
+    const { body } = filter.toAnswer(new TypeError('secret stack detail'));
+    expect(body).toMatchObject({ status: 500, detail: 'An unexpected error occurred.' });
+  });
+
+  it('keeps Nest HTTP exceptions as their status', () => {
+    expect(filter.toAnswer(new NotFoundException('Cannot GET /x')).body).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+});
