@@ -1,0 +1,121 @@
+import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { GRPC_SERVICES, MaturityRating } from '@kinema/contracts';
+import { createTestDatabase } from '@kinema/dev-infra';
+import { dataSourceOptions, runMigrationsLocked } from '@kinema/platform';
+import { service as healthService } from 'grpc-health-check';
+import { DataSource } from 'typeorm';
+import { CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
+import { catalogMigrations } from './migrations';
+import { defined, startTestCatalog, type CatalogHarness } from './testing/catalog-test-harness';
+import { catalogEntities } from './titles/catalog.entities';
+
+const DEMO_TITLES = 60;
+
+describe('catalog service', () => {
+  let catalog: CatalogHarness;
+
+  beforeAll(async () => {
+    catalog = await startTestCatalog({ DEMO_SEED_TITLES: String(DEMO_TITLES) });
+  });
+
+  afterAll(async () => {
+    await catalog?.close();
+  });
+
+  it('answers grpc.health.v1 Health/Check with SERVING, overall and for the catalog service', async () => {
+    const HealthClient = makeClientConstructor(healthService, 'grpc.health.v1.Health');
+    const client = new HealthClient(catalog.grpcAddress, credentials.createInsecure());
+    // grpc-js builds the methods at run time, so the client type cannot name them.
+    const check = client['Check'] as (
+      request: { service: string },
+      callback: (error: ServiceError | null, response: { status: string }) => void,
+    ) => void;
+    const checkStatus = (service: string) =>
+      new Promise<string>((resolve, reject) =>
+        check.call(client, { service }, (error, response) =>
+          error ? reject(error) : resolve(response.status),
+        ),
+      );
+    await expect(checkStatus('')).resolves.toBe('SERVING');
+    await expect(checkStatus(GRPC_SERVICES.catalog)).resolves.toBe('SERVING');
+    client.close();
+  });
+
+  it('answers /readyz with 200 once serving', async () => {
+    const response = await fetch(`http://127.0.0.1:${catalog.running.opsPort}/readyz`);
+    expect(response.status).toBe(200);
+  });
+
+  it('lists the fixed genres', async () => {
+    const { genres } = await catalog.rpc.listGenres();
+    expect(genres.length).toBe(16);
+    expect(genres.map((genre) => genre.slug)).toEqual(
+      expect.arrayContaining(['action', 'drama', 'sci-fi', 'western']),
+    );
+  });
+
+  it('seeds the demo catalog on boot when it is empty', async () => {
+    const ids = new Set<string>();
+    let cursor = '';
+    do {
+      const page = await catalog.rpc.listTitles({
+        limit: 100,
+        cursor,
+        visibility: {
+          includeDrafts: true,
+          maxMaturity: MaturityRating.MATURITY_RATING_UNSPECIFIED,
+        },
+      });
+      page.titles.forEach((title) => ids.add(title.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(ids.size).toBe(DEMO_TITLES);
+  });
+});
+
+const onServer = process.env['TEST_DATABASE_URL'] ? describe : describe.skip;
+
+onServer('catalog migrations', () => {
+  it('apply once when two replicas run them concurrently', async () => {
+    const database = await createTestDatabase('catalog_migrations');
+    const sources = [0, 1].map(
+      () =>
+        new DataSource(
+          dataSourceOptions({
+            url: database.url,
+            poolMax: 2,
+            entities: catalogEntities,
+            migrations: catalogMigrations,
+            migrationsRun: false,
+            migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
+          }),
+        ),
+    );
+    try {
+      await Promise.all(sources.map((source) => source.initialize()));
+      const results = await Promise.all(
+        sources.map((source) => runMigrationsLocked(source, CATALOG_MIGRATION_LOCK_KEY)),
+      );
+      expect(results.map((applied) => applied.length).sort()).toEqual([
+        0,
+        catalogMigrations.length,
+      ]);
+      const [first] = sources;
+      const rows: Array<{ name: string }> = await defined(first).query(
+        'SELECT name FROM migrations ORDER BY id',
+      );
+      expect(rows.map((row) => row.name)).toEqual(
+        catalogMigrations.map((migration) => migration.name),
+      );
+      const genres: Array<{ count: string }> = await defined(first).query(
+        'SELECT count(*) FROM genres',
+      );
+      expect(Number(genres[0]?.count)).toBe(16);
+    } finally {
+      await Promise.all(
+        sources.map((source) => (source.isInitialized ? source.destroy() : undefined)),
+      );
+      await database.dispose();
+    }
+  });
+});

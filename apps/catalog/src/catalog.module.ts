@@ -1,0 +1,54 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TOPICS } from '@kinema/contracts';
+import {
+  CreateMessagingTables1763700000000,
+  DatabaseModule,
+  MESSAGING_ENTITIES,
+  MessagingModule,
+  OpsModule,
+} from '@kinema/platform';
+import {
+  CATALOG_CONFIG,
+  CATALOG_MIGRATION_LOCK_KEY,
+  CATALOG_RELAY_LOCK_KEY,
+} from './catalog.constants';
+import type { CatalogConfig } from './config';
+import { DemoSeeder } from './demo/demo-seeder';
+import { catalogMigrations } from './migrations';
+import { catalogEntities } from './titles/catalog.entities';
+import { TitlesModule } from './titles/titles.module';
+
+@Module({})
+export class CatalogModule {
+  static forRoot(config: CatalogConfig): DynamicModule {
+    const configProvider = { provide: CATALOG_CONFIG, useValue: config };
+    return {
+      module: CatalogModule,
+      imports: [
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          poolMax: config.DATABASE_POOL_MAX,
+          entities: [...catalogEntities, ...MESSAGING_ENTITIES],
+          migrations: [CreateMessagingTables1763700000000, ...catalogMigrations],
+          migrationsRun: config.DATABASE_MIGRATIONS_RUN,
+          migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
+        }),
+        OpsModule.forRoot({ database: true }),
+        MessagingModule.forRoot({
+          service: 'catalog',
+          logLevel: config.LOG_LEVEL,
+          kafka: { brokers: config.KAFKA_BROKERS, clientId: 'kinema-catalog' },
+          source: '/kinema/catalog',
+          topics: [TOPICS.catalogTitles],
+          partitions: config.KAFKA_PARTITIONS,
+          relayLockKey: CATALOG_RELAY_LOCK_KEY,
+        }),
+        TitlesModule,
+      ],
+      // Global so feature modules can inject the config without importing the root module.
+      global: true,
+      providers: [configProvider, DemoSeeder],
+      exports: [CATALOG_CONFIG],
+    };
+  }
+}

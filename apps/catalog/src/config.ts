@@ -1,0 +1,46 @@
+import {
+  baseConfigShape,
+  envBool,
+  envInt,
+  envList,
+  envPort,
+  envUrl,
+  secret,
+} from '@kinema/platform';
+import { z } from 'zod';
+
+/** Every variable the catalog reads; defaults fit `npm start` (the embedded stand-ins). */
+export const configSchema = z
+  .object({
+    ...baseConfigShape,
+    GRPC_HOST: z.string().default('0.0.0.0'),
+    GRPC_PORT: envPort(50051),
+    GRPC_MAX_CONNECTION_AGE_MS: envInt(300_000, 1_000),
+    OPS_HOST: z.string().default('0.0.0.0'),
+    OPS_PORT: envPort(9401),
+    DATABASE_URL: secret(
+      envUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:54331/postgres'),
+    ),
+    DATABASE_POOL_MAX: envInt(10, 1, 100),
+    DATABASE_MIGRATIONS_RUN: envBool(true),
+    KAFKA_BROKERS: envList('127.0.0.1:19092'),
+    /** Partitions of the topics the catalog creates; more partitions let more consumers share the work. */
+    KAFKA_PARTITIONS: envInt(6, 1, 1_000),
+    CURSOR_SECRET: secret(
+      z.string().min(16, 'expected at least 16 characters').default('kinema-dev-cursor-secret'),
+    ),
+    // When > 0 and the catalog is empty, boot generates this many demo titles (the embedded
+    // PostgreSQL takes one connection at a time, so seeding cannot come from another process).
+    DEMO_SEED_TITLES: envInt(0, 0, 100_000),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && config.CURSOR_SECRET === 'kinema-dev-cursor-secret') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CURSOR_SECRET'],
+        message: 'must be set to a private value in production',
+      });
+    }
+  });
+
+export type CatalogConfig = z.output<typeof configSchema>;

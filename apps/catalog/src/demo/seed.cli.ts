@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { dataSourceOptions, runMigrationsLocked } from '@kinema/platform';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { CATALOG_MIGRATION_LOCK_KEY, CATALOG_SEED_LOCK_KEY } from '../catalog.constants';
+import { catalogMigrations } from '../migrations';
+import { catalogEntities } from '../titles/catalog.entities';
+import { loadDemoCatalog } from './demo-catalog.loader';
+
+const usage =
+  'usage: node apps/catalog/dist/demo/seed.cli.js --database-url URL --titles N [--bulk] [--seed S]';
+
+// Loads the demo catalog into an empty catalog database, e.g. a million movies for benchmarks:
+// node apps/catalog/dist/demo/seed.cli.js --database-url postgres://... --titles 1000000 --bulk
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'database-url': { type: 'string' },
+      titles: { type: 'string' },
+      bulk: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+    },
+  });
+  const url = values['database-url'];
+  const count = Number(values.titles);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (
+    !url ||
+    !Number.isInteger(count) ||
+    count < 1 ||
+    (seed !== undefined && !Number.isInteger(seed))
+  ) {
+    throw new Error(usage);
+  }
+  const dataSource = new DataSource(
+    dataSourceOptions({
+      url,
+      poolMax: 1,
+      entities: catalogEntities,
+      migrations: catalogMigrations,
+      migrationsRun: false,
+      migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
+    }),
+  );
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    const applied = await runMigrationsLocked(dataSource, CATALOG_MIGRATION_LOCK_KEY);
+    log(`migrations applied: ${applied.length}`);
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [CATALOG_SEED_LOCK_KEY]);
+    const rows: Array<{ total: string }> = await runner.query(
+      'SELECT count(*) AS total FROM titles',
+    );
+    const total = Number(rows[0]?.total ?? 0);
+    if (total > 0) {
+      log(`the catalog already has ${total} titles; nothing loaded`);
+      return;
+    }
+    const started = Date.now();
+    const query = (sql: string, params: unknown[]) => runner.query(sql, params);
+    await loadDemoCatalog(query, {
+      count,
+      // Bulk mode: movies only (no seasons/episodes) in larger batches, the shape benchmarks need.
+      batchSize: values.bulk ? 10_000 : 2_000,
+      demo: { ...(values.bulk ? { seriesShare: 0 } : {}), ...(seed === undefined ? {} : { seed }) },
+      transaction: async (work) => {
+        await runner.startTransaction();
+        try {
+          await work();
+          await runner.commitTransaction();
+        } catch (error) {
+          await runner.rollbackTransaction();
+          throw error;
+        }
+      },
+      onProgress: (loaded) => {
+        const seconds = (Date.now() - started) / 1000;
+        log(`${loaded}/${count} titles (${Math.round(loaded / Math.max(seconds, 0.001))}/s)`);
+      },
+    });
+    await runner.query('ANALYZE titles, title_genres, credits, seasons, episodes');
+    log(`loaded ${count} titles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    if (!runner.isReleased) await runner.release();
+    await dataSource.destroy();
+  }
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`seed failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import {
+  credentials,
+  Metadata,
+  type CallOptions,
+  type ClientUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import {
+  BatchGetTitlesRequest,
+  BrowseRequest,
+  CatalogServiceClient,
+  CreateTitleRequest,
+  DeleteTitleRequest,
+  GetTitleRequest,
+  ListGenresRequest,
+  ListTitlesRequest,
+  PatchTitleRequest,
+  UpdateTitleRequest,
+} from '@kinema/contracts';
+import { createTestDatabase, type TestDatabase } from '@kinema/dev-infra';
+import {
+  decodeGrpcError,
+  isServiceError,
+  parseConfig,
+  type DecodedGrpcError,
+  type RunningGrpcService,
+} from '@kinema/platform';
+import { startCatalog } from '../catalog.bootstrap';
+import { configSchema, type CatalogConfig } from '../config';
+
+type Unary<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => ClientUnaryCall;
+
+/** Promise-returning calls of the generated client, taking partial requests. */
+export function catalogRpc(client: CatalogServiceClient) {
+  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
+    new Promise((resolve, reject) => {
+      // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
+      const options = { deadline: new Date(Date.now() + 30_000) };
+      method.call(client, request, new Metadata(), options, (error, response) =>
+        error ? reject(error) : resolve(response),
+      );
+    });
+  return {
+    listTitles: (request: Partial<ListTitlesRequest>) =>
+      call(client.listTitles, ListTitlesRequest.fromPartial(request)),
+    getTitle: (request: Partial<GetTitleRequest>) =>
+      call(client.getTitle, GetTitleRequest.fromPartial(request)),
+    batchGetTitles: (request: Partial<BatchGetTitlesRequest>) =>
+      call(client.batchGetTitles, BatchGetTitlesRequest.fromPartial(request)),
+    createTitle: (request: Partial<CreateTitleRequest>) =>
+      call(client.createTitle, CreateTitleRequest.fromPartial(request)),
+    updateTitle: (request: Partial<UpdateTitleRequest>) =>
+      call(client.updateTitle, UpdateTitleRequest.fromPartial(request)),
+    patchTitle: (request: Partial<PatchTitleRequest>) =>
+      call(client.patchTitle, PatchTitleRequest.fromPartial(request)),
+    deleteTitle: (request: Partial<DeleteTitleRequest>) =>
+      call(client.deleteTitle, DeleteTitleRequest.fromPartial(request)),
+    listGenres: () => call(client.listGenres, ListGenresRequest.fromPartial({})),
+    browse: (request: Partial<BrowseRequest>) =>
+      call(client.browse, BrowseRequest.fromPartial(request)),
+  };
+}
+
+export type CatalogRpc = ReturnType<typeof catalogRpc>;
+
+export interface CatalogHarness {
+  rpc: CatalogRpc;
+  client: CatalogServiceClient;
+  running: RunningGrpcService;
+  database: TestDatabase;
+  grpcAddress: string;
+  close(): Promise<void>;
+}
+
+/** A real catalog (gRPC + ops on free ports) on a fresh test database, and a client for it. */
+export async function startTestCatalog(env: Record<string, string> = {}): Promise<CatalogHarness> {
+  const database = await createTestDatabase('catalog');
+  const config: CatalogConfig = parseConfig(configSchema, {
+    NODE_ENV: 'test',
+    // Most of these tests run without a broker; the relay's retry warnings would drown the output.
+    LOG_LEVEL: 'error',
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    OPS_HOST: '127.0.0.1',
+    OPS_PORT: '0',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: String(database.poolMax),
+    CURSOR_SECRET: 'integration-test-cursor-secret',
+    ...env,
+  });
+  let running: RunningGrpcService;
+  try {
+    running = await startCatalog(config);
+  } catch (error) {
+    await database.dispose();
+    throw error;
+  }
+  const grpcAddress = `127.0.0.1:${running.grpcPort}`;
+  const client = new CatalogServiceClient(grpcAddress, credentials.createInsecure());
+  return {
+    rpc: catalogRpc(client),
+    client,
+    running,
+    database,
+    grpcAddress,
+    close: async () => {
+      client.close();
+      running.drain();
+      await running.app.close();
+      await database.dispose();
+    },
+  };
+}
+
+/** The decoded failure of a call that must fail. */
+export async function failureOf(call: Promise<unknown>): Promise<DecodedGrpcError> {
+  try {
+    await call;
+  } catch (error) {
+    if (isServiceError(error)) return decodeGrpcError(error);
+    throw error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** The value, or a test failure saying what was missing (instead of a non-null assertion). */
+export function defined<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what} to be present`);
+  return value;
+}

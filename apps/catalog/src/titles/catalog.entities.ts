@@ -1,0 +1,13 @@
+import { CreditEntity } from './credit.entity';
+import { EpisodeEntity } from './episode.entity';
+import { GenreEntity } from './genre.entity';
+import { SeasonEntity } from './season.entity';
+import { TitleEntity } from './title.entity';
+
+export const catalogEntities = [
+  TitleEntity,
+  GenreEntity,
+  CreditEntity,
+  SeasonEntity,
+  EpisodeEntity,
+];

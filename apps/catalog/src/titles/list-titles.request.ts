@@ -1,0 +1,133 @@
+import {
+  MaturityRating,
+  TitleSort,
+  TitleType,
+  type ListTitlesRequest,
+  type Visibility,
+} from '@kinema/contracts';
+import { DomainError, type FieldViolation } from '@kinema/platform';
+import { MAX_QUERY_LENGTH, prefixTsQuery, searchTerms } from './search-query';
+import { filterDigest, type CursorCodec } from './title-cursor';
+import { toStoredMaturity, toStoredType } from './title.mapper';
+import type { ListTitlesQuery, VisibilityFilter } from './titles-read.repository';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** A ListTitlesRequest checked and resolved, plus the digest its cursors are bound to. */
+export interface ParsedListRequest {
+  query: ListTitlesQuery;
+  digest: string;
+}
+
+export function parseVisibility(
+  visibility: Visibility | undefined,
+  violations: FieldViolation[],
+): VisibilityFilter {
+  const rating = visibility?.maxMaturity ?? MaturityRating.MATURITY_RATING_UNSPECIFIED;
+  const maxMaturity = toStoredMaturity(rating);
+  if (rating !== MaturityRating.MATURITY_RATING_UNSPECIFIED && maxMaturity === undefined) {
+    violations.push({ field: 'visibility.max_maturity', description: 'unknown maturity rating' });
+  }
+  return { maxMaturity, includeDrafts: visibility?.includeDrafts ?? false };
+}
+
+/**
+ * Checks every field of a ListTitlesRequest at once. `genreIds` maps known genre slugs to ids;
+ * the cursor is verified last, against the digest of the request's own sort and filters.
+ */
+export function parseListRequest(
+  request: ListTitlesRequest,
+  genreIds: ReadonlyMap<string, number>,
+  cursors: CursorCodec,
+): ParsedListRequest {
+  const violations: FieldViolation[] = [];
+  const fail = (field: string, description: string) => violations.push({ field, description });
+
+  const limit = request.limit === 0 ? DEFAULT_PAGE_SIZE : request.limit;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+    fail('limit', `must be from 1 to ${MAX_PAGE_SIZE}, or 0 for ${DEFAULT_PAGE_SIZE}`);
+
+  const genreId = request.genre === '' ? undefined : genreIds.get(request.genre);
+  if (request.genre !== '' && genreId === undefined) fail('genre', 'unknown genre');
+
+  const type =
+    request.type === TitleType.TITLE_TYPE_UNSPECIFIED ? undefined : toStoredType(request.type);
+  if (request.type !== TitleType.TITLE_TYPE_UNSPECIFIED && type === undefined)
+    fail('type', 'unknown title type');
+
+  if (request.yearFrom < 0) fail('year_from', 'must be 0 (unbounded) or a year');
+  if (request.yearTo < 0) fail('year_to', 'must be 0 (unbounded) or a year');
+  else if (request.yearFrom > 0 && request.yearTo > 0 && request.yearTo < request.yearFrom) {
+    fail('year_to', 'must not be before year_from');
+  }
+
+  let terms: string[] = [];
+  if (request.query !== '') {
+    terms = searchTerms(request.query);
+    if (request.query.length > MAX_QUERY_LENGTH)
+      fail('query', `must have at most ${MAX_QUERY_LENGTH} characters`);
+    else if (terms.length === 0) fail('query', 'must contain at least one letter or digit');
+  }
+
+  const sort = resolveSort(request.sort, request.query !== '');
+  if (!sort)
+    fail(
+      'sort',
+      request.sort === TitleSort.TITLE_SORT_RELEVANCE ? 'relevance needs a query' : 'unknown sort',
+    );
+
+  const visibility = parseVisibility(request.visibility, violations);
+  if (violations.length > 0 || !sort) throw DomainError.invalid(violations);
+
+  const digest = filterDigest({
+    sort,
+    genre: genreId ?? null,
+    type: type ?? null,
+    yearFrom: request.yearFrom,
+    yearTo: request.yearTo,
+    terms,
+    maxMaturity: visibility.maxMaturity ?? null,
+    includeDrafts: visibility.includeDrafts,
+  });
+  const after = request.cursor === '' ? undefined : cursors.decode(request.cursor, sort, digest);
+  if (request.cursor !== '' && !after) {
+    throw DomainError.invalid([
+      {
+        field: 'cursor',
+        description: 'is not a cursor of this listing (sort and filters must stay the same)',
+      },
+    ]);
+  }
+  return {
+    digest,
+    query: {
+      sort,
+      visibility,
+      genreId,
+      type,
+      yearFrom: request.yearFrom > 0 ? request.yearFrom : undefined,
+      yearTo: request.yearTo > 0 ? request.yearTo : undefined,
+      tsQuery: terms.length > 0 ? prefixTsQuery(terms) : undefined,
+      after,
+      limit,
+    },
+  };
+}
+
+function resolveSort(sort: TitleSort, hasQuery: boolean): ListTitlesQuery['sort'] | undefined {
+  switch (sort) {
+    case TitleSort.TITLE_SORT_UNSPECIFIED:
+      return hasQuery ? 'relevance' : 'name';
+    case TitleSort.TITLE_SORT_NAME:
+      return 'name';
+    case TitleSort.TITLE_SORT_NEWEST:
+      return 'newest';
+    case TitleSort.TITLE_SORT_POPULAR:
+      return 'popular';
+    case TitleSort.TITLE_SORT_RELEVANCE:
+      return hasQuery ? 'relevance' : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CursorPosition, ListSort } from './title-cursor';
+import type { TitleRow } from './title.mapper';
+import type { StoredMaturity, StoredTitleType } from './title.model';
+
+/** Who is looking: drafts and titles above the maturity ceiling are invisible unless allowed. */
+export interface VisibilityFilter {
+  maxMaturity?: StoredMaturity;
+  includeDrafts: boolean;
+}
+
+export interface ListTitlesQuery {
+  sort: ListSort;
+  visibility: VisibilityFilter;
+  genreId?: number;
+  type?: StoredTitleType;
+  yearFrom?: number;
+  yearTo?: number;
+  /** A sanitised tsquery (see search-query.ts); required for the relevance sort. */
+  tsQuery?: string;
+  after?: CursorPosition;
+  limit: number;
+}
+
+export type RowWithKey = TitleRow & { sort_key: string | number };
+
+export interface BrowseRowTitles {
+  genreSlug: string;
+  genreName: string;
+  rows: TitleRow[];
+}
+
+const genresColumn = `(SELECT coalesce(json_agg(json_build_object('slug', g.slug, 'name', g.name) ORDER BY g.position), '[]'::json)
+    FROM title_genres tg JOIN genres g ON g.id = tg.genre_id WHERE tg.title_id = t.id) AS genres`;
+const creditsColumn = `(SELECT coalesce(json_agg(json_build_object('person_name', c.person_name, 'role', c.role,
+      'character', c.character) ORDER BY c.position), '[]'::json)
+    FROM credits c WHERE c.title_id = t.id) AS credits`;
+const seasonsColumn = `(SELECT coalesce(json_agg(json_build_object('id', s.id, 'number', s.number, 'name', s.name,
+      'release_year', s.release_year, 'episodes',
+      (SELECT coalesce(json_agg(json_build_object('id', e.id, 'number', e.number, 'name', e.name, 'synopsis', e.synopsis,
+          'runtime_minutes', e.runtime_minutes, 'playable', e.playable) ORDER BY e.number), '[]'::json)
+        FROM episodes e WHERE e.season_id = s.id)) ORDER BY s.number), '[]'::json)
+    FROM seasons s WHERE s.title_id = t.id) AS seasons`;
+const titleColumns = `t.id, t.slug, t.type, t.name, t.synopsis, t.release_year, t.runtime_minutes, t.maturity,
+  t.poster_key, t.backdrop_key, t.availability, t.playable, t.popularity, t.version, t.created_at, t.updated_at,
+  ${genresColumn}, ${creditsColumn}`;
+
+// Rounded so the rank written into a cursor compares equal to the one recomputed next page.
+const rankExpression = 'round(ts_rank(t.search_vector, q.query)::numeric, 6)';
+
+// Every sort is (key, id) in one direction, so the keyset condition is a row comparison that
+// PostgreSQL turns into a single range on the matching (key, id) index.
+const sortSql: Record<ListSort, { key: string; order: string; after: string }> = {
+  name: {
+    key: 't.sort_name',
+    order: 't.sort_name ASC, t.id ASC',
+    after: '(t.sort_name, t.id) > ($K::text, $I::uuid)',
+  },
+  newest: {
+    key: 't.release_year',
+    order: 't.release_year DESC, t.id DESC',
+    after: '(t.release_year, t.id) < ($K::integer, $I::uuid)',
+  },
+  popular: {
+    key: 't.popularity',
+    order: 't.popularity DESC, t.id DESC',
+    after: '(t.popularity, t.id) < ($K::double precision, $I::uuid)',
+  },
+  relevance: {
+    key: `${rankExpression}::text`,
+    order: `${rankExpression} DESC, t.id DESC`,
+    after: `(${rankExpression}, t.id) < ($K::numeric, $I::uuid)`,
+  },
+};
+
+/** The catalog's read queries; each answers in one SQL statement. */
+@Injectable()
+export class TitlesReadRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One page plus one extra row, which tells the caller whether another page exists. */
+  async list(query: ListTitlesQuery): Promise<RowWithKey[]> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions = visibilityConditions(query.visibility, param);
+    let from = 'titles t';
+    if (query.tsQuery !== undefined) {
+      from += `, (SELECT to_tsquery('simple', ${param(query.tsQuery)}) AS query) q`;
+      conditions.push('t.search_vector @@ q.query');
+    }
+    if (query.genreId !== undefined) {
+      conditions.push(
+        `EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = ${param(query.genreId)})`,
+      );
+    }
+    if (query.type !== undefined) conditions.push(`t.type = ${param(query.type)}`);
+    if (query.yearFrom !== undefined) conditions.push(`t.release_year >= ${param(query.yearFrom)}`);
+    if (query.yearTo !== undefined) conditions.push(`t.release_year <= ${param(query.yearTo)}`);
+    const sort = sortSql[query.sort];
+    if (query.after) {
+      const { key, id } = query.after;
+      conditions.push(sort.after.replace('$K', () => param(key)).replace('$I', () => param(id)));
+    }
+    const sql = `SELECT ${titleColumns}, ${sort.key} AS sort_key FROM ${from}
+      ${where(conditions)} ORDER BY ${sort.order} LIMIT ${param(query.limit + 1)}`;
+    return this.dataSource.query<RowWithKey[]>(sql, params);
+  }
+
+  /** With seasons and episodes; pass a transaction's manager to read that transaction's writes. */
+  async get(
+    id: string,
+    visibility: VisibilityFilter,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<TitleRow | undefined> {
+    const params: unknown[] = [id];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions = ['t.id = $1', ...visibilityConditions(visibility, param)];
+    const rows = await manager.query<TitleRow[]>(
+      `SELECT ${titleColumns}, ${seasonsColumn} FROM titles t ${where(conditions)}`,
+      params,
+    );
+    return rows[0];
+  }
+
+  async batchGet(ids: readonly string[], visibility: VisibilityFilter): Promise<TitleRow[]> {
+    const params: unknown[] = [ids];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions = ['t.id = ANY($1::uuid[])', ...visibilityConditions(visibility, param)];
+    return this.dataSource.query<TitleRow[]>(
+      `SELECT ${titleColumns} FROM titles t ${where(conditions)}`,
+      params,
+    );
+  }
+
+  /** The first `limit` visible titles in one of the catalog-wide orders. */
+  async top(
+    sort: 'newest' | 'popular',
+    visibility: VisibilityFilter,
+    limit: number,
+  ): Promise<TitleRow[]> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions = visibilityConditions(visibility, param);
+    return this.dataSource.query<TitleRow[]>(
+      `SELECT ${titleColumns} FROM titles t ${where(conditions)} ORDER BY ${sortSql[sort].order} LIMIT ${param(limit)}`,
+      params,
+    );
+  }
+
+  /**
+   * The most popular visible titles of every genre. The LATERAL subquery walks the popularity
+   * index and probes title_genres per row, stopping after `limit` hits, so the cost is per row
+   * shown rather than per title in the genre; genres with no visible title yield nothing.
+   */
+  async topByGenre(
+    visibility: VisibilityFilter,
+    limit: number,
+  ): Promise<Array<TitleRow & { row_genre_slug: string; row_genre_name: string }>> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions = [
+      ...visibilityConditions(visibility, param),
+      'EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = row_genre.id)',
+    ];
+    return this.dataSource.query(
+      `SELECT row_genre.slug AS row_genre_slug, row_genre.name AS row_genre_name, top.*
+       FROM genres row_genre
+       CROSS JOIN LATERAL (
+         SELECT ${titleColumns} FROM titles t ${where(conditions)}
+         ORDER BY ${sortSql.popular.order} LIMIT ${param(limit)}
+       ) top
+       ORDER BY row_genre.position, top.popularity DESC, top.id DESC`,
+      params,
+    );
+  }
+
+  async genres(): Promise<Array<{ id: number; slug: string; name: string }>> {
+    return this.dataSource.query('SELECT id, slug, name FROM genres ORDER BY position');
+  }
+}
+
+function visibilityConditions(
+  visibility: VisibilityFilter,
+  param: (value: unknown) => string,
+): string[] {
+  const conditions: string[] = [];
+  if (!visibility.includeDrafts) conditions.push(`t.availability = 'published'`);
+  if (visibility.maxMaturity !== undefined)
+    conditions.push(`t.maturity <= ${param(visibility.maxMaturity)}`);
+  return conditions;
+}
+
+function where(conditions: readonly string[]): string {
+  return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+}

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { ValidTitle } from './title-input.validator';
+import { TitleEntity } from './title.entity';
+
+/**
+ * The catalog's write statements. Each takes the EntityManager of the caller's transaction, so a
+ * write and whatever must commit with it (an outbox event) share one transaction.
+ */
+@Injectable()
+export class TitlesWriteRepository {
+  async insert(manager: EntityManager, id: string, title: ValidTitle): Promise<void> {
+    await manager.insert(TitleEntity, { id, ...titleColumns(title), playable: false });
+    await this.replaceChildren(manager, id, title);
+  }
+
+  /** Locks the title row for the rest of the transaction; undefined when it does not exist. */
+  async lockVersion(manager: EntityManager, id: string): Promise<number | undefined> {
+    const rows = await manager.query<Array<{ version: number }>>(
+      'SELECT version FROM titles WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return rows[0]?.version;
+  }
+
+  /** Overwrites every writable field; TypeORM bumps `version` and `updated_at` on the update. */
+  async replace(manager: EntityManager, id: string, title: ValidTitle): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(TitleEntity)
+      .set(titleColumns(title))
+      .where('id = :id', { id })
+      .execute();
+    await this.replaceChildren(manager, id, title);
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(TitleEntity, { id });
+  }
+
+  private async replaceChildren(
+    manager: EntityManager,
+    titleId: string,
+    title: ValidTitle,
+  ): Promise<void> {
+    await manager.query('DELETE FROM title_genres WHERE title_id = $1', [titleId]);
+    if (title.genreIds.length > 0) {
+      await manager.query(
+        'INSERT INTO title_genres (title_id, genre_id) SELECT $1, genre_id FROM unnest($2::smallint[]) AS genre_id',
+        [titleId, title.genreIds],
+      );
+    }
+    await manager.query('DELETE FROM credits WHERE title_id = $1', [titleId]);
+    if (title.credits.length > 0) {
+      await manager.query(
+        `INSERT INTO credits (title_id, position, person_name, role, character)
+         SELECT $1, c.position, c.person_name, c.role, c.character
+         FROM unnest($2::smallint[], $3::text[], $4::text[], $5::text[]) AS c (position, person_name, role, character)`,
+        [
+          titleId,
+          title.credits.map((_, index) => index),
+          title.credits.map((credit) => credit.personName),
+          title.credits.map((credit) => credit.role),
+          title.credits.map((credit) => credit.character),
+        ],
+      );
+    }
+    await this.replaceSeasons(manager, titleId, title.seasons);
+  }
+
+  // Seasons and episodes are matched by number and updated in place rather than recreated, so
+  // their ids (which playback progress and videos refer to) and playable flags survive edits.
+  private async replaceSeasons(
+    manager: EntityManager,
+    titleId: string,
+    seasons: ValidTitle['seasons'],
+  ): Promise<void> {
+    await manager.query(
+      'DELETE FROM seasons WHERE title_id = $1 AND NOT (number = ANY($2::integer[]))',
+      [titleId, seasons.map((season) => season.number)],
+    );
+    if (seasons.length === 0) return;
+    const stored = await manager.query<Array<{ id: string; number: number }>>(
+      `INSERT INTO seasons (id, title_id, number, name, release_year)
+       SELECT s.id, $1, s.number, s.name, s.release_year
+       FROM unnest($2::uuid[], $3::integer[], $4::text[], $5::smallint[]) AS s (id, number, name, release_year)
+       ON CONFLICT (title_id, number) DO UPDATE SET name = EXCLUDED.name, release_year = EXCLUDED.release_year
+       RETURNING id, number`,
+      [
+        titleId,
+        seasons.map(() => randomUUID()),
+        seasons.map((season) => season.number),
+        seasons.map((season) => season.name),
+        seasons.map((season) => season.releaseYear),
+      ],
+    );
+    const seasonIds = new Map(stored.map((row) => [row.number, row.id]));
+    const episodes = seasons.flatMap((season) =>
+      season.episodes.map((episode) => ({
+        ...episode,
+        seasonId: seasonIds.get(season.number) ?? '',
+      })),
+    );
+    await manager.query(
+      `DELETE FROM episodes e USING seasons s
+       WHERE e.season_id = s.id AND s.title_id = $1
+         AND (e.season_id, e.number) NOT IN (SELECT * FROM unnest($2::uuid[], $3::integer[]))`,
+      [
+        titleId,
+        episodes.map((episode) => episode.seasonId),
+        episodes.map((episode) => episode.number),
+      ],
+    );
+    if (episodes.length === 0) return;
+    await manager.query(
+      `INSERT INTO episodes (id, season_id, number, name, synopsis, runtime_minutes)
+       SELECT e.id, e.season_id, e.number, e.name, e.synopsis, e.runtime_minutes
+       FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::text[], $6::smallint[])
+         AS e (id, season_id, number, name, synopsis, runtime_minutes)
+       ON CONFLICT (season_id, number) DO UPDATE
+         SET name = EXCLUDED.name, synopsis = EXCLUDED.synopsis, runtime_minutes = EXCLUDED.runtime_minutes`,
+      [
+        episodes.map(() => randomUUID()),
+        episodes.map((episode) => episode.seasonId),
+        episodes.map((episode) => episode.number),
+        episodes.map((episode) => episode.name),
+        episodes.map((episode) => episode.synopsis),
+        episodes.map((episode) => episode.runtimeMinutes),
+      ],
+    );
+  }
+}
+
+function titleColumns(
+  title: ValidTitle,
+): Omit<TitleEntity, 'id' | 'playable' | 'version' | 'createdAt' | 'updatedAt'> {
+  return {
+    slug: title.slug,
+    type: title.type,
+    name: title.name,
+    synopsis: title.synopsis,
+    releaseYear: title.releaseYear,
+    runtimeMinutes: title.runtimeMinutes,
+    maturity: title.maturity,
+    posterKey: title.posterKey,
+    backdropKey: title.backdropKey,
+    availability: title.availability,
+    popularity: title.popularity,
+  };
+}

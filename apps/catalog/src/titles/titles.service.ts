@@ -1,0 +1,277 @@
+import {
+  type BatchGetTitlesRequest,
+  type BrowseRequest,
+  type BrowseRow,
+  type DeleteTitleRequest,
+  type Genre,
+  type GetTitleRequest,
+  type ListTitlesRequest,
+  type ListTitlesResponse,
+  type PatchTitleRequest,
+  type Title,
+  type TitleInput,
+  type UpdateTitleRequest,
+} from '@kinema/contracts';
+import { DomainError, type FieldViolation } from '@kinema/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { CATALOG_CONFIG } from '../catalog.constants';
+import type { CatalogConfig } from '../config';
+import { parseListRequest, parseVisibility } from './list-titles.request';
+import { applyPatch } from './title-patch';
+import { CursorCodec, type CursorPosition } from './title-cursor';
+import { isUuid, requireUuid, validateTitleInput, type ValidTitle } from './title-input.validator';
+import { toTitle, type TitleRow } from './title.mapper';
+import { TitlesReadRepository, type VisibilityFilter } from './titles-read.repository';
+import { TitlesWriteRepository } from './titles-write.repository';
+import { TitleEventsPublisher } from './title-events.publisher';
+
+export const MAX_BATCH_IDS = 100;
+export const DEFAULT_ROW_LIMIT = 20;
+export const MAX_ROW_LIMIT = 50;
+const everything: VisibilityFilter = { includeDrafts: true };
+
+@Injectable()
+export class TitlesService {
+  private readonly cursors: CursorCodec;
+  private genreCache?: Promise<Array<{ id: number; slug: string; name: string }>>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reads: TitlesReadRepository,
+    private readonly writes: TitlesWriteRepository,
+    private readonly events: TitleEventsPublisher,
+    @Inject(CATALOG_CONFIG) config: CatalogConfig,
+  ) {
+    this.cursors = new CursorCodec(config.CURSOR_SECRET);
+  }
+
+  async listTitles(request: ListTitlesRequest): Promise<ListTitlesResponse> {
+    const { query, digest } = parseListRequest(request, await this.genreIds(), this.cursors);
+    const rows = await this.reads.list(query);
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    const nextCursor =
+      rows.length > query.limit && last
+        ? this.cursors.encode(
+            { sort: query.sort, key: last.sort_key, id: last.id } satisfies CursorPosition,
+            digest,
+          )
+        : '';
+    return { titles: page.map(toTitle), nextCursor };
+  }
+
+  async getTitle(request: GetTitleRequest): Promise<Title> {
+    const id = requireUuid(request.id);
+    const visibility = visibilityOrThrow(request.visibility);
+    const row = await this.reads.get(id, visibility);
+    if (!row) throw titleNotFound();
+    return toTitle(row);
+  }
+
+  async batchGetTitles(request: BatchGetTitlesRequest): Promise<Title[]> {
+    const violations: FieldViolation[] = [];
+    if (request.ids.length > MAX_BATCH_IDS)
+      violations.push({ field: 'ids', description: `must have at most ${MAX_BATCH_IDS} ids` });
+    request.ids.forEach((id, index) => {
+      if (!isUuid(id)) violations.push({ field: `ids[${index}]`, description: 'must be a UUID' });
+    });
+    const visibility = parseVisibility(request.visibility, violations);
+    if (violations.length > 0) throw DomainError.invalid(violations);
+    if (request.ids.length === 0) return [];
+    const ids = request.ids.map((id) => id.toLowerCase());
+    const rows = new Map(
+      (await this.reads.batchGet([...new Set(ids)], visibility)).map((row) => [row.id, row]),
+    );
+    return ids.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [toTitle(row)] : [];
+    });
+  }
+
+  async createTitle(input: TitleInput | undefined): Promise<Title> {
+    const title = validateTitleInput(input, await this.genreIds());
+    return this.write((manager) => this.insertTitle(manager, randomUUID(), title));
+  }
+
+  async updateTitle(request: UpdateTitleRequest): Promise<Title> {
+    const id = requireUuid(request.id);
+    const title = validateTitleInput(request.title, await this.genreIds());
+    return this.write((manager) => this.replaceTitle(manager, id, request.expectedVersion, title));
+  }
+
+  async patchTitle(request: PatchTitleRequest): Promise<Title> {
+    const id = requireUuid(request.id);
+    const genreIds = await this.genreIds();
+    return this.write((manager) => this.patchStoredTitle(manager, id, request, genreIds));
+  }
+
+  async deleteTitle(request: DeleteTitleRequest): Promise<void> {
+    const id = requireUuid(request.id);
+    await this.dataSource.transaction((manager) =>
+      this.removeTitle(manager, id, request.expectedVersion),
+    );
+  }
+
+  async listGenres(): Promise<Genre[]> {
+    return (await this.genres()).map(({ slug, name }) => ({ slug, name }));
+  }
+
+  async browse(request: BrowseRequest): Promise<BrowseRow[]> {
+    const violations: FieldViolation[] = [];
+    const limit = request.rowLimit === 0 ? DEFAULT_ROW_LIMIT : request.rowLimit;
+    if (limit < 1 || limit > MAX_ROW_LIMIT) {
+      violations.push({
+        field: 'row_limit',
+        description: `must be from 1 to ${MAX_ROW_LIMIT}, or 0 for ${DEFAULT_ROW_LIMIT}`,
+      });
+    }
+    const visibility = parseVisibility(request.visibility, violations);
+    if (violations.length > 0) throw DomainError.invalid(violations);
+    const newest = await this.reads.top('newest', visibility, limit);
+    const popular = await this.reads.top('popular', visibility, limit);
+    const byGenre = await this.reads.topByGenre(visibility, limit);
+    const rows: BrowseRow[] = [
+      { id: 'new-releases', name: 'New Releases', titles: newest.map(toTitle) },
+      { id: 'popular', name: 'Popular on Kinema', titles: popular.map(toTitle) },
+    ];
+    for (const row of byGenre) {
+      const id = `genre:${row.row_genre_slug}`;
+      let browseRow = rows[rows.length - 1];
+      if (browseRow?.id !== id) {
+        browseRow = { id, name: row.row_genre_name, titles: [] };
+        rows.push(browseRow);
+      }
+      browseRow.titles.push(toTitle(row));
+    }
+    return rows.filter((row) => row.titles.length > 0);
+  }
+
+  // One method per kind of write, each running inside the caller's transaction, which also
+  // appends the domain events to the outbox: they are sent if and only if the change commits.
+
+  private async insertTitle(
+    manager: EntityManager,
+    id: string,
+    title: ValidTitle,
+  ): Promise<TitleRow> {
+    await this.writes.insert(manager, id, title);
+    const after = await this.readBack(manager, id);
+    await this.events.created(manager, after);
+    return after;
+  }
+
+  private async replaceTitle(
+    manager: EntityManager,
+    id: string,
+    expectedVersion: number,
+    title: ValidTitle,
+  ): Promise<TitleRow> {
+    await this.lockAndCheck(manager, id, expectedVersion);
+    const before = await this.readBack(manager, id);
+    await this.writes.replace(manager, id, title);
+    const after = await this.readBack(manager, id);
+    await this.events.updated(manager, before, after);
+    return after;
+  }
+
+  private async patchStoredTitle(
+    manager: EntityManager,
+    id: string,
+    request: PatchTitleRequest,
+    genreIds: ReadonlyMap<string, number>,
+  ): Promise<TitleRow> {
+    const paths = request.updateMask ?? [];
+    await this.lockAndCheck(manager, id, request.expectedVersion);
+    const before = await this.readBack(manager, id);
+    const merged = applyPatch(toTitle(before), request.title, paths);
+    await this.writes.replace(manager, id, validateTitleInput(merged, genreIds));
+    const after = await this.readBack(manager, id);
+    await this.events.updated(manager, before, after);
+    return after;
+  }
+
+  private async removeTitle(
+    manager: EntityManager,
+    id: string,
+    expectedVersion: number,
+  ): Promise<void> {
+    await this.lockAndCheck(manager, id, expectedVersion);
+    const before = await this.readBack(manager, id);
+    await this.writes.delete(manager, id);
+    await this.events.deleted(manager, before);
+  }
+
+  private async lockAndCheck(
+    manager: EntityManager,
+    id: string,
+    expectedVersion: number,
+  ): Promise<void> {
+    const version = await this.writes.lockVersion(manager, id);
+    if (version === undefined) throw titleNotFound();
+    if (expectedVersion !== 0 && expectedVersion !== version) {
+      throw new DomainError(
+        'failed_precondition',
+        'TITLE_VERSION_MISMATCH',
+        `The title is at version ${version}, not ${expectedVersion}; read it again and retry.`,
+      );
+    }
+  }
+
+  private async readBack(manager: EntityManager, id: string): Promise<TitleRow> {
+    const row = await this.reads.get(id, everything, manager);
+    if (!row) throw titleNotFound();
+    return row;
+  }
+
+  private async write(work: (manager: EntityManager) => Promise<TitleRow>): Promise<Title> {
+    try {
+      return toTitle(await this.dataSource.transaction(work));
+    } catch (error) {
+      // The unique index decides, not a pre-check: two concurrent creates cannot both pass it.
+      if (isUniqueViolation(error, 'titles_slug_key')) {
+        throw new DomainError(
+          'already_exists',
+          'TITLE_SLUG_TAKEN',
+          'Another title already uses this slug.',
+          [{ field: 'title.slug', description: 'is already taken' }],
+        );
+      }
+      throw error;
+    }
+  }
+
+  private genres(): Promise<Array<{ id: number; slug: string; name: string }>> {
+    // Genres are reference data changed only by migrations, which run before serving.
+    this.genreCache ??= this.reads.genres().catch((error: unknown) => {
+      this.genreCache = undefined;
+      throw error;
+    });
+    return this.genreCache;
+  }
+
+  private async genreIds(): Promise<Map<string, number>> {
+    return new Map((await this.genres()).map((genre) => [genre.slug, genre.id]));
+  }
+}
+
+function visibilityOrThrow(visibility: GetTitleRequest['visibility']): VisibilityFilter {
+  const violations: FieldViolation[] = [];
+  const parsed = parseVisibility(visibility, violations);
+  if (violations.length > 0) throw DomainError.invalid(violations);
+  return parsed;
+}
+
+function titleNotFound(): DomainError {
+  return DomainError.notFound('TITLE_NOT_FOUND', 'No such title.');
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string; message?: string };
+  return (
+    driverError.code === '23505' &&
+    (driverError.constraint === constraint || (driverError.message ?? '').includes(constraint))
+  );
+}
