@@ -1,8 +1,10 @@
 import { CatalogServiceService } from './generated/kinema/catalog/v1/catalog_service';
+import { UsersServiceService } from './generated/kinema/users/v1/users_service';
 
 /** Fully qualified gRPC service names, as used in health checks and metadata. */
 export const GRPC_SERVICES = {
   catalog: 'kinema.catalog.v1.CatalogService',
+  users: 'kinema.users.v1.UsersService',
 } as const;
 
 /** Trailer that carries an encoded `kinema.errors.v1.ErrorInfo` on failed calls. */
@@ -20,4 +22,8 @@ export const SERVED_BY_METADATA = 'x-served-by';
  */
 export const catalogPackageDefinition = {
   [GRPC_SERVICES.catalog]: CatalogServiceService,
+};
+
+export const usersPackageDefinition = {
+  [GRPC_SERVICES.users]: UsersServiceService,
 };

@@ -1,0 +1,100 @@
+import type {
+  ChangePasswordRequest,
+  ChangePasswordResponse,
+  DeleteAccountRequest,
+  DeleteAccountResponse,
+  GetAccountRequest,
+  GetAccountResponse,
+  GetSigningKeysRequest,
+  GetSigningKeysResponse,
+  LoginRequest,
+  LoginResponse,
+  LogoutRequest,
+  LogoutResponse,
+  RefreshRequest,
+  RefreshResponse,
+  RegisterRequest,
+  RegisterResponse,
+  VerifyAccessTokenRequest,
+  VerifyAccessTokenResponse,
+} from '@kinema/contracts';
+import { GrpcExceptionFilter, GrpcServerInterceptor } from '@kinema/platform';
+import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { Violations } from '../common/input-rules';
+import { AccessTokenVerifier } from '../tokens/access-token-verifier.service';
+import { SessionsService } from '../tokens/sessions.service';
+import { USERS_GRPC_SERVICE } from '../users.constants';
+import { AccountsService } from './accounts.service';
+
+// Far above the 43 characters of a real refresh token, far below anything that costs us.
+const REFRESH_TOKEN_MAX_LENGTH = 256;
+
+/** Account and session RPCs of kinema.users.v1.UsersService: transport only. */
+@UseInterceptors(new GrpcServerInterceptor())
+@UseFilters(new GrpcExceptionFilter())
+@Controller()
+export class AccountsGrpcController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
+    private readonly verifier: AccessTokenVerifier,
+  ) {}
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'register')
+  register(request: RegisterRequest): Promise<RegisterResponse> {
+    return this.accounts.register(request);
+  }
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'login')
+  login(request: LoginRequest): Promise<LoginResponse> {
+    return this.accounts.login(request);
+  }
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'refresh')
+  async refresh(request: RefreshRequest): Promise<RefreshResponse> {
+    checkRefreshToken(request.refreshToken);
+    return { tokens: await this.sessions.refresh(request.refreshToken) };
+  }
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'logout')
+  async logout(request: LogoutRequest): Promise<LogoutResponse> {
+    checkRefreshToken(request.refreshToken);
+    await this.sessions.endByRefreshToken(request.refreshToken);
+    return {};
+  }
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'changePassword')
+  async changePassword(request: ChangePasswordRequest): Promise<ChangePasswordResponse> {
+    return { tokens: await this.accounts.changePassword(request) };
+  }
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'getAccount')
+  async getAccount(request: GetAccountRequest): Promise<GetAccountResponse> {
+    return { account: await this.accounts.getAccount(request.accountId) };
+  }
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'deleteAccount')
+  async deleteAccount(request: DeleteAccountRequest): Promise<DeleteAccountResponse> {
+    await this.accounts.deleteAccount(request);
+    return {};
+  }
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'verifyAccessToken')
+  verifyAccessToken(request: VerifyAccessTokenRequest): Promise<VerifyAccessTokenResponse> {
+    return this.verifier.verify(request.accessToken);
+  }
+
+  @GrpcMethod(USERS_GRPC_SERVICE, 'getSigningKeys')
+  getSigningKeys(_request: GetSigningKeysRequest): GetSigningKeysResponse {
+    return this.verifier.signingKeys();
+  }
+}
+
+function checkRefreshToken(token: string): void {
+  const violations = new Violations();
+  if (token === '') violations.add('refresh_token', 'is required');
+  else if (token.length > REFRESH_TOKEN_MAX_LENGTH)
+    violations.add('refresh_token', `must be at most ${REFRESH_TOKEN_MAX_LENGTH} characters`);
+  violations.throwIfAny();
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ProfilesModule } from '../profiles/profiles.module';
+import { LibraryGrpcController } from './library.grpc-controller';
+import { MyListService } from './my-list.service';
+import { PlaybackService } from './playback.service';
+
+@Module({
+  imports: [ProfilesModule],
+  controllers: [LibraryGrpcController],
+  providers: [MyListService, PlaybackService],
+})
+export class LibraryModule {}

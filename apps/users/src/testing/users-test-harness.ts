@@ -1,0 +1,175 @@
+import {
+  credentials,
+  Metadata,
+  type CallOptions,
+  type ClientUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import {
+  AddToMyListRequest,
+  ChangePasswordRequest,
+  CreateProfileRequest,
+  DeleteAccountRequest,
+  DeleteProfileRequest,
+  GetAccountRequest,
+  GetProfileRequest,
+  GetSigningKeysRequest,
+  ListContinueWatchingRequest,
+  ListMyListRequest,
+  ListProfilesRequest,
+  LoginRequest,
+  LogoutRequest,
+  RefreshRequest,
+  RegisterRequest,
+  RemoveFromMyListRequest,
+  RenameProfileRequest,
+  ReportProgressRequest,
+  UsersServiceClient,
+  VerifyAccessTokenRequest,
+} from '@kinema/contracts';
+import { createTestDatabase, type TestDatabase } from '@kinema/dev-infra';
+import {
+  decodeGrpcError,
+  isServiceError,
+  parseConfig,
+  type DecodedGrpcError,
+  type RunningGrpcService,
+} from '@kinema/platform';
+import { DataSource } from 'typeorm';
+import { configSchema, type UsersConfig } from '../config';
+import { startUsers } from '../users.bootstrap';
+
+type Unary<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => ClientUnaryCall;
+
+/** Promise-returning calls of the generated client, taking partial requests. */
+export function usersRpc(client: UsersServiceClient) {
+  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
+    new Promise((resolve, reject) => {
+      // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
+      const options = { deadline: new Date(Date.now() + 30_000) };
+      method.call(client, request, new Metadata(), options, (error, response) =>
+        error ? reject(error) : resolve(response),
+      );
+    });
+  return {
+    register: (r: Partial<RegisterRequest>) =>
+      call(client.register, RegisterRequest.fromPartial(r)),
+    login: (r: Partial<LoginRequest>) => call(client.login, LoginRequest.fromPartial(r)),
+    refresh: (r: Partial<RefreshRequest>) => call(client.refresh, RefreshRequest.fromPartial(r)),
+    logout: (r: Partial<LogoutRequest>) => call(client.logout, LogoutRequest.fromPartial(r)),
+    changePassword: (r: Partial<ChangePasswordRequest>) =>
+      call(client.changePassword, ChangePasswordRequest.fromPartial(r)),
+    getAccount: (r: Partial<GetAccountRequest>) =>
+      call(client.getAccount, GetAccountRequest.fromPartial(r)),
+    deleteAccount: (r: Partial<DeleteAccountRequest>) =>
+      call(client.deleteAccount, DeleteAccountRequest.fromPartial(r)),
+    verifyAccessToken: (r: Partial<VerifyAccessTokenRequest>) =>
+      call(client.verifyAccessToken, VerifyAccessTokenRequest.fromPartial(r)),
+    getSigningKeys: () => call(client.getSigningKeys, GetSigningKeysRequest.fromPartial({})),
+    listProfiles: (r: Partial<ListProfilesRequest>) =>
+      call(client.listProfiles, ListProfilesRequest.fromPartial(r)),
+    getProfile: (r: Partial<GetProfileRequest>) =>
+      call(client.getProfile, GetProfileRequest.fromPartial(r)),
+    createProfile: (r: Partial<CreateProfileRequest>) =>
+      call(client.createProfile, CreateProfileRequest.fromPartial(r)),
+    renameProfile: (r: Partial<RenameProfileRequest>) =>
+      call(client.renameProfile, RenameProfileRequest.fromPartial(r)),
+    deleteProfile: (r: Partial<DeleteProfileRequest>) =>
+      call(client.deleteProfile, DeleteProfileRequest.fromPartial(r)),
+    addToMyList: (r: Partial<AddToMyListRequest>) =>
+      call(client.addToMyList, AddToMyListRequest.fromPartial(r)),
+    removeFromMyList: (r: Partial<RemoveFromMyListRequest>) =>
+      call(client.removeFromMyList, RemoveFromMyListRequest.fromPartial(r)),
+    listMyList: (r: Partial<ListMyListRequest>) =>
+      call(client.listMyList, ListMyListRequest.fromPartial(r)),
+    reportProgress: (r: Partial<ReportProgressRequest>) =>
+      call(client.reportProgress, ReportProgressRequest.fromPartial(r)),
+    listContinueWatching: (r: Partial<ListContinueWatchingRequest>) =>
+      call(client.listContinueWatching, ListContinueWatchingRequest.fromPartial(r)),
+  };
+}
+
+export type UsersRpc = ReturnType<typeof usersRpc>;
+
+export interface UsersHarness {
+  rpc: UsersRpc;
+  client: UsersServiceClient;
+  running: RunningGrpcService;
+  database: TestDatabase;
+  config: UsersConfig;
+  /** Runs SQL against the service's database (through its own pool: PGlite takes one connection). */
+  sql<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real users service (gRPC + ops on free ports) on a fresh test database, and a client for it.
+ * Kafka points at a closed port: events must wait in the outbox without disturbing requests.
+ * argon2 runs at a test cost; the production floor is enforced only when NODE_ENV=production.
+ */
+export async function startTestUsers(env: Record<string, string> = {}): Promise<UsersHarness> {
+  const database = await createTestDatabase('users');
+  const config: UsersConfig = parseConfig(configSchema, {
+    NODE_ENV: 'test',
+    // Kafka is unreachable on purpose, and kafkajs reports every failed connect as an error.
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'fatal',
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    OPS_HOST: '127.0.0.1',
+    OPS_PORT: '0',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: String(database.poolMax),
+    KAFKA_BROKERS: '127.0.0.1:1',
+    ARGON2_MEMORY_KIB: '1024',
+    ARGON2_TIME_COST: '1',
+    ...env,
+  });
+  let running: RunningGrpcService;
+  try {
+    running = await startUsers(config);
+  } catch (error) {
+    await database.dispose();
+    throw error;
+  }
+  const client = new UsersServiceClient(
+    `127.0.0.1:${running.grpcPort}`,
+    credentials.createInsecure(),
+  );
+  const dataSource = running.app.get(DataSource);
+  return {
+    rpc: usersRpc(client),
+    client,
+    running,
+    database,
+    config,
+    sql: <Row>(text: string, params: unknown[] = []) => dataSource.query<Row[]>(text, params),
+    close: async () => {
+      client.close();
+      running.drain();
+      await running.app.close();
+      await database.dispose();
+    },
+  };
+}
+
+/** The decoded failure of a call that must fail. */
+export async function failureOf(call: Promise<unknown>): Promise<DecodedGrpcError> {
+  try {
+    await call;
+  } catch (error) {
+    if (isServiceError(error)) return decodeGrpcError(error);
+    throw error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** The value, or a test failure saying what was missing (instead of a non-null assertion). */
+export function defined<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what} to be present`);
+  return value;
+}

@@ -1,0 +1,51 @@
+import { TOPICS } from '@kinema/contracts';
+import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
+import type { UsersConfig } from './config';
+import { LibraryModule } from './library/library.module';
+import { usersMigrations } from './migrations';
+import { ProfilesModule } from './profiles/profiles.module';
+import {
+  USERS_CONFIG,
+  USERS_EVENT_SOURCE,
+  USERS_MIGRATION_LOCK_KEY,
+  USERS_OUTBOX_RELAY_LOCK_KEY,
+} from './users.constants';
+import { usersEntities } from './users.entities';
+
+@Module({})
+export class UsersModule {
+  static forRoot(config: UsersConfig): DynamicModule {
+    return {
+      module: UsersModule,
+      imports: [
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          poolMax: config.DATABASE_POOL_MAX,
+          entities: usersEntities,
+          migrations: usersMigrations,
+          migrationsRun: config.DATABASE_MIGRATIONS_RUN,
+          migrationLockKey: USERS_MIGRATION_LOCK_KEY,
+        }),
+        OpsModule.forRoot({ database: true }),
+        MessagingModule.forRoot({
+          service: 'users',
+          logLevel: config.LOG_LEVEL,
+          kafka: { brokers: config.KAFKA_BROKERS, clientId: 'users' },
+          source: USERS_EVENT_SOURCE,
+          topics: [TOPICS.usersAccounts, TOPICS.usersPlayback],
+          partitions: config.KAFKA_PARTITIONS,
+          relayLockKey: USERS_OUTBOX_RELAY_LOCK_KEY,
+        }),
+        AccountsModule,
+        ProfilesModule,
+        LibraryModule,
+      ],
+      // Global so feature modules can inject the config without importing the root module.
+      global: true,
+      providers: [{ provide: USERS_CONFIG, useValue: config }],
+      exports: [USERS_CONFIG],
+    };
+  }
+}
