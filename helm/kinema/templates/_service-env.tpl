@@ -1,0 +1,86 @@
+{{/*
+Environment of one Kinema service, mirroring the config schema each app validates at boot
+(apps/<service>/src/config.ts). Ports, addresses and secrets come from the chart's own values
+so they always agree with the Services and probes; `env` adds the plain tunables.
+*/}}
+
+{{/* Integers arrive from YAML as float64; print them whole so 3600000 never becomes 3.6e+06. */}}
+{{- define "kinema.envValue" -}}
+{{- if kindIs "float64" . -}}{{- int64 . -}}{{- else -}}{{- . -}}{{- end -}}
+{{- end -}}
+
+{{- define "kinema.secretEnv" -}}
+- name: {{ .env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: {{ .key }}
+{{- end -}}
+
+{{- define "kinema.serviceEnv" -}}
+{{- $root := .root -}}
+{{- $name := .name -}}
+{{- $c := index $root.Values $name -}}
+- name: NODE_ENV
+  value: production
+{{- range $key, $value := $c.env }}
+- name: {{ $key }}
+  value: {{ include "kinema.envValue" $value | quote }}
+{{- end }}
+{{- if eq $name "gateway" }}
+- name: HTTP_PORT
+  value: {{ include "kinema.envValue" $c.port | quote }}
+- name: HTTP_HOST
+  value: "0.0.0.0"
+{{- range $backend := list "catalog" "users" "videos" }}
+{{- if (index $root.Values $backend).enabled }}
+- name: {{ upper $backend }}_GRPC_TARGET
+  value: {{ include "kinema.grpcTarget" (dict "root" $root "name" $backend) | quote }}
+{{- end }}
+{{- end }}
+{{- if include "kinema.redisConfigured" $root }}
+{{ include "kinema.secretEnv" (dict "env" "REDIS_URL" "secret" (include "kinema.redisSecretName" $root) "key" $root.Values.gateway.redis.existingSecretKey) }}
+{{- end }}
+{{- else }}
+- name: GRPC_PORT
+  value: {{ include "kinema.envValue" $c.grpcPort | quote }}
+- name: OPS_PORT
+  value: {{ include "kinema.envValue" $c.opsPort | quote }}
+{{ include "kinema.secretEnv" (dict "env" "DATABASE_URL" "secret" (include "kinema.databaseSecretName" $root) "key" (printf "%s-database-url" $name)) }}
+- name: KAFKA_BROKERS
+  value: {{ include "kinema.kafkaBrokers" $root | quote }}
+{{- if eq $name "catalog" }}
+{{ include "kinema.secretEnv" (dict "env" "CURSOR_SECRET" "secret" (include "kinema.appSecretName" $root) "key" "cursor-secret") }}
+{{- end }}
+{{- if eq $name "users" }}
+{{ include "kinema.secretEnv" (dict "env" "JWT_PRIVATE_KEY" "secret" (include "kinema.appSecretName" $root) "key" "jwt-private-key") }}
+{{- end }}
+{{- if eq $name "videos" }}
+{{- if $root.Values.minio.enabled }}
+- name: S3_ENDPOINT
+  value: {{ printf "http://%s:%v" (include "kinema.serviceHost" (dict "root" $root "name" "minio")) $root.Values.minio.port | quote }}
+- name: S3_REGION
+  value: {{ $root.Values.minio.region | quote }}
+- name: S3_BUCKET
+  value: {{ $root.Values.minio.bucket | quote }}
+- name: S3_FORCE_PATH_STYLE
+  value: "true"
+{{- else }}
+- name: S3_ENDPOINT
+  value: {{ $root.Values.externalS3.endpoint | quote }}
+- name: S3_REGION
+  value: {{ $root.Values.externalS3.region | quote }}
+- name: S3_BUCKET
+  value: {{ $root.Values.externalS3.bucket | quote }}
+- name: S3_FORCE_PATH_STYLE
+  value: {{ $root.Values.externalS3.forcePathStyle | toString | quote }}
+{{- with $root.Values.externalS3.publicEndpoint }}
+- name: S3_PUBLIC_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{ include "kinema.secretEnv" (dict "env" "S3_ACCESS_KEY_ID" "secret" (include "kinema.s3SecretName" $root) "key" "access-key-id") }}
+{{ include "kinema.secretEnv" (dict "env" "S3_SECRET_ACCESS_KEY" "secret" (include "kinema.s3SecretName" $root) "key" "secret-access-key") }}
+{{- end }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Helpers shared by up-kind.sh, up-minikube.sh and down.sh. Sourced, never run directly.
+# Every setting can be overridden from the environment (see k8s/README.md).
+
+set -euo pipefail
+
+KINEMA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+KINEMA_RELEASE="${KINEMA_RELEASE:-kinema}"
+KINEMA_NAMESPACE="${KINEMA_NAMESPACE:-kinema}"
+KINEMA_CLUSTER="${KINEMA_CLUSTER:-kinema}"
+# A fresh tag per run: with IfNotPresent pulls, reusing a tag would keep the old image running.
+KINEMA_TAG="${KINEMA_TAG:-dev-$(date +%Y%m%d%H%M%S)}"
+KINEMA_SEED_TITLES="${KINEMA_SEED_TITLES:-500}"
+KINEMA_TIMEOUT="${KINEMA_TIMEOUT:-10m}"
+METRICS_SERVER_CHART_VERSION="${METRICS_SERVER_CHART_VERSION:-3.13.0}"
+export KINEMA_ROOT KINEMA_RELEASE KINEMA_NAMESPACE KINEMA_CLUSTER KINEMA_TAG
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is required (see k8s/README.md)"
+  done
+}
+
+# The services whose app exists in this checkout (users and videos arrive in later issues).
+kinema_apps() {
+  local app
+  for app in gateway catalog users videos; do
+    if [[ -f "$KINEMA_ROOT/apps/$app/src/main.ts" ]]; then
+      echo "$app"
+    fi
+  done
+}
+
+# Mirrors the chart's fullname rule, so scripts find the gateway Service for any release name.
+gateway_service() {
+  if [[ "$KINEMA_RELEASE" == *kinema* ]]; then
+    echo "$KINEMA_RELEASE-gateway"
+  else
+    echo "$KINEMA_RELEASE-kinema-gateway"
+  fi
+}
+
+build_images() {
+  local app
+  for app in $(kinema_apps); do
+    log "building kinema-$app:$KINEMA_TAG"
+    docker build --file "$KINEMA_ROOT/docker/Dockerfile" --build-arg "APP=$app" \
+      --tag "kinema-$app:$KINEMA_TAG" "$KINEMA_ROOT"
+  done
+}
+
+# HPAs need the resource metrics API. kind's kubelets use self-signed serving certificates.
+install_metrics_server() {
+  log "installing metrics-server $METRICS_SERVER_CHART_VERSION"
+  helm upgrade --install metrics-server metrics-server \
+    --repo https://kubernetes-sigs.github.io/metrics-server/ \
+    --version "$METRICS_SERVER_CHART_VERSION" \
+    --namespace kube-system \
+    --set 'args={--kubelet-insecure-tls}' \
+    --wait --timeout "$KINEMA_TIMEOUT"
+}
+
+# The namespace enforces the restricted Pod Security Standard, proving the chart meets it.
+ensure_namespace() {
+  kubectl create namespace "$KINEMA_NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  kubectl label namespace "$KINEMA_NAMESPACE" --overwrite \
+    pod-security.kubernetes.io/enforce=restricted \
+    pod-security.kubernetes.io/warn=restricted >/dev/null
+}
+
+# helm upgrade --install with the freshly built tag; extra arguments go to helm (e.g. -f file).
+install_release() {
+  ensure_namespace
+  local args=(
+    --namespace "$KINEMA_NAMESPACE"
+    --set "default.image.tag=$KINEMA_TAG"
+    # An empty catalog generates this many demo titles on boot (under an advisory lock).
+    --set "catalog.env.DEMO_SEED_TITLES=$KINEMA_SEED_TITLES"
+  )
+  local app
+  for app in users videos; do
+    if [[ -f "$KINEMA_ROOT/apps/$app/src/main.ts" ]]; then
+      args+=(--set "$app.enabled=true")
+    fi
+  done
+  log "installing release $KINEMA_RELEASE into namespace $KINEMA_NAMESPACE"
+  helm upgrade --install "$KINEMA_RELEASE" "$KINEMA_ROOT/helm/kinema" "${args[@]}" "$@" \
+    --wait --timeout "$KINEMA_TIMEOUT"
+}
+
+wait_ready() {
+  local selector="app.kubernetes.io/instance=$KINEMA_RELEASE"
+  log "waiting for the release's jobs and pods"
+  # With every backing service external there is no Job, and `kubectl wait` fails on none.
+  if [[ -n "$(kubectl -n "$KINEMA_NAMESPACE" get job -l "$selector" -o name)" ]]; then
+    kubectl -n "$KINEMA_NAMESPACE" wait --for=condition=complete job -l "$selector" \
+      --timeout "$KINEMA_TIMEOUT"
+  fi
+  kubectl -n "$KINEMA_NAMESPACE" wait --for=condition=available deployment -l "$selector" \
+    --timeout "$KINEMA_TIMEOUT"
+}
+
+# Waits until the seeded catalog answers through the gateway, via a short-lived port-forward.
+check_catalog() {
+  local port=18080 pf_pid attempt url
+  url="http://127.0.0.1:$port/api/v1/titles?limit=3"
+  kubectl -n "$KINEMA_NAMESPACE" port-forward "svc/$(gateway_service)" "$port:80" >/dev/null 2>&1 &
+  pf_pid=$!
+  for attempt in $(seq 1 60); do
+    if curl -fsS "$url" -o /dev/null 2>/dev/null; then
+      log "the catalog answers through the gateway (attempt $attempt)"
+      curl -fsS -D - "$url" -o /dev/null | grep -i '^x-served-by' || true
+      # Only the port-forward started above is stopped.
+      kill "$pf_pid" 2>/dev/null || true
+      return 0
+    fi
+    sleep 2
+  done
+  kill "$pf_pid" 2>/dev/null || true
+  die "the gateway did not answer $url within 2 minutes"
+}
+
+run_helm_tests() {
+  log "helm test"
+  helm test "$KINEMA_RELEASE" --namespace "$KINEMA_NAMESPACE" --timeout "$KINEMA_TIMEOUT"
+}
+
+print_access() {
+  local base=$1
+  cat >&2 <<MSG
+
+Kinema is up.
+  API:        $base/api/v1/titles?limit=5
+  Swagger UI: $base/docs
+  Spread:     for i in \$(seq 10); do curl -s -D - -o /dev/null '$base/api/v1/titles?limit=1' | grep -i x-served-by; done
+  Tear down:  npm run k8s:down
+MSG
+}

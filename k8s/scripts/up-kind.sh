@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Creates (or reuses) a kind cluster, builds and loads the images, installs Kinema and seeds
+# the demo catalog. Usage: k8s/scripts/up-kind.sh [extra helm args, e.g. -f my-values.yaml]
+set -euo pipefail
+# shellcheck source=k8s/scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+require docker kind kubectl helm curl
+
+if kind get clusters 2>/dev/null | grep -qx "$KINEMA_CLUSTER"; then
+  log "reusing kind cluster $KINEMA_CLUSTER"
+else
+  log "creating kind cluster $KINEMA_CLUSTER"
+  create_args=(--name "$KINEMA_CLUSTER" --config "$KINEMA_ROOT/k8s/kind/cluster.yaml" --wait 120s)
+  if [[ -n "${KIND_NODE_IMAGE:-}" ]]; then
+    create_args+=(--image "$KIND_NODE_IMAGE")
+  fi
+  kind create cluster "${create_args[@]}"
+fi
+kubectl config use-context "kind-$KINEMA_CLUSTER" >/dev/null
+
+install_metrics_server
+build_images
+for app in $(kinema_apps); do
+  log "loading kinema-$app:$KINEMA_TAG into kind"
+  kind load docker-image "kinema-$app:$KINEMA_TAG" --name "$KINEMA_CLUSTER"
+done
+
+install_release "$@"
+wait_ready
+check_catalog
+run_helm_tests
+print_access "http://localhost:8080"

@@ -1,0 +1,248 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import {
+  describeIssues,
+  loadConfigSchema,
+  requiredKeys,
+  type ConfigSchema,
+} from './support/app-config';
+import {
+  allServicesExternal,
+  allServicesOn,
+  ciValuesFiles,
+  releaseNamespace,
+  render,
+  type RenderOptions,
+} from './support/helm';
+import {
+  byKind,
+  component,
+  plainEnv,
+  podTemplates,
+  selects,
+  serviceDeployment,
+  spec,
+  type K8sObject,
+} from './support/k8s-objects';
+import { appsWithConfig, type ServiceName } from './support/repo';
+
+const ciRenders: Array<[string, RenderOptions]> = ciValuesFiles().map((file) => [
+  `ci/${file}`,
+  { valuesFile: file },
+]);
+const apps = appsWithConfig();
+const clusterDomain = 'cluster.local';
+
+// Values of Secrets created outside the chart (existingSecret): shaped like real ones.
+const sampleSecretValues: Record<string, string> = {
+  DATABASE_URL: 'postgresql://catalog:sample-password@db.example.internal:5432/catalog',
+  REDIS_URL: 'redis://:sample-password@redis.example.internal:6379/0',
+  JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString(),
+};
+
+function decodedSecrets(objects: readonly K8sObject[]): Map<string, Record<string, string>> {
+  return new Map(
+    byKind(objects, 'Secret').map((secret) => [
+      secret.metadata.name,
+      Object.fromEntries(
+        Object.entries((secret['data'] as Record<string, string> | undefined) ?? {}).map(
+          ([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')],
+        ),
+      ),
+    ]),
+  );
+}
+
+/** The environment the container would see, with secret references resolved. */
+function resolvedEnv(objects: readonly K8sObject[], container: IContainer): Record<string, string> {
+  const secrets = decodedSecrets(objects);
+  const env: Record<string, string> = {};
+  for (const variable of container.env ?? []) {
+    const ref = variable.valueFrom?.secretKeyRef;
+    if (variable.value !== undefined) env[variable.name] = variable.value;
+    else if (ref) {
+      env[variable.name] =
+        secrets.get(ref.name ?? '')?.[ref.key] ??
+        sampleSecretValues[variable.name] ??
+        'sample-secret-value-0123456789abcdef';
+    }
+  }
+  return env;
+}
+
+function mainContainer(objects: readonly K8sObject[], app: ServiceName): IContainer | undefined {
+  return serviceDeployment(objects, app)?.spec.containers.find((c) => c.name === app);
+}
+
+if (apps.length === 0) {
+  it.skip('no app has a config.ts yet', () => undefined);
+}
+
+describe.each(apps)('%s: chart environment against the app config schema', (app) => {
+  let schema: ConfigSchema;
+  beforeAll(async () => {
+    schema = await loadConfigSchema(app);
+  });
+
+  // Each app is checked with itself switched on (users and videos are off by default).
+  describe.each(ciRenders)('%s', (_label, options) => {
+    const objects = render({ ...options, set: [`${app}.enabled=true`] });
+    const container = mainContainer(objects, app);
+
+    it('renders the service', () => {
+      expect(container).toBeDefined();
+    });
+
+    it('sets only variables the app reads', () => {
+      const names = (container?.env ?? []).map((env) => env.name);
+      expect(names.filter((name) => !(name in schema.shape))).toEqual([]);
+    });
+
+    it('sets every variable the app has no default for', () => {
+      const names = new Set((container?.env ?? []).map((env) => env.name));
+      expect(requiredKeys(schema).filter((key) => !names.has(key))).toEqual([]);
+    });
+
+    it("passes the app's own validation", () => {
+      if (!container) throw new Error('not rendered');
+      const result = schema.safeParse(resolvedEnv(objects, container));
+      expect(describeIssues(result)).toEqual([]);
+      expect(result.success).toBe(true);
+    });
+
+    it('runs in production mode', () => {
+      expect(container && plainEnv(container).get('NODE_ENV')).toBe('production');
+    });
+  });
+});
+
+const portEnv: Record<string, string> = { http: 'HTTP_PORT', grpc: 'GRPC_PORT', ops: 'OPS_PORT' };
+
+describe.each([
+  ...ciRenders,
+  ['every service on', allServicesOn] as [string, RenderOptions],
+  ['every service on, all backing services external', allServicesExternal] as [
+    string,
+    RenderOptions,
+  ],
+])('ports and addresses agree in %s', (_label, options) => {
+  const objects = render(options);
+  const deployments = podTemplates(objects).filter(({ object }) => object.kind === 'Deployment');
+
+  it('each port variable equals the container port of the same name', () => {
+    const mismatches: string[] = [];
+    for (const { object, spec: podSpec } of deployments) {
+      for (const container of podSpec.containers) {
+        const env = plainEnv(container);
+        for (const port of container.ports ?? []) {
+          const variable = port.name ? portEnv[port.name] : undefined;
+          if (variable && env.get(variable) !== String(port.containerPort)) {
+            mismatches.push(
+              `${object.metadata.name} ${variable}=${env.get(variable)} but port ${port.name}=${port.containerPort}`,
+            );
+          }
+        }
+      }
+    }
+    expect(deployments.length).toBeGreaterThan(0);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('each Service targets a named port that the pods it selects declare', () => {
+    const problems: string[] = [];
+    const pods = podTemplates(objects);
+    for (const service of byKind(objects, 'Service')) {
+      const s = spec<IServiceSpec>(service);
+      const targets = pods.filter(({ labels }) => selects(s.selector, labels));
+      if (targets.length === 0) problems.push(`${service.metadata.name} selects no pod`);
+      for (const port of s.ports ?? []) {
+        const ok = targets.every(({ spec: podSpec }) =>
+          podSpec.containers.some((c) =>
+            c.ports?.some((p) => p.name === port.targetPort || p.containerPort === port.targetPort),
+          ),
+        );
+        if (!ok) problems.push(`${service.metadata.name}:${port.name} -> ${port.targetPort}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('each *_GRPC_TARGET is dns:/// to a headless Service of the matching service on its gRPC port', () => {
+    const problems: string[] = [];
+    let targets = 0;
+    for (const { object, spec: podSpec } of deployments) {
+      for (const [name, value] of plainEnv(podSpec.containers[0] ?? { name: 'none' })) {
+        const callee = /^([A-Z]+)_GRPC_TARGET$/.exec(name)?.[1]?.toLowerCase();
+        if (!callee) continue;
+        targets += 1;
+        const match = /^dns:\/\/\/([^:/]+):(\d+)$/.exec(value);
+        if (!match) {
+          problems.push(`${object.metadata.name} ${name}=${value} is not dns:///host:port`);
+          continue;
+        }
+        const [, host = '', port = ''] = match;
+        const service = byKind(objects, 'Service').find(
+          (svc) => `${svc.metadata.name}.${releaseNamespace}.svc.${clusterDomain}` === host,
+        );
+        const s = service && spec<IServiceSpec>(service);
+        if (!s || s.clusterIP !== 'None') {
+          problems.push(`${name}: ${host} is not a rendered headless Service`);
+          continue;
+        }
+        if (!s.ports?.some((p) => String(p.port) === port))
+          problems.push(`${name}: ${host} has no port ${port}`);
+        const backend = deployments.find(({ labels }) => selects(s.selector, labels));
+        if (component(backend?.labels) !== callee)
+          problems.push(`${name}: ${host} selects ${component(backend?.labels)}`);
+        const grpcPort =
+          backend && plainEnv(backend.spec.containers[0] ?? { name: 'none' }).get('GRPC_PORT');
+        if (grpcPort !== port)
+          problems.push(`${name}: port ${port} but ${callee} listens on ${grpcPort}`);
+      }
+    }
+    expect(targets).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('bundled data stores are addressed by rendered Services and ports', () => {
+    const services = byKind(objects, 'Service').map((svc) => ({
+      host: `${svc.metadata.name}.${releaseNamespace}.svc.${clusterDomain}`,
+      ports: (spec<IServiceSpec>(svc).ports ?? []).map((p) => String(p.port)),
+    }));
+    const known = (host: string, port: string) =>
+      services.some((svc) => svc.host === host && svc.ports.includes(port));
+    const problems: string[] = [];
+    const secrets = decodedSecrets(objects);
+    for (const { object, spec: podSpec } of deployments) {
+      const container = podSpec.containers[0];
+      if (!container) continue;
+      const env = plainEnv(container);
+      const brokers = env.get('KAFKA_BROKERS');
+      if (
+        brokers &&
+        byKind(objects, 'StatefulSet').some((s) => component(s.metadata.labels) === 'kafka')
+      ) {
+        for (const broker of brokers.split(',')) {
+          const [host = '', port = ''] = broker.split(':');
+          if (!known(host, port)) problems.push(`${object.metadata.name} KAFKA_BROKERS ${broker}`);
+        }
+      }
+      const dbRef = container.env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef;
+      const url = dbRef && secrets.get(dbRef.name ?? '')?.[dbRef.key];
+      if (
+        url &&
+        byKind(objects, 'StatefulSet').some((s) => component(s.metadata.labels) === 'postgresql')
+      ) {
+        const parsed = new URL(url);
+        if (!known(parsed.hostname, parsed.port))
+          problems.push(`${object.metadata.name} DATABASE_URL host ${parsed.host}`);
+        if (parsed.pathname !== `/${component(object.metadata.labels)}`)
+          problems.push(`${object.metadata.name} database ${parsed.pathname}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,132 @@
+import {
+  allServicesExternal,
+  allServicesOn,
+  ciValuesFiles,
+  releaseNamespace,
+  render,
+  type RenderOptions,
+} from './support/helm';
+import { component, podTemplates, type K8sObject } from './support/k8s-objects';
+import { PolicyModel, type Endpoint } from './support/network-policy';
+
+const withPolicies: Array<[string, RenderOptions]> = [
+  ...ciValuesFiles()
+    .filter((file) => file !== 'policies-off-values.yaml')
+    .map((file): [string, RenderOptions] => [`ci/${file}`, { valuesFile: file }]),
+  ['every service on', allServicesOn],
+  ['every service on, all backing services external', allServicesExternal],
+];
+
+function podOf(objects: readonly K8sObject[], name: string): Endpoint {
+  const pod = podTemplates(objects).find(({ labels }) => component(labels) === name);
+  if (!pod) throw new Error(`no ${name} pod rendered`);
+  return { namespace: releaseNamespace, labels: pod.labels };
+}
+
+const outside: Endpoint = { external: true };
+const otherNamespacePod: Endpoint = { namespace: 'elsewhere', labels: { app: 'intruder' } };
+const dns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+
+describe.each(withPolicies)('NetworkPolicies over %s', (_label, options) => {
+  const objects = render(options);
+  const model = new PolicyModel(objects, releaseNamespace);
+
+  it('select every pod the release creates', () => {
+    const unselected = podTemplates(objects)
+      .filter(({ labels }) => !model.isSelected(labels))
+      .map(({ object }) => `${object.kind}/${object.metadata.name}`);
+    expect(unselected).toEqual([]);
+  });
+
+  it('let every pod resolve names through cluster DNS', () => {
+    for (const { labels } of podTemplates(objects)) {
+      const pod = { namespace: releaseNamespace, labels };
+      expect(model.allows(pod, dns, 53)).toBe(true);
+    }
+  });
+
+  it('open the gateway to the outside and nothing else', () => {
+    const gateway = podOf(objects, 'gateway');
+    expect(model.allows(outside, gateway, 3000)).toBe(true);
+    expect(model.allows(outside, podOf(objects, 'catalog'), 50051)).toBe(false);
+    expect(model.allows(otherNamespacePod, podOf(objects, 'catalog'), 50051)).toBe(false);
+    expect(model.allows(outside, gateway, 9999)).toBe(false);
+  });
+
+  it('let the gateway call catalog over gRPC but not its ops port or the data stores', () => {
+    const gateway = podOf(objects, 'gateway');
+    const catalog = podOf(objects, 'catalog');
+    expect(model.allows(gateway, catalog, 50051)).toBe(true);
+    expect(model.allows(gateway, catalog, 9401)).toBe(false);
+    if (!objects.some((o) => o.kind === 'StatefulSet')) return;
+    expect(model.allows(gateway, podOf(objects, 'postgresql'), 5432)).toBe(false);
+    expect(model.allows(gateway, podOf(objects, 'kafka'), 9092)).toBe(false);
+  });
+});
+
+describe('data-store flows with every service and bundled backing services', () => {
+  const objects = render(allServicesOn);
+  const model = new PolicyModel(objects, releaseNamespace);
+  const pod = (name: string) => podOf(objects, name);
+
+  it.each([
+    ['catalog', 'postgresql', 5432],
+    ['users', 'postgresql', 5432],
+    ['videos', 'postgresql', 5432],
+    ['postgresql-provision', 'postgresql', 5432],
+    ['catalog', 'kafka', 9092],
+    ['users', 'kafka', 9092],
+    ['videos', 'kafka', 9092],
+    ['kafka-topics', 'kafka', 9092],
+    ['videos', 'minio', 9000],
+    ['minio-bucket', 'minio', 9000],
+    ['gateway', 'users', 50052],
+    ['gateway', 'videos', 50053],
+    ['test', 'gateway', 3000],
+  ])('%s may reach %s on %i', (from, to, port) => {
+    expect(model.allows(pod(from), pod(to), port)).toBe(true);
+  });
+
+  it.each([
+    ['gateway', 'postgresql', 5432],
+    ['gateway', 'minio', 9000],
+    ['catalog', 'minio', 9000],
+    ['users', 'minio', 9000],
+    ['catalog', 'users', 50052],
+    ['users', 'catalog', 50051],
+    ['videos', 'catalog', 50051],
+    ['kafka-topics', 'postgresql', 5432],
+    ['minio-bucket', 'kafka', 9092],
+    ['test', 'catalog', 50051],
+  ])('%s may not reach %s on %i', (from, to, port) => {
+    expect(model.allows(pod(from), pod(to), port)).toBe(false);
+  });
+
+  it('keeps the data stores from dialling out', () => {
+    for (const store of ['postgresql', 'minio']) {
+      expect(model.allows(pod(store), outside, 443)).toBe(false);
+    }
+  });
+});
+
+describe('external backing services', () => {
+  const objects = render(allServicesExternal);
+  const model = new PolicyModel(objects, releaseNamespace);
+
+  it.each(['catalog', 'users', 'videos'])('%s may reach the external endpoints', (name) => {
+    expect(model.allows(podOf(objects, name), outside, 5432)).toBe(true);
+  });
+
+  it('the gateway reaches an external Redis, the services stay closed to the outside', () => {
+    expect(model.allows(podOf(objects, 'gateway'), outside, 6379)).toBe(true);
+    expect(model.allows(outside, podOf(objects, 'videos'), 50053)).toBe(false);
+  });
+});
+
+describe('policies off', () => {
+  it('renders no NetworkPolicy', () => {
+    expect(
+      render({ valuesFile: 'policies-off-values.yaml' }).filter((o) => o.kind === 'NetworkPolicy'),
+    ).toEqual([]);
+  });
+});

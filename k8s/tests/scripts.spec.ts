@@ -1,0 +1,228 @@
+import { spawnSync } from 'node:child_process';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
+import { render } from './support/helm';
+import { byKind, spec } from './support/k8s-objects';
+import { existingApps, repoRoot } from './support/repo';
+
+const scriptsDir = path.join(repoRoot, 'k8s/scripts');
+const scripts = readdirSync(scriptsDir)
+  .filter((file) => file.endsWith('.sh'))
+  .sort();
+
+function bash(script: string, env: Record<string, string> = {}) {
+  return spawnSync('bash', ['-c', script], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+}
+
+describe('cluster scripts', () => {
+  it.each(['up-kind.sh', 'up-minikube.sh', 'down.sh'])('%s exists and is executable', (name) => {
+    expect(() => accessSync(path.join(scriptsDir, name), constants.X_OK)).not.toThrow();
+  });
+
+  it('shellcheck is installed (Debian package `shellcheck`)', () => {
+    const result = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
+    expect(result.error?.message ?? '').toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it.each(scripts)('%s passes shellcheck', (name) => {
+    const result = spawnSync(
+      'shellcheck',
+      ['--severity=style', '--external-sources', path.join(scriptsDir, name)],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('down.sh rejects an unknown flag with its usage', () => {
+    const result = bash('k8s/scripts/down.sh --wipe-everything');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('usage:');
+  });
+
+  it('build and load exactly the apps that exist', () => {
+    const result = bash('source k8s/scripts/lib.sh && kinema_apps');
+    expect(result.stdout.trim().split('\n').filter(Boolean)).toEqual(existingApps());
+  });
+
+  it.each(['kinema', 'demo', 'kinema-staging'])(
+    'find the gateway Service the chart names for release %s',
+    (release) => {
+      const result = bash('source k8s/scripts/lib.sh && gateway_service', {
+        KINEMA_RELEASE: release,
+      });
+      const gateway = byKind(render({ release }), 'Service').find(
+        (s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'gateway',
+      );
+      expect(gateway).toBeDefined();
+      expect(result.stdout.trim()).toBe(gateway?.metadata.name);
+    },
+  );
+});
+
+// Stand-ins for the cluster tools: each records its command line, so the scripts' flow can be
+// checked offline. Only the answers the scripts branch on are scripted.
+const stub = `#!/usr/bin/env bash
+echo "$(basename "$0") $*" >> "$STUB_LOG"
+case "$(basename "$0") $1 $2" in
+  "kind get clusters") printf '%s' "\${STUB_CLUSTERS:-}" ;;
+  "minikube status"*) exit "\${STUB_MINIKUBE_STATUS:-1}" ;;
+  "minikube ip"*) echo 192.0.2.10 ;;
+esac
+exit 0
+`;
+
+function runWithStubs(script: string, args: string[], env: Record<string, string> = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kinema-stubs-'));
+  try {
+    for (const tool of ['docker', 'kind', 'kubectl', 'helm', 'curl', 'minikube']) {
+      writeFileSync(path.join(dir, tool), stub);
+      chmodSync(path.join(dir, tool), 0o755);
+    }
+    const log = path.join(dir, 'calls.log');
+    writeFileSync(log, '');
+    const result = spawnSync(path.join(scriptsDir, script), args, {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${dir}${path.delimiter}${process.env['PATH'] ?? ''}`,
+        STUB_LOG: log,
+        KINEMA_TAG: 'test-tag',
+        ...env,
+      },
+    });
+    return {
+      status: result.status,
+      stderr: result.stderr,
+      calls: readFileSync(log, 'utf8').trim().split('\n'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function indexOfCall(calls: string[], pattern: RegExp): number {
+  return calls.findIndex((call) => pattern.test(call));
+}
+
+describe('cluster script flow (tools stubbed)', () => {
+  const apps = existingApps();
+
+  it('up-kind.sh creates the cluster, loads every built image, then installs, checks and tests', () => {
+    const { status, stderr, calls } = runWithStubs('up-kind.sh', ['-f', 'extra.yaml']);
+    expect(stderr).not.toMatch(/error:/);
+    expect(status).toBe(0);
+    const create = indexOfCall(
+      calls,
+      /^kind create cluster --name kinema --config .*k8s\/kind\/cluster\.yaml/,
+    );
+    const metrics = indexOfCall(calls, /^helm upgrade --install metrics-server /);
+    const install = indexOfCall(
+      calls,
+      /^helm upgrade --install kinema .*helm\/kinema --namespace kinema --set default\.image\.tag=test-tag .*-f extra\.yaml --wait/,
+    );
+    const helmTest = indexOfCall(calls, /^helm test kinema --namespace kinema/);
+    expect([create, metrics, install, helmTest].every((i) => i >= 0)).toBe(true);
+    expect(create).toBeLessThan(install);
+    for (const app of apps) {
+      const build = indexOfCall(
+        calls,
+        new RegExp(
+          `^docker build --file .*docker/Dockerfile --build-arg APP=${app} --tag kinema-${app}:test-tag `,
+        ),
+      );
+      const load = indexOfCall(
+        calls,
+        new RegExp(`^kind load docker-image kinema-${app}:test-tag --name kinema$`),
+      );
+      expect(build).toBeGreaterThanOrEqual(0);
+      expect(load).toBeGreaterThan(build);
+      expect(install).toBeGreaterThan(load);
+    }
+    expect(calls).toContainEqual(
+      expect.stringMatching(
+        /^kubectl label namespace kinema --overwrite pod-security\.kubernetes\.io\/enforce=restricted/,
+      ),
+    );
+  });
+
+  it('up-kind.sh reuses an existing cluster', () => {
+    const { status, calls } = runWithStubs('up-kind.sh', [], { STUB_CLUSTERS: 'kinema\n' });
+    expect(status).toBe(0);
+    expect(indexOfCall(calls, /^kind create cluster/)).toBe(-1);
+  });
+
+  it('up-minikube.sh starts a Calico profile, enables metrics-server and loads every image', () => {
+    const { status, calls } = runWithStubs('up-minikube.sh', []);
+    expect(status).toBe(0);
+    expect(calls).toContainEqual(
+      expect.stringMatching(/^minikube start --profile kinema .*--cni calico/),
+    );
+    expect(calls).toContainEqual('minikube addons enable metrics-server --profile kinema');
+    for (const app of apps) {
+      expect(calls).toContainEqual(`minikube image load kinema-${app}:test-tag --profile kinema`);
+    }
+    expect(indexOfCall(calls, /^helm upgrade --install kinema /)).toBeGreaterThan(
+      indexOfCall(calls, /^minikube image load/),
+    );
+  });
+
+  it('down.sh deletes the kind cluster it finds', () => {
+    const { status, calls } = runWithStubs('down.sh', [], { STUB_CLUSTERS: 'kinema\n' });
+    expect(status).toBe(0);
+    expect(calls).toContain('kind delete cluster --name kinema');
+  });
+
+  it('down.sh --keep-cluster uninstalls and wipes the kept Secrets and volumes only', () => {
+    const { status, calls } = runWithStubs('down.sh', ['--keep-cluster'], {
+      STUB_CLUSTERS: 'kinema\n',
+    });
+    expect(status).toBe(0);
+    expect(calls).toContainEqual(
+      expect.stringMatching(/^helm uninstall kinema --namespace kinema/),
+    );
+    expect(calls).toContainEqual(
+      expect.stringMatching(
+        /^kubectl -n kinema delete secret,pvc -l app\.kubernetes\.io\/instance=kinema/,
+      ),
+    );
+    expect(indexOfCall(calls, /^kind delete/)).toBe(-1);
+  });
+});
+
+describe('kind cluster config', () => {
+  const config = parse(readFileSync(path.join(repoRoot, 'k8s/kind/cluster.yaml'), 'utf8')) as {
+    nodes: Array<{ extraPortMappings?: Array<{ containerPort: number; hostPort: number }> }>;
+  };
+
+  it("maps the gateway's NodePort to localhost:8080", () => {
+    const gateway = byKind(render(), 'Service').find((s) => s.metadata.name === 'kinema-gateway');
+    const nodePort = gateway && spec<IServiceSpec>(gateway).ports?.[0]?.nodePort;
+    const mappings = config.nodes.flatMap((node) => node.extraPortMappings ?? []);
+    expect(nodePort).toBeDefined();
+    expect(mappings).toContainEqual(
+      expect.objectContaining({ containerPort: nodePort, hostPort: 8080 }),
+    );
+  });
+});
