@@ -12,7 +12,11 @@ import { compare, load, summarize } from './lib/load';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '32' } },
+    options: {
+      seconds: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '32' },
+    },
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
@@ -29,7 +33,10 @@ async function main(): Promise<void> {
   const sample = await fetch(url);
   const bytes = Buffer.from(await sample.arrayBuffer());
   const baseline = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': bytes.length,
+    });
     res.end(bytes);
   });
   await new Promise<void>((done) => baseline.listen(0, '127.0.0.1', done));
@@ -40,8 +47,14 @@ async function main(): Promise<void> {
   );
   try {
     const results = await compare(Number(values.rounds), [
-      { label: 'node:http (same bytes)', run: () => load('node:http (same bytes)', baselineUrl, { seconds, connections }) },
-      { label: 'gateway -> catalog', run: () => load('gateway -> catalog', url, { seconds, connections }) },
+      {
+        label: 'node:http (same bytes)',
+        run: () => load('node:http (same bytes)', baselineUrl, { seconds, connections }),
+      },
+      {
+        label: 'gateway -> catalog',
+        run: () => load('gateway -> catalog', url, { seconds, connections }),
+      },
     ]);
     summarize(results, 'node:http (same bytes)');
   } finally {
@@ -52,6 +65,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

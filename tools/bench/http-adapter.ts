@@ -33,7 +33,9 @@ class TitlesController {
 @Module({ controllers: [TitlesController] })
 class BenchModule {}
 
-async function listen(kind: 'fastify' | 'express'): Promise<{ url: string; close: () => Promise<void> }> {
+async function listen(
+  kind: 'fastify' | 'express',
+): Promise<{ url: string; close: () => Promise<void> }> {
   const adapter = kind === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   const app = await NestFactory.create(BenchModule, adapter, { logger: false });
   app.useGlobalPipes(new ValidationPipe({ transform: true }));
@@ -43,11 +45,19 @@ async function listen(kind: 'fastify' | 'express'): Promise<{ url: string; close
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, rounds: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '8' },
+      rounds: { type: 'string', default: '3' },
+    },
+  });
   const seconds = Number(values.seconds);
   const bytes = Buffer.from(JSON.stringify(page));
   const plain = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': bytes.length,
+    });
     res.end(bytes);
   });
   await new Promise<void>((done) => plain.listen(0, '127.0.0.1', done));
@@ -56,7 +66,9 @@ async function main(): Promise<void> {
   const fastify = await listen('fastify');
   const express = await listen('express');
   const opts = { seconds, connections: 32 };
-  process.stdout.write(`NestJS adapters, one controller returning ${bytes.length} bytes, 32 connections, ${seconds}s per run\n`);
+  process.stdout.write(
+    `NestJS adapters, one controller returning ${bytes.length} bytes, 32 connections, ${seconds}s per run\n`,
+  );
   try {
     const results = await compare(Number(values.rounds), [
       { label: 'node:http', run: () => load('node:http', plainUrl, opts) },

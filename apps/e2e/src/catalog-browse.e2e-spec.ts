@@ -1,4 +1,5 @@
 import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { Kafka, logLevel } from 'kafkajs';
 import { service as healthService } from 'grpc-health-check';
 import { eventually } from './support/eventually';
 import { request, startTestSystem, type TestSystem } from './support/system';
@@ -46,7 +47,11 @@ async function walk(query: string): Promise<TitleItem[]> {
   return seen;
 }
 
-function expectProblem(response: { status: number; headers: Headers; body: unknown }, status: number, field?: string) {
+function expectProblem(
+  response: { status: number; headers: Headers; body: unknown },
+  status: number,
+  field?: string,
+) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const problem = response.body as Problem;
@@ -105,9 +110,19 @@ describe('browsing the catalog through the gateway', () => {
     const ui = await fetch(`${system.gatewayUrl}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
-    const doc = await request<{ openapi: string; paths: Record<string, unknown> }>(system.gatewayUrl, '/docs/openapi.json');
+    const doc = await request<{ openapi: string; paths: Record<string, unknown> }>(
+      system.gatewayUrl,
+      '/docs/openapi.json',
+    );
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/titles', '/api/v1/titles/{id}', '/api/v1/browse', '/api/v1/genres']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/titles',
+        '/api/v1/titles/{id}',
+        '/api/v1/browse',
+        '/api/v1/genres',
+      ]),
+    );
   });
 
   it('answers SERVING to the standard gRPC health check of the catalog', async () => {
@@ -116,9 +131,12 @@ describe('browsing the catalog through the gateway', () => {
     const HealthClient = makeClientConstructor(healthService, 'grpc.health.v1.Health');
     const client = new HealthClient(target, credentials.createInsecure());
     const answer = await new Promise<{ status: string }>((resolve, reject) =>
-      (client as unknown as { check: (r: object, cb: (e: ServiceError | null, r: { status: string }) => void) => void }).check(
-        { service: 'kinema.catalog.v1.CatalogService' },
-        (error, response) => (error ? reject(error) : resolve(response)),
+      (
+        client as unknown as {
+          check: (r: object, cb: (e: ServiceError | null, r: { status: string }) => void) => void;
+        }
+      ).check({ service: 'kinema.catalog.v1.CatalogService' }, (error, response) =>
+        error ? reject(error) : resolve(response),
       ),
     );
     client.close();
@@ -126,9 +144,14 @@ describe('browsing the catalog through the gateway', () => {
   });
 
   it('shows browse rows and genres', async () => {
-    const browse = await request<{ rows: Array<{ id: string; items: TitleItem[] }> }>(api, '/browse?rowLimit=5');
+    const browse = await request<{ rows: Array<{ id: string; items: TitleItem[] }> }>(
+      api,
+      '/browse?rowLimit=5',
+    );
     expect(browse.status).toBe(200);
-    expect(browse.body.rows.map((r) => r.id)).toEqual(expect.arrayContaining(['new-releases', 'popular']));
+    expect(browse.body.rows.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['new-releases', 'popular']),
+    );
     expect(browse.body.rows.every((r) => r.items.length <= 5)).toBe(true);
     const genres = await request<{ items: Array<{ slug: string }> }>(api, '/genres');
     expect(genres.body.items.map((g) => g.slug)).toContain('drama');
@@ -151,7 +174,11 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 
   it('rejects a truncated cursor', async () => {
     const { body } = await request<Page>(api, '/titles?limit=2');
-    expectProblem(await request(api, `/titles?limit=2&cursor=${body.nextCursor!.slice(0, -4)}`), 400, 'cursor');
+    expectProblem(
+      await request(api, `/titles?limit=2&cursor=${body.nextCursor!.slice(0, -4)}`),
+      400,
+      'cursor',
+    );
   });
 
   it('answers 404 problem+json for an unknown route and for an unknown title', async () => {
@@ -161,14 +188,26 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 
   it('rejects malformed JSON and a wrong Content-Type without creating anything', async () => {
     const before = (await walk('limit=100')).length;
-    const malformed = await request(api, '/titles', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"slug":' });
+    const malformed = await request(api, '/titles', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"slug":',
+    });
     expectProblem(malformed, 400);
-    const wrongType = await request(api, '/titles', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(validTitle('wrong-type')) });
+    const wrongType = await request(api, '/titles', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(validTitle('wrong-type')),
+    });
     expectProblem(wrongType, 415);
     const invalid = await request(api, '/titles', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...validTitle('bad-year'), releaseYear: 1200, genres: ['no-such-genre'] }),
+      body: JSON.stringify({
+        ...validTitle('bad-year'),
+        releaseYear: 1200,
+        genres: ['no-such-genre'],
+      }),
     });
     expectProblem(invalid, 400, 'releaseYear');
     expect((await walk('limit=100')).length).toBe(before);
@@ -208,9 +247,52 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     const current = await request<TitleItem>(api, `/titles/${created.body.id}`);
     expect(current.body.name).toBe('E2E renamed');
 
-    const removed = await fetch(`${api}/titles/${created.body.id}`, { method: 'DELETE', headers: { 'if-match': patched.headers.get('etag')! } });
+    const removed = await fetch(`${api}/titles/${created.body.id}`, {
+      method: 'DELETE',
+      headers: { 'if-match': patched.headers.get('etag')! },
+    });
     expect(removed.status).toBe(204);
     expect((await request(api, `/titles/${created.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('events', () => {
+  it('a title created through the gateway yields a TitleCreated that a plain kafkajs consumer at the printed broker receives', async () => {
+    const kafka = new Kafka({
+      clientId: 'e2e',
+      brokers: [system.plan.kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({
+      groupId: `e2e-${Date.now()}`,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 500,
+    });
+    const types = new Map<string, string[]>();
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'catalog.titles.v1', fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const key = String(message.key);
+        types.set(key, [...(types.get(key) ?? []), String(message.headers?.['ce_type'])]);
+      },
+    });
+    try {
+      const created = await request<TitleItem>(api, '/titles', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(validTitle('e2e-evented')),
+      });
+      expect(created.status).toBe(201);
+      await eventually(async () =>
+        expect(types.get(created.body.id)).toEqual([
+          'kinema.catalog.v1.TitleCreated',
+          'kinema.catalog.v1.TitlePublished',
+        ]),
+      );
+    } finally {
+      await consumer.disconnect();
+    }
   });
 });
 

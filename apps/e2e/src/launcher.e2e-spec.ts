@@ -15,13 +15,31 @@ interface Launch {
 }
 
 async function portEnv(): Promise<Record<string, string>> {
-  const names = ['GATEWAY_PORT', 'CATALOG_GRPC_PORT', 'CATALOG_OPS_PORT', 'CATALOG_PGLITE_PORT'];
-  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
+  const names = [
+    'GATEWAY_PORT',
+    'CATALOG_GRPC_PORT',
+    'CATALOG_OPS_PORT',
+    'CATALOG_PGLITE_PORT',
+    'KAFKA_PORT',
+    'S3_PORT',
+  ];
+  return Object.fromEntries(
+    await Promise.all(names.map(async (name) => [name, String(await freePort())])),
+  );
 }
 
 function launch(env: Record<string, string>, dataDir: string): Launch {
   const child = spawn(process.execPath, [CLI, '--data-dir', dataDir], {
-    env: { ...process.env, DATABASE_URL: '', DEMO_TITLES: '20', LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      KAFKA_BROKERS: '',
+      S3_ENDPOINT: '',
+      DEMO_TITLES: '20',
+      LOG_LEVEL: 'warn',
+      NO_COLOR: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -73,11 +91,15 @@ describe('npm start (the launcher command line)', () => {
   it('fails fast on a taken port, naming the port and the variable that changes it', async () => {
     const env = await portEnv();
     const blocker: Server = createServer();
-    await new Promise<void>((done) => blocker.listen(Number(env['GATEWAY_PORT']), '127.0.0.1', done));
+    await new Promise<void>((done) =>
+      blocker.listen(Number(env['GATEWAY_PORT']), '127.0.0.1', done),
+    );
     try {
       const run = launch(env, dataDir);
       expect(await run.exited).toBe(1);
-      expect(run.output()).toContain(`port ${env['GATEWAY_PORT']} (gateway HTTP) is already in use`);
+      expect(run.output()).toContain(
+        `port ${env['GATEWAY_PORT']} (gateway HTTP) is already in use`,
+      );
       expect(run.output()).toContain('GATEWAY_PORT=');
       expect(childPids(run.output())).toEqual([]);
     } finally {

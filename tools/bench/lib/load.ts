@@ -9,7 +9,11 @@ export interface LoadResult {
 }
 
 /** One autocannon run against a URL; returns the figures we quote. */
-export async function load(label: string, url: string, options: { seconds: number; connections: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(
+  label: string,
+  url: string,
+  options: { seconds: number; connections: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections: options.connections,

@@ -17,7 +17,8 @@ export interface TestSystem extends RunningSystem {
 export async function startTestSystem(demoTitles: number): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-e2e-'));
   const logs: string[] = [];
-  const env = { ...process.env };
+  // The embedded stand-ins, whatever the developer's shell points at.
+  const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: '', S3_ENDPOINT: '' };
   if (process.env['TEST_DATABASE_URL']) {
     env['DATABASE_URL'] = process.env['TEST_DATABASE_URL'];
     env['DATABASE_NAME_PREFIX'] = `e2e_${process.pid}_${Date.now().toString(36)}`;
@@ -72,5 +73,9 @@ export async function request<T = unknown>(
 ): Promise<JsonResponse<T>> {
   const response = await fetch(`${baseUrl}${path}`, init);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as T,
+  };
 }
