@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@kinema/contracts';
 import {
-  CreateMessagingTables1763700000000,
   DatabaseModule,
   MESSAGING_ENTITIES,
   MessagingModule,
@@ -29,7 +28,7 @@ export class CatalogModule {
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
           entities: [...catalogEntities, ...MESSAGING_ENTITIES],
-          migrations: [CreateMessagingTables1763700000000, ...catalogMigrations],
+          migrations: catalogMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
         }),

@@ -1,5 +1,10 @@
+import { CreateMessagingTables1763700000000 } from '@kinema/platform';
 import { CreateCatalogSchema1763800000000 } from './1763800000000-create-catalog-schema';
 import { SeedGenres1763800000001 } from './1763800000001-seed-genres';
 
-/** Every catalog migration, oldest first. */
-export const catalogMigrations = [CreateCatalogSchema1763800000000, SeedGenres1763800000001];
+/** Every catalog migration, oldest first: the shared outbox tables, then the catalog's own. */
+export const catalogMigrations = [
+  CreateMessagingTables1763700000000,
+  CreateCatalogSchema1763800000000,
+  SeedGenres1763800000001,
+];
