@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const url = `${system.gatewayUrl}/api/v1/titles?limit=20`;
   const sample = await fetch(url);
   const bytes = Buffer.from(await sample.arrayBuffer());
+  if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
   const baseline = createServer((_req, res) => {
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
