@@ -1,5 +1,5 @@
 import { ALL_TOPICS, deadLetterTopic, TOPICS } from './events';
-import { catalogPackageDefinition, GRPC_SERVICES, usersPackageDefinition } from './grpc';
+import { catalogPackageDefinition, GRPC_SERVICES, usersPackageDefinition, videosPackageDefinition } from './grpc';
 import { ErrorInfo } from './generated/kinema/errors/v1/errors';
 
 describe('contracts', () => {
@@ -12,6 +12,7 @@ describe('contracts', () => {
     for (const [name, definition] of [
       [GRPC_SERVICES.catalog, catalogPackageDefinition[GRPC_SERVICES.catalog]],
       [GRPC_SERVICES.users, usersPackageDefinition[GRPC_SERVICES.users]],
+      [GRPC_SERVICES.videos, videosPackageDefinition[GRPC_SERVICES.videos]],
     ] as const) {
       const paths = Object.values(definition).map((method) => method.path);
       expect(paths.length).toBeGreaterThan(0);

@@ -1,10 +1,12 @@
 import { CatalogServiceService } from './generated/kinema/catalog/v1/catalog_service';
 import { UsersServiceService } from './generated/kinema/users/v1/users_service';
+import { VideosServiceService } from './generated/kinema/videos/v1/videos_service';
 
 /** Fully qualified gRPC service names, as used in health checks and metadata. */
 export const GRPC_SERVICES = {
   catalog: 'kinema.catalog.v1.CatalogService',
   users: 'kinema.users.v1.UsersService',
+  videos: 'kinema.videos.v1.VideosService',
 } as const;
 
 /** Trailer that carries an encoded `kinema.errors.v1.ErrorInfo` on failed calls. */
@@ -26,4 +28,8 @@ export const catalogPackageDefinition = {
 
 export const usersPackageDefinition = {
   [GRPC_SERVICES.users]: UsersServiceService,
+};
+
+export const videosPackageDefinition = {
+  [GRPC_SERVICES.videos]: VideosServiceService,
 };

@@ -4,5 +4,7 @@ export * from './generated/kinema/errors/v1/errors';
 export * from './generated/kinema/users/v1/account';
 export * from './generated/kinema/users/v1/profile';
 export * from './generated/kinema/users/v1/users_service';
+export * from './generated/kinema/videos/v1/video';
+export * from './generated/kinema/videos/v1/videos_service';
 export * from './grpc';
 export * from './events';

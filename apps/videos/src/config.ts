@@ -1,0 +1,67 @@
+import {
+  baseConfigShape,
+  envBool,
+  envInt,
+  envList,
+  envPort,
+  envUrl,
+  secret,
+} from '@kinema/platform';
+import { z } from 'zod';
+
+// Credentials of the embedded S3 server (which accepts any); MinIO's come from a Secret.
+const DEV_S3_ACCESS_KEY_ID = 'kinema-dev';
+const DEV_S3_SECRET_ACCESS_KEY = 'kinema-dev-secret';
+
+/** Every variable the videos service reads; defaults fit `npm start` (the embedded stand-ins). */
+export const configSchema = z
+  .object({
+    ...baseConfigShape,
+    GRPC_HOST: z.string().default('0.0.0.0'),
+    GRPC_PORT: envPort(50053),
+    GRPC_MAX_CONNECTION_AGE_MS: envInt(300_000, 1_000),
+    OPS_HOST: z.string().default('0.0.0.0'),
+    OPS_PORT: envPort(9403),
+    DATABASE_URL: secret(
+      envUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:54333/postgres'),
+    ),
+    DATABASE_POOL_MAX: envInt(10, 1, 100),
+    DATABASE_MIGRATIONS_RUN: envBool(true),
+    KAFKA_BROKERS: envList('127.0.0.1:19092'),
+    KAFKA_PARTITIONS: envInt(6, 1, 1_000),
+    S3_ENDPOINT: envUrl(['http', 'https'], 'http://127.0.0.1:19000'),
+    S3_REGION: z.string().min(1, 'expected a region name').default('us-east-1'),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name')
+      .default('kinema-videos'),
+    S3_ACCESS_KEY_ID: secret(z.string().min(1).default(DEV_S3_ACCESS_KEY_ID)),
+    S3_SECRET_ACCESS_KEY: secret(z.string().min(1).default(DEV_S3_SECRET_ACCESS_KEY)),
+    // MinIO and the embedded server address buckets by path, not by virtual host.
+    S3_FORCE_PATH_STYLE: envBool(true),
+    // Where players reach the object store (e.g. through the ingress); presigned playback URLs
+    // are signed for this host. Unset: PresignPlayback answers FAILED_PRECONDITION.
+    S3_PUBLIC_ENDPOINT: envUrl(['http', 'https']).optional(),
+    // At most 5 GiB: the checksum metadata is set by a server-side CopyObject, which S3 limits
+    // to 5 GiB (and 5 GiB / 8 MiB parts stays well under S3's 10,000 parts).
+    UPLOAD_MAX_BYTES: envInt(2 * 1024 ** 3, 1, 5 * 1024 ** 3),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV !== 'production') return;
+    if (config.S3_ACCESS_KEY_ID === DEV_S3_ACCESS_KEY_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_ACCESS_KEY_ID'],
+        message: 'must be set to the access key of this deployment in production',
+      });
+    }
+    if (config.S3_SECRET_ACCESS_KEY === DEV_S3_SECRET_ACCESS_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_SECRET_ACCESS_KEY'],
+        message: 'must be set to the secret key of this deployment in production',
+      });
+    }
+  });
+
+export type VideosConfig = z.output<typeof configSchema>;

@@ -1,0 +1,190 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  type CompletedPart,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import type { VideosConfig } from '../config';
+import { VIDEOS_CONFIG } from '../videos.constants';
+import { rangeHeader, type ByteRange } from './byte-range';
+
+/** S3 user metadata key of the stored file's SHA-256 (sent as `x-amz-meta-sha256`). */
+export const SHA256_METADATA = 'sha256';
+
+function client(config: VideosConfig, endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: config.S3_REGION,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    credentials: {
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    },
+    // The service hashes every byte itself (SHA-256); the SDK's extra CRC32 of each body would
+    // only cost CPU and needs newer MinIO releases.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** The video bucket, through the real S3 SDK (MinIO in the chart, the embedded server locally). */
+@Injectable()
+export class VideoStorage implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(VideoStorage.name);
+  private readonly s3: S3Client;
+  private readonly publicS3: S3Client | null;
+  private readonly bucket: string;
+
+  constructor(@Inject(VIDEOS_CONFIG) config: VideosConfig) {
+    this.s3 = client(config, config.S3_ENDPOINT);
+    this.publicS3 = config.S3_PUBLIC_ENDPOINT ? client(config, config.S3_PUBLIC_ENDPOINT) : null;
+    this.bucket = config.S3_BUCKET;
+  }
+
+  /** Creates the bucket when it is missing; an unreachable store only fails uploads, not boot. */
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      if (!isNotFound(error)) {
+        this.logger.warn(`bucket ${this.bucket} not checked: ${describe(error)}`);
+        return;
+      }
+      await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket })).catch((e: unknown) => {
+        this.logger.warn(`bucket ${this.bucket} not created: ${describe(e)}`);
+      });
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.s3.destroy();
+    this.publicS3?.destroy();
+  }
+
+  async putObject(
+    key: string,
+    body: Buffer,
+    contentType: string,
+    metadata: Record<string, string>,
+  ): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        Metadata: metadata,
+      }),
+    );
+  }
+
+  async createMultipartUpload(key: string, contentType: string): Promise<string> {
+    const created = await this.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+    );
+    if (!created.UploadId) throw new Error('CreateMultipartUpload returned no upload id');
+    return created.UploadId;
+  }
+
+  async uploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Buffer,
+  ): Promise<CompletedPart> {
+    const uploaded = await this.s3.send(
+      new UploadPartCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: body,
+      }),
+    );
+    return { PartNumber: partNumber, ETag: uploaded.ETag };
+  }
+
+  async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]) {
+    await this.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    await this.s3.send(
+      new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+    );
+  }
+
+  /**
+   * Sets the user metadata of a stored object. A multipart upload's metadata is fixed when it
+   * starts, before the checksum is known, so it is replaced by an in-place copy afterwards
+   * (server-side: MinIO rewrites only the metadata; S3 copies up to 5 GiB in one request).
+   */
+  async replaceMetadata(key: string, contentType: string, metadata: Record<string, string>) {
+    await this.s3.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        CopySource: `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+        MetadataDirective: 'REPLACE',
+        ContentType: contentType,
+        Metadata: metadata,
+      }),
+    );
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** A ranged GET, streamed: the body is read as the caller consumes it. */
+  async readRange(key: string, range: ByteRange, signal: AbortSignal): Promise<Readable> {
+    const object = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader(range) }),
+      { abortSignal: signal },
+    );
+    if (!object.Body) throw new Error('GetObject returned no body');
+    // In Node the SDK's body is an http.IncomingMessage (a Readable).
+    return object.Body as Readable;
+  }
+
+  /** A presigned GET on the public endpoint; null when no public endpoint is configured. */
+  async presignGet(key: string, ttlSeconds: number): Promise<string | null> {
+    if (!this.publicS3) return null;
+    return getSignedUrl(this.publicS3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: ttlSeconds,
+    });
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 404;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

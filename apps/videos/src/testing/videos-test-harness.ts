@@ -1,0 +1,144 @@
+import {
+  credentials,
+  Metadata,
+  type CallOptions,
+  type ClientUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetPlayableVideoRequest,
+  GetVideoRequest,
+  PresignPlaybackRequest,
+  VideosServiceClient,
+} from '@kinema/contracts';
+import {
+  createTestDatabase,
+  startS3Server,
+  type RunningS3Server,
+  type TestDatabase,
+} from '@kinema/dev-infra';
+import { parseConfig, type RunningGrpcService } from '@kinema/platform';
+import { DataSource } from 'typeorm';
+import { configSchema, type VideosConfig } from '../config';
+import { startVideos } from '../videos.bootstrap';
+
+export const TEST_BUCKET = 'kinema-videos';
+
+type Unary<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => ClientUnaryCall;
+
+/** Promise-returning unary calls of the generated client, taking partial requests. */
+export function videosRpc(client: VideosServiceClient) {
+  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
+    new Promise((resolve, reject) => {
+      // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
+      const options = { deadline: new Date(Date.now() + 30_000) };
+      method.call(client, request, new Metadata(), options, (error, response) =>
+        error ? reject(error) : resolve(response),
+      );
+    });
+  return {
+    getVideo: (r: Partial<GetVideoRequest>) =>
+      call(client.getVideo, GetVideoRequest.fromPartial(r)),
+    getPlayableVideo: (r: Partial<GetPlayableVideoRequest>) =>
+      call(client.getPlayableVideo, GetPlayableVideoRequest.fromPartial(r)),
+    presignPlayback: (r: Partial<PresignPlaybackRequest>) =>
+      call(client.presignPlayback, PresignPlaybackRequest.fromPartial(r)),
+  };
+}
+
+export type VideosRpc = ReturnType<typeof videosRpc>;
+
+export interface VideosHarness {
+  rpc: VideosRpc;
+  client: VideosServiceClient;
+  running: RunningGrpcService;
+  database: TestDatabase;
+  s3Server: RunningS3Server;
+  /** A client of the same bucket, to look behind the service's back. */
+  s3: S3Client;
+  config: VideosConfig;
+  /** Runs SQL against the service's database (through its own pool: PGlite takes one connection). */
+  sql<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Keys of every object in the bucket. */
+  objectKeys(): Promise<string[]>;
+  /** Keys of every multipart upload still open in the bucket. */
+  openUploads(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real videos service (gRPC + ops on free ports) on a fresh test database and a fresh embedded
+ * S3 server, and a client for it. Kafka points at a closed port: events wait in the outbox.
+ */
+export async function startTestVideos(
+  env: Record<string, string> | ((s3Endpoint: string) => Record<string, string>) = {},
+): Promise<VideosHarness> {
+  const s3Server = await startS3Server({ buckets: [TEST_BUCKET] });
+  const database = await createTestDatabase('videos');
+  const config: VideosConfig = parseConfig(configSchema, {
+    NODE_ENV: 'test',
+    // Kafka is unreachable on purpose, and kafkajs reports every failed connect as an error.
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'fatal',
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    OPS_HOST: '127.0.0.1',
+    OPS_PORT: '0',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: String(database.poolMax),
+    KAFKA_BROKERS: '127.0.0.1:1',
+    S3_ENDPOINT: s3Server.endpoint,
+    S3_BUCKET: TEST_BUCKET,
+    ...(typeof env === 'function' ? env(s3Server.endpoint) : env),
+  });
+  let running: RunningGrpcService;
+  try {
+    running = await startVideos(config);
+  } catch (error) {
+    await database.dispose();
+    await s3Server.stop();
+    throw error;
+  }
+  const client = new VideosServiceClient(
+    `127.0.0.1:${running.grpcPort}`,
+    credentials.createInsecure(),
+  );
+  const s3 = new S3Client({
+    endpoint: s3Server.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const dataSource = running.app.get(DataSource);
+  return {
+    rpc: videosRpc(client),
+    client,
+    running,
+    database,
+    s3Server,
+    s3,
+    config,
+    sql: <Row>(text: string, params: unknown[] = []) => dataSource.query<Row[]>(text, params),
+    objectKeys: async () => {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET }));
+      return (listed.Contents ?? []).map((object) => object.Key ?? '');
+    },
+    openUploads: async () => {
+      const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: TEST_BUCKET }));
+      return (listed.Uploads ?? []).map((upload) => upload.Key ?? '');
+    },
+    close: async () => {
+      client.close();
+      s3.destroy();
+      running.drain();
+      await running.app.close();
+      await database.dispose();
+      await s3Server.stop();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { DomainError } from '@kinema/platform';
+import { UnprocessableVideoError } from '../probe/probe-result';
+
+/** The client went away (cancelled the call or its deadline passed) mid-upload. */
+export class UploadCancelledError extends Error {
+  constructor() {
+    super('the upload was cancelled by the client');
+    this.name = 'UploadCancelledError';
+  }
+}
+
+export function sizeMismatch(declared: number, received: number | null): DomainError {
+  return new DomainError(
+    'invalid_argument',
+    'VIDEO_SIZE_MISMATCH',
+    received === null
+      ? `The upload sent more than the declared ${declared} bytes.`
+      : `The upload sent ${received} bytes but declared ${declared}.`,
+    [{ field: 'metadata.content_length', description: 'must equal the number of bytes sent' }],
+  );
+}
+
+export interface UploadFailure {
+  /** What the caller is answered. */
+  error: DomainError;
+  /** What the row and the VideoFailed event record. */
+  reason: string;
+  /** Whether the cause is ours (storage, database) rather than the client's: worth a log line. */
+  unexpected: boolean;
+}
+
+/** Turns whatever stopped an upload into the answer, the recorded reason and its severity. */
+export function classifyUploadFailure(error: unknown, contentType: string): UploadFailure {
+  if (error instanceof UnprocessableVideoError) {
+    return {
+      error: new DomainError(
+        'invalid_argument',
+        'VIDEO_UNPROCESSABLE',
+        `The file is not a valid ${contentType} video: ${error.message}.`,
+      ),
+      reason: `not a valid ${contentType} video: ${error.message}`,
+      unexpected: false,
+    };
+  }
+  if (error instanceof UploadCancelledError) {
+    return {
+      error: new DomainError('aborted', 'UPLOAD_CANCELLED', 'The upload was cancelled.'),
+      reason: error.message,
+      unexpected: false,
+    };
+  }
+  if (error instanceof DomainError) {
+    return { error, reason: error.message, unexpected: false };
+  }
+  return {
+    error: new DomainError(
+      'unavailable',
+      'VIDEO_STORE_UNAVAILABLE',
+      'The video could not be stored; try again.',
+    ),
+    reason: 'the video could not be stored',
+    unexpected: true,
+  };
+}

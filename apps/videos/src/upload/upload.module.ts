@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { StorageModule } from '../storage/storage.module';
+import { VideosModule } from '../videos/videos.module';
+import { UploadGrpcController } from './upload.grpc-controller';
+import { UploadService } from './upload.service';
+
+@Module({
+  imports: [VideosModule, StorageModule],
+  controllers: [UploadGrpcController],
+  providers: [UploadService],
+})
+export class UploadModule {}

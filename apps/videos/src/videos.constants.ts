@@ -1,0 +1,22 @@
+/** Injection token of the validated VideosConfig. */
+export const VIDEOS_CONFIG = Symbol('VIDEOS_CONFIG');
+
+// Advisory-lock keys: fixed per service so replicas of the videos service (and only they) contend.
+export const VIDEOS_MIGRATION_LOCK_KEY = 0x6b_76_69_01;
+export const VIDEOS_OUTBOX_RELAY_LOCK_KEY = 0x6b_76_69_02;
+
+/** CloudEvents `source` of everything this service publishes. */
+export const VIDEOS_EVENT_SOURCE = '/kinema/videos';
+
+// The name NestJS matches @GrpcMethod handlers against: the service's key in the generated
+// grpc-js definition, with camelCase method names.
+export const VIDEOS_GRPC_SERVICE = 'VideosService';
+
+/** Response header of UploadVideo naming the video as soon as its row exists. */
+export const VIDEO_ID_METADATA = 'kinema-video-id';
+
+/** S3 part size: uploads hold one part in memory at a time, whatever the file size. */
+export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+
+/** Largest chunk ReadVideo sends (well under gRPC's 4 MiB default message limit). */
+export const READ_CHUNK_BYTES = 256 * 1024;

@@ -1,0 +1,51 @@
+import { TOPICS } from '@kinema/contracts';
+import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { VideosConfig } from './config';
+import { videosMigrations } from './migrations';
+import { PlaybackModule } from './playback/playback.module';
+import { UploadModule } from './upload/upload.module';
+import {
+  VIDEOS_CONFIG,
+  VIDEOS_EVENT_SOURCE,
+  VIDEOS_MIGRATION_LOCK_KEY,
+  VIDEOS_OUTBOX_RELAY_LOCK_KEY,
+} from './videos.constants';
+import { videosEntities } from './videos.entities';
+import { VideosModule } from './videos/videos.module';
+
+@Module({})
+export class VideosServiceModule {
+  static forRoot(config: VideosConfig): DynamicModule {
+    return {
+      module: VideosServiceModule,
+      imports: [
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          poolMax: config.DATABASE_POOL_MAX,
+          entities: videosEntities,
+          migrations: videosMigrations,
+          migrationsRun: config.DATABASE_MIGRATIONS_RUN,
+          migrationLockKey: VIDEOS_MIGRATION_LOCK_KEY,
+        }),
+        OpsModule.forRoot({ database: true }),
+        MessagingModule.forRoot({
+          service: 'videos',
+          logLevel: config.LOG_LEVEL,
+          kafka: { brokers: config.KAFKA_BROKERS, clientId: 'videos' },
+          source: VIDEOS_EVENT_SOURCE,
+          topics: [TOPICS.videosVideos],
+          partitions: config.KAFKA_PARTITIONS,
+          relayLockKey: VIDEOS_OUTBOX_RELAY_LOCK_KEY,
+        }),
+        VideosModule,
+        UploadModule,
+        PlaybackModule,
+      ],
+      // Global so feature modules can inject the config without importing the root module.
+      global: true,
+      providers: [{ provide: VIDEOS_CONFIG, useValue: config }],
+      exports: [VIDEOS_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { VideoEventsPublisher } from './video-events.publisher';
+import { VideosGrpcController } from './videos.grpc-controller';
+import { VideosRepository } from './videos.repository';
+import { VideosService } from './videos.service';
+
+@Module({
+  controllers: [VideosGrpcController],
+  providers: [VideosRepository, VideosService, VideoEventsPublisher],
+  exports: [VideosRepository, VideosService],
+})
+export class VideosModule {}
