@@ -5,8 +5,10 @@ import { dataSourceOptions, runMigrationsLocked } from '@kinema/platform';
 import { service as healthService } from 'grpc-health-check';
 import { DataSource } from 'typeorm';
 import { CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
+import { generateDemoCatalog } from './demo/demo-catalog.generator';
 import { catalogMigrations } from './migrations';
 import { defined, startTestCatalog, type CatalogHarness } from './testing/catalog-test-harness';
+import { makePlayable } from './testing/deliver-event';
 import { catalogEntities } from './titles/catalog.entities';
 
 const DEMO_TITLES = 60;
@@ -54,8 +56,8 @@ describe('catalog service', () => {
     );
   });
 
-  it('seeds the demo catalog on boot when it is empty', async () => {
-    const ids = new Set<string>();
+  it('seeds the deterministic demo catalog on boot when it is empty, with no title playable', async () => {
+    const seeded = new Map<string, { playable: boolean; durationSeconds: number }>();
     let cursor = '';
     do {
       const page = await catalog.rpc.listTitles({
@@ -66,10 +68,27 @@ describe('catalog service', () => {
           maxMaturity: MaturityRating.MATURITY_RATING_UNSPECIFIED,
         },
       });
-      page.titles.forEach((title) => ids.add(title.id));
+      page.titles.forEach((title) => seeded.set(title.id, title));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(ids.size).toBe(DEMO_TITLES);
+    expect([...seeded.keys()].sort()).toEqual(
+      generateDemoCatalog(DEMO_TITLES)
+        .map((title) => title.id)
+        .sort(),
+    );
+    expect([...seeded.values()].every((t) => !t.playable && t.durationSeconds === 0)).toBe(true);
+  });
+
+  it('browses nothing until demo titles get videos, then shows those', async () => {
+    expect((await catalog.rpc.browse({})).rows).toEqual([]);
+    const published = generateDemoCatalog(DEMO_TITLES).filter(
+      (title) => title.availability === 'published',
+    );
+    const withVideos = published.slice(0, 3).map((title) => title.id);
+    for (const id of withVideos) await makePlayable(catalog, id);
+    const { rows } = await catalog.rpc.browse({});
+    const shown = new Set(rows.flatMap((row) => row.titles.map((title) => title.id)));
+    expect([...shown].sort()).toEqual([...withVideos].sort());
   });
 });
 

@@ -1,11 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@kinema/contracts';
-import {
-  DatabaseModule,
-  MESSAGING_ENTITIES,
-  MessagingModule,
-  OpsModule,
-} from '@kinema/platform';
+import { DatabaseModule, MESSAGING_ENTITIES, MessagingModule, OpsModule } from '@kinema/platform';
 import {
   CATALOG_CONFIG,
   CATALOG_MIGRATION_LOCK_KEY,
@@ -14,8 +9,10 @@ import {
 import type { CatalogConfig } from './config';
 import { DemoSeeder } from './demo/demo-seeder';
 import { catalogMigrations } from './migrations';
+import { PlayabilityModule } from './playability/playability.module';
 import { catalogEntities } from './titles/catalog.entities';
 import { TitlesModule } from './titles/titles.module';
+import { TrendingModule } from './trending/trending.module';
 
 @Module({})
 export class CatalogModule {
@@ -38,11 +35,14 @@ export class CatalogModule {
           logLevel: config.LOG_LEVEL,
           kafka: { brokers: config.KAFKA_BROKERS, clientId: 'kinema-catalog' },
           source: '/kinema/catalog',
-          topics: [TOPICS.catalogTitles],
+          // Published by the catalog, then consumed by it (video readiness, playback for trending).
+          topics: [TOPICS.catalogTitles, TOPICS.videosVideos, TOPICS.usersPlayback],
           partitions: config.KAFKA_PARTITIONS,
           relayLockKey: CATALOG_RELAY_LOCK_KEY,
         }),
         TitlesModule,
+        PlayabilityModule,
+        TrendingModule,
       ],
       // Global so feature modules can inject the config without importing the root module.
       global: true,

@@ -26,6 +26,8 @@ export const configSchema = z
     KAFKA_BROKERS: envList('127.0.0.1:19092'),
     /** Partitions of the topics the catalog creates; more partitions let more consumers share the work. */
     KAFKA_PARTITIONS: envInt(6, 1, 1_000),
+    /** How long a silent consumer keeps its partitions before the group hands them to another replica. */
+    KAFKA_CONSUMER_SESSION_TIMEOUT_MS: envInt(30_000, 3_000, 300_000),
     CURSOR_SECRET: secret(
       z.string().min(16, 'expected at least 16 characters').default('kinema-dev-cursor-secret'),
     ),

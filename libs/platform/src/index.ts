@@ -28,3 +28,4 @@ export * from './messaging/outbox.publisher';
 export * from './messaging/outbox.relay';
 export * from './messaging/topic-admin';
 export * from './messaging/wake-signal';
+export * from './grpc/unary-call';

@@ -38,6 +38,10 @@ export async function insertDemoTitles(
       col((t) => t.popularity),
     ],
   );
+  // Demo titles start unviewed; the row puts them in the TRENDING sort like any other title.
+  await query('INSERT INTO title_trending (title_id) SELECT * FROM unnest($1::uuid[])', [
+    col((t) => t.id),
+  ]);
   const genres = titles.flatMap((t) => t.genreIds.map((genreId) => [t.id, genreId] as const));
   await query(
     'INSERT INTO title_genres (title_id, genre_id) SELECT * FROM unnest($1::uuid[], $2::smallint[])',

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
         log(`${loaded}/${count} titles (${Math.round(loaded / Math.max(seconds, 0.001))}/s)`);
       },
     });
-    await runner.query('ANALYZE titles, title_genres, credits, seasons, episodes');
+    await runner.query('ANALYZE titles, title_trending, title_genres, credits, seasons, episodes');
     log(`loaded ${count} titles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     if (!runner.isReleased) await runner.release();

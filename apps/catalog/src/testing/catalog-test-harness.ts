@@ -77,9 +77,21 @@ export interface CatalogHarness {
   close(): Promise<void>;
 }
 
-/** A real catalog (gRPC + ops on free ports) on a fresh test database, and a client for it. */
-export async function startTestCatalog(env: Record<string, string> = {}): Promise<CatalogHarness> {
-  const database = await createTestDatabase('catalog');
+export interface TestCatalogOptions {
+  /** A database to reuse, e.g. to restart a catalog on its data; left in place by close(). */
+  database?: TestDatabase;
+}
+
+/**
+ * A real catalog (gRPC + ops on free ports) on a fresh test database (or the given one), and a
+ * client for it.
+ */
+export async function startTestCatalog(
+  env: Record<string, string> = {},
+  options: TestCatalogOptions = {},
+): Promise<CatalogHarness> {
+  const ownsDatabase = options.database === undefined;
+  const database = options.database ?? (await createTestDatabase('catalog'));
   const config: CatalogConfig = parseConfig(configSchema, {
     NODE_ENV: 'test',
     // Most of these tests run without a broker; the relay's retry warnings would drown the output.
@@ -91,13 +103,15 @@ export async function startTestCatalog(env: Record<string, string> = {}): Promis
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: String(database.poolMax),
     CURSOR_SECRET: 'integration-test-cursor-secret',
+    // A consumer that stops (or is killed) hands its partitions over within seconds.
+    KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000',
     ...env,
   });
   let running: RunningGrpcService;
   try {
     running = await startCatalog(config);
   } catch (error) {
-    await database.dispose();
+    if (ownsDatabase) await database.dispose();
     throw error;
   }
   const grpcAddress = `127.0.0.1:${running.grpcPort}`;
@@ -112,7 +126,7 @@ export async function startTestCatalog(env: Record<string, string> = {}): Promis
       client.close();
       running.drain();
       await running.app.close();
-      await database.dispose();
+      if (ownsDatabase) await database.dispose();
     },
   };
 }

@@ -3,6 +3,11 @@ import { EpisodeEntity } from './episode.entity';
 import { GenreEntity } from './genre.entity';
 import { SeasonEntity } from './season.entity';
 import { TitleEntity } from './title.entity';
+import {
+  TitleTrendingEntity,
+  TitleViewEntity,
+  TrendingWindowEntity,
+} from '../trending/trending.entities';
 
 export const catalogEntities = [
   TitleEntity,
@@ -10,4 +15,7 @@ export const catalogEntities = [
   CreditEntity,
   SeasonEntity,
   EpisodeEntity,
+  TitleViewEntity,
+  TitleTrendingEntity,
+  TrendingWindowEntity,
 ];

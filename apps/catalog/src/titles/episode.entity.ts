@@ -33,6 +33,13 @@ export class EpisodeEntity {
   @Column({ type: 'boolean', default: false })
   playable!: boolean;
 
+  /** The episode's current video, whose VideoFailed alone may clear it. */
+  @Column({ name: 'video_id', type: 'text', nullable: true })
+  videoId!: string | null;
+
+  @Column({ name: 'duration_seconds', type: 'integer', default: 0 })
+  durationSeconds!: number;
+
   @ManyToOne(() => SeasonEntity, (season) => season.episodes, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'season_id' })
   season?: Relation<SeasonEntity>;

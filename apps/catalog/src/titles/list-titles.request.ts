@@ -127,6 +127,8 @@ function resolveSort(sort: TitleSort, hasQuery: boolean): ListTitlesQuery['sort'
       return 'popular';
     case TitleSort.TITLE_SORT_RELEVANCE:
       return hasQuery ? 'relevance' : undefined;
+    case TitleSort.TITLE_SORT_TRENDING:
+      return 'trending';
     default:
       return undefined;
   }

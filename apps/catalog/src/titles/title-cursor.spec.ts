@@ -20,6 +20,15 @@ describe('CursorCodec', () => {
     expect(codec.decode(codec.encode(relevance, digest), 'relevance', digest)?.key).toBe(
       '0.607927',
     );
+    const trending: CursorPosition = { sort: 'trending', key: 17, id: position.id };
+    expect(codec.decode(codec.encode(trending, digest), 'trending', digest)).toEqual(trending);
+  });
+
+  it('refuses a trending cursor whose key is not a number, or one of another sort', () => {
+    const trending = codec.encode({ sort: 'trending', key: 17, id: position.id }, digest);
+    expect(codec.decode(trending, 'popular', digest)).toBeUndefined();
+    const stringKey = codec.encode({ sort: 'trending', key: '17', id: position.id }, digest);
+    expect(codec.decode(stringKey, 'trending', digest)).toBeUndefined();
   });
 
   it('refuses a cursor signed with another secret', () => {

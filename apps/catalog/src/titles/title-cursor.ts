@@ -1,10 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export type ListSort = 'name' | 'newest' | 'popular' | 'relevance';
+export type ListSort = 'name' | 'newest' | 'popular' | 'relevance' | 'trending';
 
 /**
  * Position after the last row of a page: the sort key and id of that row. `name` keys are
- * strings (sort_name), `newest` and `popular` numbers, `relevance` the rank as a decimal string
+ * strings (sort_name), `newest`, `popular` and `trending` numbers, `relevance` the rank as a decimal string
  * (rounded in SQL so it round-trips exactly).
  */
 export interface CursorPosition {
@@ -22,7 +22,7 @@ interface CursorPayload {
 }
 
 const VERSION = 'c1';
-const sorts: readonly ListSort[] = ['name', 'newest', 'popular', 'relevance'];
+const sorts: readonly ListSort[] = ['name', 'newest', 'popular', 'relevance', 'trending'];
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const decimalPattern = /^-?\d+(?:\.\d+)?$/;
 

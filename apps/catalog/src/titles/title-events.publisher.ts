@@ -8,7 +8,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TitleRow } from './title.mapper';
 
-// Fields whose change makes a TitleUpdated; names as in TitleInput so consumers can filter.
+// Fields whose change makes a TitleUpdated; names as in TitleInput (or Title, for the fields only
+// video events change) so consumers can filter.
 const TRACKED: ReadonlyArray<[string, (row: TitleRow) => unknown]> = [
   ['slug', (r) => r.slug],
   ['type', (r) => r.type],
@@ -23,6 +24,8 @@ const TRACKED: ReadonlyArray<[string, (row: TitleRow) => unknown]> = [
   ['availability', (r) => r.availability],
   ['popularity', (r) => r.popularity],
   ['seasons', (r) => r.seasons],
+  ['playable', (r) => r.playable],
+  ['duration_seconds', (r) => r.duration_seconds],
 ];
 
 export function titleSnapshot(row: TitleRow): TitleSnapshot {

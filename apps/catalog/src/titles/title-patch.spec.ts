@@ -22,6 +22,7 @@ const stored: Title = {
   seasons: [],
   createTime: new Date(),
   updateTime: new Date(),
+  durationSeconds: 5_940,
 };
 
 function maskViolations(paths: string[]): string[] {

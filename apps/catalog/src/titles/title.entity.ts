@@ -52,9 +52,19 @@ export class TitleEntity {
   @Column({ type: 'text' })
   availability!: StoredAvailability;
 
-  /** Set when a video becomes ready (a later event consumer), never by TitleInput. */
+  /**
+   * Set by the video events consumer, never by TitleInput: a ready video of the title itself
+   * or, for a series, of at least one episode.
+   */
   @Column({ type: 'boolean', default: false })
   playable!: boolean;
+
+  /** The title's own current video (a movie's), whose VideoFailed alone may clear it. */
+  @Column({ name: 'video_id', type: 'text', nullable: true })
+  videoId!: string | null;
+
+  @Column({ name: 'duration_seconds', type: 'integer', default: 0 })
+  durationSeconds!: number;
 
   @Column({ type: 'double precision' })
   popularity!: number;

@@ -89,6 +89,7 @@ export interface TitleRow {
   backdrop_key: string;
   availability: StoredAvailability;
   playable: boolean;
+  duration_seconds: number;
   popularity: number;
   version: number;
   created_at: Date;
@@ -107,6 +108,7 @@ export interface TitleRow {
       synopsis: string;
       runtime_minutes: number;
       playable: boolean;
+      duration_seconds: number;
     }>;
   }>;
 }
@@ -129,6 +131,7 @@ export function toTitle(row: TitleRow): Title {
       synopsis: episode.synopsis,
       runtimeMinutes: episode.runtime_minutes,
       playable: episode.playable,
+      durationSeconds: episode.duration_seconds,
     })),
   }));
   return {
@@ -150,5 +153,6 @@ export function toTitle(row: TitleRow): Title {
     seasons,
     createTime: row.created_at,
     updateTime: row.updated_at,
+    durationSeconds: row.duration_seconds,
   };
 }

@@ -13,6 +13,7 @@ import {
   startTestCatalog,
   type CatalogHarness,
 } from '../testing/catalog-test-harness';
+import { makePlayable } from '../testing/deliver-event';
 import { aMovie, aSeason, aSeries } from '../testing/title-input.builder';
 
 const DEMO_TITLES = 150;
@@ -55,6 +56,11 @@ describe('catalog reads', () => {
     fixtures.series = await create(
       aSeries([aSeason(2, 4), aSeason(1, 3)], { name: 'Ordered Seasons' }),
     );
+    // Every third title (drafts included) gets a ready video; Browse must show only the
+    // published ones among them, while lists show every published title either way.
+    const everyThird = (await walk({ visibility: everyone }, 100)).filter((_, i) => i % 3 === 0);
+    for (const title of everyThird) await makePlayable(catalog, title.id);
+    await makePlayable(catalog, fixtures.draft.id);
     all = await walk({ visibility: everyone }, 100);
   });
 
@@ -67,7 +73,11 @@ describe('catalog reads', () => {
     const byName = await walk({ sort: TitleSort.TITLE_SORT_NAME, visibility: everyone });
     const newest = await walk({ sort: TitleSort.TITLE_SORT_NEWEST, visibility: everyone }, 9);
     const popular = await walk({ sort: TitleSort.TITLE_SORT_POPULAR, visibility: everyone }, 11);
-    for (const listing of [byName, newest, popular]) expect(ids(listing)).toEqual(ids(all));
+    // Nobody has watched anything here: one long tie at score 0, ordered by the id tie-break.
+    const trending = await walk({ sort: TitleSort.TITLE_SORT_TRENDING, visibility: everyone }, 13);
+    for (const listing of [byName, newest, popular, trending])
+      expect(ids(listing)).toEqual(ids(all));
+    expect(trending.map((title) => title.id)).toEqual(ids(all).reverse());
     const names = byName.map((title) => title.name.toLowerCase());
     expect(names).toEqual(
       [...names].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : a === b ? 0 : 1)),
@@ -93,6 +103,9 @@ describe('catalog reads', () => {
       ids(all.filter((title) => title.availability === Availability.AVAILABILITY_PUBLISHED)),
     );
     expect(ids(visible)).not.toContain(fixtures.draft.id);
+    const playable = visible.filter((title) => title.playable);
+    expect(playable.length).toBeGreaterThan(0);
+    expect(playable.length).toBeLessThan(visible.length);
   });
 
   it('hides titles above the maturity ceiling', async () => {
@@ -234,17 +247,24 @@ describe('catalog reads', () => {
     expect(tooMany.fieldViolations.map((violation) => violation.field)).toContain('ids');
   });
 
-  it('browses new releases, popular titles, then one row per genre with visible titles', async () => {
+  it('browses new releases, popular titles, then one row per genre, showing only published playable titles', async () => {
     const { rows } = await catalog.rpc.browse({ rowLimit: 5 });
+    // No views yet, so no "Trending now" row.
     expect(rows.slice(0, 2).map((row) => row.id)).toEqual(['new-releases', 'popular']);
     const genres = (await catalog.rpc.listGenres()).genres.map((genre) => `genre:${genre.slug}`);
     const genreRows = rows.slice(2).map((row) => row.id);
+    expect(genreRows.length).toBeGreaterThan(0);
     expect(genreRows).toEqual(genres.filter((id) => genreRows.includes(id)));
+    const browsable = all.filter(
+      (title) => title.playable && title.availability === Availability.AVAILABILITY_PUBLISHED,
+    );
     for (const row of rows) {
       expect(row.titles.length).toBeGreaterThan(0);
       expect(row.titles.length).toBeLessThanOrEqual(5);
       expect(
-        row.titles.every((title) => title.availability === Availability.AVAILABILITY_PUBLISHED),
+        row.titles.every(
+          (title) => title.availability === Availability.AVAILABILITY_PUBLISHED && title.playable,
+        ),
       ).toBe(true);
       if (row.id.startsWith('genre:')) {
         const slug = row.id.slice('genre:'.length);
@@ -253,8 +273,13 @@ describe('catalog reads', () => {
         );
       }
     }
-    const popular = defined(rows[1]).titles.map((title) => title.popularity);
-    expect(popular).toEqual([...popular].sort((x, y) => y - x));
+    const popular = defined(rows[1]).titles;
+    expect(popular.map((title) => title.id)).toEqual(
+      [...browsable]
+        .sort((a, b) => b.popularity - a.popularity || (a.id < b.id ? 1 : -1))
+        .slice(0, 5)
+        .map((title) => title.id),
+    );
     const kids = await catalog.rpc.browse({
       visibility: { maxMaturity: MaturityRating.MATURITY_RATING_ALL, includeDrafts: false },
     });
@@ -264,5 +289,15 @@ describe('catalog reads', () => {
     ).toBe(true);
     const failure = await failureOf(catalog.rpc.browse({ rowLimit: 51 }));
     expect(failure.fieldViolations.map((violation) => violation.field)).toEqual(['row_limit']);
+  });
+
+  it('keeps drafts out of Browse even for callers who may see drafts', async () => {
+    const playableDrafts = all.filter(
+      (title) => title.playable && title.availability === Availability.AVAILABILITY_DRAFT,
+    );
+    expect(playableDrafts.length).toBeGreaterThan(0);
+    const { rows } = await catalog.rpc.browse({ rowLimit: 50, visibility: everyone });
+    const shown = new Set(rows.flatMap((row) => row.titles.map((title) => title.id)));
+    expect(playableDrafts.filter((title) => shown.has(title.id))).toEqual([]);
   });
 });

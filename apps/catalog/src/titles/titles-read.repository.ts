@@ -25,12 +25,6 @@ export interface ListTitlesQuery {
 
 export type RowWithKey = TitleRow & { sort_key: string | number };
 
-export interface BrowseRowTitles {
-  genreSlug: string;
-  genreName: string;
-  rows: TitleRow[];
-}
-
 const genresColumn = `(SELECT coalesce(json_agg(json_build_object('slug', g.slug, 'name', g.name) ORDER BY g.position), '[]'::json)
     FROM title_genres tg JOIN genres g ON g.id = tg.genre_id WHERE tg.title_id = t.id) AS genres`;
 const creditsColumn = `(SELECT coalesce(json_agg(json_build_object('person_name', c.person_name, 'role', c.role,
@@ -39,11 +33,13 @@ const creditsColumn = `(SELECT coalesce(json_agg(json_build_object('person_name'
 const seasonsColumn = `(SELECT coalesce(json_agg(json_build_object('id', s.id, 'number', s.number, 'name', s.name,
       'release_year', s.release_year, 'episodes',
       (SELECT coalesce(json_agg(json_build_object('id', e.id, 'number', e.number, 'name', e.name, 'synopsis', e.synopsis,
-          'runtime_minutes', e.runtime_minutes, 'playable', e.playable) ORDER BY e.number), '[]'::json)
+          'runtime_minutes', e.runtime_minutes, 'playable', e.playable, 'duration_seconds', e.duration_seconds)
+          ORDER BY e.number), '[]'::json)
         FROM episodes e WHERE e.season_id = s.id)) ORDER BY s.number), '[]'::json)
     FROM seasons s WHERE s.title_id = t.id) AS seasons`;
 const titleColumns = `t.id, t.slug, t.type, t.name, t.synopsis, t.release_year, t.runtime_minutes, t.maturity,
-  t.poster_key, t.backdrop_key, t.availability, t.playable, t.popularity, t.version, t.created_at, t.updated_at,
+  t.poster_key, t.backdrop_key, t.availability, t.playable, t.duration_seconds, t.popularity, t.version,
+  t.created_at, t.updated_at,
   ${genresColumn}, ${creditsColumn}`;
 
 // Rounded so the rank written into a cursor compares equal to the one recomputed next page.
@@ -72,7 +68,16 @@ const sortSql: Record<ListSort, { key: string; order: string; after: string }> =
     order: `${rankExpression} DESC, t.id DESC`,
     after: `(${rankExpression}, t.id) < ($K::numeric, $I::uuid)`,
   },
+  // Walks title_trending's (score, title_id) index and joins each row to its title.
+  trending: {
+    key: 'tt.score',
+    order: 'tt.score DESC, tt.title_id DESC',
+    after: '(tt.score, tt.title_id) < ($K::integer, $I::uuid)',
+  },
 };
+
+// Every title has a title_trending row (written with it), so the inner join drops none.
+const trendingJoin = 'JOIN title_trending tt ON tt.title_id = t.id';
 
 /** The catalog's read queries; each answers in one SQL statement. */
 @Injectable()
@@ -84,7 +89,7 @@ export class TitlesReadRepository {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = visibilityConditions(query.visibility, param);
-    let from = 'titles t';
+    let from = query.sort === 'trending' ? `titles t ${trendingJoin}` : 'titles t';
     if (query.tsQuery !== undefined) {
       from += `, (SELECT to_tsquery('simple', ${param(query.tsQuery)}) AS query) q`;
       conditions.push('t.search_vector @@ q.query');
@@ -133,15 +138,15 @@ export class TitlesReadRepository {
     );
   }
 
-  /** The first `limit` visible titles in one of the catalog-wide orders. */
+  /** The first `limit` browsable titles in one of the catalog-wide orders. */
   async top(
     sort: 'newest' | 'popular',
-    visibility: VisibilityFilter,
+    maxMaturity: StoredMaturity | undefined,
     limit: number,
   ): Promise<TitleRow[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const conditions = visibilityConditions(visibility, param);
+    const conditions = browsableConditions(maxMaturity, param);
     return this.dataSource.query<TitleRow[]>(
       `SELECT ${titleColumns} FROM titles t ${where(conditions)} ORDER BY ${sortSql[sort].order} LIMIT ${param(limit)}`,
       params,
@@ -149,18 +154,34 @@ export class TitlesReadRepository {
   }
 
   /**
-   * The most popular visible titles of every genre. The LATERAL subquery walks the popularity
-   * index and probes title_genres per row, stopping after `limit` hits, so the cost is per row
-   * shown rather than per title in the genre; genres with no visible title yield nothing.
+   * The browsable titles with the most views in the trending window. `score > 0` bounds the
+   * walk of the score index to titles viewed at all, however few of them are playable.
+   */
+  async topTrending(maxMaturity: StoredMaturity | undefined, limit: number): Promise<TitleRow[]> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions = ['tt.score > 0', ...browsableConditions(maxMaturity, param)];
+    return this.dataSource.query<TitleRow[]>(
+      `SELECT ${titleColumns} FROM titles t ${trendingJoin} ${where(conditions)}
+       ORDER BY ${sortSql.trending.order} LIMIT ${param(limit)}`,
+      params,
+    );
+  }
+
+  /**
+   * The most popular browsable titles of every genre. The LATERAL subquery walks the partial
+   * popularity index of browsable titles and probes title_genres per row, stopping after `limit`
+   * hits, so the cost is per row shown rather than per title in the genre; genres with no
+   * browsable title yield nothing.
    */
   async topByGenre(
-    visibility: VisibilityFilter,
+    maxMaturity: StoredMaturity | undefined,
     limit: number,
   ): Promise<Array<TitleRow & { row_genre_slug: string; row_genre_name: string }>> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = [
-      ...visibilityConditions(visibility, param),
+      ...browsableConditions(maxMaturity, param),
       'EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = row_genre.id)',
     ];
     return this.dataSource.query(
@@ -189,6 +210,21 @@ function visibilityConditions(
   if (visibility.maxMaturity !== undefined)
     conditions.push(`t.maturity <= ${param(visibility.maxMaturity)}`);
   return conditions;
+}
+
+/**
+ * Browse rows show a title only when it is published and playable. Spelled exactly as the
+ * predicate of the partial browse indexes, so the planner can prove they apply.
+ */
+function browsableConditions(
+  maxMaturity: StoredMaturity | undefined,
+  param: (value: unknown) => string,
+): string[] {
+  return [
+    't.playable',
+    `t.availability = 'published'`,
+    ...visibilityConditions({ includeDrafts: true, maxMaturity }, param),
+  ];
 }
 
 function where(conditions: readonly string[]): string {

@@ -12,6 +12,8 @@ import { TitleEntity } from './title.entity';
 export class TitlesWriteRepository {
   async insert(manager: EntityManager, id: string, title: ValidTitle): Promise<void> {
     await manager.insert(TitleEntity, { id, ...titleColumns(title), playable: false });
+    // Every title has a trending row (score 0 until viewed) so the TRENDING sort lists them all.
+    await manager.query('INSERT INTO title_trending (title_id) VALUES ($1)', [id]);
     await this.replaceChildren(manager, id, title);
   }
 
@@ -33,6 +35,10 @@ export class TitlesWriteRepository {
       .where('id = :id', { id })
       .execute();
     await this.replaceChildren(manager, id, title);
+    // Removing the only playable episodes (or turning a series into a movie) changes playability.
+    await manager.query(`UPDATE titles t SET playable = ${playableExpression} WHERE t.id = $1`, [
+      id,
+    ]);
   }
 
   async delete(manager: EntityManager, id: string): Promise<void> {
@@ -132,9 +138,20 @@ export class TitlesWriteRepository {
   }
 }
 
+/**
+ * Whether title `t` can be streamed: its own current video is ready, or (a series) one of its
+ * episodes is. Evaluated against the row being updated, so it reads that transaction's writes.
+ */
+export const playableExpression = `(t.video_id IS NOT NULL OR EXISTS (
+    SELECT 1 FROM seasons s JOIN episodes e ON e.season_id = s.id
+    WHERE s.title_id = t.id AND e.playable))`;
+
 function titleColumns(
   title: ValidTitle,
-): Omit<TitleEntity, 'id' | 'playable' | 'version' | 'createdAt' | 'updatedAt'> {
+): Omit<
+  TitleEntity,
+  'id' | 'playable' | 'videoId' | 'durationSeconds' | 'version' | 'createdAt' | 'updatedAt'
+> {
   return {
     slug: title.slug,
     type: title.type,

@@ -8,5 +8,7 @@ import { TitleEventsPublisher } from './title-events.publisher';
 @Module({
   controllers: [TitlesGrpcController],
   providers: [TitlesService, TitlesReadRepository, TitlesWriteRepository, TitleEventsPublisher],
+  // The event consumers read titles back and publish their changes the same way edits do.
+  exports: [TitlesReadRepository, TitleEventsPublisher],
 })
 export class TitlesModule {}

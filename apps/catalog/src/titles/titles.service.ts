@@ -129,10 +129,14 @@ export class TitlesService {
     }
     const visibility = parseVisibility(request.visibility, violations);
     if (violations.length > 0) throw DomainError.invalid(violations);
-    const newest = await this.reads.top('newest', visibility, limit);
-    const popular = await this.reads.top('popular', visibility, limit);
-    const byGenre = await this.reads.topByGenre(visibility, limit);
+    // Rows show only published, playable titles whatever the caller may otherwise see.
+    const { maxMaturity } = visibility;
+    const trending = await this.reads.topTrending(maxMaturity, limit);
+    const newest = await this.reads.top('newest', maxMaturity, limit);
+    const popular = await this.reads.top('popular', maxMaturity, limit);
+    const byGenre = await this.reads.topByGenre(maxMaturity, limit);
     const rows: BrowseRow[] = [
+      { id: 'trending', name: 'Trending now', titles: trending.map(toTitle) },
       { id: 'new-releases', name: 'New Releases', titles: newest.map(toTitle) },
       { id: 'popular', name: 'Popular on Kinema', titles: popular.map(toTitle) },
     ];

@@ -1,10 +1,4 @@
-import {
-  credentials,
-  Metadata,
-  type CallOptions,
-  type ClientUnaryCall,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import {
   AddToMyListRequest,
   ChangePasswordRequest,
@@ -34,28 +28,18 @@ import {
   parseConfig,
   type DecodedGrpcError,
   type RunningGrpcService,
+  callUnary,
+  type UnaryMethod,
 } from '@kinema/platform';
 import { DataSource } from 'typeorm';
 import { configSchema, type UsersConfig } from '../config';
 import { startUsers } from '../users.bootstrap';
 
-type Unary<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
-
 /** Promise-returning calls of the generated client, taking partial requests. */
 export function usersRpc(client: UsersServiceClient) {
-  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
-    new Promise((resolve, reject) => {
-      // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
-      const options = { deadline: new Date(Date.now() + 30_000) };
-      method.call(client, request, new Metadata(), options, (error, response) =>
-        error ? reject(error) : resolve(response),
-      );
-    });
+  // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
+  const call = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> =>
+    callUnary(client, method, request, { deadline: new Date(Date.now() + 30_000) });
   return {
     register: (r: Partial<RegisterRequest>) =>
       call(client.register, RegisterRequest.fromPartial(r)),

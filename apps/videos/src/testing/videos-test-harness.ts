@@ -1,10 +1,4 @@
-import {
-  credentials,
-  Metadata,
-  type CallOptions,
-  type ClientUnaryCall,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   GetPlayableVideoRequest,
@@ -18,30 +12,23 @@ import {
   type RunningS3Server,
   type TestDatabase,
 } from '@kinema/dev-infra';
-import { parseConfig, type RunningGrpcService } from '@kinema/platform';
+import {
+  parseConfig,
+  type RunningGrpcService,
+  callUnary,
+  type UnaryMethod,
+} from '@kinema/platform';
 import { DataSource } from 'typeorm';
 import { configSchema, type VideosConfig } from '../config';
 import { startVideos } from '../videos.bootstrap';
 
 export const TEST_BUCKET = 'kinema-videos';
 
-type Unary<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
-
 /** Promise-returning unary calls of the generated client, taking partial requests. */
 export function videosRpc(client: VideosServiceClient) {
-  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
-    new Promise((resolve, reject) => {
-      // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
-      const options = { deadline: new Date(Date.now() + 30_000) };
-      method.call(client, request, new Metadata(), options, (error, response) =>
-        error ? reject(error) : resolve(response),
-      );
-    });
+  // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
+  const call = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> =>
+    callUnary(client, method, request, { deadline: new Date(Date.now() + 30_000) });
   return {
     getVideo: (r: Partial<GetVideoRequest>) =>
       call(client.getVideo, GetVideoRequest.fromPartial(r)),
