@@ -1,3 +1,6 @@
 const { projectConfig } = require('../../jest.preset.cjs');
 
-module.exports = projectConfig(__dirname);
+// jose ships only ES modules; SWC turns it into CommonJS like our own sources.
+module.exports = projectConfig(__dirname, {
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+});

@@ -41,6 +41,7 @@ const declaredExistingSecrets = new Set([
   'kinema-app-secrets',
   'kinema-databases',
   'kinema-s3',
+  'kinema-s3-credentials',
   'kinema-redis',
 ]);
 

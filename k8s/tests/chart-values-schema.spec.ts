@@ -59,7 +59,12 @@ describe('switching a bundled backing service off', () => {
   it('an external database URL lands in a Secret, never in the workload', () => {
     const url = 'postgresql://catalog:s3cr3t@db.example:5432/catalog';
     const objects = render({
-      set: ['postgresql.enabled=false', `externalDatabase.urls.catalog=${url}`],
+      set: [
+        'postgresql.enabled=false',
+        `externalDatabase.urls.catalog=${url}`,
+        'externalDatabase.urls.users=postgresql://users:s3cr3t@db.example:5432/users',
+        'externalDatabase.urls.videos=postgresql://videos:s3cr3t@db.example:5432/videos',
+      ],
     });
     const secret = byKind(objects, 'Secret').find((s) => s.metadata.name === 'kinema-database');
     const data = (secret?.['data'] as Record<string, string> | undefined) ?? {};

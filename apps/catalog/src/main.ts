@@ -1,20 +1,5 @@
-import { installGracefulShutdown, loadConfigOrExit } from '@kinema/platform';
-import { startCatalog } from './catalog.bootstrap';
+import { runService } from '@kinema/platform';
 import { configSchema } from './config';
+import { startCatalog } from './catalog.bootstrap';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit('catalog', configSchema);
-  const running = await startCatalog(config);
-  installGracefulShutdown(running.app, {
-    logger: running.logger,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    beforeClose: running.drain,
-  });
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `catalog failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runService('catalog', configSchema, startCatalog);

@@ -1,6 +1,8 @@
 import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import { service as healthService } from 'grpc-health-check';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { eventually } from './support/eventually';
 import { request, startTestSystem, type TestSystem } from './support/system';
 
@@ -24,10 +26,19 @@ interface Problem {
 const DEMO_TITLES = 150;
 let system: TestSystem;
 let api: string;
+/** Catalog writes need an admin: the launcher's bootstrap admin signs in once for the file. */
+let asAdmin: Record<string, string>;
 
 beforeAll(async () => {
   system = await startTestSystem(DEMO_TITLES);
   api = `${system.gatewayUrl}/api/v1`;
+  const signIn = await request<{ tokens: { accessToken: string } }>(api, '/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(system.plan.admin),
+  });
+  expect(signIn.status).toBe(200);
+  asAdmin = { authorization: `Bearer ${signIn.body.tokens.accessToken}` };
 }, 180_000);
 
 afterAll(async () => {
@@ -143,16 +154,34 @@ describe('browsing the catalog through the gateway', () => {
     expect(answer.status).toBe('SERVING');
   });
 
-  it('shows browse rows and genres', async () => {
-    const browse = await request<{ rows: Array<{ id: string; items: TitleItem[] }> }>(
-      api,
-      '/browse?rowLimit=5',
+  it('shows browse rows (playable titles only) and genres', async () => {
+    // Rows show only published titles with a ready video: give the most popular movie a clip.
+    const [movie] = (await request<Page>(api, '/titles?type=movie&sort=popular&limit=1')).body
+      .items;
+    const clip = readFileSync(
+      resolve(__dirname, '../../../tools/media/samples/bars-faststart.mp4'),
+    );
+    const uploaded = await fetch(`${api}/titles/${movie.id}/video`, {
+      method: 'POST',
+      headers: { ...asAdmin, 'content-type': 'video/mp4' },
+      body: clip,
+    });
+    expect(uploaded.status).toBe(201);
+    const browse = await eventually(
+      async () => {
+        const answer = await request<{
+          rows: Array<{ id: string; items: Array<TitleItem & { playable: boolean }> }>;
+        }>(api, '/browse?rowLimit=5');
+        expect(answer.body.rows.flatMap((r) => r.items).map((t) => t.id)).toContain(movie.id);
+        return answer;
+      },
+      30_000,
+      250,
     );
     expect(browse.status).toBe(200);
-    expect(browse.body.rows.map((r) => r.id)).toEqual(
-      expect.arrayContaining(['new-releases', 'popular']),
-    );
+    expect(browse.body.rows.map((r) => r.id)).toEqual(expect.arrayContaining(['popular']));
     expect(browse.body.rows.every((r) => r.items.length <= 5)).toBe(true);
+    expect(browse.body.rows.every((r) => r.items.every((t) => t.playable))).toBe(true);
     const genres = await request<{ items: Array<{ slug: string }> }>(api, '/genres');
     expect(genres.body.items.map((g) => g.slug)).toContain('drama');
   });
@@ -190,19 +219,19 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     const before = (await walk('limit=100')).length;
     const malformed = await request(api, '/titles', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...asAdmin, 'content-type': 'application/json' },
       body: '{"slug":',
     });
     expectProblem(malformed, 400);
     const wrongType = await request(api, '/titles', {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
+      headers: { ...asAdmin, 'content-type': 'text/plain' },
       body: JSON.stringify(validTitle('wrong-type')),
     });
     expectProblem(wrongType, 415);
     const invalid = await request(api, '/titles', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...asAdmin, 'content-type': 'application/json' },
       body: JSON.stringify({
         ...validTitle('bad-year'),
         releaseYear: 1200,
@@ -216,7 +245,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   it('creates, then refuses a duplicate slug (409) and a stale If-Match (412)', async () => {
     const created = await request<TitleItem>(api, '/titles', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...asAdmin, 'content-type': 'application/json' },
       body: JSON.stringify(validTitle('e2e-concurrency')),
     });
     expect(created.status).toBe(201);
@@ -225,14 +254,14 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 
     const duplicate = await request(api, '/titles', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...asAdmin, 'content-type': 'application/json' },
       body: JSON.stringify(validTitle('e2e-concurrency')),
     });
     expectProblem(duplicate, 409);
 
     const patched = await request<TitleItem>(api, `/titles/${created.body.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/merge-patch+json', 'if-match': etag },
+      headers: { ...asAdmin, 'content-type': 'application/merge-patch+json', 'if-match': etag },
       body: JSON.stringify({ name: 'E2E renamed' }),
     });
     expect(patched.status).toBe(200);
@@ -240,7 +269,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 
     const stale = await request(api, `/titles/${created.body.id}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', 'if-match': etag },
+      headers: { ...asAdmin, 'content-type': 'application/json', 'if-match': etag },
       body: JSON.stringify({ ...validTitle('e2e-concurrency'), name: 'Lost update' }),
     });
     expectProblem(stale, 412);
@@ -249,7 +278,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 
     const removed = await fetch(`${api}/titles/${created.body.id}`, {
       method: 'DELETE',
-      headers: { 'if-match': patched.headers.get('etag')! },
+      headers: { ...asAdmin, 'if-match': patched.headers.get('etag')! },
     });
     expect(removed.status).toBe(204);
     expect((await request(api, `/titles/${created.body.id}`)).status).toBe(404);
@@ -280,7 +309,7 @@ describe('events', () => {
     try {
       const created = await request<TitleItem>(api, '/titles', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...asAdmin, 'content-type': 'application/json' },
         body: JSON.stringify(validTitle('e2e-evented')),
       });
       expect(created.status).toBe(201);

@@ -1,7 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { OpsModule } from '@kinema/platform';
-import { CatalogModule } from './catalog/catalog.module';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
+import { CatalogGrpcModule, CatalogModule } from './catalog/catalog.module';
 import type { GatewayConfig } from './config';
+import { MeModule } from './me/me.module';
+import { RealtimeModule } from './realtime/realtime.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { UsersGrpcModule } from './users/users-grpc.module';
+import { VideosModule } from './videos/videos.module';
 
 @Module({})
 export class AppModule {
@@ -10,10 +19,26 @@ export class AppModule {
       module: AppModule,
       imports: [
         OpsModule.forRoot({ database: false }),
-        CatalogModule.forRoot({
+        CatalogGrpcModule.forRoot({
           target: config.CATALOG_GRPC_TARGET,
           deadlineMs: config.GRPC_DEADLINE_MS,
         }),
+        UsersGrpcModule.forRoot({
+          target: config.USERS_GRPC_TARGET,
+          deadlineMs: config.GRPC_DEADLINE_MS,
+        }),
+        AuthModule.forRoot({ sessionCheckCacheMs: config.SESSION_CHECK_CACHE_MS }),
+        RateLimitModule.forRoot(config),
+        RealtimeModule.forRoot(config),
+        MeModule,
+        CatalogModule,
+        VideosModule.forRoot(config),
+      ],
+      // Global guards run in this order: who is calling (and may they), then how often: the
+      // per-account limit needs to know the account.
+      providers: [
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
     };
   }

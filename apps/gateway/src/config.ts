@@ -1,5 +1,16 @@
-import { baseConfigShape, envBool, envInt, envList, envPort } from '@kinema/platform';
+import {
+  baseConfigShape,
+  envBool,
+  envInt,
+  envList,
+  envPort,
+  envUrl,
+  secret,
+} from '@kinema/platform';
 import { z } from 'zod';
+
+/** Development-only grant key; VideosModule refuses to start with it when NODE_ENV=production. */
+export const DEV_PLAYBACK_GRANT_SECRET = 'kinema-dev-playback-grant-secret';
 
 /** Every variable the gateway reads; defaults fit `npm start` (everything on loopback). */
 export const configSchema = z.object({
@@ -8,13 +19,60 @@ export const configSchema = z.object({
   HTTP_PORT: envPort(3000),
   /** `dns:///host:port` (round-robin over every address the name resolves to) or `ip:port,ip:port`. */
   CATALOG_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50051'),
+  /** The users service (accounts, tokens, profiles, My List, progress); same syntax as above. */
+  USERS_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50052'),
   GRPC_DEADLINE_MS: envInt(5_000, 100, 120_000),
+  /**
+   * How long a session check (users' VerifyAccessToken) is trusted. A logout or account deletion
+   * made through another replica takes effect within this; 0 checks on every request.
+   */
+  SESSION_CHECK_CACHE_MS: envInt(2_000, 0, 60_000),
+  /** Rate-limiter state shared by every replica; unset keeps it in this process's memory. */
+  /** Kafka for real-time notifications and cache invalidation (each replica reads every event). */
+  KAFKA_BROKERS: envList('127.0.0.1:19092'),
+  /** Catalog reads are cached this long at most (0 turns the cache off); events drop entries sooner. */
+  CATALOG_CACHE_TTL_MS: envInt(30_000, 0, 3_600_000),
+  CATALOG_CACHE_MAX_ENTRIES: envInt(5_000, 1, 1_000_000),
+  /** A WebSocket client whose unsent data exceeds this is disconnected. */
+  WS_MAX_BUFFERED_BYTES: envInt(1_048_576, 1_024, 268_435_456),
+  WS_PING_INTERVAL_MS: envInt(30_000, 100, 600_000),
+  REDIS_URL: secret(
+    z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      envUrl(['redis', 'rediss']).optional(),
+    ),
+  ),
+  /** Prefix of the limiter's Redis keys, so several deployments can share one Redis. */
+  RATE_LIMIT_REDIS_PREFIX: z.string().default('kinema:gateway:throttle:'),
+  /** Sign-in, registration and refresh attempts per client IP per window. */
+  RATE_LIMIT_AUTH_PER_IP: envInt(20, 1, 1_000_000),
+  /** Sign-in and registration attempts per email address per window (slows password guessing). */
+  RATE_LIMIT_AUTH_PER_EMAIL: envInt(10, 1, 1_000_000),
+  RATE_LIMIT_AUTH_WINDOW_SECONDS: envInt(60, 1, 86_400),
+  /** Every other request, per signed-in account (per IP when anonymous), per window. */
+  RATE_LIMIT_REQUESTS: envInt(1_200, 1, 10_000_000),
+  RATE_LIMIT_WINDOW_SECONDS: envInt(60, 1, 86_400),
   /** Allowed CORS origins, comma-separated; `*` allows any. */
   CORS_ORIGINS: envList('*'),
   /** Trust X-Forwarded-* from a proxy in front (ingress) for client IPs and protocol. */
   TRUST_PROXY: envBool(false),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1_024, 104_857_600),
   DOCS_ENABLED: envBool(true),
+  // --- Videos: upload and playback (issue 6) ---
+  /** The videos service (upload, ranged reads, presigned URLs); same syntax as above. */
+  VIDEOS_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50053'),
+  /** Largest video file an upload may declare (Content-Length); larger ones get 413. */
+  VIDEO_UPLOAD_MAX_BYTES: envInt(2 * 1024 ** 3, 1, 5 * 1024 ** 3),
+  /** Deadline of one upload or one playback stream (a whole film to a slow client). */
+  VIDEO_TRANSFER_DEADLINE_MS: envInt(4 * 3_600_000, 10_000, 24 * 3_600_000),
+  /** `proxy`: bytes flow through the gateway; `redirect`: 302 to a presigned object-store URL. */
+  PLAYBACK_MODE: z.enum(['proxy', 'redirect']).default('proxy'),
+  /** HMAC key of playback grants (`?grant=` URLs for <video src>); the dev default is refused in production. */
+  PLAYBACK_GRANT_SECRET: secret(z.string().min(16).default(DEV_PLAYBACK_GRANT_SECRET)),
+  /** Lifetime of a playback grant: long enough to watch a film, short enough to leak little. */
+  PLAYBACK_GRANT_TTL_SECONDS: envInt(4 * 3_600, 60, 86_400),
+  /** Lifetime of a presigned URL in redirect mode (players re-ask through the gateway after). */
+  PLAYBACK_PRESIGN_TTL_SECONDS: envInt(300, 1, 3_600),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;

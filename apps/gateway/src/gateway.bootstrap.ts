@@ -17,6 +17,7 @@ import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
 import { createValidationPipe } from './http/validation.pipe';
+import { registerVideoBodyParser } from './videos/video-body.parser';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -46,6 +47,8 @@ export async function createGatewayApp(
   registerRequestHooks(fastify, logger);
   // The API takes JSON only: other media types get 415 from Fastify instead of being parsed.
   fastify.removeContentTypeParser(['text/plain']);
+  // Video uploads: the raw body reaches the upload routes unread (streamed to the videos service).
+  registerVideoBodyParser(fastify);
   // RFC 7396 merge patches are JSON; parse them like JSON.
   fastify.addContentTypeParser(
     'application/merge-patch+json',

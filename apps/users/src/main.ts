@@ -1,20 +1,5 @@
-import { installGracefulShutdown, loadConfigOrExit } from '@kinema/platform';
-import { startUsers } from './users.bootstrap';
+import { runService } from '@kinema/platform';
 import { configSchema } from './config';
+import { startUsers } from './users.bootstrap';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit('users', configSchema);
-  const running = await startUsers(config);
-  installGracefulShutdown(running.app, {
-    logger: running.logger,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    beforeClose: running.drain,
-  });
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `users failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runService('users', configSchema, startUsers);

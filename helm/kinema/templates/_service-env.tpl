@@ -38,6 +38,9 @@ so they always agree with the Services and probes; `env` adds the plain tunables
   value: {{ include "kinema.grpcTarget" (dict "root" $root "name" $backend) | quote }}
 {{- end }}
 {{- end }}
+{{- if $root.Values.videos.enabled }}
+{{ include "kinema.secretEnv" (dict "env" "PLAYBACK_GRANT_SECRET" "secret" (include "kinema.appSecretName" $root) "key" "playback-grant-secret") }}
+{{- end }}
 {{- if include "kinema.redisConfigured" $root }}
 {{ include "kinema.secretEnv" (dict "env" "REDIS_URL" "secret" (include "kinema.redisSecretName" $root) "key" $root.Values.gateway.redis.existingSecretKey) }}
 {{- end }}

@@ -133,7 +133,7 @@ export function renderError(options: RenderOptions): string {
   return result.stderr;
 }
 
-/** Values that turn every service on (users and videos are off by default until their apps land). */
+/** Values that turn every service on (videos is off by default until its app lands). */
 export const allServicesOn: RenderOptions = {
   set: [
     'users.enabled=true',

@@ -6,3 +6,4 @@ export * from './launcher/supervisor';
 export * from './launcher/system';
 export * from './s3';
 export * from './kafka';
+export * from './launcher/demo-videos';

@@ -29,3 +29,5 @@ export * from './messaging/outbox.relay';
 export * from './messaging/topic-admin';
 export * from './messaging/wake-signal';
 export * from './grpc/unary-call';
+export * from './ops/readiness-details';
+export * from './shutdown/run-service';

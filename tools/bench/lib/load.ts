@@ -12,13 +12,21 @@ export interface LoadResult {
 export async function load(
   label: string,
   url: string,
-  options: { seconds: number; connections: number; headers?: Record<string, string> },
+  options: {
+    seconds: number;
+    connections: number;
+    headers?: Record<string, string>;
+    method?: 'GET' | 'POST';
+    body?: string;
+  },
 ): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections: options.connections,
     duration: options.seconds,
     headers: options.headers,
+    method: options.method ?? 'GET',
+    body: options.body,
   });
   return {
     label,

@@ -14,11 +14,19 @@ export interface TestSystem extends RunningSystem {
  * The system as `npm start` runs it (same launcher, same processes), on free ports and a
  * throwaway data directory. Uses the PostgreSQL server named by TEST_DATABASE_URL when set.
  */
-export async function startTestSystem(demoTitles: number): Promise<TestSystem> {
+export async function startTestSystem(
+  demoTitles: number,
+  extraEnv: Record<string, string> = {},
+): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-e2e-'));
   const logs: string[] = [];
   // The embedded stand-ins, whatever the developer's shell points at.
-  const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: '', S3_ENDPOINT: '' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: '',
+    S3_ENDPOINT: '',
+    ...extraEnv,
+  };
   if (process.env['TEST_DATABASE_URL']) {
     env['DATABASE_URL'] = process.env['TEST_DATABASE_URL'];
     env['DATABASE_NAME_PREFIX'] = `e2e_${process.pid}_${Date.now().toString(36)}`;

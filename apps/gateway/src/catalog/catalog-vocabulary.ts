@@ -48,5 +48,6 @@ export const titleSorts = vocabulary({
   newest: TitleSort.TITLE_SORT_NEWEST,
   popular: TitleSort.TITLE_SORT_POPULAR,
   relevance: TitleSort.TITLE_SORT_RELEVANCE,
+  trending: TitleSort.TITLE_SORT_TRENDING,
 });
 export type TitleSortName = (typeof titleSorts.values)[number];

@@ -19,56 +19,69 @@ import {
   type UpdateTitleRequest,
   type UpdateTitleResponse,
 } from '@kinema/contracts';
-import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { callUnary } from '@kinema/platform';
+import { createHash } from 'node:crypto';
+import { CatalogCache } from '../cache/catalog-cache';
 
 export const CATALOG_GRPC_CLIENT = Symbol('CATALOG_GRPC_CLIENT');
 
-type UnaryMethod<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
-
-function unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    method(request, new Metadata(), {}, (error, response) =>
-      error ? reject(error) : resolve(response),
-    );
-  });
+/** A cache key per method and request: the request carries the visibility (maturity ceiling). */
+function cacheKey(method: string, request: unknown): string {
+  return `${method}:${createHash('sha1').update(JSON.stringify(request)).digest('base64url')}`;
 }
 
-/** Promise-returning face of the catalog's gRPC client (deadlines, retries and LB live in the client). */
+/**
+ * Promise-returning face of the catalog's gRPC client (deadlines, retries and LB live in the
+ * client). Reads go through the catalog cache; a write through this replica drops it at once, so
+ * the writer sees its change without waiting for the event that drops it everywhere.
+ */
 @Injectable()
 export class CatalogClient implements OnModuleDestroy {
-  constructor(@Inject(CATALOG_GRPC_CLIENT) private readonly client: CatalogServiceClient) {}
+  constructor(
+    @Inject(CATALOG_GRPC_CLIENT) private readonly client: CatalogServiceClient,
+    private readonly cache: CatalogCache,
+  ) {}
 
   listTitles(request: ListTitlesRequest): Promise<ListTitlesResponse> {
-    return unary(this.client.listTitles.bind(this.client), request);
+    return this.cache.read(cacheKey('listTitles', request), () =>
+      callUnary(this.client, this.client.listTitles, request),
+    );
   }
   getTitle(request: GetTitleRequest): Promise<GetTitleResponse> {
-    return unary(this.client.getTitle.bind(this.client), request);
+    return this.cache.read(cacheKey('getTitle', request), () =>
+      callUnary(this.client, this.client.getTitle, request),
+    );
   }
   batchGetTitles(request: BatchGetTitlesRequest): Promise<BatchGetTitlesResponse> {
-    return unary(this.client.batchGetTitles.bind(this.client), request);
+    return this.cache.read(cacheKey('batchGetTitles', request), () =>
+      callUnary(this.client, this.client.batchGetTitles, request),
+    );
   }
   createTitle(request: CreateTitleRequest): Promise<CreateTitleResponse> {
-    return unary(this.client.createTitle.bind(this.client), request);
+    return this.write(() => callUnary(this.client, this.client.createTitle, request));
   }
   updateTitle(request: UpdateTitleRequest): Promise<UpdateTitleResponse> {
-    return unary(this.client.updateTitle.bind(this.client), request);
+    return this.write(() => callUnary(this.client, this.client.updateTitle, request));
   }
   patchTitle(request: PatchTitleRequest): Promise<PatchTitleResponse> {
-    return unary(this.client.patchTitle.bind(this.client), request);
+    return this.write(() => callUnary(this.client, this.client.patchTitle, request));
   }
   deleteTitle(request: DeleteTitleRequest): Promise<DeleteTitleResponse> {
-    return unary(this.client.deleteTitle.bind(this.client), request);
+    return this.write(() => callUnary(this.client, this.client.deleteTitle, request));
   }
   listGenres(): Promise<ListGenresResponse> {
-    return unary(this.client.listGenres.bind(this.client), {});
+    return this.cache.read('listGenres', () => callUnary(this.client, this.client.listGenres, {}));
   }
   browse(request: BrowseRequest): Promise<BrowseResponse> {
-    return unary(this.client.browse.bind(this.client), request);
+    return this.cache.read(cacheKey('browse', request), () =>
+      callUnary(this.client, this.client.browse, request),
+    );
+  }
+
+  private async write<T>(call: () => Promise<T>): Promise<T> {
+    const result = await call();
+    await this.cache.invalidateAll().catch(() => undefined);
+    return result;
   }
 
   onModuleDestroy(): void {

@@ -1,23 +1,32 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MaturityRating } from '@kinema/contracts';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Access } from '../auth/access-level.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { cacheableRead } from '../http/cache-headers';
+import { ProfileTitles } from '../me/profile-titles.service';
+import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
 import { maturityRatings } from './catalog-vocabulary';
 import { CatalogClient } from './catalog.client';
 import { BrowseQuery } from './dto/list-titles.query';
-import { BrowseView, browseRowView, GenreListView, genreView } from './title.view';
+import { BrowseRowView, BrowseView, browseRowView, GenreListView, genreView } from './title.view';
+
+export const CONTINUE_WATCHING_ROW_ID = 'continue-watching';
 
 @ApiTags('catalog')
 @Controller()
 export class CatalogController {
-  constructor(private readonly catalog: CatalogClient) {}
+  constructor(
+    private readonly catalog: CatalogClient,
+    private readonly profiles: ViewingProfiles,
+    private readonly profileTitles: ProfileTitles,
+  ) {}
 
   @Get('genres')
+  @Access('public')
   @ApiOperation({ summary: 'Every genre' })
   @ApiOkResponse({ type: GenreListView })
-  @ApiProblems(503, 504)
+  @ApiProblems(429, 503, 504)
   async genres(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -27,23 +36,50 @@ export class CatalogController {
   }
 
   @Get('browse')
-  @ApiOperation({ summary: 'The home page: rows of titles (new releases, popular, one per genre)' })
+  @Access('optional')
+  @ApiHeader(PROFILE_HEADER_DOC)
+  @ApiOperation({
+    summary: 'The home page: rows of titles (new releases, popular, one per genre)',
+    description:
+      'Browsing as a profile (X-Profile-Id) applies its maturity ceiling and puts a ' +
+      '"Continue watching" row (id `continue-watching`) first when it has started titles.',
+  })
   @ApiOkResponse({ type: BrowseView })
-  @ApiProblems(400, 503, 504)
+  @ApiProblems(400, 401, 404, 429, 503, 504)
   async browse(
     @Query() query: BrowseQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BrowseView | undefined> {
-    const { rows } = await this.catalog.browse({
-      rowLimit: query.rowLimit ?? 0,
-      visibility: {
-        maxMaturity: query.maxMaturity
-          ? maturityRatings.toProto(query.maxMaturity)
-          : MaturityRating.MATURITY_RATING_UNSPECIFIED,
-        includeDrafts: false,
+    const viewer = await this.profiles.viewerOf(request);
+    const [{ rows }, continueWatching] = await Promise.all([
+      this.catalog.browse({
+        rowLimit: query.rowLimit ?? 0,
+        visibility: this.profiles.visibility(
+          viewer,
+          query.maxMaturity && maturityRatings.toProto(query.maxMaturity),
+        ),
+      }),
+      this.continueWatchingRow(viewer, query.rowLimit ?? 20),
+    ]);
+    const body = { rows: [...continueWatching, ...rows.map(browseRowView)] };
+    return cacheableRead(request, reply, body, { maxAgeSeconds: 10, personal: !!viewer.profile });
+  }
+
+  private async continueWatchingRow(viewer: Viewer, limit: number): Promise<BrowseRowView[]> {
+    if (!viewer.principal || !viewer.profile) return [];
+    const items = await this.profileTitles.continueWatching(
+      viewer.principal,
+      viewer.profile,
+      Math.min(limit, 50),
+    );
+    if (items.length === 0) return [];
+    return [
+      {
+        id: CONTINUE_WATCHING_ROW_ID,
+        name: 'Continue watching',
+        items: items.map((item) => item.title),
       },
-    });
-    return cacheableRead(request, reply, { rows: rows.map(browseRowView) }, { maxAgeSeconds: 10 });
+    ];
   }
 }

@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CatalogServiceClient, GRPC_SERVICES } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform';
+import { MeModule } from '../me/me.module';
 import { CatalogController } from './catalog.controller';
 import { CATALOG_GRPC_CLIENT, CatalogClient } from './catalog.client';
 import { TitlesController } from './titles.controller';
 
-export interface CatalogModuleOptions {
+export interface CatalogGrpcModuleOptions {
   target: string;
   deadlineMs: number;
 }
@@ -19,12 +20,13 @@ const IDEMPOTENT_READS = [
   'Browse',
 ] as const;
 
+/** The catalog's client, global so /me (My List, continue watching) resolves titles with it too. */
 @Module({})
-export class CatalogModule {
-  static forRoot(options: CatalogModuleOptions): DynamicModule {
+export class CatalogGrpcModule {
+  static forRoot(options: CatalogGrpcModuleOptions): DynamicModule {
     return {
-      module: CatalogModule,
-      controllers: [TitlesController, CatalogController],
+      module: CatalogGrpcModule,
+      global: true,
       providers: [
         {
           provide: CATALOG_GRPC_CLIENT,
@@ -42,3 +44,10 @@ export class CatalogModule {
     };
   }
 }
+
+/** Titles, genres and browse rows; a signed-in profile's ceiling and rows come from MeModule. */
+@Module({
+  imports: [MeModule],
+  controllers: [TitlesController, CatalogController],
+})
+export class CatalogModule {}

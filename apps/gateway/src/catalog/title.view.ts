@@ -30,6 +30,8 @@ export class EpisodeView {
   @ApiProperty() name!: string;
   @ApiProperty() synopsis!: string;
   @ApiProperty() runtimeMinutes!: number;
+  @ApiProperty({ description: 'Length of its video, once one is ready; 0 before.' })
+  durationSeconds!: number;
   @ApiProperty() playable!: boolean;
 }
 
@@ -58,6 +60,10 @@ export class TitleView {
   artwork!: { posterKey: string; backdropKey: string };
   @ApiProperty({ enum: availabilities.values }) availability!: AvailabilityName;
   @ApiProperty() playable!: boolean;
+  @ApiProperty({
+    description: 'Length of its video, once one is ready; 0 before (and for series).',
+  })
+  durationSeconds!: number;
   @ApiProperty() popularity!: number;
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' }) version!: number;
   @ApiPropertyOptional({ type: [SeasonView], description: 'Only on GET /titles/{id}.' })
@@ -102,6 +108,7 @@ function seasonView(season: Season): SeasonView {
       name: e.name,
       synopsis: e.synopsis,
       runtimeMinutes: e.runtimeMinutes,
+      durationSeconds: e.durationSeconds,
       playable: e.playable,
     })),
   };
@@ -133,6 +140,7 @@ export function titleView(title: Title, withSeasons = false): TitleView {
     },
     availability: availabilities.toRest(title.availability) ?? 'draft',
     playable: title.playable,
+    durationSeconds: title.durationSeconds,
     popularity: title.popularity,
     version: title.version,
     ...(withSeasons ? { seasons: title.seasons.map(seasonView) } : {}),

@@ -6,7 +6,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Put,
@@ -22,9 +21,12 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { MaturityRating, TitleSort, TitleType, type Visibility } from '@kinema/contracts';
+import { TitleSort, TitleType } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Access } from '../auth/access-level.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { uuidPipe } from '../http/uuid.pipe';
+import { PROFILE_HEADER_DOC, ViewingProfiles } from '../me/viewing-profiles.service';
 import { cacheableRead, expectedVersionFrom, versionEtag } from '../http/cache-headers';
 import { ProblemException } from '../http/problem.exception';
 import { problem } from '@kinema/platform';
@@ -35,18 +37,7 @@ import { TitleBody, TitlePatchBody } from './dto/title.body';
 import { patchMask, toTitleInput } from './title-input.mapper';
 import { TitlePageView, TitleView, titleView } from './title.view';
 
-const uuidPipe = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    ProblemException.badRequest([{ field: 'id', description: 'id must be a UUID' }]),
-});
-
-/** Anonymous readers see published titles only; the users issue adds roles and profiles. */
-function publicVisibility(maxMaturity?: MaturityRating): Visibility {
-  return {
-    maxMaturity: maxMaturity ?? MaturityRating.MATURITY_RATING_UNSPECIFIED,
-    includeDrafts: false,
-  };
-}
+const idPipe = uuidPipe('id');
 
 /** A successful catalog answer always carries the title; its absence is a bug, not a 404. */
 function present<T>(value: T | undefined): T {
@@ -70,9 +61,14 @@ function expectedVersion(ifMatch: string | undefined): number {
 @ApiTags('titles')
 @Controller('titles')
 export class TitlesController {
-  constructor(private readonly catalog: CatalogClient) {}
+  constructor(
+    private readonly catalog: CatalogClient,
+    private readonly profiles: ViewingProfiles,
+  ) {}
 
   @Get()
+  @Access('optional')
+  @ApiHeader(PROFILE_HEADER_DOC)
   @ApiOperation({ summary: 'List or search titles, one keyset page at a time' })
   @ApiOkResponse({ type: TitlePageView })
   @ApiProblems(400, 503, 504)
@@ -81,6 +77,7 @@ export class TitlesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TitlePageView | undefined> {
+    const viewer = await this.profiles.viewerOf(request);
     const response = await this.catalog.listTitles({
       limit: query.limit ?? 0,
       cursor: query.cursor ?? '',
@@ -90,39 +87,50 @@ export class TitlesController {
       yearTo: query.yearTo ?? 0,
       query: query.q ?? '',
       sort: query.sort ? titleSorts.toProto(query.sort) : TitleSort.TITLE_SORT_UNSPECIFIED,
-      visibility: publicVisibility(query.maxMaturity && maturityRatings.toProto(query.maxMaturity)),
+      visibility: this.profiles.visibility(
+        viewer,
+        query.maxMaturity && maturityRatings.toProto(query.maxMaturity),
+      ),
     });
     const page: TitlePageView = {
       items: response.titles.map((t) => titleView(t)),
       nextCursor: response.nextCursor || null,
     };
-    return cacheableRead(request, reply, page, { maxAgeSeconds: 10 });
+    return cacheableRead(request, reply, page, { maxAgeSeconds: 10, personal: !!viewer.profile });
   }
 
   @Get(':id')
+  @Access('optional')
+  @ApiHeader(PROFILE_HEADER_DOC)
   @ApiOperation({ summary: 'One title with its seasons and episodes' })
   @ApiOkResponse({ type: TitleView })
   @ApiProblems(400, 404, 503, 504)
   async get(
-    @Param('id', uuidPipe) id: string,
+    @Param('id', idPipe) id: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TitleView | undefined> {
-    const { title } = await this.catalog.getTitle({ id, visibility: publicVisibility() });
+    const viewer = await this.profiles.viewerOf(request);
+    const { title } = await this.catalog.getTitle({
+      id,
+      visibility: this.profiles.visibility(viewer),
+    });
     const view = titleView(present(title), true);
     return cacheableRead(request, reply, view, {
       etag: versionEtag(view.version),
       maxAgeSeconds: 10,
+      personal: !!viewer.profile,
     });
   }
 
   @Post()
+  @Access('admin')
   @ApiOperation({ summary: 'Create a title' })
   @ApiCreatedResponse({
     type: TitleView,
     description: 'Created; Location and ETag headers are set.',
   })
-  @ApiProblems(400, 409, 415, 503, 504)
+  @ApiProblems(400, 409, 415, 429, 503, 504)
   async create(
     @Body() body: TitleBody,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -137,12 +145,13 @@ export class TitlesController {
   }
 
   @Put(':id')
+  @Access('admin')
   @ApiOperation({ summary: 'Replace a title (send If-Match with its ETag to avoid lost updates)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
   @ApiOkResponse({ type: TitleView })
   @ApiProblems(400, 404, 409, 412, 415, 503, 504)
   async replace(
-    @Param('id', uuidPipe) id: string,
+    @Param('id', idPipe) id: string,
     @Body() body: TitleBody,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -159,12 +168,13 @@ export class TitlesController {
   }
 
   @Patch(':id')
+  @Access('admin')
   @ApiOperation({ summary: 'Change some fields of a title (JSON merge patch of the fields given)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
   @ApiOkResponse({ type: TitleView })
   @ApiProblems(400, 404, 409, 412, 415, 503, 504)
   async patch(
-    @Param('id', uuidPipe) id: string,
+    @Param('id', idPipe) id: string,
     @Body() body: TitlePatchBody,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -188,13 +198,14 @@ export class TitlesController {
   }
 
   @Delete(':id')
+  @Access('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a title' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404, 412, 503, 504)
   async remove(
-    @Param('id', uuidPipe) id: string,
+    @Param('id', idPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
     await this.catalog.deleteTitle({ id, expectedVersion: expectedVersion(ifMatch) });

@@ -25,11 +25,16 @@ export function cacheableRead<T>(
   request: FastifyRequest,
   reply: FastifyReply,
   body: T,
-  options: { etag?: string; maxAgeSeconds: number },
+  options: { etag?: string; maxAgeSeconds: number; personal?: boolean },
 ): T | undefined {
   const etag = options.etag ?? weakEtagOf(body);
   void reply.header('etag', etag);
-  void reply.header('cache-control', `public, max-age=${options.maxAgeSeconds}`);
+  // A personal answer (a profile's ceiling or rows) must never be served to someone else by a
+  // shared cache; the client's own cache still revalidates it with the ETag.
+  void reply.header(
+    'cache-control',
+    options.personal ? 'private, no-cache' : `public, max-age=${options.maxAgeSeconds}`,
+  );
   if (matches(request.headers['if-none-match'], etag)) {
     void reply.status(304);
     return undefined;

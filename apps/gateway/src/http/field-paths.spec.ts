@@ -13,3 +13,14 @@ describe('restFieldPath', () => {
     expect(restFieldPath(grpcPath)).toBe(restPath);
   });
 });
+
+describe('redactQuery', () => {
+  it('hides grants and tokens in logged URLs and keeps the rest', () => {
+    const { redactQuery } = jest.requireActual<typeof import('./request-hooks')>('./request-hooks');
+    expect(redactQuery('/api/v1/titles/x/stream?grant=abc.def&t=1')).toBe(
+      '/api/v1/titles/x/stream?grant=[redacted]&t=1',
+    );
+    expect(redactQuery('/ws?access_token=secret')).toBe('/ws?access_token=[redacted]');
+    expect(redactQuery('/api/v1/titles?limit=5')).toBe('/api/v1/titles?limit=5');
+  });
+});

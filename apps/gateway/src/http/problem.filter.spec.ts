@@ -40,13 +40,31 @@ describe('ProblemFilter', () => {
     [status.DEADLINE_EXCEEDED, 504],
     [status.RESOURCE_EXHAUSTED, 429],
   ])('maps gRPC status %i to HTTP %i with Retry-After', (code, http) => {
-    const { body, headers } = filter.toAnswer(serviceError(code, 'connect ECONNREFUSED 127.0.0.1:50051'));
+    const { body, headers } = filter.toAnswer(
+      serviceError(code, 'connect ECONNREFUSED 127.0.0.1:50051'),
+    );
     expect(body.status).toBe(http);
     expect(headers['retry-after']).toBe('1');
   });
 
+  it.each([
+    [status.UNAUTHENTICATED, 'INVALID_CREDENTIALS', 401],
+    [status.PERMISSION_DENIED, 'WRONG_PASSWORD', 403],
+    [status.FAILED_PRECONDITION, 'PROFILE_LIMIT', 409],
+    [status.FAILED_PRECONDITION, 'LAST_PROFILE', 409],
+    [status.NOT_FOUND, 'PROFILE_NOT_FOUND', 404],
+    [status.UNAUTHENTICATED, 'REFRESH_TOKEN_REUSED', 401],
+  ])("maps the users service's %i %s to HTTP %i keeping the code", (code, errorCode, http) => {
+    const { body } = filter.toAnswer(
+      serviceError(code, 'nope', { code: errorCode, fieldViolations: [] }),
+    );
+    expect(body).toMatchObject({ status: http, code: errorCode });
+  });
+
   it('never shows upstream internals in a 5xx detail', () => {
-    const { body } = filter.toAnswer(serviceError(status.UNAVAILABLE, 'connect ECONNREFUSED 127.0.0.1:50051'));
+    const { body } = filter.toAnswer(
+      serviceError(status.UNAVAILABLE, 'connect ECONNREFUSED 127.0.0.1:50051'),
+    );
     expect(body.detail).not.toContain('ECONNREFUSED');
   });
 
@@ -56,6 +74,9 @@ describe('ProblemFilter', () => {
   });
 
   it('keeps Nest HTTP exceptions as their status', () => {
-    expect(filter.toAnswer(new NotFoundException('Cannot GET /x')).body).toMatchObject({ status: 404, title: 'Not Found' });
+    expect(filter.toAnswer(new NotFoundException('Cannot GET /x')).body).toMatchObject({
+      status: 404,
+      title: 'Not Found',
+    });
   });
 });

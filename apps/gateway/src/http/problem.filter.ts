@@ -18,6 +18,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { restFieldPath } from './field-paths';
 import { ProblemException } from './problem.exception';
 
+// Domain codes whose gRPC status (FAILED_PRECONDITION -> 412) would mislead over HTTP, where 412
+// means "your If-Match/If-None-Match failed": these are conflicts with the resource's state.
+const HTTP_STATUS_BY_CODE: Record<string, { status: number; title: string }> = {
+  PROFILE_LIMIT: { status: 409, title: 'Conflict' },
+  LAST_PROFILE: { status: 409, title: 'Conflict' },
+  // Videos: INVALID_ARGUMENT is too coarse for an upload, whose client must tell a bad file
+  // from a file too large; a video still uploading conflicts with its state.
+  VIDEO_UNPROCESSABLE: { status: 422, title: 'Unprocessable Content' },
+  VIDEO_TOO_LARGE: { status: 413, title: 'Content Too Large' },
+  VIDEO_NOT_READY: { status: 409, title: 'Conflict' },
+  RANGE_NOT_SATISFIABLE: { status: 416, title: 'Range Not Satisfiable' },
+};
+
 interface Answer {
   body: ProblemDetails;
   headers: Record<string, string>;
@@ -46,7 +59,10 @@ export class ProblemFilter implements ExceptionFilter {
       return { body: { ...exception.problem }, headers: exception.headers };
     if (isServiceError(exception)) {
       const decoded = decodeGrpcError(exception);
-      const mapping = httpForGrpcStatus(decoded.code);
+      const mapping = {
+        ...httpForGrpcStatus(decoded.code),
+        ...(decoded.errorCode ? HTTP_STATUS_BY_CODE[decoded.errorCode] : undefined),
+      };
       const headers: Record<string, string> = mapping.retryAfterSeconds
         ? { 'retry-after': String(mapping.retryAfterSeconds) }
         : {};
@@ -111,7 +127,9 @@ const TITLES: Record<number, string> = {
   412: 'Precondition Failed',
   413: 'Content Too Large',
   414: 'URI Too Long',
+  411: 'Length Required',
   415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',

@@ -29,7 +29,7 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
       logger.info(
         {
           method: request.method,
-          url: request.url,
+          url: redactQuery(request.url),
           route,
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime),
@@ -39,4 +39,11 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
     }
     done();
   });
+}
+
+const SECRET_PARAMS = /([?&](?:grant|access_token|token)=)[^&]*/g;
+
+/** Playback grants and tokens in query strings are credentials: they never reach the logs. */
+export function redactQuery(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1[redacted]');
 }

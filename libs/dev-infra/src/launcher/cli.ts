@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './plan';
+import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import { Supervisor } from './supervisor';
 import { PortInUseError, startSystem, type RunningSystem } from './system';
 
@@ -9,10 +10,13 @@ const USAGE = `Usage: npm start [-- --reset] [-- --data-dir DIR]
 Starts Kinema on this machine: PGlite, then the services, then the gateway, each a process.
   --reset          delete the data directory first (fresh demo catalog)
   --data-dir DIR   where the stand-ins keep their data (default: .data)
-Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_PORT, KAFKA_PORT and
-S3_PORT choose ports. Real servers replace the stand-ins: DATABASE_URL (a PostgreSQL server; one
+Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_PORT, USERS_GRPC_PORT,
+USERS_OPS_PORT, USERS_PGLITE_PORT, VIDEOS_GRPC_PORT, VIDEOS_OPS_PORT, VIDEOS_PGLITE_PORT, KAFKA_PORT and S3_PORT choose ports. BOOTSTRAP_ADMIN_EMAIL and
+BOOTSTRAP_ADMIN_PASSWORD name the development admin (default admin@kinema.local / kinema-dev-admin);
+REDIS_URL, TRUST_PROXY, SESSION_CHECK_CACHE_MS and RATE_LIMIT_* reach the gateway as they are. Real servers replace the stand-ins: DATABASE_URL (a PostgreSQL server; one
 database per service, named kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL);
-DEMO_TITLES sets the size of the demo catalog (default 500); LOG_LEVEL sets the services' log level.`;
+DEMO_TITLES sets the size of the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the
+sample clips; PLAYBACK_MODE=redirect serves playback as redirects to the S3 server; LOG_LEVEL sets the services' log level.`;
 
 const colours = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95];
 const useColour = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
     supervisor,
   });
   started.system = system;
+  const demo = await demoVideos(system);
   const lines = system.supervisor.running.map(
     (p) =>
       `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${(p.readyAfterMs / 1000).toFixed(1)}s  ${p.spec.summary}`,
@@ -85,12 +90,41 @@ async function main(): Promise<void> {
       `  API:      ${system.gatewayUrl}/api/v1/titles?limit=5`,
       `  Browse:   ${system.gatewayUrl}/api/v1/browse`,
       `  Docs:     ${system.gatewayUrl}/docs`,
+      `  Admin:    ${system.plan.admin.email} / ${system.plan.admin.password}  (POST ${system.gatewayUrl}/api/v1/auth/login; development only)`,
       `  Kafka:    ${system.plan.kafkaBrokers}   S3: ${system.plan.s3Endpoint}`,
+      ...watchLines(demo),
       '',
       'Press Ctrl-C to stop everything.',
       '',
     ].join('\n'),
   );
+}
+
+/** Uploads the sample clips to demo titles (skipped with DEMO_VIDEOS=0); a failure only warns. */
+async function demoVideos(system: RunningSystem): Promise<DemoVideos | undefined> {
+  if (process.env['DEMO_VIDEOS'] === '0') return undefined;
+  try {
+    return await seedDemoVideos(system.gatewayUrl, system.plan.admin);
+  } catch (error) {
+    process.stdout.write(
+      `demo videos were not uploaded: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return undefined;
+  }
+}
+
+function watchLines(demo: DemoVideos | undefined): string[] {
+  if (!demo) return [];
+  const lines = [
+    `  Videos:   ${demo.uploaded} sample clips uploaded, ${demo.alreadyPlayable} titles already playable`,
+  ];
+  if (demo.watchUrl) {
+    lines.push(
+      `  Watch:    ${demo.watchUrl}`,
+      `            (${demo.watchTitle ?? 'a demo title'}, as ${DEMO_VIEWER.email}; open it in a browser, the grant in the URL lasts 4 hours)`,
+    );
+  }
+  return lines;
 }
 
 main().catch((error: unknown) => {

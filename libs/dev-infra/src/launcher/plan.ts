@@ -36,9 +36,35 @@ export interface Plan {
   /** Databases on an external server that must exist before services start. */
   externalDatabases: string[];
   gatewayUrl: string;
+  /** The administrator the users service creates at boot, so catalog writes can be tried. */
+  admin: { email: string; password: string };
 }
 
 const HOST = '127.0.0.1';
+/**
+ * The development administrator (NODE_ENV=development only; the chart never sets these). Override
+ * with BOOTSTRAP_ADMIN_EMAIL / BOOTSTRAP_ADMIN_PASSWORD.
+ */
+export const DEV_ADMIN_EMAIL = 'admin@kinema.local';
+export const DEV_ADMIN_PASSWORD = 'kinema-dev-admin';
+
+/** Settings of the gateway and users service a developer (or a test) may pass through npm start. */
+const GATEWAY_PASSTHROUGH = /^(REDIS_URL|TRUST_PROXY|SESSION_CHECK_CACHE_MS|RATE_LIMIT_[A-Z_]+)$/;
+const USERS_PASSTHROUGH =
+  /^(ARGON2_MEMORY_KIB|ARGON2_TIME_COST|ACCESS_TOKEN_TTL_SECONDS|JWT_PRIVATE_KEY)$/;
+const VIDEOS_PASSTHROUGH =
+  /^(S3_REGION|S3_ACCESS_KEY_ID|S3_SECRET_ACCESS_KEY|S3_FORCE_PATH_STYLE|S3_PUBLIC_ENDPOINT|UPLOAD_MAX_BYTES)$/;
+const GATEWAY_VIDEO_PASSTHROUGH =
+  /^(PLAYBACK_[A-Z_]+|VIDEO_UPLOAD_MAX_BYTES|VIDEO_TRANSFER_DEADLINE_MS)$/;
+
+function passthrough(env: NodeJS.ProcessEnv, pattern: RegExp): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => pattern.test(entry[0]) && Boolean(entry[1]),
+    ),
+  );
+}
+
 /** The bucket video bytes live in, created by the embedded S3 server on start. */
 export const S3_BUCKET = 'kinema-videos';
 
@@ -171,6 +197,8 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
         DATABASE_URL: catalogDb.url,
         DATABASE_POOL_MAX: catalogDb.poolMax,
         DEMO_SEED_TITLES: String(input.demoTitles),
+        // A crashed catalog's partitions move to its restarted self after this, not after 30 s.
+        KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000',
         KAFKA_BROKERS: kafkaBrokers,
       },
       ready: { kind: 'http', url: `http://${HOST}:${catalogOps}/readyz` },
@@ -178,6 +206,62 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
       summary: `grpc ${HOST}:${catalogGrpc}  ops http://${HOST}:${catalogOps}/readyz`,
     },
   ];
+
+  const usersDb = await database('users', 'USERS_PGLITE_PORT', 54332);
+  const usersGrpc = await take('USERS_GRPC_PORT', 'users gRPC', 50052);
+  const usersOps = await take('USERS_OPS_PORT', 'users ops HTTP', 9402);
+  const admin = {
+    email: env['BOOTSTRAP_ADMIN_EMAIL'] || DEV_ADMIN_EMAIL,
+    password: env['BOOTSTRAP_ADMIN_PASSWORD'] || DEV_ADMIN_PASSWORD,
+  };
+  services.push({
+    name: 'users',
+    ...nodeProcess('apps/users/dist/main.js'),
+    env: {
+      ...common,
+      ...passthrough(env, USERS_PASSTHROUGH),
+      GRPC_HOST: HOST,
+      GRPC_PORT: String(usersGrpc),
+      OPS_HOST: HOST,
+      OPS_PORT: String(usersOps),
+      DATABASE_URL: usersDb.url,
+      DATABASE_POOL_MAX: usersDb.poolMax,
+      KAFKA_BROKERS: kafkaBrokers,
+      // NODE_ENV=development lets the users service sign with its built-in development key.
+      BOOTSTRAP_ADMIN_EMAIL: admin.email,
+      BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+    },
+    ready: { kind: 'http', url: `http://${HOST}:${usersOps}/readyz` },
+    readyTimeoutMs: 120_000,
+    summary: `grpc ${HOST}:${usersGrpc}  ops http://${HOST}:${usersOps}/readyz  admin ${admin.email}`,
+  });
+
+  const videosDb = await database('videos', 'VIDEOS_PGLITE_PORT', 54333);
+  const videosGrpc = await take('VIDEOS_GRPC_PORT', 'videos gRPC', 50053);
+  const videosOps = await take('VIDEOS_OPS_PORT', 'videos ops HTTP', 9403);
+  services.push({
+    name: 'videos',
+    ...nodeProcess('apps/videos/dist/main.js'),
+    env: {
+      ...common,
+      GRPC_HOST: HOST,
+      GRPC_PORT: String(videosGrpc),
+      OPS_HOST: HOST,
+      OPS_PORT: String(videosOps),
+      DATABASE_URL: videosDb.url,
+      DATABASE_POOL_MAX: videosDb.poolMax,
+      KAFKA_BROKERS: kafkaBrokers,
+      S3_ENDPOINT: s3Endpoint,
+      S3_BUCKET,
+      // On one machine players reach the store where the service does, so the gateway's
+      // PLAYBACK_MODE=redirect works out of the box (a passed-through value wins).
+      S3_PUBLIC_ENDPOINT: s3Endpoint,
+      ...passthrough(env, VIDEOS_PASSTHROUGH),
+    },
+    ready: { kind: 'http', url: `http://${HOST}:${videosOps}/readyz` },
+    readyTimeoutMs: 120_000,
+    summary: `grpc ${HOST}:${videosGrpc}  ops http://${HOST}:${videosOps}/readyz`,
+  });
 
   const gatewayPort = await take('GATEWAY_PORT', 'gateway HTTP', 3000);
   const gatewayUrl = `http://localhost:${gatewayPort}`;
@@ -187,9 +271,14 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
       ...nodeProcess('apps/gateway/dist/main.js'),
       env: {
         ...common,
+        ...passthrough(env, GATEWAY_PASSTHROUGH),
         HTTP_HOST: HOST,
         HTTP_PORT: String(gatewayPort),
         CATALOG_GRPC_TARGET: `${HOST}:${catalogGrpc}`,
+        KAFKA_BROKERS: kafkaBrokers,
+        USERS_GRPC_TARGET: `${HOST}:${usersGrpc}`,
+        VIDEOS_GRPC_TARGET: `${HOST}:${videosGrpc}`,
+        ...passthrough(env, GATEWAY_VIDEO_PASSTHROUGH),
       },
       ready: { kind: 'http', url: `http://${HOST}:${gatewayPort}/readyz` },
       readyTimeoutMs: 60_000,
@@ -206,5 +295,6 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
     s3Endpoint,
     externalDatabases,
     gatewayUrl,
+    admin,
   };
 }

@@ -66,6 +66,10 @@ export class KafkaConsumerRunner {
     this.consumer.on(this.consumer.events.STOP, () => (this.status.joined = false));
   }
 
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
   start(): void {
     this.running ??= this.connectLoop();
   }

@@ -11,6 +11,7 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource, type EntitySubscriberInterface, type TransactionCommitEvent } from 'typeorm';
 import { createLogger } from '../logging/logger';
+import { ReadinessDetails } from '../ops/readiness-details';
 import { createKafka, type KafkaClientConfig } from './kafka.factory';
 import { KafkaConsumerRunner, type ConsumerOptions } from './kafka-consumer.runner';
 import { OUTBOX_DIRTY, OutboxPublisher } from './outbox.publisher';
@@ -86,8 +87,20 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly relay: OutboxRelay,
     private readonly consumers: ConsumerRegistry,
     dataSource: DataSource,
+    readiness: ReadinessDetails,
   ) {
     dataSource.subscribers.push(new OutboxCommitSubscriber(relay));
+    // The service serves without Kafka (events wait in the outbox); readiness says so.
+    readiness.register('messaging', () => ({
+      kafka: relay.status.kafkaReachable ? 'reachable' : 'unreachable',
+      ...(relay.status.lastError ? { lastError: relay.status.lastError } : {}),
+      consumers: Object.fromEntries(
+        consumers.runners.map((runner) => [
+          runner.groupId,
+          runner.status.joined ? 'joined' : 'joining',
+        ]),
+      ),
+    }));
   }
 
   /** Never blocks start-up: with Kafka away the service serves, events wait in the outbox. */

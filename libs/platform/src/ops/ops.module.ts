@@ -10,6 +10,7 @@ import {
 } from '@nestjs/terminus';
 import { Lifecycle } from './lifecycle';
 import { metricsRegistry } from './metrics';
+import { ReadinessDetails } from './readiness-details';
 
 const OPS_OPTIONS = Symbol('OPS_OPTIONS');
 
@@ -26,6 +27,7 @@ export class OpsController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly lifecycle: Lifecycle,
+    private readonly details: ReadinessDetails,
     @Inject(OPS_OPTIONS) private readonly options: OpsOptions,
     @Inject(TypeOrmHealthIndicator) private readonly db: TypeOrmHealthIndicator,
   ) {}
@@ -42,9 +44,10 @@ export class OpsController {
     const checks: HealthIndicatorFunction[] = [
       () => {
         const check = this.indicators.check('lifecycle');
+        const details = this.details.snapshot();
         return this.lifecycle.ready
-          ? check.up()
-          : check.down({ reason: 'starting or shutting down' });
+          ? check.up(details)
+          : check.down({ reason: 'starting or shutting down', ...details });
       },
     ];
     if (this.options.database) checks.push(() => this.db.pingCheck('database', { timeout: 2_000 }));
@@ -67,8 +70,8 @@ export class OpsModule {
       global: true,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
       controllers: [OpsController],
-      providers: [Lifecycle, { provide: OPS_OPTIONS, useValue: options }],
-      exports: [Lifecycle],
+      providers: [Lifecycle, ReadinessDetails, { provide: OPS_OPTIONS, useValue: options }],
+      exports: [Lifecycle, ReadinessDetails],
     };
   }
 }

@@ -1,0 +1,263 @@
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { VideosServiceClient } from '@kinema/contracts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { WebSocket } from 'ws';
+import { Client } from './support/accounts';
+import { eventually } from './support/eventually';
+import { request, startTestSystem, type TestSystem } from './support/system';
+
+interface Message {
+  type: string;
+  title?: { id: string };
+  titleId?: string;
+  changedFields?: string[];
+}
+interface TitleItem {
+  id: string;
+  name: string;
+  version: number;
+  playable: boolean;
+}
+
+const clip = readFileSync(resolve(__dirname, '../../../tools/media/samples/bars-faststart.mp4'));
+let system: TestSystem;
+let api: string;
+let admin: Client;
+
+/** A WebSocket client on /ws that records every message. */
+async function listen(): Promise<{ messages: Message[]; close(): void }> {
+  const socket = new WebSocket(`${system.gatewayUrl.replace('http', 'ws')}/ws`);
+  const messages: Message[] = [];
+  socket.on('message', (data) => messages.push(JSON.parse(data.toString()) as Message));
+  await new Promise<void>((done, fail) => {
+    socket.once('open', () => done());
+    socket.once('error', fail);
+  });
+  await eventually(async () => expect(messages.some((m) => m.type === 'welcome')).toBe(true));
+  return { messages, close: () => socket.close() };
+}
+
+async function createTitle(slug: string): Promise<TitleItem> {
+  const created = await admin.call<TitleItem>('POST', '/titles', {
+    body: {
+      slug,
+      type: 'movie',
+      name: `Realtime ${slug}`,
+      releaseYear: 2025,
+      runtimeMinutes: 90,
+      maturityRating: '13+',
+      genres: ['drama'],
+      availability: 'published',
+      popularity: 1_000_000,
+    },
+  });
+  expect(created.status).toBe(201);
+  return created.body;
+}
+
+async function upload(titleId: string): Promise<number> {
+  const answer = await fetch(`${api}/titles/${titleId}/video`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${admin.token}`,
+      'content-type': 'video/mp4',
+      'x-forwarded-for': admin.ip,
+    },
+    body: clip,
+  });
+  return answer.status;
+}
+
+/** Uploads straight to the videos service over gRPC, as the gateway would, without asking the catalog. */
+async function uploadToVideosService(titleId: string): Promise<void> {
+  const target = /grpc (\S+)/.exec(system.supervisor.get('videos')?.spec.summary ?? '')?.[1] ?? '';
+  const client = new VideosServiceClient(target, credentials.createInsecure());
+  try {
+    await new Promise<void>((done, fail) => {
+      const call = client.uploadVideo(
+        new Metadata(),
+        { deadline: new Date(Date.now() + 60_000) },
+        (error) => (error ? fail(error) : done()),
+      );
+      call.write({
+        metadata: { titleId, episodeId: '', contentType: 'video/mp4', contentLength: clip.length },
+      });
+      call.write({ chunk: clip });
+      call.end();
+    });
+  } finally {
+    client.close();
+  }
+}
+
+/** Waits until the gateway's own consumer has joined, so it sees what is written from now on. */
+async function gatewayFeedJoined(): Promise<void> {
+  await eventually(async () => {
+    const ready = await request<{ details: { lifecycle: { events?: { feed: string } } } }>(
+      system.gatewayUrl,
+      '/readyz',
+    );
+    expect(ready.body.details.lifecycle.events?.feed).toBe('joined');
+  }, 30_000);
+}
+
+async function title(id: string): Promise<TitleItem> {
+  return (await request<TitleItem>(api, `/titles/${id}`)).body;
+}
+
+beforeAll(async () => {
+  system = await startTestSystem(30);
+  api = `${system.gatewayUrl}/api/v1`;
+  admin = new Client(api);
+  const signIn = await admin.call<{ tokens: { accessToken: string } }>('POST', '/auth/login', {
+    body: system.plan.admin,
+  });
+  admin.token = signIn.body.tokens.accessToken;
+}, 180_000);
+
+afterAll(async () => {
+  await system?.dispose();
+});
+
+describe('events flow across services to clients', () => {
+  it('pushes title.updated when an admin changes a title, and the next read shows the change', async () => {
+    const created = await createTitle('rt-rename');
+    await gatewayFeedJoined();
+    expect((await title(created.id)).name).toBe('Realtime rt-rename');
+    const ws = await listen();
+    try {
+      const patched = await admin.call('PATCH', `/titles/${created.id}`, {
+        body: { name: 'Renamed live' },
+      });
+      expect(patched.status).toBe(200);
+      expect((await title(created.id)).name).toBe('Renamed live');
+      await eventually(async () =>
+        expect(ws.messages).toContainEqual(
+          expect.objectContaining({
+            type: 'title.updated',
+            title: expect.objectContaining({ id: created.id }),
+          }),
+        ),
+      );
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('an uploaded clip reaches clients as video.ready and title.published, and /browse shows the title', async () => {
+    const created = await createTitle('rt-upload');
+    const ws = await listen();
+    await gatewayFeedJoined();
+    try {
+      expect(await upload(created.id)).toBe(201);
+      await eventually(async () => {
+        expect(ws.messages).toContainEqual(
+          expect.objectContaining({ type: 'video.ready', titleId: created.id }),
+        );
+        expect(ws.messages).toContainEqual(
+          expect.objectContaining({
+            type: 'title.published',
+            title: expect.objectContaining({ id: created.id }),
+          }),
+        );
+      });
+      await eventually(async () => {
+        const browse = await request<{ rows: Array<{ items: TitleItem[] }> }>(api, '/browse');
+        expect(browse.body.rows.flatMap((r) => r.items.map((t) => t.id))).toContain(created.id);
+      });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('progress from three profiles puts a title first in Trending now', async () => {
+    const created = await createTitle('rt-trending');
+    expect(await upload(created.id)).toBe(201);
+    await eventually(async () => expect((await title(created.id)).playable).toBe(true));
+    for (let i = 0; i < 3; i++) {
+      const viewer = new Client(api);
+      const account = await viewer.register();
+      const progress = await viewer.call(
+        'PUT',
+        `/me/profiles/${account.profileId}/progress/${created.id}`,
+        {
+          body: { positionSeconds: 30, durationSeconds: 600 },
+        },
+      );
+      expect(progress.status).toBe(200);
+    }
+    await eventually(async () => {
+      const browse = await request<{ rows: Array<{ id: string; items: TitleItem[] }> }>(
+        api,
+        '/browse',
+      );
+      const trending = browse.body.rows.find((r) => r.id === 'trending');
+      expect(trending?.items[0]?.id).toBe(created.id);
+    });
+  });
+
+  it('a VideoReady that arrives while the catalog is down makes the title playable after it restarts', async () => {
+    const created = await createTitle('rt-catalog-down');
+    await system.supervisor.kill('catalog');
+    try {
+      await uploadToVideosService(created.id);
+    } finally {
+      await system.restart('catalog');
+    }
+    await eventually(async () => expect((await title(created.id)).playable).toBe(true), 30_000);
+  });
+
+  it('every event written while the broker is away for 10 seconds arrives once it is back', async () => {
+    const created = await Promise.all([
+      createTitle('rt-outage-1'),
+      createTitle('rt-outage-2'),
+      createTitle('rt-outage-3'),
+    ]);
+    const ws = await listen();
+    await gatewayFeedJoined();
+    try {
+      await system.supervisor.stop('kafka');
+      for (const [i, t] of created.entries()) {
+        const patched = await admin.call('PATCH', `/titles/${t.id}`, {
+          body: { name: `Written during the outage ${i}` },
+        });
+        expect(patched.status).toBe(200);
+      }
+      // The outage itself is the scenario: ten seconds without a broker.
+      await new Promise((done) => setTimeout(done, 10_000));
+      await system.restart('kafka');
+      await eventually(async () => {
+        for (const t of created) {
+          expect(ws.messages).toContainEqual(
+            expect.objectContaining({
+              type: 'title.updated',
+              title: expect.objectContaining({ id: t.id }),
+              changedFields: ['name'],
+            }),
+          );
+        }
+      }, 60_000);
+    } finally {
+      ws.close();
+    }
+  }, 120_000);
+
+  it('200 WebSocket clients connected at once all receive a broadcast', async () => {
+    const created = await createTitle('rt-crowd');
+    await gatewayFeedJoined();
+    const clients = await Promise.all(Array.from({ length: 200 }, () => listen()));
+    try {
+      await admin.call('PATCH', `/titles/${created.id}`, { body: { name: 'For the crowd' } });
+      await eventually(async () => {
+        for (const c of clients) {
+          expect(
+            c.messages.some((m) => m.type === 'title.updated' && m.title?.id === created.id),
+          ).toBe(true);
+        }
+      });
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+});

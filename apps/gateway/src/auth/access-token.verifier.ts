@@ -1,0 +1,62 @@
+import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
+import { ACCESS_TOKEN_ALGORITHM, type SigningKeyCache } from './signing-keys';
+
+export const ACCESS_TOKEN_ISSUER = 'kinema-users';
+export const ACCESS_TOKEN_AUDIENCE = 'kinema-api';
+// RFC 9068: the users service types its access tokens, so no other JWT it signs passes here.
+const ACCESS_TOKEN_TYPE = 'at+jwt';
+// ES256 tokens of the users service are a few hundred bytes; refuse to parse anything far larger.
+export const ACCESS_TOKEN_MAX_LENGTH = 4_096;
+
+/** What a signature-checked access token says; whether its session still lives is checked apart. */
+export interface AccessTokenClaims {
+  accountId: string;
+  role: 'viewer' | 'admin';
+  sessionId: string;
+  expiresAt: Date;
+}
+
+class UnknownKeyError extends Error {}
+
+/**
+ * Verifies access tokens locally against the users service's published keys: algorithm pinned to
+ * ES256, issuer, audience, type and expiry checked. Undefined means "not a valid token".
+ */
+export class AccessTokenVerifier {
+  constructor(
+    private readonly keys: SigningKeyCache,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async verify(token: string): Promise<AccessTokenClaims | undefined> {
+    if (token.length === 0 || token.length > ACCESS_TOKEN_MAX_LENGTH) return undefined;
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async (header: JWTHeaderParameters) => {
+          // jose checks `algorithms` before asking for a key; this is a second lock on the door.
+          if (header.alg !== ACCESS_TOKEN_ALGORITHM || !header.kid) throw new UnknownKeyError();
+          const key = await this.keys.keyFor(header.kid);
+          if (!key) throw new UnknownKeyError();
+          return key;
+        },
+        {
+          algorithms: [ACCESS_TOKEN_ALGORITHM],
+          issuer: ACCESS_TOKEN_ISSUER,
+          audience: ACCESS_TOKEN_AUDIENCE,
+          typ: ACCESS_TOKEN_TYPE,
+          requiredClaims: ['sub', 'exp', 'sid'],
+          currentDate: this.now(),
+        },
+      );
+      const { sub, exp, role, sid } = payload;
+      if (!sub || exp === undefined || typeof sid !== 'string') return undefined;
+      if (role !== 'viewer' && role !== 'admin') return undefined;
+      return { accountId: sub, role, sessionId: sid, expiresAt: new Date(exp * 1000) };
+    } catch (error) {
+      // Only verdicts about the token mean "invalid"; a failure to fetch keys is an outage (503).
+      if (error instanceof errors.JOSEError || error instanceof UnknownKeyError) return undefined;
+      throw error;
+    }
+  }
+}

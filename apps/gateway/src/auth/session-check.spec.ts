@@ -1,0 +1,83 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import { Role, type VerifyAccessTokenResponse } from '@kinema/contracts';
+import type { AccessTokenClaims } from './access-token.verifier';
+import { SessionCheck } from './session-check';
+
+const claims: AccessTokenClaims = {
+  accountId: 'account-1',
+  role: 'viewer',
+  sessionId: 'session-1',
+  expiresAt: new Date(Date.now() + 900_000),
+};
+
+function ended(): Error {
+  return Object.assign(new Error('ended'), {
+    code: status.UNAUTHENTICATED,
+    details: 'ended',
+    metadata: new Metadata(),
+  });
+}
+
+describe('SessionCheck', () => {
+  let calls: number;
+  let answer: () => Promise<VerifyAccessTokenResponse>;
+  let clock: number;
+  const live = async (): Promise<VerifyAccessTokenResponse> => ({
+    accountId: 'account-1',
+    role: Role.ROLE_ADMIN,
+    sessionId: 'session-1',
+  });
+  const check = (ttlMs: number) =>
+    new SessionCheck(
+      () => {
+        calls += 1;
+        return answer();
+      },
+      ttlMs,
+      () => clock,
+    );
+
+  beforeEach(() => {
+    calls = 0;
+    clock = Date.now();
+    answer = live;
+  });
+
+  it("takes the role stored by the users service, not the token's", async () => {
+    expect((await check(1_000).check('t', claims))?.role).toBe('admin');
+  });
+
+  it('trusts a live session for the cache period only', async () => {
+    const sessions = check(1_000);
+    await sessions.check('t', claims);
+    await sessions.check('t', claims);
+    expect(calls).toBe(1);
+    clock += 1_001;
+    answer = () => Promise.reject(ended());
+    expect(await sessions.check('t', claims)).toBeUndefined();
+    expect(calls).toBe(2);
+  });
+
+  it('asks every time when the cache is off, and never caches an ended session', async () => {
+    const sessions = check(0);
+    answer = () => Promise.reject(ended());
+    expect(await sessions.check('t', claims)).toBeUndefined();
+    answer = live;
+    expect(await sessions.check('t', claims)).toBeDefined();
+    expect(calls).toBe(2);
+  });
+
+  it('forgets a session ended through this replica at once', async () => {
+    const sessions = check(60_000);
+    await sessions.check('t', claims);
+    sessions.forgetAccount('account-1');
+    answer = () => Promise.reject(ended());
+    expect(await sessions.check('t', claims)).toBeUndefined();
+  });
+
+  it('lets an outage of the users service surface as an error (503), not as 401', async () => {
+    answer = () =>
+      Promise.reject(Object.assign(new Error('down'), { code: status.UNAVAILABLE, details: '', metadata: new Metadata() }));
+    await expect(check(0).check('t', claims)).rejects.toThrow('down');
+  });
+});

@@ -1,0 +1,79 @@
+import { status } from '@grpc/grpc-js';
+import { Role, type VerifyAccessTokenResponse } from '@kinema/contracts';
+import { isServiceError } from '@kinema/platform';
+import type { AccessTokenClaims } from './access-token.verifier';
+
+export interface LiveSession {
+  accountId: string;
+  role: 'viewer' | 'admin';
+  sessionId: string;
+}
+
+export type SessionVerifier = (token: string) => Promise<VerifyAccessTokenResponse>;
+
+// Bounds memory whatever the number of sessions seen; the oldest entries go first.
+const MAX_ENTRIES = 50_000;
+
+/**
+ * Asks the users service whether a token's account and session still exist (VerifyAccessToken),
+ * trusting a "yes" for `ttlMs`: a logout or deletion seen by another replica takes effect within
+ * that, while a busy client does not cost a gRPC round trip and a query per request. Ended
+ * sessions are never cached, and this replica forgets a session at once when it ends one.
+ */
+export class SessionCheck {
+  private readonly live = new Map<string, { session: LiveSession; until: number }>();
+
+  constructor(
+    private readonly verifyRemotely: SessionVerifier,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The live session, or undefined when it has ended or the account is gone. */
+  async check(token: string, claims: AccessTokenClaims): Promise<LiveSession | undefined> {
+    const cached = this.live.get(claims.sessionId);
+    if (cached && cached.until > this.now() && cached.session.accountId === claims.accountId)
+      return cached.session;
+    let answer: VerifyAccessTokenResponse;
+    try {
+      answer = await this.verifyRemotely(token);
+    } catch (error) {
+      if (isServiceError(error) && error.code === status.UNAUTHENTICATED) {
+        this.live.delete(claims.sessionId);
+        return undefined;
+      }
+      throw error;
+    }
+    const session: LiveSession = {
+      accountId: answer.accountId,
+      // The role stored now, not the one in the token: a revoked admin loses it at once.
+      role: answer.role === Role.ROLE_ADMIN ? 'admin' : 'viewer',
+      sessionId: answer.sessionId,
+    };
+    if (this.ttlMs > 0) {
+      if (this.live.size >= MAX_ENTRIES) this.evict();
+      const until = Math.min(this.now() + this.ttlMs, claims.expiresAt.getTime());
+      this.live.set(claims.sessionId, { session, until });
+    }
+    return session;
+  }
+
+  /** Drops what this replica knows of a session (after a logout, deletion or password change). */
+  forgetSession(sessionId: string): void {
+    this.live.delete(sessionId);
+  }
+
+  /** Drops every cached session of an account. */
+  forgetAccount(accountId: string): void {
+    for (const [sid, entry] of this.live) if (entry.session.accountId === accountId) this.live.delete(sid);
+  }
+
+  private evict(): void {
+    const now = this.now();
+    for (const [sid, entry] of this.live) if (entry.until <= now) this.live.delete(sid);
+    for (const sid of this.live.keys()) {
+      if (this.live.size < MAX_ENTRIES) break;
+      this.live.delete(sid);
+    }
+  }
+}

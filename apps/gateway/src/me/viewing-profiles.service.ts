@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { MaturityRating, type Profile, type Visibility } from '@kinema/contracts';
+import type { FastifyRequest } from 'fastify';
+import { unauthorized } from '../auth/auth-problems';
+import { principalOf, type Principal } from '../auth/principal';
+import { ProblemException } from '../http/problem.exception';
+import { UsersClient } from '../users/users.client';
+import { stricterCeiling } from './maturity-ceiling';
+
+/** The header a client names the profile it browses as with. */
+export const PROFILE_HEADER = 'x-profile-id';
+
+export const PROFILE_HEADER_DOC = {
+  name: 'X-Profile-Id',
+  required: false,
+  description:
+    'The profile (of the signed-in account) to browse as. Its maturity ceiling is applied ' +
+    'server-side: titles rated above it are absent, and GET /titles/{id} answers 404 for them. ' +
+    'Needs a bearer token; another account\'s profile answers 404.',
+  schema: { type: 'string', format: 'uuid' },
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who is browsing: the caller (if signed in) and the profile named by X-Profile-Id (if any). */
+export interface Viewer {
+  principal?: Principal;
+  profile?: Profile;
+}
+
+/**
+ * Resolves the profile a request browses as and its maturity ceiling. The ceiling always comes
+ * from the users service (GetProfile, which also proves the profile is the caller's), never from
+ * anything the client says about itself.
+ */
+@Injectable()
+export class ViewingProfiles {
+  constructor(private readonly users: UsersClient) {}
+
+  async viewerOf(request: FastifyRequest): Promise<Viewer> {
+    const principal = principalOf(request);
+    const header = request.headers[PROFILE_HEADER];
+    if (header === undefined) return { principal };
+    if (typeof header !== 'string' || !UUID.test(header)) {
+      throw ProblemException.badRequest([
+        { field: 'X-Profile-Id', description: 'X-Profile-Id must be a profile id (UUID)' },
+      ]);
+    }
+    if (!principal) throw unauthorized('X-Profile-Id needs a bearer access token.');
+    return { principal, profile: await this.profile(principal, header) };
+  }
+
+  /** The caller's profile; NOT_FOUND (404) when it is someone else's or does not exist. */
+  async profile(principal: Principal, profileId: string): Promise<Profile> {
+    const { profile } = await this.users.getProfile({
+      accountId: principal.accountId,
+      profileId,
+    });
+    if (!profile) throw new Error('users service answered GetProfile without a profile');
+    return profile;
+  }
+
+  /** What the catalog may show this viewer, narrowed further by a `maxMaturity` the client asked for. */
+  visibility(viewer: Viewer, requested = MaturityRating.MATURITY_RATING_UNSPECIFIED): Visibility {
+    return {
+      maxMaturity: stricterCeiling(
+        viewer.profile?.maxMaturity ?? MaturityRating.MATURITY_RATING_UNSPECIFIED,
+        requested,
+      ),
+      includeDrafts: false,
+    };
+  }
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { Module, type DynamicModule, type ExecutionContext, type OnModuleDestroy } from '@nestjs/common';
+import { ThrottlerModule, type ThrottlerOptions } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { OpsController } from '@kinema/platform';
+import type { FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import { principalOf } from '../auth/principal';
+import type { GatewayConfig } from '../config';
+import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorator';
+
+export type RateLimitConfig = Pick<
+  GatewayConfig,
+  | 'REDIS_URL'
+  | 'RATE_LIMIT_REDIS_PREFIX'
+  | 'RATE_LIMIT_AUTH_PER_IP'
+  | 'RATE_LIMIT_AUTH_PER_EMAIL'
+  | 'RATE_LIMIT_AUTH_WINDOW_SECONDS'
+  | 'RATE_LIMIT_REQUESTS'
+  | 'RATE_LIMIT_WINDOW_SECONDS'
+>;
+
+/** Owns the limiter's Redis connection (when there is one) so shutdown closes it. */
+export class LimiterRedis implements OnModuleDestroy {
+  constructor(readonly client: Redis | undefined) {}
+  async onModuleDestroy(): Promise<void> {
+    await this.client?.quit().catch(() => this.client?.disconnect());
+  }
+}
+
+function isAuthRoute(context: ExecutionContext): boolean {
+  return (
+    Reflect.getMetadata(AUTH_RATE_LIMIT_KEY, context.getHandler()) === true ||
+    Reflect.getMetadata(AUTH_RATE_LIMIT_KEY, context.getClass()) === true
+  );
+}
+
+function requestOf(context: ExecutionContext): FastifyRequest {
+  return context.switchToHttp().getRequest<FastifyRequest>();
+}
+
+function emailOf(request: FastifyRequest): string | undefined {
+  const body: unknown = request.body;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const email = (body as { email?: unknown }).email;
+  // Normalised as the users service does, so `A@x.io ` and `a@x.io` share one budget.
+  return typeof email === 'string' && email.length <= 320 ? email.trim().toLowerCase() : undefined;
+}
+
+/** The three limits: tight per IP and per email on sign-in, loose per account everywhere else. */
+export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
+  const authWindowMs = config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000;
+  return [
+    {
+      name: 'auth-ip',
+      limit: config.RATE_LIMIT_AUTH_PER_IP,
+      ttl: authWindowMs,
+      skipIf: (context) => !isAuthRoute(context),
+      getTracker: (_request, context) => `ip:${requestOf(context).ip}`,
+    },
+    {
+      name: 'auth-email',
+      limit: config.RATE_LIMIT_AUTH_PER_EMAIL,
+      ttl: authWindowMs,
+      skipIf: (context) => !isAuthRoute(context) || emailOf(requestOf(context)) === undefined,
+      getTracker: (_request, context) => `email:${emailOf(requestOf(context)) ?? ''}`,
+    },
+    {
+      name: 'requests',
+      limit: config.RATE_LIMIT_REQUESTS,
+      ttl: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      skipIf: (context) => isAuthRoute(context) || context.getClass() === OpsController,
+      // Runs after the auth guard: a signed-in caller is counted by account, whatever its IP.
+      getTracker: (_request, context) => {
+        const request = requestOf(context);
+        const principal = principalOf(request);
+        return principal ? `account:${principal.accountId}` : `ip:${request.ip}`;
+      },
+    },
+  ];
+}
+
+/**
+ * @nestjs/throttler with its state in Redis when REDIS_URL is set (every replica shares it) and
+ * in this process's memory otherwise. Keys name the limit and a hash of who is counted (never an
+ * email in clear), not the route: the per-account budget spans every route.
+ */
+@Module({})
+export class RateLimitModule {
+  static forRoot(config: RateLimitConfig): DynamicModule {
+    const redisModule: DynamicModule = {
+      module: class LimiterRedisModule {},
+      providers: [
+        {
+          provide: LimiterRedis,
+          useFactory: () =>
+            new LimiterRedis(
+              config.REDIS_URL
+                ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
+                : undefined,
+            ),
+        },
+      ],
+      exports: [LimiterRedis],
+    };
+    return {
+      module: RateLimitModule,
+      imports: [
+        redisModule,
+        ThrottlerModule.forRootAsync({
+          imports: [redisModule],
+          inject: [LimiterRedis],
+          useFactory: (redis: LimiterRedis) => ({
+            throttlers: throttlers(config),
+            setHeaders: false,
+            generateKey: (_context: ExecutionContext, tracker: string, name: string) =>
+              `${config.RATE_LIMIT_REDIS_PREFIX}${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
+            ...(redis.client ? { storage: new ThrottlerStorageRedisService(redis.client) } : {}),
+          }),
+        }),
+      ],
+      exports: [ThrottlerModule],
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import type { EventEnvelope, Topic } from '@kinema/contracts';
+import { fromKafkaMessage, WakeSignal } from '@kinema/platform';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export type EventListener = (event: EventEnvelope) => void | Promise<void>;
+
+/**
+ * Every event of some topics, for this gateway replica alone. Each replica uses a consumer group
+ * of its own (named after the pod), so every replica sees every event: that is how a broadcast
+ * reaches clients on all replicas, and how each replica drops its cache entries. Kafka already
+ * carries the events, so no Redis pub/sub is needed for fan-out. It starts at the latest offset:
+ * a notification is news, and a missed invalidation is bounded by the cache TTL.
+ */
+export class GatewayEventFeed {
+  private readonly consumer: Consumer;
+  private readonly signal = new WakeSignal();
+  private readonly recent = new Set<string>();
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  joined = false;
+
+  constructor(
+    kafka: Kafka,
+    groupId: string,
+    private readonly topics: readonly Topic[],
+    private readonly listeners: EventListener[],
+    private readonly logger: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 15_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 200,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
+  }
+
+  start(): void {
+    this.running ??= this.connectLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.signal.wake();
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+    ]);
+    await this.consumer.disconnect().catch(() => undefined);
+  }
+
+  private async connectLoop(): Promise<void> {
+    let backoffMs = 500;
+    while (!this.stopped) {
+      try {
+        await this.consumer.connect();
+        await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
+        await this.consumer.run({ eachMessage: async ({ message }) => this.deliver(message) });
+        return;
+      } catch (error) {
+        this.logger.warn(
+          { err: String(error), retryInMs: backoffMs },
+          'event feed: cannot join yet',
+        );
+        await this.consumer.disconnect().catch(() => undefined);
+        await this.signal.wait(backoffMs);
+        backoffMs = Math.min(15_000, backoffMs * 2);
+      }
+    }
+  }
+
+  private async deliver(message: Parameters<typeof fromKafkaMessage>[0]): Promise<void> {
+    let event: EventEnvelope;
+    try {
+      event = fromKafkaMessage(message);
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'event feed: skipping a malformed event');
+      return;
+    }
+    // Delivery is at least once; a redelivered event is dropped here (and carries its id for clients).
+    if (this.recent.has(event.id)) return;
+    this.recent.add(event.id);
+    if (this.recent.size > 10_000) this.recent.delete(this.recent.values().next().value as string);
+    for (const listener of this.listeners) {
+      try {
+        await listener(event);
+      } catch (error) {
+        this.logger.error({ err: String(error), eventId: event.id }, 'event feed: listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  CATALOG_TITLE_EVENTS,
+  USERS_PLAYBACK_EVENTS,
+  VIDEOS_VIDEO_EVENTS,
+  type CatalogTitleEvents,
+  type EventEnvelope,
+  type UsersPlaybackEvents,
+  type VideosVideoEvents,
+} from '@kinema/contracts';
+import type { Notification } from './notifications';
+
+export type Delivery =
+  | { to: 'everyone'; notification: Notification }
+  | { to: 'profile'; profileId: string; notification: Notification };
+
+type Data<Events, Type extends keyof Events> = Events[Type];
+
+/**
+ * What clients are told about an event. A title is "published" for viewers when it is published
+ * and playable, whichever of the two happened last; other visible changes are "updated".
+ */
+export function deliveriesFor(event: EventEnvelope): Delivery[] {
+  const base = { eventId: event.id, time: event.time };
+  switch (event.type) {
+    case CATALOG_TITLE_EVENTS.published: {
+      const { title } = event.data as Data<
+        CatalogTitleEvents,
+        typeof CATALOG_TITLE_EVENTS.published
+      >;
+      if (!title.playable) return [];
+      return [
+        { to: 'everyone', notification: { type: 'title.published', ...base, title: pick(title) } },
+      ];
+    }
+    case CATALOG_TITLE_EVENTS.updated: {
+      const { title, changedFields } = event.data as Data<
+        CatalogTitleEvents,
+        typeof CATALOG_TITLE_EVENTS.updated
+      >;
+      if (title.availability !== 'published') return [];
+      const becameVisible = changedFields.includes('playable') && title.playable;
+      return [
+        {
+          to: 'everyone',
+          notification: becameVisible
+            ? { type: 'title.published', ...base, title: pick(title) }
+            : { type: 'title.updated', ...base, title: pick(title), changedFields },
+        },
+      ];
+    }
+    case VIDEOS_VIDEO_EVENTS.ready: {
+      const data = event.data as Data<VideosVideoEvents, typeof VIDEOS_VIDEO_EVENTS.ready>;
+      return [
+        {
+          to: 'everyone',
+          notification: {
+            type: 'video.ready',
+            ...base,
+            titleId: data.titleId,
+            episodeId: data.episodeId,
+            durationSeconds: data.durationSeconds,
+          },
+        },
+      ];
+    }
+    case USERS_PLAYBACK_EVENTS.progressed: {
+      const data = event.data as Data<UsersPlaybackEvents, typeof USERS_PLAYBACK_EVENTS.progressed>;
+      return [
+        {
+          to: 'profile',
+          profileId: data.profileId,
+          notification: {
+            type: 'profile.progress',
+            ...base,
+            profileId: data.profileId,
+            titleId: data.titleId,
+            episodeId: data.episodeId,
+            positionSeconds: data.positionSeconds,
+            durationSeconds: data.durationSeconds,
+          },
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+function pick(title: { id: string; slug: string; name: string }) {
+  return { id: title.id, slug: title.slug, name: title.name };
+}

@@ -1,0 +1,69 @@
+/**
+ * Messages on `/ws`. Server to client: notifications (each with the id of the event behind it,
+ * so a client can drop a duplicate), plus `welcome`, `pong` and `error`. Client to server:
+ * `{"type":"ping"}` and `{"type":"auth","token":"<access token>","profileId":"<uuid>"}`.
+ */
+export type Notification =
+  | {
+      type: 'title.published';
+      eventId: string;
+      time: string;
+      title: { id: string; slug: string; name: string };
+    }
+  | {
+      type: 'title.updated';
+      eventId: string;
+      time: string;
+      title: { id: string; slug: string; name: string };
+      changedFields: string[];
+    }
+  | {
+      type: 'video.ready';
+      eventId: string;
+      time: string;
+      titleId: string;
+      episodeId: string | null;
+      durationSeconds: number;
+    }
+  | {
+      type: 'profile.progress';
+      eventId: string;
+      time: string;
+      profileId: string;
+      titleId: string;
+      episodeId: string | null;
+      positionSeconds: number;
+      durationSeconds: number;
+    };
+
+export type ServerMessage =
+  | Notification
+  | { type: 'welcome'; connectionId: string; signedIn: boolean; profileId: string | null }
+  | { type: 'pong' }
+  | { type: 'error'; code: 'BAD_MESSAGE' | 'UNAUTHENTICATED' | 'UNKNOWN_TYPE'; message: string };
+
+export type ClientMessage = { type: 'ping' } | { type: 'auth'; token: string; profileId: string };
+
+/** Parses a client frame; undefined when it is not one of the messages above. */
+export function parseClientMessage(
+  raw: string,
+): ClientMessage | { unknownType: string } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const message = value as Record<string, unknown>;
+  if (message['type'] === 'ping') return { type: 'ping' };
+  if (message['type'] === 'auth') {
+    const { token, profileId } = message;
+    if (typeof token !== 'string' || typeof profileId !== 'string' || token.length > 4096)
+      return undefined;
+    return { type: 'auth', token, profileId };
+  }
+  return typeof message['type'] === 'string'
+    ? { unknownType: message['type'].slice(0, 64) }
+    : undefined;
+}

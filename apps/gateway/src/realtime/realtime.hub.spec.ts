@@ -1,0 +1,181 @@
+import { createServer, type Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import pino from 'pino';
+import { WebSocket } from 'ws';
+import type { Notification, ServerMessage } from './notifications';
+import { RealtimeHub } from './realtime.hub';
+
+let http: Server;
+let hub: RealtimeHub;
+let port: number;
+
+function notification(n: number, padding = 0): Notification {
+  return {
+    type: 'title.updated',
+    eventId: `event-${n}`,
+    time: new Date(0).toISOString(),
+    title: { id: `t${n}`, slug: `t${n}`, name: 'x'.repeat(padding) },
+    changedFields: ['name'],
+  };
+}
+
+/** A client that records every message it receives. */
+async function client(): Promise<{
+  socket: WebSocket;
+  messages: ServerMessage[];
+  closed: Promise<number>;
+}> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  const messages: ServerMessage[] = [];
+  socket.on('message', (data) => messages.push(JSON.parse(data.toString()) as ServerMessage));
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  await until(() => messages.some((m) => m.type === 'welcome'));
+  return { socket, messages, closed };
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+beforeEach(async () => {
+  http = createServer((_req, res) => res.end());
+  hub = new RealtimeHub(
+    {
+      path: '/ws',
+      maxBufferedBytes: 256 * 1024,
+      pingIntervalMs: 60_000,
+      maxPayloadBytes: 4096,
+      authenticate: async (token, profileId) => (token === 'good' ? { profileId } : null),
+    },
+    pino({ level: 'silent' }),
+  );
+  hub.attach(http);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const address = http.address();
+  port = typeof address === 'object' && address ? address.port : 0;
+});
+
+afterEach(async () => {
+  await hub.close();
+  await new Promise((resolve) => http.close(resolve));
+});
+
+describe('RealtimeHub', () => {
+  it('greets a new client and answers ping with pong', async () => {
+    const c = await client();
+    expect(c.messages[0]).toMatchObject({ type: 'welcome', signedIn: false });
+    c.socket.send(JSON.stringify({ type: 'ping' }));
+    await until(() => c.messages.some((m) => m.type === 'pong'));
+    c.socket.close();
+  });
+
+  it('answers malformed frames with an error message and keeps the connection open', async () => {
+    const c = await client();
+    c.socket.send('{not json');
+    c.socket.send(JSON.stringify([1, 2]));
+    c.socket.send(JSON.stringify({ type: 'launch-missiles' }));
+    await until(() => c.messages.filter((m) => m.type === 'error').length === 3);
+    expect(
+      c.messages.filter((m) => m.type === 'error').map((m) => (m as { code: string }).code),
+    ).toEqual(['BAD_MESSAGE', 'BAD_MESSAGE', 'UNKNOWN_TYPE']);
+    hub.broadcast(notification(1));
+    await until(() => c.messages.some((m) => m.type === 'title.updated'));
+    expect(c.socket.readyState).toBe(WebSocket.OPEN);
+    c.socket.close();
+  });
+
+  it('delivers a broadcast to 200 clients connected at once', async () => {
+    const clients = await Promise.all(Array.from({ length: 200 }, () => client()));
+    expect(hub.size).toBe(200);
+    hub.broadcast(notification(7));
+    await until(() => clients.every((c) => c.messages.some((m) => m.type === 'title.updated')));
+    for (const c of clients) c.socket.close();
+  });
+
+  it('drops a client that never reads while the others keep receiving', async () => {
+    const reader = await client();
+    // A raw TCP client that completes the handshake and then never reads a byte.
+    const stalled: Socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
+    stalled.write(
+      'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await until(() => hub.size === 2);
+    stalled.pause();
+    // Enough to fill the kernel's socket buffers on loopback, then the hub's bound.
+    for (let n = 0; n < 6_000 && hub.size === 2; n++) {
+      hub.broadcast(notification(n, 4_000));
+      if (n % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => hub.size === 1);
+    hub.broadcast(notification(99_999));
+    await until(
+      () => reader.messages.some((m) => m.type === 'title.updated' && m.eventId === 'event-99999'),
+      20_000,
+    );
+    expect(reader.socket.readyState).toBe(WebSocket.OPEN);
+    stalled.destroy();
+    reader.socket.close();
+  }, 30_000);
+
+  it('signs a client in to a profile and sends it that profile’s events only', async () => {
+    const mine = await client();
+    const other = await client();
+    mine.socket.send(JSON.stringify({ type: 'auth', token: 'bad', profileId: 'p1' }));
+    await until(() =>
+      mine.messages.some((m) => m.type === 'error' && m.code === 'UNAUTHENTICATED'),
+    );
+    mine.socket.send(JSON.stringify({ type: 'auth', token: 'good', profileId: 'p1' }));
+    await until(() => mine.messages.some((m) => m.type === 'welcome' && m.signedIn));
+    hub.toProfile('p1', {
+      type: 'profile.progress',
+      eventId: 'e',
+      time: new Date(0).toISOString(),
+      profileId: 'p1',
+      titleId: 't',
+      episodeId: null,
+      positionSeconds: 10,
+      durationSeconds: 100,
+    });
+    hub.broadcast(notification(2));
+    await until(() => other.messages.some((m) => m.type === 'title.updated'));
+    await until(() => mine.messages.some((m) => m.type === 'profile.progress'));
+    expect(other.messages.some((m) => m.type === 'profile.progress')).toBe(false);
+    mine.socket.close();
+    other.socket.close();
+  });
+
+  it('drops a client that stops answering pings', async () => {
+    const server = createServer((_req, res) => res.end());
+    const beating = new RealtimeHub(
+      {
+        path: '/ws',
+        maxBufferedBytes: 1 << 20,
+        pingIntervalMs: 50,
+        maxPayloadBytes: 4096,
+        authenticate: async () => null,
+      },
+      pino({ level: 'silent' }),
+    );
+    beating.attach(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const socket = new WebSocket(
+      `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/ws`,
+      { autoPong: false },
+    );
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(beating.size).toBe(0);
+    await beating.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+});

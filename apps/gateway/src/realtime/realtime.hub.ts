@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Counter, Gauge } from 'prom-client';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import { parseClientMessage, type Notification, type ServerMessage } from './notifications';
+
+export interface RealtimeOptions {
+  path: string;
+  /** A client whose unsent data exceeds this is disconnected (code 1013), never buffered further. */
+  maxBufferedBytes: number;
+  /** Ping period; a client that has not answered the previous ping is dropped. */
+  pingIntervalMs: number;
+  maxPayloadBytes: number;
+  /** Resolves the caller of a token to the profile it may follow, or null when refused. */
+  authenticate: (token: string, profileId: string) => Promise<{ profileId: string } | null>;
+}
+
+interface Client {
+  id: string;
+  socket: WebSocket;
+  alive: boolean;
+  profileId: string | null;
+}
+
+const connections = new Gauge({
+  name: 'gateway_ws_connections',
+  help: 'Open WebSocket connections on /ws.',
+});
+const dropped = new Counter({
+  name: 'gateway_ws_dropped_total',
+  help: 'WebSocket clients disconnected by the server, by reason.',
+  labelNames: ['reason'] as const,
+});
+
+/**
+ * The `/ws` endpoint, on `ws` directly rather than NestJS's WsAdapter: that adapter only routes
+ * `{event, data}` frames and silently drops anything else, while this endpoint must answer a
+ * malformed frame with an error message, bound each client's send buffer and run a heartbeat.
+ */
+export class RealtimeHub {
+  private readonly server: WebSocketServer;
+  private readonly clients = new Set<Client>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly options: RealtimeOptions,
+    private readonly logger: Logger,
+  ) {
+    this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+    this.heartbeat = setInterval(() => this.beat(), options.pingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Takes over HTTP upgrades on the configured path; other upgrade requests are refused. */
+  attach(http: Server): void {
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (path !== this.options.path) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  /** Every connected client. */
+  broadcast(notification: Notification): void {
+    const frame = JSON.stringify(notification);
+    for (const client of this.clients) this.send(client, frame);
+  }
+
+  /** Clients signed in to this profile. */
+  toProfile(profileId: string, notification: Notification): void {
+    const frame = JSON.stringify(notification);
+    for (const client of this.clients) if (client.profileId === profileId) this.send(client, frame);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const client of this.clients) client.socket.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: WebSocket): void {
+    const client: Client = { id: randomUUID(), socket, alive: true, profileId: null };
+    this.clients.add(client);
+    connections.inc();
+    socket.on('pong', () => (client.alive = true));
+    socket.on(
+      'message',
+      (data, isBinary) => void this.onMessage(client, isBinary ? undefined : data.toString()),
+    );
+    socket.on('error', (error) =>
+      this.logger.debug({ err: error.message, connection: client.id }, 'ws: socket error'),
+    );
+    socket.on('close', () => this.forget(client));
+    this.reply(client, {
+      type: 'welcome',
+      connectionId: client.id,
+      signedIn: false,
+      profileId: null,
+    });
+  }
+
+  private async onMessage(client: Client, raw: string | undefined): Promise<void> {
+    const message = raw === undefined ? undefined : parseClientMessage(raw);
+    if (!message) {
+      this.reply(client, {
+        type: 'error',
+        code: 'BAD_MESSAGE',
+        message: 'expected a JSON object with a known "type"',
+      });
+      return;
+    }
+    if ('unknownType' in message) {
+      this.reply(client, {
+        type: 'error',
+        code: 'UNKNOWN_TYPE',
+        message: `unknown message type "${message.unknownType}"`,
+      });
+      return;
+    }
+    if (message.type === 'ping') {
+      this.reply(client, { type: 'pong' });
+      return;
+    }
+    const identity = await this.options
+      .authenticate(message.token, message.profileId)
+      .catch(() => null);
+    if (!identity) {
+      this.reply(client, {
+        type: 'error',
+        code: 'UNAUTHENTICATED',
+        message: 'the token or profile was refused',
+      });
+      return;
+    }
+    client.profileId = identity.profileId;
+    this.reply(client, {
+      type: 'welcome',
+      connectionId: client.id,
+      signedIn: true,
+      profileId: identity.profileId,
+    });
+  }
+
+  private reply(client: Client, message: ServerMessage): void {
+    this.send(client, JSON.stringify(message));
+  }
+
+  private send(client: Client, frame: string): void {
+    if (client.socket.readyState !== WebSocket.OPEN) return;
+    if (client.socket.bufferedAmount + frame.length > this.options.maxBufferedBytes) {
+      // A client that does not read must not make the gateway hold its backlog.
+      dropped.inc({ reason: 'slow' });
+      this.forget(client);
+      client.socket.terminate();
+      return;
+    }
+    client.socket.send(frame);
+  }
+
+  private forget(client: Client): void {
+    if (this.clients.delete(client)) connections.dec();
+  }
+
+  private beat(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        dropped.inc({ reason: 'no-pong' });
+        this.forget(client);
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }
+}

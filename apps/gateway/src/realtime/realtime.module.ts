@@ -1,0 +1,133 @@
+import {
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { TOPICS, type EventEnvelope } from '@kinema/contracts';
+import { createKafka, createLogger, ReadinessDetails } from '@kinema/platform';
+import { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { AccessTokenVerifier } from '../auth/access-token.verifier';
+import { SessionCheck } from '../auth/session-check';
+import { CatalogCache } from '../cache/catalog-cache';
+import type { GatewayConfig } from '../config';
+import { MeModule } from '../me/me.module';
+import { ViewingProfiles } from '../me/viewing-profiles.service';
+import { deliveriesFor } from './event-notifications';
+import { GatewayEventFeed } from './event-feed';
+import { RealtimeHub } from './realtime.hub';
+
+const REALTIME_LOGGER = Symbol('REALTIME_LOGGER');
+const FEED_TOPICS = [TOPICS.catalogTitles, TOPICS.videosVideos, TOPICS.usersPlayback] as const;
+
+/** Starts the feed and the `/ws` endpoint with the HTTP server; stops both before it closes. */
+@Injectable()
+class RealtimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly hub: RealtimeHub,
+    private readonly feed: GatewayEventFeed,
+    private readonly cache: CatalogCache,
+    readiness: ReadinessDetails,
+  ) {
+    // The gateway serves without Kafka; readiness says whether notifications and invalidations flow.
+    readiness.register('events', () => ({ feed: feed.joined ? 'joined' : 'joining', webSocketClients: hub.size }));
+  }
+
+  onApplicationBootstrap(): void {
+    this.hub.attach(this.adapterHost.httpAdapter.getHttpServer());
+    this.feed.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.feed.stop();
+    await this.hub.close();
+    await this.cache.close();
+  }
+}
+
+/** `/ws` notifications and the catalog read cache, both fed by this replica's Kafka consumer. */
+@Module({})
+export class RealtimeModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: RealtimeModule,
+      global: true,
+      imports: [MeModule],
+      providers: [
+        {
+          provide: REALTIME_LOGGER,
+          useValue: createLogger('gateway', config.LOG_LEVEL).child({ component: 'realtime' }),
+        },
+        {
+          provide: CatalogCache,
+          useFactory: () =>
+            new CatalogCache({
+              ttlMs: config.CATALOG_CACHE_TTL_MS,
+              maxEntries: config.CATALOG_CACHE_MAX_ENTRIES,
+              // Shared by every replica when Redis is there; each replica still drops entries on events.
+              redis: config.REDIS_URL
+                ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 })
+                : undefined,
+            }),
+        },
+        {
+          provide: RealtimeHub,
+          inject: [AccessTokenVerifier, SessionCheck, ViewingProfiles, REALTIME_LOGGER],
+          useFactory: (
+            tokens: AccessTokenVerifier,
+            sessions: SessionCheck,
+            profiles: ViewingProfiles,
+            logger: Logger,
+          ) =>
+            new RealtimeHub(
+              {
+                path: '/ws',
+                maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+                pingIntervalMs: config.WS_PING_INTERVAL_MS,
+                maxPayloadBytes: 8_192,
+                // The same checks as a bearer request, then the profile must be the caller's own.
+                authenticate: async (token, profileId) => {
+                  const claims = await tokens.verify(token);
+                  const session = claims && (await sessions.check(token, claims));
+                  if (!session) return null;
+                  const profile = await profiles.profile(session, profileId);
+                  return { profileId: profile.id };
+                },
+              },
+              logger,
+            ),
+        },
+        {
+          provide: GatewayEventFeed,
+          inject: [RealtimeHub, CatalogCache, REALTIME_LOGGER],
+          useFactory: (hub: RealtimeHub, cache: CatalogCache, logger: Logger) =>
+            new GatewayEventFeed(
+              createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'kinema-gateway' }, logger),
+              // One group per replica (the pod name is stable across restarts of the pod).
+              `gateway.realtime.${process.env['POD_NAME'] ?? hostname()}`,
+              FEED_TOPICS,
+              [
+                async (event: EventEnvelope) => {
+                  if (event.type.startsWith('kinema.catalog.')) await cache.invalidateAll();
+                },
+                (event: EventEnvelope) => {
+                  for (const delivery of deliveriesFor(event)) {
+                    if (delivery.to === 'everyone') hub.broadcast(delivery.notification);
+                    else hub.toProfile(delivery.profileId, delivery.notification);
+                  }
+                },
+              ],
+              logger,
+            ),
+        },
+        RealtimeLifecycle,
+      ],
+      exports: [CatalogCache, RealtimeHub, GatewayEventFeed],
+    };
+  }
+}

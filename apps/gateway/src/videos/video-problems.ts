@@ -1,0 +1,59 @@
+import { problem } from '@kinema/platform';
+import { ProblemException } from '../http/problem.exception';
+
+export function notFound(detail: string, code = 'NOT_FOUND'): ProblemException {
+  return new ProblemException(problem(404, 'Not Found', { detail, code }));
+}
+
+export function lengthRequired(): ProblemException {
+  return new ProblemException(
+    problem(411, 'Length Required', {
+      code: 'CONTENT_LENGTH_REQUIRED',
+      detail: 'Send the file with a Content-Length header (chunked uploads are not accepted).',
+    }),
+  );
+}
+
+export function tooLarge(limit: number): ProblemException {
+  return new ProblemException(
+    problem(413, 'Content Too Large', {
+      code: 'VIDEO_TOO_LARGE',
+      detail: `A video may be at most ${limit} bytes.`,
+    }),
+  );
+}
+
+export function unsupportedMediaType(): ProblemException {
+  return new ProblemException(
+    problem(415, 'Unsupported Media Type', {
+      code: 'UNSUPPORTED_VIDEO_TYPE',
+      detail: 'Send the raw file as the body with Content-Type video/mp4 or video/webm.',
+    }),
+  );
+}
+
+export function profileRequired(): ProblemException {
+  return ProblemException.badRequest(
+    [{ field: 'X-Profile-Id', description: 'playback is always as a profile: name it in X-Profile-Id' }],
+    'Name the profile that watches in X-Profile-Id.',
+  );
+}
+
+export function grantRefused(reason: string): ProblemException {
+  return new ProblemException(
+    problem(401, 'Unauthorized', {
+      code: 'INVALID_PLAYBACK_GRANT',
+      detail: `The playback grant is ${reason}; ask for a new one (POST .../playback).`,
+    }),
+  );
+}
+
+export function rangeNotSatisfiable(size: number): ProblemException {
+  return new ProblemException(
+    problem(416, 'Range Not Satisfiable', {
+      code: 'RANGE_NOT_SATISFIABLE',
+      detail: `The range starts past the end of the ${size}-byte video.`,
+    }),
+    { 'content-range': `bytes */${size}` },
+  );
+}

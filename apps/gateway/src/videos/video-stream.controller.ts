@@ -1,0 +1,178 @@
+import { Controller, Get, Head, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Access } from '../auth/access-level.decorator';
+import { ApiProblems } from '../http/api-problems.decorator';
+import { uuidPipe } from '../http/uuid.pipe';
+import { PROFILE_HEADER_DOC } from '../me/viewing-profiles.service';
+import {
+  PLAYBACK_GRANT_OPTIONS,
+  PlaybackAccess,
+  type PlaybackGrantOptions,
+  type PlaybackTarget,
+} from './playback-access.service';
+import { issueGrant } from './playback-grant';
+import { VideoDelivery } from './video-delivery.service';
+import { PlaybackGrantView } from './video.view';
+
+const idPipe = uuidPipe('id');
+const episodePipe = uuidPipe('episodeId');
+const PROFILE_DOC = { ...PROFILE_HEADER_DOC, description: 'The profile that watches (required with a bearer token).' };
+const GRANT_DOC = {
+  name: 'grant',
+  required: false,
+  description: 'A playback grant from POST .../playback; replaces the Authorization and X-Profile-Id headers.',
+};
+const STREAM_DOC = {
+  summary: 'Play the video (HTTP Range; bearer + X-Profile-Id, or ?grant=)',
+  description:
+    '206 with Content-Range for one range, 200 for the whole file (also for several ranges or ' +
+    'an If-Range that no longer matches), 416 with `Content-Range: bytes */size` past the end. ' +
+    'Strong ETag (the SHA-256). In redirect mode: 302 to a short-lived object-store URL.',
+};
+
+/**
+ * Playback. HEAD handlers are declared before GET ones on purpose: Fastify would otherwise add
+ * its own HEAD route for each GET, which runs the GET handler and opens a read for nothing.
+ */
+@ApiTags('videos')
+@Controller('titles')
+export class VideoStreamController {
+  constructor(
+    private readonly access: PlaybackAccess,
+    private readonly delivery: VideoDelivery,
+    @Inject(PLAYBACK_GRANT_OPTIONS) private readonly grants: PlaybackGrantOptions,
+  ) {}
+
+  @Head(':id/stream')
+  @Access('optional')
+  @ApiOperation({ summary: 'Size, type and validators of the video, without the bytes' })
+  @ApiHeader(PROFILE_DOC)
+  @ApiQuery(GRANT_DOC)
+  @ApiProblems(400, 404)
+  headMovie(
+    @Param('id', idPipe) id: string,
+    @Query('grant') grant: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.stream({ titleId: id, episodeId: '' }, grant, request, reply);
+  }
+
+  @Get(':id/stream')
+  @Access('optional')
+  @ApiOperation(STREAM_DOC)
+  @ApiHeader(PROFILE_DOC)
+  @ApiQuery(GRANT_DOC)
+  @ApiProduces('video/mp4', 'video/webm')
+  @ApiResponse({ status: 206, description: 'The requested range.' })
+  @ApiResponse({ status: 302, description: 'Redirect mode: a presigned URL.' })
+  @ApiProblems(400, 404, 416, 503, 504)
+  getMovie(
+    @Param('id', idPipe) id: string,
+    @Query('grant') grant: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.stream({ titleId: id, episodeId: '' }, grant, request, reply);
+  }
+
+  @Head(':id/episodes/:episodeId/stream')
+  @Access('optional')
+  @ApiOperation({ summary: 'Size, type and validators of the episode video, without the bytes' })
+  @ApiHeader(PROFILE_DOC)
+  @ApiQuery(GRANT_DOC)
+  @ApiProblems(400, 404)
+  headEpisode(
+    @Param('id', idPipe) id: string,
+    @Param('episodeId', episodePipe) episodeId: string,
+    @Query('grant') grant: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.stream({ titleId: id, episodeId }, grant, request, reply);
+  }
+
+  @Get(':id/episodes/:episodeId/stream')
+  @Access('optional')
+  @ApiOperation(STREAM_DOC)
+  @ApiHeader(PROFILE_DOC)
+  @ApiQuery(GRANT_DOC)
+  @ApiProduces('video/mp4', 'video/webm')
+  @ApiResponse({ status: 206, description: 'The requested range.' })
+  @ApiProblems(400, 404, 416, 503, 504)
+  getEpisode(
+    @Param('id', idPipe) id: string,
+    @Param('episodeId', episodePipe) episodeId: string,
+    @Query('grant') grant: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.stream({ titleId: id, episodeId }, grant, request, reply);
+  }
+
+  @Post(':id/playback')
+  @Access('viewer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A short-lived stream URL for a <video src> (no headers needed)' })
+  @ApiHeader({ ...PROFILE_DOC, required: true })
+  @ApiOkResponse({ type: PlaybackGrantView })
+  @ApiProblems(400, 404, 503, 504)
+  grantMovie(@Param('id', idPipe) id: string, @Req() request: FastifyRequest): Promise<PlaybackGrantView> {
+    return this.grant({ titleId: id, episodeId: '' }, request);
+  }
+
+  @Post(':id/episodes/:episodeId/playback')
+  @Access('viewer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A short-lived stream URL for an episode' })
+  @ApiHeader({ ...PROFILE_DOC, required: true })
+  @ApiOkResponse({ type: PlaybackGrantView })
+  @ApiProblems(400, 404, 503, 504)
+  grantEpisode(
+    @Param('id', idPipe) id: string,
+    @Param('episodeId', episodePipe) episodeId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<PlaybackGrantView> {
+    return this.grant({ titleId: id, episodeId }, request);
+  }
+
+  private async stream(
+    target: PlaybackTarget,
+    grant: string | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const playable = await this.access.forStream(request, target, grant);
+    await this.delivery.serve(request, reply, playable.video);
+  }
+
+  private async grant(target: PlaybackTarget, request: FastifyRequest): Promise<PlaybackGrantView> {
+    const playable = await this.access.asProfile(request, target);
+    const expiresAt = Math.floor(Date.now() / 1000) + this.grants.ttlSeconds;
+    const token = issueGrant(this.grants.secret, {
+      ...target,
+      profileId: playable.profileId,
+      maxMaturity: playable.maxMaturity,
+      expiresAt,
+    });
+    const path = target.episodeId
+      ? `/api/v1/titles/${target.titleId}/episodes/${target.episodeId}/stream`
+      : `/api/v1/titles/${target.titleId}/stream`;
+    return {
+      streamUrl: `${path}?grant=${token}`,
+      expiresAt: new Date(expiresAt * 1000).toISOString(),
+      contentType: playable.video.contentType,
+      durationSeconds: playable.video.durationSeconds,
+      sizeBytes: playable.video.sizeBytes,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ReadVideoRequest,
+  VideosServiceClient,
+  type GetPlayableVideoResponse,
+  type GetVideoResponse,
+  type PresignPlaybackResponse,
+  type ReadVideoResponse,
+  type UploadVideoMetadata,
+} from '@kinema/contracts';
+import { callUnary } from '@kinema/platform';
+import type { Readable } from 'node:stream';
+import { pumpUpload, type UploadOutcome } from './upload-pump';
+
+export const VIDEOS_GRPC_CLIENT = Symbol('VIDEOS_GRPC_CLIENT');
+
+/** How long one upload or playback stream may take; the client's default deadline fits unary calls only. */
+export const VIDEO_TRANSFER_DEADLINE_MS = Symbol('VIDEO_TRANSFER_DEADLINE_MS');
+
+/** Promise- and stream-returning face of the videos service's gRPC client. */
+@Injectable()
+export class VideosClient implements OnModuleDestroy {
+  constructor(
+    @Inject(VIDEOS_GRPC_CLIENT) private readonly client: VideosServiceClient,
+    @Inject(VIDEO_TRANSFER_DEADLINE_MS) private readonly transferDeadlineMs: number,
+  ) {}
+
+  getVideo(id: string): Promise<GetVideoResponse> {
+    return callUnary(this.client, this.client.getVideo, { id });
+  }
+
+  getPlayableVideo(titleId: string, episodeId: string): Promise<GetPlayableVideoResponse> {
+    return callUnary(this.client, this.client.getPlayableVideo, { titleId, episodeId });
+  }
+
+  presignPlayback(videoId: string, ttlSeconds: number): Promise<PresignPlaybackResponse> {
+    return callUnary(this.client, this.client.presignPlayback, { videoId, ttlSeconds });
+  }
+
+  /** Streams `source` into one UploadVideo call (see pumpUpload for back-pressure and aborts). */
+  upload(metadata: UploadVideoMetadata, source: Readable): Promise<UploadOutcome> {
+    return pumpUpload(
+      (callback) =>
+        this.client.uploadVideo(new Metadata(), { deadline: this.deadline() }, (error, response) =>
+          callback(error, response),
+        ),
+      metadata,
+      source,
+    );
+  }
+
+  /** Opens a ReadVideo call of [offset, offset + length); the caller cancels it when done. */
+  readVideo(videoId: string, offset: number, length: number): ClientReadableStream<ReadVideoResponse> {
+    return this.client.readVideo(
+      ReadVideoRequest.fromPartial({ videoId, offset, length }),
+      new Metadata(),
+      { deadline: this.deadline() },
+    );
+  }
+
+  private deadline(): Date {
+    return new Date(Date.now() + this.transferDeadlineMs);
+  }
+
+  onModuleDestroy(): void {
+    this.client.close();
+  }
+}

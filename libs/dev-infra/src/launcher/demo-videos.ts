@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REPO_ROOT } from './plan';
+
+/** The committed sample clips (tools/media/samples), uploaded in turn. */
+const SAMPLES = [
+  { file: 'bars-faststart.mp4', contentType: 'video/mp4' },
+  { file: 'testsrc.webm', contentType: 'video/webm' },
+  { file: 'testsrc-moov-at-end.mp4', contentType: 'video/mp4' },
+] as const;
+
+/** The development viewer `npm start` prints a playback URL for (development only). */
+export const DEMO_VIEWER = { email: 'viewer@kinema.local', password: 'kinema-dev-viewer' };
+
+interface TitleSummary {
+  id: string;
+  name: string;
+  type: 'movie' | 'series';
+  playable: boolean;
+}
+interface TitleDetail extends TitleSummary {
+  seasons: Array<{
+    number: number;
+    episodes: Array<{ id: string; number: number; playable: boolean }>;
+  }>;
+}
+
+export interface DemoVideos {
+  uploaded: number;
+  alreadyPlayable: number;
+  /** A stream URL with a playback grant: opens in a browser, no header needed. */
+  watchUrl?: string;
+  watchTitle?: string;
+}
+
+class Api {
+  token?: string;
+  constructor(private readonly base: string) {}
+
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const response = await fetch(`${this.base}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 200)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async upload(path: string, bytes: Buffer, contentType: string): Promise<void> {
+    const response = await fetch(`${this.base}/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token ?? ''}`, 'content-type': contentType },
+      body: bytes,
+    });
+    if (response.status !== 201) {
+      throw new Error(`POST ${path}: ${response.status} ${(await response.text()).slice(0, 200)}`);
+    }
+  }
+}
+
+/** The upload path of a title: its own for a movie, its first episode's for a series. */
+async function uploadPath(api: Api, title: TitleSummary): Promise<string | undefined> {
+  if (title.type === 'movie') return title.playable ? undefined : `/titles/${title.id}/video`;
+  const detail = await api.call<TitleDetail>('GET', `/titles/${title.id}`);
+  const first = [...detail.seasons]
+    .sort((a, b) => a.number - b.number)
+    .flatMap((season) => [...season.episodes].sort((a, b) => a.number - b.number))[0];
+  if (!first || first.playable) return undefined;
+  return `/titles/${title.id}/episodes/${first.id}/video`;
+}
+
+/**
+ * Gives the home page something to play: the sample clips go to the one or two most popular
+ * published titles of every genre (browse rows show only playable titles). Titles that are
+ * already playable (a restart) are skipped, so this costs nothing the second time.
+ */
+export async function seedDemoVideos(
+  gatewayUrl: string,
+  admin: { email: string; password: string },
+  perGenre = 2,
+): Promise<DemoVideos> {
+  const api = new Api(gatewayUrl);
+  api.token = (
+    await api.call<{ tokens: { accessToken: string } }>('POST', '/auth/login', admin)
+  ).tokens.accessToken;
+  const samples = await Promise.all(
+    SAMPLES.map(async (s) => ({
+      ...s,
+      bytes: await readFile(join(REPO_ROOT, 'tools/media/samples', s.file)),
+    })),
+  );
+  const genres = await api.call<{ items: Array<{ slug: string }> }>('GET', '/genres');
+  const chosen = new Map<string, TitleSummary>();
+  for (const genre of genres.items) {
+    const page = await api.call<{ items: TitleSummary[] }>(
+      'GET',
+      `/titles?genre=${encodeURIComponent(genre.slug)}&sort=popular&limit=${perGenre}`,
+    );
+    for (const title of page.items) chosen.set(title.id, title);
+  }
+  const result: DemoVideos = { uploaded: 0, alreadyPlayable: 0 };
+  const queue = [...chosen.values()];
+  let next = 0;
+  // A few at a time: quick, without making the embedded PGlite queue every upload at once.
+  const worker = async () => {
+    for (let title = queue.shift(); title; title = queue.shift()) {
+      const path = await uploadPath(api, title);
+      if (!path) {
+        result.alreadyPlayable += 1;
+        continue;
+      }
+      const sample = samples[next++ % samples.length];
+      await api.upload(path, sample.bytes, sample.contentType);
+      result.uploaded += 1;
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  const movie = [...chosen.values()].find((t) => t.type === 'movie');
+  if (movie) {
+    result.watchUrl = await watchUrl(gatewayUrl, movie.id);
+    result.watchTitle = movie.name;
+  }
+  return result;
+}
+
+/** Signs in the demo viewer (registering it on first start) and asks for a playback grant. */
+async function watchUrl(gatewayUrl: string, titleId: string): Promise<string> {
+  const viewer = new Api(gatewayUrl);
+  try {
+    viewer.token = (
+      await viewer.call<{ tokens: { accessToken: string } }>('POST', '/auth/register', DEMO_VIEWER)
+    ).tokens.accessToken;
+  } catch {
+    viewer.token = (
+      await viewer.call<{ tokens: { accessToken: string } }>('POST', '/auth/login', DEMO_VIEWER)
+    ).tokens.accessToken;
+  }
+  const profiles = await viewer.call<{ items: Array<{ id: string }> }>('GET', '/me/profiles');
+  const grant = await viewer.call<{ streamUrl: string }>(
+    'POST',
+    `/titles/${titleId}/playback`,
+    undefined,
+    {
+      'x-profile-id': profiles.items[0].id,
+    },
+  );
+  return `${gatewayUrl}${grant.streamUrl}`;
+}
