@@ -1,31 +1,14 @@
-import {
-  baseConfigShape,
-  envBool,
-  envInt,
-  envList,
-  envPort,
-  envUrl,
-  secret,
-} from '@kinema/platform';
+import { envInt, grpcServiceConfigShape, secret } from '@kinema/platform';
 import { z } from 'zod';
 
 /** Every variable the catalog reads; defaults fit `npm start` (the embedded stand-ins). */
 export const configSchema = z
   .object({
-    ...baseConfigShape,
-    GRPC_HOST: z.string().default('0.0.0.0'),
-    GRPC_PORT: envPort(50051),
-    GRPC_MAX_CONNECTION_AGE_MS: envInt(300_000, 1_000),
-    OPS_HOST: z.string().default('0.0.0.0'),
-    OPS_PORT: envPort(9401),
-    DATABASE_URL: secret(
-      envUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:54331/postgres'),
-    ),
-    DATABASE_POOL_MAX: envInt(10, 1, 100),
-    DATABASE_MIGRATIONS_RUN: envBool(true),
-    KAFKA_BROKERS: envList('127.0.0.1:19092'),
-    /** Partitions of the topics the catalog creates; more partitions let more consumers share the work. */
-    KAFKA_PARTITIONS: envInt(6, 1, 1_000),
+    ...grpcServiceConfigShape({
+      grpcPort: 50051,
+      opsPort: 9401,
+      databaseUrl: 'postgres://postgres@127.0.0.1:54331/postgres',
+    }),
     /** How long a silent consumer keeps its partitions before the group hands them to another replica. */
     KAFKA_CONSUMER_SESSION_TIMEOUT_MS: envInt(30_000, 3_000, 300_000),
     CURSOR_SECRET: secret(

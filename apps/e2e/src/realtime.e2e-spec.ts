@@ -1,5 +1,8 @@
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { VideosServiceClient } from '@kinema/contracts';
+import { TOPICS, VideosServiceClient } from '@kinema/contracts';
+import { toKafkaMessage } from '@kinema/platform';
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
@@ -195,6 +198,35 @@ describe('events flow across services to clients', () => {
       const trending = browse.body.rows.find((r) => r.id === 'trending');
       expect(trending?.items[0]?.id).toBe(created.id);
     });
+  });
+
+  it('the same VideoReady delivered 5 more times changes nothing more', async () => {
+    const created = await createTitle('rt-replay');
+    const ready = (videoId: string, durationSeconds: number, id = randomUUID()) =>
+      toKafkaMessage({
+        id,
+        type: 'kinema.videos.v1.VideoReady',
+        source: '/kinema/videos',
+        time: new Date().toISOString(),
+        subject: created.id,
+        data: { titleId: created.id, episodeId: null, videoId, durationSeconds, sizeBytes: clip.length, sha256: 'a'.repeat(64) },
+      });
+    const producer = new Kafka({ clientId: 'e2e-replay', brokers: [system.plan.kafkaBrokers], logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      const first = ready(randomUUID(), 42);
+      await producer.send({ topic: TOPICS.videosVideos, messages: [first] });
+      await eventually(async () => expect((await title(created.id)).playable).toBe(true));
+      const once = await title(created.id);
+      await producer.send({ topic: TOPICS.videosVideos, messages: [first, first, first, first, first] });
+      // A later event on the same key (so the same partition, after the replays): once its effect
+      // shows, every replay has been handled, and the version moved by exactly this one change.
+      await producer.send({ topic: TOPICS.videosVideos, messages: [ready(randomUUID(), 43)] });
+      await eventually(async () => expect((await request<{ durationSeconds: number }>(api, `/titles/${created.id}`)).body.durationSeconds).toBe(43));
+      expect((await title(created.id)).version).toBe(once.version + 1);
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('a VideoReady that arrives while the catalog is down makes the title playable after it restarts', async () => {

@@ -1,12 +1,4 @@
-import {
-  baseConfigShape,
-  envBool,
-  envInt,
-  envList,
-  envPort,
-  envUrl,
-  secret,
-} from '@kinema/platform';
+import { envInt, grpcServiceConfigShape, secret } from '@kinema/platform';
 import { z } from 'zod';
 import { emailProblem, normaliseEmail, passwordProblem } from './accounts/account-credentials';
 import { DEV_JWT_PRIVATE_KEY, describeSigningKeyProblem } from './tokens/signing-key';
@@ -19,19 +11,11 @@ const ARGON2_DEFAULT_TIME_COST = 2;
 /** Every variable the users service reads; defaults fit `npm start` (the embedded stand-ins). */
 export const configSchema = z
   .object({
-    ...baseConfigShape,
-    GRPC_HOST: z.string().default('0.0.0.0'),
-    GRPC_PORT: envPort(50052),
-    GRPC_MAX_CONNECTION_AGE_MS: envInt(300_000, 1_000),
-    OPS_HOST: z.string().default('0.0.0.0'),
-    OPS_PORT: envPort(9402),
-    DATABASE_URL: secret(
-      envUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:54332/postgres'),
-    ),
-    DATABASE_POOL_MAX: envInt(10, 1, 100),
-    DATABASE_MIGRATIONS_RUN: envBool(true),
-    KAFKA_BROKERS: envList('127.0.0.1:19092'),
-    KAFKA_PARTITIONS: envInt(6, 1, 1_000),
+    ...grpcServiceConfigShape({
+      grpcPort: 50052,
+      opsPort: 9402,
+      databaseUrl: 'postgres://postgres@127.0.0.1:54332/postgres',
+    }),
     // PKCS#8 PEM of a P-256 key. Environments often carry PEMs on one line with literal `\n`.
     JWT_PRIVATE_KEY: secret(
       z

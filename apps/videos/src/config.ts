@@ -1,12 +1,4 @@
-import {
-  baseConfigShape,
-  envBool,
-  envInt,
-  envList,
-  envPort,
-  envUrl,
-  secret,
-} from '@kinema/platform';
+import { envBool, envInt, envUrl, grpcServiceConfigShape, secret } from '@kinema/platform';
 import { z } from 'zod';
 
 // Credentials of the embedded S3 server (which accepts any); MinIO's come from a Secret.
@@ -16,19 +8,11 @@ const DEV_S3_SECRET_ACCESS_KEY = 'kinema-dev-secret';
 /** Every variable the videos service reads; defaults fit `npm start` (the embedded stand-ins). */
 export const configSchema = z
   .object({
-    ...baseConfigShape,
-    GRPC_HOST: z.string().default('0.0.0.0'),
-    GRPC_PORT: envPort(50053),
-    GRPC_MAX_CONNECTION_AGE_MS: envInt(300_000, 1_000),
-    OPS_HOST: z.string().default('0.0.0.0'),
-    OPS_PORT: envPort(9403),
-    DATABASE_URL: secret(
-      envUrl(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:54333/postgres'),
-    ),
-    DATABASE_POOL_MAX: envInt(10, 1, 100),
-    DATABASE_MIGRATIONS_RUN: envBool(true),
-    KAFKA_BROKERS: envList('127.0.0.1:19092'),
-    KAFKA_PARTITIONS: envInt(6, 1, 1_000),
+    ...grpcServiceConfigShape({
+      grpcPort: 50053,
+      opsPort: 9403,
+      databaseUrl: 'postgres://postgres@127.0.0.1:54333/postgres',
+    }),
     S3_ENDPOINT: envUrl(['http', 'https'], 'http://127.0.0.1:19000'),
     S3_REGION: z.string().min(1, 'expected a region name').default('us-east-1'),
     S3_BUCKET: z

@@ -80,3 +80,33 @@ export const baseConfigShape = {
   LOG_LEVEL: envLogLevel,
   SHUTDOWN_TIMEOUT_MS: envInt(10_000, 0, 600_000),
 };
+
+export interface GrpcServiceDefaults {
+  grpcPort: number;
+  opsPort: number;
+  /** The embedded PGlite this service gets under `npm start`. */
+  databaseUrl: string;
+}
+
+/**
+ * Variables every gRPC service with its own database and Kafka reads (on top of
+ * baseConfigShape): where it listens, its database, its brokers. Defaults fit `npm start`.
+ */
+export function grpcServiceConfigShape(defaults: GrpcServiceDefaults) {
+  return {
+    ...baseConfigShape,
+    GRPC_HOST: z.string().default('0.0.0.0'),
+    GRPC_PORT: envPort(defaults.grpcPort),
+    /** After this age a connection is closed gracefully so clients spread onto new pods. */
+    GRPC_MAX_CONNECTION_AGE_MS: envInt(300_000, 1_000),
+    OPS_HOST: z.string().default('0.0.0.0'),
+    OPS_PORT: envPort(defaults.opsPort),
+    DATABASE_URL: secret(envUrl(['postgres', 'postgresql'], defaults.databaseUrl)),
+    DATABASE_POOL_MAX: envInt(10, 1, 100),
+    /** Run pending migrations at start, under an advisory lock (safe with many replicas). */
+    DATABASE_MIGRATIONS_RUN: envBool(true),
+    KAFKA_BROKERS: envList('127.0.0.1:19092'),
+    /** Partitions of the topics the service creates; more let more consumers share the work. */
+    KAFKA_PARTITIONS: envInt(6, 1, 1_000),
+  };
+}
