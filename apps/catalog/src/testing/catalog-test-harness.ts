@@ -1,10 +1,4 @@
-import {
-  credentials,
-  Metadata,
-  type CallOptions,
-  type ClientUnaryCall,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import {
   BatchGetTitlesRequest,
   BrowseRequest,
@@ -19,32 +13,19 @@ import {
 } from '@kinema/contracts';
 import { createTestDatabase, type TestDatabase } from '@kinema/dev-infra';
 import {
-  decodeGrpcError,
-  isServiceError,
   parseConfig,
-  type DecodedGrpcError,
   type RunningGrpcService,
+  callUnary,
+  type UnaryMethod,
 } from '@kinema/platform';
 import { startCatalog } from '../catalog.bootstrap';
 import { configSchema, type CatalogConfig } from '../config';
 
-type Unary<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
-
 /** Promise-returning calls of the generated client, taking partial requests. */
 export function catalogRpc(client: CatalogServiceClient) {
-  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
-    new Promise((resolve, reject) => {
-      // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
-      const options = { deadline: new Date(Date.now() + 30_000) };
-      method.call(client, request, new Metadata(), options, (error, response) =>
-        error ? reject(error) : resolve(response),
-      );
-    });
+  // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
+  const call = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> =>
+    callUnary(client, method, request, { deadline: new Date(Date.now() + 30_000) });
   return {
     listTitles: (request: Partial<ListTitlesRequest>) =>
       call(client.listTitles, ListTitlesRequest.fromPartial(request)),
@@ -131,19 +112,5 @@ export async function startTestCatalog(
   };
 }
 
-/** The decoded failure of a call that must fail. */
-export async function failureOf(call: Promise<unknown>): Promise<DecodedGrpcError> {
-  try {
-    await call;
-  } catch (error) {
-    if (isServiceError(error)) return decodeGrpcError(error);
-    throw error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
-
-/** The value, or a test failure saying what was missing (instead of a non-null assertion). */
-export function defined<T>(value: T | null | undefined, what = 'value'): T {
-  if (value === null || value === undefined) throw new Error(`expected ${what} to be present`);
-  return value;
-}
+// Shared with the other services' harnesses, re-exported so the specs import one place.
+export { defined, failureOf } from '@kinema/platform/testing';

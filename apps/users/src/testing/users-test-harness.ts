@@ -23,10 +23,7 @@ import {
 } from '@kinema/contracts';
 import { createTestDatabase, type TestDatabase } from '@kinema/dev-infra';
 import {
-  decodeGrpcError,
-  isServiceError,
   parseConfig,
-  type DecodedGrpcError,
   type RunningGrpcService,
   callUnary,
   type UnaryMethod,
@@ -141,19 +138,5 @@ export async function startTestUsers(env: Record<string, string> = {}): Promise<
   };
 }
 
-/** The decoded failure of a call that must fail. */
-export async function failureOf(call: Promise<unknown>): Promise<DecodedGrpcError> {
-  try {
-    await call;
-  } catch (error) {
-    if (isServiceError(error)) return decodeGrpcError(error);
-    throw error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
-
-/** The value, or a test failure saying what was missing (instead of a non-null assertion). */
-export function defined<T>(value: T | null | undefined, what = 'value'): T {
-  if (value === null || value === undefined) throw new Error(`expected ${what} to be present`);
-  return value;
-}
+// Shared with the other services' harnesses, re-exported so the specs import one place.
+export { defined, failureOf } from '@kinema/platform/testing';

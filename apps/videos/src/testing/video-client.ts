@@ -7,7 +7,7 @@ import {
   type UploadVideoResponse,
   type VideosServiceClient,
 } from '@kinema/contracts';
-import { decodeGrpcError, isServiceError, type DecodedGrpcError } from '@kinema/platform';
+
 import { once } from 'node:events';
 import { VIDEO_ID_METADATA } from '../videos.constants';
 
@@ -125,22 +125,8 @@ export function joined(messages: ReadVideoResponse[]): Buffer {
   return Buffer.concat(messages.map((message) => message.chunk));
 }
 
-/** The decoded failure of a call that must fail. */
-export async function failureOf(call: Promise<unknown>): Promise<DecodedGrpcError> {
-  try {
-    await call;
-  } catch (error) {
-    if (isServiceError(error)) return decodeGrpcError(error);
-    throw error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
-
-/** The value, or a test failure saying what was missing (instead of a non-null assertion). */
-export function defined<T>(value: T | null | undefined, what = 'value'): T {
-  if (value === null || value === undefined) throw new Error(`expected ${what} to be present`);
-  return value;
-}
+// Shared with the other services' harnesses, re-exported so the specs import one place.
+export { defined, failureOf } from '@kinema/platform/testing';
 
 /** Waits for a condition the service reaches on its own (e.g. after a client went away). */
 export async function eventually(
