@@ -1,5 +1,5 @@
 import type { EventEnvelope, Topic } from '@kinema/contracts';
-import { fromKafkaMessage, WakeSignal } from '@kinema/platform';
+import { fromKafkaMessage, retryWithBackoff, WakeSignal } from '@kinema/platform';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -52,23 +52,21 @@ export class GatewayEventFeed {
   }
 
   private async connectLoop(): Promise<void> {
-    let backoffMs = 500;
-    while (!this.stopped) {
-      try {
+    await retryWithBackoff(
+      async () => {
         await this.consumer.connect();
         await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
         await this.consumer.run({ eachMessage: async ({ message }) => this.deliver(message) });
-        return;
-      } catch (error) {
-        this.logger.warn(
-          { err: String(error), retryInMs: backoffMs },
-          'event feed: cannot join yet',
-        );
-        await this.consumer.disconnect().catch(() => undefined);
-        await this.signal.wait(backoffMs);
-        backoffMs = Math.min(15_000, backoffMs * 2);
-      }
-    }
+      },
+      {
+        signal: this.signal,
+        isStopped: () => this.stopped,
+        onFailure: async (error, retryInMs) => {
+          this.logger.warn({ err: String(error), retryInMs }, 'event feed: cannot join yet');
+          await this.consumer.disconnect().catch(() => undefined);
+        },
+      },
+    );
   }
 
   private async deliver(message: Parameters<typeof fromKafkaMessage>[0]): Promise<void> {

@@ -35,7 +35,10 @@ class RealtimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     readiness: ReadinessDetails,
   ) {
     // The gateway serves without Kafka; readiness says whether notifications and invalidations flow.
-    readiness.register('events', () => ({ feed: feed.joined ? 'joined' : 'joining', webSocketClients: hub.size }));
+    readiness.register('events', () => ({
+      feed: feed.joined ? 'joined' : 'joining',
+      webSocketClients: hub.size,
+    }));
   }
 
   onApplicationBootstrap(): void {

@@ -3,7 +3,7 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { fromKafkaMessage, MalformedEventError } from './event-envelope.codec';
-import { WakeSignal } from './wake-signal';
+import { retryWithBackoff, WakeSignal } from './wake-signal';
 
 /** Handles one event inside the transaction that also records it as processed. */
 export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;
@@ -87,9 +87,8 @@ export class KafkaConsumerRunner {
   }
 
   private async connectLoop(): Promise<void> {
-    let backoffMs = 500;
-    while (!this.stopped) {
-      try {
+    await retryWithBackoff(
+      async () => {
         await this.dlqProducer.connect();
         await this.consumer.connect();
         await this.consumer.subscribe({
@@ -100,18 +99,20 @@ export class KafkaConsumerRunner {
           autoCommit: false,
           eachMessage: (payload) => this.onMessage(payload),
         });
-        return;
-      } catch (error) {
-        this.status.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.warn(
-          { group: this.options.groupId, err: this.status.lastError, retryInMs: backoffMs },
-          'consumer: cannot join yet',
-        );
-        await this.consumer.disconnect().catch(() => undefined);
-        await this.signal.wait(backoffMs);
-        backoffMs = Math.min(15_000, backoffMs * 2);
-      }
-    }
+      },
+      {
+        signal: this.signal,
+        isStopped: () => this.stopped,
+        onFailure: async (error, retryInMs) => {
+          this.status.lastError = error instanceof Error ? error.message : String(error);
+          this.logger.warn(
+            { group: this.options.groupId, err: this.status.lastError, retryInMs },
+            'consumer: cannot join yet',
+          );
+          await this.consumer.disconnect().catch(() => undefined);
+        },
+      },
+    );
   }
 
   private async onMessage({

@@ -17,7 +17,7 @@ import { KafkaConsumerRunner, type ConsumerOptions } from './kafka-consumer.runn
 import { OUTBOX_DIRTY, OutboxPublisher } from './outbox.publisher';
 import { OutboxRelay } from './outbox.relay';
 import { ensureTopics } from './topic-admin';
-import { WakeSignal } from './wake-signal';
+import { retryWithBackoff, WakeSignal } from './wake-signal';
 
 export interface MessagingOptions {
   service: string;
@@ -118,21 +118,19 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async prepareTopicsThenConsume(): Promise<void> {
-    let backoffMs = 500;
-    while (!this.stopped) {
-      try {
-        await ensureTopics(this.kafka, this.options.topics, this.options.partitions);
-        break;
-      } catch (error) {
-        this.logger.warn(
-          { err: String(error), retryInMs: backoffMs },
-          'messaging: cannot create topics yet',
-        );
-        await this.signal.wait(backoffMs);
-        backoffMs = Math.min(15_000, backoffMs * 2);
-      }
-    }
-    if (!this.stopped) for (const runner of this.consumers.runners) runner.start();
+    const ready = await retryWithBackoff(
+      () => ensureTopics(this.kafka, this.options.topics, this.options.partitions),
+      {
+        signal: this.signal,
+        isStopped: () => this.stopped,
+        onFailure: (error, retryInMs) =>
+          this.logger.warn(
+            { err: String(error), retryInMs },
+            'messaging: cannot create topics yet',
+          ),
+      },
+    );
+    if (ready && !this.stopped) for (const runner of this.consumers.runners) runner.start();
   }
 }
 
