@@ -1,5 +1,10 @@
 import { ALL_TOPICS, deadLetterTopic, TOPICS } from './events';
-import { catalogPackageDefinition, GRPC_SERVICES, usersPackageDefinition, videosPackageDefinition } from './grpc';
+import {
+  catalogPackageDefinition,
+  GRPC_SERVICES,
+  usersPackageDefinition,
+  videosPackageDefinition,
+} from './grpc';
 import { ErrorInfo } from './generated/kinema/errors/v1/errors';
 
 describe('contracts', () => {

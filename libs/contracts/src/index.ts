@@ -8,3 +8,5 @@ export * from './generated/kinema/videos/v1/video';
 export * from './generated/kinema/videos/v1/videos_service';
 export * from './grpc';
 export * from './events';
+export * from './supervision';
+export * from './rules';

@@ -1,3 +1,5 @@
+import type { ServiceErrorCode } from '@kinema/contracts';
+
 /** What kind of failure a domain error is; each transport maps kinds to its own status codes. */
 export type ErrorKind =
   | 'invalid_argument'
@@ -19,7 +21,7 @@ export interface FieldViolation {
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
-    readonly code: string,
+    readonly code: ServiceErrorCode,
     message: string,
     readonly fieldViolations: FieldViolation[] = [],
   ) {
@@ -31,7 +33,7 @@ export class DomainError extends Error {
     return new DomainError('invalid_argument', 'VALIDATION_FAILED', message, violations);
   }
 
-  static notFound(code: string, message: string): DomainError {
+  static notFound(code: ServiceErrorCode, message: string): DomainError {
     return new DomainError('not_found', code, message);
   }
 }

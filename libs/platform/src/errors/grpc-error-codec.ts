@@ -1,5 +1,10 @@
 import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { ERROR_INFO_TRAILER, ErrorInfo } from '@kinema/contracts';
+import {
+  ERROR_INFO_TRAILER,
+  ErrorInfo,
+  isServiceErrorCode,
+  type ServiceErrorCode,
+} from '@kinema/contracts';
 import { DomainError, type FieldViolation } from './domain-error';
 import { grpcStatusByKind } from './status-mapping';
 
@@ -23,7 +28,7 @@ export function toGrpcError(error: unknown): GrpcErrorPayload {
 export interface DecodedGrpcError {
   code: GrpcStatus;
   message: string;
-  errorCode?: string;
+  errorCode?: ServiceErrorCode;
   fieldViolations: FieldViolation[];
 }
 
@@ -34,7 +39,7 @@ export function decodeGrpcError(error: ServiceError): DecodedGrpcError {
   return {
     code: error.code,
     message: error.details || error.message,
-    errorCode: info?.code || undefined,
+    errorCode: isServiceErrorCode(info?.code) ? info.code : undefined,
     fieldViolations: info?.fieldViolations ?? [],
   };
 }

@@ -1,3 +1,4 @@
+import type { ProblemCode } from '@kinema/contracts';
 import type { FieldViolation } from './domain-error';
 
 /** RFC 9457 problem details, as every HTTP error from Kinema is shaped. */
@@ -7,7 +8,7 @@ export interface ProblemDetails {
   status: number;
   detail?: string;
   instance?: string;
-  code?: string;
+  code?: ProblemCode;
   errors?: FieldViolation[];
   requestId?: string;
 }

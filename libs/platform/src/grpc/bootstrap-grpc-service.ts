@@ -1,11 +1,13 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { GrpcOptions, NestMicroservice } from '@nestjs/microservices';
+import type { Listeners } from '@kinema/contracts';
+import type { CustomStrategy, NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { createLogger, PinoNestLogger } from '../logging/logger';
 import { Lifecycle } from '../ops/lifecycle';
 import { collectProcessMetrics } from '../ops/metrics';
+import { BoundPortServerGrpc } from './bound-port-server-grpc';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { GrpcServerInterceptor } from './grpc-server.interceptor';
 import { grpcServerOptions } from './grpc-server.options';
@@ -35,6 +37,7 @@ export interface RunningGrpcService {
   /** The gRPC port actually bound (useful when 0 was asked for). */
   grpcPort: number;
   opsPort: number;
+  listeners: Listeners;
   /** Flips readiness and health off; call before app.close(). */
   drain(): void;
 }
@@ -52,13 +55,15 @@ export async function bootstrapGrpcService(
     logger: new PinoNestLogger(logger),
   });
   const health = new GrpcHealth(spec.grpc.services);
-  const grpcPort = spec.grpc.port === 0 ? await freePort(spec.grpc.host) : spec.grpc.port;
+  const transport = new BoundPortServerGrpc(
+    grpcServerOptions({ ...spec.grpc, health: health.implementation }).options,
+  );
   // Deferred so the filter and interceptor are registered before the handlers are wired; Nest
   // ignores (with a warning) global enhancers added to an initialised microservice.
   // connectMicroservice returns the NestMicroservice it creates; its interface type hides the
   // initialisation steps that deferInitialization leaves to us.
-  const microservice = app.connectMicroservice<GrpcOptions>(
-    grpcServerOptions({ ...spec.grpc, port: grpcPort, health: health.implementation }),
+  const microservice = app.connectMicroservice<CustomStrategy>(
+    { strategy: transport },
     { deferInitialization: true },
   ) as unknown as NestMicroservice;
   microservice.useGlobalInterceptors(new GrpcServerInterceptor());
@@ -72,6 +77,7 @@ export async function bootstrapGrpcService(
   await app.listen(spec.ops.port, spec.ops.host);
   const address = app.getHttpServer().address();
   const opsPort = typeof address === 'object' && address ? address.port : spec.ops.port;
+  const grpcPort = transport.boundPort ?? spec.grpc.port;
   const lifecycle = app.get(Lifecycle);
   lifecycle.setReady(true);
   health.setServing(true);
@@ -82,22 +88,10 @@ export async function bootstrapGrpcService(
     health,
     grpcPort,
     opsPort,
+    listeners: { grpc: grpcPort, ops: opsPort },
     drain: () => {
       lifecycle.setReady(false);
       health.setServing(false);
     },
   };
-}
-
-async function freePort(host: string): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -8,11 +8,19 @@ import {
   type ChannelCredentials,
   type Interceptor,
 } from '@grpc/grpc-js';
-import { REQUEST_ID_METADATA, SERVED_BY_METADATA } from '@kinema/contracts';
+import {
+  REQUEST_ID_METADATA,
+  SERVED_BY_METADATA,
+  SUPERVISOR_TARGET_SCHEME,
+} from '@kinema/contracts';
 import { currentRequestId, recordServedBy } from '../logging/request-context';
+import { registerSupervisorResolver } from './supervisor-resolver';
 
 export interface GrpcClientConfig {
-  /** `dns:///host:port` (round-robin over every address), `ipv4:a:p,b:p`, or `a:p,b:p` of IPs. */
+  /**
+   * `dns:///host:port` (round-robin over every address), `ipv4:a:p,b:p`, `a:p,b:p` of IPs, or
+   * `supervisor:///service` (the ready replicas npm start's launcher announces).
+   */
   target: string;
   /** Fully qualified service name, e.g. `kinema.catalog.v1.CatalogService`. */
   service: string;
@@ -101,7 +109,9 @@ export function createGrpcClient<C extends Client>(
   Ctor: ClientConstructor<C>,
   config: GrpcClientConfig,
 ): C {
-  return new Ctor(normalizeTarget(config.target), credentials.createInsecure(), {
+  const target = normalizeTarget(config.target);
+  if (target.startsWith(`${SUPERVISOR_TARGET_SCHEME}:`)) registerSupervisorResolver();
+  return new Ctor(target, credentials.createInsecure(), {
     ...grpcClientChannelOptions(config),
     interceptors: [contextInterceptor(config.deadlineMs)],
   });

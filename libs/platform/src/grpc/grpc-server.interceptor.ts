@@ -7,12 +7,26 @@ import {
 } from '@nestjs/common';
 import { REQUEST_ID_METADATA, SERVED_BY_METADATA } from '@kinema/contracts';
 import { hostname } from 'node:os';
-import { Observable, tap } from 'rxjs';
+import { Observable, tap, throwError } from 'rxjs';
+import { DomainError } from '../errors/domain-error';
 import { acceptRequestId, runWithRequestId } from '../logging/request-context';
 import { grpcServerDuration, grpcServerHandled } from '../ops/metrics';
 import { toGrpcError } from '../errors/grpc-error-codec';
+import { textViolations } from './request-text.rule';
 
 const servedBy = process.env['POD_NAME'] ?? hostname();
+
+/**
+ * The call's proto service and method from its path (`/kinema.users.v1.UsersService/GetProfile`),
+ * the names clients and dashboards know; undefined where the call object carries no path.
+ */
+export function rpcName(
+  call: { getPath?: () => string } | undefined,
+): { grpc_service: string; grpc_method: string } | undefined {
+  const path = typeof call?.getPath === 'function' ? call.getPath() : '';
+  const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
+  return match?.[1] && match[2] ? { grpc_service: match[1], grpc_method: match[2] } : undefined;
+}
 
 /**
  * Around every gRPC handler: adopts the caller's request id (for logs and onward calls),
@@ -25,7 +39,7 @@ export class GrpcServerInterceptor implements NestInterceptor {
     const metadata = rpc.getContext<Metadata>();
     const call = context.getArgByIndex<ServerUnaryCall<unknown, unknown> | undefined>(2);
     const requestId = acceptRequestId(metadata?.get?.(REQUEST_ID_METADATA)[0]?.toString());
-    const labels = {
+    const labels = rpcName(call) ?? {
       grpc_service: context.getClass().name,
       grpc_method: context.getHandler().name,
     };
@@ -35,10 +49,12 @@ export class GrpcServerInterceptor implements NestInterceptor {
       response.set(SERVED_BY_METADATA, servedBy);
       call.sendMetadata(response);
     }
+    // The contract's text rule, for every call of every service, before any handler sees it.
+    const request: unknown = rpc.getData();
+    const violations = isPlainRequest(request) ? textViolations(request) : [];
     return new Observable((subscriber) =>
       runWithRequestId(requestId, () =>
-        next
-          .handle()
+        (violations.length > 0 ? throwError(() => DomainError.invalid(violations)) : next.handle())
           .pipe(
             tap({
               next: () =>
@@ -55,4 +71,13 @@ export class GrpcServerInterceptor implements NestInterceptor {
       ),
     );
   }
+}
+
+/** A decoded unary request (a streaming call hands over its stream instead). */
+function isPlainRequest(request: unknown): boolean {
+  return (
+    typeof request === 'object' &&
+    request !== null &&
+    typeof (request as { on?: unknown }).on !== 'function'
+  );
 }

@@ -1,4 +1,10 @@
-import { Metadata, type CallOptions, type Client, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import {
+  Metadata,
+  type CallOptions,
+  type Client,
+  type ClientUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
 
 /** The callback form of a unary method on a generated grpc-js client. */
 export type UnaryMethod<Req, Res> = (
@@ -16,6 +22,8 @@ export function callUnary<Req, Res>(
   options: Partial<CallOptions> = {},
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    method.call(client, request, new Metadata(), options, (error, response) => (error ? reject(error) : resolve(response)));
+    method.call(client, request, new Metadata(), options, (error, response) =>
+      error ? reject(error) : resolve(response),
+    );
   });
 }

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 interface RequestContext {
   requestId: string;
-  /** Pod that answered the last gRPC call made for this request (from `x-served-by`). */
-  servedBy?: string;
+  /** Pods that answered the gRPC calls made for this request (their `x-served-by`), in order. */
+  servedBy?: string[];
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -20,11 +20,14 @@ export function currentRequestId(): string | undefined {
 
 export function recordServedBy(servedBy: string): void {
   const store = storage.getStore();
-  if (store) store.servedBy = servedBy;
+  if (!store) return;
+  store.servedBy ??= [];
+  if (!store.servedBy.includes(servedBy)) store.servedBy.push(servedBy);
 }
 
-export function currentServedBy(): string | undefined {
-  return storage.getStore()?.servedBy;
+/** Every pod that answered a gRPC call for this request, first first. */
+export function currentServedBy(): readonly string[] {
+  return storage.getStore()?.servedBy ?? [];
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -56,6 +56,9 @@ export class KafkaConsumerRunner {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      // A leaving member first waits out its Fetch long poll (kafkajs' default is 5 s), which a
+      // rolling restart pays on every replica; an idle poll a second costs the broker nothing.
+      maxWaitTimeInMs: 1_000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.status.joined = true));
@@ -83,7 +86,12 @@ export class KafkaConsumerRunner {
       this.running,
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
     ]);
-    await this.consumer.disconnect().catch(() => undefined);
+    // Leaving waits for a rebalance under way to finish; offsets are committed after each event,
+    // so past this bound the member is simply left for the broker to expire (nothing is lost).
+    await Promise.race([
+      this.consumer.disconnect().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
   }
 
   private async connectLoop(): Promise<void> {

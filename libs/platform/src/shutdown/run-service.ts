@@ -1,13 +1,17 @@
+import { reportListening, type Listeners } from '@kinema/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { loadConfigOrExit } from '../config/load-config';
 import { installGracefulShutdown } from './graceful-shutdown';
+import { hideKafkajsTimeoutWarning } from './process-warnings';
 
 interface RunningService {
   app: INestApplicationContext;
   logger: Logger;
-  drain(): void;
+  /** The ports really bound (0 asked for resolves here), told to a local supervisor if any. */
+  listeners: Listeners;
+  drain(): void | Promise<void>;
 }
 
 /**
@@ -20,8 +24,10 @@ export function runService<Shape extends z.ZodRawShape>(
   start: (config: z.output<z.ZodObject<Shape>>) => Promise<RunningService>,
 ): void {
   const run = async (): Promise<void> => {
+    hideKafkajsTimeoutWarning();
     const config = loadConfigOrExit(name, schema);
     const running = await start(config);
+    reportListening(running.listeners);
     installGracefulShutdown(running.app, {
       logger: running.logger,
       // Every service's schema extends baseConfigShape, which defines it.

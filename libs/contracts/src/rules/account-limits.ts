@@ -1,0 +1,28 @@
+import { MaturityRating } from '../generated/kinema/catalog/v1/title';
+
+/** What an account and its profiles may hold (lengths in characters, see text.ts). */
+export const ACCOUNT_LIMITS = {
+  /** RFC 5321's limit on a forward path. */
+  emailLength: 254,
+  passwordMinLength: 8,
+  passwordMaxLength: 128,
+  profileNameLength: 50,
+  profilesPerAccount: 5,
+  /** An offered refresh token; real ones are far shorter (the users service knows their form). */
+  refreshTokenLength: 256,
+} as const;
+
+/** The ceiling a kids profile gets when none is asked for. */
+export const KIDS_DEFAULT_CEILING = MaturityRating.MATURITY_RATING_KIDS_7;
+/** The loosest ceiling a kids profile may have. */
+export const KIDS_MAX_CEILING = MaturityRating.MATURITY_RATING_TEEN_13;
+
+/** Page sizes and other bounds of My List and playback progress. */
+export const LIBRARY_LIMITS = {
+  defaultMyListPage: 20,
+  maxMyListPage: 100,
+  defaultContinueWatching: 20,
+  maxContinueWatching: 50,
+  /** The longest a title or episode can run; a larger position or duration is a client bug. */
+  durationSeconds: 86_400,
+} as const;

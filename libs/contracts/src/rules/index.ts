@@ -1,0 +1,46 @@
+export { ACCESS_TOKEN } from './access-token';
+export {
+  ACCOUNT_LIMITS,
+  KIDS_DEFAULT_CEILING,
+  KIDS_MAX_CEILING,
+  LIBRARY_LIMITS,
+} from './account-limits';
+export {
+  ARTWORK_KEY,
+  CATALOG_READ_LIMITS,
+  CURSOR_MAX_LENGTH,
+  CURSOR_PATTERN,
+  FIRST_RELEASE_YEAR,
+  latestReleaseYear,
+  TITLE_LIMITS,
+} from './catalog-limits';
+export {
+  EDGE_ERROR_CODES,
+  isServiceErrorCode,
+  SERVICE_ERROR_CODES,
+  type EdgeErrorCode,
+  type ProblemCode,
+  type ServiceErrorCode,
+} from './error-codes';
+export { isUuid, SLUG_PATTERN, UUID_PATTERN } from './identifiers';
+export { charLength, containsNul, longerThan, NUL_VIOLATION } from './text';
+export {
+  AVAILABILITIES,
+  CREDIT_ROLES,
+  GENRE_SLUGS,
+  GENRES,
+  maturityOfRank,
+  maturityRank,
+  MATURITY_RATINGS,
+  stricterCeiling,
+  TITLE_SORTS,
+  TITLE_TYPES,
+  type AvailabilityName,
+  type CreditRoleName,
+  type GenreSlug,
+  type MaturityRank,
+  type MaturityRatingName,
+  type TitleSortName,
+  type TitleTypeName,
+  type Vocabulary,
+} from './vocabulary';
