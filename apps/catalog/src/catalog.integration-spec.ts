@@ -1,7 +1,7 @@
 import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
-import { GRPC_SERVICES, MaturityRating } from '@kinema/contracts';
+import { CATALOG_TITLE_EVENTS, GENRES, GRPC_SERVICES, MaturityRating } from '@kinema/contracts';
 import { createTestDatabase } from '@kinema/dev-infra';
-import { dataSourceOptions, runMigrationsLocked } from '@kinema/platform';
+import { dataSourceOptions, MESSAGING_ENTITIES, runMigrationsLocked } from '@kinema/platform';
 import { service as healthService } from 'grpc-health-check';
 import { DataSource } from 'typeorm';
 import { CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
@@ -9,7 +9,6 @@ import { generateDemoCatalog } from './demo/demo-catalog.generator';
 import { catalogMigrations } from './migrations';
 import { defined, startTestCatalog, type CatalogHarness } from './testing/catalog-test-harness';
 import { makePlayable } from './testing/deliver-event';
-import { catalogEntities } from './titles/catalog.entities';
 
 const DEMO_TITLES = 60;
 
@@ -48,11 +47,10 @@ describe('catalog service', () => {
     expect(response.status).toBe(200);
   });
 
-  it('lists the fixed genres', async () => {
+  it("lists the fixed genres its migrations store: the contract's vocabulary, in order", async () => {
     const { genres } = await catalog.rpc.listGenres();
-    expect(genres.length).toBe(16);
-    expect(genres.map((genre) => genre.slug)).toEqual(
-      expect.arrayContaining(['action', 'drama', 'sci-fi', 'western']),
+    expect(genres.map(({ slug, name }) => ({ slug, name }))).toEqual(
+      GENRES.map(({ slug, name }) => ({ slug, name })),
     );
   });
 
@@ -79,6 +77,20 @@ describe('catalog service', () => {
     expect([...seeded.values()].every((t) => !t.playable && t.durationSeconds === 0)).toBe(true);
   });
 
+  it('writes the demo titles like any title: each one announced by a TitleCreated in the outbox', async () => {
+    const rows = await catalog.running.app
+      .get(DataSource)
+      .query<Array<{ subject: string }>>(
+        `SELECT message_key AS subject FROM outbox_events WHERE type = $1`,
+        [CATALOG_TITLE_EVENTS.created],
+      );
+    expect(rows.map((row) => row.subject).sort()).toEqual(
+      generateDemoCatalog(DEMO_TITLES)
+        .map((title) => title.id)
+        .sort(),
+    );
+  });
+
   it('browses nothing until demo titles get videos, then shows those', async () => {
     expect((await catalog.rpc.browse({})).rows).toEqual([]);
     const published = generateDemoCatalog(DEMO_TITLES).filter(
@@ -103,7 +115,7 @@ onServer('catalog migrations', () => {
           dataSourceOptions({
             url: database.url,
             poolMax: 2,
-            entities: catalogEntities,
+            entities: MESSAGING_ENTITIES,
             migrations: catalogMigrations,
             migrationsRun: false,
             migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,

@@ -7,10 +7,9 @@ import {
   CATALOG_RELAY_LOCK_KEY,
 } from './catalog.constants';
 import type { CatalogConfig } from './config';
-import { DemoSeeder } from './demo/demo-seeder';
+import { DemoModule } from './demo/demo.module';
 import { catalogMigrations } from './migrations';
 import { PlayabilityModule } from './playability/playability.module';
-import { catalogEntities } from './titles/catalog.entities';
 import { TitlesModule } from './titles/titles.module';
 import { TrendingModule } from './trending/trending.module';
 
@@ -24,7 +23,8 @@ export class CatalogModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
-          entities: [...catalogEntities, ...MESSAGING_ENTITIES],
+          // Only the outbox's tables are mapped; the catalog's are reached by SQL (repositories).
+          entities: MESSAGING_ENTITIES,
           migrations: catalogMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
@@ -43,10 +43,11 @@ export class CatalogModule {
         TitlesModule,
         PlayabilityModule,
         TrendingModule,
+        DemoModule,
       ],
       // Global so feature modules can inject the config without importing the root module.
       global: true,
-      providers: [configProvider, DemoSeeder],
+      providers: [configProvider],
       exports: [CATALOG_CONFIG],
     };
   }

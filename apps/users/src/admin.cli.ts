@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { dataSourceOptions, loadConfigOrExit } from '@kinema/platform';
+import { dataSourceOptions, loadConfigOrExit, MESSAGING_ENTITIES } from '@kinema/platform';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { setAccountRole } from './accounts/account-roles';
@@ -7,7 +7,6 @@ import type { AccountRole } from './accounts/account.model';
 import { configSchema } from './config';
 import { usersMigrations } from './migrations';
 import { USERS_MIGRATION_LOCK_KEY } from './users.constants';
-import { usersEntities } from './users.entities';
 
 const usage =
   'usage: node apps/users/dist/admin.cli.js promote|demote --email ADDRESS  (reads DATABASE_URL like the service)';
@@ -31,7 +30,7 @@ async function main(): Promise<number> {
     dataSourceOptions({
       url: config.DATABASE_URL,
       poolMax: 1,
-      entities: usersEntities,
+      entities: MESSAGING_ENTITIES,
       migrations: usersMigrations,
       migrationsRun: false,
       migrationLockKey: USERS_MIGRATION_LOCK_KEY,

@@ -1,5 +1,5 @@
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
+import { DatabaseModule, MESSAGING_ENTITIES, MessagingModule, OpsModule } from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import type { UsersConfig } from './config';
@@ -12,7 +12,6 @@ import {
   USERS_MIGRATION_LOCK_KEY,
   USERS_OUTBOX_RELAY_LOCK_KEY,
 } from './users.constants';
-import { usersEntities } from './users.entities';
 
 @Module({})
 export class UsersModule {
@@ -23,7 +22,7 @@ export class UsersModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
-          entities: usersEntities,
+          entities: MESSAGING_ENTITIES,
           migrations: usersMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: USERS_MIGRATION_LOCK_KEY,

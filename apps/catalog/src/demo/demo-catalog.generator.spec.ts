@@ -1,4 +1,4 @@
-import type { TitleInput } from '@kinema/contracts';
+import { GENRES, type TitleInput } from '@kinema/contracts';
 import { validateTitleInput } from '../titles/title-input.validator';
 import {
   fromStoredAvailability,
@@ -6,7 +6,6 @@ import {
   fromStoredRole,
   fromStoredType,
 } from '../titles/title.mapper';
-import { catalogGenres } from '../migrations/1763800000001-seed-genres';
 import {
   defaultDemoOptions,
   generateDemoCatalog,
@@ -50,9 +49,9 @@ describe('demo catalog generator', () => {
   });
 
   it('varies genres, maturity and years, and only makes titles the validator accepts', () => {
-    const genreIds = new Map(catalogGenres.map(([id, slug]) => [slug, id]));
-    const slugById = new Map(catalogGenres.map(([id, slug]) => [id, slug]));
-    expect(new Set(catalog.flatMap((title) => title.genreIds)).size).toBe(catalogGenres.length);
+    const genreIds = new Map<string, number>(GENRES.map((genre) => [genre.slug, genre.id]));
+    const slugById = new Map<number, string>(GENRES.map((genre) => [genre.id, genre.slug]));
+    expect(new Set(catalog.flatMap((title) => title.genreIds)).size).toBe(GENRES.length);
     expect(new Set(catalog.map((title) => title.maturity)).size).toBe(5);
     expect(new Set(catalog.map((title) => title.releaseYear)).size).toBeGreaterThan(30);
     for (const title of catalog.slice(0, 50)) {

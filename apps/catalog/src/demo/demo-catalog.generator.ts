@@ -1,5 +1,5 @@
+import { GENRES } from '@kinema/contracts';
 import { createHash } from 'node:crypto';
-import { catalogGenres } from '../migrations/1763800000001-seed-genres';
 import type { ValidTitle } from '../titles/title-input.validator';
 import type { StoredMaturity } from '../titles/title.model';
 import { itemSeed, Prng } from './prng';
@@ -40,8 +40,8 @@ export const defaultDemoOptions: DemoOptions = {
   currentYear: 2025,
 };
 
-const genreIds = catalogGenres.map(([id]) => id);
-const genreSlug = new Map(catalogGenres.map(([id, slug]) => [id, slug]));
+const genreIds = GENRES.map((genre) => genre.id);
+const genreSlug = new Map<number, string>(GENRES.map((genre) => [genre.id, genre.slug]));
 const kidsGenres = new Set(['animation', 'family']);
 const matureGenres = new Set(['horror', 'thriller', 'crime', 'war']);
 

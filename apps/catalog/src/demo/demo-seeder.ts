@@ -2,12 +2,16 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { DataSource } from 'typeorm';
 import { CATALOG_CONFIG, CATALOG_SEED_LOCK_KEY } from '../catalog.constants';
 import type { CatalogConfig } from '../config';
+import { TitleEventsPublisher } from '../titles/title-events.publisher';
+import { TitlesReadRepository } from '../titles/titles-read.repository';
+import { TitlesWriteRepository } from '../titles/titles-write.repository';
 import { loadDemoCatalog } from './demo-catalog.loader';
 
 /**
- * Fills an empty catalog with DEMO_SEED_TITLES generated titles at boot (after migrations,
- * which run in module init). It runs in this process because the embedded PostgreSQL accepts
- * a single connection; an advisory lock keeps replicas booting together from seeding twice.
+ * Fills an empty catalog with DEMO_SEED_TITLES generated titles at boot (after migrations, which
+ * run in module init), through the same write repository and outbox as any title: each batch
+ * commits with its TitleCreated events. The first batch checks emptiness under a transaction-
+ * scoped advisory lock, so replicas booting together seed once.
  */
 @Injectable()
 export class DemoSeeder implements OnApplicationBootstrap {
@@ -15,35 +19,38 @@ export class DemoSeeder implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly writes: TitlesWriteRepository,
+    private readonly reads: TitlesReadRepository,
+    private readonly events: TitleEventsPublisher,
     @Inject(CATALOG_CONFIG) private readonly config: CatalogConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const count = this.config.DEMO_SEED_TITLES;
     if (count === 0) return;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('SELECT pg_advisory_lock($1)', [CATALOG_SEED_LOCK_KEY]);
-      try {
-        const rows: Array<{ present: boolean }> = await runner.query(
-          'SELECT EXISTS (SELECT 1 FROM titles) AS present',
-        );
-        if (rows[0]?.present) return;
-        await runner.startTransaction();
-        try {
-          await loadDemoCatalog((sql, params) => runner.query(sql, params), { count });
-          await runner.commitTransaction();
-        } catch (error) {
-          await runner.rollbackTransaction();
-          throw error;
-        }
-        this.logger.log(`seeded ${count} demo titles`);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [CATALOG_SEED_LOCK_KEY]);
-      }
-    } finally {
-      await runner.release();
-    }
+    let seeded = true;
+    await loadDemoCatalog(
+      (titles, index) =>
+        this.dataSource.transaction(async (manager) => {
+          if (index === 0) {
+            await manager.query('SELECT pg_advisory_xact_lock($1)', [CATALOG_SEED_LOCK_KEY]);
+            const [row] = await manager.query<Array<{ present: boolean }>>(
+              'SELECT EXISTS (SELECT 1 FROM titles) AS present',
+            );
+            seeded = !row?.present;
+          }
+          if (!seeded) return false;
+          await this.writes.insertMany(manager, titles);
+          const stored = await this.reads.batchGet(
+            titles.map((title) => title.id),
+            { includeDrafts: true },
+            manager,
+          );
+          for (const row of stored) await this.events.created(manager, row);
+          return true;
+        }),
+      { count },
+    );
+    if (seeded) this.logger.log(`seeded ${count} demo titles`);
   }
 }

@@ -1,9 +1,7 @@
 import { MalformedEventError } from '@kinema/platform';
-import type { EventEnvelope } from '@kinema/contracts';
+import { UUID_PATTERN, type EventEnvelope } from '@kinema/contracts';
 import { z } from 'zod';
 import type { CatalogConfig } from '../config';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A UUID in any case, answered in lower case like every id the catalog stores. */
 export const uuidField = z

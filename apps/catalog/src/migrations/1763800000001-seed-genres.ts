@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-// The genre set is fixed reference data: ids never change, so they are spelled out here (the
-// demo generator refers to them too).
-export const catalogGenres: ReadonlyArray<readonly [number, string, string]> = [
+// The genre set is fixed reference data: ids never change, so they are spelled out here as they
+// were when this migration was written (GENRES in @kinema/contracts must match; a test checks).
+const catalogGenres: ReadonlyArray<readonly [number, string, string]> = [
   [1, 'action', 'Action'],
   [2, 'adventure', 'Adventure'],
   [3, 'animation', 'Animation'],

@@ -1,4 +1,9 @@
 import {
+  Availability,
+  CATALOG_READ_LIMITS,
+  FIRST_RELEASE_YEAR,
+  latestReleaseYear,
+  longerThan,
   MaturityRating,
   TitleSort,
   TitleType,
@@ -6,13 +11,16 @@ import {
   type Visibility,
 } from '@kinema/contracts';
 import { DomainError, type FieldViolation } from '@kinema/platform';
-import { MAX_QUERY_LENGTH, prefixTsQuery, searchTerms } from './search-query';
+import { prefixTsQuery, searchTerms } from './search-query';
 import { filterDigest, type CursorCodec } from './title-cursor';
-import { toStoredMaturity, toStoredType } from './title.mapper';
+import { toStoredAvailability, toStoredMaturity, toStoredType } from './title.mapper';
 import type { ListTitlesQuery, VisibilityFilter } from './titles-read.repository';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const {
+  defaultPageSize: DEFAULT_PAGE_SIZE,
+  maxPageSize: MAX_PAGE_SIZE,
+  queryLength: MAX_QUERY_LENGTH,
+} = CATALOG_READ_LIMITS;
 
 /** A ListTitlesRequest checked and resolved, plus the digest its cursors are bound to. */
 export interface ParsedListRequest {
@@ -56,8 +64,12 @@ export function parseListRequest(
   if (request.type !== TitleType.TITLE_TYPE_UNSPECIFIED && type === undefined)
     fail('type', 'unknown title type');
 
-  if (request.yearFrom < 0) fail('year_from', 'must be 0 (unbounded) or a year');
-  if (request.yearTo < 0) fail('year_to', 'must be 0 (unbounded) or a year');
+  const lastYear = latestReleaseYear();
+  const isYear = (year: number) =>
+    year === 0 || (Number.isInteger(year) && year >= FIRST_RELEASE_YEAR && year <= lastYear);
+  const years = `must be 0 (unbounded) or a year from ${FIRST_RELEASE_YEAR} to ${lastYear}`;
+  if (!isYear(request.yearFrom)) fail('year_from', years);
+  if (!isYear(request.yearTo)) fail('year_to', years);
   else if (request.yearFrom > 0 && request.yearTo > 0 && request.yearTo < request.yearFrom) {
     fail('year_to', 'must not be before year_from');
   }
@@ -65,7 +77,7 @@ export function parseListRequest(
   let terms: string[] = [];
   if (request.query !== '') {
     terms = searchTerms(request.query);
-    if (request.query.length > MAX_QUERY_LENGTH)
+    if (longerThan(request.query, MAX_QUERY_LENGTH))
       fail('query', `must have at most ${MAX_QUERY_LENGTH} characters`);
     else if (terms.length === 0) fail('query', 'must contain at least one letter or digit');
   }
@@ -78,6 +90,14 @@ export function parseListRequest(
     );
 
   const visibility = parseVisibility(request.visibility, violations);
+  const availability =
+    request.availability === Availability.AVAILABILITY_UNSPECIFIED
+      ? undefined
+      : toStoredAvailability(request.availability);
+  if (request.availability !== Availability.AVAILABILITY_UNSPECIFIED && !availability)
+    fail('availability', 'unknown availability');
+  else if (availability === 'draft' && !visibility.includeDrafts)
+    fail('availability', 'drafts are listed only with visibility.include_drafts');
   if (violations.length > 0 || !sort) throw DomainError.invalid(violations);
 
   const digest = filterDigest({
@@ -89,6 +109,7 @@ export function parseListRequest(
     terms,
     maxMaturity: visibility.maxMaturity ?? null,
     includeDrafts: visibility.includeDrafts,
+    availability: availability ?? null,
   });
   const after = request.cursor === '' ? undefined : cursors.decode(request.cursor, sort, digest);
   if (request.cursor !== '' && !after) {
@@ -104,6 +125,7 @@ export function parseListRequest(
     query: {
       sort,
       visibility,
+      availability,
       genreId,
       type,
       yearFrom: request.yearFrom > 0 ? request.yearFrom : undefined,

@@ -1,7 +1,7 @@
-/** Longest accepted query, in characters. */
-export const MAX_QUERY_LENGTH = 200;
+import { CATALOG_READ_LIMITS } from '@kinema/contracts';
+
 // More terms than this add nothing to a title search but cost index lookups.
-const MAX_TERMS = 12;
+const MAX_TERMS = CATALOG_READ_LIMITS.queryTerms;
 
 /**
  * Splits free text into searchable terms: runs of letters and digits, lower-cased, de-duplicated.

@@ -1,6 +1,7 @@
+import { isUuid, type TitleSortName } from '@kinema/contracts';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export type ListSort = 'name' | 'newest' | 'popular' | 'relevance' | 'trending';
+export type ListSort = TitleSortName;
 
 /**
  * Position after the last row of a page: the sort key and id of that row. `name` keys are
@@ -23,7 +24,6 @@ interface CursorPayload {
 
 const VERSION = 'c1';
 const sorts: readonly ListSort[] = ['name', 'newest', 'popular', 'relevance', 'trending'];
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const decimalPattern = /^-?\d+(?:\.\d+)?$/;
 
 /** A short digest of everything that selects and orders rows; a cursor only continues the same listing. */
@@ -76,7 +76,7 @@ function parsePayload(encoded: string): CursorPayload | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { s, k, i, f } = value as Record<string, unknown>;
   if (typeof s !== 'string' || !sorts.includes(s as ListSort)) return undefined;
-  if (typeof i !== 'string' || !uuidPattern.test(i) || typeof f !== 'string') return undefined;
+  if (typeof i !== 'string' || !isUuid(i) || typeof f !== 'string') return undefined;
   const sort = s as ListSort;
   const keyOk =
     sort === 'name'

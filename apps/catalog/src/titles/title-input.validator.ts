@@ -1,4 +1,16 @@
-import { Availability, type Credit, type SeasonInput, type TitleInput } from '@kinema/contracts';
+import {
+  ARTWORK_KEY,
+  Availability,
+  FIRST_RELEASE_YEAR,
+  isUuid,
+  latestReleaseYear,
+  longerThan,
+  SLUG_PATTERN,
+  TITLE_LIMITS as LIMITS,
+  type Credit,
+  type SeasonInput,
+  type TitleInput,
+} from '@kinema/contracts';
 import { DomainError, type FieldViolation } from '@kinema/platform';
 import type {
   StoredAvailability,
@@ -31,36 +43,10 @@ export interface ValidTitle {
   }>;
 }
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const FIRST_RELEASE_YEAR = 1888;
-export const LIMITS = {
-  slug: 100,
-  name: 200,
-  synopsis: 2000,
-  runtime: 1000,
-  genres: 10,
-  credits: 100,
-  personName: 200,
-  character: 200,
-  artworkKey: 500,
-  seasons: 100,
-  episodes: 500,
-  popularity: 1e12,
-} as const;
-
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
-
 /** Normalised id, or INVALID_ARGUMENT naming `field`. */
 export function requireUuid(value: string, field = 'id'): string {
   if (!isUuid(value)) throw DomainError.invalid([{ field, description: 'must be a UUID' }]);
   return value.toLowerCase();
-}
-
-export function latestReleaseYear(now = new Date()): number {
-  return now.getUTCFullYear() + 5;
 }
 
 /**
@@ -79,23 +65,26 @@ export function validateTitleInput(
     violations.push({ field: `${prefix}.${field}`, description });
   const maxYear = latestReleaseYear(now);
 
-  if (input.slug.length > LIMITS.slug || !SLUG_PATTERN.test(input.slug)) {
-    fail('slug', `must be 1-${LIMITS.slug} lower-case letters or digits in dash-separated words`);
+  if (input.slug.length > LIMITS.slugLength || !SLUG_PATTERN.test(input.slug)) {
+    fail(
+      'slug',
+      `must be 1-${LIMITS.slugLength} lower-case letters or digits in dash-separated words`,
+    );
   }
   const type = toStoredType(input.type);
   if (!type) fail('type', 'is required: movie or series');
   const name = input.name.trim();
-  if (name.length === 0 || name.length > LIMITS.name)
-    fail('name', `must have 1-${LIMITS.name} characters`);
-  if (input.synopsis.length > LIMITS.synopsis)
-    fail('synopsis', `must have at most ${LIMITS.synopsis} characters`);
+  if (name.length === 0 || longerThan(name, LIMITS.nameLength))
+    fail('name', `must have 1-${LIMITS.nameLength} characters`);
+  if (longerThan(input.synopsis, LIMITS.synopsisLength))
+    fail('synopsis', `must have at most ${LIMITS.synopsisLength} characters`);
   if (!inRange(input.releaseYear, FIRST_RELEASE_YEAR, maxYear)) {
     fail('release_year', `must be from ${FIRST_RELEASE_YEAR} to ${maxYear}`);
   }
   if (type === 'series' && input.runtimeMinutes !== 0)
     fail('runtime_minutes', 'must be 0 for a series');
-  else if (!inRange(input.runtimeMinutes, 0, LIMITS.runtime))
-    fail('runtime_minutes', `must be from 0 to ${LIMITS.runtime}`);
+  else if (!inRange(input.runtimeMinutes, 0, LIMITS.runtimeMinutes))
+    fail('runtime_minutes', `must be from 0 to ${LIMITS.runtimeMinutes}`);
   const maturity = toStoredMaturity(input.maturityRating);
   if (!maturity) fail('maturity_rating', 'is required');
   const availability =
@@ -115,10 +104,17 @@ export function validateTitleInput(
   const credits = validateCredits(input.credits, fail);
   const posterKey = input.artwork?.posterKey ?? '';
   const backdropKey = input.artwork?.backdropKey ?? '';
-  if (posterKey.length > LIMITS.artworkKey)
-    fail('artwork.poster_key', `must have at most ${LIMITS.artworkKey} characters`);
-  if (backdropKey.length > LIMITS.artworkKey)
-    fail('artwork.backdrop_key', `must have at most ${LIMITS.artworkKey} characters`);
+  for (const [field, key] of [
+    ['artwork.poster_key', posterKey],
+    ['artwork.backdrop_key', backdropKey],
+  ] as const) {
+    if (key !== '' && !ARTWORK_KEY.pattern.test(key)) {
+      fail(
+        field,
+        `must be an object key of at most ${ARTWORK_KEY.maxLength} letters, digits and / _ . -`,
+      );
+    }
+  }
   if (type === 'movie' && input.seasons.length > 0) fail('seasons', 'a movie has no seasons');
   const seasons = validateSeasons(input.seasons, maxYear, fail);
 
@@ -167,13 +163,13 @@ function validateCredits(credits: readonly Credit[], fail: Fail): ValidTitle['cr
   return credits.slice(0, LIMITS.credits).map((credit, index) => {
     const path = `credits[${index}]`;
     const personName = credit.personName.trim();
-    if (personName.length === 0 || personName.length > LIMITS.personName) {
-      fail(`${path}.person_name`, `must have 1-${LIMITS.personName} characters`);
+    if (personName.length === 0 || longerThan(personName, LIMITS.personNameLength)) {
+      fail(`${path}.person_name`, `must have 1-${LIMITS.personNameLength} characters`);
     }
     const role = toStoredRole(credit.role);
     if (!role) fail(`${path}.role`, 'is required');
-    if (credit.character.length > LIMITS.character)
-      fail(`${path}.character`, `must have at most ${LIMITS.character} characters`);
+    if (longerThan(credit.character, LIMITS.characterLength))
+      fail(`${path}.character`, `must have at most ${LIMITS.characterLength} characters`);
     else if (credit.character.length > 0 && role !== 'cast')
       fail(`${path}.character`, 'only cast credits play a character');
     return { personName, role: role ?? 'cast', character: credit.character };
@@ -191,27 +187,27 @@ function validateSeasons(
   return seasons.map((season, s) => {
     const path = `seasons[${s}]`;
     checkNumber(season.number, seenSeasons, `${path}.number`, fail);
-    if (season.name.length > LIMITS.name)
-      fail(`${path}.name`, `must have at most ${LIMITS.name} characters`);
+    if (longerThan(season.name, LIMITS.nameLength))
+      fail(`${path}.name`, `must have at most ${LIMITS.nameLength} characters`);
     if (season.releaseYear !== 0 && !inRange(season.releaseYear, FIRST_RELEASE_YEAR, maxYear)) {
       fail(
         `${path}.release_year`,
         `must be 0 (unknown) or from ${FIRST_RELEASE_YEAR} to ${maxYear}`,
       );
     }
-    if (season.episodes.length > LIMITS.episodes)
-      fail(`${path}.episodes`, `must have at most ${LIMITS.episodes} episodes`);
+    if (season.episodes.length > LIMITS.episodesPerSeason)
+      fail(`${path}.episodes`, `must have at most ${LIMITS.episodesPerSeason} episodes`);
     const seenEpisodes = new Set<number>();
     const episodes = season.episodes.map((episode, e) => {
       const episodePath = `${path}.episodes[${e}]`;
       checkNumber(episode.number, seenEpisodes, `${episodePath}.number`, fail);
-      if (episode.name.length > LIMITS.name)
-        fail(`${episodePath}.name`, `must have at most ${LIMITS.name} characters`);
-      if (episode.synopsis.length > LIMITS.synopsis) {
-        fail(`${episodePath}.synopsis`, `must have at most ${LIMITS.synopsis} characters`);
+      if (longerThan(episode.name, LIMITS.nameLength))
+        fail(`${episodePath}.name`, `must have at most ${LIMITS.nameLength} characters`);
+      if (longerThan(episode.synopsis, LIMITS.synopsisLength)) {
+        fail(`${episodePath}.synopsis`, `must have at most ${LIMITS.synopsisLength} characters`);
       }
-      if (!inRange(episode.runtimeMinutes, 0, LIMITS.runtime)) {
-        fail(`${episodePath}.runtime_minutes`, `must be from 0 to ${LIMITS.runtime}`);
+      if (!inRange(episode.runtimeMinutes, 0, LIMITS.runtimeMinutes)) {
+        fail(`${episodePath}.runtime_minutes`, `must be from 0 to ${LIMITS.runtimeMinutes}`);
       }
       return {
         number: episode.number,
@@ -225,7 +221,7 @@ function validateSeasons(
 }
 
 function checkNumber(value: number, seen: Set<number>, field: string, fail: Fail): void {
-  if (!Number.isInteger(value) || value < 1) fail(field, 'must be 1 or more');
+  if (!inRange(value, 1, LIMITS.partNumber)) fail(field, `must be from 1 to ${LIMITS.partNumber}`);
   else if (seen.has(value)) fail(field, 'must be unique');
   seen.add(value);
 }

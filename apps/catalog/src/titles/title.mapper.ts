@@ -1,8 +1,13 @@
 import {
-  Availability,
-  CreditRole,
-  MaturityRating,
-  TitleType,
+  AVAILABILITIES,
+  CREDIT_ROLES,
+  maturityOfRank,
+  maturityRank,
+  TITLE_TYPES,
+  type Availability,
+  type CreditRole,
+  type MaturityRating,
+  type TitleType,
   type Credit,
   type Genre,
   type Season,
@@ -15,64 +20,39 @@ import type {
   StoredTitleType,
 } from './title.model';
 
-/** Proto maturity ratings in their enum order; index + 1 is the stored smallint. */
-export const maturityOrder: readonly MaturityRating[] = [
-  MaturityRating.MATURITY_RATING_ALL,
-  MaturityRating.MATURITY_RATING_KIDS_7,
-  MaturityRating.MATURITY_RATING_TEEN_13,
-  MaturityRating.MATURITY_RATING_TEEN_16,
-  MaturityRating.MATURITY_RATING_ADULT_18,
-];
+// Stored values are the contract's vocabulary: the REST names for type, availability and role, and
+// the maturity rank (a smallint, so a ceiling is a `<=`).
 
 export function toStoredMaturity(rating: MaturityRating): StoredMaturity | undefined {
-  const index = maturityOrder.indexOf(rating);
-  return index < 0 ? undefined : ((index + 1) as StoredMaturity);
+  return maturityRank(rating);
 }
 
 export function fromStoredMaturity(stored: number): MaturityRating {
-  return maturityOrder[stored - 1] ?? MaturityRating.MATURITY_RATING_UNSPECIFIED;
+  return maturityOfRank(stored);
 }
 
-const typeToStored: Partial<Record<TitleType, StoredTitleType>> = {
-  [TitleType.TITLE_TYPE_MOVIE]: 'movie',
-  [TitleType.TITLE_TYPE_SERIES]: 'series',
-};
-
 export function toStoredType(type: TitleType): StoredTitleType | undefined {
-  return typeToStored[type];
+  return TITLE_TYPES.toName(type);
 }
 
 export function fromStoredType(stored: StoredTitleType): TitleType {
-  return stored === 'movie' ? TitleType.TITLE_TYPE_MOVIE : TitleType.TITLE_TYPE_SERIES;
+  return TITLE_TYPES.toProto(stored);
 }
 
-const availabilityToStored: Partial<Record<Availability, StoredAvailability>> = {
-  [Availability.AVAILABILITY_DRAFT]: 'draft',
-  [Availability.AVAILABILITY_PUBLISHED]: 'published',
-};
-
 export function toStoredAvailability(availability: Availability): StoredAvailability | undefined {
-  return availabilityToStored[availability];
+  return AVAILABILITIES.toName(availability);
 }
 
 export function fromStoredAvailability(stored: StoredAvailability): Availability {
-  return stored === 'draft' ? Availability.AVAILABILITY_DRAFT : Availability.AVAILABILITY_PUBLISHED;
+  return AVAILABILITIES.toProto(stored);
 }
 
-const roleToStored: Partial<Record<CreditRole, StoredCreditRole>> = {
-  [CreditRole.CREDIT_ROLE_DIRECTOR]: 'director',
-  [CreditRole.CREDIT_ROLE_WRITER]: 'writer',
-  [CreditRole.CREDIT_ROLE_CREATOR]: 'creator',
-  [CreditRole.CREDIT_ROLE_CAST]: 'cast',
-};
-
 export function toStoredRole(role: CreditRole): StoredCreditRole | undefined {
-  return roleToStored[role];
+  return CREDIT_ROLES.toName(role);
 }
 
 export function fromStoredRole(stored: StoredCreditRole): CreditRole {
-  const entry = Object.entries(roleToStored).find(([, value]) => value === stored);
-  return (entry?.[0] as CreditRole | undefined) ?? CreditRole.CREDIT_ROLE_UNSPECIFIED;
+  return CREDIT_ROLES.toProto(stored);
 }
 
 /** One title as the read queries return it (genres, credits and seasons aggregated as JSON). */

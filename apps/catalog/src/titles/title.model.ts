@@ -1,8 +1,15 @@
-// Stored representations of the proto enums. They cross the database boundary, so they are
-// string-literal unions (and a smallint for maturity, whose order is what filters compare).
+import type {
+  AvailabilityName,
+  CreditRoleName,
+  MaturityRank,
+  TitleTypeName,
+} from '@kinema/contracts';
 
-export type StoredTitleType = 'movie' | 'series';
-export type StoredAvailability = 'draft' | 'published';
-export type StoredCreditRole = 'director' | 'writer' | 'creator' | 'cast';
-/** 1 = ALL .. 5 = ADULT_18, the order of the proto enum, so a ceiling is a `<=`. */
-export type StoredMaturity = 1 | 2 | 3 | 4 | 5;
+// Stored representations of the proto enums: the contract's vocabulary (libs/contracts), which the
+// REST API speaks too, and the maturity rank, whose order is what filters compare.
+
+export type StoredTitleType = TitleTypeName;
+export type StoredAvailability = AvailabilityName;
+export type StoredCreditRole = CreditRoleName;
+/** 1 = all .. 5 = 18+, so a ceiling is a `<=`. */
+export type StoredMaturity = MaturityRank;

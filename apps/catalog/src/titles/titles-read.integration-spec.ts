@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { Client } from 'pg';
 import {
   Availability,
   MaturityRating,
@@ -14,6 +15,7 @@ import {
   type CatalogHarness,
 } from '../testing/catalog-test-harness';
 import { makePlayable } from '../testing/deliver-event';
+import { TitlesReadRepository } from './titles-read.repository';
 import { aMovie, aSeason, aSeries } from '../testing/title-input.builder';
 
 const DEMO_TITLES = 150;
@@ -299,5 +301,43 @@ describe('catalog reads', () => {
     const { rows } = await catalog.rpc.browse({ rowLimit: 50, visibility: everyone });
     const shown = new Set(rows.flatMap((row) => row.titles.map((title) => title.id)));
     expect(playableDrafts.filter((title) => shown.has(title.id))).toEqual([]);
+  });
+
+  // Needs a second connection to write while Browse reads: a PostgreSQL server (CI sets one).
+  const onServer = process.env['TEST_DATABASE_URL'] ? it : it.skip;
+  onServer('reads every Browse row from one snapshot, whatever commits meanwhile', async () => {
+    const reads = catalog.running.app.get(TitlesReadRepository);
+    const late = defined(
+      all.find(
+        (title) => !title.playable && title.availability === Availability.AVAILABILITY_PUBLISHED,
+      ),
+      'a published title without a video',
+    );
+    const writer = new Client({ connectionString: catalog.database.url });
+    await writer.connect();
+    const top = reads.top.bind(reads);
+    // After the first row's query, another client makes the title the most popular browsable one.
+    const spy = jest.spyOn(reads, 'top').mockImplementationOnce(async (...args) => {
+      await writer.query('UPDATE titles SET playable = true, popularity = 1e9 WHERE id = $1', [
+        late.id,
+      ]);
+      return top(...args);
+    });
+    try {
+      const during = await catalog.rpc.browse({ rowLimit: 5 });
+      const after = await catalog.rpc.browse({ rowLimit: 5 });
+      const rowsWith = (rows: typeof during.rows) =>
+        rows.filter((row) => row.titles.some((title) => title.id === late.id)).map((row) => row.id);
+      expect(rowsWith(during.rows)).toEqual([]);
+      expect(rowsWith(after.rows)).toContain('popular');
+      expect(rowsWith(after.rows).some((id) => id.startsWith('genre:'))).toBe(true);
+    } finally {
+      spy.mockRestore();
+      await writer.query('UPDATE titles SET playable = false, popularity = $2 WHERE id = $1', [
+        late.id,
+        late.popularity,
+      ]);
+      await writer.end();
+    }
   });
 });

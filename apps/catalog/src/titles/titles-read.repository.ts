@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CursorPosition, ListSort } from './title-cursor';
 import type { TitleRow } from './title.mapper';
-import type { StoredMaturity, StoredTitleType } from './title.model';
+import type { StoredAvailability, StoredMaturity, StoredTitleType } from './title.model';
 
 /** Who is looking: drafts and titles above the maturity ceiling are invisible unless allowed. */
 export interface VisibilityFilter {
@@ -13,6 +13,8 @@ export interface VisibilityFilter {
 export interface ListTitlesQuery {
   sort: ListSort;
   visibility: VisibilityFilter;
+  /** Only titles of this availability (within what the visibility shows). */
+  availability?: StoredAvailability;
   genreId?: number;
   type?: StoredTitleType;
   yearFrom?: number;
@@ -89,6 +91,8 @@ export class TitlesReadRepository {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = visibilityConditions(query.visibility, param);
+    if (query.availability !== undefined)
+      conditions.push(`t.availability = ${param(query.availability)}`);
     let from = query.sort === 'trending' ? `titles t ${trendingJoin}` : 'titles t';
     if (query.tsQuery !== undefined) {
       from += `, (SELECT to_tsquery('simple', ${param(query.tsQuery)}) AS query) q`;
@@ -128,18 +132,25 @@ export class TitlesReadRepository {
     return rows[0];
   }
 
-  async batchGet(ids: readonly string[], visibility: VisibilityFilter): Promise<TitleRow[]> {
+  async batchGet(
+    ids: readonly string[],
+    visibility: VisibilityFilter,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<TitleRow[]> {
     const params: unknown[] = [ids];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['t.id = ANY($1::uuid[])', ...visibilityConditions(visibility, param)];
-    return this.dataSource.query<TitleRow[]>(
+    return manager.query<TitleRow[]>(
       `SELECT ${titleColumns} FROM titles t ${where(conditions)}`,
       params,
     );
   }
 
+  // The Browse rows: each takes the caller's manager, so all rows come from one snapshot.
+
   /** The first `limit` browsable titles in one of the catalog-wide orders. */
   async top(
+    manager: EntityManager,
     sort: 'newest' | 'popular',
     maxMaturity: StoredMaturity | undefined,
     limit: number,
@@ -147,7 +158,7 @@ export class TitlesReadRepository {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = browsableConditions(maxMaturity, param);
-    return this.dataSource.query<TitleRow[]>(
+    return manager.query<TitleRow[]>(
       `SELECT ${titleColumns} FROM titles t ${where(conditions)} ORDER BY ${sortSql[sort].order} LIMIT ${param(limit)}`,
       params,
     );
@@ -157,11 +168,15 @@ export class TitlesReadRepository {
    * The browsable titles with the most views in the trending window. `score > 0` bounds the
    * walk of the score index to titles viewed at all, however few of them are playable.
    */
-  async topTrending(maxMaturity: StoredMaturity | undefined, limit: number): Promise<TitleRow[]> {
+  async topTrending(
+    manager: EntityManager,
+    maxMaturity: StoredMaturity | undefined,
+    limit: number,
+  ): Promise<TitleRow[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['tt.score > 0', ...browsableConditions(maxMaturity, param)];
-    return this.dataSource.query<TitleRow[]>(
+    return manager.query<TitleRow[]>(
       `SELECT ${titleColumns} FROM titles t ${trendingJoin} ${where(conditions)}
        ORDER BY ${sortSql.trending.order} LIMIT ${param(limit)}`,
       params,
@@ -175,6 +190,7 @@ export class TitlesReadRepository {
    * browsable title yield nothing.
    */
   async topByGenre(
+    manager: EntityManager,
     maxMaturity: StoredMaturity | undefined,
     limit: number,
   ): Promise<Array<TitleRow & { row_genre_slug: string; row_genre_name: string }>> {
@@ -184,7 +200,7 @@ export class TitlesReadRepository {
       ...browsableConditions(maxMaturity, param),
       'EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = row_genre.id)',
     ];
-    return this.dataSource.query(
+    return manager.query(
       `SELECT row_genre.slug AS row_genre_slug, row_genre.name AS row_genre_name, top.*
        FROM genres row_genre
        CROSS JOIN LATERAL (

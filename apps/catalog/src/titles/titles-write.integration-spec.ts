@@ -133,6 +133,28 @@ describe('catalog writes', () => {
     },
   );
 
+  it('refuses a NUL character in any text field, naming it, and stores nothing', async () => {
+    const slug = 'nul-in-the-synopsis';
+    const failure = await failureOf(
+      catalog.rpc.createTitle({
+        title: aMovie({
+          slug,
+          synopsis: 'Before\u0000after',
+          credits: [
+            { personName: 'A\u0000', role: CreditRole.CREDIT_ROLE_DIRECTOR, character: '' },
+          ],
+        }),
+      }),
+    );
+    expect(failure.code).toBe(status.INVALID_ARGUMENT);
+    expect(failure.fieldViolations.map((v) => v.field).sort()).toEqual([
+      'title.credits[0].person_name',
+      'title.synopsis',
+    ]);
+    const page = await catalog.rpc.listTitles({ query: 'nul', limit: 100 });
+    expect(page.titles.map((t) => t.slug)).not.toContain(slug);
+  });
+
   it('answers ALREADY_EXISTS for a slug another title uses, on create and on update', async () => {
     const first = await create(aMovie({ slug: 'one-of-a-kind' }));
     const failure = await failureOf(

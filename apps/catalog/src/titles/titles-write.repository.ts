@@ -2,7 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ValidTitle } from './title-input.validator';
-import { TitleEntity } from './title.entity';
+
+type ValidSeason = ValidTitle['seasons'][number];
+
+/** A complete title with the ids of it and its parts, as an import (the demo catalog) brings it. */
+export interface ImportedTitle extends Omit<ValidTitle, 'seasons'> {
+  id: string;
+  seasons: Array<
+    Omit<ValidSeason, 'episodes'> & {
+      id: string;
+      episodes: Array<ValidSeason['episodes'][number] & { id: string }>;
+    }
+  >;
+}
 
 /**
  * The catalog's write statements. Each takes the EntityManager of the caller's transaction, so a
@@ -11,10 +23,97 @@ import { TitleEntity } from './title.entity';
 @Injectable()
 export class TitlesWriteRepository {
   async insert(manager: EntityManager, id: string, title: ValidTitle): Promise<void> {
-    await manager.insert(TitleEntity, { id, ...titleColumns(title), playable: false });
+    await manager.query(
+      `INSERT INTO titles (id, ${WRITABLE.join(', ')}) VALUES ($1, ${WRITABLE.map((_, i) => `$${i + 2}`).join(', ')})`,
+      [id, ...writableValues(title)],
+    );
     // Every title has a trending row (score 0 until viewed) so the TRENDING sort lists them all.
     await manager.query('INSERT INTO title_trending (title_id) VALUES ($1)', [id]);
     await this.replaceChildren(manager, id, title);
+  }
+
+  /**
+   * Inserts complete titles (ids included) with their genres, credits, seasons and episodes, a
+   * handful of statements for the whole batch: one INSERT ... SELECT FROM unnest(...) per table,
+   * array parameters instead of thousands of placeholders.
+   */
+  async insertMany(manager: EntityManager, titles: readonly ImportedTitle[]): Promise<void> {
+    if (titles.length === 0) return;
+    const query = (sql: string, params: unknown[]) => manager.query(sql, params);
+    const col = <T>(pick: (title: ImportedTitle) => T) => titles.map(pick);
+    await query(
+      `INSERT INTO titles (id, slug, type, name, synopsis, release_year, runtime_minutes, maturity, poster_key,
+         backdrop_key, availability, popularity)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::smallint[],
+         $8::smallint[], $9::text[], $10::text[], $11::text[], $12::double precision[])`,
+      [
+        col((t) => t.id),
+        col((t) => t.slug),
+        col((t) => t.type),
+        col((t) => t.name),
+        col((t) => t.synopsis),
+        col((t) => t.releaseYear),
+        col((t) => t.runtimeMinutes),
+        col((t) => t.maturity),
+        col((t) => t.posterKey),
+        col((t) => t.backdropKey),
+        col((t) => t.availability),
+        col((t) => t.popularity),
+      ],
+    );
+    // Demo titles start unviewed; the row puts them in the TRENDING sort like any other title.
+    await query('INSERT INTO title_trending (title_id) SELECT * FROM unnest($1::uuid[])', [
+      col((t) => t.id),
+    ]);
+    const genres = titles.flatMap((t) => t.genreIds.map((genreId) => [t.id, genreId] as const));
+    await query(
+      'INSERT INTO title_genres (title_id, genre_id) SELECT * FROM unnest($1::uuid[], $2::smallint[])',
+      [genres.map(([titleId]) => titleId), genres.map(([, genreId]) => genreId)],
+    );
+    const credits = titles.flatMap((t) =>
+      t.credits.map((credit, position) => ({ titleId: t.id, position, ...credit })),
+    );
+    await query(
+      `INSERT INTO credits (title_id, position, person_name, role, character)
+       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[])`,
+      [
+        credits.map((c) => c.titleId),
+        credits.map((c) => c.position),
+        credits.map((c) => c.personName),
+        credits.map((c) => c.role),
+        credits.map((c) => c.character),
+      ],
+    );
+    const seasons = titles.flatMap((t) =>
+      t.seasons.map((season) => ({ titleId: t.id, ...season })),
+    );
+    if (seasons.length === 0) return;
+    await query(
+      `INSERT INTO seasons (id, title_id, number, name, release_year)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::smallint[])`,
+      [
+        seasons.map((s) => s.id),
+        seasons.map((s) => s.titleId),
+        seasons.map((s) => s.number),
+        seasons.map((s) => s.name),
+        seasons.map((s) => s.releaseYear),
+      ],
+    );
+    const episodes = seasons.flatMap((s) =>
+      s.episodes.map((episode) => ({ seasonId: s.id, ...episode })),
+    );
+    await query(
+      `INSERT INTO episodes (id, season_id, number, name, synopsis, runtime_minutes)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::text[], $6::smallint[])`,
+      [
+        episodes.map((e) => e.id),
+        episodes.map((e) => e.seasonId),
+        episodes.map((e) => e.number),
+        episodes.map((e) => e.name),
+        episodes.map((e) => e.synopsis),
+        episodes.map((e) => e.runtimeMinutes),
+      ],
+    );
   }
 
   /** Locks the title row for the rest of the transaction; undefined when it does not exist. */
@@ -26,14 +125,14 @@ export class TitlesWriteRepository {
     return rows[0]?.version;
   }
 
-  /** Overwrites every writable field; TypeORM bumps `version` and `updated_at` on the update. */
+  /** Overwrites every writable field and moves the version (the ETag) on. */
   async replace(manager: EntityManager, id: string, title: ValidTitle): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(TitleEntity)
-      .set(titleColumns(title))
-      .where('id = :id', { id })
-      .execute();
+    await manager.query(
+      `UPDATE titles SET ${WRITABLE.map((column, i) => `${column} = $${i + 2}`).join(', ')},
+         version = version + 1, updated_at = now()
+       WHERE id = $1`,
+      [id, ...writableValues(title)],
+    );
     await this.replaceChildren(manager, id, title);
     // Removing the only playable episodes (or turning a series into a movie) changes playability.
     await manager.query(`UPDATE titles t SET playable = ${playableExpression} WHERE t.id = $1`, [
@@ -42,7 +141,7 @@ export class TitlesWriteRepository {
   }
 
   async delete(manager: EntityManager, id: string): Promise<void> {
-    await manager.delete(TitleEntity, { id });
+    await manager.query('DELETE FROM titles WHERE id = $1', [id]);
   }
 
   private async replaceChildren(
@@ -146,23 +245,33 @@ export const playableExpression = `(t.video_id IS NOT NULL OR EXISTS (
     SELECT 1 FROM seasons s JOIN episodes e ON e.season_id = s.id
     WHERE s.title_id = t.id AND e.playable))`;
 
-function titleColumns(
-  title: ValidTitle,
-): Omit<
-  TitleEntity,
-  'id' | 'playable' | 'videoId' | 'durationSeconds' | 'version' | 'createdAt' | 'updatedAt'
-> {
-  return {
-    slug: title.slug,
-    type: title.type,
-    name: title.name,
-    synopsis: title.synopsis,
-    releaseYear: title.releaseYear,
-    runtimeMinutes: title.runtimeMinutes,
-    maturity: title.maturity,
-    posterKey: title.posterKey,
-    backdropKey: title.backdropKey,
-    availability: title.availability,
-    popularity: title.popularity,
-  };
+/** The columns a TitleInput sets, in the order writableValues gives them. */
+const WRITABLE = [
+  'slug',
+  'type',
+  'name',
+  'synopsis',
+  'release_year',
+  'runtime_minutes',
+  'maturity',
+  'poster_key',
+  'backdrop_key',
+  'availability',
+  'popularity',
+] as const;
+
+function writableValues(title: ValidTitle): unknown[] {
+  return [
+    title.slug,
+    title.type,
+    title.name,
+    title.synopsis,
+    title.releaseYear,
+    title.runtimeMinutes,
+    title.maturity,
+    title.posterKey,
+    title.backdropKey,
+    title.availability,
+    title.popularity,
+  ];
 }

@@ -8,7 +8,8 @@ import { TitleEventsPublisher } from './title-events.publisher';
 @Module({
   controllers: [TitlesGrpcController],
   providers: [TitlesService, TitlesReadRepository, TitlesWriteRepository, TitleEventsPublisher],
-  // The event consumers read titles back and publish their changes the same way edits do.
-  exports: [TitlesReadRepository, TitleEventsPublisher],
+  // The event consumers and the demo seeder read and write titles, and publish their changes,
+  // the same way edits do.
+  exports: [TitlesReadRepository, TitlesWriteRepository, TitleEventsPublisher],
 })
 export class TitlesModule {}

@@ -1,4 +1,6 @@
 import {
+  CATALOG_READ_LIMITS,
+  isUuid,
   type BatchGetTitlesRequest,
   type BrowseRequest,
   type BrowseRow,
@@ -21,15 +23,17 @@ import type { CatalogConfig } from '../config';
 import { parseListRequest, parseVisibility } from './list-titles.request';
 import { applyPatch } from './title-patch';
 import { CursorCodec, type CursorPosition } from './title-cursor';
-import { isUuid, requireUuid, validateTitleInput, type ValidTitle } from './title-input.validator';
+import { requireUuid, validateTitleInput, type ValidTitle } from './title-input.validator';
 import { toTitle, type TitleRow } from './title.mapper';
 import { TitlesReadRepository, type VisibilityFilter } from './titles-read.repository';
 import { TitlesWriteRepository } from './titles-write.repository';
 import { TitleEventsPublisher } from './title-events.publisher';
 
-export const MAX_BATCH_IDS = 100;
-export const DEFAULT_ROW_LIMIT = 20;
-export const MAX_ROW_LIMIT = 50;
+const {
+  batchIds: MAX_BATCH_IDS,
+  defaultRowLimit: DEFAULT_ROW_LIMIT,
+  maxRowLimit: MAX_ROW_LIMIT,
+} = CATALOG_READ_LIMITS;
 const everything: VisibilityFilter = { includeDrafts: true };
 
 @Injectable()
@@ -131,10 +135,20 @@ export class TitlesService {
     if (violations.length > 0) throw DomainError.invalid(violations);
     // Rows show only published, playable titles whatever the caller may otherwise see.
     const { maxMaturity } = visibility;
-    const trending = await this.reads.topTrending(maxMaturity, limit);
-    const newest = await this.reads.top('newest', maxMaturity, limit);
-    const popular = await this.reads.top('popular', maxMaturity, limit);
-    const byGenre = await this.reads.topByGenre(maxMaturity, limit);
+    // One read-only snapshot: a title published between two of the row queries would otherwise
+    // show in one row and not in another that it belongs to.
+    const [trending, newest, popular, byGenre] = await this.dataSource.transaction(
+      'REPEATABLE READ',
+      async (manager) => {
+        await manager.query('SET TRANSACTION READ ONLY');
+        return [
+          await this.reads.topTrending(manager, maxMaturity, limit),
+          await this.reads.top(manager, 'newest', maxMaturity, limit),
+          await this.reads.top(manager, 'popular', maxMaturity, limit),
+          await this.reads.topByGenre(manager, maxMaturity, limit),
+        ] as const;
+      },
+    );
     const rows: BrowseRow[] = [
       { id: 'trending', name: 'Trending now', titles: trending.map(toTitle) },
       { id: 'new-releases', name: 'New Releases', titles: newest.map(toTitle) },

@@ -1,9 +1,13 @@
-import { longerThan, type Violations } from '../common/input-rules';
+import { ACCOUNT_LIMITS, longerThan } from '@kinema/contracts';
+import type { Violations } from '../common/input-rules';
 
-export const EMAIL_MAX_LENGTH = 254;
-export const EMAIL_LOCAL_MAX_LENGTH = 64;
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+const {
+  emailLength: EMAIL_MAX_LENGTH,
+  passwordMinLength: PASSWORD_MIN_LENGTH,
+  passwordMaxLength: PASSWORD_MAX_LENGTH,
+} = ACCOUNT_LIMITS;
+// RFC 5321's limit on the local part: the users service's own check, beyond the contract's bound.
+const EMAIL_LOCAL_MAX_LENGTH = 64;
 
 // Deliberately loose (one @, a dot in the domain, no spaces or control characters): the
 // only real test of an address is mail reaching it, and strict patterns reject valid ones.
@@ -17,10 +21,10 @@ export function normaliseEmail(raw: string): string {
 /** Why a normalised email is unacceptable, or undefined when it is fine. */
 export function emailProblem(email: string): string | undefined {
   if (email === '') return 'is required';
-  if (email.length > EMAIL_MAX_LENGTH) return `must be at most ${EMAIL_MAX_LENGTH} characters`;
+  if (longerThan(email, EMAIL_MAX_LENGTH)) return `must be at most ${EMAIL_MAX_LENGTH} characters`;
   if (!EMAIL_PATTERN.test(email)) return 'must be an email address';
   const local = email.slice(0, email.lastIndexOf('@'));
-  if (local.length > EMAIL_LOCAL_MAX_LENGTH)
+  if (longerThan(local, EMAIL_LOCAL_MAX_LENGTH))
     return `must have at most ${EMAIL_LOCAL_MAX_LENGTH} characters before the @`;
   return undefined;
 }

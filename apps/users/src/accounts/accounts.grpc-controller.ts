@@ -1,44 +1,41 @@
-import type {
-  ChangePasswordRequest,
-  ChangePasswordResponse,
-  DeleteAccountRequest,
-  DeleteAccountResponse,
-  GetAccountRequest,
-  GetAccountResponse,
-  GetSigningKeysRequest,
-  GetSigningKeysResponse,
-  LoginRequest,
-  LoginResponse,
-  LogoutRequest,
-  LogoutResponse,
-  RefreshRequest,
-  RefreshResponse,
-  RegisterRequest,
-  RegisterResponse,
-  VerifyAccessTokenRequest,
-  VerifyAccessTokenResponse,
+import {
+  ACCOUNT_LIMITS,
+  type ChangePasswordRequest,
+  type ChangePasswordResponse,
+  type DeleteAccountRequest,
+  type DeleteAccountResponse,
+  type GetAccountRequest,
+  type GetAccountResponse,
+  type GetSigningKeysRequest,
+  type GetSigningKeysResponse,
+  type LoginRequest,
+  type LoginResponse,
+  type LogoutRequest,
+  type LogoutResponse,
+  type RefreshRequest,
+  type RefreshResponse,
+  type RegisterRequest,
+  type RegisterResponse,
+  type VerifyAccessTokenRequest,
+  type VerifyAccessTokenResponse,
 } from '@kinema/contracts';
-import { GrpcExceptionFilter, GrpcServerInterceptor } from '@kinema/platform';
-import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Violations } from '../common/input-rules';
-import { AccessTokenVerifier } from '../tokens/access-token-verifier.service';
+import { TokenIntrospection } from '../tokens/token-introspection.service';
 import { SessionsService } from '../tokens/sessions.service';
 import { USERS_GRPC_SERVICE } from '../users.constants';
 import { AccountsService } from './accounts.service';
 
-// Far above the 43 characters of a real refresh token, far below anything that costs us.
-const REFRESH_TOKEN_MAX_LENGTH = 256;
+const REFRESH_TOKEN_MAX_LENGTH = ACCOUNT_LIMITS.refreshTokenLength;
 
 /** Account and session RPCs of kinema.users.v1.UsersService: transport only. */
-@UseInterceptors(new GrpcServerInterceptor())
-@UseFilters(new GrpcExceptionFilter())
 @Controller()
 export class AccountsGrpcController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly sessions: SessionsService,
-    private readonly verifier: AccessTokenVerifier,
+    private readonly introspection: TokenIntrospection,
   ) {}
 
   @GrpcMethod(USERS_GRPC_SERVICE, 'register')
@@ -82,12 +79,12 @@ export class AccountsGrpcController {
 
   @GrpcMethod(USERS_GRPC_SERVICE, 'verifyAccessToken')
   verifyAccessToken(request: VerifyAccessTokenRequest): Promise<VerifyAccessTokenResponse> {
-    return this.verifier.verify(request.accessToken);
+    return this.introspection.verify(request.accessToken);
   }
 
   @GrpcMethod(USERS_GRPC_SERVICE, 'getSigningKeys')
   getSigningKeys(_request: GetSigningKeysRequest): GetSigningKeysResponse {
-    return this.verifier.signingKeys();
+    return this.introspection.signingKeys();
   }
 }
 

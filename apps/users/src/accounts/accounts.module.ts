@@ -4,6 +4,7 @@ import { TokensModule } from '../tokens/tokens.module';
 import type { UsersConfig } from '../config';
 import { USERS_CONFIG } from '../users.constants';
 import { AccountsGrpcController } from './accounts.grpc-controller';
+import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { AdminBootstrap } from './admin-bootstrap';
 import { PasswordHasher } from './password-hasher';
@@ -21,6 +22,7 @@ import { PasswordHasher } from './password-hasher';
           timeCost: config.ARGON2_TIME_COST,
         }),
     },
+    AccountsRepository,
     AccountsService,
     AdminBootstrap,
   ],

@@ -2,6 +2,7 @@ import { DomainError, type OutboxPublisher } from '@kinema/platform';
 import type { DataSource } from 'typeorm';
 import type { ProfilesRepository } from '../profiles/profiles.repository';
 import type { SessionsService } from '../tokens/sessions.service';
+import type { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { PasswordHasher } from './password-hasher';
 
@@ -15,9 +16,11 @@ function serviceWith(stored: { passwordHash: string } | undefined, hasher: Passw
     updated_at: new Date(),
     password_hash: stored.passwordHash,
   };
-  const dataSource = { query: async () => (row ? [row] : []) } as unknown as DataSource;
+  const dataSource = { manager: {} } as unknown as DataSource;
+  const accounts = { credentialsByEmail: async () => row } as unknown as AccountsRepository;
   return new AccountsService(
     dataSource,
+    accounts,
     hasher,
     {} as SessionsService,
     {} as ProfilesRepository,

@@ -1,4 +1,6 @@
 import {
+  ACCOUNT_LIMITS,
+  longerThan,
   USERS_ACCOUNT_EVENTS,
   type Account,
   type AuthTokens,
@@ -16,7 +18,6 @@ import { DataSource } from 'typeorm';
 import { Violations } from '../common/input-rules';
 import { isUniqueViolation } from '../common/pg-errors';
 import { ProfilesRepository } from '../profiles/profiles.repository';
-import { PROFILE_NAME_MAX_LENGTH } from '../profiles/profile-input';
 import { toProfile } from '../profiles/profile.mapper';
 import { SessionsService } from '../tokens/sessions.service';
 import {
@@ -24,18 +25,14 @@ import {
   checkNewPassword,
   checkOfferedPassword,
   defaultProfileName,
-  EMAIL_MAX_LENGTH,
   emailDomain,
   normaliseEmail,
 } from './account-credentials';
 import { setAccountRole, type RoleChange } from './account-roles';
-import { ACCOUNT_COLUMNS, toAccount, type AccountRow } from './account.mapper';
+import { toAccount } from './account.mapper';
 import type { AccountRole } from './account.model';
+import { AccountsRepository, type CredentialRow } from './accounts.repository';
 import { PasswordHasher } from './password-hasher';
-
-interface CredentialRow extends AccountRow {
-  password_hash: string;
-}
 
 export interface SignedIn {
   account: Account;
@@ -46,6 +43,7 @@ export interface SignedIn {
 export class AccountsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly profiles: ProfilesRepository,
@@ -71,14 +69,15 @@ export class AccountsService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const now = new Date();
-        const [row] = await manager.query<AccountRow[]>(
-          `INSERT INTO accounts (id, email, password_hash, role, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $5) RETURNING ${ACCOUNT_COLUMNS}`,
-          [randomUUID(), email, passwordHash, role, now],
-        );
-        if (!row) throw new Error('account insert returned no row');
+        const row = await this.accounts.insert(manager, {
+          id: randomUUID(),
+          email,
+          passwordHash,
+          role,
+          at: now,
+        });
         const profile = await this.profiles.insert(manager, row.id, {
-          name: defaultProfileName(email, PROFILE_NAME_MAX_LENGTH),
+          name: defaultProfileName(email, ACCOUNT_LIMITS.profileNameLength),
           kids: false,
           maxMaturity: null,
         });
@@ -119,24 +118,23 @@ export class AccountsService {
     const violations = new Violations();
     const email = normaliseEmail(request.email);
     if (email === '') violations.add('email', 'is required');
-    else if (email.length > EMAIL_MAX_LENGTH)
-      violations.add('email', `must be at most ${EMAIL_MAX_LENGTH} characters`);
+    else if (longerThan(email, ACCOUNT_LIMITS.emailLength))
+      violations.add('email', `must be at most ${ACCOUNT_LIMITS.emailLength} characters`);
     const password = checkOfferedPassword(violations, 'password', request.password);
     violations.throwIfAny();
-    const [stored] = await this.dataSource.query<CredentialRow[]>(
-      `SELECT ${ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE email = $1`,
-      [email],
-    );
+    const stored = await this.accounts.credentialsByEmail(this.dataSource.manager, email);
     const valid = stored
       ? await this.hasher.verify(stored.password_hash, password)
       : await this.hasher.verifyDummy(password);
     if (!stored || !valid) throw invalidCredentials();
     if (this.hasher.needsRehash(stored.password_hash)) {
       // Cost raised since this hash was made: upgrade it now, while the password is at hand.
-      await this.dataSource.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [
+      await this.accounts.setPasswordHash(
+        this.dataSource.manager,
         stored.id,
         await this.hasher.hash(password),
-      ]);
+        new Date(),
+      );
     }
     const tokens = await this.dataSource.transaction((manager) =>
       this.sessions.start(manager, stored),
@@ -154,11 +152,7 @@ export class AccountsService {
     const stored = await this.checkPassword(accountId, current);
     const passwordHash = await this.hasher.hash(next);
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1', [
-        accountId,
-        passwordHash,
-        new Date(),
-      ]);
+      await this.accounts.setPasswordHash(manager, accountId, passwordHash, new Date());
       await this.sessions.endAll(manager, accountId, 'password_changed');
       return this.sessions.start(manager, stored);
     });
@@ -168,10 +162,7 @@ export class AccountsService {
     const violations = new Violations();
     const id = violations.uuid('account_id', rawId);
     violations.throwIfAny();
-    const [row] = await this.dataSource.query<AccountRow[]>(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`,
-      [id],
-    );
+    const row = await this.accounts.findById(this.dataSource.manager, id);
     if (!row) throw accountNotFound();
     return toAccount(row);
   }
@@ -183,7 +174,7 @@ export class AccountsService {
     const password = checkOfferedPassword(violations, 'current_password', request.currentPassword);
     violations.throwIfAny();
     await this.checkPassword(accountId, password);
-    await this.dataSource.query('DELETE FROM accounts WHERE id = $1', [accountId]);
+    await this.accounts.delete(this.dataSource.manager, accountId);
   }
 
   /** Creates the account as admin, or promotes it when it exists; for boot only, never RPCs. */
@@ -211,10 +202,7 @@ export class AccountsService {
   }
 
   private async checkPassword(accountId: string, password: string): Promise<CredentialRow> {
-    const [stored] = await this.dataSource.query<CredentialRow[]>(
-      `SELECT ${ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE id = $1`,
-      [accountId],
-    );
+    const stored = await this.accounts.credentialsById(this.dataSource.manager, accountId);
     if (!stored) throw accountNotFound();
     if (!(await this.hasher.verify(stored.password_hash, password))) {
       // The caller is signed in; a 401 here would read as "session expired", so this is a 403.

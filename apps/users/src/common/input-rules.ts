@@ -1,22 +1,5 @@
+import { isUuid } from '@kinema/contracts';
 import { DomainError, type FieldViolation } from '@kinema/platform';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
-
-/** Length in characters (code points), so an emoji counts once, as a person would count it. */
-export function charLength(value: string): number {
-  return Array.from(value).length;
-}
-
-/** Whether a string has more than `max` characters, without walking megabytes to find out. */
-export function longerThan(value: string, max: number): boolean {
-  // A code point takes one or two UTF-16 units, so the unit count bounds the character count.
-  if (value.length <= max) return false;
-  return value.length > 2 * max || charLength(value) > max;
-}
 
 /**
  * Collects every violation of a request so the caller hears about all of them at once, then

@@ -10,16 +10,13 @@ import type {
   ReportProgressRequest,
   ReportProgressResponse,
 } from '@kinema/contracts';
-import { GrpcExceptionFilter, GrpcServerInterceptor } from '@kinema/platform';
-import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { USERS_GRPC_SERVICE } from '../users.constants';
 import { MyListService } from './my-list.service';
 import { PlaybackService } from './playback.service';
 
 /** My List and playback-progress RPCs of kinema.users.v1.UsersService: transport only. */
-@UseInterceptors(new GrpcServerInterceptor())
-@UseFilters(new GrpcExceptionFilter())
 @Controller()
 export class LibraryGrpcController {
   constructor(

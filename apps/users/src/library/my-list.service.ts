@@ -1,30 +1,26 @@
-import type {
-  AddToMyListRequest,
-  ListMyListRequest,
-  ListMyListResponse,
-  MyListItem,
-  RemoveFromMyListRequest,
+import {
+  LIBRARY_LIMITS,
+  type AddToMyListRequest,
+  type ListMyListRequest,
+  type ListMyListResponse,
+  type MyListItem,
+  type RemoveFromMyListRequest,
 } from '@kinema/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Violations } from '../common/input-rules';
 import { isForeignKeyViolation } from '../common/pg-errors';
 import { profileNotFound, ProfilesRepository } from '../profiles/profiles.repository';
+import { LibraryRepository, type MyListRow } from './library.repository';
 import { decodeMyListCursor, encodeMyListCursor } from './my-list-cursor';
 
-export const DEFAULT_MY_LIST_PAGE = 20;
-export const MAX_MY_LIST_PAGE = 100;
-
-interface MyListRow {
-  title_id: string;
-  added_at: Date;
-  position: string;
-}
+const { defaultMyListPage: DEFAULT_MY_LIST_PAGE, maxMyListPage: MAX_MY_LIST_PAGE } = LIBRARY_LIMITS;
 
 @Injectable()
 export class MyListService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly library: LibraryRepository,
     private readonly profiles: ProfilesRepository,
   ) {}
 
@@ -32,20 +28,14 @@ export class MyListService {
   async add(request: AddToMyListRequest): Promise<MyListItem> {
     const { accountId, profileId, titleId } = this.parseItem(request);
     await this.profiles.requireOwned(accountId, profileId);
+    let row: MyListRow | undefined;
     try {
-      await this.dataSource.query(
-        'INSERT INTO my_list_items (profile_id, title_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-        [profileId, titleId, new Date()],
-      );
+      row = await this.library.addToList(this.dataSource.manager, profileId, titleId, new Date());
     } catch (error) {
       // The profile was deleted between the ownership check and the insert.
       if (isForeignKeyViolation(error)) throw profileNotFound();
       throw error;
     }
-    const [row] = await this.dataSource.query<MyListRow[]>(
-      'SELECT title_id, added_at, position FROM my_list_items WHERE profile_id = $1 AND title_id = $2',
-      [profileId, titleId],
-    );
     if (!row) throw profileNotFound();
     return toItem(row);
   }
@@ -54,10 +44,7 @@ export class MyListService {
   async remove(request: RemoveFromMyListRequest): Promise<void> {
     const { accountId, profileId, titleId } = this.parseItem(request);
     await this.profiles.requireOwned(accountId, profileId);
-    await this.dataSource.query(
-      'DELETE FROM my_list_items WHERE profile_id = $1 AND title_id = $2',
-      [profileId, titleId],
-    );
+    await this.library.removeFromList(this.dataSource.manager, profileId, titleId);
   }
 
   /** Newest first, by keyset on the list position (never OFFSET). */
@@ -70,11 +57,11 @@ export class MyListService {
     if (after === undefined) violations.add('cursor', 'is not a cursor from a previous response');
     violations.throwIfAny();
     await this.profiles.requireOwned(accountId, profileId);
-    const rows = await this.dataSource.query<MyListRow[]>(
-      `SELECT title_id, added_at, position FROM my_list_items
-        WHERE profile_id = $1 AND ($2::bigint IS NULL OR position < $2::bigint)
-        ORDER BY position DESC LIMIT $3`,
-      [profileId, after ?? null, limit + 1],
+    const rows = await this.library.listPage(
+      this.dataSource.manager,
+      profileId,
+      after ?? null,
+      limit,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];

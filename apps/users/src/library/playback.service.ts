@@ -17,22 +17,13 @@ import {
   MAX_DURATION_SECONDS,
 } from './progress-rules';
 
-interface ProgressRow {
-  profile_id: string;
-  title_id: string;
-  episode_id: string | null;
-  position_seconds: number;
-  duration_seconds: number;
-  updated_at: Date;
-}
-
-const PROGRESS_COLUMNS =
-  'profile_id, title_id, episode_id, position_seconds, duration_seconds, updated_at';
+import { LibraryRepository, type ProgressRow } from './library.repository';
 
 @Injectable()
 export class PlaybackService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly library: LibraryRepository,
     private readonly profiles: ProfilesRepository,
     private readonly outbox: OutboxPublisher,
   ) {}
@@ -57,18 +48,14 @@ export class PlaybackService {
       return await this.dataSource.transaction(async (manager) => {
         await this.profiles.requireOwned(accountId, profileId, manager);
         const now = new Date();
-        const [row] = await manager.query<ProgressRow[]>(
-          `INSERT INTO playback_progress (profile_id, title_id, episode_id, position_seconds, duration_seconds, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (profile_id, title_id, episode_id) DO UPDATE
-             SET position_seconds = EXCLUDED.position_seconds,
-                 duration_seconds = EXCLUDED.duration_seconds,
-                 updated_at = EXCLUDED.updated_at,
-                 report_sequence = nextval('playback_report_seq')
-           RETURNING ${PROGRESS_COLUMNS}`,
-          [profileId, titleId, episodeId, position, duration, now],
-        );
-        if (!row) throw new Error('progress upsert returned no row');
+        const row = await this.library.upsertProgress(manager, {
+          profile_id: profileId,
+          title_id: titleId,
+          episode_id: episodeId,
+          position_seconds: position,
+          duration_seconds: duration,
+          at: now,
+        });
         const data: UsersPlaybackEvents[typeof USERS_PLAYBACK_EVENTS.progressed] = {
           profileId,
           accountId,
@@ -108,17 +95,7 @@ export class PlaybackService {
     );
     violations.throwIfAny();
     await this.profiles.requireOwned(accountId, profileId);
-    const rows = await this.dataSource.query<ProgressRow[]>(
-      `SELECT ${PROGRESS_COLUMNS} FROM (
-         SELECT DISTINCT ON (title_id) ${PROGRESS_COLUMNS}, report_sequence
-           FROM playback_progress WHERE profile_id = $1
-          ORDER BY title_id, report_sequence DESC
-       ) latest
-       WHERE 20 * position_seconds > duration_seconds AND 20 * position_seconds < 19 * duration_seconds
-       ORDER BY report_sequence DESC
-       LIMIT $2`,
-      [profileId, limit],
-    );
+    const rows = await this.library.inProgress(this.dataSource.manager, profileId, limit);
     return rows.map(toProgress);
   }
 }

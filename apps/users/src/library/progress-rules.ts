@@ -1,7 +1,10 @@
-/** The longest a title (or episode) can run; anything longer is a client bug. */
-export const MAX_DURATION_SECONDS = 86_400;
-export const DEFAULT_CONTINUE_WATCHING = 20;
-export const MAX_CONTINUE_WATCHING = 50;
+import { LIBRARY_LIMITS } from '@kinema/contracts';
+
+export const {
+  durationSeconds: MAX_DURATION_SECONDS,
+  defaultContinueWatching: DEFAULT_CONTINUE_WATCHING,
+  maxContinueWatching: MAX_CONTINUE_WATCHING,
+} = LIBRARY_LIMITS;
 
 /**
  * Continue watching shows what was started but not finished: strictly more than 5% and less

@@ -1,16 +1,19 @@
-import { MaturityRating } from '@kinema/contracts';
-import { longerThan, type Violations } from '../common/input-rules';
+import {
+  ACCOUNT_LIMITS,
+  KIDS_DEFAULT_CEILING,
+  KIDS_MAX_CEILING,
+  longerThan,
+  MATURITY_RATINGS,
+  MaturityRating,
+} from '@kinema/contracts';
+import type { Violations } from '../common/input-rules';
 import { toStoredMaturity } from './profile.mapper';
 
-export const MAX_PROFILES_PER_ACCOUNT = 5;
-export const PROFILE_NAME_MAX_LENGTH = 50;
-export const KIDS_DEFAULT_MATURITY = MaturityRating.MATURITY_RATING_KIDS_7;
-/** The highest ceiling a kids profile may have. */
-export const KIDS_MAX_MATURITY = MaturityRating.MATURITY_RATING_TEEN_13;
+const PROFILE_NAME_MAX_LENGTH = ACCOUNT_LIMITS.profileNameLength;
 
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
-/** A profile name trimmed; 1..50 characters, no control characters. */
+/** A profile name trimmed; 1 to ACCOUNT_LIMITS.profileNameLength characters, no control characters. */
 export function checkProfileName(violations: Violations, field: string, raw: string): string {
   const name = raw.trim();
   if (name === '') violations.add(field, 'is required');
@@ -32,14 +35,16 @@ export function checkMaturityCeiling(
   rating: MaturityRating,
 ): number | null {
   const effective =
-    kids && rating === MaturityRating.MATURITY_RATING_UNSPECIFIED ? KIDS_DEFAULT_MATURITY : rating;
+    kids && rating === MaturityRating.MATURITY_RATING_UNSPECIFIED ? KIDS_DEFAULT_CEILING : rating;
   const stored = toStoredMaturity(effective);
   if (stored === undefined) {
     violations.add(field, 'must be a known maturity rating');
     return null;
   }
-  const kidsLimit = toStoredMaturity(KIDS_MAX_MATURITY) ?? 0;
-  if (kids && stored !== null && stored > kidsLimit)
-    violations.add(field, `must be at most ${KIDS_MAX_MATURITY} for a kids profile`);
+  const kidsLimit = toStoredMaturity(KIDS_MAX_CEILING) ?? 0;
+  if (kids && stored !== null && stored > kidsLimit) {
+    const name = MATURITY_RATINGS.toName(KIDS_MAX_CEILING) ?? KIDS_MAX_CEILING;
+    violations.add(field, `must be at most ${name} for a kids profile`);
+  }
   return stored;
 }

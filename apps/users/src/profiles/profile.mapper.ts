@@ -1,25 +1,19 @@
-import { MaturityRating, type Profile } from '@kinema/contracts';
+import {
+  MaturityRating,
+  maturityOfRank,
+  maturityRank,
+  type MaturityRank,
+  type Profile,
+} from '@kinema/contracts';
 
-/** Ratings in their proto order; index + 1 is the stored smallint, as in the catalog's tables. */
-const maturityOrder: readonly MaturityRating[] = [
-  MaturityRating.MATURITY_RATING_ALL,
-  MaturityRating.MATURITY_RATING_KIDS_7,
-  MaturityRating.MATURITY_RATING_TEEN_13,
-  MaturityRating.MATURITY_RATING_TEEN_16,
-  MaturityRating.MATURITY_RATING_ADULT_18,
-];
-
-/** Stored ceiling (1..5), or null for UNSPECIFIED (no ceiling); undefined for unknown values. */
-export function toStoredMaturity(rating: MaturityRating): number | null | undefined {
+/** Stored ceiling (the contract's maturity rank, as the catalog stores it), or null for none. */
+export function toStoredMaturity(rating: MaturityRating): MaturityRank | null | undefined {
   if (rating === MaturityRating.MATURITY_RATING_UNSPECIFIED) return null;
-  const index = maturityOrder.indexOf(rating);
-  return index < 0 ? undefined : index + 1;
+  return maturityRank(rating);
 }
 
 export function fromStoredMaturity(stored: number | null): MaturityRating {
-  return stored === null
-    ? MaturityRating.MATURITY_RATING_UNSPECIFIED
-    : (maturityOrder[stored - 1] ?? MaturityRating.MATURITY_RATING_UNSPECIFIED);
+  return stored === null ? MaturityRating.MATURITY_RATING_UNSPECIFIED : maturityOfRank(stored);
 }
 
 export interface ProfileRow {

@@ -10,16 +10,12 @@ import type {
   RenameProfileRequest,
   RenameProfileResponse,
 } from '@kinema/contracts';
-import { GrpcExceptionFilter, GrpcServerInterceptor } from '@kinema/platform';
-import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { USERS_GRPC_SERVICE } from '../users.constants';
 import { ProfilesService } from './profiles.service';
 
 /** The profile RPCs of kinema.users.v1.UsersService: transport only. */
-// Bound per controller as catalog does: bootstrapGrpcService's global ones are not applied.
-@UseInterceptors(new GrpcServerInterceptor())
-@UseFilters(new GrpcExceptionFilter())
 @Controller()
 export class ProfilesGrpcController {
   constructor(private readonly profiles: ProfilesService) {}

@@ -1,15 +1,18 @@
-import type {
-  CreateProfileRequest,
-  DeleteProfileRequest,
-  GetProfileRequest,
-  Profile,
-  RenameProfileRequest,
+import {
+  ACCOUNT_LIMITS,
+  type CreateProfileRequest,
+  type DeleteProfileRequest,
+  type GetProfileRequest,
+  type Profile,
+  type RenameProfileRequest,
 } from '@kinema/contracts';
 import { DomainError } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Violations } from '../common/input-rules';
-import { checkMaturityCeiling, checkProfileName, MAX_PROFILES_PER_ACCOUNT } from './profile-input';
+import { checkMaturityCeiling, checkProfileName } from './profile-input';
+
+const MAX_PROFILES_PER_ACCOUNT = ACCOUNT_LIMITS.profilesPerAccount;
 import { toProfile } from './profile.mapper';
 import { accountNotFound, profileNotFound, ProfilesRepository } from './profiles.repository';
 

@@ -1,10 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { ACCESS_TOKEN } from '@kinema/contracts';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_ISSUER,
-  AccessTokenSigner,
-} from './access-token.signer';
+import { AccessTokenSigner } from './access-token.signer';
 import { DEV_JWT_PRIVATE_KEY, describeSigningKeyProblem } from './signing-key';
 
 const subject = {
@@ -28,8 +25,8 @@ describe('access tokens', () => {
     const { token, expiresAt } = await signer.sign(subject, now);
     const claims = decodeJwt(token);
     expect(claims).toMatchObject({
-      iss: ACCESS_TOKEN_ISSUER,
-      aud: ACCESS_TOKEN_AUDIENCE,
+      iss: ACCESS_TOKEN.issuer,
+      aud: ACCESS_TOKEN.audience,
       sub: subject.accountId,
       role: 'viewer',
       sid: subject.sessionId,

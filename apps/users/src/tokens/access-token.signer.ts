@@ -1,3 +1,4 @@
+import { ACCESS_TOKEN } from '@kinema/contracts';
 import { randomUUID } from 'node:crypto';
 import {
   calculateJwkThumbprint,
@@ -11,11 +12,12 @@ import {
 import type { AccountRole } from '../accounts/account.model';
 import { publicJwkOf } from './signing-key';
 
-export const ACCESS_TOKEN_ISSUER = 'kinema-users';
-export const ACCESS_TOKEN_AUDIENCE = 'kinema-api';
-export const ACCESS_TOKEN_ALGORITHM = 'ES256';
-// RFC 9068's media type, so an access token cannot be mistaken for another kind of JWT.
-export const ACCESS_TOKEN_TYPE = 'at+jwt';
+const {
+  issuer: ACCESS_TOKEN_ISSUER,
+  audience: ACCESS_TOKEN_AUDIENCE,
+  algorithm: ACCESS_TOKEN_ALGORITHM,
+  type: ACCESS_TOKEN_TYPE,
+} = ACCESS_TOKEN;
 
 /** What an access token says about its bearer. */
 export interface AccessTokenSubject {

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, type webcrypto } from 'node:crypto';
 
 /**
  * A fixed P-256 key so `npm start` and tests work without setup. It is public (it is in the
@@ -31,7 +31,7 @@ export function describeSigningKeyProblem(pem: string): string | undefined {
 }
 
 /** The public half of the signing key as a JWK (kty, crv, x, y): what verifiers need. */
-export function publicJwkOf(pem: string): JsonWebKey {
+export function publicJwkOf(pem: string): webcrypto.JsonWebKey {
   const jwk = createPublicKey(createPrivateKey({ key: pem, format: 'pem' })).export({
     format: 'jwk',
   });

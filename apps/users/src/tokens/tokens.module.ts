@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import type { UsersConfig } from '../config';
 import { USERS_CONFIG } from '../users.constants';
-import { AccessTokenVerifier } from './access-token-verifier.service';
+import { TokenIntrospection } from './token-introspection.service';
 import { AccessTokenSigner } from './access-token.signer';
+import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 @Module({
@@ -13,9 +14,10 @@ import { SessionsService } from './sessions.service';
       useFactory: (config: UsersConfig) =>
         AccessTokenSigner.create(config.JWT_PRIVATE_KEY, config.ACCESS_TOKEN_TTL_SECONDS),
     },
+    SessionsRepository,
     SessionsService,
-    AccessTokenVerifier,
+    TokenIntrospection,
   ],
-  exports: [AccessTokenSigner, SessionsService, AccessTokenVerifier],
+  exports: [AccessTokenSigner, SessionsService, TokenIntrospection],
 })
 export class TokensModule {}

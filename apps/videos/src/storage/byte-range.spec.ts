@@ -1,4 +1,4 @@
-import { rangeHeader, rangeLength, Rechunker, resolveRange } from './byte-range';
+import { rangeHeader, rangeLength, resolveRange } from './byte-range';
 
 describe('resolveRange', () => {
   it('reads the whole file when length is 0', () => {
@@ -30,19 +30,5 @@ describe('resolveRange', () => {
     ['an empty file', 0, 0, 0],
   ])('serves nothing for %s', (_name, size, offset, length) => {
     expect(resolveRange(size, offset, length)).toBeNull();
-  });
-});
-
-describe('Rechunker', () => {
-  it('cuts any stream into pieces of the chunk size and a shorter rest', () => {
-    const rechunker = new Rechunker(4);
-    const pieces = [
-      ...rechunker.push(Buffer.from('ab')),
-      ...rechunker.push(Buffer.from('cdefghij')),
-      ...rechunker.push(Buffer.from('k')),
-    ];
-    expect(pieces.map(String)).toEqual(['abcd', 'efgh']);
-    expect(String(rechunker.flush())).toBe('ijk');
-    expect(rechunker.flush()).toBeNull();
   });
 });

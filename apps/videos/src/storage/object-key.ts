@@ -1,8 +1,8 @@
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '@kinema/contracts';
 
-/** True for a canonical (lower-case, hyphenated) UUID: the only ids this service accepts. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
+/** True for a UUID in canonical (lower-case) form: ids are normalised before they get here. */
+function isCanonicalUuid(value: string): boolean {
+  return isUuid(value) && value === value.toLowerCase();
 }
 
 /**
@@ -10,6 +10,6 @@ export function isUuid(value: string): boolean {
  * client sends (titles, file names) can steer a write or a read to another key or a path.
  */
 export function objectKeyFor(videoId: string): string {
-  if (!isUuid(videoId)) throw new Error(`not a video id: ${JSON.stringify(videoId)}`);
+  if (!isCanonicalUuid(videoId)) throw new Error(`not a video id: ${JSON.stringify(videoId)}`);
   return `videos/${videoId}`;
 }

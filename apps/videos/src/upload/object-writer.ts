@@ -1,5 +1,5 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
-import { Rechunker } from '../storage/byte-range';
+import { Rechunker } from '../storage/rechunker';
 import type { VideoStorage } from '../storage/video-storage';
 
 /**

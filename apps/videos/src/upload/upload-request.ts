@@ -1,7 +1,6 @@
-import type { UploadVideoMetadata } from '@kinema/contracts';
+import { isUuid, type UploadVideoMetadata } from '@kinema/contracts';
 import { DomainError, type FieldViolation } from '@kinema/platform';
 import { isVideoContentType, type VideoContentType } from '../probe/video-probe';
-import { isUuid } from '../storage/object-key';
 
 export interface UploadRequest {
   titleId: string;

@@ -8,7 +8,7 @@ import { createVideoProbe } from '../probe/video-probe';
 import { SHA256_METADATA, VideoStorage } from '../storage/video-storage';
 import { UPLOAD_PART_BYTES, VIDEO_ID_METADATA, VIDEOS_CONFIG } from '../videos.constants';
 import { toVideoMessage } from '../videos/video.mapper';
-import { VideosRepository } from '../videos/videos.repository';
+import { VideosService } from '../videos/videos.service';
 import { ObjectWriter } from './object-writer';
 import { classifyUploadFailure, sizeMismatch, UploadCancelledError } from './upload-errors';
 import { parseUploadMetadata, type UploadRequest } from './upload-request';
@@ -28,7 +28,7 @@ export class UploadService {
 
   constructor(
     @Inject(VIDEOS_CONFIG) private readonly config: VideosConfig,
-    private readonly videos: VideosRepository,
+    private readonly videos: VideosService,
     private readonly storage: VideoStorage,
   ) {}
 
@@ -44,7 +44,7 @@ export class UploadService {
         first.done ? undefined : first.value.metadata,
         this.config.UPLOAD_MAX_BYTES,
       );
-      const video = await this.videos.createUploading({ id: randomUUID(), ...request });
+      const video = await this.videos.startUpload({ id: randomUUID(), ...request });
       const announced = new Metadata();
       announced.set(VIDEO_ID_METADATA, video.id);
       call.sendMetadata(announced);
@@ -91,7 +91,11 @@ export class UploadService {
       const probed = await probe.finish();
       const sha256 = hash.digest('hex');
       await writer.complete({ [SHA256_METADATA]: sha256 });
-      const outcome = await this.videos.markReady(id, { ...probed, sizeBytes: received, sha256 });
+      const outcome = await this.videos.completeUpload(id, {
+        ...probed,
+        sizeBytes: received,
+        sha256,
+      });
       // Only now, with the new video playable, do the bytes of the one it replaces go.
       await this.deleteReplaced(outcome.replacedObjectKeys);
       return toVideoMessage(outcome.video);
@@ -103,7 +107,7 @@ export class UploadService {
       await writer.discard().catch((cleanupError: unknown) => {
         this.logger.error(`upload ${id}: stored bytes not removed: ${describe(cleanupError)}`);
       });
-      await this.videos.markFailed(id, failure.reason).catch((dbError: unknown) => {
+      await this.videos.failUpload(id, failure.reason).catch((dbError: unknown) => {
         this.logger.error(`upload ${id}: not marked failed: ${describe(dbError)}`);
       });
       throw failure.error;

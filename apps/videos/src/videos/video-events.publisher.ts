@@ -2,14 +2,14 @@ import { VIDEOS_VIDEO_EVENTS, type VideosVideoEvents } from '@kinema/contracts';
 import { OutboxPublisher } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { VideoEntity } from './video.entity';
+import type { VideoRow } from './video.model';
 
 /** Appends videos.videos.v1 events to the outbox, inside the transaction of the change. */
 @Injectable()
 export class VideoEventsPublisher {
   constructor(private readonly outbox: OutboxPublisher) {}
 
-  async ready(manager: EntityManager, video: VideoEntity): Promise<void> {
+  async ready(manager: EntityManager, video: VideoRow): Promise<void> {
     await this.emit(manager, video.titleId, VIDEOS_VIDEO_EVENTS.ready, {
       titleId: video.titleId,
       episodeId: video.episodeId,
@@ -20,7 +20,7 @@ export class VideoEventsPublisher {
     });
   }
 
-  async failed(manager: EntityManager, video: VideoEntity, reason: string): Promise<void> {
+  async failed(manager: EntityManager, video: VideoRow, reason: string): Promise<void> {
     await this.emit(manager, video.titleId, VIDEOS_VIDEO_EVENTS.failed, {
       titleId: video.titleId,
       episodeId: video.episodeId,

@@ -1,5 +1,5 @@
 import { VideoStatus, type Video } from '@kinema/contracts';
-import type { VideoEntity, VideoRowStatus } from './video.entity';
+import type { VideoRow, VideoRowStatus } from './video.model';
 
 const STATUS: Record<VideoRowStatus, VideoStatus> = {
   uploading: VideoStatus.VIDEO_STATUS_UPLOADING,
@@ -8,7 +8,7 @@ const STATUS: Record<VideoRowStatus, VideoStatus> = {
   replaced: VideoStatus.VIDEO_STATUS_REPLACED,
 };
 
-export function toVideoMessage(row: VideoEntity): Video {
+export function toVideoMessage(row: VideoRow): Video {
   return {
     id: row.id,
     titleId: row.titleId,

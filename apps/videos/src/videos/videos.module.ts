@@ -7,6 +7,6 @@ import { VideosService } from './videos.service';
 @Module({
   controllers: [VideosGrpcController],
   providers: [VideosRepository, VideosService, VideoEventsPublisher],
-  exports: [VideosRepository, VideosService],
+  exports: [VideosService],
 })
 export class VideosModule {}

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ProbeResult } from '../probe/probe-result';
 import { objectKeyFor } from '../storage/object-key';
-import { VideoEventsPublisher } from './video-events.publisher';
-import { VideoEntity } from './video.entity';
+import type { VideoRow } from './video.model';
 
 export interface NewUpload {
   id: string;
@@ -19,126 +17,131 @@ export interface StoredFile extends ProbeResult {
   sha256: string;
 }
 
-/** What marking a video ready changed: the row, and the objects of the videos it replaced. */
-export interface ReadyOutcome {
-  video: VideoEntity;
-  replacedObjectKeys: string[];
-}
+// bigint sizes arrive as strings from pg; they stay far below 2^53, so they are read as numbers.
+// UPDATE ... RETURNING goes through a WITH so TypeORM hands back rows (it answers a bare UPDATE
+// with [rows, count]).
+const COLUMNS = `id, title_id AS "titleId", episode_id AS "episodeId", status,
+  content_type AS "contentType", declared_size::double precision AS "declaredSize",
+  size_bytes::double precision AS "sizeBytes", sha256, duration_seconds AS "durationSeconds",
+  width, height, codecs, object_key AS "objectKey", upload_id AS "uploadId",
+  failure_reason AS "failureReason", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /**
- * The videos table. State changes that publish an event (ready, failed) run in one transaction
- * with their outbox row. No transaction is held while bytes stream: PGlite has one session.
+ * The videos table's statements. Each takes the EntityManager of the caller, a transaction when
+ * a change must commit with its outbox event (the service decides); no transaction is held while
+ * bytes stream.
  */
 @Injectable()
 export class VideosRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly events: VideoEventsPublisher,
-  ) {}
-
-  async createUploading(upload: NewUpload): Promise<VideoEntity> {
-    const now = new Date();
-    const row: VideoEntity = Object.assign(new VideoEntity(), {
-      ...upload,
-      status: 'uploading',
-      sizeBytes: null,
-      sha256: null,
-      durationSeconds: null,
-      width: null,
-      height: null,
-      codecs: [],
-      objectKey: objectKeyFor(upload.id),
-      uploadId: null,
-      failureReason: null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await this.dataSource.getRepository(VideoEntity).insert(row);
+  async insertUploading(manager: EntityManager, upload: NewUpload): Promise<VideoRow> {
+    const [row] = await manager.query<VideoRow[]>(
+      `INSERT INTO videos (id, title_id, episode_id, status, content_type, declared_size, codecs,
+         object_key, created_at, updated_at)
+       VALUES ($1, $2, $3, 'uploading', $4, $5, '{}', $6, now(), now())
+       RETURNING ${COLUMNS}`,
+      [
+        upload.id,
+        upload.titleId,
+        upload.episodeId,
+        upload.contentType,
+        upload.declaredSize,
+        objectKeyFor(upload.id),
+      ],
+    );
+    if (!row) throw new Error(`video ${upload.id} was not inserted`);
     return row;
   }
 
-  async recordUploadId(id: string, uploadId: string | null): Promise<void> {
-    await this.dataSource
-      .getRepository(VideoEntity)
-      .update({ id }, { uploadId, updatedAt: new Date() });
+  async recordUploadId(manager: EntityManager, id: string, uploadId: string | null): Promise<void> {
+    await manager.query('UPDATE videos SET upload_id = $2, updated_at = now() WHERE id = $1', [
+      id,
+      uploadId,
+    ]);
   }
 
-  findById(id: string): Promise<VideoEntity | null> {
-    return this.dataSource.getRepository(VideoEntity).findOneBy({ id });
+  async findById(manager: EntityManager, id: string): Promise<VideoRow | undefined> {
+    const rows = await manager.query<VideoRow[]>(`SELECT ${COLUMNS} FROM videos WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0];
   }
 
-  findPlayable(titleId: string, episodeId: string | null): Promise<VideoEntity | null> {
-    return this.dataSource
-      .getRepository(VideoEntity)
-      .createQueryBuilder('video')
-      .where('video.title_id = :titleId', { titleId })
-      .andWhere('video.episode_id IS NOT DISTINCT FROM :episodeId', { episodeId })
-      .andWhere(`video.status = 'ready'`)
-      .getOne();
+  async findPlayable(
+    manager: EntityManager,
+    titleId: string,
+    episodeId: string | null,
+  ): Promise<VideoRow | undefined> {
+    const rows = await manager.query<VideoRow[]>(
+      `SELECT ${COLUMNS} FROM videos
+       WHERE title_id = $1 AND episode_id IS NOT DISTINCT FROM $2 AND status = 'ready'`,
+      [titleId, episodeId],
+    );
+    return rows[0];
+  }
+
+  /** The row, locked for the rest of the transaction. */
+  async lock(manager: EntityManager, id: string): Promise<VideoRow | undefined> {
+    const rows = await manager.query<VideoRow[]>(
+      `SELECT ${COLUMNS} FROM videos WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows[0];
   }
 
   /**
-   * Makes the upload the title's (or episode's) playable video, retiring the previous one, and
-   * queues VideoReady. Serialised per title and episode so two uploads finishing together cannot
-   * both become playable (the partial unique index would otherwise reject the second).
+   * Serialises, for the rest of the transaction, whatever changes which video of a title (or an
+   * episode) is the playable one.
    */
-  markReady(id: string, file: StoredFile): Promise<ReadyOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const video = await this.lockUploading(manager, id);
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `${video.titleId}/${video.episodeId ?? ''}`,
-      ]);
-      // TypeORM answers an UPDATE ... RETURNING on PostgreSQL with [rows, affected count].
-      const [replaced] = (await manager.query(
-        `UPDATE videos SET status = 'replaced', updated_at = now()
-          WHERE title_id = $1 AND episode_id IS NOT DISTINCT FROM $2 AND status = 'ready'
-          RETURNING object_key`,
-        [video.titleId, video.episodeId],
-      )) as [Array<{ object_key: string }>, number];
-      Object.assign(video, {
-        ...file,
-        status: 'ready',
-        uploadId: null,
-        updatedAt: new Date(),
-      });
-      await manager.save(VideoEntity, video);
-      await this.events.ready(manager, video);
-      return { video, replacedObjectKeys: replaced.map((row) => row.object_key) };
-    });
+  async lockPlayableSlot(
+    manager: EntityManager,
+    titleId: string,
+    episodeId: string | null,
+  ): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `${titleId}/${episodeId ?? ''}`,
+    ]);
   }
 
-  /** Marks an upload failed and queues VideoFailed; a row already settled is left alone. */
-  markFailed(id: string, reason: string): Promise<VideoEntity | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const video = await manager
-        .getRepository(VideoEntity)
-        .createQueryBuilder('video')
-        .setLock('pessimistic_write')
-        .where('video.id = :id', { id })
-        .getOne();
-      if (!video || video.status !== 'uploading') return video;
-      Object.assign(video, {
-        status: 'failed',
-        uploadId: null,
-        failureReason: reason,
-        updatedAt: new Date(),
-      });
-      await manager.save(VideoEntity, video);
-      await this.events.failed(manager, video, reason);
-      return video;
-    });
+  /** Retires the ready video of a title (or episode); returns the object keys to delete. */
+  async retireReady(
+    manager: EntityManager,
+    titleId: string,
+    episodeId: string | null,
+  ): Promise<string[]> {
+    const rows = await manager.query<Array<{ object_key: string }>>(
+      `WITH retired AS (
+         UPDATE videos SET status = 'replaced', updated_at = now()
+         WHERE title_id = $1 AND episode_id IS NOT DISTINCT FROM $2 AND status = 'ready'
+         RETURNING object_key)
+       SELECT object_key FROM retired`,
+      [titleId, episodeId],
+    );
+    return rows.map((row) => row.object_key);
   }
 
-  private async lockUploading(manager: EntityManager, id: string): Promise<VideoEntity> {
-    const video = await manager
-      .getRepository(VideoEntity)
-      .createQueryBuilder('video')
-      .setLock('pessimistic_write')
-      .where('video.id = :id', { id })
-      .getOne();
-    if (!video || video.status !== 'uploading') {
-      throw new Error(`video ${id} is not uploading any more`);
-    }
-    return video;
+  async markReady(manager: EntityManager, id: string, file: StoredFile): Promise<VideoRow> {
+    const [row] = await manager.query<VideoRow[]>(
+      `WITH changed AS (
+         UPDATE videos SET status = 'ready', size_bytes = $2, sha256 = $3, duration_seconds = $4,
+           width = $5, height = $6, codecs = $7, upload_id = NULL, updated_at = now()
+         WHERE id = $1 RETURNING *)
+       SELECT ${COLUMNS} FROM changed`,
+      [id, file.sizeBytes, file.sha256, file.durationSeconds, file.width, file.height, file.codecs],
+    );
+    if (!row) throw new Error(`video ${id} vanished while it was marked ready`);
+    return row;
+  }
+
+  async markFailed(manager: EntityManager, id: string, reason: string): Promise<VideoRow> {
+    const [row] = await manager.query<VideoRow[]>(
+      `WITH changed AS (
+         UPDATE videos SET status = 'failed', upload_id = NULL, failure_reason = $2,
+           updated_at = now()
+         WHERE id = $1 RETURNING *)
+       SELECT ${COLUMNS} FROM changed`,
+      [id, reason],
+    );
+    if (!row) throw new Error(`video ${id} vanished while it was marked failed`);
+    return row;
   }
 }

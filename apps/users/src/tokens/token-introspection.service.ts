@@ -1,25 +1,25 @@
-import { type GetSigningKeysResponse, type VerifyAccessTokenResponse } from '@kinema/contracts';
+import {
+  ACCESS_TOKEN,
+  type GetSigningKeysResponse,
+  type VerifyAccessTokenResponse,
+} from '@kinema/contracts';
 import { DomainError } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
 import { toRole } from '../accounts/account.mapper';
 import { Violations } from '../common/input-rules';
-import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_ISSUER,
-  AccessTokenSigner,
-} from './access-token.signer';
+import { AccessTokenSigner } from './access-token.signer';
 import { SessionsService } from './sessions.service';
 
-// ES256 JWTs of this service are a few hundred bytes; anything far larger is not one of ours.
-const ACCESS_TOKEN_MAX_LENGTH = 4_096;
+const ACCESS_TOKEN_MAX_LENGTH = ACCESS_TOKEN.maxLength;
 
 /**
- * Checks an access token beyond its signature: the account and the session must still exist.
+ * Token introspection (in RFC 7662's sense): is this access token active? Beyond its signature,
+ * the account and the session must still exist.
  * The gateway verifies signatures locally with the published keys; this is for callers that
  * must notice a logout or a deleted account before the token expires.
  */
 @Injectable()
-export class AccessTokenVerifier {
+export class TokenIntrospection {
   constructor(
     private readonly signer: AccessTokenSigner,
     private readonly sessions: SessionsService,
@@ -41,8 +41,8 @@ export class AccessTokenVerifier {
   signingKeys(): GetSigningKeysResponse {
     return {
       keys: this.signer.publicKeys(),
-      issuer: ACCESS_TOKEN_ISSUER,
-      audience: ACCESS_TOKEN_AUDIENCE,
+      issuer: ACCESS_TOKEN.issuer,
+      audience: ACCESS_TOKEN.audience,
     };
   }
 }

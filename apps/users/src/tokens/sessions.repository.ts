@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AccountRole } from '../accounts/account.model';
+import type { SessionEndReason } from './sessions.service';
+
+/** A presented refresh token with its session and account, locked for the transaction. */
+export interface PresentedToken {
+  sessionId: string;
+  accountId: string;
+  role: AccountRole;
+  expiresAt: Date;
+  rotatedAt: Date | null;
+  sessionRevokedAt: Date | null;
+}
+
+/** The sessions and refresh_tokens tables' statements (refresh tokens are stored hashed). */
+@Injectable()
+export class SessionsRepository {
+  /** Lapsed sessions are no longer needed to recognise replayed tokens. */
+  async deleteLapsed(manager: EntityManager, accountId: string, now: Date): Promise<void> {
+    await manager.query('DELETE FROM sessions WHERE account_id = $1 AND expires_at < $2', [
+      accountId,
+      now,
+    ]);
+  }
+
+  async insert(
+    manager: EntityManager,
+    session: { id: string; accountId: string; createdAt: Date; expiresAt: Date },
+  ): Promise<void> {
+    await manager.query(
+      'INSERT INTO sessions (id, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [session.id, session.accountId, session.createdAt, session.expiresAt],
+    );
+  }
+
+  async insertToken(
+    manager: EntityManager,
+    token: { hash: string; sessionId: string; createdAt: Date; expiresAt: Date },
+  ): Promise<void> {
+    await manager.query(
+      'INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [token.hash, token.sessionId, token.createdAt, token.expiresAt],
+    );
+  }
+
+  async lockPresented(
+    manager: EntityManager,
+    tokenHash: string,
+  ): Promise<PresentedToken | undefined> {
+    const [row] = await manager.query<PresentedToken[]>(
+      `SELECT t.session_id AS "sessionId", s.account_id AS "accountId", a.role,
+              t.expires_at AS "expiresAt", t.rotated_at AS "rotatedAt",
+              s.revoked_at AS "sessionRevokedAt"
+         FROM refresh_tokens t
+         JOIN sessions s ON s.id = t.session_id
+         JOIN accounts a ON a.id = s.account_id
+        WHERE t.token_hash = $1
+        FOR UPDATE OF t, s`,
+      [tokenHash],
+    );
+    return row;
+  }
+
+  async markRotated(manager: EntityManager, tokenHash: string, at: Date): Promise<void> {
+    await manager.query('UPDATE refresh_tokens SET rotated_at = $2 WHERE token_hash = $1', [
+      tokenHash,
+      at,
+    ]);
+  }
+
+  async extend(manager: EntityManager, sessionId: string, expiresAt: Date): Promise<void> {
+    await manager.query('UPDATE sessions SET expires_at = $2 WHERE id = $1', [
+      sessionId,
+      expiresAt,
+    ]);
+  }
+
+  async revoke(
+    manager: EntityManager,
+    sessionId: string,
+    reason: SessionEndReason,
+    at: Date,
+  ): Promise<void> {
+    await manager.query('UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1', [
+      sessionId,
+      at,
+      reason,
+    ]);
+  }
+
+  /** Ends the session a refresh token belongs to, unless it has ended already. */
+  async revokeByToken(manager: EntityManager, tokenHash: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE sessions SET revoked_at = $2, revoke_reason = 'logout'
+        WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`,
+      [tokenHash, at],
+    );
+  }
+
+  async revokeAll(
+    manager: EntityManager,
+    accountId: string,
+    reason: SessionEndReason,
+    at: Date,
+  ): Promise<void> {
+    await manager.query(
+      'UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE account_id = $1 AND revoked_at IS NULL',
+      [accountId, at, reason],
+    );
+  }
+
+  /** The account's current role while the session is open; undefined when it has ended. */
+  async activeRole(
+    manager: EntityManager,
+    sessionId: string,
+    accountId: string,
+    now: Date,
+  ): Promise<AccountRole | undefined> {
+    const [row] = await manager.query<Array<{ role: AccountRole }>>(
+      `SELECT a.role FROM sessions s JOIN accounts a ON a.id = s.account_id
+        WHERE s.id = $1 AND s.account_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`,
+      [sessionId, accountId, now],
+    );
+    return row?.role;
+  }
+}
