@@ -68,6 +68,20 @@ describe('docker/Dockerfile', () => {
     ).toBe(true);
   });
 
+  it('runs the Node release that package.json pins for development, tests and engines', () => {
+    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+      devDependencies: Record<string, string>;
+    };
+    const pinned = manifest.devDependencies['node'];
+    const image = /^node:(\d+\.\d+\.\d+)-/.exec(args.get('NODE_IMAGE') ?? '')?.[1];
+    expect(image).toBe(pinned);
+    expect(manifest.engines.node).toBe(`^${pinned}`);
+    expect(manifest.devDependencies['@types/node']?.replace(/^\^/, '').split('.')[0]).toBe(
+      pinned?.split('.')[0],
+    );
+  });
+
   it('builds the chosen app with its Nx build target', () => {
     expect(nxBuild).toBeDefined();
   });

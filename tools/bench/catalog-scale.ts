@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { freePort, REPO_ROOT, Supervisor, type ProcessSpec } from '@kinema/dev-infra';
+import { REPO_ROOT, Supervisor, type ProcessSpec } from '@kinema/dev-infra';
 import { median } from './lib/load';
 
 const QUERIES = [
@@ -29,35 +29,72 @@ async function ensureLoaded(serverUrl: string, name: string, titles: number): Pr
   url.pathname = `/${name}`;
   process.stdout.write(`loading ${titles} titles into ${name} (skipped when already loaded)...\n`);
   const started = Date.now();
-  execFileSync(process.execPath, [join(REPO_ROOT, 'apps/catalog/dist/demo/seed.cli.js'), '--database-url', url.toString(), '--titles', String(titles), '--bulk'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'apps/catalog/dist/demo/seed.cli.js'),
+      '--database-url',
+      url.toString(),
+      '--titles',
+      String(titles),
+      '--bulk',
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
   process.stdout.write(`  ready after ${((Date.now() - started) / 1000).toFixed(0)}s\n`);
   return url.toString();
 }
 
-async function startPair(supervisor: Supervisor, label: string, databaseUrl: string): Promise<string> {
-  const [grpc, ops, http] = await Promise.all([freePort(), freePort(), freePort()]);
-  const node = (script: string) => ({ command: process.execPath, args: [join(REPO_ROOT, script)] });
+async function startPair(
+  supervisor: Supervisor,
+  label: string,
+  databaseUrl: string,
+): Promise<string> {
+  const node = (script: string) => [join(REPO_ROOT, script)];
   const catalog: ProcessSpec = {
     name: `catalog-${label}`,
-    ...node('apps/catalog/dist/main.js'),
-    env: { LOG_LEVEL: 'error', GRPC_HOST: '127.0.0.1', GRPC_PORT: String(grpc), OPS_HOST: '127.0.0.1', OPS_PORT: String(ops), DATABASE_URL: databaseUrl, KAFKA_BROKERS: '127.0.0.1:1' },
-    ready: { kind: 'http', url: `http://127.0.0.1:${ops}/readyz` },
+    service: 'catalog',
+    command: process.execPath,
+    ports: { grpc: 0, ops: 0 },
+    launch: () => ({
+      args: node('apps/catalog/dist/main.js'),
+      env: {
+        LOG_LEVEL: 'error',
+        GRPC_HOST: '127.0.0.1',
+        GRPC_PORT: '0',
+        OPS_HOST: '127.0.0.1',
+        OPS_PORT: '0',
+        DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: '127.0.0.1:1',
+      },
+    }),
+    ready: { kind: 'http', listener: 'ops', path: '/readyz' },
     readyTimeoutMs: 60_000,
-    summary: '',
+    summary: () => '',
   };
   const gateway: ProcessSpec = {
     name: `gateway-${label}`,
-    ...node('apps/gateway/dist/main.js'),
-    env: { LOG_LEVEL: 'error', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(http), CATALOG_GRPC_TARGET: `127.0.0.1:${grpc}` },
-    ready: { kind: 'http', url: `http://127.0.0.1:${http}/readyz` },
+    service: 'gateway',
+    command: process.execPath,
+    ports: { http: 0 },
+    launch: (context) => ({
+      args: node('apps/gateway/dist/main.js'),
+      env: {
+        LOG_LEVEL: 'error',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: '0',
+        CATALOG_GRPC_TARGET: context.address(`catalog-${label}`, 'grpc'),
+      },
+    }),
+    ready: { kind: 'http', listener: 'http', path: '/readyz' },
     readyTimeoutMs: 60_000,
-    summary: '',
+    summary: () => '',
   };
   await supervisor.start(catalog);
-  await supervisor.start(gateway);
-  return `http://127.0.0.1:${http}/api/v1`;
+  const running = await supervisor.start(gateway);
+  return `http://127.0.0.1:${running.listeners.http}/api/v1`;
 }
 
 /** Latencies of every page of `pages`-deep walks for each query, after one warm-up walk. */
@@ -86,12 +123,23 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { pages: { type: 'string', default: '30' }, rounds: { type: 'string', default: '3' }, large: { type: 'string', default: '1000000' } } });
+  const { values } = parseArgs({
+    options: {
+      pages: { type: 'string', default: '30' },
+      rounds: { type: 'string', default: '3' },
+      large: { type: 'string', default: '1000000' },
+    },
+  });
   const serverUrl = process.env['DATABASE_URL'];
-  if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server (PGlite is not for a million rows)');
+  if (!serverUrl)
+    throw new Error('set DATABASE_URL to a PostgreSQL server (PGlite is not for a million rows)');
   const large = Number(values.large);
   const small = await ensureLoaded(serverUrl, 'kinema_bench_10k', 10_000);
-  const big = await ensureLoaded(serverUrl, large === 1_000_000 ? 'kinema_bench_1m' : `kinema_bench_${large}`, large);
+  const big = await ensureLoaded(
+    serverUrl,
+    large === 1_000_000 ? 'kinema_bench_1m' : `kinema_bench_${large}`,
+    large,
+  );
   const supervisor = new Supervisor(() => undefined);
   try {
     const apiSmall = await startPair(supervisor, '10k', small);
@@ -102,7 +150,9 @@ async function main(): Promise<void> {
       const b = await sample(apiBig, Number(values.pages));
       results.small.push(...s);
       results.big.push(...b);
-      process.stdout.write(`  round ${round}: 10k p50 ${median(s).toFixed(2)} ms | ${large} p50 ${median(b).toFixed(2)} ms\n`);
+      process.stdout.write(
+        `  round ${round}: 10k p50 ${median(s).toFixed(2)} ms | ${large} p50 ${median(b).toFixed(2)} ms\n`,
+      );
     }
     const p50Small = median(results.small);
     const p50Big = median(results.big);
@@ -118,6 +168,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

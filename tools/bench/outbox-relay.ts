@@ -22,7 +22,12 @@ import { DataSource } from 'typeorm';
 import { median } from './lib/load';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '20000' },
+      rounds: { type: 'string', default: '3' },
+    },
+  });
   const events = Number(values.events);
   if (process.env['DATABASE_URL']) process.env['TEST_DATABASE_URL'] = process.env['DATABASE_URL'];
   const database = await createTestDatabase('outbox_bench');
@@ -36,9 +41,15 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   await runMigrationsLocked(dataSource, 1);
   const broker = await startKafkaBroker();
-  const kafka = new Kafka({ clientId: 'outbox-bench', brokers: [broker.address], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'outbox-bench',
+    brokers: [broker.address],
+    logLevel: logLevel.NOTHING,
+  });
   await ensureTopics(kafka, [TOPICS.catalogTitles], 6);
-  const payload = { title: { id: randomUUID(), name: 'A benchmark title', genres: ['drama', 'comedy'] } };
+  const payload = {
+    title: { id: randomUUID(), name: 'A benchmark title', genres: ['drama', 'comedy'] },
+  };
   const relayRates: number[] = [];
   const directRates: number[] = [];
   process.stdout.write(`${events} events per round, database: ${database.engine}\n`);
@@ -61,33 +72,61 @@ async function main(): Promise<void> {
           await manager.insert(MESSAGING_ENTITIES[0], rows);
         });
       }
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2 }, createPartitioner: Partitioners.DefaultPartitioner });
-      const relay = new OutboxRelay(dataSource, producer, pino({ level: 'silent' }), { lockKey: 9, batchSize: 500, idleMs: 5 });
+      const producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: 2 },
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      const relay = new OutboxRelay(dataSource, producer, pino({ level: 'silent' }), {
+        lockKey: 9,
+        batchSize: 500,
+        idleMs: 5,
+      });
       const started = process.hrtime.bigint();
       relay.start();
-      while (relay.status.sentTotal < events) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (relay.status.sentTotal < events)
+        await new Promise((resolve) => setTimeout(resolve, 5));
       const relaySeconds = Number(process.hrtime.bigint() - started) / 1e9;
       await relay.stop();
       await dataSource.query('DELETE FROM outbox_events');
 
-      const direct = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      const direct = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await direct.connect();
       const messages = Array.from({ length: events }, (_, i) =>
-        toKafkaMessage({ id: randomUUID(), type: 'kinema.catalog.v1.TitleUpdated', source: '/kinema/bench', time: new Date().toISOString(), subject: `title-${i % 500}`, data: payload }),
+        toKafkaMessage({
+          id: randomUUID(),
+          type: 'kinema.catalog.v1.TitleUpdated',
+          source: '/kinema/bench',
+          time: new Date().toISOString(),
+          subject: `title-${i % 500}`,
+          data: payload,
+        }),
       );
       const directStarted = process.hrtime.bigint();
       for (let i = 0; i < events; i += 500) {
-        await direct.sendBatch({ acks: -1, topicMessages: [{ topic: TOPICS.catalogTitles, messages: messages.slice(i, i + 500) }] });
+        await direct.sendBatch({
+          acks: -1,
+          topicMessages: [{ topic: TOPICS.catalogTitles, messages: messages.slice(i, i + 500) }],
+        });
       }
       const directSeconds = Number(process.hrtime.bigint() - directStarted) / 1e9;
       await direct.disconnect();
       relayRates.push(events / relaySeconds);
       directRates.push(events / directSeconds);
-      process.stdout.write(`  round ${round}: relay ${(events / relaySeconds).toFixed(0)} events/s, direct kafkajs ${(events / directSeconds).toFixed(0)} msg/s\n`);
+      process.stdout.write(
+        `  round ${round}: relay ${(events / relaySeconds).toFixed(0)} events/s, direct kafkajs ${(events / directSeconds).toFixed(0)} msg/s\n`,
+      );
     }
     const relay = median(relayRates);
     const direct = median(directRates);
-    process.stdout.write(`\nmedians: outbox relay ${relay.toFixed(0)} events/s, direct kafkajs ${direct.toFixed(0)} msg/s, ratio ${(relay / direct).toFixed(2)}\n`);
+    process.stdout.write(
+      `\nmedians: outbox relay ${relay.toFixed(0)} events/s, direct kafkajs ${direct.toFixed(0)} msg/s, ratio ${(relay / direct).toFixed(2)}\n`,
+    );
   } finally {
     await broker.stop();
     await dataSource.destroy();
@@ -96,6 +135,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

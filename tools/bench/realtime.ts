@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { freePort, startSystem } from '@kinema/dev-infra';
+import { startSystem } from '@kinema/dev-infra';
 import { compare, load, summarize } from './lib/load';
 
 function percentile(values: number[], p: number): number {
@@ -110,14 +110,13 @@ async function main(): Promise<void> {
     );
 
     // A second gateway on the same services with the cache off.
-    const gateway = system.plan.edge[0];
-    const port = await freePort();
-    await system.supervisor.start({
-      ...gateway,
-      name: 'gateway-uncached',
-      env: { ...gateway.env, HTTP_PORT: String(port), CATALOG_CACHE_TTL_MS: '0' },
-      ready: { kind: 'http', url: `http://127.0.0.1:${port}/readyz` },
-    });
+    const gateway = system.plan.stages.flat().find((spec) => spec.name === 'gateway');
+    if (!gateway) throw new Error('no gateway in the plan');
+    const uncached = await system.supervisor.start(
+      { ...gateway, name: 'gateway-uncached', ports: { http: 0 } },
+      { CATALOG_CACHE_TTL_MS: '0' },
+    );
+    const port = uncached.listeners.http;
     const opts = { seconds: Number(values.seconds), connections: 32 };
     process.stdout.write(`GET /api/v1/browse, 32 connections, ${values.seconds}s per run\n`);
     const results = await compare(Number(values.rounds), [

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   });
   const api = `${system.gatewayUrl}/api/v1`;
   const s3 = new S3Client({
-    endpoint: system.plan.s3Endpoint,
+    endpoint: system.s3Endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'kinema-dev', secretAccessKey: 'kinema-dev-secret' },

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '@kinema/dev-infra';
 import { eventually } from './support/eventually';
 
 const CLI = resolve(__dirname, '../../../libs/dev-infra/dist/launcher/cli.js');
@@ -14,28 +13,30 @@ interface Launch {
   exited: Promise<number | null>;
 }
 
-async function portEnv(): Promise<Record<string, string>> {
-  const names = [
-    'GATEWAY_PORT',
-    'CATALOG_GRPC_PORT',
-    'CATALOG_OPS_PORT',
-    'CATALOG_PGLITE_PORT',
-    'USERS_GRPC_PORT',
-    'USERS_OPS_PORT',
-    'USERS_PGLITE_PORT',
-    'VIDEOS_GRPC_PORT',
-    'VIDEOS_OPS_PORT',
-    'VIDEOS_PGLITE_PORT',
-    'KAFKA_PORT',
-    'S3_PORT',
-  ];
-  return Object.fromEntries(
-    await Promise.all(names.map(async (name) => [name, String(await freePort())])),
-  );
+const PORT_VARIABLES = [
+  'GATEWAY_PORT',
+  'CATALOG_GRPC_PORT',
+  'CATALOG_OPS_PORT',
+  'CATALOG_PGLITE_PORT',
+  'USERS_GRPC_PORT',
+  'USERS_OPS_PORT',
+  'USERS_PGLITE_PORT',
+  'VIDEOS_GRPC_PORT',
+  'VIDEOS_OPS_PORT',
+  'VIDEOS_PGLITE_PORT',
+  'KAFKA_PORT',
+  'S3_PORT',
+];
+
+/** Every port 0, as a user may ask: each process binds one the OS picks and reports it. */
+function anyPorts(): Record<string, string> {
+  return Object.fromEntries(PORT_VARIABLES.map((name) => [name, '0']));
 }
 
 function launch(env: Record<string, string>, dataDir: string): Launch {
   const child = spawn(process.execPath, [CLI, '--data-dir', dataDir], {
+    // A process group of its own, as a terminal gives a foreground job: Ctrl-C goes to the group.
+    detached: true,
     env: {
       ...process.env,
       DATABASE_URL: '',
@@ -76,19 +77,35 @@ describe('npm start (the launcher command line)', () => {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts every process, prints the URLs, and leaves nothing running after Ctrl-C', async () => {
-    const run = launch(await portEnv(), dataDir);
+    const run = launch(anyPorts(), dataDir);
     await eventually(async () => expect(run.output()).toContain('Kinema is running'), 150_000, 200);
     expect(run.output()).toMatch(/API: +http:\/\/localhost:\d+\/api\/v1\/titles/);
     expect(run.output()).toMatch(/Admin: +admin@kinema\.local \/ \S+/);
     const pids = childPids(run.output());
     expect(pids.length).toBeGreaterThanOrEqual(4);
-    run.child.kill('SIGINT');
+    // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+    process.kill(-(run.child.pid ?? 0), 'SIGINT');
     expect(await run.exited).toBe(0);
     expect(pids.filter(alive)).toEqual([]);
+    const output = run.output();
+    expect(output).not.toContain('unexpectedly');
+    expect(output).not.toContain('second signal');
+    expect(output.trimEnd().endsWith('Everything stopped.')).toBe(true);
+    // Edge first, services next, stand-ins last.
+    const stoppedAt = (name: string) => output.search(new RegExp(`stopped +${name} `));
+    for (const name of ['gateway', 'catalog', 'users', 'videos', 'kafka', 's3', 'pglite-catalog']) {
+      expect(stoppedAt(name)).toBeGreaterThan(-1);
+    }
+    for (const service of ['catalog', 'users', 'videos']) {
+      expect(stoppedAt('gateway')).toBeLessThan(stoppedAt(service));
+      for (const standIn of ['kafka', 's3', 'pglite-catalog', 'pglite-users', 'pglite-videos']) {
+        expect(stoppedAt(service)).toBeLessThan(stoppedAt(standIn));
+      }
+    }
   });
 
   it('leaves no orphans even when the launcher itself is killed', async () => {
-    const run = launch(await portEnv(), dataDir);
+    const run = launch(anyPorts(), dataDir);
     await eventually(async () => expect(run.output()).toContain('Kinema is running'), 150_000, 200);
     const pids = childPids(run.output());
     run.child.kill('SIGKILL');
@@ -98,17 +115,13 @@ describe('npm start (the launcher command line)', () => {
   });
 
   it('fails fast on a taken port, naming the port and the variable that changes it', async () => {
-    const env = await portEnv();
     const blocker: Server = createServer();
-    await new Promise<void>((done) =>
-      blocker.listen(Number(env['GATEWAY_PORT']), '127.0.0.1', done),
-    );
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const taken = (blocker.address() as AddressInfo).port;
     try {
-      const run = launch(env, dataDir);
+      const run = launch({ ...anyPorts(), GATEWAY_PORT: String(taken) }, dataDir);
       expect(await run.exited).toBe(1);
-      expect(run.output()).toContain(
-        `port ${env['GATEWAY_PORT']} (gateway HTTP) is already in use`,
-      );
+      expect(run.output()).toContain(`port ${taken} (gateway HTTP) is already in use`);
       expect(run.output()).toContain('GATEWAY_PORT=');
       expect(childPids(run.output())).toEqual([]);
     } finally {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSystem, type RunningSystem } from '@kinema/dev-infra';
+import { startSystem, type FleetEvent, type RunningSystem, type Scale } from '@kinema/dev-infra';
 import { Client } from 'pg';
 
 export interface TestSystem extends RunningSystem {
@@ -17,8 +17,9 @@ export interface TestSystem extends RunningSystem {
 export async function startTestSystem(
   demoTitles: number,
   extraEnv: Record<string, string> = {},
+  options: { scale?: Scale; onEvent?: (event: FleetEvent) => void; dataDir?: string } = {},
 ): Promise<TestSystem> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-e2e-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kinema-e2e-'));
   const logs: string[] = [];
   // The embedded stand-ins, whatever the developer's shell points at.
   const env: NodeJS.ProcessEnv = {
@@ -39,6 +40,8 @@ export async function startTestSystem(
     ephemeralPorts: true,
     demoTitles,
     logLevel: 'warn',
+    ...(options.scale ? { scale: options.scale } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     sink: (name, line) => logs.push(`${name} | ${line}`),
   }).catch((error: unknown) => {
     process.stderr.write(logs.join('\n'));

@@ -1,3 +1,4 @@
+import { reportListening } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
 import { startKafkaBroker } from './kafka-broker';
 
@@ -43,9 +44,10 @@ async function main(): Promise<void> {
     },
   });
   process.stdout.write(`kafka broker listening on ${broker.address}\n`);
+  reportListening({ kafka: broker.port });
 
   const shutdown = (signal: string): void => {
-    process.stderr.write(`kafka broker: ${signal}, stopping\n`);
+    process.stdout.write(`kafka broker: ${signal}, stopping\n`);
     broker.stop().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -1,103 +1,155 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from './plan';
+import {
+  claimControlSocket,
+  controlSocketPath,
+  describeEvent,
+  serveControlSocket,
+} from './control-socket';
 import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
-import { Supervisor } from './supervisor';
-import { PortInUseError, startSystem, type RunningSystem } from './system';
+import type { FleetEvent } from './fleet';
+import { ONE_EACH, parseScale, REPO_ROOT } from './plan';
+import { Supervisor, type ManagedProcess } from './supervisor';
+import { startSystem, type RunningSystem } from './system';
+import { isLogLevel, terminalLog } from './terminal-log';
 
-const USAGE = `Usage: npm start [-- --reset] [-- --data-dir DIR]
+const USAGE = `Usage: npm start [-- --reset] [-- --data-dir DIR] [-- --json] [-- --scale catalog=3,...]
 
-Starts Kinema on this machine: PGlite, then the services, then the gateway, each a process.
+Starts Kinema on this machine: the stand-ins (PGlite, a Kafka-protocol broker, an S3 server), then
+the services, then the gateway, each a process of its own.
   --reset          delete the data directory first (fresh demo catalog)
   --data-dir DIR   where the stand-ins keep their data (default: .data)
+  --json           print every process's log lines as JSON (one object per line), unformatted
+  --scale LIST     replicas per service, e.g. catalog=3,users=2,videos=2,gateway=2 (or KINEMA_SCALE)
+While it runs, \`npm run kinema -- status | scale catalog=4 | restart catalog\` talks to it; a
+crashed process is restarted with backoff.
+Logs: a terminal shows warnings and errors, formatted; LOG_LEVEL=info (or debug) shows more, and
+sets the level the processes log at (default info).
 Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_PORT, USERS_GRPC_PORT,
-USERS_OPS_PORT, USERS_PGLITE_PORT, VIDEOS_GRPC_PORT, VIDEOS_OPS_PORT, VIDEOS_PGLITE_PORT, KAFKA_PORT and S3_PORT choose ports. BOOTSTRAP_ADMIN_EMAIL and
-BOOTSTRAP_ADMIN_PASSWORD name the development admin (default admin@kinema.local / kinema-dev-admin);
-REDIS_URL, TRUST_PROXY, SESSION_CHECK_CACHE_MS and RATE_LIMIT_* reach the gateway as they are. Real servers replace the stand-ins: DATABASE_URL (a PostgreSQL server; one
-database per service, named kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL);
-DEMO_TITLES sets the size of the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the
-sample clips; PLAYBACK_MODE=redirect serves playback as redirects to the S3 server; LOG_LEVEL sets the services' log level.`;
+USERS_OPS_PORT, USERS_PGLITE_PORT, VIDEOS_GRPC_PORT, VIDEOS_OPS_PORT, VIDEOS_PGLITE_PORT, KAFKA_PORT
+and S3_PORT choose ports (0: any free port). BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD
+name the development admin (default admin@kinema.local / kinema-dev-admin); REDIS_URL,
+TRUST_PROXY, SESSION_CHECK_CACHE_MS and RATE_LIMIT_* reach the gateway as they are. Real servers
+replace the stand-ins: DATABASE_URL (a PostgreSQL server; one database per service, named
+kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); DEMO_TITLES sets the size of
+the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the sample clips;
+PLAYBACK_MODE=redirect serves playback as redirects to the S3 server.`;
 
-const colours = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95];
-const useColour = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
-const names = new Map<string, string>();
+const write = (text: string) => process.stdout.write(text);
 /** Set once Ctrl-C or SIGTERM arrives; start-up errors after that are expected, not reported. */
 let stopping = false;
-
-function label(name: string): string {
-  let text = names.get(name);
-  if (!text) {
-    const padded = name.padEnd(16);
-    text = useColour ? `\u001b[${colours[names.size % colours.length]}m${padded}\u001b[0m` : padded;
-    names.set(name, text);
-  }
-  return text;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       reset: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: join(REPO_ROOT, '.data') },
+      json: { type: 'boolean', default: false },
+      scale: { type: 'string', default: process.env['KINEMA_SCALE'] ?? '' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    write(`${USAGE}\n`);
     return;
   }
-  const sink = (name: string, line: string) => process.stdout.write(`${label(name)}| ${line}\n`);
-  const supervisor = new Supervisor(sink, (name, code) =>
-    process.stdout.write(
-      `${label(name)}| exited unexpectedly (${code}); the others keep running\n`,
-    ),
-  );
+  const logLevel = process.env['LOG_LEVEL'] || 'info';
+  if (!isLogLevel(logLevel))
+    throw new Error(`LOG_LEVEL must be a pino level name, got "${logLevel}"`);
+  const colour = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+  const sink = terminalLog({
+    json: values.json,
+    colour,
+    // People see warnings and errors unless they ask for more; --json is for machines: all of it.
+    level: values.json ? logLevel : (process.env['LOG_LEVEL'] ?? 'warn'),
+    write,
+  });
+  const status = (text: string) => {
+    if (!values.json) write(`${text}\n`);
+  };
+  const scale = parseScale(values.scale, ONE_EACH);
+  const supervisor = new Supervisor(sink);
+  // Fleet events: the terminal prints them, and each `kinema` command in progress hears them.
+  const listeners = new Set<(event: FleetEvent) => void>([
+    (event) => status(`  ${describeEvent(event)}`),
+  ]);
+  const onEvent = (event: FleetEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const socketPath = controlSocketPath(values['data-dir']);
   // Filled once start-up completes; a signal before that stops whatever the supervisor has up.
   const started: { system?: RunningSystem } = {};
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // Second Ctrl-C: the user is done waiting.
+      status(`${signal} again: killing every process now.`);
+      await Promise.all(supervisor.running.map((p) => supervisor.kill(p.spec.name)));
+      process.exit(130);
+    }
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping every process...\n`);
-    // Still starting: stop whatever is up. Started: stop in order, edge first.
+    status(
+      `\n${signal}: stopping, the gateway first and the stand-ins last (Ctrl-C again to force)...`,
+    );
     await (started.system ? started.system.stop() : supervisor.stopAll());
-    process.stdout.write('Everything stopped.\n');
+    status('Everything stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
   const startedAt = Date.now();
+  await claimControlSocket(socketPath);
+  status('Starting Kinema: the stand-ins, then the services, then the gateway...');
   const system = await startSystem({
     dataDir: values['data-dir'],
     reset: values.reset,
     demoTitles: process.env['DEMO_TITLES'] ? Number(process.env['DEMO_TITLES']) : 500,
-    logLevel: process.env['LOG_LEVEL'] ?? 'info',
+    logLevel,
+    scale,
     sink,
     supervisor,
+    onEvent,
   });
   started.system = system;
+  await serveControlSocket(socketPath, system, (listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  });
   const demo = await demoVideos(system);
-  const lines = system.supervisor.running.map(
-    (p) =>
-      `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${(p.readyAfterMs / 1000).toFixed(1)}s  ${p.spec.summary}`,
+  status(banner(system, demo, (Date.now() - startedAt) / 1000));
+  if (values.json) {
+    write(
+      `${JSON.stringify({ level: 'info', service: 'launcher', msg: 'Kinema is running', gateway: system.gatewayUrl })}\n`,
+    );
+  }
+}
+
+function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: number): string {
+  const rows = system.supervisor.running.map(
+    (p: ManagedProcess) =>
+      `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${seconds(p.readyAfterMs)}  ${p.spec.summary(p.listeners)}`,
   );
-  process.stdout.write(
-    [
-      '',
-      `Kinema is running (${((Date.now() - startedAt) / 1000).toFixed(1)}s):`,
-      ...lines,
-      '',
-      `  API:      ${system.gatewayUrl}/api/v1/titles?limit=5`,
-      `  Browse:   ${system.gatewayUrl}/api/v1/browse`,
-      `  Docs:     ${system.gatewayUrl}/docs`,
-      `  Admin:    ${system.plan.admin.email} / ${system.plan.admin.password}  (POST ${system.gatewayUrl}/api/v1/auth/login; development only)`,
-      `  Kafka:    ${system.plan.kafkaBrokers}   S3: ${system.plan.s3Endpoint}`,
-      ...watchLines(demo),
-      '',
-      'Press Ctrl-C to stop everything.',
-      '',
-    ].join('\n'),
-  );
+  return [
+    '',
+    `Kinema is running (${elapsed.toFixed(1)}s):`,
+    ...rows,
+    '',
+    `  API:      ${system.gatewayUrl}/api/v1/titles?limit=5`,
+    `  Browse:   ${system.gatewayUrl}/api/v1/browse`,
+    `  Docs:     ${system.gatewayUrl}/docs`,
+    `  Admin:    ${system.plan.admin.email} / ${system.plan.admin.password}  (POST ${system.gatewayUrl}/api/v1/auth/login; development only)`,
+    `  Kafka:    ${system.kafkaBrokers}   S3: ${system.s3Endpoint}`,
+    ...watchLines(demo),
+    '',
+    'Warnings and errors appear below (LOG_LEVEL=info npm start shows every line, --json the raw stream).',
+    'Press Ctrl-C to stop everything.',
+    '',
+  ].join('\n');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 /** Uploads the sample clips to demo titles (skipped with DEMO_VIDEOS=0); a failure only warns. */
@@ -106,7 +158,7 @@ async function demoVideos(system: RunningSystem): Promise<DemoVideos | undefined
   try {
     return await seedDemoVideos(system.gatewayUrl, system.plan.admin);
   } catch (error) {
-    process.stdout.write(
+    write(
       `demo videos were not uploaded: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return undefined;
@@ -129,8 +181,6 @@ function watchLines(demo: DemoVideos | undefined): string[] {
 
 main().catch((error: unknown) => {
   if (stopping) return;
-  process.stderr.write(
-    `\nkinema: ${error instanceof PortInUseError || error instanceof Error ? error.message : String(error)}\n`,
-  );
+  process.stderr.write(`\nkinema: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

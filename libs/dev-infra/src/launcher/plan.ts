@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ProcessSpec } from './supervisor';
+import { SUPERVISOR_TARGET_SCHEME } from '@kinema/contracts';
+import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
 
 /** The repository root, whether this runs from src (tests) or dist (npm start). */
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 
-/** Where a configurable port comes from, so a clash can name the variable to change. */
+/** A port the user chose (or the default), so a clash can name the variable to change. */
 export interface PortSetting {
   variable: string;
   purpose: string;
@@ -14,33 +15,36 @@ export interface PortSetting {
 
 export interface PlanInput {
   env: NodeJS.ProcessEnv;
+  /** Replicas of each service to start with. */
+  scale: Scale;
   dataDir: string;
-  /** Resolves a port setting: the variable's value, or the default, or a free port when 0. */
-  port: (variable: string, purpose: string, fallback: number) => Promise<PortSetting>;
+  /** Bind every port to 0 (the OS picks, the process reports): tests beside a developer's system. */
+  ephemeralPorts: boolean;
   demoTitles: number;
   logLevel: string;
 }
 
 export interface Plan {
-  /** Started first, in parallel: the embedded stand-ins. */
-  infrastructure: ProcessSpec[];
-  /** Started next, in parallel, once the stand-ins are ready. */
-  services: ProcessSpec[];
-  /** Started last: the edge. */
-  edge: ProcessSpec[];
+  /**
+   * Started in order, each stage's processes in parallel once the previous stage is ready: the
+   * stand-ins, then the services (their first replicas, then the others), then the edge. A later
+   * stage's environment names the ports the earlier ones reported (LaunchContext.address).
+   */
+  stages: ProcessSpec[][];
+  /** The process of one replica slot of a service (slot 1 is the first). */
+  replica(service: ScalableService, slot: number): ProcessSpec;
+  /** Ports the user chose (or defaults): checked before anything starts. 0 is never listed. */
   ports: PortSetting[];
-  /** Kafka bootstrap servers the services use (the embedded broker unless KAFKA_BROKERS is set). */
-  kafkaBrokers: string;
-  /** S3 endpoint the services use (the embedded server unless S3_ENDPOINT is set). */
-  s3Endpoint: string;
   /** Databases on an external server that must exist before services start. */
   externalDatabases: string[];
-  gatewayUrl: string;
   /** The administrator the users service creates at boot, so catalog writes can be tried. */
   admin: { email: string; password: string };
+  /** Set when KAFKA_BROKERS names a real Kafka (then no embedded broker runs). */
+  externalKafka?: string;
+  /** Set when S3_ENDPOINT names a real S3 (then no embedded server runs). */
+  externalS3?: string;
 }
 
-const HOST = '127.0.0.1';
 /**
  * The development administrator (NODE_ENV=development only; the chart never sets these). Override
  * with BOOTSTRAP_ADMIN_EMAIL / BOOTSTRAP_ADMIN_PASSWORD.
@@ -68,14 +72,15 @@ function passthrough(env: NodeJS.ProcessEnv, pattern: RegExp): Record<string, st
 /** The bucket video bytes live in, created by the embedded S3 server on start. */
 export const S3_BUCKET = 'kinema-videos';
 
-function nodeProcess(script: string): { command: string; args: string[] } {
+/** Node's arguments to run a built script of the repository; checked when the process starts. */
+function nodeArgs(script: string): string[] {
   const path = join(REPO_ROOT, script);
   if (!existsSync(path)) {
     throw new Error(
       `${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`,
     );
   }
-  return { command: process.execPath, args: ['--enable-source-maps', path] };
+  return ['--enable-source-maps', path];
 }
 
 /** Per-service database on the server named by DATABASE_URL: `<prefix>_<service>`, prefix `kinema`. */
@@ -85,216 +90,330 @@ function externalDatabaseUrl(serverUrl: string, prefix: string, service: string)
   return url.toString();
 }
 
+/** A port setting: the variable's value, else the default; 0 (or ephemeral mode) lets the OS pick. */
+function portSetting(
+  input: PlanInput,
+  variable: string,
+  purpose: string,
+  fallback: number,
+): PortSetting {
+  const raw = input.env[variable];
+  const port = raw ? Number(raw) : fallback;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(
+      `${variable} must be a port number from 0 to 65535, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return { variable, purpose, port: input.ephemeralPorts ? 0 : port };
+}
+
+const SERVICES = [
+  { name: 'catalog', grpc: 50051, ops: 9401, pglite: 54331 },
+  { name: 'users', grpc: 50052, ops: 9402, pglite: 54332 },
+  { name: 'videos', grpc: 50053, ops: 9403, pglite: 54333 },
+] as const;
+type ServiceName = (typeof SERVICES)[number]['name'];
+
+/** What `--scale` and `kinema scale` may change: every service and the gateway. */
+export const SCALABLE_SERVICES = ['catalog', 'users', 'videos', 'gateway'] as const;
+export type ScalableService = (typeof SCALABLE_SERVICES)[number];
+export type Scale = Record<ScalableService, number>;
+export const MAX_REPLICAS = 16;
+
+/** The first replica carries the service's name; the others `<service>-<slot>`. */
+export function replicaName(service: string, slot: number): string {
+  return slot === 1 ? service : `${service}-${slot}`;
+}
+
+/**
+ * Parses `catalog=3,users=2` (what `--scale`, KINEMA_SCALE and `kinema scale` take); services not
+ * named keep `base`. Throws naming what is wrong.
+ */
+export function parseScale(text: string, base: Scale, min = 1): Scale {
+  const scale = { ...base };
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z]+)=(\d+)$/.exec(part);
+    const service = match?.[1] as ScalableService | undefined;
+    if (!match || !service || !SCALABLE_SERVICES.includes(service)) {
+      throw new Error(
+        `"${part}" is not <service>=<count>, with a service among ${SCALABLE_SERVICES.join(', ')}`,
+      );
+    }
+    const count = Number(match[2]);
+    if (count < min || count > MAX_REPLICAS) {
+      throw new Error(`${service}: the count must be from ${min} to ${MAX_REPLICAS}, got ${count}`);
+    }
+    scale[service] = count;
+  }
+  return scale;
+}
+
+export const ONE_EACH: Scale = { catalog: 1, users: 1, videos: 1, gateway: 1 };
+
 /** Everything `npm start` runs, with each stand-in replaced by a real server when configured. */
-export async function buildPlan(input: PlanInput): Promise<Plan> {
+export function buildPlan(input: PlanInput): Plan {
   const { env } = input;
   const ports: PortSetting[] = [];
-  const take = async (variable: string, purpose: string, fallback: number) => {
-    const setting = await input.port(variable, purpose, fallback);
-    ports.push(setting);
+  const take = (variable: string, purpose: string, fallback: number): number => {
+    const setting = portSetting(input, variable, purpose, fallback);
+    if (setting.port !== 0) ports.push(setting);
     return setting.port;
   };
-  const infrastructure: ProcessSpec[] = [];
-  const externalDatabases: string[] = [];
   const common = { NODE_ENV: 'development', LOG_LEVEL: input.logLevel };
+  const standIns: ProcessSpec[] = [];
+  const externalDatabases: string[] = [];
 
-  const database = async (service: string, pglitePortVariable: string, fallbackPort: number) => {
+  /** Where each service's database is: a PGlite process of its own, or the external server. */
+  const databases = new Map<
+    ServiceName,
+    (context: LaunchContext) => { url: string; pool: string }
+  >();
+  for (const service of SERVICES) {
     if (env['DATABASE_URL']) {
       const url = externalDatabaseUrl(
         env['DATABASE_URL'],
         env['DATABASE_NAME_PREFIX'] ?? 'kinema',
-        service,
+        service.name,
       );
       externalDatabases.push(url);
-      return { url, poolMax: '10' };
+      databases.set(service.name, () => ({ url, pool: '10' }));
+      continue;
     }
-    const port = await take(pglitePortVariable, `PGlite for ${service}`, fallbackPort);
-    const pglite = nodeProcess('libs/dev-infra/dist/postgres/cli.js');
-    infrastructure.push({
-      name: `pglite-${service}`,
-      command: pglite.command,
-      args: [
-        ...pglite.args,
-        '--host',
-        HOST,
-        '--port',
-        String(port),
-        '--data-dir',
-        join(input.dataDir, 'pglite', service),
-      ],
-      env: {},
-      ready: { kind: 'output', pattern: /^pglite listening on / },
+    const name = `pglite-${service.name}`;
+    const port = take(
+      `${service.name.toUpperCase()}_PGLITE_PORT`,
+      `PGlite for ${service.name}`,
+      service.pglite,
+    );
+    standIns.push({
+      name,
+      service: name,
+      command: process.execPath,
+      ports: { postgres: port },
+      launch: ({ ports: bind }) => ({
+        args: [
+          ...nodeArgs('libs/dev-infra/dist/postgres/cli.js'),
+          '--host',
+          HOST,
+          '--port',
+          String(bind.postgres ?? 0),
+          '--data-dir',
+          join(input.dataDir, 'pglite', service.name),
+        ],
+        env: {},
+      }),
+      ready: { kind: 'listening' },
       readyTimeoutMs: 60_000,
-      summary: `postgres://postgres@${HOST}:${port}/postgres`,
+      summary: (l) => `postgres://postgres@${HOST}:${l.postgres}/postgres`,
     });
     // PGlite is a single session: one pooled connection keeps transactions from interleaving.
-    return { url: `postgres://postgres@${HOST}:${port}/postgres`, poolMax: '1' };
-  };
+    databases.set(service.name, (context) => ({
+      url: `postgres://postgres@${context.address(name, 'postgres')}/postgres`,
+      pool: '1',
+    }));
+  }
 
-  let kafkaBrokers = env['KAFKA_BROKERS'] ?? '';
-  if (!kafkaBrokers) {
-    const port = await take('KAFKA_PORT', 'Kafka-protocol broker', 19092);
-    const broker = nodeProcess('libs/dev-infra/dist/kafka/cli.js');
-    kafkaBrokers = `${HOST}:${port}`;
-    infrastructure.push({
+  const externalKafka = env['KAFKA_BROKERS'] || undefined;
+  if (!externalKafka) {
+    const port = take('KAFKA_PORT', 'Kafka-protocol broker', 19092);
+    standIns.push({
       name: 'kafka',
-      command: broker.command,
-      args: [
-        ...broker.args,
-        '--host',
-        HOST,
-        '--port',
-        String(port),
-        '--data-dir',
-        join(input.dataDir, 'kafka'),
-      ],
-      env: {},
-      ready: { kind: 'output', pattern: /^kafka broker listening on / },
+      service: 'kafka',
+      command: process.execPath,
+      ports: { kafka: port },
+      launch: ({ ports: bind }) => ({
+        args: [
+          ...nodeArgs('libs/dev-infra/dist/kafka/cli.js'),
+          '--host',
+          HOST,
+          '--port',
+          String(bind.kafka ?? 0),
+          '--data-dir',
+          join(input.dataDir, 'kafka'),
+        ],
+        env: {},
+      }),
+      ready: { kind: 'listening' },
       readyTimeoutMs: 30_000,
-      summary: `kafka ${kafkaBrokers}`,
+      summary: (l) => `kafka ${HOST}:${l.kafka}`,
     });
   }
+  const kafkaBrokers = (context: LaunchContext) =>
+    externalKafka ?? context.address('kafka', 'kafka');
 
-  let s3Endpoint = env['S3_ENDPOINT'] ?? '';
-  if (!s3Endpoint) {
-    const port = await take('S3_PORT', 'S3 server', 19000);
-    const server = nodeProcess('libs/dev-infra/dist/s3/cli.js');
-    s3Endpoint = `http://${HOST}:${port}`;
-    infrastructure.push({
+  const externalS3 = env['S3_ENDPOINT'] || undefined;
+  if (!externalS3) {
+    const port = take('S3_PORT', 'S3 server', 19000);
+    standIns.push({
       name: 's3',
-      command: server.command,
-      args: [
-        ...server.args,
-        '--host',
-        HOST,
-        '--port',
-        String(port),
-        '--data-dir',
-        join(input.dataDir, 's3'),
-        '--bucket',
-        S3_BUCKET,
-      ],
-      env: {},
-      ready: { kind: 'output', pattern: /^s3 server listening on / },
+      service: 's3',
+      command: process.execPath,
+      ports: { s3: port },
+      launch: ({ ports: bind }) => ({
+        args: [
+          ...nodeArgs('libs/dev-infra/dist/s3/cli.js'),
+          '--host',
+          HOST,
+          '--port',
+          String(bind.s3 ?? 0),
+          '--data-dir',
+          join(input.dataDir, 's3'),
+          '--bucket',
+          S3_BUCKET,
+        ],
+        env: {},
+      }),
+      ready: { kind: 'listening' },
       readyTimeoutMs: 30_000,
-      summary: `s3 ${s3Endpoint} (bucket ${S3_BUCKET})`,
+      summary: (l) => `s3 http://${HOST}:${l.s3} (bucket ${S3_BUCKET})`,
     });
   }
+  const s3Endpoint = (context: LaunchContext) =>
+    externalS3 ?? `http://${context.address('s3', 's3')}`;
 
-  const catalogDb = await database('catalog', 'CATALOG_PGLITE_PORT', 54331);
-  const catalogGrpc = await take('CATALOG_GRPC_PORT', 'catalog gRPC', 50051);
-  const catalogOps = await take('CATALOG_OPS_PORT', 'catalog ops HTTP', 9401);
-  const services: ProcessSpec[] = [
-    {
-      name: 'catalog',
-      ...nodeProcess('apps/catalog/dist/main.js'),
-      env: {
-        ...common,
-        GRPC_HOST: HOST,
-        GRPC_PORT: String(catalogGrpc),
-        OPS_HOST: HOST,
-        OPS_PORT: String(catalogOps),
-        DATABASE_URL: catalogDb.url,
-        DATABASE_POOL_MAX: catalogDb.poolMax,
-        DEMO_SEED_TITLES: String(input.demoTitles),
-        // A crashed catalog's partitions move to its restarted self after this, not after 30 s.
-        KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000',
-        KAFKA_BROKERS: kafkaBrokers,
-      },
-      ready: { kind: 'http', url: `http://${HOST}:${catalogOps}/readyz` },
-      readyTimeoutMs: 120_000,
-      summary: `grpc ${HOST}:${catalogGrpc}  ops http://${HOST}:${catalogOps}/readyz`,
-    },
-  ];
-
-  const usersDb = await database('users', 'USERS_PGLITE_PORT', 54332);
-  const usersGrpc = await take('USERS_GRPC_PORT', 'users gRPC', 50052);
-  const usersOps = await take('USERS_OPS_PORT', 'users ops HTTP', 9402);
   const admin = {
     email: env['BOOTSTRAP_ADMIN_EMAIL'] || DEV_ADMIN_EMAIL,
     password: env['BOOTSTRAP_ADMIN_PASSWORD'] || DEV_ADMIN_PASSWORD,
   };
-  services.push({
-    name: 'users',
-    ...nodeProcess('apps/users/dist/main.js'),
-    env: {
-      ...common,
+  /** Settings only one service has, beyond ports, database and Kafka. */
+  const own: Record<ServiceName, (context: LaunchContext) => Record<string, string>> = {
+    catalog: () => ({
+      DEMO_SEED_TITLES: String(input.demoTitles),
+      // A crashed catalog's partitions move to its restarted self after this, not after 30 s.
+      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '10000',
+    }),
+    users: () => ({
       ...passthrough(env, USERS_PASSTHROUGH),
-      GRPC_HOST: HOST,
-      GRPC_PORT: String(usersGrpc),
-      OPS_HOST: HOST,
-      OPS_PORT: String(usersOps),
-      DATABASE_URL: usersDb.url,
-      DATABASE_POOL_MAX: usersDb.poolMax,
-      KAFKA_BROKERS: kafkaBrokers,
       // NODE_ENV=development lets the users service sign with its built-in development key.
       BOOTSTRAP_ADMIN_EMAIL: admin.email,
       BOOTSTRAP_ADMIN_PASSWORD: admin.password,
-    },
-    ready: { kind: 'http', url: `http://${HOST}:${usersOps}/readyz` },
-    readyTimeoutMs: 120_000,
-    summary: `grpc ${HOST}:${usersGrpc}  ops http://${HOST}:${usersOps}/readyz  admin ${admin.email}`,
-  });
-
-  const videosDb = await database('videos', 'VIDEOS_PGLITE_PORT', 54333);
-  const videosGrpc = await take('VIDEOS_GRPC_PORT', 'videos gRPC', 50053);
-  const videosOps = await take('VIDEOS_OPS_PORT', 'videos ops HTTP', 9403);
-  services.push({
-    name: 'videos',
-    ...nodeProcess('apps/videos/dist/main.js'),
-    env: {
-      ...common,
-      GRPC_HOST: HOST,
-      GRPC_PORT: String(videosGrpc),
-      OPS_HOST: HOST,
-      OPS_PORT: String(videosOps),
-      DATABASE_URL: videosDb.url,
-      DATABASE_POOL_MAX: videosDb.poolMax,
-      KAFKA_BROKERS: kafkaBrokers,
-      S3_ENDPOINT: s3Endpoint,
+    }),
+    videos: (context) => ({
+      S3_ENDPOINT: s3Endpoint(context),
       S3_BUCKET,
       // On one machine players reach the store where the service does, so the gateway's
       // PLAYBACK_MODE=redirect works out of the box (a passed-through value wins).
-      S3_PUBLIC_ENDPOINT: s3Endpoint,
+      S3_PUBLIC_ENDPOINT: s3Endpoint(context),
       ...passthrough(env, VIDEOS_PASSTHROUGH),
-    },
-    ready: { kind: 'http', url: `http://${HOST}:${videosOps}/readyz` },
-    readyTimeoutMs: 120_000,
-    summary: `grpc ${HOST}:${videosGrpc}  ops http://${HOST}:${videosOps}/readyz`,
-  });
-
-  const gatewayPort = await take('GATEWAY_PORT', 'gateway HTTP', 3000);
-  const gatewayUrl = `http://localhost:${gatewayPort}`;
-  const edge: ProcessSpec[] = [
-    {
-      name: 'gateway',
-      ...nodeProcess('apps/gateway/dist/main.js'),
-      env: {
-        ...common,
-        ...passthrough(env, GATEWAY_PASSTHROUGH),
-        HTTP_HOST: HOST,
-        HTTP_PORT: String(gatewayPort),
-        CATALOG_GRPC_TARGET: `${HOST}:${catalogGrpc}`,
-        KAFKA_BROKERS: kafkaBrokers,
-        USERS_GRPC_TARGET: `${HOST}:${usersGrpc}`,
-        VIDEOS_GRPC_TARGET: `${HOST}:${videosGrpc}`,
-        ...passthrough(env, GATEWAY_VIDEO_PASSTHROUGH),
+    }),
+  };
+  const firstPorts = Object.fromEntries(
+    SERVICES.map((service) => {
+      const upper = service.name.toUpperCase();
+      return [
+        service.name,
+        {
+          grpc: take(`${upper}_GRPC_PORT`, `${service.name} gRPC`, service.grpc),
+          ops: take(`${upper}_OPS_PORT`, `${service.name} ops HTTP`, service.ops),
+        },
+      ];
+    }),
+  ) as Record<ServiceName, { grpc: number; ops: number }>;
+  const serviceSpec = (service: (typeof SERVICES)[number], slot: number): ProcessSpec => {
+    const database = databases.get(service.name);
+    if (!database) throw new Error(`no database planned for ${service.name}`);
+    const name = replicaName(service.name, slot);
+    const first = slot === 1;
+    return {
+      name,
+      service: service.name,
+      command: process.execPath,
+      // The first replica keeps the documented ports (grpcurl, psql, ...); others take any.
+      ports: first ? firstPorts[service.name] : { grpc: 0, ops: 0 },
+      launch: (context) => {
+        const db = database(context);
+        return {
+          args: nodeArgs(`apps/${service.name}/dist/main.js`),
+          env: {
+            ...common,
+            POD_NAME: name,
+            GRPC_HOST: HOST,
+            GRPC_PORT: String(context.ports.grpc ?? 0),
+            OPS_HOST: HOST,
+            OPS_PORT: String(context.ports.ops ?? 0),
+            DATABASE_URL: db.url,
+            DATABASE_POOL_MAX: db.pool,
+            KAFKA_BROKERS: kafkaBrokers(context),
+            ...own[service.name](context),
+            // The first replica migrates and seeds; the others start once it is ready.
+            ...(first ? {} : { DATABASE_MIGRATIONS_RUN: 'false', DEMO_SEED_TITLES: '0' }),
+          },
+        };
       },
-      ready: { kind: 'http', url: `http://${HOST}:${gatewayPort}/readyz` },
+      ready: { kind: 'http', listener: 'ops', path: '/readyz' },
+      readyTimeoutMs: 120_000,
+      summary: (l) =>
+        `grpc ${HOST}:${l.grpc}  ops http://${HOST}:${l.ops}/readyz` +
+        (service.name === 'users' && first ? `  admin ${admin.email}` : ''),
+    };
+  };
+
+  const gatewayPort = take('GATEWAY_PORT', 'gateway HTTP', 3000);
+  const gatewaySpec = (slot: number): ProcessSpec => {
+    const name = replicaName('gateway', slot);
+    return {
+      name,
+      service: 'gateway',
+      command: process.execPath,
+      ports: { http: gatewayPort },
+      launch: (context) => ({
+        args: nodeArgs('apps/gateway/dist/main.js'),
+        env: {
+          ...common,
+          ...passthrough(env, GATEWAY_PASSTHROUGH),
+          POD_NAME: name,
+          HTTP_HOST: HOST,
+          // Every gateway replica listens on the one port; the kernel spreads connections.
+          HTTP_PORT: String(
+            slot === 1 ? (context.ports.http ?? 0) : context.boundPort('gateway', 'http'),
+          ),
+          HTTP_REUSE_PORT: 'true',
+          // Clients here talk to the gateway directly (no proxy keeping connections): short
+          // keep-alive lets a stopping replica see its idle connections go within seconds.
+          HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
+          CATALOG_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///catalog`,
+          USERS_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///users`,
+          VIDEOS_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///videos`,
+          KAFKA_BROKERS: kafkaBrokers(context),
+          ...passthrough(env, GATEWAY_VIDEO_PASSTHROUGH),
+        },
+      }),
+      ready: { kind: 'http', listener: 'http', path: '/readyz' },
       readyTimeoutMs: 60_000,
-      summary: `${gatewayUrl}/api/v1/titles  docs ${gatewayUrl}/docs`,
-    },
+      summary: (l) =>
+        `http://localhost:${l.http}/api/v1/titles  docs http://localhost:${l.http}/docs`,
+    };
+  };
+
+  const replica = (service: ScalableService, slot: number): ProcessSpec => {
+    if (service === 'gateway') return gatewaySpec(slot);
+    const definition = SERVICES.find((candidate) => candidate.name === service);
+    if (!definition) throw new Error(`${String(service)} is not a service`);
+    return serviceSpec(definition, slot);
+  };
+  // Slot 1 of every service first (it migrates and seeds), then their other replicas; the same
+  // for the gateways (the first one's port is the one the others share).
+  const slots = (service: ScalableService, from: number, to: number) =>
+    Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => replica(service, from + i));
+  const services = SERVICES.map((service) => service.name);
+  const stages = [
+    standIns,
+    services.flatMap((service) => slots(service, 1, 1)),
+    services.flatMap((service) => slots(service, 2, input.scale[service])),
+    slots('gateway', 1, 1),
+    slots('gateway', 2, input.scale.gateway),
   ];
 
   return {
-    infrastructure,
-    services,
-    edge,
+    stages: stages.filter((stage) => stage.length > 0),
+    replica,
     ports,
-    kafkaBrokers,
-    s3Endpoint,
     externalDatabases,
-    gatewayUrl,
     admin,
+    ...(externalKafka ? { externalKafka } : {}),
+    ...(externalS3 ? { externalS3 } : {}),
   };
 }

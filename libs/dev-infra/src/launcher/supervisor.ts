@@ -1,23 +1,50 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import {
+  isSupervisionMessage,
+  type ListenerName,
+  type Listeners,
+  type SupervisionMessage,
+} from '@kinema/contracts';
 
-export type Readiness = { kind: 'output'; pattern: RegExp } | { kind: 'http'; url: string };
+/**
+ * When a started process counts as ready: once it has reported its bound ports, or once one of
+ * those ports answers an HTTP path with 2xx (a service's /readyz).
+ */
+export type Readiness =
+  { kind: 'listening' } | { kind: 'http'; listener: ListenerName; path: string };
+
+/** What a process is started with: the ports to bind (0: any) and where its peers listen. */
+export interface LaunchContext {
+  ports: Listeners;
+  /** `host:port` of a running process's listener; throws when it has none (a plan error). */
+  address(processName: string, listener: ListenerName): string;
+  /** The port a process got last time it ran (running now or not); throws when it never ran. */
+  boundPort(processName: string, listener: ListenerName): number;
+}
 
 export interface ProcessSpec {
+  /** Unique name of this process, e.g. `catalog`, `catalog-2`, `kafka`. */
   name: string;
+  /** The service it is a replica of (its own name for a single process). */
+  service: string;
   command: string;
-  args: string[];
-  env: Record<string, string>;
+  /** Ports asked for on the first start; a restart binds the ports the process got before. */
+  ports: Listeners;
+  launch(context: LaunchContext): { args: string[]; env: Record<string, string> };
   ready: Readiness;
   readyTimeoutMs: number;
   /** One line for the status table, e.g. the URL to open. */
-  summary: string;
+  summary(listeners: Listeners): string;
 }
 
 export interface ManagedProcess {
   spec: ProcessSpec;
   child: ChildProcess;
   pid: number;
+  startedAt: number;
+  /** The ports the process reported once bound. */
+  listeners: Listeners;
   readyAfterMs: number;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   exited: Promise<number | string>;
@@ -25,20 +52,37 @@ export interface ManagedProcess {
 
 export type LogSink = (name: string, line: string, stream: 'stdout' | 'stderr') => void;
 
+/** A message a process sent that the supervisor itself does not handle (e.g. address watches). */
+export type MessageListener = (process: ManagedProcess, message: SupervisionMessage) => void;
+/** An exit nobody asked for (a crash, the OOM killer, a kill from outside). */
+export type ExitListener = (process: ManagedProcess, code: number | string) => void;
+
+export const HOST = '127.0.0.1';
+
 /**
- * Starts processes, prefixes their output, waits until each says it is ready, and stops them
- * with SIGTERM then SIGKILL. Readiness is polled (HTTP /readyz) or read from a line of output.
+ * Starts processes, passes their output on, learns the ports they bound, waits until each is
+ * ready, and stops them with SIGTERM then SIGKILL. Children run in process groups of their own,
+ * so a terminal's Ctrl-C reaches the launcher only and the launcher decides the order of stopping;
+ * their IPC channel closes when the launcher dies, however it dies, and they treat that as SIGTERM.
  */
 export class Supervisor {
   private readonly processes = new Map<string, ManagedProcess>();
   private readonly expectedExits = new Set<string>();
+  /** Ports each process got, so a restart binds the same ones (peers keep their addresses). */
+  private readonly boundPorts = new Map<string, Listeners>();
   private closed = false;
+  private readonly exitListeners: ExitListener[] = [];
+  private readonly messageListeners: MessageListener[] = [];
 
-  constructor(
-    private readonly sink: LogSink,
-    private readonly onUnexpectedExit: (name: string, code: number | string) => void = () =>
-      undefined,
-  ) {}
+  constructor(private readonly sink: LogSink) {}
+
+  onUnexpectedExit(listener: ExitListener): void {
+    this.exitListeners.push(listener);
+  }
+
+  onMessage(listener: MessageListener): void {
+    this.messageListeners.push(listener);
+  }
 
   get running(): ManagedProcess[] {
     return [...this.processes.values()];
@@ -48,14 +92,29 @@ export class Supervisor {
     return this.processes.get(name);
   }
 
-  async start(spec: ProcessSpec): Promise<ManagedProcess> {
+  address(processName: string, listener: ListenerName): string {
+    const port = this.processes.get(processName)?.listeners[listener];
+    if (port === undefined) throw new Error(`${processName} has no ${listener} listener running`);
+    return `${HOST}:${port}`;
+  }
+
+  /** Starts a process and resolves once it is ready; `env` is added to what the spec sets. */
+  async start(spec: ProcessSpec, env: Record<string, string> = {}): Promise<ManagedProcess> {
     if (this.closed) throw new Error(`not starting ${spec.name}: shutting down`);
     const startedAt = Date.now();
-    const child = spawn(spec.command, spec.args, {
-      env: { ...process.env, ...spec.env },
-      // The IPC channel closes when this process dies, however it dies; children treat that
-      // as SIGTERM (see installGracefulShutdown), so a killed launcher leaves no orphans.
+    const launch = spec.launch({
+      ports: this.boundPorts.get(spec.name) ?? spec.ports,
+      address: (name, listener) => this.address(name, listener),
+      boundPort: (name, listener) => {
+        const port = this.boundPorts.get(name)?.[listener];
+        if (port === undefined) throw new Error(`${name} never reported a ${listener} port`);
+        return port;
+      },
+    });
+    const child = spawn(spec.command, launch.args, {
+      env: { ...process.env, ...launch.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
     });
     const exited = new Promise<number | string>((resolve) =>
       child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
@@ -64,27 +123,50 @@ export class Supervisor {
       child.once('spawn', () => resolve());
       child.once('error', reject);
     });
-    let outputReady: (() => void) | undefined;
-    const sawReadyLine = new Promise<void>((resolve) => (outputReady = resolve));
     for (const stream of ['stdout', 'stderr'] as const) {
       const input = child[stream];
-      if (!input) continue;
-      createInterface({ input }).on('line', (line) => {
-        this.sink(spec.name, line, stream);
-        if (spec.ready.kind === 'output' && spec.ready.pattern.test(line)) outputReady?.();
-      });
+      if (input)
+        createInterface({ input }).on('line', (line) => this.sink(spec.name, line, stream));
     }
+    const managed: ManagedProcess = {
+      spec,
+      child,
+      pid: -1,
+      startedAt,
+      listeners: {},
+      readyAfterMs: 0,
+      exited,
+    };
+    const listening = new Promise<void>((resolve) =>
+      child.on('message', (message: unknown) => {
+        if (!isSupervisionMessage(message)) return;
+        if (message.type === 'kinema.listening') {
+          managed.listeners = message.listeners;
+          this.boundPorts.set(spec.name, message.listeners);
+          resolve();
+        } else {
+          for (const listener of this.messageListeners) listener(managed, message);
+        }
+      }),
+    );
     await spawned;
-    const managed: ManagedProcess = { spec, child, pid: child.pid ?? -1, readyAfterMs: 0, exited };
+    managed.pid = child.pid ?? -1;
     this.processes.set(spec.name, managed);
     void exited.then((code) => {
       if (this.processes.get(spec.name) === managed) this.processes.delete(spec.name);
-      if (!this.expectedExits.delete(spec.name)) this.onUnexpectedExit(spec.name, code);
+      if (this.expectedExits.delete(spec.name)) return;
+      for (const listener of this.exitListeners) listener(managed, code);
     });
 
-    const ready = spec.ready.kind === 'output' ? sawReadyLine : pollHttp(spec.ready.url, exited);
+    const ready =
+      spec.ready.kind === 'listening'
+        ? listening
+        : listening.then(() => pollHttp(readyUrl(managed, spec.ready), exited));
     const outcome = await Promise.race([
-      ready.then(() => 'ready' as const),
+      ready.then(
+        () => 'ready' as const,
+        (error: unknown) => ({ failed: error instanceof Error ? error.message : String(error) }),
+      ),
       exited.then((code) => ({ exitedWith: code })),
       delay(spec.readyTimeoutMs).then(() => 'timeout' as const),
     ]);
@@ -93,21 +175,28 @@ export class Supervisor {
       throw new Error(
         outcome === 'timeout'
           ? `${spec.name} was not ready after ${spec.readyTimeoutMs} ms`
-          : `${spec.name} exited (${outcome.exitedWith}) before it was ready; its output is above`,
+          : 'failed' in outcome
+            ? `${spec.name}: ${outcome.failed}`
+            : `${spec.name} exited (${outcome.exitedWith}) before it was ready; its output is above`,
       );
     }
     managed.readyAfterMs = Date.now() - startedAt;
     return managed;
   }
 
+  /** Refuses to start anything more (the launcher is stopping). */
+  close(): void {
+    this.closed = true;
+  }
+
   /** Stops every process at once and refuses to start more. */
   async stopAll(): Promise<void> {
-    this.closed = true;
+    this.close();
     await Promise.all([...this.processes.keys()].map((name) => this.stop(name)));
   }
 
   /** SIGTERM, then SIGKILL after graceMs; resolves once the process is gone. */
-  async stop(name: string, graceMs = 10_000): Promise<void> {
+  async stop(name: string, graceMs = 15_000): Promise<void> {
     const managed = this.processes.get(name);
     if (!managed) return;
     this.expectedExits.add(name);
@@ -130,6 +219,25 @@ export class Supervisor {
     managed.child.kill('SIGKILL');
     await managed.exited;
   }
+
+  /** Sends a message to a running process over its IPC channel (false when it is gone). */
+  send(name: string, message: SupervisionMessage): boolean {
+    const child = this.processes.get(name)?.child;
+    if (!child?.connected) return false;
+    child.send(message);
+    return true;
+  }
+}
+
+function readyUrl(managed: ManagedProcess, ready: Readiness): string {
+  if (ready.kind !== 'http') throw new Error('not an HTTP readiness check');
+  const port = managed.listeners[ready.listener];
+  if (port === undefined) {
+    throw new Error(
+      `${managed.spec.name} reported no ${ready.listener} port to check readiness on`,
+    );
+  }
+  return `http://${HOST}:${port}${ready.path}`;
 }
 
 function delay(ms: number): Promise<void> {
@@ -144,7 +252,7 @@ async function pollHttp(url: string, exited: Promise<unknown>): Promise<void> {
       const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
       if (response.ok) return;
     } catch {
-      // Not listening yet.
+      // Not answering yet.
     }
     await delay(100);
   }

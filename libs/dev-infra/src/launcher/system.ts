@@ -1,20 +1,24 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
-import { buildPlan, type Plan, type PortSetting } from './plan';
-import { freePort, isPortFree } from './ports';
-import { Supervisor, type LogSink, type ProcessSpec } from './supervisor';
+import { Fleet, type FleetEvent } from './fleet';
+import { buildPlan, ONE_EACH, type Plan, type PortSetting, type Scale } from './plan';
+import { isPortFree } from './ports';
+import { Supervisor, type LogSink } from './supervisor';
 
 export interface SystemOptions {
   dataDir: string;
   /** Delete the data directory first: a fresh catalog and empty stand-ins. */
   reset?: boolean;
   env?: NodeJS.ProcessEnv;
-  /** Ignore the default ports and take free ones (tests run beside a developer's `npm start`). */
+  /** Ignore the configured ports and let every process bind one the OS picks (tests). */
   ephemeralPorts?: boolean;
   demoTitles?: number;
   logLevel?: string;
+  /** Replicas of each service (default one each). */
+  scale?: Scale;
   sink: LogSink;
-  onUnexpectedExit?: (name: string, code: number | string) => void;
+  /** What happens to the processes: ready, draining, stopped, crashed (and when they return). */
+  onEvent?: (event: FleetEvent) => void;
   /** Supply one to be able to stop everything while start-up is still under way (Ctrl-C). */
   supervisor?: Supervisor;
 }
@@ -22,11 +26,21 @@ export interface SystemOptions {
 export interface RunningSystem {
   plan: Plan;
   supervisor: Supervisor;
+  /** Scaling, rolling restarts and crash recovery of the running processes. */
+  fleet: Fleet;
+  /** The gateway's base URL, e.g. http://localhost:3000. */
   gatewayUrl: string;
-  /** Stops the edge, then the services, then the stand-ins. */
+  /** Kafka bootstrap servers the services use (the embedded broker unless KAFKA_BROKERS is set). */
+  kafkaBrokers: string;
+  /** S3 endpoint the services use (the embedded server unless S3_ENDPOINT is set). */
+  s3Endpoint: string;
+  /** Stops the edge, then the services, then the stand-ins; resolves once all have exited. */
   stop(): Promise<void>;
-  /** Starts a stopped or killed process of the plan again and waits until it is ready. */
-  restart(name: string): Promise<void>;
+  /**
+   * Stops one process (if running; a replica leaves the address book first) and starts it again
+   * on the same ports, waiting until it is ready; `env` adds to or overrides what the plan sets.
+   */
+  restart(name: string, env?: Record<string, string>): Promise<void>;
 }
 
 export class PortInUseError extends Error {
@@ -57,58 +71,44 @@ async function ensureDatabases(urls: string[]): Promise<void> {
   }
 }
 
-/** Brings up the whole system as separate processes on loopback, stand-ins first. */
+/**
+ * Brings up the whole system as separate processes on loopback, stage by stage: each process binds
+ * its own ports (0: the OS picks) and reports them, and later stages are started with those
+ * addresses, so no two processes can ever be handed the same port.
+ */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const env = options.env ?? process.env;
-  if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
-  mkdirSync(options.dataDir, { recursive: true });
-
-  const plan = await buildPlan({
+  const plan = buildPlan({
     env,
     dataDir: options.dataDir,
+    ephemeralPorts: options.ephemeralPorts ?? false,
     demoTitles: options.demoTitles ?? 500,
     logLevel: options.logLevel ?? 'info',
-    port: async (variable, purpose, fallback) => {
-      const configured = env[variable] ? Number(env[variable]) : fallback;
-      if (!Number.isInteger(configured) || configured < 0 || configured > 65535) {
-        throw new Error(
-          `${variable} must be a port number from 0 to 65535, got ${JSON.stringify(env[variable])}`,
-        );
-      }
-      const port = options.ephemeralPorts || configured === 0 ? await freePort() : configured;
-      const setting = { variable, purpose, port };
-      if (!(await isPortFree('127.0.0.1', port))) throw new PortInUseError(setting);
-      return setting;
-    },
+    scale: options.scale ?? ONE_EACH,
   });
+  for (const setting of plan.ports) {
+    if (!(await isPortFree('127.0.0.1', setting.port))) throw new PortInUseError(setting);
+  }
+  if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
+  mkdirSync(options.dataDir, { recursive: true });
   await ensureDatabases(plan.externalDatabases);
 
-  const supervisor = options.supervisor ?? new Supervisor(options.sink, options.onUnexpectedExit);
-  const specs = new Map<string, ProcessSpec>(
-    [...plan.infrastructure, ...plan.services, ...plan.edge].map((spec) => [spec.name, spec]),
-  );
-  const levels = [plan.infrastructure, plan.services, plan.edge];
-  const stop = async () => {
-    for (const level of [...levels].reverse()) {
-      await Promise.all(level.map((spec) => supervisor.stop(spec.name)));
-    }
-  };
+  const supervisor = options.supervisor ?? new Supervisor(options.sink);
+  const fleet = new Fleet(plan, supervisor, options.onEvent);
   try {
-    for (const level of levels) await Promise.all(level.map((spec) => supervisor.start(spec)));
+    await fleet.start();
   } catch (error) {
-    await stop();
+    await fleet.stop();
     throw error;
   }
   return {
     plan,
     supervisor,
-    gatewayUrl: plan.gatewayUrl,
-    stop,
-    restart: async (name) => {
-      const spec = specs.get(name);
-      if (!spec) throw new Error(`no process named ${name}`);
-      await supervisor.stop(name);
-      await supervisor.start(spec);
-    },
+    fleet,
+    gatewayUrl: `http://localhost:${supervisor.get('gateway')?.listeners.http}`,
+    kafkaBrokers: plan.externalKafka ?? supervisor.address('kafka', 'kafka'),
+    s3Endpoint: plan.externalS3 ?? `http://${supervisor.address('s3', 's3')}`,
+    stop: () => fleet.stop(),
+    restart: (name, extraEnv) => fleet.restartWith(name, extraEnv),
   };
 }

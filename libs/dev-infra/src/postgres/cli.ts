@@ -1,3 +1,4 @@
+import { reportListening } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
 import { startPgliteServer } from './pglite-server';
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     dataDir: values['data-dir'],
   });
   process.stdout.write(`pglite listening on ${server.url}\n`);
+  reportListening({ postgres: server.port });
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;

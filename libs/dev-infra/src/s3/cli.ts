@@ -1,3 +1,4 @@
+import { reportListening } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
 import { startS3Server } from './s3-server';
 
@@ -35,8 +36,8 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exit(1);
   });
-  // The launcher waits for exactly this line before starting the services.
   console.log(`s3 server listening on ${server.endpoint}`);
+  reportListening({ s3: server.port });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     // A second signal means the user is done waiting.

@@ -1,0 +1,142 @@
+import { existsSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { FleetEvent } from './fleet';
+import { parseScale, SCALABLE_SERVICES, type ScalableService } from './plan';
+import type { RunningSystem } from './system';
+import { formatStatus, statusRows } from './status';
+
+/** Where a running launcher listens for `kinema` commands: a Unix socket in its data directory. */
+export function controlSocketPath(dataDir: string): string {
+  return join(dataDir, 'kinema.sock');
+}
+
+/** One request per connection: a JSON line in, JSON lines out (progress, then the outcome). */
+export type ControlRequest =
+  | { command: 'status' }
+  | { command: 'scale'; scale: string }
+  | { command: 'restart'; target: string };
+
+export type ControlReply =
+  | { kind: 'progress'; text: string }
+  | { kind: 'done'; ok: true; text: string }
+  | { kind: 'done'; ok: false; error: string };
+
+/**
+ * Refuses to start a second launcher on the same data directory: a socket file whose launcher
+ * still answers means one is running; a file nobody answers on is left from a killed launcher.
+ */
+export async function claimControlSocket(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const answered = await new Promise<boolean>((resolve) => {
+    const probe = connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (answered) {
+    throw new Error(
+      `another launcher runs on this data directory (its control socket ${path} answers); ` +
+        'stop it, or start this one with --data-dir DIR',
+    );
+  }
+  unlinkSync(path);
+}
+
+/** Serves `kinema status | scale | restart` for a running system; events feed the progress. */
+export async function serveControlSocket(
+  path: string,
+  system: RunningSystem,
+  subscribe: (listener: (event: FleetEvent) => void) => () => void,
+): Promise<Server> {
+  const server = createServer((socket) => void handle(socket, system, subscribe));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+  server.unref();
+  return server;
+}
+
+async function handle(
+  socket: Socket,
+  system: RunningSystem,
+  subscribe: (listener: (event: FleetEvent) => void) => () => void,
+): Promise<void> {
+  const reply = (message: ControlReply) => {
+    if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
+  };
+  const lines = createInterface({ input: socket });
+  const first = await new Promise<string | undefined>((resolve) => {
+    lines.once('line', resolve);
+    lines.once('close', () => resolve(undefined));
+  });
+  lines.close();
+  if (first === undefined) return;
+  const unsubscribe = subscribe((event) => reply({ kind: 'progress', text: describeEvent(event) }));
+  try {
+    const request = JSON.parse(first) as ControlRequest;
+    reply({ kind: 'done', ok: true, text: await perform(request, system) });
+  } catch (error) {
+    reply({
+      kind: 'done',
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  } finally {
+    unsubscribe();
+    socket.end();
+  }
+}
+
+async function perform(request: ControlRequest, system: RunningSystem): Promise<string> {
+  switch (request.command) {
+    case 'status':
+      return formatStatus(await statusRows(system.supervisor.running, system.fleet.addressBook));
+    case 'scale': {
+      const current = Object.fromEntries(
+        SCALABLE_SERVICES.map((service) => [service, system.fleet.replicas(service).length]),
+      ) as Record<ScalableService, number>;
+      const wanted = parseScale(request.scale, current, 0);
+      const changed = SCALABLE_SERVICES.filter((service) => wanted[service] !== current[service]);
+      await Promise.all(changed.map((service) => system.fleet.scale(service, wanted[service])));
+      return changed.length === 0
+        ? 'nothing to change'
+        : changed
+            .map((service) => `${service}: ${current[service]} -> ${wanted[service]}`)
+            .join(', ');
+    }
+    case 'restart':
+      await system.fleet.restart(request.target);
+      return `${request.target} restarted`;
+    default:
+      throw new Error(
+        `unknown command ${JSON.stringify((request as { command?: unknown }).command)}`,
+      );
+  }
+}
+
+/** One line a person reads for each thing that happens to a process. */
+export function describeEvent(event: FleetEvent): string {
+  switch (event.kind) {
+    case 'ready':
+      return `ready     ${event.process.spec.name.padEnd(16)} in ${(event.process.readyAfterMs / 1000).toFixed(1)}s  ${event.process.spec.summary(event.process.listeners)}`;
+    case 'draining':
+      return event.unlisted
+        ? `draining  ${event.name.padEnd(16)} (out of the gateways' address list; finishing its calls)`
+        : `stopping  ${event.name.padEnd(16)}`;
+    case 'stopped':
+      return `stopped   ${event.name.padEnd(16)} (${typeof event.code === 'number' ? `exit ${event.code}` : event.code})`;
+    case 'crashed':
+      return (
+        `crashed   ${event.name.padEnd(16)} (${typeof event.code === 'number' ? `exit ${event.code}` : event.code}); ` +
+        `restart ${event.restarts} in ${(event.retryInMs / 1000).toFixed(0)}s` +
+        (event.looping ? `  -- crash loop: ${event.restarts} restarts in a row` : '')
+      );
+    case 'restart-failed':
+      return `failed    ${event.name.padEnd(16)} to come back: ${event.error}`;
+  }
+}

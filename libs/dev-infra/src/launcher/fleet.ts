@@ -1,0 +1,236 @@
+import { AddressBook } from './address-book';
+import { SCALABLE_SERVICES, type Plan, type ScalableService } from './plan';
+import { HOST, type ManagedProcess, type ProcessSpec, type Supervisor } from './supervisor';
+
+export type FleetEvent =
+  | { kind: 'ready'; process: ManagedProcess }
+  | {
+      kind: 'draining';
+      name: string;
+      /** It was in the address book: the gateways stopped sending it calls before it was told to stop. */
+      unlisted: boolean;
+    }
+  | { kind: 'stopped'; name: string; code: number | string }
+  | {
+      kind: 'crashed';
+      name: string;
+      code: number | string;
+      /** How many times it has been restarted after a crash, this one included. */
+      restarts: number;
+      retryInMs: number;
+      /** Restarted this often lately: reported, as Kubernetes says CrashLoopBackOff. */
+      looping: boolean;
+    }
+  | { kind: 'restart-failed'; name: string; error: string };
+
+/** Backoff after a crash: doubling from 1 s up to 30 s; 60 s of running resets it. */
+export const CRASH_BACKOFF = { firstMs: 1_000, maxMs: 30_000, stableAfterMs: 60_000, loopAfter: 5 };
+
+interface CrashRecord {
+  restarts: number;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * The running system as a set of replicas: starts the plan stage by stage, scales services up
+ * and down, restarts them one replica at a time, brings crashed processes back with backoff, and
+ * keeps the address book (what the gateways' resolvers see) in step. A replica leaves the
+ * address book before it is stopped, and joins it only once it is ready.
+ */
+export class Fleet {
+  readonly addressBook: AddressBook;
+  private readonly specs = new Map<string, ProcessSpec>();
+  private readonly crashes = new Map<string, CrashRecord>();
+  private readonly stage = new Map<string, number>();
+  private readonly lastStarted = new Map<string, number>();
+  private stopping = false;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly supervisor: Supervisor,
+    private readonly emit: (event: FleetEvent) => void = () => undefined,
+  ) {
+    this.addressBook = new AddressBook((name, message) => supervisor.send(name, message));
+    supervisor.onUnexpectedExit((process, code) => this.crashed(process.spec.name, code));
+    supervisor.onMessage((process, message) => {
+      if (message.type === 'kinema.watch-addresses') {
+        this.addressBook.watch(process.spec.name, message.service);
+      } else if (message.type === 'kinema.addresses-applied') {
+        this.addressBook.applied(process.spec.name, message.service, message.version);
+      }
+    });
+    plan.stages.forEach((specs, index) => {
+      for (const spec of specs) {
+        this.specs.set(spec.name, spec);
+        this.stage.set(spec.name, index);
+      }
+    });
+  }
+
+  /** Starts every stage in order (each stage's processes in parallel). */
+  async start(): Promise<void> {
+    for (const specs of this.plan.stages) {
+      await Promise.all(specs.map((spec) => this.startProcess(spec)));
+    }
+  }
+
+  /** Stops everything: the edge first, then the services, then the stand-ins. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const record of this.crashes.values()) clearTimeout(record.timer);
+    this.supervisor.close();
+    const byStage = new Map<number, string[]>();
+    for (const process of this.supervisor.running) {
+      const stage = this.stage.get(process.spec.name) ?? 0;
+      byStage.set(stage, [...(byStage.get(stage) ?? []), process.spec.name]);
+    }
+    for (const stage of [...byStage.keys()].sort((a, b) => b - a)) {
+      await Promise.all((byStage.get(stage) ?? []).map((name) => this.drainAndStop(name)));
+    }
+  }
+
+  /** The running replicas of a service, first slot first. */
+  replicas(service: string): string[] {
+    return this.supervisor.running
+      .filter((process) => process.spec.service === service)
+      .map((process) => process.spec.name)
+      .sort((a, b) => slotOf(a) - slotOf(b));
+  }
+
+  /** Starts or drains replicas until `count` run; new ones serve as soon as they are ready. */
+  async scale(service: ScalableService, count: number): Promise<void> {
+    const running = this.replicas(service);
+    // A crashed replica waiting for its restart counts as gone: scaled away, it does not return.
+    for (const [name, record] of this.crashes) {
+      if (this.specs.get(name)?.service === service && !this.supervisor.get(name)) {
+        clearTimeout(record.timer);
+        this.crashes.delete(name);
+      }
+    }
+    if (count > running.length) {
+      const taken = new Set(running.map(slotOf));
+      const free: number[] = [];
+      for (let slot = 1; free.length < count - running.length; slot++) {
+        if (!taken.has(slot)) free.push(slot);
+      }
+      await Promise.all(free.map((slot) => this.startProcess(this.replicaSpec(service, slot))));
+    } else {
+      const surplus = running.slice(count).reverse();
+      await Promise.all(surplus.map((name) => this.drainAndStop(name)));
+    }
+  }
+
+  /**
+   * Restarts a service one replica at a time (each leaves the address book, drains, stops, and
+   * comes back ready before the next goes); a lone replica is covered by a temporary extra one
+   * first. A replica or stand-in name restarts just that process.
+   */
+  async restart(target: string): Promise<void> {
+    if (SCALABLE_SERVICES.includes(target as ScalableService)) {
+      const service = target as ScalableService;
+      const replicas = this.replicas(service);
+      if (replicas.length === 0) throw new Error(`${service} has no running replica to restart`);
+      let cover: string | undefined;
+      if (replicas.length === 1) {
+        const slot = Math.max(...replicas.map(slotOf)) + 1;
+        cover = (await this.startProcess(this.replicaSpec(service, slot))).spec.name;
+      }
+      for (const name of replicas) await this.restartInPlace(name);
+      if (cover) await this.drainAndStop(cover);
+      return;
+    }
+    if (!this.specs.has(target)) throw new Error(`no service or process named ${target}`);
+    await this.restartInPlace(target);
+  }
+
+  private async restartInPlace(name: string, env?: Record<string, string>): Promise<void> {
+    const spec = this.specs.get(name);
+    if (!spec) throw new Error(`no process named ${name}`);
+    await this.drainAndStop(name);
+    await this.startProcess(spec, env);
+  }
+
+  /** Restarts one process (the test suites' hook for changing its environment). */
+  async restartWith(name: string, env?: Record<string, string>): Promise<void> {
+    await this.restartInPlace(name, env);
+  }
+
+  /** Leaves the address book (every watcher confirms), then SIGTERM: in-flight work finishes. */
+  async drainAndStop(name: string): Promise<void> {
+    const process = this.supervisor.get(name);
+    if (!process) return;
+    this.emit({ kind: 'draining', name, unlisted: process.listeners.grpc !== undefined });
+    clearTimeout(this.crashes.get(name)?.timer);
+    await this.addressBook.remove(process.spec.service, name);
+    await this.supervisor.stop(name);
+    this.addressBook.forget(name);
+    this.emit({ kind: 'stopped', name, code: await process.exited });
+  }
+
+  /** An exit nobody asked for: the process comes back after a backoff, as a pod would. */
+  private crashed(name: string, code: number | string): void {
+    const spec = this.specs.get(name);
+    this.addressBook.forget(name);
+    void this.addressBook.remove(spec?.service ?? name, name);
+    if (this.stopping || !spec) return;
+    const record = this.crashes.get(name) ?? { restarts: 0 };
+    const startedAt = this.lastStarted.get(name);
+    if (startedAt && Date.now() - startedAt >= CRASH_BACKOFF.stableAfterMs) record.restarts = 0;
+    record.restarts += 1;
+    const retryInMs = Math.min(
+      CRASH_BACKOFF.maxMs,
+      CRASH_BACKOFF.firstMs * 2 ** (record.restarts - 1),
+    );
+    this.crashes.set(name, record);
+    this.emit({
+      kind: 'crashed',
+      name,
+      code,
+      restarts: record.restarts,
+      retryInMs,
+      looping: record.restarts >= CRASH_BACKOFF.loopAfter,
+    });
+    const attempt = record.restarts;
+    record.timer = setTimeout(() => {
+      if (this.stopping || this.supervisor.get(name) || this.crashes.get(name) !== record) return;
+      this.startProcess(spec).catch((error: unknown) => {
+        this.emit({
+          kind: 'restart-failed',
+          name,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        // An exit before it was ready came through `crashed` and scheduled the next attempt
+        // already; a start that was never ready in time did not.
+        if (record.restarts === attempt) this.crashed(name, 'not ready in time');
+      });
+    }, retryInMs);
+    record.timer.unref();
+  }
+
+  private replicaSpec(service: ScalableService, slot: number): ProcessSpec {
+    const spec = this.plan.replica(service, slot);
+    this.specs.set(spec.name, spec);
+    const stage = this.plan.stages.findIndex((specs) => specs.some((s) => s.service === service));
+    this.stage.set(spec.name, stage);
+    return spec;
+  }
+
+  private async startProcess(
+    spec: ProcessSpec,
+    env?: Record<string, string>,
+  ): Promise<ManagedProcess> {
+    this.specs.set(spec.name, spec);
+    this.lastStarted.set(spec.name, Date.now());
+    const process = await this.supervisor.start(spec, env);
+    const port = process.listeners.grpc;
+    if (port !== undefined) await this.addressBook.add(spec.service, spec.name, `${HOST}:${port}`);
+    this.emit({ kind: 'ready', process });
+    return process;
+  }
+}
+
+/** 1 for `catalog`, 3 for `catalog-3`. */
+export function slotOf(name: string): number {
+  const match = /-(\d+)$/.exec(name);
+  return match ? Number(match[1]) : 1;
+}

@@ -1,0 +1,122 @@
+import { buildPlan, ONE_EACH, parseScale, type PlanInput, type Scale } from './plan';
+
+const input = (
+  env: NodeJS.ProcessEnv,
+  ephemeralPorts = false,
+  scale: Scale = ONE_EACH,
+): PlanInput => ({
+  env,
+  scale,
+  dataDir: '/tmp/kinema-plan-spec',
+  ephemeralPorts,
+  demoTitles: 10,
+  logLevel: 'warn',
+});
+
+describe('the launch plan', () => {
+  it('in ephemeral mode picks no port itself: every process binds 0 and reports what it got', () => {
+    const plan = buildPlan(input({ GATEWAY_PORT: '3000', CATALOG_GRPC_PORT: '50051' }, true));
+    const asked = plan.stages.flat().flatMap((spec) => Object.values(spec.ports));
+    expect(asked.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(asked)).toEqual(new Set([0]));
+    expect(plan.ports).toEqual([]);
+  });
+
+  it('keeps the ports a user chose, and lists them (with their variable) for the clash check', () => {
+    const plan = buildPlan(input({ GATEWAY_PORT: '8080', KAFKA_PORT: '0' }));
+    expect(plan.ports).toContainEqual({
+      variable: 'GATEWAY_PORT',
+      purpose: 'gateway HTTP',
+      port: 8080,
+    });
+    expect(plan.ports).toContainEqual({
+      variable: 'CATALOG_GRPC_PORT',
+      purpose: 'catalog gRPC',
+      port: 50051,
+    });
+    expect(plan.ports.map((setting) => setting.variable)).not.toContain('KAFKA_PORT');
+    const kafka = plan.stages.flat().find((spec) => spec.name === 'kafka');
+    expect(kafka?.ports).toEqual({ kafka: 0 });
+  });
+
+  it('starts the stand-ins, then the services, then the edge', () => {
+    const plan = buildPlan(input({}, true));
+    expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
+      ['kafka', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
+      ['catalog', 'users', 'videos'],
+      ['gateway'],
+    ]);
+  });
+
+  it('points the gateways at the replicas the launcher announces, and at Kafka where it listens', () => {
+    const plan = buildPlan(input({}, true));
+    const gateway = plan.stages.flat().find((spec) => spec.name === 'gateway');
+    const env = gateway?.launch({
+      ports: { http: 0 },
+      address: (name, listener) =>
+        `127.0.0.1:${name === 'kafka' && listener === 'kafka' ? 41009 : 1}`,
+      boundPort: () => 41000,
+    }).env;
+    expect(env).toMatchObject({
+      HTTP_PORT: '0',
+      HTTP_REUSE_PORT: 'true',
+      POD_NAME: 'gateway',
+      CATALOG_GRPC_TARGET: 'supervisor:///catalog',
+      USERS_GRPC_TARGET: 'supervisor:///users',
+      VIDEOS_GRPC_TARGET: 'supervisor:///videos',
+      KAFKA_BROKERS: '127.0.0.1:41009',
+    });
+  });
+
+  it('starts the first replica of each service before the others, which neither migrate nor seed', () => {
+    const plan = buildPlan(input({}, true, parseScale('catalog=3,gateway=2', ONE_EACH)));
+    expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
+      ['kafka', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
+      ['catalog', 'users', 'videos'],
+      ['catalog-2', 'catalog-3'],
+      ['gateway'],
+      ['gateway-2'],
+    ]);
+    const context = { ports: {}, address: () => '127.0.0.1:1', boundPort: () => 41000 };
+    const second = plan.replica('catalog', 2).launch(context).env;
+    expect(second).toMatchObject({
+      POD_NAME: 'catalog-2',
+      GRPC_PORT: '0',
+      DATABASE_MIGRATIONS_RUN: 'false',
+      DEMO_SEED_TITLES: '0',
+    });
+    // Gateway replicas share the first one's port.
+    expect(plan.replica('gateway', 2).launch(context).env).toMatchObject({ HTTP_PORT: '41000' });
+  });
+
+  it('reads a scale list and names what is wrong with a bad one', () => {
+    expect(parseScale('catalog=3, users=2', ONE_EACH)).toEqual({
+      ...ONE_EACH,
+      catalog: 3,
+      users: 2,
+    });
+    expect(() => parseScale('search=2', ONE_EACH)).toThrow('"search=2" is not <service>=<count>');
+    expect(() => parseScale('catalog=0', ONE_EACH)).toThrow('catalog: the count must be from 1');
+    expect(() => parseScale('catalog=17', ONE_EACH)).toThrow('from 1 to 16');
+    expect(parseScale('catalog=0', ONE_EACH, 0).catalog).toBe(0);
+  });
+
+  it('replaces a stand-in by the real server a variable names', () => {
+    const plan = buildPlan(
+      input({ KAFKA_BROKERS: 'kafka.example:9092', DATABASE_URL: 'postgres://db.example/x' }),
+    );
+    const names = plan.stages.flat().map((spec) => spec.name);
+    expect(names).not.toContain('kafka');
+    expect(names.filter((name) => name.startsWith('pglite'))).toEqual([]);
+    expect(plan.externalKafka).toBe('kafka.example:9092');
+    expect(plan.externalDatabases).toEqual([
+      'postgres://db.example/kinema_catalog',
+      'postgres://db.example/kinema_users',
+      'postgres://db.example/kinema_videos',
+    ]);
+  });
+
+  it('names the variable of a port that is not a port', () => {
+    expect(() => buildPlan(input({ S3_PORT: '70000' }))).toThrow('S3_PORT must be a port number');
+  });
+});
