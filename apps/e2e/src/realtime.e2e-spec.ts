@@ -74,7 +74,7 @@ async function upload(titleId: string): Promise<number> {
 
 /** Uploads straight to the videos service over gRPC, as the gateway would, without asking the catalog. */
 async function uploadToVideosService(titleId: string): Promise<void> {
-  const target = /grpc (\S+)/.exec(system.supervisor.get('videos')?.spec.summary ?? '')?.[1] ?? '';
+  const target = system.supervisor.address('videos', 'grpc');
   const client = new VideosServiceClient(target, credentials.createInsecure());
   try {
     await new Promise<void>((done, fail) => {
@@ -209,20 +209,39 @@ describe('events flow across services to clients', () => {
         source: '/kinema/videos',
         time: new Date().toISOString(),
         subject: created.id,
-        data: { titleId: created.id, episodeId: null, videoId, durationSeconds, sizeBytes: clip.length, sha256: 'a'.repeat(64) },
+        data: {
+          titleId: created.id,
+          episodeId: null,
+          videoId,
+          durationSeconds,
+          sizeBytes: clip.length,
+          sha256: 'a'.repeat(64),
+        },
       });
-    const producer = new Kafka({ clientId: 'e2e-replay', brokers: [system.plan.kafkaBrokers], logLevel: logLevel.NOTHING }).producer();
+    const producer = new Kafka({
+      clientId: 'e2e-replay',
+      brokers: [system.kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+    }).producer();
     await producer.connect();
     try {
       const first = ready(randomUUID(), 42);
       await producer.send({ topic: TOPICS.videosVideos, messages: [first] });
       await eventually(async () => expect((await title(created.id)).playable).toBe(true));
       const once = await title(created.id);
-      await producer.send({ topic: TOPICS.videosVideos, messages: [first, first, first, first, first] });
+      await producer.send({
+        topic: TOPICS.videosVideos,
+        messages: [first, first, first, first, first],
+      });
       // A later event on the same key (so the same partition, after the replays): once its effect
       // shows, every replay has been handled, and the version moved by exactly this one change.
       await producer.send({ topic: TOPICS.videosVideos, messages: [ready(randomUUID(), 43)] });
-      await eventually(async () => expect((await request<{ durationSeconds: number }>(api, `/titles/${created.id}`)).body.durationSeconds).toBe(43));
+      await eventually(async () =>
+        expect(
+          (await request<{ durationSeconds: number }>(api, `/titles/${created.id}`)).body
+            .durationSeconds,
+        ).toBe(43),
+      );
       expect((await title(created.id)).version).toBe(once.version + 1);
     } finally {
       await producer.disconnect();

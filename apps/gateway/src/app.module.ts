@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { OpsModule } from '@kinema/platform';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
+import { CatalogCacheModule } from './cache/catalog-cache.module';
 import { CatalogGrpcModule, CatalogModule } from './catalog/catalog.module';
 import type { GatewayConfig } from './config';
 import { MeModule } from './me/me.module';
@@ -29,6 +30,7 @@ export class AppModule {
         }),
         AuthModule.forRoot({ sessionCheckCacheMs: config.SESSION_CHECK_CACHE_MS }),
         RateLimitModule.forRoot(config),
+        CatalogCacheModule.forRoot(config),
         RealtimeModule.forRoot(config),
         MeModule,
         CatalogModule,

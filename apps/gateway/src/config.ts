@@ -17,6 +17,17 @@ export const configSchema = z.object({
   ...baseConfigShape,
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: envPort(3000),
+  /**
+   * Share HTTP_PORT with other gateway processes on this machine (SO_REUSEPORT; Linux and macOS):
+   * the kernel spreads connections over them. `npm start --scale gateway=N` sets it.
+   */
+  HTTP_REUSE_PORT: envBool(false),
+  /**
+   * How long an idle keep-alive connection stays open. Above a proxy's own idle timeout behind a
+   * load balancer (the default, as Fastify's); short where clients connect directly, so a stopping
+   * replica sees its idle connections end within seconds.
+   */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(72_000, 1_000, 600_000),
   /** `dns:///host:port` (round-robin over every address the name resolves to) or `ip:port,ip:port`. */
   CATALOG_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50051'),
   /** The users service (accounts, tokens, profiles, My List, progress); same syntax as above. */
@@ -27,7 +38,6 @@ export const configSchema = z.object({
    * made through another replica takes effect within this; 0 checks on every request.
    */
   SESSION_CHECK_CACHE_MS: envInt(2_000, 0, 60_000),
-  /** Rate-limiter state shared by every replica; unset keeps it in this process's memory. */
   /** Kafka for real-time notifications and cache invalidation (each replica reads every event). */
   KAFKA_BROKERS: envList('127.0.0.1:19092'),
   /** Catalog reads are cached this long at most (0 turns the cache off); events drop entries sooner. */
@@ -36,6 +46,7 @@ export const configSchema = z.object({
   /** A WebSocket client whose unsent data exceeds this is disconnected. */
   WS_MAX_BUFFERED_BYTES: envInt(1_048_576, 1_024, 268_435_456),
   WS_PING_INTERVAL_MS: envInt(30_000, 100, 600_000),
+  /** Rate limits and the catalog cache shared by every replica; unset keeps both in memory. */
   REDIS_URL: secret(
     z.preprocess(
       (value) => (value === '' ? undefined : value),
@@ -58,7 +69,7 @@ export const configSchema = z.object({
   TRUST_PROXY: envBool(false),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1_024, 104_857_600),
   DOCS_ENABLED: envBool(true),
-  // --- Videos: upload and playback (issue 6) ---
+  // --- Videos: upload and playback ---
   /** The videos service (upload, ranged reads, presigned URLs); same syntax as above. */
   VIDEOS_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50053'),
   /** Largest video file an upload may declare (Content-Length); larger ones get 413. */

@@ -1,4 +1,5 @@
 import compress from '@fastify/compress';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,13 +10,20 @@ import {
   Lifecycle,
   PinoNestLogger,
 } from '@kinema/platform';
+import type { Listeners } from '@kinema/contracts';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config';
+import { ConnectionDrain } from './http/connection-drain';
+import { corsOptions } from './http/cors';
+import { answerClientError, answerFrameworkError } from './http/edge-errors';
+import { InputShapePipe } from './http/input-shape.pipe';
+import { registerJsonBodyParser } from './http/json-body.parser';
 import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
+import { HELMET_OPTIONS } from './http/security-headers';
 import { createValidationPipe } from './http/validation.pipe';
 import { registerVideoBodyParser } from './videos/video-body.parser';
 
@@ -23,7 +31,8 @@ export interface RunningGateway {
   app: NestFastifyApplication;
   logger: Logger;
   port: number;
-  drain(): void;
+  listeners: Listeners;
+  drain(): Promise<void>;
 }
 
 /** Builds the gateway's Nest application (not yet listening). Tests use it to inspect routes. */
@@ -35,8 +44,12 @@ export async function createGatewayApp(
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: (request: IncomingMessage) => acceptRequestId(request.headers['x-request-id']),
-    // Query strings longer than this are refused before any parsing work.
-    maxParamLength: 200,
+    // A path parameter (an id) longer than this names nothing: a 404 before any handler work.
+    routerOptions: { maxParamLength: 200 },
+    // Errors met before any hook runs answer problem+json with the security headers too.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
@@ -49,31 +62,16 @@ export async function createGatewayApp(
   fastify.removeContentTypeParser(['text/plain']);
   // Video uploads: the raw body reaches the upload routes unread (streamed to the videos service).
   registerVideoBodyParser(fastify);
-  // RFC 7396 merge patches are JSON; parse them like JSON.
-  fastify.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    fastify.getDefaultJsonParser('error', 'error'),
-  );
-  await app.register(helmet, {
-    // Swagger UI needs inline scripts and styles; the API itself only returns JSON.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
+  // JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
+  registerJsonBodyParser(fastify);
+  await app.register(helmet, HELMET_OPTIONS);
+  // Registered after helmet (not with app.enableCors, whose hook runs before every plugin's), so
+  // a preflight answer carries the security headers too.
+  await app.register(cors, corsOptions(config.CORS_ORIGINS));
   await app.register(compress, { threshold: 1024 });
-  app.enableCors({
-    origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
-    exposedHeaders: ['etag', 'location', 'retry-after', 'x-request-id', 'x-served-by'],
-  });
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new InputShapePipe(), createValidationPipe());
   if (config.DOCS_ENABLED) mountDocs(app);
   return app;
 }
@@ -83,11 +81,27 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const logger = createLogger('gateway', config.LOG_LEVEL);
   collectProcessMetrics('gateway');
   const app = await createGatewayApp(config, logger);
-  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  const drain = new ConnectionDrain(app.getHttpAdapter().getInstance());
+  await app.listen({
+    port: config.HTTP_PORT,
+    host: config.HTTP_HOST,
+    ...(config.HTTP_REUSE_PORT ? { reusePort: true } : {}),
+  });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
   const lifecycle = app.get(Lifecycle);
   lifecycle.setReady(true);
-  logger.info({ port }, 'gateway listening');
-  return { app, logger, port, drain: () => lifecycle.setReady(false) };
+  logger.info({ port, reusePort: config.HTTP_REUSE_PORT }, 'gateway listening');
+  return {
+    app,
+    logger,
+    port,
+    listeners: { http: port },
+    drain: async () => {
+      lifecycle.setReady(false);
+      // Most of the shutdown budget; app.close() then cuts whatever is still open.
+      await drain.drain(app.getHttpServer(), config.SHUTDOWN_TIMEOUT_MS * 0.8);
+      logger.info({ left: drain.openConnections }, 'gateway drained');
+    },
+  };
 }

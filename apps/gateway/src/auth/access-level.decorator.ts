@@ -15,9 +15,10 @@ export const BEARER_SCHEME = 'bearer';
 
 /** Sets a route's (or controller's) access level and documents it in OpenAPI. */
 export function Access(level: AccessLevel): MethodDecorator & ClassDecorator {
-  const decorators: Array<ClassDecorator | MethodDecorator> = [SetMetadata(ACCESS_LEVEL_KEY, level)];
+  const decorators: Array<ClassDecorator | MethodDecorator> = [
+    SetMetadata(ACCESS_LEVEL_KEY, level),
+  ];
   if (level !== 'public') decorators.push(ApiBearerAuth(BEARER_SCHEME));
-  if (level === 'viewer') decorators.push(ApiProblems(401));
-  if (level === 'admin') decorators.push(ApiProblems(401, 403));
+  if (level === 'admin') decorators.push(ApiProblems(403));
   return applyDecorators(...decorators);
 }

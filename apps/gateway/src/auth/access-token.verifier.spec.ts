@@ -1,11 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import type { SigningKey } from '@kinema/contracts';
-import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_ISSUER,
-  AccessTokenVerifier,
-} from './access-token.verifier';
+import { ACCESS_TOKEN, type SigningKey } from '@kinema/contracts';
+import { AccessTokenVerifier } from './access-token.verifier';
 import { SigningKeyCache } from './signing-keys';
 
 const KID = 'key-1';
@@ -37,8 +33,8 @@ function sign(key: CryptoKey, options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role: 'viewer', sid: 'session-1' })
     .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? KID, typ: options.typ ?? 'at+jwt' })
-    .setIssuer(options.issuer ?? ACCESS_TOKEN_ISSUER)
-    .setAudience(options.audience ?? ACCESS_TOKEN_AUDIENCE)
+    .setIssuer(options.issuer ?? ACCESS_TOKEN.issuer)
+    .setAudience(options.audience ?? ACCESS_TOKEN.audience)
     .setSubject('account-1')
     .setIssuedAt(now)
     .setExpirationTime(options.expiresAt ?? now + 900)
@@ -85,7 +81,11 @@ describe('AccessTokenVerifier', () => {
 
   it('accepts a token of the users service and reads account, role and session', async () => {
     const claims = await verifier.verify(await sign(key.privateKey));
-    expect(claims).toMatchObject({ accountId: 'account-1', role: 'viewer', sessionId: 'session-1' });
+    expect(claims).toMatchObject({
+      accountId: 'account-1',
+      role: 'viewer',
+      sessionId: 'session-1',
+    });
   });
 
   it('refuses a token whose signature was tampered with', async () => {
@@ -108,7 +108,11 @@ describe('AccessTokenVerifier', () => {
 
   it('refuses an HS256 token signed with the public key as the HMAC secret', async () => {
     const claims = payloadOf(await sign(key.privateKey));
-    const secrets = [await exportSPKI(key.publicKey), JSON.stringify(key.published), key.published.x];
+    const secrets = [
+      await exportSPKI(key.publicKey),
+      JSON.stringify(key.published),
+      key.published.x,
+    ];
     for (const secret of secrets) {
       const input = `${b64({ alg: 'HS256', typ: 'at+jwt', kid: KID })}.${b64({ ...claims, role: 'admin' })}`;
       const mac = createHmac('sha256', secret).update(input).digest('base64url');
@@ -160,7 +164,9 @@ describe('AccessTokenVerifier', () => {
     await verifier.verify(await sign(key.privateKey));
     clock += 10_000;
     for (let i = 0; i < 20; i++) {
-      expect(await verifier.verify(await sign(key.privateKey, { kid: `random-${i}` }))).toBeUndefined();
+      expect(
+        await verifier.verify(await sign(key.privateKey, { kid: `random-${i}` })),
+      ).toBeUndefined();
     }
     expect(fetches).toBe(2);
   });

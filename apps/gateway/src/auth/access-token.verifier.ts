@@ -1,12 +1,16 @@
 import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
-import { ACCESS_TOKEN_ALGORITHM, type SigningKeyCache } from './signing-keys';
+import { ACCESS_TOKEN } from '@kinema/contracts';
+import type { SigningKeyCache } from './signing-keys';
 
-export const ACCESS_TOKEN_ISSUER = 'kinema-users';
-export const ACCESS_TOKEN_AUDIENCE = 'kinema-api';
-// RFC 9068: the users service types its access tokens, so no other JWT it signs passes here.
-const ACCESS_TOKEN_TYPE = 'at+jwt';
-// ES256 tokens of the users service are a few hundred bytes; refuse to parse anything far larger.
-export const ACCESS_TOKEN_MAX_LENGTH = 4_096;
+// The contract with the users service (libs/contracts): RFC 9068-typed ES256 tokens of this
+// issuer for this audience; anything far larger than such a token is refused before parsing.
+const {
+  algorithm: ACCESS_TOKEN_ALGORITHM,
+  issuer: ACCESS_TOKEN_ISSUER,
+  audience: ACCESS_TOKEN_AUDIENCE,
+  type: ACCESS_TOKEN_TYPE,
+  maxLength: ACCESS_TOKEN_MAX_LENGTH,
+} = ACCESS_TOKEN;
 
 /** What a signature-checked access token says; whether its session still lives is checked apart. */
 export interface AccessTokenClaims {

@@ -19,7 +19,7 @@ import {
   SignInView,
   tokensView,
 } from './auth.views';
-import { CredentialsBody, RefreshBody } from './dto/auth.body';
+import { CredentialsBody, RefreshBody, RegisterBody } from './dto/auth.body';
 import { principalOf } from './principal';
 import { SessionCheck } from './session-check';
 import { profileView } from '../me/profile.view';
@@ -33,7 +33,6 @@ function noStore(reply: FastifyReply): void {
 @Controller('auth')
 @Access('public')
 @AuthRateLimited()
-@ApiProblems(400, 415, 429, 503, 504)
 export class AuthController {
   constructor(
     private readonly users: UsersClient,
@@ -45,7 +44,7 @@ export class AuthController {
   @ApiCreatedResponse({ type: RegisteredView })
   @ApiProblems(409)
   async register(
-    @Body() body: CredentialsBody,
+    @Body() body: RegisterBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegisteredView> {
     const answer = await this.users.register({ email: body.email, password: body.password });

@@ -48,7 +48,8 @@ export class AuthGuard implements CanActivate {
       throw unauthorized('This route needs a bearer access token (POST /api/v1/auth/login).');
     }
     const token = bearerToken(header);
-    if (!token) throw unauthorized('The Authorization header must be `Bearer <access token>`.', true);
+    if (!token)
+      throw unauthorized('The Authorization header must be `Bearer <access token>`.', true);
     const claims = await this.tokens.verify(token);
     if (!claims) throw unauthorized('The access token is invalid or expired.', true);
     const session = await this.sessions.check(token, claims);

@@ -34,7 +34,10 @@ export class AuthModule {
           provide: SessionCheck,
           inject: [UsersClient],
           useFactory: (users: UsersClient) =>
-            new SessionCheck((token) => users.verifyAccessToken(token), options.sessionCheckCacheMs),
+            new SessionCheck(
+              (token) => users.verifyAccessToken(token),
+              options.sessionCheckCacheMs,
+            ),
         },
         AuthGuard,
       ],

@@ -77,7 +77,13 @@ describe('SessionCheck', () => {
 
   it('lets an outage of the users service surface as an error (503), not as 401', async () => {
     answer = () =>
-      Promise.reject(Object.assign(new Error('down'), { code: status.UNAVAILABLE, details: '', metadata: new Metadata() }));
+      Promise.reject(
+        Object.assign(new Error('down'), {
+          code: status.UNAVAILABLE,
+          details: '',
+          metadata: new Metadata(),
+        }),
+      );
     await expect(check(0).check('t', claims)).rejects.toThrow('down');
   });
 });

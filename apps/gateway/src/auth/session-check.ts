@@ -65,7 +65,8 @@ export class SessionCheck {
 
   /** Drops every cached session of an account. */
   forgetAccount(accountId: string): void {
-    for (const [sid, entry] of this.live) if (entry.session.accountId === accountId) this.live.delete(sid);
+    for (const [sid, entry] of this.live)
+      if (entry.session.accountId === accountId) this.live.delete(sid);
   }
 
   private evict(): void {

@@ -1,8 +1,8 @@
 import { importJWK, type CryptoKey } from 'jose';
-import type { SigningKey } from '@kinema/contracts';
+import { ACCESS_TOKEN, type SigningKey } from '@kinema/contracts';
 
 /** The only algorithm access tokens may use; `none`, HMAC and every other alg are refused. */
-export const ACCESS_TOKEN_ALGORITHM = 'ES256';
+const ACCESS_TOKEN_ALGORITHM = ACCESS_TOKEN.algorithm;
 
 /** Where published keys come from: users' GetSigningKeys in the app, a stub in tests. */
 export type SigningKeyFetcher = () => Promise<SigningKey[]>;
@@ -42,7 +42,11 @@ export class SigningKeyCache {
     const keys = new Map<string, CryptoKey>();
     for (const jwk of published) {
       // Only P-256 signing keys for ES256 are usable; anything else is ignored, not trusted.
-      if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || (jwk.alg && jwk.alg !== ACCESS_TOKEN_ALGORITHM))
+      if (
+        jwk.kty !== 'EC' ||
+        jwk.crv !== 'P-256' ||
+        (jwk.alg && jwk.alg !== ACCESS_TOKEN_ALGORITHM)
+      )
         continue;
       if (jwk.use && jwk.use !== 'sig') continue;
       const key = await importJWK(

@@ -1,12 +1,12 @@
+import { MATURITY_RATINGS } from '@kinema/contracts';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
-import { ApiProblems } from '../http/api-problems.decorator';
+import { ApiConditionalRead } from '../http/api-problems.decorator';
 import { cacheableRead } from '../http/cache-headers';
 import { ProfileTitles } from '../me/profile-titles.service';
 import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
-import { maturityRatings } from './catalog-vocabulary';
 import { CatalogClient } from './catalog.client';
 import { BrowseQuery } from './dto/list-titles.query';
 import { BrowseRowView, BrowseView, browseRowView, GenreListView, genreView } from './title.view';
@@ -26,7 +26,7 @@ export class CatalogController {
   @Access('public')
   @ApiOperation({ summary: 'Every genre' })
   @ApiOkResponse({ type: GenreListView })
-  @ApiProblems(429, 503, 504)
+  @ApiConditionalRead()
   async genres(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -45,7 +45,7 @@ export class CatalogController {
       '"Continue watching" row (id `continue-watching`) first when it has started titles.',
   })
   @ApiOkResponse({ type: BrowseView })
-  @ApiProblems(400, 401, 404, 429, 503, 504)
+  @ApiConditionalRead()
   async browse(
     @Query() query: BrowseQuery,
     @Req() request: FastifyRequest,
@@ -57,7 +57,7 @@ export class CatalogController {
         rowLimit: query.rowLimit ?? 0,
         visibility: this.profiles.visibility(
           viewer,
-          query.maxMaturity && maturityRatings.toProto(query.maxMaturity),
+          query.maxMaturity && MATURITY_RATINGS.toProto(query.maxMaturity),
         ),
       }),
       this.continueWatchingRow(viewer, query.rowLimit ?? 20),

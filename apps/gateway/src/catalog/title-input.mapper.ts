@@ -1,5 +1,10 @@
-import type { TitleInput } from '@kinema/contracts';
-import { availabilities, creditRoles, maturityRatings, titleTypes } from './catalog-vocabulary';
+import {
+  AVAILABILITIES,
+  CREDIT_ROLES,
+  MATURITY_RATINGS,
+  TITLE_TYPES,
+  type TitleInput,
+} from '@kinema/contracts';
 import type { TitleBody, TitlePatchBody } from './dto/title.body';
 
 /** REST body field -> TitleInput field path (FieldMask paths use the proto's snake_case). */
@@ -22,25 +27,25 @@ const MASK_PATHS: Record<keyof TitleBody, string> = {
 export function toTitleInput(body: TitlePatchBody): TitleInput {
   return {
     slug: body.slug ?? '',
-    type: body.type ? titleTypes.toProto(body.type) : titleTypes.toProto('movie'),
+    type: body.type ? TITLE_TYPES.toProto(body.type) : TITLE_TYPES.toProto('movie'),
     name: body.name ?? '',
     synopsis: body.synopsis ?? '',
     releaseYear: body.releaseYear ?? 0,
     runtimeMinutes: body.runtimeMinutes ?? 0,
     maturityRating: body.maturityRating
-      ? maturityRatings.toProto(body.maturityRating)
-      : maturityRatings.toProto('all'),
+      ? MATURITY_RATINGS.toProto(body.maturityRating)
+      : MATURITY_RATINGS.toProto('all'),
     genreSlugs: body.genres ?? [],
     credits: (body.credits ?? []).map((c) => ({
       personName: c.name,
-      role: creditRoles.toProto(c.role),
+      role: CREDIT_ROLES.toProto(c.role),
       character: c.character ?? '',
     })),
     artwork: {
       posterKey: body.artwork?.posterKey ?? '',
       backdropKey: body.artwork?.backdropKey ?? '',
     },
-    availability: availabilities.toProto(body.availability ?? 'draft'),
+    availability: AVAILABILITIES.toProto(body.availability ?? 'draft'),
     popularity: body.popularity ?? 0,
     seasons: (body.seasons ?? []).map((s) => ({
       number: s.number,

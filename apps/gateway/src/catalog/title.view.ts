@@ -1,71 +1,87 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { BrowseRow, Genre, Season, Title } from '@kinema/contracts';
 import {
-  availabilities,
-  creditRoles,
-  maturityRatings,
-  titleTypes,
+  ARTWORK_KEY,
+  AVAILABILITIES,
   type AvailabilityName,
+  type BrowseRow,
+  CREDIT_ROLES,
   type CreditRoleName,
+  GENRE_SLUGS,
+  type Genre,
+  MATURITY_RATINGS,
   type MaturityRatingName,
+  type Season,
+  type Title,
+  TITLE_TYPES,
   type TitleTypeName,
-} from './catalog-vocabulary';
+} from '@kinema/contracts';
 
 // What clients read. Classes (not interfaces) so @nestjs/swagger can document the responses.
 
+/** A stored artwork key, or empty for none. */
+const ARTWORK_VIEW_PATTERN = `^$|${ARTWORK_KEY.pattern.source}`;
+
 export class GenreView {
-  @ApiProperty({ example: 'sci-fi' }) slug!: string;
-  @ApiProperty({ example: 'Sci-Fi' }) name!: string;
+  @ApiProperty({ enum: GENRE_SLUGS, example: 'sci-fi' }) slug!: string;
+  @ApiProperty({ example: 'Science Fiction' }) name!: string;
 }
 
 export class CreditView {
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: creditRoles.values }) role!: CreditRoleName;
+  @ApiProperty({ enum: CREDIT_ROLES.values }) role!: CreditRoleName;
   @ApiPropertyOptional() character?: string;
 }
 
 export class EpisodeView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() number!: number;
+  @ApiProperty({ type: 'integer' }) number!: number;
   @ApiProperty() name!: string;
   @ApiProperty() synopsis!: string;
-  @ApiProperty() runtimeMinutes!: number;
-  @ApiProperty({ description: 'Length of its video, once one is ready; 0 before.' })
+  @ApiProperty({ type: 'integer' }) runtimeMinutes!: number;
+  @ApiProperty({ type: 'integer', description: 'Length of its video, once one is ready; 0 before.' })
   durationSeconds!: number;
   @ApiProperty() playable!: boolean;
 }
 
 export class SeasonView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() number!: number;
+  @ApiProperty({ type: 'integer' }) number!: number;
   @ApiProperty() name!: string;
-  @ApiProperty() releaseYear!: number;
+  @ApiProperty({ type: 'integer' }) releaseYear!: number;
   @ApiProperty({ type: [EpisodeView] }) episodes!: EpisodeView[];
+}
+
+/** Object-storage keys of the title's images; empty when it has none. */
+export class ArtworkView {
+  @ApiProperty({ pattern: ARTWORK_VIEW_PATTERN, example: 'artwork/x/poster.jpg' })
+  posterKey!: string;
+  @ApiProperty({ pattern: ARTWORK_VIEW_PATTERN, example: 'artwork/x/backdrop.jpg' })
+  backdropKey!: string;
 }
 
 export class TitleView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() slug!: string;
-  @ApiProperty({ enum: titleTypes.values }) type!: TitleTypeName;
+  @ApiProperty({ enum: TITLE_TYPES.values }) type!: TitleTypeName;
   @ApiProperty() name!: string;
   @ApiProperty() synopsis!: string;
-  @ApiProperty() releaseYear!: number;
-  @ApiProperty({ description: 'Movies only; 0 for series.' }) runtimeMinutes!: number;
-  @ApiProperty({ enum: maturityRatings.values }) maturityRating!: MaturityRatingName;
+  @ApiProperty({ type: 'integer' }) releaseYear!: number;
+  @ApiProperty({ type: 'integer', description: 'Movies only; 0 for series.' })
+  runtimeMinutes!: number;
+  @ApiProperty({ enum: MATURITY_RATINGS.values }) maturityRating!: MaturityRatingName;
   @ApiProperty({ type: [GenreView] }) genres!: GenreView[];
   @ApiProperty({ type: [CreditView] }) credits!: CreditView[];
-  @ApiProperty({
-    example: { posterKey: 'artwork/x/poster.jpg', backdropKey: 'artwork/x/backdrop.jpg' },
-  })
-  artwork!: { posterKey: string; backdropKey: string };
-  @ApiProperty({ enum: availabilities.values }) availability!: AvailabilityName;
+  @ApiProperty({ type: ArtworkView }) artwork!: ArtworkView;
+  @ApiProperty({ enum: AVAILABILITIES.values }) availability!: AvailabilityName;
   @ApiProperty() playable!: boolean;
   @ApiProperty({
+    type: 'integer',
     description: 'Length of its video, once one is ready; 0 before (and for series).',
   })
   durationSeconds!: number;
   @ApiProperty() popularity!: number;
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' }) version!: number;
+  @ApiProperty({ type: 'integer', description: 'Optimistic-concurrency version; also the ETag.' })
+  version!: number;
   @ApiPropertyOptional({ type: [SeasonView], description: 'Only on GET /titles/{id}.' })
   seasons?: SeasonView[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -122,23 +138,23 @@ export function titleView(title: Title, withSeasons = false): TitleView {
   return {
     id: title.id,
     slug: title.slug,
-    type: titleTypes.toRest(title.type) ?? 'movie',
+    type: TITLE_TYPES.toName(title.type) ?? 'movie',
     name: title.name,
     synopsis: title.synopsis,
     releaseYear: title.releaseYear,
     runtimeMinutes: title.runtimeMinutes,
-    maturityRating: maturityRatings.toRest(title.maturityRating) ?? '18+',
+    maturityRating: MATURITY_RATINGS.toName(title.maturityRating) ?? '18+',
     genres: title.genres.map(genreView),
     credits: title.credits.map((c) => ({
       name: c.personName,
-      role: creditRoles.toRest(c.role) ?? 'cast',
+      role: CREDIT_ROLES.toName(c.role) ?? 'cast',
       ...(c.character ? { character: c.character } : {}),
     })),
     artwork: {
       posterKey: title.artwork?.posterKey ?? '',
       backdropKey: title.artwork?.backdropKey ?? '',
     },
-    availability: availabilities.toRest(title.availability) ?? 'draft',
+    availability: AVAILABILITIES.toName(title.availability) ?? 'draft',
     playable: title.playable,
     durationSeconds: title.durationSeconds,
     popularity: title.popularity,

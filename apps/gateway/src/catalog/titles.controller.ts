@@ -21,16 +21,24 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { TitleSort, TitleType } from '@kinema/contracts';
+import {
+  Availability,
+  AVAILABILITIES,
+  MATURITY_RATINGS,
+  TITLE_SORTS,
+  TITLE_TYPES,
+  TitleSort,
+  TitleType,
+} from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
-import { ApiProblems } from '../http/api-problems.decorator';
+import { forbidden, unauthorized } from '../auth/auth-problems';
+import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
-import { PROFILE_HEADER_DOC, ViewingProfiles } from '../me/viewing-profiles.service';
+import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
 import { cacheableRead, expectedVersionFrom, versionEtag } from '../http/cache-headers';
 import { ProblemException } from '../http/problem.exception';
 import { problem } from '@kinema/platform';
-import { maturityRatings, titleSorts, titleTypes } from './catalog-vocabulary';
 import { CatalogClient } from './catalog.client';
 import { ListTitlesQuery } from './dto/list-titles.query';
 import { TitleBody, TitlePatchBody } from './dto/title.body';
@@ -43,6 +51,14 @@ const idPipe = uuidPipe('id');
 function present<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('catalog answered without a title');
   return value;
+}
+
+/** Whether a listing asks for drafts, which only catalog editors see (401 or 403 otherwise). */
+function listsDrafts(query: ListTitlesQuery, viewer: Viewer): boolean {
+  if (query.availability === undefined || query.availability === 'published') return false;
+  if (!viewer.principal) throw unauthorized('Listing drafts needs the bearer token of an admin.');
+  if (viewer.principal.role !== 'admin') throw forbidden('Only catalog editors (admins) see drafts.');
+  return true;
 }
 
 function expectedVersion(ifMatch: string | undefined): number {
@@ -71,55 +87,72 @@ export class TitlesController {
   @ApiHeader(PROFILE_HEADER_DOC)
   @ApiOperation({ summary: 'List or search titles, one keyset page at a time' })
   @ApiOkResponse({ type: TitlePageView })
-  @ApiProblems(400, 503, 504)
+  @ApiProblems(403)
+  @ApiConditionalRead()
   async list(
     @Query() query: ListTitlesQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TitlePageView | undefined> {
     const viewer = await this.profiles.viewerOf(request);
+    const drafts = listsDrafts(query, viewer);
     const response = await this.catalog.listTitles({
       limit: query.limit ?? 0,
       cursor: query.cursor ?? '',
       genre: query.genre ?? '',
-      type: query.type ? titleTypes.toProto(query.type) : TitleType.TITLE_TYPE_UNSPECIFIED,
+      type: query.type ? TITLE_TYPES.toProto(query.type) : TitleType.TITLE_TYPE_UNSPECIFIED,
       yearFrom: query.yearFrom ?? 0,
       yearTo: query.yearTo ?? 0,
       query: query.q ?? '',
-      sort: query.sort ? titleSorts.toProto(query.sort) : TitleSort.TITLE_SORT_UNSPECIFIED,
-      visibility: this.profiles.visibility(
-        viewer,
-        query.maxMaturity && maturityRatings.toProto(query.maxMaturity),
-      ),
+      sort: query.sort ? TITLE_SORTS.toProto(query.sort) : TitleSort.TITLE_SORT_UNSPECIFIED,
+      visibility: {
+        ...this.profiles.visibility(
+          viewer,
+          query.maxMaturity && MATURITY_RATINGS.toProto(query.maxMaturity),
+        ),
+        includeDrafts: drafts,
+      },
+      availability:
+        query.availability === undefined || query.availability === 'all'
+          ? Availability.AVAILABILITY_UNSPECIFIED
+          : AVAILABILITIES.toProto(query.availability),
     });
     const page: TitlePageView = {
       items: response.titles.map((t) => titleView(t)),
       nextCursor: response.nextCursor || null,
     };
-    return cacheableRead(request, reply, page, { maxAgeSeconds: 10, personal: !!viewer.profile });
+    return cacheableRead(request, reply, page, {
+      maxAgeSeconds: 10,
+      personal: !!viewer.profile || drafts,
+    });
   }
 
   @Get(':id')
   @Access('optional')
   @ApiHeader(PROFILE_HEADER_DOC)
-  @ApiOperation({ summary: 'One title with its seasons and episodes' })
+  @ApiOperation({
+    summary: 'One title with its seasons and episodes',
+    description: 'Published titles for everyone; drafts too for catalog editors (admins).',
+  })
   @ApiOkResponse({ type: TitleView })
-  @ApiProblems(400, 404, 503, 504)
+  @ApiConditionalRead()
   async get(
     @Param('id', idPipe) id: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TitleView | undefined> {
     const viewer = await this.profiles.viewerOf(request);
+    // Catalog editors read drafts too: what they are about to edit or publish.
+    const editor = viewer.principal?.role === 'admin';
     const { title } = await this.catalog.getTitle({
       id,
-      visibility: this.profiles.visibility(viewer),
+      visibility: { ...this.profiles.visibility(viewer), includeDrafts: editor },
     });
     const view = titleView(present(title), true);
     return cacheableRead(request, reply, view, {
       etag: versionEtag(view.version),
       maxAgeSeconds: 10,
-      personal: !!viewer.profile,
+      personal: !!viewer.profile || view.availability === 'draft',
     });
   }
 
@@ -130,7 +163,7 @@ export class TitlesController {
     type: TitleView,
     description: 'Created; Location and ETag headers are set.',
   })
-  @ApiProblems(400, 409, 415, 429, 503, 504)
+  @ApiProblems(409)
   async create(
     @Body() body: TitleBody,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -149,7 +182,7 @@ export class TitlesController {
   @ApiOperation({ summary: 'Replace a title (send If-Match with its ETag to avoid lost updates)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
   @ApiOkResponse({ type: TitleView })
-  @ApiProblems(400, 404, 409, 412, 415, 503, 504)
+  @ApiProblems(409, 412)
   async replace(
     @Param('id', idPipe) id: string,
     @Body() body: TitleBody,
@@ -172,7 +205,7 @@ export class TitlesController {
   @ApiOperation({ summary: 'Change some fields of a title (JSON merge patch of the fields given)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
   @ApiOkResponse({ type: TitleView })
-  @ApiProblems(400, 404, 409, 412, 415, 503, 504)
+  @ApiProblems(409, 412)
   async patch(
     @Param('id', idPipe) id: string,
     @Body() body: TitlePatchBody,
@@ -203,7 +236,7 @@ export class TitlesController {
   @ApiOperation({ summary: 'Delete a title' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 404, 412, 503, 504)
+  @ApiProblems(412)
   async remove(
     @Param('id', idPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,

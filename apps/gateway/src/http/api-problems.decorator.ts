@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import {
+  ApiHeader,
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
@@ -17,7 +18,7 @@ class FieldViolationView {
 export class ProblemView {
   @ApiProperty({ example: 'about:blank' }) type!: string;
   @ApiProperty({ example: 'Bad Request' }) title!: string;
-  @ApiProperty({ example: 400 }) status!: number;
+  @ApiProperty({ type: 'integer', example: 400 }) status!: number;
   @ApiPropertyOptional() detail?: string;
   @ApiPropertyOptional({ example: '/api/v1/titles' }) instance?: string;
   @ApiPropertyOptional({ example: 'VALIDATION_FAILED' }) code?: string;
@@ -25,16 +26,32 @@ export class ProblemView {
   @ApiPropertyOptional() requestId?: string;
 }
 
-/** Documents the problem+json answers a route can give. */
+/** The body of an error answer in the document. */
+export const PROBLEM_RESPONSE = {
+  content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemView) } } },
+};
+
+/**
+ * Documents the problem+json answers particular to a route. Those every route of a kind can give
+ * (400, 401, 404, 413, 415, 429, 431, 503, 504) are added to every operation in openapi.ts.
+ */
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ProblemView),
     ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: titleFor(status),
-        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemView) } } },
-      }),
+      ApiResponse({ status, description: titleFor(status), ...PROBLEM_RESPONSE }),
     ),
+  );
+}
+
+/** Documents a read that answers 304 (no body) when If-None-Match names its current ETag. */
+export function ApiConditionalRead(): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({
+      name: 'If-None-Match',
+      required: false,
+      description: 'An ETag from an earlier answer: 304 while it is still current.',
+    }),
+    ApiResponse({ status: 304, description: 'Not Modified: the ETag given is still current.' }),
   );
 }

@@ -11,7 +11,8 @@ function fakeReply() {
   return { reply: reply as unknown as FastifyReply, headers, status: () => status };
 }
 
-const requestWith = (ifNoneMatch?: string) => ({ headers: { 'if-none-match': ifNoneMatch } }) as unknown as FastifyRequest;
+const requestWith = (ifNoneMatch?: string) =>
+  ({ headers: { 'if-none-match': ifNoneMatch } }) as unknown as FastifyRequest;
 
 describe('cacheableRead', () => {
   it('sets a weak ETag and Cache-Control and returns the body', () => {
@@ -27,7 +28,9 @@ describe('cacheableRead', () => {
     const { reply, status } = fakeReply();
     const body = { items: [1] };
     const etag = weakEtagOf(body);
-    expect(cacheableRead(requestWith(`"other", ${etag}`), reply, body, { maxAgeSeconds: 10 })).toBeUndefined();
+    expect(
+      cacheableRead(requestWith(`"other", ${etag}`), reply, body, { maxAgeSeconds: 10 }),
+    ).toBeUndefined();
     expect(status()).toBe(304);
   });
 

@@ -14,13 +14,14 @@ import {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
 } from '@kinema/platform';
+import type { ServiceErrorCode } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { restFieldPath } from './field-paths';
 import { ProblemException } from './problem.exception';
 
 // Domain codes whose gRPC status (FAILED_PRECONDITION -> 412) would mislead over HTTP, where 412
 // means "your If-Match/If-None-Match failed": these are conflicts with the resource's state.
-const HTTP_STATUS_BY_CODE: Record<string, { status: number; title: string }> = {
+const HTTP_STATUS_BY_CODE: Partial<Record<ServiceErrorCode, { status: number; title: string }>> = {
   PROFILE_LIMIT: { status: 409, title: 'Conflict' },
   LAST_PROFILE: { status: 409, title: 'Conflict' },
   // Videos: INVALID_ARGUMENT is too coarse for an upload, whose client must tell a bad file
@@ -123,6 +124,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',

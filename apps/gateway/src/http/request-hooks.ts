@@ -1,12 +1,15 @@
 import { currentServedBy, httpRequestDuration, runWithRequestId } from '@kinema/platform';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
 import type { FastifyInstance } from 'fastify';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+
+const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
 
 /**
  * Fastify hooks around every request: the request id (accepted from `x-request-id` or made up
- * by genReqId) is echoed and put in async context for logs and onward gRPC metadata; the
- * serving pod is echoed as `x-served-by`; duration is recorded by route template.
+ * by genReqId) is echoed and put in async context for logs and onward gRPC metadata; the pods
+ * that served it are listed in `x-served-by`; duration is recorded by route template.
  */
 export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -14,8 +17,8 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
     runWithRequestId(String(request.id), done);
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
-    const servedBy = currentServedBy();
-    if (servedBy) void reply.header(SERVED_BY_METADATA, servedBy);
+    // This replica, then each service replica that answered: the spread over replicas is visible.
+    void reply.header(SERVED_BY_METADATA, [GATEWAY_POD, ...currentServedBy()].join(', '));
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -7,7 +7,6 @@ import { present } from '../auth/auth.views';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CatalogClient } from '../catalog/catalog.client';
 import { titleView } from '../catalog/title.view';
-import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemException } from '../http/problem.exception';
 import { uuidPipe } from '../http/uuid.pipe';
 import { UsersClient } from '../users/users.client';
@@ -44,7 +43,6 @@ function runtimeSeconds(title: Title, episodeId: string | undefined): number {
 @ApiTags('me')
 @Controller('me/profiles/:profileId')
 @Access('viewer')
-@ApiProblems(400, 404, 429, 503, 504)
 export class LibraryController {
   constructor(
     private readonly users: UsersClient,

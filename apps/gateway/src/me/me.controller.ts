@@ -12,7 +12,6 @@ import { ChangePasswordBody, CurrentPasswordBody } from './dto/me.body';
 @ApiTags('me')
 @Controller('me')
 @Access('viewer')
-@ApiProblems(429, 503, 504)
 export class MeController {
   constructor(
     private readonly users: UsersClient,
@@ -37,7 +36,7 @@ export class MeController {
     description: 'Ends every session of the account; the tokens returned start a new one.',
   })
   @ApiOkResponse({ type: RefreshedView })
-  @ApiProblems(400, 403)
+  @ApiProblems(403)
   async changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordBody,
@@ -57,7 +56,7 @@ export class MeController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the account, its profiles and history (needs the password)' })
   @ApiNoContentResponse({ description: 'Deleted; every token of the account stops working.' })
-  @ApiProblems(400, 403)
+  @ApiProblems(403)
   async remove(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CurrentPasswordBody,

@@ -1,13 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MaturityRating, type Profile } from '@kinema/contracts';
-import { maturityRatings, type MaturityRatingName } from '../catalog/catalog-vocabulary';
+import {
+  MATURITY_RATINGS,
+  MaturityRating,
+  type MaturityRatingName,
+  type Profile,
+} from '@kinema/contracts';
 
 export class ProfileView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'Ada' }) name!: string;
   @ApiProperty() kids!: boolean;
   @ApiProperty({
-    enum: maturityRatings.values,
+    enum: MATURITY_RATINGS.values,
     nullable: true,
     description: 'Titles rated above this are hidden while browsing as this profile; null: none.',
   })
@@ -27,7 +31,7 @@ export function profileView(profile: Profile): ProfileView {
     maxMaturity:
       profile.maxMaturity === MaturityRating.MATURITY_RATING_UNSPECIFIED
         ? null
-        : (maturityRatings.toRest(profile.maxMaturity) ?? null),
+        : (MATURITY_RATINGS.toName(profile.maxMaturity) ?? null),
     createdAt: (profile.createTime ?? new Date(0)).toISOString(),
   };
 }

@@ -6,12 +6,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { MaturityRating } from '@kinema/contracts';
+import { MATURITY_RATINGS, MaturityRating } from '@kinema/contracts';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { present } from '../auth/auth.views';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { maturityRatings } from '../catalog/catalog-vocabulary';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
 import { UsersClient } from '../users/users.client';
@@ -23,7 +22,6 @@ const profileIdPipe = uuidPipe('profileId');
 @ApiTags('me')
 @Controller('me/profiles')
 @Access('viewer')
-@ApiProblems(429, 503, 504)
 export class ProfilesController {
   constructor(private readonly users: UsersClient) {}
 
@@ -42,7 +40,7 @@ export class ProfilesController {
   @Post()
   @ApiOperation({ summary: 'Create a profile (kids profiles get a maturity ceiling)' })
   @ApiCreatedResponse({ type: ProfileView })
-  @ApiProblems(400, 409, 415)
+  @ApiProblems(409)
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateProfileBody,
@@ -53,7 +51,7 @@ export class ProfilesController {
       name: body.name,
       kids: body.kids ?? false,
       maxMaturity: body.maxMaturity
-        ? maturityRatings.toProto(body.maxMaturity)
+        ? MATURITY_RATINGS.toProto(body.maxMaturity)
         : MaturityRating.MATURITY_RATING_UNSPECIFIED,
     });
     const view = profileView(present(profile, 'a profile'));
@@ -64,7 +62,6 @@ export class ProfilesController {
   @Patch(':profileId')
   @ApiOperation({ summary: 'Rename a profile' })
   @ApiOkResponse({ type: ProfileView })
-  @ApiProblems(400, 404, 415)
   async rename(
     @CurrentPrincipal() principal: Principal,
     @Param('profileId', profileIdPipe) profileId: string,
@@ -82,7 +79,7 @@ export class ProfilesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a profile with its My List and progress (not the last one)' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(409)
   async remove(
     @CurrentPrincipal() principal: Principal,
     @Param('profileId', profileIdPipe) profileId: string,

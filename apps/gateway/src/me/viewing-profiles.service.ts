@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { MaturityRating, type Profile, type Visibility } from '@kinema/contracts';
+import {
+  isUuid,
+  MaturityRating,
+  stricterCeiling,
+  UUID_PATTERN,
+  type Profile,
+  type Visibility,
+} from '@kinema/contracts';
 import type { FastifyRequest } from 'fastify';
 import { unauthorized } from '../auth/auth-problems';
 import { principalOf, type Principal } from '../auth/principal';
 import { ProblemException } from '../http/problem.exception';
 import { UsersClient } from '../users/users.client';
-import { stricterCeiling } from './maturity-ceiling';
 
 /** The header a client names the profile it browses as with. */
 export const PROFILE_HEADER = 'x-profile-id';
@@ -16,11 +22,9 @@ export const PROFILE_HEADER_DOC = {
   description:
     'The profile (of the signed-in account) to browse as. Its maturity ceiling is applied ' +
     'server-side: titles rated above it are absent, and GET /titles/{id} answers 404 for them. ' +
-    'Needs a bearer token; another account\'s profile answers 404.',
-  schema: { type: 'string', format: 'uuid' },
+    "Needs a bearer token; another account's profile answers 404.",
+  schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN.source },
 } as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Who is browsing: the caller (if signed in) and the profile named by X-Profile-Id (if any). */
 export interface Viewer {
@@ -41,7 +45,7 @@ export class ViewingProfiles {
     const principal = principalOf(request);
     const header = request.headers[PROFILE_HEADER];
     if (header === undefined) return { principal };
-    if (typeof header !== 'string' || !UUID.test(header)) {
+    if (typeof header !== 'string' || !isUuid(header)) {
       throw ProblemException.badRequest([
         { field: 'X-Profile-Id', description: 'X-Profile-Id must be a profile id (UUID)' },
       ]);

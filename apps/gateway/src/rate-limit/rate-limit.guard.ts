@@ -1,5 +1,9 @@
 import { Injectable, Logger, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerRequest } from '@nestjs/throttler';
+import {
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerRequest,
+} from '@nestjs/throttler';
 import { problem } from '@kinema/platform';
 import { ProblemException } from '../http/problem.exception';
 

@@ -50,7 +50,8 @@ const redisUrl = process.env['REDIS_URL'];
   });
 
   it('share one budget: attempts counted by one replica are refused by the other with 429', async () => {
-    for (let i = 0; i < 3; i++) expect((await login(first, '203.0.113.7')).statusCode).not.toBe(429);
+    for (let i = 0; i < 3; i++)
+      expect((await login(first, '203.0.113.7')).statusCode).not.toBe(429);
     const refused = await login(second, '203.0.113.7');
     expect(refused.statusCode).toBe(429);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -74,7 +75,8 @@ describe('without REDIS_URL: each replica limits in its own memory', () => {
   });
 
   it('refuses the fourth attempt on the replica that saw three, not on the other', async () => {
-    for (let i = 0; i < 3; i++) expect((await login(first, '203.0.113.9')).statusCode).not.toBe(429);
+    for (let i = 0; i < 3; i++)
+      expect((await login(first, '203.0.113.9')).statusCode).not.toBe(429);
     expect((await login(first, '203.0.113.9')).statusCode).toBe(429);
     expect((await login(second, '203.0.113.9')).statusCode).not.toBe(429);
   });

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Module, type DynamicModule, type ExecutionContext, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type ExecutionContext,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { ThrottlerModule, type ThrottlerOptions } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { OpsController } from '@kinema/platform';

@@ -8,7 +8,6 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { TOPICS, type EventEnvelope } from '@kinema/contracts';
 import { createKafka, createLogger, ReadinessDetails } from '@kinema/platform';
-import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { AccessTokenVerifier } from '../auth/access-token.verifier';
@@ -31,7 +30,6 @@ class RealtimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly adapterHost: HttpAdapterHost,
     private readonly hub: RealtimeHub,
     private readonly feed: GatewayEventFeed,
-    private readonly cache: CatalogCache,
     readiness: ReadinessDetails,
   ) {
     // The gateway serves without Kafka; readiness says whether notifications and invalidations flow.
@@ -49,11 +47,13 @@ class RealtimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     await this.feed.stop();
     await this.hub.close();
-    await this.cache.close();
   }
 }
 
-/** `/ws` notifications and the catalog read cache, both fed by this replica's Kafka consumer. */
+/**
+ * This replica's Kafka consumer and what it feeds: `/ws` notifications, and the invalidation of the
+ * catalog read cache (owned by CatalogCacheModule).
+ */
 @Module({})
 export class RealtimeModule {
   static forRoot(config: GatewayConfig): DynamicModule {
@@ -65,18 +65,6 @@ export class RealtimeModule {
         {
           provide: REALTIME_LOGGER,
           useValue: createLogger('gateway', config.LOG_LEVEL).child({ component: 'realtime' }),
-        },
-        {
-          provide: CatalogCache,
-          useFactory: () =>
-            new CatalogCache({
-              ttlMs: config.CATALOG_CACHE_TTL_MS,
-              maxEntries: config.CATALOG_CACHE_MAX_ENTRIES,
-              // Shared by every replica when Redis is there; each replica still drops entries on events.
-              redis: config.REDIS_URL
-                ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 })
-                : undefined,
-            }),
         },
         {
           provide: RealtimeHub,
@@ -130,7 +118,7 @@ export class RealtimeModule {
         },
         RealtimeLifecycle,
       ],
-      exports: [CatalogCache, RealtimeHub, GatewayEventFeed],
+      exports: [RealtimeHub, GatewayEventFeed],
     };
   }
 }

@@ -93,7 +93,9 @@ export class UsersClient implements OnModuleDestroy {
   reportProgress(request: ReportProgressRequest): Promise<ReportProgressResponse> {
     return callUnary(this.client, this.client.reportProgress, request);
   }
-  listContinueWatching(request: ListContinueWatchingRequest): Promise<ListContinueWatchingResponse> {
+  listContinueWatching(
+    request: ListContinueWatchingRequest,
+  ): Promise<ListContinueWatchingResponse> {
     return callUnary(this.client, this.client.listContinueWatching, request);
   }
 

@@ -8,14 +8,34 @@ describe('decideRange', () => {
   });
 
   it('serves a closed range, cutting its end at the last byte', () => {
-    expect(decideRange(1000, ETAG, 'bytes=10-19', undefined)).toEqual({ kind: 'partial', start: 10, end: 19 });
-    expect(decideRange(1000, ETAG, 'bytes=990-5000', undefined)).toEqual({ kind: 'partial', start: 990, end: 999 });
+    expect(decideRange(1000, ETAG, 'bytes=10-19', undefined)).toEqual({
+      kind: 'partial',
+      start: 10,
+      end: 19,
+    });
+    expect(decideRange(1000, ETAG, 'bytes=990-5000', undefined)).toEqual({
+      kind: 'partial',
+      start: 990,
+      end: 999,
+    });
   });
 
   it('serves open and suffix ranges', () => {
-    expect(decideRange(1000, ETAG, 'bytes=500-', undefined)).toEqual({ kind: 'partial', start: 500, end: 999 });
-    expect(decideRange(1000, ETAG, 'bytes=-100', undefined)).toEqual({ kind: 'partial', start: 900, end: 999 });
-    expect(decideRange(1000, ETAG, 'bytes=-5000', undefined)).toEqual({ kind: 'partial', start: 0, end: 999 });
+    expect(decideRange(1000, ETAG, 'bytes=500-', undefined)).toEqual({
+      kind: 'partial',
+      start: 500,
+      end: 999,
+    });
+    expect(decideRange(1000, ETAG, 'bytes=-100', undefined)).toEqual({
+      kind: 'partial',
+      start: 900,
+      end: 999,
+    });
+    expect(decideRange(1000, ETAG, 'bytes=-5000', undefined)).toEqual({
+      kind: 'partial',
+      start: 0,
+      end: 999,
+    });
   });
 
   it('refuses a range that starts past the end, and an empty suffix', () => {
@@ -30,9 +50,15 @@ describe('decideRange', () => {
   });
 
   it('honours the range only when If-Range names the current entity tag', () => {
-    expect(decideRange(1000, ETAG, 'bytes=0-9', ETAG)).toEqual({ kind: 'partial', start: 0, end: 9 });
+    expect(decideRange(1000, ETAG, 'bytes=0-9', ETAG)).toEqual({
+      kind: 'partial',
+      start: 0,
+      end: 9,
+    });
     expect(decideRange(1000, ETAG, 'bytes=0-9', '"stale"')).toEqual({ kind: 'whole' });
-    expect(decideRange(1000, ETAG, 'bytes=0-9', 'Wed, 21 Oct 2015 07:28:00 GMT')).toEqual({ kind: 'whole' });
+    expect(decideRange(1000, ETAG, 'bytes=0-9', 'Wed, 21 Oct 2015 07:28:00 GMT')).toEqual({
+      kind: 'whole',
+    });
   });
 });
 

@@ -1,8 +1,6 @@
 /** What a GET of a video answers, decided from its Range and If-Range headers (RFC 9110 §14). */
 export type RangeDecision =
-  | { kind: 'whole' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+  { kind: 'whole' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/i;
 

@@ -54,7 +54,8 @@ export class PlaybackAccess {
 
   /** For a signed-in caller; X-Profile-Id is required (playback is per profile). */
   async asProfile(request: FastifyRequest, target: PlaybackTarget): Promise<Playable> {
-    if (!principalOf(request)) throw unauthorized('Playback needs a bearer token or a playback grant.');
+    if (!principalOf(request))
+      throw unauthorized('Playback needs a bearer token or a playback grant.');
     if (request.headers[PROFILE_HEADER] === undefined) throw profileRequired();
     const viewer = await this.profiles.viewerOf(request);
     if (!viewer.profile) throw profileRequired();

@@ -14,7 +14,10 @@ const target = { titleId: grant.titleId, episodeId: '' };
 
 describe('playback grants', () => {
   it('verifies a grant it issued, for the title it names', () => {
-    expect(verifyGrant(SECRET, issueGrant(SECRET, grant), target, NOW)).toEqual({ ok: true, grant });
+    expect(verifyGrant(SECRET, issueGrant(SECRET, grant), target, NOW)).toEqual({
+      ok: true,
+      grant,
+    });
   });
 
   it('refuses an expired grant', () => {
@@ -27,9 +30,13 @@ describe('playback grants', () => {
   it('refuses a grant signed with another secret or with a tampered payload', () => {
     expect(verifyGrant('another-secret', issueGrant(SECRET, grant), target, NOW).ok).toBe(false);
     const [, signature] = issueGrant(SECRET, grant).split('.');
-    const forged = Buffer.from(JSON.stringify({ v: 1, t: grant.titleId, e: '', p: grant.profileId, m: 5, x: NOW + 60 }))
-      .toString('base64url');
-    expect(verifyGrant(SECRET, `${forged}.${signature}`, target, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, t: grant.titleId, e: '', p: grant.profileId, m: 5, x: NOW + 60 }),
+    ).toString('base64url');
+    expect(verifyGrant(SECRET, `${forged}.${signature}`, target, NOW)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('refuses a grant for another title or episode, and garbage', () => {
@@ -38,7 +45,10 @@ describe('playback grants', () => {
       ok: false,
       reason: 'wrong-title',
     });
-    expect(verifyGrant(SECRET, token, { ...target, episodeId: grant.profileId }, NOW).ok).toBe(false);
-    for (const junk of ['', 'a.b.c', 'nodot', '../../x']) expect(verifyGrant(SECRET, junk, target, NOW).ok).toBe(false);
+    expect(verifyGrant(SECRET, token, { ...target, episodeId: grant.profileId }, NOW).ok).toBe(
+      false,
+    );
+    for (const junk of ['', 'a.b.c', 'nodot', '../../x'])
+      expect(verifyGrant(SECRET, junk, target, NOW).ok).toBe(false);
   });
 });

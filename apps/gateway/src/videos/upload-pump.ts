@@ -1,5 +1,9 @@
 import type { ClientWritableStream, ServiceError } from '@grpc/grpc-js';
-import type { UploadVideoMetadata, UploadVideoRequest, UploadVideoResponse } from '@kinema/contracts';
+import type {
+  UploadVideoMetadata,
+  UploadVideoRequest,
+  UploadVideoResponse,
+} from '@kinema/contracts';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 
@@ -51,7 +55,8 @@ export function pumpUpload(
     const onData = (data: Buffer) => {
       let writable = true;
       for (let offset = 0; offset < data.length; offset += MAX_CHUNK_BYTES) {
-        writable = call.write({ chunk: data.subarray(offset, offset + MAX_CHUNK_BYTES) }) && writable;
+        writable =
+          call.write({ chunk: data.subarray(offset, offset + MAX_CHUNK_BYTES) }) && writable;
       }
       if (!writable) source.pause();
     };

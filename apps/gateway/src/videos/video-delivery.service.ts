@@ -46,8 +46,11 @@ export class VideoDelivery {
     }
     const decision = decideRange(size, etag, header(request, 'range'), header(request, 'if-range'));
     if (decision.kind === 'unsatisfiable') throw rangeNotSatisfiable(size);
-    const [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, size - 1];
-    void reply.header('content-type', video.contentType).header('content-length', String(end - start + 1));
+    const [start, end] =
+      decision.kind === 'partial' ? [decision.start, decision.end] : [0, size - 1];
+    void reply
+      .header('content-type', video.contentType)
+      .header('content-length', String(end - start + 1));
     if (decision.kind === 'partial') {
       void reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
     } else {
@@ -82,7 +85,12 @@ export class VideoDelivery {
    * message at a time: grpc-js reads the next message only when asked, so a slow client slows
    * the read from S3 instead of filling memory. A client that goes away cancels the call.
    */
-  private async read(reply: FastifyReply, videoId: string, offset: number, length: number): Promise<Readable> {
+  private async read(
+    reply: FastifyReply,
+    videoId: string,
+    offset: number,
+    length: number,
+  ): Promise<Readable> {
     const call = this.videos.readVideo(videoId, offset, length);
     reply.raw.once('close', () => call.cancel());
     const messages: AsyncIterator<ReadVideoResponse> = call[Symbol.asyncIterator]();

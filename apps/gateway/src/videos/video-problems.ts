@@ -1,7 +1,11 @@
+import type { EdgeErrorCode, ServiceErrorCode } from '@kinema/contracts';
 import { problem } from '@kinema/platform';
 import { ProblemException } from '../http/problem.exception';
 
-export function notFound(detail: string, code = 'NOT_FOUND'): ProblemException {
+export function notFound(
+  detail: string,
+  code: EdgeErrorCode | ServiceErrorCode = 'NOT_FOUND',
+): ProblemException {
   return new ProblemException(problem(404, 'Not Found', { detail, code }));
 }
 
@@ -34,7 +38,12 @@ export function unsupportedMediaType(): ProblemException {
 
 export function profileRequired(): ProblemException {
   return ProblemException.badRequest(
-    [{ field: 'X-Profile-Id', description: 'playback is always as a profile: name it in X-Profile-Id' }],
+    [
+      {
+        field: 'X-Profile-Id',
+        description: 'playback is always as a profile: name it in X-Profile-Id',
+      },
+    ],
     'Name the profile that watches in X-Profile-Id.',
   );
 }

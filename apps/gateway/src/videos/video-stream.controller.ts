@@ -1,16 +1,26 @@
-import { Controller, Get, Head, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Head,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
-import { ApiProblems } from '../http/api-problems.decorator';
+import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
 import { PROFILE_HEADER_DOC } from '../me/viewing-profiles.service';
 import {
@@ -21,15 +31,14 @@ import {
 } from './playback-access.service';
 import { issueGrant } from './playback-grant';
 import { VideoDelivery } from './video-delivery.service';
+import { StreamQuery } from './dto/stream.query';
 import { PlaybackGrantView } from './video.view';
 
 const idPipe = uuidPipe('id');
 const episodePipe = uuidPipe('episodeId');
-const PROFILE_DOC = { ...PROFILE_HEADER_DOC, description: 'The profile that watches (required with a bearer token).' };
-const GRANT_DOC = {
-  name: 'grant',
-  required: false,
-  description: 'A playback grant from POST .../playback; replaces the Authorization and X-Profile-Id headers.',
+const PROFILE_DOC = {
+  ...PROFILE_HEADER_DOC,
+  description: 'The profile that watches (required with a bearer token).',
 };
 const STREAM_DOC = {
   summary: 'Play the video (HTTP Range; bearer + X-Profile-Id, or ?grant=)',
@@ -56,67 +65,66 @@ export class VideoStreamController {
   @Access('optional')
   @ApiOperation({ summary: 'Size, type and validators of the video, without the bytes' })
   @ApiHeader(PROFILE_DOC)
-  @ApiQuery(GRANT_DOC)
-  @ApiProblems(400, 404)
   headMovie(
     @Param('id', idPipe) id: string,
-    @Query('grant') grant: string | undefined,
+    @Query() query: StreamQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.stream({ titleId: id, episodeId: '' }, grant, request, reply);
+    return this.stream({ titleId: id, episodeId: '' }, query.grant, request, reply);
   }
 
   @Get(':id/stream')
   @Access('optional')
   @ApiOperation(STREAM_DOC)
   @ApiHeader(PROFILE_DOC)
-  @ApiQuery(GRANT_DOC)
   @ApiProduces('video/mp4', 'video/webm')
+  @ApiResponse({ status: 200, description: 'The whole file.' })
   @ApiResponse({ status: 206, description: 'The requested range.' })
+  @ApiConditionalRead()
   @ApiResponse({ status: 302, description: 'Redirect mode: a presigned URL.' })
-  @ApiProblems(400, 404, 416, 503, 504)
+  @ApiProblems(416)
   getMovie(
     @Param('id', idPipe) id: string,
-    @Query('grant') grant: string | undefined,
+    @Query() query: StreamQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.stream({ titleId: id, episodeId: '' }, grant, request, reply);
+    return this.stream({ titleId: id, episodeId: '' }, query.grant, request, reply);
   }
 
   @Head(':id/episodes/:episodeId/stream')
   @Access('optional')
   @ApiOperation({ summary: 'Size, type and validators of the episode video, without the bytes' })
   @ApiHeader(PROFILE_DOC)
-  @ApiQuery(GRANT_DOC)
-  @ApiProblems(400, 404)
   headEpisode(
     @Param('id', idPipe) id: string,
     @Param('episodeId', episodePipe) episodeId: string,
-    @Query('grant') grant: string | undefined,
+    @Query() query: StreamQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.stream({ titleId: id, episodeId }, grant, request, reply);
+    return this.stream({ titleId: id, episodeId }, query.grant, request, reply);
   }
 
   @Get(':id/episodes/:episodeId/stream')
   @Access('optional')
   @ApiOperation(STREAM_DOC)
   @ApiHeader(PROFILE_DOC)
-  @ApiQuery(GRANT_DOC)
   @ApiProduces('video/mp4', 'video/webm')
+  @ApiResponse({ status: 200, description: 'The whole file.' })
   @ApiResponse({ status: 206, description: 'The requested range.' })
-  @ApiProblems(400, 404, 416, 503, 504)
+  @ApiResponse({ status: 302, description: 'Redirect mode: a presigned URL.' })
+  @ApiConditionalRead()
+  @ApiProblems(416)
   getEpisode(
     @Param('id', idPipe) id: string,
     @Param('episodeId', episodePipe) episodeId: string,
-    @Query('grant') grant: string | undefined,
+    @Query() query: StreamQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.stream({ titleId: id, episodeId }, grant, request, reply);
+    return this.stream({ titleId: id, episodeId }, query.grant, request, reply);
   }
 
   @Post(':id/playback')
@@ -125,8 +133,10 @@ export class VideoStreamController {
   @ApiOperation({ summary: 'A short-lived stream URL for a <video src> (no headers needed)' })
   @ApiHeader({ ...PROFILE_DOC, required: true })
   @ApiOkResponse({ type: PlaybackGrantView })
-  @ApiProblems(400, 404, 503, 504)
-  grantMovie(@Param('id', idPipe) id: string, @Req() request: FastifyRequest): Promise<PlaybackGrantView> {
+  grantMovie(
+    @Param('id', idPipe) id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<PlaybackGrantView> {
     return this.grant({ titleId: id, episodeId: '' }, request);
   }
 
@@ -136,7 +146,6 @@ export class VideoStreamController {
   @ApiOperation({ summary: 'A short-lived stream URL for an episode' })
   @ApiHeader({ ...PROFILE_DOC, required: true })
   @ApiOkResponse({ type: PlaybackGrantView })
-  @ApiProblems(400, 404, 503, 504)
   grantEpisode(
     @Param('id', idPipe) id: string,
     @Param('episodeId', episodePipe) episodeId: string,

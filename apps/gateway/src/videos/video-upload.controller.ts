@@ -1,5 +1,11 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { MaturityRating, TitleType } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
@@ -40,7 +46,7 @@ export class VideoUploadController {
   @ApiOperation(UPLOAD_DOC)
   @ApiConsumes('video/mp4', 'video/webm')
   @ApiCreatedResponse({ type: VideoView, description: 'Stored and ready; Location names it.' })
-  @ApiProblems(400, 404, 411, 413, 415, 422, 503, 504)
+  @ApiProblems(411, 413, 415, 422)
   uploadMovie(
     @Param('id', idPipe) titleId: string,
     @Req() request: FastifyRequest,
@@ -54,7 +60,7 @@ export class VideoUploadController {
   @ApiOperation(UPLOAD_DOC)
   @ApiConsumes('video/mp4', 'video/webm')
   @ApiCreatedResponse({ type: VideoView, description: 'Stored and ready; Location names it.' })
-  @ApiProblems(400, 404, 411, 413, 415, 422, 503, 504)
+  @ApiProblems(411, 413, 415, 422)
   uploadEpisode(
     @Param('id', idPipe) titleId: string,
     @Param('episodeId', episodePipe) episodeId: string,
@@ -68,7 +74,6 @@ export class VideoUploadController {
   @Access('admin')
   @ApiOperation({ summary: 'One uploaded video: status, size, checksum, duration, failure reason' })
   @ApiOkResponse({ type: VideoView })
-  @ApiProblems(400, 404, 503, 504)
   async get(@Param('id', idPipe) id: string): Promise<VideoView> {
     const { video } = await this.videos.getVideo(id);
     if (!video) throw new Error('videos service answered GetVideo without a video');

@@ -19,12 +19,12 @@ export class VideoView {
   @ApiProperty({ enum: ['video/mp4', 'video/webm'] }) contentType!: string;
   @ApiProperty({ enum: ['uploading', 'ready', 'failed', 'replaced', 'unknown'] })
   status!: VideoStatusName;
-  @ApiProperty() sizeBytes!: number;
+  @ApiProperty({ type: 'integer' }) sizeBytes!: number;
   @ApiProperty({ description: 'Lower-case hex SHA-256 of the stored bytes; empty until ready.' })
   sha256!: string;
   @ApiProperty() durationSeconds!: number;
-  @ApiProperty() width!: number;
-  @ApiProperty() height!: number;
+  @ApiProperty({ type: 'integer' }) width!: number;
+  @ApiProperty({ type: 'integer' }) height!: number;
   @ApiProperty({ type: [String], example: ['avc1.4d401e', 'mp4a.40.2'] }) codecs!: string[];
   @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) createdAt!: string | null;
@@ -59,5 +59,5 @@ export class PlaybackGrantView {
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty({ enum: ['video/mp4', 'video/webm'] }) contentType!: string;
   @ApiProperty() durationSeconds!: number;
-  @ApiProperty() sizeBytes!: number;
+  @ApiProperty({ type: 'integer' }) sizeBytes!: number;
 }

@@ -51,7 +51,11 @@ export class VideosClient implements OnModuleDestroy {
   }
 
   /** Opens a ReadVideo call of [offset, offset + length); the caller cancels it when done. */
-  readVideo(videoId: string, offset: number, length: number): ClientReadableStream<ReadVideoResponse> {
+  readVideo(
+    videoId: string,
+    offset: number,
+    length: number,
+  ): ClientReadableStream<ReadVideoResponse> {
     return this.client.readVideo(
       ReadVideoRequest.fromPartial({ videoId, offset, length }),
       new Metadata(),

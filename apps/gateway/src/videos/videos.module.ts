@@ -14,7 +14,10 @@ const IDEMPOTENT_READS = ['GetVideo', 'GetPlayableVideo', 'PresignPlayback'] as 
 
 /** Refuses a production start with the development grant key: anyone could mint grants. */
 export function assertPlaybackSecret(config: GatewayConfig): void {
-  if (config.NODE_ENV === 'production' && config.PLAYBACK_GRANT_SECRET === DEV_PLAYBACK_GRANT_SECRET) {
+  if (
+    config.NODE_ENV === 'production' &&
+    config.PLAYBACK_GRANT_SECRET === DEV_PLAYBACK_GRANT_SECRET
+  ) {
     throw new Error(
       'PLAYBACK_GRANT_SECRET: must be set to a secret of this deployment in production (not the development default)',
     );
@@ -45,11 +48,17 @@ export class VideosModule {
         { provide: VIDEO_UPLOAD_MAX_BYTES, useValue: config.VIDEO_UPLOAD_MAX_BYTES },
         {
           provide: PLAYBACK_GRANT_OPTIONS,
-          useValue: { secret: config.PLAYBACK_GRANT_SECRET, ttlSeconds: config.PLAYBACK_GRANT_TTL_SECONDS },
+          useValue: {
+            secret: config.PLAYBACK_GRANT_SECRET,
+            ttlSeconds: config.PLAYBACK_GRANT_TTL_SECONDS,
+          },
         },
         {
           provide: PLAYBACK_SETTINGS,
-          useValue: { mode: config.PLAYBACK_MODE, presignTtlSeconds: config.PLAYBACK_PRESIGN_TTL_SECONDS },
+          useValue: {
+            mode: config.PLAYBACK_MODE,
+            presignTtlSeconds: config.PLAYBACK_PRESIGN_TTL_SECONDS,
+          },
         },
         VideosClient,
         PlaybackAccess,

@@ -1,31 +1,52 @@
+import { ACCOUNT_LIMITS } from '@kinema/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
-// Upper bounds mirror the users service's rules, so oversized input is refused here, before it
-// costs a gRPC call or an argon2 hash; the users service still decides what is valid.
-export const EMAIL_MAX = 254;
-export const PASSWORD_MAX = 128;
-// Refresh tokens are opaque, a few dozen characters; this leaves room without inviting abuse.
-const REFRESH_TOKEN_MAX = 512;
+// Upper bounds are the users service's (libs/contracts), so oversized input is refused here,
+// before it costs a gRPC call or an argon2 hash; the users service still decides what is valid.
+const { emailLength, passwordMinLength, passwordMaxLength, refreshTokenLength } = ACCOUNT_LIMITS;
 
+/** Sign-in: any password up to the maximum (whatever was set is what is checked). */
 export class CredentialsBody {
-  @ApiProperty({ example: 'ada@example.com', maxLength: EMAIL_MAX })
+  @ApiProperty({ example: 'ada@example.com', minLength: 1, maxLength: emailLength })
   @IsString()
   @MinLength(1)
-  @MaxLength(EMAIL_MAX)
+  @MaxLength(emailLength)
   email!: string;
 
-  @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: PASSWORD_MAX })
+  @ApiProperty({
+    example: 'correct horse battery staple',
+    minLength: 1,
+    maxLength: passwordMaxLength,
+  })
   @IsString()
   @MinLength(1)
-  @MaxLength(PASSWORD_MAX)
+  @MaxLength(passwordMaxLength)
   password!: string;
 }
 
+/** A new account: its password has the minimum length too. */
+export class RegisterBody extends CredentialsBody {
+  @ApiProperty({
+    example: 'correct horse battery staple',
+    minLength: passwordMinLength,
+    maxLength: passwordMaxLength,
+    description: `At least ${passwordMinLength} characters.`,
+  })
+  @IsString()
+  @MinLength(passwordMinLength)
+  @MaxLength(passwordMaxLength)
+  declare password: string;
+}
+
 export class RefreshBody {
-  @ApiProperty({ description: 'The refresh token of the last sign-in or refresh (single use).' })
+  @ApiProperty({
+    description: 'The refresh token of the last sign-in or refresh (single use).',
+    minLength: 1,
+    maxLength: refreshTokenLength,
+  })
   @IsString()
   @MinLength(1)
-  @MaxLength(REFRESH_TOKEN_MAX)
+  @MaxLength(refreshTokenLength)
   refreshToken!: string;
 }

@@ -1,99 +1,113 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import {
-  maturityRatings,
-  titleSorts,
-  titleTypes,
+  AVAILABILITIES,
+  CATALOG_READ_LIMITS as READS,
+  GENRE_SLUGS,
+  type GenreSlug,
+  MATURITY_RATINGS,
   type MaturityRatingName,
+  TITLE_SORTS,
+  TITLE_TYPES,
   type TitleSortName,
   type TitleTypeName,
-} from '../catalog-vocabulary';
+} from '@kinema/contracts';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsCursor, IsGenre, IsReleaseYear } from '../../http/contract-rules';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MAX_YEAR = 2100;
+/** Which titles a listing shows: one availability, or `all` of them. */
+export const AVAILABILITY_FILTERS = [...AVAILABILITIES.values, 'all'] as const;
+export type AvailabilityFilter = (typeof AVAILABILITY_FILTERS)[number];
 
 export class ListTitlesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: READS.maxPageSize,
+    default: READS.defaultPageSize,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(READS.maxPageSize)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (`nextCursor`).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'cursor must be a cursor returned by a previous page' })
+  @IsCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({ description: 'Genre slug, e.g. `sci-fi` (see GET /genres).' })
+  @ApiPropertyOptional({ enum: GENRE_SLUGS, description: 'Titles of this genre (see GET /genres).' })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  @Matches(SLUG_PATTERN, { message: 'genre must be a genre slug' })
-  genre?: string;
+  @IsGenre({ each: false })
+  genre?: GenreSlug;
 
-  @ApiPropertyOptional({ enum: titleTypes.values })
+  @ApiPropertyOptional({ enum: TITLE_TYPES.values })
   @IsOptional()
-  @IsIn(titleTypes.values)
+  @IsIn(TITLE_TYPES.values)
   type?: TitleTypeName;
 
-  @ApiPropertyOptional({ minimum: 1888, maximum: MAX_YEAR })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1888)
-  @Max(MAX_YEAR)
+  @IsReleaseYear({ required: false, description: 'Released in or after this year.' })
   yearFrom?: number;
 
-  @ApiPropertyOptional({ minimum: 1888, maximum: MAX_YEAR })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1888)
-  @Max(MAX_YEAR)
+  @IsReleaseYear({ required: false, description: 'Released in or before this year.' })
   yearTo?: number;
 
   @ApiPropertyOptional({
-    enum: maturityRatings.values,
+    enum: MATURITY_RATINGS.values,
     description: 'Hide titles rated above this.',
   })
   @IsOptional()
-  @IsIn(maturityRatings.values)
+  @IsIn(MATURITY_RATINGS.values)
   maxMaturity?: MaturityRatingName;
 
   @ApiPropertyOptional({
     description: 'Full-text search; matches word prefixes, ranked.',
-    maxLength: 200,
+    maxLength: READS.queryLength,
   })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(READS.queryLength)
   q?: string;
 
   @ApiPropertyOptional({
-    enum: titleSorts.values,
+    enum: TITLE_SORTS.values,
     description: 'Default: `relevance` with `q`, else `name`.',
   })
   @IsOptional()
-  @IsIn(titleSorts.values)
+  @IsIn(TITLE_SORTS.values)
   sort?: TitleSortName;
+
+  @ApiPropertyOptional({
+    enum: AVAILABILITY_FILTERS,
+    default: 'published',
+    description: '`draft` and `all` list drafts too: for catalog editors (admins) only.',
+  })
+  @IsOptional()
+  @IsIn(AVAILABILITY_FILTERS)
+  availability?: AvailabilityFilter;
 }
 
 export class BrowseQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 20, description: 'Titles per row.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: READS.maxRowLimit,
+    default: READS.defaultRowLimit,
+    description: 'Titles per row.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(50)
+  @Max(READS.maxRowLimit)
   rowLimit?: number;
 
-  @ApiPropertyOptional({ enum: maturityRatings.values })
+  @ApiPropertyOptional({ enum: MATURITY_RATINGS.values })
   @IsOptional()
-  @IsIn(maturityRatings.values)
+  @IsIn(MATURITY_RATINGS.values)
   maxMaturity?: MaturityRatingName;
 }

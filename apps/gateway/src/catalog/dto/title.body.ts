@@ -1,11 +1,28 @@
+import {
+  ARTWORK_KEY,
+  AVAILABILITIES,
+  type AvailabilityName,
+  CREDIT_ROLES,
+  type CreditRoleName,
+  GENRE_SLUGS,
+  type GenreSlug,
+  MATURITY_RATINGS,
+  SLUG_PATTERN,
+  TITLE_LIMITS as LIMITS,
+  type MaturityRatingName,
+  TITLE_TYPES,
+  type TitleTypeName,
+} from '@kinema/contracts';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsGenre, IsReleaseYear } from '../../http/contract-rules';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -15,103 +32,99 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import {
-  availabilities,
-  creditRoles,
-  maturityRatings,
-  titleTypes,
-  type AvailabilityName,
-  type CreditRoleName,
-  type MaturityRatingName,
-  type TitleTypeName,
-} from '../catalog-vocabulary';
-import { SLUG_PATTERN } from './list-titles.query';
 
-const STORAGE_KEY = /^[A-Za-z0-9][A-Za-z0-9/_.-]{0,254}$/;
+const ARTWORK_MESSAGE = `must be an object key of at most ${ARTWORK_KEY.maxLength} letters, digits and / _ . -`;
 
 export class CreditBody {
-  @ApiProperty({ maxLength: 200 })
+  @ApiProperty({ minLength: 1, maxLength: LIMITS.personNameLength })
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(LIMITS.personNameLength)
   name!: string;
 
-  @ApiProperty({ enum: creditRoles.values })
-  @IsIn(creditRoles.values)
+  @ApiProperty({ enum: CREDIT_ROLES.values })
+  @IsIn(CREDIT_ROLES.values)
   role!: CreditRoleName;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Character played (cast only).' })
+  @ApiPropertyOptional({
+    maxLength: LIMITS.characterLength,
+    description: 'Character played (cast only).',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(LIMITS.characterLength)
   character?: string;
 }
 
 export class ArtworkBody {
-  @ApiPropertyOptional({ description: 'Object-storage key of the poster image.' })
+  @ApiPropertyOptional({
+    description: 'Object-storage key of the poster image.',
+    maxLength: ARTWORK_KEY.maxLength,
+    pattern: ARTWORK_KEY.pattern.source,
+  })
   @IsOptional()
   @IsString()
-  @Matches(STORAGE_KEY, { message: 'posterKey must be an object key of letters, digits, / _ . -' })
+  @Matches(ARTWORK_KEY.pattern, { message: `posterKey ${ARTWORK_MESSAGE}` })
   posterKey?: string;
 
-  @ApiPropertyOptional({ description: 'Object-storage key of the backdrop image.' })
+  @ApiPropertyOptional({
+    description: 'Object-storage key of the backdrop image.',
+    maxLength: ARTWORK_KEY.maxLength,
+    pattern: ARTWORK_KEY.pattern.source,
+  })
   @IsOptional()
   @IsString()
-  @Matches(STORAGE_KEY, {
-    message: 'backdropKey must be an object key of letters, digits, / _ . -',
-  })
+  @Matches(ARTWORK_KEY.pattern, { message: `backdropKey ${ARTWORK_MESSAGE}` })
   backdropKey?: string;
 }
 
 export class EpisodeBody {
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: LIMITS.partNumber })
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(LIMITS.partNumber)
   number!: number;
 
-  @ApiProperty({ maxLength: 200 })
+  @ApiProperty({ minLength: 1, maxLength: LIMITS.nameLength })
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(LIMITS.nameLength)
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional({ maxLength: LIMITS.synopsisLength })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(LIMITS.synopsisLength)
   synopsis?: string;
 
-  @ApiProperty({ minimum: 0, maximum: 1000 })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: LIMITS.runtimeMinutes })
   @IsInt()
   @Min(0)
-  @Max(1000)
+  @Max(LIMITS.runtimeMinutes)
   runtimeMinutes!: number;
 }
 
 export class SeasonBody {
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: LIMITS.partNumber })
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(LIMITS.partNumber)
   number!: number;
 
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ maxLength: LIMITS.nameLength })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(LIMITS.nameLength)
   name?: string;
 
-  @ApiPropertyOptional()
   @IsOptional()
-  @IsInt()
-  @Min(1888)
-  @Max(2100)
+  @IsReleaseYear({ required: false })
   releaseYear?: number;
 
-  @ApiProperty({ type: [EpisodeBody] })
+  @ApiProperty({ type: [EpisodeBody], maxItems: LIMITS.episodesPerSeason })
   @IsArray()
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(LIMITS.episodesPerSeason)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EpisodeBody)
   episodes!: EpisodeBody[];
@@ -119,88 +132,102 @@ export class SeasonBody {
 
 /** A title as clients write it (POST, PUT; every field optional in PATCH). */
 export class TitleBody {
-  @ApiProperty({ example: 'galaxy-drifters', pattern: SLUG_PATTERN.source, maxLength: 100 })
+  @ApiProperty({
+    example: 'galaxy-drifters',
+    pattern: SLUG_PATTERN.source,
+    maxLength: LIMITS.slugLength,
+  })
   @IsString()
-  @MaxLength(100)
+  @MaxLength(LIMITS.slugLength)
   @Matches(SLUG_PATTERN, {
     message: 'slug must be lower-case words of letters and digits joined by -',
   })
   slug!: string;
 
-  @ApiProperty({ enum: titleTypes.values })
-  @IsIn(titleTypes.values)
+  @ApiProperty({ enum: TITLE_TYPES.values })
+  @IsIn(TITLE_TYPES.values)
   type!: TitleTypeName;
 
-  @ApiProperty({ maxLength: 200, example: 'Galaxy Drifters' })
+  @ApiProperty({ minLength: 1, maxLength: LIMITS.nameLength, example: 'Galaxy Drifters' })
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(LIMITS.nameLength)
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional({ maxLength: LIMITS.synopsisLength })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(LIMITS.synopsisLength)
   synopsis?: string;
 
-  @ApiProperty({ minimum: 1888, maximum: 2100 })
-  @IsInt()
-  @Min(1888)
-  @Max(2100)
+  @IsReleaseYear({ required: true })
   releaseYear!: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000, description: 'Movies only.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: LIMITS.runtimeMinutes,
+    description: 'Movies only.',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
-  @Max(1000)
+  @Max(LIMITS.runtimeMinutes)
   runtimeMinutes?: number;
 
-  @ApiProperty({ enum: maturityRatings.values })
-  @IsIn(maturityRatings.values)
+  @ApiProperty({ enum: MATURITY_RATINGS.values })
+  @IsIn(MATURITY_RATINGS.values)
   maturityRating!: MaturityRatingName;
 
   @ApiProperty({
-    type: [String],
+    enum: GENRE_SLUGS,
+    isArray: true,
     description: 'Genre slugs (see GET /genres).',
     example: ['sci-fi'],
+    maxItems: LIMITS.genres,
   })
   @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @Matches(SLUG_PATTERN, { each: true, message: 'each genre must be a genre slug' })
-  genres!: string[];
+  @ArrayMaxSize(LIMITS.genres)
+  @IsGenre({ each: true })
+  genres!: GenreSlug[];
 
-  @ApiPropertyOptional({ type: [CreditBody] })
+  @ApiPropertyOptional({ type: [CreditBody], maxItems: LIMITS.credits })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(LIMITS.credits)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => CreditBody)
   credits?: CreditBody[];
 
   @ApiPropertyOptional({ type: ArtworkBody })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ArtworkBody)
   artwork?: ArtworkBody;
 
-  @ApiPropertyOptional({ enum: availabilities.values, default: 'draft' })
+  @ApiPropertyOptional({ enum: AVAILABILITIES.values, default: 'draft' })
   @IsOptional()
-  @IsIn(availabilities.values)
+  @IsIn(AVAILABILITIES.values)
   availability?: AvailabilityName;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1_000_000 })
+  @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.popularity })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
-  @Max(1_000_000)
+  @Max(LIMITS.popularity)
   popularity?: number;
 
-  @ApiPropertyOptional({ type: [SeasonBody], description: 'Series only; replaces every season.' })
+  @ApiPropertyOptional({
+    type: [SeasonBody],
+    maxItems: LIMITS.seasons,
+    description: 'Series only; replaces every season.',
+  })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(LIMITS.seasons)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SeasonBody)
   seasons?: SeasonBody[];

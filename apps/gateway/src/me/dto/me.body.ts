@@ -1,3 +1,11 @@
+import {
+  ACCOUNT_LIMITS,
+  KIDS_DEFAULT_CEILING,
+  KIDS_MAX_CEILING,
+  LIBRARY_LIMITS,
+  MATURITY_RATINGS,
+  type MaturityRatingName,
+} from '@kinema/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -6,22 +14,22 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
-import { maturityRatings, type MaturityRatingName } from '../../catalog/catalog-vocabulary';
-import { PASSWORD_MAX } from '../../auth/dto/auth.body';
+import { IsCursor, IsUuidText } from '../../http/contract-rules';
 
-const PROFILE_NAME_MAX = 50;
+const { passwordMinLength, passwordMaxLength: PASSWORD_MAX } = ACCOUNT_LIMITS;
+const PROFILE_NAME_MAX = ACCOUNT_LIMITS.profileNameLength;
 // Users stores positions up to a day; a larger number is a client bug, not a long film.
-const MAX_SECONDS = 86_400;
+const MAX_SECONDS = LIBRARY_LIMITS.durationSeconds;
+const kidsDefault = MATURITY_RATINGS.toName(KIDS_DEFAULT_CEILING);
+const kidsMax = MATURITY_RATINGS.toName(KIDS_MAX_CEILING);
 
 export class CurrentPasswordBody {
-  @ApiProperty({ maxLength: PASSWORD_MAX })
+  @ApiProperty({ minLength: 1, maxLength: PASSWORD_MAX })
   @IsString()
   @MinLength(1)
   @MaxLength(PASSWORD_MAX)
@@ -29,9 +37,9 @@ export class CurrentPasswordBody {
 }
 
 export class ChangePasswordBody extends CurrentPasswordBody {
-  @ApiProperty({ minLength: 8, maxLength: PASSWORD_MAX })
+  @ApiProperty({ minLength: passwordMinLength, maxLength: PASSWORD_MAX })
   @IsString()
-  @MinLength(1)
+  @MinLength(passwordMinLength)
   @MaxLength(PASSWORD_MAX)
   newPassword!: string;
 }
@@ -43,14 +51,20 @@ export class CreateProfileBody {
   @MaxLength(PROFILE_NAME_MAX)
   name!: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Kids profiles see at most `13+` (default `7+`).' })
+  @ApiPropertyOptional({
+    default: false,
+    description: `Kids profiles see at most \`${kidsMax}\` (default \`${kidsDefault}\`).`,
+  })
   @IsOptional()
   @IsBoolean()
   kids?: boolean;
 
-  @ApiPropertyOptional({ enum: maturityRatings.values, description: 'Maturity ceiling of the profile.' })
+  @ApiPropertyOptional({
+    enum: MATURITY_RATINGS.values,
+    description: 'Maturity ceiling of the profile.',
+  })
   @IsOptional()
-  @IsIn(maturityRatings.values)
+  @IsIn(MATURITY_RATINGS.values)
   maxMaturity?: MaturityRatingName;
 }
 
@@ -63,21 +77,27 @@ export class RenameProfileBody {
 }
 
 export class ProgressBody {
-  @ApiProperty({ minimum: 0, maximum: MAX_SECONDS, description: 'Playback position in seconds.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_SECONDS,
+    description: 'Playback position in seconds.',
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_SECONDS)
   positionSeconds!: number;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The episode, for a series.' })
   @IsOptional()
-  @IsUUID()
+  @IsUuidText('episodeId', { required: false, description: 'The episode, for a series.' })
   episodeId?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_SECONDS,
-    description: "Length of what is playing; defaults to the catalog's runtime of the title or episode.",
+    description:
+      "Length of what is playing; defaults to the catalog's runtime of the title or episode.",
   })
   @IsOptional()
   @IsInt()
@@ -87,28 +107,34 @@ export class ProgressBody {
 }
 
 export class MyListQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: LIBRARY_LIMITS.maxMyListPage,
+    default: LIBRARY_LIMITS.defaultMyListPage,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(LIBRARY_LIMITS.maxMyListPage)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (`nextCursor`).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'cursor must be a cursor returned by a previous page' })
+  @IsCursor()
   cursor?: string;
 }
 
 export class ContinueWatchingQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 20 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: LIBRARY_LIMITS.maxContinueWatching,
+    default: LIBRARY_LIMITS.defaultContinueWatching,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(50)
+  @Max(LIBRARY_LIMITS.maxContinueWatching)
   limit?: number;
 }

@@ -1,0 +1,419 @@
+import {
+  status,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+} from '@grpc/grpc-js';
+import {
+  ACCESS_TOKEN,
+  Availability,
+  Role,
+  MaturityRating,
+  Title,
+  TitleType,
+  Video,
+  VideoStatus,
+  type GetTitleRequest,
+  type ListTitlesRequest,
+  type ReadVideoRequest,
+} from '@kinema/contracts';
+import { createLogger, parseConfig } from '@kinema/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { configSchema, DEV_PLAYBACK_GRANT_SECRET } from '../config';
+import { createGatewayApp } from '../gateway.bootstrap';
+import { FakeServices, grpcFailure } from '../testing/fake-services';
+import { issueGrant } from '../videos/playback-grant';
+
+const TITLE_ID = '0b7e9d2c-3a4f-4e5d-8c6b-1a2f3e4d5c6b';
+const MISSING_ID = '6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41';
+const BYTES = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+
+const title = Title.fromPartial({
+  id: TITLE_ID,
+  slug: 'night-harbour',
+  type: TitleType.TITLE_TYPE_MOVIE,
+  name: 'Night Harbour',
+  releaseYear: 2020,
+  runtimeMinutes: 101,
+  maturityRating: MaturityRating.MATURITY_RATING_TEEN_13,
+  availability: Availability.AVAILABILITY_PUBLISHED,
+  playable: true,
+  version: 7,
+});
+
+const video = Video.fromPartial({
+  id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  titleId: TITLE_ID,
+  contentType: 'video/mp4',
+  status: VideoStatus.VIDEO_STATUS_READY,
+  sizeBytes: BYTES.length,
+  sha256: 'ab'.repeat(32),
+});
+
+/**
+ * The gateway's HTTP behaviour at the Nest level: the real application (modules, guards, pipes,
+ * the problem+json filter, Fastify) answering injected requests, with its back ends faked as
+ * in-process gRPC servers.
+ */
+describe('the gateway over HTTP', () => {
+  let services: FakeServices;
+  let app: NestFastifyApplication;
+  let catalogDown = false;
+  let adminToken = '';
+
+  const inject = (options: {
+    url: string;
+    method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+    headers?: Record<string, string>;
+    payload?: string;
+  }) =>
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'GET', ...options });
+
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    adminToken = await new SignJWT({ role: 'admin', sid: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f' })
+      .setProtectedHeader({ alg: ACCESS_TOKEN.algorithm, kid: 'k1', typ: ACCESS_TOKEN.type })
+      .setSubject('6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41')
+      .setIssuer(ACCESS_TOKEN.issuer)
+      .setAudience(ACCESS_TOKEN.audience)
+      .setExpirationTime('10m')
+      .sign(privateKey as CryptoKey);
+    services = new FakeServices({
+      users: {
+        getSigningKeys: (_call: unknown, done: sendUnaryData<unknown>) =>
+          done(null, {
+            keys: [
+              { kid: 'k1', kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, alg: 'ES256', use: 'sig' },
+            ],
+            issuer: ACCESS_TOKEN.issuer,
+            audience: ACCESS_TOKEN.audience,
+          }),
+        verifyAccessToken: (_call: unknown, done: sendUnaryData<unknown>) =>
+          done(null, {
+            accountId: '6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41',
+            role: Role.ROLE_ADMIN,
+            sessionId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+          }),
+      },
+      catalog: {
+        getTitle: (
+          call: ServerUnaryCall<GetTitleRequest, unknown>,
+          done: sendUnaryData<unknown>,
+        ) => {
+          if (catalogDown)
+            return done(Object.assign(new Error('down'), { code: status.UNAVAILABLE }));
+          if (call.request.id !== TITLE_ID) {
+            return done(grpcFailure(status.NOT_FOUND, 'TITLE_NOT_FOUND', 'No such title.'));
+          }
+          done(null, { title });
+        },
+        listTitles: (
+          _call: ServerUnaryCall<ListTitlesRequest, unknown>,
+          done: sendUnaryData<unknown>,
+        ) => done(null, { titles: [title], nextCursor: '' }),
+      },
+      videos: {
+        getPlayableVideo: (_call: unknown, done: sendUnaryData<unknown>) => done(null, { video }),
+        readVideo: (call: ServerWritableStream<ReadVideoRequest, unknown>) => {
+          const { offset, length } = call.request;
+          const end = length === 0 ? BYTES.length : Math.min(BYTES.length, offset + length);
+          call.write({ offset, chunk: BYTES.subarray(offset, end) });
+          call.end();
+        },
+      },
+    });
+    const target = await services.start();
+    const config = parseConfig(configSchema, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'fatal',
+      CATALOG_GRPC_TARGET: target,
+      USERS_GRPC_TARGET: target,
+      VIDEOS_GRPC_TARGET: target,
+      KAFKA_BROKERS: '127.0.0.1:1',
+      CATALOG_CACHE_TTL_MS: '0',
+    });
+    app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    services?.stop();
+  });
+
+  describe('conditional reads', () => {
+    it('tags a title with its version and answers 304, without a body, when it has not changed', async () => {
+      const first = await inject({ url: `/api/v1/titles/${TITLE_ID}` });
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['etag']).toBe('"7"');
+      expect(first.json()).toMatchObject({ id: TITLE_ID, name: 'Night Harbour', version: 7 });
+      const again = await inject({
+        url: `/api/v1/titles/${TITLE_ID}`,
+        headers: { 'if-none-match': '"7"' },
+      });
+      expect(again.statusCode).toBe(304);
+      expect(again.body).toBe('');
+      const stale = await inject({
+        url: `/api/v1/titles/${TITLE_ID}`,
+        headers: { 'if-none-match': '"6"' },
+      });
+      expect(stale.statusCode).toBe(200);
+    });
+  });
+
+  describe('problem+json through the real filter', () => {
+    it('names every bad query parameter, and refuses unknown ones', async () => {
+      const answer = await inject({ url: '/api/v1/titles?limit=1000&colour=red' });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const body = answer.json<{
+        code: string;
+        errors: Array<{ field: string }>;
+        instance: string;
+      }>();
+      expect(body.code).toBe('VALIDATION_FAILED');
+      expect(body.errors.map((e) => e.field).sort()).toEqual(['colour', 'limit']);
+      expect(body.instance).toBe('/api/v1/titles');
+    });
+
+    it("turns the catalog's NOT_FOUND into a 404 problem with its code", async () => {
+      const answer = await inject({ url: `/api/v1/titles/${MISSING_ID}` });
+      expect(answer.statusCode).toBe(404);
+      expect(answer.json()).toMatchObject({
+        status: 404,
+        code: 'TITLE_NOT_FOUND',
+        requestId: expect.any(String),
+      });
+    });
+
+    it('answers a catalog that is down with 503 and Retry-After, never a stack trace', async () => {
+      catalogDown = true;
+      try {
+        const answer = await inject({ url: `/api/v1/titles/${TITLE_ID}` });
+        expect(answer.statusCode).toBe(503);
+        expect(answer.headers['retry-after']).toBeDefined();
+        expect(answer.body).not.toMatch(/at \w+ \(/);
+      } finally {
+        catalogDown = false;
+      }
+    });
+
+    it('refuses an id that is not a UUID, naming it, and an unknown route as a 404 problem', async () => {
+      const bad = await inject({ url: '/api/v1/titles/not-an-id' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ errors: [{ field: 'id' }] });
+      const unknown = await inject({ url: '/api/v1/nowhere' });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+  });
+
+  describe('input refused before validation, each with a 400 naming what is wrong', () => {
+    const asAdmin = () => ({
+      authorization: `Bearer ${adminToken}`,
+      'content-type': 'application/json',
+    });
+
+    it('refuses a JSON body nested deeper than the limit (not a stack overflow)', async () => {
+      let deep: unknown = [];
+      for (let i = 0; i < 10_000; i++) deep = [deep];
+      const answer = await inject({
+        method: 'POST',
+        url: '/api/v1/titles',
+        headers: asAdmin(),
+        payload: JSON.stringify({ slug: 'x', genres: deep }),
+      });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json()).toMatchObject({
+        detail: expect.stringContaining('nested deeper than 32'),
+      });
+    });
+
+    it('refuses a NUL character in any text, naming the field', async () => {
+      const body = await inject({
+        method: 'POST',
+        url: '/api/v1/titles',
+        headers: asAdmin(),
+        payload: JSON.stringify({ slug: 'night', name: 'Night\u0000Harbour' }),
+      });
+      expect(body.statusCode).toBe(400);
+      expect(body.json<{ errors: Array<{ field: string }> }>().errors).toContainEqual(
+        expect.objectContaining({ field: 'name', description: expect.stringContaining('NUL') }),
+      );
+      const query = await inject({ url: '/api/v1/titles?q=a%00b' });
+      expect(query.statusCode).toBe(400);
+      expect(query.json()).toMatchObject({ errors: [{ field: 'q' }] });
+    });
+
+    it('refuses a query parameter given twice, on DTO routes and single-parameter ones alike', async () => {
+      const list = await inject({ url: '/api/v1/titles?limit=5&limit=6' });
+      expect(list.statusCode).toBe(400);
+      expect(list.json()).toMatchObject({
+        errors: [{ field: 'limit', description: 'limit is given more than once' }],
+      });
+      const stream = await inject({ url: `/api/v1/titles/${TITLE_ID}/stream?grant=a.b&grant=a.b` });
+      expect(stream.statusCode).toBe(400);
+      expect(stream.json()).toMatchObject({ errors: [{ field: 'grant' }] });
+    });
+
+    it('refuses seasons given as arrays of arrays (nested items must be objects)', async () => {
+      const answer = await inject({
+        method: 'POST',
+        url: '/api/v1/titles',
+        headers: asAdmin(),
+        payload: JSON.stringify({
+          slug: 'night',
+          type: 'series',
+          name: 'Night',
+          releaseYear: 2020,
+          maturityRating: 'all',
+          genres: ['drama'],
+          seasons: [[{ number: 1 }]],
+        }),
+      });
+      expect(answer.statusCode).toBe(400);
+      expect(
+        answer.json<{ errors: Array<{ field: string }> }>().errors.map((e) => e.field),
+      ).toContain('seasons');
+    });
+
+    it('refuses a grant that is not one, as a field error', async () => {
+      const answer = await inject({ url: `/api/v1/titles/${TITLE_ID}/stream?grant=nope` });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json()).toMatchObject({ errors: [{ field: 'grant' }] });
+    });
+  });
+
+  describe('ranged playback', () => {
+    const grant = () =>
+      issueGrant(DEV_PLAYBACK_GRANT_SECRET, {
+        titleId: TITLE_ID,
+        episodeId: '',
+        profileId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+        maxMaturity: MaturityRating.MATURITY_RATING_UNSPECIFIED,
+        expiresAt: Math.floor(Date.now() / 1000) + 600,
+      });
+
+    it('serves one range as 206 with Content-Range, and exactly those bytes', async () => {
+      const answer = await inject({
+        url: `/api/v1/titles/${TITLE_ID}/stream?grant=${grant()}`,
+        headers: { range: 'bytes=1000-1999' },
+      });
+      expect(answer.statusCode).toBe(206);
+      expect(answer.headers['content-range']).toBe(`bytes 1000-1999/${BYTES.length}`);
+      expect(answer.rawPayload.equals(BYTES.subarray(1000, 2000))).toBe(true);
+    });
+
+    it('answers a range past the end with 416 and the size', async () => {
+      const answer = await inject({
+        url: `/api/v1/titles/${TITLE_ID}/stream?grant=${grant()}`,
+        headers: { range: `bytes=${BYTES.length + 10}-` },
+      });
+      expect(answer.statusCode).toBe(416);
+      expect(answer.headers['content-range']).toBe(`bytes */${BYTES.length}`);
+    });
+
+    it('refuses a forged grant as a problem', async () => {
+      const answer = await inject({ url: `/api/v1/titles/${TITLE_ID}/stream?grant=${grant()}x` });
+      expect([400, 401, 403]).toContain(answer.statusCode);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+  });
+
+  describe('one answer path: every answer carries the security headers, every error is a problem', () => {
+    const secured = (headers: Record<string, unknown>) => {
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['content-security-policy']).toContain("default-src 'self'");
+    };
+
+    it.each(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'])(
+      'lets a web app on another origin %s, with the headers the API reads',
+      async (method) => {
+        const answer = await inject({
+          method: 'OPTIONS',
+          url: `/api/v1/titles/${TITLE_ID}`,
+          headers: {
+            origin: 'https://app.example',
+            'access-control-request-method': method,
+            'access-control-request-headers': 'authorization,content-type,if-match,x-profile-id',
+          },
+        });
+        expect(answer.statusCode).toBe(204);
+        expect(answer.headers['access-control-allow-origin']).toBe('https://app.example');
+        expect(String(answer.headers['access-control-allow-methods']).split(', ')).toContain(
+          method,
+        );
+        expect(String(answer.headers['access-control-allow-headers']).split(', ')).toEqual(
+          expect.arrayContaining(['authorization', 'content-type', 'if-match', 'x-profile-id']),
+        );
+        secured(answer.headers);
+      },
+    );
+
+    it('answers a URL that does not decode as a 400 problem, and HEAD without a body', async () => {
+      const get = await inject({ url: '/api/v1/titles/%E0%A4%A' });
+      expect(get.statusCode).toBe(400);
+      expect(get.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(get.json()).toMatchObject({ status: 400, detail: expect.stringContaining('URL') });
+      secured(get.headers);
+      const head = await inject({ method: 'HEAD', url: '/api/v1/titles/%E0%A4%A' });
+      expect(head.statusCode).toBe(400);
+      expect(head.rawPayload).toHaveLength(0);
+    });
+
+    it('answers a path parameter longer than any id as a 404 problem', async () => {
+      const answer = await inject({ url: `/api/v1/titles/${'a'.repeat(300)}` });
+      expect(answer.statusCode).toBe(404);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      secured(answer.headers);
+    });
+
+    describe('over a socket', () => {
+      let port = 0;
+      beforeAll(async () => {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        port = (app.getHttpServer().address() as AddressInfo).port;
+      });
+
+      const send = (method: string, headers: Record<string, string>) =>
+        new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+          (resolve, reject) => {
+            const sent = httpRequest(
+              { host: '127.0.0.1', port, method, path: '/api/v1/titles', headers },
+              (response) => {
+                let body = '';
+                response.setEncoding('utf8');
+                response.on('data', (chunk: string) => (body += chunk));
+                response.on('end', () =>
+                  resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+                );
+                response.on('error', reject);
+              },
+            );
+            sent.on('error', reject);
+            sent.end();
+          },
+        );
+
+      it.each(['GET', 'HEAD'])(
+        'answers %s with headers too large as a 431 problem a client can parse',
+        async (method) => {
+          const answer = await send(method, { 'x-padding': 'a'.repeat(100_000) });
+          expect(answer.status).toBe(431);
+          expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+          secured(answer.headers);
+          if (method === 'HEAD') expect(answer.body).toBe('');
+          else expect(JSON.parse(answer.body)).toMatchObject({ status: 431 });
+        },
+      );
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import { containsNul, NUL_VIOLATION } from '@kinema/contracts';
+import type { FieldViolation } from '@kinema/platform';
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+import { ProblemException } from './problem.exception';
+
+/** Every string in a value with its field path (`seasons[0].name`), walked without recursion. */
+function* strings(value: unknown, root: string): Generator<[string, string]> {
+  const stack: Array<[string, unknown]> = [[root, value]];
+  while (stack.length > 0) {
+    const [path, current] = stack.pop() as [string, unknown];
+    if (typeof current === 'string') yield [path, current];
+    else if (Array.isArray(current)) {
+      current.forEach((item, index) => stack.push([`${path}[${index}]`, item]));
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, item] of Object.entries(current)) {
+        stack.push([path ? `${path}.${key}` : key, item]);
+      }
+    }
+  }
+}
+
+/**
+ * Shape rules that hold for every route, checked before the DTOs are: no NUL character in any
+ * text (the contract's rule), and no query parameter given more than once (Fastify would hand a
+ * repeated one over as an array, which no parameter of this API is).
+ */
+export class InputShapePipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    const violations: FieldViolation[] = [];
+    if (metadata.type === 'query') {
+      const entries: Array<[string, unknown]> =
+        metadata.data !== undefined
+          ? [[metadata.data, value]]
+          : Object.entries((value as Record<string, unknown> | undefined) ?? {});
+      for (const [name, given] of entries) {
+        if (Array.isArray(given)) {
+          violations.push({ field: name, description: `${name} is given more than once` });
+        }
+      }
+    }
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      for (const [field, text] of strings(value, metadata.data ?? '')) {
+        if (containsNul(text))
+          violations.push({
+            field: field || 'body',
+            description: `${field || 'the body'} ${NUL_VIOLATION}`,
+          });
+      }
+    }
+    if (violations.length > 0) throw ProblemException.badRequest(violations);
+    return value;
+  }
+}

@@ -1,0 +1,38 @@
+import type { FastifyHelmetOptions } from '@fastify/helmet';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The security headers of every answer: one configuration for the plugin and the raw answers. */
+export const HELMET_OPTIONS = {
+  // Swagger UI needs inline scripts and styles; the API itself only returns JSON.
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+    },
+  },
+} satisfies FastifyHelmetOptions;
+
+/**
+ * The headers helmet sets with HELMET_OPTIONS, for answers written before any Fastify hook runs
+ * (see edge-errors.ts). Asked of helmet itself rather than listed here, so the two cannot drift.
+ */
+export function securityHeaders(): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(HELMET_OPTIONS)(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    () => undefined,
+  );
+  return Object.freeze(headers);
+}
