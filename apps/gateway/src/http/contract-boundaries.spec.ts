@@ -2,6 +2,7 @@ import {
   ACCOUNT_LIMITS,
   ARTWORK_KEY,
   FIRST_RELEASE_YEAR,
+  GENRE_SLUGS,
   GENRES,
   latestReleaseYear,
   LIBRARY_LIMITS,
@@ -112,8 +113,8 @@ const titleBoundaries: Array<[string, TitleBody, TitleBody]> = [
   ],
   [
     'genres',
-    { ...movie(), genres: [...GENRE_IDS.keys()].slice(0, L.genres) },
-    { ...movie(), genres: [...GENRE_IDS.keys()].slice(0, L.genres + 1) },
+    { ...movie(), genres: GENRE_SLUGS.slice(0, L.genres) },
+    { ...movie(), genres: GENRE_SLUGS.slice(0, L.genres + 1) },
   ],
   [
     'credits',

@@ -98,7 +98,7 @@ describe('the OpenAPI document', () => {
     // class-validator keeps its registry private; reading it is the only way to list every DTO.
     const registry = (
       getMetadataStorage() as unknown as {
-        validationMetadatas: Map<Function, ValidationMetadata[]>;
+        validationMetadatas: Map<{ name: string }, ValidationMetadata[]>;
       }
     ).validationMetadatas;
     const mismatches: string[] = [];

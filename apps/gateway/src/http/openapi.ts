@@ -109,7 +109,8 @@ const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 function withoutBodies(responses: Record<string, ResponseObject>): Record<string, ResponseObject> {
   return Object.fromEntries(
     Object.entries(responses).map(([status, response]) => {
-      const { content: _content, ...rest } = response;
+      const rest = { ...response };
+      delete rest.content;
       return [status, rest];
     }),
   );
