@@ -378,6 +378,9 @@ const FOR_VIEWERS_OR_GRANTS = [
 ];
 const isViewerRoute = (route: string) =>
   FOR_SIGNED_IN_VIEWERS.test(route) || FOR_VIEWERS_OR_GRANTS.includes(route);
+/** HEAD is answered as its GET is, access included. */
+const asRead = (method: string, path: string) => `${method === 'HEAD' ? 'GET' : method} ${path}`;
+const hasBody = (method: string) => !['GET', 'HEAD', 'DELETE'].includes(method);
 
 describe('admin routes', () => {
   it('every route outside the public and viewer sets refuses anonymous callers (401) and viewers (403)', async () => {
@@ -390,7 +393,7 @@ describe('admin routes', () => {
     );
     const admin = routes.filter(
       ({ method, path }) =>
-        !OPEN_TO_ANYONE.includes(`${method} ${path}`) && !isViewerRoute(`${method} ${path}`),
+        !OPEN_TO_ANYONE.includes(asRead(method, path)) && !isViewerRoute(asRead(method, path)),
     );
     expect(admin.map((r) => `${r.method} ${r.path}`)).toEqual(
       expect.arrayContaining([
@@ -409,18 +412,18 @@ describe('admin routes', () => {
       const url = path
         .replace(/^\/api\/v1/, '')
         .replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
-      const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+      const body = hasBody(method) ? {} : undefined;
       const anonymous = await viewer.call(method, url, { body, token: null });
       const asViewer = await viewer.call(method, url, { body });
       expect([method, path, anonymous.status, asViewer.status]).toEqual([method, path, 401, 403]);
     }
     // The viewer routes still refuse anonymous callers.
-    for (const { method, path } of routes.filter((r) => isViewerRoute(`${r.method} ${r.path}`))) {
+    for (const { method, path } of routes.filter((r) => isViewerRoute(asRead(r.method, r.path)))) {
       const url = path
         .replace(/^\/api\/v1/, '')
         .replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
       const anonymous = await viewer.call(method, url, {
-        body: method === 'GET' || method === 'HEAD' ? undefined : {},
+        body: hasBody(method) ? {} : undefined,
         token: null,
       });
       expect([method, path, anonymous.status]).toEqual([method, path, 401]);

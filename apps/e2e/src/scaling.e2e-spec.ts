@@ -76,7 +76,10 @@ describeScaling('scaling on one machine (the launcher, its control socket and `k
     await eventually(async () => {
       round += 1;
       const reads = Array.from({ length: 20 }, (_, i) =>
-        load.request('read', `${system.gatewayUrl}/api/v1/titles?limit=2&yearFrom=${1900 + round * 20 + i}`),
+        load.request(
+          'read',
+          `${system.gatewayUrl}/api/v1/titles?limit=2&yearFrom=${1900 + round * 20 + i}`,
+        ),
       );
       samples.push(...(await Promise.all(reads)));
       const served = new Set(samples.flatMap((sample) => sample.servedBy));
