@@ -20,6 +20,7 @@ import { corsOptions } from './http/cors';
 import { answerClientError, answerFrameworkError } from './http/edge-errors';
 import { InputShapePipe } from './http/input-shape.pipe';
 import { registerJsonBodyParser } from './http/json-body.parser';
+import { registerLingeringClose } from './http/lingering-close';
 import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
@@ -64,6 +65,7 @@ export async function createGatewayApp(
   registerVideoBodyParser(fastify);
   // JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
   registerJsonBodyParser(fastify);
+  registerLingeringClose(fastify);
   await app.register(helmet, HELMET_OPTIONS);
   // Registered after helmet (not with app.enableCors, whose hook runs before every plugin's), so
   // a preflight answer carries the security headers too.

@@ -21,7 +21,7 @@ import { createLogger, parseConfig } from '@kinema/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { configSchema, DEV_PLAYBACK_GRANT_SECRET } from '../config';
 import { createGatewayApp } from '../gateway.bootstrap';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
@@ -402,6 +402,50 @@ describe('the gateway over HTTP', () => {
             sent.end();
           },
         );
+
+      it('answers a body over the limit with 413 and reads the rest, so the client can read the answer', async () => {
+        // Unread input at close makes the kernel send a reset that can destroy the 413 before
+        // the client reads it; here the client sends the rest after the answer, then asks again.
+        const socket = connect(port, '127.0.0.1');
+        const answers: string[] = [];
+        let received = '';
+        let arrived = () => undefined as void;
+        socket.setEncoding('latin1');
+        socket.on('data', (chunk: string) => {
+          received += chunk;
+          for (;;) {
+            const head = received.indexOf('\r\n\r\n');
+            if (head < 0) return;
+            const length = Number(/content-length: (\d+)/i.exec(received.slice(0, head))?.[1] ?? 0);
+            if (received.length < head + 4 + length) return;
+            answers.push(received.slice(0, head + 4 + length));
+            received = received.slice(head + 4 + length);
+            arrived();
+          }
+        });
+        const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+        socket.on('error', () => undefined);
+        /** Resolves with the n-th answer; fails if the connection ends (or is reset) first. */
+        const answer = (n: number) =>
+          new Promise<string>((resolve, reject) => {
+            arrived = () => answers.length >= n && resolve(answers[n - 1] ?? '');
+            arrived();
+            void ended.then(() => reject(new Error(`the connection ended before answer ${n}`)));
+          });
+        const size = 2 * 1024 * 1024;
+        socket.write(
+          `POST /api/v1/auth/login HTTP/1.1\r\nhost: kinema\r\ncontent-type: application/json\r\n` +
+            `content-length: ${size}\r\n\r\n${'{'.padEnd(65_536, ' ')}`,
+        );
+        const refused = await answer(1);
+        expect(refused).toMatch(/^HTTP\/1\.1 413 /);
+        expect(refused).toMatch(/content-type: application\/problem\+json/i);
+        socket.write(' '.repeat(size - 65_536));
+        socket.write('GET /healthz HTTP/1.1\r\nhost: kinema\r\n\r\n');
+        expect(await answer(2)).toMatch(/^HTTP\/1\.1 200 /);
+        socket.end();
+        await ended;
+      });
 
       it.each(['GET', 'HEAD'])(
         'answers %s with headers too large as a 431 problem a client can parse',

@@ -80,23 +80,8 @@ export class VideoUploadController {
     return videoView(video);
   }
 
+  /** Refused before the body is read through, the rest is dropped (http/lingering-close.ts). */
   private async upload(
-    titleId: string,
-    episodeId: string,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<VideoView | undefined> {
-    try {
-      return await this.store(titleId, episodeId, request, reply);
-    } catch (error) {
-      // Refused before the body was read through: the rest of it would be taken for the next
-      // request on this connection, so the connection ends with the answer.
-      if (!request.raw.complete) void reply.header('connection', 'close');
-      throw error;
-    }
-  }
-
-  private async store(
     titleId: string,
     episodeId: string,
     request: FastifyRequest,
