@@ -1,5 +1,7 @@
 import { BrokerContext } from './broker.context';
 import { ProtocolReader } from './protocol-reader.codec';
+import { versionRange, VersionRange, Wire, WireType } from './protocol-schema.codec';
+import { ProtocolWriter } from './protocol-writer.codec';
 
 export interface RequestHeader {
   apiKey: number;
@@ -30,7 +32,44 @@ export interface ApiHandler {
   name: string;
   minVersion: number;
   maxVersion: number;
+  /** Whether a version uses the flexible encoding (request header v2, compact fields, tags). */
+  isFlexible(version: number): boolean;
   handle(context: RequestContext): ApiResponse | Promise<ApiResponse>;
+}
+
+export interface ApiDefinition<Req, Res> {
+  apiKey: number;
+  name: string;
+  minVersion: number;
+  maxVersion: number;
+  /** Kafka's `flexibleVersions` for this API ("none" when it has none). */
+  flexibleVersions: VersionRange;
+  request: WireType<Req>;
+  response: WireType<Res>;
+  /** Answers a decoded request; null sends no answer (Produce with acks=0). */
+  handle(request: Req, context: RequestContext): Res | null | Promise<Res | null>;
+}
+
+/** Turns a message-level definition into a handler: decode at the request's version, encode back. */
+export function defineApi<Req, Res>(definition: ApiDefinition<Req, Res>): ApiHandler {
+  const isFlexible = versionRange(definition.flexibleVersions);
+  return {
+    apiKey: definition.apiKey,
+    name: definition.name,
+    minVersion: definition.minVersion,
+    maxVersion: definition.maxVersion,
+    isFlexible,
+    async handle(context) {
+      const version = context.header.apiVersion;
+      const wire: Wire = { version, flexible: isFlexible(version) };
+      const request = definition.request.read(context.body, wire);
+      const response = await definition.handle(request, context);
+      if (response === null) return null;
+      const writer = new ProtocolWriter(256);
+      definition.response.write(writer, response, wire);
+      return writer.toBuffer();
+    },
+  };
 }
 
 export const ApiKey = {
@@ -49,5 +88,8 @@ export const ApiKey = {
   ListGroups: 16,
   ApiVersions: 18,
   CreateTopics: 19,
+  DeleteTopics: 20,
   InitProducerId: 22,
+  DescribeConfigs: 32,
+  DeleteGroups: 42,
 } as const;

@@ -68,7 +68,7 @@ describe('request handlers, checked against kafkajs encoders and decoders', () =
     expect(response.errorCode).toBe(0);
     expect(response.apiVersions.map((v) => v.apiKey)).toEqual(SUPPORTED_APIS.map((v) => v.apiKey));
     expect(response.apiVersions).toContainEqual(
-      expect.objectContaining({ apiKey: ApiKey.Fetch, maxVersion: 11 }),
+      expect.objectContaining({ apiKey: ApiKey.Fetch, maxVersion: 12 }),
     );
   });
 
@@ -228,7 +228,7 @@ describe('request handlers, checked against kafkajs encoders and decoders', () =
   });
 
   it('answers an unsupported version with UNSUPPORTED_VERSION', async () => {
-    const header = { apiKey: ApiKey.Metadata, apiVersion: 12, correlationId: 1, clientId: 'spec' };
+    const header = { apiKey: ApiKey.Metadata, apiVersion: 13, correlationId: 1, clientId: 'spec' };
     const body = await dispatchRequest({
       header,
       body: new ProtocolReader(Buffer.alloc(0)),

@@ -5,6 +5,9 @@ import {
   unsupportedRequestBody,
 } from './api-versions.handler';
 import { createTopicsApi } from './create-topics.handler';
+import { deleteGroupsApi } from './delete-groups.handler';
+import { deleteTopicsApi } from './delete-topics.handler';
+import { describeConfigsApi } from './describe-configs.handler';
 import { describeGroupsApi } from './describe-groups.handler';
 import { fetchApi } from './fetch.handler';
 import { findCoordinatorApi } from './find-coordinator.handler';
@@ -35,7 +38,10 @@ const handlers: ApiHandler[] = [
   describeGroupsApi,
   listGroupsApi,
   createTopicsApi,
+  deleteTopicsApi,
   initProducerIdApi,
+  describeConfigsApi,
+  deleteGroupsApi,
 ];
 
 /** The API keys and versions this broker serves, as advertised by ApiVersions. */
@@ -58,11 +64,29 @@ export function apiName(apiKey: number): string {
   return byKey.get(apiKey)?.name ?? `ApiKey(${apiKey})`;
 }
 
-/** Runs the handler for a request; an unknown key or version gets UNSUPPORTED_VERSION, never silence. */
-export async function dispatchRequest(context: RequestContext): Promise<Buffer | null> {
-  const { apiKey, apiVersion } = context.header;
+/** The handler serving this key at this version, or undefined when the broker does not. */
+export function handlerFor(apiKey: number, apiVersion: number): ApiHandler | undefined {
   const handler = byKey.get(apiKey);
   if (handler === undefined || apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+    return undefined;
+  }
+  return handler;
+}
+
+/**
+ * Runs the handler for a request. An unknown key or version gets UNSUPPORTED_VERSION with the
+ * supported list (never silence), and the refusal is logged with the key and version asked for.
+ */
+export async function dispatchRequest(context: RequestContext): Promise<Buffer | null> {
+  const { apiKey, apiVersion, clientId } = context.header;
+  const handler = handlerFor(apiKey, apiVersion);
+  if (handler === undefined) {
+    const known = byKey.get(apiKey);
+    const offered =
+      known === undefined ? 'not served' : `served at v${known.minVersion}-v${known.maxVersion}`;
+    context.broker.logger.warn(
+      `refused ${apiName(apiKey)} (api key ${apiKey}) v${apiVersion} from client ${clientId ?? '(none)'}: ${offered}; answered UNSUPPORTED_VERSION`,
+    );
     return unsupportedRequestBody(SUPPORTED_APIS);
   }
   return handler.handle(context);

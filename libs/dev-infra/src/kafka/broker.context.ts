@@ -41,4 +41,10 @@ export class BrokerContext {
     this.logger.info(`created topic ${name} with ${partitions} partitions`);
     return topic;
   }
+
+  deleteTopic(name: string): boolean {
+    const deleted = this.topics.delete(name);
+    if (deleted) this.logger.info(`deleted topic ${name}`);
+    return deleted;
+  }
 }

@@ -1,36 +1,75 @@
-import { ApiHandler, ApiKey } from './api-handler.types';
+import { ApiKey, defineApi } from './api-handler.types';
 import { BrokerContext } from './broker.context';
 import { ErrorCode } from './error-codes.constants';
-import { ProtocolReader } from './protocol-reader.codec';
-import { ProtocolWriter } from './protocol-writer.codec';
+import {
+  array,
+  bool,
+  Infer,
+  int16,
+  int32,
+  int8,
+  list,
+  str,
+  string,
+  struct,
+  uuid,
+  ZERO_UUID,
+} from './protocol-schema.codec';
 import { isValidTopicName } from './topic.store';
 
-interface CreatableTopic {
-  name: string;
-  numPartitions: number;
-  replicationFactor: number;
-  assignments: number;
-  configs: Record<string, string | null>;
-}
+const request = struct({
+  topics: [
+    list(
+      struct({
+        name: [str],
+        numPartitions: [int32],
+        replicationFactor: [int16],
+        assignments: [list(struct({ partitionIndex: [int32], brokerIds: [list(int32)] }))],
+        configs: [list(struct({ name: [str], value: [string('0+')] }))],
+      }),
+    ),
+  ],
+  timeoutMs: [int32],
+  validateOnly: [bool, '1+'],
+});
+
+const response = struct({
+  throttleTimeMs: [int32, '2+'],
+  topics: [
+    list(
+      struct({
+        name: [str],
+        topicId: [uuid, '7+'],
+        errorCode: [int16],
+        errorMessage: [string('0+'), '1+'],
+        numPartitions: [int32, '5+'],
+        replicationFactor: [int16, '5+'],
+        configs: [
+          array(
+            struct({
+              name: [str],
+              value: [string('5+')],
+              readOnly: [bool],
+              configSource: [int8],
+              isSensitive: [bool],
+            }),
+            '5+',
+          ),
+          '5+',
+        ],
+      }),
+    ),
+  ],
+});
+
+type CreatableTopic = Infer<typeof request>['topics'][number];
 
 interface CreateOutcome {
   name: string;
   errorCode: number;
   message: string | null;
-}
-
-function readTopic(r: ProtocolReader): CreatableTopic {
-  const name = r.string();
-  const numPartitions = r.int32();
-  const replicationFactor = r.int16();
-  const assignments = r.array((a) => {
-    a.int32();
-    return a.array((b) => b.int32());
-  }).length;
-  const configs: Record<string, string | null> = {};
-  for (const [key, value] of r.array((c) => [c.string(), c.nullableString()] as const))
-    configs[key] = value;
-  return { name, numPartitions, replicationFactor, assignments, configs };
+  topicId: string;
+  partitions: number;
 }
 
 function create(
@@ -42,6 +81,8 @@ function create(
     name: topic.name,
     errorCode,
     message,
+    topicId: ZERO_UUID,
+    partitions: -1,
   });
   if (!isValidTopicName(topic.name))
     return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic name ${topic.name}`);
@@ -50,8 +91,8 @@ function create(
   }
   // -1 asks for the broker default (KIP-464); explicit assignments fix the count themselves.
   const partitions =
-    topic.assignments > 0
-      ? topic.assignments
+    topic.assignments.length > 0
+      ? topic.assignments.length
       : topic.numPartitions === -1
         ? broker.settings.defaultPartitions
         : topic.numPartitions;
@@ -63,24 +104,47 @@ function create(
       'replication factor must be 1 on a single-node broker',
     );
   }
-  if (!validateOnly) broker.createTopic(topic.name, partitions, topic.configs);
-  return { name: topic.name, errorCode: ErrorCode.NONE, message: null };
+  const configs = Object.fromEntries(topic.configs.map((c) => [c.name, c.value]));
+  const topicId = validateOnly ? ZERO_UUID : broker.createTopic(topic.name, partitions, configs).id;
+  return { name: topic.name, errorCode: ErrorCode.NONE, message: null, topicId, partitions };
 }
 
-/** CreateTopics v3. */
-export const createTopicsApi: ApiHandler = {
+/** Where a config value comes from, as DescribeConfigs and CreateTopics v5+ report it. */
+const DYNAMIC_TOPIC_CONFIG = 1;
+
+/** CreateTopics v0-v7. */
+export const createTopicsApi = defineApi({
   apiKey: ApiKey.CreateTopics,
   name: 'CreateTopics',
-  minVersion: 3,
-  maxVersion: 3,
-  handle({ body, broker }) {
-    const topics = body.array(readTopic);
-    body.int32();
-    const validateOnly = body.boolean();
-    const outcomes = topics.map((topic) => create(broker, topic, validateOnly));
-    return new ProtocolWriter()
-      .int32(0)
-      .array(outcomes, (w, o) => w.string(o.name).int16(o.errorCode).nullableString(o.message))
-      .toBuffer();
+  minVersion: 0,
+  maxVersion: 7,
+  flexibleVersions: '5+',
+  request,
+  response,
+  handle(req, { broker }) {
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((topic) => {
+        const outcome = create(broker, topic, req.validateOnly);
+        const ok = outcome.errorCode === ErrorCode.NONE;
+        return {
+          name: outcome.name,
+          topicId: outcome.topicId,
+          errorCode: outcome.errorCode,
+          errorMessage: outcome.message,
+          numPartitions: outcome.partitions,
+          replicationFactor: ok ? 1 : -1,
+          configs: ok
+            ? topic.configs.map((c) => ({
+                name: c.name,
+                value: c.value,
+                readOnly: false,
+                configSource: DYNAMIC_TOPIC_CONFIG,
+                isSensitive: false,
+              }))
+            : null,
+        };
+      }),
+    };
   },
-};
+});

@@ -1,45 +1,83 @@
-import { ApiHandler, ApiKey } from './api-handler.types';
+import { ApiKey, defineApi } from './api-handler.types';
 import { BrokerContext } from './broker.context';
 import { ErrorCode } from './error-codes.constants';
 import { PartitionLog } from './partition-log.store';
-import { ProtocolReader } from './protocol-reader.codec';
-import { ProtocolWriter } from './protocol-writer.codec';
+import {
+  array,
+  Infer,
+  int16,
+  int32,
+  int64,
+  int8,
+  list,
+  records,
+  str,
+  struct,
+} from './protocol-schema.codec';
 
-interface FetchPartition {
-  partition: number;
-  fetchOffset: number;
-  maxBytes: number;
-}
+const request = struct({
+  replicaId: [int32],
+  maxWaitMs: [int32],
+  minBytes: [int32],
+  maxBytes: [int32, '3+', 0x7fffffff],
+  isolationLevel: [int8, '4+'],
+  sessionId: [int32, '7+'],
+  sessionEpoch: [int32, '7+', -1],
+  topics: [
+    list(
+      struct({
+        topic: [str],
+        partitions: [
+          list(
+            struct({
+              partition: [int32],
+              currentLeaderEpoch: [int32, '9+', -1],
+              fetchOffset: [int64],
+              lastFetchedEpoch: [int32, '12+', -1],
+              logStartOffset: [int64, '5+', -1],
+              partitionMaxBytes: [int32],
+            }),
+          ),
+        ],
+      }),
+    ),
+  ],
+  forgottenTopicsData: [list(struct({ topic: [str], partitions: [list(int32)] })), '7+'],
+  rackId: [str, '11+'],
+});
 
-interface FetchRequest {
-  maxWaitMs: number;
-  minBytes: number;
-  maxBytes: number;
-  topics: { name: string; partitions: FetchPartition[] }[];
-}
+const response = struct({
+  throttleTimeMs: [int32, '1+'],
+  errorCode: [int16, '7+'],
+  sessionId: [int32, '7+'],
+  responses: [
+    list(
+      struct({
+        topic: [str],
+        partitions: [
+          list(
+            struct({
+              partitionIndex: [int32],
+              errorCode: [int16],
+              highWatermark: [int64],
+              lastStableOffset: [int64, '4+'],
+              logStartOffset: [int64, '5+'],
+              abortedTransactions: [
+                array(struct({ producerId: [int64], firstOffset: [int64] }), '4+'),
+                '4+',
+              ],
+              preferredReadReplica: [int32, '11+'],
+              records: [records],
+            }),
+          ),
+        ],
+      }),
+    ),
+  ],
+});
 
-function readRequest(body: ProtocolReader): FetchRequest {
-  body.int32();
-  const maxWaitMs = body.int32();
-  const minBytes = body.int32();
-  const maxBytes = body.int32();
-  body.int8();
-  body.int32();
-  body.int32();
-  const topics = body.array((t) => ({
-    name: t.string(),
-    partitions: t.array((p) => {
-      const partition = p.int32();
-      p.int32();
-      const fetchOffset = p.int64();
-      p.int64();
-      return { partition, fetchOffset, maxBytes: p.int32() };
-    }),
-  }));
-  body.array((t) => [t.string(), t.array((p) => p.int32())]);
-  body.string();
-  return { maxWaitMs, minBytes, maxBytes, topics };
-}
+type FetchRequest = Infer<typeof request>;
+type FetchResponse = Infer<typeof response>;
 
 function partitionError(log: PartitionLog | undefined, fetchOffset: number): number {
   if (log === undefined) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
@@ -54,7 +92,7 @@ function isReady(broker: BrokerContext, request: FetchRequest): boolean {
   let available = 0;
   for (const topic of request.topics) {
     for (const { partition, fetchOffset } of topic.partitions) {
-      const log = broker.topics.get(topic.name)?.partitions[partition];
+      const log = broker.topics.get(topic.topic)?.partitions[partition];
       if (log === undefined || partitionError(log, fetchOffset) !== ErrorCode.NONE) return true;
       available += log.bytesFrom(fetchOffset, request.minBytes - available);
       if (available >= request.minBytes) return true;
@@ -68,53 +106,61 @@ function isReady(broker: BrokerContext, request: FetchRequest): boolean {
  * limit (as long as the response budget allows, or the response is still empty) so one large
  * batch can never stall a consumer.
  */
-function buildResponse(broker: BrokerContext, request: FetchRequest): Buffer {
+function buildResponse(broker: BrokerContext, request: FetchRequest): FetchResponse {
   let budget = request.maxBytes;
-  const writer = new ProtocolWriter(1024).int32(0).int16(ErrorCode.NONE).int32(0);
-  writer.array(request.topics, (w, topic) => {
-    w.string(topic.name).array(topic.partitions, (pw, { partition, fetchOffset, maxBytes }) => {
-      const log = broker.topics.get(topic.name)?.partitions[partition];
-      const errorCode = partitionError(log, fetchOffset);
-      const hwm = log?.highWatermark ?? -1;
-      pw.int32(partition)
-        .int16(errorCode)
-        .int64(hwm)
-        .int64(hwm)
-        .int64(log?.logStartOffset ?? -1);
-      pw.int32(0).int32(-1);
-      if (log === undefined || errorCode !== ErrorCode.NONE || budget <= 0) {
-        pw.int32(0);
-        return;
-      }
-      const read = log.read(fetchOffset, Math.min(maxBytes, budget), true);
-      const responseIsEmpty = budget === request.maxBytes;
-      if (read.size > budget && !responseIsEmpty) {
-        pw.int32(0);
-        return;
-      }
-      budget -= read.size;
-      pw.int32(read.size);
-      for (const batch of read.batches) pw.raw(batch);
-    });
-  });
-  return writer.toBuffer();
+  return {
+    throttleTimeMs: 0,
+    errorCode: ErrorCode.NONE,
+    sessionId: 0,
+    responses: request.topics.map((topic) => ({
+      topic: topic.topic,
+      partitions: topic.partitions.map(({ partition, fetchOffset, partitionMaxBytes }) => {
+        const log = broker.topics.get(topic.topic)?.partitions[partition];
+        const errorCode = partitionError(log, fetchOffset);
+        const hwm = log?.highWatermark ?? -1;
+        const answer = {
+          partitionIndex: partition,
+          errorCode,
+          highWatermark: hwm,
+          lastStableOffset: hwm,
+          logStartOffset: log?.logStartOffset ?? -1,
+          abortedTransactions: null,
+          preferredReadReplica: -1,
+          records: [] as Buffer[],
+        };
+        if (log === undefined || errorCode !== ErrorCode.NONE || budget <= 0) return answer;
+        const read = log.read(fetchOffset, Math.min(partitionMaxBytes, budget), true);
+        const responseIsEmpty = budget === request.maxBytes;
+        if (read.size > budget && !responseIsEmpty) return answer;
+        budget -= read.size;
+        answer.records = read.batches;
+        return answer;
+      }),
+    })),
+  };
 }
 
-/** Fetch v11, long-polling: held until minBytes are available or maxWaitTime passes, never longer. */
-export const fetchApi: ApiHandler = {
+/**
+ * Fetch v4-v12 (v13 on name topics by id, which this broker's clients do not need), long-polling:
+ * held until minBytes are available or maxWaitMs passes, never longer. No fetch sessions: every
+ * answer carries session id 0, which tells clients to send full requests.
+ */
+export const fetchApi = defineApi({
   apiKey: ApiKey.Fetch,
   name: 'Fetch',
-  minVersion: 11,
-  maxVersion: 11,
-  handle({ body, broker, connection }) {
-    const request = readRequest(body);
-    if (isReady(broker, request)) return buildResponse(broker, request);
+  minVersion: 4,
+  maxVersion: 12,
+  flexibleVersions: '12+',
+  request,
+  response,
+  handle(req, { broker, connection }) {
+    if (isReady(broker, req)) return buildResponse(broker, req);
     const watched = new Set(
-      request.topics.flatMap((t) => t.partitions.map((p) => `${t.name}\u0000${p.partition}`)),
+      req.topics.flatMap((t) => t.partitions.map((p) => `${t.topic}\u0000${p.partition}`)),
     );
-    return new Promise<Buffer | null>((resolve) => {
+    return new Promise<FetchResponse | null>((resolve) => {
       let settled = false;
-      const settle = (answer: () => Buffer | null): void => {
+      const settle = (answer: () => FetchResponse | null): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -122,16 +168,13 @@ export const fetchApi: ApiHandler = {
         unregisterClose();
         resolve(answer());
       };
-      const timer = setTimeout(
-        () => settle(() => buildResponse(broker, request)),
-        request.maxWaitMs,
-      );
+      const timer = setTimeout(() => settle(() => buildResponse(broker, req)), req.maxWaitMs);
       const unsubscribe = broker.appends.subscribe((topic, partition) => {
-        if (watched.has(`${topic}\u0000${partition}`) && isReady(broker, request)) {
-          settle(() => buildResponse(broker, request));
+        if (watched.has(`${topic}\u0000${partition}`) && isReady(broker, req)) {
+          settle(() => buildResponse(broker, req));
         }
       });
       const unregisterClose = connection.onClose(() => settle(() => null));
     });
   },
-};
+});

@@ -1,35 +1,61 @@
-import { ApiHandler, ApiKey } from './api-handler.types';
+import { ApiKey, defineApi } from './api-handler.types';
 import { ErrorCode } from './error-codes.constants';
-import { ProtocolWriter } from './protocol-writer.codec';
+import { int16, int32, int8, list, str, string, struct } from './protocol-schema.codec';
 
 const GROUP_COORDINATOR = 0;
 
-/** FindCoordinator v2: this single node coordinates every group; transactions are not offered. */
-export const findCoordinatorApi: ApiHandler = {
+const request = struct({
+  key: [str, '0-3'],
+  keyType: [int8, '1+'],
+  coordinatorKeys: [list(str), '4+'],
+});
+
+const coordinator = {
+  nodeId: [int32],
+  host: [str],
+  port: [int32],
+  errorCode: [int16],
+  errorMessage: [string('1+')],
+} as const;
+
+const response = struct({
+  throttleTimeMs: [int32, '1+'],
+  errorCode: [int16, '0-3'],
+  errorMessage: [string('1-3'), '1-3'],
+  nodeId: [int32, '0-3'],
+  host: [str, '0-3'],
+  port: [int32, '0-3'],
+  coordinators: [list(struct({ key: [str], ...coordinator })), '4+'],
+});
+
+/**
+ * FindCoordinator v0-v6 (v4 on batches keys): this single node coordinates every group; the
+ * transaction coordinator is not offered.
+ */
+export const findCoordinatorApi = defineApi({
   apiKey: ApiKey.FindCoordinator,
   name: 'FindCoordinator',
-  minVersion: 2,
-  maxVersion: 2,
-  handle({ body, broker }) {
-    body.string();
-    const keyType = body.int8();
+  minVersion: 0,
+  maxVersion: 6,
+  flexibleVersions: '3+',
+  request,
+  response,
+  handle(req, { broker }) {
     const { nodeId, host, port } = broker.settings;
-    const writer = new ProtocolWriter().int32(0);
-    if (keyType !== GROUP_COORDINATOR) {
-      return writer
-        .int16(ErrorCode.INVALID_REQUEST)
-        .nullableString('transactions are not supported by this development broker')
-        .int32(-1)
-        .string('')
-        .int32(-1)
-        .toBuffer();
-    }
-    return writer
-      .int16(ErrorCode.NONE)
-      .nullableString(null)
-      .int32(nodeId)
-      .string(host)
-      .int32(port)
-      .toBuffer();
+    const answer =
+      req.keyType === GROUP_COORDINATOR
+        ? { nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null }
+        : {
+            nodeId: -1,
+            host: '',
+            port: -1,
+            errorCode: ErrorCode.INVALID_REQUEST,
+            errorMessage: 'transactions are not supported by this development broker',
+          };
+    return {
+      throttleTimeMs: 0,
+      ...answer,
+      coordinators: req.coordinatorKeys.map((key) => ({ key, ...answer })),
+    };
   },
-};
+});

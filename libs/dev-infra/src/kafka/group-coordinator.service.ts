@@ -64,6 +64,18 @@ export class GroupCoordinator {
     return this.offsets.forGroup(groupId);
   }
 
+  /** DeleteGroups for one group: only an empty group goes, with every offset it committed. */
+  delete(groupId: string): number {
+    const group = this.groups.get(groupId);
+    const hasOffsets = this.offsets.groupIds().includes(groupId);
+    if (group === undefined && !hasOffsets) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (group !== undefined && group.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP;
+    group?.shutdown();
+    this.groups.delete(groupId);
+    this.offsets.deleteGroup(groupId);
+    return ErrorCode.NONE;
+  }
+
   shutdown(): void {
     for (const group of this.groups.values()) group.shutdown();
     this.groups.clear();

@@ -1,23 +1,47 @@
-import { ApiHandler, ApiKey } from './api-handler.types';
+import { ApiKey, defineApi } from './api-handler.types';
 import { ErrorCode } from './error-codes.constants';
-import { ProtocolWriter } from './protocol-writer.codec';
+import { int16, int32, int64, string, struct } from './protocol-schema.codec';
 
-/** InitProducerId v1 for idempotent producers; a transactional id is refused (no transactions). */
-export const initProducerIdApi: ApiHandler = {
+const request = struct({
+  transactionalId: [string('0+')],
+  transactionTimeoutMs: [int32],
+  producerId: [int64, '3+', -1],
+  producerEpoch: [int16, '3+', -1],
+});
+
+const response = struct({
+  throttleTimeMs: [int32],
+  errorCode: [int16],
+  producerId: [int64],
+  producerEpoch: [int16],
+});
+
+/**
+ * InitProducerId v0-v5 for idempotent producers: every call gets a fresh producer id (which is
+ * also what an epoch bump needs); a transactional id is refused (no transactions).
+ */
+export const initProducerIdApi = defineApi({
   apiKey: ApiKey.InitProducerId,
   name: 'InitProducerId',
-  minVersion: 1,
-  maxVersion: 1,
-  handle({ body, broker }) {
-    const transactionalId = body.nullableString();
-    body.int32();
-    const writer = new ProtocolWriter().int32(0);
-    if (transactionalId !== null)
-      return writer.int16(ErrorCode.INVALID_REQUEST).int64(-1).int16(-1).toBuffer();
-    return writer
-      .int16(ErrorCode.NONE)
-      .int64(broker.identity.allocateProducerId())
-      .int16(0)
-      .toBuffer();
+  minVersion: 0,
+  maxVersion: 5,
+  flexibleVersions: '2+',
+  request,
+  response,
+  handle(req, { broker }) {
+    if (req.transactionalId !== null) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.INVALID_REQUEST,
+        producerId: -1,
+        producerEpoch: -1,
+      };
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      producerId: broker.identity.allocateProducerId(),
+      producerEpoch: 0,
+    };
   },
-};
+});

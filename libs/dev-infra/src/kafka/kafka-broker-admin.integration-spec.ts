@@ -55,7 +55,7 @@ describe('kafka broker with kafkajs: admin and robustness', () => {
   it('answers an unsupported API key with UNSUPPORTED_VERSION and keeps the connection usable', async () => {
     const raw = await openRawConnection(broker.port);
     try {
-      raw.request(32, 0, 7, new ProtocolWriter().int32(0).toBuffer());
+      raw.request(37, 0, 7, new ProtocolWriter().int32(0).toBuffer());
       const unsupported = await raw.nextResponse();
       expect(unsupported.correlationId).toBe(7);
       expect(new ProtocolReader(unsupported.body).int16()).toBe(35);

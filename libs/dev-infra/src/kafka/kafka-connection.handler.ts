@@ -1,9 +1,9 @@
 import * as net from 'node:net';
-import { dispatchRequest, apiName } from './api-registry';
+import { dispatchRequest, apiName, handlerFor } from './api-registry';
 import { ConnectionScope, RequestHeader } from './api-handler.types';
 import { BrokerContext } from './broker.context';
 import { MalformedRequestError, ProtocolReader } from './protocol-reader.codec';
-import { frameResponse, readRequestHeader } from './request-header.codec';
+import { frameResponse, readRequestHeader, responseHeaderVersion } from './request-header.codec';
 
 /** Kafka's default socket.request.max.bytes; anything larger is treated as garbage. */
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
@@ -55,8 +55,12 @@ export function serveConnection(socket: net.Socket, broker: BrokerContext): void
   const handleFrame = (frame: Buffer): void => {
     const reader = new ProtocolReader(frame);
     let header: RequestHeader;
+    let flexible = false;
     try {
       header = readRequestHeader(reader);
+      flexible =
+        handlerFor(header.apiKey, header.apiVersion)?.isFlexible(header.apiVersion) ?? false;
+      if (flexible) reader.skipTaggedFields();
     } catch (error) {
       close(error instanceof Error ? error.message : 'unreadable request header');
       return;
@@ -68,7 +72,14 @@ export function serveConnection(socket: net.Socket, broker: BrokerContext): void
       .then(
         (body) => {
           slot.done = true;
-          slot.frame = body === null ? null : frameResponse(header.correlationId, body);
+          slot.frame =
+            body === null
+              ? null
+              : frameResponse(
+                  header.correlationId,
+                  body,
+                  responseHeaderVersion(header.apiKey, flexible),
+                );
           flush();
         },
         (error: unknown) => {

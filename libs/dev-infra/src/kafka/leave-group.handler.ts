@@ -1,33 +1,59 @@
-import { ApiHandler, ApiKey } from './api-handler.types';
+import { ApiKey, defineApi } from './api-handler.types';
 import { ErrorCode } from './error-codes.constants';
-import { ProtocolWriter } from './protocol-writer.codec';
+import { int16, int32, list, str, string, struct } from './protocol-schema.codec';
 
-/** LeaveGroup v3 (batch of members); leaving triggers a rebalance for those who stay. */
-export const leaveGroupApi: ApiHandler = {
+const request = struct({
+  groupId: [str],
+  memberId: [str, '0-2'],
+  members: [
+    list(
+      struct({
+        memberId: [str],
+        groupInstanceId: [string('3+')],
+        reason: [string('5+'), '5+', null],
+      }),
+    ),
+    '3+',
+  ],
+});
+
+const response = struct({
+  throttleTimeMs: [int32, '1+'],
+  errorCode: [int16],
+  members: [
+    list(struct({ memberId: [str], groupInstanceId: [string('3+')], errorCode: [int16] })),
+    '3+',
+  ],
+});
+
+/**
+ * LeaveGroup v0-v5: one member up to v2, a batch of members from v3; leaving triggers a rebalance
+ * for those who stay.
+ */
+export const leaveGroupApi = defineApi({
   apiKey: ApiKey.LeaveGroup,
   name: 'LeaveGroup',
-  minVersion: 3,
-  maxVersion: 3,
-  handle({ body, broker }) {
-    const groupId = body.string();
-    const members = body.array((m) => ({
-      memberId: m.string(),
-      groupInstanceId: m.nullableString(),
-    }));
-    const group = broker.groups.existing(groupId);
+  minVersion: 0,
+  maxVersion: 5,
+  flexibleVersions: '4+',
+  request,
+  response,
+  handle(req, { header, broker }) {
+    const members =
+      header.apiVersion >= 3
+        ? req.members
+        : [{ memberId: req.memberId, groupInstanceId: null, reason: null }];
+    const group = broker.groups.existing(req.groupId);
     const outcomes = members.map((m) => ({
-      ...m,
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
       errorCode: group === undefined ? ErrorCode.UNKNOWN_MEMBER_ID : group.leave(m.memberId),
     }));
-    return (
-      new ProtocolWriter()
-        .int32(0)
-        // Kafka reports an unknown group per member (UNKNOWN_MEMBER_ID), not at the top level.
-        .int16(ErrorCode.NONE)
-        .array(outcomes, (w, o) =>
-          w.string(o.memberId).nullableString(o.groupInstanceId).int16(o.errorCode),
-        )
-        .toBuffer()
-    );
+    return {
+      throttleTimeMs: 0,
+      // Batched versions report an unknown group per member (UNKNOWN_MEMBER_ID), as Kafka does.
+      errorCode: header.apiVersion >= 3 ? ErrorCode.NONE : outcomes[0].errorCode,
+      members: outcomes,
+    };
   },
-};
+});

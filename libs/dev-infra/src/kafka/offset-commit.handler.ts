@@ -1,54 +1,85 @@
-import { ApiHandler, ApiKey } from './api-handler.types';
+import { ApiKey, defineApi } from './api-handler.types';
 import { ErrorCode } from './error-codes.constants';
-import { ProtocolWriter } from './protocol-writer.codec';
+import { int16, int32, int64, list, str, string, struct } from './protocol-schema.codec';
 
-/** OffsetCommit v5: fenced by member id and generation, like Kafka, so a stale member cannot commit. */
-export const offsetCommitApi: ApiHandler = {
+const request = struct({
+  groupId: [str],
+  generationIdOrMemberEpoch: [int32, '1+', -1],
+  memberId: [str, '1+'],
+  groupInstanceId: [string('7+'), '7+', null],
+  retentionTimeMs: [int64, '2-4', -1],
+  topics: [
+    list(
+      struct({
+        name: [str],
+        partitions: [
+          list(
+            struct({
+              partitionIndex: [int32],
+              committedOffset: [int64],
+              committedLeaderEpoch: [int32, '6+', -1],
+              commitTimestamp: [int64, '1', -1],
+              committedMetadata: [string('0+')],
+            }),
+          ),
+        ],
+      }),
+    ),
+  ],
+});
+
+const response = struct({
+  throttleTimeMs: [int32, '3+'],
+  topics: [
+    list(
+      struct({
+        name: [str],
+        partitions: [list(struct({ partitionIndex: [int32], errorCode: [int16] }))],
+      }),
+    ),
+  ],
+});
+
+/**
+ * OffsetCommit v0-v9: fenced by member id and generation, like Kafka, so a stale member cannot
+ * commit; v0 (no generation) commits like a "simple" consumer.
+ */
+export const offsetCommitApi = defineApi({
   apiKey: ApiKey.OffsetCommit,
   name: 'OffsetCommit',
-  minVersion: 5,
-  maxVersion: 5,
-  handle({ body, broker }) {
-    const groupId = body.string();
-    const generationId = body.int32();
-    const memberId = body.string();
-    const topics = body.array((t) => ({
-      name: t.string(),
-      partitions: t.array((p) => ({
-        partition: p.int32(),
-        offset: p.int64(),
-        metadata: p.nullableString(),
-      })),
-    }));
+  minVersion: 0,
+  maxVersion: 9,
+  flexibleVersions: '8+',
+  request,
+  response,
+  handle(req, { broker }) {
     const unknown = (topic: string, partition: number): boolean =>
       broker.topics.get(topic)?.partitions[partition] === undefined;
-    const entries = topics.flatMap((t) =>
+    const entries = req.topics.flatMap((t) =>
       t.partitions
-        .filter((p) => !unknown(t.name, p.partition))
+        .filter((p) => !unknown(t.name, p.partitionIndex))
         .map((p) => ({
           topic: t.name,
-          partition: p.partition,
-          offset: p.offset,
-          metadata: p.metadata,
+          partition: p.partitionIndex,
+          offset: p.committedOffset,
+          metadata: p.committedMetadata,
         })),
     );
     const errorCode =
-      groupId === ''
+      req.groupId === ''
         ? ErrorCode.INVALID_GROUP_ID
-        : broker.groups.commit(groupId, memberId, generationId, entries);
-    return new ProtocolWriter()
-      .int32(0)
-      .array(topics, (w, topic) =>
-        w
-          .string(topic.name)
-          .array(topic.partitions, (pw, { partition }) =>
-            pw
-              .int32(partition)
-              .int16(
-                unknown(topic.name, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : errorCode,
-              ),
-          ),
-      )
-      .toBuffer();
+        : broker.groups.commit(req.groupId, req.memberId, req.generationIdOrMemberEpoch, entries);
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((topic) => ({
+        name: topic.name,
+        partitions: topic.partitions.map(({ partitionIndex }) => ({
+          partitionIndex,
+          errorCode: unknown(topic.name, partitionIndex)
+            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+            : errorCode,
+        })),
+      })),
+    };
   },
-};
+});

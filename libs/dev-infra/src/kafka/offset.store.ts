@@ -19,6 +19,12 @@ interface OffsetLine {
   m: string | null;
 }
 
+/** Written when a group is deleted: everything it committed before this line is gone. */
+interface DeletedGroupLine {
+  g: string;
+  deleted: true;
+}
+
 /**
  * Committed group offsets. With a data directory every commit is appended to `offsets.log`
  * (one JSON line each, so a crash loses at most a torn last line), compacted on start-up.
@@ -59,6 +65,11 @@ export class OffsetStore {
     }
   }
 
+  deleteGroup(group: string): void {
+    this.groups.delete(group);
+    if (this.fd !== null) fs.writeSync(this.fd, `${JSON.stringify({ g: group, deleted: true })}\n`);
+  }
+
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {
     return this.groups.get(group)?.get(topic)?.get(partition);
   }
@@ -93,7 +104,9 @@ export class OffsetStore {
     for (const raw of text.split('\n')) {
       if (raw.trim() === '') continue;
       try {
-        this.set(JSON.parse(raw) as OffsetLine);
+        const line = JSON.parse(raw) as OffsetLine | DeletedGroupLine;
+        if ('deleted' in line) this.groups.delete(line.g);
+        else this.set(line);
       } catch {
         // A torn last line from a crash: everything before it is still good.
       }

@@ -86,6 +86,17 @@ export class PartitionLog {
     return batch === undefined ? -1 : batch.baseOffset;
   }
 
+  /** The batch holding the largest timestamp (ListOffsets -3), at batch granularity. */
+  maxTimestampEntry(): { timestamp: number; offset: number } {
+    let best: StoredBatch | undefined;
+    for (const batch of this.batches) {
+      if (best === undefined || batch.maxTimestamp > best.maxTimestamp) best = batch;
+    }
+    return best === undefined
+      ? { timestamp: -1, offset: -1 }
+      : { timestamp: best.maxTimestamp, offset: best.nextOffset - 1 };
+  }
+
   close(): void {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;

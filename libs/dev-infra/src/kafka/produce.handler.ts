@@ -1,7 +1,7 @@
-import { ApiHandler, ApiKey } from './api-handler.types';
+import { ApiKey, defineApi } from './api-handler.types';
 import { BrokerContext } from './broker.context';
 import { ErrorCode } from './error-codes.constants';
-import { ProtocolWriter } from './protocol-writer.codec';
+import { int16, int32, int64, list, records, str, string, struct } from './protocol-schema.codec';
 import { splitRecordSet } from './record-batch.codec';
 
 interface PartitionOutcome {
@@ -56,43 +56,84 @@ function appendRecords(
   };
 }
 
-/** Produce v7 (RecordBatch). acks=0 gets no answer at all, as the protocol requires. */
-export const produceApi: ApiHandler = {
+const request = struct({
+  transactionalId: [string('3+'), '3+', null],
+  acks: [int16],
+  timeoutMs: [int32],
+  topicData: [
+    list(
+      struct({
+        name: [str],
+        partitionData: [list(struct({ index: [int32], records: [records] }))],
+      }),
+    ),
+  ],
+});
+
+const response = struct({
+  responses: [
+    list(
+      struct({
+        name: [str],
+        partitionResponses: [
+          list(
+            struct({
+              index: [int32],
+              errorCode: [int16],
+              baseOffset: [int64],
+              logAppendTimeMs: [int64, '2+'],
+              logStartOffset: [int64, '5+'],
+              recordErrors: [
+                list(struct({ batchIndex: [int32], batchIndexErrorMessage: [string('8+')] })),
+                '8+',
+              ],
+              errorMessage: [string('8+'), '8+'],
+            }),
+          ),
+        ],
+      }),
+    ),
+  ],
+  throttleTimeMs: [int32, '1+'],
+});
+
+/**
+ * Produce v3-v11 (RecordBatch, magic 2, is what v3 introduced; older versions carry message sets
+ * this broker does not store). acks=0 gets no answer at all, as the protocol requires.
+ */
+export const produceApi = defineApi({
   apiKey: ApiKey.Produce,
   name: 'Produce',
-  minVersion: 7,
-  maxVersion: 7,
-  handle({ body, broker }) {
-    const transactionalId = body.nullableString();
-    const acks = body.int16();
-    body.int32();
-    const topics = body.array((t) => ({
-      name: t.string(),
-      partitions: t.array((p) => ({ partition: p.int32(), records: p.bytes() })),
-    }));
-    const results = topics.map((topic) => ({
+  minVersion: 3,
+  maxVersion: 11,
+  flexibleVersions: '9+',
+  request,
+  response,
+  handle(req, { broker }) {
+    const responses = req.topicData.map((topic) => ({
       name: topic.name,
-      partitions: topic.partitions.map(({ partition, records }) =>
-        transactionalId !== null
-          ? { partition, errorCode: ErrorCode.INVALID_REQUEST, baseOffset: -1, logStartOffset: -1 }
-          : appendRecords(broker, topic.name, partition, records),
-      ),
+      partitionResponses: topic.partitionData.map(({ index, records: sets }) => {
+        const outcome =
+          req.transactionalId !== null
+            ? {
+                partition: index,
+                errorCode: ErrorCode.INVALID_REQUEST,
+                baseOffset: -1,
+                logStartOffset: -1,
+              }
+            : appendRecords(broker, topic.name, index, sets[0] ?? Buffer.alloc(0));
+        return {
+          index,
+          errorCode: outcome.errorCode,
+          baseOffset: outcome.baseOffset,
+          logAppendTimeMs: -1,
+          logStartOffset: outcome.logStartOffset,
+          recordErrors: [],
+          errorMessage: null,
+        };
+      }),
     }));
-    if (acks === 0) return null;
-    return new ProtocolWriter(64)
-      .array(results, (w, topic) =>
-        w
-          .string(topic.name)
-          .array(topic.partitions, (pw, p) =>
-            pw
-              .int32(p.partition)
-              .int16(p.errorCode)
-              .int64(p.baseOffset)
-              .int64(-1)
-              .int64(p.logStartOffset),
-          ),
-      )
-      .int32(0)
-      .toBuffer();
+    if (req.acks === 0) return null;
+    return { responses, throttleTimeMs: 0 };
   },
-};
+});

@@ -104,6 +104,69 @@ export class ProtocolReader {
     return items;
   }
 
+  /** Unsigned varint (KIP-482 lengths and tag numbers); at most 5 bytes, as in Kafka. */
+  uvarint(): number {
+    let value = 0;
+    for (let shift = 0; shift <= 28; shift += 7) {
+      const byte = this.uint8();
+      value += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return value;
+    }
+    throw new MalformedRequestError('unsigned varint longer than 5 bytes');
+  }
+
+  /** Compact (flexible-version) string: length + 1 as a varint, 0 meaning null. */
+  compactNullableString(): string | null {
+    const length = this.uvarint() - 1;
+    if (length === -1) return null;
+    this.require(length);
+    const value = this.buffer.toString('utf8', this.position, this.position + length);
+    this.position += length;
+    return value;
+  }
+
+  compactNullableBytes(): Buffer | null {
+    const length = this.uvarint() - 1;
+    if (length === -1) return null;
+    this.require(length);
+    const value = this.buffer.subarray(this.position, this.position + length);
+    this.position += length;
+    return value;
+  }
+
+  /** Compact array length (varint of length + 1), or null; checked against the bytes left like `nullableArray`. */
+  compactArrayLength(): number | null {
+    const length = this.uvarint() - 1;
+    if (length === -1) return null;
+    if (length > this.remaining) throw new MalformedRequestError(`invalid array length ${length}`);
+    return length;
+  }
+
+  uuid(): string {
+    this.require(16);
+    const hex = this.buffer.toString('hex', this.position, this.position + 16);
+    this.position += 16;
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  /** Skips a tagged-field section (KIP-482): this broker reads no optional tagged field. */
+  skipTaggedFields(): void {
+    const count = this.uvarint();
+    for (let i = 0; i < count; i += 1) {
+      this.uvarint();
+      const size = this.uvarint();
+      this.require(size);
+      this.position += size;
+    }
+  }
+
+  private uint8(): number {
+    this.require(1);
+    const value = this.buffer.readUInt8(this.position);
+    this.position += 1;
+    return value;
+  }
+
   private require(count: number): void {
     if (this.position + count > this.buffer.length) {
       throw new MalformedRequestError(

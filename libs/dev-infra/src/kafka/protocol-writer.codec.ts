@@ -86,8 +86,47 @@ export class ProtocolWriter {
     return this.array(items, (writer, item) => writer.int32(item));
   }
 
+  uvarint(value: number): this {
+    let rest = value;
+    while (rest >= 0x80) {
+      this.int8Unsigned((rest & 0x7f) | 0x80);
+      rest = Math.floor(rest / 128);
+    }
+    return this.int8Unsigned(rest);
+  }
+
+  compactNullableString(value: string | null): this {
+    if (value === null) return this.uvarint(0);
+    const length = Buffer.byteLength(value, 'utf8');
+    this.uvarint(length + 1);
+    this.ensure(length);
+    this.buffer.write(value, this.position, 'utf8');
+    this.position += length;
+    return this;
+  }
+
+  compactBytes(value: Buffer | null): this {
+    if (value === null) return this.uvarint(0);
+    this.uvarint(value.length + 1);
+    return this.raw(value);
+  }
+
+  /** A UUID written from its text form (`xxxxxxxx-xxxx-...`). */
+  uuid(value: string): this {
+    const bytes = Buffer.from(value.replace(/-/g, ''), 'hex');
+    if (bytes.length !== 16) throw new Error(`not a UUID: ${value}`);
+    return this.raw(bytes);
+  }
+
   toBuffer(): Buffer {
     return this.buffer.subarray(0, this.position);
+  }
+
+  private int8Unsigned(value: number): this {
+    this.ensure(1);
+    this.buffer.writeUInt8(value, this.position);
+    this.position += 1;
+    return this;
   }
 
   private ensure(extra: number): void {

@@ -1,28 +1,52 @@
-import { ApiHandler, ApiKey } from './api-handler.types';
+import { ApiKey, defineApi } from './api-handler.types';
 import { ErrorCode } from './error-codes.constants';
-import { ProtocolWriter } from './protocol-writer.codec';
+import { bytes, int16, int32, list, str, string, struct } from './protocol-schema.codec';
 
-/** SyncGroup v3: followers wait here until the leader sends everyone's assignment. */
-export const syncGroupApi: ApiHandler = {
+const request = struct({
+  groupId: [str],
+  generationId: [int32],
+  memberId: [str],
+  groupInstanceId: [string('3+'), '3+', null],
+  protocolType: [string('5+'), '5+', null],
+  protocolName: [string('5+'), '5+', null],
+  assignments: [list(struct({ memberId: [str], assignment: [bytes()] }))],
+});
+
+const response = struct({
+  throttleTimeMs: [int32, '1+'],
+  errorCode: [int16],
+  protocolType: [string('5+'), '5+'],
+  protocolName: [string('5+'), '5+'],
+  assignment: [bytes()],
+});
+
+/** SyncGroup v0-v5: followers wait here until the leader sends everyone's assignment. */
+export const syncGroupApi = defineApi({
   apiKey: ApiKey.SyncGroup,
   name: 'SyncGroup',
-  minVersion: 3,
-  maxVersion: 3,
-  async handle({ body, broker }) {
-    const groupId = body.string();
-    const generationId = body.int32();
-    const memberId = body.string();
-    body.nullableString();
-    const assignments = new Map(body.array((a) => [a.string(), Buffer.from(a.bytes())] as const));
-    const group = broker.groups.existing(groupId);
+  minVersion: 0,
+  maxVersion: 5,
+  flexibleVersions: '4+',
+  request,
+  response,
+  async handle(req, { broker }) {
+    const assignments = new Map(
+      req.assignments.map(
+        (a) => [a.memberId, Buffer.from(a.assignment ?? Buffer.alloc(0))] as const,
+      ),
+    );
+    const group = broker.groups.existing(req.groupId);
     const result =
       group === undefined
         ? { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) }
-        : await group.sync(memberId, generationId, assignments);
-    return new ProtocolWriter()
-      .int32(0)
-      .int16(result.errorCode)
-      .bytes(result.assignment)
-      .toBuffer();
+        : await group.sync(req.memberId, req.generationId, assignments);
+    const ok = result.errorCode === ErrorCode.NONE && group !== undefined;
+    return {
+      throttleTimeMs: 0,
+      errorCode: result.errorCode,
+      protocolType: ok ? group.protocolType : null,
+      protocolName: ok ? group.protocolName : null,
+      assignment: result.assignment,
+    };
   },
-};
+});
