@@ -20,11 +20,9 @@ import { startTestSystem, type TestSystem } from './support/system';
 const KINEMA = resolve(__dirname, '../../../libs/dev-infra/dist/launcher/kinema.js');
 const run = promisify(execFile);
 
-// Several replicas share one database: a PostgreSQL server (CI), or PGlite when it serves
-// several clients at once.
-const describeScaling = process.env['TEST_DATABASE_URL'] ? describe : describe.skip;
-
-describeScaling('scaling on one machine (the launcher, its control socket and `kinema`)', () => {
+// Several replicas share one database: the PostgreSQL server named by TEST_DATABASE_URL, or else
+// the PGlite server, whose connections take turns a transaction at a time.
+describe('scaling on one machine (the launcher, its control socket and `kinema`)', () => {
   let system: TestSystem;
   let control: Server;
   const events: FleetEvent[] = [];

@@ -209,7 +209,7 @@ export function buildPlan(input: PlanInput): Plan {
       readyTimeoutMs: 60_000,
       summary: (l) => `postgres://postgres@${HOST}:${l.postgres}/postgres`,
     });
-    // PGlite is a single session: one pooled connection keeps transactions from interleaving.
+    // PGlite runs one statement at a time: a process gains nothing from a second connection.
     databases.set(service.name, (context) => ({
       url: `postgres://postgres@${context.address(name, 'postgres')}/postgres`,
       pool: '1',

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { sharedSession } from './pglite-session';
 
 export interface PgliteServerOptions {
   host?: string;
@@ -13,15 +14,25 @@ export interface PgliteServerOptions {
 export interface RunningPgliteServer {
   host: string;
   port: number;
-  /** Connection URL for `pg`; use a pool of one (see below). */
+  /** Connection URL for `pg` or psql. */
   url: string;
   stop(): Promise<void>;
 }
 
 /**
- * PostgreSQL (PGlite, compiled to WebAssembly) on a real socket. PGlite is a single session:
- * statements of several connections would interleave inside one transaction, so the server
- * accepts one connection at a time and clients must use a pool of exactly one.
+ * Connections served at once: every replica of a service holds one, and psql sessions come on
+ * top. Past it the socket is closed at once.
+ */
+export const PGLITE_MAX_CONNECTIONS = 64;
+
+/**
+ * PostgreSQL (PGlite, compiled to WebAssembly) on a real socket. PGlite is one session that runs
+ * one statement at a time; @electric-sql/pglite-socket queues the statements of every connection
+ * and, while one connection has a transaction open (or, see sharedSession, an extended-protocol
+ * sequence unfinished), runs only that connection's statements, so transactions never interleave
+ * (the others wait until it commits or rolls back) and a connection that goes away
+ * mid-transaction is rolled back. Several connections (the replicas of a service,
+ * a psql beside them) are therefore safe; each process gains nothing from more than one.
  */
 export async function startPgliteServer(
   options: PgliteServerOptions = {},
@@ -30,7 +41,12 @@ export async function startPgliteServer(
   // PGlite creates only the last level of its data directory.
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-  const server = new PGLiteSocketServer({ db, host, port: options.port ?? 0, maxConnections: 1 });
+  const server = new PGLiteSocketServer({
+    db: sharedSession(db),
+    host,
+    port: options.port ?? 0,
+    maxConnections: PGLITE_MAX_CONNECTIONS,
+  });
   try {
     await server.start();
   } catch (error) {

@@ -5,7 +5,7 @@ import { runMigrationsLocked } from './migrations';
 
 export interface DatabaseConfig {
   url: string;
-  /** Pool size. Use 1 for PGlite: it is a single session, so pooled connections would interleave transactions. */
+  /** Pool size. 1 for PGlite, which runs one statement at a time whatever the pool. */
   poolMax: number;
   // TypeORM takes entity classes and migration classes in these shapes.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
