@@ -61,6 +61,9 @@ write('project.json', {
       options: { command: `tsc -p ${dir}/tsconfig.spec.json` },
     },
     lint: { executor: 'nx:run-commands', options: { command: `eslint ${dir}/src` } },
-    test: { executor: 'nx:run-commands', options: { command: `NODE_OPTIONS=--experimental-vm-modules jest -c ${dir}/jest.config.cjs` } },
+    test: {
+      executor: 'nx:run-commands',
+      options: { command: `NODE_OPTIONS=--experimental-vm-modules jest -c ${dir}/jest.config.cjs` },
+    },
   },
 });

@@ -42,10 +42,7 @@ export interface AddressesAppliedMessage {
 }
 
 export type SupervisionMessage =
-  | ListeningMessage
-  | WatchAddressesMessage
-  | AddressesMessage
-  | AddressesAppliedMessage;
+  ListeningMessage | WatchAddressesMessage | AddressesMessage | AddressesAppliedMessage;
 
 const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.listening',

@@ -38,7 +38,10 @@ export class EpisodeView {
   @ApiProperty() name!: string;
   @ApiProperty() synopsis!: string;
   @ApiProperty({ type: 'integer' }) runtimeMinutes!: number;
-  @ApiProperty({ type: 'integer', description: 'Length of its video, once one is ready; 0 before.' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Length of its video, once one is ready; 0 before.',
+  })
   durationSeconds!: number;
   @ApiProperty() playable!: boolean;
 }

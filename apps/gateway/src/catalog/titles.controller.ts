@@ -57,7 +57,8 @@ function present<T>(value: T | undefined): T {
 function listsDrafts(query: ListTitlesQuery, viewer: Viewer): boolean {
   if (query.availability === undefined || query.availability === 'published') return false;
   if (!viewer.principal) throw unauthorized('Listing drafts needs the bearer token of an admin.');
-  if (viewer.principal.role !== 'admin') throw forbidden('Only catalog editors (admins) see drafts.');
+  if (viewer.principal.role !== 'admin')
+    throw forbidden('Only catalog editors (admins) see drafts.');
   return true;
 }
 

@@ -289,9 +289,7 @@ function pathWith(
 ): string {
   return operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const known = world.ids[name] ?? [];
-    return percentEncode(
-      pick(known.length > 0 ? known : ['00000000-0000-4000-8000-000000000000']),
-    );
+    return percentEncode(pick(known.length > 0 ? known : ['00000000-0000-4000-8000-000000000000']));
   });
 }
 
@@ -372,9 +370,7 @@ export function requestsFor(
       requestBody = new Uint8Array(64).fill(7);
       headers['content-type'] = contentType ?? operation.rawBody[0] ?? 'application/octet-stream';
     }
-    const qs = search
-      .map(([n, v]) => `${percentEncode(n)}=${percentEncode(v)}`)
-      .join('&');
+    const qs = search.map(([n, v]) => `${percentEncode(n)}=${percentEncode(v)}`).join('&');
     return {
       operation: `${operation.method} ${operation.path}`,
       identity: sample.identity,

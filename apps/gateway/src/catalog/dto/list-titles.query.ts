@@ -36,7 +36,10 @@ export class ListTitlesQuery {
   @IsCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({ enum: GENRE_SLUGS, description: 'Titles of this genre (see GET /genres).' })
+  @ApiPropertyOptional({
+    enum: GENRE_SLUGS,
+    description: 'Titles of this genre (see GET /genres).',
+  })
   @IsOptional()
   @IsGenre({ each: false })
   genre?: GenreSlug;
