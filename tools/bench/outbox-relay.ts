@@ -10,7 +10,7 @@ import { TOPICS } from '@kinema/contracts';
 import { createTestDatabase, startKafkaBroker } from '@kinema/dev-infra';
 import {
   CreateMessagingTables1763700000000,
-  MESSAGING_ENTITIES,
+  OutboxPublisher,
   OutboxRelay,
   ensureTopics,
   runMigrationsLocked,
@@ -34,7 +34,6 @@ async function main(): Promise<void> {
   const dataSource = new DataSource({
     type: 'postgres',
     url: database.url,
-    entities: MESSAGING_ENTITIES,
     migrations: [CreateMessagingTables1763700000000],
     extra: { max: database.poolMax },
   });
@@ -52,24 +51,21 @@ async function main(): Promise<void> {
   };
   const relayRates: number[] = [];
   const directRates: number[] = [];
+  const publisher = new OutboxPublisher('/kinema/bench');
   process.stdout.write(`${events} events per round, database: ${database.engine}\n`);
   try {
     for (let round = 1; round <= Number(values.rounds); round++) {
       // Commit the events first (100 per transaction, as a busy service would), then time the relay.
       for (let i = 0; i < events; i += 100) {
         await dataSource.transaction(async (manager) => {
-          const rows = Array.from({ length: Math.min(100, events - i) }, (_, j) => ({
-            eventId: randomUUID(),
-            topic: TOPICS.catalogTitles,
-            key: `title-${(i + j) % 500}`,
-            type: 'kinema.catalog.v1.TitleUpdated',
-            source: '/kinema/bench',
-            subject: `title-${(i + j) % 500}`,
-            data: payload,
-            headers: {},
-            occurredAt: new Date(),
-          }));
-          await manager.insert(MESSAGING_ENTITIES[0], rows);
+          for (let j = 0; j < Math.min(100, events - i); j++) {
+            await publisher.publish(manager, {
+              topic: TOPICS.catalogTitles,
+              type: 'kinema.catalog.v1.TitleUpdated',
+              subject: `title-${(i + j) % 500}`,
+              data: payload,
+            });
+          }
         });
       }
       const producer = kafka.producer({

@@ -1,7 +1,7 @@
 import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { CATALOG_TITLE_EVENTS, GENRES, GRPC_SERVICES, MaturityRating } from '@kinema/contracts';
 import { createTestDatabase } from '@kinema/dev-infra';
-import { dataSourceOptions, MESSAGING_ENTITIES, runMigrationsLocked } from '@kinema/platform';
+import { dataSourceOptions, runMigrationsLocked } from '@kinema/platform';
 import { service as healthService } from 'grpc-health-check';
 import { DataSource } from 'typeorm';
 import { CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
@@ -115,7 +115,6 @@ onServer('catalog migrations', () => {
           dataSourceOptions({
             url: database.url,
             poolMax: 2,
-            entities: MESSAGING_ENTITIES,
             migrations: catalogMigrations,
             migrationsRun: false,
             migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,

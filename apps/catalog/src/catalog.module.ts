@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, MESSAGING_ENTITIES, MessagingModule, OpsModule } from '@kinema/platform';
+import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
 import {
   CATALOG_CONFIG,
   CATALOG_MIGRATION_LOCK_KEY,
@@ -23,8 +23,7 @@ export class CatalogModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
-          // Only the outbox's tables are mapped; the catalog's are reached by SQL (repositories).
-          entities: MESSAGING_ENTITIES,
+
           migrations: catalogMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { dataSourceOptions, loadConfigOrExit, MESSAGING_ENTITIES } from '@kinema/platform';
+import { dataSourceOptions, loadConfigOrExit } from '@kinema/platform';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { setAccountRole } from './accounts/account-roles';
@@ -30,7 +30,6 @@ async function main(): Promise<number> {
     dataSourceOptions({
       url: config.DATABASE_URL,
       poolMax: 1,
-      entities: MESSAGING_ENTITIES,
       migrations: usersMigrations,
       migrationsRun: false,
       migrationLockKey: USERS_MIGRATION_LOCK_KEY,

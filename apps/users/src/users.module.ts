@@ -1,5 +1,5 @@
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, MESSAGING_ENTITIES, MessagingModule, OpsModule } from '@kinema/platform';
+import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import type { UsersConfig } from './config';
@@ -22,7 +22,6 @@ export class UsersModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
-          entities: MESSAGING_ENTITIES,
           migrations: usersMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: USERS_MIGRATION_LOCK_KEY,

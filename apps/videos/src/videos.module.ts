@@ -1,5 +1,5 @@
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, MESSAGING_ENTITIES, MessagingModule, OpsModule } from '@kinema/platform';
+import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { VideosConfig } from './config';
 import { videosMigrations } from './migrations';
@@ -22,8 +22,7 @@ export class VideosServiceModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
-          // Only the outbox's tables are mapped: the videos table is reached by SQL (videos.repository).
-          entities: MESSAGING_ENTITIES,
+
           migrations: videosMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: VIDEOS_MIGRATION_LOCK_KEY,

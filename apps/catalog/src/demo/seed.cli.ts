@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { dataSourceOptions, MESSAGING_ENTITIES, runMigrationsLocked } from '@kinema/platform';
+import { dataSourceOptions, runMigrationsLocked } from '@kinema/platform';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { CATALOG_MIGRATION_LOCK_KEY, CATALOG_SEED_LOCK_KEY } from '../catalog.constants';
@@ -36,7 +36,6 @@ async function main(): Promise<void> {
     dataSourceOptions({
       url,
       poolMax: 1,
-      entities: MESSAGING_ENTITIES,
       migrations: catalogMigrations,
       migrationsRun: false,
       migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,

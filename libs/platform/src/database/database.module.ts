@@ -7,9 +7,8 @@ export interface DatabaseConfig {
   url: string;
   /** Pool size. 1 for PGlite, which runs one statement at a time whatever the pool. */
   poolMax: number;
-  // TypeORM takes entity classes and migration classes in these shapes.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string>;
+  // TypeORM takes migration classes in this shape. No entities: every table is reached by SQL
+  // through a repository (see this library's README).
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   /** Run pending migrations on boot, under an advisory lock so replicas may start together. */
@@ -22,7 +21,6 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.url,
-    entities: config.entities,
     migrations: config.migrations,
     migrationsRun: false,
     synchronize: false,

@@ -3,7 +3,8 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { fromKafkaMessage, MalformedEventError } from './event-envelope.codec';
-import { retryWithBackoff, WakeSignal } from './wake-signal';
+import { retryWithBackoff } from './retry-with-backoff';
+import { WakeSignal } from './wake-signal';
 
 /** Handles one event inside the transaction that also records it as processed. */
 export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;

@@ -14,7 +14,6 @@ import { DataSource } from 'typeorm';
 import { runMigrationsLocked } from '../database/migrations';
 import { fromKafkaMessage, toKafkaMessage } from './event-envelope.codec';
 import { KafkaConsumerRunner } from './kafka-consumer.runner';
-import { MESSAGING_ENTITIES } from './messaging.entities';
 import { CreateMessagingTables1763700000000 } from './messaging.migration';
 import { OutboxPublisher } from './outbox.publisher';
 import { OutboxRelay } from './outbox.relay';
@@ -70,7 +69,6 @@ beforeAll(async () => {
   dataSource = new DataSource({
     type: 'postgres',
     url: database.url,
-    entities: MESSAGING_ENTITIES,
     migrations: [CreateMessagingTables1763700000000],
     extra: { max: database.poolMax },
   });

@@ -17,7 +17,8 @@ import { KafkaConsumerRunner, type ConsumerOptions } from './kafka-consumer.runn
 import { OUTBOX_DIRTY, OutboxPublisher } from './outbox.publisher';
 import { OutboxRelay } from './outbox.relay';
 import { ensureTopics } from './topic-admin';
-import { retryWithBackoff, WakeSignal } from './wake-signal';
+import { retryWithBackoff } from './retry-with-backoff';
+import { WakeSignal } from './wake-signal';
 
 export interface MessagingOptions {
   service: string;

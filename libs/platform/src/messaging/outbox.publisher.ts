@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Topic } from '@kinema/contracts';
 import type { EntityManager } from 'typeorm';
-import { OutboxEventEntity } from './messaging.entities';
 
 export interface OutgoingEvent<Data = unknown> {
   topic: Topic;
@@ -29,17 +28,21 @@ export class OutboxPublisher {
       );
     }
     const eventId = randomUUID();
-    await manager.insert(OutboxEventEntity, {
-      eventId,
-      topic: event.topic,
-      key: event.subject,
-      type: event.type,
-      source: this.source,
-      subject: event.subject,
-      data: event.data as object,
-      headers: event.headers ?? {},
-      occurredAt: new Date(),
-    });
+    await manager.query(
+      `INSERT INTO outbox_events
+         (event_id, topic, message_key, type, source, subject, data, headers, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())`,
+      [
+        eventId,
+        event.topic,
+        event.subject,
+        event.type,
+        this.source,
+        event.subject,
+        JSON.stringify(event.data),
+        JSON.stringify(event.headers ?? {}),
+      ],
+    );
     manager.queryRunner.data = { ...manager.queryRunner.data, [OUTBOX_DIRTY]: true };
     return eventId;
   }
