@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { TOPICS } from '@kinema/contracts';
 import { createTestDatabase, startKafkaBroker } from '@kinema/dev-infra';
 import {
-  CreateMessagingTables1763700000000,
+  MESSAGING_MIGRATIONS,
   OutboxPublisher,
   OutboxRelay,
   ensureTopics,
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const dataSource = new DataSource({
     type: 'postgres',
     url: database.url,
-    migrations: [CreateMessagingTables1763700000000],
+    migrations: MESSAGING_MIGRATIONS,
     extra: { max: database.poolMax },
   });
   await dataSource.initialize();
@@ -75,7 +75,6 @@ async function main(): Promise<void> {
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       const relay = new OutboxRelay(dataSource, producer, pino({ level: 'silent' }), {
-        lockKey: 9,
         batchSize: 500,
         idleMs: 5,
       });

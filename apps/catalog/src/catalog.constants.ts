@@ -4,4 +4,3 @@ export const CATALOG_CONFIG = Symbol('CATALOG_CONFIG');
 // Advisory-lock keys: fixed per service so replicas of the catalog (and only they) contend.
 export const CATALOG_MIGRATION_LOCK_KEY = 0x6b_63_61_01;
 export const CATALOG_SEED_LOCK_KEY = 0x6b_63_61_02;
-export const CATALOG_RELAY_LOCK_KEY = 0x6b_63_61_03;

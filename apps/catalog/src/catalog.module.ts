@@ -1,11 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@kinema/contracts';
 import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
-import {
-  CATALOG_CONFIG,
-  CATALOG_MIGRATION_LOCK_KEY,
-  CATALOG_RELAY_LOCK_KEY,
-} from './catalog.constants';
+import { CATALOG_CONFIG, CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
 import type { CatalogConfig } from './config';
 import { DemoModule } from './demo/demo.module';
 import { catalogMigrations } from './migrations';
@@ -37,7 +33,7 @@ export class CatalogModule {
           // Published by the catalog, then consumed by it (video readiness, playback for trending).
           topics: [TOPICS.catalogTitles, TOPICS.videosVideos, TOPICS.usersPlayback],
           partitions: config.KAFKA_PARTITIONS,
-          relayLockKey: CATALOG_RELAY_LOCK_KEY,
+          processedEventsRetentionMs: config.PROCESSED_EVENTS_RETENTION_MS,
         }),
         TitlesModule,
         PlayabilityModule,

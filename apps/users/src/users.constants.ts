@@ -3,7 +3,6 @@ export const USERS_CONFIG = Symbol('USERS_CONFIG');
 
 // Advisory-lock keys: fixed per service so replicas of the users service (and only they) contend.
 export const USERS_MIGRATION_LOCK_KEY = 0x6b_75_73_01;
-export const USERS_OUTBOX_RELAY_LOCK_KEY = 0x6b_75_73_02;
 
 /** CloudEvents `source` of everything this service publishes. */
 export const USERS_EVENT_SOURCE = '/kinema/users';

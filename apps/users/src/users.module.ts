@@ -6,12 +6,7 @@ import type { UsersConfig } from './config';
 import { LibraryModule } from './library/library.module';
 import { usersMigrations } from './migrations';
 import { ProfilesModule } from './profiles/profiles.module';
-import {
-  USERS_CONFIG,
-  USERS_EVENT_SOURCE,
-  USERS_MIGRATION_LOCK_KEY,
-  USERS_OUTBOX_RELAY_LOCK_KEY,
-} from './users.constants';
+import { USERS_CONFIG, USERS_EVENT_SOURCE, USERS_MIGRATION_LOCK_KEY } from './users.constants';
 
 @Module({})
 export class UsersModule {
@@ -34,7 +29,7 @@ export class UsersModule {
           source: USERS_EVENT_SOURCE,
           topics: [TOPICS.usersAccounts, TOPICS.usersPlayback],
           partitions: config.KAFKA_PARTITIONS,
-          relayLockKey: USERS_OUTBOX_RELAY_LOCK_KEY,
+          processedEventsRetentionMs: config.PROCESSED_EVENTS_RETENTION_MS,
         }),
         AccountsModule,
         ProfilesModule,

@@ -3,7 +3,6 @@ export const VIDEOS_CONFIG = Symbol('VIDEOS_CONFIG');
 
 // Advisory-lock keys: fixed per service so replicas of the videos service (and only they) contend.
 export const VIDEOS_MIGRATION_LOCK_KEY = 0x6b_76_69_01;
-export const VIDEOS_OUTBOX_RELAY_LOCK_KEY = 0x6b_76_69_02;
 
 /** CloudEvents `source` of everything this service publishes. */
 export const VIDEOS_EVENT_SOURCE = '/kinema/videos';

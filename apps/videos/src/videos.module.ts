@@ -5,12 +5,7 @@ import type { VideosConfig } from './config';
 import { videosMigrations } from './migrations';
 import { PlaybackModule } from './playback/playback.module';
 import { UploadModule } from './upload/upload.module';
-import {
-  VIDEOS_CONFIG,
-  VIDEOS_EVENT_SOURCE,
-  VIDEOS_MIGRATION_LOCK_KEY,
-  VIDEOS_OUTBOX_RELAY_LOCK_KEY,
-} from './videos.constants';
+import { VIDEOS_CONFIG, VIDEOS_EVENT_SOURCE, VIDEOS_MIGRATION_LOCK_KEY } from './videos.constants';
 import { VideosModule } from './videos/videos.module';
 
 @Module({})
@@ -35,7 +30,7 @@ export class VideosServiceModule {
           source: VIDEOS_EVENT_SOURCE,
           topics: [TOPICS.videosVideos],
           partitions: config.KAFKA_PARTITIONS,
-          relayLockKey: VIDEOS_OUTBOX_RELAY_LOCK_KEY,
+          processedEventsRetentionMs: config.PROCESSED_EVENTS_RETENTION_MS,
         }),
         VideosModule,
         UploadModule,

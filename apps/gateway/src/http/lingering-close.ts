@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 
 /**
  * How long the gateway keeps reading, and dropping, the rest of a body it answered without
@@ -28,8 +29,9 @@ export function registerLingeringClose(fastify: FastifyInstance): void {
 }
 
 function dropRest(incoming: IncomingMessage): void {
-  if (incoming.complete) return;
   const socket = incoming.socket;
+  // Requests injected without a network (tests, light-my-request) have no socket to linger on.
+  if (incoming.complete || !(socket instanceof Socket)) return;
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
   const stop = () => clearTimeout(timer);

@@ -34,7 +34,8 @@ describe('the PGlite server with several connections', () => {
     server = await startPgliteServer();
     const setup = await connect();
     await setup.query('CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)');
-  });
+    // PGlite initialises a fresh database first: seconds on a busy machine.
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.end().catch(() => undefined)));

@@ -108,5 +108,11 @@ export function grpcServiceConfigShape(defaults: GrpcServiceDefaults) {
     KAFKA_BROKERS: envList('127.0.0.1:19092'),
     /** Partitions of the topics the service creates; more let more consumers share the work. */
     KAFKA_PARTITIONS: envInt(6, 1, 1_000),
+    /**
+     * The idempotency window: how long a consumer remembers the ids of events it handled, so a
+     * redelivery within it changes nothing. Kafka redelivers after a crash or a rebalance, within
+     * minutes; a week also covers replaying a topic from a recent offset.
+     */
+    PROCESSED_EVENTS_RETENTION_MS: envInt(7 * 86_400_000, 3_600_000),
   };
 }

@@ -5,7 +5,7 @@ import {
   type RunningKafkaBroker,
   type TestDatabase,
 } from '@kinema/dev-infra';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { runMigrationsLocked } from '../database/migrations';
 import { fromKafkaMessage, toKafkaMessage } from './event-envelope.codec';
 import { KafkaConsumerRunner } from './kafka-consumer.runner';
-import { CreateMessagingTables1763700000000 } from './messaging.migration';
+import { MESSAGING_MIGRATIONS } from './messaging.migration';
 import { OutboxPublisher } from './outbox.publisher';
 import { OutboxRelay } from './outbox.relay';
 import { ensureTopics } from './topic-admin';
@@ -69,7 +69,7 @@ beforeAll(async () => {
   dataSource = new DataSource({
     type: 'postgres',
     url: database.url,
-    migrations: [CreateMessagingTables1763700000000],
+    migrations: MESSAGING_MIGRATIONS,
     extra: { max: database.poolMax },
   });
   await dataSource.initialize();
@@ -117,7 +117,6 @@ describe('transactional outbox', () => {
       retry: { retries: 2, maxRetryTime: 1_000 },
     });
     const relay = new OutboxRelay(dataSource, producer, logger, {
-      lockKey: 77,
       idleMs: 50,
       maxBackoffMs: 500,
     });
@@ -163,6 +162,137 @@ describe('transactional outbox', () => {
     expect(first.headers['ce_source']).toBe('/kinema/test');
     expect(first.headers['ce_subject']).toBe(first.key);
   }, 90_000);
+});
+
+/** A producer whose sends the test controls: each waits for `open`, or fails while `failing`. */
+function controlledProducer() {
+  const sent: string[][] = [];
+  let release: () => void = () => undefined;
+  let gate = Promise.resolve();
+  const control = {
+    sent,
+    failing: false,
+    calls: 0,
+    hold() {
+      gate = new Promise<void>((resolve) => (release = resolve));
+    },
+    open: () => release(),
+    producer: {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      sendBatch: async (batch: { topicMessages: Array<{ messages: Array<{ key: string }> }> }) => {
+        control.calls += 1;
+        await gate;
+        if (control.failing) throw new Error('broker down');
+        sent.push(batch.topicMessages.flatMap((t) => t.messages.map((m) => String(m.key))));
+      },
+    } as unknown as Producer,
+  };
+  return control;
+}
+
+describe('the outbox relay', () => {
+  const publisher = new OutboxPublisher('/kinema/test');
+  const publish = (subject: string) =>
+    dataSource.transaction((manager) =>
+      publisher.publish(manager, { topic, type: 'test.Relayed', subject, data: {} }),
+    );
+  const row = async (eventId: string) =>
+    (
+      await dataSource.query(
+        'SELECT attempts, last_error, sent_at FROM outbox_events WHERE event_id = $1',
+        [eventId],
+      )
+    )[0] as { attempts: number; last_error: string | null; sent_at: Date | null };
+
+  beforeEach(async () => {
+    await dataSource.query('DELETE FROM outbox_events');
+  });
+
+  it('holds no connection while Kafka is slow: the one pooled connection keeps serving', async () => {
+    const single = new DataSource({ type: 'postgres', url: database.url, extra: { max: 1 } });
+    await single.initialize();
+    const control = controlledProducer();
+    control.hold();
+    const relay = new OutboxRelay(single, control.producer, logger, { idleMs: 20 });
+    try {
+      await publish('slow');
+      relay.start();
+      await until(() => control.calls === 1);
+      // With a transaction open across the send, this would wait for Kafka.
+      expect(await single.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      control.open();
+      await relay.stop();
+      await single.destroy();
+    }
+  });
+
+  it('counts every send in attempts and keeps the last error until the row is sent', async () => {
+    const control = controlledProducer();
+    control.failing = true;
+    const relay = new OutboxRelay(dataSource, control.producer, logger, {
+      idleMs: 20,
+      maxBackoffMs: 50,
+    });
+    const eventId = await publish('flaky');
+    relay.start();
+    try {
+      await until(async () => (await row(eventId)).attempts >= 1);
+      expect(await row(eventId)).toMatchObject({ last_error: 'broker down', sent_at: null });
+      control.failing = false;
+      await until(async () => (await row(eventId)).sent_at !== null);
+      const sent = await row(eventId);
+      expect(sent.last_error).toBeNull();
+      expect(sent.attempts).toBe(control.calls);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('relays from one replica at a time: two relays send each event once, in order', async () => {
+    const [one, two] = [controlledProducer(), controlledProducer()];
+    const relays = [one, two].map(
+      (control) =>
+        new OutboxRelay(dataSource, control.producer, logger, { idleMs: 10, batchSize: 7 }),
+    );
+    relays.forEach((relay) => relay.start());
+    try {
+      for (let i = 0; i < 60; i++) await publish(`k${String(i).padStart(2, '0')}`);
+      await until(() => [...one.sent, ...two.sent].flat().length >= 60);
+      // One of them holds the lease and sends everything; the other sends nothing.
+      const sent = [one.sent.flat(), two.sent.flat()].sort((a, b) => b.length - a.length);
+      expect(sent[0]).toEqual(
+        Array.from({ length: 60 }, (_, i) => `k${String(i).padStart(2, '0')}`),
+      );
+      expect(sent[1]).toEqual([]);
+    } finally {
+      await Promise.all(relays.map((relay) => relay.stop()));
+    }
+  });
+
+  it('forgets handled event ids after the idempotency window', async () => {
+    await dataSource.query(
+      `INSERT INTO processed_events (consumer_group, event_id, processed_at)
+       VALUES ('g', 'old', now() - interval '2 hours'), ('g', 'recent', now())`,
+    );
+    const relay = new OutboxRelay(dataSource, controlledProducer().producer, logger, {
+      processedRetentionMs: 3_600_000,
+    });
+    relay.start();
+    try {
+      const ids = async () =>
+        (
+          (await dataSource.query(
+            "SELECT event_id FROM processed_events WHERE consumer_group = 'g' ORDER BY event_id",
+          )) as Array<{ event_id: string }>
+        ).map((r) => r.event_id);
+      await until(async () => !(await ids()).includes('old'));
+      expect(await ids()).toEqual(['recent']);
+    } finally {
+      await relay.stop();
+    }
+  });
 });
 
 describe('idempotent consumer', () => {

@@ -38,3 +38,36 @@ export class CreateMessagingTables1763700000000 implements MigrationInterface {
     await runner.query('DROP TABLE outbox_events');
   }
 }
+
+/**
+ * The relay's lease: one row naming the replica that relays and until when. Only the holder
+ * sends, in sequence order, without a transaction open during the send; a holder that dies or
+ * stalls loses the lease when it expires and another replica takes over.
+ */
+export class AddOutboxRelayLease1764100000000 implements MigrationInterface {
+  name = 'AddOutboxRelayLease1764100000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE outbox_relay_lease (
+        id int PRIMARY KEY CHECK (id = 1),
+        holder text NOT NULL,
+        expires_at timestamptz NOT NULL
+      )`);
+    await runner.query(`INSERT INTO outbox_relay_lease VALUES (1, '', '-infinity')`);
+    await runner.query(
+      'CREATE INDEX processed_events_processed_at_idx ON processed_events (processed_at)',
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP INDEX processed_events_processed_at_idx');
+    await runner.query('DROP TABLE outbox_relay_lease');
+  }
+}
+
+/** Every messaging migration, in order: services list these before their own. */
+export const MESSAGING_MIGRATIONS = [
+  CreateMessagingTables1763700000000,
+  AddOutboxRelayLease1764100000000,
+];

@@ -29,8 +29,8 @@ export interface MessagingOptions {
   /** Topics this service publishes to or consumes; created at start with their `.dlq` twins. */
   topics: readonly Topic[];
   partitions: number;
-  /** Advisory-lock key of this service's outbox relay. */
-  relayLockKey: number;
+  /** How long handled event ids are kept: the consumers' idempotency window. */
+  processedEventsRetentionMs: number;
 }
 
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
@@ -166,7 +166,7 @@ export class MessagingModule {
                 createPartitioner: Partitioners.DefaultPartitioner,
               }),
               logger,
-              { lockKey: options.relayLockKey },
+              { processedRetentionMs: options.processedEventsRetentionMs },
             ),
         },
         ConsumerRegistry,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -5,14 +6,19 @@ import { toKafkaMessage } from './event-envelope.codec';
 import { WakeSignal } from './wake-signal';
 
 export interface OutboxRelayOptions {
-  /** Advisory-lock key: one replica relays at a time, so per-key order holds across replicas. */
-  lockKey: number;
   batchSize?: number;
   /** How often to look for rows when nothing wakes the relay. */
   idleMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How long the lease lasts without renewal. Longer than a send can take (the producer gives up
+   * within seconds), so two replicas never send at once unless one stalls past it.
+   */
+  leaseMs?: number;
   /** Sent rows are deleted after this long. */
   retentionMs?: number;
+  /** Handled event ids (processed_events) are deleted after this long: the idempotency window. */
+  processedRetentionMs?: number;
 }
 
 interface OutboxRow {
@@ -34,10 +40,14 @@ export interface RelayStatus {
 }
 
 /**
- * Sends committed outbox rows to Kafka in commit order and marks them sent. While Kafka is
- * unreachable it backs off and retries; rows stay pending, so nothing is lost if Kafka or this
- * process dies between commit and send (a row is marked sent only after Kafka acknowledged it;
- * a crash after the ack but before the mark resends it, which idempotent consumers absorb).
+ * Sends committed outbox rows to Kafka in commit order and marks them sent: claim, send, mark, each
+ * a short statement of its own, so no transaction (and, on PGlite, no connection) is held while
+ * Kafka is slow. One replica relays at a time, the holder of the lease (outbox_relay_lease), which
+ * keeps per-key order across replicas. While Kafka is unreachable it backs off and retries; rows
+ * stay pending, so nothing is lost if Kafka or this process dies between commit and send (a row
+ * is marked sent only after Kafka acknowledged it; a crash after the ack but before the mark
+ * resends it, which idempotent consumers absorb). `attempts` counts the sends of a row, and
+ * `last_error` holds why the last one failed (cleared once it is sent).
  */
 export class OutboxRelay {
   private readonly signal = new WakeSignal();
@@ -45,6 +55,8 @@ export class OutboxRelay {
   private stopped = false;
   private connected = false;
   private lastCleanup = 0;
+  /** This relay's name in the lease. */
+  private readonly holder = randomUUID();
   readonly status: RelayStatus = { kafkaReachable: false, sentTotal: 0 };
 
   constructor(
@@ -71,6 +83,13 @@ export class OutboxRelay {
       this.running,
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
     ]);
+    // Hand the lease on at once: another replica need not wait for it to expire.
+    await this.dataSource
+      .query(
+        `UPDATE outbox_relay_lease SET expires_at = '-infinity' WHERE id = 1 AND holder = $1`,
+        [this.holder],
+      )
+      .catch(() => undefined);
     if (this.connected) await this.producer.disconnect().catch(() => undefined);
   }
 
@@ -110,51 +129,69 @@ export class OutboxRelay {
     this.connected = true;
   }
 
+  /** Takes or renews the lease; false while another replica holds it. */
+  private async claimLease(): Promise<boolean> {
+    // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE outbox_relay_lease
+            SET holder = $1, expires_at = now() + ($2::bigint * interval '1 millisecond')
+          WHERE id = 1 AND (holder = $1 OR expires_at < now())
+        RETURNING holder)
+       SELECT holder FROM claimed`,
+      [this.holder, this.options.leaseMs ?? 30_000],
+    );
+    return rows.length > 0;
+  }
+
   private async relayBatch(batchSize: number): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const [lock] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-        this.options.lockKey,
-      ]);
-      if (!lock?.locked) return 0;
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT sequence, event_id, topic, type, source, subject, data, headers, occurred_at
-           FROM outbox_events WHERE sent_at IS NULL ORDER BY sequence LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [batchSize],
+    if (!(await this.claimLease())) return 0;
+    const rows: OutboxRow[] = await this.dataSource.query(
+      `SELECT sequence, event_id, topic, type, source, subject, data, headers, occurred_at
+         FROM outbox_events WHERE sent_at IS NULL ORDER BY sequence LIMIT $1`,
+      [batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const sequences = rows.map((row) => row.sequence);
+    const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
+    for (const row of rows) {
+      const message = toKafkaMessage(
+        {
+          id: row.event_id,
+          type: row.type,
+          source: row.source,
+          subject: row.subject,
+          time: new Date(row.occurred_at).toISOString(),
+          data: row.data,
+        },
+        row.headers,
       );
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
-      for (const row of rows) {
-        const message = toKafkaMessage(
-          {
-            id: row.event_id,
-            type: row.type,
-            source: row.source,
-            subject: row.subject,
-            time: new Date(row.occurred_at).toISOString(),
-            data: row.data,
-          },
-          row.headers,
-        );
-        byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), message]);
-      }
-      try {
-        await this.producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
-      } catch (error) {
-        // The producer may be wedged; reconnect on the next attempt.
-        this.connected = false;
-        await this.producer.disconnect().catch(() => undefined);
-        throw error;
-      }
-      await manager.query(
-        'UPDATE outbox_events SET sent_at = now(), attempts = attempts + 1 WHERE sequence = ANY($1::bigint[])',
-        [rows.map((r) => r.sequence)],
-      );
-      this.status.sentTotal += rows.length;
-      return rows.length;
-    });
+      byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), message]);
+    }
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      // The producer may be wedged; reconnect on the next attempt.
+      this.connected = false;
+      await this.producer.disconnect().catch(() => undefined);
+      await this.dataSource
+        .query(
+          'UPDATE outbox_events SET attempts = attempts + 1, last_error = $2 WHERE sequence = ANY($1::bigint[])',
+          [sequences, error instanceof Error ? error.message : String(error)],
+        )
+        .catch(() => undefined);
+      throw error;
+    }
+    await this.dataSource.query(
+      `UPDATE outbox_events SET sent_at = now(), attempts = attempts + 1, last_error = NULL
+        WHERE sequence = ANY($1::bigint[])`,
+      [sequences],
+    );
+    this.status.sentTotal += rows.length;
+    return rows.length;
   }
 
   private async cleanup(): Promise<void> {
@@ -164,6 +201,10 @@ export class OutboxRelay {
     await this.dataSource.query(
       `DELETE FROM outbox_events WHERE sent_at IS NOT NULL AND sent_at < now() - ($1::bigint * interval '1 millisecond')`,
       [retentionMs],
+    );
+    await this.dataSource.query(
+      `DELETE FROM processed_events WHERE processed_at < now() - ($1::bigint * interval '1 millisecond')`,
+      [this.options.processedRetentionMs ?? 7 * 86_400_000],
     );
   }
 }
