@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       // Measure the work, not the limiter: lift the limits for this run only.
       RATE_LIMIT_AUTH_PER_IP: '1000000',
       RATE_LIMIT_AUTH_PER_EMAIL: '1000000',
+      RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES: '1000000',
       RATE_LIMIT_REQUESTS: '10000000',
     },
     sink: () => undefined,

@@ -22,6 +22,7 @@ describe('the API contract (a fuzzer driven only by /docs/openapi.json)', () => 
       RATE_LIMIT_REQUESTS: '10000000',
       RATE_LIMIT_AUTH_PER_IP: '1000000',
       RATE_LIMIT_AUTH_PER_EMAIL: '1000000',
+      RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES: '1000000',
     });
   });
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   baseConfigShape,
   envBool,
@@ -13,6 +14,26 @@ import { z } from 'zod';
 export const DEV_PLAYBACK_GRANT_SECRET = 'kinema-dev-playback-grant-secret';
 
 /** Every variable the gateway reads; defaults fit `npm start` (everything on loopback). */
+function trustedProxies() {
+  return z
+    .string()
+    .default('false')
+    .transform((value, context): false | number | string[] => {
+      const text = value.trim();
+      if (text === 'false' || text === '0') return false;
+      if (/^[1-9]\d{0,1}$/.test(text)) return Number(text);
+      const ranges = text.split(',').map((part) => part.trim());
+      if (ranges.every((range) => isIP(range.split('/')[0] ?? '') !== 0)) return ranges;
+      context.addIssue({
+        code: 'custom',
+        message:
+          'expected false, a hop count (1 behind one ingress) or proxy addresses/CIDRs; ' +
+          '"true" would trust every hop, letting a client choose its own address',
+      });
+      return z.NEVER;
+    });
+}
+
 export const configSchema = z.object({
   ...baseConfigShape,
   HTTP_HOST: z.string().default('0.0.0.0'),
@@ -57,16 +78,28 @@ export const configSchema = z.object({
   RATE_LIMIT_REDIS_PREFIX: z.string().default('kinema:gateway:throttle:'),
   /** Sign-in, registration and refresh attempts per client IP per window. */
   RATE_LIMIT_AUTH_PER_IP: envInt(20, 1, 1_000_000),
-  /** Sign-in and registration attempts per email address per window (slows password guessing). */
+  /**
+   * Sign-in and registration attempts per email address from one client IP per window: slows
+   * password guessing without letting a stranger's failures lock the owner out from elsewhere.
+   */
   RATE_LIMIT_AUTH_PER_EMAIL: envInt(10, 1, 1_000_000),
+  /**
+   * Attempts per email address from all IPs together per window: the ceiling on guessing one
+   * account from many addresses. Only that many addresses' worth of traffic can lock its owner out.
+   */
+  RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES: envInt(100, 1, 1_000_000),
   RATE_LIMIT_AUTH_WINDOW_SECONDS: envInt(60, 1, 86_400),
   /** Every other request, per signed-in account (per IP when anonymous), per window. */
   RATE_LIMIT_REQUESTS: envInt(1_200, 1, 10_000_000),
   RATE_LIMIT_WINDOW_SECONDS: envInt(60, 1, 86_400),
   /** Allowed CORS origins, comma-separated; `*` allows any. */
   CORS_ORIGINS: envList('*'),
-  /** Trust X-Forwarded-* from a proxy in front (ingress) for client IPs and protocol. */
-  TRUST_PROXY: envBool(false),
+  /**
+   * Proxies in front whose X-Forwarded-* the gateway believes, for client IPs (per-IP limits) and
+   * the protocol: `false` (none), a hop count (`1` behind one ingress), or their addresses and
+   * CIDR ranges, comma-separated. Never "every hop": a client would then pick its own address.
+   */
+  TRUST_PROXY: trustedProxies(),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1_024, 104_857_600),
   DOCS_ENABLED: envBool(true),
   // --- Videos: upload and playback ---

@@ -20,6 +20,7 @@ export type RateLimitConfig = Pick<
   | 'RATE_LIMIT_REDIS_PREFIX'
   | 'RATE_LIMIT_AUTH_PER_IP'
   | 'RATE_LIMIT_AUTH_PER_EMAIL'
+  | 'RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES'
   | 'RATE_LIMIT_AUTH_WINDOW_SECONDS'
   | 'RATE_LIMIT_REQUESTS'
   | 'RATE_LIMIT_WINDOW_SECONDS'
@@ -52,7 +53,12 @@ function emailOf(request: FastifyRequest): string | undefined {
   return typeof email === 'string' && email.length <= 320 ? email.trim().toLowerCase() : undefined;
 }
 
-/** The three limits: tight per IP and per email on sign-in, loose per account everywhere else. */
+/**
+ * The limits: on sign-in, tight per IP and per email from one IP, with a looser ceiling per email
+ * from all IPs (a stranger failing to sign in as someone cannot lock the owner out: the owner's
+ * own address has its own budget, and only a crowd of addresses reaches the ceiling); loose per
+ * account everywhere else.
+ */
 export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
   const authWindowMs = config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000;
   return [
@@ -66,6 +72,16 @@ export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
     {
       name: 'auth-email',
       limit: config.RATE_LIMIT_AUTH_PER_EMAIL,
+      ttl: authWindowMs,
+      skipIf: (context) => !isAuthRoute(context) || emailOf(requestOf(context)) === undefined,
+      getTracker: (_request, context) => {
+        const request = requestOf(context);
+        return `email:${emailOf(request) ?? ''} ip:${request.ip}`;
+      },
+    },
+    {
+      name: 'auth-email-all',
+      limit: config.RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES,
       ttl: authWindowMs,
       skipIf: (context) => !isAuthRoute(context) || emailOf(requestOf(context)) === undefined,
       getTracker: (_request, context) => `email:${emailOf(requestOf(context)) ?? ''}`,

@@ -1,5 +1,12 @@
-import { MESSAGING_MIGRATIONS } from '@kinema/platform';
+import {
+  AddOutboxRelayLease1764100000000,
+  CreateMessagingTables1763700000000,
+} from '@kinema/platform';
 import { CreateUsersSchema1763900000000 } from './1763900000000-create-users-schema';
 
 /** Every users migration, oldest first. */
-export const usersMigrations = [...MESSAGING_MIGRATIONS, CreateUsersSchema1763900000000];
+export const usersMigrations = [
+  CreateMessagingTables1763700000000,
+  CreateUsersSchema1763900000000,
+  AddOutboxRelayLease1764100000000,
+];

@@ -66,7 +66,7 @@ export class AddOutboxRelayLease1764100000000 implements MigrationInterface {
   }
 }
 
-/** Every messaging migration, in order: services list these before their own. */
+/** Every messaging migration, oldest first; services list them among their own by timestamp. */
 export const MESSAGING_MIGRATIONS = [
   CreateMessagingTables1763700000000,
   AddOutboxRelayLease1764100000000,

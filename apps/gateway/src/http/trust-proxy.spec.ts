@@ -1,0 +1,95 @@
+import { status, type sendUnaryData } from '@grpc/grpc-js';
+import { createLogger, parseConfig } from '@kinema/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { configSchema } from '../config';
+import { createGatewayApp } from '../gateway.bootstrap';
+import { FakeServices, grpcFailure } from '../testing/fake-services';
+
+const INGRESS_SEES = '203.0.113.7';
+
+describe('client addresses behind a proxy (TRUST_PROXY)', () => {
+  let services: FakeServices;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    services = new FakeServices({
+      users: {
+        login: (_call: unknown, done: sendUnaryData<unknown>) =>
+          done(
+            grpcFailure(status.UNAUTHENTICATED, 'INVALID_CREDENTIALS', 'Wrong email or password.'),
+          ),
+      },
+    });
+    const target = await services.start();
+    const config = parseConfig(configSchema, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'fatal',
+      CATALOG_GRPC_TARGET: target,
+      USERS_GRPC_TARGET: target,
+      VIDEOS_GRPC_TARGET: target,
+      KAFKA_BROKERS: '127.0.0.1:1',
+      TRUST_PROXY: '1',
+      RATE_LIMIT_AUTH_PER_IP: '3',
+      RATE_LIMIT_AUTH_PER_EMAIL: '3',
+    });
+    app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    services?.stop();
+  });
+
+  const login = (forwardedFor: string, n: number) =>
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        payload: JSON.stringify({ email: `someone-${n}@example.com`, password: 'wrong' }),
+      });
+
+  it('counts a client by the address the one trusted proxy saw, whatever it claims before it', async () => {
+    const statuses: number[] = [];
+    for (let n = 0; n < 4; n++) {
+      // A spoofed first entry each time; the ingress appends the address it really saw.
+      statuses.push((await login(`198.51.100.${n}, ${INGRESS_SEES}`, n)).statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    // Another real client behind the same ingress is not held back.
+    expect((await login('203.0.113.8', 9)).statusCode).toBe(401);
+  });
+
+  it("does not let a stranger's failed sign-ins lock the owner out from another address", async () => {
+    const attacker = '198.51.100.66';
+    const owner = '192.0.2.10';
+    const as = (ip: string) =>
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+          payload: JSON.stringify({ email: 'victim@example.com', password: 'guess' }),
+        });
+    const attempts: number[] = [];
+    for (let n = 0; n < 4; n++) attempts.push((await as(attacker)).statusCode);
+    expect(attempts.at(-1)).toBe(429);
+    // The fake users service refuses every password: 401 means the owner's attempt was heard.
+    expect((await as(owner)).statusCode).toBe(401);
+  });
+
+  it('refuses to trust every hop, and takes a hop count or proxy ranges', () => {
+    const trust = (value: string) => configSchema.shape.TRUST_PROXY.safeParse(value);
+    expect(trust('true').success).toBe(false);
+    expect(trust('2').data).toBe(2);
+    expect(trust('false').data).toBe(false);
+    expect(trust('10.0.0.0/8, 192.168.1.4').data).toEqual(['10.0.0.0/8', '192.168.1.4']);
+    expect(trust('everyone').success).toBe(false);
+  });
+});
