@@ -49,6 +49,10 @@ export const configSchema = z.object({
    * replica sees its idle connections end within seconds.
    */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(72_000, 1_000, 600_000),
+  /** A JSON request body must arrive whole within this long (slow clients are answered 408). */
+  HTTP_BODY_TIMEOUT_MS: envInt(30_000, 100, 600_000),
+  /** A video upload may run as long as it needs but must never stall for this long. */
+  HTTP_UPLOAD_IDLE_TIMEOUT_MS: envInt(60_000, 100, 3_600_000),
   /** `dns:///host:port` (round-robin over every address the name resolves to) or `ip:port,ip:port`. */
   CATALOG_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50051'),
   /** The users service (accounts, tokens, profiles, My List, progress); same syntax as above. */

@@ -21,6 +21,7 @@ import { answerClientError, answerFrameworkError } from './http/edge-errors';
 import { InputShapePipe } from './http/input-shape.pipe';
 import { registerJsonBodyParser } from './http/json-body.parser';
 import { registerLingeringClose } from './http/lingering-close';
+import { registerBodyTimeouts } from './http/body-timeouts';
 import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
@@ -66,6 +67,10 @@ export async function createGatewayApp(
   // JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
   registerJsonBodyParser(fastify);
   registerLingeringClose(fastify);
+  registerBodyTimeouts(fastify, {
+    bodyMs: config.HTTP_BODY_TIMEOUT_MS,
+    uploadIdleMs: config.HTTP_UPLOAD_IDLE_TIMEOUT_MS,
+  });
   await app.register(helmet, HELMET_OPTIONS);
   // Registered after helmet (not with app.enableCors, whose hook runs before every plugin's), so
   // a preflight answer carries the security headers too.

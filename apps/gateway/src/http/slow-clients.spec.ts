@@ -1,0 +1,54 @@
+import { createLogger, parseConfig } from '@kinema/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { connect, type AddressInfo } from 'node:net';
+import { configSchema } from '../config';
+import { createGatewayApp } from '../gateway.bootstrap';
+import { FakeServices } from '../testing/fake-services';
+
+describe('a client that sends its body slowly (slowloris in the body phase)', () => {
+  let services: FakeServices;
+  let app: NestFastifyApplication;
+  let port = 0;
+
+  beforeAll(async () => {
+    services = new FakeServices({});
+    const target = await services.start();
+    const config = parseConfig(configSchema, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'fatal',
+      CATALOG_GRPC_TARGET: target,
+      USERS_GRPC_TARGET: target,
+      VIDEOS_GRPC_TARGET: target,
+      KAFKA_BROKERS: '127.0.0.1:1',
+      HTTP_BODY_TIMEOUT_MS: '300',
+    });
+    app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.getHttpServer().address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    services?.stop();
+  });
+
+  it('is answered 408 as a problem and its connection closed, however steadily it trickles', async () => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(
+      'POST /api/v1/auth/login HTTP/1.1\r\nhost: kinema\r\ncontent-type: application/json\r\n' +
+        'content-length: 64\r\n\r\n{',
+    );
+    // One more byte every 50 ms: never idle, never done.
+    const trickle = setInterval(() => socket.writable && socket.write(' '), 50);
+    await closed;
+    clearInterval(trickle);
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(received).toMatch(/content-type: application\/problem\+json/i);
+    expect(received).toMatch(/x-content-type-options: nosniff/i);
+  });
+});
