@@ -27,7 +27,7 @@ let api: string;
 beforeAll(async () => {
   system = await startTestSystem(60, {
     // Every test client speaks through a "proxy" with its own X-Forwarded-For address.
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: '1',
     RATE_LIMIT_AUTH_PER_IP: String(AUTH_PER_IP),
     // The test owns the signing key, so it can mint expired and wrong-audience tokens with it.
     JWT_PRIVATE_KEY: key.pem,

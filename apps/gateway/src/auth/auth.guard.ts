@@ -6,6 +6,7 @@ import { ACCESS_LEVEL_KEY, type AccessLevel } from './access-level.decorator';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { forbidden, unauthorized } from './auth-problems';
 import { setPrincipal } from './principal';
+import { FailedAuthentication } from '../rate-limit/failed-authentication';
 import { SessionCheck } from './session-check';
 
 /** The access level of the route a request matched; unmarked routes are admin-only. */
@@ -35,6 +36,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenVerifier,
     private readonly sessions: SessionCheck,
+    private readonly failures: FailedAuthentication,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,13 +49,16 @@ export class AuthGuard implements CanActivate {
       if (level === 'optional') return true;
       throw unauthorized('This route needs a bearer access token (POST /api/v1/auth/login).');
     }
+    const refuse = async (detail: string) => {
+      await this.failures.count(request);
+      return unauthorized(detail, true);
+    };
     const token = bearerToken(header);
-    if (!token)
-      throw unauthorized('The Authorization header must be `Bearer <access token>`.', true);
+    if (!token) throw await refuse('The Authorization header must be `Bearer <access token>`.');
     const claims = await this.tokens.verify(token);
-    if (!claims) throw unauthorized('The access token is invalid or expired.', true);
+    if (!claims) throw await refuse('The access token is invalid or expired.');
     const session = await this.sessions.check(token, claims);
-    if (!session) throw unauthorized('The session of this access token has ended.', true);
+    if (!session) throw await refuse('The session of this access token has ended.');
     setPrincipal(request, session);
     if (level === 'admin' && session.role !== 'admin')
       throw forbidden('Only administrators may do this.');

@@ -58,12 +58,20 @@ describe('SessionCheck', () => {
     expect(calls).toBe(2);
   });
 
-  it('asks every time when the cache is off, and never caches an ended session', async () => {
+  it('asks every time when the cache is off', async () => {
+    const sessions = check(0);
+    await sessions.check('t', claims);
+    await sessions.check('t', claims);
+    expect(calls).toBe(2);
+  });
+
+  it('remembers an ended session until its token expires: a repeated dead token costs no call', async () => {
     const sessions = check(0);
     answer = () => Promise.reject(ended());
+    for (let n = 0; n < 5; n++) expect(await sessions.check('t', claims)).toBeUndefined();
+    expect(calls).toBe(1);
+    clock = claims.expiresAt.getTime() + 1;
     expect(await sessions.check('t', claims)).toBeUndefined();
-    answer = live;
-    expect(await sessions.check('t', claims)).toBeDefined();
     expect(calls).toBe(2);
   });
 

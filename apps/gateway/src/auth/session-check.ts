@@ -17,11 +17,15 @@ const MAX_ENTRIES = 50_000;
 /**
  * Asks the users service whether a token's account and session still exist (VerifyAccessToken),
  * trusting a "yes" for `ttlMs`: a logout or deletion seen by another replica takes effect within
- * that, while a busy client does not cost a gRPC round trip and a query per request. Ended
- * sessions are never cached, and this replica forgets a session at once when it ends one.
+ * that, while a busy client does not cost a gRPC round trip and a query per request. A "no" is
+ * kept until the token expires (an ended session never comes back), so a client repeating an
+ * ended session's token costs nothing either; this replica forgets a session at once when it
+ * ends one.
  */
 export class SessionCheck {
   private readonly live = new Map<string, { session: LiveSession; until: number }>();
+  /** Sessions seen ended, until their tokens expire: an ended session never comes back. */
+  private readonly ended = new Map<string, number>();
 
   constructor(
     private readonly verifyRemotely: SessionVerifier,
@@ -34,12 +38,17 @@ export class SessionCheck {
     const cached = this.live.get(claims.sessionId);
     if (cached && cached.until > this.now() && cached.session.accountId === claims.accountId)
       return cached.session;
+    const endedUntil = this.ended.get(claims.sessionId);
+    if (endedUntil !== undefined && endedUntil > this.now()) return undefined;
     let answer: VerifyAccessTokenResponse;
     try {
       answer = await this.verifyRemotely(token);
     } catch (error) {
       if (isServiceError(error) && error.code === status.UNAUTHENTICATED) {
         this.live.delete(claims.sessionId);
+        if (this.ended.size >= MAX_ENTRIES) this.forgetExpiredEnds();
+        if (this.ended.size < MAX_ENTRIES)
+          this.ended.set(claims.sessionId, claims.expiresAt.getTime());
         return undefined;
       }
       throw error;
@@ -67,6 +76,11 @@ export class SessionCheck {
   forgetAccount(accountId: string): void {
     for (const [sid, entry] of this.live)
       if (entry.session.accountId === accountId) this.live.delete(sid);
+  }
+
+  private forgetExpiredEnds(): void {
+    const now = this.now();
+    for (const [sid, until] of this.ended) if (until <= now) this.ended.delete(sid);
   }
 
   private evict(): void {

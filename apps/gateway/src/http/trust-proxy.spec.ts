@@ -84,6 +84,22 @@ describe('client addresses behind a proxy (TRUST_PROXY)', () => {
     expect((await as(owner)).statusCode).toBe(401);
   });
 
+  it('counts refused access tokens against the caller: 429 past the limit, not endless 401s', async () => {
+    const statuses: number[] = [];
+    for (let n = 0; n < 4; n++) {
+      const answer = await app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({
+          method: 'GET',
+          url: '/api/v1/me/profiles',
+          headers: { authorization: 'Bearer not.a.token', 'x-forwarded-for': '198.51.100.200' },
+        });
+      statuses.push(answer.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+
   it('refuses to trust every hop, and takes a hop count or proxy ranges', () => {
     const trust = (value: string) => configSchema.shape.TRUST_PROXY.safeParse(value);
     expect(trust('true').success).toBe(false);

@@ -5,13 +5,19 @@ import {
   type ExecutionContext,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { ThrottlerModule, type ThrottlerOptions } from '@nestjs/throttler';
+import {
+  getStorageToken,
+  ThrottlerModule,
+  type ThrottlerOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { OpsController } from '@kinema/platform';
 import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { principalOf } from '../auth/principal';
 import type { GatewayConfig } from '../config';
+import { FailedAuthentication } from './failed-authentication';
 import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorator';
 
 export type RateLimitConfig = Pick<
@@ -126,6 +132,19 @@ export class RateLimitModule {
     };
     return {
       module: RateLimitModule,
+      global: true,
+      providers: [
+        {
+          provide: FailedAuthentication,
+          inject: [getStorageToken()],
+          useFactory: (storage: ThrottlerStorage) =>
+            new FailedAuthentication(storage, {
+              limit: config.RATE_LIMIT_AUTH_PER_IP,
+              windowMs: config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000,
+              keyPrefix: config.RATE_LIMIT_REDIS_PREFIX,
+            }),
+        },
+      ],
       imports: [
         redisModule,
         ThrottlerModule.forRootAsync({
@@ -140,7 +159,7 @@ export class RateLimitModule {
           }),
         }),
       ],
-      exports: [ThrottlerModule],
+      exports: [ThrottlerModule, FailedAuthentication],
     };
   }
 }
