@@ -21,9 +21,19 @@ kubectl config use-context "kind-$KINEMA_CLUSTER" >/dev/null
 
 install_metrics_server
 build_images
+archive_dir=""
+trap '[[ -z "$archive_dir" ]] || rm -rf "$archive_dir"' EXIT
 for app in $(kinema_apps); do
-  log "loading kinema-$app:$KINEMA_TAG into kind"
-  kind load docker-image "kinema-$app:$KINEMA_TAG" --name "$KINEMA_CLUSTER"
+  image="kinema-$app:$KINEMA_TAG"
+  log "loading $image into kind"
+  # Docker 29+ keeps images in containerd's store, where `kind load docker-image` fails
+  # ("ctr: content digest ... not found", a known kind problem); an archive loads on every version.
+  if ! kind load docker-image "$image" --name "$KINEMA_CLUSTER"; then
+    log "kind load docker-image failed; loading $image from an archive instead"
+    archive_dir="${archive_dir:-$(mktemp -d)}"
+    docker image save --output "$archive_dir/$app.tar" "$image"
+    kind load image-archive "$archive_dir/$app.tar" --name "$KINEMA_CLUSTER"
+  fi
 done
 
 install_release "$@"

@@ -86,6 +86,8 @@ const stub = `#!/usr/bin/env bash
 echo "$(basename "$0") $*" >> "$STUB_LOG"
 case "$(basename "$0") $1 $2" in
   "kind get clusters") printf '%s' "\${STUB_CLUSTERS:-}" ;;
+  "kind load docker-image")
+    if [ -n "\${STUB_KIND_LOAD_FAILS:-}" ]; then echo "ctr: content digest sha256:0 not found" >&2; exit 1; fi ;;
   "minikube status"*) exit "\${STUB_MINIKUBE_STATUS:-1}" ;;
   "minikube ip"*) echo 192.0.2.10 ;;
 esac
@@ -165,6 +167,23 @@ describe('cluster script flow (tools stubbed)', () => {
         /^kubectl label namespace kinema --overwrite pod-security\.kubernetes\.io\/enforce=restricted/,
       ),
     );
+  });
+
+  it('up-kind.sh falls back to an image archive where kind load docker-image fails (Docker 29+)', () => {
+    const { status, calls } = runWithStubs('up-kind.sh', [], { STUB_KIND_LOAD_FAILS: '1' });
+    expect(status).toBe(0);
+    for (const app of apps) {
+      const save = indexOfCall(
+        calls,
+        new RegExp(`^docker image save --output \\S+/${app}\\.tar kinema-${app}:test-tag$`),
+      );
+      const load = indexOfCall(
+        calls,
+        new RegExp(`^kind load image-archive \\S+/${app}\\.tar --name kinema$`),
+      );
+      expect(save).toBeGreaterThanOrEqual(0);
+      expect(load).toBeGreaterThan(save);
+    }
   });
 
   it('up-kind.sh reuses an existing cluster', () => {

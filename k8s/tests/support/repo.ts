@@ -10,7 +10,7 @@ export const ciValuesDir = path.join(chartDir, 'ci');
 export const serviceNames = ['gateway', 'catalog', 'users', 'videos'] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
-/** Services whose app has been written (later issues add users and videos). */
+/** Services whose app exists in the repository (all four). */
 export function existingApps(): ServiceName[] {
   return serviceNames.filter((name) =>
     existsSync(path.join(repoRoot, 'apps', name, 'src/main.ts')),
