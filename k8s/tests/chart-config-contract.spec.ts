@@ -73,6 +73,12 @@ function resolvedEnv(objects: readonly K8sObject[], container: IContainer): Reco
   return env;
 }
 
+/** Whether the service a `<NAME>_GRPC_TARGET` points at is rendered. */
+function serviceEnabled(objects: readonly K8sObject[], key: string): boolean {
+  const name = key.replace(/_GRPC_TARGET$/, '').toLowerCase() as ServiceName;
+  return serviceDeployment(objects, name) !== undefined;
+}
+
 function mainContainer(objects: readonly K8sObject[], app: ServiceName): IContainer | undefined {
   return serviceDeployment(objects, app)?.spec.containers.find((c) => c.name === app);
 }
@@ -111,6 +117,19 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
       const result = schema.safeParse(resolvedEnv(objects, container));
       expect(describeIssues(result)).toEqual([]);
       expect(result.success).toBe(true);
+    });
+
+    // A default such as 127.0.0.1:19092 names the developer's laptop, never a pod: every address
+    // the app reads (brokers, databases, gRPC targets, S3) must come from the chart.
+    it('sets every address variable the app reads', () => {
+      const names = new Set((container?.env ?? []).map((env) => env.name));
+      const addresses = Object.keys(schema.shape).filter(
+        (key) =>
+          /(_BROKERS|_GRPC_TARGET|^DATABASE_URL|^S3_ENDPOINT)$/.test(key) &&
+          // The gateway reaches only the services the chart turns on.
+          !(key.endsWith('_GRPC_TARGET') && !names.has(key) && !serviceEnabled(objects, key)),
+      );
+      expect(addresses.filter((key) => !names.has(key))).toEqual([]);
     });
 
     it('runs in production mode', () => {

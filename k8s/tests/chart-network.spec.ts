@@ -53,14 +53,14 @@ describe.each(withPolicies)('NetworkPolicies over %s', (_label, options) => {
     expect(model.allows(outside, gateway, 9999)).toBe(false);
   });
 
-  it('let the gateway call catalog over gRPC but not its ops port or the data stores', () => {
+  it('let the gateway call catalog over gRPC and read Kafka, but not the ops port or the databases', () => {
     const gateway = podOf(objects, 'gateway');
     const catalog = podOf(objects, 'catalog');
     expect(model.allows(gateway, catalog, 50051)).toBe(true);
     expect(model.allows(gateway, catalog, 9401)).toBe(false);
     if (!objects.some((o) => o.kind === 'StatefulSet')) return;
     expect(model.allows(gateway, podOf(objects, 'postgresql'), 5432)).toBe(false);
-    expect(model.allows(gateway, podOf(objects, 'kafka'), 9092)).toBe(false);
+    expect(model.allows(gateway, podOf(objects, 'kafka'), 9092)).toBe(true);
   });
 });
 
@@ -78,6 +78,8 @@ describe('data-store flows with every service and bundled backing services', () 
     ['users', 'kafka', 9092],
     ['videos', 'kafka', 9092],
     ['kafka-topics', 'kafka', 9092],
+    // The gateway's event feed: WebSocket notifications and catalog cache invalidation.
+    ['gateway', 'kafka', 9092],
     ['videos', 'minio', 9000],
     ['minio-bucket', 'minio', 9000],
     ['gateway', 'users', 50052],

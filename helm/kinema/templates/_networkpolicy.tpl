@@ -17,6 +17,11 @@
 - to:
     {{- toYaml $v.networkPolicy.external.postgresql | nindent 4 }}
 {{- end }}
+{{ include "kinema.np.kafkaEgress" . }}
+{{- end -}}
+{{/* Egress to Kafka, bundled (by pod) or external: the services, and the gateway's event feed. */}}
+{{- define "kinema.np.kafkaEgress" -}}
+{{- $v := .Values -}}
 {{- if $v.kafka.enabled }}
 - to:
     {{- include "kinema.np.peer" (dict "root" . "name" "kafka") | nindent 4 }}
