@@ -90,6 +90,10 @@ install_release() {
       args+=(--set "$app.enabled=true")
     fi
   done
+  # The scripts install metrics-server, so the HPAs (off in the chart's defaults) can work here.
+  for app in $(kinema_apps); do
+    args+=(--set "$app.autoscaling.enabled=true")
+  done
   log "installing release $KINEMA_RELEASE into namespace $KINEMA_NAMESPACE"
   helm upgrade --install "$KINEMA_RELEASE" "$KINEMA_ROOT/helm/kinema" "${args[@]}" "$@" \
     --wait --timeout "$KINEMA_TIMEOUT"

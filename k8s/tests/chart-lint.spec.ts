@@ -4,12 +4,13 @@ import { ciValuesFiles, render, runHelm } from './support/helm';
 import path from 'node:path';
 
 describe('helm lint --strict', () => {
-  it('finds the four CI value files the issue asks for', () => {
+  it('finds every CI value file: defaults, external services, autoscaling off and on, policies off', () => {
     expect(ciValuesFiles()).toEqual(
       expect.arrayContaining([
         'default-values.yaml',
         'external-values.yaml',
         'autoscaling-off-values.yaml',
+        'autoscaling-on-values.yaml',
         'policies-off-values.yaml',
       ]),
     );

@@ -138,7 +138,7 @@ describe.each(renders)('policies over %s', (_label, options) => {
     expect(missing).toEqual([]);
   });
 
-  it('every service Deployment has a PDB and, unless fixed-size, an HPA; fixed ones set replicas', () => {
+  it('every service Deployment has a PDB, and an HPA only when autoscaling is on; otherwise it sets replicas', () => {
     const hpas = byKind(objects, 'HorizontalPodAutoscaler').map((o) =>
       spec<NonNullable<IHorizontalPodAutoscaler['spec']>>(o),
     );
@@ -151,14 +151,14 @@ describe.each(renders)('policies over %s', (_label, options) => {
       expect.arrayContaining(['gateway', 'catalog']),
     );
     const policiesOff = options.valuesFile === 'policies-off-values.yaml';
-    const autoscalingOff = options.valuesFile === 'autoscaling-off-values.yaml';
+    const autoscalingOn = options.valuesFile === 'autoscaling-on-values.yaml';
     for (const { object, labels } of deployments) {
       const hpa = hpas.find(
         (h) =>
           h.scaleTargetRef.kind === 'Deployment' && h.scaleTargetRef.name === object.metadata.name,
       );
       const replicas = spec<IDeploymentSpec>(object).replicas;
-      if (autoscalingOff) {
+      if (!autoscalingOn) {
         if (hpa) problems.push(`${where(object)} has an HPA`);
         if (replicas === undefined) problems.push(`${where(object)} sets no replicas`);
       } else {

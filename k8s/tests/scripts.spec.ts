@@ -166,7 +166,9 @@ describe('cluster script flow (tools stubbed)', () => {
       expect.stringMatching(
         /^kubectl label namespace kinema --overwrite pod-security\.kubernetes\.io\/enforce=restricted/,
       ),
-    );
+    ); // metrics-server is installed first, so the HPAs the chart leaves off by default are turned on.
+    for (const app of apps)
+      expect(calls[install]).toContain(`--set ${app}.autoscaling.enabled=true`);
   });
 
   it('up-kind.sh falls back to an image archive where kind load docker-image fails (Docker 29+)', () => {
