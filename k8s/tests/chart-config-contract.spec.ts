@@ -265,3 +265,27 @@ describe.each([
     expect(problems).toEqual([]);
   });
 });
+
+describe('a first install converges without restarts', () => {
+  const objects = render(allServicesOn);
+
+  it('each service keeps trying to reach its database for most of its startup probe window', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const { object, spec: podSpec } of podTemplates(objects)) {
+      const container = podSpec.containers[0];
+      if (object.kind !== 'Deployment' || !container?.env?.some((e) => e.name === 'DATABASE_URL'))
+        continue;
+      checked += 1;
+      const retryMs = Number(plainEnv(container).get('DATABASE_CONNECT_RETRY_MS') ?? 0);
+      const probe = container.startupProbe;
+      const windowMs = (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3) * 1000;
+      // PostgreSQL's first start (image pull, initdb) takes about a minute on a laptop cluster.
+      if (retryMs < 60_000) problems.push(`${object.metadata.name} gives up after ${retryMs} ms`);
+      if (retryMs >= windowMs)
+        problems.push(`${object.metadata.name} retries past its startup window (${windowMs} ms)`);
+    }
+    expect(checked).toBe(3);
+    expect(problems).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ export class CatalogModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
 
           migrations: catalogMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,

@@ -17,6 +17,7 @@ export class UsersModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
           migrations: usersMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: USERS_MIGRATION_LOCK_KEY,

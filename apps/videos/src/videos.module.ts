@@ -17,6 +17,7 @@ export class VideosServiceModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
 
           migrations: videosMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,

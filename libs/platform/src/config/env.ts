@@ -103,6 +103,12 @@ export function grpcServiceConfigShape(defaults: GrpcServiceDefaults) {
     OPS_PORT: envPort(defaults.opsPort),
     DATABASE_URL: secret(envUrl(['postgres', 'postgresql'], defaults.databaseUrl)),
     DATABASE_POOL_MAX: envInt(10, 1, 100),
+    /**
+     * How long to keep trying to reach the database at start before giving up. On a first
+     * Kubernetes install PostgreSQL may take a minute to pull and initialise: the chart sets this
+     * within the startup probe's window, so pods wait instead of crash-looping.
+     */
+    DATABASE_CONNECT_RETRY_MS: envInt(10_000, 0, 600_000),
     /** Run pending migrations at start, under an advisory lock (safe with many replicas). */
     DATABASE_MIGRATIONS_RUN: envBool(true),
     KAFKA_BROKERS: envList('127.0.0.1:19092'),

@@ -7,6 +7,8 @@ export interface DatabaseConfig {
   url: string;
   /** Pool size. 1 for PGlite, which runs one statement at a time whatever the pool. */
   poolMax: number;
+  /** How long to keep retrying the first connection (every 2 s) before start-up fails. */
+  connectRetryMs?: number;
   // TypeORM takes migration classes in this shape. No entities: every table is reached by SQL
   // through a repository (see this library's README).
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -41,6 +43,8 @@ class MigrationsOnBoot implements OnModuleInit {
   }
 }
 
+const CONNECT_RETRY_DELAY_MS = 2_000;
+
 /** TypeORM on PostgreSQL with Kinema's rules: never synchronize, migrations under a lock. */
 @Module({})
 export class DatabaseModule {
@@ -50,8 +54,8 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRoot({
           ...dataSourceOptions(config),
-          retryAttempts: 3,
-          retryDelay: 1_000,
+          retryAttempts: Math.ceil((config.connectRetryMs ?? 10_000) / CONNECT_RETRY_DELAY_MS),
+          retryDelay: CONNECT_RETRY_DELAY_MS,
         }),
       ],
       providers: [
