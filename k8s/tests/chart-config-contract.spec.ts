@@ -289,3 +289,41 @@ describe('a first install converges without restarts', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe("PostgreSQL's connection budget", () => {
+  it.each([
+    ['fixed replicas', allServicesOn],
+    ['autoscaling on', { ...allServicesOn, valuesFile: 'autoscaling-on-values.yaml' }],
+  ] as Array<[string, RenderOptions]>)(
+    '%s: pools x largest replica counts x one surge pod each fit max_connections less a reserve',
+    (_label, options) => {
+      const objects = render(options);
+      const hpas = byKind(objects, 'HorizontalPodAutoscaler');
+      let needed = 0;
+      for (const { object, spec: podSpec } of podTemplates(objects)) {
+        const container = podSpec.containers[0];
+        if (object.kind !== 'Deployment' || !container?.env?.some((e) => e.name === 'DATABASE_URL'))
+          continue;
+        const pool = Number(plainEnv(container).get('DATABASE_POOL_MAX') ?? 10);
+        const hpa = hpas.find(
+          (h) =>
+            (h['spec'] as { scaleTargetRef: { name: string } }).scaleTargetRef.name ===
+            object.metadata.name,
+        );
+        const most = hpa
+          ? (hpa['spec'] as { maxReplicas: number }).maxReplicas
+          : ((object['spec'] as { replicas?: number }).replicas ?? 1);
+        needed += pool * (most + 1); // maxSurge 1 during a rollout
+      }
+      const postgres = podTemplates(objects).find(
+        ({ object }) => object.kind === 'StatefulSet' && /postgresql/.test(object.metadata.name),
+      );
+      const args = postgres?.spec.containers[0]?.args ?? [];
+      const maxConnections = Number(/max_connections=(\d+)/.exec(args.join(' '))?.[1]);
+      // superuser_reserved_connections (3), the provisioning Job and an operator's psql.
+      const reserve = 10;
+      expect(needed).toBeGreaterThan(0);
+      expect(needed).toBeLessThanOrEqual(maxConnections - reserve);
+    },
+  );
+});
