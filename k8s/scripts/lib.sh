@@ -11,6 +11,8 @@ KINEMA_CLUSTER="${KINEMA_CLUSTER:-kinema}"
 # A fresh tag per run: with IfNotPresent pulls, reusing a tag would keep the old image running.
 KINEMA_TAG="${KINEMA_TAG:-dev-$(date +%Y%m%d%H%M%S)}"
 KINEMA_SEED_TITLES="${KINEMA_SEED_TITLES:-500}"
+# The gateway's NodePort: k8s/kind/cluster.yaml maps it to localhost:8080.
+KINEMA_NODE_PORT="${KINEMA_NODE_PORT:-30080}"
 KINEMA_TIMEOUT="${KINEMA_TIMEOUT:-10m}"
 METRICS_SERVER_CHART_VERSION="${METRICS_SERVER_CHART_VERSION:-3.13.0}"
 export KINEMA_ROOT KINEMA_RELEASE KINEMA_NAMESPACE KINEMA_CLUSTER KINEMA_TAG
@@ -83,6 +85,7 @@ install_release() {
     --set "default.image.tag=$KINEMA_TAG"
     # An empty catalog generates this many demo titles on boot (under an advisory lock).
     --set "catalog.env.DEMO_SEED_TITLES=$KINEMA_SEED_TITLES"
+    --set "gateway.service.nodePort=$KINEMA_NODE_PORT"
   )
   local app
   for app in users videos; do

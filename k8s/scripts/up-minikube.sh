@@ -30,5 +30,5 @@ install_release "$@"
 wait_ready
 check_catalog
 run_helm_tests
-print_access "http://$(minikube ip --profile "$KINEMA_CLUSTER"):30080"
+print_access "http://$(minikube ip --profile "$KINEMA_CLUSTER"):$KINEMA_NODE_PORT"
 log "on macOS/Windows (docker driver) use: minikube service $(gateway_service) -n $KINEMA_NAMESPACE --profile $KINEMA_CLUSTER --url"

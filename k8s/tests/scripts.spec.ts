@@ -237,8 +237,19 @@ describe('kind cluster config', () => {
     nodes: Array<{ extraPortMappings?: Array<{ containerPort: number; hostPort: number }> }>;
   };
 
-  it("maps the gateway's NodePort to localhost:8080", () => {
+  it('leaves the NodePort to the cluster by default, so two releases can share one', () => {
     const gateway = byKind(render(), 'Service').find((s) => s.metadata.name === 'kinema-gateway');
+    expect(gateway && spec<IServiceSpec>(gateway).ports?.[0]?.nodePort).toBeUndefined();
+  });
+
+  it('maps the NodePort the scripts set to localhost:8080', () => {
+    const scriptPort = /KINEMA_NODE_PORT:-(\d+)/.exec(
+      readFileSync(path.join(scriptsDir, 'lib.sh'), 'utf8'),
+    )?.[1];
+    const gateway = byKind(
+      render({ set: [`gateway.service.nodePort=${scriptPort}`] }),
+      'Service',
+    ).find((s) => s.metadata.name === 'kinema-gateway');
     const nodePort = gateway && spec<IServiceSpec>(gateway).ports?.[0]?.nodePort;
     const mappings = config.nodes.flatMap((node) => node.extraPortMappings ?? []);
     expect(nodePort).toBeDefined();
