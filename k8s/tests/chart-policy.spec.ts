@@ -306,3 +306,44 @@ describe('laptop budget', () => {
     expect(rendered).toEqual(expect.arrayContaining([...serviceNames]));
   });
 });
+
+describe('what restarts pods', () => {
+  const objects = render(allServicesOn);
+
+  it('a chart bump alone restarts nothing: pod templates carry no chart or app version label', () => {
+    const versioned = podTemplates(objects)
+      .filter(({ object }) => object.kind === 'Deployment' || object.kind === 'StatefulSet')
+      .filter(({ labels }) => 'helm.sh/chart' in labels || 'app.kubernetes.io/version' in labels)
+      .map(({ object }) => where(object));
+    expect(versioned).toEqual([]);
+  });
+
+  it('a change to the Secrets rolls the services, through a checksum annotation', () => {
+    const checksums = (rendered: readonly K8sObject[]) =>
+      podTemplates(rendered)
+        .filter(({ object }) => object.kind === 'Deployment')
+        .map(
+          ({ object }) =>
+            (
+              object['spec'] as {
+                template: { metadata?: { annotations?: Record<string, string> } };
+              }
+            ).template.metadata?.annotations?.['checksum/secrets'],
+        );
+    const before = checksums(objects);
+    // Rendering again changes nothing (generated passwords differ between renders).
+    expect(
+      checksums(
+        render({ ...allServicesOn, set: [...(allServicesOn.set ?? []), 'tests.enabled=true'] }),
+      ),
+    ).toEqual(before);
+    const after = checksums(
+      render({
+        ...allServicesOn,
+        set: [...(allServicesOn.set ?? []), 'secrets.existingSecret=mine'],
+      }),
+    );
+    expect(before.every((sum) => /^[0-9a-f]{64}$/.test(sum ?? ''))).toBe(true);
+    expect(after.every((sum, i) => sum !== before[i])).toBe(true);
+  });
+});

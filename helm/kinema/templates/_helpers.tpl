@@ -43,6 +43,15 @@ app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{- end -}}
 
+{{/*
+Labels of a pod template: stable across chart versions, so a chart bump alone restarts nothing
+(a Secret change does, through the checksum annotations).
+*/}}
+{{- define "kinema.podLabels" -}}
+{{ include "kinema.selectorLabels" . }}
+app.kubernetes.io/part-of: kinema
+{{- end -}}
+
 {{/* Selects every pod of this release (NetworkPolicy baseline). */}}
 {{- define "kinema.releaseSelector" -}}
 app.kubernetes.io/name: {{ include "kinema.name" . }}
