@@ -327,3 +327,22 @@ describe("PostgreSQL's connection budget", () => {
     },
   );
 });
+
+describe('topics', () => {
+  it('services create topics with the partition count the topics Job uses', () => {
+    const objects = render({
+      ...allServicesOn,
+      set: [...(allServicesOn.set ?? []), 'kafka.topics.partitions=12'],
+    });
+    const counts = podTemplates(objects)
+      .filter(
+        ({ object, spec: podSpec }) =>
+          object.kind === 'Deployment' &&
+          podSpec.containers[0]?.env?.some((e) => e.name === 'DATABASE_URL'),
+      )
+      .map(({ spec: podSpec }) =>
+        plainEnv(podSpec.containers[0] ?? { name: 'none' }).get('KAFKA_PARTITIONS'),
+      );
+    expect(counts).toEqual(['12', '12', '12']);
+  });
+});

@@ -54,6 +54,9 @@ so they always agree with the Services and probes; `env` adds the plain tunables
 {{ include "kinema.secretEnv" (dict "env" "DATABASE_URL" "secret" (include "kinema.databaseSecretName" $root) "key" (printf "%s-database-url" $name)) }}
 - name: KAFKA_BROKERS
   value: {{ include "kinema.kafkaBrokers" $root | quote }}
+{{- /* Services create the topics they use too; the same partition count as the topics Job. */}}
+- name: KAFKA_PARTITIONS
+  value: {{ include "kinema.envValue" $root.Values.kafka.topics.partitions | quote }}
 {{- if eq $name "catalog" }}
 {{ include "kinema.secretEnv" (dict "env" "CURSOR_SECRET" "secret" (include "kinema.appSecretName" $root) "key" "cursor-secret") }}
 {{- end }}
