@@ -51,6 +51,8 @@ describe.each(withPolicies)('NetworkPolicies over %s', (_label, options) => {
     expect(model.allows(outside, podOf(objects, 'catalog'), 50051)).toBe(false);
     expect(model.allows(otherNamespacePod, podOf(objects, 'catalog'), 50051)).toBe(false);
     expect(model.allows(outside, gateway, 9999)).toBe(false);
+    // Metrics are on the ops port, which only networkPolicy.metricsFrom may reach.
+    expect(model.allows(outside, gateway, 9400)).toBe(false);
   });
 
   it('let the gateway call catalog over gRPC and read Kafka, but not the ops port or the databases', () => {

@@ -19,7 +19,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        OpsModule.forRoot({ database: false }),
+        // Metrics go to the ops port (serveMetrics), off the public one.
+        OpsModule.forRoot({ database: false, metrics: false }),
         CatalogGrpcModule.forRoot({
           target: config.CATALOG_GRPC_TARGET,
           deadlineMs: config.GRPC_DEADLINE_MS,

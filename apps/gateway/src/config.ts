@@ -49,6 +49,9 @@ export const configSchema = z.object({
    * replica sees its idle connections end within seconds.
    */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(72_000, 1_000, 600_000),
+  /** Prometheus `/metrics` is served here, not on the public port. */
+  OPS_HOST: z.string().default('0.0.0.0'),
+  OPS_PORT: envPort(9400),
   /** A JSON request body must arrive whole within this long (slow clients are answered 408). */
   HTTP_BODY_TIMEOUT_MS: envInt(30_000, 100, 600_000),
   /** A video upload may run as long as it needs but must never stall for this long. */

@@ -9,6 +9,7 @@ import {
   createLogger,
   Lifecycle,
   PinoNestLogger,
+  serveMetrics,
 } from '@kinema/platform';
 import type { Listeners } from '@kinema/contracts';
 import type { IncomingMessage } from 'node:http';
@@ -96,14 +97,16 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
+  const ops = await serveMetrics(config.OPS_PORT, config.OPS_HOST);
+  app.getHttpServer().once('close', () => ops.server.close());
   const lifecycle = app.get(Lifecycle);
   lifecycle.setReady(true);
-  logger.info({ port, reusePort: config.HTTP_REUSE_PORT }, 'gateway listening');
+  logger.info({ port, opsPort: ops.port, reusePort: config.HTTP_REUSE_PORT }, 'gateway listening');
   return {
     app,
     logger,
     port,
-    listeners: { http: port },
+    listeners: { http: port, ops: ops.port },
     drain: async () => {
       lifecycle.setReady(false);
       // Most of the shutdown budget; app.close() then cuts whatever is still open.

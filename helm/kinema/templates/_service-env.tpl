@@ -32,6 +32,8 @@ so they always agree with the Services and probes; `env` adds the plain tunables
   value: {{ include "kinema.envValue" $c.port | quote }}
 - name: HTTP_HOST
   value: "0.0.0.0"
+- name: OPS_PORT
+  value: {{ include "kinema.envValue" $c.opsPort | quote }}
 - name: KAFKA_BROKERS
   value: {{ include "kinema.kafkaBrokers" $root | quote }}
 {{- range $backend := list "catalog" "users" "videos" }}

@@ -16,6 +16,7 @@ export * from './logging/logger';
 export * from './logging/request-context';
 export * from './ops/lifecycle';
 export * from './ops/metrics';
+export * from './ops/metrics-server';
 export * from './ops/ops.module';
 export * from './shutdown/graceful-shutdown';
 export * from './messaging/event-envelope.codec';

@@ -358,6 +358,12 @@ describe('the gateway over HTTP', () => {
       },
     );
 
+    it('keeps /metrics off the public port (it is served on the ops port)', async () => {
+      const answer = await inject({ url: '/metrics' });
+      expect(answer.statusCode).toBe(404);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+
     it('answers a URL that does not decode as a 400 problem, and HEAD without a body', async () => {
       const get = await inject({ url: '/api/v1/titles/%E0%A4%A' });
       expect(get.statusCode).toBe(400);

@@ -352,13 +352,15 @@ export function buildPlan(input: PlanInput): Plan {
   };
 
   const gatewayPort = take('GATEWAY_PORT', 'gateway HTTP', 3000);
+  const gatewayOpsPort = take('GATEWAY_OPS_PORT', 'gateway ops HTTP (/metrics)', 9400);
   const gatewaySpec = (slot: number): ProcessSpec => {
     const name = replicaName('gateway', slot);
     return {
       name,
       service: 'gateway',
       command: process.execPath,
-      ports: { http: gatewayPort },
+      // The public port is shared by every replica; each has an ops port (metrics) of its own.
+      ports: { http: gatewayPort, ops: slot === 1 ? gatewayOpsPort : 0 },
       launch: (context) => ({
         args: nodeArgs('apps/gateway/dist/main.js'),
         env: {
@@ -371,6 +373,8 @@ export function buildPlan(input: PlanInput): Plan {
             slot === 1 ? (context.ports.http ?? 0) : context.boundPort('gateway', 'http'),
           ),
           HTTP_REUSE_PORT: 'true',
+          OPS_HOST: HOST,
+          OPS_PORT: String(context.ports.ops ?? 0),
           // Clients here talk to the gateway directly (no proxy keeping connections): short
           // keep-alive lets a stopping replica see its idle connections go within seconds.
           HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',

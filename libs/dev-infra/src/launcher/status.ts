@@ -50,7 +50,7 @@ export function sumSamples(exposition: string, name: string): number {
 
 async function requestsServed(process: ManagedProcess): Promise<number | null> {
   const { grpc, ops, http } = process.listeners;
-  const port = grpc !== undefined ? ops : http;
+  const port = ops ?? http;
   if (port === undefined) return null;
   try {
     const response = await fetch(`http://${HOST}:${port}/metrics`, {

@@ -17,9 +17,14 @@ const OPS_OPTIONS = Symbol('OPS_OPTIONS');
 export interface OpsOptions {
   /** Include a database ping in readiness (needs TypeOrmModule in the app). */
   database: boolean;
+  /**
+   * Serve `/metrics` from this app (default). The gateway's app is its public port, so it
+   * serves metrics on an ops port of its own instead (serveMetrics).
+   */
+  metrics?: boolean;
 }
 
-/** `/healthz` (liveness), `/readyz` (readiness) and Prometheus `/metrics`. */
+/** `/healthz` (liveness) and `/readyz` (readiness). */
 @ApiExcludeController()
 @Controller()
 export class OpsController {
@@ -53,7 +58,12 @@ export class OpsController {
     if (this.options.database) checks.push(() => this.db.pingCheck('database', { timeout: 2_000 }));
     return this.health.check(checks);
   }
+}
 
+/** Prometheus `/metrics`. */
+@ApiExcludeController()
+@Controller()
+export class MetricsController {
   @Get('metrics')
   @Header('Content-Type', metricsRegistry.contentType)
   @Header('Cache-Control', 'no-store')
@@ -69,7 +79,7 @@ export class OpsModule {
       module: OpsModule,
       global: true,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
-      controllers: [OpsController],
+      controllers: options.metrics === false ? [OpsController] : [OpsController, MetricsController],
       providers: [Lifecycle, ReadinessDetails, { provide: OPS_OPTIONS, useValue: options }],
       exports: [Lifecycle, ReadinessDetails],
     };
