@@ -492,12 +492,13 @@ describe('rate limits', () => {
     expect(statuses.filter((s) => s.status !== 429 && s.status !== 401)).toEqual([]);
     expect(reads.length).toBeGreaterThanOrEqual(50);
     expect(reads.filter((status) => status !== 200)).toEqual([]);
-    // The targeted account itself is throttled per email, whatever address the guesses come from.
+    // The stranger's failures do not lock the owner out: from another address the right
+    // password still signs in (the per-email budget is per email and address).
     const elsewhere = client();
     const fromElsewhere = await elsewhere.call('POST', '/auth/login', {
       body: { email: target.email, password: target.password },
       token: null,
     });
-    expect(fromElsewhere.status).toBe(429);
+    expect(fromElsewhere.status).toBe(200);
   });
 });
