@@ -17,13 +17,12 @@ import {
   type ListTitlesRequest,
   type ReadVideoRequest,
 } from '@kinema/contracts';
-import { createLogger, parseConfig } from '@kinema/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { configSchema, DEV_PLAYBACK_GRANT_SECRET } from '../config';
-import { createGatewayApp } from '../gateway.bootstrap';
+import { DEV_PLAYBACK_GRANT_SECRET } from '../config';
+import { createTestGateway } from '../testing/test-gateway';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
 import { issueGrant } from '../videos/playback-grant';
 
@@ -129,19 +128,7 @@ describe('the gateway over HTTP', () => {
         },
       },
     });
-    const target = await services.start();
-    const config = parseConfig(configSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'fatal',
-      CATALOG_GRPC_TARGET: target,
-      USERS_GRPC_TARGET: target,
-      VIDEOS_GRPC_TARGET: target,
-      KAFKA_BROKERS: '127.0.0.1:1',
-      CATALOG_CACHE_TTL_MS: '0',
-    });
-    app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await createTestGateway(services, { CATALOG_CACHE_TTL_MS: '0' });
   });
 
   afterAll(async () => {

@@ -1,8 +1,6 @@
-import { createLogger, parseConfig } from '@kinema/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type AddressInfo } from 'node:net';
-import { configSchema } from '../config';
-import { createGatewayApp } from '../gateway.bootstrap';
+import { createTestGateway } from '../testing/test-gateway';
 import { FakeServices } from '../testing/fake-services';
 
 describe('a client that sends its body slowly (slowloris in the body phase)', () => {
@@ -12,17 +10,9 @@ describe('a client that sends its body slowly (slowloris in the body phase)', ()
 
   beforeAll(async () => {
     services = new FakeServices({});
-    const target = await services.start();
-    const config = parseConfig(configSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'fatal',
-      CATALOG_GRPC_TARGET: target,
-      USERS_GRPC_TARGET: target,
-      VIDEOS_GRPC_TARGET: target,
-      KAFKA_BROKERS: '127.0.0.1:1',
+    app = await createTestGateway(services, {
       HTTP_BODY_TIMEOUT_MS: '300',
     });
-    app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.getHttpServer().address() as AddressInfo).port;
   });

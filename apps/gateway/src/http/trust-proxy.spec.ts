@@ -1,8 +1,7 @@
 import { status, type sendUnaryData } from '@grpc/grpc-js';
-import { createLogger, parseConfig } from '@kinema/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configSchema } from '../config';
-import { createGatewayApp } from '../gateway.bootstrap';
+import { createTestGateway } from '../testing/test-gateway';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
 
 const INGRESS_SEES = '203.0.113.7';
@@ -20,21 +19,11 @@ describe('client addresses behind a proxy (TRUST_PROXY)', () => {
           ),
       },
     });
-    const target = await services.start();
-    const config = parseConfig(configSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'fatal',
-      CATALOG_GRPC_TARGET: target,
-      USERS_GRPC_TARGET: target,
-      VIDEOS_GRPC_TARGET: target,
-      KAFKA_BROKERS: '127.0.0.1:1',
+    app = await createTestGateway(services, {
       TRUST_PROXY: '1',
       RATE_LIMIT_AUTH_PER_IP: '3',
       RATE_LIMIT_AUTH_PER_EMAIL: '3',
     });
-    app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {
@@ -42,7 +31,8 @@ describe('client addresses behind a proxy (TRUST_PROXY)', () => {
     services?.stop();
   });
 
-  const login = (forwardedFor: string, n: number) =>
+  /** A sign-in attempt (always refused by the fake users service) through the proxy. */
+  const login = (forwardedFor: string, email: string) =>
     app
       .getHttpAdapter()
       .getInstance()
@@ -50,33 +40,26 @@ describe('client addresses behind a proxy (TRUST_PROXY)', () => {
         method: 'POST',
         url: '/api/v1/auth/login',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
-        payload: JSON.stringify({ email: `someone-${n}@example.com`, password: 'wrong' }),
+        payload: JSON.stringify({ email, password: 'wrong' }),
       });
 
   it('counts a client by the address the one trusted proxy saw, whatever it claims before it', async () => {
     const statuses: number[] = [];
     for (let n = 0; n < 4; n++) {
       // A spoofed first entry each time; the ingress appends the address it really saw.
-      statuses.push((await login(`198.51.100.${n}, ${INGRESS_SEES}`, n)).statusCode);
+      statuses.push(
+        (await login(`198.51.100.${n}, ${INGRESS_SEES}`, `someone-${n}@example.com`)).statusCode,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
     // Another real client behind the same ingress is not held back.
-    expect((await login('203.0.113.8', 9)).statusCode).toBe(401);
+    expect((await login('203.0.113.8', 'someone-9@example.com')).statusCode).toBe(401);
   });
 
   it("does not let a stranger's failed sign-ins lock the owner out from another address", async () => {
     const attacker = '198.51.100.66';
     const owner = '192.0.2.10';
-    const as = (ip: string) =>
-      app
-        .getHttpAdapter()
-        .getInstance()
-        .inject({
-          method: 'POST',
-          url: '/api/v1/auth/login',
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-          payload: JSON.stringify({ email: 'victim@example.com', password: 'guess' }),
-        });
+    const as = (ip: string) => login(ip, 'victim@example.com');
     const attempts: number[] = [];
     for (let n = 0; n < 4; n++) attempts.push((await as(attacker)).statusCode);
     expect(attempts.at(-1)).toBe(429);
