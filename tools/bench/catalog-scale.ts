@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { REPO_ROOT, Supervisor, type ProcessSpec } from '@kinema/dev-infra';
+import { REPO_ROOT, runScript, Supervisor, type ProcessSpec } from '@kinema/dev-infra';
 import { median } from './lib/load';
 
 const QUERIES = [
@@ -167,9 +167,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

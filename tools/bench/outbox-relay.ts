@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { TOPICS } from '@kinema/contracts';
-import { createTestDatabase, startKafkaBroker } from '@kinema/dev-infra';
+import { createTestDatabase, runScript, startKafkaBroker } from '@kinema/dev-infra';
 import {
   MESSAGING_MIGRATIONS,
   OutboxPublisher,
@@ -129,9 +129,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

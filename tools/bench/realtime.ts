@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { startSystem } from '@kinema/dev-infra';
+import { runScript, startSystem } from '@kinema/dev-infra';
 import { compare, load, summarize } from './lib/load';
 
 function percentile(values: number[], p: number): number {
@@ -134,9 +134,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

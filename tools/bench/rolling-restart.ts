@@ -14,6 +14,7 @@ import {
   ONE_EACH,
   parseScale,
   percentile,
+  runScript,
   spread,
   startSystem,
   SteadyLoad,
@@ -307,9 +308,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

@@ -10,7 +10,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { S3_BUCKET, startSystem, type RunningSystem } from '@kinema/dev-infra';
+import { runScript, S3_BUCKET, startSystem, type RunningSystem } from '@kinema/dev-infra';
 import { compare, load, median, type LoadResult } from './lib/load';
 
 const CLIP = readFileSync(resolve(__dirname, '../media/samples/bars-faststart.mp4'));
@@ -272,9 +272,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

@@ -13,6 +13,7 @@ import {
   DEV_ADMIN_PASSWORD,
   REPO_ROOT,
   runFuzz,
+  runScript,
   startSystem,
   summarise,
   type OpenApiDocument,
@@ -76,9 +77,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

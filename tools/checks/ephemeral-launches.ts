@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSystem } from '@kinema/dev-infra';
+import { runScript, startSystem } from '@kinema/dev-infra';
 
 interface Outcome {
   ok: boolean;
@@ -83,9 +83,4 @@ async function main(): Promise<void> {
   process.exitCode = failures === 0 && collisions === 0 ? 0 : 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

@@ -4,6 +4,7 @@
 //        (default command: the e2e suite, `npx nx run e2e:e2e --skip-nx-cache`)
 import { spawn } from 'node:child_process';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
+import { runScript } from '@kinema/dev-infra';
 
 interface Run {
   index: number;
@@ -64,9 +65,4 @@ async function main(): Promise<void> {
   process.exitCode = failedRuns.length === 0 ? 0 : 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runScript(main);

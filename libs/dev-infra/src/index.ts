@@ -8,6 +8,7 @@ export * from './s3';
 export * from './kafka';
 export * from './launcher/demo-videos';
 export * from './testing/steady-load';
+export * from './testing/run-script';
 export * from './launcher/fleet';
 export * from './launcher/control-socket';
 export * from './launcher/status';
