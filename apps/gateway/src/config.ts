@@ -74,6 +74,8 @@ export const configSchema = z.object({
   /** A WebSocket client whose unsent data exceeds this is disconnected. */
   WS_MAX_BUFFERED_BYTES: envInt(1_048_576, 1_024, 268_435_456),
   WS_PING_INTERVAL_MS: envInt(30_000, 100, 600_000),
+  /** `auth` messages one WebSocket may send per minute before it is closed (1008). */
+  WS_AUTH_PER_MINUTE: envInt(10, 1, 10_000),
   /** Rate limits and the catalog cache shared by every replica; unset keeps both in memory. */
   REDIS_URL: secret(
     z.preprocess(

@@ -40,7 +40,11 @@ export type ServerMessage =
   | Notification
   | { type: 'welcome'; connectionId: string; signedIn: boolean; profileId: string | null }
   | { type: 'pong' }
-  | { type: 'error'; code: 'BAD_MESSAGE' | 'UNAUTHENTICATED' | 'UNKNOWN_TYPE'; message: string };
+  | {
+      type: 'error';
+      code: 'BAD_MESSAGE' | 'UNAUTHENTICATED' | 'UNKNOWN_TYPE' | 'UNAVAILABLE' | 'RATE_LIMITED';
+      message: string;
+    };
 
 export type ClientMessage = { type: 'ping' } | { type: 'auth'; token: string; profileId: string };
 

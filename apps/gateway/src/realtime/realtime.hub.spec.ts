@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { Metadata, status } from '@grpc/grpc-js';
 import pino from 'pino';
 import { WebSocket } from 'ws';
 import type { Notification, ServerMessage } from './notifications';
@@ -53,7 +54,16 @@ beforeEach(async () => {
       maxBufferedBytes: 256 * 1024,
       pingIntervalMs: 60_000,
       maxPayloadBytes: 4096,
-      authenticate: async (token, profileId) => (token === 'good' ? { profileId } : null),
+      authenticate: async (token, profileId) => {
+        if (token === 'users-down')
+          throw Object.assign(new Error('users is down'), {
+            code: status.UNAVAILABLE,
+            details: 'users is down',
+            metadata: new Metadata(),
+          });
+        return token === 'good' ? { profileId } : null;
+      },
+      maxAuthPerMinute: 5,
     },
     pino({ level: 'silent' }),
   );
@@ -154,6 +164,26 @@ describe('RealtimeHub', () => {
     other.socket.close();
   });
 
+  it('tells a client signing in while the users service is down to retry, not that it was refused', async () => {
+    const c = await client();
+    c.socket.send(JSON.stringify({ type: 'auth', token: 'users-down', profileId: 'p1' }));
+    await until(() => c.messages.some((m) => m.type === 'error'));
+    expect(c.messages.find((m) => m.type === 'error')).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(c.socket.readyState).toBe(WebSocket.OPEN);
+    c.socket.close();
+  });
+
+  it('closes a socket that keeps guessing: past the auth messages a minute allows', async () => {
+    const c = await client();
+    const errors = () => c.messages.filter((m) => m.type === 'error').map((m) => m.code);
+    for (let n = 0; n < 5; n++)
+      c.socket.send(JSON.stringify({ type: 'auth', token: `guess-${n}`, profileId: 'p1' }));
+    await until(() => errors().length === 5);
+    c.socket.send(JSON.stringify({ type: 'auth', token: 'guess-5', profileId: 'p1' }));
+    expect(await c.closed).toBe(1008);
+    expect(errors()).toEqual([...Array(5).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+  });
+
   it('drops a client that stops answering pings', async () => {
     const server = createServer((_req, res) => res.end());
     const beating = new RealtimeHub(
@@ -163,6 +193,7 @@ describe('RealtimeHub', () => {
         pingIntervalMs: 50,
         maxPayloadBytes: 4096,
         authenticate: async () => null,
+        maxAuthPerMinute: 5,
       },
       pino({ level: 'silent' }),
     );

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
+import { httpForGrpcStatus, isServiceError } from '@kinema/platform';
+import { HttpException } from '@nestjs/common';
 import { parseClientMessage, type Notification, type ServerMessage } from './notifications';
 
 export interface RealtimeOptions {
@@ -13,15 +15,35 @@ export interface RealtimeOptions {
   /** Ping period; a client that has not answered the previous ping is dropped. */
   pingIntervalMs: number;
   maxPayloadBytes: number;
-  /** Resolves the caller of a token to the profile it may follow, or null when refused. */
+  /**
+   * Resolves the caller of a token to the profile it may follow, or null when refused; throws
+   * when it cannot tell (the users service is down), which the client hears as UNAVAILABLE.
+   */
   authenticate: (token: string, profileId: string) => Promise<{ profileId: string } | null>;
+  /** `auth` messages one socket may send per minute; past them it is told so and closed. */
+  maxAuthPerMinute: number;
 }
+
+/**
+ * Whether a failed sign-in check means "cannot tell" (a service down or too slow: the client
+ * should retry) rather than "refused" (4xx: a bad token, someone else's profile).
+ */
+function isOutage(error: unknown): boolean {
+  if (error instanceof HttpException) return error.getStatus() >= 500;
+  if (isServiceError(error)) return httpForGrpcStatus(error.code).status >= 500;
+  return true;
+}
+
+/** WebSocket close code for a client that broke the endpoint's rules (RFC 6455). */
+const POLICY_VIOLATION = 1008;
 
 interface Client {
   id: string;
   socket: WebSocket;
   alive: boolean;
   profileId: string | null;
+  /** When each `auth` message of the last minute arrived. */
+  authAttempts: number[];
 }
 
 const connections = new Gauge({
@@ -88,7 +110,13 @@ export class RealtimeHub {
   }
 
   private accept(socket: WebSocket): void {
-    const client: Client = { id: randomUUID(), socket, alive: true, profileId: null };
+    const client: Client = {
+      id: randomUUID(),
+      socket,
+      alive: true,
+      profileId: null,
+      authAttempts: [],
+    };
     this.clients.add(client);
     connections.inc();
     socket.on('pong', () => (client.alive = true));
@@ -130,9 +158,37 @@ export class RealtimeHub {
       this.reply(client, { type: 'pong' });
       return;
     }
-    const identity = await this.options
-      .authenticate(message.token, message.profileId)
-      .catch(() => null);
+    const now = Date.now();
+    client.authAttempts = client.authAttempts.filter((at) => now - at < 60_000);
+    client.authAttempts.push(now);
+    if (client.authAttempts.length > this.options.maxAuthPerMinute) {
+      // Each attempt costs a token check and a users call: a socket may not guess for ever.
+      dropped.inc({ reason: 'auth-rate' });
+      this.reply(client, {
+        type: 'error',
+        code: 'RATE_LIMITED',
+        message: `more than ${this.options.maxAuthPerMinute} auth messages in a minute`,
+      });
+      this.forget(client);
+      client.socket.close(POLICY_VIOLATION, 'too many auth messages');
+      return;
+    }
+    let identity: { profileId: string } | null;
+    try {
+      identity = await this.options.authenticate(message.token, message.profileId);
+    } catch (error) {
+      if (!isOutage(error)) {
+        identity = null;
+      } else {
+        this.logger.warn({ err: String(error) }, 'ws: sign-in could not be checked');
+        this.reply(client, {
+          type: 'error',
+          code: 'UNAVAILABLE',
+          message: 'signing in cannot be checked right now; try again shortly',
+        });
+        return;
+      }
+    }
     if (!identity) {
       this.reply(client, {
         type: 'error',

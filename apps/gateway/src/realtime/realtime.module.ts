@@ -80,6 +80,7 @@ export class RealtimeModule {
                 path: '/ws',
                 maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
                 pingIntervalMs: config.WS_PING_INTERVAL_MS,
+                maxAuthPerMinute: config.WS_AUTH_PER_MINUTE,
                 maxPayloadBytes: 8_192,
                 // The same checks as a bearer request, then the profile must be the caller's own.
                 authenticate: async (token, profileId) => {
