@@ -32,6 +32,22 @@ describe('domain errors across gRPC', () => {
     expect(sent.metadata.getMap()).toEqual({});
   });
 
+  it('answers UNAVAILABLE, not INTERNAL, when the database cannot be reached', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const shutdown = Object.assign(new Error('QueryFailedError'), {
+      driverError: Object.assign(new Error('terminating connection'), { code: '57P01' }),
+    });
+    for (const error of [refused, shutdown, new Error('Connection terminated unexpectedly')]) {
+      expect(toGrpcError(error)).toMatchObject({ code: status.UNAVAILABLE });
+    }
+    expect(httpForGrpcStatus(status.UNAVAILABLE)).toMatchObject({ status: 503 });
+    // A query the database refuses is a bug, not an outage.
+    const syntax = Object.assign(new Error('syntax error'), { code: '42601' });
+    expect(toGrpcError(syntax)).toMatchObject({ code: status.INTERNAL });
+  });
+
   it('decodes a failure without a trailer (a proxy, another service) to its status alone', () => {
     const received = decodeGrpcError(
       Object.assign(new Error('14 UNAVAILABLE: connect ECONNREFUSED'), {

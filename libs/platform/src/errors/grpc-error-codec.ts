@@ -14,6 +14,46 @@ export interface GrpcErrorPayload {
   metadata: Metadata;
 }
 
+/** Node socket errors and PostgreSQL SQLSTATEs that mean "the database cannot be reached". */
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // connection_exception (08xxx) and operator_intervention (57P01 admin_shutdown, 57P02
+  // crash_shutdown, 57P03 cannot_connect_now).
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const CONNECTION_FAILURE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Connection is not established|the database system is (starting up|shutting down)/i;
+
+/**
+ * Whether an error means a dependency (the database) is unreachable rather than that the request
+ * or the code is wrong: those are UNAVAILABLE (503 with Retry-After at the edge), not INTERNAL.
+ * TypeORM wraps the driver's error in `driverError`.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 3; depth++) {
+    if (typeof current !== 'object') return false;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && CONNECTION_FAILURES.has(code)) return true;
+    if (typeof message === 'string' && CONNECTION_FAILURE_MESSAGES.test(message)) return true;
+    current =
+      (current as { driverError?: unknown; cause?: unknown }).driverError ??
+      (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Turns any thrown value into what a gRPC handler answers; internals are never revealed. */
 export function toGrpcError(error: unknown): GrpcErrorPayload {
   const metadata = new Metadata();
@@ -22,6 +62,8 @@ export function toGrpcError(error: unknown): GrpcErrorPayload {
     metadata.set(ERROR_INFO_TRAILER, Buffer.from(info.finish()));
     return { code: grpcStatusByKind[error.kind], details: error.message, metadata };
   }
+  if (isConnectionFailure(error))
+    return { code: GrpcStatus.UNAVAILABLE, details: 'The database is unavailable.', metadata };
   return { code: GrpcStatus.INTERNAL, details: 'Internal error', metadata };
 }
 
