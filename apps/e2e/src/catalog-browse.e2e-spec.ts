@@ -1,6 +1,8 @@
 import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import { service as healthService } from 'grpc-health-check';
+import { GRPC_SERVICES } from '@kinema/contracts';
+import { GrpcReflectionClient } from '@kinema/platform/testing';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { eventually } from './support/eventually';
@@ -154,6 +156,23 @@ describe('browsing the catalog through the gateway', () => {
     client.close();
     expect(answer.status).toBe('SERVING');
   });
+
+  it.each(Object.entries(GRPC_SERVICES))(
+    'lists and describes the %s service through server reflection, as grpcurl does',
+    async (name, service) => {
+      const reflection = new GrpcReflectionClient(system.supervisor.address(name, 'grpc'));
+      try {
+        expect(await reflection.listServices()).toEqual([service, 'grpc.health.v1.Health'].sort());
+        const files = await reflection.fileContainingSymbol(service);
+        const methods = files.flatMap((file) =>
+          file.service.flatMap((defined) => defined.method.map((method) => method.name)),
+        );
+        expect(methods.length).toBeGreaterThan(0);
+      } finally {
+        reflection.close();
+      }
+    },
+  );
 
   it('shows browse rows (playable titles only) and genres', async () => {
     // Rows show only published titles with a ready video: give the most popular movie a clip.

@@ -1,3 +1,5 @@
+import type { JsonObject } from '@bufbuild/protobuf';
+import descriptorSet from './generated/descriptor-set.json';
 import { CatalogServiceService } from './generated/kinema/catalog/v1/catalog_service';
 import { UsersServiceService } from './generated/kinema/users/v1/users_service';
 import { VideosServiceService } from './generated/kinema/videos/v1/videos_service';
@@ -33,3 +35,10 @@ export const usersPackageDefinition = {
 export const videosPackageDefinition = {
   [GRPC_SERVICES.videos]: VideosServiceService,
 };
+
+/**
+ * Every .proto file of the contracts, with the well-known types they import, as a
+ * `google.protobuf.FileDescriptorSet` in protobuf JSON. `buf build` writes it beside the codecs
+ * (the `generate` target), so it always matches them; gRPC server reflection serves it.
+ */
+export const contractsDescriptorSet = descriptorSet as unknown as JsonObject;

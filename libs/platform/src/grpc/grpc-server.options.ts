@@ -1,6 +1,7 @@
-import type { ChannelOptions } from '@grpc/grpc-js';
+import type { ChannelOptions, Server } from '@grpc/grpc-js';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { HealthImplementation } from 'grpc-health-check';
+import { addReflection } from './reflection';
 
 export interface GrpcServerConfig {
   /** Package name as in the .proto, e.g. `kinema.catalog.v1`. */
@@ -12,6 +13,8 @@ export interface GrpcServerConfig {
   /** After this age a connection is closed gracefully so clients re-balance onto new pods. */
   maxConnectionAgeMs: number;
   health: HealthImplementation;
+  /** Fully qualified names of the services this server implements, described by reflection. */
+  services: readonly string[];
 }
 
 export function grpcServerChannelOptions(maxConnectionAgeMs: number): ChannelOptions {
@@ -26,7 +29,10 @@ export function grpcServerChannelOptions(maxConnectionAgeMs: number): ChannelOpt
   };
 }
 
-/** NestJS gRPC transport options that also serve grpc.health.v1.Health on the same port. */
+/**
+ * NestJS gRPC transport options that also serve grpc.health.v1.Health and server reflection on
+ * the same port.
+ */
 export function grpcServerOptions(config: GrpcServerConfig): GrpcOptions {
   return {
     transport: Transport.GRPC,
@@ -36,10 +42,10 @@ export function grpcServerOptions(config: GrpcServerConfig): GrpcOptions {
       url: `${config.host}:${config.port}`,
       channelOptions: grpcServerChannelOptions(config.maxConnectionAgeMs),
       gracefulShutdown: true,
-      onLoadPackageDefinition: (
-        _pkg: unknown,
-        server: Parameters<HealthImplementation['addToServer']>[0],
-      ) => config.health.addToServer(server),
+      onLoadPackageDefinition: (_pkg: unknown, server: Server) => {
+        config.health.addToServer(server);
+        addReflection(server, config.services);
+      },
     },
   };
 }
