@@ -5,14 +5,15 @@ import { createConnection, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { startPgliteServer, type RunningPgliteServer } from './pglite-server';
+import { PGLITE_COPY_LIMIT_BYTES } from './pglite-session';
 
 const PSQL = '/usr/bin/psql';
 const execPsql = promisify(execFile);
 
-/** psql with its stdin closed, as in a script: it never waits for typed input. */
-function psql(args: string[]): Promise<{ stdout: string; stderr: string }> {
+/** psql with its stdin given (or closed), as in a script: it never waits for typed input. */
+function psql(args: string[], input = ''): Promise<{ stdout: string; stderr: string }> {
   const running = execPsql(PSQL, args);
-  running.child.stdin?.end();
+  running.child.stdin?.end(input);
   return running;
 }
 
@@ -100,25 +101,85 @@ describe('the PGlite server with several connections', () => {
   );
 
   (existsSync(PSQL) ? it : it.skip)(
-    'refuses COPY FROM STDIN with a clear error and keeps serving (skipped without /usr/bin/psql)',
+    "takes psql's COPY FROM STDIN, alone or after another statement (skipped without /usr/bin/psql)",
     async () => {
-      const copy = await psql([server.url, '-c', 'COPY notes FROM STDIN']).catch(
-        (error: { code: number; stderr: string }) => error,
+      const copied = await psql(
+        [server.url, '-c', 'COPY notes FROM STDIN'],
+        '10\tcopied\n11\ttoo\n',
       );
-      expect(copy).toMatchObject({
-        code: 1,
-        stderr: expect.stringMatching(/COPY FROM STDIN is not supported/),
-      });
-      const { stdout } = await psql([server.url, '-Atc', 'COPY notes TO STDOUT']);
-      expect(stdout.trim()).toBe('3\tkept');
+      expect(copied.stdout.trim()).toBe('COPY 2');
+      await psql(
+        [server.url, '-c', 'CREATE TABLE copies (n int); COPY copies FROM STDIN'],
+        '1\n2\n3\n',
+      );
+      const { stdout } = await psql([server.url, '-Atc', 'SELECT count(*) FROM copies']);
+      expect(stdout.trim()).toBe('3');
       const other = await connect();
-      expect(await count(other)).toBe(1);
+      expect(await count(other)).toBe(3);
+      await other.query('DELETE FROM notes WHERE id >= 10');
     },
   );
+
+  it('a COPY FROM STDIN it cannot take (extended protocol) fails cleanly, and later connections work', async () => {
+    const client = await WireClient.open(server.port);
+    client.send(parse('COPY notes FROM STDIN'), bind(), execute(), sync());
+    expect((await client.next('E')).toString()).toMatch(/COPY from stdin failed/);
+    await client.next('Z');
+    client.end();
+    expect(await count(await connect())).toBe(1);
+  });
+
+  it('refuses a COPY over its size limit with an error, and keeps serving', async () => {
+    const client = await WireClient.open(server.port);
+    client.send(message('Q', 'COPY notes FROM STDIN'));
+    await client.next('G');
+    // In 64 KiB messages, as psql sends a file.
+    const rows = message('d', Buffer.alloc(64 * 1024, '9\tbig\n'));
+    client.send(
+      ...Array<Buffer>(PGLITE_COPY_LIMIT_BYTES / (64 * 1024) + 1).fill(rows),
+      message('c'),
+    );
+    expect((await client.next('E')).toString()).toMatch(/COPY data over/);
+    await client.next('Z');
+    client.end();
+    expect(await count(await connect())).toBe(1);
+  });
+
+  it('a client that leaves in the middle of a COPY adds nothing, and later connections work', async () => {
+    const client = await WireClient.open(server.port);
+    client.send(message('Q', 'COPY notes FROM STDIN'));
+    await client.next('G');
+    client.send(message('d', [...Buffer.from('20\thalf\n')]));
+    client.destroy();
+    const next = await connect();
+    expect(await count(next)).toBe(1);
+  });
+
+  it('a client that leaves in the middle of Parse/Bind/Execute leaves no error behind', async () => {
+    const client = await WireClient.open(server.port);
+    // Parse fails (syntax error), so PGlite skips everything up to a Sync that never comes.
+    client.send(parse('SELEC broken'), flush());
+    expect((await client.next('E')).toString()).toMatch(/syntax error/);
+    client.destroy();
+    const next = await connect();
+    expect(await count(next)).toBe(1);
+  });
+
+  it.each([
+    ['an unknown message type', message('x', [1, 2, 3])],
+    ['a password message after start-up', message('p', 'secret')],
+    ['a message shorter than its header', Buffer.from([0x51, 0, 0, 0, 2])],
+  ])('answers %s with a FATAL protocol error, and later connections work', async (_, bad) => {
+    const client = await WireClient.open(server.port);
+    client.send(bad);
+    expect((await client.next('E')).toString()).toMatch(/FATAL[\s\S]*08P01/);
+    client.destroy();
+    expect(await count(await connect())).toBe(1);
+  });
 });
 
 /** A frontend message: type byte, length, body. */
-function message(type: string, ...parts: Array<string | number[]>): Buffer {
+function message(type: string, ...parts: Array<string | number[] | Buffer>): Buffer {
   const body = Buffer.concat(
     parts.map((part) => (typeof part === 'string' ? Buffer.from(`${part}\0`) : Buffer.from(part))),
   );
@@ -192,5 +253,10 @@ class WireClient {
 
   end(): void {
     this.socket.end(message('X'));
+  }
+
+  /** Gone without a Terminate, as a killed client. */
+  destroy(): void {
+    this.socket.destroy();
   }
 }

@@ -33,6 +33,8 @@ export const PGLITE_MAX_CONNECTIONS = 64;
  * (the others wait until it commits or rolls back) and a connection that goes away
  * mid-transaction is rolled back. Several connections (the replicas of a service,
  * a psql beside them) are therefore safe; each process gains nothing from more than one.
+ * sharedSession also keeps PGlite from the messages that would stop it for good (protocol
+ * errors, a COPY FROM STDIN whose data is not in hand).
  */
 export async function startPgliteServer(
   options: PgliteServerOptions = {},
