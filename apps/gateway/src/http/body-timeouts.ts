@@ -25,18 +25,30 @@ export function registerBodyTimeouts(fastify: FastifyInstance, timeouts: BodyTim
     const incoming = request.raw;
     const socket = incoming.socket;
     if (!(socket instanceof Socket) || incoming.complete) return done();
+    const onTimeout = () => {
+      if (!incoming.complete) timedOut(incoming, socket);
+    };
+    // A keep-alive connection carries many requests: what one request set up on its socket is
+    // undone when its body ends, or each request would leave a listener (and a timer) behind.
+    let settle: () => void;
     if (isUpload(request.method, request.routeOptions.url)) {
-      socket.setTimeout(timeouts.uploadIdleMs, () => {
-        if (!incoming.complete) timedOut(incoming, socket);
-      });
+      socket.setTimeout(timeouts.uploadIdleMs, onTimeout);
+      settle = () => {
+        socket.setTimeout(0);
+        socket.off('timeout', onTimeout);
+      };
     } else {
-      const timer = setTimeout(() => {
-        if (!incoming.complete) timedOut(incoming, socket);
-      }, timeouts.bodyMs);
+      const timer = setTimeout(onTimeout, timeouts.bodyMs);
       timer.unref();
-      incoming.once('end', () => clearTimeout(timer));
-      socket.once('close', () => clearTimeout(timer));
+      settle = () => clearTimeout(timer);
     }
+    const settled = () => {
+      settle();
+      incoming.off('end', settled);
+      socket.off('close', settled);
+    };
+    incoming.once('end', settled);
+    socket.once('close', settled);
     done();
   });
 }

@@ -34,7 +34,11 @@ function dropRest(incoming: IncomingMessage): void {
   if (incoming.complete || !(socket instanceof Socket)) return;
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
-  const stop = () => clearTimeout(timer);
+  const stop = () => {
+    clearTimeout(timer);
+    incoming.off('end', stop);
+    socket.off('close', stop);
+  };
   incoming.once('end', stop);
   socket.once('close', stop);
   // Whoever was reading the body (a parser, an upload) has given up on it.

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createTestGateway } from '../testing/test-gateway';
 import { FakeServices } from '../testing/fake-services';
 
@@ -41,4 +41,49 @@ describe('a client that sends its body slowly (slowloris in the body phase)', ()
     expect(received).toMatch(/content-type: application\/problem\+json/i);
     expect(received).toMatch(/x-content-type-options: nosniff/i);
   });
+
+  it.each([
+    ['JSON bodies', 'POST /api/v1/auth/login', 'application/json', '{"email": 42}'],
+    [
+      'uploads',
+      'POST /api/v1/titles/8f14e45f-ceea-467f-a0e6-6b9ae7d7c2d1/video',
+      'video/mp4',
+      'not really a video',
+    ],
+  ])(
+    'leaves nothing behind on a keep-alive connection for each request it carried (%s)',
+    async (_, line, type, body) => {
+      const serverSide = new Promise<Socket>((resolve) =>
+        app.getHttpServer().once('connection', resolve),
+      );
+      const socket = connect(port, '127.0.0.1');
+      socket.setEncoding('latin1');
+      let received = '';
+      socket.on('data', (chunk: string) => (received += chunk));
+      const login =
+        `${line} HTTP/1.1\r\nhost: kinema\r\ncontent-type: ${type}\r\n` +
+        `content-length: ${body.length}\r\n\r\n${body}`;
+      const answers = async (count: number) => {
+        // Each answer starts with its status line (a body may end just before the next one).
+        while ((received.match(/HTTP\/1\.1 \d{3} /g) ?? []).length < count) {
+          await new Promise((resolve) => socket.once('data', resolve));
+        }
+      };
+      socket.write(login);
+      await answers(1);
+      const server = await serverSide;
+      const after = () => ({
+        close: server.listenerCount('close'),
+        end: server.listenerCount('end'),
+        timeout: server.listenerCount('timeout'),
+      });
+      const afterOne = after();
+      for (let sent = 2; sent <= 12; sent += 1) {
+        socket.write(login);
+        await answers(sent);
+      }
+      expect(after()).toEqual(afterOne);
+      socket.destroy();
+    },
+  );
 });
