@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
+import {
+  decodeRepresentation,
+  encodeRepresentation,
+  type Representation,
+} from '../http/representation';
 
 const lookups = new Counter({
   name: 'gateway_catalog_cache_lookups_total',
@@ -10,19 +15,19 @@ const lookups = new Counter({
 
 /** Where cached catalog reads live: this process, or Redis shared by every gateway replica. */
 interface CacheStore {
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string, ttlMs: number): Promise<void>;
+  get(key: string): Promise<Buffer | undefined>;
+  set(key: string, value: Buffer, ttlMs: number): Promise<void>;
   /** A number that changes whenever everything cached so far must be forgotten. */
   generation(): Promise<string>;
   bumpGeneration(): Promise<void>;
 }
 
 class MemoryStore implements CacheStore {
-  private readonly entries: LRUCache<string, string>;
+  private readonly entries: LRUCache<string, Buffer>;
   private gen = 0;
 
   constructor(maxEntries: number, ttlMs: number, now?: () => number) {
-    this.entries = new LRUCache<string, string>({
+    this.entries = new LRUCache<string, Buffer>({
       max: maxEntries,
       // Setting a default TTL is what turns on lru-cache's per-entry expiry tracking.
       ttl: Math.max(1, ttlMs),
@@ -34,7 +39,7 @@ class MemoryStore implements CacheStore {
   async get(key: string) {
     return this.entries.get(key);
   }
-  async set(key: string, value: string, ttlMs: number) {
+  async set(key: string, value: Buffer, ttlMs: number) {
     this.entries.set(key, value, { ttl: ttlMs });
   }
   async generation() {
@@ -51,9 +56,9 @@ const GENERATION_KEY = 'kinema:gateway:catalog-cache:generation';
 class RedisStore implements CacheStore {
   constructor(private readonly redis: Redis) {}
   async get(key: string) {
-    return (await this.redis.get(`kinema:gateway:catalog-cache:${key}`)) ?? undefined;
+    return (await this.redis.getBuffer(`kinema:gateway:catalog-cache:${key}`)) ?? undefined;
   }
-  async set(key: string, value: string, ttlMs: number) {
+  async set(key: string, value: Buffer, ttlMs: number) {
     await this.redis.set(`kinema:gateway:catalog-cache:${key}`, value, 'PX', ttlMs);
   }
   async generation() {
@@ -98,7 +103,27 @@ export class CatalogCache {
     return this.options.ttlMs > 0;
   }
 
-  async read<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /** A gRPC answer, kept as JSON (for callers that map it further: My List, playback). */
+  read<T>(key: string, load: () => Promise<T>): Promise<T> {
+    return this.through(
+      key,
+      load,
+      (value) => Buffer.from(JSON.stringify(value)),
+      (stored) => JSON.parse(stored.toString('utf8'), reviveTimestamps) as T,
+    );
+  }
+
+  /** What an endpoint sends, kept as bytes: a hit goes out as it is (see Representation). */
+  representation(key: string, load: () => Promise<Representation>): Promise<Representation> {
+    return this.through(`representation:${key}`, load, encodeRepresentation, decodeRepresentation);
+  }
+
+  private async through<T>(
+    key: string,
+    load: () => Promise<T>,
+    encode: (value: T) => Buffer,
+    decode: (stored: Buffer) => T,
+  ): Promise<T> {
     if (!this.enabled) return load();
     let fullKey: string | undefined;
     try {
@@ -106,7 +131,7 @@ export class CatalogCache {
       const hit = await this.store.get(fullKey);
       if (hit !== undefined) {
         lookups.inc({ result: 'hit' });
-        return JSON.parse(hit, reviveTimestamps) as T;
+        return decode(hit);
       }
     } catch {
       lookups.inc({ result: 'error' });
@@ -114,7 +139,7 @@ export class CatalogCache {
     }
     lookups.inc({ result: 'miss' });
     const value = await load();
-    await this.store.set(fullKey, JSON.stringify(value), this.options.ttlMs).catch(() => undefined);
+    await this.store.set(fullKey, encode(value), this.options.ttlMs).catch(() => undefined);
     return value;
   }
 

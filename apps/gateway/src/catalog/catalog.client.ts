@@ -42,10 +42,9 @@ export class CatalogClient implements OnModuleDestroy {
     private readonly cache: CatalogCache,
   ) {}
 
+  /** Not cached here: the titles endpoint caches the page it sends (its representation). */
   listTitles(request: ListTitlesRequest): Promise<ListTitlesResponse> {
-    return this.cache.read(cacheKey('listTitles', request), () =>
-      callUnary(this.client, this.client.listTitles, request),
-    );
+    return callUnary(this.client, this.client.listTitles, request);
   }
   getTitle(request: GetTitleRequest): Promise<GetTitleResponse> {
     return this.cache.read(cacheKey('getTitle', request), () =>

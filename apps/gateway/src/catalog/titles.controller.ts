@@ -29,6 +29,7 @@ import {
   TITLE_TYPES,
   TitleSort,
   TitleType,
+  type ListTitlesRequest,
 } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
@@ -36,7 +37,9 @@ import { forbidden, unauthorized } from '../auth/auth-problems';
 import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
 import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
-import { cacheableRead, expectedVersionFrom, versionEtag } from '../http/cache-headers';
+import { expectedVersionFrom, versionEtag } from '../http/cache-headers';
+import { jsonRepresentation, sendRepresentation } from '../http/representation';
+import { CatalogCache } from '../cache/catalog-cache';
 import { ProblemException } from '../http/problem.exception';
 import { problem } from '@kinema/platform';
 import { CatalogClient } from './catalog.client';
@@ -81,6 +84,7 @@ export class TitlesController {
   constructor(
     private readonly catalog: CatalogClient,
     private readonly profiles: ViewingProfiles,
+    private readonly cache: CatalogCache,
   ) {}
 
   @Get()
@@ -94,10 +98,10 @@ export class TitlesController {
     @Query() query: ListTitlesQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TitlePageView | undefined> {
+  ): Promise<Buffer | undefined> {
     const viewer = await this.profiles.viewerOf(request);
     const drafts = listsDrafts(query, viewer);
-    const response = await this.catalog.listTitles({
+    const listRequest: ListTitlesRequest = {
       limit: query.limit ?? 0,
       cursor: query.cursor ?? '',
       genre: query.genre ?? '',
@@ -117,12 +121,20 @@ export class TitlesController {
         query.availability === undefined || query.availability === 'all'
           ? Availability.AVAILABILITY_UNSPECIFIED
           : AVAILABILITIES.toProto(query.availability),
-    });
-    const page: TitlePageView = {
-      items: response.titles.map((t) => titleView(t)),
-      nextCursor: response.nextCursor || null,
     };
-    return cacheableRead(request, reply, page, {
+    // The request names the viewer's visibility (ceiling, drafts): the key of what they may see.
+    const page = await this.cache.representation(
+      `titles:${JSON.stringify(listRequest)}`,
+      async () => {
+        const response = await this.catalog.listTitles(listRequest);
+        const view: TitlePageView = {
+          items: response.titles.map((t) => titleView(t)),
+          nextCursor: response.nextCursor || null,
+        };
+        return jsonRepresentation(view);
+      },
+    );
+    return sendRepresentation(request, reply, page, {
       maxAgeSeconds: 10,
       personal: !!viewer.profile || drafts,
     });
@@ -141,19 +153,28 @@ export class TitlesController {
     @Param('id', idPipe) id: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TitleView | undefined> {
+  ): Promise<Buffer | undefined> {
     const viewer = await this.profiles.viewerOf(request);
     // Catalog editors read drafts too: what they are about to edit or publish.
     const editor = viewer.principal?.role === 'admin';
-    const { title } = await this.catalog.getTitle({
+    const titleRequest = {
       id,
       visibility: { ...this.profiles.visibility(viewer), includeDrafts: editor },
-    });
-    const view = titleView(present(title), true);
-    return cacheableRead(request, reply, view, {
-      etag: versionEtag(view.version),
+    };
+    const title = await this.cache.representation(
+      `title:${JSON.stringify(titleRequest)}`,
+      async () => {
+        const { title: found } = await this.catalog.getTitle(titleRequest);
+        const view = titleView(present(found), true);
+        return jsonRepresentation(view, {
+          etag: versionEtag(view.version),
+          personal: view.availability === 'draft',
+        });
+      },
+    );
+    return sendRepresentation(request, reply, title, {
       maxAgeSeconds: 10,
-      personal: !!viewer.profile || view.availability === 'draft',
+      personal: !!viewer.profile,
     });
   }
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { weakEtagOfBytes } from './representation';
 
 /** Weak validator for a computed representation (lists, rows): changes whenever the bytes do. */
 export function weakEtagOf(body: unknown): string {
-  return `W/"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+  return weakEtagOfBytes(JSON.stringify(body));
 }
 
 /** Strong validator of a versioned resource; the same value is accepted in If-Match. */
@@ -17,6 +17,30 @@ function matches(header: string | undefined, etag: string): boolean {
   return header === '*' || header.split(',').some((candidate) => bare(candidate) === bare(etag));
 }
 
+export interface CacheHeaderOptions {
+  etag: string;
+  maxAgeSeconds: number;
+  personal?: boolean;
+}
+
+/** Sets ETag and Cache-Control on a read; true when If-None-Match matches (the answer is 304). */
+export function cacheHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: CacheHeaderOptions,
+): boolean {
+  void reply.header('etag', options.etag);
+  // A personal answer (a profile's ceiling or rows) must never be served to someone else by a
+  // shared cache; the client's own cache still revalidates it with the ETag.
+  void reply.header(
+    'cache-control',
+    options.personal ? 'private, no-cache' : `public, max-age=${options.maxAgeSeconds}`,
+  );
+  if (!matches(request.headers['if-none-match'], options.etag)) return false;
+  void reply.status(304);
+  return true;
+}
+
 /**
  * Sets ETag and Cache-Control on a read and answers 304 (no body) when If-None-Match matches.
  * Returns the body to send, or undefined for a 304.
@@ -25,21 +49,10 @@ export function cacheableRead<T>(
   request: FastifyRequest,
   reply: FastifyReply,
   body: T,
-  options: { etag?: string; maxAgeSeconds: number; personal?: boolean },
+  options: Omit<CacheHeaderOptions, 'etag'> & { etag?: string },
 ): T | undefined {
   const etag = options.etag ?? weakEtagOf(body);
-  void reply.header('etag', etag);
-  // A personal answer (a profile's ceiling or rows) must never be served to someone else by a
-  // shared cache; the client's own cache still revalidates it with the ETag.
-  void reply.header(
-    'cache-control',
-    options.personal ? 'private, no-cache' : `public, max-age=${options.maxAgeSeconds}`,
-  );
-  if (matches(request.headers['if-none-match'], etag)) {
-    void reply.status(304);
-    return undefined;
-  }
-  return body;
+  return cacheHeaders(request, reply, { ...options, etag }) ? undefined : body;
 }
 
 /** Reads If-Match as an expected version: undefined when absent; null when not a version tag. */

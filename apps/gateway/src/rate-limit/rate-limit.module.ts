@@ -19,6 +19,7 @@ import { principalOf } from '../auth/principal';
 import type { GatewayConfig } from '../config';
 import { FailedAuthentication } from './failed-authentication';
 import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorator';
+import { SlidingWindowStorage } from './sliding-window-storage';
 
 export type RateLimitConfig = Pick<
   GatewayConfig,
@@ -155,7 +156,9 @@ export class RateLimitModule {
             setHeaders: false,
             generateKey: (_context: ExecutionContext, tracker: string, name: string) =>
               `${config.RATE_LIMIT_REDIS_PREFIX}${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
-            ...(redis.client ? { storage: new ThrottlerStorageRedisService(redis.client) } : {}),
+            storage: redis.client
+              ? new ThrottlerStorageRedisService(redis.client)
+              : new SlidingWindowStorage(),
           }),
         }),
       ],

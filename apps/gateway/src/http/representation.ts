@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { cacheHeaders, type CacheHeaderOptions } from './cache-headers';
+
+/** Bodies under this many bytes are sent as they are (the same threshold as @fastify/compress). */
+export const COMPRESS_THRESHOLD_BYTES = 1024;
+
+/**
+ * What the gateway sends for a cacheable read, ready to go out again: the JSON bytes, their
+ * validator and, for larger bodies, the gzip encoding. A cache hit sends these bytes as they
+ * are: no parse, no mapping, no hashing, no serialisation and no compression per request.
+ */
+export interface Representation {
+  body: Buffer;
+  etag: string;
+  gzip: Buffer | undefined;
+  /** Never for shared caches, whoever asks (a draft). */
+  personal?: boolean;
+}
+
+/** Weak validator of a computed body: changes whenever its bytes do. */
+export function weakEtagOfBytes(bytes: Buffer | string): string {
+  return `W/"${createHash('sha1').update(bytes).digest('base64url')}"`;
+}
+
+export function jsonRepresentation(
+  value: unknown,
+  options: { etag?: string; personal?: boolean } = {},
+): Representation {
+  const body = Buffer.from(JSON.stringify(value));
+  return {
+    body,
+    etag: options.etag ?? weakEtagOfBytes(body),
+    gzip: body.length >= COMPRESS_THRESHOLD_BYTES ? gzipSync(body) : undefined,
+    ...(options.personal ? { personal: true } : {}),
+  };
+}
+
+/** One line of JSON (validator and sizes), then the body, then its gzip encoding if any. */
+export function encodeRepresentation(representation: Representation): Buffer {
+  const head = JSON.stringify({
+    etag: representation.etag,
+    body: representation.body.length,
+    gzip: representation.gzip?.length ?? 0,
+    personal: representation.personal === true,
+  });
+  return Buffer.concat([
+    Buffer.from(`${head}\n`),
+    representation.body,
+    representation.gzip ?? Buffer.alloc(0),
+  ]);
+}
+
+export function decodeRepresentation(stored: Buffer): Representation {
+  const newline = stored.indexOf(0x0a);
+  const head = JSON.parse(stored.subarray(0, newline).toString('utf8')) as {
+    etag: string;
+    body: number;
+    gzip: number;
+    personal: boolean;
+  };
+  const bodyStart = newline + 1;
+  const gzipStart = bodyStart + head.body;
+  return {
+    etag: head.etag,
+    body: stored.subarray(bodyStart, gzipStart),
+    gzip: head.gzip > 0 ? stored.subarray(gzipStart, gzipStart + head.gzip) : undefined,
+    ...(head.personal ? { personal: true } : {}),
+  };
+}
+
+/** Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`). */
+function acceptsGzip(request: FastifyRequest): boolean {
+  const header = request.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    return !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param));
+  });
+}
+
+/**
+ * Sends a representation as a read: ETag and Cache-Control set, 304 when If-None-Match matches,
+ * else the stored bytes (gzip when the client takes it). Returns the payload, undefined for 304.
+ */
+export function sendRepresentation(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  representation: Representation,
+  options: Omit<CacheHeaderOptions, 'etag'>,
+): Buffer | undefined {
+  const personal = options.personal === true || representation.personal === true;
+  if (cacheHeaders(request, reply, { ...options, personal, etag: representation.etag })) {
+    return undefined;
+  }
+  void reply.type('application/json; charset=utf-8');
+  if (representation.gzip && acceptsGzip(request)) {
+    void reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
+    return representation.gzip;
+  }
+  return representation.body;
+}
