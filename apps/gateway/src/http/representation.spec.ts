@@ -1,0 +1,72 @@
+import { gunzipSync } from 'node:zlib';
+import Fastify from 'fastify';
+import {
+  COMPRESS_THRESHOLD_BYTES,
+  decodeRepresentation,
+  encodeRepresentation,
+  jsonRepresentation,
+  sendRepresentation,
+} from './representation';
+
+describe('a cached representation', () => {
+  const large = { items: Array.from({ length: 50 }, (_, n) => ({ id: n, name: `Title ${n}` })) };
+
+  it('comes back from the store byte for byte, with its validator and gzip encoding', () => {
+    const stored = jsonRepresentation(large, { personal: true });
+    const again = decodeRepresentation(encodeRepresentation(stored));
+    expect(again.body.equals(Buffer.from(JSON.stringify(large)))).toBe(true);
+    expect(again.etag).toBe(stored.etag);
+    expect(again.personal).toBe(true);
+    expect(gunzipSync(again.gzip ?? Buffer.alloc(0)).equals(again.body)).toBe(true);
+  });
+
+  it('is not compressed under the threshold', () => {
+    const small = jsonRepresentation({ ok: true });
+    expect(small.body.length).toBeLessThan(COMPRESS_THRESHOLD_BYTES);
+    expect(small.gzip).toBeUndefined();
+  });
+
+  describe('sent', () => {
+    const app = Fastify();
+    const page = jsonRepresentation(large);
+    const draft = jsonRepresentation({ id: 1 }, { etag: '"3"', personal: true });
+    // As Nest does with a handler's result: undefined (a 304) is sent without a body.
+    app.get('/page', (request, reply) =>
+      reply.send(sendRepresentation(request, reply, page, { maxAgeSeconds: 10 })),
+    );
+    app.get('/draft', (request, reply) =>
+      reply.send(sendRepresentation(request, reply, draft, { maxAgeSeconds: 10 })),
+    );
+    afterAll(() => app.close());
+
+    it.each([
+      ['gzip, deflate, br', 'gzip'],
+      ['br;q=1, gzip;q=0.5', 'gzip'],
+      ['gzip;q=0, br', undefined],
+      [undefined, undefined],
+    ])('with Accept-Encoding %s: %s', async (accept, encoding) => {
+      const answer = await app.inject({
+        url: '/page',
+        headers: accept ? { 'accept-encoding': accept } : {},
+      });
+      expect(answer.headers['content-encoding']).toBe(encoding);
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(answer.headers['cache-control']).toBe('public, max-age=10');
+      const body = encoding ? gunzipSync(answer.rawPayload) : answer.rawPayload;
+      expect(JSON.parse(body.toString())).toEqual(large);
+    });
+
+    it('answers 304 with no body when If-None-Match names the stored validator', async () => {
+      const answer = await app.inject({ url: '/page', headers: { 'if-none-match': page.etag } });
+      expect(answer.statusCode).toBe(304);
+      expect(answer.rawPayload.length).toBe(0);
+      expect(answer.headers.etag).toBe(page.etag);
+    });
+
+    it('keeps a draft out of shared caches', async () => {
+      const answer = await app.inject({ url: '/draft' });
+      expect(answer.headers['cache-control']).toBe('private, no-cache');
+      expect(answer.headers.etag).toBe('"3"');
+    });
+  });
+});
