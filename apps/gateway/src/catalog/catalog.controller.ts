@@ -5,6 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { ApiConditionalRead } from '../http/api-problems.decorator';
 import { cacheableRead } from '../http/cache-headers';
+import { jsonRepresentation, sendRepresentation } from '../http/representation';
+import { CatalogCache } from '../cache/catalog-cache';
 import { ProfileTitles } from '../me/profile-titles.service';
 import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
 import { CatalogClient } from './catalog.client';
@@ -20,6 +22,7 @@ export class CatalogController {
     private readonly catalog: CatalogClient,
     private readonly profiles: ViewingProfiles,
     private readonly profileTitles: ProfileTitles,
+    private readonly cache: CatalogCache,
   ) {}
 
   @Get('genres')
@@ -30,9 +33,13 @@ export class CatalogController {
   async genres(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<GenreListView | undefined> {
-    const { genres } = await this.catalog.listGenres();
-    return cacheableRead(request, reply, { items: genres.map(genreView) }, { maxAgeSeconds: 300 });
+  ): Promise<Buffer | undefined> {
+    const genres = await this.cache.representation('genres', async () => {
+      const { genres: all } = await this.catalog.listGenres();
+      const view: GenreListView = { items: all.map(genreView) };
+      return jsonRepresentation(view);
+    });
+    return sendRepresentation(request, reply, genres, { maxAgeSeconds: 300 });
   }
 
   @Get('browse')
@@ -50,20 +57,33 @@ export class CatalogController {
     @Query() query: BrowseQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<BrowseView | undefined> {
+  ): Promise<BrowseView | Buffer | undefined> {
     const viewer = await this.profiles.viewerOf(request);
+    const browseRequest = {
+      rowLimit: query.rowLimit ?? 0,
+      visibility: this.profiles.visibility(
+        viewer,
+        query.maxMaturity && MATURITY_RATINGS.toProto(query.maxMaturity),
+      ),
+    };
+    if (!viewer.principal || !viewer.profile) {
+      // No profile, no "Continue watching": the rows are the same for everyone who sees as much.
+      const page = await this.cache.representation(
+        `browse:${JSON.stringify(browseRequest)}`,
+        async () => {
+          const { rows } = await this.catalog.browse(browseRequest);
+          const view: BrowseView = { rows: rows.map(browseRowView) };
+          return jsonRepresentation(view);
+        },
+      );
+      return sendRepresentation(request, reply, page, { maxAgeSeconds: 10 });
+    }
     const [{ rows }, continueWatching] = await Promise.all([
-      this.catalog.browse({
-        rowLimit: query.rowLimit ?? 0,
-        visibility: this.profiles.visibility(
-          viewer,
-          query.maxMaturity && MATURITY_RATINGS.toProto(query.maxMaturity),
-        ),
-      }),
+      this.catalog.browse(browseRequest),
       this.continueWatchingRow(viewer, query.rowLimit ?? 20),
     ]);
     const body = { rows: [...continueWatching, ...rows.map(browseRowView)] };
-    return cacheableRead(request, reply, body, { maxAgeSeconds: 10, personal: !!viewer.profile });
+    return cacheableRead(request, reply, body, { maxAgeSeconds: 10, personal: true });
   }
 
   private async continueWatchingRow(viewer: Viewer, limit: number): Promise<BrowseRowView[]> {
