@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { answerClientError } from './edge-errors';
+import { noteAnsweredOutsideReply } from './request-hooks';
 
 export interface BodyTimeouts {
   /** A JSON body must arrive whole within this long, however steadily it trickles. */
@@ -26,9 +27,13 @@ export function registerBodyTimeouts(fastify: FastifyInstance, timeouts: BodyTim
     const socket = incoming.socket;
     if (!(socket instanceof Socket) || incoming.complete) return done();
     if (isUpload(request.method, request.routeOptions.url)) {
-      socket.setTimeout(timeouts.uploadIdleMs, () => {
+      // On the request, not the socket: Node destroys a timed-out socket unless the request (or
+      // response, or server) handles 'timeout', which would drop the 408 unsent.
+      incoming.setTimeout(timeouts.uploadIdleMs, () => {
         if (!incoming.complete) timedOut(incoming, socket);
       });
+      // Once the body is in, storing it may take a while; the connection is not idle then.
+      incoming.once('end', () => socket.setTimeout(0));
     } else {
       const timer = setTimeout(() => {
         if (!incoming.complete) timedOut(incoming, socket);
@@ -43,6 +48,7 @@ export function registerBodyTimeouts(fastify: FastifyInstance, timeouts: BodyTim
 
 function timedOut(incoming: IncomingMessage, socket: Socket): void {
   incoming.unpipe();
+  noteAnsweredOutsideReply(incoming, 408);
   answerClientError(
     Object.assign(new Error('request body timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
     socket,

@@ -1,1 +1,2 @@
 export * from './grpc-assertions';
+export * from './metric-sample';
