@@ -9,6 +9,7 @@ import {
   HeadBucketCommand,
   PutObjectCommand,
   S3Client,
+  ListMultipartUploadsCommand,
   UploadPartCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
@@ -24,6 +25,12 @@ import type { Readable } from 'node:stream';
 import type { VideosConfig } from '../config';
 import { VIDEOS_CONFIG } from '../videos.constants';
 import { rangeHeader, type ByteRange } from './byte-range';
+
+export interface OpenMultipartUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
 
 /** S3 user metadata key of the stored file's SHA-256 (sent as `x-amz-meta-sha256`). */
 export const SHA256_METADATA = 'sha256';
@@ -132,10 +139,33 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /** Aborts a multipart upload (its parts go); one that is already gone counts as aborted. */
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
-    await this.s3.send(
-      new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
-    );
+    try {
+      await this.s3.send(
+        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /** Every multipart upload open under `prefix`, page by page. */
+  async *listMultipartUploads(prefix: string): AsyncGenerator<OpenMultipartUpload> {
+    // The SDK has no paginator for this listing: follow its markers.
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      const page = await this.s3.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...markers }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key && upload.UploadId && upload.Initiated) {
+          yield { key: upload.Key, uploadId: upload.UploadId, initiated: upload.Initiated };
+        }
+      }
+      if (!page.IsTruncated) return;
+      markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+    }
   }
 
   /**

@@ -63,8 +63,10 @@ export class ObjectWriter {
     this.small.length = 0;
     this.rechunker.flush();
     if (this.uploadId) {
+      // Until the abort succeeds the row keeps the id, so a sweep can finish the job later.
       await this.storage.abortMultipartUpload(this.key, this.uploadId);
       this.uploadId = null;
+      await this.onMultipart(null);
     }
     if (this.stored) {
       await this.storage.deleteObject(this.key);

@@ -12,6 +12,7 @@ import { VideosService } from '../videos/videos.service';
 import { ObjectWriter } from './object-writer';
 import { classifyUploadFailure, sizeMismatch, UploadCancelledError } from './upload-errors';
 import { parseUploadMetadata, type UploadRequest } from './upload-request';
+import { UploadSweeper } from './upload-sweeper';
 
 type UploadCall = ServerReadableStream<UploadVideoRequest, UploadVideoResponse>;
 
@@ -30,6 +31,7 @@ export class UploadService {
     @Inject(VIDEOS_CONFIG) private readonly config: VideosConfig,
     private readonly videos: VideosService,
     private readonly storage: VideoStorage,
+    private readonly sweeper: UploadSweeper,
   ) {}
 
   async upload(call: UploadCall): Promise<Video> {
@@ -45,10 +47,15 @@ export class UploadService {
         this.config.UPLOAD_MAX_BYTES,
       );
       const video = await this.videos.startUpload({ id: randomUUID(), ...request });
-      const announced = new Metadata();
-      announced.set(VIDEO_ID_METADATA, video.id);
-      call.sendMetadata(announced);
-      return await this.store(video.id, video.objectKey, request, messages);
+      const untrack = this.sweeper.track(video.id);
+      try {
+        const announced = new Metadata();
+        announced.set(VIDEO_ID_METADATA, video.id);
+        call.sendMetadata(announced);
+        return await this.store(video.id, video.objectKey, request, messages);
+      } finally {
+        untrack();
+      }
     } finally {
       call.off('cancelled', onCancelled);
     }
