@@ -22,9 +22,18 @@ describe('videos configuration', () => {
       S3_BUCKET: 'kinema-videos',
       S3_FORCE_PATH_STYLE: true,
       UPLOAD_MAX_BYTES: 2 * 1024 ** 3,
+      UPLOAD_MAX_CONCURRENT: 8,
+      UPLOAD_SWEEP_INTERVAL_MS: 300_000,
+      UPLOAD_STALE_AFTER_MS: 900_000,
     });
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:54333/postgres');
     expect(config.S3_PUBLIC_ENDPOINT).toBeUndefined();
+  });
+
+  it('refuses a stale age the sweep could not keep live uploads within', () => {
+    expect(
+      problemsOf({ UPLOAD_SWEEP_INTERVAL_MS: '60000', UPLOAD_STALE_AFTER_MS: '90000' }),
+    ).toEqual([expect.stringMatching(/^UPLOAD_STALE_AFTER_MS: must be at least twice/)]);
   });
 
   it('refuses the development S3 credentials in production without printing them', () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { answerClientError } from './edge-errors';
+import { noteAnsweredOutsideReply } from './request-hooks';
 
 export interface BodyTimeouts {
   /** A JSON body must arrive whole within this long, however steadily it trickles. */
@@ -32,10 +33,13 @@ export function registerBodyTimeouts(fastify: FastifyInstance, timeouts: BodyTim
     // undone when its body ends, or each request would leave a listener (and a timer) behind.
     let settle: () => void;
     if (isUpload(request.method, request.routeOptions.url)) {
-      socket.setTimeout(timeouts.uploadIdleMs, onTimeout);
+      // On the request, not the socket: Node destroys a timed-out socket unless the request (or
+      // response, or server) handles 'timeout', which would drop the 408 unsent.
+      incoming.setTimeout(timeouts.uploadIdleMs, onTimeout);
+      // Once the body is in, storing it may take a while; the connection is not idle then.
       settle = () => {
         socket.setTimeout(0);
-        socket.off('timeout', onTimeout);
+        incoming.off('timeout', onTimeout);
       };
     } else {
       const timer = setTimeout(onTimeout, timeouts.bodyMs);
@@ -55,6 +59,7 @@ export function registerBodyTimeouts(fastify: FastifyInstance, timeouts: BodyTim
 
 function timedOut(incoming: IncomingMessage, socket: Socket): void {
   incoming.unpipe();
+  noteAnsweredOutsideReply(incoming, 408);
   answerClientError(
     Object.assign(new Error('request body timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
     socket,

@@ -1,6 +1,7 @@
 import { currentServedBy, httpRequestDuration, runWithRequestId } from '@kinema/platform';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 
@@ -9,11 +10,20 @@ const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
 /**
  * Fastify hooks around every request: the request id (accepted from `x-request-id` or made up
  * by genReqId) is echoed and put in async context for logs and onward gRPC metadata; the pods
- * that served it are listed in `x-served-by`; duration is recorded by route template.
+ * that served it are listed in `x-served-by`; every request, however it ends, is logged once
+ * and its duration recorded by route template and status.
  */
 export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // A response that never finishes (the client went away mid-request, or the answer was written
+    // to the socket directly) gets no onResponse: it is logged and measured when it closes.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) {
+        const status = answeredOutsideReply.get(request.raw) ?? CLIENT_CLOSED_REQUEST;
+        completed(logger, request, status, reply.elapsedTime);
+      }
+    });
     runWithRequestId(String(request.id), done);
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
@@ -22,26 +32,37 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    httpRequestDuration.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      seconds,
-    );
-    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
-      logger.info(
-        {
-          method: request.method,
-          url: redactQuery(request.url),
-          route,
-          status: reply.statusCode,
-          ms: Math.round(reply.elapsedTime),
-        },
-        'request',
-      );
-    }
+    completed(logger, request, reply.statusCode, reply.elapsedTime);
     done();
   });
+}
+
+/**
+ * The status of a request whose client closed the connection before it was answered (nginx's
+ * 499), in the request log and the duration histogram.
+ */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+const answeredOutsideReply = new WeakMap<IncomingMessage, number>();
+
+/** Records that a request was answered on its socket, around Fastify's reply (e.g. a 408). */
+export function noteAnsweredOutsideReply(request: IncomingMessage, status: number): void {
+  answeredOutsideReply.set(request, status);
+}
+
+/** One log line and one histogram sample per request, however it ended. */
+function completed(logger: Logger, request: FastifyRequest, status: number, ms: number): void {
+  const route = request.routeOptions.url ?? 'unmatched';
+  httpRequestDuration.observe(
+    { method: request.method, route, status_code: String(status) },
+    ms / 1000,
+  );
+  if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+    logger.info(
+      { method: request.method, url: redactQuery(request.url), route, status, ms: Math.round(ms) },
+      'request',
+    );
+  }
 }
 
 const SECRET_PARAMS = /([?&](?:grant|access_token|token)=)[^&]*/g;

@@ -1,5 +1,6 @@
 import { createLogger, parseConfig } from '@kinema/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
 import { configSchema } from '../config';
 import { createGatewayApp } from '../gateway.bootstrap';
 import type { FakeServices } from './fake-services';
@@ -11,6 +12,7 @@ import type { FakeServices } from './fake-services';
 export async function createTestGateway(
   services: FakeServices,
   env: Record<string, string> = {},
+  logger: Logger = createLogger('gateway', 'fatal'),
 ): Promise<NestFastifyApplication> {
   const target = await services.start();
   const config = parseConfig(configSchema, {
@@ -22,7 +24,7 @@ export async function createTestGateway(
     KAFKA_BROKERS: '127.0.0.1:1',
     ...env,
   });
-  const app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
+  const app = await createGatewayApp(config, logger);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -9,6 +9,8 @@ import {
   HeadBucketCommand,
   PutObjectCommand,
   S3Client,
+  type S3ClientConfig,
+  ListMultipartUploadsCommand,
   UploadPartCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
@@ -25,12 +27,30 @@ import type { VideosConfig } from '../config';
 import { VIDEOS_CONFIG } from '../videos.constants';
 import { rangeHeader, type ByteRange } from './byte-range';
 
+export interface OpenMultipartUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
 /** S3 user metadata key of the stored file's SHA-256 (sent as `x-amz-meta-sha256`). */
 export const SHA256_METADATA = 'sha256';
 
-function client(config: VideosConfig, endpoint: string): S3Client {
+const SILENT = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+function client(
+  config: VideosConfig,
+  endpoint: string,
+  options: Pick<S3ClientConfig, 'maxAttempts' | 'logger'> = {},
+): S3Client {
   return new S3Client({
     endpoint,
+    ...options,
     region: config.S3_REGION,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
     credentials: {
@@ -52,8 +72,16 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
   private readonly publicS3: S3Client | null;
   private readonly bucket: string;
 
+  /**
+   * For bodies streamed as they arrive: one attempt (a stream cannot be replayed, so the SDK
+   * never retries one anyway), and no console line of the SDK's own at each failure: the error
+   * reaches the upload, which reports it.
+   */
+  private readonly streamingS3: S3Client;
+
   constructor(@Inject(VIDEOS_CONFIG) config: VideosConfig) {
     this.s3 = client(config, config.S3_ENDPOINT);
+    this.streamingS3 = client(config, config.S3_ENDPOINT, { maxAttempts: 1, logger: SILENT });
     this.publicS3 = config.S3_PUBLIC_ENDPOINT ? client(config, config.S3_PUBLIC_ENDPOINT) : null;
     this.bucket = config.S3_BUCKET;
   }
@@ -75,23 +103,27 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.s3.destroy();
+    this.streamingS3.destroy();
     this.publicS3?.destroy();
   }
 
+  /** Stores an object from a stream of `length` bytes (see StreamedBody). */
   async putObject(
     key: string,
-    body: Buffer,
+    body: Readable,
+    length: number,
     contentType: string,
-    metadata: Record<string, string>,
+    signal: AbortSignal,
   ): Promise<void> {
-    await this.s3.send(
+    await this.streamingS3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         Body: body,
+        ContentLength: length,
         ContentType: contentType,
-        Metadata: metadata,
       }),
+      { abortSignal: signal },
     );
   }
 
@@ -103,20 +135,25 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
     return created.UploadId;
   }
 
+  /** Stores one part from a stream of `length` bytes (see StreamedBody). */
   async uploadPart(
     key: string,
     uploadId: string,
     partNumber: number,
-    body: Buffer,
+    body: Readable,
+    length: number,
+    signal: AbortSignal,
   ): Promise<CompletedPart> {
-    const uploaded = await this.s3.send(
+    const uploaded = await this.streamingS3.send(
       new UploadPartCommand({
         Bucket: this.bucket,
         Key: key,
         UploadId: uploadId,
         PartNumber: partNumber,
         Body: body,
+        ContentLength: length,
       }),
+      { abortSignal: signal },
     );
     return { PartNumber: partNumber, ETag: uploaded.ETag };
   }
@@ -132,14 +169,37 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /** Aborts a multipart upload (its parts go); one that is already gone counts as aborted. */
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
-    await this.s3.send(
-      new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
-    );
+    try {
+      await this.s3.send(
+        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /** Every multipart upload open under `prefix`, page by page. */
+  async *listMultipartUploads(prefix: string): AsyncGenerator<OpenMultipartUpload> {
+    // The SDK has no paginator for this listing: follow its markers.
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      const page = await this.s3.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...markers }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key && upload.UploadId && upload.Initiated) {
+          yield { key: upload.Key, uploadId: upload.UploadId, initiated: upload.Initiated };
+        }
+      }
+      if (!page.IsTruncated) return;
+      markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+    }
   }
 
   /**
-   * Sets the user metadata of a stored object. A multipart upload's metadata is fixed when it
+   * Sets the user metadata of a stored object. An object's metadata is fixed when its upload
    * starts, before the checksum is known, so it is replaced by an in-place copy afterwards
    * (server-side: MinIO rewrites only the metadata; S3 copies up to 5 GiB in one request).
    */

@@ -65,8 +65,10 @@ export interface VideosHarness {
  */
 export async function startTestVideos(
   env: Record<string, string> | ((s3Endpoint: string) => Record<string, string>) = {},
+  /** Where the S3 server keeps its data (kept after close), so a test can restart it on it. */
+  s3DataDir?: string,
 ): Promise<VideosHarness> {
-  const s3Server = await startS3Server({ buckets: [TEST_BUCKET] });
+  const s3Server = await startS3Server({ buckets: [TEST_BUCKET], dataDir: s3DataDir });
   const database = await createTestDatabase('videos');
   const config: VideosConfig = parseConfig(configSchema, {
     NODE_ENV: 'test',

@@ -59,6 +59,40 @@ export class VideosRepository {
     ]);
   }
 
+  /** Marks uploads still in progress here as alive, so no replica's sweep takes them for dead. */
+  async touchUploading(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(
+      `UPDATE videos SET updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'uploading'`,
+      [ids],
+    );
+  }
+
+  /** Uploads nobody has marked alive for `staleMs`: their replica is gone. */
+  async findStaleUploading(manager: EntityManager, staleMs: number): Promise<VideoRow[]> {
+    return manager.query<VideoRow[]>(
+      `SELECT ${COLUMNS} FROM videos
+       WHERE status = 'uploading' AND updated_at < now() - make_interval(secs => $1::float8 / 1000)
+       ORDER BY updated_at LIMIT 100`,
+      [staleMs],
+    );
+  }
+
+  /** Settled videos that still name a multipart upload: its abort has not succeeded yet. */
+  async findHeldUploads(manager: EntityManager): Promise<VideoRow[]> {
+    return manager.query<VideoRow[]>(
+      `SELECT ${COLUMNS} FROM videos
+       WHERE status <> 'uploading' AND upload_id IS NOT NULL ORDER BY updated_at LIMIT 100`,
+    );
+  }
+
+  /** The multipart upload ids of uploads in progress. */
+  async liveUploadIds(manager: EntityManager): Promise<Set<string>> {
+    const rows = await manager.query<Array<{ upload_id: string }>>(
+      `SELECT upload_id FROM videos WHERE status = 'uploading' AND upload_id IS NOT NULL`,
+    );
+    return new Set(rows.map((row) => row.upload_id));
+  }
+
   async findById(manager: EntityManager, id: string): Promise<VideoRow | undefined> {
     const rows = await manager.query<VideoRow[]>(`SELECT ${COLUMNS} FROM videos WHERE id = $1`, [
       id,
@@ -135,7 +169,7 @@ export class VideosRepository {
   async markFailed(manager: EntityManager, id: string, reason: string): Promise<VideoRow> {
     const [row] = await manager.query<VideoRow[]>(
       `WITH changed AS (
-         UPDATE videos SET status = 'failed', upload_id = NULL, failure_reason = $2,
+         UPDATE videos SET status = 'failed', failure_reason = $2,
            updated_at = now()
          WHERE id = $1 RETURNING *)
        SELECT ${COLUMNS} FROM changed`,

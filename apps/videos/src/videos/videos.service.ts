@@ -66,6 +66,22 @@ export class VideosService {
     return this.videos.recordUploadId(this.dataSource.manager, id, uploadId);
   }
 
+  touchUploading(ids: string[]): Promise<void> {
+    return this.videos.touchUploading(this.dataSource.manager, ids);
+  }
+
+  staleUploads(staleMs: number): Promise<VideoRow[]> {
+    return this.videos.findStaleUploading(this.dataSource.manager, staleMs);
+  }
+
+  heldUploads(): Promise<VideoRow[]> {
+    return this.videos.findHeldUploads(this.dataSource.manager);
+  }
+
+  liveUploadIds(): Promise<Set<string>> {
+    return this.videos.liveUploadIds(this.dataSource.manager);
+  }
+
   /**
    * Makes the upload the title's (or episode's) playable video, retiring the previous one, and
    * queues VideoReady. Serialised per title and episode so two uploads finishing together cannot
@@ -89,7 +105,10 @@ export class VideosService {
     });
   }
 
-  /** Marks an upload failed and queues VideoFailed; a row already settled is left alone. */
+  /**
+   * Marks an upload failed and queues VideoFailed; a row already settled is left alone. The row
+   * keeps its multipart upload id until that upload is aborted (recordUploadId(id, null)).
+   */
   failUpload(id: string, reason: string): Promise<VideoRow | undefined> {
     return this.dataSource.transaction(async (manager) => {
       const video = await this.videos.lock(manager, id);

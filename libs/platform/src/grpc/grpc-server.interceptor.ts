@@ -1,4 +1,9 @@
-import { Metadata, status as GrpcStatus, type ServerUnaryCall } from '@grpc/grpc-js';
+import {
+  Metadata,
+  status as GrpcStatus,
+  type sendUnaryData,
+  type ServerUnaryCall,
+} from '@grpc/grpc-js';
 import {
   Injectable,
   type CallHandler,
@@ -37,14 +42,18 @@ export class GrpcServerInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const rpc = context.switchToRpc();
     const metadata = rpc.getContext<Metadata>();
-    const call = context.getArgByIndex<ServerUnaryCall<unknown, unknown> | undefined>(2);
+    const args = context.getArgs<unknown[]>();
+    const streamCall = isClientStreamCall(args);
+    // A unary call comes as (request, metadata, call); a client-streaming one as (call, callback).
+    const call = (streamCall ? args[0] : args[2]) as ServerUnaryCall<unknown, unknown> | undefined;
     const requestId = acceptRequestId(metadata?.get?.(REQUEST_ID_METADATA)[0]?.toString());
     const labels = rpcName(call) ?? {
       grpc_service: context.getClass().name,
       grpc_method: context.getHandler().name,
     };
     const stopTimer = grpcServerDuration.startTimer(labels);
-    if (call && typeof call.sendMetadata === 'function') {
+    // A streaming handler sends its own response headers (the first sent are the only ones).
+    if (!streamCall && call && typeof call.sendMetadata === 'function') {
       const response = new Metadata();
       response.set(SERVED_BY_METADATA, servedBy);
       call.sendMetadata(response);
@@ -52,6 +61,12 @@ export class GrpcServerInterceptor implements NestInterceptor {
     // The contract's text rule, for every call of every service, before any handler sees it.
     const request: unknown = rpc.getData();
     const violations = isPlainRequest(request) ? textViolations(request) : [];
+    if (streamCall) {
+      args[1] = countedAnswer(args, labels, stopTimer);
+      return new Observable((subscriber) =>
+        runWithRequestId(requestId, () => next.handle().subscribe(subscriber)),
+      );
+    }
     return new Observable((subscriber) =>
       runWithRequestId(requestId, () =>
         (violations.length > 0 ? throwError(() => DomainError.invalid(violations)) : next.handle())
@@ -71,6 +86,37 @@ export class GrpcServerInterceptor implements NestInterceptor {
       ),
     );
   }
+}
+
+/**
+ * A @GrpcStreamCall handler answers through grpc-js's callback, not its return value: the call is
+ * counted with the status it hands that callback, or CANCELLED when the client went away first.
+ */
+function countedAnswer(
+  args: unknown[],
+  labels: { grpc_service: string; grpc_method: string },
+  stopTimer: () => void,
+): sendUnaryData<unknown> {
+  const call = args[0] as { cancelled?: boolean };
+  const answer = args[1] as sendUnaryData<unknown>;
+  let counted = false;
+  return (error, value, trailer, flags) => {
+    if (!counted) {
+      counted = true;
+      const code = call.cancelled ? GrpcStatus.CANCELLED : (error?.code ?? GrpcStatus.OK);
+      grpcServerHandled.inc({ ...labels, grpc_code: GrpcStatus[code] });
+      stopTimer();
+    }
+    answer(error, value, trailer, flags);
+  };
+}
+
+/**
+ * The arguments of a client-streaming call handed over raw (@GrpcStreamCall): the call, which is
+ * a stream, and the callback that answers it.
+ */
+function isClientStreamCall(args: unknown[]): boolean {
+  return !isPlainRequest(args[0]) && typeof args[0] === 'object' && typeof args[1] === 'function';
 }
 
 /** A decoded unary request (a streaming call hands over its stream instead). */

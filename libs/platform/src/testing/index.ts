@@ -1,2 +1,3 @@
 export * from './grpc-assertions';
 export * from './grpc-reflection-client';
+export * from './metric-sample';
