@@ -32,7 +32,10 @@ async function shutDown(close: () => Promise<void>, timeoutMs: number) {
 }
 
 describe('graceful shutdown', () => {
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
 
   it('drains first, closes the app, then exits 0', async () => {
     const order: string[] = [];
@@ -47,6 +50,13 @@ describe('graceful shutdown', () => {
   it('exits 1 once the bound has passed, when closing hangs', async () => {
     const { code } = await shutDown(() => new Promise<void>(() => undefined), 50);
     expect(code).toBe(1);
+  });
+
+  it('leaves no exit pending once it has finished within the bound', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    const { code } = await shutDown(async () => undefined, 1_000);
+    expect(code).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
   });
 
   it('exits 1 when closing fails', async () => {

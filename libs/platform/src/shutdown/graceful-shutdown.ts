@@ -30,16 +30,20 @@ export function installGracefulShutdown(
       process.exit(1);
     }, options.timeoutMs);
     timer.unref();
+    let code = 0;
     try {
       await options.beforeClose?.();
       await app.close();
       options.logger.info('stopped');
       options.logger.flush?.();
-      process.exit(0);
     } catch (error) {
       options.logger.error({ err: error }, 'error while shutting down');
-      process.exit(1);
+      code = 1;
     }
+    // Done within the bound: its exit must never fire later (where exit is not the end, as in a
+    // test, a late exit(1) would kill whatever runs next).
+    clearTimeout(timer);
+    process.exit(code);
   };
   process.once('SIGTERM', (signal) => void shutdown(signal));
   process.once('SIGINT', (signal) => void shutdown(signal));
