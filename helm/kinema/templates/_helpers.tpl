@@ -58,6 +58,17 @@ app.kubernetes.io/name: {{ include "kinema.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/*
+Name of a Job that runs once per revision: <fullname>-<component>-<revision>. The Job controller
+copies a Job's name into its pods' `job-name` label (63 characters at most), so the part before
+the revision is shortened to leave the whole within 63 at any revision.
+*/}}
+{{- define "kinema.revisionJobName" -}}
+{{- $suffix := printf "-%d" .root.Release.Revision -}}
+{{- $base := include "kinema.componentName" . | trunc (sub 63 (len $suffix) | int) | trimSuffix "-" -}}
+{{- printf "%s%s" $base $suffix -}}
+{{- end -}}
+
 {{/* In-cluster DNS name of a Service of this release. */}}
 {{- define "kinema.serviceHost" -}}
 {{- printf "%s.%s.svc.%s" (include "kinema.componentName" .) .root.Release.Namespace .root.Values.clusterDomain -}}
