@@ -187,11 +187,11 @@ in SEC1 form, so the DER is wrapped in the fixed PKCS#8 header for id-ecPublicKe
 {{- end -}}
 
 {{- define "kinema.postgresqlSecretName" -}}
-{{- printf "%s-postgresql" (include "kinema.fullname" .) -}}
+{{- .Values.postgresql.existingSecret | default (printf "%s-postgresql" (include "kinema.fullname" .)) -}}
 {{- end -}}
 
 {{- define "kinema.minioSecretName" -}}
-{{- printf "%s-minio" (include "kinema.fullname" .) -}}
+{{- .Values.minio.existingSecret | default (printf "%s-minio" (include "kinema.fullname" .)) -}}
 {{- end -}}
 
 {{- define "kinema.s3SecretName" -}}

@@ -53,7 +53,16 @@ so they always agree with the Services and probes; `env` adds the plain tunables
   value: {{ include "kinema.envValue" $c.grpcPort | quote }}
 - name: OPS_PORT
   value: {{ include "kinema.envValue" $c.opsPort | quote }}
+{{- if $root.Values.postgresql.enabled }}
+{{- /* The kubelet expands $(DATABASE_PASSWORD), so the password can live in a Secret the chart
+never reads (postgresql.existingSecret) and the URL is still built in this one place. */}}
+{{- $db := $c.database }}
+{{ include "kinema.secretEnv" (dict "env" "DATABASE_PASSWORD" "secret" (include "kinema.postgresqlSecretName" $root) "key" (printf "%s-password" $name)) }}
+- name: DATABASE_URL
+  value: {{ printf "postgresql://%s:$(DATABASE_PASSWORD)@%s:%v/%s" $db.user (include "kinema.serviceHost" (dict "root" $root "name" "postgresql")) (include "kinema.envValue" $root.Values.postgresql.port) $db.name | quote }}
+{{- else }}
 {{ include "kinema.secretEnv" (dict "env" "DATABASE_URL" "secret" (include "kinema.databaseSecretName" $root) "key" (printf "%s-database-url" $name)) }}
+{{- end }}
 - name: KAFKA_BROKERS
   value: {{ include "kinema.kafkaBrokers" $root | quote }}
 {{- /* Services create the topics they use too; the same partition count as the topics Job. */}}
