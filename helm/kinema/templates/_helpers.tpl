@@ -81,9 +81,19 @@ the revision is shortened to leave the whole within 63 at any revision.
 {{- printf "%s%s:%s" .root.Values.default.image.registry $c.image.repository $tag -}}
 {{- end -}}
 
-{{/* Image of a backing service. */}}
+{{/* Image of a backing service: repository:tag, plus @digest when one is pinned. */}}
 {{- define "kinema.image" -}}
-{{- printf "%s:%s" .repository .tag -}}
+{{- printf "%s:%s" .repository .tag -}}{{- with .digest -}}@{{ . }}{{- end -}}
+{{- end -}}
+
+{{/* Component name of the bundled object store: the engine, `minio` or `seaweedfs`. */}}
+{{- define "kinema.objectStore" -}}
+{{- .Values.objectStorage.engine -}}
+{{- end -}}
+
+{{/* S3 port of the bundled object store. */}}
+{{- define "kinema.objectStorePort" -}}
+{{- if eq .Values.objectStorage.engine "seaweedfs" -}}{{ .Values.seaweedfs.port }}{{- else -}}{{ .Values.minio.port }}{{- end -}}
 {{- end -}}
 
 {{- define "kinema.podSecurityContext" -}}

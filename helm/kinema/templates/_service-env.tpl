@@ -77,7 +77,7 @@ never reads (postgresql.existingSecret) and the URL is still built in this one p
 {{- if eq $name "videos" }}
 {{- if $root.Values.minio.enabled }}
 - name: S3_ENDPOINT
-  value: {{ printf "http://%s:%v" (include "kinema.serviceHost" (dict "root" $root "name" "minio")) $root.Values.minio.port | quote }}
+  value: {{ printf "http://%s:%v" (include "kinema.serviceHost" (dict "root" $root "name" (include "kinema.objectStore" $root))) (include "kinema.objectStorePort" $root) | quote }}
 - name: S3_REGION
   value: {{ $root.Values.minio.region | quote }}
 - name: S3_BUCKET
