@@ -7,6 +7,7 @@ import {
   requiredKeys,
   type ConfigSchema,
 } from './support/app-config';
+import { containerEnv, referencedNames } from './support/container-env';
 import {
   allServicesExternal,
   allServicesOn,
@@ -43,34 +44,13 @@ const sampleSecretValues: Record<string, string> = {
     .toString(),
 };
 
-function decodedSecrets(objects: readonly K8sObject[]): Map<string, Record<string, string>> {
-  return new Map(
-    byKind(objects, 'Secret').map((secret) => [
-      secret.metadata.name,
-      Object.fromEntries(
-        Object.entries((secret['data'] as Record<string, string> | undefined) ?? {}).map(
-          ([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')],
-        ),
-      ),
-    ]),
-  );
-}
-
-/** The environment the container would see, with secret references resolved. */
+/** The environment the container would see; Secrets made outside the chart hold samples. */
 function resolvedEnv(objects: readonly K8sObject[], container: IContainer): Record<string, string> {
-  const secrets = decodedSecrets(objects);
-  const env: Record<string, string> = {};
-  for (const variable of container.env ?? []) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    if (variable.value !== undefined) env[variable.name] = variable.value;
-    else if (ref) {
-      env[variable.name] =
-        secrets.get(ref.name ?? '')?.[ref.key] ??
-        sampleSecretValues[variable.name] ??
-        'sample-secret-value-0123456789abcdef';
-    }
-  }
-  return env;
+  return containerEnv(
+    objects,
+    container,
+    (name) => sampleSecretValues[name] ?? 'sample-secret-value-0123456789abcdef',
+  );
 }
 
 /** Whether the service a `<NAME>_GRPC_TARGET` points at is rendered. */
@@ -102,9 +82,11 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
       expect(container).toBeDefined();
     });
 
+    // A variable set only to be referenced as $(NAME) by another one is not the app's.
     it('sets only variables the app reads', () => {
       const names = (container?.env ?? []).map((env) => env.name);
-      expect(names.filter((name) => !(name in schema.shape))).toEqual([]);
+      const helpers = container ? referencedNames(container) : new Set<string>();
+      expect(names.filter((name) => !(name in schema.shape) && !helpers.has(name))).toEqual([]);
     });
 
     it('sets every variable the app has no default for', () => {
@@ -234,7 +216,6 @@ describe.each([
     const known = (host: string, port: string) =>
       services.some((svc) => svc.host === host && svc.ports.includes(port));
     const problems: string[] = [];
-    const secrets = decodedSecrets(objects);
     for (const { object, spec: podSpec } of deployments) {
       const container = podSpec.containers[0];
       if (!container) continue;
@@ -249,8 +230,7 @@ describe.each([
           if (!known(host, port)) problems.push(`${object.metadata.name} KAFKA_BROKERS ${broker}`);
         }
       }
-      const dbRef = container.env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef;
-      const url = dbRef && secrets.get(dbRef.name ?? '')?.[dbRef.key];
+      const url = resolvedEnv(objects, container)['DATABASE_URL'];
       if (
         url &&
         byKind(objects, 'StatefulSet').some((s) => component(s.metadata.labels) === 'postgresql')

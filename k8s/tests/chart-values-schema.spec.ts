@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { render, renderError } from './support/helm';
-import { byKind } from './support/k8s-objects';
+import { containerEnv } from './support/container-env';
+import { byKind, serviceDeployment } from './support/k8s-objects';
 import { chartDir } from './support/repo';
 
 interface SchemaNode {
@@ -88,15 +89,19 @@ describe('generated credentials', () => {
   });
 
   it('build each database URL from the password stored for that service', () => {
-    const secrets = byKind(render(), 'Secret');
-    const decode = (name: string, key: string) => {
-      const data = secrets.find((s) => s.metadata.name === name)?.['data'] as
-        Record<string, string> | undefined;
-      return Buffer.from(data?.[key] ?? '', 'base64').toString();
-    };
-    const url = new URL(decode('kinema-database', 'catalog-database-url'));
+    const objects = render();
+    const postgresql = byKind(objects, 'Secret').find(
+      (s) => s.metadata.name === 'kinema-postgresql',
+    );
+    const stored = Buffer.from(
+      (postgresql?.['data'] as Record<string, string> | undefined)?.['catalog-password'] ?? '',
+      'base64',
+    ).toString();
+    const catalog = serviceDeployment(objects, 'catalog')?.spec.containers[0];
+    if (!catalog) throw new Error('catalog not rendered');
+    const url = new URL(containerEnv(objects, catalog)['DATABASE_URL'] ?? '');
     expect(url.username).toBe('catalog');
-    expect(url.password).toBe(decode('kinema-postgresql', 'catalog-password'));
+    expect(url.password).toBe(stored);
     expect(url.password.length).toBeGreaterThanOrEqual(32);
   });
 });

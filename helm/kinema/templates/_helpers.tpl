@@ -58,6 +58,17 @@ app.kubernetes.io/name: {{ include "kinema.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/*
+Name of a Job that runs once per revision: <fullname>-<component>-<revision>. The Job controller
+copies a Job's name into its pods' `job-name` label (63 characters at most), so the part before
+the revision is shortened to leave the whole within 63 at any revision.
+*/}}
+{{- define "kinema.revisionJobName" -}}
+{{- $suffix := printf "-%d" .root.Release.Revision -}}
+{{- $base := include "kinema.componentName" . | trunc (sub 63 (len $suffix) | int) | trimSuffix "-" -}}
+{{- printf "%s%s" $base $suffix -}}
+{{- end -}}
+
 {{/* In-cluster DNS name of a Service of this release. */}}
 {{- define "kinema.serviceHost" -}}
 {{- printf "%s.%s.svc.%s" (include "kinema.componentName" .) .root.Release.Namespace .root.Values.clusterDomain -}}
@@ -70,9 +81,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s%s:%s" .root.Values.default.image.registry $c.image.repository $tag -}}
 {{- end -}}
 
-{{/* Image of a backing service. */}}
+{{/* Image of a backing service: repository:tag, plus @digest when one is pinned. */}}
 {{- define "kinema.image" -}}
-{{- printf "%s:%s" .repository .tag -}}
+{{- printf "%s:%s" .repository .tag -}}{{- with .digest -}}@{{ . }}{{- end -}}
+{{- end -}}
+
+{{/* Component name of the bundled object store: the engine, `minio` or `seaweedfs`. */}}
+{{- define "kinema.objectStore" -}}
+{{- .Values.objectStorage.engine -}}
+{{- end -}}
+
+{{/* S3 port of the bundled object store. */}}
+{{- define "kinema.objectStorePort" -}}
+{{- if eq .Values.objectStorage.engine "seaweedfs" -}}{{ .Values.seaweedfs.port }}{{- else -}}{{ .Values.minio.port }}{{- end -}}
 {{- end -}}
 
 {{- define "kinema.podSecurityContext" -}}
@@ -176,11 +197,11 @@ in SEC1 form, so the DER is wrapped in the fixed PKCS#8 header for id-ecPublicKe
 {{- end -}}
 
 {{- define "kinema.postgresqlSecretName" -}}
-{{- printf "%s-postgresql" (include "kinema.fullname" .) -}}
+{{- .Values.postgresql.existingSecret | default (printf "%s-postgresql" (include "kinema.fullname" .)) -}}
 {{- end -}}
 
 {{- define "kinema.minioSecretName" -}}
-{{- printf "%s-minio" (include "kinema.fullname" .) -}}
+{{- .Values.minio.existingSecret | default (printf "%s-minio" (include "kinema.fullname" .)) -}}
 {{- end -}}
 
 {{- define "kinema.s3SecretName" -}}

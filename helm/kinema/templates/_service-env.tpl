@@ -53,7 +53,16 @@ so they always agree with the Services and probes; `env` adds the plain tunables
   value: {{ include "kinema.envValue" $c.grpcPort | quote }}
 - name: OPS_PORT
   value: {{ include "kinema.envValue" $c.opsPort | quote }}
+{{- if $root.Values.postgresql.enabled }}
+{{- /* The kubelet expands $(DATABASE_PASSWORD), so the password can live in a Secret the chart
+never reads (postgresql.existingSecret) and the URL is still built in this one place. */}}
+{{- $db := $c.database }}
+{{ include "kinema.secretEnv" (dict "env" "DATABASE_PASSWORD" "secret" (include "kinema.postgresqlSecretName" $root) "key" (printf "%s-password" $name)) }}
+- name: DATABASE_URL
+  value: {{ printf "postgresql://%s:$(DATABASE_PASSWORD)@%s:%v/%s" $db.user (include "kinema.serviceHost" (dict "root" $root "name" "postgresql")) (include "kinema.envValue" $root.Values.postgresql.port) $db.name | quote }}
+{{- else }}
 {{ include "kinema.secretEnv" (dict "env" "DATABASE_URL" "secret" (include "kinema.databaseSecretName" $root) "key" (printf "%s-database-url" $name)) }}
+{{- end }}
 - name: KAFKA_BROKERS
   value: {{ include "kinema.kafkaBrokers" $root | quote }}
 {{- /* Services create the topics they use too; the same partition count as the topics Job. */}}
@@ -68,7 +77,7 @@ so they always agree with the Services and probes; `env` adds the plain tunables
 {{- if eq $name "videos" }}
 {{- if $root.Values.minio.enabled }}
 - name: S3_ENDPOINT
-  value: {{ printf "http://%s:%v" (include "kinema.serviceHost" (dict "root" $root "name" "minio")) $root.Values.minio.port | quote }}
+  value: {{ printf "http://%s:%v" (include "kinema.serviceHost" (dict "root" $root "name" (include "kinema.objectStore" $root))) (include "kinema.objectStorePort" $root) | quote }}
 - name: S3_REGION
   value: {{ $root.Values.minio.region | quote }}
 - name: S3_BUCKET

@@ -4,12 +4,17 @@ import {
   accessSync,
   chmodSync,
   constants,
+  cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
+  readFileSync,
   renameSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { K8sObject } from './k8s-objects';
@@ -88,6 +93,8 @@ export const releaseNamespace = 'kinema';
 export interface RenderOptions {
   /** Release name; `kinema` unless given. */
   release?: string;
+  /** Chart directory; helm/kinema unless given. */
+  chart?: string;
   valuesFile?: string;
   set?: readonly string[];
 }
@@ -96,7 +103,7 @@ function renderArgs(options: RenderOptions): string[] {
   const args = [
     'template',
     options.release ?? releaseName,
-    chartDir,
+    options.chart ?? chartDir,
     '--namespace',
     releaseNamespace,
   ];
@@ -158,3 +165,26 @@ export const allServicesExternal: RenderOptions = {
     'gateway.redis.existingSecret=kinema-redis',
   ],
 };
+
+/**
+ * A copy of the chart whose templates read `revision` wherever they read the release revision:
+ * `helm template` always renders revision 1 and offers no flag to change it.
+ * Returns the copy's directory and how many places were rewritten.
+ */
+export function chartAtRevision(revision: number): { chart: string; rewrites: number } {
+  const chart = path.join(mkdtempSync(path.join(tmpdir(), 'kinema-chart-')), 'kinema');
+  cpSync(chartDir, chart, { recursive: true });
+  let rewrites = 0;
+  const templates = path.join(chart, 'templates');
+  for (const file of readdirSync(templates, { recursive: true, encoding: 'utf8' })) {
+    const full = path.join(templates, file);
+    if (!statSync(full).isFile()) continue;
+    const text = readFileSync(full, 'utf8');
+    const rewritten = text.replace(/[$\w.]*\.Release\.Revision\b/g, () => {
+      rewrites += 1;
+      return String(revision);
+    });
+    if (rewritten !== text) writeFileSync(full, rewritten);
+  }
+  return { chart, rewrites };
+}
