@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 
-const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
+/** This replica's name, as `x-served-by` reports it (the pod's name on Kubernetes). */
+export const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
 
 /**
  * Fastify hooks around every request: the request id (accepted from `x-request-id` or made up

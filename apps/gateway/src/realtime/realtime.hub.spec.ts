@@ -74,6 +74,7 @@ beforeEach(async () => {
       },
       sessionEnded: (sessionId) => endedSessions.has(sessionId),
       maxAuthPerMinute: 5,
+      servedBy: 'gateway-7',
     },
     pino({ level: 'silent' }),
   );
@@ -95,6 +96,16 @@ describe('RealtimeHub', () => {
     c.socket.send(JSON.stringify({ type: 'ping' }));
     await until(() => c.messages.some((m) => m.type === 'pong'));
     c.socket.close();
+  });
+
+  it('names the replica that holds the socket in the handshake, as HTTP answers do', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const servedBy = await new Promise<unknown>((resolve, reject) => {
+      socket.once('upgrade', (response) => resolve(response.headers['x-served-by']));
+      socket.once('error', reject);
+    });
+    expect(servedBy).toBe('gateway-7');
+    socket.close();
   });
 
   it('answers malformed frames with an error message and keeps the connection open', async () => {

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { httpForGrpcStatus, isServiceError } from '@kinema/platform';
 import { HttpException } from '@nestjs/common';
+import { SERVED_BY_METADATA } from '@kinema/contracts';
 import {
   parseClientMessage,
   type Notification,
@@ -32,6 +33,8 @@ export interface RealtimeOptions {
   sessionEnded: (sessionId: string) => boolean;
   /** `auth` messages one socket may send per minute; past them it is told so and closed. */
   maxAuthPerMinute: number;
+  /** Named in the handshake's `x-served-by`, as on HTTP answers: which replica holds the socket. */
+  servedBy?: string;
 }
 
 /**
@@ -83,6 +86,9 @@ export class RealtimeHub {
     private readonly logger: Logger,
   ) {
     this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+    const { servedBy } = options;
+    if (servedBy !== undefined)
+      this.server.on('headers', (headers) => headers.push(`${SERVED_BY_METADATA}: ${servedBy}`));
     this.heartbeat = setInterval(() => this.beat(), options.pingIntervalMs);
     this.heartbeat.unref();
   }

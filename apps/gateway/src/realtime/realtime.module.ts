@@ -14,6 +14,7 @@ import { AccessTokenVerifier } from '../auth/access-token.verifier';
 import { SessionCheck } from '../auth/session-check';
 import { CatalogCache } from '../cache/catalog-cache';
 import type { GatewayConfig } from '../config';
+import { GATEWAY_POD } from '../http/request-hooks';
 import { MeModule } from '../me/me.module';
 import { ViewingProfiles } from '../me/viewing-profiles.service';
 import { deliveriesFor } from './event-notifications';
@@ -88,6 +89,7 @@ export class RealtimeModule {
                 pingIntervalMs: config.WS_PING_INTERVAL_MS,
                 maxAuthPerMinute: config.WS_AUTH_PER_MINUTE,
                 maxPayloadBytes: 8_192,
+                servedBy: GATEWAY_POD,
                 // The same checks as a bearer request, then the profile must be the caller's own.
                 authenticate: async (token, profileId) => {
                   const claims = await tokens.verify(token);
