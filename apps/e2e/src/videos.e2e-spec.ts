@@ -236,6 +236,7 @@ describe('uploading and playing a video through the gateway', () => {
       t: titleId,
       e: '',
       p: profileId,
+      s: randomUUID(),
       m: 'MATURITY_RATING_UNSPECIFIED',
       x: Math.floor(Date.now() / 1000) - 1,
     });

@@ -128,9 +128,9 @@ export function sampleRss(pids: Record<string, number>): {
  */
 export function forgeGrant(
   secret: string,
-  payload: { t: string; e: string; p: string; m: string; x: number },
+  payload: { t: string; e: string; p: string; s: string; m: string; x: number },
 ): string {
-  const body = Buffer.from(JSON.stringify({ v: 1, ...payload })).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ v: 2, ...payload })).toString('base64url');
   const signature = createHmac('sha256', secret)
     .update(`kinema-playback-grant.${body}`)
     .digest('base64url');

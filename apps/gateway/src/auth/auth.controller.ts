@@ -99,8 +99,9 @@ export class AuthController {
   @ApiOperation({
     summary: 'End the session of a refresh token',
     description:
-      'Its access tokens stop working too. Send the access token as well so this gateway ' +
-      'forgets the session at once; other replicas notice within SESSION_CHECK_CACHE_MS.',
+      'Its access tokens, playback grants and WebSocket sign-ins stop working too, on every ' +
+      'gateway replica as soon as the users service announces the end (within ' +
+      'SESSION_CHECK_CACHE_MS for access tokens at the latest).',
   })
   @ApiNoContentResponse({ description: 'Ended (also when it had already ended).' })
   async logout(@Body() body: RefreshBody, @Req() request: FastifyRequest): Promise<void> {

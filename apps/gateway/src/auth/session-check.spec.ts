@@ -83,6 +83,35 @@ describe('SessionCheck', () => {
     expect(await sessions.check('t', claims)).toBeUndefined();
   });
 
+  it('refuses a session announced ended at once, though a "live" answer is still cached', async () => {
+    const sessions = check(60_000);
+    expect(await sessions.check('t', claims)).toBeDefined();
+    sessions.endSessions(['session-1'], clock + 10_000);
+    expect(sessions.hasEnded('session-1')).toBe(true);
+    expect(await sessions.check('t', claims)).toBeUndefined();
+    expect(calls).toBe(1);
+    expect(sessions.hasEnded('session-2')).toBe(false);
+  });
+
+  it('forgets an announced end once the time it was kept for has passed', async () => {
+    const sessions = check(0);
+    sessions.endSessions(['session-1'], clock + 10_000);
+    clock += 10_001;
+    expect(sessions.hasEnded('session-1')).toBe(false);
+  });
+
+  it('does not let an answer that raced an announced end bring the session back', async () => {
+    const sessions = check(60_000);
+    let release: (value: VerifyAccessTokenResponse) => void = () => undefined;
+    answer = () => new Promise((resolve) => (release = resolve));
+    const pending = sessions.check('t', claims);
+    sessions.endSessions(['session-1'], clock + 10_000);
+    release(await live());
+    expect(await pending).toBeUndefined();
+    answer = live;
+    expect(await sessions.check('t', claims)).toBeUndefined();
+  });
+
   it('lets an outage of the users service surface as an error (503), not as 401', async () => {
     answer = () =>
       Promise.reject(

@@ -25,6 +25,7 @@ import { DEV_PLAYBACK_GRANT_SECRET } from '../config';
 import { createTestGateway } from '../testing/test-gateway';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
 import { issueGrant } from '../videos/playback-grant';
+import { SessionCheck } from '../auth/session-check';
 
 const TITLE_ID = '0b7e9d2c-3a4f-4e5d-8c6b-1a2f3e4d5c6b';
 const MISSING_ID = '6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41';
@@ -280,11 +281,12 @@ describe('the gateway over HTTP', () => {
   });
 
   describe('ranged playback', () => {
-    const grant = () =>
+    const grant = (sessionId = '7d6c5b4a-3e2f-4a1b-9c8d-7e6f5a4b3c2d') =>
       issueGrant(DEV_PLAYBACK_GRANT_SECRET, {
         titleId: TITLE_ID,
         episodeId: '',
         profileId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+        sessionId,
         maxMaturity: MaturityRating.MATURITY_RATING_UNSPECIFIED,
         expiresAt: Math.floor(Date.now() / 1000) + 600,
       });
@@ -306,6 +308,33 @@ describe('the gateway over HTTP', () => {
       });
       expect(answer.statusCode).toBe(416);
       expect(answer.headers['content-range']).toBe(`bytes */${BYTES.length}`);
+    });
+
+    it('refuses the grant of a session that has ended with 401, and keeps playing the others', async () => {
+      const ended = '2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b';
+      const live = grant();
+      const revoked = grant(ended);
+      const before = await inject({
+        url: `/api/v1/titles/${TITLE_ID}/stream?grant=${revoked}`,
+        headers: { range: 'bytes=0-9' },
+      });
+      expect(before.statusCode).toBe(206);
+      app.get(SessionCheck).endSessions([ended], Date.now() + 60_000);
+      const after = await inject({
+        url: `/api/v1/titles/${TITLE_ID}/stream?grant=${revoked}`,
+        headers: { range: 'bytes=10-19' },
+      });
+      expect(after.statusCode).toBe(401);
+      expect(after.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(after.json()).toMatchObject({
+        code: 'INVALID_PLAYBACK_GRANT',
+        detail: expect.stringContaining('session that has ended'),
+      });
+      const other = await inject({
+        url: `/api/v1/titles/${TITLE_ID}/stream?grant=${live}`,
+        headers: { range: 'bytes=10-19' },
+      });
+      expect(other.statusCode).toBe(206);
     });
 
     it('refuses a forged grant as a problem', async () => {

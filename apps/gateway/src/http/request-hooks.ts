@@ -5,7 +5,8 @@ import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 
-const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
+/** This replica's name, as `x-served-by` reports it (the pod's name on Kubernetes). */
+export const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
 
 /**
  * Fastify hooks around every request: the request id (accepted from `x-request-id` or made up

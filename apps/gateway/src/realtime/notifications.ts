@@ -1,6 +1,8 @@
+import type { SessionEndReason } from '@kinema/contracts';
+
 /**
  * Messages on `/ws`. Server to client: notifications (each with the id of the event behind it,
- * so a client can drop a duplicate), plus `welcome`, `pong` and `error`. Client to server:
+ * so a client can drop a duplicate), plus `welcome`, `session.ended`, `pong` and `error`. Client to server:
  * `{"type":"ping"}` and `{"type":"auth","token":"<access token>","profileId":"<uuid>"}`.
  */
 export type Notification =
@@ -36,8 +38,21 @@ export type Notification =
       durationSeconds: number;
     };
 
+/**
+ * The session a socket signed in with has ended (logout, password change, refresh-token reuse,
+ * demotion, account deletion): the socket stays open as an anonymous one (public notifications
+ * only) and may send `auth` again with a token of a live session.
+ */
+export interface SessionEndedMessage {
+  type: 'session.ended';
+  eventId: string;
+  time: string;
+  reason: SessionEndReason;
+}
+
 export type ServerMessage =
   | Notification
+  | SessionEndedMessage
   | { type: 'welcome'; connectionId: string; signedIn: boolean; profileId: string | null }
   | { type: 'pong' }
   | {

@@ -9,6 +9,7 @@ import { RealtimeHub } from './realtime.hub';
 let http: Server;
 let hub: RealtimeHub;
 let port: number;
+let endedSessions: Set<string>;
 
 function notification(n: number, padding = 0): Notification {
   return {
@@ -47,6 +48,7 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 beforeEach(async () => {
+  endedSessions = new Set();
   http = createServer((_req, res) => res.end());
   hub = new RealtimeHub(
     {
@@ -61,9 +63,18 @@ beforeEach(async () => {
             details: 'users is down',
             metadata: new Metadata(),
           });
-        return token === 'good' ? { profileId } : null;
+        if (token === 'good') return { profileId, sessionId: 's1' };
+        if (token === 'other-session') return { profileId, sessionId: 's2' };
+        if (token === 'ending') {
+          // The session ends while its check is in flight.
+          endedSessions.add('s3');
+          return { profileId, sessionId: 's3' };
+        }
+        return null;
       },
+      sessionEnded: (sessionId) => endedSessions.has(sessionId),
       maxAuthPerMinute: 5,
+      servedBy: 'gateway-7',
     },
     pino({ level: 'silent' }),
   );
@@ -85,6 +96,16 @@ describe('RealtimeHub', () => {
     c.socket.send(JSON.stringify({ type: 'ping' }));
     await until(() => c.messages.some((m) => m.type === 'pong'));
     c.socket.close();
+  });
+
+  it('names the replica that holds the socket in the handshake, as HTTP answers do', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const servedBy = await new Promise<unknown>((resolve, reject) => {
+      socket.once('upgrade', (response) => resolve(response.headers['x-served-by']));
+      socket.once('error', reject);
+    });
+    expect(servedBy).toBe('gateway-7');
+    socket.close();
   });
 
   it('answers malformed frames with an error message and keeps the connection open', async () => {
@@ -164,6 +185,63 @@ describe('RealtimeHub', () => {
     other.socket.close();
   });
 
+  it('signs out the sockets of an ended session: told why, then no profile events, public ones still', async () => {
+    const progress = (eventId: string): Notification => ({
+      type: 'profile.progress',
+      eventId,
+      time: new Date(0).toISOString(),
+      profileId: 'p1',
+      titleId: 't',
+      episodeId: null,
+      positionSeconds: 10,
+      durationSeconds: 100,
+    });
+    const ending = await client();
+    const staying = await client();
+    ending.socket.send(JSON.stringify({ type: 'auth', token: 'good', profileId: 'p1' }));
+    staying.socket.send(JSON.stringify({ type: 'auth', token: 'other-session', profileId: 'p1' }));
+    for (const c of [ending, staying])
+      await until(() => c.messages.some((m) => m.type === 'welcome' && m.signedIn));
+    expect(
+      hub.endSessions(['s1'], {
+        eventId: 'end-1',
+        time: new Date(0).toISOString(),
+        reason: 'logout',
+      }),
+    ).toBe(1);
+    await until(() => ending.messages.some((m) => m.type === 'session.ended'));
+    expect(ending.messages.find((m) => m.type === 'session.ended')).toEqual({
+      type: 'session.ended',
+      eventId: 'end-1',
+      time: new Date(0).toISOString(),
+      reason: 'logout',
+    });
+    hub.toProfile('p1', progress('after-end'));
+    hub.broadcast(notification(3));
+    await until(() => ending.messages.some((m) => m.type === 'title.updated'));
+    await until(() => staying.messages.some((m) => m.type === 'profile.progress'));
+    expect(ending.messages.some((m) => m.type === 'profile.progress')).toBe(false);
+    expect(ending.socket.readyState).toBe(WebSocket.OPEN);
+    // It may sign in again, with a live session.
+    ending.socket.send(JSON.stringify({ type: 'auth', token: 'other-session', profileId: 'p1' }));
+    await until(
+      () => ending.messages.filter((m) => m.type === 'welcome' && m.signedIn).length === 2,
+    );
+    hub.toProfile('p1', progress('signed-in-again'));
+    await until(() => ending.messages.some((m) => m.type === 'profile.progress'));
+    ending.socket.close();
+    staying.socket.close();
+  });
+
+  it('refuses to bind a socket to a session that ended while its sign-in was being checked', async () => {
+    const c = await client();
+    c.socket.send(JSON.stringify({ type: 'auth', token: 'ending', profileId: 'p1' }));
+    await until(() => c.messages.some((m) => m.type === 'error'));
+    expect(c.messages.find((m) => m.type === 'error')).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(c.messages.some((m) => m.type === 'welcome' && m.signedIn)).toBe(false);
+    c.socket.close();
+  });
+
   it('tells a client signing in while the users service is down to retry, not that it was refused', async () => {
     const c = await client();
     c.socket.send(JSON.stringify({ type: 'auth', token: 'users-down', profileId: 'p1' }));
@@ -193,6 +271,7 @@ describe('RealtimeHub', () => {
         pingIntervalMs: 50,
         maxPayloadBytes: 4096,
         authenticate: async () => null,
+        sessionEnded: () => false,
         maxAuthPerMinute: 5,
       },
       pino({ level: 'silent' }),

@@ -6,7 +6,13 @@ import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { httpForGrpcStatus, isServiceError } from '@kinema/platform';
 import { HttpException } from '@nestjs/common';
-import { parseClientMessage, type Notification, type ServerMessage } from './notifications';
+import { SERVED_BY_METADATA } from '@kinema/contracts';
+import {
+  parseClientMessage,
+  type Notification,
+  type ServerMessage,
+  type SessionEndedMessage,
+} from './notifications';
 
 export interface RealtimeOptions {
   path: string;
@@ -19,9 +25,16 @@ export interface RealtimeOptions {
    * Resolves the caller of a token to the profile it may follow, or null when refused; throws
    * when it cannot tell (the users service is down), which the client hears as UNAVAILABLE.
    */
-  authenticate: (token: string, profileId: string) => Promise<{ profileId: string } | null>;
+  authenticate: (
+    token: string,
+    profileId: string,
+  ) => Promise<{ profileId: string; sessionId: string } | null>;
+  /** Whether a session is known to have ended; checked as a socket is bound to it. */
+  sessionEnded: (sessionId: string) => boolean;
   /** `auth` messages one socket may send per minute; past them it is told so and closed. */
   maxAuthPerMinute: number;
+  /** Named in the handshake's `x-served-by`, as on HTTP answers: which replica holds the socket. */
+  servedBy?: string;
 }
 
 /**
@@ -42,6 +55,8 @@ interface Client {
   socket: WebSocket;
   alive: boolean;
   profileId: string | null;
+  /** The session the socket signed in with; its end makes the socket anonymous again. */
+  sessionId: string | null;
   /** When each `auth` message of the last minute arrived. */
   authAttempts: number[];
 }
@@ -71,6 +86,9 @@ export class RealtimeHub {
     private readonly logger: Logger,
   ) {
     this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+    const { servedBy } = options;
+    if (servedBy !== undefined)
+      this.server.on('headers', (headers) => headers.push(`${SERVED_BY_METADATA}: ${servedBy}`));
     this.heartbeat = setInterval(() => this.beat(), options.pingIntervalMs);
     this.heartbeat.unref();
   }
@@ -103,6 +121,23 @@ export class RealtimeHub {
     for (const client of this.clients) if (client.profileId === profileId) this.send(client, frame);
   }
 
+  /**
+   * Signs out every socket bound to one of these sessions: it is told why (`session.ended`) and
+   * stays open as an anonymous socket, so it gets no more profile events.
+   */
+  endSessions(sessionIds: readonly string[], notice: Omit<SessionEndedMessage, 'type'>): number {
+    const ended = new Set(sessionIds);
+    let signedOut = 0;
+    for (const client of this.clients) {
+      if (client.sessionId === null || !ended.has(client.sessionId)) continue;
+      client.sessionId = null;
+      client.profileId = null;
+      signedOut += 1;
+      this.reply(client, { type: 'session.ended', ...notice });
+    }
+    return signedOut;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.socket.close(1001, 'server shutting down');
@@ -115,6 +150,7 @@ export class RealtimeHub {
       socket,
       alive: true,
       profileId: null,
+      sessionId: null,
       authAttempts: [],
     };
     this.clients.add(client);
@@ -173,7 +209,7 @@ export class RealtimeHub {
       client.socket.close(POLICY_VIOLATION, 'too many auth messages');
       return;
     }
-    let identity: { profileId: string } | null;
+    let identity: { profileId: string; sessionId: string } | null;
     try {
       identity = await this.options.authenticate(message.token, message.profileId);
     } catch (error) {
@@ -189,6 +225,8 @@ export class RealtimeHub {
         return;
       }
     }
+    // The session may have been announced ended while the check was in flight.
+    if (identity && this.options.sessionEnded(identity.sessionId)) identity = null;
     if (!identity) {
       this.reply(client, {
         type: 'error',
@@ -198,6 +236,7 @@ export class RealtimeHub {
       return;
     }
     client.profileId = identity.profileId;
+    client.sessionId = identity.sessionId;
     this.reply(client, {
       type: 'welcome',
       connectionId: client.id,

@@ -14,14 +14,21 @@ import { AccessTokenVerifier } from '../auth/access-token.verifier';
 import { SessionCheck } from '../auth/session-check';
 import { CatalogCache } from '../cache/catalog-cache';
 import type { GatewayConfig } from '../config';
+import { GATEWAY_POD } from '../http/request-hooks';
 import { MeModule } from '../me/me.module';
 import { ViewingProfiles } from '../me/viewing-profiles.service';
 import { deliveriesFor } from './event-notifications';
 import { GatewayEventFeed } from './event-feed';
 import { RealtimeHub } from './realtime.hub';
+import { sessionsEndedBy } from './session-ends';
 
 const REALTIME_LOGGER = Symbol('REALTIME_LOGGER');
-const FEED_TOPICS = [TOPICS.catalogTitles, TOPICS.videosVideos, TOPICS.usersPlayback] as const;
+const FEED_TOPICS = [
+  TOPICS.catalogTitles,
+  TOPICS.videosVideos,
+  TOPICS.usersPlayback,
+  TOPICS.usersAccounts,
+] as const;
 
 /** Starts the feed and the `/ws` endpoint with the HTTP server; stops both before it closes. */
 @Injectable()
@@ -82,22 +89,29 @@ export class RealtimeModule {
                 pingIntervalMs: config.WS_PING_INTERVAL_MS,
                 maxAuthPerMinute: config.WS_AUTH_PER_MINUTE,
                 maxPayloadBytes: 8_192,
+                servedBy: GATEWAY_POD,
                 // The same checks as a bearer request, then the profile must be the caller's own.
                 authenticate: async (token, profileId) => {
                   const claims = await tokens.verify(token);
                   const session = claims && (await sessions.check(token, claims));
                   if (!session) return null;
                   const profile = await profiles.profile(session, profileId);
-                  return { profileId: profile.id };
+                  return { profileId: profile.id, sessionId: session.sessionId };
                 },
+                sessionEnded: (sessionId) => sessions.hasEnded(sessionId),
               },
               logger,
             ),
         },
         {
           provide: GatewayEventFeed,
-          inject: [RealtimeHub, CatalogCache, REALTIME_LOGGER],
-          useFactory: (hub: RealtimeHub, cache: CatalogCache, logger: Logger) =>
+          inject: [RealtimeHub, CatalogCache, SessionCheck, REALTIME_LOGGER],
+          useFactory: (
+            hub: RealtimeHub,
+            cache: CatalogCache,
+            sessions: SessionCheck,
+            logger: Logger,
+          ) =>
             new GatewayEventFeed(
               createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'kinema-gateway' }, logger),
               // One group per replica (the pod name is stable across restarts of the pod).
@@ -106,6 +120,17 @@ export class RealtimeModule {
               [
                 async (event: EventEnvelope) => {
                   if (event.type.startsWith('kinema.catalog.')) await cache.invalidateAll();
+                },
+                (event: EventEnvelope) => {
+                  const ended = sessionsEndedBy(event);
+                  if (!ended) return;
+                  // Remembered as long as a grant issued just before the end could still be used.
+                  sessions.endSessions(
+                    ended.sessionIds,
+                    Date.now() + config.PLAYBACK_GRANT_TTL_SECONDS * 1000,
+                  );
+                  const { sessionIds, ...notice } = ended;
+                  hub.endSessions(sessionIds, notice);
                 },
                 (event: EventEnvelope) => {
                   for (const delivery of deliveriesFor(event)) {

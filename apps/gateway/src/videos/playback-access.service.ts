@@ -3,6 +3,7 @@ import { MaturityRating, type Title, type Video, type Visibility } from '@kinema
 import type { FastifyRequest } from 'fastify';
 import { unauthorized } from '../auth/auth-problems';
 import { principalOf } from '../auth/principal';
+import { SessionCheck } from '../auth/session-check';
 import { CatalogClient } from '../catalog/catalog.client';
 import { PROFILE_HEADER, ViewingProfiles } from '../me/viewing-profiles.service';
 import { verifyGrant } from './playback-grant';
@@ -35,6 +36,7 @@ const GRANT_REASONS = {
   'bad-signature': 'not valid',
   expired: 'expired',
   'wrong-title': 'for another title',
+  'session-ended': 'of a session that has ended (signed out, or the account deleted)',
 } as const;
 
 /**
@@ -49,6 +51,7 @@ export class PlaybackAccess {
     private readonly profiles: ViewingProfiles,
     private readonly catalog: CatalogClient,
     private readonly videos: VideosClient,
+    private readonly sessions: SessionCheck,
     @Inject(PLAYBACK_GRANT_OPTIONS) private readonly grants: PlaybackGrantOptions,
   ) {}
 
@@ -71,6 +74,10 @@ export class PlaybackAccess {
     if (grant === undefined) return this.asProfile(request, target);
     const check = verifyGrant(this.grants.secret, grant, target);
     if (!check.ok) throw grantRefused(GRANT_REASONS[check.reason]);
+    // A map lookup, no call: every replica learns of ended sessions from the users service's
+    // SessionsEnded events (and from the tokens it sees refused).
+    if (this.sessions.hasEnded(check.grant.sessionId))
+      throw grantRefused(GRANT_REASONS['session-ended']);
     return this.playable(target, check.grant.profileId, {
       maxMaturity: check.grant.maxMaturity,
       includeDrafts: false,

@@ -3,13 +3,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * What a playback grant allows: one profile playing one title (or episode) until `expiresAt`,
- * at most at `maxMaturity` (the profile's ceiling when the grant was issued).
+ * at most at `maxMaturity` (the profile's ceiling when the grant was issued), while the session
+ * that asked for it lives (checked apart, against the sessions this replica knows ended).
  */
 export interface PlaybackGrant {
   titleId: string;
   /** Empty for movies. */
   episodeId: string;
   profileId: string;
+  /** The session of the access token the grant was issued to. */
+  sessionId: string;
   maxMaturity: MaturityRating;
   /** Unix seconds. */
   expiresAt: number;
@@ -20,13 +23,15 @@ export type GrantCheck =
   | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'wrong-title' };
 
 // Bumped if the payload's shape changes, so old grants fail closed instead of being misread.
-const GRANT_VERSION = 1;
+// Version 2 added the session: a version-1 grant (bound to no session) is refused.
+const GRANT_VERSION = 2;
 
 interface Payload {
   v: number;
   t: string;
   e: string;
   p: string;
+  s: string;
   m: MaturityRating;
   x: number;
 }
@@ -42,6 +47,7 @@ export function issueGrant(secret: string, grant: PlaybackGrant): string {
     t: grant.titleId,
     e: grant.episodeId,
     p: grant.profileId,
+    s: grant.sessionId,
     m: grant.maxMaturity,
     x: grant.expiresAt,
   };
@@ -67,6 +73,7 @@ function parsePayload(body: string): Payload | undefined {
       typeof p['t'] === 'string' &&
       typeof p['e'] === 'string' &&
       typeof p['p'] === 'string' &&
+      typeof p['s'] === 'string' &&
       isRating(p['m']) &&
       Number.isInteger(p['x']);
     return ok ? (value as Payload) : undefined;
@@ -103,6 +110,7 @@ export function verifyGrant(
       titleId: payload.t,
       episodeId: payload.e,
       profileId: payload.p,
+      sessionId: payload.s,
       maxMaturity: payload.m,
       expiresAt: payload.x,
     },

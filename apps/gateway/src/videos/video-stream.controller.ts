@@ -20,6 +20,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
+import { unauthorized } from '../auth/auth-problems';
+import { principalOf } from '../auth/principal';
 import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
 import { PROFILE_HEADER_DOC } from '../me/viewing-profiles.service';
@@ -166,10 +168,13 @@ export class VideoStreamController {
 
   private async grant(target: PlaybackTarget, request: FastifyRequest): Promise<PlaybackGrantView> {
     const playable = await this.access.asProfile(request, target);
+    const { sessionId } = principalOf(request) ?? {};
+    if (!sessionId) throw unauthorized('A playback grant needs a signed-in session.');
     const expiresAt = Math.floor(Date.now() / 1000) + this.grants.ttlSeconds;
     const token = issueGrant(this.grants.secret, {
       ...target,
       profileId: playable.profileId,
+      sessionId,
       maxMaturity: playable.maxMaturity,
       expiresAt,
     });

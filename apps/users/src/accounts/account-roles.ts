@@ -1,5 +1,8 @@
+import { OutboxPublisher } from '@kinema/platform';
 import type { DataSource } from 'typeorm';
+import { publishSessionsEnded } from '../tokens/sessions-ended.event';
 import { SessionsRepository } from '../tokens/sessions.repository';
+import { USERS_EVENT_SOURCE } from '../users.constants';
 import { normaliseEmail } from './account-credentials';
 import type { AccountRole } from './account.model';
 import { AccountsRepository } from './accounts.repository';
@@ -24,7 +27,15 @@ export async function setAccountRole(
     if (row.role === role) return 'unchanged';
     const now = new Date();
     await accounts.setRole(manager, row.id, role, now);
-    if (role !== 'admin') await sessions.revokeAll(manager, row.id, 'role_changed', now);
+    if (role !== 'admin') {
+      const sessionIds = await sessions.revokeAll(manager, row.id, 'role_changed', now);
+      await publishSessionsEnded(new OutboxPublisher(USERS_EVENT_SOURCE), manager, {
+        accountId: row.id,
+        sessionIds,
+        reason: 'role_changed',
+        at: now,
+      });
+    }
     return 'changed';
   });
 }

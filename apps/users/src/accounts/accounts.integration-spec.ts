@@ -1,6 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { Role, USERS_ACCOUNT_EVENTS } from '@kinema/contracts';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { DataSource } from 'typeorm';
+import { setAccountRole } from './account-roles';
 import { aRegistration } from '../testing/account.builder';
 import {
   defined,
@@ -281,5 +283,95 @@ describe('roles', () => {
     });
     expect(defined(login.account, 'account').role).toBe(Role.ROLE_ADMIN);
     expect(decodeJwt(defined(login.tokens, 'tokens').accessToken).role).toBe('admin');
+  });
+});
+
+describe('announcing ended sessions (SessionsEnded through the outbox)', () => {
+  interface Announced {
+    message_key: string;
+    data: { accountId: string; sessionIds: string[]; reason: string; occurredAt: string };
+  }
+  const announced = (accountId: string) =>
+    users.sql<Announced>(
+      `SELECT message_key, data FROM outbox_events
+        WHERE type = $1 AND message_key = $2 ORDER BY sequence`,
+      [USERS_ACCOUNT_EVENTS.sessionsEnded, accountId],
+    );
+
+  it('announces a logout once, naming the session, however often it is repeated', async () => {
+    const input = aRegistration();
+    const registered = await users.rpc.register(input);
+    const accountId = defined(registered.account, 'account').id;
+    const tokens = defined(registered.tokens, 'tokens');
+    await users.rpc.login(input);
+    await users.rpc.logout({ refreshToken: tokens.refreshToken });
+    await users.rpc.logout({ refreshToken: tokens.refreshToken });
+    const events = await announced(accountId);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({
+      accountId,
+      sessionIds: [tokens.sessionId],
+      reason: 'logout',
+    });
+  });
+
+  it('announces the session a reused refresh token ended', async () => {
+    const registered = await users.rpc.register(aRegistration());
+    const accountId = defined(registered.account, 'account').id;
+    const tokens = defined(registered.tokens, 'tokens');
+    await users.rpc.refresh({ refreshToken: tokens.refreshToken });
+    await failureOf(users.rpc.refresh({ refreshToken: tokens.refreshToken }));
+    await failureOf(users.rpc.refresh({ refreshToken: tokens.refreshToken }));
+    expect((await announced(accountId)).map((e) => e.data)).toEqual([
+      expect.objectContaining({ sessionIds: [tokens.sessionId], reason: 'refresh_token_reused' }),
+    ]);
+  });
+
+  it('announces every open session a password change ends, not the one it starts', async () => {
+    const input = aRegistration();
+    const registered = await users.rpc.register(input);
+    const accountId = defined(registered.account, 'account').id;
+    const first = defined(registered.tokens, 'tokens');
+    const second = defined((await users.rpc.login(input)).tokens, 'tokens');
+    const changed = await users.rpc.changePassword({
+      accountId,
+      currentPassword: input.password,
+      newPassword: 'a brand new password',
+    });
+    const [event] = await announced(accountId);
+    expect(event?.data.reason).toBe('password_changed');
+    expect([...(event?.data.sessionIds ?? [])].sort()).toEqual(
+      [first.sessionId, second.sessionId].sort(),
+    );
+    expect(event?.data.sessionIds).not.toContain(defined(changed.tokens, 'tokens').sessionId);
+  });
+
+  it('announces the open sessions of a deleted account, keyed by the account', async () => {
+    const input = aRegistration();
+    const registered = await users.rpc.register(input);
+    const accountId = defined(registered.account, 'account').id;
+    const ended = defined(registered.tokens, 'tokens');
+    const open = defined((await users.rpc.login(input)).tokens, 'tokens');
+    await users.rpc.logout({ refreshToken: ended.refreshToken });
+    await users.rpc.deleteAccount({ accountId, currentPassword: input.password });
+    const events = await announced(accountId);
+    expect(events.map((e) => e.data.reason)).toEqual(['logout', 'account_deleted']);
+    expect(events[1]).toMatchObject({
+      message_key: accountId,
+      data: { accountId, sessionIds: [open.sessionId] },
+    });
+  });
+
+  it('announces the sessions a demotion ends', async () => {
+    const input = aRegistration();
+    const registered = await users.rpc.register(input);
+    const accountId = defined(registered.account, 'account').id;
+    const dataSource = users.running.app.get(DataSource);
+    expect(await setAccountRole(dataSource, input.email, 'admin')).toBe('changed');
+    const admin = defined((await users.rpc.login(input)).tokens, 'tokens');
+    expect(await setAccountRole(dataSource, input.email, 'viewer')).toBe('changed');
+    const [event] = await announced(accountId);
+    expect(event?.data.reason).toBe('role_changed');
+    expect(event?.data.sessionIds).toContain(admin.sessionId);
   });
 });

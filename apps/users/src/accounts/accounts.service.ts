@@ -174,7 +174,11 @@ export class AccountsService {
     const password = checkOfferedPassword(violations, 'current_password', request.currentPassword);
     violations.throwIfAny();
     await this.checkPassword(accountId, password);
-    await this.accounts.delete(this.dataSource.manager, accountId);
+    await this.dataSource.transaction(async (manager) => {
+      // Ended (and announced) first: the cascade would delete the rows without a word.
+      await this.sessions.endAll(manager, accountId, 'account_deleted');
+      await this.accounts.delete(manager, accountId);
+    });
   }
 
   /** Creates the account as admin, or promotes it when it exists; for boot only, never RPCs. */

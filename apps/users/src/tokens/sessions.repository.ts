@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AccountRole } from '../accounts/account.model';
-import type { SessionEndReason } from './sessions.service';
+import type { SessionEndReason } from '@kinema/contracts';
 
 /** A presented refresh token with its session and account, locked for the transaction. */
 export interface PresentedToken {
@@ -11,6 +11,11 @@ export interface PresentedToken {
   expiresAt: Date;
   rotatedAt: Date | null;
   sessionRevokedAt: Date | null;
+}
+
+export interface EndedSession {
+  sessionId: string;
+  accountId: string;
 }
 
 /** The sessions and refresh_tokens tables' statements (refresh tokens are stored hashed). */
@@ -76,38 +81,49 @@ export class SessionsRepository {
     ]);
   }
 
+  /** Ends a session unless it has ended already; true when this call ended it. */
   async revoke(
     manager: EntityManager,
     sessionId: string,
     reason: SessionEndReason,
     at: Date,
-  ): Promise<void> {
-    await manager.query('UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1', [
-      sessionId,
-      at,
-      reason,
-    ]);
+  ): Promise<boolean> {
+    const [rows] = await manager.query<[Array<{ id: string }>, number]>(
+      `UPDATE sessions SET revoked_at = $2, revoke_reason = $3
+        WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+      [sessionId, at, reason],
+    );
+    return rows.length > 0;
   }
 
   /** Ends the session a refresh token belongs to, unless it has ended already. */
-  async revokeByToken(manager: EntityManager, tokenHash: string, at: Date): Promise<void> {
-    await manager.query(
+  async revokeByToken(
+    manager: EntityManager,
+    tokenHash: string,
+    at: Date,
+  ): Promise<EndedSession | undefined> {
+    const [rows] = await manager.query<[EndedSession[], number]>(
       `UPDATE sessions SET revoked_at = $2, revoke_reason = 'logout'
-        WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`,
+        WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL
+        RETURNING id AS "sessionId", account_id AS "accountId"`,
       [tokenHash, at],
     );
+    return rows[0];
   }
 
+  /** Ends every open session of the account; the ids of those it ended. */
   async revokeAll(
     manager: EntityManager,
     accountId: string,
     reason: SessionEndReason,
     at: Date,
-  ): Promise<void> {
-    await manager.query(
-      'UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE account_id = $1 AND revoked_at IS NULL',
+  ): Promise<string[]> {
+    const [rows] = await manager.query<[Array<{ id: string }>, number]>(
+      `UPDATE sessions SET revoked_at = $2, revoke_reason = $3
+        WHERE account_id = $1 AND revoked_at IS NULL RETURNING id`,
       [accountId, at, reason],
     );
+    return rows.map((row) => row.id);
   }
 
   /** The account's current role while the session is open; undefined when it has ended. */

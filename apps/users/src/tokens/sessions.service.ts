@@ -1,5 +1,5 @@
-import type { AuthTokens } from '@kinema/contracts';
-import { DomainError } from '@kinema/platform';
+import type { AuthTokens, SessionEndReason } from '@kinema/contracts';
+import { DomainError, OutboxPublisher } from '@kinema/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -9,10 +9,8 @@ import { USERS_CONFIG } from '../users.constants';
 import { AccessTokenSigner } from './access-token.signer';
 import { decideRefresh, type RefreshDecision } from './refresh-rotation';
 import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_PATTERN } from './refresh-token';
+import { publishSessionsEnded } from './sessions-ended.event';
 import { SessionsRepository } from './sessions.repository';
-
-export type SessionEndReason =
-  'logout' | 'password_changed' | 'refresh_token_reused' | 'role_changed';
 
 /** Sessions (refresh-token families): starting them, rotating their tokens, ending them. */
 @Injectable()
@@ -23,6 +21,7 @@ export class SessionsService {
     private readonly dataSource: DataSource,
     private readonly sessions: SessionsRepository,
     private readonly signer: AccessTokenSigner,
+    private readonly outbox: OutboxPublisher,
     @Inject(USERS_CONFIG) config: UsersConfig,
   ) {
     this.refreshTtlMs = config.REFRESH_TOKEN_TTL_SECONDS * 1000;
@@ -60,8 +59,21 @@ export class SessionsService {
       const row = await this.sessions.lockPresented(manager, presented);
       const decision: RefreshDecision = decideRefresh(row, now);
       if (!row || decision !== 'rotate') {
-        if (row && decision === 'reuse')
-          await this.sessions.revoke(manager, row.sessionId, 'refresh_token_reused', now);
+        if (row && decision === 'reuse') {
+          const ended = await this.sessions.revoke(
+            manager,
+            row.sessionId,
+            'refresh_token_reused',
+            now,
+          );
+          if (ended)
+            await publishSessionsEnded(this.outbox, manager, {
+              accountId: row.accountId,
+              sessionIds: [row.sessionId],
+              reason: 'refresh_token_reused',
+              at: now,
+            });
+        }
         return { decision, tokens: undefined };
       }
       await this.sessions.markRotated(manager, presented, now);
@@ -92,15 +104,24 @@ export class SessionsService {
   /** Ends the session a refresh token belongs to. Unknown tokens are ignored: logout is idempotent. */
   async endByRefreshToken(refreshToken: string): Promise<void> {
     if (!REFRESH_TOKEN_PATTERN.test(refreshToken)) return;
-    await this.sessions.revokeByToken(
-      this.dataSource.manager,
-      hashRefreshToken(refreshToken),
-      new Date(),
-    );
+    const at = new Date();
+    await this.dataSource.transaction(async (manager) => {
+      const ended = await this.sessions.revokeByToken(manager, hashRefreshToken(refreshToken), at);
+      if (!ended) return;
+      await publishSessionsEnded(this.outbox, manager, {
+        accountId: ended.accountId,
+        sessionIds: [ended.sessionId],
+        reason: 'logout',
+        at,
+      });
+    });
   }
 
+  /** Ends every open session of the account inside the caller's transaction. */
   async endAll(manager: EntityManager, accountId: string, reason: SessionEndReason): Promise<void> {
-    await this.sessions.revokeAll(manager, accountId, reason, new Date());
+    const at = new Date();
+    const sessionIds = await this.sessions.revokeAll(manager, accountId, reason, at);
+    await publishSessionsEnded(this.outbox, manager, { accountId, sessionIds, reason, at });
   }
 
   /** The account's current role when the session is still open; undefined when it has ended. */

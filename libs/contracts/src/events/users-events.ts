@@ -1,6 +1,19 @@
 import { TOPICS } from './topics';
 
 /**
+ * Why sessions ended: a sign-out, a password change (every session of the account), a refresh
+ * token presented twice (its session), a demotion (every session), or the account's deletion.
+ */
+export const SESSION_END_REASONS = [
+  'logout',
+  'password_changed',
+  'refresh_token_reused',
+  'role_changed',
+  'account_deleted',
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/**
  * Payloads on `users.accounts.v1`, keyed by account id. Events carry no personal data: the
  * email's domain is there for sign-up statistics, never the address.
  */
@@ -10,6 +23,18 @@ export interface UsersAccountEvents {
     emailDomain: string;
     role: 'viewer' | 'admin';
     /** RFC 3339 time of the registration. */
+    occurredAt: string;
+  };
+  /**
+   * Sessions that ended together (every open one of the account for a password change, a
+   * demotion or a deletion). Their access tokens, sockets and playback grants stop working.
+   */
+  'kinema.users.v1.SessionsEnded': {
+    accountId: string;
+    /** Never empty: nothing is published when no open session ended. */
+    sessionIds: string[];
+    reason: SessionEndReason;
+    /** RFC 3339 time the sessions ended. */
     occurredAt: string;
   };
 }
@@ -35,6 +60,7 @@ export type UsersPlaybackEventType = keyof UsersPlaybackEvents;
 export const USERS_ACCOUNT_EVENTS = {
   topic: TOPICS.usersAccounts,
   registered: 'kinema.users.v1.AccountRegistered',
+  sessionsEnded: 'kinema.users.v1.SessionsEnded',
 } as const satisfies Record<string, string>;
 
 export const USERS_PLAYBACK_EVENTS = {
