@@ -22,6 +22,7 @@ describe('videos configuration', () => {
       S3_BUCKET: 'kinema-videos',
       S3_FORCE_PATH_STYLE: true,
       UPLOAD_MAX_BYTES: 2 * 1024 ** 3,
+      UPLOAD_MAX_CONCURRENT: 8,
       UPLOAD_SWEEP_INTERVAL_MS: 300_000,
       UPLOAD_STALE_AFTER_MS: 900_000,
     });

@@ -29,6 +29,9 @@ export const configSchema = z
     // At most 5 GiB: the checksum metadata is set by a server-side CopyObject, which S3 limits
     // to 5 GiB (and 5 GiB / 8 MiB parts stays well under S3's 10,000 parts).
     UPLOAD_MAX_BYTES: envInt(2 * 1024 ** 3, 1, 5 * 1024 ** 3),
+    // Uploads this process stores at once; one more is refused UNAVAILABLE (503 + Retry-After
+    // at the edge) before a byte is read. Each holds about 1 MiB (the bytes in flight).
+    UPLOAD_MAX_CONCURRENT: envInt(8, 1, 1_000),
     // How often each replica marks its uploads in progress alive and sweeps up after dead ones
     // (5 min), and how long an upload may go unmarked before it counts as dead (15 min; also
     // the least age of a multipart upload no row owns before it is aborted).

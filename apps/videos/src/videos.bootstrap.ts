@@ -5,7 +5,7 @@ import { VideosServiceModule } from './videos.module';
 
 /**
  * Starts the videos service: migrations, then gRPC (with health) and the ops HTTP port.
- * gRPC's default 4 MiB message limit fits ReadVideo's 256 KiB chunks and 1 MiB upload chunks.
+ * gRPC's default 4 MiB message limit fits ReadVideo's 256 KiB chunks and the gateway's 64 KiB upload chunks.
  */
 export function startVideos(config: VideosConfig): Promise<RunningGrpcService> {
   return bootstrapGrpcService({

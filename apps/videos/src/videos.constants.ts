@@ -14,7 +14,7 @@ export const VIDEOS_GRPC_SERVICE = 'VideosService';
 /** Response header of UploadVideo naming the video as soon as its row exists. */
 export const VIDEO_ID_METADATA = 'kinema-video-id';
 
-/** S3 part size: uploads hold one part in memory at a time, whatever the file size. */
+/** S3 part size (each part is streamed, never held in memory whole). */
 export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 
 /** Largest chunk ReadVideo sends (well under gRPC's 4 MiB default message limit). */

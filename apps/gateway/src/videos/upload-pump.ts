@@ -7,8 +7,11 @@ import type {
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 
-/** Largest chunk message sent; the service suggests up to 1 MiB (gRPC's limit is 4 MiB). */
-const MAX_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Largest chunk message sent. Small, because each end of the call buffers up to 16 messages
+ * before back-pressure stops the sender: 64 KiB messages keep that near 1 MiB an upload.
+ */
+const MAX_CHUNK_BYTES = 64 * 1024;
 
 export type OpenUploadCall = (
   callback: (error: ServiceError | null, response?: UploadVideoResponse) => void,

@@ -27,6 +27,19 @@ export function tooLarge(limit: number): ProblemException {
   );
 }
 
+/** Seconds a refused upload should wait: uploads take a while to finish and free a slot. */
+export const UPLOAD_RETRY_AFTER_SECONDS = 10;
+
+export function tooManyUploads(limit: number): ProblemException {
+  return new ProblemException(
+    problem(429, 'Too Many Requests', {
+      code: 'TOO_MANY_UPLOADS',
+      detail: `An account may upload ${limit} videos at once; wait for one to finish.`,
+    }),
+    { 'retry-after': String(UPLOAD_RETRY_AFTER_SECONDS) },
+  );
+}
+
 export function unsupportedMediaType(): ProblemException {
   return new ProblemException(
     problem(415, 'Unsupported Media Type', {

@@ -15,7 +15,16 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemException } from '../http/problem.exception';
 import { uuidPipe } from '../http/uuid.pipe';
 import { isVideoMediaType, mediaTypeOf } from './video-body.parser';
-import { lengthRequired, notFound, tooLarge, unsupportedMediaType } from './video-problems';
+import { principalOf } from '../auth/principal';
+import type { UploadOutcome } from './upload-pump';
+import { UploadSlots } from './upload-slots';
+import {
+  lengthRequired,
+  notFound,
+  tooLarge,
+  tooManyUploads,
+  unsupportedMediaType,
+} from './video-problems';
 import { VideoView, videoView } from './video.view';
 import { VideosClient } from './videos.client';
 
@@ -39,6 +48,7 @@ export class VideoUploadController {
     private readonly videos: VideosClient,
     private readonly catalog: CatalogClient,
     @Inject(VIDEO_UPLOAD_MAX_BYTES) private readonly maxBytes: number,
+    private readonly slots: UploadSlots,
   ) {}
 
   @Post('titles/:id/video')
@@ -91,13 +101,20 @@ export class VideoUploadController {
     if (!isVideoMediaType(contentType)) throw unsupportedMediaType();
     const contentLength = declaredLength(request);
     if (contentLength > this.maxBytes) throw tooLarge(this.maxBytes);
-    // Checked before a byte is read: an upload to nothing would be stored and never played.
-    await this.ensureTarget(titleId, episodeId);
-    const source = request.body instanceof Readable ? request.body : request.raw;
-    const outcome = await this.videos.upload(
-      { titleId, episodeId, contentType, contentLength },
-      source,
-    );
+    const release = this.slots.take(principalOf(request)?.accountId ?? '');
+    if (!release) throw tooManyUploads(this.slots.perAccount);
+    let outcome: UploadOutcome;
+    try {
+      // Checked before a byte is read: an upload to nothing would be stored and never played.
+      await this.ensureTarget(titleId, episodeId);
+      const source = request.body instanceof Readable ? request.body : request.raw;
+      outcome = await this.videos.upload(
+        { titleId, episodeId, contentType, contentLength },
+        source,
+      );
+    } finally {
+      release();
+    }
     if (outcome.kind === 'client-gone') {
       // Nobody to answer; make sure the socket is not kept for a reply that cannot arrive.
       request.raw.destroy();

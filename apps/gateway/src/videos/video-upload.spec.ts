@@ -1,4 +1,9 @@
-import type { sendUnaryData, ServerReadableStream, ServerUnaryCall } from '@grpc/grpc-js';
+import {
+  status,
+  type sendUnaryData,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+} from '@grpc/grpc-js';
 import {
   Availability,
   MaturityRating,
@@ -10,10 +15,11 @@ import { metricsRegistry } from '@kinema/platform';
 import { metricSample } from '@kinema/platform/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { FakeServices } from '../testing/fake-services';
+import { FakeServices, grpcFailure } from '../testing/fake-services';
 import { testAdmin } from '../testing/test-admin';
 import { createTestGateway } from '../testing/test-gateway';
 
@@ -143,5 +149,127 @@ describe('video uploads at the edge', () => {
     await untilLogged(2);
     expect(uploadLines()[1]).toMatchObject({ status: 408 });
     expect(await requestCount('408')).toBe(before + 1);
+  });
+});
+
+describe('concurrent uploads at the edge', () => {
+  let services: FakeServices;
+  let app: NestFastifyApplication;
+  let port = 0;
+  let token = '';
+  let busy = false;
+  let calls = 0;
+  const callsStarted: Array<() => void> = [];
+  const callsEnded: Array<() => void> = [];
+
+  beforeAll(async () => {
+    const admin = await testAdmin();
+    token = admin.token;
+    services = new FakeServices({
+      users: admin.users,
+      catalog: {
+        getTitle: (_call: unknown, done: sendUnaryData<unknown>) => done(null, { title: movie }),
+      },
+      videos: {
+        uploadVideo: (
+          call: ServerReadableStream<unknown, unknown>,
+          done: sendUnaryData<unknown>,
+        ) => {
+          calls += 1;
+          if (busy) {
+            done(grpcFailure(status.UNAVAILABLE, 'UPLOADS_BUSY', 'Busy.'));
+            return;
+          }
+          call.once('data', () => callsStarted.shift()?.());
+          call.on('data', () => undefined);
+          call.on('cancelled', () => callsEnded.shift()?.());
+        },
+      },
+    });
+    app = await createTestGateway(services);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.getHttpServer().address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    services?.stop();
+  });
+
+  interface Answer {
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: { code?: string };
+  }
+
+  /** POSTs the head of a 4 MiB upload and 64 KiB of its body; `answer` settles on a response. */
+  function post() {
+    const request = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: `/api/v1/titles/${TITLE_ID}/video`,
+      agent: false,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'video/mp4',
+        'content-length': 4 * 1024 * 1024,
+      },
+    });
+    request.on('error', () => undefined);
+    const answer = new Promise<Answer>((resolve) => {
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: JSON.parse(text) as { code?: string },
+          }),
+        );
+      });
+    });
+    request.write(Buffer.alloc(64 * 1024));
+    return { request, answer };
+  }
+
+  /** Starts an upload and waits until its bytes reach the videos service. */
+  async function parkUpload() {
+    const started = new Promise<void>((resolve) => callsStarted.push(resolve));
+    const upload = post();
+    await started;
+    return upload;
+  }
+
+  it('refuses an account its third upload at once, as a 429 problem with Retry-After, and takes one again once a slot is free', async () => {
+    const first = await parkUpload();
+    const second = await parkUpload();
+    const callsBefore = calls;
+    const third = post();
+    const refused = await third.answer;
+    expect(refused.status).toBe(429);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.headers['retry-after']).toBe('10');
+    expect(refused.body.code).toBe('TOO_MANY_UPLOADS');
+    expect(calls).toBe(callsBefore);
+
+    const ended = new Promise<void>((resolve) => callsEnded.push(resolve));
+    first.request.destroy();
+    await ended;
+    const fourth = await parkUpload();
+    for (const upload of [second, third, fourth]) upload.request.destroy();
+  });
+
+  it('answers a videos service at its limit with 503, Retry-After and UPLOADS_BUSY', async () => {
+    busy = true;
+    try {
+      const refused = await post().answer;
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBeDefined();
+      expect(refused.body.code).toBe('UPLOADS_BUSY');
+    } finally {
+      busy = false;
+    }
   });
 });

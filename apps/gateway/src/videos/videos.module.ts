@@ -5,6 +5,7 @@ import { DEV_PLAYBACK_GRANT_SECRET, type GatewayConfig } from '../config';
 import { MeModule } from '../me/me.module';
 import { PLAYBACK_GRANT_OPTIONS, PlaybackAccess } from './playback-access.service';
 import { PLAYBACK_SETTINGS, VideoDelivery } from './video-delivery.service';
+import { UploadSlots } from './upload-slots';
 import { VideoStreamController } from './video-stream.controller';
 import { VIDEO_UPLOAD_MAX_BYTES, VideoUploadController } from './video-upload.controller';
 import { VIDEO_TRANSFER_DEADLINE_MS, VIDEOS_GRPC_CLIENT, VideosClient } from './videos.client';
@@ -46,6 +47,7 @@ export class VideosModule {
         },
         { provide: VIDEO_TRANSFER_DEADLINE_MS, useValue: config.VIDEO_TRANSFER_DEADLINE_MS },
         { provide: VIDEO_UPLOAD_MAX_BYTES, useValue: config.VIDEO_UPLOAD_MAX_BYTES },
+        { provide: UploadSlots, useValue: new UploadSlots(config.VIDEO_UPLOADS_PER_ACCOUNT) },
         {
           provide: PLAYBACK_GRANT_OPTIONS,
           useValue: {

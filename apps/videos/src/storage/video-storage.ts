@@ -9,6 +9,7 @@ import {
   HeadBucketCommand,
   PutObjectCommand,
   S3Client,
+  type S3ClientConfig,
   ListMultipartUploadsCommand,
   UploadPartCommand,
   type CompletedPart,
@@ -35,9 +36,21 @@ export interface OpenMultipartUpload {
 /** S3 user metadata key of the stored file's SHA-256 (sent as `x-amz-meta-sha256`). */
 export const SHA256_METADATA = 'sha256';
 
-function client(config: VideosConfig, endpoint: string): S3Client {
+const SILENT = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+function client(
+  config: VideosConfig,
+  endpoint: string,
+  options: Pick<S3ClientConfig, 'maxAttempts' | 'logger'> = {},
+): S3Client {
   return new S3Client({
     endpoint,
+    ...options,
     region: config.S3_REGION,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
     credentials: {
@@ -59,8 +72,16 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
   private readonly publicS3: S3Client | null;
   private readonly bucket: string;
 
+  /**
+   * For bodies streamed as they arrive: one attempt (a stream cannot be replayed, so the SDK
+   * never retries one anyway), and no console line of the SDK's own at each failure: the error
+   * reaches the upload, which reports it.
+   */
+  private readonly streamingS3: S3Client;
+
   constructor(@Inject(VIDEOS_CONFIG) config: VideosConfig) {
     this.s3 = client(config, config.S3_ENDPOINT);
+    this.streamingS3 = client(config, config.S3_ENDPOINT, { maxAttempts: 1, logger: SILENT });
     this.publicS3 = config.S3_PUBLIC_ENDPOINT ? client(config, config.S3_PUBLIC_ENDPOINT) : null;
     this.bucket = config.S3_BUCKET;
   }
@@ -82,23 +103,27 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.s3.destroy();
+    this.streamingS3.destroy();
     this.publicS3?.destroy();
   }
 
+  /** Stores an object from a stream of `length` bytes (see StreamedBody). */
   async putObject(
     key: string,
-    body: Buffer,
+    body: Readable,
+    length: number,
     contentType: string,
-    metadata: Record<string, string>,
+    signal: AbortSignal,
   ): Promise<void> {
-    await this.s3.send(
+    await this.streamingS3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         Body: body,
+        ContentLength: length,
         ContentType: contentType,
-        Metadata: metadata,
       }),
+      { abortSignal: signal },
     );
   }
 
@@ -110,20 +135,25 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
     return created.UploadId;
   }
 
+  /** Stores one part from a stream of `length` bytes (see StreamedBody). */
   async uploadPart(
     key: string,
     uploadId: string,
     partNumber: number,
-    body: Buffer,
+    body: Readable,
+    length: number,
+    signal: AbortSignal,
   ): Promise<CompletedPart> {
-    const uploaded = await this.s3.send(
+    const uploaded = await this.streamingS3.send(
       new UploadPartCommand({
         Bucket: this.bucket,
         Key: key,
         UploadId: uploadId,
         PartNumber: partNumber,
         Body: body,
+        ContentLength: length,
       }),
+      { abortSignal: signal },
     );
     return { PartNumber: partNumber, ETag: uploaded.ETag };
   }
@@ -169,7 +199,7 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Sets the user metadata of a stored object. A multipart upload's metadata is fixed when it
+   * Sets the user metadata of a stored object. An object's metadata is fixed when its upload
    * starts, before the checksum is known, so it is replaced by an in-place copy afterwards
    * (server-side: MinIO rewrites only the metadata; S3 copies up to 5 GiB in one request).
    */

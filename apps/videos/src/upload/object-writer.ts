@@ -1,18 +1,21 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
-import { Rechunker } from '../storage/rechunker';
+import { StreamedBody } from '../storage/streamed-body';
 import type { VideoStorage } from '../storage/video-storage';
 
 /**
- * Writes one upload to its object: a single PutObject when the declared size fits one part,
- * otherwise an S3 multipart upload fed one part at a time. At most one part is held in memory
- * and the next bytes are not taken until the part is stored, which is what back-pressures the
- * gRPC stream (and, through HTTP/2 flow control, the client).
+ * Writes one upload to its object as the bytes arrive: a single streamed PutObject when the
+ * declared size fits one part, otherwise an S3 multipart upload whose parts are each streamed
+ * (the declared size fixes every part's length in advance). No part is gathered in memory: a
+ * write waits until S3 has taken the bytes, which is what back-pressures the gRPC stream (and,
+ * through HTTP/2 flow control, the gateway and its client), so an upload holds only what is in
+ * flight whatever its size. (`@aws-sdk/lib-storage`'s Upload would hold whole parts, several at
+ * a time: the very memory this avoids.)
  */
 export class ObjectWriter {
-  private readonly rechunker: Rechunker;
-  private readonly small: Buffer[] = [];
+  private body: StreamedBody<CompletedPart | void> | null = null;
   private readonly parts: CompletedPart[] = [];
   private uploadId: string | null = null;
+  private written = 0;
   private stored = false;
 
   constructor(
@@ -23,45 +26,44 @@ export class ObjectWriter {
     private readonly partSize: number,
     /** Told when a multipart upload opens (its id) and when it is closed (null). */
     private readonly onMultipart: (uploadId: string | null) => Promise<void>,
-  ) {
-    this.rechunker = new Rechunker(partSize);
-  }
+  ) {}
 
   private get multipart(): boolean {
     return this.declaredSize > this.partSize;
   }
 
+  /** The caller never lets more than the declared size through. */
   async write(chunk: Buffer): Promise<void> {
-    if (!this.multipart) {
-      // The caller never lets more than the declared size (at most one part) through.
-      this.small.push(chunk);
-      return;
+    let rest = chunk;
+    while (rest.length > 0) {
+      const body = this.body ?? (await this.open());
+      const piece = rest.subarray(0, body.remaining);
+      rest = rest.subarray(piece.length);
+      await body.write(piece);
+      this.written += piece.length;
+      if (body.remaining === 0) await this.close(body);
     }
-    for (const part of this.rechunker.push(chunk)) await this.sendPart(part);
   }
 
-  /** Stores the last bytes and makes the object whole, with its user metadata. */
+  /** Makes the object whole (every declared byte written), with its user metadata. */
   async complete(metadata: Record<string, string>): Promise<void> {
-    if (!this.multipart) {
-      await this.storage.putObject(this.key, Buffer.concat(this.small), this.contentType, metadata);
-      this.small.length = 0;
-      this.stored = true;
-      return;
+    if (this.written !== this.declaredSize || this.body) {
+      throw new Error('the object is not complete');
     }
-    const rest = this.rechunker.flush();
-    if (rest) await this.sendPart(rest);
-    const uploadId = this.requireUploadId();
-    await this.storage.completeMultipartUpload(this.key, uploadId, this.parts);
-    this.stored = true;
-    this.uploadId = null;
-    await this.onMultipart(null);
+    if (this.multipart) {
+      await this.storage.completeMultipartUpload(this.key, this.requireUploadId(), this.parts);
+      this.stored = true;
+      this.uploadId = null;
+      await this.onMultipart(null);
+    }
     await this.storage.replaceMetadata(this.key, this.contentType, metadata);
   }
 
-  /** Leaves nothing behind: no open multipart upload (so no parts), no object. */
+  /** Leaves nothing behind: no request in flight, no open multipart upload (so no parts), no object. */
   async discard(): Promise<void> {
-    this.small.length = 0;
-    this.rechunker.flush();
+    const body = this.body;
+    this.body = null;
+    await body?.cancel();
     if (this.uploadId) {
       // Until the abort succeeds the row keeps the id, so a sweep can finish the job later.
       await this.storage.abortMultipartUpload(this.key, this.uploadId);
@@ -74,14 +76,31 @@ export class ObjectWriter {
     }
   }
 
-  private async sendPart(part: Buffer): Promise<void> {
+  private async open(): Promise<StreamedBody<CompletedPart | void>> {
+    const length = Math.min(this.partSize, this.declaredSize - this.written);
+    if (!this.multipart) {
+      this.body = new StreamedBody(length, (body, size, signal) =>
+        this.storage.putObject(this.key, body, size, this.contentType, signal),
+      );
+      return this.body;
+    }
     if (!this.uploadId) {
       this.uploadId = await this.storage.createMultipartUpload(this.key, this.contentType);
       await this.onMultipart(this.uploadId);
     }
-    this.parts.push(
-      await this.storage.uploadPart(this.key, this.uploadId, this.parts.length + 1, part),
+    const uploadId = this.uploadId;
+    const partNumber = this.parts.length + 1;
+    this.body = new StreamedBody(length, (body, size, signal) =>
+      this.storage.uploadPart(this.key, uploadId, partNumber, body, size, signal),
     );
+    return this.body;
+  }
+
+  private async close(body: StreamedBody<CompletedPart | void>): Promise<void> {
+    const part = await body.finish();
+    this.body = null;
+    if (part) this.parts.push(part);
+    else this.stored = true;
   }
 
   private requireUploadId(): string {

@@ -18,10 +18,11 @@ type UploadCall = ServerReadableStream<UploadVideoRequest, UploadVideoResponse>;
 
 /**
  * Streams one upload to storage. Every byte goes once through the SHA-256, the container probe
- * and the object writer, in order; the next message is only read once the current one is
- * handled, so memory holds one part whatever the file size. Any failure — an invalid file, a
- * wrong length, a cancelled call, a storage error — removes what was stored and marks the row
- * failed (with VideoFailed) before answering.
+ * and the object writer, in order; the next message is only read once S3 has taken the current
+ * one, so an upload holds only the bytes in flight whatever the file size, and at most
+ * UPLOAD_MAX_CONCURRENT uploads run at once (more are refused UNAVAILABLE before a byte is read).
+ * Any failure — an invalid file, a wrong length, a cancelled call, a storage error — removes
+ * what was stored and marks the row failed (with VideoFailed) before answering.
  */
 @Injectable()
 export class UploadService {
@@ -34,7 +35,25 @@ export class UploadService {
     private readonly sweeper: UploadSweeper,
   ) {}
 
+  private active = 0;
+
   async upload(call: UploadCall): Promise<Video> {
+    if (this.active >= this.config.UPLOAD_MAX_CONCURRENT) {
+      throw new DomainError(
+        'unavailable',
+        'UPLOADS_BUSY',
+        `This server stores ${this.config.UPLOAD_MAX_CONCURRENT} uploads at once already; try again shortly.`,
+      );
+    }
+    this.active += 1;
+    try {
+      return await this.receive(call);
+    } finally {
+      this.active -= 1;
+    }
+  }
+
+  private async receive(call: UploadCall): Promise<Video> {
     // A cancelled call (client gone, deadline passed) ends the message stream with an error, so
     // the loop below stops at its next read, after any storage request in flight has settled.
     const onCancelled = () => call.destroy(new UploadCancelledError());
