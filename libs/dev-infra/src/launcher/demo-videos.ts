@@ -58,12 +58,20 @@ class Api {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /** Uploads a file; a refusal for now (429, 503) is retried after its Retry-After, 10 times. */
   async upload(path: string, bytes: Buffer, contentType: string): Promise<void> {
-    const response = await fetch(`${this.base}/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.token ?? ''}`, 'content-type': contentType },
-      body: bytes,
-    });
+    let response: Response;
+    for (let attempt = 1; ; attempt += 1) {
+      response = await fetch(`${this.base}/api/v1${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token ?? ''}`, 'content-type': contentType },
+        body: bytes,
+      });
+      if ((response.status !== 429 && response.status !== 503) || attempt === 10) break;
+      await response.arrayBuffer();
+      const seconds = Number(response.headers.get('retry-after')) || 1;
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
     if (response.status !== 201) {
       throw new Error(`POST ${path}: ${response.status} ${(await response.text()).slice(0, 200)}`);
     }
@@ -113,7 +121,8 @@ export async function seedDemoVideos(
   const result: DemoVideos = { uploaded: 0, alreadyPlayable: 0 };
   const queue = [...chosen.values()];
   let next = 0;
-  // A few at a time: quick, without making the embedded PGlite queue every upload at once.
+  // Two at a time: what the gateway lets one account run at once by default
+  // (VIDEO_UPLOADS_PER_ACCOUNT; a lower setting is waited out through Retry-After).
   const worker = async () => {
     for (let title = queue.shift(); title; title = queue.shift()) {
       const path = await uploadPath(api, title);
@@ -126,7 +135,7 @@ export async function seedDemoVideos(
       result.uploaded += 1;
     }
   };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  await Promise.all([worker(), worker()]);
   const movie = [...chosen.values()].find((t) => t.type === 'movie');
   if (movie) {
     result.watchUrl = await watchUrl(gatewayUrl, movie.id);

@@ -1,6 +1,6 @@
 import { reportListening } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
-import { startPgliteServer } from './pglite-server';
+import { initialiseDataDir, initialiseInChildProcess, startPgliteServer } from './pglite-server';
 
 // `node pglite-cli.js --port 54331 --data-dir .data/pglite/catalog`: one PGlite database on a socket.
 async function main(): Promise<void> {
@@ -9,12 +9,24 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '54331' },
       'data-dir': { type: 'string' },
+      'init-only': { type: 'boolean', default: false },
     },
   });
+  const dataDir = values['data-dir'];
+  if (values['init-only']) {
+    if (!dataDir) throw new Error('--init-only needs --data-dir');
+    await initialiseDataDir(dataDir);
+    return;
+  }
+  // A fresh directory is initialised by a short-lived process (see initialiseInChildProcess).
+  const script = process.argv[1];
+  if (dataDir && script) {
+    await initialiseInChildProcess(dataDir, script, ['--init-only', '--data-dir', dataDir]);
+  }
   const server = await startPgliteServer({
     host: values.host,
     port: Number(values.port),
-    dataDir: values['data-dir'],
+    dataDir,
   });
   process.stdout.write(`pglite listening on ${server.url}\n`);
   reportListening({ postgres: server.port });

@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { sharedSession } from './pglite-session';
@@ -24,6 +27,34 @@ export interface RunningPgliteServer {
  * top. Past it the socket is closed at once.
  */
 export const PGLITE_MAX_CONNECTIONS = 64;
+
+/** Whether a data directory holds an initialised database (initdb has run there). */
+export function isInitialisedDataDir(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'PG_VERSION'));
+}
+
+/** Runs initdb in a data directory: opens PGlite there once and closes it. */
+export async function initialiseDataDir(dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir });
+  await db.close();
+}
+
+/**
+ * Runs initdb for a fresh data directory in a process of its own (`script` with `args`, which
+ * must call initialiseDataDir). initdb grows PGlite's WebAssembly memory to about 800 MB and
+ * WebAssembly memory never shrinks, so a server that ran it itself would keep that for its whole
+ * life; one that opens an initialised directory stays at what a warm start takes (about 300 MB).
+ */
+export async function initialiseInChildProcess(
+  dataDir: string,
+  script: string,
+  args: string[],
+): Promise<void> {
+  if (isInitialisedDataDir(dataDir)) return;
+  await promisify(execFile)(process.execPath, [...process.execArgv, script, ...args]);
+  if (!isInitialisedDataDir(dataDir)) throw new Error(`initdb did not initialise ${dataDir}`);
+}
 
 /**
  * PostgreSQL (PGlite, compiled to WebAssembly) on a real socket. PGlite is one session that runs
