@@ -49,12 +49,33 @@ gateway_service() {
   fi
 }
 
+# With buildx, the image is built for the machine's own platform (what a local cluster runs)
+# and loaded without provenance/SBOM attestations, which `kind load` cannot import. KINEMA_PLATFORMS
+# (e.g. linux/amd64,linux/arm64) builds those platforms instead and pushes them to
+# KINEMA_REGISTRY, because a multi-platform image cannot be loaded into the local image store.
 build_images() {
-  local app
+  local app buildx=false
+  if docker buildx version >/dev/null 2>&1; then buildx=true; fi
+  if [[ -n "${KINEMA_PLATFORMS:-}" ]]; then
+    [[ "$buildx" == true ]] || die "KINEMA_PLATFORMS needs docker buildx"
+    [[ -n "${KINEMA_REGISTRY:-}" ]] ||
+      die "KINEMA_PLATFORMS needs KINEMA_REGISTRY: a multi-platform image is pushed, not loaded"
+  fi
   for app in $(kinema_apps); do
-    log "building kinema-$app:$KINEMA_TAG"
-    docker build --file "$KINEMA_ROOT/docker/Dockerfile" --build-arg "APP=$app" \
-      --tag "kinema-$app:$KINEMA_TAG" "$KINEMA_ROOT"
+    if [[ -n "${KINEMA_PLATFORMS:-}" ]]; then
+      log "building and pushing $KINEMA_REGISTRY/kinema-$app:$KINEMA_TAG for $KINEMA_PLATFORMS"
+      docker buildx build --file "$KINEMA_ROOT/docker/Dockerfile" --build-arg "APP=$app" \
+        --tag "$KINEMA_REGISTRY/kinema-$app:$KINEMA_TAG" --platform "$KINEMA_PLATFORMS" --push \
+        "$KINEMA_ROOT"
+    elif [[ "$buildx" == true ]]; then
+      log "building kinema-$app:$KINEMA_TAG"
+      docker buildx build --file "$KINEMA_ROOT/docker/Dockerfile" --build-arg "APP=$app" \
+        --tag "kinema-$app:$KINEMA_TAG" --provenance=false --sbom=false --load "$KINEMA_ROOT"
+    else
+      log "building kinema-$app:$KINEMA_TAG"
+      docker build --file "$KINEMA_ROOT/docker/Dockerfile" --build-arg "APP=$app" \
+        --tag "kinema-$app:$KINEMA_TAG" "$KINEMA_ROOT"
+    fi
   done
 }
 

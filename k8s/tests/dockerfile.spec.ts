@@ -102,6 +102,16 @@ describe('docker/Dockerfile', () => {
     ).toBe(false);
   });
 
+  it('ships no source maps, type declarations or compiled tests', () => {
+    const runs = (stage('prod-deps')?.instructions ?? [])
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
+    const deleting = /find \. -type f \\\( (.*?) \\\) -delete/s.exec(runs)?.[1] ?? '';
+    for (const pattern of ['*.map', '*.d.ts', '*.spec.js', '*.tsbuildinfo'])
+      expect(deleting).toContain(`-name '${pattern}'`);
+  });
+
   it('runs node directly as a numeric non-root user from apps/$APP', () => {
     const user = runtime?.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args ?? '';
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);

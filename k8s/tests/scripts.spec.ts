@@ -88,6 +88,7 @@ case "$(basename "$0") $1 $2" in
   "kind get clusters") printf '%s' "\${STUB_CLUSTERS:-}" ;;
   "kind load docker-image")
     if [ -n "\${STUB_KIND_LOAD_FAILS:-}" ]; then echo "ctr: content digest sha256:0 not found" >&2; exit 1; fi ;;
+  "docker buildx version") exit "\${STUB_BUILDX_STATUS:-0}" ;;
   "minikube status"*) exit "\${STUB_MINIKUBE_STATUS:-1}" ;;
   "minikube ip"*) echo 192.0.2.10 ;;
 esac
@@ -151,7 +152,7 @@ describe('cluster script flow (tools stubbed)', () => {
       const build = indexOfCall(
         calls,
         new RegExp(
-          `^docker build --file .*docker/Dockerfile --build-arg APP=${app} --tag kinema-${app}:test-tag `,
+          `^docker buildx build --file .*docker/Dockerfile --build-arg APP=${app} --tag kinema-${app}:test-tag --provenance=false --sbom=false --load `,
         ),
       );
       const load = indexOfCall(
@@ -169,6 +170,44 @@ describe('cluster script flow (tools stubbed)', () => {
     ); // metrics-server is installed first, so the HPAs the chart leaves off by default are turned on.
     for (const app of apps)
       expect(calls[install]).toContain(`--set ${app}.autoscaling.enabled=true`);
+  });
+
+  it('builds with plain docker build where buildx is missing', () => {
+    const { status, calls } = runWithStubs('up-kind.sh', [], { STUB_BUILDX_STATUS: '1' });
+    expect(status).toBe(0);
+    for (const app of apps)
+      expect(calls).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^docker build --file \\S+ --build-arg APP=${app} --tag kinema-${app}:test-tag \\S+$`,
+          ),
+        ),
+      );
+  });
+
+  it('KINEMA_PLATFORMS builds every listed platform with buildx and pushes to KINEMA_REGISTRY', () => {
+    const { status, calls } = runWithStubs('up-kind.sh', [], {
+      KINEMA_PLATFORMS: 'linux/amd64,linux/arm64',
+      KINEMA_REGISTRY: 'registry.example/acme',
+    });
+    expect(status).toBe(0);
+    for (const app of apps)
+      expect(calls).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^docker buildx build .* --tag registry\\.example/acme/kinema-${app}:test-tag --platform linux/amd64,linux/arm64 --push `,
+          ),
+        ),
+      );
+  });
+
+  it('KINEMA_PLATFORMS without a registry stops before building, saying why', () => {
+    const { status, stderr, calls } = runWithStubs('up-kind.sh', [], {
+      KINEMA_PLATFORMS: 'linux/amd64,linux/arm64',
+    });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('KINEMA_PLATFORMS needs KINEMA_REGISTRY');
+    expect(calls.filter((call) => / build /.test(call))).toEqual([]);
   });
 
   it('up-kind.sh falls back to an image archive where kind load docker-image fails (Docker 29+)', () => {

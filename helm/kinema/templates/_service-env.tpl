@@ -73,6 +73,11 @@ never reads (postgresql.existingSecret) and the URL is still built in this one p
 {{- end }}
 {{- if eq $name "users" }}
 {{ include "kinema.secretEnv" (dict "env" "JWT_PRIVATE_KEY" "secret" (include "kinema.appSecretName" $root) "key" "jwt-private-key") }}
+{{- with $c.bootstrapAdmin.email }}
+- name: BOOTSTRAP_ADMIN_EMAIL
+  value: {{ . | quote }}
+{{ include "kinema.secretEnv" (dict "env" "BOOTSTRAP_ADMIN_PASSWORD" "secret" (include "kinema.appSecretName" $root) "key" "bootstrap-admin-password") }}
+{{- end }}
 {{- end }}
 {{- if eq $name "videos" }}
 {{- if $root.Values.minio.enabled }}
