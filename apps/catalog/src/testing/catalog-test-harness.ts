@@ -84,6 +84,9 @@ export async function startTestCatalog(
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: String(database.poolMax),
     CURSOR_SECRET: 'integration-test-cursor-secret',
+    // No broker unless a test starts one: never whatever listens on the default port (an
+    // `npm start` beside the tests).
+    KAFKA_BROKERS: '127.0.0.1:1',
     // A consumer that stops (or is killed) hands its partitions over within seconds.
     KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000',
     ...env,

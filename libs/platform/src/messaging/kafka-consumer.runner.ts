@@ -90,7 +90,11 @@ export class KafkaConsumerRunner {
     // Leaving waits for a rebalance under way to finish; offsets are committed after each event,
     // so past this bound the member is simply left for the broker to expire (nothing is lost).
     await Promise.race([
-      this.consumer.disconnect().catch(() => undefined),
+      Promise.all([
+        this.consumer.disconnect().catch(() => undefined),
+        // The dead-letter producer's connection would otherwise keep the process alive.
+        this.dlqProducer.disconnect().catch(() => undefined),
+      ]),
       new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
     ]);
   }

@@ -302,10 +302,13 @@ describe('idempotent consumer', () => {
   it('handles a duplicate delivery once and dead-letters a poison message after N tries while the rest flow on', async () => {
     const kafka = kafkaFor(broker.address);
     const calls = new Map<string, number>();
+    const dlqProducer = kafka.producer();
+    let dlqDisconnected = false;
+    dlqProducer.on(dlqProducer.events.DISCONNECT, () => (dlqDisconnected = true));
     const runner = new KafkaConsumerRunner(
       kafka,
       dataSource,
-      kafka.producer(),
+      dlqProducer,
       {
         groupId: 'idempotency-test',
         topics: [topic],
@@ -356,6 +359,9 @@ describe('idempotent consumer', () => {
     });
     await runner.stop();
     await stop();
+    // A stopped consumer holds no connection: its dead-letter producer's would keep a process
+    // (a test run beside `npm start`'s broker) from exiting.
+    expect(dlqDisconnected).toBe(true);
 
     const rows: Array<{ event_id: string }> = await dataSource.query(
       'SELECT event_id FROM handled ORDER BY event_id',

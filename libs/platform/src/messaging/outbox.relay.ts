@@ -90,7 +90,10 @@ export class OutboxRelay {
         [this.holder],
       )
       .catch(() => undefined);
-    if (this.connected) await this.producer.disconnect().catch(() => undefined);
+    if (this.connected) {
+      this.connected = false;
+      await this.producer.disconnect().catch(() => undefined);
+    }
   }
 
   private async loop(): Promise<void> {
@@ -120,6 +123,12 @@ export class OutboxRelay {
       }
       if (this.stopped) break;
       if (sent < batchSize) await this.signal.wait(backoffMs || idleMs);
+    }
+    // A connection made while stop() had stopped waiting for this loop would stay open (and
+    // keep the process alive): the loop closes what it opened.
+    if (this.connected) {
+      this.connected = false;
+      await this.producer.disconnect().catch(() => undefined);
     }
   }
 
