@@ -44,7 +44,10 @@ export function AppLayout() {
   const client = useQueryClient();
   const toasts = useLiveUpdates();
   const here = `${location.pathname}${location.search}`;
-  if (!session) return <Navigate to={`/sign-in?next=${encodeURIComponent(here)}`} replace />;
+  if (!session) {
+    const expired = sessionStore.endedByExpiry() ? 'expired=1&' : '';
+    return <Navigate to={`/sign-in?${expired}next=${encodeURIComponent(here)}`} replace />;
+  }
   if (!session.profile && location.pathname !== '/profiles')
     return <Navigate to={`/profiles?next=${encodeURIComponent(here)}`} replace />;
   const admin = session.account.role === 'admin' && !session.profile?.kids;

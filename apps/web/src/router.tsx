@@ -1,5 +1,4 @@
 import { createBrowserRouter } from 'react-router';
-import { whenSessionLost } from './api/client';
 import { AppLayout } from './app-layout';
 import { HomePage } from './pages/home-page';
 import { ProfilesPage } from './pages/profiles-page';
@@ -22,12 +21,15 @@ export const router = createBrowserRouter([
         path: 'watch/:id',
         lazy: async () => ({ Component: (await import('./pages/player-page')).PlayerPage }),
       },
+      // Admin screens are code-split too; they redirect home for kids profiles and viewers.
+      {
+        path: 'admin',
+        lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
+      },
+      {
+        path: 'admin/titles/:id',
+        lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
+      },
     ],
   },
 ]);
-
-// A session that cannot be refreshed: sign in again, then come back to the same page.
-whenSessionLost(() => {
-  const here = `${location.pathname}${location.search}`;
-  void router.navigate(`/sign-in?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
-});

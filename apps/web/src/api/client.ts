@@ -8,12 +8,6 @@ import type { Tokens } from './types';
 const REFRESH_MARGIN_MS = 30_000;
 
 let refreshing: Promise<boolean> | null = null;
-let onSessionLost: () => void = () => undefined;
-
-/** Called when the session cannot be refreshed: the app shows sign-in and remembers the page. */
-export function whenSessionLost(handler: () => void): void {
-  onSessionLost = handler;
-}
 
 /** One refresh at a time: the refresh token is single use, so parallel refreshes would race. */
 export function refreshSession(): Promise<boolean> {
@@ -57,8 +51,8 @@ export async function sessionFetch(input: Request): Promise<Response> {
   const response = await fetch(authorised(input));
   if (response.status !== 401 || !sessionStore.get()) return response;
   if (await refreshSession()) return fetch(authorised(retry));
-  sessionStore.signOut();
-  onSessionLost();
+  // The app shows sign-in, remembering the page the person was on.
+  sessionStore.expire();
   return response;
 }
 

@@ -18,6 +18,8 @@ const PROFILE_KEY = 'kinema.profile';
 type Listener = () => void;
 
 let current: Session | null = null;
+/** The last session ended because it could not be refreshed (not because the person left). */
+let expired = false;
 const listeners = new Set<Listener>();
 
 function emit(): void {
@@ -31,6 +33,7 @@ export const sessionStore = {
     return () => listeners.delete(listener);
   },
   signIn(account: Account, tokens: Tokens): void {
+    expired = false;
     storage()?.setItem(REFRESH_KEY, tokens.refreshToken);
     const profile = current?.account.id === account.id ? current.profile : null;
     current = {
@@ -60,11 +63,18 @@ export const sessionStore = {
     emit();
   },
   signOut(): void {
+    expired = false;
     storage()?.removeItem(REFRESH_KEY);
     storage()?.removeItem(PROFILE_KEY);
     current = null;
     emit();
   },
+  /** The API refused the session and it could not be refreshed: sign in again. */
+  expire(): void {
+    sessionStore.signOut();
+    expired = true;
+  },
+  endedByExpiry: (): boolean => expired,
   storedRefreshToken: (): string | null => storage()?.getItem(REFRESH_KEY) ?? null,
   storedProfileId: (): string | null => storage()?.getItem(PROFILE_KEY) ?? null,
 };

@@ -58,7 +58,7 @@ export function ProfilesPage() {
               <span className="avatar" aria-hidden="true">
                 {profile.name.slice(0, 1).toUpperCase()}
               </span>
-              {profile.name}
+              <span className="profile-name">{profile.name}</span>
               {profile.kids && <span className="badge">Kids · {profile.maxMaturity ?? '7+'}</span>}
             </button>
           </li>
