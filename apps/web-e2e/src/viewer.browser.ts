@@ -28,7 +28,11 @@ test('a kids profile sees nothing above its ceiling on the home page or in searc
   await expect(page.getByRole('button', { name: /^Little one/ })).toContainText('Kids · 7+');
   await chooseProfile(page, 'Little one');
 
-  await expect(page.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+  await expect(
+    page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Admin', exact: true }),
+  ).toHaveCount(0);
   await expect(page.locator('main a[href^="/title/"]').first()).toBeVisible();
   const hiddenPaths = new Set(hidden.map((title) => `/title/${title.id}`));
   const shownPaths = () =>
@@ -38,7 +42,10 @@ test('a kids profile sees nothing above its ceiling on the home page or in searc
   expect((await shownPaths()).filter((path) => hiddenPaths.has(path))).toEqual([]);
 
   const target = found(hidden[0], 'title above 7+');
-  await page.getByRole('link', { name: 'Search' }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Search', exact: true })
+    .click();
   await page.getByLabel('Titles, people, genres').fill(target.name);
   await expect(page).toHaveURL(/[?&]q=/);
   await expect(
@@ -61,7 +68,10 @@ test('search, play, leave, and resume from Continue watching after a reload', as
   await expectAccessible(page, 'home');
   await screenshots(page, 'home');
 
-  await page.getByRole('link', { name: 'Search' }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Search', exact: true })
+    .click();
   await page.getByLabel('Titles, people, genres').fill(prefix);
   await expect(page).toHaveURL(/[?&]q=/);
   await expectAccessible(page, 'search');
@@ -111,14 +121,20 @@ test('My List add and remove show on the home page', async ({ page }) => {
   await page.goto(`/title/${title.id}`);
   await page.getByRole('button', { name: 'Add to My List' }).click();
   await expect(page.getByRole('button', { name: 'Remove from My List' })).toBeVisible();
-  await page.getByRole('link', { name: 'Home' }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Home', exact: true })
+    .click();
   const myList = page.getByRole('region', { name: 'My List' });
   await expect(myList.getByRole('link', { name: title.name })).toBeVisible();
 
   await myList.getByRole('link', { name: title.name }).click();
   await page.getByRole('button', { name: 'Remove from My List' }).click();
   await expect(page.getByRole('button', { name: 'Add to My List' })).toBeVisible();
-  await page.getByRole('link', { name: 'Home' }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Home', exact: true })
+    .click();
   await expect(page.getByRole('heading', { name: 'Trending now' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'My List' })).toHaveCount(0);
 });

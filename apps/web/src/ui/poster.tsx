@@ -11,7 +11,16 @@ function hash(text: string): number {
  * Artwork drawn from the title's name and genres: the gateway serves no images yet, so every
  * title gets an original, deterministic poster instead of a broken image.
  */
-export function Poster({ title, wide = false }: { title: Title; wide?: boolean }) {
+export function Poster({
+  title,
+  wide = false,
+  named = true,
+}: {
+  title: Title;
+  wide?: boolean;
+  /** Writes the name on the artwork; off where the name is shown beside it. */
+  named?: boolean;
+}) {
   const seed = hash(`${title.name}|${title.genres.map((genre) => genre.slug).join(',')}`);
   const hue = seed % 360;
   const hue2 = (hue + 40 + ((seed >> 9) % 80)) % 360;
@@ -20,6 +29,7 @@ export function Poster({ title, wide = false }: { title: Title; wide?: boolean }
     <svg
       className={wide ? 'poster poster--wide' : 'poster'}
       viewBox={wide ? '0 0 320 180' : '0 0 200 300'}
+      preserveAspectRatio="xMidYMid slice"
       role="img"
       aria-label={`${title.name} poster`}
     >
@@ -36,16 +46,18 @@ export function Poster({ title, wide = false }: { title: Title; wide?: boolean }
         r={30 + (seed % 50)}
         fill={`hsl(${hue2} 80% 60% / 0.25)`}
       />
-      <text
-        x="12"
-        y={wide ? 160 : 280}
-        fill="#fff"
-        fontSize={wide ? 22 : 20}
-        fontWeight="700"
-        fontFamily="system-ui, sans-serif"
-      >
-        {title.name.length > 24 ? `${title.name.slice(0, 23)}…` : title.name}
-      </text>
+      {named && (
+        <text
+          x="12"
+          y={wide ? 160 : 280}
+          fill="#fff"
+          fontSize={wide ? 22 : 20}
+          fontWeight="700"
+          fontFamily="system-ui, sans-serif"
+        >
+          {title.name.length > 24 ? `${title.name.slice(0, 23)}…` : title.name}
+        </text>
+      )}
     </svg>
   );
 }
