@@ -45,30 +45,34 @@ export function PlayerPage() {
   const startAt =
     explicitStart !== null ? Number(explicitStart) : (savedItem?.positionSeconds ?? 0);
 
-  const report = useCallback(() => {
+  const report = useCallback(async (): Promise<void> => {
     const element = video.current;
     if (!element || !profileId || !Number.isFinite(element.duration)) return;
-    void api.PUT('/api/v1/me/profiles/{profileId}/progress/{titleId}', {
+    await api.PUT('/api/v1/me/profiles/{profileId}/progress/{titleId}', {
       params: { path: { profileId, titleId: id } },
       body: {
         positionSeconds: Math.floor(element.currentTime),
         durationSeconds: Math.max(1, Math.round(element.duration)),
         ...(episodeId ? { episodeId } : {}),
       },
+      // Still sent when the tab is closing.
       keepalive: true,
     });
   }, [profileId, id, episodeId]);
 
   useEffect(() => {
     const timer = setInterval(() => {
-      if (video.current && !video.current.paused) report();
+      if (video.current && !video.current.paused) void report();
     }, PROGRESS_EVERY_MS);
-    window.addEventListener('pagehide', report);
+    const onPageHide = () => void report();
+    window.addEventListener('pagehide', onPageHide);
     return () => {
       clearInterval(timer);
-      window.removeEventListener('pagehide', report);
-      report();
-      void client.invalidateQueries({ queryKey: ['continue-watching', profileId] });
+      window.removeEventListener('pagehide', onPageHide);
+      // Continue watching is read again once the last position is saved, not before.
+      void report().finally(() =>
+        client.invalidateQueries({ queryKey: ['continue-watching', profileId] }),
+      );
     };
   }, [report, client, profileId]);
 
@@ -95,8 +99,8 @@ export function PlayerPage() {
             if (startAt > 0 && startAt < event.currentTarget.duration)
               event.currentTarget.currentTime = startAt;
           }}
-          onPause={report}
-          onSeeked={report}
+          onPause={() => void report()}
+          onSeeked={() => void report()}
         />
       )}
     </main>
