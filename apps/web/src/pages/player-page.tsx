@@ -17,6 +17,8 @@ export function PlayerPage() {
   const profileId = session?.profile?.id ?? '';
   const client = useQueryClient();
   const video = useRef<HTMLVideoElement>(null);
+  // React detaches the element before the leave cleanup runs; the last position it showed is kept.
+  const last = useRef<{ position: number; duration: number } | undefined>(undefined);
   const title = useQuery(titleQuery(id));
   const saved = useQuery({ ...continueWatchingQuery(profileId), enabled: !!profileId });
   const grant = useQuery({
@@ -47,12 +49,15 @@ export function PlayerPage() {
 
   const report = useCallback(async (): Promise<void> => {
     const element = video.current;
-    if (!element || !profileId || !Number.isFinite(element.duration)) return;
+    if (element && Number.isFinite(element.duration))
+      last.current = { position: element.currentTime, duration: element.duration };
+    const seen = last.current;
+    if (!seen || !profileId) return;
     await api.PUT('/api/v1/me/profiles/{profileId}/progress/{titleId}', {
       params: { path: { profileId, titleId: id } },
       body: {
-        positionSeconds: Math.floor(element.currentTime),
-        durationSeconds: Math.max(1, Math.round(element.duration)),
+        positionSeconds: Math.floor(seen.position),
+        durationSeconds: Math.max(1, Math.round(seen.duration)),
         ...(episodeId ? { episodeId } : {}),
       },
       // Still sent when the tab is closing.
@@ -98,6 +103,11 @@ export function PlayerPage() {
           onLoadedMetadata={(event) => {
             if (startAt > 0 && startAt < event.currentTarget.duration)
               event.currentTarget.currentTime = startAt;
+          }}
+          onTimeUpdate={(event) => {
+            const element = event.currentTarget;
+            if (Number.isFinite(element.duration))
+              last.current = { position: element.currentTime, duration: element.duration };
           }}
           onPause={() => void report()}
           onSeeked={() => void report()}
