@@ -111,6 +111,11 @@ export const configSchema = z.object({
   TRUST_PROXY: trustedProxies(),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1_024, 104_857_600),
   DOCS_ENABLED: envBool(true),
+  /**
+   * The built web app (`npx nx run web:build`), served at `/`; relative to the working directory.
+   * Without an index.html there, `/` answers a page saying how to build it.
+   */
+  WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
   // --- Videos: upload and playback ---
   /** The videos service (upload, ranged reads, presigned URLs); same syntax as above. */
   VIDEOS_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50053'),

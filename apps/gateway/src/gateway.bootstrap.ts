@@ -29,6 +29,7 @@ import { registerRequestHooks } from './http/request-hooks';
 import { HELMET_OPTIONS } from './http/security-headers';
 import { createValidationPipe } from './http/validation.pipe';
 import { registerVideoBodyParser } from './videos/video-body.parser';
+import { registerWebApp } from './web/web-app';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -77,6 +78,7 @@ export async function createGatewayApp(
   // a preflight answer carries the security headers too.
   await app.register(cors, corsOptions(config.CORS_ORIGINS));
   await app.register(compress, { threshold: 1024 });
+  await registerWebApp(fastify, config.WEB_DIST_DIR);
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new InputShapePipe(), createValidationPipe());

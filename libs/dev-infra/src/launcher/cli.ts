@@ -133,6 +133,9 @@ function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: nu
   return [
     '',
     `Kinema is running (${elapsed.toFixed(1)}s):`,
+    '',
+    `  Web:      ${system.gatewayUrl}/   (sign in as ${system.plan.admin.email} or register)`,
+    '',
     ...rows,
     '',
     `  API:      ${system.gatewayUrl}/api/v1/titles?limit=5`,

@@ -378,6 +378,8 @@ export function buildPlan(input: PlanInput): Plan {
           // Clients here talk to the gateway directly (no proxy keeping connections): short
           // keep-alive lets a stopping replica see its idle connections go within seconds.
           HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
+          // The web app `npm start` builds, served at `/` whatever directory the launcher ran from.
+          WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
           CATALOG_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///catalog`,
           USERS_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///users`,
           VIDEOS_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///videos`,

@@ -1,0 +1,36 @@
+import { defineConfig } from '@playwright/test';
+import { join } from 'node:path';
+
+/** Build output of these tests (screenshots, traces): gitignored. */
+export const ARTIFACTS_DIR = join(__dirname, 'artifacts');
+
+// One system for every flow (started in global setup, as `npm start` starts it); flows run one
+// after another in one worker, each in its own browser context (its own person).
+export default defineConfig({
+  testDir: join(__dirname, 'src'),
+  testMatch: '**/*.browser.ts',
+  globalSetup: join(__dirname, 'src/support/global-setup.ts'),
+  outputDir: join(ARTIFACTS_DIR, 'results'),
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: {
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    },
+    trace: 'retain-on-failure',
+  },
+});

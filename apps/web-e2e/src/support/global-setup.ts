@@ -1,0 +1,37 @@
+import { seedDemoVideos, startSystem } from '@kinema/dev-infra';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Starts the system once for every browser flow, the way `npm start` does (same launcher, same
+ * processes, the built web app served by the gateway, the sample clips uploaded), on free ports.
+ * Its address reaches the tests as KINEMA_WEB_URL.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-web-e2e-'));
+  const logs: string[] = [];
+  const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: '', S3_ENDPOINT: '' };
+  delete env['DATABASE_URL'];
+  // A signed-out session is refused at once rather than after the check cache's 2 s.
+  env['SESSION_CHECK_CACHE_MS'] = '0';
+  const system = await startSystem({
+    dataDir,
+    env,
+    ephemeralPorts: true,
+    demoTitles: 120,
+    logLevel: 'warn',
+    sink: (name, line) => logs.push(`${name} | ${line}`),
+  }).catch((error: unknown) => {
+    process.stderr.write(logs.join('\n'));
+    throw error;
+  });
+  await seedDemoVideos(system.gatewayUrl, system.plan.admin);
+  process.env['KINEMA_WEB_URL'] = system.gatewayUrl;
+  process.env['KINEMA_ADMIN_EMAIL'] = system.plan.admin.email;
+  process.env['KINEMA_ADMIN_PASSWORD'] = system.plan.admin.password;
+  return async () => {
+    await system.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,309 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import { api, data } from '../api/client';
+import { ApiError, describeError } from '../api/problem';
+import { genresQuery, titleQuery } from '../api/queries';
+import type { components } from '../api/generated/schema';
+import type { GenreSlug, Maturity, Title, TitleType } from '../api/types';
+import { useSession } from '../auth/use-session';
+import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
+import { uploadVideo, type Upload, type UploadProgress } from './upload-video';
+
+type TitleBody = components['schemas']['TitleBody'];
+
+const MATURITY: Maturity[] = ['all', '7+', '13+', '16+', '18+'];
+
+function emptyTitle(): TitleBody {
+  return {
+    slug: '',
+    type: 'movie',
+    name: '',
+    synopsis: '',
+    releaseYear: new Date().getFullYear(),
+    runtimeMinutes: 90,
+    maturityRating: 'all',
+    genres: [],
+    availability: 'draft',
+  };
+}
+
+function bodyOf(title: Title): TitleBody {
+  return {
+    slug: title.slug,
+    type: title.type,
+    name: title.name,
+    synopsis: title.synopsis,
+    releaseYear: title.releaseYear,
+    runtimeMinutes: title.runtimeMinutes,
+    maturityRating: title.maturityRating,
+    genres: title.genres.map((genre) => genre.slug),
+    credits: title.credits,
+    artwork: title.artwork,
+    availability: title.availability,
+    popularity: title.popularity,
+  };
+}
+
+function TitleForm({ initial, version }: { initial: TitleBody; version?: number }) {
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const genres = useQuery(genresQuery);
+  const [body, setBody] = useState(initial);
+  const { id } = useParams();
+  const save = useMutation({
+    mutationFn: async () => {
+      if (id && version !== undefined)
+        return data(
+          api.PUT('/api/v1/titles/{id}', {
+            params: { path: { id }, header: { 'If-Match': `"${version}"` } },
+            body,
+          }),
+        );
+      return data(api.POST('/api/v1/titles', { body }));
+    },
+    onSuccess: async (saved) => {
+      await client.invalidateQueries({ queryKey: ['title', saved.id] });
+      await client.invalidateQueries({ queryKey: ['titles'] });
+      navigate(`/admin/titles/${saved.id}`, { replace: true });
+    },
+  });
+  const error = save.error instanceof ApiError ? save.error : undefined;
+  const fieldError = (field: string) => error?.fieldError(field);
+  const conflict = error?.status === 412;
+  const set = <K extends keyof TitleBody>(key: K, value: TitleBody[K]) =>
+    setBody((current) => ({ ...current, [key]: value }));
+  const field = (name: keyof TitleBody, label: string, input: ReactNode) => (
+    <>
+      <label htmlFor={`title-${name}`}>{label}</label>
+      {input}
+      <FieldError id={`title-${name}-error`} message={fieldError(name)} />
+    </>
+  );
+  const common = (name: keyof TitleBody) => ({
+    id: `title-${name}`,
+    'aria-invalid': Boolean(fieldError(name)),
+    'aria-describedby': `title-${name}-error`,
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form onSubmit={onSubmit} noValidate className="form">
+      {field(
+        'name',
+        'Name',
+        <input
+          {...common('name')}
+          value={body.name}
+          onChange={(e) => set('name', e.target.value)}
+        />,
+      )}
+      {field(
+        'slug',
+        'Slug (lower-case words joined by hyphens)',
+        <input
+          {...common('slug')}
+          value={body.slug}
+          onChange={(e) => set('slug', e.target.value)}
+        />,
+      )}
+      {field(
+        'type',
+        'Type',
+        <select
+          {...common('type')}
+          value={body.type}
+          onChange={(e) => set('type', e.target.value as TitleType)}
+        >
+          <option value="movie">Film</option>
+          <option value="series">Series</option>
+        </select>,
+      )}
+      {field(
+        'synopsis',
+        'Synopsis',
+        <textarea
+          {...common('synopsis')}
+          value={body.synopsis ?? ''}
+          onChange={(e) => set('synopsis', e.target.value)}
+        />,
+      )}
+      {field(
+        'releaseYear',
+        'Release year',
+        <input
+          {...common('releaseYear')}
+          type="number"
+          value={body.releaseYear}
+          onChange={(e) => set('releaseYear', Number(e.target.value))}
+        />,
+      )}
+      {field(
+        'runtimeMinutes',
+        'Runtime in minutes (films)',
+        <input
+          {...common('runtimeMinutes')}
+          type="number"
+          value={body.runtimeMinutes ?? 0}
+          onChange={(e) => set('runtimeMinutes', Number(e.target.value))}
+        />,
+      )}
+      {field(
+        'maturityRating',
+        'Maturity rating',
+        <select
+          {...common('maturityRating')}
+          value={body.maturityRating}
+          onChange={(e) => set('maturityRating', e.target.value as Maturity)}
+        >
+          {MATURITY.map((rating) => (
+            <option key={rating}>{rating}</option>
+          ))}
+        </select>,
+      )}
+      <fieldset aria-describedby="title-genres-error">
+        <legend>Genres</legend>
+        {genres.data?.items.map((genre) => (
+          <label key={genre.slug} className="checkbox">
+            <input
+              type="checkbox"
+              checked={body.genres.includes(genre.slug)}
+              onChange={(e) =>
+                set(
+                  'genres',
+                  e.target.checked
+                    ? [...body.genres, genre.slug]
+                    : body.genres.filter((slug: GenreSlug) => slug !== genre.slug),
+                )
+              }
+            />
+            {genre.name}
+          </label>
+        ))}
+      </fieldset>
+      <FieldError id="title-genres-error" message={fieldError('genres')} />
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={body.availability === 'published'}
+          onChange={(e) => set('availability', e.target.checked ? 'published' : 'draft')}
+        />
+        Published (viewers can see it)
+      </label>
+      {conflict ? (
+        <p className="error" role="alert">
+          Someone changed this title after you opened it, so your changes were not saved.{' '}
+          <button type="button" onClick={() => window.location.reload()}>
+            Load their version
+          </button>
+        </p>
+      ) : (
+        <ErrorMessage error={save.error} />
+      )}
+      <button type="submit" disabled={save.isPending}>
+        {id ? 'Save changes' : 'Create title'}
+      </button>
+    </form>
+  );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1_048_576
+    ? `${(bytes / 1_048_576).toFixed(1)} MB`
+    : `${Math.round(bytes / 1024)} kB`;
+}
+
+function VideoUpload({ titleId }: { titleId: string }) {
+  const client = useQueryClient();
+  const [progress, setProgress] = useState<UploadProgress>();
+  const [upload, setUpload] = useState<Upload>();
+  const [outcome, setOutcome] = useState<string>();
+  const start = (file: File) => {
+    setOutcome(undefined);
+    const next = uploadVideo(`/api/v1/titles/${titleId}/video`, file, setProgress);
+    setUpload(next);
+    next.done.then(
+      (video) => {
+        const status = (video as { status?: string }).status ?? 'stored';
+        setOutcome(`Upload finished: the video is ${status}.`);
+        void client.invalidateQueries({ queryKey: ['title', titleId] });
+      },
+      (error: unknown) => setOutcome(describeError(error)),
+    );
+    void next.done.finally(() => setUpload(undefined)).catch(() => undefined);
+  };
+  return (
+    <section aria-labelledby="video-heading">
+      <h2 id="video-heading">Video</h2>
+      <label htmlFor="video-file">Video file (MP4 or WebM)</label>
+      <input
+        id="video-file"
+        type="file"
+        accept="video/mp4,video/webm"
+        disabled={Boolean(upload)}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) start(file);
+        }}
+      />
+      {progress && (
+        <div className="upload-progress">
+          <progress
+            max={progress.totalBytes}
+            value={progress.sentBytes}
+            aria-label="Upload progress"
+          />
+          <p>
+            {formatBytes(progress.sentBytes)} of {formatBytes(progress.totalBytes)} sent
+            {progress.rate > 0 && ` · ${formatBytes(progress.rate)}/s`}
+            {progress.secondsLeft !== undefined &&
+              upload &&
+              ` · about ${Math.ceil(progress.secondsLeft)} s left`}
+          </p>
+        </div>
+      )}
+      {upload && (
+        <button type="button" onClick={() => upload.cancel()}>
+          Cancel upload
+        </button>
+      )}
+      {outcome && <p role="status">{outcome}</p>}
+    </section>
+  );
+}
+
+export function AdminPage() {
+  const { id } = useParams();
+  const session = useSession();
+  const admin = session?.account.role === 'admin' && !session.profile?.kids;
+  const title = useQuery({ ...titleQuery(id ?? ''), enabled: Boolean(id) && admin });
+  // Kids profiles and viewers have no admin screens.
+  if (!admin) return <Navigate to="/" replace />;
+  return (
+    <main className="admin-page">
+      <p>
+        <Link to="/admin">New title</Link>
+      </p>
+      <h1>{id ? `Edit ${title.data?.name ?? 'title'}` : 'Create a title'}</h1>
+      {id && title.isPending && <SkeletonBlock label="Loading title" />}
+      <ErrorMessage error={title.error} />
+      {!id && <TitleForm key="new" initial={emptyTitle()} />}
+      {id && title.data && (
+        <>
+          <p>
+            <Link to={`/title/${id}`}>See it as a viewer</Link> · {title.data.availability} ·{' '}
+            {title.data.playable ? 'playable' : 'no video yet'}
+          </p>
+          <TitleForm
+            key={`${id}-${title.data.version}`}
+            initial={bodyOf(title.data)}
+            version={title.data.version}
+          />
+          {title.data.type === 'movie' && <VideoUpload titleId={id} />}
+        </>
+      )}
+    </main>
+  );
+}

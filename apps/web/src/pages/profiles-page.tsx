@@ -1,0 +1,111 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { api, data } from '../api/client';
+import { ApiError } from '../api/problem';
+import type { Maturity, Profile } from '../api/types';
+import { sessionStore } from '../auth/session';
+import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
+
+/** The profile limit the API enforces; the form hides itself at this many. */
+const MAX_PROFILES = 5;
+const CEILINGS: Maturity[] = ['all', '7+', '13+', '16+', '18+'];
+
+export function ProfilesPage() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const client = useQueryClient();
+  const profiles = useQuery({
+    queryKey: ['profiles'],
+    queryFn: () => data(api.GET('/api/v1/me/profiles')),
+  });
+  const [name, setName] = useState('');
+  const [kids, setKids] = useState(false);
+  const [ceiling, setCeiling] = useState<Maturity>('7+');
+  const create = useMutation({
+    mutationFn: () =>
+      data(
+        api.POST('/api/v1/me/profiles', {
+          body: { name, kids, ...(kids ? { maxMaturity: ceiling } : {}) },
+        }),
+      ),
+    onSuccess: async () => {
+      setName('');
+      await client.invalidateQueries({ queryKey: ['profiles'] });
+    },
+  });
+  const choose = (profile: Profile) => {
+    sessionStore.chooseProfile(profile);
+    client.clear();
+    const next = params.get('next');
+    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  const nameError = create.error instanceof ApiError ? create.error.fieldError('name') : undefined;
+  const items = profiles.data?.items ?? [];
+  return (
+    <main className="profiles-page">
+      <h1>Who is watching?</h1>
+      {profiles.isPending && <SkeletonBlock label="Loading profiles" />}
+      <ErrorMessage error={profiles.error} />
+      <ul className="profile-list">
+        {items.map((profile) => (
+          <li key={profile.id}>
+            <button type="button" className="profile-button" onClick={() => choose(profile)}>
+              <span className="avatar" aria-hidden="true">
+                {profile.name.slice(0, 1).toUpperCase()}
+              </span>
+              <span className="profile-name">{profile.name}</span>
+              {profile.kids && <span className="badge">Kids · {profile.maxMaturity ?? '7+'}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {profiles.isSuccess && items.length < MAX_PROFILES && (
+        <form onSubmit={onSubmit} noValidate className="form form--inline">
+          <h2>Add a profile</h2>
+          <label htmlFor="profile-name">Name</label>
+          <input
+            id="profile-name"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            aria-invalid={Boolean(nameError)}
+            aria-describedby="profile-name-error"
+          />
+          <FieldError id="profile-name-error" message={nameError} />
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={kids}
+              onChange={(event) => setKids(event.target.checked)}
+            />
+            Kids profile
+          </label>
+          {kids && (
+            <>
+              <label htmlFor="profile-ceiling">Highest maturity rating</label>
+              <select
+                id="profile-ceiling"
+                value={ceiling}
+                onChange={(event) => setCeiling(event.target.value as Maturity)}
+              >
+                {CEILINGS.map((rating) => (
+                  <option key={rating} value={rating}>
+                    {rating}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          <ErrorMessage error={create.error} />
+          <button type="submit" disabled={create.isPending}>
+            Add profile
+          </button>
+        </form>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,151 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { genresQuery, titlesQuery, type TitleQuery } from '../api/queries';
+import type { GenreSlug, TitleType } from '../api/types';
+import { ErrorMessage, SkeletonRow } from '../ui/feedback';
+import { Poster } from '../ui/poster';
+
+/** Typing pauses this long before a search is sent; TanStack Query aborts the one it replaces. */
+const DEBOUNCE_MS = 250;
+
+function useDebounced<T>(value: T, delay: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delay);
+    return () => clearTimeout(timer);
+  }, [value, delay]);
+  return settled;
+}
+
+function yearOf(text: string | null): number | undefined {
+  const year = Number(text);
+  return text && Number.isInteger(year) ? year : undefined;
+}
+
+export function SearchPage() {
+  const [params, setParams] = useSearchParams();
+  const [text, setText] = useState(params.get('q') ?? '');
+  const q = useDebounced(text.trim(), DEBOUNCE_MS);
+  const genre = (params.get('genre') || undefined) as GenreSlug | undefined;
+  const type = (params.get('type') || undefined) as TitleType | undefined;
+  const yearFrom = yearOf(params.get('yearFrom'));
+  const yearTo = yearOf(params.get('yearTo'));
+  const genres = useQuery(genresQuery);
+  const query: Omit<TitleQuery, 'cursor' | 'limit'> = {
+    ...(q ? { q, sort: 'relevance' } : { sort: 'popular' }),
+    ...(genre ? { genre } : {}),
+    ...(type ? { type } : {}),
+    ...(yearFrom ? { yearFrom } : {}),
+    ...(yearTo ? { yearTo } : {}),
+  };
+  const results = useInfiniteQuery(titlesQuery(query));
+  const items = results.data?.pages.flatMap((page) => page.items) ?? [];
+
+  useEffect(() => {
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (q) next.set('q', q);
+        else next.delete('q');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [q, setParams]);
+
+  const setFilter = (name: string, value: string) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value) next.set(name, value);
+        else next.delete(name);
+        return next;
+      },
+      { replace: true },
+    );
+
+  return (
+    <main className="search-page">
+      <h1>Search</h1>
+      <form role="search" className="filters" onSubmit={(event) => event.preventDefault()}>
+        <label htmlFor="search-text">Titles, people, genres</label>
+        <input
+          id="search-text"
+          type="search"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          autoFocus
+        />
+        <label htmlFor="filter-genre">Genre</label>
+        <select
+          id="filter-genre"
+          value={genre ?? ''}
+          onChange={(event) => setFilter('genre', event.target.value)}
+        >
+          <option value="">Any genre</option>
+          {genres.data?.items.map((entry) => (
+            <option key={entry.slug} value={entry.slug}>
+              {entry.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="filter-type">Type</label>
+        <select
+          id="filter-type"
+          value={type ?? ''}
+          onChange={(event) => setFilter('type', event.target.value)}
+        >
+          <option value="">Films and series</option>
+          <option value="movie">Films</option>
+          <option value="series">Series</option>
+        </select>
+        <label htmlFor="filter-from">From year</label>
+        <input
+          id="filter-from"
+          type="number"
+          inputMode="numeric"
+          value={params.get('yearFrom') ?? ''}
+          onChange={(event) => setFilter('yearFrom', event.target.value)}
+        />
+        <label htmlFor="filter-to">To year</label>
+        <input
+          id="filter-to"
+          type="number"
+          inputMode="numeric"
+          value={params.get('yearTo') ?? ''}
+          onChange={(event) => setFilter('yearTo', event.target.value)}
+        />
+      </form>
+      <ErrorMessage error={results.error} />
+      {results.isPending ? (
+        <SkeletonRow />
+      ) : (
+        <>
+          <p role="status">
+            {items.length === 0 ? 'No titles match.' : `${items.length} titles shown`}
+          </p>
+          <ul className="grid">
+            {items.map((title) => (
+              <li key={title.id}>
+                <Link to={`/title/${title.id}`}>
+                  <Poster title={title} />
+                  <span className="grid-name">{title.name}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+          {results.hasNextPage && (
+            <button
+              type="button"
+              onClick={() => void results.fetchNextPage()}
+              disabled={results.isFetchingNextPage}
+            >
+              Load more
+            </button>
+          )}
+        </>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,86 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api, data } from '../api/client';
+import { ApiError } from '../api/problem';
+import { sessionStore } from '../auth/session';
+import { ErrorMessage, FieldError } from '../ui/feedback';
+
+/** Where to go after signing in: the page the person was on, never another site. */
+function nextPath(params: URLSearchParams): string {
+  const next = params.get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/profiles';
+}
+
+export function SignInPage({ mode }: { mode: 'sign-in' | 'register' }) {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const register = mode === 'register';
+  const submit = useMutation({
+    mutationFn: async () => {
+      const body = { email, password };
+      if (register) {
+        const answer = await data(api.POST('/api/v1/auth/register', { body }));
+        sessionStore.signIn(answer.account, answer.tokens);
+      } else {
+        const answer = await data(api.POST('/api/v1/auth/login', { body }));
+        sessionStore.signIn(answer.account, answer.tokens);
+      }
+    },
+    onSuccess: () => navigate(register ? '/profiles' : nextPath(params), { replace: true }),
+  });
+  const fieldError = (field: string) =>
+    submit.error instanceof ApiError ? submit.error.fieldError(field) : undefined;
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit.mutate();
+  };
+  const expired = params.get('expired') === '1';
+  return (
+    <main className="auth-page">
+      <h1>{register ? 'Create your Kinema account' : 'Sign in to Kinema'}</h1>
+      {expired && <p className="notice">Your session ended. Sign in to carry on where you were.</p>}
+      <form onSubmit={onSubmit} noValidate className="form">
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          aria-invalid={Boolean(fieldError('email'))}
+          aria-describedby="email-error"
+        />
+        <FieldError id="email-error" message={fieldError('email')} />
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          type="password"
+          autoComplete={register ? 'new-password' : 'current-password'}
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          aria-invalid={Boolean(fieldError('password'))}
+          aria-describedby="password-error"
+        />
+        <FieldError id="password-error" message={fieldError('password')} />
+        <ErrorMessage error={submit.error} />
+        <button type="submit" disabled={submit.isPending}>
+          {register ? 'Create account' : 'Sign in'}
+        </button>
+      </form>
+      <p>
+        {register ? (
+          <>
+            Already have an account? <Link to="/sign-in">Sign in</Link>
+          </>
+        ) : (
+          <>
+            New to Kinema? <Link to="/register">Create an account</Link>
+          </>
+        )}
+      </p>
+    </main>
+  );
+}

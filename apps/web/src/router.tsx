@@ -1,0 +1,35 @@
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from './app-layout';
+import { HomePage } from './pages/home-page';
+import { ProfilesPage } from './pages/profiles-page';
+import { SearchPage } from './pages/search-page';
+import { SignInPage } from './pages/sign-in-page';
+import { TitlePage } from './pages/title-page';
+
+export const router = createBrowserRouter([
+  { path: '/sign-in', element: <SignInPage mode="sign-in" /> },
+  { path: '/register', element: <SignInPage mode="register" /> },
+  {
+    element: <AppLayout />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'profiles', element: <ProfilesPage /> },
+      { path: 'search', element: <SearchPage /> },
+      { path: 'title/:id', element: <TitlePage /> },
+      // The player is code-split: the first page does not carry it.
+      {
+        path: 'watch/:id',
+        lazy: async () => ({ Component: (await import('./pages/player-page')).PlayerPage }),
+      },
+      // Admin screens are code-split too; they redirect home for kids profiles and viewers.
+      {
+        path: 'admin',
+        lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
+      },
+      {
+        path: 'admin/titles/:id',
+        lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
+      },
+    ],
+  },
+]);

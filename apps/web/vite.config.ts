@@ -1,0 +1,19 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// `nx serve web` talks to a gateway started with `npm start` (or GATEWAY_URL), same origin as in
+// production: the dev server forwards the API, the docs and the WebSocket to it.
+const gateway = process.env['GATEWAY_URL'] ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', sourcemap: true },
+  server: {
+    proxy: {
+      '/api': { target: gateway, changeOrigin: true },
+      '/docs': { target: gateway, changeOrigin: true },
+      '/ws': { target: gateway, ws: true, changeOrigin: true },
+    },
+  },
+  test: { environment: 'node', include: ['src/**/*.spec.ts'] },
+});
