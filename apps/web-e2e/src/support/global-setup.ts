@@ -13,6 +13,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const logs: string[] = [];
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: '', S3_ENDPOINT: '' };
   delete env['DATABASE_URL'];
+  // In-process limiter and cache: a Redis shared with other systems (the e2e suite just before,
+  // which floods sign-in from this same address) would carry their rate-limit counts over.
+  delete env['REDIS_URL'];
   // A signed-out session is refused at once rather than after the check cache's 2 s.
   env['SESSION_CHECK_CACHE_MS'] = '0';
   const system = await startSystem({
