@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { startSystem, type FleetEvent, type RunningSystem, type Scale } from '@kinema/dev-infra';
 import { Client } from 'pg';
 
+/** Systems started by this test process, for names of their own. */
+let systems = 0;
+
 export interface TestSystem extends RunningSystem {
   /** Output of every process, for diagnosing a failure. */
   logs: string[];
@@ -26,6 +29,9 @@ export async function startTestSystem(
     ...process.env,
     KAFKA_BROKERS: '',
     S3_ENDPOINT: '',
+    // Rate-limit counts of its own in a shared Redis: an earlier system's sign-in flood from
+    // this same address must not be counted against this one.
+    RATE_LIMIT_REDIS_PREFIX: `kinema:e2e:${process.pid}:${(systems += 1)}:throttle:`,
     ...extraEnv,
   };
   if (process.env['TEST_DATABASE_URL']) {
