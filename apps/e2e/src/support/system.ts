@@ -1,11 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type FleetEvent, type RunningSystem, type Scale } from '@kinema/dev-infra';
 import { Client } from 'pg';
-
-/** Systems started by this test process, for names of their own. */
-let systems = 0;
 
 export interface TestSystem extends RunningSystem {
   /** Output of every process, for diagnosing a failure. */
@@ -31,7 +29,8 @@ export async function startTestSystem(
     S3_ENDPOINT: '',
     // Rate-limit counts of its own in a shared Redis: an earlier system's sign-in flood from
     // this same address must not be counted against this one.
-    RATE_LIMIT_REDIS_PREFIX: `kinema:e2e:${process.pid}:${(systems += 1)}:throttle:`,
+    // (Each test file has its own module registry, so only a random name is unique per system.)
+    RATE_LIMIT_REDIS_PREFIX: `kinema:e2e:${randomUUID()}:throttle:`,
     ...extraEnv,
   };
   if (process.env['TEST_DATABASE_URL']) {
