@@ -33,7 +33,8 @@ TRUST_PROXY, SESSION_CHECK_CACHE_MS and RATE_LIMIT_* reach the gateway as they a
 replace the stand-ins: DATABASE_URL (a PostgreSQL server; one database per service, named
 kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); DEMO_TITLES sets the size of
 the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the sample clips;
-PLAYBACK_MODE=redirect serves playback as redirects to the S3 server.`;
+PLAYBACK_MODE=redirect serves playback as redirects to the S3 server; KINEMA_PROFILE_DIR=DIR makes
+every process write a CPU profile (.cpuprofile) into DIR when it stops.`;
 
 const write = (text: string) => process.stdout.write(text);
 /** Set once Ctrl-C or SIGTERM arrives; start-up errors after that are expected, not reported. */

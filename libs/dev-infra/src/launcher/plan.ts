@@ -72,15 +72,21 @@ function passthrough(env: NodeJS.ProcessEnv, pattern: RegExp): Record<string, st
 /** The bucket video bytes live in, created by the embedded S3 server on start. */
 export const S3_BUCKET = 'kinema-videos';
 
-/** Node's arguments to run a built script of the repository; checked when the process starts. */
-function nodeArgs(script: string): string[] {
+/**
+ * Node's arguments to run a built script of the repository; checked when the process starts.
+ * With KINEMA_PROFILE_DIR set, every process writes a CPU profile there when it exits (Node does
+ * not take --cpu-prof from NODE_OPTIONS).
+ */
+function nodeArgs(script: string, env: NodeJS.ProcessEnv): string[] {
   const path = join(REPO_ROOT, script);
   if (!existsSync(path)) {
     throw new Error(
       `${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`,
     );
   }
-  return ['--enable-source-maps', path];
+  const profileDir = env['KINEMA_PROFILE_DIR'];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return [...profile, '--enable-source-maps', path];
 }
 
 /** Per-service database on the server named by DATABASE_URL: `<prefix>_<service>`, prefix `kinema`. */
@@ -195,7 +201,7 @@ export function buildPlan(input: PlanInput): Plan {
       ports: { postgres: port },
       launch: ({ ports: bind }) => ({
         args: [
-          ...nodeArgs('libs/dev-infra/dist/postgres/cli.js'),
+          ...nodeArgs('libs/dev-infra/dist/postgres/cli.js', env),
           '--host',
           HOST,
           '--port',
@@ -226,7 +232,7 @@ export function buildPlan(input: PlanInput): Plan {
       ports: { kafka: port },
       launch: ({ ports: bind }) => ({
         args: [
-          ...nodeArgs('libs/dev-infra/dist/kafka/cli.js'),
+          ...nodeArgs('libs/dev-infra/dist/kafka/cli.js', env),
           '--host',
           HOST,
           '--port',
@@ -254,7 +260,7 @@ export function buildPlan(input: PlanInput): Plan {
       ports: { s3: port },
       launch: ({ ports: bind }) => ({
         args: [
-          ...nodeArgs('libs/dev-infra/dist/s3/cli.js'),
+          ...nodeArgs('libs/dev-infra/dist/s3/cli.js', env),
           '--host',
           HOST,
           '--port',
@@ -326,7 +332,7 @@ export function buildPlan(input: PlanInput): Plan {
       launch: (context) => {
         const db = database(context);
         return {
-          args: nodeArgs(`apps/${service.name}/dist/main.js`),
+          args: nodeArgs(`apps/${service.name}/dist/main.js`, env),
           env: {
             ...common,
             POD_NAME: name,
@@ -362,7 +368,7 @@ export function buildPlan(input: PlanInput): Plan {
       // The public port is shared by every replica; each has an ops port (metrics) of its own.
       ports: { http: gatewayPort, ops: slot === 1 ? gatewayOpsPort : 0 },
       launch: (context) => ({
-        args: nodeArgs('apps/gateway/dist/main.js'),
+        args: nodeArgs('apps/gateway/dist/main.js', env),
         env: {
           ...common,
           ...passthrough(env, GATEWAY_PASSTHROUGH),
