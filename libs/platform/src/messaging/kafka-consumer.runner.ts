@@ -2,9 +2,9 @@ import { deadLetterTopic, type EventEnvelope, type Topic } from '@kinema/contrac
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { fromKafkaMessage, MalformedEventError } from './event-envelope.codec';
-import { retryWithBackoff } from './retry-with-backoff';
-import { WakeSignal } from './wake-signal';
+import { fromKafkaMessage, MalformedEventError } from '../kafka/event-envelope.codec';
+import { retryWithBackoff } from '../kafka/retry-with-backoff';
+import { WakeSignal } from '../kafka/wake-signal';
 
 /** Handles one event inside the transaction that also records it as processed. */
 export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;

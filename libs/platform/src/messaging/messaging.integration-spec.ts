@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { runMigrationsLocked } from '../database/migrations';
-import { fromKafkaMessage, toKafkaMessage } from './event-envelope.codec';
+import { fromKafkaMessage, toKafkaMessage } from '../kafka/event-envelope.codec';
 import { KafkaConsumerRunner } from './kafka-consumer.runner';
 import { MESSAGING_MIGRATIONS } from './messaging.migration';
 import { OutboxPublisher } from './outbox.publisher';

@@ -12,13 +12,13 @@ import type { Logger } from 'pino';
 import { DataSource, type EntitySubscriberInterface, type TransactionCommitEvent } from 'typeorm';
 import { createLogger } from '../logging/logger';
 import { ReadinessDetails } from '../ops/readiness-details';
-import { createKafka, type KafkaClientConfig } from './kafka.factory';
+import { createKafka, type KafkaClientConfig } from '../kafka/kafka.factory';
 import { KafkaConsumerRunner, type ConsumerOptions } from './kafka-consumer.runner';
 import { OUTBOX_DIRTY, OutboxPublisher } from './outbox.publisher';
 import { OutboxRelay } from './outbox.relay';
 import { ensureTopics } from './topic-admin';
-import { retryWithBackoff } from './retry-with-backoff';
-import { WakeSignal } from './wake-signal';
+import { retryWithBackoff } from '../kafka/retry-with-backoff';
+import { WakeSignal } from '../kafka/wake-signal';
 
 export interface MessagingOptions {
   service: string;

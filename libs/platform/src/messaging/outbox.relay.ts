@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { toKafkaMessage } from './event-envelope.codec';
-import { WakeSignal } from './wake-signal';
+import { toKafkaMessage } from '../kafka/event-envelope.codec';
+import { WakeSignal } from '../kafka/wake-signal';
 
 export interface OutboxRelayOptions {
   batchSize?: number;

@@ -1,0 +1,2 @@
+export * from './grpc-client.factory';
+export * from './unary-call';

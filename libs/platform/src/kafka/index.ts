@@ -1,0 +1,4 @@
+export * from './kafka.factory';
+export * from './event-envelope.codec';
+export * from './retry-with-backoff';
+export * from './wake-signal';
