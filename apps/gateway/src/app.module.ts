@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { OpsModule } from '@kinema/platform';
+import { OpsModule } from '@kinema/platform/ops';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { CatalogCacheModule } from './cache/catalog-cache.module';

@@ -7,7 +7,7 @@ import {
   envPort,
   envUrl,
   secret,
-} from '@kinema/platform';
+} from '@kinema/platform/config';
 import { z } from 'zod';
 
 /** Development-only grant key; VideosModule refuses to start with it when NODE_ENV=production. */

@@ -3,14 +3,8 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  acceptRequestId,
-  collectProcessMetrics,
-  createLogger,
-  Lifecycle,
-  PinoNestLogger,
-  serveMetrics,
-} from '@kinema/platform';
+import { acceptRequestId, createLogger, PinoNestLogger } from '@kinema/platform/logging';
+import { collectProcessMetrics, Lifecycle, serveMetrics } from '@kinema/platform/ops';
 import type { Listeners } from '@kinema/contracts';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';

@@ -1,4 +1,4 @@
-import { runService } from '@kinema/platform';
+import { runService } from '@kinema/platform/shutdown';
 import { configSchema } from './config';
 import { startGateway } from './gateway.bootstrap';
 

@@ -1,4 +1,5 @@
-import { createLogger, parseConfig } from '@kinema/platform';
+import { parseConfig } from '@kinema/platform/config';
+import { createLogger } from '@kinema/platform/logging';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { configSchema } from './config';

@@ -1,4 +1,4 @@
-import { problem } from '@kinema/platform';
+import { problem } from '@kinema/platform/errors';
 import { ProblemException } from '../http/problem.exception';
 
 // RFC 6750: a 401 names the scheme, and says `invalid_token` when a token was sent but refused.

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { OpsController } from '@kinema/platform';
+import { OpsController } from '@kinema/platform/ops';
 import type { FastifyRequest } from 'fastify';
 import { ACCESS_LEVEL_KEY, type AccessLevel } from './access-level.decorator';
 import { AccessTokenVerifier } from './access-token.verifier';

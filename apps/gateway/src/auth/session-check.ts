@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { Role, type VerifyAccessTokenResponse } from '@kinema/contracts';
-import { isServiceError } from '@kinema/platform';
+import { isServiceError } from '@kinema/platform/errors';
 import type { AccessTokenClaims } from './access-token.verifier';
 
 export interface LiveSession {

@@ -19,7 +19,7 @@ import {
   type UpdateTitleRequest,
   type UpdateTitleResponse,
 } from '@kinema/contracts';
-import { callUnary } from '@kinema/platform';
+import { callUnary } from '@kinema/platform/grpc';
 import { createHash } from 'node:crypto';
 import { CatalogCache } from '../cache/catalog-cache';
 

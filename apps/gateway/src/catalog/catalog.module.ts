@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CatalogServiceClient, GRPC_SERVICES } from '@kinema/contracts';
-import { createGrpcClient } from '@kinema/platform';
+import { createGrpcClient } from '@kinema/platform/grpc';
 import { MeModule } from '../me/me.module';
 import { CatalogController } from './catalog.controller';
 import { CATALOG_GRPC_CLIENT, CatalogClient } from './catalog.client';

@@ -41,7 +41,7 @@ import { expectedVersionFrom, versionEtag } from '../http/cache-headers';
 import { jsonRepresentation, sendRepresentation } from '../http/representation';
 import { CatalogCache } from '../cache/catalog-cache';
 import { ProblemException } from '../http/problem.exception';
-import { problem } from '@kinema/platform';
+import { problem } from '@kinema/platform/errors';
 import { CatalogClient } from './catalog.client';
 import { ListTitlesQuery } from './dto/list-titles.query';
 import { TitleBody, TitlePatchBody } from './dto/title.body';

@@ -8,7 +8,7 @@ import {
   LIBRARY_LIMITS,
   TITLE_LIMITS,
 } from '@kinema/contracts';
-import { DomainError } from '@kinema/platform';
+import { DomainError } from '@kinema/platform/errors';
 import type { ArgumentMetadata } from '@nestjs/common';
 // The services' own validators, on purpose: this test holds the edge and the services to one
 // rulebook (libs/contracts), value by value, at each boundary and one step beyond it.

@@ -1,4 +1,4 @@
-import { problem, PROBLEM_CONTENT_TYPE } from '@kinema/platform';
+import { problem, PROBLEM_CONTENT_TYPE } from '@kinema/platform/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import { titleFor } from './problem.filter';

@@ -1,5 +1,5 @@
 import { containsNul, NUL_VIOLATION } from '@kinema/contracts';
-import type { FieldViolation } from '@kinema/platform';
+import type { FieldViolation } from '@kinema/platform/errors';
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { ProblemException } from './problem.exception';
 

@@ -1,5 +1,6 @@
 import { FIRST_RELEASE_YEAR, latestReleaseYear } from '@kinema/contracts';
-import { createLogger, parseConfig } from '@kinema/platform';
+import { parseConfig } from '@kinema/platform/config';
+import { createLogger } from '@kinema/platform/logging';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type {
   ParameterObject,

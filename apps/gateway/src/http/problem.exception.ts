@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { problem, type FieldViolation, type ProblemDetails } from '@kinema/platform';
+import { problem, type FieldViolation, type ProblemDetails } from '@kinema/platform/errors';
 
 /** An HTTP error that already knows its problem+json body. */
 export class ProblemException extends HttpException {

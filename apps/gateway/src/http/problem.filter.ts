@@ -6,14 +6,14 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import {
-  currentRequestId,
   decodeGrpcError,
   httpForGrpcStatus,
   isServiceError,
   problem,
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
-} from '@kinema/platform';
+} from '@kinema/platform/errors';
+import { currentRequestId } from '@kinema/platform/logging';
 import type { ServiceErrorCode } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { restFieldPath } from './field-paths';

@@ -1,4 +1,5 @@
-import { currentServedBy, httpRequestDuration, runWithRequestId } from '@kinema/platform';
+import { currentServedBy, runWithRequestId } from '@kinema/platform/logging';
+import { httpRequestDuration } from '@kinema/platform/ops';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import type { FieldViolation } from '@kinema/platform';
+import type { FieldViolation } from '@kinema/platform/errors';
 import { ProblemException } from './problem.exception';
 
 function flatten(errors: ValidationError[], parent = ''): FieldViolation[] {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { problem } from '@kinema/platform';
+import { problem } from '@kinema/platform/errors';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../http/problem.exception';

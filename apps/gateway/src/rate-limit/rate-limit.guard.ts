@@ -4,7 +4,7 @@ import {
   type ThrottlerLimitDetail,
   type ThrottlerRequest,
 } from '@nestjs/throttler';
-import { problem } from '@kinema/platform';
+import { problem } from '@kinema/platform/errors';
 import { ProblemException } from '../http/problem.exception';
 
 /** @nestjs/throttler's guard answering problem+json 429 with a plain Retry-After. */

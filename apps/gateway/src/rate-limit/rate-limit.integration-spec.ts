@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createLogger } from '@kinema/platform';
+import { createLogger } from '@kinema/platform/logging';
 import { configSchema } from '../config';
 import { createGatewayApp } from '../gateway.bootstrap';
 

@@ -12,7 +12,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { OpsController } from '@kinema/platform';
+import { OpsController } from '@kinema/platform/ops';
 import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { principalOf } from '../auth/principal';

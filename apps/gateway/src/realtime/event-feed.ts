@@ -1,5 +1,5 @@
 import type { EventEnvelope, Topic } from '@kinema/contracts';
-import { fromKafkaMessage, retryWithBackoff, WakeSignal } from '@kinema/platform';
+import { fromKafkaMessage, retryWithBackoff, WakeSignal } from '@kinema/platform/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
-import { httpForGrpcStatus, isServiceError } from '@kinema/platform';
+import { httpForGrpcStatus, isServiceError } from '@kinema/platform/errors';
 import { HttpException } from '@nestjs/common';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
 import {

@@ -7,7 +7,9 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { TOPICS, type EventEnvelope } from '@kinema/contracts';
-import { createKafka, createLogger, ReadinessDetails } from '@kinema/platform';
+import { createLogger } from '@kinema/platform/logging';
+import { ReadinessDetails } from '@kinema/platform/ops';
+import { createKafka } from '@kinema/platform/kafka';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { AccessTokenVerifier } from '../auth/access-token.verifier';

@@ -1,4 +1,5 @@
-import { createLogger, parseConfig } from '@kinema/platform';
+import { parseConfig } from '@kinema/platform/config';
+import { createLogger } from '@kinema/platform/logging';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { configSchema } from '../config';

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GRPC_SERVICES, UsersServiceClient } from '@kinema/contracts';
-import { createGrpcClient } from '@kinema/platform';
+import { createGrpcClient } from '@kinema/platform/grpc';
 import { USERS_GRPC_CLIENT, UsersClient } from './users.client';
 
 export interface UsersGrpcModuleOptions {

@@ -30,7 +30,7 @@ import type {
   UsersServiceClient,
   VerifyAccessTokenResponse,
 } from '@kinema/contracts';
-import { callUnary } from '@kinema/platform';
+import { callUnary } from '@kinema/platform/grpc';
 
 export const USERS_GRPC_CLIENT = Symbol('USERS_GRPC_CLIENT');
 

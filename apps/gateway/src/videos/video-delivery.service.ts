@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ReadVideoResponse, Video } from '@kinema/contracts';
-import { decodeGrpcError, isServiceError } from '@kinema/platform';
+import { decodeGrpcError, isServiceError } from '@kinema/platform/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { decideRange, matchesIfNoneMatch } from './byte-range';

@@ -1,5 +1,5 @@
 import type { EdgeErrorCode, ServiceErrorCode } from '@kinema/contracts';
-import { problem } from '@kinema/platform';
+import { problem } from '@kinema/platform/errors';
 import { ProblemException } from '../http/problem.exception';
 
 export function notFound(

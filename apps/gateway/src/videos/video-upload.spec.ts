@@ -11,7 +11,7 @@ import {
   TitleType,
   type GetTitleRequest,
 } from '@kinema/contracts';
-import { metricsRegistry } from '@kinema/platform';
+import { metricsRegistry } from '@kinema/platform/ops';
 import { metricSample } from '@kinema/platform/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { once } from 'node:events';

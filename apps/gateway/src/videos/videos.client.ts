@@ -9,7 +9,7 @@ import {
   type ReadVideoResponse,
   type UploadVideoMetadata,
 } from '@kinema/contracts';
-import { callUnary } from '@kinema/platform';
+import { callUnary } from '@kinema/platform/grpc';
 import type { Readable } from 'node:stream';
 import { pumpUpload, type UploadOutcome } from './upload-pump';
 

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GRPC_SERVICES, VideosServiceClient } from '@kinema/contracts';
-import { createGrpcClient } from '@kinema/platform';
+import { createGrpcClient } from '@kinema/platform/grpc';
 import { DEV_PLAYBACK_GRANT_SECRET, type GatewayConfig } from '../config';
 import { MeModule } from '../me/me.module';
 import { PLAYBACK_GRANT_OPTIONS, PlaybackAccess } from './playback-access.service';

@@ -1,0 +1,23 @@
+// The gateway has no database: the process must not load TypeORM or the PostgreSQL driver (each
+// costs start-up time and resident memory), which a platform import from the barrel instead of
+// an entry point (e.g. `@kinema/platform/ops`) would bring in.
+const DATABASE_PACKAGES = ['typeorm', '@nestjs/typeorm', 'pg'];
+
+describe('the gateway process', () => {
+  it('loads no database package: nothing main.ts imports needs one', () => {
+    const loaded: string[] = [];
+    for (const name of DATABASE_PACKAGES) {
+      jest.doMock(name, () => {
+        loaded.push(name);
+        return {};
+      });
+    }
+    // main.ts itself would start the gateway; these are everything it imports.
+    jest.isolateModules(() => {
+      require('@kinema/platform/shutdown');
+      require('./config');
+      require('./gateway.bootstrap');
+    });
+    expect(loaded).toEqual([]);
+  });
+});
