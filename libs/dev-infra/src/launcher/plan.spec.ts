@@ -116,6 +116,30 @@ describe('the launch plan', () => {
     ]);
   });
 
+  it('gives the services source maps only when asked (LOG_LEVEL debug or KINEMA_SOURCE_MAPS=1)', () => {
+    const gatewayArgs = (env: NodeJS.ProcessEnv, logLevel = 'warn') =>
+      buildPlan({ ...input(env, true), logLevel })
+        .replica('gateway', 1)
+        .launch({ ports: { http: 0 }, address: () => '127.0.0.1:1', boundPort: () => 1 }).args;
+    expect(gatewayArgs({})).not.toContain('--enable-source-maps');
+    expect(gatewayArgs({}, 'debug')).toContain('--enable-source-maps');
+    expect(gatewayArgs({ KINEMA_SOURCE_MAPS: '1' })).toContain('--enable-source-maps');
+    expect(gatewayArgs({ KINEMA_SOURCE_MAPS: '0' }, 'debug')).not.toContain('--enable-source-maps');
+  });
+
+  it('caps the services young generation at 2 MiB unless KINEMA_MAX_SEMI_SPACE_MB says otherwise', () => {
+    const catalogArgs = (env: NodeJS.ProcessEnv) =>
+      buildPlan(input(env, true))
+        .replica('catalog', 1)
+        .launch({ ports: {}, address: () => '127.0.0.1:1', boundPort: () => 1 }).args;
+    expect(catalogArgs({})).toContain('--max-semi-space-size=2');
+    expect(catalogArgs({ KINEMA_MAX_SEMI_SPACE_MB: '16' })).toContain('--max-semi-space-size=16');
+    expect(catalogArgs({ KINEMA_MAX_SEMI_SPACE_MB: '0' }).join(' ')).not.toContain('semi-space');
+    expect(() => buildPlan(input({ KINEMA_MAX_SEMI_SPACE_MB: 'lots' }, true))).toThrow(
+      /KINEMA_MAX_SEMI_SPACE_MB must be a whole number/,
+    );
+  });
+
   it('names the variable of a port that is not a port', () => {
     expect(() => buildPlan(input({ S3_PORT: '70000' }))).toThrow('S3_PORT must be a port number');
   });

@@ -75,19 +75,43 @@ export const S3_BUCKET = 'kinema-videos';
 /**
  * Node's arguments to run a built script of the repository; checked when the process starts.
  * With KINEMA_PROFILE_DIR set, every process writes a CPU profile there when it exits (Node does
- * not take --cpu-prof from NODE_OPTIONS).
+ * not take --cpu-prof from NODE_OPTIONS). Stack traces name TypeScript lines only with source
+ * maps, which cost memory in every process: they are on at LOG_LEVEL=debug or trace, or with
+ * KINEMA_SOURCE_MAPS=1 (and off with KINEMA_SOURCE_MAPS=0).
  */
-function nodeArgs(script: string, env: NodeJS.ProcessEnv): string[] {
+function nodeArgs(script: string, input: PlanInput, v8: readonly string[] = []): string[] {
   const path = join(REPO_ROOT, script);
   if (!existsSync(path)) {
     throw new Error(
       `${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`,
     );
   }
-  const profileDir = env['KINEMA_PROFILE_DIR'];
+  const profileDir = input.env['KINEMA_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  return [...profile, '--enable-source-maps', path];
+  const sourceMaps = input.env['KINEMA_SOURCE_MAPS']
+    ? input.env['KINEMA_SOURCE_MAPS'] === '1'
+    : input.logLevel === 'debug' || input.logLevel === 'trace';
+  return [...profile, ...(sourceMaps ? ['--enable-source-maps'] : []), ...v8, path];
 }
+
+/**
+ * The V8 flags of the services and the gateway (not the stand-ins). V8 sizes the young generation
+ * for throughput (semi-spaces of up to 16 MiB or more), which a service idling on loopback pays
+ * for in resident memory. KINEMA_MAX_SEMI_SPACE_MB (default 2, 0 for V8's own sizing) caps it;
+ * the README's performance section gives what it costs and saves.
+ */
+function v8Flags(env: NodeJS.ProcessEnv): string[] {
+  const raw = env['KINEMA_MAX_SEMI_SPACE_MB'] || String(DEFAULT_MAX_SEMI_SPACE_MB);
+  const megabytes = Number(raw);
+  if (!Number.isInteger(megabytes) || megabytes < 0 || megabytes > 256) {
+    throw new Error(
+      `KINEMA_MAX_SEMI_SPACE_MB must be a whole number of MiB from 0 to 256, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return megabytes === 0 ? [] : [`--max-semi-space-size=${megabytes}`];
+}
+
+const DEFAULT_MAX_SEMI_SPACE_MB = 2;
 
 /** Per-service database on the server named by DATABASE_URL: `<prefix>_<service>`, prefix `kinema`. */
 function externalDatabaseUrl(serverUrl: string, prefix: string, service: string): string {
@@ -169,6 +193,7 @@ export function buildPlan(input: PlanInput): Plan {
     return setting.port;
   };
   const common = { NODE_ENV: 'development', LOG_LEVEL: input.logLevel };
+  const serviceV8Flags = v8Flags(env);
   const standIns: ProcessSpec[] = [];
   const externalDatabases: string[] = [];
 
@@ -201,7 +226,7 @@ export function buildPlan(input: PlanInput): Plan {
       ports: { postgres: port },
       launch: ({ ports: bind }) => ({
         args: [
-          ...nodeArgs('libs/dev-infra/dist/postgres/cli.js', env),
+          ...nodeArgs('libs/dev-infra/dist/postgres/cli.js', input),
           '--host',
           HOST,
           '--port',
@@ -232,7 +257,7 @@ export function buildPlan(input: PlanInput): Plan {
       ports: { kafka: port },
       launch: ({ ports: bind }) => ({
         args: [
-          ...nodeArgs('libs/dev-infra/dist/kafka/cli.js', env),
+          ...nodeArgs('libs/dev-infra/dist/kafka/cli.js', input),
           '--host',
           HOST,
           '--port',
@@ -260,7 +285,7 @@ export function buildPlan(input: PlanInput): Plan {
       ports: { s3: port },
       launch: ({ ports: bind }) => ({
         args: [
-          ...nodeArgs('libs/dev-infra/dist/s3/cli.js', env),
+          ...nodeArgs('libs/dev-infra/dist/s3/cli.js', input),
           '--host',
           HOST,
           '--port',
@@ -332,7 +357,7 @@ export function buildPlan(input: PlanInput): Plan {
       launch: (context) => {
         const db = database(context);
         return {
-          args: nodeArgs(`apps/${service.name}/dist/main.js`, env),
+          args: nodeArgs(`apps/${service.name}/dist/main.js`, input, serviceV8Flags),
           env: {
             ...common,
             POD_NAME: name,
@@ -368,7 +393,7 @@ export function buildPlan(input: PlanInput): Plan {
       // The public port is shared by every replica; each has an ops port (metrics) of its own.
       ports: { http: gatewayPort, ops: slot === 1 ? gatewayOpsPort : 0 },
       launch: (context) => ({
-        args: nodeArgs('apps/gateway/dist/main.js', env),
+        args: nodeArgs('apps/gateway/dist/main.js', input, serviceV8Flags),
         env: {
           ...common,
           ...passthrough(env, GATEWAY_PASSTHROUGH),
