@@ -5,6 +5,15 @@ import {
   type DemoTitle,
 } from './demo-catalog.generator';
 
+/**
+ * Refreshes the planner's statistics of the tables a load fills. Run after a load: without them
+ * the planner guesses a handful of rows and sorts whole tables instead of walking the keyset
+ * indexes, and nothing else refreshes them on PGlite (no autovacuum) or on a server with
+ * autovacuum off.
+ */
+export const ANALYZE_LOADED_TABLES =
+  'ANALYZE titles, title_trending, title_genres, credits, seasons, episodes';
+
 export interface LoadOptions {
   count: number;
   /** Titles per batch (each batch is one call of `importBatch`, one transaction for callers). */

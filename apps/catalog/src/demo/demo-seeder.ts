@@ -5,7 +5,7 @@ import type { CatalogConfig } from '../config';
 import { TitleEventsPublisher } from '../titles/title-events.publisher';
 import { TitlesReadRepository } from '../titles/titles-read.repository';
 import { TitlesWriteRepository } from '../titles/titles-write.repository';
-import { loadDemoCatalog } from './demo-catalog.loader';
+import { ANALYZE_LOADED_TABLES, loadDemoCatalog } from './demo-catalog.loader';
 
 /**
  * Fills an empty catalog with DEMO_SEED_TITLES generated titles at boot (after migrations, which
@@ -51,6 +51,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
         }),
       { count },
     );
-    if (seeded) this.logger.log(`seeded ${count} demo titles`);
+    if (!seeded) return;
+    await this.dataSource.query(ANALYZE_LOADED_TABLES);
+    this.logger.log(`seeded ${count} demo titles`);
   }
 }

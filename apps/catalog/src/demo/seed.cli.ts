@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { CATALOG_MIGRATION_LOCK_KEY, CATALOG_SEED_LOCK_KEY } from '../catalog.constants';
 import { catalogMigrations } from '../migrations';
 import { TitlesWriteRepository } from '../titles/titles-write.repository';
-import { loadDemoCatalog } from './demo-catalog.loader';
+import { ANALYZE_LOADED_TABLES, loadDemoCatalog } from './demo-catalog.loader';
 
 const usage =
   'usage: node apps/catalog/dist/demo/seed.cli.js --database-url URL --titles N [--bulk] [--seed S]';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
         },
       },
     );
-    await runner.query('ANALYZE titles, title_trending, title_genres, credits, seasons, episodes');
+    await runner.query(ANALYZE_LOADED_TABLES);
     log(`loaded ${count} titles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     if (!runner.isReleased) await runner.release();

@@ -27,11 +27,15 @@ export interface ListTitlesQuery {
 
 export type RowWithKey = TitleRow & { sort_key: string | number };
 
-const genresColumn = `(SELECT coalesce(json_agg(json_build_object('slug', g.slug, 'name', g.name) ORDER BY g.position), '[]'::json)
-    FROM title_genres tg JOIN genres g ON g.id = tg.genre_id WHERE tg.title_id = t.id) AS genres`;
-const creditsColumn = `(SELECT coalesce(json_agg(json_build_object('person_name', c.person_name, 'role', c.role,
+// Genres and credits of the title aliased `alias`. In a page query they are computed in an outer
+// query over the page (see pageOf), so they are built for the rows shown, never for rows a sort
+// or filter discards.
+const detailColumns = (alias: string) =>
+  `(SELECT coalesce(json_agg(json_build_object('slug', g.slug, 'name', g.name) ORDER BY g.position), '[]'::json)
+    FROM title_genres tg JOIN genres g ON g.id = tg.genre_id WHERE tg.title_id = ${alias}.id) AS genres,
+  (SELECT coalesce(json_agg(json_build_object('person_name', c.person_name, 'role', c.role,
       'character', c.character) ORDER BY c.position), '[]'::json)
-    FROM credits c WHERE c.title_id = t.id) AS credits`;
+    FROM credits c WHERE c.title_id = ${alias}.id) AS credits`;
 const seasonsColumn = `(SELECT coalesce(json_agg(json_build_object('id', s.id, 'number', s.number, 'name', s.name,
       'release_year', s.release_year, 'episodes',
       (SELECT coalesce(json_agg(json_build_object('id', e.id, 'number', e.number, 'name', e.name, 'synopsis', e.synopsis,
@@ -41,40 +45,53 @@ const seasonsColumn = `(SELECT coalesce(json_agg(json_build_object('id', s.id, '
     FROM seasons s WHERE s.title_id = t.id) AS seasons`;
 const titleColumns = `t.id, t.slug, t.type, t.name, t.synopsis, t.release_year, t.runtime_minutes, t.maturity,
   t.poster_key, t.backdrop_key, t.availability, t.playable, t.duration_seconds, t.popularity, t.version,
-  t.created_at, t.updated_at,
-  ${genresColumn}, ${creditsColumn}`;
+  t.created_at, t.updated_at`;
+
+/**
+ * A page of titles with their genres and credits: `page` selects the rows (plain columns, its own
+ * ORDER BY and LIMIT), and the outer query adds the details to those rows only, in `order`.
+ */
+function pageOf(page: string, order: string): string {
+  return `SELECT p.*, ${detailColumns('p')} FROM (${page}) p ORDER BY ${order}`;
+}
 
 // Rounded so the rank written into a cursor compares equal to the one recomputed next page.
 const rankExpression = 'round(ts_rank(t.search_vector, q.query)::numeric, 6)';
 
 // Every sort is (key, id) in one direction, so the keyset condition is a row comparison that
-// PostgreSQL turns into a single range on the matching (key, id) index.
-const sortSql: Record<ListSort, { key: string; order: string; after: string }> = {
+// PostgreSQL turns into a single range on the matching (key, id) index. `page` orders a page's
+// rows again by the sort_key and id they carry (a numeric key arrives as a string, exact).
+const sortSql: Record<ListSort, { key: string; order: string; after: string; page: string }> = {
   name: {
     key: 't.sort_name',
     order: 't.sort_name ASC, t.id ASC',
     after: '(t.sort_name, t.id) > ($K::text, $I::uuid)',
+    page: 'p.sort_key ASC, p.id ASC',
   },
   newest: {
     key: 't.release_year',
     order: 't.release_year DESC, t.id DESC',
     after: '(t.release_year, t.id) < ($K::integer, $I::uuid)',
+    page: 'p.sort_key DESC, p.id DESC',
   },
   popular: {
     key: 't.popularity',
     order: 't.popularity DESC, t.id DESC',
     after: '(t.popularity, t.id) < ($K::double precision, $I::uuid)',
+    page: 'p.sort_key DESC, p.id DESC',
   },
   relevance: {
-    key: `${rankExpression}::text`,
+    key: rankExpression,
     order: `${rankExpression} DESC, t.id DESC`,
     after: `(${rankExpression}, t.id) < ($K::numeric, $I::uuid)`,
+    page: 'p.sort_key DESC, p.id DESC',
   },
   // Walks title_trending's (score, title_id) index and joins each row to its title.
   trending: {
     key: 'tt.score',
     order: 'tt.score DESC, tt.title_id DESC',
     after: '(tt.score, tt.title_id) < ($K::integer, $I::uuid)',
+    page: 'p.sort_key DESC, p.id DESC',
   },
 };
 
@@ -111,9 +128,9 @@ export class TitlesReadRepository {
       const { key, id } = query.after;
       conditions.push(sort.after.replace('$K', () => param(key)).replace('$I', () => param(id)));
     }
-    const sql = `SELECT ${titleColumns}, ${sort.key} AS sort_key FROM ${from}
+    const page = `SELECT ${titleColumns}, ${sort.key} AS sort_key FROM ${from}
       ${where(conditions)} ORDER BY ${sort.order} LIMIT ${param(query.limit + 1)}`;
-    return this.dataSource.query<RowWithKey[]>(sql, params);
+    return this.dataSource.query<RowWithKey[]>(pageOf(page, sort.page), params);
   }
 
   /** With seasons and episodes; pass a transaction's manager to read that transaction's writes. */
@@ -126,7 +143,7 @@ export class TitlesReadRepository {
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['t.id = $1', ...visibilityConditions(visibility, param)];
     const rows = await manager.query<TitleRow[]>(
-      `SELECT ${titleColumns}, ${seasonsColumn} FROM titles t ${where(conditions)}`,
+      `SELECT ${titleColumns}, ${detailColumns('t')}, ${seasonsColumn} FROM titles t ${where(conditions)}`,
       params,
     );
     return rows[0];
@@ -141,7 +158,7 @@ export class TitlesReadRepository {
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['t.id = ANY($1::uuid[])', ...visibilityConditions(visibility, param)];
     return manager.query<TitleRow[]>(
-      `SELECT ${titleColumns} FROM titles t ${where(conditions)}`,
+      `SELECT ${titleColumns}, ${detailColumns('t')} FROM titles t ${where(conditions)}`,
       params,
     );
   }
@@ -158,10 +175,9 @@ export class TitlesReadRepository {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = browsableConditions(maxMaturity, param);
-    return manager.query<TitleRow[]>(
-      `SELECT ${titleColumns} FROM titles t ${where(conditions)} ORDER BY ${sortSql[sort].order} LIMIT ${param(limit)}`,
-      params,
-    );
+    const page = `SELECT ${titleColumns}, ${sortSql[sort].key} AS sort_key FROM titles t
+      ${where(conditions)} ORDER BY ${sortSql[sort].order} LIMIT ${param(limit)}`;
+    return manager.query<TitleRow[]>(pageOf(page, sortSql[sort].page), params);
   }
 
   /**
@@ -176,11 +192,10 @@ export class TitlesReadRepository {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['tt.score > 0', ...browsableConditions(maxMaturity, param)];
-    return manager.query<TitleRow[]>(
-      `SELECT ${titleColumns} FROM titles t ${trendingJoin} ${where(conditions)}
-       ORDER BY ${sortSql.trending.order} LIMIT ${param(limit)}`,
-      params,
-    );
+    const page = `SELECT ${titleColumns}, ${sortSql.trending.key} AS sort_key
+      FROM titles t ${trendingJoin} ${where(conditions)}
+      ORDER BY ${sortSql.trending.order} LIMIT ${param(limit)}`;
+    return manager.query<TitleRow[]>(pageOf(page, sortSql.trending.page), params);
   }
 
   /**
@@ -201,7 +216,8 @@ export class TitlesReadRepository {
       'EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = row_genre.id)',
     ];
     return manager.query(
-      `SELECT row_genre.slug AS row_genre_slug, row_genre.name AS row_genre_name, top.*
+      `SELECT row_genre.slug AS row_genre_slug, row_genre.name AS row_genre_name, top.*,
+         ${detailColumns('top')}
        FROM genres row_genre
        CROSS JOIN LATERAL (
          SELECT ${titleColumns} FROM titles t ${where(conditions)}

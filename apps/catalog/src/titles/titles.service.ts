@@ -36,10 +36,16 @@ const {
 } = CATALOG_READ_LIMITS;
 const everything: VisibilityFilter = { includeDrafts: true };
 
+/** The genres in their display order, and their ids by slug. */
+interface GenreReference {
+  genres: Genre[];
+  ids: ReadonlyMap<string, number>;
+}
+
 @Injectable()
 export class TitlesService {
   private readonly cursors: CursorCodec;
-  private genreCache?: Promise<Array<{ id: number; slug: string; name: string }>>;
+  private genreCache?: Promise<GenreReference>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -119,7 +125,7 @@ export class TitlesService {
   }
 
   async listGenres(): Promise<Genre[]> {
-    return (await this.genres()).map(({ slug, name }) => ({ slug, name }));
+    return (await this.genreReference()).genres;
   }
 
   async browse(request: BrowseRequest): Promise<BrowseRow[]> {
@@ -260,17 +266,24 @@ export class TitlesService {
     }
   }
 
-  private genres(): Promise<Array<{ id: number; slug: string; name: string }>> {
-    // Genres are reference data changed only by migrations, which run before serving.
-    this.genreCache ??= this.reads.genres().catch((error: unknown) => {
-      this.genreCache = undefined;
-      throw error;
-    });
+  private genreReference(): Promise<GenreReference> {
+    // Genres are reference data changed only by migrations, which run before serving: read and
+    // indexed once, not per request.
+    this.genreCache ??= this.reads.genres().then(
+      (genres) => ({
+        genres: genres.map(({ slug, name }) => ({ slug, name })),
+        ids: new Map(genres.map((genre) => [genre.slug, genre.id])),
+      }),
+      (error: unknown) => {
+        this.genreCache = undefined;
+        throw error;
+      },
+    );
     return this.genreCache;
   }
 
-  private async genreIds(): Promise<Map<string, number>> {
-    return new Map((await this.genres()).map((genre) => [genre.slug, genre.id]));
+  private async genreIds(): Promise<ReadonlyMap<string, number>> {
+    return (await this.genreReference()).ids;
   }
 }
 
