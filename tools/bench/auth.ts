@@ -3,11 +3,9 @@
 // Usage: npx nx run-many -t build &&
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/auth.ts [--seconds 10] [--rounds 3]
 // ARGON2_MEMORY_KIB / ARGON2_TIME_COST change the users service's hashing cost.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScript, startSystem } from '@kinema/dev-infra';
+import { runScript } from '@kinema/dev-infra';
+import { startBenchSystem } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 // The users service's defaults (apps/users/src/config.ts): OWASP's argon2id baseline, one lane.
@@ -24,23 +22,7 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
-  const system = await startSystem({
-    dataDir,
-    ephemeralPorts: true,
-    demoTitles: 500,
-    logLevel: 'warn',
-    env: {
-      ...process.env,
-      DATABASE_NAME_PREFIX: 'kinema_bench',
-      // Measure the work, not the limiter: lift the limits for this run only.
-      RATE_LIMIT_AUTH_PER_IP: '1000000',
-      RATE_LIMIT_AUTH_PER_EMAIL: '1000000',
-      RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES: '1000000',
-      RATE_LIMIT_REQUESTS: '10000000',
-    },
-    sink: () => undefined,
-  });
+  const system = await startBenchSystem();
   const api = `${system.gatewayUrl}/api/v1`;
   const argon2 = {
     memoryKib: Number(process.env['ARGON2_MEMORY_KIB'] ?? ARGON2_DEFAULTS.memoryKib),
@@ -101,7 +83,6 @@ async function main(): Promise<void> {
     summarize(reads, 'anonymous');
   } finally {
     await system.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,13 +1,13 @@
 // GET /api/v1/titles?limit=20 through the whole path (gateway -> gRPC -> catalog -> PostgreSQL)
 // beside a plain node:http server answering the same bytes, in the same run.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
-// Set DATABASE_URL to use a PostgreSQL server instead of PGlite.
+//   [--path /api/v1/browse] [--uncached]
+// Set DATABASE_URL to use a PostgreSQL server instead of PGlite (databases kinema_bench_*).
+// --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScript, startSystem } from '@kinema/dev-infra';
+import { runScript } from '@kinema/dev-infra';
+import { startBenchSystem } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 async function main(): Promise<void> {
@@ -16,21 +16,15 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
+      path: { type: 'string', default: '/api/v1/titles?limit=20' },
+      uncached: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
-  const system = await startSystem({
-    dataDir,
-    ephemeralPorts: true,
-    demoTitles: 500,
-    logLevel: 'warn',
-    // One load generator on one address: lift the per-client limit, or it would measure 429s.
-    env: { ...process.env, DATABASE_NAME_PREFIX: 'kinema_bench', RATE_LIMIT_REQUESTS: '10000000' },
-    sink: () => undefined,
-  });
-  const url = `${system.gatewayUrl}/api/v1/titles?limit=20`;
+  const system = await startBenchSystem();
+  if (values.uncached) await system.restart('gateway', { CATALOG_CACHE_TTL_MS: '0' });
+  const url = `${system.gatewayUrl}${values.path}`;
   const sample = await fetch(url);
   const bytes = Buffer.from(await sample.arrayBuffer());
   if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
@@ -45,7 +39,7 @@ async function main(): Promise<void> {
   const address = baseline.address();
   const baselineUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   process.stdout.write(
-    `GET /api/v1/titles?limit=20 (${bytes.length} bytes), ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}\n`,
+    `GET ${values.path} (${bytes.length} bytes)${values.uncached ? ', gateway cache off' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}\n`,
   );
   try {
     const results = await compare(Number(values.rounds), [
@@ -62,7 +56,6 @@ async function main(): Promise<void> {
   } finally {
     baseline.close();
     await system.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
