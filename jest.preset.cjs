@@ -24,8 +24,8 @@ function projectConfig(projectDir, overrides = {}) {
     moduleNameMapper: {
       '^@kinema/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
       '^@kinema/platform$': path.join(root, 'libs/platform/src/index.ts'),
-    // Entry points by concern (libs/platform/package.json "exports"), each an index of its folder.
-    '^@kinema/platform/(.+)$': path.join(root, 'libs/platform/src/$1/index.ts'),
+      // Entry points by concern (libs/platform/package.json "exports"), each an index of its folder.
+      '^@kinema/platform/(.+)$': path.join(root, 'libs/platform/src/$1/index.ts'),
       '^@kinema/dev-infra$': path.join(root, 'libs/dev-infra/src/index.ts'),
     },
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.integration-spec.ts'],

@@ -4,7 +4,7 @@
 const DATABASE_PACKAGES = ['typeorm', '@nestjs/typeorm', 'pg'];
 
 describe('the gateway process', () => {
-  it('loads no database package: nothing main.ts imports needs one', () => {
+  it('loads no database package: nothing the gateway app imports needs one', () => {
     const loaded: string[] = [];
     for (const name of DATABASE_PACKAGES) {
       jest.doMock(name, () => {
@@ -12,9 +12,8 @@ describe('the gateway process', () => {
         return {};
       });
     }
-    // main.ts itself would start the gateway; these are everything it imports.
+    // What main.ts starts (main.ts itself would start it): its configuration and every module.
     jest.isolateModules(() => {
-      require('@kinema/platform/shutdown');
       require('./config');
       require('./gateway.bootstrap');
     });
