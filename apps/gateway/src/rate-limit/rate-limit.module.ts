@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   Module,
   type DynamicModule,
@@ -19,6 +18,7 @@ import { principalOf } from '../auth/principal';
 import type { GatewayConfig } from '../config';
 import { FailedAuthentication } from './failed-authentication';
 import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorator';
+import { limiterKey, RequestBudget, REQUESTS_LIMIT } from './request-budget';
 import { SlidingWindowStorage } from './sliding-window-storage';
 
 export type RateLimitConfig = Pick<
@@ -94,7 +94,7 @@ export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
       getTracker: (_request, context) => `email:${emailOf(requestOf(context)) ?? ''}`,
     },
     {
-      name: 'requests',
+      name: REQUESTS_LIMIT,
       limit: config.RATE_LIMIT_REQUESTS,
       ttl: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
       skipIf: (context) => isAuthRoute(context) || context.getClass() === OpsController,
@@ -136,6 +136,16 @@ export class RateLimitModule {
       global: true,
       providers: [
         {
+          provide: RequestBudget,
+          inject: [getStorageToken()],
+          useFactory: (storage: ThrottlerStorage) =>
+            new RequestBudget(storage, {
+              prefix: config.RATE_LIMIT_REDIS_PREFIX,
+              limit: config.RATE_LIMIT_REQUESTS,
+              windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+            }),
+        },
+        {
           provide: FailedAuthentication,
           inject: [getStorageToken()],
           useFactory: (storage: ThrottlerStorage) =>
@@ -155,14 +165,14 @@ export class RateLimitModule {
             throttlers: throttlers(config),
             setHeaders: false,
             generateKey: (_context: ExecutionContext, tracker: string, name: string) =>
-              `${config.RATE_LIMIT_REDIS_PREFIX}${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
+              limiterKey(config.RATE_LIMIT_REDIS_PREFIX, name, tracker),
             storage: redis.client
               ? new ThrottlerStorageRedisService(redis.client)
               : new SlidingWindowStorage(),
           }),
         }),
       ],
-      exports: [ThrottlerModule, FailedAuthentication],
+      exports: [ThrottlerModule, FailedAuthentication, RequestBudget],
     };
   }
 }
