@@ -1,7 +1,10 @@
-// GET /api/v1/titles?limit=20 through the whole path (gateway -> gRPC -> catalog -> PostgreSQL)
-// beside a plain node:http server answering the same bytes, in the same run.
+// GET /api/v1/titles?limit=20 (or --path) through the whole path (gateway -> gRPC -> catalog ->
+// PostgreSQL) beside a plain node:http server answering the same bytes, in the same run.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
-// Set DATABASE_URL to use a PostgreSQL server instead of PGlite.
+//   [--path /api/v1/browse]
+// Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
+// limiter and the catalog cache through Redis.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +19,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
+      path: { type: 'string', default: '/api/v1/titles?limit=20' },
     },
   });
   const seconds = Number(values.seconds);
@@ -27,10 +31,17 @@ async function main(): Promise<void> {
     demoTitles: 500,
     logLevel: 'warn',
     // One load generator on one address: lift the per-client limit, or it would measure 429s.
-    env: { ...process.env, DATABASE_NAME_PREFIX: 'kinema_bench', RATE_LIMIT_REQUESTS: '10000000' },
+    env: {
+      ...process.env,
+      DATABASE_NAME_PREFIX: 'kinema_bench',
+      RATE_LIMIT_REQUESTS: '10000000',
+      // Keys of this run's own in a shared Redis.
+      RATE_LIMIT_REDIS_PREFIX: `kinema:bench:${randomUUID()}:throttle:`,
+      CATALOG_CACHE_REDIS_PREFIX: `kinema:bench:${randomUUID()}:catalog-cache:`,
+    },
     sink: () => undefined,
   });
-  const url = `${system.gatewayUrl}/api/v1/titles?limit=20`;
+  const url = `${system.gatewayUrl}${values.path}`;
   const sample = await fetch(url);
   const bytes = Buffer.from(await sample.arrayBuffer());
   if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
@@ -45,7 +56,7 @@ async function main(): Promise<void> {
   const address = baseline.address();
   const baselineUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   process.stdout.write(
-    `GET /api/v1/titles?limit=20 (${bytes.length} bytes), ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}\n`,
+    `GET ${values.path} (${bytes.length} bytes), ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}\n`,
   );
   try {
     const results = await compare(Number(values.rounds), [

@@ -213,3 +213,44 @@ const redisUrl = process.env['REDIS_URL'];
     expect(Number(await a.get(`${redisPrefix}generation`))).toBe(before + 2);
   });
 });
+
+describe('CatalogCache and loads a change overtook', () => {
+  it('does not keep what a load read before a change that concerns it', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    let release: () => void = () => undefined;
+    const slow = cache.representation('title A', async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return {
+        representation: jsonRepresentation({ name: 'old' }),
+        scope: ENTRIES['title A'] as CacheScope,
+      };
+    });
+    await cache.invalidate({ titleId: A, now: snapshot(A) });
+    release();
+    expect((await slow).body.toString()).toContain('old');
+    expect(cache.peek('title A')).toBeUndefined();
+  });
+
+  it('keeps it when the change concerns other entries only', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    let release: () => void = () => undefined;
+    const slow = cache.read(
+      'title B',
+      async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return 'B';
+      },
+      () => ENTRIES['title B'] as CacheScope,
+    );
+    await cache.invalidate({ titleId: A, now: snapshot(A) });
+    release();
+    await slow;
+    expect(
+      await cache.read(
+        'title B',
+        async () => 'reloaded',
+        () => ENTRIES['title B'] as CacheScope,
+      ),
+    ).toBe('B');
+  });
+});

@@ -63,6 +63,34 @@ class ScopedEntries<V> {
   }
 }
 
+/** How many recent changes a load can be checked against; a load that saw more is not kept. */
+const CHANGES_REMEMBERED = 256;
+
+/**
+ * The recent changes, numbered: a load that started before a change that affects what it read
+ * may have read the old state, so its result is not kept (the next read loads again).
+ */
+class ChangeLog {
+  private count = 0;
+  private readonly recent: Array<TitleChange | undefined> = [];
+
+  get epoch(): number {
+    return this.count;
+  }
+  record(change: TitleChange | undefined): void {
+    this.recent.push(change);
+    if (this.recent.length > CHANGES_REMEMBERED) this.recent.shift();
+    this.count++;
+  }
+  /** Whether a change since `epoch` can affect an entry of this scope. */
+  overtook(scope: CacheScope, epoch: number): boolean {
+    const since = this.count - epoch;
+    if (since === 0) return false;
+    if (since > this.recent.length) return true;
+    return this.recent.slice(-since).some((change) => !change || affects(scope, change));
+  }
+}
+
 class MemoryStore implements CacheStore {
   constructor(private readonly entries: ScopedEntries<Buffer>) {}
   async get(key: string) {
@@ -156,6 +184,7 @@ export interface ScopedRepresentation {
 export class CatalogCache {
   private readonly store: CacheStore;
   private readonly representations: ScopedEntries<Representation>;
+  private readonly changes = new ChangeLog();
 
   constructor(private readonly options: CatalogCacheOptions) {
     this.representations = new ScopedEntries(options.maxEntries, options.ttlMs, options.now);
@@ -175,6 +204,7 @@ export class CatalogCache {
     scopeOf: (value: T) => CacheScope,
   ): Promise<T> {
     if (!this.enabled) return load();
+    const epoch = this.changes.epoch;
     let fullKey: string | undefined;
     try {
       fullKey = `${await this.store.generation()}:${key}`;
@@ -189,8 +219,10 @@ export class CatalogCache {
     }
     lookups.inc({ result: 'miss' });
     const value = await load();
+    const scope = scopeOf(value);
+    if (this.changes.overtook(scope, epoch)) return value;
     await this.store
-      .set(fullKey, Buffer.from(JSON.stringify(value)), scopeOf(value), this.options.ttlMs)
+      .set(fullKey, Buffer.from(JSON.stringify(value)), scope, this.options.ttlMs)
       .catch(() => undefined);
     return value;
   }
@@ -202,8 +234,11 @@ export class CatalogCache {
   ): Promise<Representation> {
     const hit = this.peek(key);
     if (hit) return hit;
+    const epoch = this.changes.epoch;
     const loaded = await load();
-    if (this.enabled) this.representations.set(key, loaded.representation, loaded.scope);
+    if (this.enabled && !this.changes.overtook(loaded.scope, epoch)) {
+      this.representations.set(key, loaded.representation, loaded.scope);
+    }
     return loaded.representation;
   }
 
@@ -220,6 +255,7 @@ export class CatalogCache {
    * `eventId` names the event that reported it, so a shared cache moves on once per event.
    */
   async invalidate(change: TitleChange | undefined, eventId?: string): Promise<void> {
+    this.changes.record(change);
     invalidated.inc(this.representations.drop(change));
     await this.store.invalidate(change, eventId);
   }

@@ -53,7 +53,8 @@ export const DEV_ADMIN_EMAIL = 'admin@kinema.local';
 export const DEV_ADMIN_PASSWORD = 'kinema-dev-admin';
 
 /** Settings of the gateway and users service a developer (or a test) may pass through npm start. */
-const GATEWAY_PASSTHROUGH = /^(REDIS_URL|TRUST_PROXY|SESSION_CHECK_CACHE_MS|RATE_LIMIT_[A-Z_]+)$/;
+const GATEWAY_PASSTHROUGH =
+  /^(REDIS_URL|TRUST_PROXY|SESSION_CHECK_CACHE_MS|RATE_LIMIT_[A-Z_]+|CATALOG_CACHE_[A-Z_]+)$/;
 const USERS_PASSTHROUGH =
   /^(ARGON2_MEMORY_KIB|ARGON2_TIME_COST|ACCESS_TOKEN_TTL_SECONDS|JWT_PRIVATE_KEY)$/;
 const VIDEOS_PASSTHROUGH =
