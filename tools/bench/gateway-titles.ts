@@ -1,7 +1,7 @@
 // GET /api/v1/titles?limit=20 (or --path) through the whole path (gateway -> gRPC -> catalog ->
 // PostgreSQL) beside a plain node:http server answering the same bytes, in the same run.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
-//   [--path /api/v1/browse]
+//   [--path /api/v1/browse --demo-videos]
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScript, startSystem } from '@kinema/dev-infra';
+import { runScript, seedDemoVideos, startSystem } from '@kinema/dev-infra';
 import { compare, load, summarize } from './lib/load';
 
 async function main(): Promise<void> {
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
       path: { type: 'string', default: '/api/v1/titles?limit=20' },
+      // Browse rows show playable titles only: upload the demo clips first, as npm start does.
+      'demo-videos': { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -41,9 +43,20 @@ async function main(): Promise<void> {
     },
     sink: () => undefined,
   });
+  if (values['demo-videos']) {
+    const demo = await seedDemoVideos(system.gatewayUrl, system.plan.admin);
+    process.stdout.write(`demo clips uploaded: ${demo.uploaded}\n`);
+  }
   const url = `${system.gatewayUrl}${values.path}`;
-  const sample = await fetch(url);
-  const bytes = Buffer.from(await sample.arrayBuffer());
+  let sample = await fetch(url);
+  let bytes = Buffer.from(await sample.arrayBuffer());
+  // The clips become playable as their VideoReady events arrive: wait until rows show them.
+  for (const deadline = Date.now() + 120_000; values['demo-videos'] && bytes.length < 1024;) {
+    if (Date.now() > deadline) throw new Error(`no browse rows after the demo clips: ${bytes}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    sample = await fetch(url);
+    bytes = Buffer.from(await sample.arrayBuffer());
+  }
   if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
   const baseline = createServer((_req, res) => {
     res.writeHead(200, {
