@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { render } from './support/helm';
+import { podTemplates, type K8sObject } from './support/k8s-objects';
+import { chartDir, existingApps } from './support/repo';
+
+const appVersion = (
+  parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as {
+    appVersion: string;
+  }
+).appVersion;
+
+/** Image of each Kinema pod (the Deployments by component, the `helm test` Pods by name). */
+function images(objects: readonly K8sObject[]): Map<string, string> {
+  return new Map(
+    podTemplates(objects)
+      .filter((pod) => pod.object.kind === 'Deployment' || pod.object.kind === 'Pod')
+      .map((pod) => [
+        pod.labels['app.kubernetes.io/component'] === 'test'
+          ? pod.object.metadata.name
+          : (pod.labels['app.kubernetes.io/component'] ?? ''),
+        pod.spec.containers[0]?.image ?? '',
+      ]),
+  );
+}
+
+describe("the services' image", () => {
+  it('is one shared image for all four apps and the tests', () => {
+    const rendered = images(render());
+    for (const app of existingApps()) expect(rendered.get(app)).toBe(`kinema:${appVersion}`);
+    expect(new Set(rendered.values())).toEqual(new Set([`kinema:${appVersion}`]));
+  });
+
+  it("follows default.image's registry, repository and tag", () => {
+    const rendered = images(
+      render({
+        set: [
+          'default.image.registry=ghcr.io/acme/',
+          'default.image.repository=kinema-all',
+          'default.image.tag=1.2.3',
+        ],
+      }),
+    );
+    expect(new Set(rendered.values())).toEqual(new Set(['ghcr.io/acme/kinema-all:1.2.3']));
+  });
+
+  it('can still be overridden for one service, leaving the others on the shared image', () => {
+    const rendered = images(
+      render({ set: ['catalog.image.repository=kinema-catalog', 'catalog.image.tag=9.9.9'] }),
+    );
+    expect(rendered.get('catalog')).toBe('kinema-catalog:9.9.9');
+    for (const app of existingApps().filter((name) => name !== 'catalog'))
+      expect(rendered.get(app)).toBe(`kinema:${appVersion}`);
+  });
+});
