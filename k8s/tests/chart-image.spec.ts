@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { render } from './support/helm';
-import { podTemplates, type K8sObject } from './support/k8s-objects';
+import { kinemaPodImages } from './support/k8s-objects';
 import { chartDir, existingApps } from './support/repo';
 
 const appVersion = (
@@ -11,29 +11,15 @@ const appVersion = (
   }
 ).appVersion;
 
-/** Image of each Kinema pod (the Deployments by component, the `helm test` Pods by name). */
-function images(objects: readonly K8sObject[]): Map<string, string> {
-  return new Map(
-    podTemplates(objects)
-      .filter((pod) => pod.object.kind === 'Deployment' || pod.object.kind === 'Pod')
-      .map((pod) => [
-        pod.labels['app.kubernetes.io/component'] === 'test'
-          ? pod.object.metadata.name
-          : (pod.labels['app.kubernetes.io/component'] ?? ''),
-        pod.spec.containers[0]?.image ?? '',
-      ]),
-  );
-}
-
 describe("the services' image", () => {
   it('is one shared image for all four apps and the tests', () => {
-    const rendered = images(render());
+    const rendered = kinemaPodImages(render());
     for (const app of existingApps()) expect(rendered.get(app)).toBe(`kinema:${appVersion}`);
     expect(new Set(rendered.values())).toEqual(new Set([`kinema:${appVersion}`]));
   });
 
   it("follows default.image's registry, repository and tag", () => {
-    const rendered = images(
+    const rendered = kinemaPodImages(
       render({
         set: [
           'default.image.registry=ghcr.io/acme/',
@@ -46,7 +32,7 @@ describe("the services' image", () => {
   });
 
   it('can still be overridden for one service, leaving the others on the shared image', () => {
-    const rendered = images(
+    const rendered = kinemaPodImages(
       render({ set: ['catalog.image.repository=kinema-catalog', 'catalog.image.tag=9.9.9'] }),
     );
     expect(rendered.get('catalog')).toBe('kinema-catalog:9.9.9');

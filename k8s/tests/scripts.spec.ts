@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import { render } from './support/helm';
-import { byKind, podTemplates, spec } from './support/k8s-objects';
+import { byKind, kinemaPodImages, spec } from './support/k8s-objects';
 import { existingApps, repoRoot } from './support/repo';
 
 const scriptsDir = path.join(repoRoot, 'k8s/scripts');
@@ -138,12 +138,7 @@ function installSets(calls: string[]): string[] {
 
 /** Images of every Kinema pod (the Deployments and the `helm test` Pods) rendered with `set`. */
 function kinemaImages(set: string[]): Set<string> {
-  const objects = render({ set });
-  return new Set(
-    podTemplates(objects)
-      .filter((pod) => pod.object.kind === 'Deployment' || pod.object.kind === 'Pod')
-      .flatMap((pod) => pod.spec.containers.map((container) => container.image ?? '')),
-  );
+  return new Set(kinemaPodImages(render({ set })).values());
 }
 
 /** Arguments of the calls matching `pattern` (its first group). */
