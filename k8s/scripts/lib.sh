@@ -44,17 +44,17 @@ gateway_service() {
   fi
 }
 
+# KINEMA_PLATFORMS: the image went to KINEMA_REGISTRY, and the nodes pull it from there.
+image_pushed() { [[ -n "${KINEMA_PLATFORMS:-}" ]]; }
+
 # With buildx, the image is built for the machine's own platform (what a local cluster runs)
 # and loaded without provenance/SBOM attestations, which `kind load` cannot import. KINEMA_PLATFORMS
 # (e.g. linux/amd64,linux/arm64) builds those platforms instead and pushes them to
 # KINEMA_REGISTRY, because a multi-platform image cannot be loaded into the local image store.
-# KINEMA_PLATFORMS: the image went to KINEMA_REGISTRY, and the nodes pull it from there.
-image_pushed() { [[ -n "${KINEMA_PLATFORMS:-}" ]]; }
-
 build_image() {
   local buildx=false
   if docker buildx version >/dev/null 2>&1; then buildx=true; fi
-  if [[ -n "${KINEMA_PLATFORMS:-}" ]]; then
+  if image_pushed; then
     [[ "$buildx" == true ]] || die "KINEMA_PLATFORMS needs docker buildx"
     [[ -n "${KINEMA_REGISTRY:-}" ]] ||
       die "KINEMA_PLATFORMS needs KINEMA_REGISTRY: a multi-platform image is pushed, not loaded"

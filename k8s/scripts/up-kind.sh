@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates (or reuses) a kind cluster, builds and loads the image (all four apps), installs Kinema
-# and seeds the demo catalog. Usage: k8s/scripts/up-kind.sh [extra helm args, e.g. -f my-values.yaml]
+# and seeds the demo catalog.
+# Usage: k8s/scripts/up-kind.sh [extra helm args, e.g. -f my-values.yaml]
 set -euo pipefail
 # shellcheck source=k8s/scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
