@@ -78,7 +78,7 @@ export const S3_BUCKET = 'kinema-videos';
  * With KINEMA_PROFILE_DIR set, every process writes a CPU profile there when it exits (Node does
  * not take --cpu-prof from NODE_OPTIONS).
  */
-function nodeArgs(script: string, env: NodeJS.ProcessEnv): string[] {
+function nodeArgs(script: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const path = join(REPO_ROOT, script);
   if (!existsSync(path)) {
     throw new Error(
@@ -88,6 +88,83 @@ function nodeArgs(script: string, env: NodeJS.ProcessEnv): string[] {
   const profileDir = env['KINEMA_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   return [...profile, '--enable-source-maps', path];
+}
+
+/** A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`. */
+export function pgliteSpec(name: string, port: number, dataDir: string): ProcessSpec {
+  return {
+    name,
+    service: name,
+    command: process.execPath,
+    ports: { postgres: port },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/postgres/cli.js'),
+        '--host',
+        HOST,
+        '--port',
+        String(bind.postgres ?? 0),
+        '--data-dir',
+        dataDir,
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 60_000,
+    summary: (l) => `postgres://postgres@${HOST}:${l.postgres}/postgres`,
+  };
+}
+
+/** The Kafka-protocol broker, process and listener named `kafka`. */
+export function kafkaSpec(port: number, dataDir: string): ProcessSpec {
+  return {
+    name: 'kafka',
+    service: 'kafka',
+    command: process.execPath,
+    ports: { kafka: port },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/kafka/cli.js'),
+        '--host',
+        HOST,
+        '--port',
+        String(bind.kafka ?? 0),
+        '--data-dir',
+        dataDir,
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 30_000,
+    summary: (l) => `kafka ${HOST}:${l.kafka}`,
+  };
+}
+
+/** The S3 server with `bucket` created, process and listener named `s3`. */
+export function s3Spec(port: number, dataDir: string, bucket: string): ProcessSpec {
+  return {
+    name: 's3',
+    service: 's3',
+    command: process.execPath,
+    ports: { s3: port },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/s3/cli.js'),
+        '--host',
+        HOST,
+        '--port',
+        String(bind.s3 ?? 0),
+        '--data-dir',
+        dataDir,
+        '--bucket',
+        bucket,
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 30_000,
+    summary: (l) => `s3 http://${HOST}:${l.s3} (bucket ${bucket})`,
+  };
 }
 
 /** Per-service database on the server named by DATABASE_URL: `<prefix>_<service>`, prefix `kinema`. */
@@ -195,27 +272,7 @@ export function buildPlan(input: PlanInput): Plan {
       `PGlite for ${service.name}`,
       service.pglite,
     );
-    standIns.push({
-      name,
-      service: name,
-      command: process.execPath,
-      ports: { postgres: port },
-      launch: ({ ports: bind }) => ({
-        args: [
-          ...nodeArgs('libs/dev-infra/dist/postgres/cli.js', env),
-          '--host',
-          HOST,
-          '--port',
-          String(bind.postgres ?? 0),
-          '--data-dir',
-          join(input.dataDir, 'pglite', service.name),
-        ],
-        env: {},
-      }),
-      ready: { kind: 'listening' },
-      readyTimeoutMs: 60_000,
-      summary: (l) => `postgres://postgres@${HOST}:${l.postgres}/postgres`,
-    });
+    standIns.push(pgliteSpec(name, port, join(input.dataDir, 'pglite', service.name)));
     // PGlite runs one statement at a time: a process gains nothing from a second connection.
     databases.set(service.name, (context) => ({
       url: `postgres://postgres@${context.address(name, 'postgres')}/postgres`,
@@ -226,27 +283,7 @@ export function buildPlan(input: PlanInput): Plan {
   const externalKafka = env['KAFKA_BROKERS'] || undefined;
   if (!externalKafka) {
     const port = take('KAFKA_PORT', 'Kafka-protocol broker', 19092);
-    standIns.push({
-      name: 'kafka',
-      service: 'kafka',
-      command: process.execPath,
-      ports: { kafka: port },
-      launch: ({ ports: bind }) => ({
-        args: [
-          ...nodeArgs('libs/dev-infra/dist/kafka/cli.js', env),
-          '--host',
-          HOST,
-          '--port',
-          String(bind.kafka ?? 0),
-          '--data-dir',
-          join(input.dataDir, 'kafka'),
-        ],
-        env: {},
-      }),
-      ready: { kind: 'listening' },
-      readyTimeoutMs: 30_000,
-      summary: (l) => `kafka ${HOST}:${l.kafka}`,
-    });
+    standIns.push(kafkaSpec(port, join(input.dataDir, 'kafka')));
   }
   const kafkaBrokers = (context: LaunchContext) =>
     externalKafka ?? context.address('kafka', 'kafka');
@@ -254,29 +291,7 @@ export function buildPlan(input: PlanInput): Plan {
   const externalS3 = env['S3_ENDPOINT'] || undefined;
   if (!externalS3) {
     const port = take('S3_PORT', 'S3 server', 19000);
-    standIns.push({
-      name: 's3',
-      service: 's3',
-      command: process.execPath,
-      ports: { s3: port },
-      launch: ({ ports: bind }) => ({
-        args: [
-          ...nodeArgs('libs/dev-infra/dist/s3/cli.js', env),
-          '--host',
-          HOST,
-          '--port',
-          String(bind.s3 ?? 0),
-          '--data-dir',
-          join(input.dataDir, 's3'),
-          '--bucket',
-          S3_BUCKET,
-        ],
-        env: {},
-      }),
-      ready: { kind: 'listening' },
-      readyTimeoutMs: 30_000,
-      summary: (l) => `s3 http://${HOST}:${l.s3} (bucket ${S3_BUCKET})`,
-    });
+    standIns.push(s3Spec(port, join(input.dataDir, 's3'), S3_BUCKET));
   }
   const s3Endpoint = (context: LaunchContext) =>
     externalS3 ?? `http://${context.address('s3', 's3')}`;
