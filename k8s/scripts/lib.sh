@@ -30,15 +30,10 @@ require() {
   done
 }
 
-# The services whose app exists in this checkout (users and videos arrive in later issues).
-kinema_apps() {
-  local app
-  for app in gateway catalog users videos; do
-    if [[ -f "$KINEMA_ROOT/apps/$app/src/main.ts" ]]; then
-      echo "$app"
-    fi
-  done
-}
+# The chart's services. All four run from one image (docker/Dockerfile), each by its command.
+KINEMA_APPS=(gateway catalog users videos)
+# The image the chart's Deployments use by default (default.image.repository).
+KINEMA_IMAGE="kinema:$KINEMA_TAG"
 
 # Mirrors the chart's fullname rule, so scripts find the gateway Service for any release name.
 gateway_service() {
@@ -49,34 +44,31 @@ gateway_service() {
   fi
 }
 
+# KINEMA_PLATFORMS: the image went to KINEMA_REGISTRY, and the nodes pull it from there.
+image_pushed() { [[ -n "${KINEMA_PLATFORMS:-}" ]]; }
+
 # With buildx, the image is built for the machine's own platform (what a local cluster runs)
 # and loaded without provenance/SBOM attestations, which `kind load` cannot import. KINEMA_PLATFORMS
 # (e.g. linux/amd64,linux/arm64) builds those platforms instead and pushes them to
 # KINEMA_REGISTRY, because a multi-platform image cannot be loaded into the local image store.
-build_images() {
-  local app buildx=false
+build_image() {
+  local buildx=false
   if docker buildx version >/dev/null 2>&1; then buildx=true; fi
-  if [[ -n "${KINEMA_PLATFORMS:-}" ]]; then
+  if image_pushed; then
     [[ "$buildx" == true ]] || die "KINEMA_PLATFORMS needs docker buildx"
     [[ -n "${KINEMA_REGISTRY:-}" ]] ||
       die "KINEMA_PLATFORMS needs KINEMA_REGISTRY: a multi-platform image is pushed, not loaded"
+    log "building and pushing $KINEMA_REGISTRY/$KINEMA_IMAGE for $KINEMA_PLATFORMS (${KINEMA_APPS[*]})"
+    docker buildx build --file "$KINEMA_ROOT/docker/Dockerfile" \
+      --tag "$KINEMA_REGISTRY/$KINEMA_IMAGE" --platform "$KINEMA_PLATFORMS" --push "$KINEMA_ROOT"
+  elif [[ "$buildx" == true ]]; then
+    log "building $KINEMA_IMAGE (${KINEMA_APPS[*]})"
+    docker buildx build --file "$KINEMA_ROOT/docker/Dockerfile" \
+      --tag "$KINEMA_IMAGE" --provenance=false --sbom=false --load "$KINEMA_ROOT"
+  else
+    log "building $KINEMA_IMAGE (${KINEMA_APPS[*]})"
+    docker build --file "$KINEMA_ROOT/docker/Dockerfile" --tag "$KINEMA_IMAGE" "$KINEMA_ROOT"
   fi
-  for app in $(kinema_apps); do
-    if [[ -n "${KINEMA_PLATFORMS:-}" ]]; then
-      log "building and pushing $KINEMA_REGISTRY/kinema-$app:$KINEMA_TAG for $KINEMA_PLATFORMS"
-      docker buildx build --file "$KINEMA_ROOT/docker/Dockerfile" --build-arg "APP=$app" \
-        --tag "$KINEMA_REGISTRY/kinema-$app:$KINEMA_TAG" --platform "$KINEMA_PLATFORMS" --push \
-        "$KINEMA_ROOT"
-    elif [[ "$buildx" == true ]]; then
-      log "building kinema-$app:$KINEMA_TAG"
-      docker buildx build --file "$KINEMA_ROOT/docker/Dockerfile" --build-arg "APP=$app" \
-        --tag "kinema-$app:$KINEMA_TAG" --provenance=false --sbom=false --load "$KINEMA_ROOT"
-    else
-      log "building kinema-$app:$KINEMA_TAG"
-      docker build --file "$KINEMA_ROOT/docker/Dockerfile" --build-arg "APP=$app" \
-        --tag "kinema-$app:$KINEMA_TAG" "$KINEMA_ROOT"
-    fi
-  done
 }
 
 # HPAs need the resource metrics API. kind's kubelets use self-signed serving certificates.
@@ -108,14 +100,10 @@ install_release() {
     --set "catalog.env.DEMO_SEED_TITLES=$KINEMA_SEED_TITLES"
     --set "gateway.service.nodePort=$KINEMA_NODE_PORT"
   )
+  if image_pushed; then args+=(--set "default.image.registry=$KINEMA_REGISTRY/"); fi
   local app
-  for app in users videos; do
-    if [[ -f "$KINEMA_ROOT/apps/$app/src/main.ts" ]]; then
-      args+=(--set "$app.enabled=true")
-    fi
-  done
   # The scripts install metrics-server, so the HPAs (off in the chart's defaults) can work here.
-  for app in $(kinema_apps); do
+  for app in "${KINEMA_APPS[@]}"; do
     args+=(--set "$app.autoscaling.enabled=true")
   done
   log "installing release $KINEMA_RELEASE into namespace $KINEMA_NAMESPACE"

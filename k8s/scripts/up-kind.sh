@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates (or reuses) a kind cluster, builds and loads the images, installs Kinema and seeds
-# the demo catalog. Usage: k8s/scripts/up-kind.sh [extra helm args, e.g. -f my-values.yaml]
+# Creates (or reuses) a kind cluster, builds and loads the image (all four apps), installs Kinema
+# and seeds the demo catalog.
+# Usage: k8s/scripts/up-kind.sh [extra helm args, e.g. -f my-values.yaml]
 set -euo pipefail
 # shellcheck source=k8s/scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,21 +21,21 @@ fi
 kubectl config use-context "kind-$KINEMA_CLUSTER" >/dev/null
 
 install_metrics_server
-build_images
-archive_dir=""
-trap '[[ -z "$archive_dir" ]] || rm -rf "$archive_dir"' EXIT
-for app in $(kinema_apps); do
-  image="kinema-$app:$KINEMA_TAG"
-  log "loading $image into kind"
+build_image
+if image_pushed; then
+  log "the nodes pull $KINEMA_REGISTRY/$KINEMA_IMAGE"
+else
+  log "loading $KINEMA_IMAGE into kind"
   # Docker 29+ keeps images in containerd's store, where `kind load docker-image` fails
   # ("ctr: content digest ... not found", a known kind problem); an archive loads on every version.
-  if ! kind load docker-image "$image" --name "$KINEMA_CLUSTER"; then
-    log "kind load docker-image failed; loading $image from an archive instead"
-    archive_dir="${archive_dir:-$(mktemp -d)}"
-    docker image save --output "$archive_dir/$app.tar" "$image"
-    kind load image-archive "$archive_dir/$app.tar" --name "$KINEMA_CLUSTER"
+  if ! kind load docker-image "$KINEMA_IMAGE" --name "$KINEMA_CLUSTER"; then
+    log "kind load docker-image failed; loading $KINEMA_IMAGE from an archive instead"
+    archive_dir="$(mktemp -d)"
+    trap 'rm -rf "$archive_dir"' EXIT
+    docker image save --output "$archive_dir/kinema.tar" "$KINEMA_IMAGE"
+    kind load image-archive "$archive_dir/kinema.tar" --name "$KINEMA_CLUSTER"
   fi
-done
+fi
 
 install_release "$@"
 wait_ready

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts (or reuses) a minikube profile, builds and loads the images, installs Kinema and seeds
-# the demo catalog. Usage: k8s/scripts/up-minikube.sh [extra helm args]
+# Starts (or reuses) a minikube profile, builds and loads the image (all four apps), installs
+# Kinema and seeds the demo catalog. Usage: k8s/scripts/up-minikube.sh [extra helm args]
 set -euo pipefail
 # shellcheck source=k8s/scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,11 +20,11 @@ kubectl config use-context "$KINEMA_CLUSTER" >/dev/null
 log "enabling the metrics-server addon"
 minikube addons enable metrics-server --profile "$KINEMA_CLUSTER"
 
-build_images
-for app in $(kinema_apps); do
-  log "loading kinema-$app:$KINEMA_TAG into minikube"
-  minikube image load "kinema-$app:$KINEMA_TAG" --profile "$KINEMA_CLUSTER"
-done
+build_image
+if ! image_pushed; then
+  log "loading $KINEMA_IMAGE into minikube"
+  minikube image load "$KINEMA_IMAGE" --profile "$KINEMA_CLUSTER"
+fi
 
 install_release "$@"
 wait_ready

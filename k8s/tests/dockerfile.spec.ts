@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import { render } from './support/helm';
+import { spec } from './support/k8s-objects';
 import { existingApps, repoRoot } from './support/repo';
 
 interface Instruction {
@@ -48,12 +52,26 @@ function parseDockerfile(text: string): { args: Map<string, string>; stages: Sta
 const { args, stages } = parseDockerfile(dockerfile);
 const stage = (name: string) => stages.find((s) => s.name === name);
 const runtime = stages.at(-1);
-const buildRuns = (stage('build')?.instructions ?? [])
-  .filter((i) => i.keyword === 'RUN')
-  .map((i) => i.args);
-const nxBuild = buildRuns
-  .map((run) => /npx nx run \$\{?APP\}?:build\b[^&;|]*/.exec(run)?.[0])
-  .find(Boolean);
+const runsOf = (name: string) =>
+  (stage(name)?.instructions ?? []).filter((i) => i.keyword === 'RUN').map((i) => i.args);
+const buildRuns = runsOf('build');
+const nxBuild = buildRuns.find((run) => run.startsWith('npx nx run-many -t build '));
+/** The build stage's step that gathers every compiled output under /dist. */
+const assemble = buildRuns.find((run) => /\s\/dist\//.test(run));
+/** The prod-deps stage's clean-up step (what stays of apps/ and libs/). */
+const cleanUp = runsOf('prod-deps').find((run) => run.includes('-delete'));
+/** The apps the image holds: the APPS build argument's default. */
+const imageApps = (args.get('APPS') ?? '').replace(/^"|"$/g, '').split(' ').filter(Boolean);
+/** Runs a step of the Dockerfile as RUN does, APPS set as the build would set it. */
+function replay(script: string, cwd: string) {
+  // sh: Debian's dash, the shell RUN uses in the bookworm image.
+  return spawnSync('sh', ['-ec', script], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, APPS: imageApps.join(' '), NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
 
 describe('docker/Dockerfile', () => {
   it('builds on a pinned Node LTS image (even major, exact version)', () => {
@@ -82,16 +100,20 @@ describe('docker/Dockerfile', () => {
     );
   });
 
-  it('builds the chosen app with its Nx build target', () => {
-    expect(nxBuild).toBeDefined();
+  it('holds exactly the apps the chart runs', () => {
+    expect([...imageApps].sort()).toEqual([...existingApps()].sort());
   });
 
-  it('installs only production dependencies of the chosen app workspace', () => {
-    const runs = (stage('prod-deps')?.instructions ?? [])
-      .filter((i) => i.keyword === 'RUN')
-      .map((i) => i.args)
-      .join('\n');
-    expect(runs).toMatch(/npm ci --omit=dev --workspace "?apps\/\$\{APP\}"?/);
+  it('builds every app and the web app with their Nx build targets', () => {
+    expect(nxBuild).toContain('--projects="$(echo ${APPS} web');
+  });
+
+  it('installs the production dependencies of the app workspaces together', () => {
+    const runs = runsOf('prod-deps').join('\n');
+    const install = /npm ci --omit=dev (\$\(.*?\)) /.exec(runs);
+    expect(install).not.toBeNull();
+    const flags = replay(`echo ${install?.[1] ?? ''}`, repoRoot).stdout.trim();
+    expect(flags).toBe(imageApps.map((app) => `--workspace apps/${app}`).join(' '));
     expect(
       runtime?.instructions.some(
         (i) => i.keyword === 'COPY' && i.args.includes('--from=prod-deps'),
@@ -103,24 +125,23 @@ describe('docker/Dockerfile', () => {
   });
 
   it('ships no source maps, type declarations or compiled tests', () => {
-    const runs = (stage('prod-deps')?.instructions ?? [])
-      .filter((i) => i.keyword === 'RUN')
-      .map((i) => i.args)
-      .join('\n');
-    const deleting = /find \. -type f \\\( (.*?) \\\) -delete/s.exec(runs)?.[1] ?? '';
+    const deleting = /find \. -type f \\\( (.*?) \\\) -delete/s.exec(cleanUp ?? '')?.[1] ?? '';
     for (const pattern of ['*.map', '*.d.ts', '*.spec.js', '*.tsbuildinfo'])
       expect(deleting).toContain(`-name '${pattern}'`);
   });
 
-  it('runs node directly as a numeric non-root user from apps/$APP', () => {
+  it('runs node directly as a numeric non-root user from /app, the gateway unless told', () => {
     const user = runtime?.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args ?? '';
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
     const workdir = runtime?.instructions.filter((i) => i.keyword === 'WORKDIR').at(-1)?.args;
-    expect(workdir).toBe('/app/apps/${APP}');
+    expect(workdir).toBe('/app');
+    expect(
+      runtime?.instructions.some((i) => i.keyword === 'COPY' && /\/repo\/ \/app\/$/.test(i.args)),
+    ).toBe(true);
     const cmd = JSON.parse(
       runtime?.instructions.filter((i) => i.keyword === 'CMD').at(-1)?.args ?? 'null',
     ) as unknown;
-    expect(cmd).toEqual(['node', 'dist/main.js']);
+    expect(cmd).toEqual(['node', 'apps/gateway/dist/main.js']);
     expect(runtime?.instructions.some((i) => i.keyword === 'ENTRYPOINT')).toBe(false);
   });
 
@@ -148,23 +169,50 @@ describe('docker/Dockerfile', () => {
   });
 });
 
-const apps = existingApps();
 it('covers every service, so the check cannot quietly shrink', () => {
-  expect([...apps].sort()).toEqual(['catalog', 'gateway', 'users', 'videos']);
+  expect([...existingApps()].sort()).toEqual(['catalog', 'gateway', 'users', 'videos']);
 });
 
-describe.each(apps)("the Dockerfile's build step for %s", (app) => {
-  it('runs locally and leaves the file CMD starts', () => {
+// The build, gathering and clean-up steps replayed here (the build in the repository, the others
+// in a scratch directory standing in for /dist and /app), then every rendered Deployment's command
+// and the gateway's WEB_DIST_DIR looked up in the result, from the container's workingDir.
+describe("the image's layout", () => {
+  const image = mkdtempSync(path.join(tmpdir(), 'kinema-image-'));
+  afterAll(() => rmSync(image, { recursive: true, force: true }));
+
+  it("builds locally with the Dockerfile's nx command", () => {
     if (!nxBuild) throw new Error('no nx build command in the build stage');
-    const command = nxBuild.replace(/\$\{?APP\}?/g, app);
-    const result = spawnSync('bash', ['-c', command], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const result = replay(nxBuild, repoRoot);
     expect(result.status === 0 ? '' : result.stdout + result.stderr).toBe('');
-    // WORKDIR /app/apps/$APP + CMD node dist/main.js
-    expect(existsSync(path.join(repoRoot, 'apps', app, 'dist/main.js'))).toBe(true);
   });
+
+  it('gathers and cleans up the outputs as the Dockerfile does', () => {
+    if (!assemble || !cleanUp) throw new Error('no gathering or clean-up step');
+    const gathered = replay(assemble.replace(/ \/dist\b/g, ` ${image}/dist`), repoRoot);
+    expect(gathered.stderr).toBe('');
+    const cleaned = replay(cleanUp, path.join(image, 'dist'));
+    expect(cleaned.stderr).toBe('');
+  });
+
+  it.each(existingApps())(
+    "holds the %s Deployment's command where its workingDir puts it",
+    (app) => {
+      const deployment = render().find(
+        (object) =>
+          object.kind === 'Deployment' &&
+          object.metadata.labels?.['app.kubernetes.io/component'] === app,
+      );
+      const container = deployment
+        ? spec<{ template: { spec: IPodSpec } }>(deployment).template.spec.containers[0]
+        : undefined;
+      // COPY --from=prod-deps /repo/ /app/: the gathered tree is the image's /app.
+      expect(container?.workingDir).toBe('/app');
+      const [program, main] = container?.command ?? [];
+      expect(program).toBe('node');
+      expect(existsSync(path.join(image, 'dist', main ?? 'none'))).toBe(true);
+      const webDist = container?.env?.find((variable) => variable.name === 'WEB_DIST_DIR')?.value;
+      if (app === 'gateway')
+        expect(existsSync(path.join(image, 'dist', webDist ?? 'none', 'index.html'))).toBe(true);
+    },
+  );
 });

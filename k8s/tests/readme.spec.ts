@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { render } from './support/helm';
-import { byKind } from './support/k8s-objects';
+import { byKind, kinemaPodImages } from './support/k8s-objects';
 import { chartDir, repoRoot, serviceNames } from './support/repo';
 
 // The k8s README is followed by hand, so what it tells a user to type must match the chart.
@@ -13,13 +13,29 @@ const values = parse(readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')) a
 >;
 
 describe("the k8s README's instructions", () => {
-  it('build and load the image of every app the chart enables by default', () => {
-    const enabled = serviceNames.filter((name) => values[name]?.enabled !== false);
-    const loops = [...readme.matchAll(/^for app in ([a-z ]+); do$/gm)].map((m) =>
-      (m[1] ?? '').split(' '),
+  it.each([
+    ['kind', /^kind load docker-image (\S+) /m],
+    ['minikube', /^minikube -p kinema image load (\S+)$/m],
+  ])('on %s, build and load the image every pod of the release runs', (cluster, load) => {
+    const section = readme
+      .split(/^## /m)
+      .find((part) => part.startsWith(`Step by step on ${cluster}`));
+    const steps = (/```bash\n([\s\S]*?)```/.exec(section ?? '')?.[1] ?? '').replace(
+      /\\\n\s*/g,
+      ' ',
     );
-    expect(loops.length).toBeGreaterThanOrEqual(2); // kind and minikube
-    for (const apps of loops) expect(apps.sort()).toEqual([...enabled].sort());
+    const tag = /^TAG=(\S+)$/m.exec(steps)?.[1] ?? 'no-tag';
+    const expand = (text: string) => text.replaceAll('$TAG', tag);
+    const built = expand(/^docker build .*-t (\S+) \./m.exec(steps)?.[1] ?? 'not built');
+    const loaded = expand(load.exec(steps)?.[1] ?? 'not loaded');
+    const install = /^helm upgrade --install kinema .*$/m.exec(steps)?.[0] ?? '';
+    const set = [...install.matchAll(/--set (\S+)/g)].map((match) => expand(match[1] ?? ''));
+    expect(loaded).toBe(built);
+    const images = kinemaPodImages(render({ set }));
+    // All four apps are enabled by default and run from it.
+    for (const name of serviceNames.filter((service) => values[service]?.enabled !== false))
+      expect(images.get(name)).toBe(loaded);
+    expect(new Set(images.values())).toEqual(new Set([loaded]));
   });
 
   it('name every key an existingSecret must hold, as the chart generates them', () => {

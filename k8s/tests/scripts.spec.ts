@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import { render } from './support/helm';
-import { byKind, spec } from './support/k8s-objects';
+import { byKind, kinemaPodImages, spec } from './support/k8s-objects';
 import { existingApps, repoRoot } from './support/repo';
 
 const scriptsDir = path.join(repoRoot, 'k8s/scripts');
@@ -60,8 +60,8 @@ describe('cluster scripts', () => {
     expect(result.stderr).toContain('usage:');
   });
 
-  it('build and load exactly the apps that exist', () => {
-    const result = bash('source k8s/scripts/lib.sh && kinema_apps');
+  it('name every app the repository has', () => {
+    const result = bash('source k8s/scripts/lib.sh && printf "%s\\n" "${KINEMA_APPS[@]}"');
     expect(result.stdout.trim().split('\n').filter(Boolean)).toEqual(existingApps());
   });
 
@@ -129,10 +129,25 @@ function indexOfCall(calls: string[], pattern: RegExp): number {
   return calls.findIndex((call) => pattern.test(call));
 }
 
-describe('cluster script flow (tools stubbed)', () => {
-  const apps = existingApps();
+/** The `--set` values of the recorded `helm upgrade --install kinema` call. */
+function installSets(calls: string[]): string[] {
+  const install = calls.find((call) => call.startsWith('helm upgrade --install kinema '));
+  if (!install) throw new Error('the script never installed the release');
+  return [...install.matchAll(/--set (\S+)/g)].map((match) => match[1] ?? '');
+}
 
-  it('up-kind.sh creates the cluster, loads every built image, then installs, checks and tests', () => {
+/** Images of every Kinema pod (the Deployments and the `helm test` Pods) rendered with `set`. */
+function kinemaImages(set: string[]): Set<string> {
+  return new Set(kinemaPodImages(render({ set })).values());
+}
+
+/** Arguments of the calls matching `pattern` (its first group). */
+function captured(calls: string[], pattern: RegExp): string[] {
+  return calls.flatMap((call) => pattern.exec(call)?.[1] ?? []);
+}
+
+describe('cluster script flow (tools stubbed)', () => {
+  it('up-kind.sh creates the cluster, builds and loads the image every pod runs, then installs, checks and tests', () => {
     const { status, stderr, calls } = runWithStubs('up-kind.sh', ['-f', 'extra.yaml']);
     expect(stderr).not.toMatch(/error:/);
     expect(status).toBe(0);
@@ -141,64 +156,53 @@ describe('cluster script flow (tools stubbed)', () => {
       /^kind create cluster --name kinema --config .*k8s\/kind\/cluster\.yaml/,
     );
     const metrics = indexOfCall(calls, /^helm upgrade --install metrics-server /);
+    const build = indexOfCall(
+      calls,
+      /^docker buildx build --file .*docker\/Dockerfile --tag kinema:test-tag --provenance=false --sbom=false --load /,
+    );
+    const load = indexOfCall(calls, /^kind load docker-image kinema:test-tag --name kinema$/);
     const install = indexOfCall(
       calls,
       /^helm upgrade --install kinema .*helm\/kinema --namespace kinema --set default\.image\.tag=test-tag .*-f extra\.yaml --wait/,
     );
     const helmTest = indexOfCall(calls, /^helm test kinema --namespace kinema/);
-    expect([create, metrics, install, helmTest].every((i) => i >= 0)).toBe(true);
+    expect([create, metrics, build, install, helmTest].every((i) => i >= 0)).toBe(true);
     expect(create).toBeLessThan(install);
-    for (const app of apps) {
-      const build = indexOfCall(
-        calls,
-        new RegExp(
-          `^docker buildx build --file .*docker/Dockerfile --build-arg APP=${app} --tag kinema-${app}:test-tag --provenance=false --sbom=false --load `,
-        ),
-      );
-      const load = indexOfCall(
-        calls,
-        new RegExp(`^kind load docker-image kinema-${app}:test-tag --name kinema$`),
-      );
-      expect(build).toBeGreaterThanOrEqual(0);
-      expect(load).toBeGreaterThan(build);
-      expect(install).toBeGreaterThan(load);
-    }
+    expect(load).toBeGreaterThan(build);
+    expect(install).toBeGreaterThan(load);
+    // Every pod of the release as installed (all four apps and the tests) runs a loaded image.
+    const loaded = captured(calls, /^kind load docker-image (\S+) /);
+    expect([...kinemaImages(installSets(calls))]).toEqual(loaded);
     expect(calls).toContainEqual(
       expect.stringMatching(
         /^kubectl label namespace kinema --overwrite pod-security\.kubernetes\.io\/enforce=restricted/,
       ),
     ); // metrics-server is installed first, so the HPAs the chart leaves off by default are turned on.
-    for (const app of apps)
+    for (const app of existingApps())
       expect(calls[install]).toContain(`--set ${app}.autoscaling.enabled=true`);
   });
 
   it('builds with plain docker build where buildx is missing', () => {
     const { status, calls } = runWithStubs('up-kind.sh', [], { STUB_BUILDX_STATUS: '1' });
     expect(status).toBe(0);
-    for (const app of apps)
-      expect(calls).toContainEqual(
-        expect.stringMatching(
-          new RegExp(
-            `^docker build --file \\S+ --build-arg APP=${app} --tag kinema-${app}:test-tag \\S+$`,
-          ),
-        ),
-      );
+    expect(calls).toContainEqual(
+      expect.stringMatching(/^docker build --file \S+ --tag kinema:test-tag \S+$/),
+    );
   });
 
-  it('KINEMA_PLATFORMS builds every listed platform with buildx and pushes to KINEMA_REGISTRY', () => {
+  it('KINEMA_PLATFORMS builds every listed platform with buildx, pushes to KINEMA_REGISTRY and installs from there', () => {
     const { status, calls } = runWithStubs('up-kind.sh', [], {
       KINEMA_PLATFORMS: 'linux/amd64,linux/arm64',
       KINEMA_REGISTRY: 'registry.example/acme',
     });
     expect(status).toBe(0);
-    for (const app of apps)
-      expect(calls).toContainEqual(
-        expect.stringMatching(
-          new RegExp(
-            `^docker buildx build .* --tag registry\\.example/acme/kinema-${app}:test-tag --platform linux/amd64,linux/arm64 --push `,
-          ),
-        ),
-      );
+    const pushed = captured(
+      calls,
+      /^docker buildx build .* --tag (\S+) --platform linux\/amd64,linux\/arm64 --push /,
+    );
+    expect(pushed).toEqual(['registry.example/acme/kinema:test-tag']);
+    expect([...kinemaImages(installSets(calls))]).toEqual(pushed);
+    expect(indexOfCall(calls, /^kind load/)).toBe(-1);
   });
 
   it('KINEMA_PLATFORMS without a registry stops before building, saying why', () => {
@@ -213,18 +217,12 @@ describe('cluster script flow (tools stubbed)', () => {
   it('up-kind.sh falls back to an image archive where kind load docker-image fails (Docker 29+)', () => {
     const { status, calls } = runWithStubs('up-kind.sh', [], { STUB_KIND_LOAD_FAILS: '1' });
     expect(status).toBe(0);
-    for (const app of apps) {
-      const save = indexOfCall(
-        calls,
-        new RegExp(`^docker image save --output \\S+/${app}\\.tar kinema-${app}:test-tag$`),
-      );
-      const load = indexOfCall(
-        calls,
-        new RegExp(`^kind load image-archive \\S+/${app}\\.tar --name kinema$`),
-      );
-      expect(save).toBeGreaterThanOrEqual(0);
-      expect(load).toBeGreaterThan(save);
-    }
+    const save = indexOfCall(calls, /^docker image save --output (\S+)\.tar kinema:test-tag$/);
+    const archive = /--output (\S+) /.exec(calls[save] ?? '')?.[1] ?? 'none';
+    const load = calls.indexOf(`kind load image-archive ${archive} --name kinema`);
+    expect(save).toBeGreaterThanOrEqual(0);
+    expect(load).toBeGreaterThan(save);
+    expect([...kinemaImages(installSets(calls))]).toEqual(['kinema:test-tag']);
   });
 
   it('up-kind.sh reuses an existing cluster', () => {
@@ -233,16 +231,15 @@ describe('cluster script flow (tools stubbed)', () => {
     expect(indexOfCall(calls, /^kind create cluster/)).toBe(-1);
   });
 
-  it('up-minikube.sh starts a Calico profile, enables metrics-server and loads every image', () => {
+  it('up-minikube.sh starts a Calico profile, enables metrics-server and loads the image every pod runs', () => {
     const { status, calls } = runWithStubs('up-minikube.sh', []);
     expect(status).toBe(0);
     expect(calls).toContainEqual(
       expect.stringMatching(/^minikube start --profile kinema .*--cni calico/),
     );
     expect(calls).toContainEqual('minikube addons enable metrics-server --profile kinema');
-    for (const app of apps) {
-      expect(calls).toContainEqual(`minikube image load kinema-${app}:test-tag --profile kinema`);
-    }
+    const loaded = captured(calls, /^minikube image load (\S+) /);
+    expect([...kinemaImages(installSets(calls))]).toEqual(loaded);
     expect(indexOfCall(calls, /^helm upgrade --install kinema /)).toBeGreaterThan(
       indexOfCall(calls, /^minikube image load/),
     );

@@ -1,13 +1,17 @@
-// GET /api/v1/titles?limit=20 through the whole path (gateway -> gRPC -> catalog -> PostgreSQL)
-// beside a plain node:http server answering the same bytes, in the same run.
+// GET /api/v1/titles?limit=20 (or --path) through the whole path (gateway -> gRPC -> catalog ->
+// PostgreSQL) beside a plain node:http server answering the same bytes, in the same run.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
-//   [--path /api/v1/browse] [--uncached]
-// Set DATABASE_URL to use a PostgreSQL server instead of PGlite (databases kinema_bench_*).
+//   [--path /api/v1/browse --demo-videos] [--uncached]
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
+// Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
+// limiter and the catalog cache through Redis.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScript } from '@kinema/dev-infra';
-import { startBenchSystem } from './lib/bench-system';
+import { runScript, seedDemoVideos, startSystem } from '@kinema/dev-infra';
 import { compare, load, summarize } from './lib/load';
 
 async function main(): Promise<void> {
@@ -17,16 +21,45 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
       path: { type: 'string', default: '/api/v1/titles?limit=20' },
+      // Browse rows show playable titles only: upload the demo clips first, as npm start does.
+      'demo-videos': { type: 'boolean', default: false },
       uncached: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const system = await startBenchSystem();
+  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
+  const system = await startSystem({
+    dataDir,
+    ephemeralPorts: true,
+    demoTitles: 500,
+    logLevel: 'warn',
+    // One load generator on one address: lift the per-client limit, or it would measure 429s.
+    env: {
+      ...process.env,
+      DATABASE_NAME_PREFIX: 'kinema_bench',
+      RATE_LIMIT_REQUESTS: '10000000',
+      // Keys of this run's own in a shared Redis.
+      RATE_LIMIT_REDIS_PREFIX: `kinema:bench:${randomUUID()}:throttle:`,
+      CATALOG_CACHE_REDIS_PREFIX: `kinema:bench:${randomUUID()}:catalog-cache:`,
+    },
+    sink: () => undefined,
+  });
   if (values.uncached) await system.restart('gateway', { CATALOG_CACHE_TTL_MS: '0' });
+  if (values['demo-videos']) {
+    const demo = await seedDemoVideos(system.gatewayUrl, system.plan.admin);
+    process.stdout.write(`demo clips uploaded: ${demo.uploaded}\n`);
+  }
   const url = `${system.gatewayUrl}${values.path}`;
-  const sample = await fetch(url);
-  const bytes = Buffer.from(await sample.arrayBuffer());
+  let sample = await fetch(url);
+  let bytes = Buffer.from(await sample.arrayBuffer());
+  // The clips become playable as their VideoReady events arrive: wait until rows show them.
+  for (const deadline = Date.now() + 120_000; values['demo-videos'] && bytes.length < 1024;) {
+    if (Date.now() > deadline) throw new Error(`no browse rows after the demo clips: ${bytes}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    sample = await fetch(url);
+    bytes = Buffer.from(await sample.arrayBuffer());
+  }
   if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
   const baseline = createServer((_req, res) => {
     res.writeHead(200, {
@@ -39,7 +72,7 @@ async function main(): Promise<void> {
   const address = baseline.address();
   const baselineUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   process.stdout.write(
-    `GET ${values.path} (${bytes.length} bytes)${values.uncached ? ', gateway cache off' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}\n`,
+    `GET ${values.path} (${bytes.length} bytes)${values.uncached ? ', gateway cache off' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}\n`,
   );
   try {
     const results = await compare(Number(values.rounds), [
@@ -56,6 +89,7 @@ async function main(): Promise<void> {
   } finally {
     baseline.close();
     await system.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import { service as healthService } from 'grpc-health-check';
-import { GRPC_SERVICES } from '@kinema/contracts';
+import { GRPC_SERVICES, SERVED_BY_METADATA } from '@kinema/contracts';
 import { GrpcReflectionClient } from '@kinema/platform/testing';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -302,6 +302,51 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     });
     expect(removed.status).toBe(204);
     expect((await request(api, `/titles/${created.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('the gateway cache', () => {
+  /** Whether the catalog answered (x-served-by names it) or the gateway's cache did. */
+  const fromCatalog = (response: { headers: Headers }) =>
+    (response.headers.get(SERVED_BY_METADATA) ?? '').split(', ').length > 1;
+
+  it('shows a change to one title at once in every list that shows it, and keeps the other entries', async () => {
+    const created = await request<TitleItem>(api, '/titles', {
+      method: 'POST',
+      headers: { ...asAdmin, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...validTitle('e2e-cache'), name: 'Quillwater Crossing' }),
+    });
+    expect(created.status).toBe(201);
+    const showing = [
+      `/titles/${created.body.id}`,
+      '/titles?q=quillwat',
+      '/titles?genre=drama&yearFrom=2024&yearTo=2024&limit=100',
+    ];
+    // No title is a comedy from 1901: no change in this test can concern this list.
+    const unrelated = '/titles?genre=comedy&yearFrom=1901&yearTo=1901';
+    for (const path of [...showing, unrelated]) await request(api, path);
+    expect(fromCatalog(await request(api, unrelated))).toBe(false);
+
+    const patched = await request<TitleItem>(api, `/titles/${created.body.id}`, {
+      method: 'PATCH',
+      headers: {
+        ...asAdmin,
+        'content-type': 'application/merge-patch+json',
+        'if-match': created.headers.get('etag') ?? '',
+      },
+      body: JSON.stringify({ name: 'Quillwater Returns' }),
+    });
+    expect(patched.status).toBe(200);
+
+    const detail = await request<TitleItem>(api, showing[0] ?? '');
+    expect(detail.body.name).toBe('Quillwater Returns');
+    for (const path of showing.slice(1)) {
+      const page = await request<Page>(api, path);
+      expect(page.body.items.find((item) => item.id === created.body.id)?.name).toBe(
+        'Quillwater Returns',
+      );
+    }
+    expect(fromCatalog(await request(api, unrelated))).toBe(false);
   });
 });
 

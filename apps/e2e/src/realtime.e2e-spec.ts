@@ -3,12 +3,11 @@ import { TOPICS, VideosServiceClient } from '@kinema/contracts';
 import { toKafkaMessage } from '@kinema/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { Client } from './support/accounts';
 import { eventually } from './support/eventually';
 import { request, startTestSystem, type TestSystem } from './support/system';
+import { sample, uploadClip } from './support/videos';
 
 interface Message {
   type: string;
@@ -23,7 +22,7 @@ interface TitleItem {
   playable: boolean;
 }
 
-const clip = readFileSync(resolve(__dirname, '../../../tools/media/samples/bars-faststart.mp4'));
+const clip = sample('bars-faststart.mp4');
 let system: TestSystem;
 let api: string;
 let admin: Client;
@@ -57,19 +56,6 @@ async function createTitle(slug: string): Promise<TitleItem> {
   });
   expect(created.status).toBe(201);
   return created.body;
-}
-
-async function upload(titleId: string): Promise<number> {
-  const answer = await fetch(`${api}/titles/${titleId}/video`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${admin.token}`,
-      'content-type': 'video/mp4',
-      'x-forwarded-for': admin.ip,
-    },
-    body: clip,
-  });
-  return answer.status;
 }
 
 /** Uploads straight to the videos service over gRPC, as the gateway would, without asking the catalog. */
@@ -153,7 +139,7 @@ describe('events flow across services to clients', () => {
     const ws = await listen();
     await gatewayFeedJoined();
     try {
-      expect(await upload(created.id)).toBe(201);
+      expect(await uploadClip(api, created.id, clip, admin)).toBe(201);
       await eventually(async () => {
         expect(ws.messages).toContainEqual(
           expect.objectContaining({ type: 'video.ready', titleId: created.id }),
@@ -176,7 +162,7 @@ describe('events flow across services to clients', () => {
 
   it('progress from three profiles puts a title first in Trending now', async () => {
     const created = await createTitle('rt-trending');
-    expect(await upload(created.id)).toBe(201);
+    expect(await uploadClip(api, created.id, clip, admin)).toBe(201);
     await eventually(async () => expect((await title(created.id)).playable).toBe(true));
     for (let i = 0; i < 3; i++) {
       const viewer = new Client(api);

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { Client, type Registered } from './support/accounts';
 import { eventually } from './support/eventually';
 import { request, startTestSystem, type TestSystem } from './support/system';
-import { sample } from './support/videos';
+import { sample, uploadClip } from './support/videos';
 
 interface Message {
   type: string;
@@ -169,16 +169,7 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   titleId = created.body.id;
-  const uploaded = await fetch(`${api}/titles/${titleId}/video`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${admin.token}`,
-      'content-type': 'video/mp4',
-      'x-forwarded-for': admin.ip,
-    },
-    body: clip,
-  });
-  expect(uploaded.status).toBe(201);
+  expect(await uploadClip(api, titleId, clip, admin)).toBe(201);
   await eventually(async () =>
     expect((await request<{ playable: boolean }>(api, `/titles/${titleId}`)).body.playable).toBe(
       true,

@@ -71,6 +71,8 @@ export const configSchema = z.object({
   /** Catalog reads are cached this long at most (0 turns the cache off); events drop entries sooner. */
   CATALOG_CACHE_TTL_MS: envInt(30_000, 0, 3_600_000),
   CATALOG_CACHE_MAX_ENTRIES: envInt(5_000, 1, 1_000_000),
+  /** Prefix of the shared catalog cache's keys, with REDIS_URL (systems sharing a Redis keep apart). */
+  CATALOG_CACHE_REDIS_PREFIX: z.string().min(1).default('kinema:gateway:catalog-cache:'),
   /** A WebSocket client whose unsent data exceeds this is disconnected. */
   WS_MAX_BUFFERED_BYTES: envInt(1_048_576, 1_024, 268_435_456),
   WS_PING_INTERVAL_MS: envInt(30_000, 100, 600_000),

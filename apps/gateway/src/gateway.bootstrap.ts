@@ -1,6 +1,5 @@
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { acceptRequestId, createLogger, PinoNestLogger } from '@kinema/platform/logging';
@@ -9,6 +8,7 @@ import type { Listeners } from '@kinema/contracts';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { HotReads } from './cache/hot-reads';
 import type { GatewayConfig } from './config';
 import { ConnectionDrain } from './http/connection-drain';
 import { corsOptions } from './http/cors';
@@ -20,7 +20,7 @@ import { registerBodyTimeouts } from './http/body-timeouts';
 import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
-import { HELMET_OPTIONS } from './http/security-headers';
+import { registerSecurityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation.pipe';
 import { registerVideoBodyParser } from './videos/video-body.parser';
 import { registerWebApp } from './web/web-app';
@@ -67,11 +67,13 @@ export async function createGatewayApp(
     bodyMs: config.HTTP_BODY_TIMEOUT_MS,
     uploadIdleMs: config.HTTP_UPLOAD_IDLE_TIMEOUT_MS,
   });
-  await app.register(helmet, HELMET_OPTIONS);
-  // Registered after helmet (not with app.enableCors, whose hook runs before every plugin's), so
+  registerSecurityHeaders(fastify);
+  // Registered after the security headers (not with app.enableCors, whose hook runs before every plugin's), so
   // a preflight answer carries the security headers too.
   await app.register(cors, corsOptions(config.CORS_ORIGINS));
   await app.register(compress, { threshold: 1024 });
+  // After the security and CORS hooks, so answers from the hot path carry their headers too.
+  app.get(HotReads).register(fastify);
   await registerWebApp(fastify, config.WEB_DIST_DIR);
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalFilters(new ProblemFilter());

@@ -1,10 +1,6 @@
-import { parseConfig } from '@kinema/platform/config';
-import { createLogger } from '@kinema/platform/logging';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { configSchema } from './config';
-import { createGatewayApp } from './gateway.bootstrap';
-import { buildOpenApiDocument } from './http/openapi';
+import { offlineOpenApiDocument } from './openapi-document';
 
 /**
  * Writes the OpenAPI document the running gateway serves at /docs/openapi.json to the file named
@@ -12,15 +8,7 @@ import { buildOpenApiDocument } from './http/openapi';
  * their API types from it at build time.
  */
 async function exportDocument(target: string): Promise<void> {
-  const config = parseConfig(configSchema, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'fatal',
-    KAFKA_BROKERS: '127.0.0.1:1',
-  });
-  const app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
-  await app.init();
-  const document = buildOpenApiDocument(app);
-  await app.close();
+  const document = await offlineOpenApiDocument();
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, `${JSON.stringify(document, null, 2)}\n`);
 }

@@ -74,11 +74,15 @@ the revision is shortened to leave the whole within 63 at any revision.
 {{- printf "%s.%s.svc.%s" (include "kinema.componentName" .) .root.Release.Namespace .root.Values.clusterDomain -}}
 {{- end -}}
 
-{{/* Image of a Kinema service: [registry]repository:tag, tag defaulting to appVersion. */}}
+{{/*
+Image of a Kinema service: [registry]repository:tag, tag defaulting to appVersion, repository
+the shared runtime image unless the service names its own.
+*/}}
 {{- define "kinema.serviceImage" -}}
 {{- $c := index .root.Values .name -}}
 {{- $tag := $c.image.tag | default .root.Values.default.image.tag | default .root.Chart.AppVersion -}}
-{{- printf "%s%s:%s" .root.Values.default.image.registry $c.image.repository $tag -}}
+{{- $repository := $c.image.repository | default .root.Values.default.image.repository -}}
+{{- printf "%s%s:%s" .root.Values.default.image.registry $repository $tag -}}
 {{- end -}}
 
 {{/* Image of a backing service: repository:tag, plus @digest when one is pinned. */}}

@@ -34,6 +34,9 @@ so they always agree with the Services and probes; `env` adds the plain tunables
   value: "0.0.0.0"
 - name: OPS_PORT
   value: {{ include "kinema.envValue" $c.opsPort | quote }}
+{{- /* The web app the image carries (apps/web/dist under the working directory /app). */}}
+- name: WEB_DIST_DIR
+  value: apps/web/dist
 - name: KAFKA_BROKERS
   value: {{ include "kinema.kafkaBrokers" $root | quote }}
 {{- range $backend := list "catalog" "users" "videos" }}

@@ -15,6 +15,16 @@ export function decodedSecrets(objects: readonly K8sObject[]): Map<string, Recor
   );
 }
 
+/** Every rendered ConfigMap's data, by ConfigMap name. */
+export function configMapData(objects: readonly K8sObject[]): Map<string, Record<string, string>> {
+  return new Map(
+    byKind(objects, 'ConfigMap').map((map) => [
+      map.metadata.name,
+      (map['data'] as Record<string, string> | undefined) ?? {},
+    ]),
+  );
+}
+
 /**
  * The kubelet's dependent-variable expansion: `$(NAME)` becomes the value of a variable defined
  * earlier in the list, `$$` becomes `$`, and a reference to anything else stays as written.
@@ -28,8 +38,9 @@ export function expandReferences(value: string, earlier: Readonly<Record<string,
 
 /**
  * The environment a container would see: secret references resolved from the rendered Secrets
- * (else from `external`, for Secrets made outside the chart) and `$(NAME)` references expanded.
- * Throws on a reference nothing can resolve, as the kubelet refuses to start such a container.
+ * (else from `external`, for Secrets made outside the chart), ConfigMap references from the
+ * rendered ConfigMaps, and `$(NAME)` references expanded. Throws on a reference nothing can
+ * resolve, as the kubelet refuses to start such a container.
  */
 export function containerEnv(
   objects: readonly K8sObject[],
@@ -37,9 +48,11 @@ export function containerEnv(
   external: (name: string, secret: string, key: string) => string | undefined = () => undefined,
 ): Record<string, string> {
   const secrets = decodedSecrets(objects);
+  const configMaps = configMapData(objects);
   const env: Record<string, string> = {};
   for (const variable of container.env ?? []) {
     const ref = variable.valueFrom?.secretKeyRef;
+    const mapRef = variable.valueFrom?.configMapKeyRef;
     if (variable.value !== undefined) {
       env[variable.name] = expandReferences(variable.value, env);
     } else if (ref) {
@@ -48,6 +61,13 @@ export function containerEnv(
       if (value === undefined)
         throw new Error(
           `${container.name}: ${variable.name} reads ${ref.name}/${ref.key}, not rendered`,
+        );
+      env[variable.name] = value;
+    } else if (mapRef) {
+      const value = configMaps.get(mapRef.name ?? '')?.[mapRef.key];
+      if (value === undefined)
+        throw new Error(
+          `${container.name}: ${variable.name} reads ConfigMap ${mapRef.name}/${mapRef.key}, not rendered`,
         );
       env[variable.name] = value;
     } else if (variable.valueFrom) {

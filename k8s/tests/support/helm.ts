@@ -140,7 +140,7 @@ export function renderError(options: RenderOptions): string {
   return result.stderr;
 }
 
-/** Values that turn every service on (videos is off by default until its app lands). */
+/** Values that turn every service on (all four are on by default) and give the gateway a Redis. */
 export const allServicesOn: RenderOptions = {
   set: [
     'users.enabled=true',

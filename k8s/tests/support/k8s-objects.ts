@@ -54,6 +54,18 @@ export function podTemplates(objects: readonly K8sObject[]): PodTemplateOwner[] 
   return pods;
 }
 
+/** The image of each Kinema pod: the Deployments by component, the `helm test` Pods by name. */
+export function kinemaPodImages(objects: readonly K8sObject[]): Map<string, string> {
+  return new Map(
+    podTemplates(objects)
+      .filter((pod) => pod.object.kind === 'Deployment' || pod.object.kind === 'Pod')
+      .map((pod) => [
+        pod.object.kind === 'Pod' ? pod.object.metadata.name : (component(pod.labels) ?? ''),
+        pod.spec.containers[0]?.image ?? '',
+      ]),
+  );
+}
+
 export function allContainers(spec: IPodSpec): IContainer[] {
   return [...(spec.initContainers ?? []), ...spec.containers];
 }

@@ -27,10 +27,11 @@ export async function startTestSystem(
     ...process.env,
     KAFKA_BROKERS: '',
     S3_ENDPOINT: '',
-    // Rate-limit counts of its own in a shared Redis: an earlier system's sign-in flood from
+    // Rate-limit counts and cached catalog reads of its own in a shared Redis: an earlier system's sign-in flood from
     // this same address must not be counted against this one.
     // (Each test file has its own module registry, so only a random name is unique per system.)
     RATE_LIMIT_REDIS_PREFIX: `kinema:e2e:${randomUUID()}:throttle:`,
+    CATALOG_CACHE_REDIS_PREFIX: `kinema:e2e:${randomUUID()}:catalog-cache:`,
     ...extraEnv,
   };
   if (process.env['TEST_DATABASE_URL']) {

@@ -1,9 +1,11 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config';
+import { RequestBudget } from '../rate-limit/request-budget';
 import { CatalogCache } from './catalog-cache';
+import { HotReads } from './hot-reads';
 
-/** The catalog read cache (in memory, or in Redis shared by every replica) and its client. */
+/** The catalog read cache (in memory, or in Redis shared by every replica) and the hot read path. */
 @Module({})
 export class CatalogCacheModule implements OnApplicationShutdown {
   constructor(@Inject(CatalogCache) private readonly cache: CatalogCache) {}
@@ -22,10 +24,17 @@ export class CatalogCacheModule implements OnApplicationShutdown {
               redis: config.REDIS_URL
                 ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 })
                 : undefined,
+              redisPrefix: config.CATALOG_CACHE_REDIS_PREFIX,
             }),
         },
+        {
+          provide: HotReads,
+          inject: [CatalogCache, RequestBudget],
+          useFactory: (cache: CatalogCache, budget: RequestBudget) =>
+            new HotReads(cache, budget, config.CATALOG_CACHE_MAX_ENTRIES),
+        },
       ],
-      exports: [CatalogCache],
+      exports: [CatalogCache, HotReads],
     };
   }
 

@@ -1,15 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { MaturityRating, type TitleSnapshot } from '@kinema/contracts';
 import { Redis } from 'ioredis';
+import { jsonRepresentation } from '../http/representation';
+import type { CacheScope, TitleChange } from './cache-scope';
 import { CatalogCache } from './catalog-cache';
+
+const ANY: CacheScope = { kind: 'vocabulary' };
 
 describe('CatalogCache in memory', () => {
   it('reads through once, then serves the cached value until invalidated', async () => {
     const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
     let loads = 0;
     const load = async () => ({ n: ++loads });
-    expect(await cache.read('k', load)).toEqual({ n: 1 });
-    expect(await cache.read('k', load)).toEqual({ n: 1 });
+    expect(await cache.read('k', load, () => ANY)).toEqual({ n: 1 });
+    expect(await cache.read('k', load, () => ANY)).toEqual({ n: 1 });
     await cache.invalidateAll();
-    expect(await cache.read('k', load)).toEqual({ n: 2 });
+    expect(await cache.read('k', load, () => ANY)).toEqual({ n: 2 });
   });
 
   it('never serves an entry past its TTL', async () => {
@@ -17,38 +23,234 @@ describe('CatalogCache in memory', () => {
     const cache = new CatalogCache({ ttlMs: 1_000, maxEntries: 100, now: () => clock });
     let loads = 0;
     const load = async () => ++loads;
-    await cache.read('k', load);
+    await cache.read('k', load, () => ANY);
     clock = 10_999;
-    expect(await cache.read('k', load)).toBe(1);
+    expect(await cache.read('k', load, () => ANY)).toBe(1);
     clock = 11_001;
-    expect(await cache.read('k', load)).toBe(2);
+    expect(await cache.read('k', load, () => ANY)).toBe(2);
   });
 
   it('is off with a TTL of 0', async () => {
     const cache = new CatalogCache({ ttlMs: 0, maxEntries: 100 });
     let loads = 0;
-    await cache.read('k', async () => ++loads);
-    await cache.read('k', async () => ++loads);
+    await cache.read(
+      'k',
+      async () => ++loads,
+      () => ANY,
+    );
+    await cache.read(
+      'k',
+      async () => ++loads,
+      () => ANY,
+    );
     expect(loads).toBe(2);
+  });
+});
+
+const A = 'a0000000-0000-4000-8000-000000000001';
+const B = 'b0000000-0000-4000-8000-000000000002';
+const C = 'c0000000-0000-4000-8000-000000000003';
+
+function snapshot(id: string, changes: Partial<TitleSnapshot> = {}): TitleSnapshot {
+  return {
+    id,
+    slug: id,
+    name: 'A title',
+    type: 'movie',
+    availability: 'published',
+    maturityRating: 5,
+    releaseYear: 2001,
+    genres: ['drama'],
+    playable: true,
+    version: 2,
+    ...changes,
+  };
+}
+
+const visibility = (maxMaturity = MaturityRating.MATURITY_RATING_UNSPECIFIED) => ({
+  maxMaturity,
+  includeDrafts: false,
+});
+
+/** Representations under these scopes; which ones a change drops is what each test checks. */
+const ENTRIES: Record<string, CacheScope> = {
+  'title A': { kind: 'title', titleId: A },
+  'title B': { kind: 'title', titleId: B },
+  'a page showing A': { kind: 'titles', titleIds: [A, C], filter: { visibility: visibility() } },
+  'a page of dramas without A': {
+    kind: 'titles',
+    titleIds: [C],
+    filter: { genre: 'drama', visibility: visibility() },
+  },
+  'a page of comedies without A': {
+    kind: 'titles',
+    titleIds: [B],
+    filter: { genre: 'comedy', visibility: visibility() },
+  },
+  'a page of 1990s films without A': {
+    kind: 'titles',
+    titleIds: [B],
+    filter: { yearFrom: 1990, yearTo: 1999, visibility: visibility() },
+  },
+  'kids rows without A': {
+    kind: 'titles',
+    titleIds: [B, C],
+    filter: { visibility: visibility(MaturityRating.MATURITY_RATING_KIDS_7), playableOnly: true },
+  },
+  genres: { kind: 'vocabulary' },
+};
+
+async function dropped(change: TitleChange): Promise<string[]> {
+  const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+  const names = Object.keys(ENTRIES);
+  for (const name of names) {
+    await cache.representation(name, async () => ({
+      representation: jsonRepresentation({ name }),
+      scope: ENTRIES[name] as CacheScope,
+    }));
+  }
+  await cache.invalidate(change);
+  return names.filter((name) => cache.peek(name) === undefined);
+}
+
+describe('CatalogCache invalidation by scope', () => {
+  it("drops a title's own answer and the lists that show it or that it now belongs in, only", async () => {
+    expect(await dropped({ titleId: A, now: snapshot(A) })).toEqual([
+      'title A',
+      'a page showing A',
+      'a page of dramas without A',
+    ]);
+  });
+
+  it('drops a list a title enters by its new genre, year or rating', async () => {
+    expect(
+      await dropped({
+        titleId: A,
+        now: snapshot(A, { genres: ['comedy'], releaseYear: 1995, maturityRating: 2 }),
+      }),
+    ).toEqual([
+      'title A',
+      'a page showing A',
+      'a page of comedies without A',
+      'a page of 1990s films without A',
+      'kids rows without A',
+    ]);
+  });
+
+  it('keeps rows a title cannot enter: a draft, or one without a video', async () => {
+    expect(
+      await dropped({ titleId: A, now: snapshot(A, { maturityRating: 1, playable: false }) }),
+    ).not.toContain('kids rows without A');
+    expect(
+      await dropped({ titleId: A, now: snapshot(A, { maturityRating: 1, availability: 'draft' }) }),
+    ).toEqual(['title A', 'a page showing A']);
+  });
+
+  it('drops what showed a deleted title, and no list it is not in', async () => {
+    expect(await dropped({ titleId: A })).toEqual(['title A', 'a page showing A']);
+  });
+
+  it('drops everything for a change it does not know', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    await cache.representation('genres', async () => ({
+      representation: jsonRepresentation({}),
+      scope: { kind: 'vocabulary' },
+    }));
+    await cache.invalidate(undefined);
+    expect(cache.peek('genres')).toBeUndefined();
   });
 });
 
 const redisUrl = process.env['REDIS_URL'];
 (redisUrl ? describe : describe.skip)('CatalogCache on Redis (REDIS_URL)', () => {
+  let a: Redis;
+  let b: Redis;
+  const redisPrefix = `test:${randomUUID()}:catalog-cache:`;
+  beforeEach(() => {
+    a = new Redis(redisUrl ?? '');
+    b = new Redis(redisUrl ?? '');
+  });
+  afterEach(() => {
+    a.disconnect();
+    b.disconnect();
+  });
+
   it('is shared by two gateways, and one invalidation reaches both', async () => {
-    const a = new Redis(redisUrl ?? '');
-    const b = new Redis(redisUrl ?? '');
-    try {
-      const first = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis: a });
-      const second = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis: b });
-      const key = `spec-${Date.now()}-${Math.random()}`;
-      await first.read(key, async () => 'from first');
-      expect(await second.read(key, async () => 'from second')).toBe('from first');
-      await first.invalidateAll();
-      expect(await second.read(key, async () => 'from second')).toBe('from second');
-    } finally {
-      a.disconnect();
-      b.disconnect();
-    }
+    const first = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis: a, redisPrefix });
+    const second = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis: b, redisPrefix });
+    await first.read(
+      'k',
+      async () => 'from first',
+      () => ANY,
+    );
+    expect(
+      await second.read(
+        'k',
+        async () => 'from second',
+        () => ANY,
+      ),
+    ).toBe('from first');
+    await first.invalidateAll();
+    expect(
+      await second.read(
+        'k',
+        async () => 'from second',
+        () => ANY,
+      ),
+    ).toBe('from second');
+  });
+
+  it('moves on once per event, however many replicas receive it', async () => {
+    const replicas = [a, b].map(
+      (redis) => new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis, redisPrefix }),
+    );
+    const before = Number((await a.get(`${redisPrefix}generation`)) ?? 0);
+    const event = randomUUID();
+    await Promise.all(replicas.map((cache) => cache.invalidate({ titleId: A }, event)));
+    await Promise.all(replicas.map((cache) => cache.invalidate({ titleId: A }, event)));
+    expect(Number(await a.get(`${redisPrefix}generation`))).toBe(before + 1);
+    await replicas[0]?.invalidate({ titleId: A }, randomUUID());
+    expect(Number(await a.get(`${redisPrefix}generation`))).toBe(before + 2);
+  });
+});
+
+describe('CatalogCache and loads a change overtook', () => {
+  it('does not keep what a load read before a change that concerns it', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    let release: () => void = () => undefined;
+    const slow = cache.representation('title A', async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return {
+        representation: jsonRepresentation({ name: 'old' }),
+        scope: ENTRIES['title A'] as CacheScope,
+      };
+    });
+    await cache.invalidate({ titleId: A, now: snapshot(A) });
+    release();
+    expect((await slow).body.toString()).toContain('old');
+    expect(cache.peek('title A')).toBeUndefined();
+  });
+
+  it('keeps it when the change concerns other entries only', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    let release: () => void = () => undefined;
+    const slow = cache.read(
+      'title B',
+      async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return 'B';
+      },
+      () => ENTRIES['title B'] as CacheScope,
+    );
+    await cache.invalidate({ titleId: A, now: snapshot(A) });
+    release();
+    await slow;
+    expect(
+      await cache.read(
+        'title B',
+        async () => 'reloaded',
+        () => ENTRIES['title B'] as CacheScope,
+      ),
+    ).toBe('B');
   });
 });

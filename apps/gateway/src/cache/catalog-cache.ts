@@ -1,11 +1,8 @@
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
-import {
-  decodeRepresentation,
-  encodeRepresentation,
-  type Representation,
-} from '../http/representation';
+import type { Representation } from '../http/representation';
+import { affects, type CacheScope, type TitleChange } from './cache-scope';
 
 const lookups = new Counter({
   name: 'gateway_catalog_cache_lookups_total',
@@ -13,21 +10,27 @@ const lookups = new Counter({
   labelNames: ['result'] as const,
 });
 
-/** Where cached catalog reads live: this process, or Redis shared by every gateway replica. */
+const invalidated = new Counter({
+  name: 'gateway_catalog_cache_invalidated_total',
+  help: 'Catalog cache entries dropped because a title they can show changed.',
+});
+
+/** Where cached gRPC answers live: this process, or Redis shared by every gateway replica. */
 interface CacheStore {
   get(key: string): Promise<Buffer | undefined>;
-  set(key: string, value: Buffer, ttlMs: number): Promise<void>;
+  set(key: string, value: Buffer, scope: CacheScope, ttlMs: number): Promise<void>;
   /** A number that changes whenever everything cached so far must be forgotten. */
   generation(): Promise<string>;
-  bumpGeneration(): Promise<void>;
+  /** Forgets what a change can affect; `eventId` makes repeated deliveries of one event count once. */
+  invalidate(change: TitleChange | undefined, eventId: string | undefined): Promise<void>;
 }
 
-class MemoryStore implements CacheStore {
-  private readonly entries: LRUCache<string, Buffer>;
-  private gen = 0;
+/** An LRU whose entries know what they show, so a title's change drops only what it affects. */
+class ScopedEntries<V> {
+  private readonly entries: LRUCache<string, { value: V; scope: CacheScope }>;
 
   constructor(maxEntries: number, ttlMs: number, now?: () => number) {
-    this.entries = new LRUCache<string, Buffer>({
+    this.entries = new LRUCache({
       max: maxEntries,
       // Setting a default TTL is what turns on lru-cache's per-entry expiry tracking.
       ttl: Math.max(1, ttlMs),
@@ -36,37 +39,114 @@ class MemoryStore implements CacheStore {
       ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
     });
   }
-  async get(key: string) {
-    return this.entries.get(key);
+  get(key: string): V | undefined {
+    return this.entries.get(key)?.value;
   }
-  async set(key: string, value: Buffer, ttlMs: number) {
-    this.entries.set(key, value, { ttl: ttlMs });
+  set(key: string, value: V, scope: CacheScope): void {
+    this.entries.set(key, { value, scope });
   }
-  async generation() {
-    return String(this.gen);
-  }
-  async bumpGeneration() {
-    this.gen++;
-    this.entries.clear();
+  /** Drops every entry the change can affect (everything without a change); returns how many. */
+  drop(change: TitleChange | undefined): number {
+    if (!change) {
+      const size = this.entries.size;
+      this.entries.clear();
+      return size;
+    }
+    let dropped = 0;
+    for (const [key, entry] of this.entries.entries()) {
+      if (affects(entry.scope, change)) {
+        this.entries.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
   }
 }
 
-const GENERATION_KEY = 'kinema:gateway:catalog-cache:generation';
+/** How many recent changes a load can be checked against; a load that saw more is not kept. */
+const CHANGES_REMEMBERED = 256;
 
-class RedisStore implements CacheStore {
-  constructor(private readonly redis: Redis) {}
-  async get(key: string) {
-    return (await this.redis.getBuffer(`kinema:gateway:catalog-cache:${key}`)) ?? undefined;
+/**
+ * The recent changes, numbered: a load that started before a change that affects what it read
+ * may have read the old state, so its result is not kept (the next read loads again).
+ */
+class ChangeLog {
+  private count = 0;
+  private readonly recent: Array<TitleChange | undefined> = [];
+
+  get epoch(): number {
+    return this.count;
   }
-  async set(key: string, value: Buffer, ttlMs: number) {
-    await this.redis.set(`kinema:gateway:catalog-cache:${key}`, value, 'PX', ttlMs);
+  record(change: TitleChange | undefined): void {
+    this.recent.push(change);
+    if (this.recent.length > CHANGES_REMEMBERED) this.recent.shift();
+    this.count++;
+  }
+  /** Whether a change since `epoch` can affect an entry of this scope. */
+  overtook(scope: CacheScope, epoch: number): boolean {
+    const since = this.count - epoch;
+    if (since === 0) return false;
+    if (since > this.recent.length) return true;
+    return this.recent.slice(-since).some((change) => !change || affects(scope, change));
+  }
+}
+
+class MemoryStore implements CacheStore {
+  constructor(private readonly entries: ScopedEntries<Buffer>) {}
+  async get(key: string) {
+    return this.entries.get(key);
+  }
+  async set(key: string, value: Buffer, scope: CacheScope) {
+    this.entries.set(key, value, scope);
   }
   async generation() {
-    return (await this.redis.get(GENERATION_KEY)) ?? '0';
+    return '0';
   }
-  async bumpGeneration() {
-    // Old entries become unreachable (their keys carry the old generation) and expire by TTL.
-    await this.redis.incr(GENERATION_KEY);
+  async invalidate(change: TitleChange | undefined) {
+    invalidated.inc(this.entries.drop(change));
+  }
+}
+
+/** How long Redis remembers that an event has already moved the shared generation on. */
+const EVENT_MEMORY_MS = 10 * 60_000;
+
+/**
+ * Moves the generation on once per event, however many replicas receive it: the first replica
+ * to mark the event id does it, in one round trip.
+ */
+const BUMP_ONCE = `
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
+  return redis.call('INCR', KEYS[1])
+end
+return 0`;
+
+class RedisStore implements CacheStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+  async get(key: string) {
+    return (await this.redis.getBuffer(`${this.prefix}${key}`)) ?? undefined;
+  }
+  async set(key: string, value: Buffer, _scope: CacheScope, ttlMs: number) {
+    await this.redis.set(`${this.prefix}${key}`, value, 'PX', ttlMs);
+  }
+  async generation() {
+    return (await this.redis.get(`${this.prefix}generation`)) ?? '0';
+  }
+  async invalidate(_change: TitleChange | undefined, eventId: string | undefined) {
+    // Shared entries are forgotten together (their keys carry the old generation and expire by
+    // TTL): dropping by scope would need an index of every entry in Redis. Each replica's own
+    // representations (what most reads are served from) are dropped precisely.
+    if (eventId === undefined) await this.redis.incr(`${this.prefix}generation`);
+    else
+      await this.redis.eval(
+        BUMP_ONCE,
+        2,
+        `${this.prefix}generation`,
+        `${this.prefix}event:${eventId}`,
+        String(EVENT_MEMORY_MS),
+      );
   }
 }
 
@@ -80,23 +160,37 @@ export interface CatalogCacheOptions {
   ttlMs: number;
   maxEntries: number;
   redis?: Redis;
+  /** Prefix of the shared cache's Redis keys (systems sharing one Redis keep apart by it). */
+  redisPrefix?: string;
   /** Clock of the in-memory store, in milliseconds; tests pass their own. */
   now?: () => number;
 }
 
+/** A representation with what it shows. */
+export interface ScopedRepresentation {
+  representation: Representation;
+  scope: CacheScope;
+}
+
 /**
- * Caches catalog reads as JSON. Every catalog event bumps a generation that is part of each key,
- * so a change is invisible to no one for longer than the event takes to arrive, and an entry
- * never outlives its TTL even if an event is missed. Failures of the store fall back to reading
- * through: the cache may be slow or away, never wrong.
+ * Caches catalog reads. Each entry knows what it shows (its scope); a title's event drops the
+ * entries that can show that title (its own answers, the lists and rows it is in or may now
+ * enter), so a change is invisible to no one for longer than the event takes to arrive, and an
+ * entry never outlives its TTL even if an event is missed. Representations (what an endpoint
+ * sends) live in this process, where a hit costs a map lookup; gRPC answers for callers that map
+ * them further live here or in Redis shared by every replica. Failures of the store fall back to
+ * reading through: the cache may be slow or away, never wrong.
  */
 export class CatalogCache {
   private readonly store: CacheStore;
+  private readonly representations: ScopedEntries<Representation>;
+  private readonly changes = new ChangeLog();
 
   constructor(private readonly options: CatalogCacheOptions) {
+    this.representations = new ScopedEntries(options.maxEntries, options.ttlMs, options.now);
     this.store = options.redis
-      ? new RedisStore(options.redis)
-      : new MemoryStore(options.maxEntries, options.ttlMs, options.now);
+      ? new RedisStore(options.redis, options.redisPrefix ?? 'kinema:gateway:catalog-cache:')
+      : new MemoryStore(new ScopedEntries(options.maxEntries, options.ttlMs, options.now));
   }
 
   get enabled(): boolean {
@@ -104,34 +198,20 @@ export class CatalogCache {
   }
 
   /** A gRPC answer, kept as JSON (for callers that map it further: My List, playback). */
-  read<T>(key: string, load: () => Promise<T>): Promise<T> {
-    return this.through(
-      key,
-      load,
-      (value) => Buffer.from(JSON.stringify(value)),
-      (stored) => JSON.parse(stored.toString('utf8'), reviveTimestamps) as T,
-    );
-  }
-
-  /** What an endpoint sends, kept as bytes: a hit goes out as it is (see Representation). */
-  representation(key: string, load: () => Promise<Representation>): Promise<Representation> {
-    return this.through(`representation:${key}`, load, encodeRepresentation, decodeRepresentation);
-  }
-
-  private async through<T>(
+  async read<T>(
     key: string,
     load: () => Promise<T>,
-    encode: (value: T) => Buffer,
-    decode: (stored: Buffer) => T,
+    scopeOf: (value: T) => CacheScope,
   ): Promise<T> {
     if (!this.enabled) return load();
+    const epoch = this.changes.epoch;
     let fullKey: string | undefined;
     try {
       fullKey = `${await this.store.generation()}:${key}`;
       const hit = await this.store.get(fullKey);
       if (hit !== undefined) {
         lookups.inc({ result: 'hit' });
-        return decode(hit);
+        return JSON.parse(hit.toString('utf8'), reviveTimestamps) as T;
       }
     } catch {
       lookups.inc({ result: 'error' });
@@ -139,12 +219,49 @@ export class CatalogCache {
     }
     lookups.inc({ result: 'miss' });
     const value = await load();
-    await this.store.set(fullKey, encode(value), this.options.ttlMs).catch(() => undefined);
+    const scope = scopeOf(value);
+    if (this.changes.overtook(scope, epoch)) return value;
+    await this.store
+      .set(fullKey, Buffer.from(JSON.stringify(value)), scope, this.options.ttlMs)
+      .catch(() => undefined);
     return value;
   }
 
+  /** What an endpoint sends, kept as bytes: a hit goes out as it is (see Representation). */
+  async representation(
+    key: string,
+    load: () => Promise<ScopedRepresentation>,
+  ): Promise<Representation> {
+    const hit = this.peek(key);
+    if (hit) return hit;
+    const epoch = this.changes.epoch;
+    const loaded = await load();
+    if (this.enabled && !this.changes.overtook(loaded.scope, epoch)) {
+      this.representations.set(key, loaded.representation, loaded.scope);
+    }
+    return loaded.representation;
+  }
+
+  /** The cached representation under a key, without loading: what the hot path serves. */
+  peek(key: string): Representation | undefined {
+    if (!this.enabled) return undefined;
+    const hit = this.representations.get(key);
+    lookups.inc({ result: hit ? 'hit' : 'miss' });
+    return hit;
+  }
+
+  /**
+   * Forgets what a title's change can affect, or everything when the change is not known.
+   * `eventId` names the event that reported it, so a shared cache moves on once per event.
+   */
+  async invalidate(change: TitleChange | undefined, eventId?: string): Promise<void> {
+    this.changes.record(change);
+    invalidated.inc(this.representations.drop(change));
+    await this.store.invalidate(change, eventId);
+  }
+
   async invalidateAll(): Promise<void> {
-    await this.store.bumpGeneration();
+    await this.invalidate(undefined);
   }
 
   /** Closes the Redis connection, if there is one. */

@@ -22,6 +22,7 @@ import {
 import { callUnary } from '@kinema/platform/grpc';
 import { createHash } from 'node:crypto';
 import { CatalogCache } from '../cache/catalog-cache';
+import { browseScope, changeOfTitle, type TitleChange } from '../cache/cache-scope';
 
 export const CATALOG_GRPC_CLIENT = Symbol('CATALOG_GRPC_CLIENT');
 
@@ -32,8 +33,8 @@ function cacheKey(method: string, request: unknown): string {
 
 /**
  * Promise-returning face of the catalog's gRPC client (deadlines, retries and LB live in the
- * client). Reads go through the catalog cache; a write through this replica drops it at once, so
- * the writer sees its change without waiting for the event that drops it everywhere.
+ * client). Reads go through the catalog cache; a write through this replica drops what it changed
+ * at once, so the writer sees its change without waiting for the event that drops it everywhere.
  */
 @Injectable()
 export class CatalogClient implements OnModuleDestroy {
@@ -47,39 +48,65 @@ export class CatalogClient implements OnModuleDestroy {
     return callUnary(this.client, this.client.listTitles, request);
   }
   getTitle(request: GetTitleRequest): Promise<GetTitleResponse> {
-    return this.cache.read(cacheKey('getTitle', request), () =>
-      callUnary(this.client, this.client.getTitle, request),
+    return this.cache.read(
+      cacheKey('getTitle', request),
+      () => callUnary(this.client, this.client.getTitle, request),
+      () => ({ kind: 'title', titleId: request.id }),
     );
   }
   batchGetTitles(request: BatchGetTitlesRequest): Promise<BatchGetTitlesResponse> {
-    return this.cache.read(cacheKey('batchGetTitles', request), () =>
-      callUnary(this.client, this.client.batchGetTitles, request),
+    return this.cache.read(
+      cacheKey('batchGetTitles', request),
+      () => callUnary(this.client, this.client.batchGetTitles, request),
+      () => ({ kind: 'titles', titleIds: request.ids }),
     );
   }
   createTitle(request: CreateTitleRequest): Promise<CreateTitleResponse> {
-    return this.write(() => callUnary(this.client, this.client.createTitle, request));
+    return this.write(
+      () => callUnary(this.client, this.client.createTitle, request),
+      (response) => response.title && changeOfTitle(response.title),
+    );
   }
   updateTitle(request: UpdateTitleRequest): Promise<UpdateTitleResponse> {
-    return this.write(() => callUnary(this.client, this.client.updateTitle, request));
+    return this.write(
+      () => callUnary(this.client, this.client.updateTitle, request),
+      (response) => response.title && changeOfTitle(response.title),
+    );
   }
   patchTitle(request: PatchTitleRequest): Promise<PatchTitleResponse> {
-    return this.write(() => callUnary(this.client, this.client.patchTitle, request));
+    return this.write(
+      () => callUnary(this.client, this.client.patchTitle, request),
+      (response) => response.title && changeOfTitle(response.title),
+    );
   }
   deleteTitle(request: DeleteTitleRequest): Promise<DeleteTitleResponse> {
-    return this.write(() => callUnary(this.client, this.client.deleteTitle, request));
+    return this.write(
+      () => callUnary(this.client, this.client.deleteTitle, request),
+      () => ({ titleId: request.id }),
+    );
   }
   listGenres(): Promise<ListGenresResponse> {
-    return this.cache.read('listGenres', () => callUnary(this.client, this.client.listGenres, {}));
+    return this.cache.read(
+      'listGenres',
+      () => callUnary(this.client, this.client.listGenres, {}),
+      () => ({ kind: 'vocabulary' }),
+    );
   }
   browse(request: BrowseRequest): Promise<BrowseResponse> {
-    return this.cache.read(cacheKey('browse', request), () =>
-      callUnary(this.client, this.client.browse, request),
+    return this.cache.read(
+      cacheKey('browse', request),
+      () => callUnary(this.client, this.client.browse, request),
+      (response) => browseScope(request.visibility, response.rows),
     );
   }
 
-  private async write<T>(call: () => Promise<T>): Promise<T> {
+  /** A write, then what it changed is dropped from the cache (everything if that is unknown). */
+  private async write<T>(
+    call: () => Promise<T>,
+    changeOf: (response: T) => TitleChange | undefined,
+  ): Promise<T> {
     const result = await call();
-    await this.cache.invalidateAll().catch(() => undefined);
+    await this.cache.invalidate(changeOf(result)).catch(() => undefined);
     return result;
   }
 

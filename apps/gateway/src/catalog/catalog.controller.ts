@@ -5,8 +5,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { ApiConditionalRead } from '../http/api-problems.decorator';
 import { cacheableRead } from '../http/cache-headers';
-import { jsonRepresentation, sendRepresentation } from '../http/representation';
-import { CatalogCache } from '../cache/catalog-cache';
+import { jsonRepresentation } from '../http/representation';
+import { browseScope } from '../cache/cache-scope';
+import { HotReads } from '../cache/hot-reads';
 import { ProfileTitles } from '../me/profile-titles.service';
 import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
 import { CatalogClient } from './catalog.client';
@@ -22,7 +23,7 @@ export class CatalogController {
     private readonly catalog: CatalogClient,
     private readonly profiles: ViewingProfiles,
     private readonly profileTitles: ProfileTitles,
-    private readonly cache: CatalogCache,
+    private readonly reads: HotReads,
   ) {}
 
   @Get('genres')
@@ -34,12 +35,17 @@ export class CatalogController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer | undefined> {
-    const genres = await this.cache.representation('genres', async () => {
-      const { genres: all } = await this.catalog.listGenres();
-      const view: GenreListView = { items: all.map(genreView) };
-      return jsonRepresentation(view);
-    });
-    return sendRepresentation(request, reply, genres, { maxAgeSeconds: 300 });
+    return this.reads.send(
+      request,
+      reply,
+      'genres',
+      async () => {
+        const { genres: all } = await this.catalog.listGenres();
+        const view: GenreListView = { items: all.map(genreView) };
+        return { representation: jsonRepresentation(view), scope: { kind: 'vocabulary' } };
+      },
+      { maxAgeSeconds: 300 },
+    );
   }
 
   @Get('browse')
@@ -68,15 +74,20 @@ export class CatalogController {
     };
     if (!viewer.principal || !viewer.profile) {
       // No profile, no "Continue watching": the rows are the same for everyone who sees as much.
-      const page = await this.cache.representation(
+      return this.reads.send(
+        request,
+        reply,
         `browse:${JSON.stringify(browseRequest)}`,
         async () => {
           const { rows } = await this.catalog.browse(browseRequest);
           const view: BrowseView = { rows: rows.map(browseRowView) };
-          return jsonRepresentation(view);
+          return {
+            representation: jsonRepresentation(view),
+            scope: browseScope(browseRequest.visibility, rows),
+          };
         },
+        { maxAgeSeconds: 10 },
       );
-      return sendRepresentation(request, reply, page, { maxAgeSeconds: 10 });
     }
     const [{ rows }, continueWatching] = await Promise.all([
       this.catalog.browse(browseRequest),

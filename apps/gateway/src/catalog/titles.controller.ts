@@ -38,8 +38,8 @@ import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator'
 import { uuidPipe } from '../http/uuid.pipe';
 import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
 import { expectedVersionFrom, versionEtag } from '../http/cache-headers';
-import { jsonRepresentation, sendRepresentation } from '../http/representation';
-import { CatalogCache } from '../cache/catalog-cache';
+import { jsonRepresentation } from '../http/representation';
+import { HotReads } from '../cache/hot-reads';
 import { ProblemException } from '../http/problem.exception';
 import { problem } from '@kinema/platform/errors';
 import { CatalogClient } from './catalog.client';
@@ -84,7 +84,7 @@ export class TitlesController {
   constructor(
     private readonly catalog: CatalogClient,
     private readonly profiles: ViewingProfiles,
-    private readonly cache: CatalogCache,
+    private readonly reads: HotReads,
   ) {}
 
   @Get()
@@ -123,7 +123,9 @@ export class TitlesController {
           : AVAILABILITIES.toProto(query.availability),
     };
     // The request names the viewer's visibility (ceiling, drafts): the key of what they may see.
-    const page = await this.cache.representation(
+    return this.reads.send(
+      request,
+      reply,
       `titles:${JSON.stringify(listRequest)}`,
       async () => {
         const response = await this.catalog.listTitles(listRequest);
@@ -131,13 +133,17 @@ export class TitlesController {
           items: response.titles.map((t) => titleView(t)),
           nextCursor: response.nextCursor || null,
         };
-        return jsonRepresentation(view);
+        return {
+          representation: jsonRepresentation(view),
+          scope: {
+            kind: 'titles',
+            titleIds: view.items.map((item) => item.id),
+            filter: listRequest,
+          },
+        };
       },
+      { maxAgeSeconds: 10, personal: !!viewer.profile || drafts },
     );
-    return sendRepresentation(request, reply, page, {
-      maxAgeSeconds: 10,
-      personal: !!viewer.profile || drafts,
-    });
   }
 
   @Get(':id')
@@ -161,21 +167,23 @@ export class TitlesController {
       id,
       visibility: { ...this.profiles.visibility(viewer), includeDrafts: editor },
     };
-    const title = await this.cache.representation(
+    return this.reads.send(
+      request,
+      reply,
       `title:${JSON.stringify(titleRequest)}`,
       async () => {
         const { title: found } = await this.catalog.getTitle(titleRequest);
         const view = titleView(present(found), true);
-        return jsonRepresentation(view, {
-          etag: versionEtag(view.version),
-          personal: view.availability === 'draft',
-        });
+        return {
+          representation: jsonRepresentation(view, {
+            etag: versionEtag(view.version),
+            personal: view.availability === 'draft',
+          }),
+          scope: { kind: 'title', titleId: id },
+        };
       },
+      { maxAgeSeconds: 10, personal: !!viewer.profile },
     );
-    return sendRepresentation(request, reply, title, {
-      maxAgeSeconds: 10,
-      personal: !!viewer.profile,
-    });
   }
 
   @Post()

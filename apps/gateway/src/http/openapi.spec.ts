@@ -1,6 +1,4 @@
 import { FIRST_RELEASE_YEAR, latestReleaseYear } from '@kinema/contracts';
-import { parseConfig } from '@kinema/platform/config';
-import { createLogger } from '@kinema/platform/logging';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type {
   ParameterObject,
@@ -8,9 +6,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { configSchema } from '../config';
-import { createGatewayApp } from '../gateway.bootstrap';
-import { buildOpenApiDocument } from './openapi';
+import { offlineOpenApiDocument } from '../openapi-document';
 
 /** The schema keywords each validator must show up as, given its constraints. */
 const DOCUMENTED_AS: Record<string, (constraints: unknown[]) => SchemaObject> = {
@@ -44,15 +40,7 @@ describe('the OpenAPI document', () => {
   let document: OpenAPIObject;
 
   beforeAll(async () => {
-    const config = parseConfig(configSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'fatal',
-      KAFKA_BROKERS: '127.0.0.1:1',
-    });
-    const app = await createGatewayApp(config, createLogger('gateway', 'fatal'));
-    await app.init();
-    document = buildOpenApiDocument(app);
-    await app.close();
+    document = await offlineOpenApiDocument();
   });
 
   /**

@@ -1,23 +1,16 @@
 import { gunzipSync } from 'node:zlib';
 import Fastify from 'fastify';
-import {
-  COMPRESS_THRESHOLD_BYTES,
-  decodeRepresentation,
-  encodeRepresentation,
-  jsonRepresentation,
-  sendRepresentation,
-} from './representation';
+import { COMPRESS_THRESHOLD_BYTES, jsonRepresentation, sendRepresentation } from './representation';
 
 describe('a cached representation', () => {
   const large = { items: Array.from({ length: 50 }, (_, n) => ({ id: n, name: `Title ${n}` })) };
 
-  it('comes back from the store byte for byte, with its validator and gzip encoding', () => {
+  it('holds the JSON bytes, their validator and their gzip encoding', () => {
     const stored = jsonRepresentation(large, { personal: true });
-    const again = decodeRepresentation(encodeRepresentation(stored));
-    expect(again.body.equals(Buffer.from(JSON.stringify(large)))).toBe(true);
-    expect(again.etag).toBe(stored.etag);
-    expect(again.personal).toBe(true);
-    expect(gunzipSync(again.gzip ?? Buffer.alloc(0)).equals(again.body)).toBe(true);
+    expect(stored.body.equals(Buffer.from(JSON.stringify(large)))).toBe(true);
+    expect(stored.etag).toMatch(/^W\/"/);
+    expect(stored.personal).toBe(true);
+    expect(gunzipSync(stored.gzip ?? Buffer.alloc(0)).equals(stored.body)).toBe(true);
   });
 
   it('is not compressed under the threshold', () => {

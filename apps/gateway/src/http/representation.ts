@@ -37,39 +37,6 @@ export function jsonRepresentation(
   };
 }
 
-/** One line of JSON (validator and sizes), then the body, then its gzip encoding if any. */
-export function encodeRepresentation(representation: Representation): Buffer {
-  const head = JSON.stringify({
-    etag: representation.etag,
-    body: representation.body.length,
-    gzip: representation.gzip?.length ?? 0,
-    personal: representation.personal === true,
-  });
-  return Buffer.concat([
-    Buffer.from(`${head}\n`),
-    representation.body,
-    representation.gzip ?? Buffer.alloc(0),
-  ]);
-}
-
-export function decodeRepresentation(stored: Buffer): Representation {
-  const newline = stored.indexOf(0x0a);
-  const head = JSON.parse(stored.subarray(0, newline).toString('utf8')) as {
-    etag: string;
-    body: number;
-    gzip: number;
-    personal: boolean;
-  };
-  const bodyStart = newline + 1;
-  const gzipStart = bodyStart + head.body;
-  return {
-    etag: head.etag,
-    body: stored.subarray(bodyStart, gzipStart),
-    gzip: head.gzip > 0 ? stored.subarray(gzipStart, gzipStart + head.gzip) : undefined,
-    ...(head.personal ? { personal: true } : {}),
-  };
-}
-
 /** Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`). */
 function acceptsGzip(request: FastifyRequest): boolean {
   const header = request.headers['accept-encoding'];

@@ -1,4 +1,5 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { HelmetOptions } from 'helmet';
+import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -14,7 +15,7 @@ export const HELMET_OPTIONS = {
       imgSrc: ["'self'", 'data:'],
     },
   },
-} satisfies FastifyHelmetOptions;
+} satisfies HelmetOptions;
 
 /**
  * The headers helmet sets with HELMET_OPTIONS, for answers written before any Fastify hook runs
@@ -36,4 +37,18 @@ export function securityHeaders(): Readonly<Record<string, string>> {
     () => undefined,
   );
   return Object.freeze(headers);
+}
+
+/**
+ * Sets the security headers on every answer, from an onRequest hook. They are the same for every
+ * request, so they are asked of helmet once: the @fastify/helmet plugin ran helmet per request, which
+ * re-parses and re-serialises the Content-Security-Policy each time (6% of a cached read's CPU
+ * in a profile).
+ */
+export function registerSecurityHeaders(fastify: FastifyInstance): void {
+  const headers = securityHeaders();
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(headers);
+    done();
+  });
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import {
+  Logger,
   Module,
   type DynamicModule,
   type ExecutionContext,
@@ -11,14 +11,15 @@ import {
   type ThrottlerOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { OpsController } from '@kinema/platform/ops';
 import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { principalOf } from '../auth/principal';
 import type { GatewayConfig } from '../config';
+import { BatchedRedisStorage } from './batched-redis-storage';
 import { FailedAuthentication } from './failed-authentication';
 import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorator';
+import { limiterKey, RequestBudget, REQUESTS_LIMIT } from './request-budget';
 import { SlidingWindowStorage } from './sliding-window-storage';
 
 export type RateLimitConfig = Pick<
@@ -32,6 +33,8 @@ export type RateLimitConfig = Pick<
   | 'RATE_LIMIT_REQUESTS'
   | 'RATE_LIMIT_WINDOW_SECONDS'
 >;
+
+const limiterLog = new Logger('RateLimit');
 
 /** Owns the limiter's Redis connection (when there is one) so shutdown closes it. */
 export class LimiterRedis implements OnModuleDestroy {
@@ -94,7 +97,7 @@ export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
       getTracker: (_request, context) => `email:${emailOf(requestOf(context)) ?? ''}`,
     },
     {
-      name: 'requests',
+      name: REQUESTS_LIMIT,
       limit: config.RATE_LIMIT_REQUESTS,
       ttl: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
       skipIf: (context) => isAuthRoute(context) || context.getClass() === OpsController,
@@ -109,8 +112,9 @@ export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
 }
 
 /**
- * @nestjs/throttler with its state in Redis when REDIS_URL is set (every replica shares it) and
- * in this process's memory otherwise. Keys name the limit and a hash of who is counted (never an
+ * @nestjs/throttler with its state in Redis when REDIS_URL is set (every replica shares it; the
+ * per-caller request budget is reconciled in batches, see BatchedRedisStorage) and in this
+ * process's memory otherwise. Keys name the limit and a hash of who is counted (never an
  * email in clear), not the route: the per-account budget spans every route.
  */
 @Module({})
@@ -136,6 +140,16 @@ export class RateLimitModule {
       global: true,
       providers: [
         {
+          provide: RequestBudget,
+          inject: [getStorageToken()],
+          useFactory: (storage: ThrottlerStorage) =>
+            new RequestBudget(storage, {
+              prefix: config.RATE_LIMIT_REDIS_PREFIX,
+              limit: config.RATE_LIMIT_REQUESTS,
+              windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+            }),
+        },
+        {
           provide: FailedAuthentication,
           inject: [getStorageToken()],
           useFactory: (storage: ThrottlerStorage) =>
@@ -155,14 +169,20 @@ export class RateLimitModule {
             throttlers: throttlers(config),
             setHeaders: false,
             generateKey: (_context: ExecutionContext, tracker: string, name: string) =>
-              `${config.RATE_LIMIT_REDIS_PREFIX}${name}:${createHash('sha256').update(tracker).digest('base64url')}`,
+              limiterKey(config.RATE_LIMIT_REDIS_PREFIX, name, tracker),
             storage: redis.client
-              ? new ThrottlerStorageRedisService(redis.client)
+              ? new BatchedRedisStorage(redis.client, {
+                  batched: (name) => name === REQUESTS_LIMIT,
+                  onError: (error) =>
+                    limiterLog.warn(
+                      `rate limiter: Redis write failed, counting locally: ${String(error)}`,
+                    ),
+                })
               : new SlidingWindowStorage(),
           }),
         }),
       ],
-      exports: [ThrottlerModule, FailedAuthentication],
+      exports: [ThrottlerModule, FailedAuthentication, RequestBudget],
     };
   }
 }

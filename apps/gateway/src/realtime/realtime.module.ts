@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { AccessTokenVerifier } from '../auth/access-token.verifier';
 import { SessionCheck } from '../auth/session-check';
 import { CatalogCache } from '../cache/catalog-cache';
+import { changeOfEvent } from '../cache/cache-scope';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_POD } from '../http/request-hooks';
 import { MeModule } from '../me/me.module';
@@ -121,7 +122,9 @@ export class RealtimeModule {
               FEED_TOPICS,
               [
                 async (event: EventEnvelope) => {
-                  if (event.type.startsWith('kinema.catalog.')) await cache.invalidateAll();
+                  if (!event.type.startsWith('kinema.catalog.')) return;
+                  // A title event drops what can show that title; any other catalog event, all.
+                  await cache.invalidate(changeOfEvent(event), event.id);
                 },
                 (event: EventEnvelope) => {
                   const ended = sessionsEndedBy(event);

@@ -29,10 +29,10 @@ Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_P
 USERS_OPS_PORT, USERS_PGLITE_PORT, VIDEOS_GRPC_PORT, VIDEOS_OPS_PORT, VIDEOS_PGLITE_PORT, KAFKA_PORT
 and S3_PORT choose ports (0: any free port). BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD
 name the development admin (default admin@kinema.local / kinema-dev-admin); REDIS_URL,
-TRUST_PROXY, SESSION_CHECK_CACHE_MS and RATE_LIMIT_* reach the gateway as they are. Real servers
-replace the stand-ins: DATABASE_URL (a PostgreSQL server; one database per service, named
-kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); DEMO_TITLES sets the size of
-the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the sample clips;
+TRUST_PROXY, SESSION_CHECK_CACHE_MS, RATE_LIMIT_* and CATALOG_CACHE_* reach the gateway as they
+are. Real servers replace the stand-ins: DATABASE_URL (a PostgreSQL server; one database per
+service, named kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); DEMO_TITLES
+sets the size of the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the sample clips;
 PLAYBACK_MODE=redirect serves playback as redirects to the S3 server; KINEMA_PROFILE_DIR=DIR makes
 every process write a CPU profile (.cpuprofile) into DIR when it stops.`;
 

@@ -53,7 +53,8 @@ export const DEV_ADMIN_EMAIL = 'admin@kinema.local';
 export const DEV_ADMIN_PASSWORD = 'kinema-dev-admin';
 
 /** Settings of the gateway and users service a developer (or a test) may pass through npm start. */
-const GATEWAY_PASSTHROUGH = /^(REDIS_URL|TRUST_PROXY|SESSION_CHECK_CACHE_MS|RATE_LIMIT_[A-Z_]+)$/;
+const GATEWAY_PASSTHROUGH =
+  /^(REDIS_URL|TRUST_PROXY|SESSION_CHECK_CACHE_MS|RATE_LIMIT_[A-Z_]+|CATALOG_CACHE_[A-Z_]+)$/;
 const USERS_PASSTHROUGH =
   /^(ARGON2_MEMORY_KIB|ARGON2_TIME_COST|ACCESS_TOKEN_TTL_SECONDS|JWT_PRIVATE_KEY)$/;
 const VIDEOS_PASSTHROUGH =
@@ -79,19 +80,24 @@ export const S3_BUCKET = 'kinema-videos';
  * maps, which cost memory in every process: they are on at LOG_LEVEL=debug or trace, or with
  * KINEMA_SOURCE_MAPS=1 (and off with KINEMA_SOURCE_MAPS=0).
  */
-function nodeArgs(script: string, input: PlanInput, v8: readonly string[] = []): string[] {
+function nodeArgs(
+  script: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { logLevel?: string; v8?: readonly string[] } = {},
+): string[] {
   const path = join(REPO_ROOT, script);
   if (!existsSync(path)) {
     throw new Error(
       `${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`,
     );
   }
-  const profileDir = input.env['KINEMA_PROFILE_DIR'];
+  const profileDir = env['KINEMA_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const sourceMaps = input.env['KINEMA_SOURCE_MAPS']
-    ? input.env['KINEMA_SOURCE_MAPS'] === '1'
-    : input.logLevel === 'debug' || input.logLevel === 'trace';
-  return [...profile, ...(sourceMaps ? ['--enable-source-maps'] : []), ...v8, path];
+  const logLevel = options.logLevel ?? env['LOG_LEVEL'];
+  const sourceMaps = env['KINEMA_SOURCE_MAPS']
+    ? env['KINEMA_SOURCE_MAPS'] === '1'
+    : logLevel === 'debug' || logLevel === 'trace';
+  return [...profile, ...(sourceMaps ? ['--enable-source-maps'] : []), ...(options.v8 ?? []), path];
 }
 
 /**
@@ -112,6 +118,83 @@ function v8Flags(env: NodeJS.ProcessEnv): string[] {
 }
 
 const DEFAULT_MAX_SEMI_SPACE_MB = 2;
+
+/** A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`. */
+export function pgliteSpec(name: string, port: number, dataDir: string): ProcessSpec {
+  return {
+    name,
+    service: name,
+    command: process.execPath,
+    ports: { postgres: port },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/postgres/cli.js'),
+        '--host',
+        HOST,
+        '--port',
+        String(bind.postgres ?? 0),
+        '--data-dir',
+        dataDir,
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 60_000,
+    summary: (l) => `postgres://postgres@${HOST}:${l.postgres}/postgres`,
+  };
+}
+
+/** The Kafka-protocol broker, process and listener named `kafka`. */
+export function kafkaSpec(port: number, dataDir: string): ProcessSpec {
+  return {
+    name: 'kafka',
+    service: 'kafka',
+    command: process.execPath,
+    ports: { kafka: port },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/kafka/cli.js'),
+        '--host',
+        HOST,
+        '--port',
+        String(bind.kafka ?? 0),
+        '--data-dir',
+        dataDir,
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 30_000,
+    summary: (l) => `kafka ${HOST}:${l.kafka}`,
+  };
+}
+
+/** The S3 server with `bucket` created, process and listener named `s3`. */
+export function s3Spec(port: number, dataDir: string, bucket: string): ProcessSpec {
+  return {
+    name: 's3',
+    service: 's3',
+    command: process.execPath,
+    ports: { s3: port },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/s3/cli.js'),
+        '--host',
+        HOST,
+        '--port',
+        String(bind.s3 ?? 0),
+        '--data-dir',
+        dataDir,
+        '--bucket',
+        bucket,
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 30_000,
+    summary: (l) => `s3 http://${HOST}:${l.s3} (bucket ${bucket})`,
+  };
+}
 
 /** Per-service database on the server named by DATABASE_URL: `<prefix>_<service>`, prefix `kinema`. */
 function externalDatabaseUrl(serverUrl: string, prefix: string, service: string): string {
@@ -219,27 +302,7 @@ export function buildPlan(input: PlanInput): Plan {
       `PGlite for ${service.name}`,
       service.pglite,
     );
-    standIns.push({
-      name,
-      service: name,
-      command: process.execPath,
-      ports: { postgres: port },
-      launch: ({ ports: bind }) => ({
-        args: [
-          ...nodeArgs('libs/dev-infra/dist/postgres/cli.js', input),
-          '--host',
-          HOST,
-          '--port',
-          String(bind.postgres ?? 0),
-          '--data-dir',
-          join(input.dataDir, 'pglite', service.name),
-        ],
-        env: {},
-      }),
-      ready: { kind: 'listening' },
-      readyTimeoutMs: 60_000,
-      summary: (l) => `postgres://postgres@${HOST}:${l.postgres}/postgres`,
-    });
+    standIns.push(pgliteSpec(name, port, join(input.dataDir, 'pglite', service.name)));
     // PGlite runs one statement at a time: a process gains nothing from a second connection.
     databases.set(service.name, (context) => ({
       url: `postgres://postgres@${context.address(name, 'postgres')}/postgres`,
@@ -250,27 +313,7 @@ export function buildPlan(input: PlanInput): Plan {
   const externalKafka = env['KAFKA_BROKERS'] || undefined;
   if (!externalKafka) {
     const port = take('KAFKA_PORT', 'Kafka-protocol broker', 19092);
-    standIns.push({
-      name: 'kafka',
-      service: 'kafka',
-      command: process.execPath,
-      ports: { kafka: port },
-      launch: ({ ports: bind }) => ({
-        args: [
-          ...nodeArgs('libs/dev-infra/dist/kafka/cli.js', input),
-          '--host',
-          HOST,
-          '--port',
-          String(bind.kafka ?? 0),
-          '--data-dir',
-          join(input.dataDir, 'kafka'),
-        ],
-        env: {},
-      }),
-      ready: { kind: 'listening' },
-      readyTimeoutMs: 30_000,
-      summary: (l) => `kafka ${HOST}:${l.kafka}`,
-    });
+    standIns.push(kafkaSpec(port, join(input.dataDir, 'kafka')));
   }
   const kafkaBrokers = (context: LaunchContext) =>
     externalKafka ?? context.address('kafka', 'kafka');
@@ -278,29 +321,7 @@ export function buildPlan(input: PlanInput): Plan {
   const externalS3 = env['S3_ENDPOINT'] || undefined;
   if (!externalS3) {
     const port = take('S3_PORT', 'S3 server', 19000);
-    standIns.push({
-      name: 's3',
-      service: 's3',
-      command: process.execPath,
-      ports: { s3: port },
-      launch: ({ ports: bind }) => ({
-        args: [
-          ...nodeArgs('libs/dev-infra/dist/s3/cli.js', input),
-          '--host',
-          HOST,
-          '--port',
-          String(bind.s3 ?? 0),
-          '--data-dir',
-          join(input.dataDir, 's3'),
-          '--bucket',
-          S3_BUCKET,
-        ],
-        env: {},
-      }),
-      ready: { kind: 'listening' },
-      readyTimeoutMs: 30_000,
-      summary: (l) => `s3 http://${HOST}:${l.s3} (bucket ${S3_BUCKET})`,
-    });
+    standIns.push(s3Spec(port, join(input.dataDir, 's3'), S3_BUCKET));
   }
   const s3Endpoint = (context: LaunchContext) =>
     externalS3 ?? `http://${context.address('s3', 's3')}`;
@@ -357,7 +378,10 @@ export function buildPlan(input: PlanInput): Plan {
       launch: (context) => {
         const db = database(context);
         return {
-          args: nodeArgs(`apps/${service.name}/dist/main.js`, input, serviceV8Flags),
+          args: nodeArgs(`apps/${service.name}/dist/main.js`, env, {
+            logLevel: input.logLevel,
+            v8: serviceV8Flags,
+          }),
           env: {
             ...common,
             POD_NAME: name,
@@ -393,7 +417,10 @@ export function buildPlan(input: PlanInput): Plan {
       // The public port is shared by every replica; each has an ops port (metrics) of its own.
       ports: { http: gatewayPort, ops: slot === 1 ? gatewayOpsPort : 0 },
       launch: (context) => ({
-        args: nodeArgs('apps/gateway/dist/main.js', input, serviceV8Flags),
+        args: nodeArgs('apps/gateway/dist/main.js', env, {
+          logLevel: input.logLevel,
+          v8: serviceV8Flags,
+        }),
         env: {
           ...common,
           ...passthrough(env, GATEWAY_PASSTHROUGH),

@@ -31,11 +31,17 @@ export interface ProcessSpec {
   command: string;
   /** Ports asked for on the first start; a restart binds the ports the process got before. */
   ports: Listeners;
-  launch(context: LaunchContext): { args: string[]; env: Record<string, string> };
+  /** `cwd`: the working directory (default: the launcher's). */
+  launch(context: LaunchContext): { args: string[]; env: Record<string, string>; cwd?: string };
   ready: Readiness;
   readyTimeoutMs: number;
   /** One line for the status table, e.g. the URL to open. */
   summary(listeners: Listeners): string;
+  /**
+   * Start with only the environment `launch` returns, none of the launcher's own: a process that
+   * must run on exactly a given environment (a pod's, as the chart renders it).
+   */
+  isolatedEnv?: boolean;
 }
 
 export interface ManagedProcess {
@@ -112,7 +118,8 @@ export class Supervisor {
       },
     });
     const child = spawn(spec.command, launch.args, {
-      env: { ...process.env, ...launch.env, ...env },
+      env: { ...(spec.isolatedEnv ? {} : process.env), ...launch.env, ...env },
+      ...(launch.cwd ? { cwd: launch.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });

@@ -54,7 +54,9 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRoot({
           ...dataSourceOptions(config),
-          retryAttempts: Math.ceil((config.connectRetryMs ?? 10_000) / CONNECT_RETRY_DELAY_MS),
+          // @nestjs/typeorm counts the first try among retryAttempts: one more than the delays
+          // that fit makes the tries span connectRetryMs.
+          retryAttempts: Math.ceil((config.connectRetryMs ?? 10_000) / CONNECT_RETRY_DELAY_MS) + 1,
           retryDelay: CONNECT_RETRY_DELAY_MS,
         }),
       ],

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import { LRUCache } from 'lru-cache';
+
+/** Hashes of recent callers: a busy caller's key is not hashed again on every request. */
+const recentHashes = new LRUCache<string, string>({ max: 10_000 });
+
+/** The limiter's key for a caller: the limit's name and a hash of who is counted (never in clear). */
+export function limiterKey(prefix: string, name: string, tracker: string): string {
+  let hash = recentHashes.get(tracker);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(tracker).digest('base64url');
+    recentHashes.set(tracker, hash);
+  }
+  return `${prefix}${name}:${hash}`;
+}
+
+/** The per-caller request budget ("requests"), as the limiter's guard counts it. */
+export const REQUESTS_LIMIT = 'requests';
+
+/**
+ * The "requests" limit, counted outside Nest's guard (the hot read path): the same storage, key,
+ * limit and window, so a request answered there spends the caller's budget exactly as one
+ * answered by a controller does.
+ */
+export class RequestBudget {
+  constructor(
+    private readonly storage: ThrottlerStorage,
+    private readonly options: { prefix: string; limit: number; windowMs: number },
+  ) {}
+
+  /** Counts one request of this caller; false when it is over its budget (nothing answered). */
+  async admits(tracker: string): Promise<boolean> {
+    const { prefix, limit, windowMs } = this.options;
+    try {
+      const { isBlocked } = await this.storage.increment(
+        limiterKey(prefix, REQUESTS_LIMIT, tracker),
+        windowMs,
+        limit,
+        windowMs,
+        REQUESTS_LIMIT,
+      );
+      return !isBlocked;
+    } catch {
+      // The store failing: leave the request to the guard, which fails open and says so.
+      return false;
+    }
+  }
+}
