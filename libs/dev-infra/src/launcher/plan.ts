@@ -103,7 +103,7 @@ function nodeArgs(
 /**
  * The V8 flags of the services and the gateway (not the stand-ins). V8 sizes the young generation
  * for throughput (semi-spaces of up to 16 MiB or more), which a service idling on loopback pays
- * for in resident memory. KINEMA_MAX_SEMI_SPACE_MB (default 2, 0 for V8's own sizing) caps it;
+ * for in resident memory. KINEMA_MAX_SEMI_SPACE_MB (e.g. 2; default 0, V8's own sizing) caps it;
  * the README's performance section gives what it costs and saves.
  */
 function v8Flags(env: NodeJS.ProcessEnv): string[] {
@@ -117,7 +117,8 @@ function v8Flags(env: NodeJS.ProcessEnv): string[] {
   return megabytes === 0 ? [] : [`--max-semi-space-size=${megabytes}`];
 }
 
-const DEFAULT_MAX_SEMI_SPACE_MB = 2;
+/** Off: the cap trades about 9% of throughput for its memory (README, memory of the services). */
+const DEFAULT_MAX_SEMI_SPACE_MB = 0;
 
 /** A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`. */
 export function pgliteSpec(name: string, port: number, dataDir: string): ProcessSpec {
