@@ -27,6 +27,7 @@ import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
 import { HELMET_OPTIONS } from './http/security-headers';
+import { registerArtworkBodyParser } from './artwork/artwork-body.parser';
 import { createValidationPipe } from './http/validation.pipe';
 import { registerVideoBodyParser } from './videos/video-body.parser';
 import { registerWebApp } from './web/web-app';
@@ -66,6 +67,8 @@ export async function createGatewayApp(
   fastify.removeContentTypeParser(['text/plain']);
   // Video uploads: the raw body reaches the upload routes unread (streamed to the videos service).
   registerVideoBodyParser(fastify);
+  // Artwork uploads: the image, whole (it crosses to the videos service in one message).
+  registerArtworkBodyParser(fastify);
   // JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
   registerJsonBodyParser(fastify);
   registerLingeringClose(fastify);
