@@ -26,7 +26,7 @@ import { registerBodyTimeouts } from './http/body-timeouts';
 import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
-import { HELMET_OPTIONS } from './http/security-headers';
+import { helmetOptions } from './http/security-headers';
 import { registerArtworkBodyParser } from './artwork/artwork-body.parser';
 import { createValidationPipe } from './http/validation.pipe';
 import { registerVideoBodyParser } from './videos/video-body.parser';
@@ -76,7 +76,7 @@ export async function createGatewayApp(
     bodyMs: config.HTTP_BODY_TIMEOUT_MS,
     uploadIdleMs: config.HTTP_UPLOAD_IDLE_TIMEOUT_MS,
   });
-  await app.register(helmet, HELMET_OPTIONS);
+  await app.register(helmet, helmetOptions(config.PLAYBACK_MEDIA_ORIGIN));
   // Registered after helmet (not with app.enableCors, whose hook runs before every plugin's), so
   // a preflight answer carries the security headers too.
   await app.register(cors, corsOptions(config.CORS_ORIGINS));
