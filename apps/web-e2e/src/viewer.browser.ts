@@ -177,3 +177,24 @@ test('an ended session returns to sign-in, then back to the same page', async ({
   await expect(page.getByRole('heading', { level: 1, name: title.name })).toBeVisible();
   expect(new URL(page.url()).pathname).toBe(`/title/${title.id}`);
 });
+
+test('the home page shows the stored poster and backdrop images, with alt text', async ({
+  page,
+}) => {
+  await register(page);
+  await chooseFirstProfile(page);
+  const hero = page.getByRole('region', { name: 'Featured' }).locator('img');
+  const trending = page.getByRole('region', { name: 'Trending now' }).locator('img').first();
+  for (const image of [hero, trending]) {
+    await expect(image).toHaveAttribute(
+      'src',
+      /^\/api\/v1\/artwork\/(poster|backdrop)\/[0-9a-f]{64}\//,
+    );
+    await expect(image).toHaveAttribute('alt', /\S/);
+    await expect
+      .poll(() =>
+        image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth),
+      )
+      .toBeGreaterThan(0);
+  }
+});

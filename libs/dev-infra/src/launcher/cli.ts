@@ -6,6 +6,7 @@ import {
   describeEvent,
   serveControlSocket,
 } from './control-socket';
+import { seedDemoArtwork, type DemoArtwork } from './demo-artwork';
 import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
 import { ONE_EACH, parseScale, REPO_ROOT } from './plan';
@@ -117,8 +118,9 @@ async function main(): Promise<void> {
     listeners.add(listener);
     return () => listeners.delete(listener);
   });
+  const artwork = await demoArtwork(system);
   const demo = await demoVideos(system);
-  status(banner(system, demo, (Date.now() - startedAt) / 1000));
+  status(banner(system, demo, artwork, (Date.now() - startedAt) / 1000));
   if (values.json) {
     write(
       `${JSON.stringify({ level: 'info', service: 'launcher', msg: 'Kinema is running', gateway: system.gatewayUrl })}\n`,
@@ -126,7 +128,12 @@ async function main(): Promise<void> {
   }
 }
 
-function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: number): string {
+function banner(
+  system: RunningSystem,
+  demo: DemoVideos | undefined,
+  artwork: DemoArtwork | undefined,
+  elapsed: number,
+): string {
   const rows = system.supervisor.running.map(
     (p: ManagedProcess) =>
       `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${seconds(p.readyAfterMs)}  ${p.spec.summary(p.listeners)}`,
@@ -144,6 +151,11 @@ function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: nu
     `  Docs:     ${system.gatewayUrl}/docs`,
     `  Admin:    ${system.plan.admin.email} / ${system.plan.admin.password}  (POST ${system.gatewayUrl}/api/v1/auth/login; development only)`,
     `  Kafka:    ${system.kafkaBrokers}   S3: ${system.s3Endpoint}`,
+    ...(artwork
+      ? [
+          `  Artwork:  ${artwork.drawn} demo titles given a poster and backdrop, ${artwork.alreadyDrawn} already had them`,
+        ]
+      : []),
     ...watchLines(demo),
     '',
     'Warnings and errors appear below (LOG_LEVEL=info npm start shows every line, --json the raw stream).',
@@ -154,6 +166,18 @@ function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: nu
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Draws and uploads the demo titles' artwork; a failure only warns (the app draws stand-ins). */
+async function demoArtwork(system: RunningSystem): Promise<DemoArtwork | undefined> {
+  try {
+    return await seedDemoArtwork(system.gatewayUrl, system.plan.admin);
+  } catch (error) {
+    write(
+      `demo artwork was not uploaded: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return undefined;
+  }
 }
 
 /** Uploads the sample clips to demo titles (skipped with DEMO_VIDEOS=0); a failure only warns. */
