@@ -133,7 +133,15 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
         <select
           {...common('type')}
           value={body.type}
-          onChange={(e) => set('type', e.target.value as TitleType)}
+          onChange={(e) => {
+            const type = e.target.value as TitleType;
+            // A series' runtime is its episodes': the API takes 0 for the title itself.
+            setBody((current) => ({
+              ...current,
+              type,
+              runtimeMinutes: type === 'series' ? 0 : current.runtimeMinutes || 90,
+            }));
+          }}
         >
           <option value="movie">Film</option>
           <option value="series">Series</option>
@@ -158,16 +166,17 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
           onChange={(e) => set('releaseYear', Number(e.target.value))}
         />,
       )}
-      {field(
-        'runtimeMinutes',
-        'Runtime in minutes (films)',
-        <input
-          {...common('runtimeMinutes')}
-          type="number"
-          value={body.runtimeMinutes ?? 0}
-          onChange={(e) => set('runtimeMinutes', Number(e.target.value))}
-        />,
-      )}
+      {body.type === 'movie' &&
+        field(
+          'runtimeMinutes',
+          'Runtime in minutes (films)',
+          <input
+            {...common('runtimeMinutes')}
+            type="number"
+            value={body.runtimeMinutes ?? 0}
+            onChange={(e) => set('runtimeMinutes', Number(e.target.value))}
+          />,
+        )}
       {field(
         'maturityRating',
         'Maturity rating',
