@@ -94,7 +94,7 @@ export async function renderArtworkVariants(
     return await Promise.all(
       widths.map(async (width) => ({
         width,
-        image: await sharp(image, { failOn: 'error' })
+        image: await sharp(image)
           .rotate()
           .resize(width, Math.round((width * aspect.height) / aspect.width), { fit: 'cover' })
           .webp({ quality: 80 })

@@ -119,6 +119,7 @@ describe('ArtworkService', () => {
         width: 600,
         height: 900,
         channels: 3,
+        background: '#000000',
         noise: { type: 'gaussian', mean: 128, sigma: 40 },
       },
     })
