@@ -29,8 +29,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.stderr.write(logs.join('\n'));
     throw error;
   });
-  await seedDemoArtwork(system.gatewayUrl, system.plan.admin);
   await seedDemoVideos(system.gatewayUrl, system.plan.admin);
+  await seedDemoArtwork(system.gatewayUrl, system.plan.admin);
   process.env['KINEMA_WEB_URL'] = system.gatewayUrl;
   process.env['KINEMA_ADMIN_EMAIL'] = system.plan.admin.email;
   process.env['KINEMA_ADMIN_PASSWORD'] = system.plan.admin.password;

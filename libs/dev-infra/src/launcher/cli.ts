@@ -118,9 +118,17 @@ async function main(): Promise<void> {
     listeners.add(listener);
     return () => listeners.delete(listener);
   });
-  const artwork = await demoArtwork(system);
   const demo = await demoVideos(system);
-  status(banner(system, demo, artwork, (Date.now() - startedAt) / 1000));
+  status(banner(system, demo, (Date.now() - startedAt) / 1000));
+  // After the banner: drawing 500 titles' artwork takes a while (and, three requests a title,
+  // more than a minute of the admin's request budget); the most popular are drawn first.
+  void demoArtwork(system).then((artwork) => {
+    if (artwork && !stopping) {
+      status(
+        `  Artwork:  ${artwork.drawn} demo titles given a poster and backdrop, ${artwork.alreadyDrawn} already had them`,
+      );
+    }
+  });
   if (values.json) {
     write(
       `${JSON.stringify({ level: 'info', service: 'launcher', msg: 'Kinema is running', gateway: system.gatewayUrl })}\n`,
@@ -128,12 +136,7 @@ async function main(): Promise<void> {
   }
 }
 
-function banner(
-  system: RunningSystem,
-  demo: DemoVideos | undefined,
-  artwork: DemoArtwork | undefined,
-  elapsed: number,
-): string {
+function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: number): string {
   const rows = system.supervisor.running.map(
     (p: ManagedProcess) =>
       `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${seconds(p.readyAfterMs)}  ${p.spec.summary(p.listeners)}`,
@@ -151,12 +154,8 @@ function banner(
     `  Docs:     ${system.gatewayUrl}/docs`,
     `  Admin:    ${system.plan.admin.email} / ${system.plan.admin.password}  (POST ${system.gatewayUrl}/api/v1/auth/login; development only)`,
     `  Kafka:    ${system.kafkaBrokers}   S3: ${system.s3Endpoint}`,
-    ...(artwork
-      ? [
-          `  Artwork:  ${artwork.drawn} demo titles given a poster and backdrop, ${artwork.alreadyDrawn} already had them`,
-        ]
-      : []),
     ...watchLines(demo),
+    '  Artwork:  drawing a poster and backdrop for every demo title, most popular first...',
     '',
     'Warnings and errors appear below (LOG_LEVEL=info npm start shows every line, --json the raw stream).',
     'Press Ctrl-C to stop everything.',

@@ -31,15 +31,24 @@ async function call<T>(
   body?: { bytes: Buffer | string; type: string },
   headers: Record<string, string> = {},
 ): Promise<T> {
-  const response = await fetch(`${gatewayUrl}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': body.type } : {}),
-      ...headers,
-    },
-    ...(body ? { body: body.bytes } : {}),
-  });
+  let response: Response;
+  for (;;) {
+    response = await fetch(`${gatewayUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'content-type': body.type } : {}),
+        ...headers,
+      },
+      ...(body ? { body: body.bytes } : {}),
+    });
+    // Every title costs three requests of the admin's budget (RATE_LIMIT_REQUESTS a minute):
+    // past it, wait as the gateway says and go on.
+    if (response.status !== 429) break;
+    await response.arrayBuffer();
+    const seconds = Number(response.headers.get('retry-after')) || 1;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 200)}`);
   return JSON.parse(text) as T;
