@@ -42,7 +42,11 @@ function bodyOf(title: Title): TitleBody {
     maturityRating: title.maturityRating,
     genres: title.genres.map((genre) => genre.slug),
     credits: title.credits,
-    artwork: title.artwork,
+    // An empty key means none: the API takes a key or nothing.
+    artwork: {
+      ...(title.artwork.posterKey ? { posterKey: title.artwork.posterKey } : {}),
+      ...(title.artwork.backdropKey ? { backdropKey: title.artwork.backdropKey } : {}),
+    },
     availability: title.availability,
     popularity: title.popularity,
     ...(title.type === 'series'
