@@ -420,6 +420,10 @@ describe('redirect mode', () => {
     expect(response.status).toBe(302);
     const location = response.headers.get('location') ?? '';
     expect(location.startsWith(system.s3Endpoint)).toBe(true);
+    // The pages let a <video> follow it there, and nowhere else.
+    expect(response.headers.get('content-security-policy')).toContain(
+      `media-src 'self' ${new URL(system.s3Endpoint).origin}`,
+    );
     const direct = await fetch(location, { headers: { range: 'bytes=0-99' } });
     expect(direct.status).toBe(206);
     expect(Buffer.from(await direct.arrayBuffer()).equals(clip.subarray(0, 100))).toBe(true);

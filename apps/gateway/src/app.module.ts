@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { OpsModule } from '@kinema/platform/ops';
 import { AuthGuard } from './auth/auth.guard';
+import { ArtworkModule } from './artwork/artwork.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogCacheModule } from './cache/catalog-cache.module';
 import { CatalogGrpcModule, CatalogModule } from './catalog/catalog.module';
@@ -36,6 +37,7 @@ export class AppModule {
         MeModule,
         CatalogModule,
         VideosModule.forRoot(config),
+        ArtworkModule.forRoot(config),
       ],
       // Global guards run in this order: who is calling (and may they), then how often: the
       // per-account limit needs to know the account.

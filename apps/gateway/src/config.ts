@@ -129,6 +129,11 @@ export const configSchema = z.object({
   VIDEO_TRANSFER_DEADLINE_MS: envInt(4 * 3_600_000, 10_000, 24 * 3_600_000),
   /** `proxy`: bytes flow through the gateway; `redirect`: 302 to a presigned object-store URL. */
   PLAYBACK_MODE: z.enum(['proxy', 'redirect']).default('proxy'),
+  /**
+   * Where `redirect` sends players (the object store's public endpoint, videos' S3_PUBLIC_ENDPOINT):
+   * the pages' Content-Security-Policy lets media load from this origin and no other.
+   */
+  PLAYBACK_MEDIA_ORIGIN: envUrl(['http', 'https']).optional(),
   /** HMAC key of playback grants (`?grant=` URLs for <video src>); the dev default is refused in production. */
   PLAYBACK_GRANT_SECRET: secret(z.string().min(16).default(DEV_PLAYBACK_GRANT_SECRET)),
   /** Lifetime of a playback grant: long enough to watch a film, short enough to leak little. */

@@ -21,6 +21,7 @@ import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
 import { registerSecurityHeaders } from './http/security-headers';
+import { registerArtworkBodyParser } from './artwork/artwork-body.parser';
 import { createValidationPipe } from './http/validation.pipe';
 import { registerVideoBodyParser } from './videos/video-body.parser';
 import { registerWebApp } from './web/web-app';
@@ -60,6 +61,8 @@ export async function createGatewayApp(
   fastify.removeContentTypeParser(['text/plain']);
   // Video uploads: the raw body reaches the upload routes unread (streamed to the videos service).
   registerVideoBodyParser(fastify);
+  // Artwork uploads: the image, whole (it crosses to the videos service in one message).
+  registerArtworkBodyParser(fastify);
   // JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
   registerJsonBodyParser(fastify);
   registerLingeringClose(fastify);
@@ -67,8 +70,9 @@ export async function createGatewayApp(
     bodyMs: config.HTTP_BODY_TIMEOUT_MS,
     uploadIdleMs: config.HTTP_UPLOAD_IDLE_TIMEOUT_MS,
   });
-  registerSecurityHeaders(fastify);
-  // Registered after the security headers (not with app.enableCors, whose hook runs before every plugin's), so
+  registerSecurityHeaders(fastify, config.PLAYBACK_MEDIA_ORIGIN);
+  // Registered after the security headers (not with app.enableCors, whose hook runs before every
+  // plugin's), so
   // a preflight answer carries the security headers too.
   await app.register(cors, corsOptions(config.CORS_ORIGINS));
   await app.register(compress, { threshold: 1024 });

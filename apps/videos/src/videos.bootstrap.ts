@@ -15,7 +15,7 @@ export function startVideos(config: VideosConfig): Promise<RunningGrpcService> {
     grpc: {
       package: 'kinema.videos.v1',
       packageDefinition: videosPackageDefinition,
-      services: [GRPC_SERVICES.videos],
+      services: [GRPC_SERVICES.videos, GRPC_SERVICES.artwork],
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
       maxConnectionAgeMs: config.GRPC_MAX_CONNECTION_AGE_MS,

@@ -1,6 +1,7 @@
 import { TOPICS } from '@kinema/contracts';
 import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ArtworkModule } from './artwork/artwork.module';
 import type { VideosConfig } from './config';
 import { videosMigrations } from './migrations';
 import { PlaybackModule } from './playback/playback.module';
@@ -36,6 +37,7 @@ export class VideosServiceModule {
         VideosModule,
         UploadModule,
         PlaybackModule,
+        ArtworkModule,
       ],
       // Global so feature modules can inject the config without importing the root module.
       global: true,

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { join } from 'node:path';
 import {
   chooseFirstProfile,
@@ -5,6 +6,7 @@ import {
   expectAccessible,
   register,
   screenshots,
+  signInAsAdmin,
   test,
 } from './support/fixtures';
 
@@ -19,16 +21,7 @@ test('the admin creates and publishes a title with a video; a viewer is told liv
   await chooseFirstProfile(viewer);
 
   const admin = await (await browser.newContext({ baseURL })).newPage();
-  await admin.goto('/sign-in');
-  await admin.getByLabel('Email').fill(process.env['KINEMA_ADMIN_EMAIL'] ?? '');
-  await admin.getByLabel('Password').fill(process.env['KINEMA_ADMIN_PASSWORD'] ?? '');
-  await admin.getByRole('button', { name: 'Sign in' }).click();
-  await chooseFirstProfile(admin);
-  await admin
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Admin', exact: true })
-    .click();
-  await expect(admin.getByRole('heading', { name: 'Create a title' })).toBeVisible();
+  await signInAsAdmin(admin);
 
   const name = `Lantern Fields ${Date.now().toString(36)}`;
   await admin.getByLabel('Name', { exact: true }).fill(name);
@@ -59,4 +52,114 @@ test('the admin creates and publishes a title with a video; a viewer is told liv
   await expect(newReleases.getByRole('link', { name })).toBeVisible();
   await viewer.context().close();
   await admin.context().close();
+});
+
+/** A PNG of the given size, drawn by the browser itself (no fixture file to keep). */
+async function png(page: Page, width: number, height: number): Promise<Buffer> {
+  const dataUrl = await page.evaluate(
+    ([w, h]) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = w;
+      canvas.height = h;
+      const context = canvas.getContext('2d');
+      if (context) {
+        context.fillStyle = '#7a3b9c';
+        context.fillRect(0, 0, w, h);
+      }
+      return canvas.toDataURL('image/png');
+    },
+    [width, height] as const,
+  );
+  return Buffer.from(dataUrl.split(',')[1] ?? '', 'base64');
+}
+
+test('the admin builds a series: seasons, episodes, artwork with a preview, an episode video', async ({
+  page,
+}) => {
+  await signInAsAdmin(page);
+  const name = `Harbour Lights ${Date.now().toString(36)}`;
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel(/^Slug/).fill(name.toLowerCase().replace(/\s+/g, '-'));
+  await page.getByLabel('Type').selectOption('series');
+  await page.getByRole('checkbox', { name: 'Drama' }).check();
+
+  // An image that is too small for a poster: the API's reason shows beside the field.
+  await page.getByLabel(/^Poster/).setInputFiles({
+    name: 'small.png',
+    mimeType: 'image/png',
+    buffer: await png(page, 50, 75),
+  });
+  await expect(page.locator('#title-artwork-poster-error')).toContainText('50×75');
+  await page.getByLabel(/^Poster/).setInputFiles({
+    name: 'poster.png',
+    mimeType: 'image/png',
+    buffer: await png(page, 400, 600),
+  });
+  const preview = page.getByRole('img', { name: 'poster preview' });
+  await expect
+    .poll(() => preview.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth))
+    .toBe(200);
+
+  await page.getByRole('button', { name: 'Add a season' }).click();
+  await page.getByRole('button', { name: 'Add an episode to season 1' }).click();
+  await page.getByLabel('S1 E2 name').fill('The Second Tide');
+  // Episode 1 has no name yet: the API says so next to it.
+  await page.getByRole('button', { name: 'Create title' }).click();
+  await expect(page.getByLabel('S1 E1 name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('[id="seasons[0].episodes[0]-name-error"]')).not.toBeEmpty();
+
+  await page.getByRole('button', { name: 'Move S1 E2 up' }).click();
+  await expect(page.getByLabel('S1 E1 name')).toHaveValue('The Second Tide');
+  await page.getByLabel('S1 E2 name').fill('The First Light');
+  await page.getByRole('button', { name: 'Create title' }).click();
+  await expect(page.getByRole('heading', { name: `Edit ${name}` })).toBeVisible();
+  await expect(page.getByLabel('S1 E2 name')).toHaveValue('The First Light');
+  await expect(page.getByRole('img', { name: 'poster preview' })).toBeVisible();
+
+  await page
+    .getByLabel('Episode', { exact: true })
+    .selectOption({ label: 'Season 1, episode 2: The First Light' });
+  await page.getByLabel(/^Video file for season 1, episode 2/).setInputFiles(SAMPLE);
+  await expect(page.getByText(/Upload finished: the video is ready/)).toBeVisible();
+  await expectAccessible(page, 'admin series');
+});
+
+test('Cancel stops an upload, says so, and the server frees its slot', async ({ page }) => {
+  await signInAsAdmin(page);
+  const name = `Quiet Reel ${Date.now().toString(36)}`;
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel(/^Slug/).fill(name.toLowerCase().replace(/\s+/g, '-'));
+  await page.getByRole('checkbox', { name: 'Drama' }).check();
+  await page.getByRole('button', { name: 'Create title' }).click();
+  await expect(page.getByRole('heading', { name: `Edit ${name}` })).toBeVisible();
+
+  // A slow link, so the upload is still going when Cancel is pressed.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 256 * 1024,
+  });
+  // Every slot an account has (VIDEO_UPLOADS_PER_ACCOUNT, 2 by default), cancelled in turn.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    await page.getByLabel(/^Video file/).setInputFiles({
+      name: 'big.mp4',
+      mimeType: 'video/mp4',
+      buffer: Buffer.alloc(16 * 1024 * 1024),
+    });
+    await expect(page.getByText(/kB of [\d.]+ MB sent|MB of [\d.]+ MB sent/)).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel upload' }).click();
+    await expect(page.getByText('Upload cancelled: nothing was stored.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Cancel upload' })).toHaveCount(0);
+  }
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+  // Had the server kept the cancelled uploads, this one would be refused (429, too many uploads).
+  await page.getByLabel(/^Video file/).setInputFiles(SAMPLE);
+  await expect(page.getByText(/Upload finished: the video is ready/)).toBeVisible();
 });

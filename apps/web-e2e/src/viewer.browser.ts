@@ -10,6 +10,11 @@ import {
   test,
 } from './support/fixtures';
 
+/** `text` matched literally inside a regular expression. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 const ABOVE_SEVEN = new Set(['13+', '16+', '18+']);
 
 test('a kids profile sees nothing above its ceiling on the home page or in search', async ({
@@ -176,4 +181,104 @@ test('an ended session returns to sign-in, then back to the same page', async ({
   await page.getByRole('button', { name: profile }).click();
   await expect(page.getByRole('heading', { level: 1, name: title.name })).toBeVisible();
   expect(new URL(page.url()).pathname).toBe(`/title/${title.id}`);
+});
+
+test('the home page shows the stored poster and backdrop images, with alt text', async ({
+  page,
+}) => {
+  await register(page);
+  await chooseFirstProfile(page);
+  const hero = page.getByRole('region', { name: 'Featured' }).locator('img');
+  const trending = page.getByRole('region', { name: 'Trending now' }).locator('img').first();
+  for (const image of [hero, trending]) {
+    await expect(image).toHaveAttribute(
+      'src',
+      /^\/api\/v1\/artwork\/(poster|backdrop)\/[0-9a-f]{64}\//,
+    );
+    await expect(image).toHaveAttribute('alt', /\S/);
+    await expect
+      .poll(() =>
+        image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth),
+      )
+      .toBeGreaterThan(0);
+  }
+});
+
+test('arrow keys move through a row, and reaching its end loads the next page', async ({
+  page,
+}) => {
+  await register(page);
+  await chooseFirstProfile(page);
+  const row = page.getByRole('region', { name: 'Most popular' });
+  const links = row.getByRole('link');
+  await expect(links.first()).toBeVisible();
+  const firstPage = await links.count();
+  const pages: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/api/v1/titles' && url.searchParams.get('sort') === 'popular')
+      pages.push(url.searchParams.get('cursor') ?? '');
+  });
+  await links.first().focus();
+  for (let step = 1; step < firstPage; step += 1) {
+    await page.keyboard.press('ArrowRight');
+    await expect(links.nth(step)).toBeFocused();
+  }
+  // The last poster of the first page is in view, and so is the end of the row: more arrive.
+  await expect.poll(() => links.count()).toBeGreaterThan(firstPage);
+  expect(pages.some((cursor) => cursor !== '')).toBe(true);
+  await page.keyboard.press('ArrowRight');
+  await expect(links.nth(firstPage)).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(links.nth(firstPage - 1)).toBeFocused();
+});
+
+test('search as you type drops the stale request and shows the last query’s results', async ({
+  page,
+}) => {
+  const titles = await allTitles();
+  const words = (name: string) => new Set(name.toLowerCase().split(/\W+/).filter(Boolean));
+  const first = found(titles[0], 'a title');
+  const second = found(
+    titles.find((title) => [...words(title.name)].every((word) => !words(first.name).has(word))),
+    'a title sharing no word with the first',
+  );
+  await register(page);
+  await chooseFirstProfile(page);
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Search', exact: true })
+    .click();
+
+  // The first query's answer is held back until the person has typed the second.
+  let releaseFirst: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (releaseFirst = resolve));
+  const firstSeen = new Promise<void>((seen) => {
+    void page.route(
+      (url) => url.pathname === '/api/v1/titles' && url.searchParams.get('q') === first.name,
+      async (route) => {
+        seen();
+        await held;
+        await route.continue().catch(() => undefined);
+      },
+    );
+  });
+  const aborted = page.waitForEvent(
+    'requestfailed',
+    (request) => new URL(request.url()).searchParams.get('q') === first.name,
+  );
+  const box = page.getByLabel('Titles, people, genres');
+  await box.fill(first.name);
+  await firstSeen;
+  await box.fill(second.name);
+  expect((await aborted).failure()?.errorText).toMatch(/ABORTED/);
+  releaseFirst();
+
+  const results = page.locator('main ul.grid');
+  await expect(
+    results.getByRole('link', { name: new RegExp(escapeRegExp(second.name)) }).first(),
+  ).toBeVisible();
+  await expect(
+    results.getByRole('link', { name: new RegExp(`^${escapeRegExp(first.name)}`) }),
+  ).toHaveCount(0);
 });

@@ -47,6 +47,13 @@ so they always agree with the Services and probes; `env` adds the plain tunables
 {{- end }}
 {{- if $root.Values.videos.enabled }}
 {{ include "kinema.secretEnv" (dict "env" "PLAYBACK_GRANT_SECRET" "secret" (include "kinema.appSecretName" $root) "key" "playback-grant-secret") }}
+{{- if not $root.Values.minio.enabled }}
+{{- with $root.Values.externalS3.publicEndpoint }}
+{{- /* Where PLAYBACK_MODE=redirect sends players: the pages' CSP lets media load from it. */}}
+- name: PLAYBACK_MEDIA_ORIGIN
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if include "kinema.redisConfigured" $root }}
 {{ include "kinema.secretEnv" (dict "env" "REDIS_URL" "secret" (include "kinema.redisSecretName" $root) "key" $root.Values.gateway.redis.existingSecretKey) }}

@@ -2,6 +2,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import descriptorSet from './generated/descriptor-set.json';
 import { CatalogServiceService } from './generated/kinema/catalog/v1/catalog_service';
 import { UsersServiceService } from './generated/kinema/users/v1/users_service';
+import { ArtworkServiceService } from './generated/kinema/videos/v1/artwork_service';
 import { VideosServiceService } from './generated/kinema/videos/v1/videos_service';
 
 /** Fully qualified gRPC service names, as used in health checks and metadata. */
@@ -9,6 +10,7 @@ export const GRPC_SERVICES = {
   catalog: 'kinema.catalog.v1.CatalogService',
   users: 'kinema.users.v1.UsersService',
   videos: 'kinema.videos.v1.VideosService',
+  artwork: 'kinema.videos.v1.ArtworkService',
 } as const;
 
 /** Trailer that carries an encoded `kinema.errors.v1.ErrorInfo` on failed calls. */
@@ -34,6 +36,8 @@ export const usersPackageDefinition = {
 
 export const videosPackageDefinition = {
   [GRPC_SERVICES.videos]: VideosServiceService,
+  // Served by the videos process too: it owns the object store.
+  [GRPC_SERVICES.artwork]: ArtworkServiceService,
 };
 
 /**

@@ -6,6 +6,7 @@ export * from './generated/kinema/users/v1/profile';
 export * from './generated/kinema/users/v1/users_service';
 export * from './generated/kinema/videos/v1/video';
 export * from './generated/kinema/videos/v1/videos_service';
+export * from './generated/kinema/videos/v1/artwork_service';
 export * from './grpc';
 export * from './events';
 export * from './supervision';

@@ -6,6 +6,7 @@ export * from './launcher/supervisor';
 export * from './launcher/system';
 export * from './s3';
 export * from './kafka';
+export * from './launcher/demo-artwork';
 export * from './launcher/demo-videos';
 export * from './testing/steady-load';
 export * from './testing/run-script';

@@ -30,6 +30,9 @@ const HTTP_STATUS_BY_CODE: Partial<Record<ServiceErrorCode, { status: number; ti
   VIDEO_TOO_LARGE: { status: 413, title: 'Content Too Large' },
   VIDEO_NOT_READY: { status: 409, title: 'Conflict' },
   RANGE_NOT_SATISFIABLE: { status: 416, title: 'Range Not Satisfiable' },
+  // Artwork uploads: the same distinction as videos'.
+  ARTWORK_UNPROCESSABLE: { status: 422, title: 'Unprocessable Content' },
+  ARTWORK_TOO_LARGE: { status: 413, title: 'Content Too Large' },
 };
 
 interface Answer {

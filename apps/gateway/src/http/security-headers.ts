@@ -3,25 +3,32 @@ import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The security headers of every answer: one configuration for the plugin and the raw answers. */
-export const HELMET_OPTIONS = {
-  // Scripts only from this origin, never inline: the web app and Swagger UI load theirs from
-  // files. Swagger UI still needs inline styles.
-  contentSecurityPolicy: {
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
+/**
+ * The security headers of every answer: one configuration for the plugin and the raw answers.
+ * `mediaOrigin` is where playback redirects send a player (PLAYBACK_MEDIA_ORIGIN), if anywhere.
+ */
+export function helmetOptions(mediaOrigin?: string) {
+  return {
+    // Scripts only from this origin, never inline: the web app and Swagger UI load theirs from
+    // files. Swagger UI still needs inline styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        mediaSrc: ["'self'", ...(mediaOrigin ? [new URL(mediaOrigin).origin] : [])],
+      },
     },
-  },
-} satisfies HelmetOptions;
+  } satisfies HelmetOptions;
+}
 
 /**
- * The headers helmet sets with HELMET_OPTIONS, for answers written before any Fastify hook runs
- * (see edge-errors.ts). Asked of helmet itself rather than listed here, so the two cannot drift.
+ * The headers helmet sets with helmetOptions(mediaOrigin): every answer's (registerSecurityHeaders)
+ * and those written before any Fastify hook runs (edge-errors.ts). Asked of helmet itself rather
+ * than listed here, so the two cannot drift.
  */
-export function securityHeaders(): Readonly<Record<string, string>> {
+export function securityHeaders(mediaOrigin?: string): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: unknown) {
@@ -31,7 +38,7 @@ export function securityHeaders(): Readonly<Record<string, string>> {
       delete headers[name.toLowerCase()];
     },
   };
-  helmet(HELMET_OPTIONS)(
+  helmet(helmetOptions(mediaOrigin))(
     {} as IncomingMessage,
     recorder as unknown as ServerResponse,
     () => undefined,
@@ -45,8 +52,8 @@ export function securityHeaders(): Readonly<Record<string, string>> {
  * re-parses and re-serialises the Content-Security-Policy each time (6% of a cached read's CPU
  * in a profile).
  */
-export function registerSecurityHeaders(fastify: FastifyInstance): void {
-  const headers = securityHeaders();
+export function registerSecurityHeaders(fastify: FastifyInstance, mediaOrigin?: string): void {
+  const headers = securityHeaders(mediaOrigin);
   fastify.addHook('onRequest', (_request, reply, done) => {
     void reply.headers(headers);
     done();

@@ -14,6 +14,7 @@ import {
   ErrorInfo,
   UsersServiceService,
   VideosServiceService,
+  ArtworkServiceService,
   type ServiceErrorCode,
 } from '@kinema/contracts';
 
@@ -38,10 +39,16 @@ export class FakeServices {
   private readonly server = new Server();
   private port = 0;
 
-  constructor(handlers: { catalog?: Handlers; users?: Handlers; videos?: Handlers }) {
+  constructor(handlers: {
+    catalog?: Handlers;
+    users?: Handlers;
+    videos?: Handlers;
+    artwork?: Handlers;
+  }) {
     this.add(CatalogServiceService, handlers.catalog ?? {});
     this.add(UsersServiceService, handlers.users ?? {});
     this.add(VideosServiceService, handlers.videos ?? {});
+    this.add(ArtworkServiceService, handlers.artwork ?? {});
   }
 
   async start(): Promise<string> {

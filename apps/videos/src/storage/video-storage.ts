@@ -43,7 +43,8 @@ const SILENT = {
   error: () => undefined,
 };
 
-function client(
+/** An S3 client of the configured store (shared with the artwork store: one bucket, one setup). */
+export function client(
   config: VideosConfig,
   endpoint: string,
   options: Pick<S3ClientConfig, 'maxAttempts' | 'logger'> = {},
@@ -240,7 +241,7 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function isNotFound(error: unknown): boolean {
+export function isNotFound(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return status === 404;
 }

@@ -96,3 +96,17 @@ export async function allTitles(): Promise<ApiTitle[]> {
   } while (cursor);
   return titles;
 }
+
+/** Signs in as the system's admin and opens the admin screen. */
+export async function signInAsAdmin(page: Page): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(process.env['KINEMA_ADMIN_EMAIL'] ?? '');
+  await page.getByLabel('Password').fill(process.env['KINEMA_ADMIN_PASSWORD'] ?? '');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await chooseFirstProfile(page);
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Admin', exact: true })
+    .click();
+  await expect(page.getByRole('heading', { name: 'Create a title' })).toBeVisible();
+}

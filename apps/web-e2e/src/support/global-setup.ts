@@ -1,4 +1,4 @@
-import { seedDemoVideos, startSystem } from '@kinema/dev-infra';
+import { seedDemoArtwork, seedDemoVideos, startSystem } from '@kinema/dev-infra';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw error;
   });
   await seedDemoVideos(system.gatewayUrl, system.plan.admin);
+  await seedDemoArtwork(system.gatewayUrl, system.plan.admin);
   process.env['KINEMA_WEB_URL'] = system.gatewayUrl;
   process.env['KINEMA_ADMIN_EMAIL'] = system.plan.admin.email;
   process.env['KINEMA_ADMIN_PASSWORD'] = system.plan.admin.password;

@@ -2,13 +2,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { api, data } from '../api/client';
-import { ApiError, describeError } from '../api/problem';
+import { ApiError } from '../api/problem';
 import { genresQuery, titleQuery } from '../api/queries';
 import type { components } from '../api/generated/schema';
 import type { GenreSlug, Maturity, Title, TitleType } from '../api/types';
 import { useSession } from '../auth/use-session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
-import { uploadVideo, type Upload, type UploadProgress } from './upload-video';
+import { ArtworkFields } from './artwork-fields';
+import { EpisodeVideos } from './episode-videos';
+import { SeasonsEditor } from './seasons-editor';
+import { VideoUpload } from './video-upload';
 
 type TitleBody = components['schemas']['TitleBody'];
 
@@ -39,9 +42,28 @@ function bodyOf(title: Title): TitleBody {
     maturityRating: title.maturityRating,
     genres: title.genres.map((genre) => genre.slug),
     credits: title.credits,
-    artwork: title.artwork,
+    // An empty key means none: the API takes a key or nothing.
+    artwork: {
+      ...(title.artwork.posterKey ? { posterKey: title.artwork.posterKey } : {}),
+      ...(title.artwork.backdropKey ? { backdropKey: title.artwork.backdropKey } : {}),
+    },
     availability: title.availability,
     popularity: title.popularity,
+    ...(title.type === 'series'
+      ? {
+          seasons: (title.seasons ?? []).map((season) => ({
+            number: season.number,
+            name: season.name,
+            releaseYear: season.releaseYear,
+            episodes: season.episodes.map((episode) => ({
+              number: episode.number,
+              name: episode.name,
+              synopsis: episode.synopsis,
+              runtimeMinutes: episode.runtimeMinutes,
+            })),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -115,7 +137,15 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
         <select
           {...common('type')}
           value={body.type}
-          onChange={(e) => set('type', e.target.value as TitleType)}
+          onChange={(e) => {
+            const type = e.target.value as TitleType;
+            // A series' runtime is its episodes': the API takes 0 for the title itself.
+            setBody((current) => ({
+              ...current,
+              type,
+              runtimeMinutes: type === 'series' ? 0 : current.runtimeMinutes || 90,
+            }));
+          }}
         >
           <option value="movie">Film</option>
           <option value="series">Series</option>
@@ -140,16 +170,17 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
           onChange={(e) => set('releaseYear', Number(e.target.value))}
         />,
       )}
-      {field(
-        'runtimeMinutes',
-        'Runtime in minutes (films)',
-        <input
-          {...common('runtimeMinutes')}
-          type="number"
-          value={body.runtimeMinutes ?? 0}
-          onChange={(e) => set('runtimeMinutes', Number(e.target.value))}
-        />,
-      )}
+      {body.type === 'movie' &&
+        field(
+          'runtimeMinutes',
+          'Runtime in minutes (films)',
+          <input
+            {...common('runtimeMinutes')}
+            type="number"
+            value={body.runtimeMinutes ?? 0}
+            onChange={(e) => set('runtimeMinutes', Number(e.target.value))}
+          />,
+        )}
       {field(
         'maturityRating',
         'Maturity rating',
@@ -184,6 +215,18 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
         ))}
       </fieldset>
       <FieldError id="title-genres-error" message={fieldError('genres')} />
+      <ArtworkFields
+        artwork={body.artwork ?? {}}
+        onChange={(artwork) => set('artwork', artwork)}
+        fieldError={fieldError}
+      />
+      {body.type === 'series' && (
+        <SeasonsEditor
+          seasons={body.seasons ?? []}
+          onChange={(seasons) => set('seasons', seasons)}
+          fieldError={fieldError}
+        />
+      )}
       <label className="checkbox">
         <input
           type="checkbox"
@@ -206,71 +249,6 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
         {id ? 'Save changes' : 'Create title'}
       </button>
     </form>
-  );
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1_048_576
-    ? `${(bytes / 1_048_576).toFixed(1)} MB`
-    : `${Math.round(bytes / 1024)} kB`;
-}
-
-function VideoUpload({ titleId }: { titleId: string }) {
-  const client = useQueryClient();
-  const [progress, setProgress] = useState<UploadProgress>();
-  const [upload, setUpload] = useState<Upload>();
-  const [outcome, setOutcome] = useState<string>();
-  const start = (file: File) => {
-    setOutcome(undefined);
-    const next = uploadVideo(`/api/v1/titles/${titleId}/video`, file, setProgress);
-    setUpload(next);
-    next.done.then(
-      (video) => {
-        const status = (video as { status?: string }).status ?? 'stored';
-        setOutcome(`Upload finished: the video is ${status}.`);
-        void client.invalidateQueries({ queryKey: ['title', titleId] });
-      },
-      (error: unknown) => setOutcome(describeError(error)),
-    );
-    void next.done.finally(() => setUpload(undefined)).catch(() => undefined);
-  };
-  return (
-    <section aria-labelledby="video-heading">
-      <h2 id="video-heading">Video</h2>
-      <label htmlFor="video-file">Video file (MP4 or WebM)</label>
-      <input
-        id="video-file"
-        type="file"
-        accept="video/mp4,video/webm"
-        disabled={Boolean(upload)}
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file) start(file);
-        }}
-      />
-      {progress && (
-        <div className="upload-progress">
-          <progress
-            max={progress.totalBytes}
-            value={progress.sentBytes}
-            aria-label="Upload progress"
-          />
-          <p>
-            {formatBytes(progress.sentBytes)} of {formatBytes(progress.totalBytes)} sent
-            {progress.rate > 0 && ` · ${formatBytes(progress.rate)}/s`}
-            {progress.secondsLeft !== undefined &&
-              upload &&
-              ` · about ${Math.ceil(progress.secondsLeft)} s left`}
-          </p>
-        </div>
-      )}
-      {upload && (
-        <button type="button" onClick={() => upload.cancel()}>
-          Cancel upload
-        </button>
-      )}
-      {outcome && <p role="status">{outcome}</p>}
-    </section>
   );
 }
 
@@ -301,7 +279,14 @@ export function AdminPage() {
             initial={bodyOf(title.data)}
             version={title.data.version}
           />
-          {title.data.type === 'movie' && <VideoUpload titleId={id} />}
+          {title.data.type === 'movie' ? (
+            <section aria-labelledby="video-heading">
+              <h2 id="video-heading">Video</h2>
+              <VideoUpload titleId={id} path={`/api/v1/titles/${id}/video`} label="The film" />
+            </section>
+          ) : (
+            <EpisodeVideos title={title.data} />
+          )}
         </>
       )}
     </main>

@@ -32,7 +32,7 @@ function ListRow({ name, query }: { name: string; query: Omit<TitleQuery, 'curso
 function Hero({ title }: { title: Title }) {
   return (
     <section className="hero" aria-label="Featured">
-      <Poster title={title} wide named={false} />
+      <Poster title={title} wide named={false} eager />
       <div className="hero-text">
         <h1>{title.name}</h1>
         <p>{title.synopsis}</p>

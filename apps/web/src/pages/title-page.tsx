@@ -52,7 +52,7 @@ export function TitlePage() {
   return (
     <main className="title-page">
       <div className="title-art">
-        <Poster title={view} wide />
+        <Poster title={view} wide eager />
       </div>
       <div className="title-info">
         <h1>{view.name}</h1>

@@ -1,4 +1,11 @@
 import type { Title } from '../api/types';
+import { artworkUrl, isStoredArtwork, type VariantFile } from './artwork-url';
+
+/** The variants each shape uses, smallest first, and the box it is drawn in (no layout shift). */
+const SHAPES = {
+  poster: { files: ['200.webp', '400.webp'], width: 200, height: 300 },
+  backdrop: { files: ['640.webp', '1280.webp'], width: 1280, height: 720 },
+} satisfies Record<string, { files: VariantFile[]; width: number; height: number }>;
 
 /** A stable number from a string, to pick colours that stay the same for a title. */
 function hash(text: string): number {
@@ -8,19 +15,45 @@ function hash(text: string): number {
 }
 
 /**
- * Artwork drawn from the title's name and genres: the gateway serves no images yet, so every
- * title gets an original, deterministic poster instead of a broken image.
+ * A title's stored poster (or, `wide`, its backdrop), resized by the gateway; lazy unless `eager`
+ * (above the fold). A title without stored artwork gets one drawn from its name and genres.
  */
 export function Poster({
   title,
   wide = false,
   named = true,
+  eager = false,
 }: {
   title: Title;
   wide?: boolean;
-  /** Writes the name on the artwork; off where the name is shown beside it. */
+  /** Writes the name on the drawn stand-in; off where the name is shown beside it. */
   named?: boolean;
+  eager?: boolean;
 }) {
+  const kind = wide ? 'backdrop' : 'poster';
+  const key = wide ? title.artwork.backdropKey : title.artwork.posterKey;
+  if (isStoredArtwork(key)) {
+    const shape = SHAPES[kind];
+    const widths = shape.files.map((file) => `${artworkUrl(key, file)} ${parseInt(file, 10)}w`);
+    return (
+      <img
+        className={wide ? 'poster poster--wide' : 'poster'}
+        src={artworkUrl(key, shape.files[0])}
+        srcSet={widths.join(', ')}
+        sizes={wide ? '100vw' : '(max-width: 45rem) 22vw, 10rem'}
+        width={shape.width}
+        height={shape.height}
+        loading={eager ? 'eager' : 'lazy'}
+        decoding="async"
+        alt={`${title.name} ${kind}`}
+      />
+    );
+  }
+  return <DrawnPoster title={title} wide={wide} named={named} />;
+}
+
+/** Artwork drawn from the title's name and genres: original and deterministic. */
+function DrawnPoster({ title, wide, named }: { title: Title; wide: boolean; named: boolean }) {
   const seed = hash(`${title.name}|${title.genres.map((genre) => genre.slug).join(',')}`);
   const hue = seed % 360;
   const hue2 = (hue + 40 + ((seed >> 9) % 80)) % 360;

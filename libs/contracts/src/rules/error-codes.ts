@@ -32,6 +32,9 @@ export const SERVICE_ERROR_CODES = [
   'UPLOADS_BUSY',
   'RANGE_NOT_SATISFIABLE',
   'PLAYBACK_URLS_DISABLED',
+  'ARTWORK_NOT_FOUND',
+  'ARTWORK_TOO_LARGE',
+  'ARTWORK_UNPROCESSABLE',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
@@ -47,6 +50,7 @@ export const EDGE_ERROR_CODES = [
   'UNSUPPORTED_VIDEO_TYPE',
   'INVALID_PLAYBACK_GRANT',
   'TOO_MANY_UPLOADS',
+  'UNSUPPORTED_IMAGE_TYPE',
 ] as const;
 export type EdgeErrorCode = (typeof EDGE_ERROR_CODES)[number];
 

@@ -1,5 +1,14 @@
 export { ACCESS_TOKEN } from './access-token';
 export {
+  ARTWORK_KINDS,
+  ARTWORK_LIMITS,
+  ARTWORK_MEDIA_TYPES,
+  STORED_ARTWORK_KEY,
+  storedArtworkKey,
+  type ArtworkKindName,
+  type ArtworkMediaType,
+} from './artwork-limits';
+export {
   ACCOUNT_LIMITS,
   KIDS_DEFAULT_CEILING,
   KIDS_MAX_CEILING,

@@ -6,6 +6,7 @@ import {
   describeEvent,
   serveControlSocket,
 } from './control-socket';
+import { seedDemoArtwork, type DemoArtwork } from './demo-artwork';
 import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
 import { ONE_EACH, parseScale, REPO_ROOT } from './plan';
@@ -119,6 +120,15 @@ async function main(): Promise<void> {
   });
   const demo = await demoVideos(system);
   status(banner(system, demo, (Date.now() - startedAt) / 1000));
+  // After the banner: drawing 500 titles' artwork takes a while (and, three requests a title,
+  // more than a minute of the admin's request budget); the most popular are drawn first.
+  void demoArtwork(system).then((artwork) => {
+    if (artwork && !stopping) {
+      status(
+        `  Artwork:  ${artwork.drawn} demo titles given a poster and backdrop, ${artwork.alreadyDrawn} already had them`,
+      );
+    }
+  });
   if (values.json) {
     write(
       `${JSON.stringify({ level: 'info', service: 'launcher', msg: 'Kinema is running', gateway: system.gatewayUrl })}\n`,
@@ -145,6 +155,7 @@ function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: nu
     `  Admin:    ${system.plan.admin.email} / ${system.plan.admin.password}  (POST ${system.gatewayUrl}/api/v1/auth/login; development only)`,
     `  Kafka:    ${system.kafkaBrokers}   S3: ${system.s3Endpoint}`,
     ...watchLines(demo),
+    '  Artwork:  drawing a poster and backdrop for every demo title, most popular first...',
     '',
     'Warnings and errors appear below (LOG_LEVEL=info npm start shows every line, --json the raw stream).',
     'Press Ctrl-C to stop everything.',
@@ -154,6 +165,18 @@ function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: nu
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Draws and uploads the demo titles' artwork; a failure only warns (the app draws stand-ins). */
+async function demoArtwork(system: RunningSystem): Promise<DemoArtwork | undefined> {
+  try {
+    return await seedDemoArtwork(system.gatewayUrl, system.plan.admin);
+  } catch (error) {
+    write(
+      `demo artwork was not uploaded: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return undefined;
+  }
 }
 
 /** Uploads the sample clips to demo titles (skipped with DEMO_VIDEOS=0); a failure only warns. */

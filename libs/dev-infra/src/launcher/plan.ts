@@ -443,6 +443,8 @@ export function buildPlan(input: PlanInput): Plan {
           USERS_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///users`,
           VIDEOS_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///videos`,
           KAFKA_BROKERS: kafkaBrokers(context),
+          // Where PLAYBACK_MODE=redirect sends players: videos' S3_PUBLIC_ENDPOINT (above).
+          PLAYBACK_MEDIA_ORIGIN: env['S3_PUBLIC_ENDPOINT'] ?? s3Endpoint(context),
           ...passthrough(env, GATEWAY_VIDEO_PASSTHROUGH),
         },
       }),

@@ -17,10 +17,10 @@ export interface Upload {
 }
 
 /**
- * Uploads a video file as the request body. XMLHttpRequest rather than fetch: fetch reports no
+ * Uploads a file (a video, an image) as the request body. XMLHttpRequest rather than fetch: fetch reports no
  * upload progress, and the progress bar (bytes sent, rate, time left) is the point.
  */
-export function uploadVideo(
+export function uploadFile(
   url: string,
   file: File,
   onProgress: (progress: UploadProgress) => void,

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ArtworkGrpcController } from './artwork.grpc-controller';
+import { ArtworkService } from './artwork.service';
+import { ArtworkStore } from './artwork-store';
+
+/** Posters and backdrops of titles, in the video bucket beside the videos. */
+@Module({
+  controllers: [ArtworkGrpcController],
+  providers: [ArtworkService, ArtworkStore],
+})
+export class ArtworkModule {}
