@@ -6,7 +6,7 @@ import {
   type GetArtworkResponse,
   type PutArtworkResponse,
 } from '@kinema/contracts';
-import { callUnary } from '@kinema/platform';
+import { callUnary } from '@kinema/platform/grpc';
 
 export const ARTWORK_GRPC_CLIENT = Symbol('ARTWORK_GRPC_CLIENT');
 

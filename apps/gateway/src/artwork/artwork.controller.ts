@@ -15,7 +15,7 @@ import {
   storedArtworkKey,
   type ArtworkKindName,
 } from '@kinema/contracts';
-import { problem } from '@kinema/platform';
+import { problem } from '@kinema/platform/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ArtworkServiceClient, GRPC_SERVICES } from '@kinema/contracts';
-import { createGrpcClient } from '@kinema/platform';
+import { createGrpcClient } from '@kinema/platform/grpc';
 import type { GatewayConfig } from '../config';
 import { ARTWORK_GRPC_CLIENT, ArtworkClient } from './artwork.client';
 import { ArtworkController } from './artwork.controller';
