@@ -127,7 +127,7 @@ export const configSchema = z.object({
   VIDEO_UPLOAD_MAX_BYTES: envInt(2 * 1024 ** 3, 1, VIDEO_UPLOAD_LIMITS.maxBytes),
   /** Uploads one account may have in progress on one replica; another is 429 with Retry-After. */
   VIDEO_UPLOADS_PER_ACCOUNT: envInt(2, 1, 100),
-  /** Deadline of one upload or one playback stream (a whole film to a slow client). */
+  /** Deadline of one upload (a whole film from a slow client). */
   VIDEO_TRANSFER_DEADLINE_MS: envInt(4 * 3_600_000, 10_000, 24 * 3_600_000),
   /** `proxy`: bytes flow through the gateway; `redirect`: 302 to a presigned object-store URL. */
   PLAYBACK_MODE: z.enum(['proxy', 'redirect']).default('proxy'),
