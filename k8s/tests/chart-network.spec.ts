@@ -83,6 +83,8 @@ describe('data-store flows with every service and bundled backing services', () 
     // The gateway's event feed: WebSocket notifications and catalog cache invalidation.
     ['gateway', 'kafka', 9092],
     ['videos', 'minio', 9000],
+    // Playback: the gateway reads a video's object with a URL the videos service presigned.
+    ['gateway', 'minio', 9000],
     ['minio-bucket', 'minio', 9000],
     ['gateway', 'users', 50052],
     ['gateway', 'videos', 50053],
@@ -93,7 +95,6 @@ describe('data-store flows with every service and bundled backing services', () 
 
   it.each([
     ['gateway', 'postgresql', 5432],
-    ['gateway', 'minio', 9000],
     ['catalog', 'minio', 9000],
     ['users', 'minio', 9000],
     ['catalog', 'users', 50052],

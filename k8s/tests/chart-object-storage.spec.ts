@@ -127,13 +127,13 @@ describe('objectStorage.engine=seaweedfs', () => {
     ]);
   });
 
-  it('the NetworkPolicies follow: videos and the bucket Job reach SeaweedFS on 8333, nothing else', () => {
+  it('the NetworkPolicies follow: videos, the gateway (presigned reads) and the bucket Job reach SeaweedFS on 8333, nothing else', () => {
     const store = pod(objects, 'seaweedfs');
     expect(model.allows(pod(objects, 'videos'), store, 8333)).toBe(true);
     expect(model.allows(pod(objects, 'seaweedfs-bucket'), store, 8333)).toBe(true);
     expect(model.allows(pod(objects, 'videos'), store, 9333)).toBe(false);
     expect(model.allows(pod(objects, 'catalog'), store, 8333)).toBe(false);
-    expect(model.allows(pod(objects, 'gateway'), store, 8333)).toBe(false);
+    expect(model.allows(pod(objects, 'gateway'), store, 8333)).toBe(true);
     expect(model.allows(store, { external: true }, 443)).toBe(false);
   });
 

@@ -1,14 +1,20 @@
-// Video playback through the gateway (gateway -> gRPC ReadVideo -> videos -> S3) beside a direct
-// GET of the same object from the S3 server, in the same run: full-file and 1 MiB ranged GETs.
-// Then the peak RSS of the gateway and videos processes during a 1 GiB upload and download.
+// Video playback through the gateway beside a direct GET of the same object from the S3 server,
+// in alternating rounds of one run: full-file and 1 MiB ranged GETs under load, then a seeking
+// player (--seeks random 64 KiB ranges, one at a time, on a kept-alive connection; p50 latency).
+// Then a --big-mib upload through the gateway beside the S3 server's own multipart upload (SDK
+// Upload, 8 MiB parts, 4 in flight) of the same bytes, and its download through the gateway, with
+// the RSS of the gateway and videos processes before, at the peak and after each.
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/videos.ts
-//   [--seconds 8] [--rounds 2] [--connections 8] [--file-mib 8] [--big-mib 1024]
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+//   [--seconds 8] [--rounds 2] [--connections 8] [--file-mib 8] [--seeks 200] [--big-mib 1024]
+//   [--upload-rounds 2]
+import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { runScript, S3_BUCKET, startSystem, type RunningSystem } from '@kinema/dev-infra';
 import { compare, load, median, type LoadResult } from './lib/load';
@@ -33,27 +39,63 @@ function rssOf(pid: number): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
-/** Runs `work` while sampling the RSS of the named processes every 50 ms. */
-async function peakRss(
+/** RSS of a process before `work`, at its peak during it (sampled every 50 ms), and after. */
+type RssTrace = [before: number, peak: number, after: number];
+
+/** Runs `work` while sampling the RSS of the gateway and videos processes. */
+async function traceRss(
   system: RunningSystem,
   work: () => Promise<void>,
-): Promise<Record<string, [number, number]>> {
+): Promise<Record<string, RssTrace>> {
   const pids = {
     gateway: system.supervisor.get('gateway')?.pid ?? -1,
     videos: system.supervisor.get('videos')?.pid ?? -1,
   };
-  const peaks: Record<string, [number, number]> = {};
-  for (const [name, pid] of Object.entries(pids)) peaks[name] = [rssOf(pid), rssOf(pid)];
+  const traces: Record<string, RssTrace> = {};
+  for (const [name, pid] of Object.entries(pids)) traces[name] = [rssOf(pid), rssOf(pid), 0];
   const timer = setInterval(() => {
     for (const [name, pid] of Object.entries(pids))
-      peaks[name][1] = Math.max(peaks[name][1], rssOf(pid));
+      traces[name][1] = Math.max(traces[name][1], rssOf(pid));
   }, 50);
   try {
     await work();
   } finally {
     clearInterval(timer);
   }
-  return peaks;
+  for (const [name, pid] of Object.entries(pids)) traces[name][2] = rssOf(pid);
+  return traces;
+}
+
+/** Milliseconds of each GET of a random `bytes`-long range, one after another on one connection. */
+async function seek(url: string, size: number, bytes: number, count: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const start = Math.floor(Math.random() * (size - bytes));
+      const started = process.hrtime.bigint();
+      const got = await new Promise<number>((done, fail) => {
+        const req = httpRequest(url, {
+          agent,
+          headers: { range: `bytes=${start}-${start + bytes - 1}` },
+        });
+        req.on('response', (res) => {
+          let length = 0;
+          res.on('data', (chunk: Buffer) => (length += chunk.length));
+          res.on('end', () =>
+            res.statusCode === 206 ? done(length) : fail(new Error(`${res.statusCode}`)),
+          );
+        });
+        req.on('error', fail);
+        req.end();
+      });
+      if (got !== bytes) throw new Error(`a seek got ${got} of ${bytes} bytes`);
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return times;
 }
 
 async function json<T>(url: string, init: RequestInit): Promise<T> {
@@ -113,7 +155,9 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '2' },
       connections: { type: 'string', default: '8' },
       'file-mib': { type: 'string', default: '8' },
+      seeks: { type: 'string', default: '200' },
       'big-mib': { type: 'string', default: '1024' },
+      'upload-rounds': { type: 'string', default: '2' },
     },
   });
   const seconds = Number(values.seconds);
@@ -243,28 +287,83 @@ async function main(): Promise<void> {
       );
     }
 
-    // Memory: a --big-mib upload and its download through the gateway.
-    const bigBytes = Number(values['big-mib']) * 1024 * 1024;
-    const big = await createMovie();
-    let started = Date.now();
-    const up = await peakRss(
-      system,
-      async () => void (await uploadPadded(`${api}/titles/${big.id}/video`, token, bigBytes)),
+    // A seeking player: random 64 KiB ranges, one at a time, alternating gateway and direct.
+    const seeks = Number(values.seeks);
+    const seekTimes = { direct: [] as number[], gateway: [] as number[] };
+    for (let round = 1; round <= Number(values.rounds); round++) {
+      for (const [name, url] of [
+        ['direct', directUrl],
+        ['gateway', gatewayUrl],
+      ] as const) {
+        const times = await seek(url, size, 64 * 1024, seeks);
+        seekTimes[name].push(...times);
+        process.stdout.write(
+          `  round ${round} ${`${seeks} random 64 KiB ranges, ${name}`.padEnd(40)} p50 ${median(times).toFixed(2)} ms\n`,
+        );
+      }
+    }
+    const seekDirect = median(seekTimes.direct);
+    const seekGateway = median(seekTimes.gateway);
+    process.stdout.write(
+      `  seeking player: p50 S3 direct ${seekDirect.toFixed(2)} ms, gateway ${seekGateway.toFixed(2)} ms, ratio ${(seekGateway / seekDirect).toFixed(2)} (target <= 3)\n`,
     );
-    const upSeconds = (Date.now() - started) / 1000;
-    const bigUrl = `${system.gatewayUrl}${await grantFor(big.id)}`;
-    started = Date.now();
-    let downloaded = 0;
-    const down = await peakRss(system, async () => void (downloaded = await drain(bigUrl)));
-    const downSeconds = (Date.now() - started) / 1000;
+
+    // A --big-mib upload: through the gateway beside the S3 server's own multipart upload.
+    const bigBytes = Number(values['big-mib']) * 1024 * 1024;
+    const bigSize = CLIP.length + 16 + bigBytes;
     const mib = (n: number) => (n / 1024 / 1024).toFixed(0);
-    const line = (what: string, seconds: number, peaks: Record<string, [number, number]>) =>
+    const rss = (traces: Record<string, RssTrace>) =>
+      ['gateway', 'videos']
+        .map((name) => `${name} RSS ${traces[name].map(mib).join(' -> ')} MiB`)
+        .join('  ');
+    const uploadRates = { direct: [] as number[], gateway: [] as number[] };
+    let bigTitle = '';
+    process.stdout.write(`\n${values['big-mib']} MiB upload (RSS before -> peak -> after):\n`);
+    for (let round = 1; round <= Number(values['upload-rounds']); round++) {
+      let started = Date.now();
+      await new Upload({
+        client: s3,
+        params: {
+          Bucket: S3_BUCKET,
+          Key: 'bench/direct-upload',
+          Body: Readable.from(paddedMp4(bigBytes)),
+        },
+        partSize: 8 * 1024 * 1024,
+        queueSize: 4,
+      }).done();
+      const direct = bigSize / 1024 / 1024 / ((Date.now() - started) / 1000);
+      uploadRates.direct.push(direct);
+      await s3.send(new DeleteObjectCommand({ Bucket: S3_BUCKET, Key: 'bench/direct-upload' }));
       process.stdout.write(
-        `  ${what.padEnd(22)} ${seconds.toFixed(1)}s (${(bigBytes / 1024 / 1024 / seconds).toFixed(0)} MiB/s)  gateway RSS ${mib(peaks['gateway'][0])} -> peak ${mib(peaks['gateway'][1])} MiB  videos RSS ${mib(peaks['videos'][0])} -> peak ${mib(peaks['videos'][1])} MiB\n`,
+        `  round ${round} S3 direct multipart       ${direct.toFixed(0)} MiB/s\n`,
       );
-    process.stdout.write(`\n${values['big-mib']} MiB transfer:\n`);
-    line('upload', upSeconds, up);
-    line(`download (${mib(downloaded)} MiB)`, downSeconds, down);
+      const big = await createMovie();
+      bigTitle = big.id;
+      started = Date.now();
+      const traces = await traceRss(
+        system,
+        async () => void (await uploadPadded(`${api}/titles/${big.id}/video`, token, bigBytes)),
+      );
+      const gateway = bigSize / 1024 / 1024 / ((Date.now() - started) / 1000);
+      uploadRates.gateway.push(gateway);
+      process.stdout.write(
+        `  round ${round} gateway upload            ${gateway.toFixed(0)} MiB/s  ${rss(traces)}\n`,
+      );
+    }
+    const upDirect = median(uploadRates.direct);
+    const upGateway = median(uploadRates.gateway);
+    process.stdout.write(
+      `  upload: S3 direct ${upDirect.toFixed(0)} MiB/s, gateway ${upGateway.toFixed(0)} MiB/s, ratio ${(upGateway / upDirect).toFixed(2)} (target >= 0.5)\n`,
+    );
+
+    const bigUrl = `${system.gatewayUrl}${await grantFor(bigTitle)}`;
+    const started = Date.now();
+    let downloaded = 0;
+    const down = await traceRss(system, async () => void (downloaded = await drain(bigUrl)));
+    const downRate = downloaded / 1024 / 1024 / ((Date.now() - started) / 1000);
+    process.stdout.write(
+      `  download through the gateway (${mib(downloaded)} MiB) ${downRate.toFixed(0)} MiB/s  ${rss(down)}\n`,
+    );
   } finally {
     s3.destroy();
     await system.stop();

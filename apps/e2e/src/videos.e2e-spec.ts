@@ -266,6 +266,27 @@ describe('uploading and playing a video through the gateway', () => {
   });
 });
 
+describe('replacing the video of a title being played', () => {
+  it('plays the new video through the same grant URL as soon as the replacement is ready', async () => {
+    const movie = await createMovie();
+    expect((await upload(movie, clip)).status).toBe(201);
+    const granted = await viewer.call<{ streamUrl: string }>('POST', `/titles/${movie}/playback`, {
+      headers: { 'x-profile-id': profileId },
+    });
+    const url = `${system.gatewayUrl}${granted.body.streamUrl}`;
+    const before = await fetch(url, { headers: { range: 'bytes=0-99' } });
+    expect(before.headers.get('etag')).toBe(`"${sha256(clip)}"`);
+    await before.arrayBuffer();
+    // The gateway resolved the title above; the old object is deleted once the new one is ready.
+    const other = sample('testsrc-moov-at-end.mp4');
+    expect((await upload(movie, other)).status).toBe(201);
+    const after = await fetch(url, { headers: { range: 'bytes=0-99' } });
+    expect(after.status).toBe(206);
+    expect(after.headers.get('etag')).toBe(`"${sha256(other)}"`);
+    expect(Buffer.from(await after.arrayBuffer()).equals(other.subarray(0, 100))).toBe(true);
+  });
+});
+
 describe('refused uploads', () => {
   let titleId: string;
   beforeAll(async () => {

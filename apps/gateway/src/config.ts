@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { VIDEO_UPLOAD_LIMITS } from '@kinema/contracts';
 import {
   baseConfigShape,
   envBool,
@@ -121,11 +122,14 @@ export const configSchema = z.object({
   // --- Videos: upload and playback ---
   /** The videos service (upload, ranged reads, presigned URLs); same syntax as above. */
   VIDEOS_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50053'),
-  /** Largest video file an upload may declare (Content-Length); larger ones get 413. */
-  VIDEO_UPLOAD_MAX_BYTES: envInt(2 * 1024 ** 3, 1, 5 * 1024 ** 3),
+  /**
+   * Largest video file an upload may declare (Content-Length); larger ones get 413. At most what
+   * S3 can hold in one multipart upload (VIDEO_UPLOAD_LIMITS).
+   */
+  VIDEO_UPLOAD_MAX_BYTES: envInt(2 * 1024 ** 3, 1, VIDEO_UPLOAD_LIMITS.maxBytes),
   /** Uploads one account may have in progress on one replica; another is 429 with Retry-After. */
   VIDEO_UPLOADS_PER_ACCOUNT: envInt(2, 1, 100),
-  /** Deadline of one upload or one playback stream (a whole film to a slow client). */
+  /** Deadline of one upload (a whole film from a slow client). */
   VIDEO_TRANSFER_DEADLINE_MS: envInt(4 * 3_600_000, 10_000, 24 * 3_600_000),
   /** `proxy`: bytes flow through the gateway; `redirect`: 302 to a presigned object-store URL. */
   PLAYBACK_MODE: z.enum(['proxy', 'redirect']).default('proxy'),

@@ -1,4 +1,5 @@
 import { envBool, envInt, envUrl, grpcServiceConfigShape, secret } from '@kinema/platform';
+import { VIDEO_UPLOAD_LIMITS } from '@kinema/contracts';
 import { z } from 'zod';
 
 // Credentials of the embedded S3 server (which accepts any); MinIO's come from a Secret.
@@ -26,9 +27,9 @@ export const configSchema = z
     // Where players reach the object store (e.g. through the ingress); presigned playback URLs
     // are signed for this host. Unset: PresignPlayback answers FAILED_PRECONDITION.
     S3_PUBLIC_ENDPOINT: envUrl(['http', 'https']).optional(),
-    // At most 5 GiB: the checksum metadata is set by a server-side CopyObject, which S3 limits
-    // to 5 GiB (and 5 GiB / 8 MiB parts stays well under S3's 10,000 parts).
-    UPLOAD_MAX_BYTES: envInt(2 * 1024 ** 3, 1, 5 * 1024 ** 3),
+    // At most S3's 10,000 parts of UPLOAD_PART_BYTES (78.1 GiB): an upload is written once, in
+    // parts, to its final object; its SHA-256 lives in the database.
+    UPLOAD_MAX_BYTES: envInt(2 * 1024 ** 3, 1, VIDEO_UPLOAD_LIMITS.maxBytes),
     // Uploads this process stores at once; one more is refused UNAVAILABLE (503 + Retry-After
     // at the edge) before a byte is read. Each holds about 1 MiB (the bytes in flight).
     UPLOAD_MAX_CONCURRENT: envInt(8, 1, 1_000),

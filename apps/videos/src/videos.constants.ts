@@ -1,3 +1,5 @@
+import { VIDEO_UPLOAD_LIMITS } from '@kinema/contracts';
+
 /** Injection token of the validated VideosConfig. */
 export const VIDEOS_CONFIG = Symbol('VIDEOS_CONFIG');
 
@@ -15,7 +17,7 @@ export const VIDEOS_GRPC_SERVICE = 'VideosService';
 export const VIDEO_ID_METADATA = 'kinema-video-id';
 
 /** S3 part size (each part is streamed, never held in memory whole). */
-export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+export const UPLOAD_PART_BYTES = VIDEO_UPLOAD_LIMITS.partBytes;
 
 /** Largest chunk ReadVideo sends (well under gRPC's 4 MiB default message limit). */
 export const READ_CHUNK_BYTES = 256 * 1024;

@@ -1,9 +1,4 @@
-import {
-  status,
-  type sendUnaryData,
-  type ServerUnaryCall,
-  type ServerWritableStream,
-} from '@grpc/grpc-js';
+import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import {
   ACCESS_TOKEN,
   Availability,
@@ -15,7 +10,6 @@ import {
   VideoStatus,
   type GetTitleRequest,
   type ListTitlesRequest,
-  type ReadVideoRequest,
 } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
@@ -23,6 +17,7 @@ import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { DEV_PLAYBACK_GRANT_SECRET } from '../config';
 import { createTestGateway } from '../testing/test-gateway';
+import { FakeObjectStore } from '../testing/fake-object-store';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
 import { issueGrant } from '../videos/playback-grant';
 import { SessionCheck } from '../auth/session-check';
@@ -61,6 +56,7 @@ const video = Video.fromPartial({
 describe('the gateway over HTTP', () => {
   let services: FakeServices;
   let app: NestFastifyApplication;
+  const store = new FakeObjectStore();
   let catalogDown = false;
   let adminToken = '';
 
@@ -76,6 +72,7 @@ describe('the gateway over HTTP', () => {
       .inject({ method: 'GET', ...options });
 
   beforeAll(async () => {
+    await store.start();
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = await exportJWK(publicKey);
     adminToken = await new SignJWT({ role: 'admin', sid: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f' })
@@ -120,13 +117,8 @@ describe('the gateway over HTTP', () => {
         ) => done(null, { titles: [title], nextCursor: '' }),
       },
       videos: {
-        getPlayableVideo: (_call: unknown, done: sendUnaryData<unknown>) => done(null, { video }),
-        readVideo: (call: ServerWritableStream<ReadVideoRequest, unknown>) => {
-          const { offset, length } = call.request;
-          const end = length === 0 ? BYTES.length : Math.min(BYTES.length, offset + length);
-          call.write({ offset, chunk: BYTES.subarray(offset, end) });
-          call.end();
-        },
+        getPlayableVideo: (_call: unknown, done: sendUnaryData<unknown>) =>
+          done(null, { video, readUrl: store.put(video.id, BYTES) }),
       },
     });
     app = await createTestGateway(services, { CATALOG_CACHE_TTL_MS: '0' });
@@ -135,6 +127,7 @@ describe('the gateway over HTTP', () => {
   afterAll(async () => {
     await app?.close();
     services?.stop();
+    await store.stop();
   });
 
   describe('conditional reads', () => {

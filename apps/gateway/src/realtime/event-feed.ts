@@ -37,6 +37,11 @@ export class GatewayEventFeed {
     this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
   }
 
+  /** Adds a listener, told of every event after those given at construction. */
+  listen(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
   start(): void {
     this.running ??= this.connectLoop();
   }

@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MaturityRating, type Title, type Video, type Visibility } from '@kinema/contracts';
+import { MaturityRating, type Visibility } from '@kinema/contracts';
 import type { FastifyRequest } from 'fastify';
 import { unauthorized } from '../auth/auth-problems';
 import { principalOf } from '../auth/principal';
 import { SessionCheck } from '../auth/session-check';
-import { CatalogClient } from '../catalog/catalog.client';
 import { PROFILE_HEADER, ViewingProfiles } from '../me/viewing-profiles.service';
+import { PlayableVideos, type PlayableVideo, type PlaybackTarget } from './playable-videos';
 import { verifyGrant } from './playback-grant';
-import { grantRefused, notFound, profileRequired } from './video-problems';
-import { VideosClient } from './videos.client';
+import { grantRefused, profileRequired } from './video-problems';
 
 export const PLAYBACK_GRANT_OPTIONS = Symbol('PLAYBACK_GRANT_OPTIONS');
 
@@ -17,18 +16,10 @@ export interface PlaybackGrantOptions {
   ttlSeconds: number;
 }
 
-/** What may be played: the visible title, the profile watching and its current video. */
-export interface Playable {
-  title: Title;
+/** What may be played: the profile watching, its ceiling, and the video with its read URL. */
+export interface Playable extends PlayableVideo {
   profileId: string;
   maxMaturity: MaturityRating;
-  video: Video;
-}
-
-export interface PlaybackTarget {
-  titleId: string;
-  /** Empty for movies. */
-  episodeId: string;
 }
 
 const GRANT_REASONS = {
@@ -43,14 +34,13 @@ const GRANT_REASONS = {
  * Decides whether a request may play a title: as a signed-in profile (bearer + X-Profile-Id),
  * or with a playback grant in the query (a <video src> cannot send headers). Either way the
  * catalog decides visibility with the profile's maturity ceiling, so a title the profile cannot
- * browse answers 404 here too.
+ * browse answers 404 here too (PlayableVideos keeps that answer for the title's next requests).
  */
 @Injectable()
 export class PlaybackAccess {
   constructor(
     private readonly profiles: ViewingProfiles,
-    private readonly catalog: CatalogClient,
-    private readonly videos: VideosClient,
+    private readonly playables: PlayableVideos,
     private readonly sessions: SessionCheck,
     @Inject(PLAYBACK_GRANT_OPTIONS) private readonly grants: PlaybackGrantOptions,
   ) {}
@@ -89,17 +79,7 @@ export class PlaybackAccess {
     profileId: string,
     visibility: Visibility,
   ): Promise<Playable> {
-    // NOT_FOUND (404) when the title is above the ceiling or unpublished, as in the catalog.
-    const { title } = await this.catalog.getTitle({ id: target.titleId, visibility });
-    if (!title) throw notFound('No title has this id.', 'TITLE_NOT_FOUND');
-    if (target.episodeId) {
-      const episodes = title.seasons.flatMap((season) => season.episodes.map((e) => e.id));
-      if (!episodes.includes(target.episodeId)) {
-        throw notFound('This title has no episode with this id.', 'EPISODE_NOT_FOUND');
-      }
-    }
-    const { video } = await this.videos.getPlayableVideo(target.titleId, target.episodeId);
-    if (!video) throw notFound('This title has no video to play yet.', 'VIDEO_NOT_FOUND');
-    return { title, profileId, maxMaturity: visibility.maxMaturity, video };
+    const resolved = await this.playables.resolve(target, visibility);
+    return { ...resolved, profileId, maxMaturity: visibility.maxMaturity };
   }
 }

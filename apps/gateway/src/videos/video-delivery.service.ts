@@ -1,10 +1,12 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ReadVideoResponse, Video } from '@kinema/contracts';
+import type { Video } from '@kinema/contracts';
 import { decodeGrpcError, isServiceError } from '@kinema/platform/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import { decideRange, matchesIfNoneMatch } from './byte-range';
+import { readObjectRange } from './object-range-reader';
+import type { PlayableVideo } from './playable-videos';
 import { rangeNotSatisfiable } from './video-problems';
 import { VideosClient } from './videos.client';
 
@@ -15,9 +17,6 @@ export interface PlaybackSettings {
 
 export const PLAYBACK_SETTINGS = Symbol('PLAYBACK_SETTINGS');
 
-// Buffered bytes between the gRPC stream and the socket: two of ReadVideo's 256 KiB chunks.
-const BODY_HIGH_WATER_MARK = 512 * 1024;
-
 /** Answers a GET or HEAD of a video: ranges, validators, and the bytes or a redirect. */
 @Injectable()
 export class VideoDelivery {
@@ -26,7 +25,11 @@ export class VideoDelivery {
     @Inject(PLAYBACK_SETTINGS) private readonly settings: PlaybackSettings,
   ) {}
 
-  async serve(request: FastifyRequest, reply: FastifyReply, video: Video): Promise<void> {
+  async serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    { video, readUrl }: PlayableVideo,
+  ): Promise<void> {
     if (this.settings.mode === 'redirect' && (await this.redirect(reply, video))) return;
     const size = video.sizeBytes;
     const etag = `"${video.sha256}"`;
@@ -48,6 +51,10 @@ export class VideoDelivery {
     if (decision.kind === 'unsatisfiable') throw rangeNotSatisfiable(size);
     const [start, end] =
       decision.kind === 'partial' ? [decision.start, decision.end] : [0, size - 1];
+    // Opened before the status is set, so a store failure is answered as a problem alone.
+    const head = request.method === 'HEAD';
+    const body = head ? undefined : await this.read(reply, readUrl, start, end);
+    if (!head && !body) return;
     void reply
       .header('content-type', video.contentType)
       .header('content-length', String(end - start + 1));
@@ -56,11 +63,6 @@ export class VideoDelivery {
     } else {
       void reply.status(200);
     }
-    if (request.method === 'HEAD') {
-      await reply.send();
-      return;
-    }
-    const body = await this.read(reply, video.id, start, end - start + 1);
     await reply.send(body);
   }
 
@@ -80,39 +82,29 @@ export class VideoDelivery {
   }
 
   /**
-   * Opens ReadVideo and waits for its first chunk, so a failure (video replaced meanwhile, store
-   * down) still gets a proper error answer instead of a truncated 200. The body then pulls one
-   * message at a time: grpc-js reads the next message only when asked, so a slow client slows
-   * the read from S3 instead of filling memory. A client that goes away cancels the call.
+   * Reads the range from the store with the read URL the videos service issued and pipes the
+   * socket into the reply: the gateway copies no byte itself and the pipe's back-pressure makes a
+   * slow or paused player slow the read, not fill memory. A client that goes away aborts the read.
    */
   private async read(
     reply: FastifyReply,
-    videoId: string,
-    offset: number,
-    length: number,
-  ): Promise<Readable> {
-    const call = this.videos.readVideo(videoId, offset, length);
-    reply.raw.once('close', () => call.cancel());
-    const messages: AsyncIterator<ReadVideoResponse> = call[Symbol.asyncIterator]();
-    let first: IteratorResult<ReadVideoResponse>;
+    readUrl: string,
+    start: number,
+    end: number,
+  ): Promise<IncomingMessage | undefined> {
+    const abort = new AbortController();
+    let body: IncomingMessage | undefined;
+    reply.raw.once('close', () => {
+      if (!body?.complete) abort.abort();
+    });
     try {
-      first = await messages.next();
+      body = await readObjectRange(readUrl, start, end, abort.signal);
+      return body;
     } catch (error) {
-      call.cancel();
+      // The client left before the store answered: nobody to answer.
+      if (abort.signal.aborted) return undefined;
       throw error;
     }
-    async function* chunks(): AsyncGenerator<Buffer> {
-      try {
-        let next = first;
-        while (!next.done) {
-          yield next.value.chunk;
-          next = await messages.next();
-        }
-      } finally {
-        call.cancel();
-      }
-    }
-    return Readable.from(chunks(), { objectMode: false, highWaterMark: BODY_HIGH_WATER_MARK });
   }
 }
 

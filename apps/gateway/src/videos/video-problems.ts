@@ -79,3 +79,33 @@ export function rangeNotSatisfiable(size: number): ProblemException {
     { 'content-range': `bytes */${size}` },
   );
 }
+
+/** Seconds to wait before retrying a read the object store failed. */
+const STORE_RETRY_AFTER_SECONDS = 1;
+
+/** The object store failed a read (unreachable, an error, fewer bytes than the video has). */
+export function storeUnavailable(): ProblemException {
+  return new ProblemException(
+    problem(503, 'Service Unavailable', {
+      code: 'VIDEO_STORE_UNAVAILABLE',
+      detail: 'The video store is unavailable; try again shortly.',
+    }),
+    { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) },
+  );
+}
+
+/**
+ * The store no longer serves the read URL (the video was replaced and its object deleted, or the
+ * URL expired): resolve the title again. Answered 503 itself if that happens twice in a row.
+ */
+export class StaleReadUrl extends ProblemException {
+  constructor() {
+    super(
+      problem(503, 'Service Unavailable', {
+        code: 'VIDEO_STORE_UNAVAILABLE',
+        detail: 'The video changed while it was read; try again.',
+      }),
+      { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) },
+    );
+  }
+}

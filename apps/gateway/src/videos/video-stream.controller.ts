@@ -29,10 +29,11 @@ import {
   PLAYBACK_GRANT_OPTIONS,
   PlaybackAccess,
   type PlaybackGrantOptions,
-  type PlaybackTarget,
 } from './playback-access.service';
+import { PlayableVideos, type PlaybackTarget } from './playable-videos';
 import { issueGrant } from './playback-grant';
 import { VideoDelivery } from './video-delivery.service';
+import { StaleReadUrl } from './video-problems';
 import { StreamQuery } from './dto/stream.query';
 import { PlaybackGrantView } from './video.view';
 
@@ -60,6 +61,7 @@ export class VideoStreamController {
   constructor(
     private readonly access: PlaybackAccess,
     private readonly delivery: VideoDelivery,
+    private readonly playables: PlayableVideos,
     @Inject(PLAYBACK_GRANT_OPTIONS) private readonly grants: PlaybackGrantOptions,
   ) {}
 
@@ -163,7 +165,19 @@ export class VideoStreamController {
     reply: FastifyReply,
   ): Promise<void> {
     const playable = await this.access.forStream(request, target, grant);
-    await this.delivery.serve(request, reply, playable.video);
+    try {
+      await this.delivery.serve(request, reply, playable);
+    } catch (error) {
+      if (!(error instanceof StaleReadUrl)) throw error;
+      // The title's video changed since it was resolved (its event may not have arrived yet):
+      // resolve it again, once; a second stale answer is the 503 itself.
+      this.playables.forget(target.titleId);
+      await this.delivery.serve(
+        request,
+        reply,
+        await this.access.forStream(request, target, grant),
+      );
+    }
   }
 
   private async grant(target: PlaybackTarget, request: FastifyRequest): Promise<PlaybackGrantView> {

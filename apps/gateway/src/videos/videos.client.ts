@@ -1,12 +1,10 @@
-import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
-  ReadVideoRequest,
   VideosServiceClient,
   type GetPlayableVideoResponse,
   type GetVideoResponse,
   type PresignPlaybackResponse,
-  type ReadVideoResponse,
   type UploadVideoMetadata,
 } from '@kinema/contracts';
 import { callUnary } from '@kinema/platform/grpc';
@@ -30,8 +28,17 @@ export class VideosClient implements OnModuleDestroy {
     return callUnary(this.client, this.client.getVideo, { id });
   }
 
-  getPlayableVideo(titleId: string, episodeId: string): Promise<GetPlayableVideoResponse> {
-    return callUnary(this.client, this.client.getPlayableVideo, { titleId, episodeId });
+  /** The title's (or episode's) ready video and, with a TTL, a URL to read its bytes. */
+  getPlayableVideo(
+    titleId: string,
+    episodeId: string,
+    readUrlTtlSeconds = 0,
+  ): Promise<GetPlayableVideoResponse> {
+    return callUnary(this.client, this.client.getPlayableVideo, {
+      titleId,
+      episodeId,
+      readUrlTtlSeconds,
+    });
   }
 
   presignPlayback(videoId: string, ttlSeconds: number): Promise<PresignPlaybackResponse> {
@@ -47,19 +54,6 @@ export class VideosClient implements OnModuleDestroy {
         ),
       metadata,
       source,
-    );
-  }
-
-  /** Opens a ReadVideo call of [offset, offset + length); the caller cancels it when done. */
-  readVideo(
-    videoId: string,
-    offset: number,
-    length: number,
-  ): ClientReadableStream<ReadVideoResponse> {
-    return this.client.readVideo(
-      ReadVideoRequest.fromPartial({ videoId, offset, length }),
-      new Metadata(),
-      { deadline: this.deadline() },
     );
   }
 

@@ -3,6 +3,7 @@ import { GRPC_SERVICES, VideosServiceClient } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform/grpc';
 import { DEV_PLAYBACK_GRANT_SECRET, type GatewayConfig } from '../config';
 import { MeModule } from '../me/me.module';
+import { PlayableVideos } from './playable-videos';
 import { PLAYBACK_GRANT_OPTIONS, PlaybackAccess } from './playback-access.service';
 import { PLAYBACK_SETTINGS, VideoDelivery } from './video-delivery.service';
 import { UploadSlots } from './upload-slots';
@@ -63,6 +64,7 @@ export class VideosModule {
           },
         },
         VideosClient,
+        PlayableVideos,
         PlaybackAccess,
         VideoDelivery,
       ],

@@ -4,6 +4,7 @@ import { DomainError } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
 import { once } from 'node:events';
 import { rangeLength, resolveRange } from '../storage/byte-range';
+import { checkPresignTtl } from '../storage/presign-ttl';
 import { Rechunker } from '../storage/rechunker';
 import { VideoStorage } from '../storage/video-storage';
 import { READ_CHUNK_BYTES } from '../videos.constants';
@@ -12,7 +13,6 @@ import { VideosService } from '../videos/videos.service';
 type ReadCall = ServerWritableStream<ReadVideoRequest, ReadVideoResponse>;
 
 const DEFAULT_PRESIGN_TTL_SECONDS = 300;
-const MAX_PRESIGN_TTL_SECONDS = 3_600;
 
 export interface PresignedPlayback {
   url: string;
@@ -77,12 +77,10 @@ export class PlaybackService {
   }
 
   async presign(videoId: string, ttlSeconds: number): Promise<PresignedPlayback> {
-    const ttl = ttlSeconds === 0 ? DEFAULT_PRESIGN_TTL_SECONDS : ttlSeconds;
-    if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_PRESIGN_TTL_SECONDS) {
-      throw DomainError.invalid([
-        { field: 'ttl_seconds', description: `must be from 1 to ${MAX_PRESIGN_TTL_SECONDS}` },
-      ]);
-    }
+    const ttl = checkPresignTtl(
+      ttlSeconds === 0 ? DEFAULT_PRESIGN_TTL_SECONDS : ttlSeconds,
+      'ttl_seconds',
+    );
     const video = await this.videos.getReadyVideo(videoId);
     const issuedAt = Date.now();
     const url = await this.storage.presignGet(video.objectKey, ttl);

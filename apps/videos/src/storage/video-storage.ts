@@ -1,7 +1,6 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
-  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -32,9 +31,6 @@ export interface OpenMultipartUpload {
   uploadId: string;
   initiated: Date;
 }
-
-/** S3 user metadata key of the stored file's SHA-256 (sent as `x-amz-meta-sha256`). */
-export const SHA256_METADATA = 'sha256';
 
 const SILENT = {
   debug: () => undefined,
@@ -199,24 +195,6 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /**
-   * Sets the user metadata of a stored object. An object's metadata is fixed when its upload
-   * starts, before the checksum is known, so it is replaced by an in-place copy afterwards
-   * (server-side: MinIO rewrites only the metadata; S3 copies up to 5 GiB in one request).
-   */
-  async replaceMetadata(key: string, contentType: string, metadata: Record<string, string>) {
-    await this.s3.send(
-      new CopyObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        CopySource: `${this.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
-        MetadataDirective: 'REPLACE',
-        ContentType: contentType,
-        Metadata: metadata,
-      }),
-    );
-  }
-
   async deleteObject(key: string): Promise<void> {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
@@ -234,8 +212,19 @@ export class VideoStorage implements OnModuleInit, OnModuleDestroy {
 
   /** A presigned GET on the public endpoint; null when no public endpoint is configured. */
   async presignGet(key: string, ttlSeconds: number): Promise<string | null> {
-    if (!this.publicS3) return null;
-    return getSignedUrl(this.publicS3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+    return this.publicS3 ? this.presign(this.publicS3, key, ttlSeconds) : null;
+  }
+
+  /**
+   * A presigned GET on the endpoint this service itself uses (inside the deployment): how the
+   * gateway reads the bytes of a video it plays without this service deciding each request.
+   */
+  presignInternalGet(key: string, ttlSeconds: number): Promise<string> {
+    return this.presign(this.s3, key, ttlSeconds);
+  }
+
+  private presign(s3: S3Client, key: string, ttlSeconds: number): Promise<string> {
+    return getSignedUrl(s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: ttlSeconds,
     });
   }

@@ -10,6 +10,7 @@ import {
   createTestDatabase,
   startS3Server,
   type RunningS3Server,
+  type S3RequestRecord,
   type TestDatabase,
 } from '@kinema/dev-infra';
 import {
@@ -52,6 +53,8 @@ export interface VideosHarness {
   config: VideosConfig;
   /** Runs SQL against the service's database (through its own pool: PGlite takes one connection). */
   sql<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Every request the S3 server has received, oldest first. */
+  s3Requests: S3RequestRecord[];
   /** Keys of every object in the bucket. */
   objectKeys(): Promise<string[]>;
   /** Keys of every multipart upload still open in the bucket. */
@@ -68,7 +71,12 @@ export async function startTestVideos(
   /** Where the S3 server keeps its data (kept after close), so a test can restart it on it. */
   s3DataDir?: string,
 ): Promise<VideosHarness> {
-  const s3Server = await startS3Server({ buckets: [TEST_BUCKET], dataDir: s3DataDir });
+  const s3Requests: S3RequestRecord[] = [];
+  const s3Server = await startS3Server({
+    buckets: [TEST_BUCKET],
+    dataDir: s3DataDir,
+    onRequest: (request) => s3Requests.push(request),
+  });
   const database = await createTestDatabase('videos');
   const config: VideosConfig = parseConfig(configSchema, {
     NODE_ENV: 'test',
@@ -111,6 +119,7 @@ export async function startTestVideos(
     database,
     s3Server,
     s3,
+    s3Requests,
     config,
     sql: <Row>(text: string, params: unknown[] = []) => dataSource.query<Row[]>(text, params),
     objectKeys: async () => {

@@ -45,18 +45,20 @@ export class ObjectWriter {
     }
   }
 
-  /** Makes the object whole (every declared byte written), with its user metadata. */
-  async complete(metadata: Record<string, string>): Promise<void> {
+  /**
+   * Makes the object whole (every declared byte written). Nothing is written after: the checksum
+   * lives in the database, so no server-side copy rewrites the object to attach it (S3 copies at
+   * most 5 GiB that way, and it would write every byte twice).
+   */
+  async complete(): Promise<void> {
     if (this.written !== this.declaredSize || this.body) {
       throw new Error('the object is not complete');
     }
-    if (this.multipart) {
-      await this.storage.completeMultipartUpload(this.key, this.requireUploadId(), this.parts);
-      this.stored = true;
-      this.uploadId = null;
-      await this.onMultipart(null);
-    }
-    await this.storage.replaceMetadata(this.key, this.contentType, metadata);
+    if (!this.multipart) return;
+    await this.storage.completeMultipartUpload(this.key, this.requireUploadId(), this.parts);
+    this.stored = true;
+    this.uploadId = null;
+    await this.onMultipart(null);
   }
 
   /** Leaves nothing behind: no request in flight, no open multipart upload (so no parts), no object. */

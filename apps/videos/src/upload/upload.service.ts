@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { VideosConfig } from '../config';
 import { createVideoProbe } from '../probe/video-probe';
-import { SHA256_METADATA, VideoStorage } from '../storage/video-storage';
+import { VideoStorage } from '../storage/video-storage';
 import { UPLOAD_PART_BYTES, VIDEO_ID_METADATA, VIDEOS_CONFIG } from '../videos.constants';
 import { toVideoMessage } from '../videos/video.mapper';
 import { VideosService } from '../videos/videos.service';
@@ -116,7 +116,7 @@ export class UploadService {
       if (received !== request.declaredSize) throw sizeMismatch(request.declaredSize, received);
       const probed = await probe.finish();
       const sha256 = hash.digest('hex');
-      await writer.complete({ [SHA256_METADATA]: sha256 });
+      await writer.complete();
       const outcome = await this.videos.completeUpload(id, {
         ...probed,
         sizeBytes: received,

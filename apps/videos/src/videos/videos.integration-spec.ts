@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { VideoStatus } from '@kinema/contracts';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SAMPLES, sampleBytes, sampleNamed } from '../testing/sample-media';
 import {
   chunksOf,
@@ -155,6 +155,38 @@ describe('ids that are not UUIDs', () => {
   });
 });
 
+describe('GetPlayableVideo with a read URL', () => {
+  it('answers the video and a URL of its object on the internal endpoint, in one call', async () => {
+    const sample = sampleNamed('bars-faststart.mp4');
+    const titleId = randomUUID();
+    const uploaded = await uploadSample(titleId, sample.name);
+    const { video, readUrl, readUrlExpireTime } = await videos.rpc.getPlayableVideo({
+      titleId,
+      readUrlTtlSeconds: 120,
+    });
+    expect(video?.id).toBe(uploaded.id);
+    expect(
+      readUrl.startsWith(`${videos.config.S3_ENDPOINT}/${TEST_BUCKET}/videos/${uploaded.id}?`),
+    ).toBe(true);
+    expect(new URL(readUrl).searchParams.get('X-Amz-Expires')).toBe('120');
+    expect(defined(readUrlExpireTime, 'readUrlExpireTime').getTime()).toBeGreaterThan(Date.now());
+    const response = await fetch(readUrl, { headers: { Range: 'bytes=100-199' } });
+    expect(response.status).toBe(206);
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(body.equals(sampleBytes(sample).subarray(100, 200))).toBe(true);
+  });
+
+  it('answers no URL unless asked, and refuses a lifetime above an hour', async () => {
+    const titleId = randomUUID();
+    await uploadSample(titleId, 'bars-faststart.mp4');
+    expect((await videos.rpc.getPlayableVideo({ titleId })).readUrl).toBe('');
+    const failure = await failureOf(
+      videos.rpc.getPlayableVideo({ titleId, readUrlTtlSeconds: 3_601 }),
+    );
+    expect(failure.code).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
 describe('PresignPlayback', () => {
   it('signs a short-lived URL a player can fetch ranges from', async () => {
     const sample = SAMPLES[0];
@@ -198,12 +230,26 @@ describe('PresignPlayback', () => {
   });
 });
 
-describe('object metadata', () => {
-  it('carries the checksum as x-amz-meta-sha256', async () => {
+describe('a finished upload', () => {
+  it('is written once: no copy of the object after it is stored, the checksum in the database', async () => {
+    const since = videos.s3Requests.length;
     const video = await uploadSample(randomUUID(), 'testsrc.webm');
-    const head = await videos.s3.send(
-      new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: `videos/${video.id}` }),
+    const key = `/${TEST_BUCKET}/videos/${video.id}`;
+    const writes = videos.s3Requests
+      .slice(since)
+      .filter((request) => request.url.startsWith(key) && request.method === 'PUT');
+    expect(writes).toHaveLength(1);
+    expect(writes.some((request) => request.headers['x-amz-copy-source'] !== undefined)).toBe(
+      false,
     );
-    expect(head.Metadata).toEqual({ sha256: video.sha256 });
+    const [row] = await videos.sql<{ sha256: string }>('SELECT sha256 FROM videos WHERE id = $1', [
+      video.id,
+    ]);
+    expect(row?.sha256).toBe(video.sha256);
+    const object = await videos.s3.send(
+      new GetObjectCommand({ Bucket: TEST_BUCKET, Key: `videos/${video.id}` }),
+    );
+    const bytes = Buffer.from(await defined(object.Body, 'body').transformToByteArray());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(video.sha256);
   });
 });

@@ -53,3 +53,4 @@ export {
   type TitleTypeName,
   type Vocabulary,
 } from './vocabulary';
+export { VIDEO_UPLOAD_LIMITS } from './video-limits';

@@ -24,6 +24,16 @@ export interface S3ServerOptions {
   /** Created on start if missing. */
   buckets?: string[];
   logger?: S3Logger;
+  /** Told of every request as it arrives (a test's request log: method, URL and headers). */
+  onRequest?: (request: S3RequestRecord) => void;
+}
+
+/** One request as the server received it. */
+export interface S3RequestRecord {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface RunningS3Server {
@@ -56,7 +66,10 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Runn
   const logger = options.logger ?? silentLogger;
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'kinema-s3-')));
-  const server = createServer((req, res) => void handleS3Request(stores, req, res, logger));
+  const server = createServer((req, res) => {
+    options.onRequest?.({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers });
+    void handleS3Request(stores, req, res, logger);
+  });
   // Node's 5-minute whole-request limit would cut off a multi-GiB upload on a busy machine.
   server.requestTimeout = 0;
   // Longer than the SDK's idle sockets live, so the server never closes one the SDK is about to reuse.
