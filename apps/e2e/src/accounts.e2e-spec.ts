@@ -361,6 +361,8 @@ const OPEN_TO_ANYONE = [
   'GET /api/v1/titles/{id}',
   'GET /api/v1/genres',
   'GET /api/v1/browse',
+  // Posters and backdrops, content-addressed: images a signed-out home page shows too.
+  'GET /api/v1/artwork/{kind}/{hash}/{file}',
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',

@@ -157,17 +157,32 @@ describe('browsing the catalog through the gateway', () => {
     expect(answer.status).toBe('SERVING');
   });
 
-  it.each(Object.entries(GRPC_SERVICES))(
-    'lists and describes the %s service through server reflection, as grpcurl does',
-    async (name, service) => {
+  // The gRPC services each process serves (the videos process owns artwork too).
+  const SERVED_BY: Record<string, string[]> = {
+    catalog: [GRPC_SERVICES.catalog],
+    users: [GRPC_SERVICES.users],
+    videos: [GRPC_SERVICES.videos, GRPC_SERVICES.artwork],
+  };
+
+  it('serves every gRPC service of the contracts in one of the processes', () => {
+    expect(Object.values(SERVED_BY).flat().sort()).toEqual(Object.values(GRPC_SERVICES).sort());
+  });
+
+  it.each(Object.entries(SERVED_BY))(
+    'lists and describes the services of %s through server reflection, as grpcurl does',
+    async (name, services) => {
       const reflection = new GrpcReflectionClient(system.supervisor.address(name, 'grpc'));
       try {
-        expect(await reflection.listServices()).toEqual([service, 'grpc.health.v1.Health'].sort());
-        const files = await reflection.fileContainingSymbol(service);
-        const methods = files.flatMap((file) =>
-          file.service.flatMap((defined) => defined.method.map((method) => method.name)),
+        expect(await reflection.listServices()).toEqual(
+          [...services, 'grpc.health.v1.Health'].sort(),
         );
-        expect(methods.length).toBeGreaterThan(0);
+        for (const service of services) {
+          const files = await reflection.fileContainingSymbol(service);
+          const methods = files.flatMap((file) =>
+            file.service.flatMap((defined) => defined.method.map((method) => method.name)),
+          );
+          expect([service, methods.length > 0]).toEqual([service, true]);
+        }
       } finally {
         reflection.close();
       }
