@@ -5,13 +5,10 @@
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScript, seedDemoVideos, startSystem } from '@kinema/dev-infra';
+import { runScript, seedDemoVideos } from '@kinema/dev-infra';
+import { startBenchSystem } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 async function main(): Promise<void> {
@@ -28,23 +25,7 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
-  const system = await startSystem({
-    dataDir,
-    ephemeralPorts: true,
-    demoTitles: 500,
-    logLevel: 'warn',
-    // One load generator on one address: lift the per-client limit, or it would measure 429s.
-    env: {
-      ...process.env,
-      DATABASE_NAME_PREFIX: 'kinema_bench',
-      RATE_LIMIT_REQUESTS: '10000000',
-      // Keys of this run's own in a shared Redis.
-      RATE_LIMIT_REDIS_PREFIX: `kinema:bench:${randomUUID()}:throttle:`,
-      CATALOG_CACHE_REDIS_PREFIX: `kinema:bench:${randomUUID()}:catalog-cache:`,
-    },
-    sink: () => undefined,
-  });
+  const system = await startBenchSystem();
   if (values.uncached) await system.restart('gateway', { CATALOG_CACHE_TTL_MS: '0' });
   if (values['demo-videos']) {
     const demo = await seedDemoVideos(system.gatewayUrl, system.plan.admin);
@@ -89,7 +70,6 @@ async function main(): Promise<void> {
   } finally {
     baseline.close();
     await system.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -3,18 +3,14 @@
 // on the same directory again (a warm start).
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/pglite-memory.ts
 //   [--titles 500]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScript, startSystem } from '@kinema/dev-infra';
+import { rssMiB } from './lib/bench-system';
 
 const DATABASES = ['pglite-catalog', 'pglite-users', 'pglite-videos'] as const;
-
-function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Math.round(Number(match[1]) / 1024) : 0;
-}
 
 async function measure(dataDir: string, titles: number): Promise<Record<string, number>> {
   const started = Date.now();

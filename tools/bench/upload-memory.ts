@@ -5,21 +5,16 @@
 // at its peak while the uploads are parked, and once every multipart upload is gone again.
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/upload-memory.ts
 //   [--uploads 50] [--send-mib 24]
-import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScript, S3_BUCKET, startSystem, type RunningSystem } from '@kinema/dev-infra';
+import { runScript, S3_BUCKET } from '@kinema/dev-infra';
+import { benchS3Client, rssBytes, startBenchSystem } from './lib/bench-system';
 
 const CLIP = readFileSync(resolve(__dirname, '../media/samples/bars-faststart.mp4'));
 const DECLARED = 64 * 1024 * 1024;
-
-function rssOf(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
-}
 
 async function json<T>(url: string, init: RequestInit): Promise<T> {
   const response = await fetch(url, init);
@@ -81,27 +76,8 @@ async function main(): Promise<void> {
   });
   const uploads = Number(values.uploads);
   const send = Number(values['send-mib']) * 1024 * 1024;
-  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-upload-memory-'));
-  const system: RunningSystem = await startSystem({
-    dataDir,
-    ephemeralPorts: true,
-    demoTitles: 20,
-    logLevel: 'warn',
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: '',
-      S3_ENDPOINT: '',
-      DATABASE_URL: '',
-      RATE_LIMIT_REQUESTS: '10000000',
-    },
-    sink: () => undefined,
-  });
-  const s3 = new S3Client({
-    endpoint: system.s3Endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'kinema-dev', secretAccessKey: 'kinema-dev-secret' },
-  });
+  const system = await startBenchSystem({ demoTitles: 20, standIns: true });
+  const s3 = benchS3Client(system);
   const pids = {
     gateway: system.supervisor.get('gateway')?.pid ?? -1,
     videos: system.supervisor.get('videos')?.pid ?? -1,
@@ -119,11 +95,11 @@ async function main(): Promise<void> {
       { headers: { authorization: `Bearer ${tokens.accessToken}` } },
     );
     const movies = titles.items.map((title) => title.id);
-    const before = { gateway: rssOf(pids.gateway), videos: rssOf(pids.videos) };
+    const before = { gateway: rssBytes(pids.gateway), videos: rssBytes(pids.videos) };
     const peak = { ...before };
     const sample = () => {
-      peak.gateway = Math.max(peak.gateway, rssOf(pids.gateway));
-      peak.videos = Math.max(peak.videos, rssOf(pids.videos));
+      peak.gateway = Math.max(peak.gateway, rssBytes(pids.gateway));
+      peak.videos = Math.max(peak.videos, rssBytes(pids.videos));
     };
     const sampler = setInterval(sample, 50);
     const parked = Array.from({ length: uploads }, (_, i) =>
@@ -141,7 +117,7 @@ async function main(): Promise<void> {
       if ((open.Uploads ?? []).length === 0 || Date.now() - started > 60_000) break;
       await new Promise((done) => setTimeout(done, 100));
     }
-    const after = { gateway: rssOf(pids.gateway), videos: rssOf(pids.videos) };
+    const after = { gateway: rssBytes(pids.gateway), videos: rssBytes(pids.videos) };
     const tally = new Map<string, number>();
     for (const state of states) tally.set(state, (tally.get(state) ?? 0) + 1);
     process.stdout.write(
@@ -156,7 +132,6 @@ async function main(): Promise<void> {
   } finally {
     s3.destroy();
     await system.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

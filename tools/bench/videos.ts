@@ -7,16 +7,16 @@
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/videos.ts
 //   [--seconds 8] [--rounds 2] [--connections 8] [--file-mib 8] [--seeks 200] [--big-mib 1024]
 //   [--upload-rounds 2]
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { runScript, S3_BUCKET, startSystem, type RunningSystem } from '@kinema/dev-infra';
+import { runScript, S3_BUCKET, type RunningSystem } from '@kinema/dev-infra';
+import { benchS3Client, rssBytes, startBenchSystem } from './lib/bench-system';
 import { compare, load, median, type LoadResult } from './lib/load';
 
 const CLIP = readFileSync(resolve(__dirname, '../media/samples/bars-faststart.mp4'));
@@ -34,11 +34,6 @@ function* paddedMp4(paddingBytes: number, chunkSize = 1024 * 1024): Generator<Bu
     yield left >= chunkSize ? zeros : zeros.subarray(0, left);
 }
 
-function rssOf(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
-}
-
 /** RSS of a process before `work`, at its peak during it (sampled every 50 ms), and after. */
 type RssTrace = [before: number, peak: number, after: number];
 
@@ -52,17 +47,17 @@ async function traceRss(
     videos: system.supervisor.get('videos')?.pid ?? -1,
   };
   const traces: Record<string, RssTrace> = {};
-  for (const [name, pid] of Object.entries(pids)) traces[name] = [rssOf(pid), rssOf(pid), 0];
+  for (const [name, pid] of Object.entries(pids)) traces[name] = [rssBytes(pid), rssBytes(pid), 0];
   const timer = setInterval(() => {
     for (const [name, pid] of Object.entries(pids))
-      traces[name][1] = Math.max(traces[name][1], rssOf(pid));
+      traces[name][1] = Math.max(traces[name][1], rssBytes(pid));
   }, 50);
   try {
     await work();
   } finally {
     clearInterval(timer);
   }
-  for (const [name, pid] of Object.entries(pids)) traces[name][2] = rssOf(pid);
+  for (const [name, pid] of Object.entries(pids)) traces[name][2] = rssBytes(pid);
   return traces;
 }
 
@@ -162,28 +157,9 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-videos-'));
-  const system = await startSystem({
-    dataDir,
-    ephemeralPorts: true,
-    demoTitles: 20,
-    logLevel: 'warn',
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: '',
-      S3_ENDPOINT: '',
-      DATABASE_URL: '',
-      RATE_LIMIT_REQUESTS: '10000000',
-    },
-    sink: () => undefined,
-  });
+  const system = await startBenchSystem({ demoTitles: 20, standIns: true });
   const api = `${system.gatewayUrl}/api/v1`;
-  const s3 = new S3Client({
-    endpoint: system.s3Endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'kinema-dev', secretAccessKey: 'kinema-dev-secret' },
-  });
+  const s3 = benchS3Client(system);
   try {
     const admin = await json<{ tokens: { accessToken: string } }>(`${api}/auth/login`, {
       method: 'POST',
@@ -367,7 +343,6 @@ async function main(): Promise<void> {
   } finally {
     s3.destroy();
     await system.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

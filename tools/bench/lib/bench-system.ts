@@ -1,27 +1,40 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '@kinema/dev-infra';
 
 /**
- * The system as `npm start` runs it (500 demo titles), on ports the OS picks, in a fresh data
+ * The system as `npm start` runs it (500 demo titles unless told), on ports the OS picks, in a fresh data
  * directory, with the per-client limits one load generator would hit lifted. On a server
- * (DATABASE_URL) its databases are kinema_bench_*, apart from the tests'. `stop` removes the data.
+ * (DATABASE_URL) its databases are kinema_bench_*, apart from the tests', and in a shared Redis
+ * (REDIS_URL) its keys have a prefix of their own. `stop` removes the data.
  */
-export async function startBenchSystem(): Promise<RunningSystem> {
+export async function startBenchSystem(
+  options: {
+    demoTitles?: number;
+    /** The embedded Kafka, S3 and PGlite even when the environment names real servers. */
+    standIns?: boolean;
+  } = {},
+): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
   const system = await startSystem({
     dataDir,
     ephemeralPorts: true,
-    demoTitles: 500,
+    demoTitles: options.demoTitles ?? 500,
     logLevel: 'warn',
     env: {
       ...process.env,
+      ...(options.standIns ? { KAFKA_BROKERS: '', S3_ENDPOINT: '', DATABASE_URL: '' } : {}),
       DATABASE_NAME_PREFIX: 'kinema_bench',
       RATE_LIMIT_AUTH_PER_IP: '1000000',
       RATE_LIMIT_AUTH_PER_EMAIL: '1000000',
       RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES: '1000000',
       RATE_LIMIT_REQUESTS: '10000000',
+      // Keys of this run's own in a shared Redis (REDIS_URL).
+      RATE_LIMIT_REDIS_PREFIX: `kinema:bench:${randomUUID()}:throttle:`,
+      CATALOG_CACHE_REDIS_PREFIX: `kinema:bench:${randomUUID()}:catalog-cache:`,
     },
     sink: () => undefined,
   });
@@ -34,8 +47,23 @@ export async function startBenchSystem(): Promise<RunningSystem> {
   };
 }
 
+/** Resident memory of a process, in bytes (Linux). */
+export function rssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
 /** Resident memory of a process, in MiB (Linux). */
 export function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Math.round(Number(match[1]) / 1024) : 0;
+  return Math.round(rssBytes(pid) / 1024 / 1024);
+}
+
+/** A client of the system's embedded S3 server, with the development credentials. */
+export function benchS3Client(system: RunningSystem): S3Client {
+  return new S3Client({
+    endpoint: system.s3Endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'kinema-dev', secretAccessKey: 'kinema-dev-secret' },
+  });
 }
