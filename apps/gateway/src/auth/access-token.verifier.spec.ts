@@ -125,6 +125,20 @@ describe('AccessTokenVerifier', () => {
     expect(await verifier.verify(await sign(key.privateKey, { expiresAt: past }))).toBeUndefined();
   });
 
+  it('stops accepting a token it verified before once that token expires', async () => {
+    let now = Date.now();
+    const clocked = new AccessTokenVerifier(
+      new SigningKeyCache(async () => published),
+      () => new Date(now),
+    );
+    const token = await sign(key.privateKey, { expiresAt: Math.floor(now / 1000) + 60 });
+    expect((await clocked.verify(token))?.accountId).toBe('account-1');
+    now += 30_000;
+    expect((await clocked.verify(token))?.accountId).toBe('account-1');
+    now += 31_000;
+    expect(await clocked.verify(token)).toBeUndefined();
+  });
+
   it('refuses a token for another audience or from another issuer', async () => {
     expect(
       await verifier.verify(await sign(key.privateKey, { audience: 'another-api' })),

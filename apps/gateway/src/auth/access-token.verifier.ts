@@ -1,4 +1,5 @@
 import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { ACCESS_TOKEN } from '@kinema/contracts';
 import type { SigningKeyCache } from './signing-keys';
 
@@ -22,17 +23,39 @@ export interface AccessTokenClaims {
 
 class UnknownKeyError extends Error {}
 
+/** Tokens whose signature was checked, remembered; a busy caller sends the same one many times. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 /**
  * Verifies access tokens locally against the users service's published keys: algorithm pinned to
  * ES256, issuer, audience, type and expiry checked. Undefined means "not a valid token".
+ *
+ * A token that passed is remembered until it expires: the same bytes carry the same signature,
+ * so checking it again (about 80 µs of ECDSA per request) would only repeat the verdict. Expiry
+ * is still checked on every use; whether its session lives is SessionCheck's question, asked
+ * every time.
  */
 export class AccessTokenVerifier {
+  private readonly verified = new LRUCache<string, AccessTokenClaims>({ max: VERIFIED_TOKENS_MAX });
+
   constructor(
     private readonly keys: SigningKeyCache,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async verify(token: string): Promise<AccessTokenClaims | undefined> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt.getTime() > this.now().getTime()) return known;
+      this.verified.delete(token);
+      return undefined;
+    }
+    const claims = await this.check(token);
+    if (claims) this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async check(token: string): Promise<AccessTokenClaims | undefined> {
     if (token.length === 0 || token.length > ACCESS_TOKEN_MAX_LENGTH) return undefined;
     try {
       const { payload } = await jwtVerify(

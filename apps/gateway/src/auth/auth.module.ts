@@ -2,8 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { UsersClient } from '../users/users.client';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { AuthController } from './auth.controller';
+import { Authentication } from './authentication';
 import { AuthGuard } from './auth.guard';
-import { SessionCheck } from './session-check';
+import { SESSION_TRUST_MS, SessionCheck } from './session-check';
 import { SigningKeyCache } from './signing-keys';
 
 export interface AuthModuleOptions {
@@ -19,6 +20,7 @@ export class AuthModule {
       global: true,
       controllers: [AuthController],
       providers: [
+        { provide: SESSION_TRUST_MS, useValue: options.sessionCheckCacheMs },
         {
           provide: SigningKeyCache,
           inject: [UsersClient],
@@ -32,16 +34,19 @@ export class AuthModule {
         },
         {
           provide: SessionCheck,
-          inject: [UsersClient],
-          useFactory: (users: UsersClient) =>
-            new SessionCheck(
-              (token) => users.verifyAccessToken(token),
-              options.sessionCheckCacheMs,
-            ),
+          inject: [UsersClient, SESSION_TRUST_MS],
+          useFactory: (users: UsersClient, trustMs: number) =>
+            new SessionCheck((token) => users.verifyAccessToken(token), trustMs),
+        },
+        {
+          provide: Authentication,
+          inject: [AccessTokenVerifier, SessionCheck],
+          useFactory: (tokens: AccessTokenVerifier, sessions: SessionCheck) =>
+            new Authentication(tokens, sessions),
         },
         AuthGuard,
       ],
-      exports: [AccessTokenVerifier, SessionCheck, AuthGuard],
+      exports: [AccessTokenVerifier, SessionCheck, Authentication, AuthGuard, SESSION_TRUST_MS],
     };
   }
 }

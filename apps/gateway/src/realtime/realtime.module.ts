@@ -12,7 +12,7 @@ import { ReadinessDetails } from '@kinema/platform/ops';
 import { createKafka } from '@kinema/platform/kafka';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { AccessTokenVerifier } from '../auth/access-token.verifier';
+import { Authentication } from '../auth/authentication';
 import { SessionCheck } from '../auth/session-check';
 import { CatalogCache } from '../cache/catalog-cache';
 import { changeOfEvent } from '../cache/cache-scope';
@@ -78,9 +78,9 @@ export class RealtimeModule {
         },
         {
           provide: RealtimeHub,
-          inject: [AccessTokenVerifier, SessionCheck, ViewingProfiles, REALTIME_LOGGER],
+          inject: [Authentication, SessionCheck, ViewingProfiles, REALTIME_LOGGER],
           useFactory: (
-            tokens: AccessTokenVerifier,
+            authentication: Authentication,
             sessions: SessionCheck,
             profiles: ViewingProfiles,
             logger: Logger,
@@ -95,9 +95,9 @@ export class RealtimeModule {
                 servedBy: GATEWAY_POD,
                 // The same checks as a bearer request, then the profile must be the caller's own.
                 authenticate: async (token, profileId) => {
-                  const claims = await tokens.verify(token);
-                  const session = claims && (await sessions.check(token, claims));
-                  if (!session) return null;
+                  const verdict = await authentication.ofToken(token);
+                  if ('refused' in verdict) return null;
+                  const { session } = verdict;
                   const profile = await profiles.profile(session, profileId);
                   return { profileId: profile.id, sessionId: session.sessionId };
                 },
