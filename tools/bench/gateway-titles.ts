@@ -1,8 +1,10 @@
 // GET /api/v1/titles?limit=20 (or --path) through the whole path (gateway -> gRPC -> catalog ->
 // PostgreSQL) beside a plain node:http server answering the same bytes, in the same run.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
-//   [--path /api/v1/browse --demo-videos] [--uncached]
+//   [--path /api/v1/browse --demo-videos] [--uncached] [--signed-in]
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
+// --signed-in reads as a newly registered viewer, with its bearer token and its profile
+// (X-Profile-Id), as the web app does.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
 import { createServer } from 'node:http';
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
       // Browse rows show playable titles only: upload the demo clips first, as npm start does.
       'demo-videos': { type: 'boolean', default: false },
       uncached: { type: 'boolean', default: false },
+      'signed-in': { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -32,13 +35,14 @@ async function main(): Promise<void> {
     process.stdout.write(`demo clips uploaded: ${demo.uploaded}\n`);
   }
   const url = `${system.gatewayUrl}${values.path}`;
-  let sample = await fetch(url);
+  const headers = values['signed-in'] ? await viewerHeaders(system.gatewayUrl) : {};
+  let sample = await fetch(url, { headers });
   let bytes = Buffer.from(await sample.arrayBuffer());
   // The clips become playable as their VideoReady events arrive: wait until rows show them.
   for (const deadline = Date.now() + 120_000; values['demo-videos'] && bytes.length < 1024;) {
     if (Date.now() > deadline) throw new Error(`no browse rows after the demo clips: ${bytes}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    sample = await fetch(url);
+    sample = await fetch(url, { headers });
     bytes = Buffer.from(await sample.arrayBuffer());
   }
   if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
   const address = baseline.address();
   const baselineUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   process.stdout.write(
-    `GET ${values.path} (${bytes.length} bytes)${values.uncached ? ', gateway cache off' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}\n`,
+    `GET ${values.path} (${bytes.length} bytes)${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? ', signed in with a profile' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}\n`,
   );
   try {
     const results = await compare(Number(values.rounds), [
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
       },
       {
         label: 'gateway -> catalog',
-        run: () => load('gateway -> catalog', url, { seconds, connections }),
+        run: () => load('gateway -> catalog', url, { seconds, connections, headers }),
       },
     ]);
     summarize(results, 'node:http (same bytes)');
@@ -71,6 +75,21 @@ async function main(): Promise<void> {
     baseline.close();
     await system.stop();
   }
+}
+
+/** A new viewer's bearer token and profile, the headers the web app sends with every read. */
+async function viewerHeaders(gatewayUrl: string): Promise<Record<string, string>> {
+  const response = await fetch(`${gatewayUrl}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: 'bench-password' }),
+  });
+  const body = (await response.json()) as {
+    tokens: { accessToken: string };
+    profile: { id: string };
+  };
+  if (!response.ok) throw new Error(`registering a viewer: ${response.status}`);
+  return { authorization: `Bearer ${body.tokens.accessToken}`, 'x-profile-id': body.profile.id };
 }
 
 runScript(main);

@@ -1,6 +1,9 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { Authentication } from '../auth/authentication';
 import type { GatewayConfig } from '../config';
+import { MeModule } from '../me/me.module';
+import { ViewingProfiles } from '../me/viewing-profiles.service';
 import { RequestBudget } from '../rate-limit/request-budget';
 import { CatalogCache } from './catalog-cache';
 import { HotReads } from './hot-reads';
@@ -14,6 +17,7 @@ export class CatalogCacheModule implements OnApplicationShutdown {
     return {
       module: CatalogCacheModule,
       global: true,
+      imports: [MeModule],
       providers: [
         {
           provide: CatalogCache,
@@ -29,9 +33,19 @@ export class CatalogCacheModule implements OnApplicationShutdown {
         },
         {
           provide: HotReads,
-          inject: [CatalogCache, RequestBudget],
-          useFactory: (cache: CatalogCache, budget: RequestBudget) =>
-            new HotReads(cache, budget, config.CATALOG_CACHE_MAX_ENTRIES),
+          inject: [CatalogCache, RequestBudget, Authentication, ViewingProfiles],
+          useFactory: (
+            cache: CatalogCache,
+            budget: RequestBudget,
+            authentication: Authentication,
+            profiles: ViewingProfiles,
+          ) =>
+            new HotReads(
+              cache,
+              budget,
+              { authentication, profiles },
+              config.CATALOG_CACHE_MAX_ENTRIES,
+            ),
         },
       ],
       exports: [CatalogCache, HotReads],

@@ -1,9 +1,12 @@
+import { isUuid } from '@kinema/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import type { Authentication } from '../auth/authentication';
+import { setPrincipal } from '../auth/principal';
 import type { CacheHeaderOptions } from '../http/cache-headers';
 import { sendRepresentation } from '../http/representation';
-import { PROFILE_HEADER } from '../me/viewing-profiles.service';
-import type { RequestBudget } from '../rate-limit/request-budget';
+import { PROFILE_HEADER, type Viewer, type ViewingProfiles } from '../me/viewing-profiles.service';
+import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
 import type { CatalogCache, ScopedRepresentation } from './catalog-cache';
 
 /** How an endpoint sent a representation: its cache key and the headers it chose. */
@@ -12,25 +15,33 @@ interface Alias {
   options: Omit<CacheHeaderOptions, 'etag'>;
 }
 
+/** What the hot path needs to know who is asking, exactly as the pipeline would. */
+export interface HotReadViewers {
+  authentication: Authentication;
+  profiles: ViewingProfiles;
+}
+
 /**
  * Cached catalog reads answered before Nest's pipeline. A read that went through the whole
  * pipeline once (authentication, the route's validation, the controller) leaves an alias: its
- * exact URL leads to the cache key the controller used. The same URL again, from a caller the
- * alias was made for, is answered from the cached representation in a Fastify hook: the rate
- * limit is counted as the guard counts it, then the stored bytes (or 304) go out. Anything else
- * (a miss, a caller with a token or a profile, a limited caller) continues into the pipeline,
- * which answers as it always has.
+ * exact URL, for a kind of viewer, leads to the cache key the controller used. The same URL again
+ * from a viewer of that kind is answered from the cached representation in a Fastify hook: the
+ * caller is authenticated and its profile resolved as the pipeline does, the rate limit is
+ * counted as the guard counts it, then the stored bytes (or 304) go out. Anything else (a miss,
+ * a token or profile that does not pass, a limited caller, a failing users service) continues
+ * into the pipeline, which answers as it always has.
  *
- * Only anonymous callers are served here: for them the pipeline's authentication and profile
- * check are "nothing to check", and their visibility (no ceiling, no drafts) is the same for all.
- * A signed-in caller's token and profile are checked by the pipeline on every request.
+ * The kind of viewer is what the controllers' cache keys and headers depend on besides the URL:
+ * anonymous, or the account's current role and the profile's ceiling (none without a profile).
  */
 export class HotReads {
-  private readonly aliases: LRUCache<string, Alias>;
+  /** URL -> kind of viewer -> alias. */
+  private readonly aliases: LRUCache<string, Map<string, Alias>>;
 
   constructor(
     private readonly cache: CatalogCache,
     private readonly budget: RequestBudget,
+    private readonly viewers: HotReadViewers,
     maxAliases: number,
   ) {
     this.aliases = new LRUCache({ max: Math.max(1, maxAliases) });
@@ -38,8 +49,9 @@ export class HotReads {
 
   /**
    * What an endpoint does with a cacheable read that reached it: the cached representation (or
-   * loaded and cached), sent with these headers; an anonymous request also leaves its alias.
-   * Returns the payload, undefined for a 304.
+   * loaded and cached), sent with these headers; the request also leaves its alias. `viewer` is
+   * who the endpoint served (as resolved by ViewingProfiles); a public route without one leaves
+   * an alias for anonymous callers only. Returns the payload, undefined for a 304.
    */
   async send(
     request: FastifyRequest,
@@ -47,10 +59,14 @@ export class HotReads {
     key: string,
     load: () => Promise<ScopedRepresentation>,
     options: Omit<CacheHeaderOptions, 'etag'>,
+    viewer?: Viewer,
   ): Promise<Buffer | undefined> {
     const representation = await this.cache.representation(key, load);
-    if (this.cache.enabled && isAnonymous(request)) {
-      this.aliases.set(aliasOf(request), { key, options });
+    const kind = viewer ? viewerKind(viewer) : isAnonymous(request) ? ANONYMOUS : undefined;
+    if (this.cache.enabled && kind !== undefined) {
+      let byKind = this.aliases.get(request.url);
+      if (!byKind) this.aliases.set(request.url, (byKind = new Map()));
+      byKind.set(kind, { key, options });
     }
     return sendRepresentation(request, reply, representation, options);
   }
@@ -58,25 +74,56 @@ export class HotReads {
   /** Answers what it can in an onRequest hook, registered after the security and CORS hooks. */
   register(fastify: FastifyInstance): void {
     fastify.addHook('onRequest', async (request, reply) => {
-      if (request.method !== 'GET' || !isAnonymous(request)) return;
-      const alias = this.aliases.get(aliasOf(request));
+      if (request.method !== 'GET') return;
+      // No alias for this URL: nothing to answer here, and nobody to authenticate twice.
+      const byKind = this.aliases.get(request.url);
+      if (!byKind) return;
+      const viewer = await this.viewerOf(request);
+      if (!viewer) return;
+      const alias = byKind.get(viewerKind(viewer));
       if (!alias) return;
       const representation = this.cache.peek(alias.key);
       if (!representation) return;
       // Limited: the pipeline's guard answers the 429, as for any other request.
-      if (!(await this.budget.admits(`ip:${request.ip}`))) return;
+      if (!(await this.budget.admits(budgetTracker(request, viewer.principal)))) return;
+      if (viewer.principal) setPrincipal(request, viewer.principal);
       const payload = sendRepresentation(request, reply, representation, alias.options);
       return reply.send(payload);
     });
   }
+
+  /**
+   * Who asks, checked as the auth guard and ViewingProfiles check it; undefined when the
+   * pipeline must answer (a token or profile refused, or the users service failing), so every
+   * refusal and outage keeps its one answer, there.
+   */
+  private async viewerOf(request: FastifyRequest): Promise<Viewer | undefined> {
+    const header = request.headers.authorization;
+    const profileId = request.headers[PROFILE_HEADER];
+    if (header === undefined) return profileId === undefined ? {} : undefined;
+    try {
+      const verdict = await this.viewers.authentication.ofHeader(header);
+      if ('refused' in verdict) return undefined;
+      const principal = verdict.session;
+      if (profileId === undefined) return { principal };
+      if (!isUuid(profileId)) return undefined;
+      return { principal, profile: await this.viewers.profiles.profile(principal, profileId) };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const ANONYMOUS = 'anonymous';
+
+/** What a controller's cache key and headers depend on besides the URL. */
+function viewerKind({ principal, profile }: Viewer): string {
+  if (!principal) return ANONYMOUS;
+  return `${principal.role} ${profile ? profile.maxMaturity : 'none'}`;
 }
 
 function isAnonymous(request: FastifyRequest): boolean {
   return (
     request.headers.authorization === undefined && request.headers[PROFILE_HEADER] === undefined
   );
-}
-
-function aliasOf(request: FastifyRequest): string {
-  return request.url;
 }

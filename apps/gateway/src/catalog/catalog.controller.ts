@@ -87,6 +87,7 @@ export class CatalogController {
           };
         },
         { maxAgeSeconds: 10 },
+        viewer,
       );
     }
     const [{ rows }, continueWatching] = await Promise.all([

@@ -143,6 +143,7 @@ export class TitlesController {
         };
       },
       { maxAgeSeconds: 10, personal: !!viewer.profile || drafts },
+      viewer,
     );
   }
 
@@ -183,6 +184,7 @@ export class TitlesController {
         };
       },
       { maxAgeSeconds: 10, personal: !!viewer.profile },
+      viewer,
     );
   }
 

@@ -50,7 +50,7 @@ describe('ProfileTitles.continueWatching', () => {
         return { titles: request.ids.filter((id) => id !== 't3').map(title) };
       },
     } as unknown as CatalogClient;
-    const service = new ProfileTitles(users, catalog, new ViewingProfiles(users));
+    const service = new ProfileTitles(users, catalog, new ViewingProfiles(users, 0));
 
     const items = await service.continueWatching(
       { accountId: 'account-1', role: 'viewer', sessionId: 's' },
@@ -71,7 +71,7 @@ describe('ProfileTitles.continueWatching', () => {
     const catalog = {
       batchGetTitles: () => Promise.reject(new Error('must not be called')),
     } as unknown as CatalogClient;
-    const service = new ProfileTitles(users, catalog, new ViewingProfiles(users));
+    const service = new ProfileTitles(users, catalog, new ViewingProfiles(users, 0));
     const principal = { accountId: 'account-1', role: 'viewer' as const, sessionId: 's' };
     expect(await service.continueWatching(principal, kids, 20)).toEqual([]);
   });

@@ -16,6 +16,7 @@ import { uuidPipe } from '../http/uuid.pipe';
 import { UsersClient } from '../users/users.client';
 import { CreateProfileBody, RenameProfileBody } from './dto/me.body';
 import { ProfileListView, ProfileView, profileView } from './profile.view';
+import { ViewingProfiles } from './viewing-profiles.service';
 
 const profileIdPipe = uuidPipe('profileId');
 
@@ -23,7 +24,10 @@ const profileIdPipe = uuidPipe('profileId');
 @Controller('me/profiles')
 @Access('viewer')
 export class ProfilesController {
-  constructor(private readonly users: UsersClient) {}
+  constructor(
+    private readonly users: UsersClient,
+    private readonly viewing: ViewingProfiles,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The account's profiles, oldest first (at most five)" })
@@ -85,5 +89,6 @@ export class ProfilesController {
     @Param('profileId', profileIdPipe) profileId: string,
   ): Promise<void> {
     await this.users.deleteProfile({ accountId: principal.accountId, profileId });
+    this.viewing.forget(principal.accountId, profileId);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   isUuid,
   MaturityRating,
@@ -8,8 +8,10 @@ import {
   type Visibility,
 } from '@kinema/contracts';
 import type { FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { unauthorized } from '../auth/auth-problems';
 import { principalOf, type Principal } from '../auth/principal';
+import { SESSION_TRUST_MS } from '../auth/session-check';
 import { ProblemException } from '../http/problem.exception';
 import { UsersClient } from '../users/users.client';
 
@@ -32,14 +34,28 @@ export interface Viewer {
   profile?: Profile;
 }
 
+// Bounds memory whatever the number of profiles seen; the least recently used go first.
+const MAX_PROFILES = 50_000;
+
 /**
  * Resolves the profile a request browses as and its maturity ceiling. The ceiling always comes
  * from the users service (GetProfile, which also proves the profile is the caller's), never from
  * anything the client says about itself.
+ *
+ * A profile's answer is trusted as long as a session's (SESSION_CHECK_CACHE_MS): a ceiling never
+ * changes once the profile exists, so what this can serve late is a profile deleted through
+ * another replica, for that long at most; this replica forgets one at once when it deletes it.
  */
 @Injectable()
 export class ViewingProfiles {
-  constructor(private readonly users: UsersClient) {}
+  private readonly known: LRUCache<string, Profile> | undefined;
+
+  constructor(
+    private readonly users: UsersClient,
+    @Inject(SESSION_TRUST_MS) trustMs: number,
+  ) {
+    this.known = trustMs > 0 ? new LRUCache({ max: MAX_PROFILES, ttl: trustMs }) : undefined;
+  }
 
   async viewerOf(request: FastifyRequest): Promise<Viewer> {
     const principal = principalOf(request);
@@ -56,12 +72,21 @@ export class ViewingProfiles {
 
   /** The caller's profile; NOT_FOUND (404) when it is someone else's or does not exist. */
   async profile(principal: Principal, profileId: string): Promise<Profile> {
+    const key = profileKey(principal.accountId, profileId);
+    const known = this.known?.get(key);
+    if (known) return known;
     const { profile } = await this.users.getProfile({
       accountId: principal.accountId,
       profileId,
     });
     if (!profile) throw new Error('users service answered GetProfile without a profile');
+    this.known?.set(key, profile);
     return profile;
+  }
+
+  /** Drops what this replica knows of a profile (after deleting it). */
+  forget(accountId: string, profileId: string): void {
+    this.known?.delete(profileKey(accountId, profileId));
   }
 
   /** What the catalog may show this viewer, narrowed further by a `maxMaturity` the client asked for. */
@@ -74,4 +99,8 @@ export class ViewingProfiles {
       includeDrafts: false,
     };
   }
+}
+
+function profileKey(accountId: string, profileId: string): string {
+  return `${accountId}/${profileId}`;
 }

@@ -19,7 +19,7 @@ import type { GatewayConfig } from '../config';
 import { BatchedRedisStorage } from './batched-redis-storage';
 import { FailedAuthentication } from './failed-authentication';
 import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorator';
-import { limiterKey, RequestBudget, REQUESTS_LIMIT } from './request-budget';
+import { budgetTracker, limiterKey, RequestBudget, REQUESTS_LIMIT } from './request-budget';
 import { SlidingWindowStorage } from './sliding-window-storage';
 
 export type RateLimitConfig = Pick<
@@ -104,8 +104,7 @@ export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
       // Runs after the auth guard: a signed-in caller is counted by account, whatever its IP.
       getTracker: (_request, context) => {
         const request = requestOf(context);
-        const principal = principalOf(request);
-        return principal ? `account:${principal.accountId}` : `ip:${request.ip}`;
+        return budgetTracker(request, principalOf(request));
       },
     },
   ];

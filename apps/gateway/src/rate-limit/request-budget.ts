@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import type { Principal } from '../auth/principal';
 
 /** Hashes of recent callers: a busy caller's key is not hashed again on every request. */
 const recentHashes = new LRUCache<string, string>({ max: 10_000 });
@@ -17,6 +19,11 @@ export function limiterKey(prefix: string, name: string, tracker: string): strin
 
 /** The per-caller request budget ("requests"), as the limiter's guard counts it. */
 export const REQUESTS_LIMIT = 'requests';
+
+/** Who the request budget counts: a signed-in caller by account, whatever its IP; others by IP. */
+export function budgetTracker(request: FastifyRequest, principal: Principal | undefined): string {
+  return principal ? `account:${principal.accountId}` : `ip:${request.ip}`;
+}
 
 /**
  * The "requests" limit, counted outside Nest's guard (the hot read path): the same storage, key,

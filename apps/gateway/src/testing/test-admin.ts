@@ -5,34 +5,63 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 export const TEST_ADMIN_ACCOUNT = '6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41';
 const TEST_ADMIN_SESSION = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 
+type UsersHandler = (call: unknown, done: sendUnaryData<unknown>) => void;
+
+/** Someone the test token issuer signs for. */
+export interface TestCaller {
+  accountId: string;
+  role: 'viewer' | 'admin';
+  sessionId: string;
+}
+
+/**
+ * Signs access tokens as the users service does, for gateway tests: `sign` makes a caller's
+ * token, and `getSigningKeys` is the users-service handler that makes the gateway trust them.
+ */
+export async function testTokenIssuer(): Promise<{
+  sign: (caller: TestCaller) => Promise<string>;
+  getSigningKeys: UsersHandler;
+}> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk = await exportJWK(publicKey);
+  return {
+    sign: (caller) =>
+      new SignJWT({ role: caller.role, sid: caller.sessionId })
+        .setProtectedHeader({ alg: ACCESS_TOKEN.algorithm, kid: 'k1', typ: ACCESS_TOKEN.type })
+        .setSubject(caller.accountId)
+        .setIssuer(ACCESS_TOKEN.issuer)
+        .setAudience(ACCESS_TOKEN.audience)
+        .setExpirationTime('10m')
+        .sign(privateKey as CryptoKey),
+    getSigningKeys: (_call, done) =>
+      done(null, {
+        keys: [
+          { kid: 'k1', kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, alg: 'ES256', use: 'sig' },
+        ],
+        issuer: ACCESS_TOKEN.issuer,
+        audience: ACCESS_TOKEN.audience,
+      }),
+  };
+}
+
 /**
  * A signed-in admin for gateway tests: an access token, and the users-service handlers
  * (signing keys, session check) that make the gateway accept it.
  */
 export async function testAdmin(): Promise<{
   token: string;
-  users: Record<string, (call: unknown, done: sendUnaryData<unknown>) => void>;
+  users: Record<string, UsersHandler>;
 }> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const jwk = await exportJWK(publicKey);
-  const token = await new SignJWT({ role: 'admin', sid: TEST_ADMIN_SESSION })
-    .setProtectedHeader({ alg: ACCESS_TOKEN.algorithm, kid: 'k1', typ: ACCESS_TOKEN.type })
-    .setSubject(TEST_ADMIN_ACCOUNT)
-    .setIssuer(ACCESS_TOKEN.issuer)
-    .setAudience(ACCESS_TOKEN.audience)
-    .setExpirationTime('10m')
-    .sign(privateKey as CryptoKey);
+  const issuer = await testTokenIssuer();
+  const token = await issuer.sign({
+    accountId: TEST_ADMIN_ACCOUNT,
+    role: 'admin',
+    sessionId: TEST_ADMIN_SESSION,
+  });
   return {
     token,
     users: {
-      getSigningKeys: (_call, done) =>
-        done(null, {
-          keys: [
-            { kid: 'k1', kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, alg: 'ES256', use: 'sig' },
-          ],
-          issuer: ACCESS_TOKEN.issuer,
-          audience: ACCESS_TOKEN.audience,
-        }),
+      getSigningKeys: issuer.getSigningKeys,
       verifyAccessToken: (_call, done) =>
         done(null, {
           accountId: TEST_ADMIN_ACCOUNT,
