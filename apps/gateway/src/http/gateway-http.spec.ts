@@ -1,8 +1,6 @@
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import {
-  ACCESS_TOKEN,
   Availability,
-  Role,
   MaturityRating,
   Title,
   TitleType,
@@ -12,10 +10,10 @@ import {
   type ListTitlesRequest,
 } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { DEV_PLAYBACK_GRANT_SECRET } from '../config';
+import { testAdmin } from '../testing/test-admin';
 import { createTestGateway } from '../testing/test-gateway';
 import { FakeObjectStore } from '../testing/fake-object-store';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
@@ -73,32 +71,10 @@ describe('the gateway over HTTP', () => {
 
   beforeAll(async () => {
     await store.start();
-    const { privateKey, publicKey } = await generateKeyPair('ES256');
-    const jwk = await exportJWK(publicKey);
-    adminToken = await new SignJWT({ role: 'admin', sid: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f' })
-      .setProtectedHeader({ alg: ACCESS_TOKEN.algorithm, kid: 'k1', typ: ACCESS_TOKEN.type })
-      .setSubject('6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41')
-      .setIssuer(ACCESS_TOKEN.issuer)
-      .setAudience(ACCESS_TOKEN.audience)
-      .setExpirationTime('10m')
-      .sign(privateKey as CryptoKey);
+    const admin = await testAdmin();
+    adminToken = admin.token;
     services = new FakeServices({
-      users: {
-        getSigningKeys: (_call: unknown, done: sendUnaryData<unknown>) =>
-          done(null, {
-            keys: [
-              { kid: 'k1', kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, alg: 'ES256', use: 'sig' },
-            ],
-            issuer: ACCESS_TOKEN.issuer,
-            audience: ACCESS_TOKEN.audience,
-          }),
-        verifyAccessToken: (_call: unknown, done: sendUnaryData<unknown>) =>
-          done(null, {
-            accountId: '6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41',
-            role: Role.ROLE_ADMIN,
-            sessionId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
-          }),
-      },
+      users: admin.users,
       catalog: {
         getTitle: (
           call: ServerUnaryCall<GetTitleRequest, unknown>,
