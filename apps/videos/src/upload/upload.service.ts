@@ -137,8 +137,10 @@ export class UploadService {
       await writer.discard().catch((cleanupError: unknown) => {
         this.logger.error(`upload ${id}: stored bytes not removed: ${describe(cleanupError)}`);
       });
-      // Classified once the stored bytes are gone: the reset of a cancelled call that ended its
-      // stream short has had that cleanup's round trips to arrive, and nothing is recorded before.
+      // Classified once the stored bytes are gone, the last moment before anything is recorded:
+      // the reset of a cancelled call that ended its stream short has had the abort of its
+      // multipart upload to arrive. (A single PutObject has no such round trip: a small upload
+      // cut short can still be recorded as short when its reset comes later.)
       const failure = classifyUploadFailure(error, request.contentType, cancelled());
       if (failure.unexpected) {
         this.logger.error(`upload ${id} failed: ${describe(error)}`);
