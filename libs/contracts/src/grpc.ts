@@ -1,9 +1,14 @@
 import type { JsonObject } from '@bufbuild/protobuf';
+import { makeGenericClientConstructor } from '@grpc/grpc-js';
 import descriptorSet from './generated/descriptor-set.json';
 import { CatalogServiceService } from './generated/kinema/catalog/v1/catalog_service';
 import { UsersServiceService } from './generated/kinema/users/v1/users_service';
 import { ArtworkServiceService } from './generated/kinema/videos/v1/artwork_service';
-import { VideosServiceService } from './generated/kinema/videos/v1/videos_service';
+import {
+  VideosServiceClient,
+  VideosServiceService,
+} from './generated/kinema/videos/v1/videos_service';
+import { deserializeUploadVideoRequest, serializeUploadVideoRequest } from './upload-chunk-codec';
 
 /** Fully qualified gRPC service names, as used in health checks and metadata. */
 export const GRPC_SERVICES = {
@@ -34,8 +39,27 @@ export const usersPackageDefinition = {
   [GRPC_SERVICES.users]: UsersServiceService,
 };
 
+/**
+ * VideosService as served and called: the generated definition with UploadVideo's messages
+ * through the chunk codec (same bytes on the wire, fewer copies of each chunk).
+ */
+export const VideosServiceDefinition = {
+  ...VideosServiceService,
+  uploadVideo: {
+    ...VideosServiceService.uploadVideo,
+    requestSerialize: serializeUploadVideoRequest,
+    requestDeserialize: deserializeUploadVideoRequest,
+  },
+} as const;
+
+/** A VideosService client on VideosServiceDefinition (the generated one copies every chunk). */
+export const VideosGrpcClient = makeGenericClientConstructor(
+  VideosServiceDefinition,
+  GRPC_SERVICES.videos,
+) as unknown as typeof VideosServiceClient;
+
 export const videosPackageDefinition = {
-  [GRPC_SERVICES.videos]: VideosServiceService,
+  [GRPC_SERVICES.videos]: VideosServiceDefinition,
   // Served by the videos process too: it owns the object store.
   [GRPC_SERVICES.artwork]: ArtworkServiceService,
 };

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { GRPC_SERVICES, VideosServiceClient } from '@kinema/contracts';
+import { GRPC_SERVICES, VideosGrpcClient } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform/grpc';
 import { DEV_PLAYBACK_GRANT_SECRET, type GatewayConfig } from '../config';
 import { MeModule } from '../me/me.module';
@@ -39,7 +39,7 @@ export class VideosModule {
         {
           provide: VIDEOS_GRPC_CLIENT,
           useFactory: () =>
-            createGrpcClient(VideosServiceClient, {
+            createGrpcClient(VideosGrpcClient, {
               target: config.VIDEOS_GRPC_TARGET,
               service: GRPC_SERVICES.videos,
               idempotentMethods: IDEMPOTENT_READS,

@@ -1,5 +1,10 @@
 import { credentials } from '@grpc/grpc-js';
-import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import {
   GetPlayableVideoRequest,
   GetVideoRequest,
@@ -59,6 +64,8 @@ export interface VideosHarness {
   objectKeys(): Promise<string[]>;
   /** Keys of every multipart upload still open in the bucket. */
   openUploads(): Promise<string[]>;
+  /** How many parts the open multipart upload of a key holds (0 when none is open). */
+  storedParts(key: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -129,6 +136,15 @@ export async function startTestVideos(
     openUploads: async () => {
       const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: TEST_BUCKET }));
       return (listed.Uploads ?? []).map((upload) => upload.Key ?? '');
+    },
+    storedParts: async (key) => {
+      const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: TEST_BUCKET }));
+      const open = (listed.Uploads ?? []).find((upload) => upload.Key === key);
+      if (!open) return 0;
+      const parts = await s3.send(
+        new ListPartsCommand({ Bucket: TEST_BUCKET, Key: key, UploadId: open.UploadId }),
+      );
+      return parts.Parts?.length ?? 0;
     },
     close: async () => {
       client.close();

@@ -2,6 +2,9 @@ import type { CompletedPart } from '@aws-sdk/client-s3';
 import { StreamedBody } from '../storage/streamed-body';
 import type { VideoStorage } from '../storage/video-storage';
 
+/** Parts that may await the store's answer while the next one is written. */
+const MAX_PARTS_FINISHING = 1;
+
 /**
  * Writes one upload to its object as the bytes arrive: a single streamed PutObject when the
  * declared size fits one part, otherwise an S3 multipart upload whose parts are each streamed
@@ -9,11 +12,16 @@ import type { VideoStorage } from '../storage/video-storage';
  * write waits until S3 has taken the bytes, which is what back-pressures the gRPC stream (and,
  * through HTTP/2 flow control, the gateway and its client), so an upload holds only what is in
  * flight whatever its size. (`@aws-sdk/lib-storage`'s Upload would hold whole parts, several at
- * a time: the very memory this avoids.)
+ * a time: the very memory this avoids.) A part whose bytes are all sent is left to finish (S3
+ * answering its ETag) while the next one is written, so the stream does not stop at each of
+ * them; at most one part finishes at a time, so memory stays what one part has in flight.
  */
 export class ObjectWriter {
   private body: StreamedBody<CompletedPart | void> | null = null;
   private readonly parts: CompletedPart[] = [];
+  /** Parts (or the one PutObject) whose bytes are sent, awaiting the store's answer. */
+  private finishing: Array<Promise<void>> = [];
+  private partCount = 0;
   private uploadId: string | null = null;
   private written = 0;
   private stored = false;
@@ -54,6 +62,7 @@ export class ObjectWriter {
     if (this.written !== this.declaredSize || this.body) {
       throw new Error('the object is not complete');
     }
+    for (const finished of this.finishing.splice(0)) await finished;
     if (!this.multipart) return;
     await this.storage.completeMultipartUpload(this.key, this.requireUploadId(), this.parts);
     this.stored = true;
@@ -66,6 +75,8 @@ export class ObjectWriter {
     const body = this.body;
     this.body = null;
     await body?.cancel();
+    // Settled first: a PutObject that still succeeds leaves an object to delete.
+    await Promise.allSettled(this.finishing.splice(0));
     if (this.uploadId) {
       // Until the abort succeeds the row keeps the id, so a sweep can finish the job later.
       await this.storage.abortMultipartUpload(this.key, this.uploadId);
@@ -91,7 +102,8 @@ export class ObjectWriter {
       await this.onMultipart(this.uploadId);
     }
     const uploadId = this.uploadId;
-    const partNumber = this.parts.length + 1;
+    this.partCount += 1;
+    const partNumber = this.partCount;
     this.body = new StreamedBody(length, (body, size, signal) =>
       this.storage.uploadPart(this.key, uploadId, partNumber, body, size, signal),
     );
@@ -99,10 +111,15 @@ export class ObjectWriter {
   }
 
   private async close(body: StreamedBody<CompletedPart | void>): Promise<void> {
-    const part = await body.finish();
     this.body = null;
-    if (part) this.parts.push(part);
-    else this.stored = true;
+    const finished = body.finish().then((part) => {
+      if (!part) this.stored = true;
+      else if (part.PartNumber) this.parts[part.PartNumber - 1] = part;
+    });
+    // Observed below or by complete()/discard(); this keeps it from going unhandled meanwhile.
+    finished.catch(() => undefined);
+    this.finishing.push(finished);
+    while (this.finishing.length > MAX_PARTS_FINISHING) await this.finishing.shift();
   }
 
   private requireUploadId(): string {

@@ -1,11 +1,28 @@
 import { DomainError } from '@kinema/platform';
 import { UnprocessableVideoError } from '../probe/probe-result';
 
+const CANCELLED_REASON = 'the upload was cancelled by the client';
+
 /** The client went away (cancelled the call or its deadline passed) mid-upload. */
 export class UploadCancelledError extends Error {
   constructor() {
-    super('the upload was cancelled by the client');
+    super(CANCELLED_REASON);
     this.name = 'UploadCancelledError';
+  }
+}
+
+/**
+ * The message stream ended before the declared size. A short upload, unless the call turns out
+ * cancelled: a cancelling grpc-js client sends the end of its messages before the reset, so a
+ * cancelled upload first looks like one that ended short.
+ */
+export class UploadEndedShortError extends Error {
+  constructor(
+    readonly declared: number,
+    readonly received: number,
+  ) {
+    super(`the upload ended after ${received} of ${declared} bytes`);
+    this.name = 'UploadEndedShortError';
   }
 }
 
@@ -29,8 +46,15 @@ export interface UploadFailure {
   unexpected: boolean;
 }
 
-/** Turns whatever stopped an upload into the answer, the recorded reason and its severity. */
-export function classifyUploadFailure(error: unknown, contentType: string): UploadFailure {
+/**
+ * Turns whatever stopped an upload into the answer, the recorded reason and its severity.
+ * `cancelled` is whether the call was cancelled by the time the reason is recorded.
+ */
+export function classifyUploadFailure(
+  error: unknown,
+  contentType: string,
+  cancelled: boolean,
+): UploadFailure {
   if (error instanceof UnprocessableVideoError) {
     return {
       error: new DomainError(
@@ -42,12 +66,19 @@ export function classifyUploadFailure(error: unknown, contentType: string): Uplo
       unexpected: false,
     };
   }
-  if (error instanceof UploadCancelledError) {
+  if (
+    error instanceof UploadCancelledError ||
+    (cancelled && error instanceof UploadEndedShortError)
+  ) {
     return {
       error: new DomainError('aborted', 'UPLOAD_CANCELLED', 'The upload was cancelled.'),
-      reason: error.message,
+      reason: CANCELLED_REASON,
       unexpected: false,
     };
+  }
+  if (error instanceof UploadEndedShortError) {
+    const mismatch = sizeMismatch(error.declared, error.received);
+    return { error: mismatch, reason: mismatch.message, unexpected: false };
   }
   if (error instanceof DomainError) {
     return { error, reason: error.message, unexpected: false };

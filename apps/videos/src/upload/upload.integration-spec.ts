@@ -293,6 +293,40 @@ describe('rejected uploads leave nothing behind', () => {
     expect(await videos.openUploads()).not.toContain(key);
     expect(await videos.objectKeys()).not.toContain(key);
   });
+
+  // A cancelling grpc-js client sends the end of its messages before the reset, so the service
+  // sees the stream end short first and hears of the cancellation only after.
+  it('records an upload ended short and then cancelled as cancelled, not as a size mismatch', async () => {
+    const clip = sampleBytes(sampleNamed('bars-faststart.mp4'));
+    const padding = 64 * 1024 * 1024;
+    const upload = openUpload(videos.client, {
+      titleId: randomUUID(),
+      contentType: 'video/mp4',
+      contentLength: paddedMp4Size(clip, padding),
+    });
+    const videoId = await upload.videoId;
+    const key = `videos/${videoId}`;
+    let sent = 0;
+    for (const chunk of paddedMp4(clip, padding)) {
+      await upload.write(chunk);
+      sent += chunk.length;
+      if (sent > 9 * 1024 * 1024) break;
+    }
+    // Part 1 stored: the service has read past it and is waiting for the rest of part 2.
+    await eventually(async () => (await videos.storedParts(key)) > 0, 'the first part is stored');
+    upload.end();
+    upload.call.cancel();
+    expect((await failureOf(upload.result)).code).toBe(status.CANCELLED);
+    await eventually(
+      async () =>
+        (await videos.rpc.getVideo({ id: videoId })).video?.status !==
+        VideoStatus.VIDEO_STATUS_UPLOADING,
+      'the cancelled upload is settled',
+    );
+    const { video } = await videos.rpc.getVideo({ id: videoId });
+    expect(video?.failureReason).toBe('the upload was cancelled by the client');
+    expect(await videos.openUploads()).not.toContain(key);
+  });
 });
 
 describe('PresignPlayback without a public endpoint', () => {

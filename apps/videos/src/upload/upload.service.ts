@@ -10,7 +10,12 @@ import { UPLOAD_PART_BYTES, VIDEO_ID_METADATA, VIDEOS_CONFIG } from '../videos.c
 import { toVideoMessage } from '../videos/video.mapper';
 import { VideosService } from '../videos/videos.service';
 import { ObjectWriter } from './object-writer';
-import { classifyUploadFailure, sizeMismatch, UploadCancelledError } from './upload-errors';
+import {
+  classifyUploadFailure,
+  sizeMismatch,
+  UploadCancelledError,
+  UploadEndedShortError,
+} from './upload-errors';
 import { parseUploadMetadata, type UploadRequest } from './upload-request';
 import { UploadSweeper } from './upload-sweeper';
 
@@ -71,7 +76,7 @@ export class UploadService {
         const announced = new Metadata();
         announced.set(VIDEO_ID_METADATA, video.id);
         call.sendMetadata(announced);
-        return await this.store(video.id, video.objectKey, request, messages);
+        return await this.store(video.id, video.objectKey, request, messages, () => call.cancelled);
       } finally {
         untrack();
       }
@@ -85,6 +90,7 @@ export class UploadService {
     key: string,
     request: UploadRequest,
     messages: AsyncIterator<UploadVideoRequest>,
+    cancelled: () => boolean,
   ): Promise<Video> {
     const writer = new ObjectWriter(
       this.storage,
@@ -113,7 +119,9 @@ export class UploadService {
         probe.push(chunk);
         await writer.write(chunk);
       }
-      if (received !== request.declaredSize) throw sizeMismatch(request.declaredSize, received);
+      if (received !== request.declaredSize) {
+        throw new UploadEndedShortError(request.declaredSize, received);
+      }
       const probed = await probe.finish();
       const sha256 = hash.digest('hex');
       await writer.complete();
@@ -126,13 +134,17 @@ export class UploadService {
       await this.deleteReplaced(outcome.replacedObjectKeys);
       return toVideoMessage(outcome.video);
     } catch (error) {
-      const failure = classifyUploadFailure(error, request.contentType);
-      if (failure.unexpected) {
-        this.logger.error(`upload ${id} failed: ${describe(error)}`);
-      }
       await writer.discard().catch((cleanupError: unknown) => {
         this.logger.error(`upload ${id}: stored bytes not removed: ${describe(cleanupError)}`);
       });
+      // Classified once the stored bytes are gone, the last moment before anything is recorded:
+      // the reset of a cancelled call that ended its stream short has had the abort of its
+      // multipart upload to arrive. (A single PutObject has no such round trip: a small upload
+      // cut short can still be recorded as short when its reset comes later.)
+      const failure = classifyUploadFailure(error, request.contentType, cancelled());
+      if (failure.unexpected) {
+        this.logger.error(`upload ${id} failed: ${describe(error)}`);
+      }
       await this.videos.failUpload(id, failure.reason).catch((dbError: unknown) => {
         this.logger.error(`upload ${id}: not marked failed: ${describe(dbError)}`);
       });
