@@ -131,6 +131,17 @@ describe('playback before the pipeline', () => {
     expect(pipelineCalls).toHaveBeenCalledTimes(1);
   });
 
+  it('answers a store failure with the 503 problem itself, not a second read', async () => {
+    await get(streamUrl(), { range: 'bytes=0-9' });
+    store.failures.push(500);
+    const answer = await get(streamUrl(), { range: 'bytes=0-9' });
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('1');
+    expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(answer.json()).toMatchObject({ code: 'VIDEO_STORE_UNAVAILABLE' });
+    expect(pipelineCalls).toHaveBeenCalledTimes(1);
+  });
+
   it('counts every request against the caller budget as the pipeline does', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < REQUEST_BUDGET; i++) {
