@@ -6,7 +6,7 @@
 // the RSS of the gateway and videos processes before, at the peak and after each.
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/videos.ts
 //   [--seconds 8] [--rounds 2] [--connections 8] [--file-mib 8] [--seeks 200] [--big-mib 1024]
-//   [--upload-rounds 2]
+//   [--upload-rounds 2]   (--big-mib 0 skips the upload and download, --seeks 0 the seeking player)
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -266,7 +266,7 @@ async function main(): Promise<void> {
     // A seeking player: random 64 KiB ranges, one at a time, alternating gateway and direct.
     const seeks = Number(values.seeks);
     const seekTimes = { direct: [] as number[], gateway: [] as number[] };
-    for (let round = 1; round <= Number(values.rounds); round++) {
+    for (let round = 1; seeks > 0 && round <= Number(values.rounds); round++) {
       for (const [name, url] of [
         ['direct', directUrl],
         ['gateway', gatewayUrl],
@@ -278,14 +278,17 @@ async function main(): Promise<void> {
         );
       }
     }
-    const seekDirect = median(seekTimes.direct);
-    const seekGateway = median(seekTimes.gateway);
-    process.stdout.write(
-      `  seeking player: p50 S3 direct ${seekDirect.toFixed(2)} ms, gateway ${seekGateway.toFixed(2)} ms, ratio ${(seekGateway / seekDirect).toFixed(2)} (target <= 3)\n`,
-    );
+    if (seeks > 0) {
+      const seekDirect = median(seekTimes.direct);
+      const seekGateway = median(seekTimes.gateway);
+      process.stdout.write(
+        `  seeking player: p50 S3 direct ${seekDirect.toFixed(2)} ms, gateway ${seekGateway.toFixed(2)} ms, ratio ${(seekGateway / seekDirect).toFixed(2)} (target <= 3)\n`,
+      );
+    }
 
     // A --big-mib upload: through the gateway beside the S3 server's own multipart upload.
     const bigBytes = Number(values['big-mib']) * 1024 * 1024;
+    if (bigBytes === 0) return;
     const bigSize = CLIP.length + 16 + bigBytes;
     const mib = (n: number) => (n / 1024 / 1024).toFixed(0);
     const rss = (traces: Record<string, RssTrace>) =>

@@ -23,6 +23,7 @@ import { registerRequestHooks } from './http/request-hooks';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerArtworkBodyParser } from './artwork/artwork-body.parser';
 import { createValidationPipe } from './http/validation.pipe';
+import { HotPlayback } from './videos/hot-playback';
 import { registerVideoBodyParser } from './videos/video-body.parser';
 import { registerWebApp } from './web/web-app';
 
@@ -78,6 +79,7 @@ export async function createGatewayApp(
   await app.register(compress, { threshold: 1024 });
   // After the security and CORS hooks, so answers from the hot path carry their headers too.
   app.get(HotReads).register(fastify);
+  app.get(HotPlayback).register(fastify);
   await registerWebApp(fastify, config.WEB_DIST_DIR);
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalFilters(new ProblemFilter());

@@ -47,12 +47,19 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    void this.answer(
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+      exception,
+    );
+  }
+
+  /** Sends the answer to `exception`; also for hooks that answer before Nest's pipeline. */
+  answer(request: FastifyRequest, reply: FastifyReply, exception: unknown): FastifyReply {
     const { body, headers } = this.toAnswer(exception);
     body.instance = request.url.split('?')[0];
     body.requestId = currentRequestId() ?? String(request.id);
-    void reply
+    return reply
       .status(body.status)
       .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE })
       .send(body);

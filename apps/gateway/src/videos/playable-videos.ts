@@ -37,6 +37,8 @@ const MAX_ENTRIES = 10_000;
 interface Entry {
   titleId: string;
   value: Promise<PlayableVideo>;
+  /** The value once resolved, for callers that cannot wait (the hot playback path). */
+  settled?: PlayableVideo;
   /** Epoch ms after which the entry is resolved again. */
   freshUntil: number;
 }
@@ -77,7 +79,7 @@ export class PlayableVideos implements OnModuleInit {
     visibility: Visibility,
     now = Date.now(),
   ): Promise<PlayableVideo> {
-    const key = `${target.titleId}/${target.episodeId}/${visibility.maxMaturity}/${visibility.includeDrafts}`;
+    const key = keyOf(target, visibility);
     const cached = this.entries.get(key);
     if (cached && cached.freshUntil > now) return cached.value;
     if (cached) this.entries.delete(key);
@@ -92,10 +94,23 @@ export class PlayableVideos implements OnModuleInit {
       if (!oldest.done) this.entries.delete(oldest.value);
     }
     // A failure (not found, a fault) is not kept: the next request asks again.
-    entry.value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
+    entry.value.then(
+      (value) => void (entry.settled = value),
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
     return entry.value;
+  }
+
+  /** What `resolve` would answer at once from a fresh, resolved entry; undefined otherwise. */
+  peek(
+    target: PlaybackTarget,
+    visibility: Visibility,
+    now = Date.now(),
+  ): PlayableVideo | undefined {
+    const cached = this.entries.get(keyOf(target, visibility));
+    return cached && cached.freshUntil > now ? cached.settled : undefined;
   }
 
   /** Drops what is known of a title (all its episodes and ceilings). */
@@ -124,6 +139,10 @@ export class PlayableVideos implements OnModuleInit {
     if (!readUrl) throw new Error('videos service answered GetPlayableVideo without a read URL');
     return { video, readUrl };
   }
+}
+
+function keyOf(target: PlaybackTarget, visibility: Visibility): string {
+  return `${target.titleId}/${target.episodeId}/${visibility.maxMaturity}/${visibility.includeDrafts}`;
 }
 
 /** The title an event changes what plays for, if any. */

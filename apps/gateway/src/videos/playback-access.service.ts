@@ -74,6 +74,20 @@ export class PlaybackAccess {
     });
   }
 
+  /**
+   * What a stream request with a grant plays when everything is known here already: a valid grant
+   * for this target, of a session not known to have ended, and the title resolved at the grant's
+   * ceiling before. Undefined otherwise: the request then takes the whole pipeline (forStream),
+   * which resolves the title or answers why not.
+   */
+  peekGrant(target: PlaybackTarget, grant: string): Playable | undefined {
+    const check = verifyGrant(this.grants.secret, grant, target);
+    if (!check.ok || this.sessions.hasEnded(check.grant.sessionId)) return undefined;
+    const { maxMaturity } = check.grant;
+    const resolved = this.playables.peek(target, { maxMaturity, includeDrafts: false });
+    return resolved && { ...resolved, profileId: check.grant.profileId, maxMaturity };
+  }
+
   private async playable(
     target: PlaybackTarget,
     profileId: string,

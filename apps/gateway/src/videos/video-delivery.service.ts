@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Video } from '@kinema/contracts';
 import { decodeGrpcError, isServiceError } from '@kinema/platform/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { decideRange, matchesIfNoneMatch } from './byte-range';
 import { readObjectRange } from './object-range-reader';
 import type { PlayableVideo } from './playable-videos';
@@ -91,11 +91,11 @@ export class VideoDelivery {
     readUrl: string,
     start: number,
     end: number,
-  ): Promise<IncomingMessage | undefined> {
+  ): Promise<Readable | undefined> {
     const abort = new AbortController();
-    let body: IncomingMessage | undefined;
+    let body: Readable | undefined;
     reply.raw.once('close', () => {
-      if (!body?.complete) abort.abort();
+      if (!body?.readableEnded) abort.abort();
     });
     try {
       body = await readObjectRange(readUrl, start, end, abort.signal);

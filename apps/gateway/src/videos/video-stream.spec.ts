@@ -59,6 +59,8 @@ describe('ranged playback through the store', () => {
   /** The video the fake videos service answers as the title's playable one. */
   let current = { video: first, bytes: FIRST };
   const calls = { getTitle: 0, getPlayableVideo: 0 };
+  /** A read URL the fake videos service answers instead of the store's. */
+  let readUrlOverride: string | undefined;
 
   const grant = issueGrant(DEV_PLAYBACK_GRANT_SECRET, {
     titleId: TITLE_ID,
@@ -93,7 +95,7 @@ describe('ranged playback through the store', () => {
           expect(call.request.readUrlTtlSeconds).toBeGreaterThan(0);
           done(null, {
             video: current.video,
-            readUrl: store.put(current.video.id, current.bytes),
+            readUrl: readUrlOverride ?? store.put(current.video.id, current.bytes),
           });
         },
       },
@@ -184,6 +186,30 @@ describe('ranged playback through the store', () => {
     expect(answer.headers['content-range']).toBeUndefined();
     expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(answer.json()).toMatchObject({ code: 'VIDEO_STORE_UNAVAILABLE' });
+  });
+
+  it('answers 503 when the store sends fewer bytes than asked, never a short 206', async () => {
+    // The store holds less than the video's recorded size: its 206 is shorter than the range.
+    current = { video: first, bytes: FIRST.subarray(0, 1000) };
+    const answer = await get('bytes=0-1999');
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('1');
+    expect(answer.json()).toMatchObject({ code: 'VIDEO_STORE_UNAVAILABLE' });
+  });
+
+  it('answers 503 when the store cannot be reached', async () => {
+    const unreachable = new FakeObjectStore();
+    await unreachable.start();
+    const url = unreachable.put(first.id, FIRST);
+    await unreachable.stop();
+    readUrlOverride = url;
+    try {
+      const answer = await get('bytes=0-9');
+      expect(answer.statusCode).toBe(503);
+      expect(answer.json()).toMatchObject({ code: 'VIDEO_STORE_UNAVAILABLE' });
+    } finally {
+      readUrlOverride = undefined;
+    }
   });
 
   it('lets go of the store read when the player disconnects mid-body', async () => {

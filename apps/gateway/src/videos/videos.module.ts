@@ -3,6 +3,8 @@ import { GRPC_SERVICES, VideosGrpcClient } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform/grpc';
 import { DEV_PLAYBACK_GRANT_SECRET, type GatewayConfig } from '../config';
 import { MeModule } from '../me/me.module';
+import { RequestBudget } from '../rate-limit/request-budget';
+import { HotPlayback } from './hot-playback';
 import { PlayableVideos } from './playable-videos';
 import { PLAYBACK_GRANT_OPTIONS, PlaybackAccess } from './playback-access.service';
 import { PLAYBACK_SETTINGS, VideoDelivery } from './video-delivery.service';
@@ -67,6 +69,16 @@ export class VideosModule {
         PlayableVideos,
         PlaybackAccess,
         VideoDelivery,
+        {
+          provide: HotPlayback,
+          inject: [PlaybackAccess, VideoDelivery, PlayableVideos, RequestBudget],
+          useFactory: (
+            access: PlaybackAccess,
+            delivery: VideoDelivery,
+            playables: PlayableVideos,
+            budget: RequestBudget,
+          ) => new HotPlayback(access, delivery, playables, budget),
+        },
       ],
     };
   }
