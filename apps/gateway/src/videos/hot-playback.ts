@@ -2,7 +2,7 @@ import { isUuid } from '@kinema/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemFilter } from '../http/problem.filter';
 import { PROFILE_HEADER } from '../me/viewing-profiles.service';
-import type { RequestBudget } from '../rate-limit/request-budget';
+import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
 import type { PlaybackAccess } from './playback-access.service';
 import type { PlayableVideos, PlaybackTarget } from './playable-videos';
 import type { VideoDelivery } from './video-delivery.service';
@@ -46,8 +46,9 @@ export class HotPlayback {
       if (grant === undefined || target === undefined) return;
       const playable = this.access.peekGrant(target, grant);
       if (!playable) return;
-      // Limited: the pipeline's guard answers the 429, as for any other request.
-      if (!(await this.budget.admits(`ip:${request.ip}`))) return;
+      // Limited: the pipeline's guard answers the 429, as for any other request. A grant's
+      // caller is anonymous to the guard (the grant is checked by the route), so counted by IP.
+      if (!(await this.budget.admits(budgetTracker(request, undefined)))) return;
       try {
         await this.delivery.serve(request, reply, playable);
       } catch (error) {
