@@ -141,7 +141,7 @@ describe('docker/Dockerfile', () => {
     const cmd = JSON.parse(
       runtime?.instructions.filter((i) => i.keyword === 'CMD').at(-1)?.args ?? 'null',
     ) as unknown;
-    expect(cmd).toEqual(['node', 'apps/gateway/dist/main.js']);
+    expect(cmd).toEqual(['node', expect.stringMatching(/^--/), 'apps/gateway/dist/main.js']);
     expect(runtime?.instructions.some((i) => i.keyword === 'ENTRYPOINT')).toBe(false);
   });
 
@@ -207,7 +207,8 @@ describe("the image's layout", () => {
         : undefined;
       // COPY --from=prod-deps /repo/ /app/: the gathered tree is the image's /app.
       expect(container?.workingDir).toBe('/app');
-      const [program, main] = container?.command ?? [];
+      const command = container?.command ?? [];
+      const [program, main] = [command[0], command.at(-1)];
       expect(program).toBe('node');
       expect(existsSync(path.join(image, 'dist', main ?? 'none'))).toBe(true);
       const webDist = container?.env?.find((variable) => variable.name === 'WEB_DIST_DIR')?.value;

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, runScript } from '@kinema/dev-infra';
-import { rssMiB, startBenchSystem } from './lib/bench-system';
+import { anonMiB, rssMiB, startBenchSystem } from './lib/bench-system';
 import { load } from './lib/load';
 
 const SERVICES = ['gateway', 'catalog', 'users', 'videos'] as const;
@@ -43,9 +43,15 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const system = await startBenchSystem();
-  const table: Array<[string, number[]]> = [];
+  const table: Array<[string, string[]]> = [];
   const sample = (label: string) =>
-    table.push([label, SERVICES.map((name) => rssMiB(system.supervisor.get(name)?.pid ?? -1))]);
+    table.push([
+      label,
+      SERVICES.map((name) => {
+        const pid = system.supervisor.get(name)?.pid ?? -1;
+        return `${rssMiB(pid)} (${anonMiB(pid)})`;
+      }),
+    ]);
   try {
     sample('ready');
     const api = `${system.gatewayUrl}/api/v1`;
@@ -115,13 +121,11 @@ async function main(): Promise<void> {
     await system.stop();
   }
   process.stdout.write(
-    `\nRSS in MiB (${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}):\n` +
-      `  ${''.padEnd(16)}${SERVICES.map((name) => name.padStart(9)).join('')}\n`,
+    `\nRSS (anonymous) in MiB (${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}):\n` +
+      `  ${''.padEnd(16)}${SERVICES.map((name) => name.padStart(11)).join('')}\n`,
   );
   for (const [label, rss] of table)
-    process.stdout.write(
-      `  ${label.padEnd(16)}${rss.map((v) => String(v).padStart(9)).join('')}\n`,
-    );
+    process.stdout.write(`  ${label.padEnd(16)}${rss.map((v) => v.padStart(11)).join('')}\n`);
 }
 
 runScript(main);

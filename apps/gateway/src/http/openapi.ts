@@ -1,6 +1,12 @@
 import { UUID_PATTERN } from '@kinema/contracts';
+import { OpsController } from '@kinema/platform/ops';
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  ApiExcludeController,
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
 import type {
   OperationObject,
   ParameterObject,
@@ -168,6 +174,8 @@ export function completeDocument(generated: OpenAPIObject): OpenAPIObject {
 
 /** The OpenAPI 3 document, generated from the controllers and DTOs. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  // The probes are for Kubernetes (see the description); the platform marks nothing for OpenAPI.
+  ApiExcludeController()(OpsController);
   const config = new DocumentBuilder()
     .setTitle('Kinema API')
     .setDescription(

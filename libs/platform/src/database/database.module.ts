@@ -1,6 +1,7 @@
 import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import { DATABASE_PING, type DatabasePing } from '../ops/health-check';
 import { runMigrationsLocked } from './migrations';
 
 export interface DatabaseConfig {
@@ -61,6 +62,14 @@ export class DatabaseModule {
         }),
       ],
       providers: [
+        {
+          provide: DATABASE_PING,
+          useFactory:
+            (ds: DataSource): DatabasePing =>
+            () =>
+              ds.query('SELECT 1'),
+          inject: [DataSource],
+        },
         {
           provide: MigrationsOnBoot,
           useFactory: (ds: DataSource) => new MigrationsOnBoot(ds, config),

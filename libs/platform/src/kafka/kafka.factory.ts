@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
+import { stopIdleRequestQueueLoop } from './request-queue-idle';
 
 export interface KafkaClientConfig {
   brokers: string[];
@@ -15,6 +16,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose logs join the service's JSON log, with short timeouts so an absent broker is noticed fast. */
 export function createKafka(config: KafkaClientConfig, logger: Logger): Kafka {
+  stopIdleRequestQueueLoop();
   const options: KafkaConfig = {
     clientId: config.clientId,
     brokers: config.brokers,

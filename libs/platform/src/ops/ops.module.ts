@@ -1,13 +1,12 @@
 import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ModuleRef } from '@nestjs/core';
 import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorService,
-  TerminusModule,
-  TypeOrmHealthIndicator,
-  type HealthIndicatorFunction,
-} from '@nestjs/terminus';
+  DATABASE_PING,
+  healthCheck,
+  pingIndicator,
+  type DatabasePing,
+  type HealthIndicator,
+} from './health-check';
 import { Lifecycle } from './lifecycle';
 import { metricsRegistry } from './metrics';
 import { ReadinessDetails } from './readiness-details';
@@ -15,7 +14,7 @@ import { ReadinessDetails } from './readiness-details';
 const OPS_OPTIONS = Symbol('OPS_OPTIONS');
 
 export interface OpsOptions {
-  /** Include a database ping in readiness (needs TypeOrmModule in the app). */
+  /** Include a database ping in readiness (needs DatabaseModule in the app). */
   database: boolean;
   /**
    * Serve `/metrics` from this app (default). The gateway's app is its public port, so it
@@ -24,44 +23,48 @@ export interface OpsOptions {
   metrics?: boolean;
 }
 
-/** `/healthz` (liveness) and `/readyz` (readiness). */
-@ApiExcludeController()
+/** Probes are answered fresh: a cache between the kubelet and the process would hide a change. */
+const NO_CACHE = 'no-cache, no-store, must-revalidate';
+
+/**
+ * `/healthz` (liveness) and `/readyz` (readiness). No OpenAPI decorator: the services would load
+ * @nestjs/swagger for it; the gateway, which documents its API, excludes this controller itself.
+ */
 @Controller()
 export class OpsController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
     private readonly lifecycle: Lifecycle,
     private readonly details: ReadinessDetails,
+    private readonly moduleRef: ModuleRef,
     @Inject(OPS_OPTIONS) private readonly options: OpsOptions,
-    @Inject(TypeOrmHealthIndicator) private readonly db: TypeOrmHealthIndicator,
   ) {}
 
   @Get('healthz')
-  @HealthCheck()
+  @Header('Cache-Control', NO_CACHE)
   liveness() {
-    return this.health.check([]);
+    return healthCheck([]);
   }
 
   @Get('readyz')
-  @HealthCheck()
+  @Header('Cache-Control', NO_CACHE)
   readiness() {
-    const checks: HealthIndicatorFunction[] = [
+    const checks: HealthIndicator[] = [
       () => {
-        const check = this.indicators.check('lifecycle');
         const details = this.details.snapshot();
         return this.lifecycle.ready
-          ? check.up(details)
-          : check.down({ reason: 'starting or shutting down', ...details });
+          ? ['lifecycle', { status: 'up', ...details }]
+          : ['lifecycle', { status: 'down', reason: 'starting or shutting down', ...details }];
       },
     ];
-    if (this.options.database) checks.push(() => this.db.pingCheck('database', { timeout: 2_000 }));
-    return this.health.check(checks);
+    if (this.options.database) {
+      const ping = this.moduleRef.get<DatabasePing>(DATABASE_PING, { strict: false });
+      checks.push(() => pingIndicator('database', ping, 2_000));
+    }
+    return healthCheck(checks);
   }
 }
 
 /** Prometheus `/metrics`. */
-@ApiExcludeController()
 @Controller()
 export class MetricsController {
   @Get('metrics')
@@ -78,7 +81,6 @@ export class OpsModule {
     return {
       module: OpsModule,
       global: true,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
       controllers: options.metrics === false ? [OpsController] : [OpsController, MetricsController],
       providers: [Lifecycle, ReadinessDetails, { provide: OPS_OPTIONS, useValue: options }],
       exports: [Lifecycle, ReadinessDetails],

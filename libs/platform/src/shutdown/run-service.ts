@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { loadConfigOrExit } from '../config/load-config';
 import { installGracefulShutdown } from './graceful-shutdown';
-import { hideKafkajsTimeoutWarning } from './process-warnings';
 
 interface RunningService {
   app: INestApplicationContext;
@@ -24,7 +23,6 @@ export function runService<Shape extends z.ZodRawShape>(
   start: (config: z.output<z.ZodObject<Shape>>) => Promise<RunningService>,
 ): void {
   const run = async (): Promise<void> => {
-    hideKafkajsTimeoutWarning();
     const config = loadConfigOrExit(name, schema);
     const running = await start(config);
     reportListening(running.listeners);
