@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PreparedQueries } from './prepared-query';
 import type { CursorPosition, ListSort } from './title-cursor';
 import type { TitleRow } from './title.mapper';
 import type { StoredAvailability, StoredMaturity, StoredTitleType } from './title.model';
@@ -98,10 +99,14 @@ const sortSql: Record<ListSort, { key: string; order: string; after: string; pag
 // Every title has a title_trending row (written with it), so the inner join drops none.
 const trendingJoin = 'JOIN title_trending tt ON tt.title_id = t.id';
 
-/** The catalog's read queries; each answers in one SQL statement. */
+/** The catalog's read queries; each answers in one SQL statement, prepared once per connection. */
 @Injectable()
 export class TitlesReadRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly queries: PreparedQueries;
+
+  constructor(dataSource: DataSource) {
+    this.queries = new PreparedQueries(dataSource);
+  }
 
   /** One page plus one extra row, which tells the caller whether another page exists. */
   async list(query: ListTitlesQuery): Promise<RowWithKey[]> {
@@ -130,21 +135,22 @@ export class TitlesReadRepository {
     }
     const page = `SELECT ${titleColumns}, ${sort.key} AS sort_key FROM ${from}
       ${where(conditions)} ORDER BY ${sort.order} LIMIT ${param(query.limit + 1)}`;
-    return this.dataSource.query<RowWithKey[]>(pageOf(page, sort.page), params);
+    return this.queries.rows<RowWithKey>(pageOf(page, sort.page), params);
   }
 
   /** With seasons and episodes; pass a transaction's manager to read that transaction's writes. */
   async get(
     id: string,
     visibility: VisibilityFilter,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<TitleRow | undefined> {
     const params: unknown[] = [id];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['t.id = $1', ...visibilityConditions(visibility, param)];
-    const rows = await manager.query<TitleRow[]>(
+    const rows = await this.queries.rows<TitleRow>(
       `SELECT ${titleColumns}, ${detailColumns('t')}, ${seasonsColumn} FROM titles t ${where(conditions)}`,
       params,
+      manager,
     );
     return rows[0];
   }
@@ -152,14 +158,15 @@ export class TitlesReadRepository {
   async batchGet(
     ids: readonly string[],
     visibility: VisibilityFilter,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<TitleRow[]> {
     const params: unknown[] = [ids];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['t.id = ANY($1::uuid[])', ...visibilityConditions(visibility, param)];
-    return manager.query<TitleRow[]>(
+    return this.queries.rows<TitleRow>(
       `SELECT ${titleColumns}, ${detailColumns('t')} FROM titles t ${where(conditions)}`,
       params,
+      manager,
     );
   }
 
@@ -177,7 +184,7 @@ export class TitlesReadRepository {
     const conditions = browsableConditions(maxMaturity, param);
     const page = `SELECT ${titleColumns}, ${sortSql[sort].key} AS sort_key FROM titles t
       ${where(conditions)} ORDER BY ${sortSql[sort].order} LIMIT ${param(limit)}`;
-    return manager.query<TitleRow[]>(pageOf(page, sortSql[sort].page), params);
+    return this.queries.rows<TitleRow>(pageOf(page, sortSql[sort].page), params, manager);
   }
 
   /**
@@ -195,7 +202,7 @@ export class TitlesReadRepository {
     const page = `SELECT ${titleColumns}, ${sortSql.trending.key} AS sort_key
       FROM titles t ${trendingJoin} ${where(conditions)}
       ORDER BY ${sortSql.trending.order} LIMIT ${param(limit)}`;
-    return manager.query<TitleRow[]>(pageOf(page, sortSql.trending.page), params);
+    return this.queries.rows<TitleRow>(pageOf(page, sortSql.trending.page), params, manager);
   }
 
   /**
@@ -215,7 +222,7 @@ export class TitlesReadRepository {
       ...browsableConditions(maxMaturity, param),
       'EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = row_genre.id)',
     ];
-    return manager.query(
+    return this.queries.rows(
       `SELECT row_genre.slug AS row_genre_slug, row_genre.name AS row_genre_name, top.*,
          ${detailColumns('top')}
        FROM genres row_genre
@@ -225,11 +232,12 @@ export class TitlesReadRepository {
        ) top
        ORDER BY row_genre.position, top.popularity DESC, top.id DESC`,
       params,
+      manager,
     );
   }
 
   async genres(): Promise<Array<{ id: number; slug: string; name: string }>> {
-    return this.dataSource.query('SELECT id, slug, name FROM genres ORDER BY position');
+    return this.queries.rows('SELECT id, slug, name FROM genres ORDER BY position', []);
   }
 }
 
