@@ -1,12 +1,15 @@
 // GET /api/v1/titles?limit=20 (or --path) through the whole path (gateway -> gRPC -> catalog ->
 // PostgreSQL) beside a plain node:http server answering the same bytes, in the same run.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
-//   [--path /api/v1/browse --demo-videos] [--uncached]
+//   [--path /api/v1/browse --demo-videos] [--uncached] [--gzip]
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
+// --gzip sends Accept-Encoding: gzip, as browsers do; node:http then sends the body gzipped
+// (compressed once, before the runs).
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
 import { startBenchSystem } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
       // Browse rows show playable titles only: upload the demo clips first, as npm start does.
       'demo-videos': { type: 'boolean', default: false },
       uncached: { type: 'boolean', default: false },
+      gzip: { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -42,28 +46,31 @@ async function main(): Promise<void> {
     bytes = Buffer.from(await sample.arrayBuffer());
   }
   if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
+  const headers: Record<string, string> = values.gzip ? { 'accept-encoding': 'gzip' } : {};
+  const sent = values.gzip ? gzipSync(bytes) : bytes;
   const baseline = createServer((_req, res) => {
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
-      'content-length': bytes.length,
+      'content-length': sent.length,
+      ...(values.gzip ? { 'content-encoding': 'gzip' } : {}),
     });
-    res.end(bytes);
+    res.end(sent);
   });
   await new Promise<void>((done) => baseline.listen(0, '127.0.0.1', done));
   const address = baseline.address();
   const baselineUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   process.stdout.write(
-    `GET ${values.path} (${bytes.length} bytes)${values.uncached ? ', gateway cache off' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}\n`,
+    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}\n`,
   );
   try {
     const results = await compare(Number(values.rounds), [
       {
         label: 'node:http (same bytes)',
-        run: () => load('node:http (same bytes)', baselineUrl, { seconds, connections }),
+        run: () => load('node:http (same bytes)', baselineUrl, { seconds, connections, headers }),
       },
       {
         label: 'gateway -> catalog',
-        run: () => load('gateway -> catalog', url, { seconds, connections }),
+        run: () => load('gateway -> catalog', url, { seconds, connections, headers }),
       },
     ]);
     summarize(results, 'node:http (same bytes)');
