@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 
+/** Statements a connection keeps prepared at most. */
+export const MAX_NAMED_STATEMENTS = 256;
+
 /**
  * Runs the catalog's read queries as named (prepared) statements. Sent unnamed, every request
  * made PostgreSQL parse and plan its statement again, and planning a page query took longer
@@ -12,7 +15,9 @@ import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
  * A name is a digest of the statement's text: every process of every replica gives a statement
  * the same name, and a name never stands for two texts (pg refuses that, and the PGlite server,
  * one session for every connection, relies on it; see libs/dev-infra's pglite-session.ts).
- * The texts are a fixed set of shapes (every value is a parameter), so the names stay few.
+ * The texts are shapes (filters, sort, page size) rather than values, so they are few; past
+ * MAX_NAMED_STATEMENTS a text runs unnamed, as before, so that what every connection keeps
+ * prepared stays bounded whatever combinations clients ask for.
  */
 export class PreparedQueries {
   private readonly names = new Map<string, string>();
@@ -25,7 +30,8 @@ export class PreparedQueries {
     values: readonly unknown[],
     manager?: EntityManager,
   ): Promise<T[]> {
-    const config = { name: this.nameOf(text), text, values: [...values] };
+    const name = this.nameOf(text);
+    const config = { ...(name ? { name } : {}), text, values: [...values] };
     const runner = manager?.queryRunner;
     try {
       const client: Pool | PoolClient = runner
@@ -40,9 +46,9 @@ export class PreparedQueries {
     }
   }
 
-  private nameOf(text: string): string {
+  private nameOf(text: string): string | undefined {
     let name = this.names.get(text);
-    if (name === undefined) {
+    if (name === undefined && this.names.size < MAX_NAMED_STATEMENTS) {
       name = `kinema_${createHash('sha256').update(text).digest('base64url').slice(0, 27)}`;
       this.names.set(text, name);
     }
