@@ -5,14 +5,17 @@
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
 // --gzip sends Accept-Encoding: gzip, as browsers do; node:http then sends the body gzipped
 // (compressed once, before the runs).
+// Each gateway round also prints the CPU time per request of the gateway, the catalog and the
+// catalog's database (its PGlite server, or its backends on a local PostgreSQL server): on a
+// shared machine the rate moves with everyone else's load, the CPU a request costs much less.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
-import { startBenchSystem } from './lib/bench-system';
-import { compare, load, summarize } from './lib/load';
+import { cpuMs, databaseCpuMs, startBenchSystem } from './lib/bench-system';
+import { compare, load, median, summarize } from './lib/load';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -62,6 +65,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}\n`,
   );
+  const pidOf = (name: string) => system.supervisor.get(name)?.pid ?? -1;
+  const costs: Array<Record<'gateway' | 'catalog' | 'database', number>> = [];
+  const cpuNow = () => ({
+    gateway: cpuMs(pidOf('gateway')),
+    catalog: cpuMs(pidOf('catalog')),
+    database: databaseCpuMs(system, 'catalog'),
+  });
   try {
     const results = await compare(Number(values.rounds), [
       {
@@ -70,10 +80,30 @@ async function main(): Promise<void> {
       },
       {
         label: 'gateway -> catalog',
-        run: () => load('gateway -> catalog', url, { seconds, connections, headers }),
+        run: async () => {
+          const before = cpuNow();
+          const result = await load('gateway -> catalog', url, { seconds, connections, headers });
+          const after = cpuNow();
+          const per = (key: keyof typeof before) => (after[key] - before[key]) / result.requests;
+          const cost = {
+            gateway: per('gateway'),
+            catalog: per('catalog'),
+            database: per('database'),
+          };
+          costs.push(cost);
+          process.stdout.write(
+            `  CPU ms per request: gateway ${cost.gateway.toFixed(2)}, catalog ${cost.catalog.toFixed(2)}, database ${cost.database.toFixed(2)}\n`,
+          );
+          return result;
+        },
       },
     ]);
     summarize(results, 'node:http (same bytes)');
+    const medianOf = (key: keyof (typeof costs)[number]) =>
+      median(costs.map((cost) => cost[key])).toFixed(2);
+    process.stdout.write(
+      `  CPU ms per request (medians): gateway ${medianOf('gateway')}, catalog ${medianOf('catalog')}, database ${medianOf('database')}\n`,
+    );
   } finally {
     baseline.close();
     await system.stop();
