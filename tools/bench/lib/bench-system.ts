@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '@kinema/dev-infra';
@@ -51,6 +51,42 @@ export async function startBenchSystem(
 export function rssBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : 0;
+}
+
+/** CPU time (user + system) a process has used, in milliseconds (Linux; 0 once it is gone). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+// USER_HZ: 100 on every Linux this runs on (what getconf CLK_TCK answers).
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time used by a service's database, in milliseconds: its PGlite server, or on a PostgreSQL
+ * server (local to the bench) the backends connected to its database.
+ */
+export function databaseCpuMs(system: RunningSystem, service: string): number {
+  const pglite = system.supervisor.get(`pglite-${service}`)?.pid;
+  if (pglite !== undefined) return cpuMs(pglite);
+  const database = `kinema_bench_${service}`;
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (command.startsWith('postgres: ') && command.split(' ').includes(database))
+        total += cpuMs(Number(entry));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return total;
 }
 
 /** Resident memory of a process, in MiB (Linux). */

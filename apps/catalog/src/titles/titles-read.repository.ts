@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PreparedQueries } from './prepared-query';
 import type { CursorPosition, ListSort } from './title-cursor';
 import type { TitleRow } from './title.mapper';
 import type { StoredAvailability, StoredMaturity, StoredTitleType } from './title.model';
@@ -98,10 +99,14 @@ const sortSql: Record<ListSort, { key: string; order: string; after: string; pag
 // Every title has a title_trending row (written with it), so the inner join drops none.
 const trendingJoin = 'JOIN title_trending tt ON tt.title_id = t.id';
 
-/** The catalog's read queries; each answers in one SQL statement. */
+/** The catalog's read queries; each answers in one SQL statement, prepared once per connection. */
 @Injectable()
 export class TitlesReadRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly queries: PreparedQueries;
+
+  constructor(dataSource: DataSource) {
+    this.queries = new PreparedQueries(dataSource);
+  }
 
   /** One page plus one extra row, which tells the caller whether another page exists. */
   async list(query: ListTitlesQuery): Promise<RowWithKey[]> {
@@ -129,22 +134,23 @@ export class TitlesReadRepository {
       conditions.push(sort.after.replace('$K', () => param(key)).replace('$I', () => param(id)));
     }
     const page = `SELECT ${titleColumns}, ${sort.key} AS sort_key FROM ${from}
-      ${where(conditions)} ORDER BY ${sort.order} LIMIT ${param(query.limit + 1)}`;
-    return this.dataSource.query<RowWithKey[]>(pageOf(page, sort.page), params);
+      ${where(conditions)} ORDER BY ${sort.order} ${limitOf(query.limit + 1)}`;
+    return this.queries.rows<RowWithKey>(pageOf(page, sort.page), params);
   }
 
   /** With seasons and episodes; pass a transaction's manager to read that transaction's writes. */
   async get(
     id: string,
     visibility: VisibilityFilter,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<TitleRow | undefined> {
     const params: unknown[] = [id];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['t.id = $1', ...visibilityConditions(visibility, param)];
-    const rows = await manager.query<TitleRow[]>(
+    const rows = await this.queries.rows<TitleRow>(
       `SELECT ${titleColumns}, ${detailColumns('t')}, ${seasonsColumn} FROM titles t ${where(conditions)}`,
       params,
+      manager,
     );
     return rows[0];
   }
@@ -152,14 +158,15 @@ export class TitlesReadRepository {
   async batchGet(
     ids: readonly string[],
     visibility: VisibilityFilter,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<TitleRow[]> {
     const params: unknown[] = [ids];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = ['t.id = ANY($1::uuid[])', ...visibilityConditions(visibility, param)];
-    return manager.query<TitleRow[]>(
+    return this.queries.rows<TitleRow>(
       `SELECT ${titleColumns}, ${detailColumns('t')} FROM titles t ${where(conditions)}`,
       params,
+      manager,
     );
   }
 
@@ -176,8 +183,8 @@ export class TitlesReadRepository {
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions = browsableConditions(maxMaturity, param);
     const page = `SELECT ${titleColumns}, ${sortSql[sort].key} AS sort_key FROM titles t
-      ${where(conditions)} ORDER BY ${sortSql[sort].order} LIMIT ${param(limit)}`;
-    return manager.query<TitleRow[]>(pageOf(page, sortSql[sort].page), params);
+      ${where(conditions)} ORDER BY ${sortSql[sort].order} ${limitOf(limit)}`;
+    return this.queries.rows<TitleRow>(pageOf(page, sortSql[sort].page), params, manager);
   }
 
   /**
@@ -194,8 +201,8 @@ export class TitlesReadRepository {
     const conditions = ['tt.score > 0', ...browsableConditions(maxMaturity, param)];
     const page = `SELECT ${titleColumns}, ${sortSql.trending.key} AS sort_key
       FROM titles t ${trendingJoin} ${where(conditions)}
-      ORDER BY ${sortSql.trending.order} LIMIT ${param(limit)}`;
-    return manager.query<TitleRow[]>(pageOf(page, sortSql.trending.page), params);
+      ORDER BY ${sortSql.trending.order} ${limitOf(limit)}`;
+    return this.queries.rows<TitleRow>(pageOf(page, sortSql.trending.page), params, manager);
   }
 
   /**
@@ -215,21 +222,22 @@ export class TitlesReadRepository {
       ...browsableConditions(maxMaturity, param),
       'EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = row_genre.id)',
     ];
-    return manager.query(
+    return this.queries.rows(
       `SELECT row_genre.slug AS row_genre_slug, row_genre.name AS row_genre_name, top.*,
          ${detailColumns('top')}
        FROM genres row_genre
        CROSS JOIN LATERAL (
          SELECT ${titleColumns} FROM titles t ${where(conditions)}
-         ORDER BY ${sortSql.popular.order} LIMIT ${param(limit)}
+         ORDER BY ${sortSql.popular.order} ${limitOf(limit)}
        ) top
        ORDER BY row_genre.position, top.popularity DESC, top.id DESC`,
       params,
+      manager,
     );
   }
 
   async genres(): Promise<Array<{ id: number; slug: string; name: string }>> {
-    return this.dataSource.query('SELECT id, slug, name FROM genres ORDER BY position');
+    return this.queries.rows('SELECT id, slug, name FROM genres ORDER BY position', []);
   }
 }
 
@@ -257,6 +265,17 @@ function browsableConditions(
     `t.availability = 'published'`,
     ...visibilityConditions({ includeDrafts: true, maxMaturity }, param),
   ];
+}
+
+/**
+ * A LIMIT written into the statement rather than sent as a parameter: a generic plan (see
+ * PreparedQueries) then knows how few rows a page needs, where a parameter is costed as a tenth
+ * of the table, which on a large catalog favours reading it all and sorting. The limits are
+ * validated integers (CATALOG_READ_LIMITS), so the statements stay few.
+ */
+function limitOf(rows: number): string {
+  if (!Number.isSafeInteger(rows) || rows < 1) throw new Error(`invalid row limit ${rows}`);
+  return `LIMIT ${rows}`;
 }
 
 function where(conditions: readonly string[]): string {

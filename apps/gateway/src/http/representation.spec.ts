@@ -1,6 +1,11 @@
 import { gunzipSync } from 'node:zlib';
 import Fastify from 'fastify';
-import { COMPRESS_THRESHOLD_BYTES, jsonRepresentation, sendRepresentation } from './representation';
+import {
+  COMPRESS_THRESHOLD_BYTES,
+  gzipOf,
+  jsonRepresentation,
+  sendRepresentation,
+} from './representation';
 
 describe('a cached representation', () => {
   const large = { items: Array.from({ length: 50 }, (_, n) => ({ id: n, name: `Title ${n}` })) };
@@ -10,13 +15,15 @@ describe('a cached representation', () => {
     expect(stored.body.equals(Buffer.from(JSON.stringify(large)))).toBe(true);
     expect(stored.etag).toMatch(/^W\/"/);
     expect(stored.personal).toBe(true);
-    expect(gunzipSync(stored.gzip ?? Buffer.alloc(0)).equals(stored.body)).toBe(true);
+    const gzip = gzipOf(stored);
+    expect(gunzipSync(gzip ?? Buffer.alloc(0)).equals(stored.body)).toBe(true);
+    expect(gzipOf(stored)).toBe(gzip);
   });
 
   it('is not compressed under the threshold', () => {
     const small = jsonRepresentation({ ok: true });
     expect(small.body.length).toBeLessThan(COMPRESS_THRESHOLD_BYTES);
-    expect(small.gzip).toBeUndefined();
+    expect(gzipOf(small)).toBeUndefined();
   });
 
   describe('sent', () => {
@@ -47,6 +54,19 @@ describe('a cached representation', () => {
       expect(answer.headers['cache-control']).toBe('public, max-age=10');
       const body = encoding ? gunzipSync(answer.rawPayload) : answer.rawPayload;
       expect(JSON.parse(body.toString())).toEqual(large);
+    });
+
+    it('is compressed only once a client takes gzip, then kept', async () => {
+      const fresh = jsonRepresentation(large);
+      const plain = Fastify();
+      plain.get('/', (request, reply) =>
+        reply.send(sendRepresentation(request, reply, fresh, { maxAgeSeconds: 10 })),
+      );
+      await plain.inject({ url: '/' });
+      expect(fresh.gzip).toBeUndefined();
+      const answer = await plain.inject({ url: '/', headers: { 'accept-encoding': 'gzip' } });
+      expect(fresh.gzip?.equals(answer.rawPayload)).toBe(true);
+      await plain.close();
     });
 
     it('answers 304 with no body when If-None-Match names the stored validator', async () => {

@@ -8,13 +8,15 @@ export const COMPRESS_THRESHOLD_BYTES = 1024;
 
 /**
  * What the gateway sends for a cacheable read, ready to go out again: the JSON bytes, their
- * validator and, for larger bodies, the gzip encoding. A cache hit sends these bytes as they
- * are: no parse, no mapping, no hashing, no serialisation and no compression per request.
+ * validator and, for larger bodies, the gzip encoding once a client has taken it. A cache hit
+ * sends these bytes as they are: no parse, no mapping, no hashing, no serialisation, and no
+ * compression after the first client that takes gzip.
  */
 export interface Representation {
   body: Buffer;
   etag: string;
-  gzip: Buffer | undefined;
+  /** Made by gzipOf when a client first takes gzip: a read that no client takes gzip of never pays for it. */
+  gzip?: Buffer;
   /** Never for shared caches, whoever asks (a draft). */
   personal?: boolean;
 }
@@ -32,9 +34,14 @@ export function jsonRepresentation(
   return {
     body,
     etag: options.etag ?? weakEtagOfBytes(body),
-    gzip: body.length >= COMPRESS_THRESHOLD_BYTES ? gzipSync(body) : undefined,
     ...(options.personal ? { personal: true } : {}),
   };
+}
+
+/** The gzip encoding of a representation large enough to compress, made once and kept with it. */
+export function gzipOf(representation: Representation): Buffer | undefined {
+  if (representation.body.length < COMPRESS_THRESHOLD_BYTES) return undefined;
+  return (representation.gzip ??= gzipSync(representation.body));
 }
 
 /** Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`). */
@@ -63,9 +70,10 @@ export function sendRepresentation(
     return undefined;
   }
   void reply.type('application/json; charset=utf-8');
-  if (representation.gzip && acceptsGzip(request)) {
+  const gzip = acceptsGzip(request) ? gzipOf(representation) : undefined;
+  if (gzip) {
     void reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
-    return representation.gzip;
+    return gzip;
   }
   return representation.body;
 }

@@ -74,6 +74,26 @@ export function copyInResponse(): Buffer {
   return wireMessage('G', Buffer.from([0, 0, 0]));
 }
 
+/** ParseComplete, PostgreSQL's answer to a Parse it accepted. */
+export const PARSE_COMPLETE = wireMessage('1');
+
+/**
+ * The statement name of a Parse message and what it defines (its SQL text and parameter types,
+ * as sent): two Parses with equal definitions prepare the same statement.
+ */
+export function parsedStatement(message: Uint8Array): { name: string; definition: Buffer } {
+  const view = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  const end = view.indexOf(0, 5);
+  return { name: view.toString('utf8', 5, end), definition: view.subarray(end + 1) };
+}
+
+/** The name of the prepared statement a Close message closes, or undefined for a portal. */
+export function closedStatement(message: Uint8Array): string | undefined {
+  const view = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  if (view[5] !== 'S'.charCodeAt(0)) return undefined;
+  return view.toString('utf8', 6, view.indexOf(0, 6));
+}
+
 /** The SQL text of a simple Query message. */
 export function queryText(message: Uint8Array): string {
   return Buffer.from(message.subarray(5)).toString('utf8').replace(/\0$/, '');

@@ -165,6 +165,27 @@ describe('the PGlite server with several connections', () => {
     expect(await count(next)).toBe(1);
   });
 
+  it('lets every connection prepare a statement under the same name for the same text', async () => {
+    const named = {
+      name: 'notes_after',
+      text: 'SELECT count(*)::int AS n FROM notes WHERE id > $1',
+    };
+    const [first, second] = [await connect(), await connect()];
+    const countAfter = async (client: Client, id: number) =>
+      (await client.query<{ n: number }>({ ...named, values: [id] })).rows[0]?.n;
+    expect(await countAfter(first, 0)).toBe(1);
+    // Without the session's answer: "prepared statement notes_after already exists".
+    expect(await countAfter(second, 0)).toBe(1);
+    expect(await countAfter(first, 3)).toBe(0);
+    await first.end();
+    const third = await connect();
+    expect(await countAfter(third, 2)).toBe(1);
+    // The name stands for one text only, as on PostgreSQL.
+    await expect(
+      (await connect()).query({ name: named.name, text: 'SELECT 2 AS n' }),
+    ).rejects.toThrow(/already exists/);
+  });
+
   it.each([
     ['an unknown message type', message('x', [1, 2, 3])],
     ['a password message after start-up', message('p', 'secret')],

@@ -1,10 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
 import {
+  closedStatement,
   copiesFromStdin,
   copyFail,
   copyInResponse,
   errorResponse,
   messageType,
+  PARSE_COMPLETE,
+  parsedStatement,
   protocolViolation,
   queryText,
   wireMessage,
@@ -51,10 +54,19 @@ interface PendingCopy {
  * - `COPY ... FROM STDIN`: PGlite reads COPY data only from the buffer that carries the statement,
  *   so the data is gathered here (answering CopyInResponse at once) and handed over with the
  *   statement when the client sends CopyDone.
+ * - Named prepared statements live in the one session every connection shares, where a second
+ *   connection's Parse of a name would fail (`prepared statement ... already exists`). A Parse of
+ *   a name the session already holds with the same text and parameter types is answered
+ *   ParseComplete here: that connection gets the statement it asked for. Clients that name
+ *   statements by their text (as the services do) can therefore prepare them on every
+ *   connection, as on PostgreSQL. What stays shared: a Close or DEALLOCATE by one connection
+ *   removes the statement for all, and a name reused for another text still fails.
  */
 export function sharedSession(db: PGlite): PGlite {
   let inSequence = false;
   let copy: PendingCopy | undefined;
+  /** Named statements the session holds: name -> definition (see parsedStatement). */
+  const prepared = new Map<string, Buffer>();
 
   const run: ExecStream = async (message, options) => {
     try {
@@ -80,6 +92,27 @@ export function sharedSession(db: PGlite): PGlite {
     await run(Buffer.concat(batch), { onRawData: (chunk) => chunks.push(Buffer.from(chunk)) });
     // The client already had its CopyInResponse.
     options?.onRawData?.(withoutFirst(Buffer.concat(chunks), 'G'));
+  };
+
+  const parse: ExecStream = async (message, options) => {
+    const { name, definition } = parsedStatement(message);
+    // Only as the first message of a sequence: after an error PostgreSQL ignores the messages up
+    // to Sync, and so must the answer.
+    const opensSequence = !inSequence;
+    inSequence = true;
+    if (name !== '' && opensSequence && prepared.get(name)?.equals(definition)) {
+      options?.onRawData?.(PARSE_COMPLETE);
+      return;
+    }
+    let accepted = false;
+    await run(message, {
+      ...options,
+      onRawData: (chunk) => {
+        accepted ||= chunk[0] === PARSE_COMPLETE[0];
+        options?.onRawData?.(chunk);
+      },
+    });
+    if (name !== '' && accepted) prepared.set(name, Buffer.from(definition));
   };
 
   const exec: ExecStream = async (message, options) => {
@@ -108,6 +141,12 @@ export function sharedSession(db: PGlite): PGlite {
       options?.onRawData?.(copyInResponse());
       return;
     }
+    if (type === 'P') return parse(message, options);
+    if (type === 'C') {
+      const name = closedStatement(message);
+      if (name !== undefined) prepared.delete(name);
+    }
+    if (type === 'Q' && /\b(deallocate|discard)\b/i.test(queryText(message))) prepared.clear();
     if (SEQUENCE_PART.has(type)) inSequence = true;
     else if (SEQUENCE_END.has(type)) inSequence = false;
     const guarded = type === 'Q' || type === 'E' ? Buffer.concat([message, NO_COPY_DATA]) : message;

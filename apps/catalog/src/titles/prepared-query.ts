@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+
+/** Statements a connection keeps prepared at most. */
+export const MAX_NAMED_STATEMENTS = 256;
+
+/**
+ * Runs the catalog's read queries as named (prepared) statements. Sent unnamed, every request
+ * made PostgreSQL parse and plan its statement again, and planning a page query took longer
+ * than running it; named, each connection parses a statement once and PostgreSQL may keep its
+ * plan. pg's own `name` option does the work; TypeORM's `query` cannot pass it, so this reaches
+ * the driver's pool (or the transaction's client) directly.
+ *
+ * A name is a digest of the statement's text: every process of every replica gives a statement
+ * the same name, and a name never stands for two texts (pg refuses that, and the PGlite server,
+ * one session for every connection, relies on it; see libs/dev-infra's pglite-session.ts).
+ * The texts are shapes (filters, sort, page size) rather than values, so they are few; past
+ * MAX_NAMED_STATEMENTS a text runs unnamed, as before, so that what every connection keeps
+ * prepared stays bounded whatever combinations clients ask for.
+ */
+export class PreparedQueries {
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The rows of `text` with `values`, on the transaction of `manager` when it has one. */
+  async rows<T extends QueryResultRow>(
+    text: string,
+    values: readonly unknown[],
+    manager?: EntityManager,
+  ): Promise<T[]> {
+    const name = this.nameOf(text);
+    const config = { ...(name ? { name } : {}), text, values: [...values] };
+    const runner = manager?.queryRunner;
+    try {
+      const client: Pool | PoolClient = runner
+        ? ((await runner.connect()) as PoolClient)
+        : (this.dataSource.driver as unknown as { master: Pool }).master;
+      return (await client.query<T>(config)).rows;
+    } catch (error) {
+      // The same error TypeORM raises, so callers and the error mapping see one shape.
+      throw error instanceof QueryFailedError
+        ? error
+        : new QueryFailedError(text, config.values, error as Error);
+    }
+  }
+
+  private nameOf(text: string): string | undefined {
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < MAX_NAMED_STATEMENTS) {
+      name = `kinema_${createHash('sha256').update(text).digest('base64url').slice(0, 27)}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+}
