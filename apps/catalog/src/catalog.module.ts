@@ -20,9 +20,6 @@ export class CatalogModule {
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
           connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
-          // Its reads are keyset pages and key lookups whose plans do not depend on the values;
-          // planning them per request cost PostgreSQL more than running them.
-          genericPlans: true,
 
           migrations: catalogMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,

@@ -268,8 +268,8 @@ function browsableConditions(
 }
 
 /**
- * A LIMIT written into the statement rather than sent as a parameter: a generic plan (see
- * PreparedQueries) then knows how few rows a page needs, where a parameter is costed as a tenth
+ * A LIMIT written into the statement rather than sent as a parameter: a generic plan of the
+ * prepared statement (PreparedQueries) then knows how few rows a page needs, where a parameter is costed as a tenth
  * of the table, which on a large catalog favours reading it all and sorting. The limits are
  * validated integers (CATALOG_READ_LIMITS), so the statements stay few.
  */

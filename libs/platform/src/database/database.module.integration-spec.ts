@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { DatabaseModule, dataSourceOptions } from './database.module';
+import { DatabaseModule } from './database.module';
 
 /** A port where PostgreSQL is not up yet: each connection is counted, then dropped at once. */
 async function notUpYet() {
@@ -51,33 +50,4 @@ describe('DatabaseModule start-up', () => {
     },
     30_000,
   );
-});
-
-// PGlite takes no start-up options, so the setting is seen on a PostgreSQL server only.
-const serverUrl = process.env['TEST_DATABASE_URL'];
-
-(serverUrl ? describe : describe.skip)('DatabaseModule on a PostgreSQL server', () => {
-  it.each([
-    [true, 'force_generic_plan'],
-    [false, 'auto'],
-  ])('with genericPlans %s its connections plan with %s', async (genericPlans, mode) => {
-    const dataSource = new DataSource(
-      dataSourceOptions({
-        url: serverUrl ?? '',
-        poolMax: 1,
-        migrations: [],
-        migrationsRun: false,
-        migrationLockKey: 1,
-        genericPlans,
-      }),
-    );
-    await dataSource.initialize();
-    try {
-      const [row] =
-        await dataSource.query<Array<{ plan_cache_mode: string }>>('SHOW plan_cache_mode');
-      expect(row?.plan_cache_mode).toBe(mode);
-    } finally {
-      await dataSource.destroy();
-    }
-  });
 });

@@ -18,13 +18,6 @@ export interface DatabaseConfig {
   migrationsRun: boolean;
   /** Key of the PostgreSQL advisory lock that serialises migrations of this service. */
   migrationLockKey: number;
-  /**
-   * Plan prepared statements once (`plan_cache_mode = force_generic_plan` on every connection)
-   * instead of re-planning them for each set of parameters: for a service whose statements'
-   * best plans do not depend on the values (key lookups, keyset pages with a literal LIMIT).
-   * PGlite ignores it (it takes no start-up options).
-   */
-  genericPlans?: boolean;
 }
 
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
@@ -34,12 +27,7 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     migrations: config.migrations,
     migrationsRun: false,
     synchronize: false,
-    extra: {
-      max: config.poolMax,
-      connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
-      ...(config.genericPlans ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
-    },
+    extra: { max: config.poolMax, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 },
   };
 }
 
