@@ -261,7 +261,8 @@ describe('rejected uploads leave nothing behind', () => {
     expect(await videos.sql('SELECT count(*) FROM videos')).toEqual(before);
   });
 
-  it('marks a cancelled upload failed and aborts its multipart upload', async () => {
+  /** An upload of a 64 MiB padded clip, opened; its chunks are the caller's to send. */
+  async function openLargeUpload() {
     const clip = sampleBytes(sampleNamed('bars-faststart.mp4'));
     const padding = 64 * 1024 * 1024;
     const upload = openUpload(videos.client, {
@@ -270,9 +271,24 @@ describe('rejected uploads leave nothing behind', () => {
       contentLength: paddedMp4Size(clip, padding),
     });
     const videoId = await upload.videoId;
-    const key = `videos/${videoId}`;
+    return { upload, videoId, key: `videos/${videoId}`, chunks: paddedMp4(clip, padding) };
+  }
+
+  /** The video once its cancelled upload is settled (no longer UPLOADING). */
+  async function settled(videoId: string) {
+    await eventually(
+      async () =>
+        (await videos.rpc.getVideo({ id: videoId })).video?.status !==
+        VideoStatus.VIDEO_STATUS_UPLOADING,
+      'the cancelled upload is settled',
+    );
+    return (await videos.rpc.getVideo({ id: videoId })).video;
+  }
+
+  it('marks a cancelled upload failed and aborts its multipart upload', async () => {
+    const { upload, videoId, key, chunks } = await openLargeUpload();
     let sent = 0;
-    for (const chunk of paddedMp4(clip, padding)) {
+    for (const chunk of chunks) {
       await upload.write(chunk);
       sent += chunk.length;
       // Stop once a part is stored: the multipart upload is open and holds parts.
@@ -281,13 +297,7 @@ describe('rejected uploads leave nothing behind', () => {
     expect(await videos.openUploads()).toContain(key);
     upload.call.cancel();
     expect((await failureOf(upload.result)).code).toBe(status.CANCELLED);
-    await eventually(
-      async () =>
-        (await videos.rpc.getVideo({ id: videoId })).video?.status !==
-        VideoStatus.VIDEO_STATUS_UPLOADING,
-      'the cancelled upload is settled',
-    );
-    const { video } = await videos.rpc.getVideo({ id: videoId });
+    const video = await settled(videoId);
     expect(video?.status).toBe(VideoStatus.VIDEO_STATUS_FAILED);
     expect(video?.failureReason).toContain('cancelled');
     expect(await videos.openUploads()).not.toContain(key);
@@ -297,17 +307,9 @@ describe('rejected uploads leave nothing behind', () => {
   // A cancelling grpc-js client sends the end of its messages before the reset, so the service
   // sees the stream end short first and hears of the cancellation only after.
   it('records an upload ended short and then cancelled as cancelled, not as a size mismatch', async () => {
-    const clip = sampleBytes(sampleNamed('bars-faststart.mp4'));
-    const padding = 64 * 1024 * 1024;
-    const upload = openUpload(videos.client, {
-      titleId: randomUUID(),
-      contentType: 'video/mp4',
-      contentLength: paddedMp4Size(clip, padding),
-    });
-    const videoId = await upload.videoId;
-    const key = `videos/${videoId}`;
+    const { upload, videoId, key, chunks } = await openLargeUpload();
     let sent = 0;
-    for (const chunk of paddedMp4(clip, padding)) {
+    for (const chunk of chunks) {
       await upload.write(chunk);
       sent += chunk.length;
       if (sent > 9 * 1024 * 1024) break;
@@ -317,13 +319,7 @@ describe('rejected uploads leave nothing behind', () => {
     upload.end();
     upload.call.cancel();
     expect((await failureOf(upload.result)).code).toBe(status.CANCELLED);
-    await eventually(
-      async () =>
-        (await videos.rpc.getVideo({ id: videoId })).video?.status !==
-        VideoStatus.VIDEO_STATUS_UPLOADING,
-      'the cancelled upload is settled',
-    );
-    const { video } = await videos.rpc.getVideo({ id: videoId });
+    const video = await settled(videoId);
     expect(video?.failureReason).toBe('the upload was cancelled by the client');
     expect(await videos.openUploads()).not.toContain(key);
   });
