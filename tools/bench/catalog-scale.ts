@@ -85,6 +85,12 @@ async function startPair(
         LOG_LEVEL: 'error',
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: '0',
+        // Two gateways run side by side: neither may take the default ops port.
+        OPS_HOST: '127.0.0.1',
+        OPS_PORT: '0',
+        // The catalog and its database at scale are measured, not the gateway's cache (the warm-up
+        // walk would fill it with exactly the pages measured).
+        CATALOG_CACHE_TTL_MS: '0',
         CATALOG_GRPC_TARGET: context.address(`catalog-${label}`, 'grpc'),
       },
     }),
