@@ -16,7 +16,7 @@ import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
-import { cpuMs, databaseCpuMs, startBenchSystem } from './lib/bench-system';
+import { cpuMs, databaseCpuMs, registerViewer, startBenchSystem } from './lib/bench-system';
 import { compare, load, median, summarize } from './lib/load';
 
 async function main(): Promise<void> {
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     process.stdout.write(`demo clips uploaded: ${demo.uploaded}\n`);
   }
   const url = `${system.gatewayUrl}${values.path}`;
-  const headers = values['signed-in'] ? await viewerHeaders(system.gatewayUrl) : {};
+  const headers = values['signed-in'] ? await registerViewer(system.gatewayUrl) : {};
   let sample = await fetch(url, { headers });
   let bytes = Buffer.from(await sample.arrayBuffer());
   // The clips become playable as their VideoReady events arrive: wait until rows show them.
@@ -121,21 +121,6 @@ async function main(): Promise<void> {
     baseline.close();
     await system.stop();
   }
-}
-
-/** A new viewer's bearer token and profile, the headers the web app sends with every read. */
-async function viewerHeaders(gatewayUrl: string): Promise<Record<string, string>> {
-  const response = await fetch(`${gatewayUrl}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: 'bench-password' }),
-  });
-  const body = (await response.json()) as {
-    tokens: { accessToken: string };
-    profile: { id: string };
-  };
-  if (!response.ok) throw new Error(`registering a viewer: ${response.status}`);
-  return { authorization: `Bearer ${body.tokens.accessToken}`, 'x-profile-id': body.profile.id };
 }
 
 runScript(main);

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, runScript } from '@kinema/dev-infra';
-import { anonMiB, rssMiB, startBenchSystem } from './lib/bench-system';
+import { anonMiB, registerViewer, rssMiB, startBenchSystem } from './lib/bench-system';
 import { load } from './lib/load';
 
 const SERVICES = ['gateway', 'catalog', 'users', 'videos'] as const;
@@ -64,12 +64,7 @@ async function main(): Promise<void> {
     const uncachedApi = `http://127.0.0.1:${uncached.listeners.http}/api/v1`;
 
     const viewer = { email: 'memory@example.com', password: 'memory-bench-password' };
-    const registered = await json<{ profile: { id: string } }>(`${api}/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(viewer),
-    });
-    const token = await signIn(api, viewer.email, viewer.password);
+    const viewerHeaders = await registerViewer(system.gatewayUrl, viewer);
     const admin = await signIn(api, DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD);
     const { items } = await json<{ items: Array<{ id: string }> }>(`${api}/titles?limit=1`);
     const title = items[0]?.id;
@@ -79,10 +74,6 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'video/mp4' },
       body: CLIP,
     });
-    const viewerHeaders = {
-      authorization: `Bearer ${token}`,
-      'x-profile-id': registered.profile.id,
-    };
     const opts = { seconds, connections: 16 };
     const runs = [
       () => load('titles, cached', `${api}/titles?limit=20`, opts),

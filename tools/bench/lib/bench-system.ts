@@ -112,3 +112,24 @@ export function benchS3Client(system: RunningSystem): S3Client {
     credentials: { accessKeyId: 'kinema-dev', secretAccessKey: 'kinema-dev-secret' },
   });
 }
+
+/**
+ * Registers a viewer (new credentials unless given) and answers the headers the web app sends
+ * with every read: its bearer token and its profile (X-Profile-Id).
+ */
+export async function registerViewer(
+  gatewayUrl: string,
+  credentials = { email: `bench-${randomUUID()}@example.com`, password: 'bench-password' },
+): Promise<Record<string, string>> {
+  const response = await fetch(`${gatewayUrl}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  if (!response.ok) throw new Error(`registering a viewer: ${response.status}`);
+  const body = (await response.json()) as {
+    tokens: { accessToken: string };
+    profile: { id: string };
+  };
+  return { authorization: `Bearer ${body.tokens.accessToken}`, 'x-profile-id': body.profile.id };
+}

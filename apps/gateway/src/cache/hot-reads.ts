@@ -5,7 +5,12 @@ import type { Authentication } from '../auth/authentication';
 import { setPrincipal } from '../auth/principal';
 import type { CacheHeaderOptions } from '../http/cache-headers';
 import { sendRepresentation } from '../http/representation';
-import { PROFILE_HEADER, type Viewer, type ViewingProfiles } from '../me/viewing-profiles.service';
+import {
+  namesNoCaller,
+  PROFILE_HEADER,
+  type Viewer,
+  type ViewingProfiles,
+} from '../me/viewing-profiles.service';
 import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
 import type { CatalogCache, ScopedRepresentation } from './catalog-cache';
 
@@ -62,7 +67,7 @@ export class HotReads {
     viewer?: Viewer,
   ): Promise<Buffer | undefined> {
     const representation = await this.cache.representation(key, load);
-    const kind = viewer ? viewerKind(viewer) : isAnonymous(request) ? ANONYMOUS : undefined;
+    const kind = viewer ? viewerKind(viewer) : namesNoCaller(request) ? ANONYMOUS : undefined;
     if (this.cache.enabled && kind !== undefined) {
       let byKind = this.aliases.get(request.url);
       if (!byKind) this.aliases.set(request.url, (byKind = new Map()));
@@ -120,10 +125,4 @@ const ANONYMOUS = 'anonymous';
 function viewerKind({ principal, profile }: Viewer): string {
   if (!principal) return ANONYMOUS;
   return `${principal.role} ${profile ? profile.maxMaturity : 'none'}`;
-}
-
-function isAnonymous(request: FastifyRequest): boolean {
-  return (
-    request.headers.authorization === undefined && request.headers[PROFILE_HEADER] === undefined
-  );
 }

@@ -28,6 +28,13 @@ export const PROFILE_HEADER_DOC = {
   schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN.source },
 } as const;
 
+/** A request that names nobody: no bearer token and no profile. */
+export function namesNoCaller(request: FastifyRequest): boolean {
+  return (
+    request.headers.authorization === undefined && request.headers[PROFILE_HEADER] === undefined
+  );
+}
+
 /** Who is browsing: the caller (if signed in) and the profile named by X-Profile-Id (if any). */
 export interface Viewer {
   principal?: Principal;

@@ -1,7 +1,7 @@
 import { isUuid } from '@kinema/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemFilter } from '../http/problem.filter';
-import { PROFILE_HEADER } from '../me/viewing-profiles.service';
+import { namesNoCaller } from '../me/viewing-profiles.service';
 import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
 import type { PlaybackAccess } from './playback-access.service';
 import type { PlayableVideos, PlaybackTarget } from './playable-videos';
@@ -66,8 +66,7 @@ export class HotPlayback {
 
 /** The grant when it is the query's only parameter and no header claims another identity. */
 function soleGrant(request: FastifyRequest): string | undefined {
-  if (request.headers.authorization !== undefined || request.headers[PROFILE_HEADER] !== undefined)
-    return undefined;
+  if (!namesNoCaller(request)) return undefined;
   const query = request.query as Record<string, unknown>;
   let grant: unknown;
   for (const key in query) {
