@@ -1,0 +1,98 @@
+// The resident memory a service's libraries cost before any of Kinema's own code runs: for each
+// service, a Node process (the same binary and young-generation cap as the launcher's) that only
+// requires the third-party packages the service loads, beside a bare Node process. It tells how
+// much of a service's RSS (tools/bench/service-memory.ts) is the stack itself, which no change to
+// the services' code can take away.
+// Usage: npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/library-floor.ts [--rounds 3]
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_SEMI_SPACE_MB } from '@kinema/dev-infra';
+
+const ROOT = resolve(__dirname, '../..');
+
+// What every service loads through @kinema/platform besides its own dependencies: logging,
+// metrics, the ops HTTP server and Kafka; the gRPC services also serve reflection and health.
+const PLATFORM = ['pino', 'prom-client', 'kafkajs', '@nestjs/platform-fastify', 'fastify'];
+const GRPC_SERVER = ['@grpc/reflection', 'grpc-health-check'];
+const SERVICES = {
+  gateway: PLATFORM,
+  catalog: [...PLATFORM, ...GRPC_SERVER],
+  users: [...PLATFORM, ...GRPC_SERVER],
+  videos: [...PLATFORM, ...GRPC_SERVER],
+} as const;
+
+/** The service's declared third-party dependencies plus what the platform loads for it. */
+function packagesOf(service: keyof typeof SERVICES): string[] {
+  const manifest = JSON.parse(readFileSync(resolve(ROOT, 'apps', service, 'package.json'), 'utf8'));
+  const own = Object.keys(manifest.dependencies ?? {}).filter(
+    (name) => !name.startsWith('@kinema/'),
+  );
+  return [...new Set(['reflect-metadata', ...own, ...SERVICES[service]])];
+}
+
+// Run by the child: require each package from the service's folder, let start-up settle (timers,
+// lazy initialisation), then print its own RSS and anonymous part in KiB.
+const CHILD = `
+const { createRequire } = require('node:module');
+const load = createRequire(process.argv[1]);
+for (const name of process.argv.slice(2)) load(name);
+setTimeout(() => {
+  const status = require('node:fs').readFileSync('/proc/self/status', 'utf8');
+  const kib = (field) => Number(new RegExp('^' + field + ':\\\\s+(\\\\d+)', 'm').exec(status)[1]);
+  console.log(JSON.stringify({ rss: kib('VmRSS'), anon: kib('RssAnon'), modules: Object.keys(load.cache).length }));
+  process.exit(0);
+}, 2000);`;
+
+interface Sample {
+  rss: number;
+  anon: number;
+  modules: number;
+}
+
+function sample(from: string, packages: readonly string[]): Sample {
+  const out = execFileSync(
+    process.execPath,
+    [`--max-semi-space-size=${DEFAULT_MAX_SEMI_SPACE_MB}`, '-e', CHILD, from, ...packages],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  return JSON.parse(out) as Sample;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
+  const rounds = Number(values.rounds);
+  const rows: Array<[string, string[]]> = [['bare node', []]];
+  for (const service of Object.keys(SERVICES) as Array<keyof typeof SERVICES>)
+    rows.push([service, packagesOf(service)]);
+  const samples = new Map<string, Sample[]>(rows.map(([name]) => [name, []]));
+  // Alternating rounds, so a busy moment of the machine does not fall on one row only.
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, packages] of rows) {
+      const from = resolve(ROOT, name === 'bare node' ? '.' : `apps/${name}`, 'package.json');
+      samples.get(name)?.push(sample(from, packages));
+    }
+  }
+  const mib = (kib: number) => (kib / 1024).toFixed(0).padStart(5);
+  console.log(
+    `\nnode ${process.version}, --max-semi-space-size=${DEFAULT_MAX_SEMI_SPACE_MB}, median of ${rounds}`,
+  );
+  console.log('                RSS MiB  anon MiB  file MiB  modules  packages');
+  for (const [name, packages] of rows) {
+    const runs = samples.get(name) ?? [];
+    const rss = median(runs.map((run) => run.rss));
+    const anon = median(runs.map((run) => run.anon));
+    const modules = median(runs.map((run) => run.modules));
+    console.log(
+      `  ${name.padEnd(12)} ${mib(rss)}    ${mib(anon)}     ${mib(rss - anon)}    ${String(modules).padStart(5)}  ${packages.length}`,
+    );
+  }
+}
+
+main();
