@@ -1,0 +1,160 @@
+// The least an uncached read can cost with the gateway -> gRPC -> service shape and no framework
+// at all: a bare node:http server that answers every request with one grpc-js unary call to a bare
+// grpc-js server in another process, which returns the page's bytes (no database, no NestJS, no
+// validation, mapping, auth, cache, metrics or logs); beside node:http answering the same bytes
+// itself. Each round also prints the CPU time one request costs each process, read from /proc.
+// Usage: npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/grpc-hop-floor.ts
+//   [--seconds 5] [--rounds 3] [--bytes 19700]
+import {
+  credentials,
+  makeGenericClientConstructor,
+  Server,
+  ServerCredentials,
+} from '@grpc/grpc-js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { cpuMs } from './lib/bench-system';
+import { load, median, type LoadResult } from './lib/load';
+
+const identity = (bytes: Buffer) => bytes;
+const GET_PAGE = {
+  getPage: {
+    path: '/kinema.bench.v1.Floor/GetPage',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+} as const;
+
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string', default: 'bench' },
+    target: { type: 'string', default: '' },
+    bytes: { type: 'string', default: '19700' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const page = Buffer.alloc(Number(values.bytes), 'x');
+
+/** Prints the port this process listens on, for the parent to read. */
+function announce(port: number): void {
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+}
+
+function serveGrpc(): void {
+  const server = new Server();
+  server.addService(GET_PAGE, {
+    getPage: (_call: unknown, callback: (error: null, page: Buffer) => void) =>
+      callback(null, page),
+  });
+  server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {
+    if (error) throw error;
+    announce(port);
+  });
+}
+
+function serveHttp(viaGrpc: boolean): void {
+  const Client = makeGenericClientConstructor(GET_PAGE, 'Floor');
+  const client = viaGrpc ? new Client(values.target, credentials.createInsecure()) : undefined;
+  const request = Buffer.alloc(0);
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (!client) return res.end(page);
+    client.makeUnaryRequest(
+      GET_PAGE.getPage.path,
+      identity,
+      identity,
+      request,
+      { deadline: Date.now() + 5_000 },
+      (error?: Error | null, body?: Buffer) => {
+        if (error || !body) {
+          res.statusCode = 503;
+          return res.end();
+        }
+        res.end(body);
+      },
+    );
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (address && typeof address === 'object') announce(address.port);
+  });
+}
+
+async function start(role: string, target = ''): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      'tsx/cjs',
+      __filename,
+      '--role',
+      role,
+      '--target',
+      target,
+      '--bytes',
+      values.bytes,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+  return { child, port: (JSON.parse(first) as { port: number }).port };
+}
+
+async function bench(): Promise<void> {
+  const seconds = Number(values.seconds);
+  const rounds = Number(values.rounds);
+  const service = await start('grpc-service');
+  const gateway = await start('http-via-grpc', `127.0.0.1:${service.port}`);
+  const bare = await start('http');
+  const processes = [bare.child, gateway.child, service.child];
+  try {
+    const rates: Record<string, number[]> = { 'node:http': [], 'node:http -> grpc-js': [] };
+    const cpu: Record<string, number[]> = { gateway: [], service: [] };
+    const run = (label: string, port: number): Promise<LoadResult> =>
+      load(label, `http://127.0.0.1:${port}/`, { seconds, connections: 32 });
+    for (let round = 1; round <= rounds; round++) {
+      const direct = await run('node:http', bare.port);
+      const before = [cpuMs(gateway.child.pid ?? -1), cpuMs(service.child.pid ?? -1)];
+      const hop = await run('node:http -> grpc-js', gateway.port);
+      const after = [cpuMs(gateway.child.pid ?? -1), cpuMs(service.child.pid ?? -1)];
+      if (direct.non2xx || hop.non2xx) throw new Error('a request failed; the figures would lie');
+      const [gatewayMs, serviceMs] = after.map((ms, i) => (ms - (before[i] ?? 0)) / hop.requests);
+      rates['node:http']?.push(direct.requestsPerSecond);
+      rates['node:http -> grpc-js']?.push(hop.requestsPerSecond);
+      cpu['gateway']?.push(gatewayMs ?? 0);
+      cpu['service']?.push(serviceMs ?? 0);
+      console.log(
+        `  round ${round}: node:http ${direct.requestsPerSecond.toFixed(0)} req/s, via grpc-js ${hop.requestsPerSecond.toFixed(0)} req/s, CPU ms per request: gateway ${gatewayMs?.toFixed(3)}, service ${serviceMs?.toFixed(3)}`,
+      );
+    }
+    const base = median(rates['node:http'] ?? []);
+    const hop = median(rates['node:http -> grpc-js'] ?? []);
+    console.log(`\nmedians of ${rounds} rounds, ${values.bytes} bytes a response:`);
+    console.log(`  node:http             ${base.toFixed(0).padStart(7)} req/s`);
+    console.log(
+      `  node:http -> grpc-js  ${hop.toFixed(0).padStart(7)} req/s  ratio ${(hop / base).toFixed(3)}  CPU ms per request: gateway ${median(cpu['gateway'] ?? []).toFixed(3)}, service ${median(cpu['service'] ?? []).toFixed(3)}`,
+    );
+  } finally {
+    for (const child of processes) child.kill();
+  }
+}
+
+if (values.role === 'grpc-service') serveGrpc();
+else if (values.role === 'http-via-grpc') serveHttp(true);
+else if (values.role === 'http') serveHttp(false);
+else
+  bench().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
