@@ -119,31 +119,34 @@ async function bench(): Promise<void> {
   const bare = await start('http');
   const processes = [bare.child, gateway.child, service.child];
   try {
-    const rates: Record<string, number[]> = { 'node:http': [], 'node:http -> grpc-js': [] };
-    const cpu: Record<string, number[]> = { gateway: [], service: [] };
+    const direct: number[] = [];
+    const viaGrpc: number[] = [];
+    const gatewayCpu: number[] = [];
+    const serviceCpu: number[] = [];
+    const cpuOf = () => [cpuMs(gateway.child.pid ?? -1), cpuMs(service.child.pid ?? -1)];
     const run = (label: string, port: number): Promise<LoadResult> =>
       load(label, `http://127.0.0.1:${port}/`, { seconds, connections: 32 });
     for (let round = 1; round <= rounds; round++) {
-      const direct = await run('node:http', bare.port);
-      const before = [cpuMs(gateway.child.pid ?? -1), cpuMs(service.child.pid ?? -1)];
-      const hop = await run('node:http -> grpc-js', gateway.port);
-      const after = [cpuMs(gateway.child.pid ?? -1), cpuMs(service.child.pid ?? -1)];
-      if (direct.non2xx || hop.non2xx) throw new Error('a request failed; the figures would lie');
-      const [gatewayMs, serviceMs] = after.map((ms, i) => (ms - (before[i] ?? 0)) / hop.requests);
-      rates['node:http']?.push(direct.requestsPerSecond);
-      rates['node:http -> grpc-js']?.push(hop.requestsPerSecond);
-      cpu['gateway']?.push(gatewayMs ?? 0);
-      cpu['service']?.push(serviceMs ?? 0);
+      const bareRun = await run('node:http', bare.port);
+      const [gatewayBefore = 0, serviceBefore = 0] = cpuOf();
+      const hopRun = await run('node:http -> grpc-js', gateway.port);
+      const [gatewayAfter = 0, serviceAfter = 0] = cpuOf();
+      if (bareRun.non2xx || hopRun.non2xx)
+        throw new Error('a request failed; the figures would lie');
+      direct.push(bareRun.requestsPerSecond);
+      viaGrpc.push(hopRun.requestsPerSecond);
+      gatewayCpu.push((gatewayAfter - gatewayBefore) / hopRun.requests);
+      serviceCpu.push((serviceAfter - serviceBefore) / hopRun.requests);
       console.log(
-        `  round ${round}: node:http ${direct.requestsPerSecond.toFixed(0)} req/s, via grpc-js ${hop.requestsPerSecond.toFixed(0)} req/s, CPU ms per request: gateway ${gatewayMs?.toFixed(3)}, service ${serviceMs?.toFixed(3)}`,
+        `  round ${round}: node:http ${bareRun.requestsPerSecond.toFixed(0)} req/s, via grpc-js ${hopRun.requestsPerSecond.toFixed(0)} req/s, CPU ms per request: gateway ${gatewayCpu.at(-1)?.toFixed(3)}, service ${serviceCpu.at(-1)?.toFixed(3)}`,
       );
     }
-    const base = median(rates['node:http'] ?? []);
-    const hop = median(rates['node:http -> grpc-js'] ?? []);
+    const base = median(direct);
+    const hop = median(viaGrpc);
     console.log(`\nmedians of ${rounds} rounds, ${values.bytes} bytes a response:`);
     console.log(`  node:http             ${base.toFixed(0).padStart(7)} req/s`);
     console.log(
-      `  node:http -> grpc-js  ${hop.toFixed(0).padStart(7)} req/s  ratio ${(hop / base).toFixed(3)}  CPU ms per request: gateway ${median(cpu['gateway'] ?? []).toFixed(3)}, service ${median(cpu['service'] ?? []).toFixed(3)}`,
+      `  node:http -> grpc-js  ${hop.toFixed(0).padStart(7)} req/s  ratio ${(hop / base).toFixed(3)}  CPU ms per request: gateway ${median(gatewayCpu).toFixed(3)}, service ${median(serviceCpu).toFixed(3)}`,
     );
   } finally {
     for (const child of processes) child.kill();

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_SEMI_SPACE_MB } from '@kinema/dev-infra';
+import { median } from './lib/load';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -58,11 +59,6 @@ function sample(from: string, packages: readonly string[]): Sample {
     { cwd: ROOT, encoding: 'utf8' },
   );
   return JSON.parse(out) as Sample;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function main(): void {
