@@ -5,12 +5,7 @@
 // itself. Each round also prints the CPU time one request costs each process, read from /proc.
 // Usage: npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/grpc-hop-floor.ts
 //   [--seconds 5] [--rounds 3] [--bytes 19700]
-import {
-  credentials,
-  makeGenericClientConstructor,
-  Server,
-  ServerCredentials,
-} from '@grpc/grpc-js';
+import { Client, credentials, Server, ServerCredentials } from '@grpc/grpc-js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -60,7 +55,6 @@ function serveGrpc(): void {
 }
 
 function serveHttp(viaGrpc: boolean): void {
-  const Client = makeGenericClientConstructor(GET_PAGE, 'Floor');
   const client = viaGrpc ? new Client(values.target, credentials.createInsecure()) : undefined;
   const request = Buffer.alloc(0);
   const server = createServer((_req, res) => {

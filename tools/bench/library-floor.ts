@@ -4,11 +4,13 @@
 // much of a service's RSS (tools/bench/service-memory.ts) is the stack itself, which no change to
 // the services' code can take away.
 // Usage: npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/library-floor.ts [--rounds 3]
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_SEMI_SPACE_MB } from '@kinema/dev-infra';
+import { anonMiB, rssMiB } from './lib/bench-system';
 import { median } from './lib/load';
 
 const ROOT = resolve(__dirname, '../..');
@@ -34,17 +36,14 @@ function packagesOf(service: keyof typeof SERVICES): string[] {
 }
 
 // Run by the child: require each package from the service's folder, let start-up settle (timers,
-// lazy initialisation), then print its own RSS and anonymous part in KiB.
+// lazy initialisation), print how many modules it loaded, then idle until the parent has read its
+// memory and ends it.
 const CHILD = `
 const { createRequire } = require('node:module');
 const load = createRequire(process.argv[1]);
 for (const name of process.argv.slice(2)) load(name);
-setTimeout(() => {
-  const status = require('node:fs').readFileSync('/proc/self/status', 'utf8');
-  const kib = (field) => Number(new RegExp('^' + field + ':\\\\s+(\\\\d+)', 'm').exec(status)[1]);
-  console.log(JSON.stringify({ rss: kib('VmRSS'), anon: kib('RssAnon'), modules: Object.keys(load.cache).length }));
-  process.exit(0);
-}, 2000);`;
+setTimeout(() => console.log(Object.keys(load.cache).length), 2000);
+setInterval(() => undefined, 60000);`;
 
 interface Sample {
   rss: number;
@@ -52,16 +51,29 @@ interface Sample {
   modules: number;
 }
 
-function sample(from: string, packages: readonly string[]): Sample {
-  const out = execFileSync(
+/** One child's memory, read as service-memory.ts reads a service's (rssMiB, anonMiB). */
+async function sample(from: string, packages: readonly string[]): Promise<Sample> {
+  const child = spawn(
     process.execPath,
     [`--max-semi-space-size=${DEFAULT_MAX_SEMI_SPACE_MB}`, '-e', CHILD, from, ...packages],
-    { cwd: ROOT, encoding: 'utf8' },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  return JSON.parse(out) as Sample;
+  try {
+    const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
+    const modules = await new Promise<number>((resolve, reject) => {
+      lines.once('line', (line) => resolve(Number(line)));
+      child.once('exit', (code) =>
+        reject(new Error(`loading ${packages.join(' ')}: exit ${code}`)),
+      );
+    });
+    const pid = child.pid ?? -1;
+    return { rss: rssMiB(pid), anon: anonMiB(pid), modules };
+  } finally {
+    child.kill();
+  }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
   const rounds = Number(values.rounds);
   const rows: Array<[string, string[]]> = [['bare node', []]];
@@ -72,10 +84,10 @@ function main(): void {
   for (let round = 0; round < rounds; round++) {
     for (const [name, packages] of rows) {
       const from = resolve(ROOT, name === 'bare node' ? '.' : `apps/${name}`, 'package.json');
-      samples.get(name)?.push(sample(from, packages));
+      samples.get(name)?.push(await sample(from, packages));
     }
   }
-  const mib = (kib: number) => (kib / 1024).toFixed(0).padStart(5);
+  const mib = (value: number) => String(value).padStart(5);
   console.log(
     `\nnode ${process.version}, --max-semi-space-size=${DEFAULT_MAX_SEMI_SPACE_MB}, median of ${rounds}`,
   );
@@ -91,4 +103,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
