@@ -1,61 +1,58 @@
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
-import { controlSocketPath, type ControlReply, type ControlRequest } from './control-socket';
-import { MAX_REPLICAS, REPO_ROOT } from './plan';
+import type { KinemaCommand } from './kinema-command';
+import { LAUNCHER_COMMANDS, UsageError } from './launcher-commands';
+import { REPO_ROOT } from './plan';
 
-const USAGE = `Usage: npm run kinema -- <command> [--data-dir DIR]
+/** Every `kinema` command; each parses its own arguments. */
+const COMMANDS: readonly KinemaCommand[] = [...LAUNCHER_COMMANDS];
+
+const USAGE = `Usage: npm run kinema -- <command> [arguments] [--data-dir DIR]
 
 Talks to the running \`npm start\` (through the control socket in its data directory).
-  status                       every process: replica, pid, port, ready, uptime, RSS, CPU, requests
-  scale catalog=4[,users=2]    start or drain replicas until that many run (0 to ${MAX_REPLICAS})
-  restart catalog              restart a service one replica at a time (zero failed requests)
-  restart catalog-2            restart one process (a replica or a stand-in such as kafka)`;
+${COMMANDS.map((command) => command.usage.replace(/^/gm, '  ')).join('\n')}`;
 
-function request(argv: string[]): ControlRequest {
-  const [command, argument] = argv;
-  if (command === 'status') return { command: 'status' };
-  if (command === 'scale' && argument) return { command: 'scale', scale: argument };
-  if (command === 'restart' && argument) return { command: 'restart', target: argument };
-  throw new Error(USAGE);
+/** Takes `--data-dir DIR` (or `--data-dir=DIR`) out of the arguments, wherever it stands. */
+function takeDataDir(argv: string[]): { dataDir: string; rest: string[] } {
+  const rest: string[] = [];
+  let dataDir = join(REPO_ROOT, '.data');
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--data-dir') dataDir = argv[++i] ?? dataDir;
+    else if (arg.startsWith('--data-dir=')) dataDir = arg.slice('--data-dir='.length);
+    else rest.push(arg);
+  }
+  return { dataDir, rest };
 }
 
-async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      'data-dir': { type: 'string', default: join(REPO_ROOT, '.data') },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
+async function main(): Promise<number> {
+  const { dataDir, rest } = takeDataDir(process.argv.slice(2));
+  const [name, ...args] = rest;
+  if (name === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return;
+    return 0;
   }
-  const message = request(positionals);
-  const path = controlSocketPath(values['data-dir']);
-  const socket = connect(path);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', () =>
-      reject(new Error(`no running \`npm start\` answers on ${path}; start one first`)),
-    );
-  });
-  socket.write(`${JSON.stringify(message)}\n`);
-  let ok = false;
-  for await (const line of createInterface({ input: socket })) {
-    const reply = JSON.parse(line) as ControlReply;
-    if (reply.kind === 'progress') process.stdout.write(`  ${reply.text}\n`);
-    else if (reply.ok) {
-      ok = true;
-      process.stdout.write(`${reply.text}\n`);
-    } else process.stderr.write(`kinema: ${reply.error}\n`);
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`kinema: no command "${name}"\n\n${USAGE}\n`);
+    return 2;
   }
-  process.exitCode = ok ? 0 : 1;
+  try {
+    return await command.run(args, { dataDir });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`kinema ${name}: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`kinema: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`kinema: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);

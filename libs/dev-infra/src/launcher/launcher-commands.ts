@@ -1,0 +1,53 @@
+import type { ControlRequest } from './control-socket';
+import type { KinemaCommand } from './kinema-command';
+import { askLauncher } from './launcher-client';
+import { MAX_REPLICAS } from './plan';
+
+/** A command the running launcher carries out itself; its progress and answer are printed. */
+function launcherCommand(
+  name: string,
+  usage: string,
+  request: (args: string[]) => ControlRequest | undefined,
+): KinemaCommand {
+  return {
+    name,
+    usage,
+    run: async (args, { dataDir }) => {
+      const message = request(args);
+      if (!message) throw new UsageError();
+      const answer = await askLauncher(dataDir, message, (text) =>
+        process.stdout.write(`  ${text}\n`),
+      );
+      if (answer.ok) process.stdout.write(`${answer.text}\n`);
+      else process.stderr.write(`kinema: ${answer.error}\n`);
+      return answer.ok ? 0 : 1;
+    },
+  };
+}
+
+/** Thrown by a command given arguments it does not take: the usage text is printed. */
+export class UsageError extends Error {
+  constructor(detail?: string) {
+    super(detail ?? 'see the usage above');
+    this.name = 'UsageError';
+  }
+}
+
+export const LAUNCHER_COMMANDS: readonly KinemaCommand[] = [
+  launcherCommand(
+    'status',
+    'status                       every process: replica, pid, port, ready, uptime, RSS, CPU, requests',
+    () => ({ command: 'status' }),
+  ),
+  launcherCommand(
+    'scale',
+    `scale catalog=4[,users=2]    start or drain replicas until that many run (0 to ${MAX_REPLICAS})`,
+    ([scale]) => (scale ? { command: 'scale', scale } : undefined),
+  ),
+  launcherCommand(
+    'restart',
+    'restart catalog              restart a service one replica at a time (zero failed requests)\n' +
+      'restart catalog-2            restart one process (a replica or a stand-in such as kafka)',
+    ([target]) => (target ? { command: 'restart', target } : undefined),
+  ),
+];
