@@ -11,3 +11,4 @@ export * from './grpc';
 export * from './events';
 export * from './supervision';
 export * from './rules';
+export * from './telemetry';
