@@ -23,6 +23,8 @@ function projectConfig(projectDir, overrides = {}) {
     transform: { '^.+\\.(t|j)s$': ['@swc/jest', swcOptions] },
     moduleNameMapper: {
       '^@kinema/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+      // Entry points by concern (libs/contracts/package.json "exports"), each an index of its folder.
+      '^@kinema/contracts/(.+)$': path.join(root, 'libs/contracts/src/$1/index.ts'),
       '^@kinema/platform$': path.join(root, 'libs/platform/src/index.ts'),
       // Entry points by concern (libs/platform/package.json "exports"), each an index of its folder.
       '^@kinema/platform/(.+)$': path.join(root, 'libs/platform/src/$1/index.ts'),

@@ -23,4 +23,15 @@ export const CE_HEADERS = {
   specversion: 'ce_specversion',
 } as const;
 
+/**
+ * The CloudEvents distributed-tracing extension in binary mode: the W3C trace context of the
+ * change that caused the event (the starting trace), stored with the outbox row when the change
+ * commits. Kafka's own `traceparent` header carries each hop instead (the relay's send), as the
+ * extension asks: consumers link their processing span to this context.
+ */
+export const CE_TRACING_HEADERS = {
+  traceparent: 'ce_traceparent',
+  tracestate: 'ce_tracestate',
+} as const;
+
 export const CONTENT_TYPE_HEADER = 'content-type';
