@@ -1,3 +1,4 @@
+import './instrumentation';
 import { runService } from '@kinema/platform';
 import { configSchema } from './config';
 import { startUsers } from './users.bootstrap';

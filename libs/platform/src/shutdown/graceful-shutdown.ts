@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { shutdownTelemetry } from '../telemetry/tracing';
 
 export interface ShutdownOptions {
   logger: Logger;
@@ -11,7 +12,7 @@ export interface ShutdownOptions {
 
 /**
  * On SIGTERM or SIGINT: flip readiness off, close the app (servers stop accepting and finish
- * in-flight calls, pools close), then exit. A second signal or the time bound forces the exit.
+ * in-flight calls, pools close), send the last spans, then exit. A second signal or the time bound forces the exit.
  */
 export function installGracefulShutdown(
   app: INestApplicationContext,
@@ -34,6 +35,8 @@ export function installGracefulShutdown(
     try {
       await options.beforeClose?.();
       await app.close();
+      // The spans of the last requests, still batched, go out before the process does.
+      await shutdownTelemetry();
       options.logger.info('stopped');
       options.logger.flush?.();
     } catch (error) {

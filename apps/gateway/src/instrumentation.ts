@@ -1,0 +1,4 @@
+import { startTelemetry } from '@kinema/platform/telemetry';
+
+// main.ts imports this first: the instrumentations patch the libraries as they are loaded.
+startTelemetry('gateway');

@@ -1,0 +1,49 @@
+import { CE_TRACING_HEADERS } from '@kinema/contracts/events';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { linkFromHeaders } from './trace-context';
+
+/** Probes and scrapes: answered many times a minute, they would bury the requests people make. */
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** The health and reflection services: probes and tools, not the services' work. */
+const OPS_RPC_METHODS = ['Check', 'Watch', 'ServerReflectionInfo'];
+
+/**
+ * The instrumentations of every Kinema process: HTTP in and out (Fastify answers inside Node's
+ * HTTP server span; the gateway names it after the route), gRPC clients and servers, pg, kafkajs,
+ * ioredis, undici, and pino (log lines carry `trace_id` and `span_id`). Client spans are only
+ * made inside a trace: background loops (the outbox relay's polling, the trending job, keepalives)
+ * would otherwise start a trace for every query they run.
+ */
+export function kinemaInstrumentations(): Instrumentation[] {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) =>
+        OPS_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+      requireParentforOutgoingSpans: true,
+    }),
+    new GrpcInstrumentation({ ignoreGrpcMethods: OPS_RPC_METHODS }),
+    // Its connect spans stay: they show a request waiting for a pooled connection, and without
+    // them the instrumentation no longer carries the trace into a query that had to wait.
+    new PgInstrumentation({ requireParentSpan: true }),
+    new KafkaJsInstrumentation({
+      // Kafka's `traceparent` makes the processing span a child of the relay's send; the event's
+      // own trace context (the request that made the change) becomes a link, as the messaging
+      // semantic conventions ask of consumers.
+      consumerHook: (span, { message }) => {
+        const link = linkFromHeaders(message.headers, CE_TRACING_HEADERS);
+        if (link) span.addLink(link);
+      },
+    }),
+    new IORedisInstrumentation({ requireParentSpan: true }),
+    new UndiciInstrumentation({ requireParentforSpans: true }),
+    new PinoInstrumentation({ disableLogSending: true }),
+  ];
+}

@@ -1,0 +1,77 @@
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  TraceFlags,
+  type Context,
+  type Link,
+  type SpanContext,
+} from '@opentelemetry/api';
+
+/** W3C Trace Context's header names, as the propagator writes them into a carrier. */
+const TRACEPARENT = 'traceparent';
+const TRACESTATE = 'tracestate';
+
+/** Names of the headers that carry a trace context, e.g. the CloudEvents extension's `ce_*`. */
+export interface TraceHeaderNames {
+  traceparent: string;
+  tracestate: string;
+}
+
+/**
+ * The trace context of `ctx` (the active one by default) as headers under the given names; empty
+ * when there is no valid span (tracing off, or nothing traced here).
+ */
+export function traceHeaders(
+  names: TraceHeaderNames,
+  ctx: Context = context.active(),
+): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  const headers: Record<string, string> = {};
+  if (carrier[TRACEPARENT]) headers[names.traceparent] = carrier[TRACEPARENT];
+  if (carrier[TRACESTATE]) headers[names.tracestate] = carrier[TRACESTATE];
+  return headers;
+}
+
+type HeaderValue = string | Buffer | ReadonlyArray<string | Buffer> | undefined;
+
+function text(value: HeaderValue): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+/** The span context carried in headers under the given names, when there is a valid one. */
+export function spanContextOf(
+  headers: Readonly<Record<string, HeaderValue>> | undefined,
+  names: TraceHeaderNames,
+): SpanContext | undefined {
+  const traceparent = text(headers?.[names.traceparent]);
+  if (!traceparent) return undefined;
+  const tracestate = text(headers?.[names.tracestate]);
+  const carrier = {
+    [TRACEPARENT]: traceparent,
+    ...(tracestate ? { [TRACESTATE]: tracestate } : {}),
+  };
+  return trace.getSpanContext(propagation.extract(ROOT_CONTEXT, carrier));
+}
+
+/** A span link to the context carried in headers, with attributes; undefined when none is carried. */
+export function linkFromHeaders(
+  headers: Readonly<Record<string, HeaderValue>> | undefined,
+  names: TraceHeaderNames,
+  attributes: Link['attributes'] = {},
+): Link | undefined {
+  const spanContext = spanContextOf(headers, names);
+  return spanContext ? { context: spanContext, attributes } : undefined;
+}
+
+/** The ids of the active span when its trace is sampled (kept by the backend), else undefined. */
+export function sampledSpanIds(): { traceId: string; spanId: string } | undefined {
+  const spanContext = trace.getSpanContext(context.active());
+  if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
+  if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== TraceFlags.SAMPLED) return undefined;
+  return { traceId: spanContext.traceId, spanId: spanContext.spanId };
+}

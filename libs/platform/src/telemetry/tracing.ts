@@ -1,0 +1,111 @@
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { hostname } from 'node:os';
+import { loadConfigOrExit } from '../config/load-config';
+import { FollowLinksSampler } from './follow-links.sampler';
+import { kinemaInstrumentations } from './instrumentations';
+import { spanExporter } from './span-exporter';
+import { telemetryConfigSchema, type TelemetryConfig } from './telemetry-config';
+
+/**
+ * The share of new traces kept when OTEL_TRACES_SAMPLER is not set (a request that arrives with a
+ * sampled `traceparent` is always kept): docs/performance.md gives what tracing costs per request
+ * at each ratio. `npm start` keeps every trace (its launcher sets parentbased_always_on).
+ */
+export const DEFAULT_TRACE_SAMPLE_RATIO = 0.1;
+
+let provider: NodeTracerProvider | undefined;
+
+/** Resource attributes Kinema sets before OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES apply. */
+function kinemaResourceAttributes(service: string) {
+  return {
+    [ATTR_SERVICE_NAME]: service,
+    'service.namespace': 'kinema',
+    // The replica: the pod's name on Kubernetes, `catalog-2` under npm start.
+    'service.instance.id': process.env['POD_NAME'] || hostname(),
+    'process.pid': process.pid,
+  };
+}
+
+function sampler(config: TelemetryConfig): Sampler | undefined {
+  // Set: the SDK builds the named sampler itself, from the same two variables.
+  if (config.OTEL_TRACES_SAMPLER) return undefined;
+  return new ParentBasedSampler({
+    root: new FollowLinksSampler(new TraceIdRatioBasedSampler(DEFAULT_TRACE_SAMPLE_RATIO)),
+  });
+}
+
+/** The SDK's own diagnostics (export failures, mostly) as JSON lines like the service's logs. */
+function diagLogger(service: string): DiagLogger {
+  const write =
+    (level: string) =>
+    (message: string, ...args: unknown[]) =>
+      process.stderr.write(
+        `${JSON.stringify({
+          level,
+          time: new Date().toISOString(),
+          service,
+          component: 'opentelemetry',
+          msg: [message, ...args.map(String)].join(' '),
+        })}\n`,
+      );
+  return {
+    error: write('error'),
+    warn: write('warn'),
+    info: write('info'),
+    debug: write('debug'),
+    verbose: write('trace'),
+  };
+}
+
+/**
+ * Starts tracing for this process: the OpenTelemetry tracer provider configured by the standard
+ * OTEL_* variables, and the instrumentations of every client library Kinema uses. It must run
+ * before those libraries are loaded (each app's `instrumentation.ts`, imported first by its
+ * `main.ts`), since instrumentations patch modules as they are required.
+ *
+ * Hand-assembled from the SDK's parts rather than `@opentelemetry/sdk-node`'s NodeSDK: NodeSDK
+ * also loads the metrics and logs pipelines and their exporters, which Kinema does not use
+ * (metrics are Prometheus, logs are pino on stdout); measured, it cost 19 MiB more resident memory
+ * per process than these parts (docs/performance.md).
+ */
+export function startTelemetry(service: string): void {
+  const config = loadConfigOrExit(service, telemetryConfigSchema);
+  if (config.OTEL_SDK_DISABLED || provider) return;
+  diag.setLogger(diagLogger(service), DiagLogLevel.WARN);
+  const exporter = spanExporter(config);
+  const configuredSampler = sampler(config);
+  provider = new NodeTracerProvider({
+    resource: defaultResource()
+      .merge(resourceFromAttributes(kinemaResourceAttributes(service)))
+      .merge(detectResources({ detectors: [envDetector] })),
+    ...(configuredSampler ? { sampler: configuredSampler } : {}),
+    spanProcessors: exporter ? [new BatchSpanProcessor(exporter)] : [],
+  });
+  provider.register();
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: kinemaInstrumentations(),
+  });
+}
+
+/** Sends the spans still buffered and stops tracing; call last when the process stops. */
+export async function shutdownTelemetry(): Promise<void> {
+  const running = provider;
+  provider = undefined;
+  await running?.shutdown();
+}
