@@ -1,3 +1,4 @@
+import { trace, type Span } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
@@ -14,6 +15,14 @@ const invalidated = new Counter({
   name: 'gateway_catalog_cache_invalidated_total',
   help: 'Catalog cache entries dropped because a title they can show changed.',
 });
+
+/** The cache's own spans: whether a read was a hit, and what a change dropped. */
+const CACHE_TRACER = trace.getTracer('@kinema/gateway/cache');
+
+/** Runs `fn` in a span of the cache's and ends it however `fn` ends. */
+function inCacheSpan<T>(name: string, fn: (span: Span) => Promise<T>): Promise<T> {
+  return CACHE_TRACER.startActiveSpan(name, (span) => fn(span).finally(() => span.end()));
+}
 
 /** Where cached gRPC answers live: this process, or Redis shared by every gateway replica. */
 interface CacheStore {
@@ -204,6 +213,16 @@ export class CatalogCache {
     scopeOf: (value: T) => CacheScope,
   ): Promise<T> {
     if (!this.enabled) return load();
+    return inCacheSpan('catalog cache read', (span) => this.readThrough(key, load, scopeOf, span));
+  }
+
+  private async readThrough<T>(
+    key: string,
+    load: () => Promise<T>,
+    scopeOf: (value: T) => CacheScope,
+    span: Span,
+  ): Promise<T> {
+    span.setAttribute('kinema.cache.store', this.options.redis ? 'redis' : 'memory');
     const epoch = this.changes.epoch;
     let fullKey: string | undefined;
     try {
@@ -211,13 +230,16 @@ export class CatalogCache {
       const hit = await this.store.get(fullKey);
       if (hit !== undefined) {
         lookups.inc({ result: 'hit' });
+        span.setAttribute('kinema.cache.result', 'hit');
         return JSON.parse(hit.toString('utf8'), reviveTimestamps) as T;
       }
     } catch {
       lookups.inc({ result: 'error' });
+      span.setAttribute('kinema.cache.result', 'error');
       return load();
     }
     lookups.inc({ result: 'miss' });
+    span.setAttribute('kinema.cache.result', 'miss');
     const value = await load();
     const scope = scopeOf(value);
     if (this.changes.overtook(scope, epoch)) return value;
@@ -234,12 +256,15 @@ export class CatalogCache {
   ): Promise<Representation> {
     const hit = this.peek(key);
     if (hit) return hit;
-    const epoch = this.changes.epoch;
-    const loaded = await load();
-    if (this.enabled && !this.changes.overtook(loaded.scope, epoch)) {
-      this.representations.set(key, loaded.representation, loaded.scope);
-    }
-    return loaded.representation;
+    return inCacheSpan('catalog cache load', async (span) => {
+      const epoch = this.changes.epoch;
+      const loaded = await load();
+      const kept = this.enabled && !this.changes.overtook(loaded.scope, epoch);
+      if (kept) this.representations.set(key, loaded.representation, loaded.scope);
+      // Not kept: a change that can affect it arrived while it loaded (or the cache is off).
+      span.setAttribute('kinema.cache.kept', kept);
+      return loaded.representation;
+    });
   }
 
   /** The cached representation under a key, without loading: what the hot path serves. */
@@ -247,6 +272,8 @@ export class CatalogCache {
     if (!this.enabled) return undefined;
     const hit = this.representations.get(key);
     lookups.inc({ result: hit ? 'hit' : 'miss' });
+    // On the request's own span: a span per lookup would cost the hot path more than the lookup.
+    trace.getActiveSpan()?.setAttribute('kinema.cache.result', hit ? 'hit' : 'miss');
     return hit;
   }
 
@@ -255,9 +282,16 @@ export class CatalogCache {
    * `eventId` names the event that reported it, so a shared cache moves on once per event.
    */
   async invalidate(change: TitleChange | undefined, eventId?: string): Promise<void> {
-    this.changes.record(change);
-    invalidated.inc(this.representations.drop(change));
-    await this.store.invalidate(change, eventId);
+    await inCacheSpan('catalog cache invalidate', async (span) => {
+      this.changes.record(change);
+      const dropped = this.representations.drop(change);
+      invalidated.inc(dropped);
+      span.setAttributes({
+        'kinema.cache.dropped': dropped,
+        ...(change ? {} : { 'kinema.cache.everything': true }),
+      });
+      await this.store.invalidate(change, eventId);
+    });
   }
 
   async invalidateAll(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { FastifyCorsOptions } from '@fastify/cors';
+import { TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
 import { PROFILE_HEADER } from '../me/viewing-profiles.service';
 
 /**
@@ -17,6 +18,9 @@ export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
       'if-range',
       'range',
       'x-request-id',
+      // W3C Trace Context: a traced web app continues its trace into the API.
+      'traceparent',
+      'tracestate',
       PROFILE_HEADER,
     ],
     exposedHeaders: [
@@ -27,6 +31,8 @@ export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
       'retry-after',
       'x-request-id',
       'x-served-by',
+      TRACE_ID_HEADER,
+      TRACE_RESPONSE_HEADER,
     ],
     // Browsers cache a preflight this long (Chromium caps it at 2 hours).
     maxAge: 600,

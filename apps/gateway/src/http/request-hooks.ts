@@ -1,7 +1,9 @@
 import { currentServedBy, runWithRequestId } from '@kinema/platform/logging';
-import { httpRequestDuration } from '@kinema/platform/ops';
-import { SERVED_BY_METADATA } from '@kinema/contracts';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { httpRequestDuration, observeTraced } from '@kinema/platform/ops';
+import { SERVED_BY_METADATA, TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
+import { context, isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
@@ -12,12 +14,14 @@ export const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
 /**
  * Fastify hooks around every request: the request id (accepted from `x-request-id` or made up
  * by genReqId) is echoed and put in async context for logs and onward gRPC metadata; the pods
- * that served it are listed in `x-served-by`; every request, however it ends, is logged once
- * and its duration recorded by route template and status.
+ * that served it are listed in `x-served-by`; the trace it belongs to is named in `x-trace-id`
+ * and `traceresponse`; every request, however it ends, is logged once and its duration recorded
+ * by route template and status.
  */
 export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    nameTrace(request, reply);
     // A response that never finishes (the client went away mid-request, or the answer was written
     // to the socket directly) gets no onResponse: it is logged and measured when it closes.
     reply.raw.once('close', () => {
@@ -40,6 +44,24 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
 }
 
 /**
+ * Names the trace in the answer, and the HTTP server span after the route template (the HTTP
+ * instrumentation sees URLs only; Fastify's routing is what knows `/api/v1/titles/:id`), through
+ * the RPC metadata the instrumentation reads when the response finishes.
+ */
+function nameTrace(request: FastifyRequest, reply: FastifyReply): void {
+  const active = context.active();
+  const spanContext = trace.getSpanContext(active);
+  if (!spanContext || !isSpanContextValid(spanContext)) return;
+  const { traceId, spanId, traceFlags } = spanContext;
+  const sampled = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+  void reply.header(TRACE_ID_HEADER, traceId);
+  void reply.header(TRACE_RESPONSE_HEADER, `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`);
+  const metadata = getRPCMetadata(active);
+  const route = request.routeOptions.url;
+  if (metadata?.type === RPCType.HTTP && route !== undefined) metadata.route = route;
+}
+
+/**
  * The status of a request whose client closed the connection before it was answered (nginx's
  * 499), in the request log and the duration histogram.
  */
@@ -55,7 +77,8 @@ export function noteAnsweredOutsideReply(request: IncomingMessage, status: numbe
 /** One log line and one histogram sample per request, however it ended. */
 function completed(logger: Logger, request: FastifyRequest, status: number, ms: number): void {
   const route = request.routeOptions.url ?? 'unmatched';
-  httpRequestDuration.observe(
+  observeTraced(
+    httpRequestDuration,
     { method: request.method, route, status_code: String(status) },
     ms / 1000,
   );

@@ -3,6 +3,7 @@ import { problem } from '@kinema/platform/errors';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../http/problem.exception';
+import { rateLimitRefusals } from './rate-limit-refusals';
 
 export interface FailedAuthenticationLimit {
   /** Refused tokens per client IP per window before the caller gets 429 instead of 401. */
@@ -38,6 +39,7 @@ export class FailedAuthentication {
       // The limiter's store failing must not turn a 401 into a 500 (the guard fails open too).
       .catch(() => undefined);
     if (!record?.isBlocked) return;
+    rateLimitRefusals.inc({ budget: 'auth-failed' });
     const seconds = Math.max(1, Math.ceil(record.timeToBlockExpire));
     throw new ProblemException(
       problem(429, 'Too Many Requests', {

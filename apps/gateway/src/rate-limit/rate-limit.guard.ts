@@ -6,6 +6,7 @@ import {
 } from '@nestjs/throttler';
 import { problem } from '@kinema/platform/errors';
 import { ProblemException } from '../http/problem.exception';
+import { rateLimitRefusals } from './rate-limit-refusals';
 
 /** @nestjs/throttler's guard answering problem+json 429 with a plain Retry-After. */
 @Injectable()
@@ -16,7 +17,10 @@ export class RateLimitGuard extends ThrottlerGuard {
     try {
       return await super.handleRequest(request);
     } catch (error) {
-      if (error instanceof ProblemException) throw error;
+      if (error instanceof ProblemException) {
+        rateLimitRefusals.inc({ budget: request.throttler.name ?? 'default' });
+        throw error;
+      }
       // The limiter's store (Redis) failing must not take the API down with it: fail open and
       // say so loudly. Sign-in stays expensive to abuse through argon2 in the users service.
       this.log.warn(`rate limiter unavailable, request let through: ${String(error)}`);

@@ -1,5 +1,11 @@
 import type { EventEnvelope, Topic } from '@kinema/contracts';
-import { fromKafkaMessage, retryWithBackoff, WakeSignal } from '@kinema/platform/kafka';
+import { trace } from '@opentelemetry/api';
+import {
+  fromKafkaMessage,
+  reportConsumerLag,
+  retryWithBackoff,
+  WakeSignal,
+} from '@kinema/platform/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -18,11 +24,12 @@ export class GatewayEventFeed {
   private readonly recent = new Set<string>();
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly stopReportingLag: () => Promise<void>;
   joined = false;
 
   constructor(
     kafka: Kafka,
-    groupId: string,
+    private readonly groupId: string,
     private readonly topics: readonly Topic[],
     private readonly listeners: EventListener[],
     private readonly logger: Logger,
@@ -35,6 +42,7 @@ export class GatewayEventFeed {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
     this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
+    this.stopReportingLag = reportConsumerLag(kafka, groupId, topics, 'latest');
   }
 
   /** Adds a listener, told of every event after those given at construction. */
@@ -53,7 +61,7 @@ export class GatewayEventFeed {
       this.running,
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
     ]);
-    await this.consumer.disconnect().catch(() => undefined);
+    await Promise.all([this.consumer.disconnect().catch(() => undefined), this.stopReportingLag()]);
   }
 
   private async connectLoop(): Promise<void> {
@@ -75,6 +83,8 @@ export class GatewayEventFeed {
   }
 
   private async deliver(message: Parameters<typeof fromKafkaMessage>[0]): Promise<void> {
+    // The kafkajs instrumentation's processing span, which knows the topic but not the group.
+    trace.getActiveSpan()?.setAttribute('messaging.consumer.group.name', this.groupId);
     let event: EventEnvelope;
     try {
       event = fromKafkaMessage(message);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Duplex } from 'node:stream';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from 'pino';
@@ -9,6 +10,7 @@ import { HttpException } from '@nestjs/common';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
 import {
   parseClientMessage,
+  type ClientMessage,
   type Notification,
   type ServerMessage,
   type SessionEndedMessage,
@@ -61,6 +63,9 @@ interface Client {
   authAttempts: number[];
 }
 
+/** The hub's own spans: WebSocket messages are no HTTP request any instrumentation sees. */
+const REALTIME_TRACER = trace.getTracer('@kinema/gateway/realtime');
+
 const connections = new Gauge({
   name: 'gateway_ws_connections',
   help: 'Open WebSocket connections on /ws.',
@@ -111,14 +116,28 @@ export class RealtimeHub {
 
   /** Every connected client. */
   broadcast(notification: Notification): void {
-    const frame = JSON.stringify(notification);
-    for (const client of this.clients) this.send(client, frame);
+    this.fanOut(notification, 'everyone', () => true);
   }
 
   /** Clients signed in to this profile. */
   toProfile(profileId: string, notification: Notification): void {
+    this.fanOut(notification, 'profile', (client) => client.profileId === profileId);
+  }
+
+  /** Sends one notification to the clients chosen, in a span that says how many got it. */
+  private fanOut(
+    notification: Notification,
+    audience: 'everyone' | 'profile',
+    chosen: (client: Client) => boolean,
+  ): void {
+    const span = REALTIME_TRACER.startSpan('ws fan-out', {
+      attributes: { 'kinema.ws.message_type': notification.type, 'kinema.ws.audience': audience },
+    });
     const frame = JSON.stringify(notification);
-    for (const client of this.clients) if (client.profileId === profileId) this.send(client, frame);
+    let delivered = 0;
+    for (const client of this.clients) if (chosen(client) && this.send(client, frame)) delivered++;
+    span.setAttribute('kinema.ws.recipients', delivered);
+    span.end();
   }
 
   /**
@@ -209,6 +228,22 @@ export class RealtimeHub {
       client.socket.close(POLICY_VIOLATION, 'too many auth messages');
       return;
     }
+    await REALTIME_TRACER.startActiveSpan('ws auth', { kind: SpanKind.SERVER }, (span) =>
+      this.signIn(client, message).then(
+        (outcome) => span.setAttribute('kinema.ws.auth', outcome).end(),
+        (error: unknown) => {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: SpanStatusCode.ERROR }).end();
+        },
+      ),
+    );
+  }
+
+  /** Checks an `auth` message's token and profile and binds the socket to them; says how it went. */
+  private async signIn(
+    client: Client,
+    message: Extract<ClientMessage, { type: 'auth' }>,
+  ): Promise<'signed-in' | 'refused' | 'unavailable'> {
     let identity: { profileId: string; sessionId: string } | null;
     try {
       identity = await this.options.authenticate(message.token, message.profileId);
@@ -222,7 +257,7 @@ export class RealtimeHub {
           code: 'UNAVAILABLE',
           message: 'signing in cannot be checked right now; try again shortly',
         });
-        return;
+        return 'unavailable';
       }
     }
     // The session may have been announced ended while the check was in flight.
@@ -233,7 +268,7 @@ export class RealtimeHub {
         code: 'UNAUTHENTICATED',
         message: 'the token or profile was refused',
       });
-      return;
+      return 'refused';
     }
     client.profileId = identity.profileId;
     client.sessionId = identity.sessionId;
@@ -243,22 +278,25 @@ export class RealtimeHub {
       signedIn: true,
       profileId: identity.profileId,
     });
+    return 'signed-in';
   }
 
   private reply(client: Client, message: ServerMessage): void {
     this.send(client, JSON.stringify(message));
   }
 
-  private send(client: Client, frame: string): void {
-    if (client.socket.readyState !== WebSocket.OPEN) return;
+  /** Queues a frame for a client; false when it was closed or dropped for not reading. */
+  private send(client: Client, frame: string): boolean {
+    if (client.socket.readyState !== WebSocket.OPEN) return false;
     if (client.socket.bufferedAmount + frame.length > this.options.maxBufferedBytes) {
       // A client that does not read must not make the gateway hold its backlog.
       dropped.inc({ reason: 'slow' });
       this.forget(client);
       client.socket.terminate();
-      return;
+      return false;
     }
     client.socket.send(frame);
+    return true;
   }
 
   private forget(client: Client): void {

@@ -4,6 +4,7 @@ import type { Video } from '@kinema/contracts';
 import { decodeGrpcError, isServiceError } from '@kinema/platform/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
+import { Counter } from 'prom-client';
 import { decideRange, matchesIfNoneMatch } from './byte-range';
 import { readObjectRange } from './object-range-reader';
 import type { PlayableVideo } from './playable-videos';
@@ -16,6 +17,25 @@ export interface PlaybackSettings {
 }
 
 export const PLAYBACK_SETTINGS = Symbol('PLAYBACK_SETTINGS');
+
+/**
+ * Bytes of video answers written to players' connections (headers included), counted from the
+ * socket when each answer closes: a range a player abandons counts what it really got.
+ */
+const playbackBytes = new Counter({
+  name: 'gateway_playback_bytes_total',
+  help: 'Bytes of video answers written to players (proxied playback), headers included.',
+});
+
+/** Adds what the socket writes for this answer to the playback bytes once it closes. */
+function countPlaybackBytes(reply: FastifyReply): void {
+  const socket = reply.raw.socket;
+  if (!socket) return;
+  // HTTP/1.1 answers on one connection go out one after the other, so the socket's count moves
+  // by this answer's bytes alone between now and its close.
+  const before = socket.bytesWritten;
+  reply.raw.once('close', () => playbackBytes.inc(Math.max(0, socket.bytesWritten - before)));
+}
 
 /** Answers a GET or HEAD of a video: ranges, validators, and the bytes or a redirect. */
 @Injectable()
@@ -55,6 +75,7 @@ export class VideoDelivery {
     const head = request.method === 'HEAD';
     const body = head ? undefined : await this.read(reply, readUrl, start, end);
     if (!head && !body) return;
+    if (body) countPlaybackBytes(reply);
     void reply
       .header('content-type', video.contentType)
       .header('content-length', String(end - start + 1));

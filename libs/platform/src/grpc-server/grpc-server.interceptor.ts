@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { Observable, tap, throwError } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 import { acceptRequestId, runWithRequestId } from '../logging/request-context';
-import { grpcServerDuration, grpcServerHandled } from '../ops/metrics';
+import { grpcServerDuration, grpcServerHandled, startTracedTimer } from '../ops/metrics';
 import { toGrpcError } from '../errors/grpc-error-codec';
 import { textViolations } from './request-text.rule';
 
@@ -51,7 +51,7 @@ export class GrpcServerInterceptor implements NestInterceptor {
       grpc_service: context.getClass().name,
       grpc_method: context.getHandler().name,
     };
-    const stopTimer = grpcServerDuration.startTimer(labels);
+    const stopTimer = startTracedTimer(grpcServerDuration, labels);
     // A streaming handler sends its own response headers (the first sent are the only ones).
     if (!streamCall && call && typeof call.sendMetadata === 'function') {
       const response = new Metadata();

@@ -2,3 +2,4 @@ export * from './kafka.factory';
 export * from './event-envelope.codec';
 export * from './retry-with-backoff';
 export * from './wake-signal';
+export * from './consumer-lag';

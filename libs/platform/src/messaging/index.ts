@@ -4,3 +4,4 @@ export * from './messaging.module';
 export * from './outbox.publisher';
 export * from './outbox.relay';
 export * from './topic-admin';
+export * from './outbox-metrics';

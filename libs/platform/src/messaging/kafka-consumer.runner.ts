@@ -1,7 +1,9 @@
 import { deadLetterTopic, type EventEnvelope, type Topic } from '@kinema/contracts';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
+import { reportConsumerLag } from '../kafka/consumer-lag';
 import { fromKafkaMessage, MalformedEventError } from '../kafka/event-envelope.codec';
 import { retryWithBackoff } from '../kafka/retry-with-backoff';
 import { WakeSignal } from '../kafka/wake-signal';
@@ -44,6 +46,7 @@ export class KafkaConsumerRunner {
   private readonly signal = new WakeSignal();
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly stopReportingLag: () => Promise<void>;
   readonly status: ConsumerStatus = { joined: false, handled: 0, duplicates: 0, deadLettered: 0 };
 
   constructor(
@@ -68,6 +71,12 @@ export class KafkaConsumerRunner {
       this.status.lastError = String(event.payload.error);
     });
     this.consumer.on(this.consumer.events.STOP, () => (this.status.joined = false));
+    this.stopReportingLag = reportConsumerLag(
+      kafka,
+      options.groupId,
+      options.topics,
+      (options.fromBeginning ?? true) ? 'earliest' : 'latest',
+    );
   }
 
   get groupId(): string {
@@ -94,6 +103,7 @@ export class KafkaConsumerRunner {
         this.consumer.disconnect().catch(() => undefined),
         // The dead-letter producer's connection would otherwise keep the process alive.
         this.dlqProducer.disconnect().catch(() => undefined),
+        this.stopReportingLag(),
       ]),
       new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
     ]);
@@ -136,6 +146,9 @@ export class KafkaConsumerRunner {
   }: EachMessagePayload): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     const retryBaseMs = this.options.retryBaseMs ?? 200;
+    // The kafkajs instrumentation's processing span, which knows the topic but not the group.
+    const span = trace.getActiveSpan();
+    span?.setAttribute('messaging.consumer.group.name', this.options.groupId);
     let event: EventEnvelope | undefined;
     let failure: unknown;
     try {
@@ -150,6 +163,7 @@ export class KafkaConsumerRunner {
         break;
       } catch (error) {
         failure = error;
+        span?.addEvent('handler failed', { attempt, 'error.message': String(error) });
         this.logger.warn(
           { group: this.options.groupId, eventId: event.id, attempt, err: String(error) },
           'consumer: handler failed',
@@ -160,7 +174,10 @@ export class KafkaConsumerRunner {
         }
       }
     }
-    if (failure !== undefined) await this.deadLetter(topic as Topic, message, failure);
+    if (failure !== undefined) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: 'sent to the dead-letter topic' });
+      await this.deadLetter(topic as Topic, message, failure);
+    }
     await this.consumer.commitOffsets([
       { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
     ]);
@@ -175,6 +192,7 @@ export class KafkaConsumerRunner {
       );
       if (inserted.length === 0) {
         this.status.duplicates++;
+        trace.getActiveSpan()?.setAttribute('kinema.event.duplicate', true);
         return;
       }
       await this.options.handle(event, manager);

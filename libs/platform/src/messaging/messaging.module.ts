@@ -15,6 +15,7 @@ import { ReadinessDetails } from '../ops/readiness-details';
 import { createKafka, type KafkaClientConfig } from '../kafka/kafka.factory';
 import { KafkaConsumerRunner, type ConsumerOptions } from './kafka-consumer.runner';
 import { OUTBOX_DIRTY, OutboxPublisher } from './outbox.publisher';
+import { reportOutbox } from './outbox-metrics';
 import { OutboxRelay } from './outbox.relay';
 import { ensureTopics } from './topic-admin';
 import { retryWithBackoff } from '../kafka/retry-with-backoff';
@@ -91,6 +92,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     readiness: ReadinessDetails,
   ) {
     dataSource.subscribers.push(new OutboxCommitSubscriber(relay));
+    reportOutbox(dataSource);
     // The service serves without Kafka (events wait in the outbox); readiness says so.
     readiness.register('messaging', () => ({
       kafka: relay.status.kafkaReachable ? 'reachable' : 'unreachable',

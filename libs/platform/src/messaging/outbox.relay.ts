@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { CE_TRACING_HEADERS } from '@kinema/contracts';
+import { ROOT_CONTEXT, SpanStatusCode, type Link, type Span } from '@opentelemetry/api';
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { toKafkaMessage } from '../kafka/event-envelope.codec';
 import { WakeSignal } from '../kafka/wake-signal';
+import { linkFromHeaders } from '../telemetry/trace-context';
+import { MESSAGING_TRACER } from './messaging-tracer';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -161,6 +165,32 @@ export class OutboxRelay {
       [batchSize],
     );
     if (rows.length === 0) return 0;
+    // A trace of its own per batch, linked to each request whose change it sends: the
+    // instrumented producer's send spans (and through Kafka the consumers' spans) hang under it.
+    const links = rows
+      .map((row) =>
+        linkFromHeaders(row.headers, CE_TRACING_HEADERS, { 'messaging.message.id': row.event_id }),
+      )
+      .filter((link): link is Link => link !== undefined);
+    const topics = new Set(rows.map((row) => row.topic));
+    return MESSAGING_TRACER.startActiveSpan(
+      'outbox publish',
+      {
+        root: true,
+        links,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.batch.message_count': rows.length,
+          ...(topics.size === 1 ? { 'messaging.destination.name': [...topics][0] } : {}),
+        },
+      },
+      ROOT_CONTEXT,
+      (span) => this.sendRows(rows, span).finally(() => span.end()),
+    );
+  }
+
+  /** Sends claimed rows in one batch and marks them sent; a failure is recorded on the rows. */
+  private async sendRows(rows: OutboxRow[], span: Span): Promise<number> {
     const sequences = rows.map((row) => row.sequence);
     const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
     for (const row of rows) {
@@ -183,6 +213,8 @@ export class OutboxRelay {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
     } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'Kafka did not take the batch' });
       // The producer may be wedged; reconnect on the next attempt.
       this.connected = false;
       await this.producer.disconnect().catch(() => undefined);

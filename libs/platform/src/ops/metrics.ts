@@ -1,4 +1,21 @@
-import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Histogram,
+  register,
+  Registry,
+  type LabelValues,
+  type OpenMetricsContentType,
+} from 'prom-client';
+import { sampledSpanIds } from '../telemetry/trace-context';
+
+// OpenMetrics, the exposition format that carries exemplars: a latency bucket names a trace that
+// fell in it, so a dashboard can go from a slow bucket to the trace (Prometheus stores them with
+// --enable-feature=exemplar-storage).
+// prom-client types the default registry as the text format's; the content type is set once, here.
+(register as unknown as Registry<OpenMetricsContentType>).setContentType(
+  Registry.OPENMETRICS_CONTENT_TYPE,
+);
 
 let defaultsCollected = false;
 
@@ -23,6 +40,7 @@ export const grpcServerDuration = new Histogram({
   help: 'Time to handle a gRPC call on the server.',
   labelNames: ['grpc_service', 'grpc_method'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  enableExemplars: true,
 });
 
 export const httpRequestDuration = new Histogram({
@@ -30,4 +48,41 @@ export const httpRequestDuration = new Histogram({
   help: 'Time to answer an HTTP request, by route template and status.',
   labelNames: ['method', 'route', 'status_code'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  enableExemplars: true,
 });
+
+/**
+ * Starts timing an observation whose exemplar is the active span (when its trace is kept); the
+ * returned function records it. prom-client types exemplar labels as the metric's own label
+ * names, which an exemplar's `trace_id`/`span_id` are not, hence the one cast.
+ */
+export function startTracedTimer<T extends string>(
+  histogram: Histogram<T>,
+  labels: LabelValues<T>,
+): () => void {
+  const ids = sampledSpanIds();
+  const exemplar = ids && ({ trace_id: ids.traceId, span_id: ids.spanId } as LabelValues<T>);
+  const started = process.hrtime.bigint();
+  return () =>
+    histogram.observe({
+      labels,
+      value: Number(process.hrtime.bigint() - started) / 1e9,
+      ...(exemplar ? { exemplarLabels: exemplar } : {}),
+    });
+}
+
+/** Records an observation with the active span as its exemplar (see startTracedTimer). */
+export function observeTraced<T extends string>(
+  histogram: Histogram<T>,
+  labels: LabelValues<T>,
+  value: number,
+): void {
+  const ids = sampledSpanIds();
+  histogram.observe({
+    labels,
+    value,
+    ...(ids
+      ? { exemplarLabels: { trace_id: ids.traceId, span_id: ids.spanId } as LabelValues<T> }
+      : {}),
+  });
+}

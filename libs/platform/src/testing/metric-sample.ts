@@ -1,4 +1,4 @@
-/** The value of one series of a Prometheus text exposition, 0 when absent. */
+/** The value of one series of a Prometheus or OpenMetrics exposition, 0 when absent. */
 export function metricSample(
   exposition: string,
   name: string,
@@ -11,5 +11,6 @@ export function metricSample(
         row.startsWith(`${name}{`) &&
         Object.entries(labels).every(([key, value]) => row.includes(`${key}="${value}"`)),
     );
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  // `name{labels} value`, then in OpenMetrics maybe ` # {exemplar labels} value timestamp`.
+  return line ? Number(line.slice(line.indexOf('} ') + 2).split(' ')[0]) : 0;
 }
