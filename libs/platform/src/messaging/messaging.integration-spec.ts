@@ -5,6 +5,9 @@ import {
   type RunningKafkaBroker,
   type TestDatabase,
 } from '@kinema/dev-infra';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -293,6 +296,57 @@ describe('the outbox relay', () => {
       await relay.stop();
     }
   });
+});
+
+describe('trace context through the outbox', () => {
+  // A topic of its own: the tests above filled catalog.titles.v1.
+  const topic = TOPICS.usersAccounts;
+  const spans = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  beforeAll(() => provider.register());
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  });
+
+  it('keeps the context of the change with the row, carries it in the event, and links the publish span to it', async () => {
+    const publisher = new OutboxPublisher('/kinema/test');
+    const request = provider.getTracer('test').startSpan('PATCH /titles/:id', {
+      kind: SpanKind.SERVER,
+    });
+    const eventId = await context.with(trace.setSpan(context.active(), request), () =>
+      dataSource.transaction((manager) =>
+        publisher.publish(manager, { topic, type: 'test.Traced', subject: 't1', data: {} }),
+      ),
+    );
+    request.end();
+    const create = spans.getFinishedSpans().find((span) => span.name === `create ${topic}`);
+    expect(create?.kind).toBe(SpanKind.PRODUCER);
+    expect(create?.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+    expect(create?.attributes['messaging.message.id']).toBe(eventId);
+    const traceparent = `00-${request.spanContext().traceId}-${create?.spanContext().spanId}-01`;
+
+    const kafka = kafkaFor(broker.address);
+    const relay = new OutboxRelay(dataSource, kafka.producer(), logger, { idleMs: 50 });
+    const { seen, stop } = await collect(kafka, topic, 'trace-check');
+    relay.start();
+    try {
+      await until(() => seen.some((message) => message.headers['ce_id'] === eventId));
+    } finally {
+      await relay.stop();
+      await stop();
+    }
+    expect(seen.find((m) => m.headers['ce_id'] === eventId)?.headers['ce_traceparent']).toBe(
+      traceparent,
+    );
+    const publish = spans.getFinishedSpans().find((span) => span.name === 'outbox publish');
+    expect(publish?.spanContext().traceId).not.toBe(request.spanContext().traceId);
+    expect(publish?.links.map((link) => link.context.spanId)).toContain(
+      create?.spanContext().spanId,
+    );
+  }, 60_000);
 });
 
 describe('idempotent consumer', () => {
