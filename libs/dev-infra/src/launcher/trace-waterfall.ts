@@ -45,9 +45,10 @@ function treeRows(spans: SpanRecord[], rootSpanId: string): Row[] {
   });
   const children = new Map<string, SpanRecord[]>();
   for (const span of byStart) {
-    if (span.parentSpanId !== null && ids.has(span.parentSpanId)) {
-      children.set(span.parentSpanId, [...(children.get(span.parentSpanId) ?? []), span]);
-    }
+    if (span.parentSpanId === null || !ids.has(span.parentSpanId)) continue;
+    const siblings = children.get(span.parentSpanId);
+    if (siblings) siblings.push(span);
+    else children.set(span.parentSpanId, [span]);
   }
   const roots = byStart.filter((span) => span.parentSpanId === null || !ids.has(span.parentSpanId));
   roots.sort((a, b) => Number(b.spanId === rootSpanId) - Number(a.spanId === rootSpanId));
