@@ -27,6 +27,7 @@ const PORT_VARIABLES = [
   'VIDEOS_PGLITE_PORT',
   'KAFKA_PORT',
   'S3_PORT',
+  'OTLP_PORT',
 ];
 
 /** Every port 0, as a user may ask: each process binds one the OS picks and reports it. */
@@ -82,6 +83,9 @@ describe('npm start (the launcher command line)', () => {
     await eventually(async () => expect(run.output()).toContain('Kinema is running'), 150_000, 200);
     expect(run.output()).toMatch(/API: +http:\/\/localhost:\d+\/api\/v1\/titles/);
     expect(run.output()).toMatch(/Admin: +admin@kinema\.local \/ \S+/);
+    expect(run.output()).toMatch(
+      /Traces: +npm run kinema -- trace last +\(collected at http:\/\/127\.0\.0\.1:\d+\)/,
+    );
     const pids = childPids(run.output());
     expect(pids.length).toBeGreaterThanOrEqual(4);
     // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
@@ -94,12 +98,28 @@ describe('npm start (the launcher command line)', () => {
     expect(output.trimEnd().endsWith('Everything stopped.')).toBe(true);
     // Edge first, services next, stand-ins last.
     const stoppedAt = (name: string) => output.search(new RegExp(`stopped +${name} `));
-    for (const name of ['gateway', 'catalog', 'users', 'videos', 'kafka', 's3', 'pglite-catalog']) {
+    for (const name of [
+      'gateway',
+      'catalog',
+      'users',
+      'videos',
+      'kafka',
+      's3',
+      'otlp',
+      'pglite-catalog',
+    ]) {
       expect(stoppedAt(name)).toBeGreaterThan(-1);
     }
     for (const service of ['catalog', 'users', 'videos']) {
       expect(stoppedAt('gateway')).toBeLessThan(stoppedAt(service));
-      for (const standIn of ['kafka', 's3', 'pglite-catalog', 'pglite-users', 'pglite-videos']) {
+      for (const standIn of [
+        'kafka',
+        's3',
+        'otlp',
+        'pglite-catalog',
+        'pglite-users',
+        'pglite-videos',
+      ]) {
         expect(stoppedAt(service)).toBeLessThan(stoppedAt(standIn));
       }
     }

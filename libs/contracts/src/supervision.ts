@@ -6,7 +6,7 @@
  */
 
 /** The sockets a process may listen on, by purpose. */
-export type ListenerName = 'grpc' | 'ops' | 'http' | 'kafka' | 's3' | 'postgres';
+export type ListenerName = 'grpc' | 'ops' | 'http' | 'kafka' | 's3' | 'postgres' | 'otlp';
 
 export type Listeners = Partial<Record<ListenerName, number>>;
 

@@ -15,3 +15,4 @@ export * from './launcher/control-socket';
 export * from './launcher/status';
 export * from './testing/openapi-fuzz';
 export * from './testing/fuzz-world';
+export * from './otlp';

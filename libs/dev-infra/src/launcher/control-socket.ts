@@ -16,7 +16,9 @@ export function controlSocketPath(dataDir: string): string {
 export type ControlRequest =
   | { command: 'status' }
   | { command: 'scale'; scale: string }
-  | { command: 'restart'; target: string };
+  | { command: 'restart'; target: string }
+  /** Answered with a TraceDestination as JSON: where `kinema trace` finds the spans. */
+  | { command: 'traces' };
 
 export type ControlReply =
   | { kind: 'progress'; text: string }
@@ -46,7 +48,7 @@ export async function claimControlSocket(path: string): Promise<void> {
   unlinkSync(path);
 }
 
-/** Serves `kinema status | scale | restart` for a running system; events feed the progress. */
+/** Serves `kinema status | scale | restart | trace` for a running system; events feed the progress. */
 export async function serveControlSocket(
   path: string,
   system: RunningSystem,
@@ -112,6 +114,8 @@ async function perform(request: ControlRequest, system: RunningSystem): Promise<
     case 'restart':
       await system.fleet.restart(request.target);
       return `${request.target} restarted`;
+    case 'traces':
+      return JSON.stringify(system.traces());
     default:
       throw new Error(
         `unknown command ${JSON.stringify((request as { command?: unknown }).command)}`,

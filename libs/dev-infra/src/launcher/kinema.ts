@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import type { KinemaCommand } from './kinema-command';
 import { LAUNCHER_COMMANDS, UsageError } from './launcher-commands';
 import { REPO_ROOT } from './plan';
+import { TRACE_COMMAND } from './trace-command';
 
 /** Every `kinema` command; each parses its own arguments. */
-const COMMANDS: readonly KinemaCommand[] = [...LAUNCHER_COMMANDS];
+const COMMANDS: readonly KinemaCommand[] = [...LAUNCHER_COMMANDS, TRACE_COMMAND];
 
 const USAGE = `Usage: npm run kinema -- <command> [arguments] [--data-dir DIR]
 

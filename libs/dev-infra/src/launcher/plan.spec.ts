@@ -42,7 +42,7 @@ describe('the launch plan', () => {
   it('starts the stand-ins, then the services, then the edge', () => {
     const plan = buildPlan(input({}, true));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
-      ['kafka', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
+      ['kafka', 'otlp', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
       ['catalog', 'users', 'videos'],
       ['gateway'],
     ]);
@@ -71,7 +71,7 @@ describe('the launch plan', () => {
   it('starts the first replica of each service before the others, which neither migrate nor seed', () => {
     const plan = buildPlan(input({}, true, parseScale('catalog=3,gateway=2', ONE_EACH)));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
-      ['kafka', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
+      ['kafka', 'otlp', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
       ['catalog', 'users', 'videos'],
       ['catalog-2', 'catalog-3'],
       ['gateway'],
@@ -142,5 +142,105 @@ describe('the launch plan', () => {
 
   it('names the variable of a port that is not a port', () => {
     expect(() => buildPlan(input({ S3_PORT: '70000' }))).toThrow('S3_PORT must be a port number');
+  });
+
+  describe('traces', () => {
+    /** Each process's environment, launched with the receiver reported at 127.0.0.1:41318. */
+    const launchedEnv = (env: NodeJS.ProcessEnv) => {
+      const plan = buildPlan(input(env, true));
+      const context = {
+        ports: {},
+        address: (name: string, listener: string) =>
+          name === 'otlp' && listener === 'otlp' ? '127.0.0.1:41318' : '127.0.0.1:1',
+        boundPort: () => 41000,
+      };
+      return {
+        plan,
+        env: Object.fromEntries(
+          plan.stages
+            .flat()
+            .filter((spec) => ['catalog', 'users', 'videos', 'gateway'].includes(spec.service))
+            .map((spec) => [spec.name, spec.launch(context).env]),
+        ),
+      };
+    };
+
+    it('runs the receiver on OTLP_PORT (default 14318) and points every process at it', () => {
+      const plan = buildPlan(input({}));
+      expect(plan.ports).toContainEqual({
+        variable: 'OTLP_PORT',
+        purpose: 'OTLP trace receiver',
+        port: 14318,
+      });
+      expect(plan.stages[0]?.map((spec) => spec.name)).toContain('otlp');
+      const { env } = launchedEnv({});
+      for (const service of ['catalog', 'users', 'videos', 'gateway']) {
+        expect(env[service]).toMatchObject({
+          OTEL_SERVICE_NAME: service,
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:41318',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+          OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+        });
+      }
+    });
+
+    it("keeps the user's sampler and protocol, and names the replica through POD_NAME only", () => {
+      const plan = buildPlan(
+        input(
+          { OTEL_TRACES_SAMPLER: 'always_off', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+          true,
+          parseScale('catalog=2', ONE_EACH),
+        ),
+      );
+      const second = plan.replica('catalog', 2).launch({
+        ports: {},
+        address: () => '127.0.0.1:41318',
+        boundPort: () => 1,
+      }).env;
+      expect(second).toMatchObject({
+        OTEL_SERVICE_NAME: 'catalog',
+        POD_NAME: 'catalog-2',
+        OTEL_TRACES_SAMPLER: 'always_off',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      });
+    });
+
+    it("runs no receiver when the user names an endpoint, and sends every process's spans there", () => {
+      const { plan, env } = launchedEnv({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.example:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      });
+      expect(plan.stages.flat().map((spec) => spec.name)).not.toContain('otlp');
+      expect(plan.ports.map((setting) => setting.variable)).not.toContain('OTLP_PORT');
+      expect(plan.traces).toEqual({
+        kind: 'external',
+        endpoint: 'http://collector.example:4318',
+        variable: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+      });
+      expect(env['users']).toMatchObject({
+        OTEL_SERVICE_NAME: 'users',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.example:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      });
+      const tracesOnly = launchedEnv({
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/v1/traces',
+      });
+      expect(tracesOnly.plan.traces).toMatchObject({ kind: 'external' });
+      expect(tracesOnly.env['gateway']?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBeUndefined();
+    });
+
+    it('runs no receiver with OTEL_SDK_DISABLED=true', () => {
+      const { plan, env } = launchedEnv({ OTEL_SDK_DISABLED: 'TRUE' });
+      expect(plan.traces).toEqual({ kind: 'disabled' });
+      expect(plan.stages.flat().map((spec) => spec.name)).not.toContain('otlp');
+      expect(env['videos']).toMatchObject({ OTEL_SDK_DISABLED: 'TRUE' });
+      expect(env['videos']?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBeUndefined();
+    });
+
+    it('refuses a protocol the embedded receiver does not speak, naming the variable', () => {
+      expect(() => buildPlan(input({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }))).toThrow(
+        'OTEL_EXPORTER_OTLP_PROTOCOL=grpc needs an OTLP endpoint of yours',
+      );
+    });
   });
 });

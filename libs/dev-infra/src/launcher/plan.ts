@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SUPERVISOR_TARGET_SCHEME } from '@kinema/contracts';
 import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
+import { OTLP_DEFAULT_PORT, tracePlan, tracingEnv, type TracePlan } from './trace-destination';
 
 /** The repository root, whether this runs from src (tests) or dist (npm start). */
 export const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -43,6 +44,8 @@ export interface Plan {
   externalKafka?: string;
   /** Set when S3_ENDPOINT names a real S3 (then no embedded server runs). */
   externalS3?: string;
+  /** Where spans go: the embedded receiver (process `otlp`), the user's endpoint, or nowhere. */
+  traces: TracePlan;
 }
 
 /**
@@ -202,6 +205,29 @@ export function s3Spec(port: number, dataDir: string, bucket: string): ProcessSp
   };
 }
 
+/** The OTLP/HTTP trace receiver, process and listener named `otlp`. */
+export function otlpSpec(port: number): ProcessSpec {
+  return {
+    name: 'otlp',
+    service: 'otlp',
+    command: process.execPath,
+    ports: { otlp: port },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/otlp/cli.js'),
+        '--host',
+        HOST,
+        '--port',
+        String(bind.otlp ?? 0),
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 30_000,
+    summary: (l) => `otlp http://${HOST}:${l.otlp} (traces: npm run kinema -- trace last)`,
+  };
+}
+
 /** Per-service database on the server named by DATABASE_URL: `<prefix>_<service>`, prefix `kinema`. */
 function externalDatabaseUrl(serverUrl: string, prefix: string, service: string): string {
   const url = new URL(serverUrl);
@@ -332,6 +358,13 @@ export function buildPlan(input: PlanInput): Plan {
   const s3Endpoint = (context: LaunchContext) =>
     externalS3 ?? `http://${context.address('s3', 's3')}`;
 
+  const traces = tracePlan(env);
+  if (traces.kind === 'embedded') {
+    standIns.push(otlpSpec(take('OTLP_PORT', 'OTLP trace receiver', OTLP_DEFAULT_PORT)));
+  }
+  const telemetry = (service: string, context: LaunchContext) =>
+    tracingEnv(service, traces, env, () => context.address('otlp', 'otlp'));
+
   const admin = {
     email: env['BOOTSTRAP_ADMIN_EMAIL'] || DEV_ADMIN_EMAIL,
     password: env['BOOTSTRAP_ADMIN_PASSWORD'] || DEV_ADMIN_PASSWORD,
@@ -390,6 +423,7 @@ export function buildPlan(input: PlanInput): Plan {
           }),
           env: {
             ...common,
+            ...telemetry(service.name, context),
             POD_NAME: name,
             GRPC_HOST: HOST,
             GRPC_PORT: String(context.ports.grpc ?? 0),
@@ -429,6 +463,7 @@ export function buildPlan(input: PlanInput): Plan {
         }),
         env: {
           ...common,
+          ...telemetry('gateway', context),
           ...passthrough(env, GATEWAY_PASSTHROUGH),
           POD_NAME: name,
           HTTP_HOST: HOST,
@@ -485,6 +520,7 @@ export function buildPlan(input: PlanInput): Plan {
     ports,
     externalDatabases,
     admin,
+    traces,
     ...(externalKafka ? { externalKafka } : {}),
     ...(externalS3 ? { externalS3 } : {}),
   };

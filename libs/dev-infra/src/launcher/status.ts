@@ -85,14 +85,14 @@ export async function statusRows(
   const now = Date.now();
   return Promise.all(
     processes.map(async (process): Promise<StatusRow> => {
-      const { grpc, http, kafka, s3, postgres } = process.listeners;
+      const { grpc, http, kafka, s3, postgres, otlp } = process.listeners;
       const inBook = addressBook.addresses(process.spec.service).includes(`${HOST}:${grpc ?? -1}`);
       const used = byPid.get(process.pid);
       return {
         name: process.spec.name,
         service: process.spec.service,
         pid: process.pid,
-        port: grpc ?? http ?? kafka ?? s3 ?? postgres ?? null,
+        port: grpc ?? http ?? kafka ?? s3 ?? postgres ?? otlp ?? null,
         ready:
           grpc !== undefined ? inBook : http !== undefined ? await gatewayReady(process) : true,
         uptimeSeconds: Math.round((now - process.startedAt) / 1000),

@@ -4,6 +4,7 @@ import { Fleet, type FleetEvent } from './fleet';
 import { buildPlan, ONE_EACH, type Plan, type PortSetting, type Scale } from './plan';
 import { isPortFree } from './ports';
 import { Supervisor, type LogSink } from './supervisor';
+import type { TraceDestination } from './trace-destination';
 
 export interface SystemOptions {
   dataDir: string;
@@ -34,6 +35,11 @@ export interface RunningSystem {
   kafkaBrokers: string;
   /** S3 endpoint the services use (the embedded server unless S3_ENDPOINT is set). */
   s3Endpoint: string;
+  /**
+   * Where the spans are now: the embedded receiver's URL (throws while it is not running), the
+   * user's OTLP endpoint, or nowhere.
+   */
+  traces(): TraceDestination;
   /** Stops the edge, then the services, then the stand-ins; resolves once all have exited. */
   stop(): Promise<void>;
   /**
@@ -108,6 +114,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     gatewayUrl: `http://localhost:${supervisor.get('gateway')?.listeners.http}`,
     kafkaBrokers: plan.externalKafka ?? supervisor.address('kafka', 'kafka'),
     s3Endpoint: plan.externalS3 ?? `http://${supervisor.address('s3', 's3')}`,
+    traces: () =>
+      plan.traces.kind === 'embedded'
+        ? { kind: 'embedded', url: `http://${supervisor.address('otlp', 'otlp')}` }
+        : plan.traces,
     stop: () => fleet.stop(),
     restart: (name, extraEnv) => fleet.restartWith(name, extraEnv),
   };

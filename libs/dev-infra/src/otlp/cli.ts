@@ -1,0 +1,56 @@
+import { reportListening } from '@kinema/contracts';
+import { parseArgs } from 'node:util';
+import { startOtlpReceiver } from './otlp-receiver';
+
+const USAGE = 'usage: cli [--host 127.0.0.1] [--port 0]';
+
+function parseOptions(): { host?: string; port?: number } {
+  const { values } = parseArgs({
+    options: { host: { type: 'string' }, port: { type: 'string' } },
+    strict: true,
+  });
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!/^\d+$/.test(values.port ?? '') || port > 65535)) {
+    throw new Error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
+  }
+  return { host: values.host, port };
+}
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const receiver = await startOtlpReceiver(options).catch((error: unknown) => {
+    console.error((error as Error).message);
+    process.exit(1);
+  });
+  console.log(`otlp receiver listening on ${receiver.url} (POST /v1/traces, query API under /api)`);
+  reportListening({ otlp: receiver.port });
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    // A second signal means the user is done waiting.
+    if (stopping) process.exit(130);
+    stopping = true;
+    receiver.stop().then(
+      () => {
+        console.log(`otlp receiver stopped (${signal})`);
+        // An IPC channel from the launcher would keep the event loop alive.
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`otlp receiver failed to stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  // Started by the launcher with an IPC channel: its loss means the launcher is gone.
+  if (process.connected) process.once('disconnect', () => shutdown('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,4 @@
+export { startOtlpReceiver, OTLP_MAX_BODY_BYTES } from './otlp-receiver';
+export type { OtlpReceiverOptions, RunningOtlpReceiver } from './otlp-receiver';
+export { DEFAULT_TRACE_STORE_LIMITS, TraceStore } from './trace.store';
+export type * from './span-record.types';
