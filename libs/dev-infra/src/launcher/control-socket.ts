@@ -16,7 +16,15 @@ export function controlSocketPath(dataDir: string): string {
 export type ControlRequest =
   | { command: 'status' }
   | { command: 'scale'; scale: string }
-  | { command: 'restart'; target: string };
+  | { command: 'restart'; target: string }
+  | { command: 'endpoints' };
+
+/** The answer to `endpoints` (as JSON text): where the gateway is and who the admin is. */
+export interface SystemEndpoints {
+  gatewayUrl: string;
+  /** The development administrator the launcher created (development only). */
+  admin: { email: string; password: string };
+}
 
 export type ControlReply =
   | { kind: 'progress'; text: string }
@@ -46,7 +54,10 @@ export async function claimControlSocket(path: string): Promise<void> {
   unlinkSync(path);
 }
 
-/** Serves `kinema status | scale | restart` for a running system; events feed the progress. */
+/**
+ * Serves `kinema status | scale | restart` (and the endpoints `kinema load` needs) for a running
+ * system; events feed the progress.
+ */
 export async function serveControlSocket(
   path: string,
   system: RunningSystem,
@@ -112,6 +123,13 @@ async function perform(request: ControlRequest, system: RunningSystem): Promise<
     case 'restart':
       await system.fleet.restart(request.target);
       return `${request.target} restarted`;
+    case 'endpoints': {
+      const endpoints: SystemEndpoints = {
+        gatewayUrl: system.gatewayUrl,
+        admin: system.plan.admin,
+      };
+      return JSON.stringify(endpoints);
+    }
     default:
       throw new Error(
         `unknown command ${JSON.stringify((request as { command?: unknown }).command)}`,
