@@ -70,6 +70,11 @@ describe('load options', () => {
     ]);
   });
 
+  it('ramps over the whole of a run shorter than the default ramp', () => {
+    expect(options(['--duration', '4s']).rampMs).toBe(4000);
+    expect(options(['--duration', '4s', '--ramp', '1s']).rampMs).toBe(1000);
+  });
+
   it('answers --help with the usage', () => {
     expect(parseOptions(['--help'], {})).toEqual({ kind: 'help' });
   });

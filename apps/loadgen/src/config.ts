@@ -33,7 +33,8 @@ table per route: requests/s, errors (5xx and network failures), limited (429), p
   --target URL            the gateway (LOAD_TARGET; default http://localhost:3000)
   --users N               concurrent viewers (LOAD_USERS; default 10)
   --duration 60s          how long to run; 0 runs until Ctrl-C (LOAD_DURATION; default 0)
-  --ramp 10s              start the viewers spread over this (LOAD_RAMP; default 10s)
+  --ramp 10s              start the viewers spread over this (LOAD_RAMP; default 10s, or
+                          the whole run when it is shorter)
   --think 1s..4s          pause between a viewer's steps, random in this range (LOAD_THINK)
   --seed N                make the viewers' choices repeatable (LOAD_SEED; default random)
   --admin-email EMAIL     add one admin who renames titles and renames them back
@@ -44,6 +45,8 @@ table per route: requests/s, errors (5xx and network failures), limited (429), p
   --health-port PORT      answer GET /healthz on this port while running (LOAD_HEALTH_PORT)
 Durations: 500ms, 20s, 5m, 1h (a bare number is seconds). Ctrl-C stops and prints the summary.`;
 
+/** The ramp unless one is given: 10 s, or the whole of a shorter run. */
+const DEFAULT_RAMP_MS = 10_000;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /** The longest duration any option takes: a week. */
@@ -126,7 +129,7 @@ export const configSchema = z.object({
   LOAD_TARGET: httpUrl.default('http://localhost:3000'),
   LOAD_USERS: wholeNumber(1, 10_000).default(10),
   LOAD_DURATION: duration('how long to run (0: until stopped)').default(0),
-  LOAD_RAMP: duration('the time over which viewers start').default(10_000),
+  LOAD_RAMP: duration('the time over which viewers start').optional(),
   LOAD_THINK: thinkRange.default({ minMs: 1000, maxMs: 4000 }),
   LOAD_SEED: wholeNumber(0, 2 ** 32 - 1).optional(),
   LOAD_ADMIN_EMAIL: z.string().min(1).max(emailLength).optional(),
@@ -214,7 +217,11 @@ export function parseOptions(
       '--admin-email and --admin-password (LOAD_ADMIN_EMAIL, LOAD_ADMIN_PASSWORD) go together: give both or neither',
     );
   }
-  if (config.LOAD_DURATION > 0 && config.LOAD_RAMP > config.LOAD_DURATION) {
+  if (
+    config.LOAD_DURATION > 0 &&
+    config.LOAD_RAMP !== undefined &&
+    config.LOAD_RAMP > config.LOAD_DURATION
+  ) {
     problems.push('--ramp (LOAD_RAMP): expected no longer than --duration');
   }
   if (problems.length > 0) return { kind: 'invalid', problems };
@@ -225,7 +232,11 @@ export function parseOptions(
       target: config.LOAD_TARGET,
       users: config.LOAD_USERS,
       durationMs: config.LOAD_DURATION,
-      rampMs: config.LOAD_RAMP,
+      rampMs:
+        config.LOAD_RAMP ??
+        (config.LOAD_DURATION > 0
+          ? Math.min(DEFAULT_RAMP_MS, config.LOAD_DURATION)
+          : DEFAULT_RAMP_MS),
       think: config.LOAD_THINK,
       seed: config.LOAD_SEED ?? chooseSeed(),
       seedChosen,
