@@ -29,11 +29,13 @@ const PROBE_TIMEOUT_MS = 5_000;
 async function probeTarget(
   options: LoadOptions,
   io: RunIo,
+  beat: () => void,
 ): Promise<{ answered: true } | { answered: false; reason: string }> {
   const started = io.transport.now();
   let reason = 'no answer';
   let answered = false;
   for (;;) {
+    beat();
     try {
       const response = await io.transport.fetch(`${options.target}/readyz`, {
         signal: AbortSignal.any([io.stop, AbortSignal.timeout(PROBE_TIMEOUT_MS)]),
@@ -69,8 +71,21 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
       `ramp ${formatSeconds(options.rampMs)}, think ${formatSeconds(options.think.minMs)}..${formatSeconds(options.think.maxMs)}, ` +
       `seed ${options.seed}\n`,
   );
-  const probe = await probeTarget(options, io);
+  // Alive while it waits for the target and while the table is drawn (a pod's probes).
+  let lastBeat = io.transport.now();
+  const beat = () => (lastBeat = io.transport.now());
+  const health: Server | undefined = options.healthPort
+    ? await serveHealth(
+        options.healthPort,
+        () => io.transport.now() - lastBeat < 3 * options.intervalMs + 5_000,
+      )
+    : undefined;
+  const probe = await probeTarget(options, io, beat).catch((error: unknown) => {
+    health?.close();
+    throw error;
+  });
   if (!probe.answered) {
+    health?.close();
     io.out.write(`no Kinema gateway answers at ${options.target} (${probe.reason})\n`);
     return 1;
   }
@@ -104,13 +119,10 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
     ]);
     lastTick = now;
   };
-  const ticker = setInterval(tick, options.intervalMs);
-  const health: Server | undefined = options.healthPort
-    ? await serveHealth(
-        options.healthPort,
-        () => io.transport.now() - lastTick < 3 * options.intervalMs + 5_000,
-      )
-    : undefined;
+  const ticker = setInterval(() => {
+    tick();
+    beat();
+  }, options.intervalMs);
   running.signal.addEventListener(
     'abort',
     () =>
