@@ -1,4 +1,4 @@
-import { TRACE_ID_HEADER } from '@kinema/contracts';
+import { PROFILE_HEADER, TRACE_ID_HEADER } from '@kinema/contracts';
 import type { AuthGate } from './auth-gate';
 import type { LoadStats } from './load-stats';
 import { routeTemplate } from './route-template';
@@ -145,7 +145,7 @@ export class ApiClient {
     const route = routeTemplate(request.method, request.path);
     const headers: Record<string, string> = { ...request.headers };
     if (request.token) headers['authorization'] = `Bearer ${request.token}`;
-    if (request.profileId) headers['x-profile-id'] = request.profileId;
+    if (request.profileId) headers[PROFILE_HEADER] = request.profileId;
     if (request.json !== undefined)
       headers['content-type'] = request.contentType ?? 'application/json';
     const started = this.transport.now();
