@@ -96,6 +96,23 @@ describe('a run against the gateway', () => {
     expect(later).not.toContain('POST /api/v1/auth/register');
   });
 
+  it('refreshes the access token before it expires: no request carries an expired one', async () => {
+    const fake = new FakeGateway();
+    fake.tokenLifetimeMs = 120_000;
+    await run(fake, 80, { think: { minMs: 10_000, maxMs: 30_000 } });
+    const refreshes = fake.lines().filter((line) => line === 'POST /api/v1/auth/refresh');
+    expect(refreshes.length).toBeGreaterThanOrEqual(2);
+    const ages = fake.seen.flatMap((request) => {
+      const token = request.headers.get('authorization')?.replace('Bearer ', '');
+      const issued = token ? fake.issued.get(token) : undefined;
+      return issued === undefined ? [] : [request.atMs - issued];
+    });
+    expect(ages.length).toBeGreaterThan(40);
+    expect(Math.max(...ages)).toBeLessThan(120_000);
+    // Refreshed, never signed in again.
+    expect(fake.lines().filter((line) => line === 'POST /api/v1/auth/login')).toHaveLength(1);
+  });
+
   it('waits out a 429 as long as Retry-After says, counted as limited, not as an error', async () => {
     const fake = new FakeGateway();
     let refused = false;

@@ -49,6 +49,10 @@ export class FakeGateway {
   private clockMs = 0;
   private nextId = 1000;
   interceptor: Interceptor = () => undefined;
+  /** How long the access tokens it issues last. */
+  tokenLifetimeMs = 15 * 60_000;
+  /** When (fake clock) each access token was issued. */
+  readonly issued = new Map<string, number>();
   private controller = new AbortController();
   private limit = Number.POSITIVE_INFINITY;
 
@@ -183,10 +187,12 @@ export class FakeGateway {
   }
 
   private tokens() {
+    const accessToken = `token-${this.nextId++}`;
+    this.issued.set(accessToken, this.clockMs);
     return {
-      accessToken: `token-${this.nextId++}`,
+      accessToken,
       refreshToken: `refresh-${this.nextId++}`,
-      accessTokenExpiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+      accessTokenExpiresAt: new Date(Date.now() + this.tokenLifetimeMs).toISOString(),
     };
   }
 }
