@@ -33,6 +33,8 @@ export default [
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:users', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:videos', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The load generator is a client of the public API: shared rules, nothing else.
+            { sourceTag: 'scope:loadgen', onlyDependOnLibsWithTags: ['scope:shared'] },
             // The web app talks to the system over HTTP only: it imports no service, lib or stand-in.
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web'] },
             { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dev'] },

@@ -12,6 +12,7 @@ import {
   allServicesExternal,
   allServicesOn,
   ciValuesFiles,
+  loadgenOn,
   releaseNamespace,
   render,
   type RenderOptions,
@@ -26,7 +27,7 @@ import {
   spec,
   type K8sObject,
 } from './support/k8s-objects';
-import { appsWithConfig, type ServiceName } from './support/repo';
+import { appsWithConfig, type AppName, type ServiceName } from './support/repo';
 
 const ciRenders: Array<[string, RenderOptions]> = ciValuesFiles().map((file) => [
   `ci/${file}`,
@@ -59,12 +60,12 @@ function serviceEnabled(objects: readonly K8sObject[], key: string): boolean {
   return serviceDeployment(objects, name) !== undefined;
 }
 
-function mainContainer(objects: readonly K8sObject[], app: ServiceName): IContainer | undefined {
+function mainContainer(objects: readonly K8sObject[], app: AppName): IContainer | undefined {
   return serviceDeployment(objects, app)?.spec.containers.find((c) => c.name === app);
 }
 
-it('covers every service, so the check cannot quietly shrink', () => {
-  expect([...apps].sort()).toEqual(['catalog', 'gateway', 'users', 'videos']);
+it('covers every service and the load generator, so the check cannot quietly shrink', () => {
+  expect([...apps].sort()).toEqual(['catalog', 'gateway', 'loadgen', 'users', 'videos']);
 });
 
 describe.each(apps)('%s: chart environment against the app config schema', (app) => {
@@ -102,12 +103,13 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
     });
 
     // A default such as 127.0.0.1:19092 names the developer's laptop, never a pod: every address
-    // the app reads (brokers, databases, gRPC targets, S3) must come from the chart.
+    // the app reads (brokers, databases, gRPC targets, S3, the load generator's gateway) must come
+    // from the chart.
     it('sets every address variable the app reads', () => {
       const names = new Set((container?.env ?? []).map((env) => env.name));
       const addresses = Object.keys(schema.shape).filter(
         (key) =>
-          /(_BROKERS|_GRPC_TARGET|^DATABASE_URL|^S3_ENDPOINT)$/.test(key) &&
+          /(_BROKERS|_GRPC_TARGET|^DATABASE_URL|^S3_ENDPOINT|^LOAD_TARGET)$/.test(key) &&
           // The gateway reaches only the services the chart turns on.
           !(key.endsWith('_GRPC_TARGET') && !names.has(key) && !serviceEnabled(objects, key)),
       );
@@ -120,7 +122,12 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
   });
 });
 
-const portEnv: Record<string, string> = { http: 'HTTP_PORT', grpc: 'GRPC_PORT', ops: 'OPS_PORT' };
+const portEnv: Record<string, string> = {
+  http: 'HTTP_PORT',
+  grpc: 'GRPC_PORT',
+  ops: 'OPS_PORT',
+  health: 'LOAD_HEALTH_PORT',
+};
 
 describe.each([
   ...ciRenders,
@@ -129,6 +136,7 @@ describe.each([
     string,
     RenderOptions,
   ],
+  ['the load generator on', loadgenOn] as [string, RenderOptions],
 ])('ports and addresses agree in %s', (_label, options) => {
   const objects = render(options);
   const deployments = podTemplates(objects).filter(({ object }) => object.kind === 'Deployment');

@@ -1,5 +1,11 @@
 import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
-import { allServicesOn, releaseNamespace, render, type RenderOptions } from './support/helm';
+import {
+  allServicesOn,
+  loadgenOn,
+  releaseNamespace,
+  render,
+  type RenderOptions,
+} from './support/helm';
 import { containerEnv } from './support/container-env';
 import {
   byKind,
@@ -18,6 +24,7 @@ const renders: Array<[string, RenderOptions]> = [
   ['every service on', allServicesOn],
   ['SeaweedFS', { valuesFile: 'seaweedfs-values.yaml' }],
   ['defaults', {}],
+  ['the load generator on', loadgenOn],
 ];
 const suffix = `.${releaseNamespace}.svc.cluster.local`;
 
@@ -34,9 +41,10 @@ function addresses(env: Record<string, string>): Array<{ host: string; port: num
         const [host = '', port = ''] = broker.split(':');
         found.push({ host, port: Number(port) });
       }
-    else if (name === 'DATABASE_URL' || name === 'S3_ENDPOINT') {
+    else if (name === 'DATABASE_URL' || name === 'S3_ENDPOINT' || name === 'LOAD_TARGET') {
       const url = new URL(value);
-      found.push({ host: url.hostname, port: Number(url.port) });
+      const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+      found.push({ host: url.hostname, port: Number(port) });
     } else if (name.endsWith('_GRPC_TARGET')) {
       const match = /^dns:\/\/\/([^:/]+):(\d+)$/.exec(value);
       if (match) found.push({ host: match[1] ?? '', port: Number(match[2]) });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { render } from './support/helm';
 import { kinemaPodImages } from './support/k8s-objects';
-import { chartDir, existingApps } from './support/repo';
+import { chartDir, existingApps, existingImageApps } from './support/repo';
 
 const appVersion = (
   parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as {
@@ -12,9 +12,9 @@ const appVersion = (
 ).appVersion;
 
 describe("the services' image", () => {
-  it('is one shared image for all four apps and the tests', () => {
-    const rendered = kinemaPodImages(render());
-    for (const app of existingApps()) expect(rendered.get(app)).toBe(`kinema:${appVersion}`);
+  it('is one shared image for all four apps, the load generator and the tests', () => {
+    const rendered = kinemaPodImages(render({ set: ['loadgen.enabled=true'] }));
+    for (const app of existingImageApps()) expect(rendered.get(app)).toBe(`kinema:${appVersion}`);
     expect(new Set(rendered.values())).toEqual(new Set([`kinema:${appVersion}`]));
   });
 

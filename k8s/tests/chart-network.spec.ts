@@ -2,6 +2,7 @@ import {
   allServicesExternal,
   allServicesOn,
   ciValuesFiles,
+  loadgenOn,
   releaseNamespace,
   render,
   type RenderOptions,
@@ -15,6 +16,7 @@ const withPolicies: Array<[string, RenderOptions]> = [
     .map((file): [string, RenderOptions] => [`ci/${file}`, { valuesFile: file }]),
   ['every service on', allServicesOn],
   ['every service on, all backing services external', allServicesExternal],
+  ['the load generator on', loadgenOn],
 ];
 
 function podOf(objects: readonly K8sObject[], name: string): Endpoint {
@@ -111,6 +113,47 @@ describe('data-store flows with every service and bundled backing services', () 
     for (const store of ['postgresql', 'minio']) {
       expect(model.allows(pod(store), outside, 443)).toBe(false);
     }
+  });
+});
+
+describe('the load generator', () => {
+  const objects = render(loadgenOn);
+  const model = new PolicyModel(objects, releaseNamespace);
+  const loadgen = () => podOf(objects, 'loadgen');
+
+  it('reaches the gateway on its HTTP port', () => {
+    expect(model.allows(loadgen(), podOf(objects, 'gateway'), 3000)).toBe(true);
+  });
+
+  it.each([
+    ['gateway', 9400],
+    ['catalog', 50051],
+    ['users', 50052],
+    ['postgresql', 5432],
+    ['kafka', 9092],
+    ['minio', 9000],
+  ])('may not reach %s on %i', (to, port) => {
+    expect(model.allows(loadgen(), podOf(objects, to), port)).toBe(false);
+  });
+
+  it('reaches nothing outside and takes no connection', () => {
+    expect(model.allows(loadgen(), outside, 443)).toBe(false);
+    expect(model.allows(outside, loadgen(), 9404)).toBe(false);
+    expect(model.allows(podOf(objects, 'gateway'), loadgen(), 9404)).toBe(false);
+  });
+
+  it('still reaches the gateway when networkPolicy.gatewayFrom narrows who may call it', () => {
+    const narrowed = render({
+      set: [
+        'loadgen.enabled=true',
+        'networkPolicy.gatewayFrom[0].namespaceSelector.matchLabels.name=ingress',
+      ],
+    });
+    const narrowedModel = new PolicyModel(narrowed, releaseNamespace);
+    expect(narrowedModel.allows(outside, podOf(narrowed, 'gateway'), 3000)).toBe(false);
+    expect(narrowedModel.allows(podOf(narrowed, 'loadgen'), podOf(narrowed, 'gateway'), 3000)).toBe(
+      true,
+    );
   });
 });
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { render, renderError } from './support/helm';
+import { loadgenOn, render, renderError } from './support/helm';
 import { containerEnv } from './support/container-env';
-import { byKind, serviceDeployment } from './support/k8s-objects';
+import { byKind, envOf, serviceDeployment } from './support/k8s-objects';
 import { chartDir } from './support/repo';
 
 interface SchemaNode {
@@ -35,8 +35,57 @@ describe('values.schema.json', () => {
     ['an environment variable no app reads', 'catalog.env.DATABSE_POOL_MAX=5', /DATABSE_POOL_MAX/],
     ['a latest image tag', 'catalog.image.tag=latest', /tag/],
     ['a database name that is not an identifier', 'catalog.database.name=cat;drop', /name/],
+    ['a think time of the load generator that is no duration range', 'loadgen.think=fast', /think/],
+    [
+      'a load generator variable the chart sets itself',
+      'loadgen.env.LOAD_TARGET=http://elsewhere',
+      /LOAD_TARGET/,
+    ],
   ])('rejects %s', (_label, value, message) => {
     expect(renderError({ set: [value] })).toMatch(message);
+  });
+});
+
+describe('the optional load generator', () => {
+  const loadgenObjects = (set: readonly string[]) =>
+    render({ set }).filter((o) => o.metadata.name.startsWith('kinema-loadgen'));
+  const adminEnv = (set: string[]) => {
+    const container = serviceDeployment(render({ set }), 'loadgen')?.spec.containers[0];
+    if (!container) throw new Error('loadgen not rendered');
+    return envOf(container).filter((env) => env.name.startsWith('LOAD_ADMIN_'));
+  };
+
+  it('is off by default: nothing of it is rendered', () => {
+    expect(loadgenObjects([])).toEqual([]);
+  });
+
+  it('renders a Deployment, its ServiceAccount and its NetworkPolicies when on', () => {
+    expect(loadgenObjects(loadgenOn.set ?? []).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+      expect.arrayContaining([
+        'Deployment/kinema-loadgen',
+        'ServiceAccount/kinema-loadgen',
+        'NetworkPolicy/kinema-loadgen',
+        'NetworkPolicy/kinema-loadgen-to-gateway',
+      ]),
+    );
+  });
+
+  it("signs in as the chart's admin, its password from the app Secret; or runs viewers only", () => {
+    expect(adminEnv(['loadgen.enabled=true'])).toEqual([
+      { name: 'LOAD_ADMIN_EMAIL', value: 'admin@kinema.local' },
+      {
+        name: 'LOAD_ADMIN_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'kinema-app', key: 'bootstrap-admin-password' } },
+      },
+    ]);
+    expect(adminEnv(['loadgen.enabled=true', 'loadgen.admin=false'])).toEqual([]);
+    expect(adminEnv(['loadgen.enabled=true', 'users.bootstrapAdmin.email='])).toEqual([]);
+  });
+
+  it('refuses to render without the gateway it drives, saying so', () => {
+    expect(renderError({ set: ['loadgen.enabled=true', 'gateway.enabled=false'] })).toMatch(
+      /loadgen\.enabled=true needs gateway\.enabled=true/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { render } from './support/helm';
 import { spec } from './support/k8s-objects';
-import { existingApps, repoRoot } from './support/repo';
+import { existingApps, existingImageApps, repoRoot } from './support/repo';
 
 interface Instruction {
   keyword: string;
@@ -100,8 +100,8 @@ describe('docker/Dockerfile', () => {
     );
   });
 
-  it('holds exactly the apps the chart runs', () => {
-    expect([...imageApps].sort()).toEqual([...existingApps()].sort());
+  it('holds exactly the apps the chart runs: the services and the load generator', () => {
+    expect([...imageApps].sort()).toEqual([...existingImageApps()].sort());
   });
 
   it('builds every app and the web app with their Nx build targets', () => {
@@ -169,8 +169,15 @@ describe('docker/Dockerfile', () => {
   });
 });
 
-it('covers every service, so the check cannot quietly shrink', () => {
+it('covers every service and the load generator, so the check cannot quietly shrink', () => {
   expect([...existingApps()].sort()).toEqual(['catalog', 'gateway', 'users', 'videos']);
+  expect([...existingImageApps()].sort()).toEqual([
+    'catalog',
+    'gateway',
+    'loadgen',
+    'users',
+    'videos',
+  ]);
 });
 
 // The build, gathering and clean-up steps replayed here (the build in the repository, the others
@@ -194,10 +201,11 @@ describe("the image's layout", () => {
     expect(cleaned.stderr).toBe('');
   });
 
-  it.each(existingApps())(
+  it.each(existingImageApps())(
     "holds the %s Deployment's command where its workingDir puts it",
     (app) => {
-      const deployment = render().find(
+      // The load generator is off by default.
+      const deployment = render({ set: ['loadgen.enabled=true'] }).find(
         (object) =>
           object.kind === 'Deployment' &&
           object.metadata.labels?.['app.kubernetes.io/component'] === app,

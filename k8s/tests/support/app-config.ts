@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { repoRoot, type ServiceName } from './repo';
+import { repoRoot, type AppName } from './repo';
 
 interface ParseResult {
   success: boolean;
@@ -27,7 +27,7 @@ function isConfigSchema(value: unknown): value is ConfigSchema {
 }
 
 /** Imports apps/<app>/src/config.ts and returns its exported `configSchema`. */
-export async function loadConfigSchema(app: ServiceName): Promise<ConfigSchema> {
+export async function loadConfigSchema(app: AppName): Promise<ConfigSchema> {
   const loaded: unknown = await import(path.join(repoRoot, 'apps', app, 'src/config.ts'));
   const schema = (loaded as { configSchema?: unknown }).configSchema;
   if (!isConfigSchema(schema))

@@ -149,6 +149,9 @@ export const allServicesOn: RenderOptions = {
   ],
 };
 
+/** The optional load generator on (off by default), with the rest as the defaults have it. */
+export const loadgenOn: RenderOptions = { set: ['loadgen.enabled=true'] };
+
 /** Every service on, every backing service external. */
 export const allServicesExternal: RenderOptions = {
   set: [

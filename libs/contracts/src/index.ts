@@ -12,3 +12,4 @@ export * from './events';
 export * from './supervision';
 export * from './rules';
 export * from './telemetry';
+export * from './http-headers';

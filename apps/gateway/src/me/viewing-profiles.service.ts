@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   isUuid,
   MaturityRating,
+  PROFILE_HEADER,
   stricterCeiling,
   UUID_PATTERN,
   type Profile,
@@ -15,8 +16,7 @@ import { SESSION_TRUST_MS } from '../auth/session-check';
 import { ProblemException } from '../http/problem.exception';
 import { UsersClient } from '../users/users.client';
 
-/** The header a client names the profile it browses as with. */
-export const PROFILE_HEADER = 'x-profile-id';
+export { PROFILE_HEADER };
 
 export const PROFILE_HEADER_DOC = {
   name: 'X-Profile-Id',

@@ -18,7 +18,16 @@ export type ControlRequest =
   | { command: 'scale'; scale: string }
   | { command: 'restart'; target: string }
   /** Answered with a TraceDestination as JSON: where `kinema trace` finds the spans. */
-  | { command: 'traces' };
+  | { command: 'traces' }
+  /** Answered with SystemEndpoints as JSON: where `kinema load` sends its viewers. */
+  | { command: 'endpoints' };
+
+/** The answer to `endpoints` (as JSON text): where the gateway is and who the admin is. */
+export interface SystemEndpoints {
+  gatewayUrl: string;
+  /** The development administrator the launcher created (development only). */
+  admin: { email: string; password: string };
+}
 
 export type ControlReply =
   | { kind: 'progress'; text: string }
@@ -48,7 +57,10 @@ export async function claimControlSocket(path: string): Promise<void> {
   unlinkSync(path);
 }
 
-/** Serves `kinema status | scale | restart | trace` for a running system; events feed the progress. */
+/**
+ * Serves `kinema status | scale | restart`, and what `kinema trace` and `kinema load` need to
+ * know (where the traces and the gateway are), for a running system; events feed the progress.
+ */
 export async function serveControlSocket(
   path: string,
   system: RunningSystem,
@@ -116,6 +128,13 @@ async function perform(request: ControlRequest, system: RunningSystem): Promise<
       return `${request.target} restarted`;
     case 'traces':
       return JSON.stringify(system.traces());
+    case 'endpoints': {
+      const endpoints: SystemEndpoints = {
+        gatewayUrl: system.gatewayUrl,
+        admin: system.plan.admin,
+      };
+      return JSON.stringify(endpoints);
+    }
     default:
       throw new Error(
         `unknown command ${JSON.stringify((request as { command?: unknown }).command)}`,

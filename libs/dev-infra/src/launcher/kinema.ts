@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { KinemaCommand } from './kinema-command';
 import { LAUNCHER_COMMANDS, UsageError } from './launcher-commands';
+import { LOAD_COMMAND } from './load-command';
 import { REPO_ROOT } from './plan';
 import { TRACE_COMMAND } from './trace-command';
 
 /** Every `kinema` command; each parses its own arguments. */
-const COMMANDS: readonly KinemaCommand[] = [...LAUNCHER_COMMANDS, TRACE_COMMAND];
+const COMMANDS: readonly KinemaCommand[] = [...LAUNCHER_COMMANDS, TRACE_COMMAND, LOAD_COMMAND];
 
 const USAGE = `Usage: npm run kinema -- <command> [arguments] [--data-dir DIR]
 

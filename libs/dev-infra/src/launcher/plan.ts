@@ -76,6 +76,17 @@ function passthrough(env: NodeJS.ProcessEnv, pattern: RegExp): Record<string, st
 /** The bucket video bytes live in, created by the embedded S3 server on start. */
 export const S3_BUCKET = 'kinema-videos';
 
+/** The absolute path of a built script of the repository; throws naming the build when missing. */
+export function builtScript(script: string): string {
+  const path = join(REPO_ROOT, script);
+  if (!existsSync(path)) {
+    throw new Error(
+      `${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`,
+    );
+  }
+  return path;
+}
+
 /**
  * Node's arguments to run a built script of the repository; checked when the process starts.
  * With KINEMA_PROFILE_DIR set, every process writes a CPU profile there when it exits (Node does
@@ -88,12 +99,7 @@ function nodeArgs(
   env: NodeJS.ProcessEnv = process.env,
   options: { logLevel?: string; v8?: readonly string[] } = {},
 ): string[] {
-  const path = join(REPO_ROOT, script);
-  if (!existsSync(path)) {
-    throw new Error(
-      `${script} is missing; build first with \`npx nx run-many -t build\` (npm start does this).`,
-    );
-  }
+  const path = builtScript(script);
   const profileDir = env['KINEMA_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const logLevel = options.logLevel ?? env['LOG_LEVEL'];

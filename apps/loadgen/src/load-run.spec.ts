@@ -1,0 +1,211 @@
+import { RENAME_MARK } from './admin-scenario';
+import type { LoadOptions } from './config';
+import { runLoad } from './load-run';
+import { FakeGateway, json } from './testing/fake-gateway';
+import { RANGE_BYTES } from './viewer-scenario';
+
+const ADMIN = { email: 'admin@example.com', password: 'admin-password' };
+
+function options(overrides: Partial<LoadOptions> = {}): LoadOptions {
+  return {
+    target: 'http://gateway.test',
+    users: 1,
+    durationMs: 0,
+    rampMs: 0,
+    think: { minMs: 100, maxMs: 900 },
+    seed: 42,
+    seedChosen: false,
+    viewerPassword: 'viewer-password',
+    waitMs: 0,
+    intervalMs: 2000,
+    ...overrides,
+  };
+}
+
+/** Runs against the fake until it has seen `requests` requests; the exit code and the output. */
+async function run(
+  fake: FakeGateway,
+  requests: number,
+  overrides: Partial<LoadOptions> = {},
+): Promise<{ code: number; output: string }> {
+  const out: string[] = [];
+  const code = await runLoad(options(overrides), {
+    out: { write: (text) => out.push(text), isTTY: false },
+    transport: fake.transport,
+    stop: fake.stopAfter(requests),
+    force: new AbortController().signal,
+  });
+  return { code, output: out.join('') };
+}
+
+/** The summary table's row of a route, its cells split. */
+function summaryRow(output: string, route: string): string[] {
+  const summary = output.slice(output.indexOf('Summary:'));
+  const line = summary.split('\n').find((l) => l.startsWith(`${route} `));
+  if (!line) throw new Error(`no summary row for ${route} in\n${summary}`);
+  return line.slice(route.length).trim().split(/\s+/);
+}
+
+describe('a run against the gateway', () => {
+  it('makes the same choices with the same seed, and others with another seed', async () => {
+    const first = new FakeGateway();
+    const again = new FakeGateway();
+    const other = new FakeGateway();
+    await run(first, 80, { users: 2 });
+    await run(again, 80, { users: 2 });
+    await run(other, 80, { users: 2, seed: 43 });
+    expect(again.lines()).toEqual(first.lines());
+    expect(other.lines()).not.toEqual(first.lines());
+  });
+
+  it('uses the routes a viewer of the web app uses, each under its route template', async () => {
+    const fake = new FakeGateway();
+    const { code, output } = await run(fake, 400, { users: 3 });
+    expect(code).toBe(0);
+    for (const route of [
+      'GET /api/v1/browse',
+      'GET /api/v1/titles',
+      'GET /api/v1/titles/{id}',
+      'POST /api/v1/titles/{id}/playback',
+      'GET /api/v1/titles/{id}/stream',
+      'PUT /api/v1/me/profiles/{profileId}/progress/{titleId}',
+      'PUT /api/v1/me/profiles/{profileId}/list/{titleId}',
+      'GET /api/v1/me/profiles/{profileId}/continue-watching',
+    ]) {
+      expect(Number(summaryRow(output, route)[0])).toBeGreaterThan(0);
+    }
+    // Search words come from the catalog's own names.
+    const searches = fake.lines().filter((line) => line.includes('?q='));
+    expect(searches.length).toBeGreaterThan(0);
+    for (const search of searches)
+      expect(['galaxy', 'drifters', 'night', 'harbour', 'quiet', 'gardens', 'lights']).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(new RegExp(`^${search.split('q=')[1]?.split('&')[0]}`)),
+        ]),
+      );
+  });
+
+  it('registers a missing viewer account once, and signs in to it on later runs', async () => {
+    const fake = new FakeGateway();
+    await run(fake, 20);
+    expect(fake.lines().filter((line) => line === 'POST /api/v1/auth/register')).toHaveLength(1);
+    const before = fake.seen.length;
+    await run(fake, 20);
+    const later = fake.lines().slice(before);
+    expect(later).toContain('POST /api/v1/auth/login');
+    expect(later).not.toContain('POST /api/v1/auth/register');
+  });
+
+  it('refreshes the access token before it expires: no request carries an expired one', async () => {
+    const fake = new FakeGateway();
+    fake.tokenLifetimeMs = 120_000;
+    await run(fake, 80, { think: { minMs: 10_000, maxMs: 30_000 } });
+    const refreshes = fake.lines().filter((line) => line === 'POST /api/v1/auth/refresh');
+    expect(refreshes.length).toBeGreaterThanOrEqual(2);
+    const ages = fake.seen.flatMap((request) => {
+      const token = request.headers.get('authorization')?.replace('Bearer ', '');
+      const issued = token ? fake.issued.get(token) : undefined;
+      return issued === undefined ? [] : [request.atMs - issued];
+    });
+    expect(ages.length).toBeGreaterThan(40);
+    expect(Math.max(...ages)).toBeLessThan(120_000);
+    // Refreshed, never signed in again.
+    expect(fake.lines().filter((line) => line === 'POST /api/v1/auth/login')).toHaveLength(1);
+  });
+
+  it('waits out a 429 as long as Retry-After says, counted as limited, not as an error', async () => {
+    const fake = new FakeGateway();
+    let refused = false;
+    fake.interceptor = (request) => {
+      if (refused || request.line !== 'POST /api/v1/auth/login') return undefined;
+      refused = true;
+      return json(429, {}, { 'retry-after': '7' });
+    };
+    const { output } = await run(fake, 30);
+    const logins = fake.seen.filter((request) => request.line === 'POST /api/v1/auth/login');
+    expect((logins[1]?.atMs ?? 0) - (logins[0]?.atMs ?? 0)).toBeGreaterThanOrEqual(7000);
+    const [requests, errors, limited] = summaryRow(output, 'POST /api/v1/auth/login');
+    expect({ requests, errors, limited }).toEqual({ requests: '2', errors: '0', limited: '1' });
+  });
+
+  it('plays as a <video> does: the grant URL, Range reads of a bounded size, the position saved', async () => {
+    const fake = new FakeGateway();
+    await run(fake, 300);
+    const reads = fake.seen.filter((request) => request.line.includes('/stream?grant='));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) {
+      expect(read.headers.get('authorization')).toBeNull();
+      const [, from, to] = /^bytes=(\d+)-(\d+)$/.exec(read.headers.get('range') ?? '') ?? [];
+      expect(Number(to) - Number(from) + 1).toBeLessThanOrEqual(RANGE_BYTES);
+    }
+    const saved = fake.seen.filter((request) => request.line.includes('/progress/'));
+    expect(saved.length).toBeGreaterThan(0);
+    for (const { body } of saved) {
+      const { positionSeconds, durationSeconds } = body as Record<string, number>;
+      expect(Number.isInteger(positionSeconds) && Number.isInteger(durationSeconds)).toBe(true);
+      expect(positionSeconds).toBeLessThan(durationSeconds ?? 0);
+    }
+  });
+
+  it('has the admin rename a title and rename it back, even when the run stops in between', async () => {
+    const fake = new FakeGateway();
+    const names = fake.titles.map((title) => title.name);
+    fake.interceptor = (request) => {
+      if (request.line.startsWith('PATCH ')) fake.stopNow();
+      return undefined;
+    };
+    const { output } = await run(fake, Number.POSITIVE_INFINITY, { admin: ADMIN });
+    expect(fake.lines().filter((line) => line.startsWith('PATCH '))).toHaveLength(2);
+    expect(fake.titles.map((title) => title.name)).toEqual(names);
+    expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
+  });
+
+  it('reads a title again after a stale If-Match (412) and retries, not counting an error', async () => {
+    const fake = new FakeGateway();
+    let conflicts = 0;
+    fake.interceptor = (request) => {
+      if (!request.line.startsWith('PATCH ') || conflicts > 0) return undefined;
+      conflicts += 1;
+      return json(412, {});
+    };
+    const { output } = await run(fake, 200, { admin: ADMIN });
+    const [requests, errors, , refused] = summaryRow(output, 'PATCH /api/v1/titles/{id}');
+    expect(Number(requests)).toBeGreaterThanOrEqual(3);
+    expect({ errors, refused }).toEqual({ errors: '0', refused: '1' });
+    expect(output).toMatch(/PATCH \/api\/v1\/titles\/\{id\}\s+412 x1/);
+    expect(fake.titles.every((title) => !title.name.endsWith(RENAME_MARK))).toBe(true);
+  });
+
+  it('gives back their names to titles an earlier, killed run left renamed', async () => {
+    const fake = new FakeGateway();
+    const names = fake.titles.map((title) => title.name);
+    for (const title of fake.titles) title.name += RENAME_MARK;
+    const { output } = await run(fake, 60, { admin: ADMIN });
+    expect(output).toMatch(/left renamed by an earlier run given their names back/);
+    expect(fake.titles.some((title, i) => title.name === names[i])).toBe(true);
+  });
+
+  it('counts a 5xx as an error and names it, with its trace id, in the summary', async () => {
+    const fake = new FakeGateway();
+    let failed = false;
+    fake.interceptor = (request) => {
+      if (failed || request.line !== 'GET /api/v1/browse') return undefined;
+      failed = true;
+      return json(500, {}, { 'x-trace-id': '4bf92f3577b34da6a3ce929d0e0e4736' });
+    };
+    const { output } = await run(fake, 40);
+    expect(summaryRow(output, 'GET /api/v1/browse')[1]).toBe('1');
+    expect(output).toMatch(
+      /Failed requests \(5xx or no answer\): 1; the first 1:\n.*GET \/api\/v1\/browse\s+500.*trace 4bf92f3577b34da6a3ce929d0e0e4736/,
+    );
+  });
+
+  it('says no gateway answers, and exits 1, when nothing answers at the target', async () => {
+    const fake = new FakeGateway();
+    fake.transport.fetch = () =>
+      Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }));
+    const { code, output } = await run(fake, 10);
+    expect(code).toBe(1);
+    expect(output).toContain('no Kinema gateway answers at http://gateway.test (ECONNREFUSED)');
+  });
+});

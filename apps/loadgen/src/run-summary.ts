@@ -1,0 +1,79 @@
+import type { AdminReport } from './admin-scenario';
+import type { LoadStats } from './load-stats';
+import {
+  formatSeconds,
+  formatTable,
+  notableLines,
+  statusCounts,
+  summaryTable,
+} from './stats-table';
+
+export interface RunFacts {
+  target: string;
+  elapsedMs: number;
+  viewers: number;
+  seed: number;
+  admin?: AdminReport;
+  /** Viewers that stopped before the run did, and why. */
+  viewerProblems: readonly string[];
+}
+
+/** The last line of a run, the one to read first: requests, errors, limited, rate. */
+export function summaryLine(stats: LoadStats, elapsedMs: number): string {
+  const { total } = stats.summary();
+  const rate = elapsedMs > 0 ? total.requests / (elapsedMs / 1000) : 0;
+  return (
+    `${total.requests} requests, ${total.errors} errors, ${total.limited} limited in ` +
+    `${formatSeconds(elapsedMs)} (${rate.toFixed(1)} requests/s)`
+  );
+}
+
+/** What a run did, per route and overall, with the requests worth looking up by trace id. */
+export function summaryLines(stats: LoadStats, facts: RunFacts): string[] {
+  const { rows, total } = stats.summary();
+  const lines = [
+    `Summary: ${formatSeconds(facts.elapsedMs)} against ${facts.target}, ` +
+      `${facts.viewers} viewers${facts.admin ? ' + admin' : ''}, seed ${facts.seed} ` +
+      `(--seed ${facts.seed} repeats the viewers' choices)`,
+    '',
+    ...summaryTable(rows, total),
+    '',
+  ];
+  const answered = rows.filter((row) => row.statuses.size > 0);
+  lines.push('Answers other than 2xx and 3xx, by status:');
+  if (answered.length === 0) lines.push('  none');
+  else
+    lines.push(
+      ...formatTable(
+        answered.map((row) => [row.route, statusCounts(row.statuses)]),
+        'll',
+      ).map((line) => `  ${line}`),
+    );
+  const slowest = stats.slowestRequests();
+  lines.push('', 'Slowest requests (see one with `npm run kinema -- trace <id>`):');
+  lines.push(...(slowest.length > 0 ? notableLines(slowest) : ['  none']));
+  const failed = stats.failedRequests();
+  lines.push(
+    '',
+    failed.count === 0
+      ? 'Failed requests (5xx or no answer): none'
+      : `Failed requests (5xx or no answer): ${failed.count}; the first ${failed.first.length}:`,
+  );
+  if (failed.count > 0) lines.push(...notableLines(failed.first));
+  if (facts.admin) lines.push('', adminLine(facts.admin));
+  for (const problem of facts.viewerProblems) lines.push(`Viewer stopped early: ${problem}`);
+  lines.push('', summaryLine(stats, facts.elapsedMs));
+  return lines;
+}
+
+function adminLine(report: AdminReport): string {
+  const parts = [
+    `Admin: ${report.renamed} title${report.renamed === 1 ? '' : 's'} renamed, ${report.undone} renamed back`,
+  ];
+  if (report.repaired > 0)
+    parts.push(`${report.repaired} left renamed by an earlier run given their names back`);
+  for (const left of report.leftRenamed)
+    parts.push(`left renamed: ${left.id} "${left.name}" (${left.reason})`);
+  if (report.stoppedBecause) parts.push(`stopped early: ${report.stoppedBecause}`);
+  return parts.join('; ');
+}

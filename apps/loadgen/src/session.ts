@@ -1,0 +1,125 @@
+import { jsonOf, type ApiAnswer, type ApiClient, type Transport } from './api-client';
+import type { SignInView, TokensView } from './api-views';
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** Sign-in was answered with a refusal that trying again will not change. */
+export class SignInRefused extends Error {
+  constructor(
+    readonly email: string,
+    readonly status: number,
+  ) {
+    super(`${email}: sign-in refused (${status})`);
+    this.name = 'SignInRefused';
+  }
+}
+
+/** The gateway could not sign in now (5xx, no answer): try again after a pause. */
+export class SignInFailed extends Error {
+  constructor(
+    readonly email: string,
+    readonly status: number,
+  ) {
+    super(`${email}: sign-in failed (${status === 0 ? 'no answer' : status})`);
+    this.name = 'SignInFailed';
+  }
+}
+
+/** A token is refreshed this long before it expires, or at a quarter of its life if shorter. */
+const REFRESH_MARGIN_MS = 60_000;
+
+/**
+ * One account's session, as the web app keeps it: signed in once, the access token refreshed
+ * shortly before it expires (the refresh token is single use, so only one refresh at a time), a
+ * new sign-in when the session has ended. A viewer's account is registered when it is missing.
+ */
+export class Session {
+  private tokens?: TokensView;
+  private refreshAt = 0;
+  private refreshing?: Promise<void>;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly transport: Pick<Transport, 'now'>,
+    readonly credentials: Credentials,
+    private readonly register: boolean,
+  ) {}
+
+  get signedIn(): boolean {
+    return this.tokens !== undefined;
+  }
+
+  /** Signs in (registering a missing viewer account); true when the account was registered. */
+  async signIn(api: ApiClient = this.api): Promise<boolean> {
+    const login = await this.post(api, '/api/v1/auth/login', this.credentials);
+    if (login.status === 200) return this.keep(login, false);
+    if (login.status === 401 && this.register) {
+      const created = await this.post(api, '/api/v1/auth/register', this.credentials);
+      if (created.status === 201) return this.keep(created, true);
+      // Registered by another run in the meantime: its sign-in works now.
+      if (created.status === 409) {
+        const again = await this.post(api, '/api/v1/auth/login', this.credentials);
+        if (again.status === 200) return this.keep(again, false);
+        return this.refused(again);
+      }
+      return this.refused(created);
+    }
+    return this.refused(login);
+  }
+
+  /**
+   * The access token, refreshed first when it is about to expire; `api` sends what that takes (a
+   * client ended by another signal than the session's own).
+   */
+  async token(api: ApiClient = this.api): Promise<string> {
+    if (this.tokens && this.transport.now() >= this.refreshAt) {
+      this.refreshing ??= this.refresh(api).finally(() => (this.refreshing = undefined));
+      await this.refreshing;
+    }
+    if (!this.tokens) await this.signIn(api);
+    return this.tokens?.accessToken ?? '';
+  }
+
+  /** Forgets the tokens (the gateway refused them): the next token() signs in again. */
+  forget(): void {
+    this.tokens = undefined;
+  }
+
+  private async refresh(api: ApiClient): Promise<void> {
+    const answer = await this.post(api, '/api/v1/auth/refresh', {
+      refreshToken: this.tokens?.refreshToken ?? '',
+    });
+    if (answer.status === 200) {
+      this.keep(answer, false);
+      return;
+    }
+    if (answer.status === 0 || answer.status >= 500)
+      throw new SignInFailed(this.credentials.email, answer.status);
+    // The session ended (or the token was refused): sign in afresh.
+    this.tokens = undefined;
+    await this.signIn(api);
+  }
+
+  private post(api: ApiClient, path: string, json: unknown): Promise<ApiAnswer> {
+    return api.send({ method: 'POST', path, json });
+  }
+
+  private keep(answer: ApiAnswer, registered: boolean): boolean {
+    const tokens = jsonOf<SignInView>(answer)?.tokens;
+    if (!tokens?.accessToken) throw new SignInFailed(this.credentials.email, answer.status);
+    this.tokens = tokens;
+    const lifetime = Math.max(0, Date.parse(tokens.accessTokenExpiresAt) - Date.now());
+    this.refreshAt =
+      this.transport.now() + lifetime - Math.min(REFRESH_MARGIN_MS, Math.floor(lifetime / 4));
+    return registered;
+  }
+
+  private refused(answer: ApiAnswer): never {
+    if (answer.status === 0 || answer.status >= 500)
+      throw new SignInFailed(this.credentials.email, answer.status);
+    throw new SignInRefused(this.credentials.email, answer.status);
+  }
+}
