@@ -4,7 +4,9 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import {
   describeIssues,
   loadConfigSchema,
+  loadTelemetrySchema,
   requiredKeys,
+  sdkReadVariables,
   type ConfigSchema,
 } from './support/app-config';
 import { containerEnv, referencedNames } from './support/container-env';
@@ -69,9 +71,13 @@ it('covers every service, so the check cannot quietly shrink', () => {
 
 describe.each(apps)('%s: chart environment against the app config schema', (app) => {
   let schema: ConfigSchema;
+  let telemetry: ConfigSchema;
   beforeAll(async () => {
     schema = await loadConfigSchema(app);
+    telemetry = await loadTelemetrySchema();
   });
+  const reads = (name: string) =>
+    name in schema.shape || name in telemetry.shape || sdkReadVariables.includes(name);
 
   // Each app is checked with itself switched on (users and videos are off by default).
   describe.each(ciRenders)('%s', (_label, options) => {
@@ -86,7 +92,7 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
     it('sets only variables the app reads', () => {
       const names = (container?.env ?? []).map((env) => env.name);
       const helpers = container ? referencedNames(container) : new Set<string>();
-      expect(names.filter((name) => !(name in schema.shape) && !helpers.has(name))).toEqual([]);
+      expect(names.filter((name) => !reads(name) && !helpers.has(name))).toEqual([]);
     });
 
     it('sets every variable the app has no default for', () => {
@@ -96,9 +102,12 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
 
     it("passes the app's own validation", () => {
       if (!container) throw new Error('not rendered');
-      const result = schema.safeParse(resolvedEnv(objects, container));
+      const env = resolvedEnv(objects, container);
+      const result = schema.safeParse(env);
       expect(describeIssues(result)).toEqual([]);
       expect(result.success).toBe(true);
+      // The OTEL_* variables pass the check each service runs on them at boot.
+      expect(describeIssues(telemetry.safeParse(env))).toEqual([]);
     });
 
     // A default such as 127.0.0.1:19092 names the developer's laptop, never a pod: every address
