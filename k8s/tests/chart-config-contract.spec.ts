@@ -71,12 +71,10 @@ it('covers every service, so the check cannot quietly shrink', () => {
 
 describe.each(apps)('%s: chart environment against the app config schema', (app) => {
   let schema: ConfigSchema;
-  let telemetry: ConfigSchema;
   beforeAll(async () => {
     schema = await loadConfigSchema(app);
-    telemetry = await loadTelemetrySchema();
   });
-  const reads = (name: string) =>
+  const reads = (name: string, telemetry: ConfigSchema) =>
     name in schema.shape || name in telemetry.shape || sdkReadVariables.includes(name);
 
   // Each app is checked with itself switched on (users and videos are off by default).
@@ -89,10 +87,11 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
     });
 
     // A variable set only to be referenced as $(NAME) by another one is not the app's.
-    it('sets only variables the app reads', () => {
+    it('sets only variables the app reads', async () => {
+      const telemetry = await loadTelemetrySchema();
       const names = (container?.env ?? []).map((env) => env.name);
       const helpers = container ? referencedNames(container) : new Set<string>();
-      expect(names.filter((name) => !reads(name) && !helpers.has(name))).toEqual([]);
+      expect(names.filter((name) => !reads(name, telemetry) && !helpers.has(name))).toEqual([]);
     });
 
     it('sets every variable the app has no default for', () => {
@@ -100,8 +99,9 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
       expect(requiredKeys(schema).filter((key) => !names.has(key))).toEqual([]);
     });
 
-    it("passes the app's own validation", () => {
+    it("passes the app's own validation", async () => {
       if (!container) throw new Error('not rendered');
+      const telemetry = await loadTelemetrySchema();
       const env = resolvedEnv(objects, container);
       const result = schema.safeParse(env);
       expect(describeIssues(result)).toEqual([]);
