@@ -14,6 +14,8 @@ KINEMA_SEED_TITLES="${KINEMA_SEED_TITLES:-500}"
 # The gateway's NodePort: k8s/kind/cluster.yaml maps it to localhost:8080.
 KINEMA_NODE_PORT="${KINEMA_NODE_PORT:-30080}"
 KINEMA_TIMEOUT="${KINEMA_TIMEOUT:-10m}"
+# The bundled OpenTelemetry Collector and Jaeger; false when your values send traces elsewhere.
+KINEMA_TRACING="${KINEMA_TRACING:-true}"
 METRICS_SERVER_CHART_VERSION="${METRICS_SERVER_CHART_VERSION:-3.13.0}"
 export KINEMA_ROOT KINEMA_RELEASE KINEMA_NAMESPACE KINEMA_CLUSTER KINEMA_TAG
 
@@ -35,14 +37,16 @@ KINEMA_APPS=(gateway catalog users videos)
 # The image the chart's Deployments use by default (default.image.repository).
 KINEMA_IMAGE="kinema:$KINEMA_TAG"
 
-# Mirrors the chart's fullname rule, so scripts find the gateway Service for any release name.
-gateway_service() {
+# Mirrors the chart's fullname rule, so scripts find a component's Service for any release name.
+component_service() {
   if [[ "$KINEMA_RELEASE" == *kinema* ]]; then
-    echo "$KINEMA_RELEASE-gateway"
+    echo "$KINEMA_RELEASE-$1"
   else
-    echo "$KINEMA_RELEASE-kinema-gateway"
+    echo "$KINEMA_RELEASE-kinema-$1"
   fi
 }
+gateway_service() { component_service gateway; }
+jaeger_service() { component_service jaeger; }
 
 # KINEMA_PLATFORMS: the image went to KINEMA_REGISTRY, and the nodes pull it from there.
 image_pushed() { [[ -n "${KINEMA_PLATFORMS:-}" ]]; }
@@ -101,6 +105,9 @@ install_release() {
     --set "gateway.service.nodePort=$KINEMA_NODE_PORT"
   )
   if image_pushed; then args+=(--set "default.image.registry=$KINEMA_REGISTRY/"); fi
+  if [[ "$KINEMA_TRACING" == true ]]; then
+    args+=(--set observability.collector.enabled=true --set observability.jaeger.enabled=true)
+  fi
   local app
   # The scripts install metrics-server, so the HPAs (off in the chart's defaults) can work here.
   for app in "${KINEMA_APPS[@]}"; do
@@ -158,4 +165,10 @@ Kinema is up.
   Spread:     for i in \$(seq 10); do curl -s -D - -o /dev/null '$base/api/v1/titles?limit=1' | grep -i x-served-by; done
   Tear down:  npm run k8s:down
 MSG
+  if [[ "$KINEMA_TRACING" == true ]]; then
+    cat >&2 <<MSG
+  Traces:     kubectl -n $KINEMA_NAMESPACE port-forward svc/$(jaeger_service) 16686
+              then http://localhost:16686 (an answer's x-trace-id header is a trace id to look up)
+MSG
+  fi
 }

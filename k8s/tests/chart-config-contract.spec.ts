@@ -4,7 +4,9 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import {
   describeIssues,
   loadConfigSchema,
+  loadTelemetrySchema,
   requiredKeys,
+  sdkReadVariables,
   type ConfigSchema,
 } from './support/app-config';
 import { containerEnv, referencedNames } from './support/container-env';
@@ -73,6 +75,8 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
   beforeAll(async () => {
     schema = await loadConfigSchema(app);
   });
+  const reads = (name: string, telemetry: ConfigSchema) =>
+    name in schema.shape || name in telemetry.shape || sdkReadVariables.includes(name);
 
   // Each app is checked with itself switched on (users and videos are off by default).
   describe.each(ciRenders)('%s', (_label, options) => {
@@ -84,10 +88,11 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
     });
 
     // A variable set only to be referenced as $(NAME) by another one is not the app's.
-    it('sets only variables the app reads', () => {
+    it('sets only variables the app reads', async () => {
+      const telemetry = await loadTelemetrySchema();
       const names = (container?.env ?? []).map((env) => env.name);
       const helpers = container ? referencedNames(container) : new Set<string>();
-      expect(names.filter((name) => !(name in schema.shape) && !helpers.has(name))).toEqual([]);
+      expect(names.filter((name) => !reads(name, telemetry) && !helpers.has(name))).toEqual([]);
     });
 
     it('sets every variable the app has no default for', () => {
@@ -95,11 +100,15 @@ describe.each(apps)('%s: chart environment against the app config schema', (app)
       expect(requiredKeys(schema).filter((key) => !names.has(key))).toEqual([]);
     });
 
-    it("passes the app's own validation", () => {
+    it("passes the app's own validation", async () => {
       if (!container) throw new Error('not rendered');
-      const result = schema.safeParse(resolvedEnv(objects, container));
+      const telemetry = await loadTelemetrySchema();
+      const env = resolvedEnv(objects, container);
+      const result = schema.safeParse(env);
       expect(describeIssues(result)).toEqual([]);
       expect(result.success).toBe(true);
+      // The OTEL_* variables pass the check each service runs on them at boot.
+      expect(describeIssues(telemetry.safeParse(env))).toEqual([]);
     });
 
     // A default such as 127.0.0.1:19092 names the developer's laptop, never a pod: every address

@@ -25,7 +25,10 @@ const renders: Array<[string, RenderOptions]> = [
   ['SeaweedFS', { valuesFile: 'seaweedfs-values.yaml' }],
   ['defaults', {}],
   ['the load generator on', loadgenOn],
+  ['the bundled collector and Jaeger', { valuesFile: 'observability-values.yaml' }],
 ];
+// Jaeger keeps traces in its own memory: it is called, and calls nobody.
+const dialsNothing = new Set(['jaeger']);
 const suffix = `.${releaseNamespace}.svc.cluster.local`;
 
 interface Flow {
@@ -41,7 +44,8 @@ function addresses(env: Record<string, string>): Array<{ host: string; port: num
         const [host = '', port = ''] = broker.split(':');
         found.push({ host, port: Number(port) });
       }
-    else if (name === 'DATABASE_URL' || name === 'S3_ENDPOINT' || name === 'LOAD_TARGET') {
+    // DATABASE_URL, LOAD_TARGET; S3_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT, the collector's *_OTLP_ENDPOINT.
+    else if (name === 'DATABASE_URL' || name === 'LOAD_TARGET' || name.endsWith('_ENDPOINT')) {
       const url = new URL(value);
       const port = url.port || (url.protocol === 'https:' ? '443' : '80');
       found.push({ host: url.hostname, port: Number(port) });
@@ -93,7 +97,8 @@ describe.each(renders)('flows over %s', (_label, options) => {
       const needed = [...addresses(env), ...presignedReads(component(deployment.labels))].map((a) =>
         target(objects, a.host, a.port),
       );
-      expect(needed.length).toBeGreaterThan(0);
+      if (dialsNothing.has(component(deployment.labels) ?? '')) expect(needed).toEqual([]);
+      else expect(needed.length).toBeGreaterThan(0);
       const from = { namespace: releaseNamespace, labels: deployment.labels };
       const missing = needed.filter((flow) => !model.allows(from, podEndpoint(flow.to), flow.port));
       expect(missing).toEqual([]);

@@ -4,7 +4,7 @@ import { ciValuesFiles, render, runHelm } from './support/helm';
 import path from 'node:path';
 
 describe('helm lint --strict', () => {
-  it('finds every CI value file: defaults, external services, autoscaling off and on, policies off', () => {
+  it('finds every CI value file: defaults, external services, autoscaling off and on, policies off, telemetry bundled and external', () => {
     expect(ciValuesFiles()).toEqual(
       expect.arrayContaining([
         'default-values.yaml',
@@ -12,6 +12,8 @@ describe('helm lint --strict', () => {
         'autoscaling-off-values.yaml',
         'autoscaling-on-values.yaml',
         'policies-off-values.yaml',
+        'observability-values.yaml',
+        'observability-external-values.yaml',
       ]),
     );
   });

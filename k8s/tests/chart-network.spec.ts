@@ -27,6 +27,7 @@ function podOf(objects: readonly K8sObject[], name: string): Endpoint {
 
 const outside: Endpoint = { external: true };
 const otherNamespacePod: Endpoint = { namespace: 'elsewhere', labels: { app: 'intruder' } };
+const neighbourPod: Endpoint = { namespace: releaseNamespace, labels: { app: 'neighbour' } };
 const dns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 
 describe.each(withPolicies)('NetworkPolicies over %s', (_label, options) => {
@@ -154,6 +155,103 @@ describe('the load generator', () => {
     expect(narrowedModel.allows(podOf(narrowed, 'loadgen'), podOf(narrowed, 'gateway'), 3000)).toBe(
       true,
     );
+  });
+});
+
+describe('tracing flows with the bundled collector and Jaeger', () => {
+  const objects = render({ valuesFile: 'observability-values.yaml' });
+  const model = new PolicyModel(objects, releaseNamespace);
+  const pod = (name: string) => podOf(objects, name);
+  const monitoring: Endpoint = {
+    namespace: 'monitoring',
+    labels: { 'app.kubernetes.io/name': 'prometheus' },
+  };
+
+  it.each([
+    // OTLP over HTTP (observability.tracing.protocol), the one port the services send to.
+    ['gateway', 'otel-collector', 4318],
+    ['catalog', 'otel-collector', 4318],
+    ['users', 'otel-collector', 4318],
+    ['videos', 'otel-collector', 4318],
+    ['otel-collector', 'jaeger', 4317],
+  ])('%s may reach %s on %i', (from, to, port) => {
+    expect(model.allows(pod(from), pod(to), port)).toBe(true);
+  });
+
+  it.each([
+    // The other OTLP port, and the health ports the kubelet alone probes.
+    ['gateway', 'otel-collector', 4317],
+    ['catalog', 'otel-collector', 13133],
+    ['catalog', 'jaeger', 4317],
+    ['gateway', 'jaeger', 16686],
+    ['otel-collector', 'jaeger', 16686],
+    ['otel-collector', 'catalog', 50051],
+    ['otel-collector', 'kafka', 9092],
+    ['jaeger', 'otel-collector', 4318],
+    ['jaeger', 'gateway', 3000],
+    ['postgresql', 'otel-collector', 4318],
+    ['kafka-topics', 'otel-collector', 4318],
+  ])('%s may not reach %s on %i', (from, to, port) => {
+    expect(model.allows(pod(from), pod(to), port)).toBe(false);
+  });
+
+  it('keeps the collector and Jaeger closed to the outside and other namespaces', () => {
+    for (const port of [4317, 4318, 13133])
+      expect(model.allows(outside, pod('otel-collector'), port)).toBe(false);
+    expect(model.allows(otherNamespacePod, pod('otel-collector'), 4318)).toBe(false);
+    // A pod of the same namespace that is not part of the release: only ingress rules stop it.
+    expect(model.allows(neighbourPod, pod('otel-collector'), 4318)).toBe(false);
+    expect(model.allows(neighbourPod, pod('jaeger'), 4317)).toBe(false);
+    expect(model.allows(neighbourPod, pod('jaeger'), 16686)).toBe(false);
+    expect(model.allows(outside, pod('jaeger'), 16686)).toBe(false);
+    expect(model.allows(otherNamespacePod, pod('jaeger'), 16686)).toBe(false);
+    expect(model.allows(pod('jaeger'), outside, 443)).toBe(false);
+    expect(model.allows(pod('otel-collector'), outside, 4317)).toBe(false);
+  });
+
+  it("opens Jaeger's query API to observability.jaeger.queryFrom only, and the metrics ports to networkPolicy.metricsFrom", () => {
+    expect(model.allows(monitoring, pod('jaeger'), 16686)).toBe(true);
+    expect(model.allows(monitoring, pod('jaeger'), 4317)).toBe(false);
+    expect(model.allows(monitoring, pod('catalog'), 9401)).toBe(true);
+    expect(model.allows(monitoring, pod('gateway'), 9400)).toBe(true);
+    expect(model.allows(monitoring, pod('otel-collector'), 4318)).toBe(false);
+  });
+
+  it('moves the services to the gRPC port when the protocol is grpc', () => {
+    const grpc = render({
+      valuesFile: 'observability-values.yaml',
+      set: ['observability.tracing.protocol=grpc'],
+    });
+    const grpcModel = new PolicyModel(grpc, releaseNamespace);
+    const catalog = podOf(grpc, 'catalog');
+    const collector = podOf(grpc, 'otel-collector');
+    expect(grpcModel.allows(catalog, collector, 4317)).toBe(true);
+    expect(grpcModel.allows(catalog, collector, 4318)).toBe(false);
+  });
+});
+
+describe("tracing flows to the cluster's own collector", () => {
+  const objects = render({ valuesFile: 'observability-external-values.yaml' });
+  const model = new PolicyModel(objects, releaseNamespace);
+  const collector: Endpoint = {
+    namespace: 'observability',
+    labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' },
+  };
+
+  it.each(['gateway', 'catalog', 'users', 'videos'])(
+    "%s may reach the peers networkPolicy.external.otlp names, on the endpoint's port only",
+    (name) => {
+      expect(model.allows(podOf(objects, name), collector, 4317)).toBe(true);
+      expect(model.allows(podOf(objects, name), collector, 4318)).toBe(false);
+      expect(model.allows(podOf(objects, name), otherNamespacePod, 4317)).toBe(false);
+    },
+  );
+
+  it('renders no collector or Jaeger of its own', () => {
+    expect(podTemplates(objects).map(({ labels }) => component(labels))).not.toEqual(
+      expect.arrayContaining(['otel-collector']),
+    );
+    expect(podTemplates(objects).map(({ labels }) => component(labels))).not.toContain('jaeger');
   });
 });
 

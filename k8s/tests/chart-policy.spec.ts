@@ -148,9 +148,11 @@ describe.each(renders)('policies over %s', (_label, options) => {
       spec<NonNullable<IPodDisruptionBudget['spec']>>(o),
     );
     const problems: string[] = [];
-    // The load generator is one pod whose interruption costs nothing but a gap in the load.
+    // The Kinema services; the bundled collector and Jaeger are single replicas by design.
+    const services: readonly string[] = serviceNames;
     const deployments = pods.filter(
-      ({ object, labels }) => object.kind === 'Deployment' && component(labels) !== 'loadgen',
+      ({ object, labels }) =>
+        object.kind === 'Deployment' && services.includes(component(labels) ?? ''),
     );
     expect(deployments.map(({ labels }) => component(labels))).toEqual(
       expect.arrayContaining(['gateway', 'catalog']),
@@ -302,6 +304,17 @@ describe('laptop budget', () => {
 
   it('stays within the budget with all four services on', () => {
     const total = requested(render(allServicesOn));
+    expect(total.cpu).toBeLessThanOrEqual(2000);
+    expect(total.memory).toBeLessThanOrEqual(3 * 1024 ** 3);
+  });
+
+  it('stays within the budget as k8s/scripts install it: HPAs, the collector and Jaeger on', () => {
+    const total = requested(
+      render({
+        valuesFile: 'autoscaling-on-values.yaml',
+        set: ['observability.collector.enabled=true', 'observability.jaeger.enabled=true'],
+      }),
+    );
     expect(total.cpu).toBeLessThanOrEqual(2000);
     expect(total.memory).toBeLessThanOrEqual(3 * 1024 ** 3);
   });

@@ -38,6 +38,23 @@ describe("the k8s README's instructions", () => {
     expect(new Set(images.values())).toEqual(new Set([loaded]));
   });
 
+  it('open Jaeger through the Service the chart renders, on its UI port', () => {
+    const forwards = [...readme.matchAll(/kubectl -n kinema port-forward svc\/(\S+) (\d+)/g)];
+    const services = byKind(
+      render({
+        set: ['observability.collector.enabled=true', 'observability.jaeger.enabled=true'],
+      }),
+      'Service',
+    );
+    const jaeger = forwards.filter(([, name]) => name?.includes('jaeger'));
+    expect(jaeger.length).toBeGreaterThan(0);
+    for (const [, name, port] of jaeger) {
+      const service = services.find((s) => s.metadata.name === name);
+      const ports = (service?.['spec'] as { ports?: Array<{ port: number }> } | undefined)?.ports;
+      expect(ports?.map((p) => String(p.port))).toContain(port);
+    }
+  });
+
   it('name every key an existingSecret must hold, as the chart generates them', () => {
     const appSecret = byKind(render(), 'Secret').find((s) => s.metadata.name === 'kinema-app');
     const generated = Object.keys((appSecret?.['data'] as Record<string, string>) ?? {}).sort();

@@ -66,16 +66,25 @@ describe('cluster scripts', () => {
   });
 
   it.each(['kinema', 'demo', 'kinema-staging'])(
-    'find the gateway Service the chart names for release %s',
+    'find the gateway and Jaeger Services the chart names for release %s',
     (release) => {
-      const result = bash('source k8s/scripts/lib.sh && gateway_service', {
-        KINEMA_RELEASE: release,
-      });
-      const gateway = byKind(render({ release }), 'Service').find(
-        (s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'gateway',
+      const services = byKind(
+        render({
+          release,
+          set: ['observability.collector.enabled=true', 'observability.jaeger.enabled=true'],
+        }),
+        'Service',
       );
-      expect(gateway).toBeDefined();
-      expect(result.stdout.trim()).toBe(gateway?.metadata.name);
+      for (const name of ['gateway', 'jaeger']) {
+        const result = bash(`source k8s/scripts/lib.sh && ${name}_service`, {
+          KINEMA_RELEASE: release,
+        });
+        const service = services.find(
+          (s) => s.metadata.labels?.['app.kubernetes.io/component'] === name,
+        );
+        expect(service).toBeDefined();
+        expect(result.stdout.trim()).toBe(service?.metadata.name);
+      }
     },
   );
 });
@@ -180,6 +189,32 @@ describe('cluster script flow (tools stubbed)', () => {
     ); // metrics-server is installed first, so the HPAs the chart leaves off by default are turned on.
     for (const app of existingApps())
       expect(calls[install]).toContain(`--set ${app}.autoscaling.enabled=true`);
+  });
+
+  it('turns on the collector and Jaeger, and ends by saying how to open Jaeger', () => {
+    const { status, stderr, calls } = runWithStubs('up-kind.sh', []);
+    expect(status).toBe(0);
+    const sets = installSets(calls);
+    expect(sets).toEqual(
+      expect.arrayContaining([
+        'observability.collector.enabled=true',
+        'observability.jaeger.enabled=true',
+      ]),
+    );
+    const jaeger = byKind(render({ set: sets }), 'Service').find(
+      (s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'jaeger',
+    );
+    expect(jaeger && spec<IServiceSpec>(jaeger).ports?.map((p) => p.port)).toContain(16686);
+    expect(stderr).toContain(`kubectl -n kinema port-forward svc/${jaeger?.metadata.name} 16686`);
+  });
+
+  it('KINEMA_TRACING=false leaves tracing to the values given', () => {
+    const { status, stderr, calls } = runWithStubs('up-minikube.sh', [], {
+      KINEMA_TRACING: 'false',
+    });
+    expect(status).toBe(0);
+    expect(installSets(calls).filter((set) => set.startsWith('observability.'))).toEqual([]);
+    expect(stderr).not.toContain('16686');
   });
 
   it('builds with plain docker build where buildx is missing', () => {

@@ -80,9 +80,14 @@ the shared runtime image unless the service names its own.
 */}}
 {{- define "kinema.serviceImage" -}}
 {{- $c := index .root.Values .name -}}
-{{- $tag := $c.image.tag | default .root.Values.default.image.tag | default .root.Chart.AppVersion -}}
 {{- $repository := $c.image.repository | default .root.Values.default.image.repository -}}
-{{- printf "%s%s:%s" .root.Values.default.image.registry $repository $tag -}}
+{{- printf "%s%s:%s" .root.Values.default.image.registry $repository (include "kinema.serviceImageTag" .) -}}
+{{- end -}}
+
+{{/* The tag a Kinema service runs: its own, else the shared one, else appVersion. */}}
+{{- define "kinema.serviceImageTag" -}}
+{{- $c := index .root.Values .name -}}
+{{- $c.image.tag | default .root.Values.default.image.tag | default .root.Chart.AppVersion -}}
 {{- end -}}
 
 {{/* Image of a backing service: repository:tag, plus @digest when one is pinned. */}}

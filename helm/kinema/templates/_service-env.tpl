@@ -117,4 +117,5 @@ never reads (postgresql.existingSecret) and the URL is still built in this one p
 {{ include "kinema.secretEnv" (dict "env" "S3_SECRET_ACCESS_KEY" "secret" (include "kinema.s3SecretName" $root) "key" "secret-access-key") }}
 {{- end }}
 {{- end }}
+{{- include "kinema.telemetryEnv" . }}
 {{- end -}}

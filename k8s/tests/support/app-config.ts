@@ -35,6 +35,22 @@ export async function loadConfigSchema(app: AppName): Promise<ConfigSchema> {
   return schema;
 }
 
+/**
+ * The OTEL_* variables every service validates at boot, before its own configuration
+ * (libs/platform/src/telemetry/telemetry-config.ts).
+ */
+export async function loadTelemetrySchema(): Promise<ConfigSchema> {
+  const file = path.join(repoRoot, 'libs/platform/src/telemetry/telemetry-config.ts');
+  const loaded: unknown = await import(file);
+  const schema = (loaded as { telemetryConfigSchema?: unknown }).telemetryConfigSchema;
+  if (!isConfigSchema(schema))
+    throw new Error(`${file} exports no zod object telemetryConfigSchema`);
+  return schema;
+}
+
+/** Standard OpenTelemetry variables the SDK reads itself, outside the validated ones. */
+export const sdkReadVariables: readonly string[] = ['OTEL_RESOURCE_ATTRIBUTES'];
+
 /** Keys the app cannot start without: no default and not optional. */
 export function requiredKeys(schema: ConfigSchema): string[] {
   return Object.entries(schema.shape)

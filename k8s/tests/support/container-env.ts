@@ -1,4 +1,5 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import { releaseName, releaseNamespace } from './helm';
 import { byKind, type K8sObject } from './k8s-objects';
 
 /** Every rendered Secret's data, base64-decoded, by Secret name. */
@@ -36,11 +37,20 @@ export function expandReferences(value: string, earlier: Readonly<Record<string,
   });
 }
 
+/** The pod fields the downward API gives a container here: a Deployment pod's name and namespace. */
+export function samplePodFields(container: IContainer): Record<string, string> {
+  return {
+    'metadata.name': `${releaseName}-${container.name}-7d4b9c8f6d-x2k4q`,
+    'metadata.namespace': releaseNamespace,
+  };
+}
+
 /**
  * The environment a container would see: secret references resolved from the rendered Secrets
  * (else from `external`, for Secrets made outside the chart), ConfigMap references from the
- * rendered ConfigMaps, and `$(NAME)` references expanded. Throws on a reference nothing can
- * resolve, as the kubelet refuses to start such a container.
+ * rendered ConfigMaps, downward-API fields from `samplePodFields`, and `$(NAME)` references
+ * expanded. Throws on a reference nothing can resolve, as the kubelet refuses to start such a
+ * container.
  */
 export function containerEnv(
   objects: readonly K8sObject[],
@@ -53,6 +63,7 @@ export function containerEnv(
   for (const variable of container.env ?? []) {
     const ref = variable.valueFrom?.secretKeyRef;
     const mapRef = variable.valueFrom?.configMapKeyRef;
+    const fieldRef = variable.valueFrom?.fieldRef;
     if (variable.value !== undefined) {
       env[variable.name] = expandReferences(variable.value, env);
     } else if (ref) {
@@ -68,6 +79,13 @@ export function containerEnv(
       if (value === undefined)
         throw new Error(
           `${container.name}: ${variable.name} reads ConfigMap ${mapRef.name}/${mapRef.key}, not rendered`,
+        );
+      env[variable.name] = value;
+    } else if (fieldRef) {
+      const value = samplePodFields(container)[fieldRef.fieldPath];
+      if (value === undefined)
+        throw new Error(
+          `${container.name}: ${variable.name} reads pod field ${fieldRef.fieldPath}`,
         );
       env[variable.name] = value;
     } else if (variable.valueFrom) {

@@ -97,6 +97,8 @@ export interface RenderOptions {
   chart?: string;
   valuesFile?: string;
   set?: readonly string[];
+  /** API versions the cluster is to serve (`--api-versions`), e.g. a CRD's `group/version/Kind`. */
+  apiVersions?: readonly string[];
 }
 
 function renderArgs(options: RenderOptions): string[] {
@@ -109,6 +111,7 @@ function renderArgs(options: RenderOptions): string[] {
   ];
   if (options.valuesFile) args.push('--values', path.join(ciValuesDir, options.valuesFile));
   for (const value of options.set ?? []) args.push('--set', value);
+  for (const api of options.apiVersions ?? []) args.push('--api-versions', api);
   return args;
 }
 

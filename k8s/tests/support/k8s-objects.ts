@@ -1,6 +1,7 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import { serviceNames } from './repo';
 
 /** A rendered Kubernetes object: the fields every kind has; the rest is read through helpers. */
 export interface K8sObject {
@@ -54,11 +55,19 @@ export function podTemplates(objects: readonly K8sObject[]): PodTemplateOwner[] 
   return pods;
 }
 
-/** The image of each Kinema pod: the Deployments by component, the `helm test` Pods by name. */
+/**
+ * The image of each Kinema pod: the services' Deployments by component, the `helm test` Pods by
+ * name (not the bundled third-party Deployments such as the OpenTelemetry Collector).
+ */
 export function kinemaPodImages(objects: readonly K8sObject[]): Map<string, string> {
+  const services: readonly string[] = serviceNames;
   return new Map(
     podTemplates(objects)
-      .filter((pod) => pod.object.kind === 'Deployment' || pod.object.kind === 'Pod')
+      .filter(
+        (pod) =>
+          (pod.object.kind === 'Deployment' && services.includes(component(pod.labels) ?? '')) ||
+          pod.object.kind === 'Pod',
+      )
       .map((pod) => [
         pod.object.kind === 'Pod' ? pod.object.metadata.name : (component(pod.labels) ?? ''),
         pod.spec.containers[0]?.image ?? '',

@@ -19,14 +19,20 @@ export interface ValidationReport {
   unknownFields: string[];
 }
 
+/** Packages holding the models of custom resources, by API group (generated from their CRDs). */
+const crdModels: Record<string, string> = {
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+};
+
 function modelFor(apiVersion: string, kind: string): ModelClass {
   // Core kinds live at kubernetes-models/v1/<Kind>, grouped ones at <group>/<version>/<Kind>.
-  const specifier = `kubernetes-models/${apiVersion}/${kind}`;
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const specifier = `${crdModels[group] ?? 'kubernetes-models'}/${apiVersion}/${kind}`;
   let loaded: Record<string, unknown>;
   try {
     loaded = require(require.resolve(specifier, { paths: [repoRoot] })) as Record<string, unknown>;
   } catch {
-    throw new Error(`kubernetes-models has no schema for ${apiVersion} ${kind}`);
+    throw new Error(`${specifier}: no schema for ${apiVersion} ${kind}`);
   }
   const model = loaded[kind];
   if (typeof model !== 'function') throw new Error(`${specifier} exports no ${kind} model`);
