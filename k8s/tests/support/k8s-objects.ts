@@ -1,7 +1,7 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import { serviceNames } from './repo';
+import { appNames } from './repo';
 
 /** A rendered Kubernetes object: the fields every kind has; the rest is read through helpers. */
 export interface K8sObject {
@@ -60,12 +60,12 @@ export function podTemplates(objects: readonly K8sObject[]): PodTemplateOwner[] 
  * name (not the bundled third-party Deployments such as the OpenTelemetry Collector).
  */
 export function kinemaPodImages(objects: readonly K8sObject[]): Map<string, string> {
-  const services: readonly string[] = serviceNames;
+  const apps: readonly string[] = appNames;
   return new Map(
     podTemplates(objects)
       .filter(
         (pod) =>
-          (pod.object.kind === 'Deployment' && services.includes(component(pod.labels) ?? '')) ||
+          (pod.object.kind === 'Deployment' && apps.includes(component(pod.labels) ?? '')) ||
           pod.object.kind === 'Pod',
       )
       .map((pod) => [
