@@ -2,7 +2,7 @@ import type { TraceResponse } from '../otlp/span-record.types';
 import { linkTo, TraceSketch } from '../otlp/testing/span-record.builders';
 import { TraceStore } from '../otlp/trace.store';
 import { answerTraceQuery } from '../otlp/trace-query.handler';
-import { renderWaterfall } from './trace-waterfall';
+import { displayName, renderWaterfall } from './trace-waterfall';
 
 const PLAIN = { width: 120, colour: false };
 
@@ -201,5 +201,29 @@ describe('the trace waterfall', () => {
     expect(text).toContain('Incomplete: the span that began this trace has not arrived');
     expect(text).toMatch(/\n {2}catalog +Catalog\/Browse/);
     expect(text).toMatch(/\n {2}catalog + {2}SELECT kinema_catalog/);
+  });
+});
+
+describe('span names on a terminal line', () => {
+  it('shortens gRPC calls to service/method and names SQL as SQL, keeping other names', () => {
+    const sketch = new TraceSketch();
+    const root = sketch.root({ name: 'GET /api/v1/titles' });
+    const grpc = sketch.child(root, {
+      name: 'grpc.kinema.catalog.v1.CatalogService/ListTitles',
+      kind: 'client',
+      attributes: {
+        'rpc.system': 'grpc',
+        'rpc.service': 'kinema.catalog.v1.CatalogService',
+        'rpc.method': 'ListTitles',
+      },
+    });
+    const sql = sketch.child(grpc, {
+      name: 'pg.query:kinema_OqIwxQHgvWX3NIx5TPMEGo53m1d postgres',
+      kind: 'client',
+      attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT 1' },
+    });
+    expect(displayName(grpc)).toBe('CatalogService/ListTitles');
+    expect(displayName(sql)).toBe('SQL');
+    expect(displayName(root)).toBe('GET /api/v1/titles');
   });
 });

@@ -66,6 +66,21 @@ function treeRows(spans: SpanRecord[], rootSpanId: string): Row[] {
   return rows;
 }
 
+/**
+ * A span's name as a terminal line shows it: gRPC spans as `CatalogService/GetTitle` (the
+ * instrumentation's `grpc.kinema.catalog.v1.CatalogService/GetTitle` leaves no room for the rest)
+ * and SQL as `SQL` (pg names a prepared statement's span after the statement's name; the text
+ * follows in the details).
+ */
+export function displayName(span: SpanRecord): string {
+  const a = span.attributes;
+  if (a['rpc.system'] === 'grpc' && typeof a['rpc.service'] === 'string' && a['rpc.method']) {
+    return `${a['rpc.service'].split('.').pop()}/${String(a['rpc.method'])}`;
+  }
+  if (a['db.system.name'] !== undefined || a['db.system'] !== undefined) return 'SQL';
+  return span.name;
+}
+
 function shortText(value: unknown, columns: number): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   return fit(String(value).replace(/\s+/g, ' ').trim(), columns);
@@ -202,7 +217,7 @@ export function renderWaterfall(
   };
   for (const { span, depth } of rows) {
     const failed = span.status.code === 'error';
-    const base = `${' '.repeat(Math.min(depth * 2, 24))}${clean(span.name)}`;
+    const base = `${' '.repeat(Math.min(depth * 2, 24))}${clean(displayName(span))}`;
     const extra = details(span);
     const name = fit(extra ? `${base}  ${extra}` : base, nameWidth);
     const named =
@@ -238,7 +253,7 @@ export function renderWaterfall(
           : `${formatDuration(-after)} before`;
       lines.push(
         fit(
-          `  trace ${span.traceId}  ${label(span)}  ${clean(span.name)} (${span.kind}, ${when})`,
+          `  trace ${span.traceId}  ${label(span)}  ${clean(displayName(span))} (${span.kind}, ${when})`,
           width,
         ),
       );
