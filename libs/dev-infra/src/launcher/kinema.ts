@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import { chaosCommand } from './chaos-command';
 import type { KinemaCommand } from './kinema-command';
 import { LAUNCHER_COMMANDS, UsageError } from './launcher-commands';
 import { REPO_ROOT } from './plan';
 
 /** Every `kinema` command; each parses its own arguments. */
-const COMMANDS: readonly KinemaCommand[] = [...LAUNCHER_COMMANDS];
+const COMMANDS: readonly KinemaCommand[] = [...LAUNCHER_COMMANDS, chaosCommand];
 
 const USAGE = `Usage: npm run kinema -- <command> [arguments] [--data-dir DIR]
 
