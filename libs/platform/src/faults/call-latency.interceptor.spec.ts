@@ -1,13 +1,16 @@
 import {
   Metadata,
   status,
-  type InterceptingCallInterface,
   type InterceptingListener,
+  type Interceptor,
   type InterceptorOptions,
   type StatusObject,
 } from '@grpc/grpc-js';
 import { callLatencyInterceptor } from './call-latency.interceptor';
 import { applyFault, clearFaults } from './fault-state';
+
+/** The call an interceptor hands its work to (grpc-js does not export the type by name). */
+type NextCall = ReturnType<Parameters<Interceptor>[1]>;
 
 /** What reached the code that made the call, in order. */
 type Heard = Array<'metadata' | 'message' | `status ${number}`>;
@@ -18,7 +21,7 @@ type Heard = Array<'metadata' | 'message' | `status ${number}`>;
  */
 function call(service: string, deadline: number = Number.POSITIVE_INFINITY) {
   let channel: InterceptingListener | undefined;
-  const below: InterceptingCallInterface = {
+  const below: NextCall = {
     start: (_metadata, listener) => (channel = listener as InterceptingListener),
     cancelWithStatus: () => undefined,
     getPeer: () => '127.0.0.1:50051',
