@@ -174,3 +174,35 @@ export async function probeService(
       return [await probe(gatewayUrl, 'GET', '/api/v1/titles?limit=1')];
   }
 }
+
+/**
+ * Whether requests through the gateway reach `service` again after a fault (a replica back is not
+ * enough: the gateway's channel may still be waiting out its reconnect backoff). Polls a request
+ * that needs the service until it is answered by it, not with 502, 503 or 504. `token`: a session
+ * opened before the fault, for services reached only when signed in (signing in to check would
+ * spend the sign-in limits).
+ */
+export async function gatewayReaches(
+  gatewayUrl: string,
+  service: string,
+  token: string | undefined,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer =
+      service === 'catalog'
+        ? await probe(gatewayUrl, 'GET', uncachedCatalogPath())
+        : service === 'users'
+          ? await probe(gatewayUrl, 'GET', '/api/v1/me', { ...(token ? { token } : {}) })
+          : service === 'videos'
+            ? await probe(gatewayUrl, 'GET', `/api/v1/videos/${randomUUID()}`, {
+                ...(token ? { token } : {}),
+              })
+            : await probe(gatewayUrl, 'GET', '/readyz');
+    const status = answer.status ?? 0;
+    if (status !== 0 && status !== 502 && status !== 503 && status !== 504) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,11 +1,27 @@
 import type { ManagedProcess } from '../supervisor';
 import type { ChaosRequest } from './chaos-options';
-import { outboxProbe, probe, probeService, signIn } from './chaos-probe';
+import { gatewayReaches, outboxProbe, probe, probeService, signIn } from './chaos-probe';
 import { messagingDetails, notReadyAfter, opsUrl, readiness, waitUntil } from './chaos-readiness';
 import type { ActiveFault, ChaosContext } from './chaos-session';
 
 /** How long the system gets to serve again after a fault is undone before we say it has not. */
 const RECOVERY_TIMEOUT_MS = 120_000;
+
+/**
+ * A session for checking afterwards that the gateway reaches `service` again, opened before the
+ * fault (the users service signs in; videos' reads are the admin's).
+ */
+async function sessionFor(context: ChaosContext, service: string): Promise<string | undefined> {
+  if (service !== 'users' && service !== 'videos') return undefined;
+  return (await signIn(context.system.gatewayUrl, context.system.plan.admin)).token;
+}
+
+/** `; the gateway reaches it again` once requests through it get answers from `service`. */
+async function reachedAgain(context: ChaosContext, service: string, token?: string) {
+  return (await gatewayReaches(context.system.gatewayUrl, service, token, RECOVERY_TIMEOUT_MS))
+    ? `; requests through the gateway reach ${service} again`
+    : `; but requests through the gateway still fail to reach ${service} after ${RECOVERY_TIMEOUT_MS / 1000} s`;
+}
 
 /** The replicas of the services (not the stand-ins, not the gateways): they own the outboxes. */
 function serviceProcesses(context: ChaosContext): ManagedProcess[] {
@@ -58,6 +74,7 @@ export async function startUsersDown(context: ChaosContext): Promise<ActiveFault
   const { system, session } = context;
   const replicas = system.fleet.replicas('users');
   if (replicas.length === 0) throw new Error('users has no running replica to stop');
+  const token = await sessionFor(context, 'users');
   session.say(
     `  stopping every users replica (${replicas.join(', ')}); nothing restarts them until the fault ends`,
   );
@@ -73,7 +90,7 @@ export async function startUsersDown(context: ChaosContext): Promise<ActiveFault
     ],
     undo: async () => {
       await system.fleet.release(replicas);
-      return `users is back (${replicas.join(', ')} ready): signing in works again`;
+      return `users is back (${replicas.join(', ')} ready)${await reachedAgain(context, 'users', token)}`;
     },
   };
 }
@@ -86,6 +103,7 @@ export async function startHungReplica(
   const { system, session } = context;
   const { service } = request;
   const replicas = system.fleet.replicas(service);
+  const token = await sessionFor(context, service);
   const victim = replicas.at(-1);
   const frozen = victim ? system.supervisor.freeze(victim) : undefined;
   if (!victim || !frozen) throw new Error(`${service} has no running replica to freeze`);
@@ -122,7 +140,7 @@ export async function startHungReplica(
         RECOVERY_TIMEOUT_MS,
       );
       return notReady.length === 0
-        ? `${victim} thawed (SIGCONT) and ready again`
+        ? `${victim} thawed (SIGCONT) and ready again${await reachedAgain(context, service, token)}`
         : `${victim} thawed (SIGCONT) but not ready after ${RECOVERY_TIMEOUT_MS / 1000} s`;
     },
   };
@@ -139,6 +157,7 @@ export async function startCrashedReplica(
   const victim = replicas.at(-1);
   const before = victim ? system.supervisor.get(victim) : undefined;
   if (!victim || !before) throw new Error(`${service} has no running replica to kill`);
+  const token = await sessionFor(context, service);
   session.say(
     `  killing ${victim} (pid ${before.pid}) with SIGKILL, as a crash or the OOM killer would; the launcher restarts it after 1 s, then 2, 4, ... 30 s if it keeps crashing`,
   );
@@ -164,7 +183,7 @@ export async function startCrashedReplica(
       await waitUntil(async () => restarted() !== undefined, RECOVERY_TIMEOUT_MS);
       const back = restarted();
       return back
-        ? `${victim} is back: pid ${back.pid} (was ${before.pid}), ready in ${(back.readyAfterMs / 1000).toFixed(1)} s`
+        ? `${victim} is back: pid ${back.pid} (was ${before.pid}), ready in ${(back.readyAfterMs / 1000).toFixed(1)} s${await reachedAgain(context, service, token)}`
         : `${victim} is not back after ${RECOVERY_TIMEOUT_MS / 1000} s (see the launcher's terminal)`;
     },
   };

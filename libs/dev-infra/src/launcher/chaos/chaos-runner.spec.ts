@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { RunningSystem } from '../system';
 import { runChaos } from './chaos-runner';
 import type { ChaosSession } from './chaos-session';
@@ -16,7 +19,21 @@ function session() {
   return { session: value, said, interrupt };
 }
 
-/** The parts of a running system these scenarios touch; nothing listens at the gateway URL. */
+/** A stand-in for the gateway: every request answered 200 with an empty JSON object. */
+let gateway: Server;
+let gatewayUrl: string;
+beforeAll(async () => {
+  gateway = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end('{}');
+  });
+  gateway.listen(0, '127.0.0.1');
+  await once(gateway, 'listening');
+  gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => gateway.close(resolve)));
+
+/** The parts of a running system these scenarios touch. */
 function system(plan: Partial<RunningSystem['plan']> = {}) {
   const fleet = {
     replicas: jest.fn(() => ['users']),
@@ -28,7 +45,7 @@ function system(plan: Partial<RunningSystem['plan']> = {}) {
     plan: { admin: { email: 'admin@kinema.local', password: 'x' }, ...plan },
     fleet,
     supervisor: { get: () => undefined },
-    gatewayUrl: 'http://127.0.0.1:9',
+    gatewayUrl,
   } as unknown as RunningSystem;
   return { system: value, fleet };
 }
@@ -63,7 +80,7 @@ describe('a chaos scenario in the launcher', () => {
 
     first.interrupt();
     await expect(running).resolves.toBe(
-      'Undone. users is back (users ready): signing in works again.',
+      'Undone. users is back (users ready); requests through the gateway reach users again.',
     );
     expect(first.said).toContain('Ended early: undoing the fault...');
     expect(fleet.release).toHaveBeenCalledWith(['users']);
