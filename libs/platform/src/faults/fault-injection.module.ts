@@ -102,7 +102,10 @@ class FaultListener implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** The development-only fault seams of a process (`kinema chaos`), reached over the launcher's IPC. */
+/**
+ * Lets `kinema chaos` slow this process's database or its calls to a service, over the IPC channel
+ * only a local launcher opens; inert unless FAULT_INJECTION=true, which production refuses at boot.
+ */
 @Module({})
 export class FaultInjectionModule {
   static forRoot(options: FaultInjectionOptions): DynamicModule {

@@ -118,6 +118,11 @@ export async function startLatencyFault(
         `  Metric:    grpc_server_handling_seconds{service="${service}"} at ${serviceOps} (each replica has its own): calls move to the buckets above ${latency}`,
         `  Readiness: ${opsUrl(first, '/readyz')} names the fault under details.lifecycle.faults`,
         `  In traces: each SQL span of ${service} lasts ${latency} longer`,
+        ...(system.plan.externalDatabases.length === 0
+          ? [
+              `  Note:      the embedded PGlite gives each replica one connection, so its queries queue behind the slow ones: the delay compounds under load, and /readyz may report the database down`,
+            ]
+          : []),
       ]
     : [
         `  Metric:    http_server_request_duration_seconds at the gateway's ${gatewayOps} rises, while grpc_server_handling_seconds{service="${service}"} at ${serviceOps} does not: the time goes between them`,
