@@ -268,7 +268,7 @@ describe('kinema chaos: faults a learner switches on, watches, and sees undone',
     const hung = chaos('hung-replica', '--service', 'users', '--for', '1s');
     expect(await hung.exited).toBe(0);
     expect(hung.output()).toContain(
-      'users has one replica: every call to it now hangs until its deadline',
+      'users has one replica: all the calls sent to it hang until their deadline (GRPC_DEADLINE_MS, 5 s), then fail (504)',
     );
     expect(hung.output()).toContain(`npm run kinema -- scale users=3 --data-dir ${dataDir}`);
     expect(hung.output()).toMatch(

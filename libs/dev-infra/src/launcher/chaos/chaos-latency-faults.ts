@@ -127,7 +127,7 @@ export async function startLatencyFault(
     : [
         `  Metric:    http_server_request_duration_seconds at the gateway's ${gatewayOps} rises, while grpc_server_handling_seconds{service="${service}"} at ${serviceOps} does not: the time goes between them`,
         `  Readiness: ${system.gatewayUrl}/readyz names the fault under details.lifecycle.faults`,
-        `  In traces: the gateway's gRPC client span lasts ${latency} longer than ${service}'s server span under it`,
+        `  In traces: the gateway's gRPC client span lasts ${latency} longer than the ${service} server span under it`,
       ];
   return {
     probe: () => probeService(system.gatewayUrl, system.plan.admin, service),

@@ -51,15 +51,19 @@ export async function probe(
     };
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    // fetch says only "fetch failed"; why is in its cause (ECONNREFUSED, ECONNRESET, ...).
+    const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
     return {
       method,
       path,
       ms: ms(),
       error: timedOut
         ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s`
-        : error instanceof Error
-          ? error.message
-          : String(error),
+        : typeof cause === 'string'
+          ? `no answer (${cause})`
+          : error instanceof Error
+            ? error.message
+            : String(error),
     };
   }
 }

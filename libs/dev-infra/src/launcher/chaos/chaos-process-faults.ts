@@ -18,9 +18,19 @@ async function sessionFor(context: ChaosContext, service: string): Promise<strin
 
 /** `; the gateway reaches it again` once requests through it get answers from `service`. */
 async function reachedAgain(context: ChaosContext, service: string, token?: string) {
-  return (await gatewayReaches(context.system.gatewayUrl, service, token, RECOVERY_TIMEOUT_MS))
+  const reached = await gatewayReaches(
+    context.system.gatewayUrl,
+    service,
+    token,
+    RECOVERY_TIMEOUT_MS,
+  );
+  const after = `after ${RECOVERY_TIMEOUT_MS / 1000} s`;
+  if (service === 'gateway') {
+    return reached ? '; the site answers again' : `; but the site does not answer ${after}`;
+  }
+  return reached
     ? `; requests through the gateway reach ${service} again`
-    : `; but requests through the gateway still fail to reach ${service} after ${RECOVERY_TIMEOUT_MS / 1000} s`;
+    : `; but requests through the gateway still fail to reach ${service} ${after}`;
 }
 
 /** The replicas of the services (not the stand-ins, not the gateways): they own the outboxes. */
@@ -111,24 +121,34 @@ export async function startHungReplica(
     `  froze ${victim} (pid ${frozen.pid}, SIGSTOP): it keeps its sockets open and answers nothing`,
   );
   const others = replicas.length - 1;
+  const edge = service === 'gateway';
+  // The gateway's own hang is the kernel's doing: it keeps handing the frozen replica its share
+  // of new connections on the shared port, which nobody answers.
+  const hangs = edge
+    ? 'the requests that reach it (the kernel still hands it its share of new connections) hang with no answer until the client gives up'
+    : 'the calls sent to it hang until their deadline (GRPC_DEADLINE_MS, 5 s), then fail (504)';
   if (others === 0) {
     session.say(
-      `  ${service} has one replica: every call to it now hangs until its deadline (GRPC_DEADLINE_MS, 5 s), then fails (504). ` +
-        `To see how other replicas carry the load, end this (Ctrl-C), run \`${session.kinemaCommand(`scale ${service}=3`)}\`, and try again.`,
+      `  ${service} has one replica: all ${hangs}. To see how other replicas carry the load, ` +
+        `end this (Ctrl-C), run \`${session.kinemaCommand(`scale ${service}=3`)}\`, and try again.`,
     );
   } else {
     session.say(
-      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering, but nothing routes around a hung replica yet: ` +
-        `the calls the round robin still sends to ${victim} hang until their deadline (5 s) and fail (504); a read is not retried elsewhere after a deadline.`,
+      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering, but nothing routes around a hung replica yet: ${hangs}` +
+        (edge ? '.' : '; a read is not retried elsewhere after a deadline.'),
     );
   }
+  const gatewayOps = opsUrl(system.supervisor.get('gateway'), '/metrics');
   return {
     probe: () => probeService(system.gatewayUrl, system.plan.admin, service),
     watch: [
-      `  Metric:    ${victim}'s own ${opsUrl(frozen, '/metrics')} does not answer at all (try curl --max-time 2); at the gateway's ${opsUrl(system.supervisor.get('gateway'), '/metrics')}, http_server_request_duration_seconds_count{status_code="504"} rises`,
+      `  Metric:    ${victim}'s own ${opsUrl(frozen, '/metrics')} does not answer at all (try curl --max-time 2)` +
+        (edge
+          ? '; nothing counts the requests it swallows (no answer, no status code)'
+          : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="504"} rises`),
       `  Web user:  ${others === 0 ? '' : `about one in ${replicas.length} of the `}${
-        service === 'gateway'
-          ? 'connections to the site hang with no answer'
+        edge
+          ? 'page loads hang with no answer'
           : `pages that need ${service} and are not cached spin for 5 s, then show an error`
       }`,
     ],
@@ -161,18 +181,25 @@ export async function startCrashedReplica(
   session.say(
     `  killing ${victim} (pid ${before.pid}) with SIGKILL, as a crash or the OOM killer would; the launcher restarts it after 1 s, then 2, 4, ... 30 s if it keeps crashing`,
   );
+  const gatewayOps = opsUrl(system.supervisor.get('gateway'), '/metrics');
   await system.supervisor.crash(victim);
   const alone = replicas.length === 1;
+  const edge = service === 'gateway';
+  const others = `the other replica${replicas.length > 2 ? 's carry' : ' carries'} the load`;
   return {
     probe: () => probeService(system.gatewayUrl, system.plan.admin, service),
     watch: [
       `  Metric:    process_start_time_seconds at ${opsUrl(before, '/metrics')} (the same port once it is back) jumps, and its counters start again from zero` +
-        (alone
-          ? `; at the gateway's ${opsUrl(system.supervisor.get('gateway'), '/metrics')}, http_server_request_duration_seconds_count{status_code="503"} rises while it is away`
+        (alone && !edge
+          ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="503"} rises while it is away`
           : ''),
-      alone
-        ? `  Web user:  pages that need ${service} and are not cached say "try again" (503 with Retry-After) until it is back`
-        : `  Web user:  nothing: the other replica${replicas.length > 2 ? 's carry' : ' carries'} the load, and reads that were in flight on ${victim} are retried there`,
+      edge
+        ? alone
+          ? '  Web user:  the site does not answer at all (connection refused) until it is back'
+          : `  Web user:  hardly anything: ${others}, and only the requests in flight on ${victim} fail`
+        : alone
+          ? `  Web user:  pages that need ${service} and are not cached say "try again" (503 with Retry-After) until it is back`
+          : `  Web user:  nothing: ${others}, and reads that were in flight on ${victim} are retried there`,
     ],
     undo: async () => {
       // Ready once the supervisor has seen it pass its readiness check (readyAfterMs is set then).
