@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
+import { DatabaseModule, FaultInjectionModule, MessagingModule, OpsModule } from '@kinema/platform';
 import { CATALOG_CONFIG, CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
 import type { CatalogConfig } from './config';
 import { DemoModule } from './demo/demo.module';
@@ -24,8 +24,14 @@ export class CatalogModule {
           migrations: catalogMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
+          faultInjection: config.FAULT_INJECTION,
         }),
         OpsModule.forRoot({ database: true }),
+        FaultInjectionModule.forRoot({
+          service: 'catalog',
+          enabled: config.FAULT_INJECTION,
+          logLevel: config.LOG_LEVEL,
+        }),
         MessagingModule.forRoot({
           service: 'catalog',
           logLevel: config.LOG_LEVEL,

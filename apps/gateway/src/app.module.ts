@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { FaultInjectionModule } from '@kinema/platform/faults';
 import { OpsModule } from '@kinema/platform/ops';
 import { AuthGuard } from './auth/auth.guard';
 import { ArtworkModule } from './artwork/artwork.module';
@@ -22,6 +23,11 @@ export class AppModule {
       imports: [
         // Metrics go to the ops port (serveMetrics), off the public one.
         OpsModule.forRoot({ database: false, metrics: false }),
+        FaultInjectionModule.forRoot({
+          service: 'gateway',
+          enabled: config.FAULT_INJECTION,
+          logLevel: config.LOG_LEVEL,
+        }),
         CatalogGrpcModule.forRoot({
           target: config.CATALOG_GRPC_TARGET,
           deadlineMs: config.GRPC_DEADLINE_MS,

@@ -1,5 +1,5 @@
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
+import { DatabaseModule, FaultInjectionModule, MessagingModule, OpsModule } from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import type { UsersConfig } from './config';
@@ -21,8 +21,14 @@ export class UsersModule {
           migrations: usersMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: USERS_MIGRATION_LOCK_KEY,
+          faultInjection: config.FAULT_INJECTION,
         }),
         OpsModule.forRoot({ database: true }),
+        FaultInjectionModule.forRoot({
+          service: 'users',
+          enabled: config.FAULT_INJECTION,
+          logLevel: config.LOG_LEVEL,
+        }),
         MessagingModule.forRoot({
           service: 'users',
           logLevel: config.LOG_LEVEL,

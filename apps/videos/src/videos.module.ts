@@ -1,5 +1,5 @@
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, MessagingModule, OpsModule } from '@kinema/platform';
+import { DatabaseModule, FaultInjectionModule, MessagingModule, OpsModule } from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ArtworkModule } from './artwork/artwork.module';
 import type { VideosConfig } from './config';
@@ -23,8 +23,14 @@ export class VideosServiceModule {
           migrations: videosMigrations,
           migrationsRun: config.DATABASE_MIGRATIONS_RUN,
           migrationLockKey: VIDEOS_MIGRATION_LOCK_KEY,
+          faultInjection: config.FAULT_INJECTION,
         }),
         OpsModule.forRoot({ database: true }),
+        FaultInjectionModule.forRoot({
+          service: 'videos',
+          enabled: config.FAULT_INJECTION,
+          logLevel: config.LOG_LEVEL,
+        }),
         MessagingModule.forRoot({
           service: 'videos',
           logLevel: config.LOG_LEVEL,

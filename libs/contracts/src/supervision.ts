@@ -41,14 +41,46 @@ export interface AddressesAppliedMessage {
   version: number;
 }
 
+/**
+ * A fault a learner switches on under `npm start` (`kinema chaos`), simulated inside a process;
+ * `latencyMs: 0` ends it. Only processes started with FAULT_INJECTION=true (development) apply one.
+ * - `database-latency`: every round trip to this process's database answers that much later.
+ * - `call-latency`: every gRPC call this process makes to `service` answers that much later.
+ */
+export type InjectedFault =
+  | { kind: 'database-latency'; latencyMs: number }
+  | { kind: 'call-latency'; service: string; latencyMs: number };
+
+/** Supervisor → child: simulate this fault from now on (or end it). */
+export interface InjectFaultMessage {
+  type: 'kinema.inject-fault';
+  fault: InjectedFault;
+}
+
+/** Child → supervisor: the fault is in place (or ended), or why this process did not apply it. */
+export interface FaultAppliedMessage {
+  type: 'kinema.fault-applied';
+  fault: InjectedFault;
+  applied: boolean;
+  /** Why it was not applied (fault injection off, no such seam in this process). */
+  reason?: string;
+}
+
 export type SupervisionMessage =
-  ListeningMessage | WatchAddressesMessage | AddressesMessage | AddressesAppliedMessage;
+  | ListeningMessage
+  | WatchAddressesMessage
+  | AddressesMessage
+  | AddressesAppliedMessage
+  | InjectFaultMessage
+  | FaultAppliedMessage;
 
 const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.listening',
   'kinema.watch-addresses',
   'kinema.addresses',
   'kinema.addresses-applied',
+  'kinema.inject-fault',
+  'kinema.fault-applied',
 ]);
 
 export function isSupervisionMessage(value: unknown): value is SupervisionMessage {

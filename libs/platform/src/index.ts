@@ -8,3 +8,4 @@ export * from './shutdown';
 export * from './database';
 export * from './kafka';
 export * from './messaging';
+export * from './faults';

@@ -24,7 +24,8 @@ OTLP trace receiver), then the services, then the gateway, each a process of its
   --json           print every process's log lines as JSON (one object per line), unformatted
   --scale LIST     replicas per service, e.g. catalog=3,users=2,videos=2,gateway=2 (or KINEMA_SCALE)
 While it runs, \`npm run kinema -- status | scale catalog=4 | restart catalog | trace last\` talks
-to it; a crashed process is restarted with backoff.
+to it, \`npm run kinema -- load\` simulates viewers, and \`npm run kinema -- chaos list\` names faults
+to switch on for a while; a crashed process is restarted with backoff.
 Logs: a terminal shows warnings and errors, formatted; LOG_LEVEL=info (or debug) shows more, and
 sets the level the processes log at (default info).
 Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_PORT, USERS_GRPC_PORT,

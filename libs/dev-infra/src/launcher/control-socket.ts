@@ -1,9 +1,11 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { runChaos } from './chaos/chaos-runner';
+import type { ChaosSession } from './chaos/chaos-session';
 import type { FleetEvent } from './fleet';
-import { parseScale, SCALABLE_SERVICES, type ScalableService } from './plan';
+import { parseScale, REPO_ROOT, SCALABLE_SERVICES, type ScalableService } from './plan';
 import type { RunningSystem } from './system';
 import { formatStatus, statusRows } from './status';
 
@@ -12,7 +14,10 @@ export function controlSocketPath(dataDir: string): string {
   return join(dataDir, 'kinema.sock');
 }
 
-/** One request per connection: a JSON line in, JSON lines out (progress, then the outcome). */
+/**
+ * One request per connection: a JSON line in, JSON lines out (progress, then the outcome). A
+ * command that ends its side of the connection (or is gone) asks to stop: `chaos` undoes its fault.
+ */
 export type ControlRequest =
   | { command: 'status' }
   | { command: 'scale'; scale: string }
@@ -20,7 +25,9 @@ export type ControlRequest =
   /** Answered with a TraceDestination as JSON: where `kinema trace` finds the spans. */
   | { command: 'traces' }
   /** Answered with SystemEndpoints as JSON: where `kinema load` sends its viewers. */
-  | { command: 'endpoints' };
+  | { command: 'endpoints' }
+  /** A fault scenario held for its duration (the connection stays open while it lasts). */
+  | { command: 'chaos'; args: string[] };
 
 /** The answer to `endpoints` (as JSON text): where the gateway is and who the admin is. */
 export interface SystemEndpoints {
@@ -58,15 +65,20 @@ export async function claimControlSocket(path: string): Promise<void> {
 }
 
 /**
- * Serves `kinema status | scale | restart`, and what `kinema trace` and `kinema load` need to
- * know (where the traces and the gateway are), for a running system; events feed the progress.
+ * Serves `kinema status | scale | restart | chaos`, and what `kinema trace` and `kinema load` need
+ * to know (where the traces and the gateway are), for a running system; events feed the progress.
  */
 export async function serveControlSocket(
   path: string,
   system: RunningSystem,
   subscribe: (listener: (event: FleetEvent) => void) => () => void,
 ): Promise<Server> {
-  const server = createServer((socket) => void handle(socket, system, subscribe));
+  // Half-open: a command that ends its side (Ctrl-C of `kinema chaos`) still hears the outcome.
+  const kinemaCommand = kinemaCommandLine(dirname(path));
+  const server = createServer(
+    { allowHalfOpen: true },
+    (socket) => void handle(socket, system, subscribe, kinemaCommand),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, () => resolve());
@@ -75,11 +87,21 @@ export async function serveControlSocket(
   return server;
 }
 
+/** `npm run kinema -- <args>`, naming the data directory when it is not the default one. */
+function kinemaCommandLine(dataDir: string): (args: string) => string {
+  const option = dataDir === join(REPO_ROOT, '.data') ? '' : ` --data-dir ${dataDir}`;
+  return (args) => `npm run kinema -- ${args}${option}`;
+}
+
 async function handle(
   socket: Socket,
   system: RunningSystem,
   subscribe: (listener: (event: FleetEvent) => void) => () => void,
+  kinemaCommand: (args: string) => string,
 ): Promise<void> {
+  // A command that is gone (killed, or Ctrl-C twice) resets the connection: the error is that,
+  // and 'close' follows, which ends its session. Unhandled, it would take the launcher down.
+  socket.on('error', () => undefined);
   const reply = (message: ControlReply) => {
     if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
   };
@@ -90,10 +112,22 @@ async function handle(
   });
   lines.close();
   if (first === undefined) return;
+  // Closing the reader paused the socket: read on (nothing more is expected) to hear its end.
+  const ended = new Promise<void>((resolve) => {
+    socket.once('end', resolve);
+    socket.once('close', resolve);
+  });
+  socket.resume();
   const unsubscribe = subscribe((event) => reply({ kind: 'progress', text: describeEvent(event) }));
+  const session: ChaosSession = {
+    say: (text) => reply({ kind: 'progress', text }),
+    ended,
+    subscribe,
+    kinemaCommand,
+  };
   try {
     const request = JSON.parse(first) as ControlRequest;
-    reply({ kind: 'done', ok: true, text: await perform(request, system) });
+    reply({ kind: 'done', ok: true, text: await perform(request, system, session) });
   } catch (error) {
     reply({
       kind: 'done',
@@ -106,7 +140,11 @@ async function handle(
   }
 }
 
-async function perform(request: ControlRequest, system: RunningSystem): Promise<string> {
+async function perform(
+  request: ControlRequest,
+  system: RunningSystem,
+  session: ChaosSession,
+): Promise<string> {
   switch (request.command) {
     case 'status':
       return formatStatus(await statusRows(system.supervisor.running, system.fleet.addressBook));
@@ -135,6 +173,8 @@ async function perform(request: ControlRequest, system: RunningSystem): Promise<
       };
       return JSON.stringify(endpoints);
     }
+    case 'chaos':
+      return runChaos(request.args, system, session);
     default:
       throw new Error(
         `unknown command ${JSON.stringify((request as { command?: unknown }).command)}`,

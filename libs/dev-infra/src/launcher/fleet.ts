@@ -43,7 +43,12 @@ export class Fleet {
   private readonly crashes = new Map<string, CrashRecord>();
   private readonly stage = new Map<string, number>();
   private readonly lastStarted = new Map<string, number>();
+  /** Processes stopped on purpose for a while (`kinema chaos`): no crash restart, no scaling. */
+  private readonly held = new Set<string>();
   private stopping = false;
+  private announceStop: () => void = () => undefined;
+  /** Settles when the fleet starts stopping everything (the launcher is shutting down). */
+  readonly stopped = new Promise<void>((resolve) => (this.announceStop = resolve));
 
   constructor(
     private readonly plan: Plan,
@@ -77,6 +82,7 @@ export class Fleet {
   /** Stops everything: the edge first, then the services, then the stand-ins. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.announceStop();
     for (const record of this.crashes.values()) clearTimeout(record.timer);
     this.supervisor.close();
     const byStage = new Map<number, string[]>();
@@ -99,6 +105,7 @@ export class Fleet {
 
   /** Starts or drains replicas until `count` run; new ones serve as soon as they are ready. */
   async scale(service: ScalableService, count: number): Promise<void> {
+    this.refuseIfHeld(service);
     const running = this.replicas(service);
     // A crashed replica waiting for its restart counts as gone: scaled away, it does not return.
     for (const [name, record] of this.crashes) {
@@ -126,6 +133,7 @@ export class Fleet {
    * first. A replica or stand-in name restarts just that process.
    */
   async restart(target: string): Promise<void> {
+    this.refuseIfHeld(target);
     if (SCALABLE_SERVICES.includes(target as ScalableService)) {
       const service = target as ScalableService;
       const replicas = this.replicas(service);
@@ -153,6 +161,44 @@ export class Fleet {
   /** Restarts one process (the test suites' hook for changing its environment). */
   async restartWith(name: string, env?: Record<string, string>): Promise<void> {
     await this.restartInPlace(name, env);
+  }
+
+  /**
+   * Stops processes on purpose for a while (a fault switched on with `kinema chaos`): each drains
+   * and stops as when scaled away, but its place is kept: no crash restart, no scaling or restart
+   * of its service, until `release` starts it again on the same ports.
+   */
+  async hold(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      if (!this.specs.has(name)) throw new Error(`no process named ${name}`);
+      this.held.add(name);
+      clearTimeout(this.crashes.get(name)?.timer);
+      this.crashes.delete(name);
+    }
+    await Promise.all(names.map((name) => this.drainAndStop(name)));
+  }
+
+  /** Starts held processes again (in parallel) and resolves once each is ready. */
+  async release(names: readonly string[]): Promise<void> {
+    for (const name of names) this.held.delete(name);
+    await Promise.all(
+      names.map(async (name) => {
+        const spec = this.specs.get(name);
+        if (spec && !this.supervisor.get(name)) await this.startProcess(spec);
+      }),
+    );
+  }
+
+  private refuseIfHeld(target: string): void {
+    const held = [...this.held].filter(
+      (name) => name === target || this.specs.get(name)?.service === target,
+    );
+    if (held.length > 0) {
+      throw new Error(
+        `${held.join(', ')} ${held.length === 1 ? 'is' : 'are'} stopped on purpose by \`kinema chaos\` ` +
+          'until it ends (Ctrl-C it to end it now)',
+      );
+    }
   }
 
   /** Leaves the address book (every watcher confirms), then SIGTERM: in-flight work finishes. */
@@ -192,7 +238,8 @@ export class Fleet {
     });
     const attempt = record.restarts;
     record.timer = setTimeout(() => {
-      if (this.stopping || this.supervisor.get(name) || this.crashes.get(name) !== record) return;
+      if (this.stopping || this.held.has(name) || this.supervisor.get(name)) return;
+      if (this.crashes.get(name) !== record) return;
       this.startProcess(spec).catch((error: unknown) => {
         this.emit({
           kind: 'restart-failed',

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { CHAOS_COMMAND } from './chaos-command';
 import type { KinemaCommand } from './kinema-command';
 import { LAUNCHER_COMMANDS, UsageError } from './launcher-commands';
 import { LOAD_COMMAND } from './load-command';
@@ -6,7 +7,12 @@ import { REPO_ROOT } from './plan';
 import { TRACE_COMMAND } from './trace-command';
 
 /** Every `kinema` command; each parses its own arguments. */
-const COMMANDS: readonly KinemaCommand[] = [...LAUNCHER_COMMANDS, TRACE_COMMAND, LOAD_COMMAND];
+const COMMANDS: readonly KinemaCommand[] = [
+  ...LAUNCHER_COMMANDS,
+  TRACE_COMMAND,
+  LOAD_COMMAND,
+  CHAOS_COMMAND,
+];
 
 const USAGE = `Usage: npm run kinema -- <command> [arguments] [--data-dir DIR]
 

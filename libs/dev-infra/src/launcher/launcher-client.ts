@@ -8,11 +8,14 @@ export type LauncherAnswer = { ok: true; text: string } | { ok: false; error: st
 /**
  * Sends one request to the running `npm start` (its control socket in `dataDir`) and resolves with
  * the outcome; progress lines go to `onProgress` as they arrive. Rejects when no launcher answers.
+ * Aborting `signal` ends this side of the connection (the launcher stops what it was doing, as
+ * `chaos` undoes its fault) and still waits for the outcome.
  */
 export async function askLauncher(
   dataDir: string,
   message: ControlRequest,
   onProgress: (text: string) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<LauncherAnswer> {
   const path = controlSocketPath(dataDir);
   const socket = connect(path);
@@ -23,6 +26,7 @@ export async function askLauncher(
     );
   });
   socket.write(`${JSON.stringify(message)}\n`);
+  signal?.addEventListener('abort', () => socket.end(), { once: true });
   let answer: LauncherAnswer = { ok: false, error: 'the launcher closed the connection' };
   for await (const line of createInterface({ input: socket })) {
     const reply = JSON.parse(line) as ControlReply;

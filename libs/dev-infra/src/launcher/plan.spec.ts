@@ -140,6 +140,25 @@ describe('the launch plan', () => {
     );
   });
 
+  it('lets `kinema chaos` reach the services and gateways it starts (FAULT_INJECTION), not the stand-ins', () => {
+    const plan = buildPlan(input({}, true));
+    const context = { ports: {}, address: () => '127.0.0.1:1', boundPort: () => 1 };
+    const injection = Object.fromEntries(
+      plan.stages.flat().map((spec) => [spec.name, spec.launch(context).env['FAULT_INJECTION']]),
+    );
+    expect(injection).toEqual({
+      kafka: undefined,
+      s3: undefined,
+      'pglite-catalog': undefined,
+      'pglite-users': undefined,
+      'pglite-videos': undefined,
+      catalog: 'true',
+      users: 'true',
+      videos: 'true',
+      gateway: 'true',
+    });
+  });
+
   it('names the variable of a port that is not a port', () => {
     expect(() => buildPlan(input({ S3_PORT: '70000' }))).toThrow('S3_PORT must be a port number');
   });

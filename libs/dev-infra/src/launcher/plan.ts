@@ -313,7 +313,9 @@ export function buildPlan(input: PlanInput): Plan {
     if (setting.port !== 0) ports.push(setting);
     return setting.port;
   };
-  const common = { NODE_ENV: 'development', LOG_LEVEL: input.logLevel };
+  // FAULT_INJECTION lets `kinema chaos` simulate a slow database or network in the processes it
+  // starts (over their IPC channel); the chart never sets it, and production refuses it.
+  const common = { NODE_ENV: 'development', LOG_LEVEL: input.logLevel, FAULT_INJECTION: 'true' };
   const serviceV8Flags = v8Flags(env);
   const standIns: ProcessSpec[] = [];
   const externalDatabases: string[] = [];

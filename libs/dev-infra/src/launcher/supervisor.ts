@@ -74,6 +74,8 @@ export const HOST = '127.0.0.1';
 export class Supervisor {
   private readonly processes = new Map<string, ManagedProcess>();
   private readonly expectedExits = new Set<string>();
+  /** Processes stopped with SIGSTOP (a hung replica simulated): thawed before they are stopped. */
+  private readonly frozen = new Set<ManagedProcess>();
   /** Ports each process got, so a restart binds the same ones (peers keep their addresses). */
   private readonly boundPorts = new Map<string, Listeners>();
   private closed = false;
@@ -86,8 +88,13 @@ export class Supervisor {
     this.exitListeners.push(listener);
   }
 
-  onMessage(listener: MessageListener): void {
+  /** Hears the messages processes send; returns how to stop hearing them. */
+  onMessage(listener: MessageListener): () => void {
     this.messageListeners.push(listener);
+    return () => {
+      const index = this.messageListeners.indexOf(listener);
+      if (index >= 0) this.messageListeners.splice(index, 1);
+    };
   }
 
   get running(): ManagedProcess[] {
@@ -152,7 +159,7 @@ export class Supervisor {
           this.boundPorts.set(spec.name, message.listeners);
           resolve();
         } else {
-          for (const listener of this.messageListeners) listener(managed, message);
+          for (const listener of [...this.messageListeners]) listener(managed, message);
         }
       }),
     );
@@ -160,6 +167,7 @@ export class Supervisor {
     managed.pid = child.pid ?? -1;
     this.processes.set(spec.name, managed);
     void exited.then((code) => {
+      this.frozen.delete(managed);
       if (this.processes.get(spec.name) === managed) this.processes.delete(spec.name);
       if (this.expectedExits.delete(spec.name)) return;
       for (const listener of this.exitListeners) listener(managed, code);
@@ -208,6 +216,8 @@ export class Supervisor {
     if (!managed) return;
     this.expectedExits.add(name);
     managed.child.kill('SIGTERM');
+    // A frozen process would keep the SIGTERM pending until the SIGKILL: let it handle it now.
+    this.thaw(name);
     const killed = await Promise.race([
       managed.exited.then(() => false),
       delay(graceMs).then(() => true),
@@ -225,6 +235,34 @@ export class Supervisor {
     this.expectedExits.add(name);
     managed.child.kill('SIGKILL');
     await managed.exited;
+  }
+
+  /**
+   * Freezes a process (SIGSTOP), as a hung process would be: it keeps its sockets open but answers
+   * nothing. `thaw` (or stopping it) lets it run again.
+   */
+  freeze(name: string): ManagedProcess | undefined {
+    const managed = this.processes.get(name);
+    if (!managed) return undefined;
+    this.frozen.add(managed);
+    managed.child.kill('SIGSTOP');
+    return managed;
+  }
+
+  /** Lets a frozen process run again (SIGCONT); false when it was not frozen. */
+  thaw(name: string): boolean {
+    const managed = this.processes.get(name);
+    if (!managed || !this.frozen.delete(managed)) return false;
+    managed.child.kill('SIGCONT');
+    return true;
+  }
+
+  /** SIGKILL counted as a crash (unlike `kill`): the fleet brings the process back with backoff. */
+  async crash(name: string): Promise<number | string | undefined> {
+    const managed = this.processes.get(name);
+    if (!managed) return undefined;
+    managed.child.kill('SIGKILL');
+    return managed.exited;
   }
 
   /** Sends a message to a running process over its IPC channel (false when it is gone). */

@@ -14,6 +14,21 @@ export function isSecret(schema: z.ZodType): boolean {
   return secretSchemas.has(schema);
 }
 
+const developmentOnlySchemas = new WeakSet<z.ZodType>();
+
+/**
+ * Marks a variable as development only: parseConfig refuses it switched on (any value but its
+ * default) when NODE_ENV=production, naming it, as it does every other bad variable.
+ */
+export function developmentOnly<T extends z.ZodType>(schema: T): T {
+  developmentOnlySchemas.add(schema);
+  return schema;
+}
+
+export function isDevelopmentOnly(schema: z.ZodType): boolean {
+  return developmentOnlySchemas.has(schema);
+}
+
 export const envPort = (fallback: number) =>
   z.coerce
     .number({ error: 'expected a TCP port number' })
@@ -79,6 +94,11 @@ export const baseConfigShape = {
   NODE_ENV: envNodeEnv,
   LOG_LEVEL: envLogLevel,
   SHUTDOWN_TIMEOUT_MS: envInt(10_000, 0, 600_000),
+  /**
+   * Lets a local launcher simulate faults in this process over its IPC channel (`kinema chaos`:
+   * a slow database, slow calls to a service). `npm start` turns it on; never in production.
+   */
+  FAULT_INJECTION: developmentOnly(envBool(false)),
 };
 
 export interface GrpcServiceDefaults {

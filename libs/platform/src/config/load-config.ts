@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isSecret } from './env';
+import { isDevelopmentOnly, isSecret } from './env';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -23,8 +23,10 @@ export function parseConfig<Shape extends z.ZodRawShape>(
       .filter(([, value]) => value !== undefined && value !== ''),
   );
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const refused = developmentOnlyProblems(schema, input);
+  if (result.success && refused.length === 0) return result.data;
+  const issues = result.success ? [] : result.error.issues;
+  const problems = issues.map((issue) => {
     const name = String(issue.path[0] ?? '(root)');
     const field = schema.shape[name] as z.ZodType | undefined;
     const raw = input[name];
@@ -36,7 +38,26 @@ export function parseConfig<Shape extends z.ZodRawShape>(
           : `got ${JSON.stringify(raw)}`;
     return `${name}: ${issue.message} (${shown})`;
   });
-  throw new ConfigError(problems);
+  throw new ConfigError([...problems, ...refused]);
+}
+
+/** Development-only variables switched on under NODE_ENV=production, one problem each. */
+function developmentOnlyProblems<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+  input: Record<string, unknown>,
+): string[] {
+  if (input['NODE_ENV'] !== 'production') return [];
+  return Object.entries(schema.shape)
+    .filter(([name, value]) => {
+      const field = value as z.ZodType;
+      if (!isDevelopmentOnly(field) || input[name] === undefined) return false;
+      const given = field.safeParse(input[name]);
+      return given.success && given.data !== field.safeParse(undefined).data;
+    })
+    .map(
+      ([name]) =>
+        `${name}: development only, refused when NODE_ENV=production (got ${JSON.stringify(input[name])})`,
+    );
 }
 
 /** parseConfig for a process's main(): on failure prints the problems and exits with 78 (EX_CONFIG). */

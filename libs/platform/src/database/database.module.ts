@@ -1,6 +1,7 @@
 import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import { laggingDatabaseStream } from '../faults/lagging-socket';
 import { DATABASE_PING, type DatabasePing } from '../ops/health-check';
 import { runMigrationsLocked } from './migrations';
 
@@ -18,6 +19,8 @@ export interface DatabaseConfig {
   migrationsRun: boolean;
   /** Key of the PostgreSQL advisory lock that serialises migrations of this service. */
   migrationLockKey: number;
+  /** FAULT_INJECTION: connections go through the slow-database seam (development only). */
+  faultInjection?: boolean;
 }
 
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
@@ -27,7 +30,13 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     migrations: config.migrations,
     migrationsRun: false,
     synchronize: false,
-    extra: { max: config.poolMax, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 },
+    extra: {
+      max: config.poolMax,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      // pg opens each connection's socket with this: the seam `kinema chaos slow-database` uses.
+      ...(config.faultInjection ? { stream: laggingDatabaseStream } : {}),
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import {
   SERVED_BY_METADATA,
   SUPERVISOR_TARGET_SCHEME,
 } from '@kinema/contracts';
+import { callLatencyInterceptor } from '../faults/call-latency.interceptor';
 import { currentRequestId, recordServedBy } from '../logging/request-context';
 import { registerSupervisorResolver } from './supervisor-resolver';
 
@@ -111,8 +112,14 @@ export function createGrpcClient<C extends Client>(
 ): C {
   const target = normalizeTarget(config.target);
   if (target.startsWith(`${SUPERVISOR_TARGET_SCHEME}:`)) registerSupervisorResolver();
+  // The package names the service that owns the API (`kinema.videos.v1.ArtworkService`: videos).
+  const owner = /^kinema\.([a-z]+)\.v\d+\./.exec(config.service)?.[1];
   return new Ctor(target, credentials.createInsecure(), {
     ...grpcClientChannelOptions(config),
-    interceptors: [contextInterceptor(config.deadlineMs)],
+    // The deadline is set first, so the latency seam (inert unless FAULT_INJECTION) can honour it.
+    interceptors: [
+      contextInterceptor(config.deadlineMs),
+      ...(owner ? [callLatencyInterceptor(owner)] : []),
+    ],
   });
 }

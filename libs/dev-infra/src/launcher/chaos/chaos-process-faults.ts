@@ -1,0 +1,217 @@
+import type { ManagedProcess } from '../supervisor';
+import type { ChaosRequest } from './chaos-options';
+import { gatewayReaches, outboxProbe, probe, probeService, signIn } from './chaos-probe';
+import { messagingDetails, notReadyAfter, opsUrl, readiness, waitUntil } from './chaos-readiness';
+import type { ActiveFault, ChaosContext } from './chaos-session';
+
+/** How long the system gets to serve again after a fault is undone before we say it has not. */
+const RECOVERY_TIMEOUT_MS = 120_000;
+
+/**
+ * A session for checking afterwards that the gateway reaches `service` again, opened before the
+ * fault (the users service signs in; videos' reads are the admin's).
+ */
+async function sessionFor(context: ChaosContext, service: string): Promise<string | undefined> {
+  if (service !== 'users' && service !== 'videos') return undefined;
+  return (await signIn(context.system.gatewayUrl, context.system.plan.admin)).token;
+}
+
+/** `; the gateway reaches it again` once requests through it get answers from `service`. */
+async function reachedAgain(context: ChaosContext, service: string, token?: string) {
+  const reached = await gatewayReaches(
+    context.system.gatewayUrl,
+    service,
+    token,
+    RECOVERY_TIMEOUT_MS,
+  );
+  const after = `after ${RECOVERY_TIMEOUT_MS / 1000} s`;
+  if (service === 'gateway') {
+    return reached ? '; the site answers again' : `; but the site does not answer ${after}`;
+  }
+  return reached
+    ? `; requests through the gateway reach ${service} again`
+    : `; but requests through the gateway still fail to reach ${service} ${after}`;
+}
+
+/** The replicas of the services (not the stand-ins, not the gateways): they own the outboxes. */
+function serviceProcesses(context: ChaosContext): ManagedProcess[] {
+  return context.system.supervisor.running.filter(
+    (process) => process.listeners.grpc !== undefined,
+  );
+}
+
+/** broker-down: the embedded broker stops (held, not crashed), then starts on the same port. */
+export async function startBrokerDown(context: ChaosContext): Promise<ActiveFault> {
+  const { system, session } = context;
+  if (system.plan.externalKafka) {
+    throw new Error(
+      `broker-down stops the embedded Kafka stand-in, and this launcher has none: it uses the Kafka ` +
+        `at KAFKA_BROKERS=${system.plan.externalKafka}. Stop that broker yourself to see the same.`,
+    );
+  }
+  session.say('  stopping the Kafka stand-in (kafka); nothing restarts it until the fault ends');
+  await system.fleet.hold(['kafka']);
+  const users = system.supervisor.get('users');
+  return {
+    probe: () => outboxProbe(system.gatewayUrl, system.plan.admin),
+    watch: [
+      '  A write like the one above succeeds without Kafka: its event (users.playback.v1) waits in the users outbox.',
+      `  Metric:    outbox_pending_events and outbox_oldest_pending_age_seconds at ${opsUrl(users, '/metrics')} grow (every service with an outbox has them); once the broker is back, kafka_consumer_group_lag shows the backlog draining`,
+      `  Readiness: ${opsUrl(users, '/readyz')} says details.lifecycle.messaging.kafka "unreachable" once it tries to send`,
+      '  Web user:  nothing fails: pages load, progress and My List are saved; what waits is live: "new on Kinema" and other notifications, trending, and other gateway replicas catching up with a change',
+    ],
+    undo: async () => {
+      await system.fleet.release(['kafka']);
+      const behind = new Set<string>();
+      await waitUntil(async () => {
+        behind.clear();
+        for (const process of serviceProcesses(context)) {
+          const messaging = messagingDetails((await readiness(process)).body);
+          const joined = Object.values(messaging?.consumers ?? {}).every((s) => s === 'joined');
+          if (messaging?.kafka !== 'reachable' || !joined) behind.add(process.spec.name);
+        }
+        return behind.size === 0;
+      }, RECOVERY_TIMEOUT_MS);
+      return behind.size === 0
+        ? 'kafka is back: every service reaches it again and its consumers have joined; the outboxes drain'
+        : `kafka is back, but ${[...behind].join(', ')} did not reach it (or rejoin) within ${RECOVERY_TIMEOUT_MS / 1000} s`;
+    },
+  };
+}
+
+/** users-down: every users replica drains and stops (held), then all start again. */
+export async function startUsersDown(context: ChaosContext): Promise<ActiveFault> {
+  const { system, session } = context;
+  const replicas = system.fleet.replicas('users');
+  if (replicas.length === 0) throw new Error('users has no running replica to stop');
+  const token = await sessionFor(context, 'users');
+  session.say(
+    `  stopping every users replica (${replicas.join(', ')}); nothing restarts them until the fault ends`,
+  );
+  await system.fleet.hold(replicas);
+  return {
+    probe: async () => [
+      (await signIn(system.gatewayUrl, system.plan.admin)).answer,
+      await probe(system.gatewayUrl, 'GET', '/api/v1/titles?limit=5'),
+    ],
+    watch: [
+      `  Metric:    at the gateway's ${opsUrl(system.supervisor.get('gateway'), '/metrics')}, http_server_request_duration_seconds_count{route="/api/v1/auth/login",status_code="503"} rises, and gateway_catalog_cache_lookups_total{result="hit"} keeps rising`,
+      '  Web user:  signing in, profiles, My List and continue watching say "try again" (503 with Retry-After); the home page and catalog pages still load; a signed-in page fails once its session check (cached 2 s) needs users',
+    ],
+    undo: async () => {
+      await system.fleet.release(replicas);
+      return `users is back (${replicas.join(', ')} ready)${await reachedAgain(context, 'users', token)}`;
+    },
+  };
+}
+
+/** hung-replica: the service's last replica freezes (SIGSTOP) and is thawed (SIGCONT) after. */
+export async function startHungReplica(
+  context: ChaosContext,
+  request: Extract<ChaosRequest, { scenario: 'hung-replica' }>,
+): Promise<ActiveFault> {
+  const { system, session } = context;
+  const { service } = request;
+  const replicas = system.fleet.replicas(service);
+  const token = await sessionFor(context, service);
+  const victim = replicas.at(-1);
+  const frozen = victim ? system.supervisor.freeze(victim) : undefined;
+  if (!victim || !frozen) throw new Error(`${service} has no running replica to freeze`);
+  session.say(
+    `  froze ${victim} (pid ${frozen.pid}, SIGSTOP): it keeps its sockets open and answers nothing`,
+  );
+  const others = replicas.length - 1;
+  const edge = service === 'gateway';
+  // The gateway's own hang is the kernel's doing: it keeps handing the frozen replica its share
+  // of new connections on the shared port, which nobody answers.
+  const hangs = edge
+    ? 'the requests that reach it (the kernel still hands it its share of new connections) hang with no answer until the client gives up'
+    : 'the calls sent to it hang until their deadline (GRPC_DEADLINE_MS, 5 s), then fail (504)';
+  if (others === 0) {
+    session.say(
+      `  ${service} has one replica: all ${hangs}. To see how other replicas carry the load, ` +
+        `end this (Ctrl-C), run \`${session.kinemaCommand(`scale ${service}=3`)}\`, and try again.`,
+    );
+  } else {
+    session.say(
+      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering, but nothing routes around a hung replica yet: ${hangs}` +
+        (edge ? '.' : '; a read is not retried elsewhere after a deadline.'),
+    );
+  }
+  const gatewayOps = opsUrl(system.supervisor.get('gateway'), '/metrics');
+  return {
+    probe: () => probeService(system.gatewayUrl, system.plan.admin, service),
+    watch: [
+      `  Metric:    ${victim}'s own ${opsUrl(frozen, '/metrics')} does not answer at all (try curl --max-time 2)` +
+        (edge
+          ? '; nothing counts the requests it swallows (no answer, no status code)'
+          : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="504"} rises`),
+      `  Web user:  ${others === 0 ? '' : `about one in ${replicas.length} of the `}${
+        edge
+          ? 'page loads hang with no answer'
+          : `pages that need ${service} and are not cached spin for 5 s, then show an error`
+      }`,
+    ],
+    undo: async () => {
+      system.supervisor.thaw(victim);
+      const notReady = await notReadyAfter(
+        (name) => system.supervisor.get(name),
+        [victim],
+        RECOVERY_TIMEOUT_MS,
+      );
+      return notReady.length === 0
+        ? `${victim} thawed (SIGCONT) and ready again${await reachedAgain(context, service, token)}`
+        : `${victim} thawed (SIGCONT) but not ready after ${RECOVERY_TIMEOUT_MS / 1000} s`;
+    },
+  };
+}
+
+/** crashed-replica: the service's last replica gets SIGKILL; the fleet restarts it as a crash. */
+export async function startCrashedReplica(
+  context: ChaosContext,
+  request: Extract<ChaosRequest, { scenario: 'crashed-replica' }>,
+): Promise<ActiveFault> {
+  const { system, session } = context;
+  const { service } = request;
+  const replicas = system.fleet.replicas(service);
+  const victim = replicas.at(-1);
+  const before = victim ? system.supervisor.get(victim) : undefined;
+  if (!victim || !before) throw new Error(`${service} has no running replica to kill`);
+  const token = await sessionFor(context, service);
+  session.say(
+    `  killing ${victim} (pid ${before.pid}) with SIGKILL, as a crash or the OOM killer would; the launcher restarts it after 1 s, then 2, 4, ... 30 s if it keeps crashing`,
+  );
+  const gatewayOps = opsUrl(system.supervisor.get('gateway'), '/metrics');
+  await system.supervisor.crash(victim);
+  const alone = replicas.length === 1;
+  const edge = service === 'gateway';
+  const others = `the other replica${replicas.length > 2 ? 's carry' : ' carries'} the load`;
+  return {
+    probe: () => probeService(system.gatewayUrl, system.plan.admin, service),
+    watch: [
+      `  Metric:    process_start_time_seconds at ${opsUrl(before, '/metrics')} (the same port once it is back) jumps, and its counters start again from zero` +
+        (alone && !edge
+          ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="503"} rises while it is away`
+          : ''),
+      edge
+        ? alone
+          ? '  Web user:  the site does not answer at all (connection refused) until it is back'
+          : `  Web user:  hardly anything: ${others}, and only the requests in flight on ${victim} fail`
+        : alone
+          ? `  Web user:  pages that need ${service} and are not cached say "try again" (503 with Retry-After) until it is back`
+          : `  Web user:  nothing: ${others}, and reads that were in flight on ${victim} are retried there`,
+    ],
+    undo: async () => {
+      // Ready once the supervisor has seen it pass its readiness check (readyAfterMs is set then).
+      const restarted = () => {
+        const now = system.supervisor.get(victim);
+        return now && now.pid !== before.pid && now.readyAfterMs > 0 ? now : undefined;
+      };
+      await waitUntil(async () => restarted() !== undefined, RECOVERY_TIMEOUT_MS);
+      const back = restarted();
+      return back
+        ? `${victim} is back: pid ${back.pid} (was ${before.pid}), ready in ${(back.readyAfterMs / 1000).toFixed(1)} s${await reachedAgain(context, service, token)}`
+        : `${victim} is not back after ${RECOVERY_TIMEOUT_MS / 1000} s (see the launcher's terminal)`;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { Fleet, type FleetEvent } from './fleet';
+import type { Plan } from './plan';
+import { Supervisor, type ProcessSpec } from './supervisor';
+
+// A process as small as the launcher can supervise: it leaves with code 0 on SIGTERM, as the
+// services do (its handler in place before it reports), reports its (no) ports, then idles.
+const IDLE = `
+process.on('SIGTERM', () => process.exit(0));
+process.send({ type: 'kinema.listening', listeners: {} });
+setInterval(() => undefined, 1000);
+`;
+
+function idleSpec(name: string): ProcessSpec {
+  return {
+    name,
+    service: name,
+    command: process.execPath,
+    ports: {},
+    launch: () => ({ args: ['-e', IDLE], env: {} }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 30_000,
+    summary: () => name,
+  };
+}
+
+/** The kernel's view of a process: R, S, T (stopped by a signal), ... */
+function state(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).charAt(0);
+}
+
+/** A signal is delivered asynchronously: polls until the process is in `wanted` state or not. */
+async function becomes(pid: number, frozen: boolean): Promise<void> {
+  while ((state(pid) === 'T') !== frozen) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('faults the launcher plays on its own processes', () => {
+  let supervisor: Supervisor;
+  let fleet: Fleet;
+  let events: FleetEvent[];
+
+  beforeEach(async () => {
+    events = [];
+    supervisor = new Supervisor(() => undefined);
+    const plan = {
+      stages: [[idleSpec('toy')]],
+      ports: [],
+      externalDatabases: [],
+    } as unknown as Plan;
+    fleet = new Fleet(plan, supervisor, (event) => events.push(event));
+    await fleet.start();
+  });
+
+  afterEach(() => fleet.stop());
+
+  it('thaws a frozen process it stops, which then leaves on its own SIGTERM handler (code 0)', async () => {
+    const frozen = supervisor.freeze('toy');
+    if (!frozen) throw new Error('toy is not running');
+    await becomes(frozen.pid, true);
+    // A grace far longer than the test's timeout: only a thawed process can exit in time.
+    await supervisor.stop('toy', 600_000);
+    expect(await frozen.exited).toBe(0);
+  });
+
+  it('lets a frozen process run again', async () => {
+    const frozen = supervisor.freeze('toy');
+    if (!frozen) throw new Error('toy is not running');
+    await becomes(frozen.pid, true);
+    expect(supervisor.thaw('toy')).toBe(true);
+    await becomes(frozen.pid, false);
+    expect(supervisor.thaw('toy')).toBe(false);
+  });
+
+  it('restarts a process killed as a crash, with backoff', async () => {
+    const before = supervisor.get('toy');
+    expect(await supervisor.crash('toy')).toBe('SIGKILL');
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (events.some((event) => event.kind === 'ready' && event.process.pid !== before?.pid)) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 50);
+    });
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'crashed', name: 'toy', code: 'SIGKILL', restarts: 1 }),
+    );
+  });
+
+  it('does not restart a process it holds stopped on purpose, refuses to scale or restart it, and brings it back on release', async () => {
+    const before = supervisor.get('toy');
+    await fleet.hold(['toy']);
+    expect(supervisor.get('toy')).toBeUndefined();
+    expect(events).toContainEqual({ kind: 'stopped', name: 'toy', code: 0 });
+    expect(events.some((event) => event.kind === 'crashed')).toBe(false);
+    await expect(fleet.restart('toy')).rejects.toThrow(
+      'toy is stopped on purpose by `kinema chaos` until it ends',
+    );
+
+    await fleet.release(['toy']);
+    const after = supervisor.get('toy');
+    expect(after?.pid).toBeDefined();
+    expect(after?.pid).not.toBe(before?.pid);
+  });
+});
