@@ -1,12 +1,12 @@
 import { currentServedBy, runWithRequestId } from '@kinema/platform/logging';
 import { httpRequestDuration, observeTraced } from '@kinema/platform/ops';
-import { SERVED_BY_METADATA, TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
-import { context, isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SERVED_BY_METADATA } from '@kinema/contracts';
+import { context } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { endServerSpan, serverSpanContext, startServerSpan } from './server-span';
 
 /** This replica's name, as `x-served-by` reports it (the pod's name on Kubernetes). */
 export const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
@@ -14,14 +14,14 @@ export const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
 /**
  * Fastify hooks around every request: the request id (accepted from `x-request-id` or made up
  * by genReqId) is echoed and put in async context for logs and onward gRPC metadata; the pods
- * that served it are listed in `x-served-by`; the trace it belongs to is named in `x-trace-id`
- * and `traceresponse`; every request, however it ends, is logged once and its duration recorded
- * by route template and status.
+ * that served it are listed in `x-served-by`; it runs in a server span of its trace, which
+ * `x-trace-id` and `traceresponse` name; every request, however it ends, is logged once, its
+ * duration recorded by route template and status, and its span ended.
  */
 export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    nameTrace(request, reply);
+    const traced = startServerSpan(request, reply);
     // A response that never finishes (the client went away mid-request, or the answer was written
     // to the socket directly) gets no onResponse: it is logged and measured when it closes.
     reply.raw.once('close', () => {
@@ -30,7 +30,7 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
         completed(logger, request, status, reply.elapsedTime);
       }
     });
-    runWithRequestId(String(request.id), done);
+    context.with(traced, () => runWithRequestId(String(request.id), done));
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     // This replica, then each service replica that answered: the spread over replicas is visible.
@@ -41,24 +41,6 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
     completed(logger, request, reply.statusCode, reply.elapsedTime);
     done();
   });
-}
-
-/**
- * Names the trace in the answer, and the HTTP server span after the route template (the HTTP
- * instrumentation sees URLs only; Fastify's routing is what knows `/api/v1/titles/:id`), through
- * the RPC metadata the instrumentation reads when the response finishes.
- */
-function nameTrace(request: FastifyRequest, reply: FastifyReply): void {
-  const active = context.active();
-  const spanContext = trace.getSpanContext(active);
-  if (!spanContext || !isSpanContextValid(spanContext)) return;
-  const { traceId, spanId, traceFlags } = spanContext;
-  const sampled = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
-  void reply.header(TRACE_ID_HEADER, traceId);
-  void reply.header(TRACE_RESPONSE_HEADER, `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`);
-  const metadata = getRPCMetadata(active);
-  const route = request.routeOptions.url;
-  if (metadata?.type === RPCType.HTTP && route !== undefined) metadata.route = route;
 }
 
 /**
@@ -74,14 +56,18 @@ export function noteAnsweredOutsideReply(request: IncomingMessage, status: numbe
   answeredOutsideReply.set(request, status);
 }
 
-/** One log line and one histogram sample per request, however it ended. */
+/** One log line, one histogram sample and the end of its span per request, however it ended. */
 function completed(logger: Logger, request: FastifyRequest, status: number, ms: number): void {
   const route = request.routeOptions.url ?? 'unmatched';
-  observeTraced(
-    httpRequestDuration,
-    { method: request.method, route, status_code: String(status) },
-    ms / 1000,
+  // A closed connection reports outside the request's async context: the span is named here.
+  context.with(serverSpanContext(request), () =>
+    observeTraced(
+      httpRequestDuration,
+      { method: request.method, route, status_code: String(status) },
+      ms / 1000,
+    ),
   );
+  endServerSpan(request, status);
   if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
     logger.info(
       { method: request.method, url: redactQuery(request.url), route, status, ms: Math.round(ms) },

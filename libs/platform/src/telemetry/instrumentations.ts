@@ -9,24 +9,22 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { linkFromHeaders } from './trace-context';
 
-/** Probes and scrapes: answered many times a minute, they would bury the requests people make. */
-const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
 /** The health and reflection services: probes and tools, not the services' work. */
 const OPS_RPC_METHODS = ['Check', 'Watch', 'ServerReflectionInfo'];
 
 /**
- * The instrumentations of every Kinema process: HTTP in and out (Fastify answers inside Node's
- * HTTP server span; the gateway names it after the route), gRPC clients and servers, pg, kafkajs,
+ * The instrumentations of every Kinema process: outgoing HTTP, gRPC clients and servers, pg, kafkajs,
  * ioredis, undici, and pino (log lines carry `trace_id` and `span_id`). Client spans are only
  * made inside a trace: background loops (the outbox relay's polling, the trending job, keepalives)
  * would otherwise start a trace for every query they run.
  */
 export function kinemaInstrumentations(): Instrumentation[] {
   return [
+    // Outgoing only (the S3 client's calls): the gateway makes its server spans in its own request
+    // hooks, at a small part of the incoming side's cost (apps/gateway/src/http/server-span.ts),
+    // and the services answer no HTTP but probes and scrapes.
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) =>
-        OPS_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+      disableIncomingRequestInstrumentation: true,
       requireParentforOutgoingSpans: true,
     }),
     new GrpcInstrumentation({ ignoreGrpcMethods: OPS_RPC_METHODS }),
