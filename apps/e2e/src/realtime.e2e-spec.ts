@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { Client } from './support/accounts';
 import { eventually } from './support/eventually';
-import { request, startTestSystem, type TestSystem } from './support/system';
+import { gatewayFeedJoined, request, startTestSystem, type TestSystem } from './support/system';
 import { sample, uploadClip } from './support/videos';
 
 interface Message {
@@ -80,17 +80,6 @@ async function uploadToVideosService(titleId: string): Promise<void> {
   }
 }
 
-/** Waits until the gateway's own consumer has joined, so it sees what is written from now on. */
-async function gatewayFeedJoined(): Promise<void> {
-  await eventually(async () => {
-    const ready = await request<{ details: { lifecycle: { events?: { feed: string } } } }>(
-      system.gatewayUrl,
-      '/readyz',
-    );
-    expect(ready.body.details.lifecycle.events?.feed).toBe('joined');
-  }, 30_000);
-}
-
 async function title(id: string): Promise<TitleItem> {
   return (await request<TitleItem>(api, `/titles/${id}`)).body;
 }
@@ -99,10 +88,7 @@ beforeAll(async () => {
   system = await startTestSystem(30);
   api = `${system.gatewayUrl}/api/v1`;
   admin = new Client(api);
-  const signIn = await admin.call<{ tokens: { accessToken: string } }>('POST', '/auth/login', {
-    body: system.plan.admin,
-  });
-  admin.token = signIn.body.tokens.accessToken;
+  await admin.signIn(system.plan.admin);
 }, 180_000);
 
 afterAll(async () => {
@@ -112,7 +98,7 @@ afterAll(async () => {
 describe('events flow across services to clients', () => {
   it('pushes title.updated when an admin changes a title, and the next read shows the change', async () => {
     const created = await createTitle('rt-rename');
-    await gatewayFeedJoined();
+    await gatewayFeedJoined(system.gatewayUrl);
     expect((await title(created.id)).name).toBe('Realtime rt-rename');
     const ws = await listen();
     try {
@@ -137,7 +123,7 @@ describe('events flow across services to clients', () => {
   it('an uploaded clip reaches clients as video.ready and title.published, and /browse shows the title', async () => {
     const created = await createTitle('rt-upload');
     const ws = await listen();
-    await gatewayFeedJoined();
+    await gatewayFeedJoined(system.gatewayUrl);
     try {
       expect(await uploadClip(api, created.id, clip, admin)).toBe(201);
       await eventually(async () => {
@@ -252,7 +238,7 @@ describe('events flow across services to clients', () => {
       createTitle('rt-outage-3'),
     ]);
     const ws = await listen();
-    await gatewayFeedJoined();
+    await gatewayFeedJoined(system.gatewayUrl);
     try {
       await system.supervisor.stop('kafka');
       for (const [i, t] of created.entries()) {
@@ -282,7 +268,7 @@ describe('events flow across services to clients', () => {
 
   it('200 WebSocket clients connected at once all receive a broadcast', async () => {
     const created = await createTitle('rt-crowd');
-    await gatewayFeedJoined();
+    await gatewayFeedJoined(system.gatewayUrl);
     const clients = await Promise.all(Array.from({ length: 200 }, () => listen()));
     try {
       await admin.call('PATCH', `/titles/${created.id}`, { body: { name: 'For the crowd' } });

@@ -151,10 +151,7 @@ beforeAll(async () => {
   system = await startTestSystem(5, {}, { scale: { ...ONE_EACH, gateway: 2 } });
   api = `${system.gatewayUrl}/api/v1`;
   const admin = new Client(api);
-  const signIn = await admin.call<{ tokens: { accessToken: string } }>('POST', '/auth/login', {
-    body: system.plan.admin,
-  });
-  admin.token = signIn.body.tokens.accessToken;
+  await admin.signIn(system.plan.admin);
   const created = await admin.call<{ id: string }>('POST', '/titles', {
     body: {
       slug: 'sessions-e2e',

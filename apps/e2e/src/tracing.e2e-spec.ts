@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { Client } from './support/accounts';
 import { eventually } from './support/eventually';
-import { request, startTestSystem, type TestSystem } from './support/system';
+import { gatewayFeedJoined, request, startTestSystem, type TestSystem } from './support/system';
 
 const KINEMA = resolve(__dirname, '../../../libs/dev-infra/dist/launcher/kinema.js');
 const run = promisify(execFile);
@@ -59,17 +59,6 @@ const isCatalogServer = (method: string) => (span: SpanRecord) =>
   span.service === 'catalog' && span.kind === 'server' && span.name.endsWith(`/${method}`);
 const isSql = (span: SpanRecord) => span.attributes['db.system.name'] === 'postgresql';
 
-/** Waits until the gateway's Kafka consumer has joined, so it sees what is written from now on. */
-async function gatewayFeedJoined(): Promise<void> {
-  await eventually(async () => {
-    const ready = await request<{ details: { lifecycle: { events?: { feed: string } } } }>(
-      system.gatewayUrl,
-      '/readyz',
-    );
-    expect(ready.body.details.lifecycle.events?.feed).toBe('joined');
-  }, 30_000);
-}
-
 /** The spans of other traces that link into this one, once `expected` are all among them. */
 async function linkedFrom(traceId: string, expected: Array<(span: SpanRecord) => boolean>) {
   return eventually(async () => {
@@ -87,10 +76,7 @@ beforeAll(async () => {
   receiverUrl = destination.url;
   traces = new TraceQueryClient(receiverUrl);
   admin = new Client(api);
-  const signIn = await admin.call<{ tokens: { accessToken: string } }>('POST', '/auth/login', {
-    body: system.plan.admin,
-  });
-  admin.token = signIn.body.tokens.accessToken;
+  await admin.signIn(system.plan.admin);
 }, 180_000);
 
 afterAll(async () => {
@@ -178,7 +164,7 @@ async function firstTitle(): Promise<{ id: string; name: string }> {
 
 describe('the path of an event, linked to the change that caused it', () => {
   it('an admin edit: the publish span of the relay and the consumer of the gateway link to the request', async () => {
-    await gatewayFeedJoined();
+    await gatewayFeedJoined(system.gatewayUrl);
     const title = await firstTitle();
     const current = await admin.call('GET', `/titles/${title.id}`);
     const caller = callerContext();

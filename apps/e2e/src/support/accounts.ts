@@ -47,6 +47,16 @@ export class Client {
     });
   }
 
+  /** Signs this client in with an existing account's email and password (e.g. the admin). */
+  async signIn(credentials: { email: string; password: string }): Promise<void> {
+    const answer = await this.call<{ tokens: Tokens }>('POST', '/auth/login', {
+      body: credentials,
+    });
+    if (answer.status !== 200)
+      throw new Error(`sign-in: ${answer.status} ${JSON.stringify(answer.body)}`);
+    this.token = answer.body.tokens.accessToken;
+  }
+
   /** Registers a fresh account and signs this client in as it. */
   async register(): Promise<Registered> {
     const email = `e2e-${randomUUID()}@example.com`;

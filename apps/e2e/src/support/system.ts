@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type FleetEvent, type RunningSystem, type Scale } from '@kinema/dev-infra';
 import { Client } from 'pg';
+import { eventually } from './eventually';
 
 export interface TestSystem extends RunningSystem {
   /** Output of every process, for diagnosing a failure. */
@@ -74,6 +75,17 @@ async function dropDatabases(urls: string[]): Promise<void> {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.end();
   }
+}
+
+/** Waits until the gateway's Kafka consumer has joined, so it sees every event written from now on. */
+export async function gatewayFeedJoined(gatewayUrl: string): Promise<void> {
+  await eventually(async () => {
+    const ready = await request<{ details: { lifecycle: { events?: { feed: string } } } }>(
+      gatewayUrl,
+      '/readyz',
+    );
+    expect(ready.body.details.lifecycle.events?.feed).toBe('joined');
+  }, 30_000);
 }
 
 export interface JsonResponse<T> {
