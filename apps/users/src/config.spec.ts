@@ -1,16 +1,9 @@
-import { ConfigError, parseConfig } from '@kinema/platform';
+import { parseConfig } from '@kinema/platform';
+import { configProblems } from '@kinema/platform/testing';
 import { generateKeyPairSync } from 'node:crypto';
 import { configSchema } from './config';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseConfig(configSchema, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (env: Record<string, string>) => configProblems(configSchema, env);
 
 const productionKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   .privateKey.export({ format: 'pem', type: 'pkcs8' })

@@ -1,15 +1,8 @@
-import { ConfigError, parseConfig } from '@kinema/platform';
+import { parseConfig } from '@kinema/platform';
+import { configProblems } from '@kinema/platform/testing';
 import { configSchema } from './config';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseConfig(configSchema, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (env: Record<string, string>) => configProblems(configSchema, env);
 
 describe('videos configuration', () => {
   it('has defaults for the embedded mode', () => {

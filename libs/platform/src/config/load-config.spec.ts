@@ -9,6 +9,7 @@ import {
   envUrl,
   secret,
 } from './env';
+import { configProblems } from '../testing/config-problems';
 import { ConfigError, loadConfigOrExit, parseConfig } from './load-config';
 
 const schema = z.object({
@@ -62,15 +63,7 @@ describe('configuration from the environment', () => {
 describe('development-only variables (FAULT_INJECTION)', () => {
   const base = z.object({ ...baseConfigShape, PORT: envPort(3000) });
 
-  function refusal(env: NodeJS.ProcessEnv): string[] {
-    try {
-      parseConfig(base, env);
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-  }
+  const refusal = (env: NodeJS.ProcessEnv) => configProblems(base, env);
 
   it('is off by default, and may be switched on outside production', () => {
     expect(parseConfig(base, {}).FAULT_INJECTION).toBe(false);

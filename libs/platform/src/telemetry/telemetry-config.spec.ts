@@ -1,15 +1,8 @@
-import { ConfigError, parseConfig } from '../config/load-config';
+import { parseConfig } from '../config/load-config';
+import { configProblems } from '../testing/config-problems';
 import { telemetryConfigSchema } from './telemetry-config';
 
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    parseConfig(telemetryConfigSchema, env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-};
+const problemsOf = (env: NodeJS.ProcessEnv) => configProblems(telemetryConfigSchema, env);
 
 describe('the OpenTelemetry variables a service reads', () => {
   it('exports OTLP over HTTP with protobuf when nothing is set', () => {
