@@ -32,6 +32,7 @@ export {
   type ServiceErrorCode,
 } from './error-codes';
 export { isUuid, SLUG_PATTERN, UUID_PATTERN } from './identifiers';
+export { SESSION_COOKIE } from './session-cookie';
 export { charLength, containsNul, longerThan, NUL_VIOLATION } from './text';
 export {
   AVAILABILITIES,

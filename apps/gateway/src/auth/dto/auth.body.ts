@@ -1,6 +1,6 @@
 import { ACCOUNT_LIMITS } from '@kinema/contracts';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 // Upper bounds are the users service's (libs/contracts), so oversized input is refused here,
 // before it costs a gRPC call or an argon2 hash; the users service still decides what is valid.
@@ -41,12 +41,16 @@ export class RegisterBody extends CredentialsBody {
 
 export class RefreshBody {
   @ApiProperty({
-    description: 'The refresh token of the last sign-in or refresh (single use).',
+    required: false,
+    description:
+      'The refresh token of the last sign-in or refresh (single use). Required unless the ' +
+      'request is in cookie mode (X-Session-Mode: cookie), which reads it from the cookie.',
     minLength: 1,
     maxLength: refreshTokenLength,
   })
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(refreshTokenLength)
-  refreshToken!: string;
+  refreshToken?: string;
 }
