@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations (see the file), not a module to import
 /// <reference path="./pglite-contrib.d.ts" />
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
