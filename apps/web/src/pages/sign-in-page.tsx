@@ -72,11 +72,14 @@ export function SignInPage({ mode }: { mode: 'sign-in' | 'register' }) {
           aria-describedby="password-error"
         />
         <FieldError id="password-error" message={fieldError('password')} />
-        <ErrorMessage error={submit.error} />
+        {!fieldError('email') && !fieldError('password') && <ErrorMessage error={submit.error} />}
         <button type="submit" disabled={submit.isPending}>
           {register ? 'Create account' : 'Sign in'}
         </button>
       </form>
+      <p>
+        <Link to="/">Browse Kinema without signing in</Link>
+      </p>
       <p>
         {register ? (
           <>

@@ -10,6 +10,7 @@ export {
 } from './artwork-limits';
 export {
   ACCOUNT_LIMITS,
+  EMAIL_PATTERN,
   KIDS_DEFAULT_CEILING,
   KIDS_MAX_CEILING,
   LIBRARY_LIMITS,
