@@ -196,11 +196,12 @@ test('the admin finds a draft in the list of titles, edits it from its page and 
   await screenshots(page, 'admin-titles');
 
   // The viewer's page of a title has Edit for an admin.
-  await row.getByRole('link', { name }).click();
+  await row.getByRole('link', { name, exact: true }).click();
   await page.getByRole('link', { name: 'Edit', exact: true }).click();
   await expect(page.getByRole('heading', { name: `Edit ${name}` })).toBeVisible();
   await page.getByLabel('Synopsis').fill('A harbour town waits for the tide.');
   await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await expect(page.getByLabel('Synopsis')).toHaveValue('A harbour town waits for the tide.');
   const saved = (await (await admin.call('GET', `/titles/${id}`)).json()) as { synopsis: string };
   expect(saved.synopsis).toBe('A harbour town waits for the tide.');

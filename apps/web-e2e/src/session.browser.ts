@@ -51,7 +51,8 @@ test('tabs that refresh the session at the same moment take turns: nobody is sig
     await Promise.all([page.reload(), duplicate.reload()]);
     await Promise.all([expectHome(page), expectHome(duplicate)]);
   }
-  expect(refreshes.length).toBeGreaterThanOrEqual(6);
+  // One tab may find the other's new token already in hand and ask for none; none is refused.
+  expect(refreshes.length).toBeGreaterThanOrEqual(3);
   expect(refreshes.every((status) => status === 200)).toBe(true);
   for (const tab of [page, duplicate])
     await expect(tab.getByRole('button', { name: 'Sign out' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { api, COOKIE_SESSION } from './api/client';
+import { COOKIE_SESSION } from './api/client';
 import { sessionStore } from './auth/session';
 import { tellOtherTabs } from './auth/tab-sync';
 import { useSession } from './auth/use-session';
@@ -33,11 +33,22 @@ export function AppLayout() {
     return <Navigate to={`/profiles?next=${encodeURIComponent(here)}`} replace />;
   const admin = session?.account.role === 'admin' && !session.profile?.kids;
   const signOut = async () => {
-    await api.POST('/api/v1/auth/logout', { params: { header: COOKIE_SESSION }, body: {} });
-    sessionStore.signOut();
+    // The other tabs first: they hear it from this tab before the API announces the end of the
+    // session on their sockets, so they say "signed out", not "session ended".
     tellOtherTabs({ type: 'signed-out', expired: false });
+    const token = session?.accessToken;
+    sessionStore.signOut();
     client.clear();
     navigate('/sign-in', { replace: true });
+    await fetch('/api/v1/auth/logout', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...COOKIE_SESSION,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: '{}',
+    });
   };
   return (
     <>

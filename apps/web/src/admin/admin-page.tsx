@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import { genresQuery, QUERY_ROOTS, titleQuery } from '../api/queries';
@@ -89,7 +89,7 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
       await client.invalidateQueries({ queryKey: [QUERY_ROOTS.title, saved.id] });
       // Lists are read again when next shown; the change's event updates other tabs' views.
       await client.invalidateQueries({ queryKey: [QUERY_ROOTS.titles], refetchType: 'none' });
-      navigate(`/admin/titles/${saved.id}`, { replace: true });
+      navigate(`/admin/titles/${saved.id}`, { replace: true, state: { saved: saved.version } });
     },
   });
   const error = save.error instanceof ApiError ? save.error : undefined;
@@ -257,6 +257,8 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
 export function AdminPage() {
   const { id } = useParams();
   const navigate = useNavigate();
+  const location = useLocation();
+  const savedVersion = (location.state as { saved?: number } | null)?.saved;
   const session = useSession();
   const admin = session?.account.role === 'admin' && !session.profile?.kids;
   const title = useQuery({ ...titleQuery(id ?? ''), enabled: Boolean(id) && admin });
@@ -270,6 +272,9 @@ export function AdminPage() {
         <Link to="/admin/titles">All titles</Link> · <Link to="/admin/titles/new">New title</Link>
       </p>
       <h1>{heading}</h1>
+      <p role="status" className="notice-saved">
+        {savedVersion !== undefined && title.data?.version === savedVersion ? 'Saved.' : ''}
+      </p>
       {id && title.isPending && <SkeletonBlock label="Loading title" />}
       <ErrorMessage error={title.error} />
       {!id && <TitleForm key="new" initial={emptyTitle()} />}
