@@ -130,22 +130,16 @@ async function main(): Promise<void> {
 
     // Headless Chromium keeps every page visible (another tab in front, a minimised window), so
     // the tab is hidden as a browser hides it: document.visibilityState and its event.
+    // A string, not a function: the page must not need the helpers tsx adds to compiled code.
     const setHidden = (hidden: boolean) =>
-      page.evaluate((value) => {
-        const doc = (
-          globalThis as unknown as {
-            document: { dispatchEvent(event: unknown): void; visibilityState: string };
-          }
-        ).document;
-        Object.defineProperty(doc, 'visibilityState', {
+      page.evaluate(`(() => {
+        Object.defineProperty(document, 'visibilityState', {
           configurable: true,
-          get: () => (value ? 'hidden' : 'visible'),
+          get: () => '${hidden ? 'hidden' : 'visible'}',
         });
-        const EventClass = (globalThis as unknown as { Event: new (type: string) => unknown })
-          .Event;
-        doc.dispatchEvent(new EventClass('visibilitychange'));
-        return doc.visibilityState;
-      }, hidden);
+        document.dispatchEvent(new Event('visibilitychange'));
+        return document.visibilityState;
+      })()`) as Promise<string>;
     const state = await setHidden(true);
     api.reset();
     await changeAll(2);
