@@ -33,4 +33,10 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
+  // Every flow at a desktop's size; the flows tagged @phone again at a phone's, where layout
+  // decides whether they work at all.
+  projects: [
+    { name: 'desktop', use: { viewport: { width: 1440, height: 900 } } },
+    { name: 'phone', grep: /@phone/, use: { viewport: { width: 390, height: 844 } } },
+  ],
 });

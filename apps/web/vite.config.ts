@@ -5,9 +5,12 @@ import { defineConfig } from 'vitest/config';
 // production: the dev server forwards the API, the docs and the WebSocket to it.
 const gateway = process.env['GATEWAY_URL'] ?? 'http://127.0.0.1:3000';
 
+// Source maps are not built (so never served) unless asked for: WEB_SOURCE_MAPS=1 for debugging.
+const sourcemap = process.env['WEB_SOURCE_MAPS'] === '1';
+
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', sourcemap: true },
+  build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', sourcemap },
   server: {
     proxy: {
       '/api': { target: gateway, changeOrigin: true },

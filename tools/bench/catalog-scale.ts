@@ -1,4 +1,5 @@
-// p50/p99 of browse pages (first and deep keyset pages, several sorts and filters) through the
+// p50/p99 of browse pages (first and deep keyset pages, several sorts and filters) and of
+// searches (a word of a name, a cast member's name, a genre word, a word with a typo) through the
 // gateway at 10,000 and at 1,000,000 titles, same run, same machine. Needs a PostgreSQL server:
 //   npx nx run-many -t build
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/catalog-scale.ts
@@ -10,6 +11,9 @@ import { Client } from 'pg';
 import { REPO_ROOT, runScript, Supervisor, type ProcessSpec } from '@kinema/dev-infra';
 import { median } from './lib/load';
 
+/** How many pages of each search are read. */
+const SEARCH_PAGES = 3;
+
 const QUERIES = [
   'limit=20',
   'limit=20&sort=newest',
@@ -18,6 +22,34 @@ const QUERIES = [
   'limit=20&type=movie&yearFrom=1990&yearTo=2010',
   'limit=20&maxMaturity=7%2B&sort=popular',
 ];
+
+/** Searches as people type them, chosen from what a catalog holds (the same kinds at both sizes). */
+async function searchQueries(databaseUrl: string): Promise<string[]> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const pick = async (sql: string) =>
+      String(((await db.query(sql)).rows[0] as { value: string } | undefined)?.value ?? '');
+    const castName = await pick(
+      `SELECT person_name AS value FROM credits WHERE role = 'cast' ORDER BY title_id LIMIT 1`,
+    );
+    const nameWord = await pick(
+      `SELECT w AS value FROM titles, regexp_split_to_table(lower(name), '\\s+') w
+       WHERE length(w) >= 7 AND w ~ '^[a-z]+$' ORDER BY id LIMIT 1`,
+    );
+    // One letter changed in the middle of a word of a name: a typo.
+    const at = Math.floor(nameWord.length / 2);
+    const typo = `${nameWord.slice(0, at)}${nameWord[at] === 'e' ? 'a' : 'e'}${nameWord.slice(at + 1)}`;
+    return [
+      `q=${encodeURIComponent(nameWord.slice(0, 4))}`,
+      `q=${encodeURIComponent(castName)}`,
+      'q=comedy',
+      `q=${encodeURIComponent(typo)}`,
+    ].map((query) => `limit=20&${query}`);
+  } finally {
+    await db.end();
+  }
+}
 
 async function ensureLoaded(serverUrl: string, name: string, titles: number): Promise<string> {
   const admin = new Client({ connectionString: serverUrl });
@@ -104,10 +136,10 @@ async function startPair(
 }
 
 /** Latencies of every page of `pages`-deep walks for each query, after one warm-up walk. */
-async function sample(api: string, pages: number): Promise<number[]> {
+async function sample(api: string, pages: number, queries: readonly string[]): Promise<number[]> {
   const latencies: number[] = [];
   for (const warm of [true, false]) {
-    for (const query of QUERIES) {
+    for (const query of queries) {
       let cursor: string | null = null;
       for (let page = 0; page < pages; page++) {
         const started = process.hrtime.bigint();
@@ -150,14 +182,25 @@ async function main(): Promise<void> {
   try {
     const apiSmall = await startPair(supervisor, '10k', small);
     const apiBig = await startPair(supervisor, 'large', big);
+    const searches = { small: await searchQueries(small), big: await searchQueries(big) };
+    process.stdout.write(
+      `searches: ${searches.small.join(' ')} (10k) | ${searches.big.join(' ')} (${large})\n`,
+    );
     const results = { small: [] as number[], big: [] as number[] };
+    const found = { small: [] as number[], big: [] as number[] };
     for (let round = 1; round <= Number(values.rounds); round++) {
-      const s = await sample(apiSmall, Number(values.pages));
-      const b = await sample(apiBig, Number(values.pages));
+      const s = await sample(apiSmall, Number(values.pages), QUERIES);
+      const b = await sample(apiBig, Number(values.pages), QUERIES);
       results.small.push(...s);
       results.big.push(...b);
+      // Search pages: relevance-ranked, so a person reads the first few.
+      const fs = await sample(apiSmall, SEARCH_PAGES, searches.small);
+      const fb = await sample(apiBig, SEARCH_PAGES, searches.big);
+      found.small.push(...fs);
+      found.big.push(...fb);
       process.stdout.write(
-        `  round ${round}: 10k p50 ${median(s).toFixed(2)} ms | ${large} p50 ${median(b).toFixed(2)} ms\n`,
+        `  round ${round}: 10k p50 ${median(s).toFixed(2)} ms | ${large} p50 ${median(b).toFixed(2)} ms` +
+          ` | search 10k p50 ${median(fs).toFixed(2)} ms | ${large} p50 ${median(fb).toFixed(2)} ms\n`,
       );
     }
     const p50Small = median(results.small);
@@ -166,7 +209,11 @@ async function main(): Promise<void> {
       `\nGET /api/v1/titles pages (${QUERIES.length} queries x ${values.pages} pages deep, ${results.small.length} requests each):\n` +
         `  10,000 titles:   p50 ${p50Small.toFixed(2)} ms  p99 ${percentile(results.small, 99).toFixed(2)} ms\n` +
         `  ${large.toLocaleString('en')} titles: p50 ${p50Big.toFixed(2)} ms  p99 ${percentile(results.big, 99).toFixed(2)} ms\n` +
-        `  p50 ratio (large / 10k): ${(p50Big / p50Small).toFixed(2)}\n`,
+        `  p50 ratio (large / 10k): ${(p50Big / p50Small).toFixed(2)}\n` +
+        `\nGET /api/v1/titles?q= searches (4 kinds x ${SEARCH_PAGES} pages, ${found.small.length} requests each):\n` +
+        `  10,000 titles:   p50 ${median(found.small).toFixed(2)} ms  p99 ${percentile(found.small, 99).toFixed(2)} ms\n` +
+        `  ${large.toLocaleString('en')} titles: p50 ${median(found.big).toFixed(2)} ms  p99 ${percentile(found.big, 99).toFixed(2)} ms\n` +
+        `  p50 ratio (large / 10k): ${(median(found.big) / median(found.small)).toFixed(2)}\n`,
     );
   } finally {
     await supervisor.stopAll();

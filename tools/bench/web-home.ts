@@ -1,69 +1,97 @@
-// How fast the web app's home page shows on a warm start: navigation timing of N reloads in
-// headless Chromium (Debian's; apt-get install chromium), signed in as a new viewer.
+// How the web app's home page loads on a warm start, in headless Chromium (Debian's; apt-get
+// install chromium), signed in as a new viewer: API requests per load, largest contentful paint,
+// the first row on screen, and the JavaScript it downloads.
 //   npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/web-home.ts [--loads 10] [--url http://localhost:3000]
-import { chromium } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScript, startSystem } from '@kinema/dev-infra';
+import { gzipSync } from 'node:zlib';
+import { REPO_ROOT, runScript } from '@kinema/dev-infra';
+import {
+  countApiRequests,
+  launchChromium,
+  percentile,
+  signInNewViewer,
+  webSystem,
+} from './lib/web-browser';
 
-interface Timing {
+interface Load {
+  requests: number;
   /** Response end of index.html, from navigation start. */
   html: number;
-  domContentLoaded: number;
-  load: number;
-  /** The first poster of the Trending now row on screen: what a person waits for. */
+  /** Largest contentful paint (the featured title's backdrop, as a rule). */
+  lcp: number;
+  /** The first poster of the first row on screen: what a person waits for. */
   rows: number;
+  /** JavaScript bytes the page fetched over the network (0 once cached). */
+  jsTransferred: number;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-async function measure(url: string, loads: number): Promise<Timing[]> {
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync'],
-  });
+async function measure(url: string, loads: number): Promise<Load[]> {
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ baseURL: url, viewport: { width: 1440, height: 900 } });
-    await page.goto('/register');
-    await page.getByLabel('Email').fill(`bench-${Date.now().toString(36)}@example.com`);
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.locator('.profile-button').first().click();
-    const firstPoster = page.locator('section[aria-labelledby="row-trending-now"] a').first();
-    await firstPoster.waitFor();
-    const timings: Timing[] = [];
+    await signInNewViewer(page);
+    const api = countApiRequests(page);
+    const firstPoster = page.locator('main section.row a').first();
+    const results: Load[] = [];
     // The first reload warms the browser's cache and the gateway's; it is not counted.
     for (let i = 0; i <= loads; i += 1) {
+      api.reset();
       await page.reload();
       await firstPoster.waitFor();
-      const timing = await page.evaluate(() => {
-        // Runs in the page; this project's types are Node's, so the DOM entry is described here.
+      const timing = await page.evaluate(async () => {
+        // Runs in the page; this project's types are Node's, so the DOM entries are described here.
         const timeline = performance as unknown as {
-          getEntriesByType(type: 'navigation'): Array<{
-            responseEnd: number;
-            domContentLoadedEventEnd: number;
-            loadEventEnd: number;
-          }>;
+          getEntriesByType(type: 'navigation'): Array<{ responseEnd: number }>;
+          getEntriesByType(
+            type: 'resource',
+          ): Array<{ initiatorType: string; name: string; transferSize: number }>;
         };
-        const [entry] = timeline.getEntriesByType('navigation');
+        const observerType = (globalThis as unknown as { PerformanceObserver: ObserverType })
+          .PerformanceObserver;
+        type ObserverType = new (
+          callback: (list: { getEntries(): Array<{ startTime: number }> }) => void,
+        ) => { observe(options: { type: string; buffered: boolean }): void; disconnect(): void };
+        const lcp = await new Promise<number>((resolve) => {
+          const observer = new observerType((list) => {
+            const entries = list.getEntries();
+            observer.disconnect();
+            resolve(entries[entries.length - 1]?.startTime ?? 0);
+          });
+          observer.observe({ type: 'largest-contentful-paint', buffered: true });
+        });
+        const js = timeline
+          .getEntriesByType('resource')
+          .filter((entry) => entry.name.endsWith('.js'))
+          .reduce((sum, entry) => sum + entry.transferSize, 0);
         return {
-          html: entry?.responseEnd ?? 0,
-          domContentLoaded: entry?.domContentLoadedEventEnd ?? 0,
-          load: entry?.loadEventEnd ?? 0,
+          html: timeline.getEntriesByType('navigation')[0]?.responseEnd ?? 0,
+          lcp,
           rows: performance.now(),
+          jsTransferred: js,
         };
       });
-      if (i > 0) timings.push(timing);
+      if (i > 0) results.push({ requests: api.count(), ...timing });
     }
-    return timings;
+    return results;
   } finally {
     await browser.close();
   }
+}
+
+/** The first page's JavaScript as built (gzip -9), and the chunks loaded later. */
+function builtJs(): { first: number; later: number } {
+  const dist = join(REPO_ROOT, 'apps/web/dist');
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  let first = 0;
+  let later = 0;
+  for (const file of readdirSync(join(dist, 'assets')).filter((name) => name.endsWith('.js'))) {
+    const size = gzipSync(readFileSync(join(dist, 'assets', file)), { level: 9 }).length;
+    if (html.includes(file)) first += size;
+    else later += size;
+  }
+  return { first, later };
 }
 
 async function main(): Promise<void> {
@@ -71,46 +99,33 @@ async function main(): Promise<void> {
     options: { loads: { type: 'string', default: '10' }, url: { type: 'string' } },
   });
   const loads = Number(values.loads);
-  let url = values.url;
-  let stop = async () => undefined as void;
-  if (!url) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-web-'));
-    const system = await startSystem({
-      dataDir,
-      ephemeralPorts: true,
-      demoTitles: 500,
-      logLevel: 'warn',
-      env: { ...process.env, KAFKA_BROKERS: '', S3_ENDPOINT: '' },
-      sink: () => undefined,
-    });
-    url = system.gatewayUrl;
-    stop = async () => {
-      await system.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-  }
+  const system = await webSystem(values.url, 500);
   try {
-    const timings = await measure(url, loads);
-    const row = (name: keyof Timing) => {
-      const values = timings.map((timing) => timing[name]);
-      return `  ${name.padEnd(17)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   max ${Math.max(
-        ...values,
+    const results = await measure(system.url, loads);
+    const row = (name: Exclude<keyof Load, 'requests' | 'jsTransferred'>) => {
+      const all = results.map((load) => load[name]);
+      return `  ${name.padEnd(6)} p50 ${percentile(all, 50).toFixed(0).padStart(5)} ms   max ${Math.max(
+        ...all,
       )
         .toFixed(0)
         .padStart(5)} ms`;
     };
+    const requests = results.map((load) => load.requests);
+    const js = builtJs();
     process.stdout.write(
       [
-        `Home page, warm, ${loads} reloads at 1440x900 (${url}):`,
+        `Home page, warm, ${loads} reloads at 1440x900 (${system.url}):`,
+        `  API requests per load: ${Math.min(...requests)}-${Math.max(...requests)} (artwork images not counted)`,
         row('html'),
-        row('domContentLoaded'),
-        row('load'),
+        row('lcp'),
         row('rows'),
+        `  JavaScript fetched per warm load: ${Math.max(...results.map((load) => load.jsTransferred))} bytes`,
+        `  JavaScript built: ${(js.first / 1024).toFixed(1)} kB gzipped for the first page, ${(js.later / 1024).toFixed(1)} kB in chunks loaded later (player, admin)`,
         '',
       ].join('\n'),
     );
   } finally {
-    await stop();
+    await system.stop();
   }
 }
 

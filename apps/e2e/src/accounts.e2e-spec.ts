@@ -145,15 +145,21 @@ describe('a viewer, from sign-up to sign-out', () => {
     expect(watching.body.items.map((i) => [i.title.id, i.positionSeconds])).toEqual([
       [kidsTitle.id, 600],
     ]);
-    const rows = await me.call<{ rows: Array<{ id: string; items: TitleItem[] }> }>(
-      'GET',
-      '/browse',
-      {
-        headers: asKids,
-      },
-    );
+    const rows = await me.call<{
+      rows: Array<{ id: string; items: TitleItem[] }>;
+      progress: Array<{ titleId: string; positionSeconds: number }>;
+    }>('GET', '/browse', {
+      headers: asKids,
+    });
     expect(rows.body.rows[0]).toMatchObject({
       id: 'continue-watching',
+      items: [{ id: kidsTitle.id }],
+    });
+    // The whole home page in one answer: where it stopped, and My List after the first row.
+    expect(rows.body.progress).toEqual([
+      expect.objectContaining({ titleId: kidsTitle.id, positionSeconds: 600 }),
+    ]);
+    expect(rows.body.rows.find((row) => row.id === 'my-list')).toMatchObject({
       items: [{ id: kidsTitle.id }],
     });
 

@@ -1,9 +1,11 @@
 import type { Page } from '@playwright/test';
 import { join } from 'node:path';
 import {
+  adminApi,
   chooseFirstProfile,
   expect,
   expectAccessible,
+  openNewTitleForm,
   register,
   screenshots,
   signInAsAdmin,
@@ -22,6 +24,7 @@ test('the admin creates and publishes a title with a video; a viewer is told liv
 
   const admin = await (await browser.newContext({ baseURL })).newPage();
   await signInAsAdmin(admin);
+  await openNewTitleForm(admin);
 
   const name = `Lantern Fields ${Date.now().toString(36)}`;
   await admin.getByLabel('Name', { exact: true }).fill(name);
@@ -77,6 +80,7 @@ test('the admin builds a series: seasons, episodes, artwork with a preview, an e
   page,
 }) => {
   await signInAsAdmin(page);
+  await openNewTitleForm(page);
   const name = `Harbour Lights ${Date.now().toString(36)}`;
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel(/^Slug/).fill(name.toLowerCase().replace(/\s+/g, '-'));
@@ -126,6 +130,7 @@ test('the admin builds a series: seasons, episodes, artwork with a preview, an e
 
 test('Cancel stops an upload, says so, and the server frees its slot', async ({ page }) => {
   await signInAsAdmin(page);
+  await openNewTitleForm(page);
   const name = `Quiet Reel ${Date.now().toString(36)}`;
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel(/^Slug/).fill(name.toLowerCase().replace(/\s+/g, '-'));
@@ -162,4 +167,54 @@ test('Cancel stops an upload, says so, and the server frees its slot', async ({ 
   // Had the server kept the cancelled uploads, this one would be refused (429, too many uploads).
   await page.getByLabel(/^Video file/).setInputFiles(SAMPLE);
   await expect(page.getByText(/Upload finished: the video is ready/)).toBeVisible();
+});
+
+test('the admin finds a draft in the list of titles, edits it from its page and deletes it @phone', async ({
+  page,
+}) => {
+  const admin = await adminApi();
+  const name = `Tidewater Draft ${Date.now().toString(36)}`;
+  const created = await admin.call('POST', '/titles', {
+    slug: name.toLowerCase().replace(/\s+/g, '-'),
+    type: 'movie',
+    name,
+    synopsis: 'Not yet shown to anyone.',
+    releaseYear: 2024,
+    runtimeMinutes: 95,
+    maturityRating: 'all',
+    genres: ['drama'],
+    availability: 'draft',
+  });
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  await signInAsAdmin(page);
+  await page.getByLabel('Find a title').fill(name.split(' ').slice(0, 2).join(' '));
+  const row = page.locator('.admin-list li', { hasText: name });
+  await expect(row).toContainText('Draft');
+  await expectAccessible(page, 'admin titles');
+  await screenshots(page, 'admin-titles');
+
+  // The viewer's page of a title has Edit for an admin.
+  await row.getByRole('link', { name, exact: true }).click();
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
+  await expect(page.getByRole('heading', { name: `Edit ${name}` })).toBeVisible();
+  await page.getByLabel('Synopsis').fill('A harbour town waits for the tide.');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(page.getByLabel('Synopsis')).toHaveValue('A harbour town waits for the tide.');
+  const saved = (await (await admin.call('GET', `/titles/${id}`)).json()) as { synopsis: string };
+  expect(saved.synopsis).toBe('A harbour town waits for the tide.');
+
+  // Delete asks first, naming the title; keeping it changes nothing.
+  await page.getByRole('button', { name: `Delete ${name}` }).click();
+  await page.getByRole('button', { name: 'Keep it' }).click();
+  expect((await admin.call('GET', `/titles/${id}`)).status).toBe(200);
+  await page.getByRole('button', { name: `Delete ${name}` }).click();
+  await expect(page.getByRole('group', { name: `Delete ${name}?` })).toBeVisible();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page.getByRole('heading', { name: 'Titles', exact: true })).toBeVisible();
+  await page.getByLabel('Find a title').fill(name);
+  await expect(page.getByRole('status').filter({ hasText: 'No titles match.' })).toBeVisible();
+  expect((await admin.call('GET', `/titles/${id}`)).status).toBe(404);
 });

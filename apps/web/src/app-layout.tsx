@@ -1,40 +1,18 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { api } from './api/client';
+import { COOKIE_SESSION } from './api/client';
 import { sessionStore } from './auth/session';
+import { tellOtherTabs } from './auth/tab-sync';
 import { useSession } from './auth/use-session';
-import { connectLive } from './live/live-updates';
+import { useLiveUpdates } from './live/use-live-updates';
 
-interface Toast {
-  id: string;
-  text: string;
-  titleId: string;
-}
+/** Pages a visitor may see without signing in: the catalog is public, watching is not. */
+const PUBLIC_PAGES = [/^\/$/, /^\/search$/, /^\/title\/[^/]+$/];
 
-/** How long a toast stays on screen. */
-const TOAST_MS = 8_000;
-
-function useLiveUpdates(): Toast[] {
-  const client = useQueryClient();
-  const [toasts, setToasts] = useState<Toast[]>([]);
-  useEffect(() => {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const connection = connectLive(`${scheme}://${location.host}/ws`, (note) => {
-      void client.invalidateQueries({ queryKey: ['titles'] });
-      void client.invalidateQueries({ queryKey: ['title', note.title.id] });
-      if (note.type !== 'title.published') return;
-      const toast = {
-        id: note.eventId,
-        text: `New on Kinema: ${note.title.name}`,
-        titleId: note.title.id,
-      };
-      setToasts((current) => [...current, toast]);
-      setTimeout(() => setToasts((current) => current.filter((t) => t.id !== toast.id)), TOAST_MS);
-    });
-    return () => connection.close();
-  }, [client]);
-  return toasts;
+/** Where to send someone who must sign in first, back to `here` afterwards. */
+export function signInPath(here: string, why?: 'expired' | 'signed-out'): string {
+  const reason = why ? `${why}=1&` : '';
+  return `/sign-in?${reason}next=${encodeURIComponent(here)}`;
 }
 
 export function AppLayout() {
@@ -44,19 +22,33 @@ export function AppLayout() {
   const client = useQueryClient();
   const toasts = useLiveUpdates();
   const here = `${location.pathname}${location.search}`;
-  if (!session) {
-    const expired = sessionStore.endedByExpiry() ? 'expired=1&' : '';
-    return <Navigate to={`/sign-in?${expired}next=${encodeURIComponent(here)}`} replace />;
-  }
-  if (!session.profile && location.pathname !== '/profiles')
+  const ended = sessionStore.ended();
+  if (!session && ended)
+    return (
+      <Navigate to={signInPath(here, ended === 'expired' ? 'expired' : 'signed-out')} replace />
+    );
+  if (!session && !PUBLIC_PAGES.some((page) => page.test(location.pathname)))
+    return <Navigate to={signInPath(here)} replace />;
+  if (session && !session.profile && location.pathname !== '/profiles')
     return <Navigate to={`/profiles?next=${encodeURIComponent(here)}`} replace />;
-  const admin = session.account.role === 'admin' && !session.profile?.kids;
+  const admin = session?.account.role === 'admin' && !session.profile?.kids;
   const signOut = async () => {
-    const refreshToken = sessionStore.storedRefreshToken();
-    if (refreshToken) await api.POST('/api/v1/auth/logout', { body: { refreshToken } });
+    // The other tabs first: they hear it from this tab before the API announces the end of the
+    // session on their sockets, so they say "signed out", not "session ended".
+    tellOtherTabs({ type: 'signed-out', expired: false });
+    const token = session?.accessToken;
     sessionStore.signOut();
     client.clear();
     navigate('/sign-in', { replace: true });
+    await fetch('/api/v1/auth/logout', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...COOKIE_SESSION,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: '{}',
+    });
   };
   return (
     <>
@@ -72,17 +64,31 @@ export function AppLayout() {
             Home
           </NavLink>
           <NavLink to="/search">Search</NavLink>
-          {admin && <NavLink to="/admin">Admin</NavLink>}
+          {admin && <NavLink to="/admin/titles">Admin</NavLink>}
         </nav>
         <div className="account">
-          {session.profile && (
-            <Link to="/profiles" aria-label={`Profile ${session.profile.name}: switch profile`}>
-              {session.profile.name}
+          {session?.profile && (
+            <Link
+              to="/profiles"
+              className="profile-switch"
+              aria-label={`Profile ${session.profile.name}: switch profile`}
+              title="Switch profile"
+            >
+              <span className="avatar avatar--small" aria-hidden="true">
+                {session.profile.name.slice(0, 1).toUpperCase()}
+              </span>
+              <span className="profile-switch-name">{session.profile.name}</span>
             </Link>
           )}
-          <button type="button" onClick={() => void signOut()}>
-            Sign out
-          </button>
+          {session ? (
+            <button type="button" className="quiet" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          ) : (
+            <Link className="button" to={signInPath(here)}>
+              Sign in
+            </Link>
+          )}
         </div>
       </header>
       <div id="content">

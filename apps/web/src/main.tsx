@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router/dom';
 import { ApiError } from './api/problem';
 import { restoreSession } from './auth/restore';
+import { followOtherTabs } from './auth/tab-sync';
 import { router } from './router';
 import './styles.css';
 
@@ -21,8 +22,9 @@ const queryClient = new QueryClient({
 const root = createRoot(document.getElementById('root') as HTMLElement);
 root.render(<p className="booting">Loading Kinema…</p>);
 
+followOtherTabs();
 restoreSession()
-  .catch(() => false)
+  .catch(() => undefined)
   .then(() =>
     root.render(
       <StrictMode>

@@ -1,4 +1,4 @@
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './app-layout';
 import { HomePage } from './pages/home-page';
 import { ProfilesPage } from './pages/profiles-page';
@@ -6,11 +6,17 @@ import { SearchPage } from './pages/search-page';
 import { SignInPage } from './pages/sign-in-page';
 import { TitlePage } from './pages/title-page';
 
+/** Shown while a code-split screen loads on a page's first render (a direct link to it). */
+function Loading() {
+  return <p className="booting">Loading Kinema…</p>;
+}
+
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage mode="sign-in" /> },
   { path: '/register', element: <SignInPage mode="register" /> },
   {
     element: <AppLayout />,
+    HydrateFallback: Loading,
     children: [
       { index: true, element: <HomePage /> },
       { path: 'profiles', element: <ProfilesPage /> },
@@ -22,8 +28,15 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('./pages/player-page')).PlayerPage }),
       },
       // Admin screens are code-split too; they redirect home for kids profiles and viewers.
+      { path: 'admin', element: <Navigate to="/admin/titles" replace /> },
       {
-        path: 'admin',
+        path: 'admin/titles',
+        lazy: async () => ({
+          Component: (await import('./admin/admin-titles-page')).AdminTitlesPage,
+        }),
+      },
+      {
+        path: 'admin/titles/new',
         lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
       },
       {

@@ -5,6 +5,7 @@ import {
 import { CreateCatalogSchema1763800000000 } from './1763800000000-create-catalog-schema';
 import { SeedGenres1763800000001 } from './1763800000001-seed-genres';
 import { AddPlayabilityAndTrending1763900000000 } from './1763900000000-add-playability-and-trending';
+import { SearchPeopleGenresAndTypos1764300000000 } from './1764300000000-search-people-genres-and-typos';
 
 /** Every catalog migration, oldest first (the shared messaging ones among the catalog's own). */
 export const catalogMigrations = [
@@ -13,4 +14,5 @@ export const catalogMigrations = [
   SeedGenres1763800000001,
   AddPlayabilityAndTrending1763900000000,
   AddOutboxRelayLease1764100000000,
+  SearchPeopleGenresAndTypos1764300000000,
 ];

@@ -26,6 +26,8 @@ const {
 export interface ParsedListRequest {
   query: ListTitlesQuery;
   digest: string;
+  /** The search's terms (none without a query); the lexicon may correct their typos. */
+  terms: string[];
 }
 
 export function parseVisibility(
@@ -122,6 +124,7 @@ export function parseListRequest(
   }
   return {
     digest,
+    terms,
     query: {
       sort,
       visibility,

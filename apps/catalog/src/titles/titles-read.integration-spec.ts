@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { Client } from 'pg';
 import {
   Availability,
+  CreditRole,
   MaturityRating,
   TitleSort,
   TitleType,
@@ -25,7 +26,10 @@ const rank = (rating: MaturityRating) => Object.values(MaturityRating).indexOf(r
 describe('catalog reads', () => {
   let catalog: CatalogHarness;
   let all: Title[];
-  const fixtures: Record<'nameMatch' | 'synopsisMatch' | 'draft' | 'series', Title> = {} as never;
+  const fixtures: Record<
+    'nameMatch' | 'synopsisMatch' | 'draft' | 'series' | 'castMatch' | 'castNameMatch',
+    Title
+  > = {} as never;
 
   /** Every page of a listing, failing on a duplicate. */
   async function walk(request: Partial<ListTitlesRequest>, limit = 17): Promise<Title[]> {
@@ -58,6 +62,16 @@ describe('catalog reads', () => {
     fixtures.series = await create(
       aSeries([aSeason(2, 4), aSeason(1, 3)], { name: 'Ordered Seasons' }),
     );
+    fixtures.castMatch = await create(
+      aMovie({
+        name: 'Quillmarsh Tides',
+        genreSlugs: ['documentary'],
+        credits: [
+          { personName: 'Vellamy Corrowind', role: CreditRole.CREDIT_ROLE_CAST, character: '' },
+        ],
+      }),
+    );
+    fixtures.castNameMatch = await create(aMovie({ name: 'Corrowind Bay' }));
     // Every third title (drafts included) gets a ready video; Browse must show only the
     // published ones among them, while lists show every published title either way.
     const everyThird = (await walk({ visibility: everyone }, 100)).filter((_, i) => i % 3 === 0);
@@ -71,7 +85,7 @@ describe('catalog reads', () => {
   });
 
   it('walks every title exactly once in each sort, in that sort order', async () => {
-    expect(all).toHaveLength(DEMO_TITLES + 4);
+    expect(all).toHaveLength(DEMO_TITLES + 6);
     const byName = await walk({ sort: TitleSort.TITLE_SORT_NAME, visibility: everyone });
     const newest = await walk({ sort: TitleSort.TITLE_SORT_NEWEST, visibility: everyone }, 9);
     const popular = await walk({ sort: TitleSort.TITLE_SORT_POPULAR, visibility: everyone }, 11);
@@ -160,6 +174,53 @@ describe('catalog reads', () => {
     expect(secondWord.titles.map((title) => title.id)).toContain(fixtures.nameMatch.id);
     const bothTerms = await catalog.rpc.listTitles({ query: 'HARB & zyx:*!' });
     expect(bothTerms.titles.map((title) => title.id)).toEqual([fixtures.nameMatch.id]);
+  });
+
+  it('finds a title by the name of someone in its cast, ranking a title named so above it', async () => {
+    for (const query of ['corrowind', 'Vellamy', 'vell corr']) {
+      const { titles } = await catalog.rpc.listTitles({ query });
+      expect(titles.map((title) => title.id)).toContain(fixtures.castMatch.id);
+    }
+    const { titles } = await catalog.rpc.listTitles({ query: 'corrowind' });
+    expect(titles.map((title) => title.id)).toEqual([
+      fixtures.castNameMatch.id,
+      fixtures.castMatch.id,
+    ]);
+  });
+
+  it('finds titles by a genre word', async () => {
+    const found = await walk({ query: 'documentary' }, 100);
+    expect(found.map((title) => title.id)).toContain(fixtures.castMatch.id);
+    const documentaries = await walk({ genre: 'documentary' }, 100);
+    expect(ids(found)).toEqual(expect.arrayContaining(ids(documentaries)));
+  });
+
+  it('forgives a one-letter typo: a letter missing, wrong, added or two swapped', async () => {
+    for (const typo of ['Quilmarsh', 'quillmarsk', 'quillmarshh', 'qiullmarsh', 'corowind']) {
+      const { titles } = await catalog.rpc.listTitles({ query: typo });
+      expect({ typo, found: titles.map((title) => title.id) }).toEqual({
+        typo,
+        found: expect.arrayContaining([fixtures.castMatch.id]),
+      });
+    }
+    // A word that starts a real one is a prefix, not a typo: nothing near it is mixed in.
+    const { titles } = await catalog.rpc.listTitles({ query: 'quillmar' });
+    expect(titles.map((title) => title.id)).toEqual([fixtures.castMatch.id]);
+  });
+
+  it('corrects typos of words a title gained in an edit', async () => {
+    const title = defined(
+      (await catalog.rpc.createTitle({ title: aMovie({ name: 'Plain Name' }) })).title,
+      'created title',
+    );
+    await catalog.rpc.patchTitle({
+      id: title.id,
+      expectedVersion: title.version,
+      title: aMovie({ name: 'Brindlewick Hollow' }),
+      updateMask: ['name'],
+    });
+    const { titles } = await catalog.rpc.listTitles({ query: 'brindlewik' });
+    expect(titles.map((found) => found.id)).toContain(title.id);
   });
 
   it('pages through search results by relevance without duplicates or gaps', async () => {

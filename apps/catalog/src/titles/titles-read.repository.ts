@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PreparedQueries } from './prepared-query';
+import type { TermLookup } from './search-query';
 import type { CursorPosition, ListSort } from './title-cursor';
 import type { TitleRow } from './title.mapper';
 import type { StoredAvailability, StoredMaturity, StoredTitleType } from './title.model';
@@ -136,6 +137,33 @@ export class TitlesReadRepository {
     const page = `SELECT ${titleColumns}, ${sort.key} AS sort_key FROM ${from}
       ${where(conditions)} ORDER BY ${sort.order} ${limitOf(query.limit + 1)}`;
     return this.queries.rows<RowWithKey>(pageOf(page, sort.page), params);
+  }
+
+  /**
+   * For each search term: whether some word of the catalog starts with it, and if none does,
+   * the (at most three) words nearest to it: among the eight nearest by trigram distance (an
+   * index walk on the small word table), those within an edit or two (two only for terms of
+   * six letters or more, where a swapped pair of letters is two edits) or of trigram similarity
+   * 0.3 or more. Terms of fewer than four letters are not corrected: too many words are near.
+   */
+  async lookUpTerms(terms: readonly string[]): Promise<TermLookup[]> {
+    const rows = await this.queries.rows<{ term: string; known: boolean; near: string[] }>(
+      `SELECT t.term,
+         EXISTS (SELECT 1 FROM search_words w
+           WHERE w.word >= t.term AND w.word < t.term || chr(1114111)) AS known,
+         ARRAY(
+           SELECT n.word FROM (
+             SELECT w.word, w.word <-> t.term AS distance FROM search_words w
+             WHERE length(t.term) >= 4 ORDER BY w.word <-> t.term LIMIT 8
+           ) n
+           WHERE levenshtein(n.word, t.term) <= CASE WHEN length(t.term) >= 6 THEN 2 ELSE 1 END
+              OR similarity(n.word, t.term) >= 0.3
+           ORDER BY n.distance, n.word LIMIT 3
+         ) AS near
+       FROM unnest($1::text[]) AS t (term)`,
+      [terms],
+    );
+    return rows;
   }
 
   /** With seasons and episodes; pass a transaction's manager to read that transaction's writes. */

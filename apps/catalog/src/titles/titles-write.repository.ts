@@ -84,6 +84,10 @@ export class TitlesWriteRepository {
         credits.map((c) => c.character),
       ],
     );
+    await this.refreshSearch(
+      manager,
+      titles.map((t) => t.id),
+    );
     const seasons = titles.flatMap((t) =>
       t.seasons.map((season) => ({ titleId: t.id, ...season })),
     );
@@ -172,6 +176,30 @@ export class TitlesWriteRepository {
       );
     }
     await this.replaceSeasons(manager, titleId, title.seasons);
+    await this.refreshSearch(manager, [titleId]);
+  }
+
+  /**
+   * After a title's credits or genres were written: the names search reads on the title row, and
+   * its words in the lexicon typo correction draws from (words are never removed: a stale one
+   * costs a correction that finds nothing).
+   */
+  private async refreshSearch(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    await manager.query(
+      `UPDATE titles t SET
+         credit_names = coalesce((SELECT string_agg(c.person_name, ' ' ORDER BY c.position)
+           FROM credits c WHERE c.title_id = t.id), ''),
+         genre_names = coalesce((SELECT string_agg(g.name, ' ' ORDER BY g.position)
+           FROM title_genres tg JOIN genres g ON g.id = tg.genre_id WHERE tg.title_id = t.id), '')
+       WHERE t.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    await manager.query(
+      `INSERT INTO search_words (word)
+       SELECT DISTINCT u.lexeme FROM titles t, unnest(t.search_vector) u WHERE t.id = ANY($1::uuid[])
+       ON CONFLICT DO NOTHING`,
+      [ids],
+    );
   }
 
   // Seasons and episodes are matched by number and updated in place rather than recreated, so

@@ -14,8 +14,13 @@ export class TokensView {
   accessToken!: string;
   @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
   @ApiProperty({ format: 'date-time' }) accessTokenExpiresAt!: string;
-  @ApiProperty({ description: 'Opaque and single use: exchange it at POST /auth/refresh.' })
-  refreshToken!: string;
+  @ApiProperty({
+    required: false,
+    description:
+      'Opaque and single use: exchange it at POST /auth/refresh. Absent in cookie mode ' +
+      '(X-Session-Mode: cookie), where it travels only in the HttpOnly session cookie.',
+  })
+  refreshToken?: string;
   @ApiProperty({ format: 'date-time' }) refreshTokenExpiresAt!: string;
   @ApiProperty({ format: 'uuid', description: 'The session both tokens belong to.' })
   sessionId!: string;
@@ -33,6 +38,11 @@ export class RegisteredView extends SignInView {
 
 export class RefreshedView {
   @ApiProperty({ type: TokensView }) tokens!: TokensView;
+}
+
+export class SessionRefreshView extends RefreshedView {
+  @ApiProperty({ type: AccountView, description: 'The account the session belongs to.' })
+  account!: AccountView;
 }
 
 /** A successful users answer always carries its message; its absence is a bug, not a 4xx. */

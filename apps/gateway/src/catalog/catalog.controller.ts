@@ -9,12 +9,21 @@ import { jsonRepresentation } from '../http/representation';
 import { browseScope } from '../cache/cache-scope';
 import { HotReads } from '../cache/hot-reads';
 import { ProfileTitles } from '../me/profile-titles.service';
-import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
+import { PROFILE_HEADER_DOC, ViewingProfiles } from '../me/viewing-profiles.service';
 import { CatalogClient } from './catalog.client';
 import { BrowseQuery } from './dto/list-titles.query';
-import { BrowseRowView, BrowseView, browseRowView, GenreListView, genreView } from './title.view';
+import {
+  BrowseProgressView,
+  BrowseRowView,
+  BrowseView,
+  browseRowView,
+  GenreListView,
+  genreView,
+  type TitleView,
+} from './title.view';
 
 export const CONTINUE_WATCHING_ROW_ID = 'continue-watching';
+export const MY_LIST_ROW_ID = 'my-list';
 
 @ApiTags('catalog')
 @Controller()
@@ -54,8 +63,10 @@ export class CatalogController {
   @ApiOperation({
     summary: 'The home page: rows of titles (new releases, popular, one per genre)',
     description:
-      'Browsing as a profile (X-Profile-Id) applies its maturity ceiling and puts a ' +
-      '"Continue watching" row (id `continue-watching`) first when it has started titles.',
+      'Browsing as a profile (X-Profile-Id) applies its maturity ceiling, puts a ' +
+      '"Continue watching" row (id `continue-watching`) first when it has started titles (with ' +
+      '`progress` saying where it stopped in each), and a "My List" row (id `my-list`) after ' +
+      'the first catalog row when its list is not empty: the whole home page in one request.',
   })
   @ApiOkResponse({ type: BrowseView })
   @ApiConditionalRead()
@@ -90,28 +101,37 @@ export class CatalogController {
         viewer,
       );
     }
-    const [{ rows }, continueWatching] = await Promise.all([
+    const limit = query.rowLimit ?? 20;
+    const [{ rows }, continueWatching, myList] = await Promise.all([
       this.catalog.browse(browseRequest),
-      this.continueWatchingRow(viewer, query.rowLimit ?? 20),
+      this.profileTitles.continueWatching(viewer.principal, viewer.profile, Math.min(limit, 50)),
+      this.profileTitles.myList(viewer.principal, viewer.profile, { limit, cursor: '' }),
     ]);
-    const body = { rows: [...continueWatching, ...rows.map(browseRowView)] };
+    const [first, ...others] = rows.map(browseRowView);
+    const personal = (id: string, name: string, items: TitleView[]): BrowseRowView[] =>
+      items.length > 0 ? [{ id, name, items }] : [];
+    const body: BrowseView = {
+      rows: [
+        ...personal(
+          CONTINUE_WATCHING_ROW_ID,
+          'Continue watching',
+          continueWatching.map((item) => item.title),
+        ),
+        ...(first ? [first] : []),
+        ...personal(
+          MY_LIST_ROW_ID,
+          'My List',
+          myList.items.map((item) => item.title),
+        ),
+        ...others,
+      ],
+      progress: continueWatching.map((item): BrowseProgressView => ({
+        titleId: item.title.id,
+        episodeId: item.episodeId,
+        positionSeconds: item.positionSeconds,
+        durationSeconds: item.durationSeconds,
+      })),
+    };
     return cacheableRead(request, reply, body, { maxAgeSeconds: 10, personal: true });
-  }
-
-  private async continueWatchingRow(viewer: Viewer, limit: number): Promise<BrowseRowView[]> {
-    if (!viewer.principal || !viewer.profile) return [];
-    const items = await this.profileTitles.continueWatching(
-      viewer.principal,
-      viewer.profile,
-      Math.min(limit, 50),
-    );
-    if (items.length === 0) return [];
-    return [
-      {
-        id: CONTINUE_WATCHING_ROW_ID,
-        name: 'Continue watching',
-        items: items.map((item) => item.title),
-      },
-    ];
   }
 }

@@ -111,8 +111,23 @@ export class BrowseRowView {
   @ApiProperty({ type: [TitleView] }) items!: TitleView[];
 }
 
+/** Where a profile stopped in a title it started (an episode's position for a series). */
+export class BrowseProgressView {
+  @ApiProperty({ format: 'uuid' }) titleId!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) episodeId!: string | null;
+  @ApiProperty({ type: 'integer' }) positionSeconds!: number;
+  @ApiProperty({ type: 'integer' }) durationSeconds!: number;
+}
+
 export class BrowseView {
   @ApiProperty({ type: [BrowseRowView] }) rows!: BrowseRowView[];
+  @ApiPropertyOptional({
+    type: [BrowseProgressView],
+    description:
+      'Browsing as a profile: where it stopped in each title of the Continue watching row, so ' +
+      'the page can offer Resume without asking again.',
+  })
+  progress?: BrowseProgressView[];
 }
 
 function seasonView(season: Season): SeasonView {

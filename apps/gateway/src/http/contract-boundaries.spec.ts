@@ -225,6 +225,26 @@ describe('one rulebook at the edge and in the services', () => {
     expect(emailProblem(normaliseEmail(over.email))).toBeDefined();
   });
 
+  it('email shape of a new account: the gateway and the users service agree, both ways', async () => {
+    const password = 'correct horse battery';
+    for (const email of ['  Ada@Example.COM ', 'a@b.c', 'ümlaut@exämple.de']) {
+      expect([
+        await gatewayAccepts(RegisterBody, { email, password }),
+        emailProblem(normaliseEmail(email)),
+      ]).toEqual([true, undefined]);
+    }
+    for (const email of [
+      'ada',
+      'ada@example',
+      'a da@example.com',
+      'ada@@example.com',
+      'ada\u0007@x.io',
+    ]) {
+      expect(await gatewayAccepts(RegisterBody, { email, password })).toBe(false);
+      expect(emailProblem(normaliseEmail(email))).toBeDefined();
+    }
+  });
+
   it('password length, counted in characters: both agree at the maximum and beyond', async () => {
     const body = (password: string) => ({ email: 'ada@example.com', password });
     for (const unit of ['p', '🔑']) {

@@ -52,6 +52,17 @@ describe('deliveriesFor', () => {
     });
   });
 
+  it('names the maturity of the title each public title notification is about', () => {
+    const adult = title({ maturityRating: 5 });
+    for (const delivery of [
+      ...deliveriesFor(event('kinema.catalog.v1.TitlePublished', { title: adult })),
+      ...deliveriesFor(
+        event('kinema.catalog.v1.TitleUpdated', { title: adult, changedFields: ['name'] }),
+      ),
+    ])
+      expect(delivery).toMatchObject({ to: 'everyone', maturity: 5 });
+  });
+
   it('tells nobody about drafts', () => {
     expect(
       deliveriesFor(
@@ -77,6 +88,7 @@ describe('deliveriesFor', () => {
     expect(ready).toEqual([
       {
         to: 'everyone',
+        maturity: 'unknown',
         notification: expect.objectContaining({
           type: 'video.ready',
           titleId: 't1',

@@ -9,8 +9,15 @@ import {
 } from '@kinema/contracts';
 import type { Notification } from './notifications';
 
+/**
+ * The maturity rank (1..5) of the title a public notification is about, so a socket of a profile
+ * with a lower ceiling never hears of it; `unknown` when the event does not say (only sockets
+ * with no ceiling get those).
+ */
+export type NotificationMaturity = number | 'unknown';
+
 export type Delivery =
-  | { to: 'everyone'; notification: Notification }
+  | { to: 'everyone'; maturity: NotificationMaturity; notification: Notification }
   | { to: 'profile'; profileId: string; notification: Notification };
 
 type Data<Events, Type extends keyof Events> = Events[Type];
@@ -29,7 +36,11 @@ export function deliveriesFor(event: EventEnvelope): Delivery[] {
       >;
       if (!title.playable) return [];
       return [
-        { to: 'everyone', notification: { type: 'title.published', ...base, title: pick(title) } },
+        {
+          to: 'everyone',
+          maturity: title.maturityRating,
+          notification: { type: 'title.published', ...base, title: pick(title) },
+        },
       ];
     }
     case CATALOG_TITLE_EVENTS.updated: {
@@ -42,6 +53,7 @@ export function deliveriesFor(event: EventEnvelope): Delivery[] {
       return [
         {
           to: 'everyone',
+          maturity: title.maturityRating,
           notification: becameVisible
             ? { type: 'title.published', ...base, title: pick(title) }
             : { type: 'title.updated', ...base, title: pick(title), changedFields },
@@ -52,7 +64,10 @@ export function deliveriesFor(event: EventEnvelope): Delivery[] {
       const data = event.data as Data<VideosVideoEvents, typeof VIDEOS_VIDEO_EVENTS.ready>;
       return [
         {
+          // The videos service does not know the title's rating; the catalog's title event that
+          // follows (now playable) carries it to the sockets with a ceiling.
           to: 'everyone',
+          maturity: 'unknown',
           notification: {
             type: 'video.ready',
             ...base,

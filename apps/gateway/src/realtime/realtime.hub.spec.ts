@@ -64,6 +64,7 @@ beforeEach(async () => {
             metadata: new Metadata(),
           });
         if (token === 'good') return { profileId, sessionId: 's1' };
+        if (token === 'kids') return { profileId, sessionId: 's4', maturityCeiling: 2 };
         if (token === 'other-session') return { profileId, sessionId: 's2' };
         if (token === 'ending') {
           // The session ends while its check is in flight.
@@ -183,6 +184,23 @@ describe('RealtimeHub', () => {
     expect(other.messages.some((m) => m.type === 'profile.progress')).toBe(false);
     mine.socket.close();
     other.socket.close();
+  });
+
+  it('never tells a profile with a maturity ceiling about a title above it, as HTTP reads never show one', async () => {
+    const kids = await client();
+    const anonymous = await client();
+    kids.socket.send(JSON.stringify({ type: 'auth', token: 'kids', profileId: 'p2' }));
+    await until(() => kids.messages.some((m) => m.type === 'welcome' && m.signedIn));
+    hub.broadcast(notification(5), 5);
+    hub.broadcast(notification(6), 'unknown');
+    hub.broadcast(notification(7), 2);
+    const heard = (c: { messages: ServerMessage[] }) =>
+      c.messages.flatMap((m) => (m.type === 'title.updated' ? [m.title.id] : []));
+    await until(() => heard(kids).includes('t7') && heard(anonymous).includes('t7'));
+    expect(heard(kids)).toEqual(['t7']);
+    expect(heard(anonymous)).toEqual(['t5', 't6', 't7']);
+    kids.socket.close();
+    anonymous.socket.close();
   });
 
   it('signs out the sockets of an ended session: told why, then no profile events, public ones still', async () => {

@@ -8,6 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { httpForGrpcStatus, isServiceError } from '@kinema/platform/errors';
 import { HttpException } from '@nestjs/common';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
+import type { NotificationMaturity } from './event-notifications';
 import {
   parseClientMessage,
   type ClientMessage,
@@ -27,16 +28,20 @@ export interface RealtimeOptions {
    * Resolves the caller of a token to the profile it may follow, or null when refused; throws
    * when it cannot tell (the users service is down), which the client hears as UNAVAILABLE.
    */
-  authenticate: (
-    token: string,
-    profileId: string,
-  ) => Promise<{ profileId: string; sessionId: string } | null>;
+  authenticate: (token: string, profileId: string) => Promise<SocketIdentity | null>;
   /** Whether a session is known to have ended; checked as a socket is bound to it. */
   sessionEnded: (sessionId: string) => boolean;
   /** `auth` messages one socket may send per minute; past them it is told so and closed. */
   maxAuthPerMinute: number;
   /** Named in the handshake's `x-served-by`, as on HTTP answers: which replica holds the socket. */
   servedBy?: string;
+}
+
+/** Who a socket signed in as; `maturityCeiling` is the profile's rank limit (none: undefined). */
+export interface SocketIdentity {
+  profileId: string;
+  sessionId: string;
+  maturityCeiling?: number;
 }
 
 /**
@@ -59,6 +64,8 @@ interface Client {
   profileId: string | null;
   /** The session the socket signed in with; its end makes the socket anonymous again. */
   sessionId: string | null;
+  /** The profile's maturity ceiling (rank); titles above it are never mentioned to it. */
+  maturityCeiling: number | undefined;
   /** When each `auth` message of the last minute arrived. */
   authAttempts: number[];
 }
@@ -114,9 +121,9 @@ export class RealtimeHub {
     });
   }
 
-  /** Every connected client. */
-  broadcast(notification: Notification): void {
-    this.fanOut(notification, 'everyone', () => true);
+  /** Every connected client whose profile's ceiling admits a title of this maturity. */
+  broadcast(notification: Notification, maturity: NotificationMaturity = 'unknown'): void {
+    this.fanOut(notification, 'everyone', (client) => admits(client.maturityCeiling, maturity));
   }
 
   /** Clients signed in to this profile. */
@@ -151,6 +158,7 @@ export class RealtimeHub {
       if (client.sessionId === null || !ended.has(client.sessionId)) continue;
       client.sessionId = null;
       client.profileId = null;
+      client.maturityCeiling = undefined;
       signedOut += 1;
       this.reply(client, { type: 'session.ended', ...notice });
     }
@@ -170,6 +178,7 @@ export class RealtimeHub {
       alive: true,
       profileId: null,
       sessionId: null,
+      maturityCeiling: undefined,
       authAttempts: [],
     };
     this.clients.add(client);
@@ -244,7 +253,7 @@ export class RealtimeHub {
     client: Client,
     message: Extract<ClientMessage, { type: 'auth' }>,
   ): Promise<'signed-in' | 'refused' | 'unavailable'> {
-    let identity: { profileId: string; sessionId: string } | null;
+    let identity: SocketIdentity | null;
     try {
       identity = await this.options.authenticate(message.token, message.profileId);
     } catch (error) {
@@ -272,6 +281,7 @@ export class RealtimeHub {
     }
     client.profileId = identity.profileId;
     client.sessionId = identity.sessionId;
+    client.maturityCeiling = identity.maturityCeiling;
     this.reply(client, {
       type: 'welcome',
       connectionId: client.id,
@@ -315,4 +325,10 @@ export class RealtimeHub {
       client.socket.ping();
     }
   }
+}
+
+/** Whether a socket with this ceiling may hear of a title of this maturity (as HTTP reads do). */
+function admits(ceiling: number | undefined, maturity: NotificationMaturity): boolean {
+  if (ceiling === undefined) return true;
+  return maturity !== 'unknown' && maturity <= ceiling;
 }

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { TOPICS, type EventEnvelope } from '@kinema/contracts';
+import { maturityRank, TOPICS, type EventEnvelope } from '@kinema/contracts';
 import { createLogger } from '@kinema/platform/logging';
 import { ReadinessDetails } from '@kinema/platform/ops';
 import { createKafka } from '@kinema/platform/kafka';
@@ -99,7 +99,11 @@ export class RealtimeModule {
                   if ('refused' in verdict) return null;
                   const { session } = verdict;
                   const profile = await profiles.profile(session, profileId);
-                  return { profileId: profile.id, sessionId: session.sessionId };
+                  return {
+                    profileId: profile.id,
+                    sessionId: session.sessionId,
+                    maturityCeiling: maturityRank(profile.maxMaturity),
+                  };
                 },
                 sessionEnded: (sessionId) => sessions.hasEnded(sessionId),
               },
@@ -139,7 +143,8 @@ export class RealtimeModule {
                 },
                 (event: EventEnvelope) => {
                   for (const delivery of deliveriesFor(event)) {
-                    if (delivery.to === 'everyone') hub.broadcast(delivery.notification);
+                    if (delivery.to === 'everyone')
+                      hub.broadcast(delivery.notification, delivery.maturity);
                     else hub.toProfile(delivery.profileId, delivery.notification);
                   }
                 },

@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, longerThan } from '@kinema/contracts';
+import { ACCOUNT_LIMITS, EMAIL_PATTERN, longerThan } from '@kinema/contracts';
 import type { Violations } from '../common/input-rules';
 
 const {
@@ -8,10 +8,6 @@ const {
 } = ACCOUNT_LIMITS;
 // RFC 5321's limit on the local part: the users service's own check, beyond the contract's bound.
 const EMAIL_LOCAL_MAX_LENGTH = 64;
-
-// Deliberately loose (one @, a dot in the domain, no spaces or control characters): the
-// only real test of an address is mail reaching it, and strict patterns reject valid ones.
-const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 
 /** The form an email is stored and compared in: trimmed and lower-cased. */
 export function normaliseEmail(raw: string): string {

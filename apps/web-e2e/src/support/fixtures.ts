@@ -59,9 +59,14 @@ export async function register(page: Page): Promise<{ email: string; password: s
   return { email, password };
 }
 
+/** The home page has shown its rows (the featured title first). */
+export async function expectHome(page: Page): Promise<void> {
+  await expect(page.getByRole('region', { name: 'Featured' })).toBeVisible();
+}
+
 export async function chooseProfile(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
-  await expect(page.getByRole('heading', { name: 'Trending now' })).toBeVisible();
+  await expectHome(page);
 }
 
 /** Picks the first profile (the one every new account starts with); returns its name. */
@@ -69,16 +74,62 @@ export async function chooseFirstProfile(page: Page): Promise<string> {
   const button = page.locator('.profile-button').first();
   const name = (await button.locator('.profile-name').innerText()).trim();
   await button.click();
-  await expect(page.getByRole('heading', { name: 'Trending now' })).toBeVisible();
+  await expectHome(page);
   return name;
 }
 
-interface ApiTitle {
+export interface ApiTitle {
   id: string;
   name: string;
+  version: number;
   type: 'movie' | 'series';
   maturityRating: string;
   playable: boolean;
+  genres: Array<{ slug: string; name: string }>;
+  credits: Array<{ name: string; role: string }>;
+}
+
+/** The admin's API, as a script would call it: for setting the scene of a browser flow. */
+export async function adminApi(): Promise<{
+  call: (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<Response>;
+}> {
+  const login = await fetch(new URL('/api/v1/auth/login', webUrl()), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: process.env['KINEMA_ADMIN_EMAIL'],
+      password: process.env['KINEMA_ADMIN_PASSWORD'],
+    }),
+  });
+  const { tokens } = (await login.json()) as { tokens: { accessToken: string } };
+  return {
+    call: (method, path, body, headers = {}) =>
+      fetch(new URL(`/api/v1${path}`, webUrl()), {
+        method,
+        headers: {
+          authorization: `Bearer ${tokens.accessToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+  };
+}
+
+/** The API requests a page makes (artwork images aside), as `METHOD /path?query`. */
+export function apiRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/') && !url.pathname.startsWith('/api/v1/artwork/'))
+      seen.push(`${request.method()} ${url.pathname}${url.search}`);
+  });
+  return seen;
 }
 
 /** Every published title, read from the API as an anonymous client (no ceiling). */
@@ -108,5 +159,11 @@ export async function signInAsAdmin(page: Page): Promise<void> {
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Admin', exact: true })
     .click();
+  await expect(page.getByRole('heading', { name: 'Titles', exact: true })).toBeVisible();
+}
+
+/** From the admin's list of titles to an empty title form. */
+export async function openNewTitleForm(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'New title' }).click();
   await expect(page.getByRole('heading', { name: 'Create a title' })).toBeVisible();
 }

@@ -1,14 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
-import { genresQuery, titleQuery } from '../api/queries';
+import { genresQuery, QUERY_ROOTS, titleQuery } from '../api/queries';
 import type { components } from '../api/generated/schema';
 import type { GenreSlug, Maturity, Title, TitleType } from '../api/types';
 import { useSession } from '../auth/use-session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
 import { ArtworkFields } from './artwork-fields';
+import { DeleteTitle } from './delete-title';
 import { EpisodeVideos } from './episode-videos';
 import { SeasonsEditor } from './seasons-editor';
 import { VideoUpload } from './video-upload';
@@ -85,9 +86,10 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
       return data(api.POST('/api/v1/titles', { body }));
     },
     onSuccess: async (saved) => {
-      await client.invalidateQueries({ queryKey: ['title', saved.id] });
-      await client.invalidateQueries({ queryKey: ['titles'] });
-      navigate(`/admin/titles/${saved.id}`, { replace: true });
+      await client.invalidateQueries({ queryKey: [QUERY_ROOTS.title, saved.id] });
+      // Lists are read again when next shown; the change's event updates other tabs' views.
+      await client.invalidateQueries({ queryKey: [QUERY_ROOTS.titles], refetchType: 'none' });
+      navigate(`/admin/titles/${saved.id}`, { replace: true, state: { saved: saved.version } });
     },
   });
   const error = save.error instanceof ApiError ? save.error : undefined;
@@ -254,25 +256,39 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
 
 export function AdminPage() {
   const { id } = useParams();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const savedVersion = (location.state as { saved?: number } | null)?.saved;
   const session = useSession();
   const admin = session?.account.role === 'admin' && !session.profile?.kids;
   const title = useQuery({ ...titleQuery(id ?? ''), enabled: Boolean(id) && admin });
   // Kids profiles and viewers have no admin screens.
   if (!admin) return <Navigate to="/" replace />;
+  const heading = id ? `Edit ${title.data?.name ?? 'title'}` : 'Create a title';
   return (
     <main className="admin-page">
+      <title>{`${heading} · Admin · Kinema`}</title>
       <p>
-        <Link to="/admin">New title</Link>
+        <Link to="/admin/titles">All titles</Link> · <Link to="/admin/titles/new">New title</Link>
       </p>
-      <h1>{id ? `Edit ${title.data?.name ?? 'title'}` : 'Create a title'}</h1>
+      <h1>{heading}</h1>
+      <p role="status" className="notice-saved">
+        {savedVersion !== undefined && title.data?.version === savedVersion ? 'Saved.' : ''}
+      </p>
       {id && title.isPending && <SkeletonBlock label="Loading title" />}
       <ErrorMessage error={title.error} />
       {!id && <TitleForm key="new" initial={emptyTitle()} />}
       {id && title.data && (
         <>
-          <p>
-            <Link to={`/title/${id}`}>See it as a viewer</Link> · {title.data.availability} ·{' '}
-            {title.data.playable ? 'playable' : 'no video yet'}
+          <p className="part-actions">
+            <span>
+              <Link to={`/title/${id}`}>See it as a viewer</Link> · {title.data.availability} ·{' '}
+              {title.data.playable ? 'playable' : 'no video yet'}
+            </span>
+            <DeleteTitle
+              title={title.data}
+              onDeleted={() => navigate('/admin/titles', { replace: true })}
+            />
           </p>
           <TitleForm
             key={`${id}-${title.data.version}`}

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionStore } from '../auth/session';
-import type { Account, Tokens } from './types';
-import { sessionFetch } from './client';
+import type { Account, Profile } from './types';
+import { refreshSession, sessionFetch } from './client';
 
 const account: Account = {
   id: '6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41',
@@ -10,34 +10,35 @@ const account: Account = {
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 
-function tokens(access: string, refresh: string): Tokens {
-  const later = new Date(Date.now() + 15 * 60_000).toISOString();
+function grant(access: string, minutes = 15) {
   return {
     accessToken: access,
-    tokenType: 'Bearer',
-    accessTokenExpiresAt: later,
-    refreshToken: refresh,
-    refreshTokenExpiresAt: later,
-    sessionId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+    accessTokenExpiresAt: new Date(Date.now() + minutes * 60_000).toISOString(),
   };
 }
 
-/** A gateway that accepts one access token and rotates the refresh token once. */
+/**
+ * A gateway in cookie mode: it accepts one access token, and rotates the session cookie once
+ * (a second refresh with the same cookie is refused, as the API refuses a reused token).
+ */
 function gateway(options: { refreshWorks: boolean }) {
-  const refreshes: string[] = [];
+  const refreshes: Array<{ mode: string | null; body: string }> = [];
   const fetch = vi.fn(async (input: Request | string, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(`http://kinema${input}`, init);
     if (request.url.endsWith('/api/v1/auth/refresh')) {
-      const { refreshToken } = (await request.json()) as { refreshToken: string };
-      refreshes.push(refreshToken);
-      if (!options.refreshWorks || refreshToken !== 'refresh-1')
+      refreshes.push({ mode: request.headers.get('x-session-mode'), body: await request.text() });
+      if (!options.refreshWorks || refreshes.length > 1)
         return new Response(
           JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 }),
-          {
-            status: 401,
-          },
+          { status: 401, headers: { 'content-type': 'application/problem+json' } },
         );
-      return new Response(JSON.stringify({ tokens: tokens('access-2', 'refresh-2') }));
+      return new Response(
+        JSON.stringify({
+          tokens: { ...grant('access-2'), tokenType: 'Bearer', sessionId: 's' },
+          account,
+        }),
+        { headers: { 'content-type': 'application/json' } },
+      );
     }
     const authorised = request.headers.get('authorization') === 'Bearer access-2';
     return new Response(JSON.stringify({ ok: authorised }), { status: authorised ? 200 : 401 });
@@ -45,15 +46,29 @@ function gateway(options: { refreshWorks: boolean }) {
   return { fetch, refreshes };
 }
 
+/** What the other tabs of the browser were told. */
+let told: unknown[];
+
 describe('requests with the session', () => {
   beforeEach(() => {
     const stored = new Map<string, string>();
-    vi.stubGlobal('sessionStorage', {
+    vi.stubGlobal('localStorage', {
       getItem: (key: string) => stored.get(key) ?? null,
       setItem: (key: string, value: string) => stored.set(key, value),
       removeItem: (key: string) => stored.delete(key),
     });
-    sessionStore.signIn(account, tokens('access-1', 'refresh-1'));
+    told = [];
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class {
+        postMessage(message: unknown) {
+          told.push(message);
+        }
+        addEventListener = vi.fn();
+        removeEventListener = vi.fn();
+      },
+    );
+    sessionStore.signIn(account, grant('access-1'));
   });
 
   afterEach(() => {
@@ -61,13 +76,15 @@ describe('requests with the session', () => {
     vi.unstubAllGlobals();
   });
 
-  it('refreshes an access token the API refuses and retries, unseen by the caller', async () => {
+  it('refreshes from the session cookie when the API refuses the access token, and retries unseen', async () => {
     const server = gateway({ refreshWorks: true });
     vi.stubGlobal('fetch', server.fetch);
     const response = await sessionFetch(new Request('http://kinema/api/v1/me'));
     expect(response.status).toBe(200);
     expect(sessionStore.get()?.accessToken).toBe('access-2');
-    expect(sessionStore.storedRefreshToken()).toBe('refresh-2');
+    // The refresh token is the cookie's business: the page never holds or sends one.
+    expect(server.refreshes).toEqual([{ mode: 'cookie', body: '{}' }]);
+    expect(told).toContainEqual(expect.objectContaining({ type: 'session' }));
   });
 
   it('spends the single-use refresh token once when several requests are refused together', async () => {
@@ -79,15 +96,55 @@ describe('requests with the session', () => {
       ),
     );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
-    expect(server.refreshes).toEqual(['refresh-1']);
+    expect(server.refreshes).toHaveLength(1);
   });
 
-  it('ends the session as expired when it cannot be refreshed, so sign-in says why', async () => {
+  it('does not refresh when another tab did while this one waited its turn', async () => {
+    const server = gateway({ refreshWorks: true });
+    vi.stubGlobal('fetch', server.fetch);
+    vi.stubGlobal('navigator', {
+      locks: {
+        // The other tab held the lock, refreshed, and its fresh token reached this tab.
+        request: async (_name: string, task: () => Promise<unknown>) => {
+          sessionStore.signIn(account, grant('access-2'));
+          return task();
+        },
+      },
+    });
+    expect(await refreshSession('access-1')).toBe(true);
+    expect(server.refreshes).toEqual([]);
+    expect(sessionStore.get()?.accessToken).toBe('access-2');
+  });
+
+  it('ends the session as expired in every tab when it cannot be refreshed, so sign-in says why', async () => {
     const server = gateway({ refreshWorks: false });
     vi.stubGlobal('fetch', server.fetch);
     const response = await sessionFetch(new Request('http://kinema/api/v1/me'));
     expect(response.status).toBe(401);
     expect(sessionStore.get()).toBeNull();
-    expect(sessionStore.endedByExpiry()).toBe(true);
+    expect(sessionStore.ended()).toBe('expired');
+    expect(sessionStore.mayResume()).toBe(false);
+    expect(told).toContainEqual({ type: 'signed-out', expired: true });
+  });
+
+  it('opens a new tab as the profile last chosen in this browser, for that account only', async () => {
+    const profile: Profile = {
+      id: '0b8e7c6d-5f4a-4b3c-8d2e-1f0a9b8c7d6e',
+      name: 'Ada',
+      kids: false,
+      maxMaturity: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    sessionStore.chooseProfile(profile);
+    // A new tab: this module's memory starts empty; localStorage is the browser's.
+    vi.resetModules();
+    const { sessionStore: newTab } = await import('../auth/session');
+    expect(newTab.get()).toBeNull();
+    expect(newTab.mayResume()).toBe(true);
+    newTab.signIn(account, grant('access-3'));
+    expect(newTab.get()?.profile?.id).toBe(profile.id);
+    newTab.signOut();
+    newTab.signIn({ ...account, id: '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }, grant('access-4'));
+    expect(newTab.get()?.profile).toBeNull();
   });
 });

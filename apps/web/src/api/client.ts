@@ -1,32 +1,68 @@
 import createClient from 'openapi-fetch';
 import { sessionStore } from '../auth/session';
+import { oneTabAtATime, tellOtherTabs } from '../auth/tab-sync';
 import type { paths } from './generated/schema';
 import { toApiError } from './problem';
-import type { Tokens } from './types';
+import type { Account, Tokens } from './types';
 
 /** Refresh this long before the access token expires, so a request never carries a stale one. */
 const REFRESH_MARGIN_MS = 30_000;
 
+/** Keeps the refresh token in the HttpOnly cookie (the gateway's cookie mode). */
+export const COOKIE_SESSION = { 'X-Session-Mode': 'cookie' } as const;
+
 let refreshing: Promise<boolean> | null = null;
 
-/** One refresh at a time: the refresh token is single use, so parallel refreshes would race. */
-export function refreshSession(): Promise<boolean> {
-  refreshing ??= (async () => {
-    const refreshToken = sessionStore.storedRefreshToken();
-    if (!refreshToken) return false;
+type RefreshAnswer =
+  paths['/api/v1/auth/refresh']['post']['responses'][200]['content']['application/json'];
+
+function fresh(expiresAt: number): boolean {
+  return expiresAt - Date.now() > REFRESH_MARGIN_MS;
+}
+
+/**
+ * One refresh at a time in this tab and, through a Web Lock, in the whole browser. A tab that
+ * waited its turn may find that another tab refreshed meanwhile (its token arrived over the tab
+ * channel): then it has nothing to do. `refused` is the access token the API just refused, if
+ * any: a token other than that one, still fresh, is good. Resolves false when the session is
+ * over (the cookie was refused), true when this tab holds a usable token.
+ */
+export function refreshSession(refused?: string): Promise<boolean> {
+  refreshing ??= oneTabAtATime(async () => {
+    const before = sessionStore.get();
+    if (before && before.accessToken !== refused && fresh(before.accessTokenExpiresAt)) return true;
+    // Not through `api`: a refresh must not itself be refreshed and retried.
     const response = await fetch('/api/v1/auth/refresh', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ refreshToken }),
+      headers: { 'content-type': 'application/json', ...COOKIE_SESSION },
+      body: '{}',
     });
-    if (!response.ok) return false;
-    const { tokens } = (await response.json()) as { tokens: Tokens };
-    sessionStore.refreshed(tokens);
+    if (response.status === 401) return false;
+    const body: unknown = await response.json().catch(() => '');
+    if (!response.ok) throw toApiError(response, body);
+    const answer = body as RefreshAnswer;
+    adoptSession(answer.account, answer.tokens);
     return true;
-  })().finally(() => {
+  }).finally(() => {
     refreshing = null;
   });
   return refreshing;
+}
+
+/** A sign-in, registration or refresh answered: this tab and every other one use it. */
+export function adoptSession(account: Account, tokens: Tokens): void {
+  const grant = {
+    accessToken: tokens.accessToken,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+  };
+  sessionStore.signIn(account, grant);
+  tellOtherTabs({ type: 'session', account, grant });
+}
+
+/** The session cannot go on (refused by the API): every tab shows sign-in, saying why. */
+export function endExpiredSession(): void {
+  sessionStore.signOut('expired');
+  tellOtherTabs({ type: 'signed-out', expired: true });
 }
 
 function authorised(request: Request): Request {
@@ -45,14 +81,15 @@ function authorised(request: Request): Request {
  */
 export async function sessionFetch(input: Request): Promise<Response> {
   const session = sessionStore.get();
-  if (session && session.accessTokenExpiresAt - Date.now() < REFRESH_MARGIN_MS)
-    await refreshSession();
+  if (session && !fresh(session.accessTokenExpiresAt) && !(await refreshSession()))
+    endExpiredSession();
   const retry = input.clone();
+  const sent = sessionStore.get()?.accessToken;
   const response = await fetch(authorised(input));
-  if (response.status !== 401 || !sessionStore.get()) return response;
-  if (await refreshSession()) return fetch(authorised(retry));
+  if (response.status !== 401 || !sent || !sessionStore.get()) return response;
+  if (await refreshSession(sent)) return fetch(authorised(retry));
   // The app shows sign-in, remembering the page the person was on.
-  sessionStore.expire();
+  endExpiredSession();
   return response;
 }
 

@@ -6,16 +6,42 @@ import type { paths } from './generated/schema';
 export type TitleQuery = NonNullable<paths['/api/v1/titles']['get']['parameters']['query']>;
 
 const PAGE_SIZE = 20;
+/** Titles per home-page row: a screen and a half at desktop width. */
+const ROW_SIZE = 20;
+
+/**
+ * The query keys, one place: live updates (live/title-changes.ts) find the queries a changed
+ * title can be in by these first words.
+ */
+export const QUERY_ROOTS = {
+  browse: 'browse',
+  titles: 'titles',
+  title: 'title',
+  myList: 'my-list',
+  continueWatching: 'continue-watching',
+} as const;
+
+/**
+ * The home page, in one request: every row, and as a profile Continue watching (with where it
+ * stopped) and My List. `viewer` keys it to who is browsing (the profile's ceiling applies).
+ */
+export function browseQuery(viewer: string) {
+  return queryOptions({
+    queryKey: [QUERY_ROOTS.browse, viewer],
+    queryFn: ({ signal }) =>
+      data(api.GET('/api/v1/browse', { params: { query: { rowLimit: ROW_SIZE } }, signal })),
+  });
+}
 
 /** A list of titles read page by page with the API's keyset cursor. */
-export function titlesQuery(query: Omit<TitleQuery, 'cursor' | 'limit'>) {
+export function titlesQuery(query: Omit<TitleQuery, 'cursor' | 'limit'>, pageSize = PAGE_SIZE) {
   return infiniteQueryOptions({
-    queryKey: ['titles', query],
+    queryKey: [QUERY_ROOTS.titles, query, pageSize],
     queryFn: ({ pageParam, signal }) =>
       data(
         api.GET('/api/v1/titles', {
           params: {
-            query: { ...query, limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) },
+            query: { ...query, limit: pageSize, ...(pageParam ? { cursor: pageParam } : {}) },
           },
           signal,
         }),
@@ -27,7 +53,7 @@ export function titlesQuery(query: Omit<TitleQuery, 'cursor' | 'limit'>) {
 
 export function titleQuery(id: string) {
   return queryOptions({
-    queryKey: ['title', id],
+    queryKey: [QUERY_ROOTS.title, id],
     queryFn: ({ signal }) =>
       data(api.GET('/api/v1/titles/{id}', { params: { path: { id } }, signal })),
   });
@@ -41,7 +67,7 @@ export const genresQuery = queryOptions({
 
 export function myListQuery(profileId: string) {
   return infiniteQueryOptions({
-    queryKey: ['my-list', profileId],
+    queryKey: [QUERY_ROOTS.myList, profileId],
     queryFn: ({ pageParam, signal }) =>
       data(
         api.GET('/api/v1/me/profiles/{profileId}/list', {
@@ -59,7 +85,7 @@ export function myListQuery(profileId: string) {
 
 export function continueWatchingQuery(profileId: string) {
   return queryOptions({
-    queryKey: ['continue-watching', profileId],
+    queryKey: [QUERY_ROOTS.continueWatching, profileId],
     queryFn: ({ signal }) =>
       data(
         api.GET('/api/v1/me/profiles/{profileId}/continue-watching', {

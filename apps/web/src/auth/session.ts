@@ -1,9 +1,11 @@
-import type { Account, Profile, Tokens } from '../api/types';
+import type { Account, Profile } from '../api/types';
 
 /**
- * The signed-in state. The access token lives in memory only; the single-use refresh token is kept
- * in sessionStorage so that a reload of the same tab resumes the session with a refresh instead of
- * asking for the password again (closing the tab ends it).
+ * The signed-in state of this tab. The access token lives in memory only; the refresh token is
+ * in an HttpOnly cookie no script can read, shared by every tab of the browser (see tab-sync.ts
+ * for how tabs take turns refreshing it). localStorage holds only what is not secret: that this
+ * browser has a session worth refreshing, and the profile last chosen, so that a new tab opens
+ * signed in as that profile.
  */
 export interface Session {
   account: Account;
@@ -12,18 +14,43 @@ export interface Session {
   profile: Profile | null;
 }
 
-const REFRESH_KEY = 'kinema.refresh';
+/** An access token and its expiry, as the auth routes answer them. */
+export interface AccessGrant {
+  accessToken: string;
+  accessTokenExpiresAt: string;
+}
+
+/** Why the last session of this tab ended without this tab signing out. */
+export type SessionEnd = 'expired' | 'signed-out-elsewhere';
+
+const SIGNED_IN_KEY = 'kinema.signed-in';
 const PROFILE_KEY = 'kinema.profile';
 
 type Listener = () => void;
 
 let current: Session | null = null;
-/** The last session ended because it could not be refreshed (not because the person left). */
-let expired = false;
+let ended: SessionEnd | null = null;
 const listeners = new Set<Listener>();
 
 function emit(): void {
   for (const listener of listeners) listener();
+}
+
+function storage(): Storage | undefined {
+  return typeof localStorage === 'undefined' ? undefined : localStorage;
+}
+
+/** The profile last chosen in this browser by this account, if any. */
+function rememberedProfile(accountId: string): Profile | null {
+  try {
+    const stored = JSON.parse(storage()?.getItem(PROFILE_KEY) ?? 'null') as {
+      accountId: string;
+      profile: Profile;
+    } | null;
+    return stored?.accountId === accountId ? stored.profile : null;
+  } catch {
+    return null;
+  }
 }
 
 export const sessionStore = {
@@ -32,53 +59,41 @@ export const sessionStore = {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  signIn(account: Account, tokens: Tokens): void {
-    expired = false;
-    storage()?.setItem(REFRESH_KEY, tokens.refreshToken);
-    const profile = current?.account.id === account.id ? current.profile : null;
+  /** Signed in (or a session adopted from another tab): the remembered profile, if it is theirs. */
+  signIn(account: Account, grant: AccessGrant): void {
+    ended = null;
+    storage()?.setItem(SIGNED_IN_KEY, '1');
+    const profile =
+      current?.account.id === account.id ? current.profile : rememberedProfile(account.id);
     current = {
       account,
-      accessToken: tokens.accessToken,
-      accessTokenExpiresAt: Date.parse(tokens.accessTokenExpiresAt),
+      accessToken: grant.accessToken,
+      accessTokenExpiresAt: Date.parse(grant.accessTokenExpiresAt),
       profile,
     };
     emit();
   },
-  refreshed(tokens: Tokens): void {
-    storage()?.setItem(REFRESH_KEY, tokens.refreshToken);
-    if (current) {
-      current = {
-        ...current,
-        accessToken: tokens.accessToken,
-        accessTokenExpiresAt: Date.parse(tokens.accessTokenExpiresAt),
-      };
-      emit();
-    }
-  },
   chooseProfile(profile: Profile | null): void {
     if (!current) return;
-    if (profile) storage()?.setItem(PROFILE_KEY, profile.id);
+    if (profile)
+      storage()?.setItem(PROFILE_KEY, JSON.stringify({ accountId: current.account.id, profile }));
     else storage()?.removeItem(PROFILE_KEY);
     current = { ...current, profile };
     emit();
   },
-  signOut(): void {
-    expired = false;
-    storage()?.removeItem(REFRESH_KEY);
+  /** Ends the session in this tab: `why` says it ended elsewhere or expired (sign-in says so). */
+  signOut(why: SessionEnd | null = null): void {
+    ended = why;
+    storage()?.removeItem(SIGNED_IN_KEY);
     storage()?.removeItem(PROFILE_KEY);
     current = null;
     emit();
   },
-  /** The API refused the session and it could not be refreshed: sign in again. */
-  expire(): void {
-    sessionStore.signOut();
-    expired = true;
+  /** Why the last session ended, until the sign-in page has said so. */
+  ended: (): SessionEnd | null => ended,
+  acknowledgeEnd(): void {
+    ended = null;
   },
-  endedByExpiry: (): boolean => expired,
-  storedRefreshToken: (): string | null => storage()?.getItem(REFRESH_KEY) ?? null,
-  storedProfileId: (): string | null => storage()?.getItem(PROFILE_KEY) ?? null,
+  /** Whether this browser signed in and has not signed out: a refresh may resume the session. */
+  mayResume: (): boolean => storage()?.getItem(SIGNED_IN_KEY) === '1',
 };
-
-function storage(): Storage | undefined {
-  return typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
-}

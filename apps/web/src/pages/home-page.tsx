@@ -1,99 +1,104 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import {
-  continueWatchingQuery,
-  genresQuery,
-  myListQuery,
-  titlesQuery,
-  type TitleQuery,
-} from '../api/queries';
-import type { Title } from '../api/types';
+import { browseQuery } from '../api/queries';
+import type { BrowseRow, Title } from '../api/types';
 import { useSession } from '../auth/use-session';
-import { ErrorMessage } from '../ui/feedback';
+import { clock, type Stopped } from '../ui/episodes';
+import { ErrorMessage, SkeletonRow } from '../ui/feedback';
 import { Poster } from '../ui/poster';
 import { TitleRow } from '../ui/title-row';
 
-function ListRow({ name, query }: { name: string; query: Omit<TitleQuery, 'cursor' | 'limit'> }) {
-  const titles = useInfiniteQuery(titlesQuery(query));
-  const items = titles.data?.pages.flatMap((page) => page.items) ?? [];
-  if (titles.isError) return <ErrorMessage error={titles.error} />;
-  if (titles.isSuccess && items.length === 0) return null;
-  return (
-    <TitleRow
-      name={name}
-      titles={items}
-      loading={titles.isPending}
-      hasMore={titles.hasNextPage}
-      onLoadMore={() => void (titles.isFetchingNextPage || titles.fetchNextPage())}
-    />
-  );
+/** Where a title's whole list continues, for the rows that have one. */
+function seeAllOf(row: BrowseRow): string | undefined {
+  if (row.id.startsWith('genre:')) return `/search?genre=${row.id.slice('genre:'.length)}`;
+  return undefined;
 }
 
-function Hero({ title }: { title: Title }) {
+/** The Play (or Resume) link of a title, from where the profile stopped in it. */
+function playLink(title: Title, stopped: Stopped | undefined): { to: string; label: string } {
+  const episode = stopped?.episodeId ? `episode=${stopped.episodeId}&` : '';
+  if (stopped && stopped.positionSeconds > 0)
+    return {
+      to: `/watch/${title.id}?${episode}t=${stopped.positionSeconds}`,
+      label: `Resume from ${clock(stopped.positionSeconds)}`,
+    };
+  return { to: `/watch/${title.id}`, label: 'Play' };
+}
+
+function Hero({ title, stopped }: { title: Title; stopped: Stopped | undefined }) {
+  const play = playLink(title, stopped);
   return (
     <section className="hero" aria-label="Featured">
       <Poster title={title} wide named={false} eager />
       <div className="hero-text">
         <h1>{title.name}</h1>
-        <p>{title.synopsis}</p>
-        <Link className="button" to={`/title/${title.id}`}>
-          More about {title.name}
-        </Link>
+        <p className="hero-synopsis">{title.synopsis}</p>
+        <div className="actions">
+          <Link className="button button--play" to={play.to}>
+            <span aria-hidden="true">▶ </span>
+            {play.label}
+          </Link>
+          <Link className="button button--secondary" to={`/title/${title.id}`}>
+            More info<span className="visually-hidden"> about {title.name}</span>
+          </Link>
+        </div>
       </div>
     </section>
   );
 }
 
+/**
+ * The home page, from one `/browse` answer. Its rows hold only titles that can be played now:
+ * a row on the home page is an offer to watch, and a poster that answers "not available yet"
+ * breaks it. Titles still without a video are found by search and shown there as coming soon.
+ */
 export function HomePage() {
   const session = useSession();
-  const profileId = session?.profile?.id ?? '';
-  const trending = useInfiniteQuery(titlesQuery({ sort: 'trending' }));
-  const genres = useQuery(genresQuery);
-  const continueWatching = useQuery({ ...continueWatchingQuery(profileId), enabled: !!profileId });
-  const myList = useInfiniteQuery({ ...myListQuery(profileId), enabled: !!profileId });
-  const hero = trending.data?.pages[0]?.items[0];
-  const watching = continueWatching.data?.items ?? [];
-  const listed = myList.data?.pages.flatMap((page) => page.items.map((item) => item.title)) ?? [];
+  const profile = session?.profile;
+  const browse = useQuery(browseQuery(profile?.id ?? 'visitor'));
+  const rows = browse.data?.rows ?? [];
+  const progress = browse.data?.progress ?? [];
+  const stoppedIn = (title: Title) => progress.find((item) => item.titleId === title.id);
+  const featuredRow =
+    rows.find((row) => row.id === 'trending') ?? rows.find((row) => row.id !== 'continue-watching');
+  const hero = featuredRow?.items[0];
   return (
     <main className="home">
-      {hero ? <Hero title={hero} /> : <div className="hero skeleton" aria-hidden="true" />}
-      {watching.length > 0 && (
-        <TitleRow
-          name="Continue watching"
-          titles={watching.map((item) => item.title)}
-          caption={(title) => {
-            const item = watching.find((entry) => entry.title.id === title.id);
-            if (!item || item.durationSeconds === 0) return null;
-            const percent = Math.round((100 * item.positionSeconds) / item.durationSeconds);
-            return (
-              <progress
-                max={100}
-                value={percent}
-                aria-label={`${title.name}: ${percent}% watched`}
-              />
-            );
-          }}
-        />
+      <title>{profile ? `Home · ${profile.name} · Kinema` : 'Kinema: films and series'}</title>
+      {hero ? (
+        <Hero title={hero} stopped={stoppedIn(hero)} />
+      ) : (
+        browse.isPending && <div className="hero skeleton" aria-hidden="true" />
       )}
-      <ListRow name="Trending now" query={{ sort: 'trending' }} />
-      <ListRow name="New releases" query={{ sort: 'newest' }} />
-      <ListRow name="Most popular" query={{ sort: 'popular' }} />
-      {listed.length > 0 && (
-        <TitleRow
-          name="My List"
-          titles={listed}
-          hasMore={myList.hasNextPage}
-          onLoadMore={() => void (myList.isFetchingNextPage || myList.fetchNextPage())}
-        />
+      {browse.isPending && <SkeletonRow />}
+      <ErrorMessage error={browse.error} />
+      {browse.isSuccess && rows.length === 0 && (
+        <p>Nothing can be watched yet. New titles appear here as soon as their video is ready.</p>
       )}
-      {genres.data?.items.map((genre) => (
-        <ListRow
-          key={genre.slug}
-          name={genre.name}
-          query={{ genre: genre.slug, sort: 'popular' }}
+      {rows.map((row) => (
+        <TitleRow
+          key={row.id}
+          name={row.name}
+          titles={row.items}
+          seeAll={seeAllOf(row)}
+          caption={
+            row.id === 'continue-watching'
+              ? (title) => {
+                  const item = stoppedIn(title);
+                  if (!item || item.durationSeconds === 0) return null;
+                  const percent = Math.round((100 * item.positionSeconds) / item.durationSeconds);
+                  return (
+                    <progress
+                      max={100}
+                      value={percent}
+                      aria-label={`${title.name}: ${percent}% watched`}
+                    />
+                  );
+                }
+              : undefined
+          }
         />
       ))}
-      <ErrorMessage error={genres.error ?? continueWatching.error ?? myList.error} />
     </main>
   );
 }

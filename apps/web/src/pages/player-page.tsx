@@ -1,10 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, data } from '../api/client';
-import { continueWatchingQuery, titleQuery } from '../api/queries';
+import { continueWatchingQuery, QUERY_ROOTS, titleQuery } from '../api/queries';
 import { useSession } from '../auth/use-session';
+import { episodeLabel, episodeToPlay, nextEpisode } from '../ui/episodes';
 import { ErrorMessage, SkeletonBlock } from '../ui/feedback';
+import { usePlayerKeys } from './player-keys';
 
 /** How often progress is saved while the video plays (and on pause, seek and leaving). */
 const PROGRESS_EVERY_MS = 10_000;
@@ -12,15 +14,24 @@ const PROGRESS_EVERY_MS = 10_000;
 export function PlayerPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
-  const episodeId = params.get('episode') ?? undefined;
   const session = useSession();
   const profileId = session?.profile?.id ?? '';
   const client = useQueryClient();
   const video = useRef<HTMLVideoElement>(null);
+  const [ended, setEnded] = useState(false);
   // React detaches the element before the leave cleanup runs; the last position it showed is kept.
   const last = useRef<{ position: number; duration: number } | undefined>(undefined);
   const title = useQuery(titleQuery(id));
   const saved = useQuery({ ...continueWatchingQuery(profileId), enabled: !!profileId });
+  const savedForTitle = saved.data?.items.find((item) => item.title.id === id);
+  // A series opened without an episode plays the one it is part-way through, else its first.
+  const series = title.data?.type === 'series';
+  const episodeId =
+    params.get('episode') ??
+    (title.data && series && (saved.isSuccess || !profileId)
+      ? episodeToPlay(title.data, savedForTitle)?.id
+      : undefined);
+  const resolved = !series || episodeId !== undefined;
   const grant = useQuery({
     queryKey: ['grant', id, episodeId],
     queryFn: () =>
@@ -35,7 +46,7 @@ export function PlayerPage() {
               params: { path: { id }, header: { 'X-Profile-Id': profileId } },
             }),
           ),
-    enabled: !!profileId,
+    enabled: !!profileId && title.isSuccess && resolved,
     staleTime: Infinity,
     gcTime: 0,
   });
@@ -66,6 +77,8 @@ export function PlayerPage() {
   }, [profileId, id, episodeId]);
 
   useEffect(() => {
+    setEnded(false);
+    last.current = undefined;
     const timer = setInterval(() => {
       if (video.current && !video.current.paused) void report();
     }, PROGRESS_EVERY_MS);
@@ -75,23 +88,30 @@ export function PlayerPage() {
       clearInterval(timer);
       window.removeEventListener('pagehide', onPageHide);
       // Continue watching is read again once the last position is saved, not before.
-      void report().finally(() =>
-        client.invalidateQueries({ queryKey: ['continue-watching', profileId] }),
-      );
+      void report().finally(() => {
+        void client.invalidateQueries({ queryKey: [QUERY_ROOTS.continueWatching, profileId] });
+        void client.invalidateQueries({ queryKey: [QUERY_ROOTS.browse], refetchType: 'none' });
+      });
     };
   }, [report, client, profileId]);
 
+  const keyHelp = usePlayerKeys(video);
+  const next = title.data && episodeId ? nextEpisode(title.data, episodeId) : undefined;
   const ready = grant.isSuccess && (saved.isSuccess || explicitStart !== null || !profileId);
+  const name = title.data?.name ?? 'Playing';
+  const label = title.data && episodeId ? episodeLabel(title.data, episodeId) : '';
   return (
     <main className="player-page">
+      <title>{`${label ? `${name} ${label}` : name} · Kinema`}</title>
       <p>
         <Link to={`/title/${id}`}>Back to {title.data?.name ?? 'the title'}</Link>
       </p>
-      <h1>{title.data?.name ?? 'Playing'}</h1>
+      <h1>{label ? `${name}: ${label}` : name}</h1>
       <ErrorMessage error={grant.error ?? title.error} />
       {!ready && !grant.isError && <SkeletonBlock label="Preparing the video" />}
       {ready && (
         <video
+          key={grant.data.streamUrl}
           ref={video}
           className="player"
           src={grant.data.streamUrl}
@@ -99,7 +119,8 @@ export function PlayerPage() {
           autoPlay
           muted
           playsInline
-          aria-label={`Video: ${title.data?.name ?? 'title'}`}
+          aria-label={`Video: ${name}${label ? ` ${label}` : ''}`}
+          aria-describedby="player-keys"
           onLoadedMetadata={(event) => {
             if (startAt > 0 && startAt < event.currentTarget.duration)
               event.currentTarget.currentTime = startAt;
@@ -111,8 +132,27 @@ export function PlayerPage() {
           }}
           onPause={() => void report()}
           onSeeked={() => void report()}
+          onEnded={() => {
+            void report();
+            setEnded(true);
+          }}
         />
       )}
+      {ended && next && (
+        <p className="next-episode">
+          <Link
+            className="button button--play"
+            to={`/watch/${id}?episode=${next.id}`}
+            // The person's next move after an episode ends; focus goes there.
+            ref={(link) => link?.focus()}
+          >
+            Next episode: {title.data ? episodeLabel(title.data, next.id) : ''} {next.name}
+          </Link>
+        </p>
+      )}
+      <p id="player-keys" className="muted player-keys">
+        {keyHelp}
+      </p>
     </main>
   );
 }

@@ -48,6 +48,7 @@ export function ProfilesPage() {
   const items = profiles.data?.items ?? [];
   return (
     <main className="profiles-page">
+      <title>Who is watching? · Kinema</title>
       <h1>Who is watching?</h1>
       {profiles.isPending && <SkeletonBlock label="Loading profiles" />}
       <ErrorMessage error={profiles.error} />

@@ -67,55 +67,67 @@ export function SearchPage() {
 
   return (
     <main className="search-page">
+      <title>{q ? `“${q}” · Search · Kinema` : 'Search · Kinema'}</title>
       <h1>Search</h1>
       <form role="search" className="filters" onSubmit={(event) => event.preventDefault()}>
-        <label htmlFor="search-text">Titles, people, genres</label>
-        <input
-          id="search-text"
-          type="search"
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          autoFocus
-        />
-        <label htmlFor="filter-genre">Genre</label>
-        <select
-          id="filter-genre"
-          value={genre ?? ''}
-          onChange={(event) => setFilter('genre', event.target.value)}
-        >
-          <option value="">Any genre</option>
-          {genres.data?.items.map((entry) => (
-            <option key={entry.slug} value={entry.slug}>
-              {entry.name}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="filter-type">Type</label>
-        <select
-          id="filter-type"
-          value={type ?? ''}
-          onChange={(event) => setFilter('type', event.target.value)}
-        >
-          <option value="">Films and series</option>
-          <option value="movie">Films</option>
-          <option value="series">Series</option>
-        </select>
-        <label htmlFor="filter-from">From year</label>
-        <input
-          id="filter-from"
-          type="number"
-          inputMode="numeric"
-          value={params.get('yearFrom') ?? ''}
-          onChange={(event) => setFilter('yearFrom', event.target.value)}
-        />
-        <label htmlFor="filter-to">To year</label>
-        <input
-          id="filter-to"
-          type="number"
-          inputMode="numeric"
-          value={params.get('yearTo') ?? ''}
-          onChange={(event) => setFilter('yearTo', event.target.value)}
-        />
+        <div className="filter filter--text">
+          <label htmlFor="search-text">Titles, people, genres</label>
+          <input
+            id="search-text"
+            type="search"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            placeholder="A title, an actor, a genre…"
+            autoFocus
+          />
+        </div>
+        <div className="filter">
+          <label htmlFor="filter-genre">Genre</label>
+          <select
+            id="filter-genre"
+            value={genre ?? ''}
+            onChange={(event) => setFilter('genre', event.target.value)}
+          >
+            <option value="">Any genre</option>
+            {genres.data?.items.map((entry) => (
+              <option key={entry.slug} value={entry.slug}>
+                {entry.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filter">
+          <label htmlFor="filter-type">Type</label>
+          <select
+            id="filter-type"
+            value={type ?? ''}
+            onChange={(event) => setFilter('type', event.target.value)}
+          >
+            <option value="">Films and series</option>
+            <option value="movie">Films</option>
+            <option value="series">Series</option>
+          </select>
+        </div>
+        <div className="filter filter--year">
+          <label htmlFor="filter-from">From year</label>
+          <input
+            id="filter-from"
+            type="number"
+            inputMode="numeric"
+            value={params.get('yearFrom') ?? ''}
+            onChange={(event) => setFilter('yearFrom', event.target.value)}
+          />
+        </div>
+        <div className="filter filter--year">
+          <label htmlFor="filter-to">To year</label>
+          <input
+            id="filter-to"
+            type="number"
+            inputMode="numeric"
+            value={params.get('yearTo') ?? ''}
+            onChange={(event) => setFilter('yearTo', event.target.value)}
+          />
+        </div>
       </form>
       <ErrorMessage error={results.error} />
       {results.isPending ? (
@@ -131,6 +143,7 @@ export function SearchPage() {
                 <Link to={`/title/${title.id}`}>
                   <Poster title={title} />
                   <span className="grid-name">{title.name}</span>
+                  {!title.playable && <span className="grid-note">Coming soon</span>}
                 </Link>
               </li>
             ))}

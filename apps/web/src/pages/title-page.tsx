@@ -2,19 +2,73 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, data } from '../api/client';
-import { continueWatchingQuery, myListQuery, titleQuery } from '../api/queries';
+import {
+  continueWatchingQuery,
+  myListQuery,
+  QUERY_ROOTS,
+  titleQuery,
+  titlesQuery,
+} from '../api/queries';
+import type { Title } from '../api/types';
 import { useSession } from '../auth/use-session';
+import { clock, episodeLabel, episodeToPlay, type Stopped } from '../ui/episodes';
 import { ErrorMessage, SkeletonBlock } from '../ui/feedback';
 import { Poster } from '../ui/poster';
+import { TitleRow } from '../ui/title-row';
 
-function minutes(seconds: number): string {
-  return `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+/** How many titles "More like this" offers. */
+const SIMILAR = 12;
+
+/** Play and Resume for a film, or for a series the episode it is part-way through (else its first). */
+function PlayActions({ title, stopped }: { title: Title; stopped: Stopped | undefined }) {
+  if (!title.playable) return <p className="coming-soon">Coming soon: no video yet.</p>;
+  if (title.type === 'movie')
+    return (
+      <>
+        <Link className="button button--play" to={`/watch/${title.id}`}>
+          Play
+        </Link>
+        {stopped && stopped.positionSeconds > 0 && (
+          <Link
+            className="button button--secondary"
+            to={`/watch/${title.id}?t=${stopped.positionSeconds}`}
+          >
+            Resume from {clock(stopped.positionSeconds)}
+          </Link>
+        )}
+      </>
+    );
+  const episode = episodeToPlay(title, stopped);
+  if (!episode) return null;
+  const label = episodeLabel(title, episode.id);
+  const resuming = stopped?.episodeId === episode.id && stopped.positionSeconds > 0;
+  return (
+    <Link
+      className="button button--play"
+      to={`/watch/${title.id}?episode=${episode.id}${resuming ? `&t=${stopped.positionSeconds}` : ''}`}
+    >
+      {resuming ? `Resume ${label} from ${clock(stopped.positionSeconds)}` : `Play ${label}`}
+    </Link>
+  );
+}
+
+function MoreLikeThis({ title }: { title: Title }) {
+  const genre = title.genres[0]?.slug;
+  const similar = useInfiniteQuery({
+    ...titlesQuery({ sort: 'popular', ...(genre ? { genre } : {}) }, SIMILAR + 1),
+    enabled: Boolean(genre),
+  });
+  const items =
+    similar.data?.pages[0]?.items.filter((item) => item.id !== title.id).slice(0, SIMILAR) ?? [];
+  if (!genre || (similar.isSuccess && items.length === 0)) return null;
+  return <TitleRow name="More like this" titles={items} loading={similar.isPending} />;
 }
 
 export function TitlePage() {
   const { id = '' } = useParams();
   const session = useSession();
   const profileId = session?.profile?.id ?? '';
+  const admin = session?.account.role === 'admin' && !session.profile?.kids;
   const client = useQueryClient();
   const title = useQuery(titleQuery(id));
   const myList = useInfiniteQuery({ ...myListQuery(profileId), enabled: !!profileId });
@@ -35,22 +89,29 @@ export function TitlePage() {
               params: { path: { profileId, titleId: id } },
             }),
           ),
-    onSettled: () => client.invalidateQueries({ queryKey: ['my-list', profileId] }),
+    onSettled: async () => {
+      await client.invalidateQueries({ queryKey: [QUERY_ROOTS.myList, profileId] });
+      // The home page's My List row; read again when next shown.
+      await client.invalidateQueries({ queryKey: [QUERY_ROOTS.browse], refetchType: 'none' });
+    },
   });
 
   if (title.isPending) return <SkeletonBlock label="Loading title" />;
   if (title.isError)
     return (
       <main className="title-page">
+        <title>Title not found · Kinema</title>
         <ErrorMessage error={title.error} />
         <Link to="/">Back to home</Link>
       </main>
     );
   const view = title.data;
   const saved = progress.data?.items.find((item) => item.title.id === id);
+  const stopped = saved && { episodeId: saved.episodeId, positionSeconds: saved.positionSeconds };
   const season = view.seasons?.[seasonIndex];
   return (
     <main className="title-page">
+      <title>{`${view.name} · Kinema`}</title>
       <div className="title-art">
         <Poster title={view} wide eager />
       </div>
@@ -63,23 +124,21 @@ export function TitlePage() {
         </p>
         <p>{view.synopsis}</p>
         <div className="actions">
-          {view.playable && view.type === 'movie' && (
-            <>
-              <Link className="button" to={`/watch/${view.id}`}>
-                Play
-              </Link>
-              {saved && saved.positionSeconds > 0 && (
-                <Link className="button" to={`/watch/${view.id}?t=${saved.positionSeconds}`}>
-                  Resume from {minutes(saved.positionSeconds)}
-                </Link>
-              )}
-            </>
-          )}
-          {!view.playable && view.type === 'movie' && <p>Not available to watch yet.</p>}
+          <PlayActions title={view} stopped={stopped} />
           {profileId && (
-            <button type="button" onClick={() => toggle.mutate()} disabled={toggle.isPending}>
+            <button
+              type="button"
+              className="button--secondary"
+              onClick={() => toggle.mutate()}
+              disabled={toggle.isPending}
+            >
               {listed ? 'Remove from My List' : 'Add to My List'}
             </button>
+          )}
+          {admin && (
+            <Link className="button button--secondary" to={`/admin/titles/${view.id}`}>
+              Edit
+            </Link>
           )}
         </div>
         <ErrorMessage error={toggle.error} />
@@ -98,19 +157,21 @@ export function TitlePage() {
         {view.seasons && view.seasons.length > 0 && (
           <section aria-labelledby="episodes-heading">
             <h2 id="episodes-heading">Episodes</h2>
-            <label htmlFor="season">Season</label>
-            <select
-              id="season"
-              value={seasonIndex}
-              onChange={(event) => setSeasonIndex(Number(event.target.value))}
-            >
-              {view.seasons.map((entry, index) => (
-                <option key={entry.id} value={index}>
-                  {entry.name || `Season ${entry.number}`}
-                </option>
-              ))}
-            </select>
-            <ol className="episodes">
+            <div className="field-inline">
+              <label htmlFor="season">Season</label>
+              <select
+                id="season"
+                value={seasonIndex}
+                onChange={(event) => setSeasonIndex(Number(event.target.value))}
+              >
+                {view.seasons.map((entry, index) => (
+                  <option key={entry.id} value={index}>
+                    {entry.name || `Season ${entry.number}`}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <ul className="episodes">
               {season?.episodes.map((episode) => (
                 <li key={episode.id}>
                   <strong>
@@ -118,16 +179,21 @@ export function TitlePage() {
                   </strong>{' '}
                   <span className="muted">{episode.runtimeMinutes} min</span>
                   <p>{episode.synopsis}</p>
-                  {episode.playable && (
+                  {episode.playable ? (
                     <Link to={`/watch/${view.id}?episode=${episode.id}`}>
                       Play episode {episode.number}
                     </Link>
+                  ) : (
+                    <span className="muted">Coming soon</span>
                   )}
                 </li>
               ))}
-            </ol>
+            </ul>
           </section>
         )}
+      </div>
+      <div className="title-more">
+        <MoreLikeThis title={view} />
       </div>
     </main>
   );

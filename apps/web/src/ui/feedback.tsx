@@ -13,7 +13,7 @@ export function FieldError({ id, message }: { id: string; message: string | unde
   if (!message) return null;
   return (
     <span className="field-error" id={id} role="alert">
-      {message}
+      {message.charAt(0).toUpperCase() + message.slice(1)}
     </span>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Title } from '../api/types';
 import { Poster } from './poster';
@@ -8,57 +8,67 @@ interface TitleRowProps {
   name: string;
   titles: Title[];
   loading?: boolean;
-  hasMore?: boolean;
-  onLoadMore?: () => void;
+  /** Where the whole list continues (search with the row's filter), if anywhere. */
+  seeAll?: string;
   /** Under each poster, e.g. how far a title has been watched. */
   caption?: (title: Title) => ReactNode;
 }
 
+/** Keys that move within a row, and where each moves from index `at` of `count`. */
+const MOVES: Record<string, (at: number, count: number) => number> = {
+  ArrowRight: (at, count) => Math.min(count - 1, at + 1),
+  ArrowLeft: (at) => Math.max(0, at - 1),
+  Home: () => 0,
+  End: (_at, count) => count - 1,
+};
+
 /**
- * A row of posters: arrow keys move between them (the row scrolls to follow), and the next page
- * loads when the end of the row comes into view.
+ * A row of posters with one tab stop (the poster last focused in it): Tab moves on to the next
+ * row, the arrow keys (and Home, End) move within this one, and the row scrolls to follow.
  */
-export function TitleRow({ name, titles, loading, hasMore, onLoadMore, caption }: TitleRowProps) {
-  const end = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    const sentinel = end.current;
-    if (!sentinel || !hasMore || !onLoadMore) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) onLoadMore();
-    });
-    observer.observe(sentinel);
-    return () => observer.disconnect();
-  }, [hasMore, onLoadMore, titles.length]);
+export function TitleRow({ name, titles, loading, seeAll, caption }: TitleRowProps) {
+  const [active, setActive] = useState(0);
+  const current = Math.min(active, Math.max(0, titles.length - 1));
 
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
-    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const move = MOVES[event.key];
+    if (!move) return;
     const links = Array.from(event.currentTarget.querySelectorAll<HTMLAnchorElement>('a'));
-    const index = links.indexOf(document.activeElement as HTMLAnchorElement);
-    const next = links[index + (event.key === 'ArrowRight' ? 1 : -1)];
-    if (next) {
-      event.preventDefault();
-      next.focus();
-      next.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-    }
+    const next = move(current, links.length);
+    event.preventDefault();
+    setActive(next);
+    links[next]?.focus();
+    links[next]?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   };
 
   const headingId = `row-${name.replace(/\W+/g, '-').toLowerCase()}`;
   return (
     <section className="row" aria-labelledby={headingId}>
-      <h2 id={headingId}>{name}</h2>
+      <div className="row-heading">
+        <h2 id={headingId}>{name}</h2>
+        {seeAll && (
+          <Link to={seeAll} className="see-all" aria-label={`See all: ${name}`}>
+            See all
+          </Link>
+        )}
+      </div>
       {loading ? (
         <SkeletonRow />
       ) : (
         <ul className="row-items" onKeyDown={onKeyDown}>
-          {titles.map((title) => (
+          {titles.map((title, index) => (
             <li key={title.id} className="row-item">
-              <Link to={`/title/${title.id}`} aria-label={`${title.name} (${title.releaseYear})`}>
+              <Link
+                to={`/title/${title.id}`}
+                aria-label={`${title.name} (${title.releaseYear})`}
+                tabIndex={index === current ? 0 : -1}
+                onFocus={() => setActive(index)}
+              >
                 <Poster title={title} />
               </Link>
               {caption?.(title)}
             </li>
           ))}
-          {hasMore && <li ref={end} className="row-more" aria-hidden="true" />}
         </ul>
       )}
     </section>

@@ -1,5 +1,12 @@
 import { MaturityRating } from '../generated/kinema/catalog/v1/title';
 
+/**
+ * The shape of an email as the users service stores it (trimmed, lower-cased). Deliberately
+ * loose (one @, a dot in the domain, no spaces or control characters): the only real test of an
+ * address is mail reaching it, and strict patterns reject valid ones.
+ */
+export const EMAIL_PATTERN = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
+
 /** What an account and its profiles may hold (lengths in characters, see text.ts). */
 export const ACCOUNT_LIMITS = {
   /** RFC 5321's limit on a forward path. */

@@ -51,6 +51,7 @@ export const EDGE_ERROR_CODES = [
   'INVALID_PLAYBACK_GRANT',
   'TOO_MANY_UPLOADS',
   'UNSUPPORTED_IMAGE_TYPE',
+  'CROSS_SITE_REQUEST',
 ] as const;
 export type EdgeErrorCode = (typeof EDGE_ERROR_CODES)[number];
 

@@ -10,6 +10,7 @@ export {
 } from './artwork-limits';
 export {
   ACCOUNT_LIMITS,
+  EMAIL_PATTERN,
   KIDS_DEFAULT_CEILING,
   KIDS_MAX_CEILING,
   LIBRARY_LIMITS,
@@ -32,6 +33,7 @@ export {
   type ServiceErrorCode,
 } from './error-codes';
 export { isUuid, SLUG_PATTERN, UUID_PATTERN } from './identifiers';
+export { SESSION_COOKIE } from './session-cookie';
 export { charLength, containsNul, longerThan, NUL_VIOLATION } from './text';
 export {
   AVAILABILITIES,

@@ -1,8 +1,12 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations (see the file), not a module to import
+/// <reference path="./pglite-contrib.d.ts" />
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { sharedSession } from './pglite-session';
 
@@ -28,6 +32,12 @@ export interface RunningPgliteServer {
  */
 export const PGLITE_MAX_CONNECTIONS = 64;
 
+/**
+ * The contrib extensions PGlite makes available to CREATE EXTENSION, as a PostgreSQL server with
+ * its contrib package has them: trigram similarity and edit distance, for typo-tolerant search.
+ */
+const EXTENSIONS: PGliteOptions['extensions'] = { pg_trgm, fuzzystrmatch };
+
 /** Whether a data directory holds an initialised database (initdb has run there). */
 export function isInitialisedDataDir(dataDir: string): boolean {
   return existsSync(join(dataDir, 'PG_VERSION'));
@@ -36,7 +46,7 @@ export function isInitialisedDataDir(dataDir: string): boolean {
 /** Runs initdb in a data directory: opens PGlite there once and closes it. */
 export async function initialiseDataDir(dataDir: string): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir });
+  const db = await PGlite.create({ dataDir, extensions: EXTENSIONS });
   await db.close();
 }
 
@@ -73,7 +83,10 @@ export async function startPgliteServer(
   const host = options.host ?? '127.0.0.1';
   // PGlite creates only the last level of its data directory.
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const db = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    extensions: EXTENSIONS,
+  });
   const server = new PGLiteSocketServer({
     db: sharedSession(db),
     host,

@@ -1,6 +1,6 @@
-import { ACCOUNT_LIMITS } from '@kinema/contracts';
+import { ACCOUNT_LIMITS, EMAIL_PATTERN } from '@kinema/contracts';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength, ValidateBy } from 'class-validator';
 
 // Upper bounds are the users service's (libs/contracts), so oversized input is refused here,
 // before it costs a gRPC call or an argon2 hash; the users service still decides what is valid.
@@ -25,8 +25,31 @@ export class CredentialsBody {
   password!: string;
 }
 
-/** A new account: its password has the minimum length too. */
+/**
+ * The users service's email shape, checked here too so that a sign-up with a bad email and a
+ * short password hears of both at once (it trims and lower-cases before it checks, and so does
+ * this).
+ */
+function IsEmailShaped(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isEmailShaped',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && EMAIL_PATTERN.test(value.trim().toLowerCase()),
+      defaultMessage: () => 'email must be an email address, like ada@example.com',
+    },
+  });
+}
+
+/** A new account: an email's shape, and a password of the minimum length. */
 export class RegisterBody extends CredentialsBody {
+  @ApiProperty({ example: 'ada@example.com', minLength: 1, maxLength: emailLength })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(emailLength)
+  @IsEmailShaped()
+  declare email: string;
+
   @ApiProperty({
     example: 'correct horse battery staple',
     minLength: passwordMinLength,
@@ -34,19 +57,25 @@ export class RegisterBody extends CredentialsBody {
     description: `At least ${passwordMinLength} characters.`,
   })
   @IsString()
-  @MinLength(passwordMinLength)
+  @MinLength(passwordMinLength, {
+    message: `password must have at least ${passwordMinLength} characters`,
+  })
   @MaxLength(passwordMaxLength)
   declare password: string;
 }
 
 export class RefreshBody {
   @ApiProperty({
-    description: 'The refresh token of the last sign-in or refresh (single use).',
+    required: false,
+    description:
+      'The refresh token of the last sign-in or refresh (single use). Required unless the ' +
+      'request is in cookie mode (X-Session-Mode: cookie), which reads it from the cookie.',
     minLength: 1,
     maxLength: refreshTokenLength,
   })
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(refreshTokenLength)
-  refreshToken!: string;
+  refreshToken?: string;
 }

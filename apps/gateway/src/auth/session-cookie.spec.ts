@@ -1,0 +1,226 @@
+import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Role, SESSION_COOKIE } from '@kinema/contracts';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { InjectOptions } from 'fastify';
+import { FakeServices, grpcFailure } from '../testing/fake-services';
+import { testTokenIssuer } from '../testing/test-admin';
+import { createTestGateway } from '../testing/test-gateway';
+
+const ACCOUNT = '3b2f0a9c-7d1e-4f6a-8b5c-9e0d1f2a3b4c';
+const SESSION = '8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d';
+const account = { id: ACCOUNT, email: 'ada@example.com', role: Role.ROLE_VIEWER };
+const COOKIE_MODE = { [SESSION_COOKIE.modeHeader]: SESSION_COOKIE.modeValue };
+
+describe('the browser session cookie (X-Session-Mode: cookie)', () => {
+  let services: FakeServices;
+  let app: NestFastifyApplication;
+  /** Refresh tokens the users service was asked to rotate or end, in order. */
+  const refreshed: string[] = [];
+  const loggedOut: string[] = [];
+  let issued = 0;
+
+  beforeAll(async () => {
+    const issuer = await testTokenIssuer();
+    const tokens = async () => {
+      issued += 1;
+      return {
+        accessToken: await issuer.sign({ accountId: ACCOUNT, role: 'viewer', sessionId: SESSION }),
+        accessTokenExpireTime: new Date(Date.now() + 15 * 60_000),
+        refreshToken: `refresh-${issued}`,
+        refreshTokenExpireTime: new Date(Date.now() + 30 * 86_400_000),
+        sessionId: SESSION,
+      };
+    };
+    services = new FakeServices({
+      users: {
+        getSigningKeys: issuer.getSigningKeys,
+        login: (_call: unknown, done: sendUnaryData<unknown>) =>
+          void tokens().then((t) => done(null, { account, tokens: t })),
+        refresh: (
+          call: ServerUnaryCall<{ refreshToken: string }, unknown>,
+          done: sendUnaryData<unknown>,
+        ) => {
+          refreshed.push(call.request.refreshToken);
+          if (call.request.refreshToken === 'spent')
+            return done(
+              grpcFailure(status.UNAUTHENTICATED, 'INVALID_REFRESH_TOKEN', 'Sign in again.'),
+            );
+          void tokens().then((t) => done(null, { tokens: t }));
+        },
+        logout: (
+          call: ServerUnaryCall<{ refreshToken: string }, unknown>,
+          done: sendUnaryData<unknown>,
+        ) => {
+          loggedOut.push(call.request.refreshToken);
+          done(null, {});
+        },
+        getAccount: (_call: unknown, done: sendUnaryData<unknown>) => done(null, { account }),
+      },
+    });
+    app = await createTestGateway(services);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    services?.stop();
+  });
+
+  beforeEach(() => {
+    refreshed.length = 0;
+    loggedOut.length = 0;
+  });
+
+  const inject = (options: InjectOptions) => app.getHttpAdapter().getInstance().inject(options);
+  const login = (headers: Record<string, string> = {}) =>
+    inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers,
+      payload: { email: 'ada@example.com', password: 'correct horse battery staple' },
+    });
+  /** The value of the session cookie an answer sets, and its attributes. */
+  const sessionCookie = (headers: Record<string, unknown>) => {
+    const all = [headers['set-cookie'] ?? []].flat() as string[];
+    const line = all.find((entry) => entry.startsWith(`${SESSION_COOKIE.name}=`));
+    if (!line) return undefined;
+    const [pair = '', ...attributes] = line.split(/; */);
+    return { value: pair.slice(SESSION_COOKIE.name.length + 1), attributes };
+  };
+  const cookieHeader = (value: string) => ({ cookie: `${SESSION_COOKIE.name}=${value}` });
+
+  it('keeps the refresh token in an HttpOnly, Secure, SameSite=Strict cookie scoped to the auth routes, out of the body', async () => {
+    const answer = await login(COOKIE_MODE);
+    expect(answer.statusCode).toBe(200);
+    const cookie = sessionCookie(answer.headers);
+    expect(cookie?.value).toMatch(/^refresh-\d+$/);
+    expect(cookie?.attributes).toEqual(
+      expect.arrayContaining([
+        `Path=${SESSION_COOKIE.path}`,
+        'HttpOnly',
+        'Secure',
+        'SameSite=Strict',
+        expect.stringMatching(/^Max-Age=\d+$/),
+      ]),
+    );
+    const body = answer.json<{ tokens: Record<string, unknown> }>();
+    expect(body.tokens['refreshToken']).toBeUndefined();
+    expect(body.tokens['accessToken']).toEqual(expect.any(String));
+  });
+
+  it('answers API clients as before: the refresh token in the body and no cookie', async () => {
+    const answer = await login();
+    expect(answer.json<{ tokens: { refreshToken: string } }>().tokens.refreshToken).toMatch(
+      /^refresh-/,
+    );
+    expect(sessionCookie(answer.headers)).toBeUndefined();
+  });
+
+  it('refreshes from the cookie, rotates it and names the account', async () => {
+    const answer = await inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: { ...COOKIE_MODE, ...cookieHeader('refresh-1') },
+      payload: {},
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(refreshed).toEqual(['refresh-1']);
+    expect(sessionCookie(answer.headers)?.value).toMatch(/^refresh-\d+$/);
+    const body = answer.json<{ tokens: Record<string, unknown>; account: { id: string } }>();
+    expect(body.account.id).toBe(ACCOUNT);
+    expect(body.tokens['refreshToken']).toBeUndefined();
+  });
+
+  it('ignores the cookie of a request that does not ask for cookie mode, as a cross-site form would send it', async () => {
+    for (const [type, payload] of [
+      ['application/x-www-form-urlencoded', ''],
+      ['text/plain', '{}'],
+      ['application/json', '{}'],
+    ] as const) {
+      const answer = await inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { 'content-type': type, ...cookieHeader('refresh-1') },
+        payload,
+      });
+      expect([400, 415]).toContain(answer.statusCode);
+      expect(sessionCookie(answer.headers)).toBeUndefined();
+    }
+    expect(refreshed).toEqual([]);
+  });
+
+  it('refuses cookie mode to a request the browser marks as coming from another site', async () => {
+    for (const site of ['cross-site', 'same-site']) {
+      const answer = await inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { ...COOKIE_MODE, ...cookieHeader('refresh-1'), 'sec-fetch-site': site },
+        payload: {},
+      });
+      expect(answer.statusCode).toBe(403);
+      expect(answer.json<{ code: string }>().code).toBe('CROSS_SITE_REQUEST');
+    }
+    const logout = await inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { ...COOKIE_MODE, ...cookieHeader('refresh-1'), 'sec-fetch-site': 'cross-site' },
+      payload: {},
+    });
+    expect(logout.statusCode).toBe(403);
+    expect(refreshed).toEqual([]);
+    expect(loggedOut).toEqual([]);
+  });
+
+  it('gives no page of another origin leave to send the mode header (CORS preflight)', async () => {
+    const preflight = await inject({
+      method: 'OPTIONS',
+      url: '/api/v1/auth/refresh',
+      headers: {
+        origin: 'https://elsewhere.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': `content-type,${SESSION_COOKIE.modeHeader}`,
+      },
+    });
+    const allowed = String(preflight.headers['access-control-allow-headers'] ?? '').toLowerCase();
+    expect(allowed.split(/, */)).not.toContain(SESSION_COOKIE.modeHeader);
+  });
+
+  it('answers 401 in cookie mode without a cookie, and drops a cookie the users service refuses', async () => {
+    const none = await inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: COOKIE_MODE,
+      payload: {},
+    });
+    expect(none.statusCode).toBe(401);
+    const spent = await inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: { ...COOKIE_MODE, ...cookieHeader('spent') },
+      payload: {},
+    });
+    expect(spent.statusCode).toBe(401);
+    expect(sessionCookie(spent.headers)).toEqual(
+      expect.objectContaining({ value: '', attributes: expect.arrayContaining(['Max-Age=0']) }),
+    );
+  });
+
+  it('signs out with the cookie: ends its session and clears it', async () => {
+    const answer = await inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { ...COOKIE_MODE, ...cookieHeader('refresh-7') },
+      payload: {},
+    });
+    expect(answer.statusCode).toBe(204);
+    expect(loggedOut).toEqual(['refresh-7']);
+    expect(sessionCookie(answer.headers)?.attributes).toContain('Max-Age=0');
+  });
+
+  it('still needs the refresh token in the body outside cookie mode, and names the field', async () => {
+    const answer = await inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: {} });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json<{ errors: Array<{ field: string }> }>().errors[0]?.field).toBe(
+      'refreshToken',
+    );
+  });
+});

@@ -1,0 +1,161 @@
+import type { Page, WebSocket } from '@playwright/test';
+import {
+  adminApi,
+  allTitles,
+  apiRequests,
+  chooseFirstProfile,
+  expect,
+  expectAccessible,
+  expectHome,
+  found,
+  register,
+  screenshots,
+  test,
+  type ApiTitle,
+} from './support/fixtures';
+
+/**
+ * What a page's sockets to /ws hear: the ids of the titles notifications name, and whether the
+ * socket has signed in as a profile. Listens from before the page opens its socket.
+ */
+function listen(page: Page): { titles: Set<string>; signedIn: () => boolean } {
+  const titles = new Set<string>();
+  let signedIn = false;
+  page.on('websocket', (socket: WebSocket) =>
+    socket.on('framereceived', ({ payload }) => {
+      const message = JSON.parse(String(payload)) as {
+        type: string;
+        signedIn?: boolean;
+        title?: { id: string };
+      };
+      if (message.type === 'welcome') signedIn = message.signedIn === true;
+      if (message.type.startsWith('title.') && message.title) titles.add(message.title.id);
+    }),
+  );
+  return { titles, signedIn: () => signedIn };
+}
+
+async function rename(
+  admin: Awaited<ReturnType<typeof adminApi>>,
+  title: ApiTitle,
+  name: string,
+): Promise<ApiTitle> {
+  const current = (await (await admin.call('GET', `/titles/${title.id}`)).json()) as ApiTitle;
+  const answer = await admin.call(
+    'PATCH',
+    `/titles/${title.id}`,
+    { name },
+    {
+      'if-match': `"${current.version}"`,
+    },
+  );
+  expect(answer.status).toBe(200);
+  return (await answer.json()) as ApiTitle;
+}
+
+test('a visitor browses the home page and is asked to sign in to play; signed in, the featured title plays @phone', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expectHome(page);
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expectAccessible(page, 'home (visitor)');
+  const hero = page.getByRole('region', { name: 'Featured' });
+  await hero.getByRole('link', { name: /^▶?\s*Play$/ }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Kinema' })).toBeVisible();
+  expect(decodeURIComponent(page.url())).toMatch(/next=\/watch\//);
+
+  await register(page);
+  await chooseFirstProfile(page);
+  await screenshots(page, 'home');
+  await hero.getByRole('link', { name: /Play$/ }).click();
+  const video = page.locator('video');
+  await expect
+    .poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime))
+    .toBeGreaterThan(0);
+  // The keyboard works the player: space pauses it.
+  await page.keyboard.press('Space');
+  await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.paused)).toBe(true);
+});
+
+test('an admin edit refetches only what shows the edited title, once, and nothing for a title not shown', async ({
+  page,
+}) => {
+  await register(page);
+  await chooseFirstProfile(page);
+  const shown = await page
+    .locator('main a[href^="/title/"]')
+    .evaluateAll((links) => links.map((link) => link.getAttribute('href')?.split('/')[2] ?? ''));
+  const titles = await allTitles();
+  const onHome = found(
+    titles.find((title) => title.id === shown[0]),
+    'title on the home page',
+  );
+  const offHome = found(
+    titles.find((title) => !shown.includes(title.id) && !title.playable),
+    'title not on the home page',
+  );
+  const heard = listen(page).titles;
+  await page.reload();
+  await expectHome(page);
+  const requests = apiRequests(page);
+  const admin = await adminApi();
+
+  await rename(admin, offHome, `${offHome.name} (restored)`);
+  const renamed = `${onHome.name} Redux`;
+  await rename(admin, onHome, renamed);
+  await expect.poll(() => heard.has(offHome.id) && heard.has(onHome.id)).toBe(true);
+  await expect(
+    page.getByRole('link', { name: new RegExp(`^${renamed} \\(`) }).first(),
+  ).toBeVisible();
+  // A change after both: once it shows, every batch before it has been applied.
+  await rename(admin, onHome, onHome.name);
+  await expect(
+    page.getByRole('link', { name: new RegExp(`^${onHome.name} \\(`) }).first(),
+  ).toBeVisible();
+  expect(requests).toEqual(['GET /api/v1/browse?rowLimit=20', 'GET /api/v1/browse?rowLimit=20']);
+  await rename(admin, offHome, offHome.name);
+});
+
+test('a kids profile’s socket hears nothing of a title above its ceiling', async ({
+  browser,
+  baseURL,
+}) => {
+  const titles = await allTitles();
+  const adult = found(
+    titles.find((title) => title.maturityRating === '18+'),
+    'title rated 18+',
+  );
+  const forKids = found(
+    titles.find((title) => title.maturityRating === 'all'),
+    'title rated all',
+  );
+  const kidsPage = await (await browser.newContext({ baseURL })).newPage();
+  const kids = listen(kidsPage);
+  await register(kidsPage);
+  await kidsPage.getByLabel('Name').fill('Little one');
+  await kidsPage.getByLabel('Kids profile').check();
+  await kidsPage.getByLabel('Highest maturity rating').selectOption('7+');
+  await kidsPage.getByRole('button', { name: 'Add profile' }).click();
+  await kidsPage.getByRole('button', { name: /^Little one/ }).click();
+  await expectHome(kidsPage);
+  const grownUp = await (await browser.newContext({ baseURL })).newPage();
+  const grown = listen(grownUp);
+  await register(grownUp);
+  await chooseFirstProfile(grownUp);
+  // Both sockets have signed in as their profiles before anything changes.
+  await expect.poll(() => kids.signedIn() && grown.signedIn()).toBe(true);
+
+  const admin = await adminApi();
+  await rename(admin, adult, `${adult.name} Uncut`);
+  await expect.poll(() => grown.titles.has(adult.id)).toBe(true);
+  // Sent after the adult title's notice went out to every socket allowed it: were the kids'
+  // socket among them, that notice would have reached it first.
+  await rename(admin, forKids, `${forKids.name} Again`);
+  await expect.poll(() => kids.titles.has(forKids.id)).toBe(true);
+  expect(kids.titles.has(adult.id)).toBe(false);
+  await rename(admin, adult, adult.name);
+  await rename(admin, forKids, forKids.name);
+  await kidsPage.context().close();
+  await grownUp.context().close();
+});

@@ -1,0 +1,90 @@
+import type { Page } from '@playwright/test';
+import { allTitles, expect, expectAccessible, found, screenshots, test } from './support/fixtures';
+
+/** Types into the search box and waits for the answer to that text. */
+async function search(page: Page, text: string): Promise<void> {
+  const answered = page.waitForResponse(
+    (response) =>
+      new URL(response.url()).pathname === '/api/v1/titles' &&
+      new URL(response.url()).searchParams.get('q') === text,
+  );
+  await page.getByLabel('Titles, people, genres').fill(text);
+  await answered;
+}
+
+const results = (page: Page) => page.locator('main ul.grid');
+
+/** A word with one letter changed in its middle: the typo a person makes. */
+function typo(word: string): string {
+  const at = Math.floor(word.length / 2);
+  const replacement = word[at] === 'e' ? 'a' : 'e';
+  return `${word.slice(0, at)}${replacement}${word.slice(at + 1)}`;
+}
+
+test('search finds a title by someone in its cast, by a genre word, and despite a typo @phone', async ({
+  page,
+}) => {
+  const titles = await allTitles();
+  const withCast = found(
+    titles.find((title) => title.credits.some((credit) => credit.role === 'cast')),
+    'title with a cast',
+  );
+  const actor = found(
+    withCast.credits.find((credit) => credit.role === 'cast'),
+    'cast member',
+  ).name;
+  const longWord = (title: (typeof titles)[number]) =>
+    title.name.split(/\s+/).find((word) => /^[A-Za-z]{6,}$/.test(word));
+  const misspelt = found(
+    titles.find((title) => longWord(title) !== undefined),
+    'title with a word of six letters or more',
+  );
+
+  await page.goto('/search');
+  await search(page, actor);
+  await expect(results(page).getByRole('link', { name: withCast.name }).first()).toBeVisible();
+
+  const genre = found(withCast.genres[0], 'genre of the title').name;
+  await search(page, genre);
+  await expect(results(page).getByRole('link').first()).toBeVisible();
+  const shownIds = await results(page)
+    .getByRole('link')
+    .evaluateAll((links) => links.map((link) => link.getAttribute('href')?.split('/')[2] ?? ''));
+  const byId = new Map(titles.map((title) => [title.id, title]));
+  // Every title found for the genre's name is of that genre (or says the word some other way).
+  expect(
+    shownIds.filter((id) => byId.get(id)?.genres.some((entry) => entry.name === genre)).length,
+  ).toBeGreaterThan(0);
+
+  const word = found(longWord(misspelt), 'long word');
+  await search(page, typo(word));
+  await expect(results(page).getByRole('link', { name: misspelt.name }).first()).toBeVisible();
+  await expectAccessible(page, 'search');
+});
+
+test('each filter’s label belongs to its control, above it, and a phone never scrolls sideways @phone', async ({
+  page,
+}) => {
+  await page.goto('/search?q=the');
+  await expect(results(page)).toBeVisible();
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    for (const name of ['Titles, people, genres', 'Genre', 'Type', 'From year', 'To year']) {
+      const control = page.getByLabel(name, { exact: true });
+      await expect(control).toHaveCount(1);
+      const label = page.locator('label').filter({ hasText: new RegExp(`^${name}$`) });
+      const [labelBox, controlBox] = [await label.boundingBox(), await control.boundingBox()];
+      if (!labelBox || !controlBox) throw new Error(`${name} is not laid out`);
+      // Directly above its own control: ending before it starts, overlapping it sideways.
+      expect(labelBox.y + labelBox.height).toBeLessThanOrEqual(controlBox.y + 1);
+      expect(controlBox.y - (labelBox.y + labelBox.height)).toBeLessThan(16);
+      expect(labelBox.x).toBeGreaterThanOrEqual(controlBox.x - 1);
+      expect(labelBox.x).toBeLessThan(controlBox.x + controlBox.width);
+    }
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBe(0);
+  }
+  await screenshots(page, 'search');
+});

@@ -1,0 +1,124 @@
+import { apiRequests, chooseProfile, expect, expectHome, register, test } from './support/fixtures';
+
+/** The profile the header says the page is browsing as. */
+const profileSwitch = (name: string) => ({ name: `Profile ${name}: switch profile` });
+
+test('a new tab opens signed in as the profile last chosen, and loads the home page in 3 requests at most @phone', async ({
+  page,
+  context,
+}) => {
+  await register(page);
+  await page.getByLabel('Name').fill('Second');
+  await page.getByRole('button', { name: 'Add profile' }).click();
+  await chooseProfile(page, 'Second');
+
+  const tab = await context.newPage();
+  const requests = apiRequests(tab);
+  await tab.goto('/');
+  await expectHome(tab);
+  await expect(tab.getByRole('link', profileSwitch('Second'))).toBeVisible();
+  await expect(tab.locator('main section.row').first()).toBeVisible();
+  // The session, then every row of the page: nothing asked twice, nothing asked row by row.
+  expect(requests.length).toBeLessThanOrEqual(3);
+  expect(requests).toEqual(
+    expect.arrayContaining(['POST /api/v1/auth/refresh', 'GET /api/v1/browse?rowLimit=20']),
+  );
+  // Switching profile is one click away.
+  await tab.getByRole('link', profileSwitch('Second')).click();
+  await expect(tab.getByRole('heading', { name: 'Who is watching?' })).toBeVisible();
+});
+
+test('tabs that refresh the session at the same moment take turns: nobody is signed out', async ({
+  page,
+  context,
+}) => {
+  await register(page);
+  await page.locator('.profile-button').first().click();
+  await expectHome(page);
+  const duplicate = await context.newPage();
+  await duplicate.goto(page.url());
+  await expectHome(duplicate);
+
+  const refreshes: number[] = [];
+  for (const tab of [page, duplicate])
+    tab.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/v1/auth/refresh')
+        refreshes.push(response.status());
+    });
+  // Both tabs start again at once, each needing a new access token from the one shared cookie:
+  // had they both presented it, the API would have ended the session as stolen.
+  for (let round = 0; round < 3; round += 1) {
+    await Promise.all([page.reload(), duplicate.reload()]);
+    await Promise.all([expectHome(page), expectHome(duplicate)]);
+  }
+  // One tab may find the other's new token already in hand and ask for none; none is refused.
+  expect(refreshes.length).toBeGreaterThanOrEqual(3);
+  expect(refreshes.every((status) => status === 200)).toBe(true);
+  for (const tab of [page, duplicate])
+    await expect(tab.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  // And the session still works for what needs it.
+  const titleLink = page.locator('main section.row a[href^="/title/"]').first();
+  await titleLink.click();
+  await page.getByRole('button', { name: 'Add to My List' }).click();
+  await expect(page.getByRole('button', { name: 'Remove from My List' })).toBeVisible();
+});
+
+test('signing out in one tab signs out every tab @phone', async ({ page, context }) => {
+  await register(page);
+  await page.locator('.profile-button').first().click();
+  await expectHome(page);
+  const other = await context.newPage();
+  await other.goto('/search');
+  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Kinema' })).toBeVisible();
+  await expect(other.getByText('You signed out of Kinema in another tab.')).toBeVisible();
+  // A tab opened now starts as a visitor: the cookie is gone.
+  const fresh = await context.newPage();
+  await fresh.goto('/');
+  await expectHome(fresh);
+  await expect(fresh.getByRole('link', { name: 'Sign in' })).toBeVisible();
+});
+
+test('a page of another site cannot use the session cookie (CSRF)', async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  await register(page);
+  await page.locator('.profile-button').first().click();
+  await expectHome(page);
+  // The same gateway under another host name is another site to the browser.
+  const app = new URL(baseURL ?? '');
+  const elsewhere = new URL(app.href);
+  elsewhere.hostname = app.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+  const attacker = await context.newPage();
+  await attacker.goto(elsewhere.href);
+  const outcomes = await attacker.evaluate(async (target) => {
+    const refresh = `${target}api/v1/auth/refresh`;
+    const attempt = async (init: RequestInit) => {
+      try {
+        const answer = await fetch(refresh, { method: 'POST', credentials: 'include', ...init });
+        return `answered ${answer.status}`;
+      } catch {
+        return 'blocked';
+      }
+    };
+    return {
+      // Asking for cookie mode needs a preflight, which the gateway does not grant.
+      withHeader: await attempt({
+        headers: { 'content-type': 'application/json', 'x-session-mode': 'cookie' },
+        body: '{}',
+      }),
+      // A request a form could send carries no mode header: the cookie is not used.
+      formLike: await attempt({ headers: { 'content-type': 'text/plain' }, body: '{}' }),
+    };
+  }, app.href);
+  expect(outcomes.withHeader).toBe('blocked');
+  expect(outcomes.formLike).not.toBe('answered 200');
+  // The person's session is untouched.
+  await page.reload();
+  await expectHome(page);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+});
