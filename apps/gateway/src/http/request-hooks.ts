@@ -60,12 +60,11 @@ export function noteAnsweredOutsideReply(request: IncomingMessage, status: numbe
 function completed(logger: Logger, request: FastifyRequest, status: number, ms: number): void {
   const route = request.routeOptions.url ?? 'unmatched';
   // A closed connection reports outside the request's async context: the span is named here.
-  context.with(serverSpanContext(request), () =>
-    observeTraced(
-      httpRequestDuration,
-      { method: request.method, route, status_code: String(status) },
-      ms / 1000,
-    ),
+  observeTraced(
+    httpRequestDuration,
+    { method: request.method, route, status_code: String(status) },
+    ms / 1000,
+    serverSpanContext(request),
   );
   endServerSpan(request, status);
   if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {

@@ -1,5 +1,6 @@
 import { TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
 import {
+  isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -8,6 +9,7 @@ import {
   TraceFlags,
   type Context,
   type Span,
+  type SpanContext,
 } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -48,10 +50,14 @@ export function startServerSpan(request: FastifyRequest, reply: FastifyReply): C
     parent,
   );
   spans.set(request.raw, span);
-  const { traceId, spanId, traceFlags } = span.spanContext();
-  const sampled = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
-  void reply.header(TRACE_ID_HEADER, traceId);
-  void reply.header(TRACE_RESPONSE_HEADER, `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`);
+  const spanContext = span.spanContext();
+  // With tracing off there is no trace to name (the API's spans carry an all-zero id).
+  if (isSpanContextValid(spanContext)) {
+    const { traceId, spanId, traceFlags } = spanContext;
+    const sampled = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+    void reply.header(TRACE_ID_HEADER, traceId);
+    void reply.header(TRACE_RESPONSE_HEADER, `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`);
+  }
   return trace.setSpan(parent, span);
 }
 
@@ -68,8 +74,7 @@ export function endServerSpan(request: FastifyRequest, status: number): void {
   span.end();
 }
 
-/** The request's server span as the context of work done after the request's own async context. */
-export function serverSpanContext(request: FastifyRequest): Context {
-  const span = spans.get(request.raw);
-  return span ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT;
+/** The request's server span's context, once the request's own async context may be gone. */
+export function serverSpanContext(request: FastifyRequest): SpanContext | undefined {
+  return spans.get(request.raw)?.spanContext();
 }

@@ -7,6 +7,7 @@ import {
   type LabelValues,
   type OpenMetricsContentType,
 } from 'prom-client';
+import type { SpanContext } from '@opentelemetry/api';
 import { sampledSpanIds } from '../telemetry/trace-context';
 
 // OpenMetrics, the exposition format that carries exemplars: a latency bucket names a trace that
@@ -51,17 +52,23 @@ export const httpRequestDuration = new Histogram({
   enableExemplars: true,
 });
 
+/** An exemplar for a span: its ids when its trace is sampled (kept by the backend). */
+function exemplarOf<T extends string>(spanContext?: SpanContext): LabelValues<T> | undefined {
+  const ids = sampledSpanIds(spanContext);
+  // prom-client types exemplar labels as the metric's own label names, which an exemplar's
+  // `trace_id`/`span_id` are not, hence the one cast.
+  return ids && ({ trace_id: ids.traceId, span_id: ids.spanId } as LabelValues<T>);
+}
+
 /**
  * Starts timing an observation whose exemplar is the active span (when its trace is kept); the
- * returned function records it. prom-client types exemplar labels as the metric's own label
- * names, which an exemplar's `trace_id`/`span_id` are not, hence the one cast.
+ * returned function records it.
  */
 export function startTracedTimer<T extends string>(
   histogram: Histogram<T>,
   labels: LabelValues<T>,
 ): () => void {
-  const ids = sampledSpanIds();
-  const exemplar = ids && ({ trace_id: ids.traceId, span_id: ids.spanId } as LabelValues<T>);
+  const exemplar = exemplarOf<T>();
   const started = process.hrtime.bigint();
   return () =>
     histogram.observe({
@@ -71,18 +78,16 @@ export function startTracedTimer<T extends string>(
     });
 }
 
-/** Records an observation with the active span as its exemplar (see startTracedTimer). */
+/**
+ * Records an observation whose exemplar is `spanContext` (the active span when not given), when
+ * its trace is kept.
+ */
 export function observeTraced<T extends string>(
   histogram: Histogram<T>,
   labels: LabelValues<T>,
   value: number,
+  spanContext?: SpanContext,
 ): void {
-  const ids = sampledSpanIds();
-  histogram.observe({
-    labels,
-    value,
-    ...(ids
-      ? { exemplarLabels: { trace_id: ids.traceId, span_id: ids.spanId } as LabelValues<T> }
-      : {}),
-  });
+  const exemplar = exemplarOf<T>(spanContext);
+  histogram.observe({ labels, value, ...(exemplar ? { exemplarLabels: exemplar } : {}) });
 }

@@ -68,9 +68,13 @@ export function linkFromHeaders(
   return spanContext ? { context: spanContext, attributes } : undefined;
 }
 
-/** The ids of the active span when its trace is sampled (kept by the backend), else undefined. */
-export function sampledSpanIds(): { traceId: string; spanId: string } | undefined {
-  const spanContext = trace.getSpanContext(context.active());
+/**
+ * The ids of a span (the active one when not given) when its trace is sampled (kept by the
+ * backend), else undefined.
+ */
+export function sampledSpanIds(
+  spanContext: SpanContext | undefined = trace.getSpanContext(context.active()),
+): { traceId: string; spanId: string } | undefined {
   if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
   if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== TraceFlags.SAMPLED) return undefined;
   return { traceId: spanContext.traceId, spanId: spanContext.spanId };
