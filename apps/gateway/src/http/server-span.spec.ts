@@ -10,6 +10,21 @@ import { FakeServices } from '../testing/fake-services';
 const TITLE_ID = '0b7e9d2c-3a4f-4e5d-8c6b-1a2f3e4d5c6b';
 const CALLER = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
 
+describe('with tracing off (no SDK registered)', () => {
+  it('names no trace in the answer', async () => {
+    const services = new FakeServices({});
+    const app = await createTestGateway(services);
+    try {
+      const answer = await app.getHttpAdapter().getInstance().inject({ url: '/api/v1/genres' });
+      expect(answer.headers['x-trace-id']).toBeUndefined();
+      expect(answer.headers['traceresponse']).toBeUndefined();
+    } finally {
+      await app.close();
+      services.stop();
+    }
+  });
+});
+
 describe("the gateway's server spans", () => {
   const spans = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
