@@ -26,7 +26,7 @@ import { telemetryConfigSchema, type TelemetryConfig } from './telemetry-config'
  * sampled `traceparent` is always kept): docs/performance.md gives what tracing costs per request
  * at each ratio. `npm start` keeps every trace (its launcher sets parentbased_always_on).
  */
-export const DEFAULT_TRACE_SAMPLE_RATIO = 0.1;
+export const DEFAULT_TRACE_SAMPLE_RATIO = 0.01;
 
 let provider: NodeTracerProvider | undefined;
 
