@@ -25,14 +25,15 @@ describe('keep-alive connections past their age (HTTP_MAX_CONNECTION_AGE_MS)', (
     port = (app.getHttpServer().address() as AddressInfo).port;
   });
 
+  // One connection at a time, kept alive between requests, as a browser or a pooled client does.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
   afterAll(async () => {
+    // The client's connections first: the server's close waits for those still open.
+    agent.destroy();
     await app?.close();
     services?.stop();
   });
-
-  // One connection at a time, kept alive between requests, as a browser or a pooled client does.
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  afterAll(() => agent.destroy());
 
   const get = () =>
     new Promise<Answer>((resolve, reject) => {
