@@ -98,6 +98,14 @@ describe('with observability off (the defaults)', () => {
       expect(otelEnv(objects, name)).toEqual({ OTEL_SDK_DISABLED: 'true' });
     },
   );
+
+  it.each([...serviceNames])(
+    '%s still knows its pod name (x-served-by; the gateway names its event group after it)',
+    (name) => {
+      const pod = samplePodFields(container(objects, name))['metadata.name'];
+      expect(env(objects, name)['POD_NAME']).toBe(pod);
+    },
+  );
 });
 
 describe('traces to the bundled collector', () => {

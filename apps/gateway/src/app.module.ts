@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { CatalogCacheModule } from './cache/catalog-cache.module';
 import { CatalogGrpcModule, CatalogModule } from './catalog/catalog.module';
 import type { GatewayConfig } from './config';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MeModule } from './me/me.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -38,6 +39,7 @@ export class AppModule {
         }),
         AuthModule.forRoot({ sessionCheckCacheMs: config.SESSION_CHECK_CACHE_MS }),
         RateLimitModule.forRoot(config),
+        IdempotencyModule.forRoot(config),
         CatalogCacheModule.forRoot(config),
         RealtimeModule.forRoot(config),
         MeModule,

@@ -33,11 +33,13 @@ there. The sampler is passed on only when set, so the services' own default stay
 {{- $root := .root -}}
 {{- $tracing := $root.Values.observability.tracing -}}
 {{- $endpoint := include "kinema.tracingEndpoint" $root -}}
-{{- if $endpoint }}
+{{- /* The replica's name, always: `x-served-by` names it, and the gateway's event feed names
+its consumer group after it (as `npm start` names each replica), with tracing or without. */}}
 - name: POD_NAME
   valueFrom:
     fieldRef:
       fieldPath: metadata.name
+{{- if $endpoint }}
 - name: OTEL_SERVICE_NAME
   value: {{ .name | quote }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT

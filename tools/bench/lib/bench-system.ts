@@ -35,6 +35,7 @@ export async function startBenchSystem(
       // Keys of this run's own in a shared Redis (REDIS_URL).
       RATE_LIMIT_REDIS_PREFIX: `kinema:bench:${randomUUID()}:throttle:`,
       CATALOG_CACHE_REDIS_PREFIX: `kinema:bench:${randomUUID()}:catalog-cache:`,
+      IDEMPOTENCY_REDIS_PREFIX: `kinema:bench:${randomUUID()}:idempotency:`,
     },
     sink: () => undefined,
   });

@@ -33,6 +33,7 @@ export async function startTestSystem(
     // (Each test file has its own module registry, so only a random name is unique per system.)
     RATE_LIMIT_REDIS_PREFIX: `kinema:e2e:${randomUUID()}:throttle:`,
     CATALOG_CACHE_REDIS_PREFIX: `kinema:e2e:${randomUUID()}:catalog-cache:`,
+    IDEMPOTENCY_REDIS_PREFIX: `kinema:e2e:${randomUUID()}:idempotency:`,
     ...extraEnv,
   };
   if (process.env['TEST_DATABASE_URL']) {

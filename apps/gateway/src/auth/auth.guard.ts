@@ -34,9 +34,13 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const level = accessLevelOf(this.reflector, context);
-    if (level === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization;
+    if (level === 'public') {
+      if (header !== undefined && context.getClass() !== OpsController)
+        await this.recordCaller(request, header);
+      return true;
+    }
     if (header === undefined) {
       if (level === 'optional') return true;
       throw unauthorized('This route needs a bearer access token (POST /api/v1/auth/login).');
@@ -51,5 +55,16 @@ export class AuthGuard implements CanActivate {
     if (level === 'admin' && session.role !== 'admin')
       throw forbidden('Only administrators may do this.');
     return true;
+  }
+
+  /**
+   * A public route needs no caller, but the request budget counts a signed-in one by account
+   * (else one account behind a shared address spends every anonymous neighbour's budget). A token
+   * refused here, or a users service out of reach, leaves the request anonymous: counted by
+   * address, never refused, as it would be without the header.
+   */
+  private async recordCaller(request: FastifyRequest, header: string): Promise<void> {
+    const verdict = await this.authentication.ofHeader(header).catch(() => undefined);
+    if (verdict && 'session' in verdict) setPrincipal(request, verdict.session);
   }
 }

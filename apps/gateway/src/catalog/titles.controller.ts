@@ -35,6 +35,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { forbidden, unauthorized } from '../auth/auth-problems';
 import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
 import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
 import { expectedVersionFrom, versionEtag } from '../http/cache-headers';
@@ -196,6 +197,7 @@ export class TitlesController {
     description: 'Created; Location and ETag headers are set.',
   })
   @ApiProblems(409)
+  @Idempotent()
   async create(
     @Body() body: TitleBody,
     @Res({ passthrough: true }) reply: FastifyReply,

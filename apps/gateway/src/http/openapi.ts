@@ -23,7 +23,7 @@ interface Traits {
   secured: boolean;
   /** Names something that may not exist: an id in the path, or a profile in X-Profile-Id. */
   namesResource: boolean;
-  /** POST, PUT, PATCH and DELETE: Fastify reads a body sent with any of them. */
+  /** POST, PUT, PATCH and DELETE: Fastify reads a body sent with any of them; they write. */
   takesBody: boolean;
 }
 
@@ -85,7 +85,15 @@ const SHARED_ANSWERS: ReadonlyArray<{
   {
     status: 504,
     description: 'A service behind the gateway did not answer in time.',
-    applies: () => true,
+    applies: (traits) => !traits.takesBody,
+  },
+  {
+    status: 504,
+    description:
+      'A service behind the gateway did not answer in time, so this write may or may not have ' +
+      'been applied (`code` OUTCOME_UNKNOWN, no Retry-After): read the resource before sending ' +
+      'it again, with If-Match or the same Idempotency-Key so that it cannot apply twice.',
+    applies: (traits) => traits.takesBody,
   },
 ];
 

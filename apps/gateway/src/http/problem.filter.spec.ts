@@ -47,6 +47,21 @@ describe('ProblemFilter', () => {
     expect(headers['retry-after']).toBe('1');
   });
 
+  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])(
+    'answers a %s that passed its deadline: outcome unknown, read before retrying',
+    (method) => {
+      const { body, headers } = filter.toAnswer(
+        serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'),
+        method,
+      );
+      expect(body).toMatchObject({ status: 504, code: 'OUTCOME_UNKNOWN' });
+      expect(body.detail).toMatch(/may or may not have been applied/);
+      expect(body.detail).toMatch(/If-Match/);
+      // Retrying blindly is the hazard: nothing invites it.
+      expect(headers['retry-after']).toBeUndefined();
+    },
+  );
+
   it.each([
     [status.UNAUTHENTICATED, 'INVALID_CREDENTIALS', 401],
     [status.PERMISSION_DENIED, 'WRONG_PASSWORD', 403],

@@ -1,3 +1,4 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import {
   Catch,
   HttpException,
@@ -35,6 +36,34 @@ const HTTP_STATUS_BY_CODE: Partial<Record<ServiceErrorCode, { status: number; ti
   ARTWORK_TOO_LARGE: { status: 413, title: 'Content Too Large' },
 };
 
+/** Methods that change state: a deadline met by one of them leaves its outcome unknown. */
+const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A write whose call passed its deadline: the service may have applied it, may still apply it
+ * (a transaction waiting on its database commits when the database is back) or may never. No
+ * Retry-After: retrying blindly is what could apply it twice.
+ */
+export function unknownOutcome(): ProblemDetails {
+  return problem(504, 'Gateway Timeout', {
+    code: 'OUTCOME_UNKNOWN',
+    detail:
+      'No service answered in time: this write may or may not have been applied, and may still ' +
+      'be. Read the resource (for a POST, the collection) to find out before sending it again. ' +
+      'A PATCH, PUT or DELETE sent with If-Match, or a POST sent again with the same ' +
+      'Idempotency-Key, is never applied twice.',
+  });
+}
+
+/** Whether `error` failing a request of `method` leaves the request's outcome unknown. */
+export function leavesOutcomeUnknown(error: unknown, method: string): boolean {
+  return (
+    isServiceError(error) &&
+    error.code === GrpcStatus.DEADLINE_EXCEEDED &&
+    WRITE_METHODS.has(method)
+  );
+}
+
 interface Answer {
   body: ProblemDetails;
   headers: Record<string, string>;
@@ -56,7 +85,7 @@ export class ProblemFilter implements ExceptionFilter {
 
   /** Sends the answer to `exception`; also for hooks that answer before Nest's pipeline. */
   answer(request: FastifyRequest, reply: FastifyReply, exception: unknown): FastifyReply {
-    const { body, headers } = this.toAnswer(exception);
+    const { body, headers } = this.toAnswer(exception, request.method);
     body.instance = request.url.split('?')[0];
     body.requestId = currentRequestId() ?? String(request.id);
     return reply
@@ -65,11 +94,16 @@ export class ProblemFilter implements ExceptionFilter {
       .send(body);
   }
 
-  toAnswer(exception: unknown): Answer {
+  /** The answer to `exception` for a request of `method` (a write's deadline is not a read's). */
+  toAnswer(exception: unknown, method = 'GET'): Answer {
     if (exception instanceof ProblemException)
       return { body: { ...exception.problem }, headers: exception.headers };
     if (isServiceError(exception)) {
       const decoded = decodeGrpcError(exception);
+      if (leavesOutcomeUnknown(exception, method)) {
+        this.logger.warn(`write outcome unknown: ${method} ${decoded.message}`);
+        return { body: unknownOutcome(), headers: {} };
+      }
       const mapping = {
         ...httpForGrpcStatus(decoded.code),
         ...(decoded.errorCode ? HTTP_STATUS_BY_CODE[decoded.errorCode] : undefined),

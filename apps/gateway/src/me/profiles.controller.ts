@@ -12,6 +12,7 @@ import { Access } from '../auth/access-level.decorator';
 import { present } from '../auth/auth.views';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
 import { UsersClient } from '../users/users.client';
 import { CreateProfileBody, RenameProfileBody } from './dto/me.body';
@@ -45,6 +46,7 @@ export class ProfilesController {
   @ApiOperation({ summary: 'Create a profile (kids profiles get a maturity ceiling)' })
   @ApiCreatedResponse({ type: ProfileView })
   @ApiProblems(409)
+  @Idempotent()
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateProfileBody,

@@ -17,6 +17,16 @@ export type EventListener = (event: EventEnvelope) => void | Promise<void>;
  * reaches clients on all replicas, and how each replica drops its cache entries. Kafka already
  * carries the events, so no Redis pub/sub is needed for fan-out. It starts at the latest offset:
  * a notification is news, and a missed invalidation is bounded by the cache TTL.
+ *
+ * Why a group per replica, deleted when the replica stops: neither alternative is open with
+ * kafkajs. It has no assign() (a consumer always joins a group), and no static membership (its
+ * consumer never sends a group.instance.id), while one group per Deployment would split the
+ * partitions between replicas, which must each see every event. So the group lives exactly as
+ * long as its replica: stop() leaves it and deletes it, and a rollout (new pod names) leaves no
+ * group behind. Only a replica killed outright leaves one, which Kafka removes when its committed
+ * offsets expire (offsets.retention.minutes). Committing is kept: a replica that rejoins (after a
+ * broker restart, say) resumes where it was instead of skipping what came meanwhile, and the
+ * group's lag is what the consumer-lag metric reads.
  */
 export class GatewayEventFeed {
   private readonly consumer: Consumer;
@@ -28,7 +38,7 @@ export class GatewayEventFeed {
   joined = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly groupId: string,
     private readonly topics: readonly Topic[],
     private readonly listeners: EventListener[],
@@ -62,6 +72,21 @@ export class GatewayEventFeed {
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
     ]);
     await Promise.all([this.consumer.disconnect().catch(() => undefined), this.stopReportingLag()]);
+    await this.deleteGroup();
+  }
+
+  /** Deletes this replica's group, now empty; nothing else will ever read it. */
+  private async deleteGroup(): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([this.groupId]);
+    } catch (error) {
+      // Kafka removes it anyway once its offsets expire; the stop goes on.
+      this.logger.warn({ err: String(error), group: this.groupId }, 'event feed: group kept');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   private async connectLoop(): Promise<void> {

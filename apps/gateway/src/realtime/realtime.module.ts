@@ -121,7 +121,9 @@ export class RealtimeModule {
           ) =>
             new GatewayEventFeed(
               createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'kinema-gateway' }, logger),
-              // One group per replica (the pod name is stable across restarts of the pod).
+              // One group per replica, deleted when it stops (GatewayEventFeed says why). The pod
+              // name (POD_NAME: the launcher's replica name, the chart's downward API) is stable
+              // across restarts of the pod.
               `gateway.realtime.${process.env['POD_NAME'] ?? hostname()}`,
               FEED_TOPICS,
               [

@@ -52,6 +52,11 @@ export const EDGE_ERROR_CODES = [
   'TOO_MANY_UPLOADS',
   'UNSUPPORTED_IMAGE_TYPE',
   'CROSS_SITE_REQUEST',
+  // A write whose call to a service passed its deadline: it may or may not have been applied.
+  'OUTCOME_UNKNOWN',
+  // Idempotency-Key: the key was used with another request; the key's first request is running.
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
 ] as const;
 export type EdgeErrorCode = (typeof EDGE_ERROR_CODES)[number];
 

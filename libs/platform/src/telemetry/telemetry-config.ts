@@ -33,6 +33,12 @@ export const telemetryConfigSchema = z.object({
     .min(0, 'expected a probability from 0 to 1')
     .max(1, 'expected a probability from 0 to 1')
     .optional(),
+  /**
+   * The replica's name (the pod's on Kubernetes, the launcher's replica name under `npm start`):
+   * its traces' service.instance.id, its `x-served-by`, the gateway's event consumer group. The
+   * host name when unset.
+   */
+  POD_NAME: z.string().min(1).optional(),
 });
 
 export type TelemetryConfig = z.output<typeof telemetryConfigSchema>;

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { TOPICS, type EventEnvelope } from '@kinema/contracts';
+import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
+import { toKafkaMessage } from '@kinema/platform/kafka';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { GatewayEventFeed } from './event-feed';
+
+const topic = TOPICS.catalogTitles;
+
+function kafkaFor(address: string): Kafka {
+  return new Kafka({
+    clientId: 'event-feed-test',
+    brokers: [address],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3, initialRetryTime: 100 },
+  });
+}
+
+function anEvent(): EventEnvelope {
+  const subject = randomUUID();
+  return {
+    id: randomUUID(),
+    type: 'kinema.test.event.v1',
+    source: '/kinema/test',
+    time: new Date().toISOString(),
+    subject,
+    data: {},
+  };
+}
+
+/**
+ * The gateway's broadcast feed on the embedded broker: two replicas each see every event, and a
+ * replica that stops leaves no consumer group behind (a rollout renames every pod).
+ */
+describe('the gateway event feed', () => {
+  let broker: RunningKafkaBroker;
+  let kafka: Kafka;
+
+  beforeAll(async () => {
+    broker = await startKafkaBroker();
+    kafka = kafkaFor(broker.address);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+    await admin.disconnect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  async function groups(): Promise<string[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.listGroups()).groups.map((group) => group.groupId);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('condition not met in 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('delivers every event to each replica, and deletes each replica’s group when it stops', async () => {
+    const seen = new Map<string, string[]>();
+    const feeds = ['gateway-a', 'gateway-b'].map((pod) => {
+      seen.set(pod, []);
+      return new GatewayEventFeed(
+        kafkaFor(broker.address),
+        `gateway.realtime.${pod}`,
+        [topic],
+        [(event) => void seen.get(pod)?.push(event.id)],
+        pino({ level: 'silent' }),
+      );
+    });
+    for (const feed of feeds) feed.start();
+    await until(() => feeds.every((feed) => feed.joined));
+    expect(await groups()).toEqual(
+      expect.arrayContaining(['gateway.realtime.gateway-a', 'gateway.realtime.gateway-b']),
+    );
+
+    const producer = kafka.producer();
+    await producer.connect();
+    const events = Array.from({ length: 12 }, anEvent);
+    // Keys spread the events over the partitions: each replica must still get all of them.
+    await producer.send({ topic, messages: events.map((event) => toKafkaMessage(event)) });
+    await producer.disconnect();
+    const ids = events.map((event) => event.id).sort();
+    await until(() => [...seen.values()].every((got) => got.length === ids.length));
+    for (const got of seen.values()) expect([...got].sort()).toEqual(ids);
+
+    await Promise.all(feeds.map((feed) => feed.stop()));
+    const left = await groups();
+    expect(left).not.toContain('gateway.realtime.gateway-a');
+    expect(left).not.toContain('gateway.realtime.gateway-b');
+  }, 90_000);
+});
