@@ -249,7 +249,7 @@ describe('kinema chaos: faults a learner switches on, watches, and sees undone',
     const hung = chaos('hung-replica', '--service', 'catalog', '--for', '5m');
     await watching(hung);
     expect(hung.output()).toContain(`froze catalog-2 (pid ${victim.pid}, SIGSTOP)`);
-    expect(hung.output()).toContain('nothing routes around a hung replica yet');
+    expect(hung.output()).toContain('the gateway routes around the hung one');
     expectWhatToWatch(hung.output(), /Probe: {5}GET \/api\/v1\/titles\?\S+ -> (200|504) in/, '504');
     // SIGSTOP takes effect when the kernel next schedules the process: shortly, not at once.
     await eventually(async () => expect(processState(victim.pid)).toBe('T'));
