@@ -29,7 +29,7 @@ describe('gRPC channel options', () => {
     expect(serviceConfig.methodConfig[0]?.name).toEqual([
       { service: 'kinema.catalog.v1.CatalogService', method: 'GetTitle' },
     ]);
-    expect(serviceConfig.methodConfig[0]?.hedgingPolicy).toMatchObject({ maxAttempts: 3 });
+    expect(serviceConfig.methodConfig[0]?.hedgingPolicy).toMatchObject({ maxAttempts: 5 });
   });
 
   it('drops a connection whose ping goes unanswered within about two seconds', () => {

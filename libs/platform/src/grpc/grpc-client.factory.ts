@@ -55,8 +55,12 @@ export function normalizeTarget(target: string): string {
 export const FAILOVER = {
   /** A read with no answer after this long is also sent to the next replica (hedged). */
   hedgingDelayMs: 500,
-  /** Attempts of one read at most, the first included; grpc-js caps this at 5. */
-  readAttempts: 3,
+  /**
+   * Attempts of one read at most, the first included (grpc-js's cap). Round robin may hand a hedge
+   * to the hung replica again before it leaves rotation; when its connection is then dropped, the
+   * attempts left go to the others at once.
+   */
+  readAttempts: 5,
   /** A connection is pinged this long after its last ping was answered... */
   keepaliveTimeMs: 1_000,
   /** ...and dropped when the answer takes longer: a hung replica leaves rotation within ~2 s. */
