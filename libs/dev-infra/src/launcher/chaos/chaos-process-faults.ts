@@ -126,7 +126,7 @@ export async function startHungReplica(
   // of new connections on the shared port, which nobody answers.
   const hangs = edge
     ? 'the requests that reach it (the kernel still hands it its share of new connections) hang with no answer until the client gives up'
-    : 'the calls sent to it hang until their deadline (GRPC_DEADLINE_MS, 5 s), then fail (504)';
+    : 'the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s)';
   if (others === 0) {
     session.say(
       `  ${service} has one replica: all ${hangs}. To see how other replicas carry the load, ` +
@@ -152,13 +152,13 @@ export async function startHungReplica(
         (edge
           ? '; nothing counts the requests it swallows (no answer, no status code)'
           : others === 0
-            ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="504"} rises`
+            ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code=~"503|504"} rises`
             : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="200"} keeps rising, and {status_code="504"} only by the writes it held`),
       `  Web user:  ${
         edge
           ? `${others === 0 ? '' : `about one in ${replicas.length} of the `}page loads hang with no answer`
           : others === 0
-            ? `pages that need ${service} and are not cached spin for 5 s, then show an error`
+            ? `pages that need ${service} and are not cached spin for up to 5 s, then show an error`
             : `pages load; for the first seconds some that need ${service} take half a second longer`
       }`,
     ],
