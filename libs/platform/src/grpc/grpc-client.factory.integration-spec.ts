@@ -1,12 +1,13 @@
 import {
   makeGenericClientConstructor,
+  Metadata,
   Server,
   ServerCredentials,
   status,
   type Client,
   type sendUnaryData,
   type ServerUnaryCall,
-  type ServiceError,
+  type StatusObject,
 } from '@grpc/grpc-js';
 import { servedByInterceptor } from '../grpc-server/served-by.interceptor';
 import { createGrpcClient } from './grpc-client.factory';
@@ -120,13 +121,13 @@ describe('gRPC client failover (two replicas, a static address list)', () => {
     const served = await new Promise<{ headers: string[]; trailers: string[] }>(
       (resolve, reject) => {
         let headers: string[] = [];
-        const call = client.Read(Buffer.alloc(0), (error: ServiceError | null) => {
+        const call = client.Read(Buffer.alloc(0), new Metadata(), {}, (error) => {
           if (error) reject(error);
         });
-        call.on('metadata', (metadata) => {
+        call.on('metadata', (metadata: Metadata) => {
           headers = metadata.get('x-served-by').map(String);
         });
-        call.on('status', (answer) =>
+        call.on('status', (answer: StatusObject) =>
           resolve({ headers, trailers: answer.metadata.get('x-served-by').map(String) }),
         );
       },
