@@ -92,8 +92,9 @@ export function grpcClientChannelOptions(config: GrpcClientConfig): ChannelOptio
           interval: duration(FAILOVER.ejectionIntervalMs),
           base_ejection_time: duration(FAILOVER.baseEjectionMs),
           max_ejection_time: duration(FAILOVER.maxEjectionMs),
-          // Never the last replica standing, and at most half of them.
-          max_ejection_percent: 50,
+          // grpc-js stops ejecting once this share is out: one of two or three replicas, two of
+          // four to six; minimum_hosts keeps a lone replica in.
+          max_ejection_percent: 33,
           failure_percentage_ejection: {
             threshold: FAILOVER.ejectionFailurePercent,
             enforcement_percentage: 100,
