@@ -1,9 +1,10 @@
 // What scaling and restarts cost the people using Kinema: starts the system with
 // catalog=3,users=2,videos=2,gateway=2, puts steady load on it (uncached catalog reads, signed-in
-// reads, admin writes with If-Match), then rolling-restarts each service, scales the catalog
-// 3 -> 5 -> 2 and SIGKILLs a catalog replica, printing for each step the requests sent, failures,
-// latency against the steady state, and how the catalog calls spread over the replicas.
-// Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/rolling-restart.ts [--seconds 8]
+// reads, admin writes with If-Match), then hangs a catalog replica (SIGSTOP for --hang-seconds,
+// then SIGCONT), SIGKILLs one, rolling-restarts each service and scales the catalog 3 -> 5 -> 2,
+// printing for each step the requests sent, failures, latency against the steady state, and how
+// the catalog calls spread over the replicas. --faults-only stops after the hang and the crash.
+// Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/rolling-restart.ts [--seconds 8] [--hang-seconds 20] [--faults-only]
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -186,8 +187,15 @@ async function timed(
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' } } });
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '8' },
+      'hang-seconds': { type: 'string', default: '20' },
+      'faults-only': { type: 'boolean', default: false },
+    },
+  });
   const settle = Number(values.seconds);
+  const hangSeconds = Number(values['hang-seconds']);
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-rolling-'));
   const system: RunningSystem = await startSystem({
     dataDir,
@@ -253,40 +261,64 @@ async function main(): Promise<void> {
 
     const steady = await timed(load, 'steady state', async () => undefined, settle);
     const steps: Step[] = [steady];
-    for (const service of ['catalog', 'users', 'videos', 'gateway'] as const) {
-      steps.push(
-        await timed(
-          load,
-          `rolling restart of ${service}`,
-          () => system.fleet.restart(service),
-          settle,
-        ),
-      );
-    }
+    // A hung replica keeps its sockets open and answers nothing: the step is the hang itself.
     steps.push(
       await timed(
         load,
-        'scale catalog 3 -> 5',
-        () => system.fleet.scale('catalog', 5),
-        settle,
-        'catalog-5',
+        `SIGSTOP catalog-2 for ${hangSeconds} s (hung)`,
+        async () => {
+          system.supervisor.freeze('catalog-2');
+        },
+        hangSeconds,
       ),
     );
     steps.push(
-      await timed(load, 'scale catalog 5 -> 2', () => system.fleet.scale('catalog', 2), settle),
-    );
-    const victim = system.supervisor.get('catalog-2');
-    steps.push(
       await timed(
         load,
-        'SIGKILL catalog-2 (restarted by the launcher)',
+        'SIGCONT catalog-2 (thawed)',
         async () => {
-          if (victim) process.kill(victim.pid, 'SIGKILL');
+          system.supervisor.thaw('catalog-2');
         },
         settle,
         'catalog-2',
       ),
     );
+    const victim = system.supervisor.get('catalog-3');
+    steps.push(
+      await timed(
+        load,
+        'SIGKILL catalog-3 (restarted by the launcher)',
+        async () => {
+          if (victim) process.kill(victim.pid, 'SIGKILL');
+        },
+        settle,
+        'catalog-3',
+      ),
+    );
+    if (!values['faults-only']) {
+      for (const service of ['catalog', 'users', 'videos', 'gateway'] as const) {
+        steps.push(
+          await timed(
+            load,
+            `rolling restart of ${service}`,
+            () => system.fleet.restart(service),
+            settle,
+          ),
+        );
+      }
+      steps.push(
+        await timed(
+          load,
+          'scale catalog 3 -> 5',
+          () => system.fleet.scale('catalog', 5),
+          settle,
+          'catalog-5',
+        ),
+      );
+      steps.push(
+        await timed(load, 'scale catalog 5 -> 2', () => system.fleet.scale('catalog', 2), settle),
+      );
+    }
     await load.stop();
     for (const step of steps) process.stdout.write(`${report(step, steady)}\n`);
 

@@ -19,7 +19,7 @@ export class ArtworkModule {
             createGrpcClient(ArtworkServiceClient, {
               target: config.VIDEOS_GRPC_TARGET,
               service: GRPC_SERVICES.artwork,
-              // Reads only: a retried PutArtwork would be harmless (same bytes, same key) but
+              // Reads only (hedged): a PutArtwork sent twice would be harmless (same bytes, same key) but
               // resends up to 3 MiB.
               idempotentMethods: ['GetArtwork'],
               deadlineMs: config.GRPC_DEADLINE_MS,

@@ -32,7 +32,7 @@ function cacheKey(method: string, request: unknown): string {
 }
 
 /**
- * Promise-returning face of the catalog's gRPC client (deadlines, retries and LB live in the
+ * Promise-returning face of the catalog's gRPC client (deadlines, hedging and LB live in the
  * client). Reads go through the catalog cache; a write through this replica drops what it changed
  * at once, so the writer sees its change without waiting for the event that drops it everywhere.
  */

@@ -11,7 +11,7 @@ export interface CatalogGrpcModuleOptions {
   deadlineMs: number;
 }
 
-/** Reads are retried on UNAVAILABLE; writes never are (a retried create could run twice). */
+/** Reads may be sent to a second replica (hedged); writes are sent once (a create could run twice). */
 const IDEMPOTENT_READS = [
   'ListTitles',
   'GetTitle',

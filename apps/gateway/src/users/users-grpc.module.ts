@@ -8,7 +8,7 @@ export interface UsersGrpcModuleOptions {
   deadlineMs: number;
 }
 
-// Reads only: a retried Register, Login or Refresh could create twice or burn a refresh token.
+// Reads only (hedged): a Register, Login or Refresh sent twice could create twice or burn a refresh token.
 const IDEMPOTENT_READS = [
   'GetAccount',
   'VerifyAccessToken',

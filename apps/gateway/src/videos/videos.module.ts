@@ -13,7 +13,7 @@ import { VideoStreamController } from './video-stream.controller';
 import { VIDEO_UPLOAD_MAX_BYTES, VideoUploadController } from './video-upload.controller';
 import { VIDEO_TRANSFER_DEADLINE_MS, VIDEOS_GRPC_CLIENT, VideosClient } from './videos.client';
 
-// Reads only; UploadVideo is never retried (its body stream cannot be replayed).
+// Reads only (hedged); UploadVideo is sent once (its body stream cannot be replayed).
 const IDEMPOTENT_READS = ['GetVideo', 'GetPlayableVideo', 'PresignPlayback'] as const;
 
 /** Refuses a production start with the development grant key: anyone could mint grants. */

@@ -1,5 +1,5 @@
 import {
-  Metadata,
+  type Metadata,
   status as GrpcStatus,
   type sendUnaryData,
   type ServerUnaryCall,
@@ -10,16 +10,13 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import { REQUEST_ID_METADATA, SERVED_BY_METADATA } from '@kinema/contracts';
-import { hostname } from 'node:os';
+import { REQUEST_ID_METADATA } from '@kinema/contracts';
 import { Observable, tap, throwError } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 import { acceptRequestId, runWithRequestId } from '../logging/request-context';
 import { grpcServerDuration, grpcServerHandled, startTracedTimer } from '../ops/metrics';
 import { toGrpcError } from '../errors/grpc-error-codec';
 import { textViolations } from './request-text.rule';
-
-const servedBy = process.env['POD_NAME'] ?? hostname();
 
 /**
  * The call's proto service and method from its path (`/kinema.users.v1.UsersService/GetProfile`),
@@ -34,8 +31,8 @@ export function rpcName(
 }
 
 /**
- * Around every gRPC handler: adopts the caller's request id (for logs and onward calls),
- * announces which pod serves the call, and records the call's status and duration.
+ * Around every gRPC handler: adopts the caller's request id (for logs and onward calls) and
+ * records the call's status and duration (the pod that served it is named by servedByInterceptor).
  */
 @Injectable()
 export class GrpcServerInterceptor implements NestInterceptor {
@@ -52,12 +49,6 @@ export class GrpcServerInterceptor implements NestInterceptor {
       grpc_method: context.getHandler().name,
     };
     const stopTimer = startTracedTimer(grpcServerDuration, labels);
-    // A streaming handler sends its own response headers (the first sent are the only ones).
-    if (!streamCall && call && typeof call.sendMetadata === 'function') {
-      const response = new Metadata();
-      response.set(SERVED_BY_METADATA, servedBy);
-      call.sendMetadata(response);
-    }
     // The contract's text rule, for every call of every service, before any handler sees it.
     const request: unknown = rpc.getData();
     const violations = isPlainRequest(request) ? textViolations(request) : [];

@@ -1,4 +1,4 @@
-import { normalizeTarget } from './grpc-client.factory';
+import { grpcClientChannelOptions, normalizeTarget } from './grpc-client.factory';
 
 describe('gRPC targets', () => {
   it.each([
@@ -10,5 +10,31 @@ describe('gRPC targets', () => {
     ['supervisor:///catalog', 'supervisor:///catalog'],
   ])('%s is dialled as %s', (target, expected) => {
     expect(normalizeTarget(target)).toBe(expected);
+  });
+});
+
+describe('gRPC channel options', () => {
+  const options = grpcClientChannelOptions({
+    target: 'catalog:50051',
+    service: 'kinema.catalog.v1.CatalogService',
+    idempotentMethods: ['GetTitle'],
+    deadlineMs: 5_000,
+  });
+  const serviceConfig = JSON.parse(String(options['grpc.service_config'])) as {
+    methodConfig: Array<{ name: Array<{ method: string }>; hedgingPolicy?: unknown }>;
+  };
+
+  it('hedges the idempotent methods only, so a write is never sent twice', () => {
+    expect(serviceConfig.methodConfig).toHaveLength(1);
+    expect(serviceConfig.methodConfig[0]?.name).toEqual([
+      { service: 'kinema.catalog.v1.CatalogService', method: 'GetTitle' },
+    ]);
+    expect(serviceConfig.methodConfig[0]?.hedgingPolicy).toMatchObject({ maxAttempts: 5 });
+  });
+
+  it('drops a connection whose ping goes unanswered within about two seconds', () => {
+    expect(
+      Number(options['grpc.keepalive_time_ms']) + Number(options['grpc.keepalive_timeout_ms']),
+    ).toBeLessThanOrEqual(2_000);
   });
 });

@@ -7,6 +7,7 @@ import {
   type ClientOptions,
   type ChannelCredentials,
   type Interceptor,
+  type StatusObject,
 } from '@grpc/grpc-js';
 import {
   REQUEST_ID_METADATA,
@@ -25,11 +26,10 @@ export interface GrpcClientConfig {
   target: string;
   /** Fully qualified service name, e.g. `kinema.catalog.v1.CatalogService`. */
   service: string;
-  /** RPC names (as in the .proto) that are safe to retry: idempotent reads only. */
+  /** RPC names (as in the .proto) that are safe to send twice: idempotent reads only. */
   idempotentMethods: readonly string[];
   /** Deadline applied to every call that does not set its own. */
   deadlineMs: number;
-  maxRetryAttempts?: number;
 }
 
 type ClientConstructor<C extends Client> = new (
@@ -48,19 +48,72 @@ export function normalizeTarget(target: string): string {
   return `dns:///${parts[0]}`;
 }
 
-/** Channel options: round robin, keepalive, and retries for idempotent methods only. */
+/**
+ * How a client routes around a replica that hangs or dies, on every resolver (the launcher's, or
+ * DNS over a headless Service): all grpc-js's own mechanisms, described in docs/resilience.md.
+ */
+export const FAILOVER = {
+  /** A read with no answer after this long is also sent to the next replica (hedged). */
+  hedgingDelayMs: 500,
+  /**
+   * Attempts of one read at most, the first included (grpc-js's cap). Round robin may hand a hedge
+   * to the hung replica again before it leaves rotation; when its connection is then dropped, the
+   * attempts left go to the others at once.
+   */
+  readAttempts: 5,
+  /** A connection is pinged this long after its last ping was answered... */
+  keepaliveTimeMs: 1_000,
+  /** ...and dropped when the answer takes longer: a hung replica leaves rotation within ~2 s. */
+  keepaliveTimeoutMs: 1_000,
+  /** Outlier detection counts each replica's finished calls over this interval... */
+  ejectionIntervalMs: 500,
+  /** ...and ejects one whose calls failed (a hedge that lost counts) above this share... */
+  ejectionFailurePercent: 85,
+  /** ...once it finished at least this many calls in the interval. */
+  ejectionRequestVolume: 5,
+  /** An ejected replica is re-admitted after this, times the number of ejections in a row. */
+  baseEjectionMs: 2_000,
+  maxEjectionMs: 30_000,
+} as const;
+
+function duration(ms: number): { seconds: number; nanos: number } {
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
+}
+
+/**
+ * Channel options: round robin wrapped in outlier detection, keepalive that drops a silent
+ * connection within ~2 s, and hedging for idempotent methods only (a write is sent once).
+ */
 export function grpcClientChannelOptions(config: GrpcClientConfig): ChannelOptions {
   const serviceConfig = {
-    loadBalancingConfig: [{ round_robin: {} }],
+    loadBalancingConfig: [
+      {
+        outlier_detection: {
+          interval: duration(FAILOVER.ejectionIntervalMs),
+          base_ejection_time: duration(FAILOVER.baseEjectionMs),
+          max_ejection_time: duration(FAILOVER.maxEjectionMs),
+          // grpc-js stops ejecting once this share is out: one of two or three replicas, two of
+          // four to six; minimum_hosts keeps a lone replica in.
+          max_ejection_percent: 33,
+          failure_percentage_ejection: {
+            threshold: FAILOVER.ejectionFailurePercent,
+            enforcement_percentage: 100,
+            minimum_hosts: 2,
+            request_volume: FAILOVER.ejectionRequestVolume,
+          },
+          child_policy: [{ round_robin: {} }],
+        },
+      },
+    ],
     methodConfig: [
       {
         name: config.idempotentMethods.map((method) => ({ service: config.service, method })),
-        retryPolicy: {
-          maxAttempts: config.maxRetryAttempts ?? 3,
-          initialBackoff: '0.05s',
-          maxBackoff: '0.5s',
-          backoffMultiplier: 2,
-          retryableStatusCodes: ['UNAVAILABLE'],
+        // Hedging, not a retry policy: grpc-js retries only on a status, and a hung replica
+        // sends none until the deadline; a hedge also retries at once on UNAVAILABLE (a crash).
+        hedgingPolicy: {
+          maxAttempts: FAILOVER.readAttempts,
+          hedgingDelay: `${FAILOVER.hedgingDelayMs / 1000}s`,
+          nonFatalStatusCodes: ['UNAVAILABLE'],
         },
       },
     ],
@@ -68,8 +121,8 @@ export function grpcClientChannelOptions(config: GrpcClientConfig): ChannelOptio
   return {
     'grpc.service_config': JSON.stringify(serviceConfig),
     'grpc.enable_retries': 1,
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_time_ms': FAILOVER.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': FAILOVER.keepaliveTimeoutMs,
     'grpc.keepalive_permit_without_calls': 1,
     // Re-resolve DNS soon after a connection drops so new pods are found quickly.
     'grpc.dns_min_time_between_resolutions_ms': 5_000,
@@ -80,7 +133,7 @@ export function grpcClientChannelOptions(config: GrpcClientConfig): ChannelOptio
 
 /**
  * Adds the default deadline, propagates the current request id in metadata, and records which
- * pod answered (its `x-served-by` response metadata) in the request context.
+ * pod answered (the `x-served-by` its trailers carry) in the request context.
  */
 export function contextInterceptor(deadlineMs: number): Interceptor {
   return (options, nextCall) =>
@@ -94,10 +147,10 @@ export function contextInterceptor(deadlineMs: number): Interceptor {
           }
           // A partial listener: grpc-js passes every other event through unchanged.
           next(metadata, {
-            onReceiveMetadata(received: Metadata, nextListener: (metadata: Metadata) => void) {
-              const servedBy = received.get(SERVED_BY_METADATA)[0];
+            onReceiveStatus(status: StatusObject, nextListener: (status: StatusObject) => void) {
+              const servedBy = status.metadata.get(SERVED_BY_METADATA)[0];
               if (servedBy !== undefined) recordServedBy(servedBy.toString());
-              nextListener(received);
+              nextListener(status);
             },
           });
         },

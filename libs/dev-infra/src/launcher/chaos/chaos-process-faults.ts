@@ -126,16 +126,22 @@ export async function startHungReplica(
   // of new connections on the shared port, which nobody answers.
   const hangs = edge
     ? 'the requests that reach it (the kernel still hands it its share of new connections) hang with no answer until the client gives up'
-    : 'the calls sent to it hang until their deadline (GRPC_DEADLINE_MS, 5 s), then fail (504)';
+    : 'the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s)';
   if (others === 0) {
     session.say(
       `  ${service} has one replica: all ${hangs}. To see how other replicas carry the load, ` +
         `end this (Ctrl-C), run \`${session.kinemaCommand(`scale ${service}=3`)}\`, and try again.`,
     );
+  } else if (edge) {
+    session.say(
+      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering, but nothing routes around a hung gateway: ${hangs}.`,
+    );
   } else {
     session.say(
-      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering, but nothing routes around a hung replica yet: ${hangs}` +
-        (edge ? '.' : '; a read is not retried elsewhere after a deadline.'),
+      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering, and the gateway routes around the hung one: ` +
+        'a read it was sent is also sent to another replica after 0.5 s (hedged), and the replica leaves rotation ' +
+        'within about 2 s (its connection misses a keepalive ping); a write sent to it before that waits for its deadline ' +
+        '(GRPC_DEADLINE_MS, 5 s), then fails (504), as writes are never sent twice.',
     );
   }
   const gatewayOps = opsUrl(system.supervisor.get('gateway'), '/metrics');
@@ -145,11 +151,15 @@ export async function startHungReplica(
       `  Metric:    ${victim}'s own ${opsUrl(frozen, '/metrics')} does not answer at all (try curl --max-time 2)` +
         (edge
           ? '; nothing counts the requests it swallows (no answer, no status code)'
-          : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="504"} rises`),
-      `  Web user:  ${others === 0 ? '' : `about one in ${replicas.length} of the `}${
+          : others === 0
+            ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code=~"503|504"} rises`
+            : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="200"} keeps rising, and {status_code="504"} only by the writes it held`),
+      `  Web user:  ${
         edge
-          ? 'page loads hang with no answer'
-          : `pages that need ${service} and are not cached spin for 5 s, then show an error`
+          ? `${others === 0 ? '' : `about one in ${replicas.length} of the `}page loads hang with no answer`
+          : others === 0
+            ? `pages that need ${service} and are not cached spin for up to 5 s, then show an error`
+            : `pages load; for the first seconds some that need ${service} take half a second longer`
       }`,
     ],
     undo: async () => {
