@@ -1,4 +1,4 @@
-import { prefixTsQuery, searchTerms } from './search-query';
+import { correctedTsQuery, exactNameOf, searchTerms, titleSearch } from './search-query';
 
 describe('searchTerms', () => {
   it('keeps runs of letters and digits, lower-cased and de-duplicated', () => {
@@ -28,8 +28,36 @@ describe('searchTerms', () => {
   });
 });
 
-describe('prefixTsQuery', () => {
-  it('requires every term as a word prefix', () => {
-    expect(prefixTsQuery(['gal', 'dri'])).toBe('gal:* & dri:*');
+describe('correctedTsQuery', () => {
+  const lookups = [
+    { term: 'gal', known: true, near: [] },
+    { term: 'orchrd', known: false, near: ['orchard', 'orchid'] },
+  ];
+
+  it('requires every term, as a word prefix when known, else as one of the words near it', () => {
+    expect(correctedTsQuery(lookups)).toBe('gal:* & (orchard | orchid)');
+  });
+
+  it('looks in the fields of the weights given', () => {
+    expect(correctedTsQuery(lookups, 'B')).toBe('gal:*B & (orchard:B | orchid:B)');
+  });
+});
+
+describe('titleSearch', () => {
+  it('asks for every term in any field, in the name, in the people and in the genres', () => {
+    const search = titleSearch([{ term: 'dri', known: true, near: [] }], exactNameOf(' Dri  '));
+    expect(search).toEqual({
+      any: 'dri:*',
+      name: 'dri:*A',
+      people: 'dri:*B',
+      genres: 'dri:*C',
+      exactName: 'dri',
+    });
+  });
+});
+
+describe('exactNameOf', () => {
+  it('trims, lower-cases and single-spaces the query', () => {
+    expect(exactNameOf('  The   Wild\tCarnival ')).toBe('the wild carnival');
   });
 });

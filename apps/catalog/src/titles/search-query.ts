@@ -13,9 +13,39 @@ export function searchTerms(query: string): string[] {
   return [...new Set(terms)].slice(0, MAX_TERMS);
 }
 
-/** Every term must match, each as a word prefix: `gal dri` -> `gal:* & dri:*`. */
-export function prefixTsQuery(terms: readonly string[]): string {
-  return terms.map((term) => `${term}:*`).join(' & ');
+/**
+ * Which fields of a title a tsquery looks in, as the search vector's weights (name A, people B,
+ * genres C, synopsis D; see the SearchPeopleGenresAndTypos migration): '' for every field.
+ */
+export type FieldWeights = '' | 'A' | 'B' | 'C';
+
+/**
+ * A search as the catalog runs it: tsqueries over every field and over each field alone (see
+ * the relevance order in titles-read.repository.ts), and the query as typed, which a whole name
+ * may equal.
+ */
+export interface TitleSearch {
+  any: string;
+  name: string;
+  people: string;
+  genres: string;
+  exactName: string;
+}
+
+/** The query compared with whole names: trimmed, lower-cased, single-spaced. */
+export function exactNameOf(query: string): string {
+  return query.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The tsqueries of a search whose terms the lexicon has looked up (and corrected). */
+export function titleSearch(lookups: readonly TermLookup[], exactName: string): TitleSearch {
+  return {
+    any: correctedTsQuery(lookups),
+    name: correctedTsQuery(lookups, 'A'),
+    people: correctedTsQuery(lookups, 'B'),
+    genres: correctedTsQuery(lookups, 'C'),
+    exactName,
+  };
 }
 
 /** What the lexicon says of a term: whether a word starts with it, else the words near it. */
@@ -29,15 +59,20 @@ export interface TermLookup {
 const PLAIN_WORD = /^[\p{L}\p{N}]+$/u;
 
 /**
- * Every term must match: as a word prefix when some word starts with it, else (a typo) as one
- * of the words near it: `orchrd dri` -> `(orchard) & dri:*`. A term with no word near it stays
+ * Every term must match (in the fields of `weights`): as a word prefix when some word starts with
+ * it, else (a typo) as one of the words near it: `orchrd dri` -> `(orchard) & dri:*`. A term with no word near it stays
  * a prefix, which matches nothing, as it would have anyway.
  */
-export function correctedTsQuery(lookups: readonly TermLookup[]): string {
+export function correctedTsQuery(
+  lookups: readonly TermLookup[],
+  weights: FieldWeights = '',
+): string {
   return lookups
     .map(({ term, known, near }) => {
       const words = near.filter((word) => PLAIN_WORD.test(word));
-      return known || words.length === 0 ? `${term}:*` : `(${words.join(' | ')})`;
+      return known || words.length === 0
+        ? `${term}:*${weights}`
+        : `(${words.map((word) => (weights ? `${word}:${weights}` : word)).join(' | ')})`;
     })
     .join(' & ');
 }

@@ -21,7 +21,7 @@ import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { CATALOG_CONFIG } from '../catalog.constants';
 import type { CatalogConfig } from '../config';
 import { parseListRequest, parseVisibility } from './list-titles.request';
-import { correctedTsQuery } from './search-query';
+import { titleSearch } from './search-query';
 import { applyPatch } from './title-patch';
 import { CursorCodec, type CursorPosition } from './title-cursor';
 import { requireUuid, validateTitleInput, type ValidTitle } from './title-input.validator';
@@ -60,8 +60,9 @@ export class TitlesService {
 
   async listTitles(request: ListTitlesRequest): Promise<ListTitlesResponse> {
     const parsed = parseListRequest(request, await this.genreIds(), this.cursors);
-    const { query, digest, terms } = parsed;
-    if (terms.length > 0) query.tsQuery = correctedTsQuery(await this.reads.lookUpTerms(terms));
+    const { query, digest, terms, exactName } = parsed;
+    if (terms.length > 0)
+      query.search = titleSearch(await this.reads.lookUpTerms(terms), exactName);
     const rows = await this.reads.list(query);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
