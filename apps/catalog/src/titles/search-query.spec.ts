@@ -44,8 +44,12 @@ describe('correctedTsQuery', () => {
 });
 
 describe('titleSearch', () => {
+  const genreWords = ['drama', 'science', 'fiction'];
+
   it('asks for every term in any field, in the name, in the people and in the genres', () => {
-    const search = titleSearch([{ term: 'dri', known: true, near: [] }], exactNameOf(' Dri  '));
+    const search = titleSearch([{ term: 'dri', known: true, near: [] }], exactNameOf(' Dri  '), [
+      'drift',
+    ]);
     expect(search).toEqual({
       any: 'dri:*',
       name: 'dri:*A',
@@ -53,6 +57,16 @@ describe('titleSearch', () => {
       genres: 'dri:*C',
       exactName: 'dri',
     });
+  });
+
+  it('asks the genres only when every term, as spelled or corrected, starts a genre word', () => {
+    const term = (t: string, near: string[] = []) => ({ term: t, known: near.length === 0, near });
+    const genres = (lookups: ReturnType<typeof term>[]) =>
+      titleSearch(lookups, '', genreWords).genres;
+    expect(genres([term('sci'), term('fic')])).toBe('sci:*C & fic:*C');
+    expect(genres([term('dramma', ['drama'])])).toBe('(drama:C)');
+    expect(genres([term('sci'), term('archivist')])).toBeUndefined();
+    expect(genres([term('dramma', ['dramatist'])])).toBeUndefined();
   });
 });
 

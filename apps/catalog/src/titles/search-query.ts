@@ -28,7 +28,8 @@ export interface TitleSearch {
   any: string;
   name: string;
   people: string;
-  genres: string;
+  /** Undefined when no genre's words hold every term: then no title's genres can. */
+  genres?: string;
   exactName: string;
 }
 
@@ -37,15 +38,34 @@ export function exactNameOf(query: string): string {
   return query.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** The tsqueries of a search whose terms the lexicon has looked up (and corrected). */
-export function titleSearch(lookups: readonly TermLookup[], exactName: string): TitleSearch {
+/**
+ * The tsqueries of a search whose terms the lexicon has looked up (and corrected). `genreWords`
+ * are the words of every genre's name, lower-cased: genres are few and fixed, so whether they can
+ * hold the terms at all is decided here, where the planner could only guess (its estimate for a
+ * prefix that starts no genre word is thousands of titles, and it then walks every title).
+ */
+export function titleSearch(
+  lookups: readonly TermLookup[],
+  exactName: string,
+  genreWords: readonly string[],
+): TitleSearch {
   return {
     any: correctedTsQuery(lookups),
     name: correctedTsQuery(lookups, 'A'),
     people: correctedTsQuery(lookups, 'B'),
-    genres: correctedTsQuery(lookups, 'C'),
+    genres: lookups.every((lookup) => matchesAnyOf(lookup, genreWords))
+      ? correctedTsQuery(lookups, 'C')
+      : undefined,
     exactName,
   };
+}
+
+/** Whether a term, as correctedTsQuery spells it, matches one of `words`. */
+function matchesAnyOf({ term, known, near }: TermLookup, words: readonly string[]): boolean {
+  const corrections = near.filter((word) => PLAIN_WORD.test(word));
+  return known || corrections.length === 0
+    ? words.some((word) => word.startsWith(term))
+    : corrections.some((word) => words.includes(word));
 }
 
 /** What the lexicon says of a term: whether a word starts with it, else the words near it. */

@@ -151,10 +151,13 @@ export class TitlesReadRepository {
     const exact = `lower(${param(search.exactName)}) COLLATE "C"`;
     const q = `(SELECT to_tsquery('simple', ${param(search.any)}) AS any,
       to_tsquery('simple', ${param(search.name)}) AS name,
-      to_tsquery('simple', ${param(search.people)}) AS people,
-      to_tsquery('simple', ${param(search.genres)}) AS genres) q`;
+      to_tsquery('simple', ${param(search.people)}) AS people) q`;
     const notExact = `t.sort_name <> ${exact}`;
-    const tiers: Array<[tier: number, match: string[]]> = [
+    // No genre holds every term (see titleSearch): the genre tier is empty and is left out.
+    const genres = search.genres === undefined ? undefined : param(search.genres);
+    const notGenres =
+      genres === undefined ? [] : [`NOT t.search_vector @@ to_tsquery('simple', ${genres})`];
+    const tiers: Array<[tier: number, match: string[] | undefined]> = [
       [4, [`t.sort_name = ${exact}`, 't.search_vector @@ q.any']],
       [3, [`to_tsvector('simple'::regconfig, t.name) @@ q.any`, notExact]],
       [
@@ -167,12 +170,14 @@ export class TitlesReadRepository {
       ],
       [
         1,
-        [
-          `to_tsvector('simple'::regconfig, t.genre_names) @@ q.any`,
-          notExact,
-          'NOT t.search_vector @@ q.name',
-          'NOT t.search_vector @@ q.people',
-        ],
+        genres === undefined
+          ? undefined
+          : [
+              `to_tsvector('simple'::regconfig, t.genre_names) @@ q.any`,
+              notExact,
+              'NOT t.search_vector @@ q.name',
+              'NOT t.search_vector @@ q.people',
+            ],
       ],
       [
         0,
@@ -181,15 +186,15 @@ export class TitlesReadRepository {
           notExact,
           'NOT t.search_vector @@ q.name',
           'NOT t.search_vector @@ q.people',
-          'NOT t.search_vector @@ q.genres',
+          ...notGenres,
         ],
       ],
     ];
     const after = query.after === undefined ? undefined : relevanceKeyOf(query.after.key);
     const limit = limitOf(query.limit + 1);
     const branches = tiers
-      .filter(([tier]) => after === undefined || tier <= after.tier)
-      .map(([tier, match]) => {
+      .filter(([tier, match]) => match !== undefined && (after === undefined || tier <= after.tier))
+      .map(([tier, match = []]) => {
         const conditions = [...common, ...match];
         if (after !== undefined && query.after && tier === after.tier) {
           conditions.push(
