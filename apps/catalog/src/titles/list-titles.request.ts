@@ -11,7 +11,7 @@ import {
   type Visibility,
 } from '@kinema/contracts';
 import { DomainError, type FieldViolation } from '@kinema/platform';
-import { prefixTsQuery, searchTerms } from './search-query';
+import { exactNameOf, searchTerms } from './search-query';
 import { filterDigest, type CursorCodec } from './title-cursor';
 import { toStoredAvailability, toStoredMaturity, toStoredType } from './title.mapper';
 import type { ListTitlesQuery, VisibilityFilter } from './titles-read.repository';
@@ -28,6 +28,8 @@ export interface ParsedListRequest {
   digest: string;
   /** The search's terms (none without a query); the lexicon may correct their typos. */
   terms: string[];
+  /** The query as a whole name would equal it (see exactNameOf); '' without a query. */
+  exactName: string;
 }
 
 export function parseVisibility(
@@ -109,6 +111,7 @@ export function parseListRequest(
     yearFrom: request.yearFrom,
     yearTo: request.yearTo,
     terms,
+    exactName: exactNameOf(request.query),
     maxMaturity: visibility.maxMaturity ?? null,
     includeDrafts: visibility.includeDrafts,
     availability: availability ?? null,
@@ -125,6 +128,7 @@ export function parseListRequest(
   return {
     digest,
     terms,
+    exactName: exactNameOf(request.query),
     query: {
       sort,
       visibility,
@@ -133,7 +137,6 @@ export function parseListRequest(
       type,
       yearFrom: request.yearFrom > 0 ? request.yearFrom : undefined,
       yearTo: request.yearTo > 0 ? request.yearTo : undefined,
-      tsQuery: terms.length > 0 ? prefixTsQuery(terms) : undefined,
       after,
       limit,
     },

@@ -24,13 +24,17 @@ export class PreparedQueries {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The rows of `text` with `values`, on the transaction of `manager` when it has one. */
+  /**
+   * The rows of `text` with `values`, on the transaction of `manager` when it has one.
+   * `prepare: false` sends the statement unnamed, so it is planned for its values every time.
+   */
   async rows<T extends QueryResultRow>(
     text: string,
     values: readonly unknown[],
     manager?: EntityManager,
+    { prepare = true }: { prepare?: boolean } = {},
   ): Promise<T[]> {
-    const name = this.nameOf(text);
+    const name = prepare ? this.nameOf(text) : undefined;
     const config = { ...(name ? { name } : {}), text, values: [...values] };
     const runner = manager?.queryRunner;
     try {

@@ -1,4 +1,4 @@
-import { CursorCodec, filterDigest, type CursorPosition } from './title-cursor';
+import { CursorCodec, filterDigest, relevanceKeyOf, type CursorPosition } from './title-cursor';
 
 describe('CursorCodec', () => {
   const codec = new CursorCodec('a-secret-of-sixteen-chars');
@@ -16,9 +16,9 @@ describe('CursorCodec', () => {
   it('keeps numeric and decimal-string keys exact', () => {
     const popular: CursorPosition = { sort: 'popular', key: 0.1 + 0.2, id: position.id };
     expect(codec.decode(codec.encode(popular, digest), 'popular', digest)?.key).toBe(0.1 + 0.2);
-    const relevance: CursorPosition = { sort: 'relevance', key: '0.607927', id: position.id };
+    const relevance: CursorPosition = { sort: 'relevance', key: '3:1.7e-7', id: position.id };
     expect(codec.decode(codec.encode(relevance, digest), 'relevance', digest)?.key).toBe(
-      '0.607927',
+      '3:1.7e-7',
     );
     const trending: CursorPosition = { sort: 'trending', key: 17, id: position.id };
     expect(codec.decode(codec.encode(trending, digest), 'trending', digest)).toEqual(trending);
@@ -29,6 +29,18 @@ describe('CursorCodec', () => {
     expect(codec.decode(trending, 'popular', digest)).toBeUndefined();
     const stringKey = codec.encode({ sort: 'trending', key: '17', id: position.id }, digest);
     expect(codec.decode(stringKey, 'trending', digest)).toBeUndefined();
+  });
+
+  it('refuses a relevance cursor whose key is not a tier and a popularity', () => {
+    for (const key of ['0.607927', '5:1', '3:', '3:1;DROP', 2]) {
+      const cursor = codec.encode({ sort: 'relevance', key, id: position.id }, digest);
+      expect(codec.decode(cursor, 'relevance', digest)).toBeUndefined();
+    }
+  });
+
+  it('splits a relevance key into its tier and popularity', () => {
+    expect(relevanceKeyOf('4:-12.5')).toEqual({ tier: 4, popularity: '-12.5' });
+    expect(() => relevanceKeyOf('9:1')).toThrow();
   });
 
   it('refuses a cursor signed with another secret', () => {

@@ -5,8 +5,8 @@ export type ListSort = TitleSortName;
 
 /**
  * Position after the last row of a page: the sort key and id of that row. `name` keys are
- * strings (sort_name), `newest`, `popular` and `trending` numbers, `relevance` the rank as a decimal string
- * (rounded in SQL so it round-trips exactly).
+ * strings (sort_name), `newest`, `popular` and `trending` numbers, `relevance` a string
+ * `<tier>:<popularity>` (see relevanceKeyOf).
  */
 export interface CursorPosition {
   sort: ListSort;
@@ -24,7 +24,15 @@ interface CursorPayload {
 
 const VERSION = 'c1';
 const sorts: readonly ListSort[] = ['name', 'newest', 'popular', 'relevance', 'trending'];
-const decimalPattern = /^-?\d+(?:\.\d+)?$/;
+// The tier, then the popularity as PostgreSQL writes a double precision (shortest exact form).
+const relevanceKeyPattern = /^([0-4]):(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/;
+
+/** A relevance key's parts: the match tier and the popularity. */
+export function relevanceKeyOf(key: string | number): { tier: number; popularity: string } {
+  const match = relevanceKeyPattern.exec(String(key));
+  if (!match) throw new Error(`not a relevance key: ${key}`);
+  return { tier: Number(match[1]), popularity: match[2] ?? '' };
+}
 
 /** A short digest of everything that selects and orders rows; a cursor only continues the same listing. */
 export function filterDigest(filters: Record<string, unknown>): string {
@@ -82,7 +90,7 @@ function parsePayload(encoded: string): CursorPayload | undefined {
     sort === 'name'
       ? typeof k === 'string'
       : sort === 'relevance'
-        ? typeof k === 'string' && decimalPattern.test(k)
+        ? typeof k === 'string' && relevanceKeyPattern.test(k)
         : typeof k === 'number' && Number.isFinite(k);
   if (!keyOk) return undefined;
   return { s: sort, k: k as string | number, i, f };

@@ -195,6 +195,43 @@ describe('catalog reads', () => {
     expect(ids(found)).toEqual(expect.arrayContaining(ids(documentaries)));
   });
 
+  it('ranks the title named exactly so first, then names, people, genres and the rest, each by popularity', async () => {
+    const create = async (input: ReturnType<typeof aMovie>) =>
+      defined((await catalog.rpc.createTitle({ title: input })).title, 'created title').id;
+    const cast = (personName: string) => [
+      { personName, role: CreditRole.CREDIT_ROLE_CAST, character: '' },
+    ];
+    // Created least relevant first, so neither creation order nor id decides the order asserted.
+    const inSynopsis = await create(
+      aMovie({ name: 'Low Tide', synopsis: 'A velmorant story.', popularity: 990 }),
+    );
+    const inCast = await create(
+      aMovie({ name: 'Grey Lake', credits: cast('Velmorant Oake'), popularity: 980 }),
+    );
+    const inNameLessPopular = await create(aMovie({ name: 'Velmorant Falls', popularity: 5 }));
+    const inNameMorePopular = await create(aMovie({ name: 'Velmorant Rising', popularity: 970 }));
+    const exact = await create(aMovie({ name: 'Velmorant', popularity: 0 }));
+    const expected = [exact, inNameMorePopular, inNameLessPopular, inCast, inSynopsis];
+
+    const { titles } = await catalog.rpc.listTitles({ query: ' VELMORANT ' });
+    expect(titles.map((title) => title.id)).toEqual(expected);
+    // One title a page: every cursor crosses from one title, or one tier, to the next.
+    expect((await walk({ query: 'velmorant' }, 1)).map((title) => title.id)).toEqual(expected);
+  });
+
+  it('lists the titles of a genre named in the query most popular first, after name and people matches', async () => {
+    const found = await walk({ query: 'documentary' }, 7);
+    const documentaries = await walk(
+      { genre: 'documentary', sort: TitleSort.TITLE_SORT_POPULAR },
+      100,
+    );
+    const inGenre = new Set(documentaries.map((title) => title.id));
+    const genreTier = found.filter((title) => inGenre.has(title.id));
+    // The demo catalog names no title and nobody after a genre: the genre's listing comes first.
+    expect(found.slice(0, genreTier.length)).toEqual(genreTier);
+    expect(genreTier.map((title) => title.id)).toEqual(documentaries.map((title) => title.id));
+  });
+
   it('forgives a one-letter typo: a letter missing, wrong, added or two swapped', async () => {
     for (const typo of ['Quilmarsh', 'quillmarsk', 'quillmarshh', 'qiullmarsh', 'corowind']) {
       const { titles } = await catalog.rpc.listTitles({ query: typo });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PreparedQueries } from './prepared-query';
-import type { TermLookup } from './search-query';
-import type { CursorPosition, ListSort } from './title-cursor';
+import type { TermLookup, TitleSearch } from './search-query';
+import { relevanceKeyOf, type CursorPosition, type ListSort } from './title-cursor';
 import type { TitleRow } from './title.mapper';
 import type { StoredAvailability, StoredMaturity, StoredTitleType } from './title.model';
 
@@ -21,8 +21,8 @@ export interface ListTitlesQuery {
   type?: StoredTitleType;
   yearFrom?: number;
   yearTo?: number;
-  /** A sanitised tsquery (see search-query.ts); required for the relevance sort. */
-  tsQuery?: string;
+  /** Sanitised tsqueries (see search-query.ts); required for the relevance sort. */
+  search?: TitleSearch;
   after?: CursorPosition;
   limit: number;
 }
@@ -57,13 +57,13 @@ function pageOf(page: string, order: string): string {
   return `SELECT p.*, ${detailColumns('p')} FROM (${page}) p ORDER BY ${order}`;
 }
 
-// Rounded so the rank written into a cursor compares equal to the one recomputed next page.
-const rankExpression = 'round(ts_rank(t.search_vector, q.query)::numeric, 6)';
-
 // Every sort is (key, id) in one direction, so the keyset condition is a row comparison that
 // PostgreSQL turns into a single range on the matching (key, id) index. `page` orders a page's
 // rows again by the sort_key and id they carry (a numeric key arrives as a string, exact).
-const sortSql: Record<ListSort, { key: string; order: string; after: string; page: string }> = {
+const sortSql: Record<
+  Exclude<ListSort, 'relevance'>,
+  { key: string; order: string; after: string; page: string }
+> = {
   name: {
     key: 't.sort_name',
     order: 't.sort_name ASC, t.id ASC',
@@ -80,12 +80,6 @@ const sortSql: Record<ListSort, { key: string; order: string; after: string; pag
     key: 't.popularity',
     order: 't.popularity DESC, t.id DESC',
     after: '(t.popularity, t.id) < ($K::double precision, $I::uuid)',
-    page: 'p.sort_key DESC, p.id DESC',
-  },
-  relevance: {
-    key: rankExpression,
-    order: `${rankExpression} DESC, t.id DESC`,
-    after: `(${rankExpression}, t.id) < ($K::numeric, $I::uuid)`,
     page: 'p.sort_key DESC, p.id DESC',
   },
   // Walks title_trending's (score, title_id) index and joins each row to its title.
@@ -111,24 +105,15 @@ export class TitlesReadRepository {
 
   /** One page plus one extra row, which tells the caller whether another page exists. */
   async list(query: ListTitlesQuery): Promise<RowWithKey[]> {
+    if (query.sort === 'relevance') return this.listByRelevance(query);
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const conditions = visibilityConditions(query.visibility, param);
-    if (query.availability !== undefined)
-      conditions.push(`t.availability = ${param(query.availability)}`);
+    const conditions = filterConditions(query, param);
     let from = query.sort === 'trending' ? `titles t ${trendingJoin}` : 'titles t';
-    if (query.tsQuery !== undefined) {
-      from += `, (SELECT to_tsquery('simple', ${param(query.tsQuery)}) AS query) q`;
+    if (query.search !== undefined) {
+      from += `, (SELECT to_tsquery('simple', ${param(query.search.any)}) AS query) q`;
       conditions.push('t.search_vector @@ q.query');
     }
-    if (query.genreId !== undefined) {
-      conditions.push(
-        `EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = ${param(query.genreId)})`,
-      );
-    }
-    if (query.type !== undefined) conditions.push(`t.type = ${param(query.type)}`);
-    if (query.yearFrom !== undefined) conditions.push(`t.release_year >= ${param(query.yearFrom)}`);
-    if (query.yearTo !== undefined) conditions.push(`t.release_year <= ${param(query.yearTo)}`);
     const sort = sortSql[query.sort];
     if (query.after) {
       const { key, id } = query.after;
@@ -136,11 +121,104 @@ export class TitlesReadRepository {
     }
     const page = `SELECT ${titleColumns}, ${sort.key} AS sort_key FROM ${from}
       ${where(conditions)} ORDER BY ${sort.order} ${limitOf(query.limit + 1)}`;
-    return this.queries.rows<RowWithKey>(pageOf(page, sort.page), params);
+    // How many titles a search matches decides the best plan (walk the popularity index or
+    // gather the matches from the GIN index), so a search is planned for its own terms each time:
+    // a prepared statement's generic plan would cost every search alike.
+    return this.queries.rows<RowWithKey>(pageOf(page, sort.page), params, undefined, {
+      prepare: query.search === undefined,
+    });
   }
 
   /**
-   * For each search term: whether some word of the catalog starts with it, and if none does,
+   * Search results in relevance order: by tier, the best field that holds every term, then by
+   * popularity (most popular first) and id. The tiers, best first: the name is the query itself
+   * (4), the name holds every term (3), the people (2), the genres (1), anything else (0: the
+   * synopsis, or terms spread over several fields). Each tier is its own branch: a walk of the
+   * popularity index with the tier's match as a filter when its titles are many, a GIN index
+   * (name, people and genres each have one) and a sort when they are few, so a page costs about
+   * the same whether a word matches 10 titles or 100,000; a branch runs only when the tiers
+   * above it did not fill the page. A branch takes a title only when no tier above takes it
+   * (`search_vector @@ name` holds exactly when `to_tsvector(name) @@ any` does: the search
+   * vector is each field's vector with the field's weight), so every title is in one tier and
+   * the keyset (tier, popularity, id) pages through each exactly once.
+   */
+  private async listByRelevance(query: ListTitlesQuery): Promise<RowWithKey[]> {
+    const { search } = query;
+    if (search === undefined) throw new Error('the relevance sort needs a search');
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const common = filterConditions(query, param);
+    const exact = `lower(${param(search.exactName)}) COLLATE "C"`;
+    const q = `(SELECT to_tsquery('simple', ${param(search.any)}) AS any,
+      to_tsquery('simple', ${param(search.name)}) AS name,
+      to_tsquery('simple', ${param(search.people)}) AS people) q`;
+    const notExact = `t.sort_name <> ${exact}`;
+    // No genre holds every term (see titleSearch): the genre tier is empty and is left out.
+    const genres = search.genres === undefined ? undefined : param(search.genres);
+    const notGenres =
+      genres === undefined ? [] : [`NOT t.search_vector @@ to_tsquery('simple', ${genres})`];
+    const tiers: Array<[tier: number, match: string[] | undefined]> = [
+      [4, [`t.sort_name = ${exact}`, 't.search_vector @@ q.any']],
+      [3, [`to_tsvector('simple'::regconfig, t.name) @@ q.any`, notExact]],
+      [
+        2,
+        [
+          `to_tsvector('simple'::regconfig, t.credit_names) @@ q.any`,
+          notExact,
+          'NOT t.search_vector @@ q.name',
+        ],
+      ],
+      [
+        1,
+        genres === undefined
+          ? undefined
+          : [
+              `to_tsvector('simple'::regconfig, t.genre_names) @@ q.any`,
+              notExact,
+              'NOT t.search_vector @@ q.name',
+              'NOT t.search_vector @@ q.people',
+            ],
+      ],
+      [
+        0,
+        [
+          't.search_vector @@ q.any',
+          notExact,
+          'NOT t.search_vector @@ q.name',
+          'NOT t.search_vector @@ q.people',
+          ...notGenres,
+        ],
+      ],
+    ];
+    const after = query.after === undefined ? undefined : relevanceKeyOf(query.after.key);
+    const limit = limitOf(query.limit + 1);
+    const branches = tiers
+      .filter(([tier, match]) => match !== undefined && (after === undefined || tier <= after.tier))
+      .map(([tier, match = []]) => {
+        const conditions = [...common, ...match];
+        if (after !== undefined && query.after && tier === after.tier) {
+          conditions.push(
+            `(t.popularity, t.id) < (${param(after.popularity)}::double precision, ${param(query.after.id)}::uuid)`,
+          );
+        }
+        return `(SELECT ${titleColumns}, ${tier} AS tier,
+          ${tier} || ':' || t.popularity::text AS sort_key FROM titles t, ${q}
+          ${where(conditions)} ORDER BY t.popularity DESC, t.id DESC ${limit})`;
+      });
+    // Without an ORDER BY, the Append runs the branches in turn and the LIMIT stops it once the
+    // page is full; the outer query orders the page.
+    const page = `SELECT * FROM (${branches.join(' UNION ALL ')}) tiers ${limit}`;
+    return this.queries.rows<RowWithKey>(
+      pageOf(page, 'p.tier DESC, p.popularity DESC, p.id DESC'),
+      params,
+      undefined,
+      { prepare: false },
+    );
+  }
+
+  /**
+   * For each search term: whether some word of the catalog starts with it, and if none does
+   * (only then: the nearest-word search costs a few hundred milliseconds at a million titles),
    * the (at most three) words nearest to it: among the eight nearest by trigram distance (an
    * index walk on the small word table), those within an edit or two (two only for terms of
    * six letters or more, where a swapped pair of letters is two edits) or of trigram similarity
@@ -148,10 +226,8 @@ export class TitlesReadRepository {
    */
   async lookUpTerms(terms: readonly string[]): Promise<TermLookup[]> {
     const rows = await this.queries.rows<{ term: string; known: boolean; near: string[] }>(
-      `SELECT t.term,
-         EXISTS (SELECT 1 FROM search_words w
-           WHERE w.word >= t.term AND w.word < t.term || chr(1114111)) AS known,
-         ARRAY(
+      `SELECT t.term, k.known,
+         CASE WHEN k.known THEN '{}'::text[] ELSE ARRAY(
            SELECT n.word FROM (
              SELECT w.word, w.word <-> t.term AS distance FROM search_words w
              WHERE length(t.term) >= 4 ORDER BY w.word <-> t.term LIMIT 8
@@ -159,8 +235,10 @@ export class TitlesReadRepository {
            WHERE levenshtein(n.word, t.term) <= CASE WHEN length(t.term) >= 6 THEN 2 ELSE 1 END
               OR similarity(n.word, t.term) >= 0.3
            ORDER BY n.distance, n.word LIMIT 3
-         ) AS near
-       FROM unnest($1::text[]) AS t (term)`,
+         ) END AS near
+       FROM unnest($1::text[]) AS t (term)
+       CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_words w
+         WHERE w.word >= t.term AND w.word < t.term || chr(1114111)) AS known) k`,
       [terms],
     );
     return rows;
@@ -267,6 +345,22 @@ export class TitlesReadRepository {
   async genres(): Promise<Array<{ id: number; slug: string; name: string }>> {
     return this.queries.rows('SELECT id, slug, name FROM genres ORDER BY position', []);
   }
+}
+
+/** What a listing's filters (not its search) require of a title `t`. */
+function filterConditions(query: ListTitlesQuery, param: (value: unknown) => string): string[] {
+  const conditions = visibilityConditions(query.visibility, param);
+  if (query.availability !== undefined)
+    conditions.push(`t.availability = ${param(query.availability)}`);
+  if (query.genreId !== undefined) {
+    conditions.push(
+      `EXISTS (SELECT 1 FROM title_genres tg WHERE tg.title_id = t.id AND tg.genre_id = ${param(query.genreId)})`,
+    );
+  }
+  if (query.type !== undefined) conditions.push(`t.type = ${param(query.type)}`);
+  if (query.yearFrom !== undefined) conditions.push(`t.release_year >= ${param(query.yearFrom)}`);
+  if (query.yearTo !== undefined) conditions.push(`t.release_year <= ${param(query.yearTo)}`);
+  return conditions;
 }
 
 function visibilityConditions(

@@ -21,7 +21,7 @@ import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { CATALOG_CONFIG } from '../catalog.constants';
 import type { CatalogConfig } from '../config';
 import { parseListRequest, parseVisibility } from './list-titles.request';
-import { correctedTsQuery } from './search-query';
+import { searchTerms, titleSearch } from './search-query';
 import { applyPatch } from './title-patch';
 import { CursorCodec, type CursorPosition } from './title-cursor';
 import { requireUuid, validateTitleInput, type ValidTitle } from './title-input.validator';
@@ -41,6 +41,8 @@ const everything: VisibilityFilter = { includeDrafts: true };
 interface GenreReference {
   genres: Genre[];
   ids: ReadonlyMap<string, number>;
+  /** The words of the genres' names, lower-cased, as the search vector holds them. */
+  genreWords: string[];
 }
 
 @Injectable()
@@ -60,8 +62,11 @@ export class TitlesService {
 
   async listTitles(request: ListTitlesRequest): Promise<ListTitlesResponse> {
     const parsed = parseListRequest(request, await this.genreIds(), this.cursors);
-    const { query, digest, terms } = parsed;
-    if (terms.length > 0) query.tsQuery = correctedTsQuery(await this.reads.lookUpTerms(terms));
+    const { query, digest, terms, exactName } = parsed;
+    if (terms.length > 0) {
+      const { genreWords } = await this.genreReference();
+      query.search = titleSearch(await this.reads.lookUpTerms(terms), exactName, genreWords);
+    }
     const rows = await this.reads.list(query);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
@@ -276,6 +281,7 @@ export class TitlesService {
       (genres) => ({
         genres: genres.map(({ slug, name }) => ({ slug, name })),
         ids: new Map(genres.map((genre) => [genre.slug, genre.id])),
+        genreWords: genres.flatMap(({ name }) => searchTerms(name)),
       }),
       (error: unknown) => {
         this.genreCache = undefined;
