@@ -13,7 +13,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
 } from '@kinema/platform/errors';
-import { currentRequestId } from '@kinema/platform/logging';
+import { currentRequestId, FailureLog } from '@kinema/platform/logging';
 import type { ServiceErrorCode } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { restFieldPath } from './field-paths';
@@ -44,6 +44,9 @@ interface Answer {
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+
+  /** `upstreamFailures` groups an outage's failed requests into a few log lines. */
+  constructor(private readonly upstreamFailures = new FailureLog()) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -77,8 +80,7 @@ export class ProblemFilter implements ExceptionFilter {
       const headers: Record<string, string> = mapping.retryAfterSeconds
         ? { 'retry-after': String(mapping.retryAfterSeconds) }
         : {};
-      if (mapping.status >= 500)
-        this.logger.warn(`upstream failure: ${decoded.code} ${decoded.message}`);
+      if (mapping.status >= 500) this.logUpstreamFailure(decoded.code, decoded.message);
       const detail =
         mapping.status >= 500
           ? 'An upstream service is unavailable; try again shortly.'
@@ -114,6 +116,15 @@ export class ProblemFilter implements ExceptionFilter {
       body: problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.' }),
       headers: {},
     };
+  }
+
+  /** One line per run of the same upstream status (then one per period, with a count). */
+  private logUpstreamFailure(code: number, message: string): void {
+    const requests = this.upstreamFailures.count(String(code));
+    if (requests === undefined) return;
+    this.logger.warn(
+      `upstream failure: ${code} ${message} (${requests} request(s) failed with gRPC status ${code} since the last such line)`,
+    );
   }
 }
 
