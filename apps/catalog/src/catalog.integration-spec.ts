@@ -6,11 +6,13 @@ import { service as healthService } from 'grpc-health-check';
 import { DataSource } from 'typeorm';
 import { CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
 import { generateDemoCatalog } from './demo/demo-catalog.generator';
+import { DEMO_SEED_BATCH_TITLES } from './demo/demo-seeder';
 import { catalogMigrations } from './migrations';
 import { defined, startTestCatalog, type CatalogHarness } from './testing/catalog-test-harness';
 import { makePlayable } from './testing/deliver-event';
 
-const DEMO_TITLES = 60;
+// More than one seeding batch, so the batches show.
+const DEMO_TITLES = DEMO_SEED_BATCH_TITLES + 30;
 
 describe('catalog service', () => {
   let catalog: CatalogHarness;
@@ -89,6 +91,19 @@ describe('catalog service', () => {
         .map((title) => title.id)
         .sort(),
     );
+  });
+
+  it('seeds in short transactions of at most DEMO_SEED_BATCH_TITLES titles, so no query waits long for the connection', async () => {
+    // xmin names the transaction that wrote a row.
+    const transactions = await catalog.running.app
+      .get(DataSource)
+      .query<Array<{ titles: string }>>(
+        'SELECT count(*) AS titles FROM titles GROUP BY xmin::text',
+      );
+    expect(transactions.map((t) => Number(t.titles)).sort((a, b) => b - a)).toEqual([
+      DEMO_SEED_BATCH_TITLES,
+      DEMO_TITLES - DEMO_SEED_BATCH_TITLES,
+    ]);
   });
 
   it('browses nothing until demo titles get videos, then shows those', async () => {

@@ -22,10 +22,11 @@ import { mountDocs } from './http/openapi';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
 import { registerSecurityHeaders } from './http/security-headers';
-import { registerArtworkBodyParser } from './artwork/artwork-body.parser';
+import { registerUnreadBodyParser } from './http/unread-body.parser';
+import { isArtworkUploadRoute, registerArtworkBodyParser } from './artwork/artwork-body.parser';
 import { createValidationPipe } from './http/validation.pipe';
 import { HotPlayback } from './videos/hot-playback';
-import { registerVideoBodyParser } from './videos/video-body.parser';
+import { isVideoUploadRoute, registerVideoBodyParser } from './videos/video-body.parser';
 import { registerWebApp } from './web/web-app';
 
 export interface RunningGateway {
@@ -65,6 +66,11 @@ export async function createGatewayApp(
   registerVideoBodyParser(fastify);
   // Artwork uploads: the image, whole (it crosses to the videos service in one message).
   registerArtworkBodyParser(fastify);
+  // Any other type: unread on the upload routes (their guards answer before their 415), else 415.
+  registerUnreadBodyParser(
+    fastify,
+    (route) => isVideoUploadRoute(route) || isArtworkUploadRoute(route),
+  );
   // JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
   registerJsonBodyParser(fastify);
   registerConnectionAgeLimit(fastify, config.HTTP_MAX_CONNECTION_AGE_MS);

@@ -8,6 +8,16 @@ import { TitlesWriteRepository } from '../titles/titles-write.repository';
 import { ANALYZE_LOADED_TABLES, loadDemoCatalog } from './demo-catalog.loader';
 
 /**
+ * Titles per seeding transaction. Under PGlite a service has one connection (a pool of one), and
+ * a transaction holds it: every other query, the outbox relay's first, waits behind it, and gives
+ * up after the pool's 5 s connection timeout. The whole demo catalog (500 titles) in one
+ * transaction took 4.9 to over 5 s on a busy first start (the relay then logged "send failed:
+ * timeout exceeded when trying to connect"); batches of 100 took 0.5 to 1.6 s there, and the
+ * waiting queries get the connection between them.
+ */
+export const DEMO_SEED_BATCH_TITLES = 100;
+
+/**
  * Fills an empty catalog with DEMO_SEED_TITLES generated titles at boot (after migrations, which
  * run in module init), through the same write repository and outbox as any title: each batch
  * commits with its TitleCreated events. The first batch checks emptiness under a transaction-
@@ -49,7 +59,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
           for (const row of stored) await this.events.created(manager, row);
           return true;
         }),
-      { count },
+      { count, batchSize: DEMO_SEED_BATCH_TITLES },
     );
     if (!seeded) return;
     await this.dataSource.query(ANALYZE_LOADED_TABLES);

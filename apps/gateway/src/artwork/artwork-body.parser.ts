@@ -10,6 +10,11 @@ function unsupported(): Error & { statusCode: number } {
   });
 }
 
+/** Whether a route (its pattern, as Fastify names it) takes a raw image body. */
+export function isArtworkUploadRoute(routeUrl: string): boolean {
+  return routeUrl === UPLOAD_ROUTE;
+}
+
 /**
  * Reads image bodies on the artwork upload route only, whole, up to ARTWORK_LIMITS.maxBytes
  * (Fastify answers 413 past it, before reading a byte when Content-Length says so). An image
@@ -20,7 +25,7 @@ export function registerArtworkBodyParser(fastify: FastifyInstance): void {
     [...ARTWORK_MEDIA_TYPES],
     { parseAs: 'buffer', bodyLimit: ARTWORK_LIMITS.maxBytes },
     (request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) => {
-      if (request.routeOptions.url !== UPLOAD_ROUTE) {
+      if (!isArtworkUploadRoute(request.routeOptions.url ?? '')) {
         done(unsupported());
         return;
       }

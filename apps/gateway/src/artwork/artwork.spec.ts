@@ -2,23 +2,36 @@ import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js'
 import {
   ArtworkKind,
   ARTWORK_LIMITS,
+  Role,
   type GetArtworkRequest,
   type PutArtworkRequest,
+  type VerifyAccessTokenRequest,
 } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
-import { testAdmin } from '../testing/test-admin';
+import { TEST_ADMIN_ACCOUNT, testTokenIssuer, type TestCaller } from '../testing/test-admin';
 import { createTestGateway } from '../testing/test-gateway';
 
 const HASH = 'ab'.repeat(32);
 const KEY = `artwork/poster/${HASH}`;
 const WEBP = Buffer.from('RIFF\x00\x00\x00\x00WEBPVP8 fake', 'latin1');
+const ADMIN: TestCaller = {
+  accountId: TEST_ADMIN_ACCOUNT,
+  role: 'admin',
+  sessionId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+};
+const VIEWER: TestCaller = {
+  accountId: '2f0a6c1e-8b3d-4e7f-9a1c-5d2e8f4b6a01',
+  role: 'viewer',
+  sessionId: '7a3b1c9d-2e4f-4a6b-8c0d-1e2f3a4b5c6d',
+};
 
 /** Artwork at the edge: admin uploads, and variants any browser may cache for good. */
 describe('artwork at the edge', () => {
   let services: FakeServices;
   let app: NestFastifyApplication;
   let token = '';
+  let viewerToken = '';
   const puts: PutArtworkRequest[] = [];
   const gets: GetArtworkRequest[] = [];
   let putAnswer: (done: sendUnaryData<unknown>) => void = () => undefined;
@@ -42,10 +55,32 @@ describe('artwork at the edge', () => {
     });
 
   beforeAll(async () => {
-    const admin = await testAdmin();
-    token = admin.token;
+    const issuer = await testTokenIssuer();
+    token = await issuer.sign(ADMIN);
+    viewerToken = await issuer.sign(VIEWER);
+    const callers = new Map([
+      [token, ADMIN],
+      [viewerToken, VIEWER],
+    ]);
     services = new FakeServices({
-      users: admin.users,
+      users: {
+        getSigningKeys: issuer.getSigningKeys,
+        verifyAccessToken: (
+          call: ServerUnaryCall<VerifyAccessTokenRequest, unknown>,
+          done: sendUnaryData<unknown>,
+        ) => {
+          const caller = callers.get(call.request.accessToken);
+          if (!caller) {
+            done(grpcFailure(status.UNAUTHENTICATED, 'INVALID_ACCESS_TOKEN', 'Unknown session.'));
+            return;
+          }
+          done(null, {
+            accountId: caller.accountId,
+            role: caller.role === 'admin' ? Role.ROLE_ADMIN : Role.ROLE_VIEWER,
+            sessionId: caller.sessionId,
+          });
+        },
+      },
       artwork: {
         putArtwork: (
           call: ServerUnaryCall<PutArtworkRequest, unknown>,
@@ -138,6 +173,35 @@ describe('artwork at the edge', () => {
   it('refuses image bodies on every other route', async () => {
     const response = await upload(Buffer.from('x'), 'image/png', '/api/v1/titles');
     expect(response.statusCode).toBe(415);
+  });
+
+  it.each([
+    ['an accepted image type', 'image/png'],
+    ['a type no parser takes', 'image/gif'],
+    ['JSON', 'application/json'],
+  ])(
+    'answers a viewer 403 problem+json for an upload with %s: authorization comes first',
+    async (_case, contentType) => {
+      const response = await inject({
+        method: 'POST',
+        url: '/api/v1/artwork/poster',
+        headers: { authorization: `Bearer ${viewerToken}`, 'content-type': contentType },
+        body: Buffer.from('{}'),
+      });
+      expect(response.statusCode).toBe(403);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(puts).toHaveLength(0);
+    },
+  );
+
+  it('answers 401 to an upload without a token, whatever its type', async () => {
+    const response = await inject({
+      method: 'POST',
+      url: '/api/v1/artwork/poster',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.from('x'),
+    });
+    expect(response.statusCode).toBe(401);
   });
 
   it('keeps uploads to admins', async () => {

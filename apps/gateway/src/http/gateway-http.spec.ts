@@ -210,6 +210,24 @@ describe('the gateway over HTTP', () => {
       expect(query.json()).toMatchObject({ errors: [{ field: 'q' }] });
     });
 
+    it('refuses a lone surrogate in any text, naming the field, instead of storing U+FFFD', async () => {
+      const answer = await inject({
+        method: 'POST',
+        url: '/api/v1/titles',
+        headers: asAdmin(),
+        // JSON.stringify writes the lone surrogate as the escape "\ud800", as a client would.
+        payload: JSON.stringify({ slug: 'night', name: 'x\ud800y', synopsis: 'fine 🎬' }),
+      });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(answer.json<{ errors: Array<{ field: string }> }>().errors).toEqual([
+        expect.objectContaining({
+          field: 'name',
+          description: expect.stringContaining('lone surrogate'),
+        }),
+      ]);
+    });
+
     it('refuses a query parameter given twice, on DTO routes and single-parameter ones alike', async () => {
       const list = await inject({ url: '/api/v1/titles?limit=5&limit=6' });
       expect(list.statusCode).toBe(400);

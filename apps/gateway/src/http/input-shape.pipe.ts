@@ -1,4 +1,4 @@
-import { containsNul, NUL_VIOLATION } from '@kinema/contracts';
+import { textViolation } from '@kinema/contracts';
 import type { FieldViolation } from '@kinema/platform/errors';
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { ProblemException } from './problem.exception';
@@ -20,9 +20,9 @@ function* strings(value: unknown, root: string): Generator<[string, string]> {
 }
 
 /**
- * Shape rules that hold for every route, checked before the DTOs are: no NUL character in any
- * text (the contract's rule), and no query parameter given more than once (Fastify would hand a
- * repeated one over as an array, which no parameter of this API is).
+ * Shape rules that hold for every route, checked before the DTOs are: no NUL character or lone
+ * surrogate in any text (the contract's rule), and no query parameter given more than once
+ * (Fastify would hand a repeated one over as an array, which no parameter of this API is).
  */
 export class InputShapePipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
@@ -40,10 +40,11 @@ export class InputShapePipe implements PipeTransform {
     }
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
       for (const [field, text] of strings(value, metadata.data ?? '')) {
-        if (containsNul(text))
+        const violation = textViolation(text);
+        if (violation !== undefined)
           violations.push({
             field: field || 'body',
-            description: `${field || 'the body'} ${NUL_VIOLATION}`,
+            description: `${field || 'the body'} ${violation}`,
           });
       }
     }

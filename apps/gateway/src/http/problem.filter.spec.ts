@@ -1,6 +1,7 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { ERROR_INFO_TRAILER, ErrorInfo } from '@kinema/contracts';
-import { NotFoundException } from '@nestjs/common';
+import { FAILURE_LOG_PERIOD_MS, FailureLog } from '@kinema/platform/logging';
+import { Logger, NotFoundException } from '@nestjs/common';
 import { ProblemFilter } from './problem.filter';
 
 function serviceError(code: status, details: string, info?: ErrorInfo): ServiceError {
@@ -61,6 +62,25 @@ describe('ProblemFilter', () => {
       expect(headers['retry-after']).toBeUndefined();
     },
   );
+
+  it('logs an outage as one warning per period with a count, not one per failed request', () => {
+    let clock = 0;
+    const grouped = new ProblemFilter(new FailureLog(FAILURE_LOG_PERIOD_MS, () => clock));
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      for (let n = 0; n < 500; n++) {
+        grouped.toAnswer(serviceError(status.UNAVAILABLE, 'database unavailable'));
+        clock += 10; // 5 s of failed requests
+      }
+      expect(warn).toHaveBeenCalledTimes(1);
+      clock += FAILURE_LOG_PERIOD_MS;
+      grouped.toAnswer(serviceError(status.UNAVAILABLE, 'database unavailable'));
+      expect(warn).toHaveBeenCalledTimes(2);
+      expect(String(warn.mock.calls[1]?.[0])).toMatch(/500 request\(s\) failed/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
 
   it.each([
     [status.UNAUTHENTICATED, 'INVALID_CREDENTIALS', 401],

@@ -14,7 +14,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
 } from '@kinema/platform/errors';
-import { currentRequestId } from '@kinema/platform/logging';
+import { currentRequestId, FailureLog } from '@kinema/platform/logging';
 import type { ServiceErrorCode } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { restFieldPath } from './field-paths';
@@ -74,6 +74,9 @@ interface Answer {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  /** `upstreamFailures` groups an outage's failed requests into a few log lines. */
+  constructor(private readonly upstreamFailures = new FailureLog()) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     void this.answer(
@@ -101,7 +104,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (isServiceError(exception)) {
       const decoded = decodeGrpcError(exception);
       if (leavesOutcomeUnknown(exception, method)) {
-        this.logger.warn(`write outcome unknown: ${method} ${decoded.message}`);
+        this.logUpstreamFailure(decoded.code, decoded.message, 'write(s) of unknown outcome');
         return { body: unknownOutcome(), headers: {} };
       }
       const mapping = {
@@ -111,8 +114,7 @@ export class ProblemFilter implements ExceptionFilter {
       const headers: Record<string, string> = mapping.retryAfterSeconds
         ? { 'retry-after': String(mapping.retryAfterSeconds) }
         : {};
-      if (mapping.status >= 500)
-        this.logger.warn(`upstream failure: ${decoded.code} ${decoded.message}`);
+      if (mapping.status >= 500) this.logUpstreamFailure(decoded.code, decoded.message);
       const detail =
         mapping.status >= 500
           ? 'An upstream service is unavailable; try again shortly.'
@@ -148,6 +150,15 @@ export class ProblemFilter implements ExceptionFilter {
       body: problem(500, 'Internal Server Error', { detail: 'An unexpected error occurred.' }),
       headers: {},
     };
+  }
+
+  /** One line per run of the same upstream status (then one per period, with a count). */
+  private logUpstreamFailure(code: number, message: string, what = 'request(s) failed'): void {
+    const requests = this.upstreamFailures.count(`${code} ${what}`);
+    if (requests === undefined) return;
+    this.logger.warn(
+      `upstream failure: ${code} ${message} (${requests} ${what} with gRPC status ${code} since the last such line)`,
+    );
   }
 }
 

@@ -18,12 +18,17 @@ function unsupported(): Error & { statusCode: number } {
  */
 export function registerVideoBodyParser(fastify: FastifyInstance): void {
   fastify.addContentTypeParser([...VIDEO_MEDIA_TYPES], (request: FastifyRequest, payload, done) => {
-    if (!UPLOAD_ROUTE.test(request.routeOptions.url ?? '')) {
+    if (!isVideoUploadRoute(request.routeOptions.url ?? '')) {
       done(unsupported(), undefined);
       return;
     }
     done(null, payload);
   });
+}
+
+/** Whether a route (its pattern, as Fastify names it) takes a raw video body. */
+export function isVideoUploadRoute(routeUrl: string): boolean {
+  return UPLOAD_ROUTE.test(routeUrl);
 }
 
 /** The declared media type without parameters, lower-cased; undefined when absent. */

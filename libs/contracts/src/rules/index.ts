@@ -34,7 +34,7 @@ export {
 } from './error-codes';
 export { isUuid, SLUG_PATTERN, UUID_PATTERN } from './identifiers';
 export { SESSION_COOKIE } from './session-cookie';
-export { charLength, containsNul, longerThan, NUL_VIOLATION } from './text';
+export { charLength, longerThan, textViolation } from './text';
 export {
   AVAILABILITIES,
   CREDIT_ROLES,

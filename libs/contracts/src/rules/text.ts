@@ -13,13 +13,20 @@ export function longerThan(value: string, max: number): boolean {
   return value.length > 2 * max || charLength(value) > max;
 }
 
-/**
- * No text field anywhere may hold U+0000: PostgreSQL cannot store it in text, and no person types
- * it. The gateway refuses it in every field of every request, each service in every field of every
- * call; this is the one rule both apply.
- */
-export function containsNul(value: string): boolean {
-  return value.includes('\u0000');
-}
+// In a `u` regular expression a surrogate matches only when it is not half of a pair.
+const LONE_SURROGATE = /\p{Cs}/u;
 
-export const NUL_VIOLATION = 'must not contain NUL characters (U+0000)';
+/**
+ * What no text field anywhere may hold: U+0000 (PostgreSQL cannot store it in text, and no person
+ * types it) and a lone UTF-16 surrogate (JSON's `"\ud800"` escapes half a character, which UTF-8
+ * cannot encode: it would be stored silently as U+FFFD). The gateway refuses both in every field
+ * of every request, each service in every field of every call; this is the one rule both apply.
+ * Answers what is wrong with the value (to follow its field name), or undefined when nothing is.
+ */
+export function textViolation(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'must not contain NUL characters (U+0000)';
+  if (LONE_SURROGATE.test(value)) {
+    return 'must not contain lone surrogates (half of a UTF-16 pair, such as \\ud800)';
+  }
+  return undefined;
+}

@@ -1,18 +1,19 @@
 import { ApiKey, ConnectionScope } from './api-handler.types';
 import { dispatchRequest, SUPPORTED_APIS } from './api-registry';
 import { BrokerIdentity } from './broker-identity.store';
-import { BrokerContext } from './broker.context';
+import { BrokerContext, type BrokerLogger } from './broker.context';
 import { ErrorCode } from './error-codes.constants';
 import { GroupCoordinator } from './group-coordinator.service';
 import { OffsetStore } from './offset.store';
 import { ProtocolReader } from './protocol-reader.codec';
 import { TopicStore } from './topic.store';
+import { TRANSACTIONS_REFUSAL } from './transactions-refusal';
 import { kafkajsDecodeResponse, kafkajsRequestBody } from './testing/kafkajs-oracle.helpers';
 
 const silent = { info: () => undefined, warn: () => undefined };
 const noConnection: ConnectionScope = { clientHost: '/127.0.0.1', onClose: () => () => undefined };
 
-function memoryBroker(autoCreateTopics = true): BrokerContext {
+function memoryBroker(autoCreateTopics = true, logger: BrokerLogger = silent): BrokerContext {
   const settings = {
     nodeId: 1,
     host: '127.0.0.1',
@@ -25,7 +26,7 @@ function memoryBroker(autoCreateTopics = true): BrokerContext {
     new TopicStore(null),
     new GroupCoordinator(new OffsetStore(null)),
     new BrokerIdentity(null),
-    silent,
+    logger,
   );
 }
 
@@ -225,6 +226,61 @@ describe('request handlers, checked against kafkajs encoders and decoders', () =
       dispatchRequest({ header, body: new ProtocolReader(body), broker, connection: noConnection }),
     ).resolves.toBeNull();
     expect(broker.topics.get('t')?.partitions[0].highWatermark).toBe(1);
+  });
+
+  it('refuses every transactional request with the fatal TRANSACTIONAL_ID_AUTHORIZATION_FAILED, logging why', async () => {
+    const warnings: string[] = [];
+    const broker = memoryBroker(true, {
+      info: () => undefined,
+      warn: (message) => warnings.push(message),
+    });
+    broker.createTopic('t', 1);
+    const coordinator = await roundTrip<{ errorCode: number; errorMessage: string }>(
+      broker,
+      'findCoordinator',
+      ApiKey.FindCoordinator,
+      2,
+      { groupId: 'txn-1', coordinatorType: 1 },
+    );
+    expect(coordinator).toMatchObject({
+      errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+      errorMessage: TRANSACTIONS_REFUSAL.message,
+    });
+    const producerId = await roundTrip<{ errorCode: number }>(
+      broker,
+      'initProducerId',
+      ApiKey.InitProducerId,
+      1,
+      { transactionalId: 'txn-1', transactionTimeout: 5000 },
+    );
+    expect(producerId.errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    const produced = await roundTrip<{ topics: { partitions: { errorCode: number }[] }[] }>(
+      broker,
+      'produce',
+      ApiKey.Produce,
+      7,
+      {
+        transactionalId: 'txn-1',
+        acks: -1,
+        timeout: 1000,
+        topicData: [
+          {
+            topic: 't',
+            partitions: [{ partition: 0, firstSequence: 0, messages: [{ value: 'x' }] }],
+          },
+        ],
+      },
+    );
+    expect(produced.topics[0].partitions[0].errorCode).toBe(
+      ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+    );
+    expect(broker.topics.get('t')?.partitions[0].highWatermark).toBe(0);
+    expect(warnings).toEqual(
+      ['FindCoordinator', 'InitProducerId', 'Produce'].map(
+        (api) =>
+          `refused ${api} for transactional id txn-1 from client spec: ${TRANSACTIONS_REFUSAL.message}`,
+      ),
+    );
   });
 
   it('answers an unsupported version with UNSUPPORTED_VERSION', async () => {

@@ -1,6 +1,7 @@
 import { ApiKey, defineApi } from './api-handler.types';
 import { ErrorCode } from './error-codes.constants';
 import { int16, int32, int8, list, str, string, struct } from './protocol-schema.codec';
+import { logTransactionsRefused, TRANSACTIONS_REFUSAL } from './transactions-refusal';
 
 const GROUP_COORDINATOR = 0;
 
@@ -29,8 +30,9 @@ const response = struct({
 });
 
 /**
- * FindCoordinator v0-v6 (v4 on batches keys): this single node coordinates every group; the
- * transaction coordinator is not offered.
+ * FindCoordinator v0-v6 (v4 on batches keys): this single node coordinates every group; a
+ * transaction coordinator is refused with the fatal TRANSACTIONS_REFUSAL, so a transactional
+ * producer fails at once instead of searching until its own timeout.
  */
 export const findCoordinatorApi = defineApi({
   apiKey: ApiKey.FindCoordinator,
@@ -40,8 +42,12 @@ export const findCoordinatorApi = defineApi({
   flexibleVersions: '3+',
   request,
   response,
-  handle(req, { broker }) {
+  handle(req, { broker, header }) {
     const { nodeId, host, port } = broker.settings;
+    const keys = header.apiVersion >= 4 ? req.coordinatorKeys : [req.key];
+    if (req.keyType !== GROUP_COORDINATOR) {
+      logTransactionsRefused(broker, 'FindCoordinator', keys.join(', '), header.clientId);
+    }
     const answer =
       req.keyType === GROUP_COORDINATOR
         ? { nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null }
@@ -49,8 +55,8 @@ export const findCoordinatorApi = defineApi({
             nodeId: -1,
             host: '',
             port: -1,
-            errorCode: ErrorCode.INVALID_REQUEST,
-            errorMessage: 'transactions are not supported by this development broker',
+            errorCode: TRANSACTIONS_REFUSAL.errorCode,
+            errorMessage: TRANSACTIONS_REFUSAL.message,
           };
     return {
       throttleTimeMs: 0,

@@ -1,6 +1,7 @@
 import { ApiKey, defineApi } from './api-handler.types';
 import { ErrorCode } from './error-codes.constants';
 import { int16, int32, int64, string, struct } from './protocol-schema.codec';
+import { logTransactionsRefused, TRANSACTIONS_REFUSAL } from './transactions-refusal';
 
 const request = struct({
   transactionalId: [string('0+')],
@@ -18,7 +19,7 @@ const response = struct({
 
 /**
  * InitProducerId v0-v5 for idempotent producers: every call gets a fresh producer id (which is
- * also what an epoch bump needs); a transactional id is refused (no transactions).
+ * also what an epoch bump needs); a transactional id gets the fatal TRANSACTIONS_REFUSAL.
  */
 export const initProducerIdApi = defineApi({
   apiKey: ApiKey.InitProducerId,
@@ -28,11 +29,12 @@ export const initProducerIdApi = defineApi({
   flexibleVersions: '2+',
   request,
   response,
-  handle(req, { broker }) {
+  handle(req, { broker, header }) {
     if (req.transactionalId !== null) {
+      logTransactionsRefused(broker, 'InitProducerId', req.transactionalId, header.clientId);
       return {
         throttleTimeMs: 0,
-        errorCode: ErrorCode.INVALID_REQUEST,
+        errorCode: TRANSACTIONS_REFUSAL.errorCode,
         producerId: -1,
         producerEpoch: -1,
       };

@@ -11,11 +11,14 @@ import { kafkajsClient } from './testing/conformance/kafkajs.client';
 import { kcatClient } from './testing/conformance/kcat.client';
 import { platformaticClient } from './testing/conformance/platformatic.client';
 import { testKafka, uniqueName, waitFor } from './testing/kafka-test.helpers';
+import { TRANSACTIONS_REFUSAL } from './transactions-refusal';
 
 interface ScenarioContext {
   client: ConformanceClient;
   /** kafkajs admin as a neutral witness of group state, whatever the client under test. */
   observer: Admin;
+  /** Every warning the broker logged so far. */
+  brokerWarnings: readonly string[];
 }
 
 interface Scenario {
@@ -45,6 +48,20 @@ async function freshTopic(client: ConformanceClient, observer: Admin): Promise<s
 async function groupState(observer: Admin, groupId: string) {
   const { groups } = await observer.describeGroups([groupId]);
   return { state: groups[0].state, members: groups[0].members.length };
+}
+
+/** An error's message with every nested error's (causes, aggregated errors, server messages). */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const nested = error as Error & { errors?: unknown[]; serverErrorMessage?: string | null };
+  return [
+    `${error.name}: ${error.message}`,
+    nested.serverErrorMessage ?? '',
+    ...(nested.errors ?? []).map(errorText),
+    error.cause === undefined ? '' : errorText(error.cause),
+  ]
+    .filter(Boolean)
+    .join(' | ');
 }
 
 const scenarios: Scenario[] = [
@@ -171,6 +188,30 @@ const scenarios: Scenario[] = [
       expect(await client.listGroups?.()).not.toContain(groupId);
     },
   },
+  {
+    name: 'refuses a transactional producer at once, with an error saying why, and stores nothing',
+    needs: ['produceInTransaction'],
+    async run({ client, observer, brokerWarnings }) {
+      const topic = await freshTopic(client, observer);
+      const started = Date.now();
+      const failure = await client.produceInTransaction?.(topic, wave('txn', 3)).then(
+        () => new Error('the transaction was committed'),
+        (error: unknown) => error,
+      );
+      const elapsedMs = Date.now() - started;
+      expect(errorText(failure)).toContain(
+        client.transactionRefusal ?? TRANSACTIONS_REFUSAL.message,
+      );
+      // Each client is set to retry for 30 s: only an error it treats as fatal ends sooner.
+      expect(elapsedMs).toBeLessThan(5_000);
+      expect(brokerWarnings).toContainEqual(
+        expect.stringMatching(`transactional id ${topic}-txn from client .*: `),
+      );
+      expect(brokerWarnings.join('\n')).toContain(TRANSACTIONS_REFUSAL.message);
+      const offsets = await observer.fetchTopicOffsets(topic);
+      expect(offsets.map((p) => p.high)).toEqual(Array(PARTITIONS).fill('0'));
+    },
+  },
 ];
 
 const clients: ClientUnderTest[] = [kcatClient, platformaticClient, kafkajsClient];
@@ -178,9 +219,14 @@ const clients: ClientUnderTest[] = [kcatClient, platformaticClient, kafkajsClien
 describe('kafka broker conformance: one scenario list, every mainstream client', () => {
   let broker: RunningKafkaBroker;
   let observer: Admin;
+  const brokerWarnings: string[] = [];
 
   beforeAll(async () => {
-    broker = await startKafkaBroker({ port: 0, defaultPartitions: PARTITIONS });
+    broker = await startKafkaBroker({
+      port: 0,
+      defaultPartitions: PARTITIONS,
+      logger: { info: () => undefined, warn: (message) => brokerWarnings.push(message) },
+    });
     observer = testKafka(broker.address).admin();
     await observer.connect();
   });
@@ -214,7 +260,7 @@ describe('kafka broker conformance: one scenario list, every mainstream client',
           scenario.name,
           async () => {
             if (client === undefined) throw new Error(`${candidate.name} did not connect`);
-            await scenario.run({ client, observer });
+            await scenario.run({ client, observer, brokerWarnings });
           },
           60_000,
         );

@@ -3,6 +3,7 @@ import { BrokerContext } from './broker.context';
 import { ErrorCode } from './error-codes.constants';
 import { int16, int32, int64, list, records, str, string, struct } from './protocol-schema.codec';
 import { splitRecordSet } from './record-batch.codec';
+import { logTransactionsRefused, TRANSACTIONS_REFUSAL } from './transactions-refusal';
 
 interface PartitionOutcome {
   partition: number;
@@ -109,19 +110,22 @@ export const produceApi = defineApi({
   flexibleVersions: '9+',
   request,
   response,
-  handle(req, { broker }) {
+  handle(req, { broker, header }) {
+    const transactional = req.transactionalId !== null;
+    if (req.transactionalId !== null) {
+      logTransactionsRefused(broker, 'Produce', req.transactionalId, header.clientId);
+    }
     const responses = req.topicData.map((topic) => ({
       name: topic.name,
       partitionResponses: topic.partitionData.map(({ index, records: sets }) => {
-        const outcome =
-          req.transactionalId !== null
-            ? {
-                partition: index,
-                errorCode: ErrorCode.INVALID_REQUEST,
-                baseOffset: -1,
-                logStartOffset: -1,
-              }
-            : appendRecords(broker, topic.name, index, sets[0] ?? Buffer.alloc(0));
+        const outcome = transactional
+          ? {
+              partition: index,
+              errorCode: TRANSACTIONS_REFUSAL.errorCode,
+              baseOffset: -1,
+              logStartOffset: -1,
+            }
+          : appendRecords(broker, topic.name, index, sets[0] ?? Buffer.alloc(0));
         return {
           index,
           errorCode: outcome.errorCode,
@@ -129,7 +133,7 @@ export const produceApi = defineApi({
           logAppendTimeMs: -1,
           logStartOffset: outcome.logStartOffset,
           recordErrors: [],
-          errorMessage: null,
+          errorMessage: transactional ? TRANSACTIONS_REFUSAL.message : null,
         };
       }),
     }));

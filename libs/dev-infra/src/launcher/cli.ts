@@ -10,38 +10,11 @@ import { seedDemoArtwork, type DemoArtwork } from './demo-artwork';
 import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
 import { ONE_EACH, parseScale, REPO_ROOT } from './plan';
+import { START_USAGE } from './start-usage';
 import { Supervisor, type ManagedProcess } from './supervisor';
 import { startSystem, type RunningSystem } from './system';
 import { describeTraceDestination } from './trace-destination';
 import { isLogLevel, terminalLog } from './terminal-log';
-
-const USAGE = `Usage: npm start [-- --reset] [-- --data-dir DIR] [-- --json] [-- --scale catalog=3,...]
-
-Starts Kinema on this machine: the stand-ins (PGlite, a Kafka-protocol broker, an S3 server, an
-OTLP trace receiver), then the services, then the gateway, each a process of its own.
-  --reset          delete the data directory first (fresh demo catalog)
-  --data-dir DIR   where the stand-ins keep their data (default: .data)
-  --json           print every process's log lines as JSON (one object per line), unformatted
-  --scale LIST     replicas per service, e.g. catalog=3,users=2,videos=2,gateway=2 (or KINEMA_SCALE)
-While it runs, \`npm run kinema -- status | scale catalog=4 | restart catalog | trace last\` talks
-to it, \`npm run kinema -- load\` simulates viewers, and \`npm run kinema -- chaos list\` names faults
-to switch on for a while; a crashed process is restarted with backoff.
-Logs: a terminal shows warnings and errors, formatted; LOG_LEVEL=info (or debug) shows more, and
-sets the level the processes log at (default info).
-Environment: GATEWAY_PORT, CATALOG_GRPC_PORT, CATALOG_OPS_PORT, CATALOG_PGLITE_PORT, USERS_GRPC_PORT,
-USERS_OPS_PORT, USERS_PGLITE_PORT, VIDEOS_GRPC_PORT, VIDEOS_OPS_PORT, VIDEOS_PGLITE_PORT, KAFKA_PORT,
-S3_PORT and OTLP_PORT (the trace receiver, default 14318) choose ports (0: any free port). BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD
-name the development admin (default admin@kinema.local / kinema-dev-admin); REDIS_URL,
-TRUST_PROXY, SESSION_CHECK_CACHE_MS, RATE_LIMIT_* and CATALOG_CACHE_* reach the gateway as they
-are. Real servers replace the stand-ins: DATABASE_URL (a PostgreSQL server; one database per
-service, named kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); DEMO_TITLES
-sets the size of the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the sample clips;
-PLAYBACK_MODE=redirect serves playback as redirects to the S3 server; KINEMA_PROFILE_DIR=DIR makes
-every process write a CPU profile (.cpuprofile) into DIR when it stops.
-Traces: every request is traced and kept by the embedded receiver (\`npm run kinema -- trace last\`).
-OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) sends them to your own collector
-instead (no receiver runs); OTEL_SDK_DISABLED=true turns tracing off; the other OTEL_* variables
-(OTEL_TRACES_SAMPLER, OTEL_EXPORTER_OTLP_PROTOCOL, ...) reach every process as they are.`;
 
 const write = (text: string) => process.stdout.write(text);
 /** Set once Ctrl-C or SIGTERM arrives; start-up errors after that are expected, not reported. */
@@ -58,7 +31,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    write(`${USAGE}\n`);
+    write(`${START_USAGE}\n`);
     return;
   }
   const logLevel = process.env['LOG_LEVEL'] || 'info';

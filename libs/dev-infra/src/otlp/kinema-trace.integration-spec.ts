@@ -23,7 +23,9 @@ interface Run {
 function kinema(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [KINEMA, ...args], {
-      env: { ...process.env, COLUMNS: '120', NO_COLOR: '1' },
+      // Without FORCE_COLOR (Nx sets it for the commands it runs): Node warns on stderr when
+      // both are set, and the run must print nothing there.
+      env: { ...process.env, COLUMNS: '120', NO_COLOR: '1', FORCE_COLOR: undefined },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

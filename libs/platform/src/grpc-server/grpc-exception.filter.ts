@@ -2,17 +2,14 @@ import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nes
 import { Observable, throwError } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 import { isConnectionFailure, toGrpcError } from '../errors/grpc-error-codec';
-
-/** While the database stays unreachable, one line per this period says how many calls failed. */
-export const OUTAGE_LOG_PERIOD_MS = 10_000;
+import { FailureLog } from '../logging/failure-log';
 
 /** The one place a gRPC service turns thrown errors into status + ErrorInfo trailer. */
 @Catch()
 export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
   private readonly logger = new Logger('GrpcExceptionFilter');
-  private outage = { loggedAt: Number.NEGATIVE_INFINITY, unlogged: 0 };
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly outages = new FailureLog()) {}
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     if (isConnectionFailure(exception)) this.countOutage(exception);
@@ -26,12 +23,11 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
 
   /** An outage is one line (then one per period, with a count), not a stack trace per call. */
   private countOutage(exception: unknown): void {
-    this.outage.unlogged += 1;
-    if (this.now() - this.outage.loggedAt < OUTAGE_LOG_PERIOD_MS) return;
+    const calls = this.outages.count('database');
+    if (calls === undefined) return;
     const message = exception instanceof Error ? exception.message : String(exception);
     this.logger.error(
-      `database unavailable: ${message} (${this.outage.unlogged} call(s) answered UNAVAILABLE since the last such line)`,
+      `database unavailable: ${message} (${calls} call(s) answered UNAVAILABLE since the last such line)`,
     );
-    this.outage = { loggedAt: this.now(), unlogged: 0 };
   }
 }

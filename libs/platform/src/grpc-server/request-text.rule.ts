@@ -1,11 +1,12 @@
-import { containsNul, NUL_VIOLATION } from '@kinema/contracts';
+import { textViolation } from '@kinema/contracts';
 import type { FieldViolation } from '../errors/domain-error';
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
- * Every text field of a decoded request that breaks the contract's text rule (no NUL), named by
- * its path as the .proto spells it (`title.seasons[0].name`). Bytes fields are not text and pass.
+ * Every text field of a decoded request that breaks the contract's text rule (textViolation),
+ * named by its path as the .proto spells it (`title.seasons[0].name`). Bytes fields are not text.
+ * (Decoded protobuf text is UTF-8, so of the rule's cases only a NUL can arrive here.)
  */
 export function textViolations(request: unknown): FieldViolation[] {
   const violations: FieldViolation[] = [];
@@ -13,7 +14,8 @@ export function textViolations(request: unknown): FieldViolation[] {
   while (stack.length > 0) {
     const [path, value] = stack.pop() as [string, unknown];
     if (typeof value === 'string') {
-      if (containsNul(value)) violations.push({ field: path, description: NUL_VIOLATION });
+      const violation = textViolation(value);
+      if (violation !== undefined) violations.push({ field: path, description: violation });
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => stack.push([`${path}[${index}]`, item]));
     } else if (

@@ -1,2 +1,3 @@
+export * from './failure-log';
 export * from './logger';
 export * from './request-context';

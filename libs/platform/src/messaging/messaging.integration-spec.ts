@@ -19,7 +19,7 @@ import { fromKafkaMessage, toKafkaMessage } from '../kafka/event-envelope.codec'
 import { KafkaConsumerRunner } from './kafka-consumer.runner';
 import { MESSAGING_MIGRATIONS } from './messaging.migration';
 import { OutboxPublisher } from './outbox.publisher';
-import { OutboxRelay } from './outbox.relay';
+import { OUTBOX_RELAY_BATCH_SIZE, OutboxRelay } from './outbox.relay';
 import { ensureTopics } from './topic-admin';
 
 const logger = pino({ level: 'silent' });
@@ -346,6 +346,40 @@ describe('trace context through the outbox', () => {
     expect(publish?.links.map((link) => link.context.spanId)).toContain(
       create?.spanContext().spanId,
     );
+  }, 60_000);
+
+  it('keeps the link to every change of a backlog: no publish span drops one', async () => {
+    const backlog = 2 * OUTBOX_RELAY_BATCH_SIZE + 1;
+    const publisher = new OutboxPublisher('/kinema/test');
+    const changes = new Set<string>();
+    spans.reset();
+    for (let n = 0; n < backlog; n++) {
+      const request = provider.getTracer('test').startSpan(`PATCH /titles/${n}`);
+      await context.with(trace.setSpan(context.active(), request), () =>
+        dataSource.transaction((manager) =>
+          publisher.publish(manager, { topic, type: 'test.Backlog', subject: `b${n}`, data: {} }),
+        ),
+      );
+      request.end();
+    }
+    for (const span of spans.getFinishedSpans()) {
+      if (span.name === `create ${topic}` && span.attributes['messaging.message.id'])
+        changes.add(span.spanContext().spanId);
+    }
+    spans.reset();
+    const relay = new OutboxRelay(dataSource, kafkaFor(broker.address).producer(), logger, {
+      idleMs: 50,
+    });
+    relay.start();
+    try {
+      await until(() => relay.status.sentTotal >= backlog);
+    } finally {
+      await relay.stop();
+    }
+    const publishes = spans.getFinishedSpans().filter((span) => span.name === 'outbox publish');
+    expect(publishes.map((span) => span.droppedLinksCount)).toEqual(publishes.map(() => 0));
+    const linked = new Set(publishes.flatMap((span) => span.links.map((l) => l.context.spanId)));
+    expect([...changes].filter((spanId) => !linked.has(spanId))).toEqual([]);
   }, 60_000);
 });
 

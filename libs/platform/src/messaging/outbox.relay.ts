@@ -9,7 +9,15 @@ import { WakeSignal } from '../kafka/wake-signal';
 import { linkFromHeaders } from '../telemetry/trace-context';
 import { MESSAGING_TRACER } from './messaging-tracer';
 
+/**
+ * Rows per batch unless configured: a batch's span links to the change behind each of its rows,
+ * and OpenTelemetry keeps at most 128 links per span by default (OTEL_SPAN_LINK_COUNT_LIMIT),
+ * dropping the rest with a warning (200-row batches did so on every first start).
+ */
+export const OUTBOX_RELAY_BATCH_SIZE = 128;
+
 export interface OutboxRelayOptions {
+  /** Rows sent per batch (OUTBOX_RELAY_BATCH_SIZE by default). */
   batchSize?: number;
   /** How often to look for rows when nothing wakes the relay. */
   idleMs?: number;
@@ -101,7 +109,7 @@ export class OutboxRelay {
   }
 
   private async loop(): Promise<void> {
-    const batchSize = this.options.batchSize ?? 200;
+    const batchSize = this.options.batchSize ?? OUTBOX_RELAY_BATCH_SIZE;
     const idleMs = this.options.idleMs ?? 500;
     const maxBackoffMs = this.options.maxBackoffMs ?? 15_000;
     let backoffMs = 0;

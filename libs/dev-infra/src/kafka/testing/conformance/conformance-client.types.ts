@@ -33,6 +33,13 @@ export interface ConformanceClient {
   listGroups?(): Promise<string[]>;
   describeGroup?(groupId: string): Promise<{ state: string; members: number }>;
   deleteGroup?(groupId: string): Promise<void>;
+  /** Sends the messages in one transaction with a transactional producer, then commits it. */
+  produceInTransaction?(topic: string, messages: ConformanceMessage[]): Promise<void>;
+  /**
+   * What the client's error says when the broker refuses transactions, when the client drops the
+   * broker's own reason (by default the error must carry it).
+   */
+  transactionRefusal?: string;
   close(): Promise<void>;
 }
 

@@ -78,6 +78,26 @@ async function connect(address: string): Promise<ConformanceClient> {
     async deleteGroup(groupId) {
       await admin.deleteGroups([groupId]);
     },
+    async produceInTransaction(topic, messages) {
+      // Retries far beyond a few seconds, so only an error the client treats as fatal ends fast.
+      const producer = testKafka(address, {
+        retry: { retries: 30, initialRetryTime: 1000, maxRetryTime: 1000 },
+      }).producer({ transactionalId: `${topic}-txn`, idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      try {
+        const transaction = await producer.transaction();
+        await transaction.send({
+          topic,
+          messages: messages.map((m) => ({ key: m.key, value: m.value })),
+        });
+        await transaction.commit();
+      } finally {
+        await producer.disconnect();
+      }
+    },
+    // kafkajs asks every broker for the transaction coordinator and, when none answers, throws
+    // this non-retriable error without the brokers' reasons (the broker logs its own).
+    transactionRefusal: 'KafkaJSGroupCoordinatorNotFound',
     close: () => admin.disconnect(),
   };
 }
@@ -93,6 +113,7 @@ export const kafkajsClient: ClientUnderTest = {
     'listGroups',
     'describeGroup',
     'deleteGroup',
+    'produceInTransaction',
   ],
   connect,
 };

@@ -43,7 +43,10 @@ function run(args: string[], input = ''): Promise<string> {
   });
 }
 
-/** kcat: metadata, produce and consume (alone or in a group); it has no topic or group admin. */
+/**
+ * kcat: metadata, produce (also in a transaction) and consume (alone or in a group); it has no
+ * topic or group admin.
+ */
 async function connect(address: string): Promise<ConformanceClient> {
   const base = ['-b', address, '-X', 'topic.metadata.refresh.interval.ms=1000'];
   const members = new Set<() => Promise<void>>();
@@ -125,6 +128,14 @@ async function connect(address: string): Promise<ConformanceClient> {
     async partitionCount(topic) {
       return (await metadata()).topics.find((t) => t.topic === topic)?.partitions.length ?? 0;
     },
+    async produceInTransaction(topic, messages) {
+      // With transactional.id set, kcat sends everything it reads in one transaction.
+      const input = messages.map((m) => `${m.key}\t${m.value}\n`).join('');
+      await run(
+        [...base, '-P', '-t', topic, '-K', '\t', '-X', `transactional.id=${topic}-txn`],
+        input,
+      );
+    },
     async close() {
       for (const stop of [...members]) await stop();
     },
@@ -135,6 +146,6 @@ export const kcatClient: ClientUnderTest = {
   name: 'kcat',
   unavailable: () =>
     fs.existsSync(KCAT) ? null : `${KCAT} is not installed (apt-get install kcat)`,
-  offers: ['listTopics', 'partitionCount'],
+  offers: ['listTopics', 'partitionCount', 'produceInTransaction'],
   connect,
 };

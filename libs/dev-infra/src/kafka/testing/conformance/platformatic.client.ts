@@ -99,6 +99,27 @@ async function connect(address: string): Promise<ConformanceClient> {
     async deleteGroup(groupId) {
       await admin.deleteGroups({ groups: [groupId] });
     },
+    async produceInTransaction(topic, messages) {
+      // Retries far beyond a few seconds, so only an error the client treats as fatal ends fast.
+      const producer = new kafka.Producer({
+        clientId: 'conformance-transactional-producer',
+        bootstrapBrokers,
+        serializers: kafka.stringSerializers,
+        idempotent: true,
+        transactionalId: `${topic}-txn`,
+        retries: 30,
+        retryDelay: 1000,
+      });
+      try {
+        const transaction = await producer.beginTransaction();
+        await transaction.send({
+          messages: messages.map((m) => ({ topic, key: m.key, value: m.value })),
+        });
+        await transaction.commit();
+      } finally {
+        await producer.close();
+      }
+    },
     async close() {
       for (const consumer of consumers) await consumer.close(true);
       await admin.close();
@@ -117,6 +138,7 @@ export const platformaticClient: ClientUnderTest = {
     'listGroups',
     'describeGroup',
     'deleteGroup',
+    'produceInTransaction',
   ],
   connect,
 };
