@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listen } from '../net/listen';
 import { ingestTraces } from './otlp-ingest.handler';
 import type { TraceStoreLimits } from './span-record.types';
 import { DEFAULT_TRACE_STORE_LIMITS, TraceStore } from './trace.store';
@@ -93,20 +94,6 @@ async function route(
   );
 }
 
-async function listen(server: Server, port: number, host: string): Promise<void> {
-  try {
-    server.listen(port, host);
-    await once(server, 'listening');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new Error(`otlp receiver: port ${port} on ${host} is already in use`);
-    if (code === 'EACCES')
-      throw new Error(`otlp receiver: no permission to listen on port ${port} on ${host}`);
-    throw error;
-  }
-}
-
 /** Starts the embedded OTLP/HTTP trace receiver with its query API. */
 export async function startOtlpReceiver(
   options: OtlpReceiverOptions = {},
@@ -130,7 +117,7 @@ export async function startOtlpReceiver(
   });
   // A client that trickles its body must not hold a connection for Node's default 5 minutes.
   server.requestTimeout = 30_000;
-  await listen(server, options.port ?? 0, host);
+  await listen(server, options.port ?? 0, host, 'otlp receiver');
   const { port } = server.address() as AddressInfo;
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {

@@ -6,10 +6,11 @@
 // "../../../escape.txt" outside its data directory. Details and the exact errors: README.md.
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Server } from 'node:http';
+import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listen } from '../net/listen';
 import { ObjectStore } from './object-store';
 import { handleS3Request, S3Logger, S3Stores } from './s3-router';
 import { UploadStore } from './upload-store';
@@ -46,20 +47,6 @@ export interface RunningS3Server {
 
 const silentLogger: S3Logger = { info: () => undefined, warn: () => undefined };
 
-async function listen(server: Server, port: number, host: string): Promise<void> {
-  try {
-    server.listen(port, host);
-    await once(server, 'listening');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new Error(`s3 server: port ${port} on ${host} is already in use`);
-    if (code === 'EACCES')
-      throw new Error(`s3 server: no permission to listen on port ${port} on ${host}`);
-    throw error;
-  }
-}
-
 /** Starts the embedded S3-compatible server (path-style, any credentials accepted). */
 export async function startS3Server(options: S3ServerOptions = {}): Promise<RunningS3Server> {
   const host = options.host ?? '127.0.0.1';
@@ -80,7 +67,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Runn
     stores = { store, uploads: await UploadStore.open(store) };
     for (const bucket of options.buckets ?? [])
       if (!store.hasBucket(bucket)) await store.createBucket(bucket);
-    await listen(server, options.port ?? 0, host);
+    await listen(server, options.port ?? 0, host, 's3 server');
   } catch (error) {
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
