@@ -10,7 +10,6 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { HotReads } from './cache/hot-reads';
 import type { GatewayConfig } from './config';
-import { registerConnectionAgeLimit } from './http/connection-age';
 import { ConnectionDrain } from './http/connection-drain';
 import { corsOptions } from './http/cors';
 import { answerClientError, answerFrameworkError } from './http/edge-errors';
@@ -73,7 +72,6 @@ export async function createGatewayApp(
   );
   // JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
   registerJsonBodyParser(fastify);
-  registerConnectionAgeLimit(fastify, config.HTTP_MAX_CONNECTION_AGE_MS);
   registerLingeringClose(fastify);
   registerBodyTimeouts(fastify, {
     bodyMs: config.HTTP_BODY_TIMEOUT_MS,
