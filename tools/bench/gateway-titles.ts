@@ -1,5 +1,6 @@
 // GET /api/v1/titles?limit=20 (or --path) through the whole path (gateway -> gRPC -> catalog ->
-// PostgreSQL) beside a plain node:http server answering the same bytes, in the same run.
+// PostgreSQL) beside a plain node:http server answering the same bytes, in the same run, in a
+// process of its own (lib/bytes-server.ts), so it never shares autocannon's event loop.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
 //   [--path /api/v1/browse --demo-videos] [--uncached] [--signed-in] [--gzip]
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
@@ -12,11 +13,11 @@
 // shared machine the rate moves with everyone else's load, the CPU a request costs much less.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
-import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
 import { cpuMs, databaseCpuMs, registerViewer, startBenchSystem } from './lib/bench-system';
+import { startBytesServer } from './lib/bytes-server';
 import { compare, load, median, summarize } from './lib/load';
 
 async function main(): Promise<void> {
@@ -55,19 +56,13 @@ async function main(): Promise<void> {
   if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
   const loadHeaders = { ...headers, ...(values.gzip ? { 'accept-encoding': 'gzip' } : {}) };
   const sent = values.gzip ? gzipSync(bytes) : bytes;
-  const baseline = createServer((_req, res) => {
-    res.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': sent.length,
-      ...(values.gzip ? { 'content-encoding': 'gzip' } : {}),
-    });
-    res.end(sent);
+  const baseline = await startBytesServer(sent, {
+    'content-type': 'application/json; charset=utf-8',
+    ...(values.gzip ? { 'content-encoding': 'gzip' } : {}),
   });
-  await new Promise<void>((done) => baseline.listen(0, '127.0.0.1', done));
-  const address = baseline.address();
-  const baselineUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  const baselineUrl = baseline.url;
   process.stdout.write(
-    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? ', signed in with a profile' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}\n`,
+    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? ', signed in with a profile' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, node:http in its own process (pid ${baseline.pid})\n`,
   );
   const pidOf = (name: string) => system.supervisor.get(name)?.pid ?? -1;
   const costs: Array<Record<'gateway' | 'catalog' | 'database', number>> = [];
@@ -118,7 +113,7 @@ async function main(): Promise<void> {
       `  CPU ms per request (medians): gateway ${medianOf('gateway')}, catalog ${medianOf('catalog')}, database ${medianOf('database')}\n`,
     );
   } finally {
-    baseline.close();
+    await baseline.stop();
     await system.stop();
   }
 }

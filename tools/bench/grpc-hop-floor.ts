@@ -2,16 +2,17 @@
 // at all: a bare node:http server that answers every request with one grpc-js unary call to a bare
 // grpc-js server in another process, which returns the page's bytes (no database, no NestJS, no
 // validation, mapping, auth, cache, metrics or logs); beside node:http answering the same bytes
-// itself. Each round also prints the CPU time one request costs each process, read from /proc.
+// itself. Each server runs in a process of its own (this file again, with --role), never in the
+// load generator's. Each round also prints the CPU time one request costs each process, read from
+// /proc, and the load generator's own CPU.
 // Usage: npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/grpc-hop-floor.ts
 //   [--seconds 5] [--rounds 3] [--bytes 19700]
 import { Client, credentials, Server, ServerCredentials } from '@grpc/grpc-js';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { cpuMs } from './lib/bench-system';
-import { load, median, type LoadResult } from './lib/load';
+import { load, loadCpuPercent, median, type LoadResult } from './lib/load';
+import { announceListening, startServerProcess } from './lib/server-process';
 
 const identity = (bytes: Buffer) => bytes;
 const GET_PAGE = {
@@ -37,11 +38,6 @@ const { values } = parseArgs({
 });
 const page = Buffer.alloc(Number(values.bytes), 'x');
 
-/** Prints the port this process listens on, for the parent to read. */
-function announce(port: number): void {
-  process.stdout.write(`${JSON.stringify({ port })}\n`);
-}
-
 function serveGrpc(): void {
   const server = new Server();
   server.addService(GET_PAGE, {
@@ -50,7 +46,7 @@ function serveGrpc(): void {
   });
   server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {
     if (error) throw error;
-    announce(port);
+    announceListening(port);
   });
 }
 
@@ -75,34 +71,18 @@ function serveHttp(viaGrpc: boolean): void {
       },
     );
   });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    if (address && typeof address === 'object') announce(address.port);
-  });
+  server.listen(0, '127.0.0.1', () => announceListening(server));
 }
 
-async function start(role: string, target = ''): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      'tsx/cjs',
-      __filename,
-      '--role',
-      role,
-      '--target',
-      target,
-      '--bytes',
-      values.bytes,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
-  });
-  return { child, port: (JSON.parse(first) as { port: number }).port };
+function start(role: string, target = '') {
+  return startServerProcess(__filename, [
+    '--role',
+    role,
+    '--target',
+    target,
+    '--bytes',
+    values.bytes,
+  ]);
 }
 
 async function bench(): Promise<void> {
@@ -111,13 +91,14 @@ async function bench(): Promise<void> {
   const service = await start('grpc-service');
   const gateway = await start('http-via-grpc', `127.0.0.1:${service.port}`);
   const bare = await start('http');
-  const processes = [bare.child, gateway.child, service.child];
+  const processes = [bare, gateway, service];
   try {
     const direct: number[] = [];
     const viaGrpc: number[] = [];
     const gatewayCpu: number[] = [];
     const serviceCpu: number[] = [];
-    const cpuOf = () => [cpuMs(gateway.child.pid ?? -1), cpuMs(service.child.pid ?? -1)];
+    const loadCpu: number[] = [];
+    const cpuOf = () => [cpuMs(gateway.pid), cpuMs(service.pid)];
     const run = (label: string, port: number): Promise<LoadResult> =>
       load(label, `http://127.0.0.1:${port}/`, { seconds, connections: 32 });
     for (let round = 1; round <= rounds; round++) {
@@ -131,8 +112,9 @@ async function bench(): Promise<void> {
       viaGrpc.push(hopRun.requestsPerSecond);
       gatewayCpu.push((gatewayAfter - gatewayBefore) / hopRun.requests);
       serviceCpu.push((serviceAfter - serviceBefore) / hopRun.requests);
+      loadCpu.push(loadCpuPercent(bareRun), loadCpuPercent(hopRun));
       console.log(
-        `  round ${round}: node:http ${bareRun.requestsPerSecond.toFixed(0)} req/s, via grpc-js ${hopRun.requestsPerSecond.toFixed(0)} req/s, CPU ms per request: gateway ${gatewayCpu.at(-1)?.toFixed(3)}, service ${serviceCpu.at(-1)?.toFixed(3)}`,
+        `  round ${round}: node:http ${bareRun.requestsPerSecond.toFixed(0)} req/s, via grpc-js ${hopRun.requestsPerSecond.toFixed(0)} req/s, CPU ms per request: gateway ${gatewayCpu.at(-1)?.toFixed(3)}, service ${serviceCpu.at(-1)?.toFixed(3)}; load generator CPU ${loadCpuPercent(bareRun).toFixed(0)}% / ${loadCpuPercent(hopRun).toFixed(0)}%`,
       );
     }
     const base = median(direct);
@@ -142,8 +124,11 @@ async function bench(): Promise<void> {
     console.log(
       `  node:http -> grpc-js  ${hop.toFixed(0).padStart(7)} req/s  ratio ${(hop / base).toFixed(3)}  CPU ms per request: gateway ${median(gatewayCpu).toFixed(3)}, service ${median(serviceCpu).toFixed(3)}`,
     );
+    console.log(
+      `  load generator CPU (median of every run): ${median(loadCpu).toFixed(0)}% of a core`,
+    );
   } finally {
-    for (const child of processes) child.kill();
+    await Promise.all(processes.map((server) => server.stop()));
   }
 }
 

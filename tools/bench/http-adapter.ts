@@ -1,14 +1,16 @@
 // Chooses the gateway's HTTP adapter by measurement: the same NestJS controller (validation
-// pipe, JSON body of a typical list page) on Fastify and on Express, plus plain node:http.
-// Usage: npx tsx tools/bench/http-adapter.ts [--seconds 8] [--rounds 3]
+// pipe, JSON body of a typical list page) on Fastify and on Express, plus plain node:http. Each
+// server runs in a process of its own (this file again, with --role), never in the load generator's.
+// Usage: npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/http-adapter.ts [--seconds 8] [--rounds 3]
 import 'reflect-metadata';
 import { Controller, Get, Module, Query, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { startBytesServer } from './lib/bytes-server';
 import { compare, load, summarize } from './lib/load';
+import { announceListening, startServerProcess } from './lib/server-process';
 
 const page = {
   items: Array.from({ length: 20 }, (_, i) => ({
@@ -33,54 +35,51 @@ class TitlesController {
 @Module({ controllers: [TitlesController] })
 class BenchModule {}
 
-async function listen(
-  kind: 'fastify' | 'express',
-): Promise<{ url: string; close: () => Promise<void> }> {
+/** Run in the child: one Nest app on `kind`'s adapter, listening on a port the OS picks. */
+async function serve(kind: 'fastify' | 'express'): Promise<void> {
   const adapter = kind === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   const app = await NestFactory.create(BenchModule, adapter, { logger: false });
   app.useGlobalPipes(new ValidationPipe({ transform: true }));
   await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  return { url: `http://127.0.0.1:${address.port}/titles?limit=20`, close: () => app.close() };
+  announceListening(app.getHttpServer());
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '3' },
-    },
-  });
-  const seconds = Number(values.seconds);
+async function main(seconds: number, rounds: number): Promise<void> {
   const bytes = Buffer.from(JSON.stringify(page));
-  const plain = createServer((_req, res) => {
-    res.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': bytes.length,
-    });
-    res.end(bytes);
+  const plain = await startBytesServer(bytes, {
+    'content-type': 'application/json; charset=utf-8',
   });
-  await new Promise<void>((done) => plain.listen(0, '127.0.0.1', done));
-  const plainAddress = plain.address();
-  const plainUrl = `http://127.0.0.1:${typeof plainAddress === 'object' && plainAddress ? plainAddress.port : 0}/`;
-  const fastify = await listen('fastify');
-  const express = await listen('express');
+  const fastify = await startServerProcess(__filename, ['--role', 'fastify']);
+  const express = await startServerProcess(__filename, ['--role', 'express']);
+  const path = 'titles?limit=20';
   const opts = { seconds, connections: 32 };
   process.stdout.write(
-    `NestJS adapters, one controller returning ${bytes.length} bytes, 32 connections, ${seconds}s per run\n`,
+    `NestJS adapters, one controller returning ${bytes.length} bytes, 32 connections, ${seconds}s per run, each server in its own process\n`,
   );
   try {
-    const results = await compare(Number(values.rounds), [
-      { label: 'node:http', run: () => load('node:http', plainUrl, opts) },
-      { label: 'nest + fastify', run: () => load('nest + fastify', fastify.url, opts) },
-      { label: 'nest + express', run: () => load('nest + express', express.url, opts) },
+    const results = await compare(rounds, [
+      { label: 'node:http', run: () => load('node:http', plain.url, opts) },
+      { label: 'nest + fastify', run: () => load('nest + fastify', fastify.url + path, opts) },
+      { label: 'nest + express', run: () => load('nest + express', express.url + path, opts) },
     ]);
     summarize(results, 'node:http');
   } finally {
-    plain.close();
-    await fastify.close();
-    await express.close();
+    await Promise.all([plain.stop(), fastify.stop(), express.stop()]);
   }
 }
 
-void main();
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string', default: 'bench' },
+    seconds: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const run =
+  values.role === 'fastify' || values.role === 'express'
+    ? serve(values.role)
+    : main(Number(values.seconds), Number(values.rounds));
+run.catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

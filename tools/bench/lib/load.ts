@@ -8,6 +8,17 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
+  /**
+   * CPU the load generator (this process) used over the run, in milliseconds of user + system
+   * time: next to the run's length it shows how much of a core autocannon took from the servers.
+   */
+  loadCpuMs: number;
+  seconds: number;
+}
+
+/** The load generator's share of one core over a run, as a percentage. */
+export function loadCpuPercent(result: LoadResult): number {
+  return result.seconds > 0 ? result.loadCpuMs / 10 / result.seconds : 0;
 }
 
 /** One autocannon run against a URL; returns the figures we quote. */
@@ -22,6 +33,8 @@ export async function load(
     body?: string;
   },
 ): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
   const result = await autocannon({
     url,
     connections: options.connections,
@@ -30,8 +43,11 @@ export async function load(
     method: options.method ?? 'GET',
     body: options.body,
   });
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     label,
+    loadCpuMs: (cpu.user + cpu.system) / 1000,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
     requestsPerSecond: result.requests.average,
     requests: result.requests.total,
     p50Ms: result.latency.p50,
@@ -57,7 +73,7 @@ export async function compare(
       const result = await contender.run();
       results.get(contender.label)?.push(result);
       process.stdout.write(
-        `  round ${round} ${contender.label.padEnd(28)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${result.non2xx ? `  (${result.non2xx} non-2xx/errors!)` : ''}\n`,
+        `  round ${round} ${contender.label.padEnd(28)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  load generator CPU ${loadCpuPercent(result).toFixed(0)}%${result.non2xx ? `  (${result.non2xx} non-2xx/errors!)` : ''}\n`,
       );
     }
   }
@@ -70,8 +86,9 @@ export function summarize(results: Map<string, LoadResult[]>, baseline: string):
   for (const [label, runs] of results) {
     const rps = median(runs.map((r) => r.requestsPerSecond));
     const p99 = median(runs.map((r) => r.p99Ms));
+    const loadCpu = median(runs.map(loadCpuPercent));
     process.stdout.write(
-      `  ${label.padEnd(28)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${p99.toFixed(1)} ms  ratio to ${baseline}: ${(rps / base).toFixed(2)}\n`,
+      `  ${label.padEnd(28)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${p99.toFixed(1)} ms  ratio to ${baseline}: ${(rps / base).toFixed(2)}  load generator CPU ${loadCpu.toFixed(0)}%\n`,
     );
   }
 }
