@@ -1,2 +1,3 @@
 export * from './tracing';
 export * from './trace-context';
+export * from './telemetry-config';
