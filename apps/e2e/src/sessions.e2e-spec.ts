@@ -32,7 +32,7 @@ interface Answer {
 
 const GATEWAYS = ['gateway', 'gateway-2'];
 // How long an ended session may keep working on a replica: the SessionsEnded event's trip from
-// the users service's outbox through Kafka to every replica (README, "Security limits"), with
+// the users service's outbox through Kafka to every replica (docs/security.md, "Ended sessions and playback grants"), with
 // room for a heavily loaded test machine.
 const REVOCATION_BOUND_MS = 10_000;
 

@@ -192,7 +192,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Send `X-Profile-Id` with catalog reads to browse as a profile (its maturity ceiling applies). ' +
         'Too many requests answer 429 with Retry-After.\n\n' +
         'Not described here: real-time notifications on the WebSocket `/ws` (OpenAPI 3.0 cannot ' +
-        'describe a WebSocket; its messages are in the README), and the probes `/healthz` and ' +
+        'describe a WebSocket; its messages are in docs/api.md), and the probes `/healthz` and ' +
         '`/readyz`, which are for Kubernetes, not for clients (Prometheus `/metrics` is on the ' +
         'ops port, not this one).',
     )

@@ -1,6 +1,6 @@
 /**
  * The notifications on `/ws` the web app acts on. The WebSocket messages are not part of the
- * OpenAPI document (OpenAPI 3.0 cannot describe them); these fields are the README's contract.
+ * OpenAPI document (OpenAPI 3.0 cannot describe them); these fields are docs/api.md's contract.
  */
 export type LiveNotification =
   | { type: 'title.published'; eventId: string; title: { id: string; name: string } }

@@ -113,7 +113,7 @@ function nodeArgs(
  * The V8 flags of the services and the gateway (not the stand-ins). V8 sizes the young generation
  * for throughput (semi-spaces that grew to 40-60 MiB of new space in every idle service), which a
  * service pays for in resident memory. KINEMA_MAX_SEMI_SPACE_MB caps it (0: V8's own sizing); the
- * README's performance section gives what each size costs and saves.
+ * docs/performance.md gives what each size costs and saves.
  */
 function v8Flags(env: NodeJS.ProcessEnv): string[] {
   const raw = env['KINEMA_MAX_SEMI_SPACE_MB'] || String(DEFAULT_MAX_SEMI_SPACE_MB);
@@ -129,7 +129,7 @@ function v8Flags(env: NodeJS.ProcessEnv): string[] {
 /**
  * The young-generation cap of every service process, here and in the image and the chart (the k8s
  * tests hold them to this): 8 MiB kept 12-51 MiB less per process at start for 0.91-1.04 of V8's
- * sizing in the gateway's throughput (within this machine's noise); 2 MiB cost about 9% (README,
+ * sizing in the gateway's throughput (within this machine's noise); 2 MiB cost about 9% (docs/performance.md,
  * memory of the service processes).
  */
 export const DEFAULT_MAX_SEMI_SPACE_MB = 8;

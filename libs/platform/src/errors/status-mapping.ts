@@ -20,7 +20,7 @@ export interface HttpMapping {
   retryAfterSeconds?: number;
 }
 
-// The one gRPC -> HTTP table (the README's API conventions list it for users).
+// The one gRPC -> HTTP table (docs/api.md's conventions list it for users).
 const httpByGrpcStatus: Partial<Record<GrpcStatus, HttpMapping>> = {
   [GrpcStatus.INVALID_ARGUMENT]: { status: 400, title: 'Bad Request' },
   [GrpcStatus.OUT_OF_RANGE]: { status: 400, title: 'Bad Request' },
