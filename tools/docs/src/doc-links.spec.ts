@@ -1,33 +1,40 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brokenDocumentationReferences, brokenReferences } from './doc-links';
 
+const root = resolve(__dirname, '../../..');
+
 describe("the README's and docs/' links and paths", () => {
   it('all lead to files of the repository', () => {
-    const broken = brokenDocumentationReferences(resolve(__dirname, '../../..')).map(
+    const broken = brokenDocumentationReferences(root).map(
       (ref) => `${ref.file}:${ref.line} ${ref.kind} ${ref.reference}`,
     );
     expect(broken).toEqual([]);
   });
+
+  it('keeps the README a front door of at most 300 lines (the rest lives in docs/)', () => {
+    const lines = readFileSync(resolve(root, 'README.md'), 'utf8').trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(300);
+  });
 });
 
 describe('brokenReferences', () => {
-  let root: string;
+  let fixture: string;
 
   beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'doc-links-'));
-    mkdirSync(join(root, 'docs/decisions'), { recursive: true });
-    mkdirSync(join(root, 'apps/gateway/src'), { recursive: true });
-    writeFileSync(join(root, 'apps/gateway/src/main.ts'), '');
-    writeFileSync(join(root, 'docs/architecture.md'), '# Architecture\n');
+    fixture = mkdtempSync(join(tmpdir(), 'doc-links-'));
+    mkdirSync(join(fixture, 'docs/decisions'), { recursive: true });
+    mkdirSync(join(fixture, 'apps/gateway/src'), { recursive: true });
+    writeFileSync(join(fixture, 'apps/gateway/src/main.ts'), '');
+    writeFileSync(join(fixture, 'docs/architecture.md'), '# Architecture\n');
   });
 
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => rmSync(fixture, { recursive: true, force: true }));
 
   function check(page: string, text: string) {
-    writeFileSync(join(root, page), text);
-    return brokenReferences(root, page).map((ref) => [ref.line, ref.kind, ref.reference]);
+    writeFileSync(join(fixture, page), text);
+    return brokenReferences(fixture, page).map((ref) => [ref.line, ref.kind, ref.reference]);
   }
 
   it('reports a relative link to a file that does not exist, resolved from the page', () => {
