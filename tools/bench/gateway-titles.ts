@@ -59,6 +59,9 @@ async function main(): Promise<void> {
   const baseline = await startBytesServer(sent, {
     'content-type': 'application/json; charset=utf-8',
     ...(values.gzip ? { 'content-encoding': 'gzip' } : {}),
+  }).catch(async (error: unknown) => {
+    await system.stop();
+    throw error;
   });
   const baselineUrl = baseline.url;
   process.stdout.write(
