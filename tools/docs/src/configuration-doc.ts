@@ -77,6 +77,14 @@ const UNCOMMENTED: Record<string, string> = {
   OTEL_TRACES_SAMPLER:
     'The sampler; unset, parent-based with 1 % of new traces ([performance.md](performance.md#tracing)).',
   OTEL_TRACES_SAMPLER_ARG: 'The ratio of a ratio-based sampler.',
+  DATABASE_URL:
+    "The service's own PostgreSQL database (`postgres://` or `postgresql://`); `npm start` gives each service its PGlite.",
+  CURSOR_SECRET: 'Signs pagination cursors; the development value is refused in production.',
+  BOOTSTRAP_ADMIN_PASSWORD: "With `BOOTSTRAP_ADMIN_EMAIL`: the first admin's password.",
+  S3_ACCESS_KEY_ID:
+    "The object store's access key (the development value is refused in production).",
+  S3_SECRET_ACCESS_KEY:
+    "The object store's secret key (the development value is refused in production).",
   S3_ENDPOINT:
     'The object store the videos service writes to and reads from (its internal endpoint).',
   S3_REGION: "The object store's region.",
