@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { runScript, S3_BUCKET, type RunningSystem } from '@kinema/dev-infra';
 import { benchS3Client, rssBytes, startBenchSystem } from './lib/bench-system';
-import { compare, load, median, type LoadResult } from './lib/load';
+import { compare, load, median, withLoadCpu, type LoadResult } from './lib/load';
 
 const CLIP = readFileSync(resolve(__dirname, '../media/samples/bars-faststart.mp4'));
 
@@ -271,10 +271,12 @@ async function main(): Promise<void> {
         ['direct', directUrl],
         ['gateway', gatewayUrl],
       ] as const) {
-        const times = await seek(url, size, 64 * 1024, seeks);
+        const { result: times, percent } = await withLoadCpu(() =>
+          seek(url, size, 64 * 1024, seeks),
+        );
         seekTimes[name].push(...times);
         process.stdout.write(
-          `  round ${round} ${`${seeks} random 64 KiB ranges, ${name}`.padEnd(40)} p50 ${median(times).toFixed(2)} ms\n`,
+          `  round ${round} ${`${seeks} random 64 KiB ranges, ${name}`.padEnd(40)} p50 ${median(times).toFixed(2)} ms  load generator CPU ${percent.toFixed(0)}%\n`,
         );
       }
     }
@@ -300,33 +302,37 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${values['big-mib']} MiB upload (RSS before -> peak -> after):\n`);
     for (let round = 1; round <= Number(values['upload-rounds']); round++) {
       let started = Date.now();
-      await new Upload({
-        client: s3,
-        params: {
-          Bucket: S3_BUCKET,
-          Key: 'bench/direct-upload',
-          Body: Readable.from(paddedMp4(bigBytes)),
-        },
-        partSize: 8 * 1024 * 1024,
-        queueSize: 4,
-      }).done();
+      const directUpload = await withLoadCpu(() =>
+        new Upload({
+          client: s3,
+          params: {
+            Bucket: S3_BUCKET,
+            Key: 'bench/direct-upload',
+            Body: Readable.from(paddedMp4(bigBytes)),
+          },
+          partSize: 8 * 1024 * 1024,
+          queueSize: 4,
+        }).done(),
+      );
       const direct = bigSize / 1024 / 1024 / ((Date.now() - started) / 1000);
       uploadRates.direct.push(direct);
       await s3.send(new DeleteObjectCommand({ Bucket: S3_BUCKET, Key: 'bench/direct-upload' }));
       process.stdout.write(
-        `  round ${round} S3 direct multipart       ${direct.toFixed(0)} MiB/s\n`,
+        `  round ${round} S3 direct multipart       ${direct.toFixed(0)} MiB/s  load generator CPU ${directUpload.percent.toFixed(0)}%\n`,
       );
       const big = await createMovie();
       bigTitle = big.id;
       started = Date.now();
-      const traces = await traceRss(
-        system,
-        async () => void (await uploadPadded(`${api}/titles/${big.id}/video`, token, bigBytes)),
+      const { result: traces, percent: uploadCpu } = await withLoadCpu(() =>
+        traceRss(
+          system,
+          async () => void (await uploadPadded(`${api}/titles/${big.id}/video`, token, bigBytes)),
+        ),
       );
       const gateway = bigSize / 1024 / 1024 / ((Date.now() - started) / 1000);
       uploadRates.gateway.push(gateway);
       process.stdout.write(
-        `  round ${round} gateway upload            ${gateway.toFixed(0)} MiB/s  ${rss(traces)}\n`,
+        `  round ${round} gateway upload            ${gateway.toFixed(0)} MiB/s  ${rss(traces)}  load generator CPU ${uploadCpu.toFixed(0)}%\n`,
       );
     }
     const upDirect = median(uploadRates.direct);

@@ -16,6 +16,21 @@ export interface LoadResult {
   seconds: number;
 }
 
+/**
+ * Runs `work` and measures this process's CPU over it: for load generators other than autocannon
+ * (a seeking player, an upload), whose figures need the same note beside them.
+ */
+export async function withLoadCpu<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; percent: number }> {
+  const before = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = await work();
+  const cpu = process.cpuUsage(before);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { result, percent: seconds > 0 ? (cpu.user + cpu.system) / 10_000 / seconds : 0 };
+}
+
 /** The load generator's share of one core over a run, as a percentage. */
 export function loadCpuPercent(result: LoadResult): number {
   return result.seconds > 0 ? result.loadCpuMs / 10 / result.seconds : 0;
