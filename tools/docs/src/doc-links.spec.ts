@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { brokenDocumentationReferences, brokenReferences } from './doc-links';
+import { brokenDocumentationReferences, brokenReferences, headingAnchors } from './doc-links';
 
 const root = resolve(__dirname, '../../..');
 
@@ -19,6 +19,30 @@ describe("the README's and docs/' links and paths", () => {
   });
 });
 
+describe('headingAnchors', () => {
+  it('names headings as GitHub does: punctuation and code marks dropped, repeats numbered', () => {
+    const anchors = headingAnchors(
+      [
+        '# Kinema',
+        '## Load: `npm run kinema -- load`',
+        '## Catalog pages at 10,000 titles',
+        '```',
+        '# not a heading',
+        '```',
+        '## Figures',
+        '## Figures',
+      ].join('\n'),
+    );
+    expect([...anchors]).toEqual([
+      'kinema',
+      'load-npm-run-kinema----load',
+      'catalog-pages-at-10000-titles',
+      'figures',
+      'figures-1',
+    ]);
+  });
+});
+
 describe('brokenReferences', () => {
   let fixture: string;
 
@@ -27,7 +51,7 @@ describe('brokenReferences', () => {
     mkdirSync(join(fixture, 'docs/decisions'), { recursive: true });
     mkdirSync(join(fixture, 'apps/gateway/src'), { recursive: true });
     writeFileSync(join(fixture, 'apps/gateway/src/main.ts'), '');
-    writeFileSync(join(fixture, 'docs/architecture.md'), '# Architecture\n');
+    writeFileSync(join(fixture, 'docs/architecture.md'), '# Architecture\n\n## Request path\n');
   });
 
   afterAll(() => rmSync(fixture, { recursive: true, force: true }));
@@ -63,11 +87,24 @@ describe('brokenReferences', () => {
     ]);
   });
 
-  it('leaves URLs, anchors, build output and paths outside the repository alone', () => {
+  it('reports an anchor that names no heading of the page it links to, or of its own page', () => {
+    expect(
+      check(
+        'docs/decisions/two.md',
+        '# Two\n[ok](#two) [ok](../architecture.md#request-path) [bad](../architecture.md#event-path) [bad](#three)\n',
+      ),
+    ).toEqual([
+      [2, 'anchor', '../architecture.md#event-path'],
+      [2, 'anchor', '#three'],
+    ]);
+  });
+
+  it('leaves URLs, build output and paths outside the repository alone', () => {
     expect(
       check(
         'README.md',
         [
+          '# Quick start',
           '[site](https://example.com/apps/x.md) [here](#quick-start) [mail](mailto:a@b.c)',
           '`apps/gateway/dist/main.js` `src/x.ts` `/tmp/prof` `apps/<app>/src/config.ts`',
           '`apps/*/src/config.ts`',

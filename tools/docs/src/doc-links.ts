@@ -7,7 +7,7 @@ export interface BrokenReference {
   file: string;
   line: number;
   reference: string;
-  kind: 'link' | 'path';
+  kind: 'link' | 'anchor' | 'path';
 }
 
 // Top-level folders of the repository: a path in code that starts with one of them is the
@@ -48,10 +48,36 @@ export function documentationPages(root: string): string[] {
   return pages;
 }
 
-function linkTarget(raw: string): string | undefined {
+/** A relative link's file (empty for the page itself) and anchor; undefined for a URL. */
+function linkTarget(raw: string): { path: string; anchor?: string } | undefined {
   const target = raw.replace(/^<|>$/g, '');
-  if (SCHEME.test(target) || target.startsWith('#') || target.startsWith('//')) return undefined;
-  return decodeURI(target.split('#')[0]?.split('?')[0] ?? '');
+  if (SCHEME.test(target) || target.startsWith('//')) return undefined;
+  const [path = '', anchor] = target.split('#');
+  return { path: decodeURI(path.split('?')[0] ?? ''), anchor };
+}
+
+/**
+ * The anchors GitHub gives a Markdown page's headings: lower case, punctuation dropped, spaces
+ * as hyphens, a repeated heading numbered.
+ */
+export function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const heading = fenced ? undefined : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
+    if (heading === undefined) continue;
+    const base = heading
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    anchors.add(count ? `${base}-${count}` : base);
+  }
+  return anchors;
 }
 
 /** Paths of the repository named in a piece of code (an inline span or a fenced block's line). */
@@ -62,9 +88,10 @@ function pathsIn(code: string): string[] {
 }
 
 /**
- * Every relative link and every repository path in inline code or fenced code of `file` that
- * does not exist. Links resolve from the page's folder, paths from the repository root; URLs,
- * anchors within the page and paths outside the repository's top-level folders are left alone.
+ * Every relative link (and its anchor, on a Markdown page) and every repository path in inline
+ * code or fenced code of `file` that does not exist. Links resolve from the page's folder, paths
+ * from the repository root; URLs and paths outside the repository's top-level folders are left
+ * alone.
  */
 export function brokenReferences(root: string, file: string): BrokenReference[] {
   const text = readFileSync(join(root, file), 'utf8');
@@ -86,7 +113,13 @@ export function brokenReferences(root: string, file: string): BrokenReference[] 
     }
     for (const match of line.matchAll(MARKDOWN_LINK)) {
       const target = linkTarget(match[1] ?? '');
-      if (target) report(target, 'link', join(root, dirname(file)));
+      if (!target) continue;
+      const page = target.path ? resolve(root, dirname(file), target.path) : join(root, file);
+      if (target.path) report(target.path, 'link', join(root, dirname(file)));
+      if (target.anchor && page.endsWith('.md') && existsSync(page)) {
+        if (!headingAnchors(readFileSync(page, 'utf8')).has(target.anchor))
+          broken.push({ file, line: index + 1, reference: match[1] ?? '', kind: 'anchor' });
+      }
     }
     for (const span of line.matchAll(/`([^`]+)`/g))
       for (const path of pathsIn(span[1] ?? '')) report(path, 'path', root);
