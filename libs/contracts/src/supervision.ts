@@ -66,8 +66,17 @@ export interface FaultAppliedMessage {
   reason?: string;
 }
 
+/**
+ * Supervisor → gateway, with an accepted client connection attached (the socket itself, passed
+ * over the IPC channel as Node's cluster module passes them): serve it as if accepted here.
+ */
+export interface ConnectionMessage {
+  type: 'kinema.connection';
+}
+
 export type SupervisionMessage =
   | ListeningMessage
+  | ConnectionMessage
   | WatchAddressesMessage
   | AddressesMessage
   | AddressesAppliedMessage
@@ -76,6 +85,7 @@ export type SupervisionMessage =
 
 const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.listening',
+  'kinema.connection',
   'kinema.watch-addresses',
   'kinema.addresses',
   'kinema.addresses-applied',
