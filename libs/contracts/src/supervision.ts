@@ -74,8 +74,25 @@ export interface ConnectionMessage {
   type: 'kinema.connection';
 }
 
+/** Supervisor → PGlite server: send a plain SQL dump of your database (`kinema pg-dump`). */
+export interface DumpDatabaseMessage {
+  type: 'kinema.dump-database';
+  /** Echoed in the answer. */
+  id: number;
+}
+
+/** PGlite server → supervisor: the dump asked for, or why there is none. */
+export interface DatabaseDumpMessage {
+  type: 'kinema.database-dump';
+  id: number;
+  sql?: string;
+  error?: string;
+}
+
 export type SupervisionMessage =
   | ListeningMessage
+  | DumpDatabaseMessage
+  | DatabaseDumpMessage
   | ConnectionMessage
   | WatchAddressesMessage
   | AddressesMessage
@@ -85,6 +102,8 @@ export type SupervisionMessage =
 
 const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.listening',
+  'kinema.dump-database',
+  'kinema.database-dump',
   'kinema.connection',
   'kinema.watch-addresses',
   'kinema.addresses',

@@ -267,6 +267,9 @@ const SERVICES = [
 ] as const;
 type ServiceName = (typeof SERVICES)[number]['name'];
 
+/** The services that own a database (embedded: process `pglite-<service>`). */
+export const SERVICES_WITH_DATABASE: readonly string[] = SERVICES.map((service) => service.name);
+
 /** What `--scale` and `kinema scale` may change: every service and the gateway. */
 export const SCALABLE_SERVICES = ['catalog', 'users', 'videos', 'gateway'] as const;
 export type ScalableService = (typeof SCALABLE_SERVICES)[number];
