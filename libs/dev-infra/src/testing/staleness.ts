@@ -4,7 +4,12 @@ import { percentile } from './steady-load';
 /** One keep-alive connection to the gateway port, and the gateway replica behind it. */
 interface PinnedGateway {
   replica: string;
-  send(method: string, path: string, headers?: Record<string, string>, body?: string): Promise<Answer>;
+  send(
+    method: string,
+    path: string,
+    headers?: Record<string, string>,
+    body?: string,
+  ): Promise<Answer>;
   close(): void;
 }
 
@@ -30,7 +35,10 @@ function pinnedConnection(gatewayUrl: string): Omit<PinnedGateway, 'replica'> {
             resolve({
               status: incoming.statusCode ?? 0,
               body: text,
-              replica: String(incoming.headers['x-served-by'] ?? '').split(',')[0]?.trim() ?? '',
+              replica:
+                String(incoming.headers['x-served-by'] ?? '')
+                  .split(',')[0]
+                  ?.trim() ?? '',
             }),
           );
           incoming.on('error', reject);
@@ -100,12 +108,19 @@ export async function crossReplicaStaleness(
   let unseen = 0;
   let redone = 0;
   try {
+    // The version each write is made against comes from the previous write's answer, not from a
+    // read: a read through a replica whose cache is still stale (the very thing measured) would
+    // give an old version and the write a 412.
+    let version: number | undefined;
     for (let probe = 0; delaysMs.length + unseen < options.probes; probe++) {
       const writer = gateways[probe % 2] as PinnedGateway;
       const reader = gateways[(probe + 1) % 2] as PinnedGateway;
-      const current = await writer.send('GET', path, options.admin);
-      if (current.status !== 200) throw new Error(`GET ${path}: ${current.status} ${current.body}`);
-      const { version } = JSON.parse(current.body) as { version: number };
+      if (version === undefined) {
+        const current = await writer.send('GET', path, options.admin);
+        if (current.status !== 200)
+          throw new Error(`GET ${path}: ${current.status} ${current.body}`);
+        version = (JSON.parse(current.body) as { version: number }).version;
+      }
       // The reader holds the title in its cache before the change.
       await reader.send('GET', path);
       const name = `Staleness probe ${probe} ${Date.now().toString(36)}`;
@@ -120,7 +135,14 @@ export async function crossReplicaStaleness(
         JSON.stringify({ name }),
       );
       const writtenAt = performance.now();
-      if (written.status !== 200) throw new Error(`PATCH ${path}: ${written.status} ${written.body}`);
+      if (written.status === 412 && ++redone <= options.probes) {
+        // Changed by someone else meanwhile: read it again and redo the probe.
+        version = undefined;
+        continue;
+      }
+      if (written.status !== 200)
+        throw new Error(`PATCH ${path}: ${written.status} ${written.body}`);
+      version = (JSON.parse(written.body) as { version: number }).version;
       let moved = written.replica !== writer.replica;
       let seenAfter: number | undefined;
       while (!moved && seenAfter === undefined && performance.now() - writtenAt < timeoutMs) {
@@ -131,7 +153,12 @@ export async function crossReplicaStaleness(
         }
       }
       if (moved) {
-        if (++redone > options.probes) throw new Error('the connections keep changing replicas');
+        if (++redone > options.probes) {
+          throw new Error(
+            `the connections keep changing replicas (pinned to ${writer.replica} and ${reader.replica}; ` +
+              `last write answered by "${written.replica}")`,
+          );
+        }
         continue;
       }
       if (seenAfter === undefined) unseen++;
