@@ -4,13 +4,16 @@
 // then SIGCONT), SIGKILLs one, rolling-restarts each service and scales the catalog 3 -> 5 -> 2,
 // printing for each step the requests sent, failures, latency against the steady state, and how
 // the catalog calls spread over the replicas. --faults-only stops after the hang and the crash.
-// Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/rolling-restart.ts [--seconds 8] [--hang-seconds 20] [--faults-only]
+// Before the faults, under the same load, it measures cross-replica staleness: how long after a
+// write through one gateway the other still serves the old title (--staleness-probes of them).
+// Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/rolling-restart.ts [--seconds 8] [--hang-seconds 20] [--staleness-probes 100] [--faults-only]
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  crossReplicaStaleness,
   failures,
   ONE_EACH,
   parseScale,
@@ -192,6 +195,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '8' },
       'hang-seconds': { type: 'string', default: '20' },
       'faults-only': { type: 'boolean', default: false },
+      'staleness-probes': { type: 'string', default: '100' },
     },
   });
   const settle = Number(values.seconds);
@@ -261,6 +265,11 @@ async function main(): Promise<void> {
 
     const steady = await timed(load, 'steady state', async () => undefined, settle);
     const steps: Step[] = [steady];
+    const staleness = await crossReplicaStaleness(system.gatewayUrl, {
+      titleId: titles[45] ?? '',
+      admin,
+      probes: Number(values['staleness-probes']),
+    });
     // A hung replica keeps its sockets open and answers nothing: the step is the hang itself.
     steps.push(
       await timed(
@@ -321,6 +330,10 @@ async function main(): Promise<void> {
     }
     await load.stop();
     for (const step of steps) process.stdout.write(`${report(step, steady)}\n`);
+    process.stdout.write(
+      `cross-replica staleness under this load, ${staleness.delaysMs.length} writes: p50 ${staleness.p50.toFixed(1)} ms, ` +
+        `p99 ${staleness.p99.toFixed(1)} ms, max ${staleness.max.toFixed(1)} ms; not seen within 5 s: ${staleness.unseen}\n`,
+    );
 
     // Every acknowledged write is there, none twice: the version counts exactly the applied ones.
     for (const ledger of ledgers) {

@@ -40,16 +40,17 @@ export const configSchema = z.object({
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: envPort(3000),
   /**
-   * Share HTTP_PORT with other gateway processes on this machine (SO_REUSEPORT; Linux and macOS):
-   * the kernel spreads connections over them. `npm start --scale gateway=N` sets it.
-   */
-  HTTP_REUSE_PORT: envBool(false),
-  /**
    * How long an idle keep-alive connection stays open. Above a proxy's own idle timeout behind a
    * load balancer (the default, as Fastify's); short where clients connect directly, so a stopping
    * replica sees its idle connections end within seconds.
    */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(72_000, 1_000, 600_000),
+  /**
+   * A keep-alive connection is closed (`Connection: close` on its next answer) once it is this old,
+   * less up to 10% at random, so the client reconnects and load spreads again over the replicas,
+   * one restarted or added included.
+   */
+  HTTP_MAX_CONNECTION_AGE_MS: envInt(60_000, 1_000, 3_600_000),
   /** Prometheus `/metrics` is served here, not on the public port. */
   OPS_HOST: z.string().default('0.0.0.0'),
   OPS_PORT: envPort(9400),

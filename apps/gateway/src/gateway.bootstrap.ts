@@ -10,7 +10,9 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { HotReads } from './cache/hot-reads';
 import type { GatewayConfig } from './config';
+import { registerConnectionAgeLimit } from './http/connection-age';
 import { ConnectionDrain } from './http/connection-drain';
+import { serveHandedConnections } from './http/handed-connections';
 import { corsOptions } from './http/cors';
 import { answerClientError, answerFrameworkError } from './http/edge-errors';
 import { InputShapePipe } from './http/input-shape.pipe';
@@ -72,6 +74,7 @@ export async function createGatewayApp(
   );
   // JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
   registerJsonBodyParser(fastify);
+  registerConnectionAgeLimit(fastify, config.HTTP_MAX_CONNECTION_AGE_MS);
   registerLingeringClose(fastify);
   registerBodyTimeouts(fastify, {
     bodyMs: config.HTTP_BODY_TIMEOUT_MS,
@@ -100,18 +103,15 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   collectProcessMetrics('gateway');
   const app = await createGatewayApp(config, logger);
   const drain = new ConnectionDrain(app.getHttpAdapter().getInstance());
-  await app.listen({
-    port: config.HTTP_PORT,
-    host: config.HTTP_HOST,
-    ...(config.HTTP_REUSE_PORT ? { reusePort: true } : {}),
-  });
+  await app.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
+  serveHandedConnections(app.getHttpServer());
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
   const ops = await serveMetrics(config.OPS_PORT, config.OPS_HOST);
   app.getHttpServer().once('close', () => ops.server.close());
   const lifecycle = app.get(Lifecycle);
   lifecycle.setReady(true);
-  logger.info({ port, opsPort: ops.port, reusePort: config.HTTP_REUSE_PORT }, 'gateway listening');
+  logger.info({ port, opsPort: ops.port }, 'gateway listening');
   return {
     app,
     logger,

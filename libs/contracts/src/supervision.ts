@@ -66,8 +66,34 @@ export interface FaultAppliedMessage {
   reason?: string;
 }
 
+/**
+ * Supervisor → gateway, with an accepted client connection attached (the socket itself, passed
+ * over the IPC channel as Node's cluster module passes them): serve it as if accepted here.
+ */
+export interface ConnectionMessage {
+  type: 'kinema.connection';
+}
+
+/** Supervisor → PGlite server: send a plain SQL dump of your database (`kinema pg-dump`). */
+export interface DumpDatabaseMessage {
+  type: 'kinema.dump-database';
+  /** Echoed in the answer. */
+  id: number;
+}
+
+/** PGlite server → supervisor: the dump asked for, or why there is none. */
+export interface DatabaseDumpMessage {
+  type: 'kinema.database-dump';
+  id: number;
+  sql?: string;
+  error?: string;
+}
+
 export type SupervisionMessage =
   | ListeningMessage
+  | DumpDatabaseMessage
+  | DatabaseDumpMessage
+  | ConnectionMessage
   | WatchAddressesMessage
   | AddressesMessage
   | AddressesAppliedMessage
@@ -76,6 +102,9 @@ export type SupervisionMessage =
 
 const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.listening',
+  'kinema.dump-database',
+  'kinema.database-dump',
+  'kinema.connection',
   'kinema.watch-addresses',
   'kinema.addresses',
   'kinema.addresses-applied',

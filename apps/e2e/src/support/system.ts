@@ -19,7 +19,13 @@ export interface TestSystem extends RunningSystem {
 export async function startTestSystem(
   demoTitles: number,
   extraEnv: Record<string, string> = {},
-  options: { scale?: Scale; onEvent?: (event: FleetEvent) => void; dataDir?: string } = {},
+  options: {
+    scale?: Scale;
+    onEvent?: (event: FleetEvent) => void;
+    dataDir?: string;
+    /** The embedded databases (PGlite) even when TEST_DATABASE_URL names a server. */
+    embeddedDatabase?: boolean;
+  } = {},
 ): Promise<TestSystem> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kinema-e2e-'));
   const logs: string[] = [];
@@ -36,7 +42,7 @@ export async function startTestSystem(
     IDEMPOTENCY_REDIS_PREFIX: `kinema:e2e:${randomUUID()}:idempotency:`,
     ...extraEnv,
   };
-  if (process.env['TEST_DATABASE_URL']) {
+  if (process.env['TEST_DATABASE_URL'] && !options.embeddedDatabase) {
     env['DATABASE_URL'] = process.env['TEST_DATABASE_URL'];
     env['DATABASE_NAME_PREFIX'] = `e2e_${process.pid}_${Date.now().toString(36)}`;
   } else {

@@ -3,6 +3,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { runChaos } from './chaos/chaos-runner';
+import { dumpDatabase } from './database-dump';
 import type { ChaosSession } from './chaos/chaos-session';
 import type { FleetEvent } from './fleet';
 import { parseScale, REPO_ROOT, SCALABLE_SERVICES, type ScalableService } from './plan';
@@ -27,7 +28,9 @@ export type ControlRequest =
   /** Answered with SystemEndpoints as JSON: where `kinema load` sends its viewers. */
   | { command: 'endpoints' }
   /** A fault scenario held for its duration (the connection stays open while it lasts). */
-  | { command: 'chaos'; args: string[] };
+  | { command: 'chaos'; args: string[] }
+  /** Answered with a plain SQL dump of a service's embedded database. */
+  | { command: 'pg-dump'; service: string };
 
 /** The answer to `endpoints` (as JSON text): where the gateway is and who the admin is. */
 export interface SystemEndpoints {
@@ -175,6 +178,8 @@ async function perform(
     }
     case 'chaos':
       return runChaos(request.args, system, session);
+    case 'pg-dump':
+      return dumpDatabase(system, request.service);
     default:
       throw new Error(
         `unknown command ${JSON.stringify((request as { command?: unknown }).command)}`,

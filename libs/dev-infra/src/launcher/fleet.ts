@@ -1,4 +1,5 @@
 import { AddressBook } from './address-book';
+import { GatewayFront } from './gateway-front';
 import { SCALABLE_SERVICES, type Plan, type ScalableService } from './plan';
 import { HOST, type ManagedProcess, type ProcessSpec, type Supervisor } from './supervisor';
 
@@ -39,6 +40,9 @@ interface CrashRecord {
  */
 export class Fleet {
   readonly addressBook: AddressBook;
+  /** The public gateway port: each connection goes to the next ready gateway replica. */
+  readonly front: GatewayFront;
+  private frontPort: number | undefined;
   private readonly specs = new Map<string, ProcessSpec>();
   private readonly crashes = new Map<string, CrashRecord>();
   private readonly stage = new Map<string, number>();
@@ -56,6 +60,7 @@ export class Fleet {
     private readonly emit: (event: FleetEvent) => void = () => undefined,
   ) {
     this.addressBook = new AddressBook((name, message) => supervisor.send(name, message));
+    this.front = new GatewayFront(supervisor);
     supervisor.onUnexpectedExit((process, code) => this.crashed(process.spec.name, code));
     supervisor.onMessage((process, message) => {
       if (message.type === 'kinema.watch-addresses') {
@@ -72,17 +77,28 @@ export class Fleet {
     });
   }
 
-  /** Starts every stage in order (each stage's processes in parallel). */
+  /**
+   * Starts every stage in order (each stage's processes in parallel), then opens the public
+   * gateway port to the ready gateways.
+   */
   async start(): Promise<void> {
     for (const specs of this.plan.stages) {
       await Promise.all(specs.map((spec) => this.startProcess(spec)));
     }
+    this.frontPort = await this.front.listen(HOST, this.plan.gatewayPort);
+  }
+
+  /** The public gateway port, once start() has opened it. */
+  get gatewayPort(): number {
+    if (this.frontPort === undefined) throw new Error('the gateway port is not open yet');
+    return this.frontPort;
   }
 
   /** Stops everything: the edge first, then the services, then the stand-ins. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.announceStop();
+    await this.front.close();
     for (const record of this.crashes.values()) clearTimeout(record.timer);
     this.supervisor.close();
     const byStage = new Map<number, string[]>();
@@ -207,6 +223,7 @@ export class Fleet {
     if (!process) return;
     this.emit({ kind: 'draining', name, unlisted: process.listeners.grpc !== undefined });
     clearTimeout(this.crashes.get(name)?.timer);
+    this.front.remove(name);
     await this.addressBook.remove(process.spec.service, name);
     await this.supervisor.stop(name);
     this.addressBook.forget(name);
@@ -216,6 +233,7 @@ export class Fleet {
   /** An exit nobody asked for: the process comes back after a backoff, as a pod would. */
   private crashed(name: string, code: number | string): void {
     const spec = this.specs.get(name);
+    this.front.remove(name);
     this.addressBook.forget(name);
     void this.addressBook.remove(spec?.service ?? name, name);
     if (this.stopping || !spec) return;
@@ -271,6 +289,7 @@ export class Fleet {
     const process = await this.supervisor.start(spec, env);
     const port = process.listeners.grpc;
     if (port !== undefined) await this.addressBook.add(spec.service, spec.name, `${HOST}:${port}`);
+    if (spec.service === 'gateway') this.front.add(spec.name);
     this.emit({ kind: 'ready', process });
     return process;
   }

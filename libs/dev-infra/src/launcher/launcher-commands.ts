@@ -45,6 +45,13 @@ export const LAUNCHER_COMMANDS: readonly KinemaCommand[] = [
     ([scale]) => (scale ? { command: 'scale', scale } : undefined),
   ),
   launcherCommand(
+    'pg-dump',
+    "pg-dump catalog              a plain SQL dump of a service's embedded database, on stdout\n" +
+      '                             (load it with `psql -v ON_ERROR_STOP=1 -f dump.sql`)',
+    ([service, ...rest]) =>
+      service && rest.length === 0 ? { command: 'pg-dump', service } : undefined,
+  ),
+  launcherCommand(
     'restart',
     'restart catalog              restart a service one replica at a time (zero failed requests)\n' +
       'restart catalog-2            restart one process (a replica or a stand-in such as kafka)',

@@ -55,11 +55,9 @@ describe('the launch plan', () => {
       ports: { http: 0 },
       address: (name, listener) =>
         `127.0.0.1:${name === 'kafka' && listener === 'kafka' ? 41009 : 1}`,
-      boundPort: () => 41000,
     }).env;
     expect(env).toMatchObject({
       HTTP_PORT: '0',
-      HTTP_REUSE_PORT: 'true',
       POD_NAME: 'gateway',
       CATALOG_GRPC_TARGET: 'supervisor:///catalog',
       USERS_GRPC_TARGET: 'supervisor:///users',
@@ -77,7 +75,7 @@ describe('the launch plan', () => {
       ['gateway'],
       ['gateway-2'],
     ]);
-    const context = { ports: {}, address: () => '127.0.0.1:1', boundPort: () => 41000 };
+    const context = { ports: {}, address: () => '127.0.0.1:1' };
     const second = plan.replica('catalog', 2).launch(context).env;
     expect(second).toMatchObject({
       POD_NAME: 'catalog-2',
@@ -85,8 +83,9 @@ describe('the launch plan', () => {
       DATABASE_MIGRATIONS_RUN: 'false',
       DEMO_SEED_TITLES: '0',
     });
-    // Gateway replicas share the first one's port.
-    expect(plan.replica('gateway', 2).launch(context).env).toMatchObject({ HTTP_PORT: '41000' });
+    // Each gateway replica binds a port of its own; the public one is the launcher's (GatewayFront).
+    expect(plan.replica('gateway', 2).launch(context).env).toMatchObject({ HTTP_PORT: '0' });
+    expect(plan.gatewayPort).toBe(0);
   });
 
   it('reads a scale list and names what is wrong with a bad one', () => {
@@ -120,7 +119,7 @@ describe('the launch plan', () => {
     const gatewayArgs = (env: NodeJS.ProcessEnv, logLevel = 'warn') =>
       buildPlan({ ...input(env, true), logLevel })
         .replica('gateway', 1)
-        .launch({ ports: { http: 0 }, address: () => '127.0.0.1:1', boundPort: () => 1 }).args;
+        .launch({ ports: { http: 0 }, address: () => '127.0.0.1:1' }).args;
     expect(gatewayArgs({})).not.toContain('--enable-source-maps');
     expect(gatewayArgs({}, 'debug')).toContain('--enable-source-maps');
     expect(gatewayArgs({ KINEMA_SOURCE_MAPS: '1' })).toContain('--enable-source-maps');
@@ -131,7 +130,7 @@ describe('the launch plan', () => {
     const catalogArgs = (env: NodeJS.ProcessEnv) =>
       buildPlan(input(env, true))
         .replica('catalog', 1)
-        .launch({ ports: {}, address: () => '127.0.0.1:1', boundPort: () => 1 }).args;
+        .launch({ ports: {}, address: () => '127.0.0.1:1' }).args;
     expect(catalogArgs({})).toContain('--max-semi-space-size=8');
     expect(catalogArgs({ KINEMA_MAX_SEMI_SPACE_MB: '2' })).toContain('--max-semi-space-size=2');
     expect(catalogArgs({ KINEMA_MAX_SEMI_SPACE_MB: '0' }).join(' ')).not.toContain('semi-space');
@@ -142,7 +141,7 @@ describe('the launch plan', () => {
 
   it('lets `kinema chaos` reach the services and gateways it starts (FAULT_INJECTION), not the stand-ins', () => {
     const plan = buildPlan(input({}, true));
-    const context = { ports: {}, address: () => '127.0.0.1:1', boundPort: () => 1 };
+    const context = { ports: {}, address: () => '127.0.0.1:1' };
     const injection = Object.fromEntries(
       plan.stages.flat().map((spec) => [spec.name, spec.launch(context).env['FAULT_INJECTION']]),
     );
@@ -171,7 +170,6 @@ describe('the launch plan', () => {
         ports: {},
         address: (name: string, listener: string) =>
           name === 'otlp' && listener === 'otlp' ? '127.0.0.1:41318' : '127.0.0.1:1',
-        boundPort: () => 41000,
       };
       return {
         plan,
@@ -214,7 +212,6 @@ describe('the launch plan', () => {
       const second = plan.replica('catalog', 2).launch({
         ports: {},
         address: () => '127.0.0.1:41318',
-        boundPort: () => 1,
       }).env;
       expect(second).toMatchObject({
         OTEL_SERVICE_NAME: 'catalog',

@@ -46,6 +46,8 @@ export interface Plan {
   externalS3?: string;
   /** Where spans go: the embedded receiver (process `otlp`), the user's endpoint, or nowhere. */
   traces: TracePlan;
+  /** The public gateway port (GATEWAY_PORT; 0: the OS picks), served by the launcher's front. */
+  gatewayPort: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export const DEV_ADMIN_PASSWORD = 'kinema-dev-admin';
 
 /** Settings of the gateway and users service a developer (or a test) may pass through npm start. */
 const GATEWAY_PASSTHROUGH =
-  /^(REDIS_URL|TRUST_PROXY|SESSION_CHECK_CACHE_MS|RATE_LIMIT_[A-Z_]+|CATALOG_CACHE_[A-Z_]+)$/;
+  /^(REDIS_URL|TRUST_PROXY|SESSION_CHECK_CACHE_MS|RATE_LIMIT_[A-Z_]+|CATALOG_CACHE_[A-Z_]+|IDEMPOTENCY_REDIS_PREFIX|HTTP_MAX_CONNECTION_AGE_MS)$/;
 const USERS_PASSTHROUGH =
   /^(ARGON2_MEMORY_KIB|ARGON2_TIME_COST|ACCESS_TOKEN_TTL_SECONDS|JWT_PRIVATE_KEY)$/;
 const VIDEOS_PASSTHROUGH =
@@ -265,6 +267,9 @@ const SERVICES = [
 ] as const;
 type ServiceName = (typeof SERVICES)[number]['name'];
 
+/** The services that own a database (embedded: process `pglite-<service>`). */
+export const SERVICES_WITH_DATABASE: readonly string[] = SERVICES.map((service) => service.name);
+
 /** What `--scale` and `kinema scale` may change: every service and the gateway. */
 export const SCALABLE_SERVICES = ['catalog', 'users', 'videos', 'gateway'] as const;
 export type ScalableService = (typeof SCALABLE_SERVICES)[number];
@@ -462,8 +467,9 @@ export function buildPlan(input: PlanInput): Plan {
       name,
       service: 'gateway',
       command: process.execPath,
-      // The public port is shared by every replica; each has an ops port (metrics) of its own.
-      ports: { http: gatewayPort, ops: slot === 1 ? gatewayOpsPort : 0 },
+      // Each replica has a port of its own (the launcher's front hands it the public port's
+      // connections, see GatewayFront) and an ops port (metrics); the first one's is chosen.
+      ports: { http: 0, ops: slot === 1 ? gatewayOpsPort : 0 },
       launch: (context) => ({
         args: nodeArgs('apps/gateway/dist/main.js', env, {
           logLevel: input.logLevel,
@@ -475,11 +481,7 @@ export function buildPlan(input: PlanInput): Plan {
           ...passthrough(env, GATEWAY_PASSTHROUGH),
           POD_NAME: name,
           HTTP_HOST: HOST,
-          // Every gateway replica listens on the one port; the kernel spreads connections.
-          HTTP_PORT: String(
-            slot === 1 ? (context.ports.http ?? 0) : context.boundPort('gateway', 'http'),
-          ),
-          HTTP_REUSE_PORT: 'true',
+          HTTP_PORT: String(context.ports.http ?? 0),
           OPS_HOST: HOST,
           OPS_PORT: String(context.ports.ops ?? 0),
           // Clients here talk to the gateway directly (no proxy keeping connections): short
@@ -498,8 +500,7 @@ export function buildPlan(input: PlanInput): Plan {
       }),
       ready: { kind: 'http', listener: 'http', path: '/readyz' },
       readyTimeoutMs: 60_000,
-      summary: (l) =>
-        `http://localhost:${l.http}/api/v1/titles  docs http://localhost:${l.http}/docs`,
+      summary: (l) => `own port http://localhost:${l.http}/readyz  ops ${HOST}:${l.ops}`,
     };
   };
 
@@ -510,7 +511,7 @@ export function buildPlan(input: PlanInput): Plan {
     return serviceSpec(definition, slot);
   };
   // Slot 1 of every service first (it migrates and seeds), then their other replicas; the same
-  // for the gateways (the first one's port is the one the others share).
+  // for the gateways.
   const slots = (service: ScalableService, from: number, to: number) =>
     Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => replica(service, from + i));
   const services = SERVICES.map((service) => service.name);
@@ -529,6 +530,7 @@ export function buildPlan(input: PlanInput): Plan {
     externalDatabases,
     admin,
     traces,
+    gatewayPort,
     ...(externalKafka ? { externalKafka } : {}),
     ...(externalS3 ? { externalS3 } : {}),
   };

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import {
   isSupervisionMessage,
@@ -19,8 +20,6 @@ export interface LaunchContext {
   ports: Listeners;
   /** `host:port` of a running process's listener; throws when it has none (a plan error). */
   address(processName: string, listener: ListenerName): string;
-  /** The port a process got last time it ran (running now or not); throws when it never ran. */
-  boundPort(processName: string, listener: ListenerName): number;
 }
 
 export interface ProcessSpec {
@@ -118,11 +117,6 @@ export class Supervisor {
     const launch = spec.launch({
       ports: this.boundPorts.get(spec.name) ?? spec.ports,
       address: (name, listener) => this.address(name, listener),
-      boundPort: (name, listener) => {
-        const port = this.boundPorts.get(name)?.[listener];
-        if (port === undefined) throw new Error(`${name} never reported a ${listener} port`);
-        return port;
-      },
     });
     const child = spawn(spec.command, launch.args, {
       env: { ...(spec.isolatedEnv ? {} : process.env), ...launch.env, ...env },
@@ -263,6 +257,24 @@ export class Supervisor {
     if (!managed) return undefined;
     managed.child.kill('SIGKILL');
     return managed.exited;
+  }
+
+  /**
+   * Hands an accepted client connection to a running process over its IPC channel (a
+   * `kinema.connection` message with the socket attached); false when the process is gone or
+   * its channel refused it: the socket is then still the caller's to route or close.
+   */
+  handOver(name: string, socket: Socket): Promise<boolean> {
+    const child = this.processes.get(name)?.child;
+    if (!child?.connected) return Promise.resolve(false);
+    const message: SupervisionMessage = { type: 'kinema.connection' };
+    return new Promise((resolve) => {
+      try {
+        child.send(message, socket, (error) => resolve(!error));
+      } catch {
+        resolve(false);
+      }
+    });
   }
 
   /** Sends a message to a running process over its IPC channel (false when it is gone). */

@@ -111,7 +111,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     plan,
     supervisor,
     fleet,
-    gatewayUrl: `http://localhost:${supervisor.get('gateway')?.listeners.http}`,
+    gatewayUrl: `http://localhost:${fleet.gatewayPort}`,
     kafkaBrokers: plan.externalKafka ?? supervisor.address('kafka', 'kafka'),
     s3Endpoint: plan.externalS3 ?? `http://${supervisor.address('s3', 's3')}`,
     traces: () =>

@@ -1,4 +1,4 @@
-import { reportListening } from '@kinema/contracts';
+import { isSupervisionMessage, reportListening, tellSupervisor } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
 import { initialiseDataDir, initialiseInChildProcess, startPgliteServer } from './pglite-server';
 
@@ -30,6 +30,19 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`pglite listening on ${server.url}\n`);
   reportListening({ postgres: server.port });
+  // `kinema pg-dump`, through the launcher: pg_dump must run beside PGlite, in this process.
+  process.on('message', (message: unknown) => {
+    if (!isSupervisionMessage(message) || message.type !== 'kinema.dump-database') return;
+    server.dump().then(
+      (sql) => tellSupervisor({ type: 'kinema.database-dump', id: message.id, sql }),
+      (error: unknown) =>
+        tellSupervisor({
+          type: 'kinema.database-dump',
+          id: message.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    );
+  });
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;

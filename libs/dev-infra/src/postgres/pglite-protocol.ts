@@ -74,26 +74,6 @@ export function copyInResponse(): Buffer {
   return wireMessage('G', Buffer.from([0, 0, 0]));
 }
 
-/** ParseComplete, PostgreSQL's answer to a Parse it accepted. */
-export const PARSE_COMPLETE = wireMessage('1');
-
-/**
- * The statement name of a Parse message and what it defines (its SQL text and parameter types,
- * as sent): two Parses with equal definitions prepare the same statement.
- */
-export function parsedStatement(message: Uint8Array): { name: string; definition: Buffer } {
-  const view = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-  const end = view.indexOf(0, 5);
-  return { name: view.toString('utf8', 5, end), definition: view.subarray(end + 1) };
-}
-
-/** The name of the prepared statement a Close message closes, or undefined for a portal. */
-export function closedStatement(message: Uint8Array): string | undefined {
-  const view = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-  if (view[5] !== 'S'.charCodeAt(0)) return undefined;
-  return view.toString('utf8', 6, view.indexOf(0, 6));
-}
-
 /** The SQL text of a simple Query message. */
 export function queryText(message: Uint8Array): string {
   return Buffer.from(message.subarray(5)).toString('utf8').replace(/\0$/, '');
@@ -111,15 +91,137 @@ export function withoutFirst(output: Uint8Array, type: string): Uint8Array {
   return output;
 }
 
+/** The request codes that stand in a StartupMessage's version field before a session starts. */
+export const SSL_REQUEST = 80_877_103;
+export const GSSENC_REQUEST = 80_877_104;
+export const CANCEL_REQUEST = 80_877_102;
+
+/** The length and code of an untyped start-up packet (StartupMessage, SSLRequest, ...). */
+export function startupPacket(buffer: Buffer): { length: number; code: number } | undefined {
+  if (buffer.length < 8) return undefined;
+  return { length: buffer.readInt32BE(0), code: buffer.readInt32BE(4) };
+}
+
+/** A StartupMessage's parameters (user, database, application_name, options, ...). */
+export function startupParameters(message: Uint8Array): Map<string, string> {
+  const view = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  const fields = view.toString('utf8', 8).split('\0');
+  const parameters = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length && fields[i] !== ''; i += 2) {
+    parameters.set(fields[i] ?? '', fields[i + 1] ?? '');
+  }
+  return parameters;
+}
+
+/** A StartupMessage (protocol 3.0) with these parameters. */
+export function startupMessage(parameters: Record<string, string>): Buffer {
+  const body = Buffer.concat([
+    ...Object.entries(parameters).map(([name, value]) => cString(`${name}\0${value}`)),
+    Buffer.from([0]),
+  ]);
+  const message = Buffer.alloc(8 + body.length);
+  message.writeInt32BE(message.length, 0);
+  message.writeInt32BE(PROTOCOL_3_0, 4);
+  body.copy(message, 8);
+  return message;
+}
+
+const int32 = (value: number): Buffer => {
+  const buffer = Buffer.alloc(4);
+  buffer.writeInt32BE(value);
+  return buffer;
+};
+
+export const AUTHENTICATION_OK = wireMessage('R', int32(0));
+
+export function parameterStatus(name: string, value: string): Buffer {
+  return wireMessage('S', Buffer.concat([cString(name), cString(value)]));
+}
+
+export function backendKeyData(processId: number, secret: number): Buffer {
+  return wireMessage('K', Buffer.concat([int32(processId), int32(secret)]));
+}
+
+/** ReadyForQuery: `I` idle, `T` in a transaction, `E` in a failed one. */
+export function readyForQuery(status: 'I' | 'T' | 'E'): Buffer {
+  return wireMessage('Z', Buffer.from(status, 'latin1'));
+}
+
+export function commandComplete(tag: string): Buffer {
+  return wireMessage('C', cString(tag));
+}
+
+/** The messages of a backend answer, whole (type and body). */
+export function backendMessages(output: Uint8Array): Array<{ type: string; body: Buffer }> {
+  const view = Buffer.from(output.buffer, output.byteOffset, output.byteLength);
+  const found: Array<{ type: string; body: Buffer }> = [];
+  for (let offset = 0; offset + 5 <= view.length; offset += 1 + view.readInt32BE(offset + 1)) {
+    const end = offset + 1 + view.readInt32BE(offset + 1);
+    found.push({ type: messageType(view.subarray(offset)), body: view.subarray(offset + 5, end) });
+  }
+  return found;
+}
+
 /**
- * Whether any statement of this SQL text is a `COPY ... FROM STDIN`. Comments, string literals,
- * quoted identifiers and dollar-quoted bodies are blanked first, so neither a function body nor a
- * literal mentioning COPY counts.
+ * The message with every statement and portal name it carries passed through `rename` (Parse,
+ * Bind, Describe, Execute, Close); the unnamed ones (empty names) are left as they are. Other
+ * messages come back unchanged.
  */
-export function copiesFromStdin(sql: string): boolean {
-  const code = sql.replace(
-    /--[^\n]*|\/\*[\s\S]*?\*\/|[eE]'(?:\\[\s\S]|[^'\\])*'|'(?:''|[^'])*'|"(?:""|[^"])*"|(\$[A-Za-z_]*\$)[\s\S]*?\1/g,
-    ' ',
-  );
-  return code.split(';').some((statement) => /^\s*copy\b[\s\S]*\bfrom\s+stdin\b/i.test(statement));
+export function renameInMessage(message: Uint8Array, rename: (name: string) => string): Uint8Array {
+  const type = messageType(message);
+  const view = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  const cStringAt = (offset: number): { text: string; end: number } => {
+    const end = view.indexOf(0, offset);
+    return { text: view.toString('utf8', offset, end), end: end + 1 };
+  };
+  const renamed = (name: string): Buffer => cString(name === '' ? '' : rename(name));
+  const rebuild = (parts: Buffer[]): Buffer => wireMessage(type, Buffer.concat(parts));
+  switch (type) {
+    case 'P': {
+      const name = cStringAt(5);
+      return rebuild([renamed(name.text), view.subarray(name.end)]);
+    }
+    case 'B': {
+      const portal = cStringAt(5);
+      const statement = cStringAt(portal.end);
+      return rebuild([renamed(portal.text), renamed(statement.text), view.subarray(statement.end)]);
+    }
+    case 'E': {
+      const portal = cStringAt(5);
+      return rebuild([renamed(portal.text), view.subarray(portal.end)]);
+    }
+    case 'D':
+    case 'C': {
+      const name = cStringAt(6);
+      return rebuild([view.subarray(5, 6), renamed(name.text), view.subarray(name.end)]);
+    }
+    default:
+      return message;
+  }
+}
+
+/** A simple Query message. */
+export function queryMessage(sql: string): Buffer {
+  return wireMessage('Q', cString(sql));
+}
+
+/** A Parse message's statement name, SQL text, and what follows (its parameter types). */
+export function parseMessageParts(message: Uint8Array): {
+  name: string;
+  sql: string;
+  rest: Buffer;
+} {
+  const view = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  const nameEnd = view.indexOf(0, 5);
+  const sqlEnd = view.indexOf(0, nameEnd + 1);
+  return {
+    name: view.toString('utf8', 5, nameEnd),
+    sql: view.toString('utf8', nameEnd + 1, sqlEnd),
+    rest: view.subarray(sqlEnd + 1),
+  };
+}
+
+/** A Parse message. */
+export function parseMessage(name: string, sql: string, rest: Uint8Array): Buffer {
+  return wireMessage('P', Buffer.concat([cString(name), cString(sql), rest]));
 }

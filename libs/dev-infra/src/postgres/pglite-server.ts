@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { sharedSession } from './pglite-session';
+import { dumpDatabase } from './pglite-dump';
+import { PgliteSession } from './pglite-session';
+import { PGLITE_DATABASE, PGLITE_USER, PgliteWireServer } from './pglite-wire-server';
 
 export interface PgliteServerOptions {
   host?: string;
@@ -16,6 +17,8 @@ export interface PgliteServerOptions {
   port?: number;
   /** Omit for an in-memory database. */
   dataDir?: string;
+  /** See PGLITE_IDLE_IN_TRANSACTION_LIMIT_MS. */
+  idleInTransactionLimitMs?: number;
 }
 
 export interface RunningPgliteServer {
@@ -23,12 +26,14 @@ export interface RunningPgliteServer {
   port: number;
   /** Connection URL for `pg` or psql. */
   url: string;
+  /** A plain SQL dump of the database (pg_dump's, see dumpDatabase). */
+  dump(): Promise<string>;
   stop(): Promise<void>;
 }
 
 /**
  * Connections served at once: every replica of a service holds one, and psql sessions come on
- * top. Past it the socket is closed at once.
+ * top. Past it a client is refused (53300), as by PostgreSQL's max_connections.
  */
 export const PGLITE_MAX_CONNECTIONS = 64;
 
@@ -67,15 +72,10 @@ export async function initialiseInChildProcess(
 }
 
 /**
- * PostgreSQL (PGlite, compiled to WebAssembly) on a real socket. PGlite is one session that runs
- * one statement at a time; @electric-sql/pglite-socket queues the statements of every connection
- * and, while one connection has a transaction open (or, see sharedSession, an extended-protocol
- * sequence unfinished), runs only that connection's statements, so transactions never interleave
- * (the others wait until it commits or rolls back) and a connection that goes away
- * mid-transaction is rolled back. Several connections (the replicas of a service,
- * a psql beside them) are therefore safe; each process gains nothing from more than one.
- * sharedSession also keeps PGlite from the messages that would stop it for good (protocol
- * errors, a COPY FROM STDIN whose data is not in hand).
+ * PostgreSQL (PGlite, compiled to WebAssembly) on a real socket, for several clients at once: the
+ * replicas of a service, a psql or pg_dump beside them. PGlite is one session running one
+ * statement at a time; PgliteSession keeps each client's transactions, settings, prepared
+ * statements and leftovers apart on it, as PostgreSQL's backend per connection would.
  */
 export async function startPgliteServer(
   options: PgliteServerOptions = {},
@@ -87,25 +87,24 @@ export async function startPgliteServer(
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     extensions: EXTENSIONS,
   });
-  const server = new PGLiteSocketServer({
-    db: sharedSession(db),
-    host,
-    port: options.port ?? 0,
-    maxConnections: PGLITE_MAX_CONNECTIONS,
-  });
+  const session = new PgliteSession(db, options.idleInTransactionLimitMs);
+  const server = new PgliteWireServer(db, session, PGLITE_MAX_CONNECTIONS);
+  let port: number;
   try {
-    await server.start();
+    port = await server.listen(host, options.port ?? 0);
   } catch (error) {
+    session.stop();
     await db.close();
     throw error;
   }
-  const port = Number(server.getServerConn().split(':').pop());
   return {
     host,
     port,
-    url: `postgres://postgres@${host}:${port}/postgres`,
+    url: `postgres://${PGLITE_USER}@${host}:${port}/${PGLITE_DATABASE}`,
+    dump: () => session.exclusive((pg) => dumpDatabase(pg)),
     stop: async () => {
-      await server.stop();
+      await server.close();
+      session.stop();
       await db.close();
     },
   };

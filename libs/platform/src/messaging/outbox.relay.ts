@@ -16,10 +16,20 @@ import { MESSAGING_TRACER } from './messaging-tracer';
  */
 export const OUTBOX_RELAY_BATCH_SIZE = 128;
 
+/**
+ * How often the lease holder looks for rows nobody woke it for: rows committed by another replica
+ * (only the writer's own relay is woken at commit). It bounds how late such an event leaves, and
+ * so how long other gateway replicas serve a changed title from their caches (README, "Staleness").
+ * One indexed read of the pending rows per poll; replicas without the lease do not poll rows.
+ */
+export const OUTBOX_RELAY_POLL_MS = 25;
+
 export interface OutboxRelayOptions {
   /** Rows sent per batch (OUTBOX_RELAY_BATCH_SIZE by default). */
   batchSize?: number;
-  /** How often to look for rows when nothing wakes the relay. */
+  /** How often the lease holder looks for rows when nothing wakes it (OUTBOX_RELAY_POLL_MS). */
+  pollMs?: number;
+  /** How often a replica without the lease checks whether it expired (500 ms by default). */
   idleMs?: number;
   maxBackoffMs?: number;
   /**
@@ -69,6 +79,8 @@ export class OutboxRelay {
   private lastCleanup = 0;
   /** This relay's name in the lease. */
   private readonly holder = randomUUID();
+  /** When this relay last took or renewed the lease (0: it does not hold it). */
+  private leaseRenewedAt = 0;
   readonly status: RelayStatus = { kafkaReachable: false, sentTotal: 0 };
 
   constructor(
@@ -111,6 +123,7 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     const batchSize = this.options.batchSize ?? OUTBOX_RELAY_BATCH_SIZE;
     const idleMs = this.options.idleMs ?? 500;
+    const pollMs = this.options.pollMs ?? OUTBOX_RELAY_POLL_MS;
     const maxBackoffMs = this.options.maxBackoffMs ?? 15_000;
     let backoffMs = 0;
     while (!this.stopped) {
@@ -134,7 +147,9 @@ export class OutboxRelay {
         );
       }
       if (this.stopped) break;
-      if (sent < batchSize) await this.signal.wait(backoffMs || idleMs);
+      if (sent < batchSize) {
+        await this.signal.wait(backoffMs || (this.leaseRenewedAt ? pollMs : idleMs));
+      }
     }
     // A connection made while stop() had stopped waiting for this loop would stay open (and
     // keep the process alive): the loop closes what it opened.
@@ -150,8 +165,13 @@ export class OutboxRelay {
     this.connected = true;
   }
 
-  /** Takes or renews the lease; false while another replica holds it. */
+  /**
+   * Takes or renews the lease; false while another replica holds it. The holder renews it once a
+   * third of its life has passed, not on every poll: a poll is then one read, not a write.
+   */
   private async claimLease(): Promise<boolean> {
+    const leaseMs = this.options.leaseMs ?? 30_000;
+    if (this.leaseRenewedAt && Date.now() - this.leaseRenewedAt < leaseMs / 3) return true;
     // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
     const rows: unknown[] = await this.dataSource.query(
       `WITH claimed AS (
@@ -160,8 +180,9 @@ export class OutboxRelay {
           WHERE id = 1 AND (holder = $1 OR expires_at < now())
         RETURNING holder)
        SELECT holder FROM claimed`,
-      [this.holder, this.options.leaseMs ?? 30_000],
+      [this.holder, leaseMs],
     );
+    this.leaseRenewedAt = rows.length > 0 ? Date.now() : 0;
     return rows.length > 0;
   }
 

@@ -1,0 +1,68 @@
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+
+/** What the front needs from the supervisor: passing a socket to a running process. */
+export interface ConnectionTaker {
+  handOver(name: string, socket: Socket): Promise<boolean>;
+}
+
+/**
+ * The public gateway port under the launcher, as a Kubernetes Service is for the gateway pods:
+ * it accepts each client connection and hands the socket itself to the next ready gateway
+ * replica in turn, over the replica's IPC channel, as Node's `cluster` module hands connections
+ * to its workers (no bytes pass through the launcher; the replica serves the connection as if it
+ * had accepted it). A replica joins the rotation once ready and leaves it before it is told to
+ * stop, so a stopping gateway never has a connection queued that it would drop. Replicas sharing
+ * the port with SO_REUSEPORT could not offer that: a closing listener resets the connections
+ * still waiting in its own accept queue, and every reconnect after a `Connection: close` could
+ * meet one (Node has no hook to leave a SO_REUSEPORT group without closing, nor tcp_migrate_req
+ * without root). With no replica ready a connection is closed at once, as a Service without
+ * endpoints refuses it.
+ */
+export class GatewayFront {
+  private readonly server: Server;
+  private rotation: string[] = [];
+  private turn = 0;
+
+  constructor(private readonly taker: ConnectionTaker) {
+    this.server = createServer({ pauseOnConnect: true }, (socket) => void this.route(socket));
+  }
+
+  /** Binds the public port (0: one the OS picks) and resolves with the port bound. */
+  async listen(host: string, port: number): Promise<number> {
+    this.server.listen({ host, port });
+    await once(this.server, 'listening');
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : port;
+  }
+
+  add(name: string): void {
+    if (!this.rotation.includes(name)) this.rotation = [...this.rotation, name];
+  }
+
+  /** Takes a replica out of the rotation: from now on it gets no new connection. */
+  remove(name: string): void {
+    this.rotation = this.rotation.filter((candidate) => candidate !== name);
+  }
+
+  /** The replicas new connections go to, in turn. */
+  get replicas(): readonly string[] {
+    return this.rotation;
+  }
+
+  /** Stops accepting; connections already handed over stay with their replicas. */
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(socket: Socket): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    // Each replica at most once: one that is gone (its channel closed) is skipped.
+    for (let tried = 0; tried < this.rotation.length; tried++) {
+      const name = this.rotation[this.turn++ % this.rotation.length];
+      if (name && (await this.taker.handOver(name, socket))) return;
+    }
+    socket.destroy();
+  }
+}
