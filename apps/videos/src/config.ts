@@ -1,4 +1,11 @@
-import { envBool, envInt, envUrl, grpcServiceConfigShape, secret } from '@kinema/platform';
+import {
+  envBool,
+  envInt,
+  envUrl,
+  grpcServiceConfigShape,
+  secret,
+  withServiceChecks,
+} from '@kinema/platform';
 import { VIDEO_UPLOAD_LIMITS } from '@kinema/contracts';
 import { z } from 'zod';
 
@@ -7,7 +14,7 @@ const DEV_S3_ACCESS_KEY_ID = 'kinema-dev';
 const DEV_S3_SECRET_ACCESS_KEY = 'kinema-dev-secret';
 
 /** Every variable the videos service reads; defaults fit `npm start` (the embedded stand-ins). */
-export const configSchema = z
+const videosSchema = z
   .object({
     ...grpcServiceConfigShape({
       grpcPort: 50053,
@@ -64,5 +71,7 @@ export const configSchema = z
       });
     }
   });
+
+export const configSchema = withServiceChecks(videosSchema);
 
 export type VideosConfig = z.output<typeof configSchema>;
