@@ -75,6 +75,13 @@ describe('PostgreSQL TLS: DATABASE_SSL_MODE and DATABASE_SSL_CA_FILE to node-pos
     ]);
   });
 
+  it('verify-ca needs a CA of its own (the public ones sign servers anyone may register)', () => {
+    expect(databaseTlsIssues({ url: URL, sslMode: 'verify-ca' })).toEqual([
+      { path: 'DATABASE_SSL_CA_FILE', message: 'required with DATABASE_SSL_MODE=verify-ca' },
+    ]);
+    expect(databaseTlsIssues({ url: URL, sslMode: 'verify-ca', sslCaFile: caFile })).toEqual([]);
+  });
+
   it('accepts the same mode in both places, and refuses two different ones', () => {
     expect(databaseTlsIssues({ url: `${URL}?sslmode=require`, sslMode: 'require' })).toEqual([]);
     expect(databaseTlsIssues({ url: `${URL}?sslmode=require`, sslMode: 'verify-full' })).toEqual([

@@ -76,6 +76,13 @@ export function databaseTlsIssues(
       });
   }
   const mode = settings.sslMode ?? urlMode;
+  if (mode === 'verify-ca' && (settings.sslCaFile ?? urlCa) === null) {
+    // A public CA signs servers anyone may register: checking it without the host name proves nothing.
+    issues.push({
+      path: 'DATABASE_SSL_CA_FILE',
+      message: 'required with DATABASE_SSL_MODE=verify-ca',
+    });
+  }
   if ((settings.sslCaFile ?? urlCa) !== null && (mode === null || mode === 'disable')) {
     issues.push({
       path: 'DATABASE_SSL_CA_FILE',
