@@ -10,17 +10,30 @@ import {
 } from './testing/conformance/conformance-client.types';
 import { kafkajsClient, kafkajsSecurity } from './testing/conformance/kafkajs.client';
 import { kcatClient } from './testing/conformance/kcat.client';
+import { platformaticClient } from './testing/conformance/platformatic.client';
 import { testKafka, uniqueName, waitFor } from './testing/kafka-test.helpers';
 
 const USER = 'kinema';
 const PASSWORD = 'kinema-broker-secret';
 const PARTITIONS = 3;
 
-/** An error's message with the nested ones (kcat's stderr, kafkajs's wrapped causes). */
+/** An error's message with the nested ones (kcat's stderr, wrapped causes, aggregated errors). */
 function errorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = (error as Error & { originalError?: unknown }).originalError ?? error.cause;
-  return `${error.name}: ${error.message}${cause === undefined ? '' : ` | ${errorText(cause)}`}`;
+  const nested = error as Error & {
+    errors?: unknown[];
+    originalError?: unknown;
+    serverErrorMessage?: string | null;
+  };
+  const cause = nested.originalError ?? error.cause;
+  return [
+    `${error.name}: ${error.message}`,
+    nested.serverErrorMessage ?? '',
+    ...(nested.errors ?? []).map(errorText),
+    cause === undefined ? '' : errorText(cause),
+  ]
+    .filter(Boolean)
+    .join(' | ');
 }
 
 async function failureOf(action: () => Promise<unknown>): Promise<string> {
@@ -82,6 +95,7 @@ describe('kafka broker over TLS with SASL: the clients authenticate as against K
     [kafkajsClient, 'SCRAM-SHA-256'],
     [kafkajsClient, 'SCRAM-SHA-512'],
     [kafkajsClient, 'PLAIN'],
+    [platformaticClient, 'SCRAM-SHA-512'],
   ];
 
   describe.each(cases.map(([client, mechanism]) => [client.name, mechanism, client] as const))(
