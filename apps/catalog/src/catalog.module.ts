@@ -1,6 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, FaultInjectionModule, MessagingModule, OpsModule } from '@kinema/platform';
+import {
+  DatabaseModule,
+  FaultInjectionModule,
+  kafkaClientConfig,
+  MessagingModule,
+  OpsModule,
+} from '@kinema/platform';
 import { CATALOG_CONFIG, CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
 import type { CatalogConfig } from './config';
 import { DemoModule } from './demo/demo.module';
@@ -18,6 +24,8 @@ export class CatalogModule {
       imports: [
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
+          sslMode: config.DATABASE_SSL_MODE,
+          sslCaFile: config.DATABASE_SSL_CA_FILE,
           poolMax: config.DATABASE_POOL_MAX,
           connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
 
@@ -35,7 +43,7 @@ export class CatalogModule {
         MessagingModule.forRoot({
           service: 'catalog',
           logLevel: config.LOG_LEVEL,
-          kafka: { brokers: config.KAFKA_BROKERS, clientId: 'kinema-catalog' },
+          kafka: kafkaClientConfig(config, 'kinema-catalog'),
           source: '/kinema/catalog',
           // Published by the catalog, then consumed by it (video readiness, playback for trending).
           topics: [TOPICS.catalogTitles, TOPICS.videosVideos, TOPICS.usersPlayback],

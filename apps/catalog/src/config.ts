@@ -1,8 +1,8 @@
-import { envInt, grpcServiceConfigShape, secret } from '@kinema/platform';
+import { envInt, grpcServiceConfigShape, secret, withServiceChecks } from '@kinema/platform';
 import { z } from 'zod';
 
 /** Every variable the catalog reads; defaults fit `npm start` (the embedded stand-ins). */
-export const configSchema = z
+const catalogSchema = z
   .object({
     ...grpcServiceConfigShape({
       grpcPort: 50051,
@@ -27,5 +27,7 @@ export const configSchema = z
       });
     }
   });
+
+export const configSchema = withServiceChecks(catalogSchema);
 
 export type CatalogConfig = z.output<typeof configSchema>;

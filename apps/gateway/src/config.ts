@@ -7,7 +7,9 @@ import {
   envList,
   envPort,
   envUrl,
+  kafkaConfigShape,
   secret,
+  withKafkaChecks,
 } from '@kinema/platform/config';
 import { z } from 'zod';
 
@@ -35,7 +37,7 @@ function trustedProxies() {
     });
 }
 
-export const configSchema = z.object({
+const gatewaySchema = z.object({
   ...baseConfigShape,
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: envPort(3000),
@@ -69,7 +71,7 @@ export const configSchema = z.object({
    */
   SESSION_CHECK_CACHE_MS: envInt(2_000, 0, 60_000),
   /** Kafka for real-time notifications and cache invalidation (each replica reads every event). */
-  KAFKA_BROKERS: envList('127.0.0.1:19092'),
+  ...kafkaConfigShape,
   /** Catalog reads are cached this long at most (0 turns the cache off); events drop entries sooner. */
   CATALOG_CACHE_TTL_MS: envInt(30_000, 0, 3_600_000),
   CATALOG_CACHE_MAX_ENTRIES: envInt(5_000, 1, 1_000_000),
@@ -148,5 +150,7 @@ export const configSchema = z.object({
   /** Lifetime of a presigned URL in redirect mode (players re-ask through the gateway after). */
   PLAYBACK_PRESIGN_TTL_SECONDS: envInt(300, 1, 3_600),
 });
+
+export const configSchema = withKafkaChecks(gatewaySchema);
 
 export type GatewayConfig = z.output<typeof configSchema>;

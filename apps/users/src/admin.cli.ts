@@ -29,6 +29,8 @@ async function main(): Promise<number> {
   const dataSource = new DataSource(
     dataSourceOptions({
       url: config.DATABASE_URL,
+      sslMode: config.DATABASE_SSL_MODE,
+      sslCaFile: config.DATABASE_SSL_CA_FILE,
       poolMax: 1,
       migrations: usersMigrations,
       migrationsRun: false,

@@ -1,4 +1,4 @@
-import { envInt, grpcServiceConfigShape, secret } from '@kinema/platform';
+import { envInt, grpcServiceConfigShape, secret, withServiceChecks } from '@kinema/platform';
 import { z } from 'zod';
 import { emailProblem, normaliseEmail, passwordProblem } from './accounts/account-credentials';
 import { DEV_JWT_PRIVATE_KEY, describeSigningKeyProblem } from './tokens/signing-key';
@@ -9,7 +9,7 @@ const ARGON2_DEFAULT_MEMORY_KIB = 19_456;
 const ARGON2_DEFAULT_TIME_COST = 2;
 
 /** Every variable the users service reads; defaults fit `npm start` (the embedded stand-ins). */
-export const configSchema = z
+const usersSchema = z
   .object({
     ...grpcServiceConfigShape({
       grpcPort: 50052,
@@ -87,5 +87,7 @@ export const configSchema = z
       });
     }
   });
+
+export const configSchema = withServiceChecks(usersSchema);
 
 export type UsersConfig = z.output<typeof configSchema>;

@@ -1,5 +1,11 @@
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, FaultInjectionModule, MessagingModule, OpsModule } from '@kinema/platform';
+import {
+  DatabaseModule,
+  FaultInjectionModule,
+  kafkaClientConfig,
+  MessagingModule,
+  OpsModule,
+} from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import type { UsersConfig } from './config';
@@ -16,6 +22,8 @@ export class UsersModule {
       imports: [
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
+          sslMode: config.DATABASE_SSL_MODE,
+          sslCaFile: config.DATABASE_SSL_CA_FILE,
           poolMax: config.DATABASE_POOL_MAX,
           connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
           migrations: usersMigrations,
@@ -32,7 +40,7 @@ export class UsersModule {
         MessagingModule.forRoot({
           service: 'users',
           logLevel: config.LOG_LEVEL,
-          kafka: { brokers: config.KAFKA_BROKERS, clientId: 'users' },
+          kafka: kafkaClientConfig(config, 'users'),
           source: USERS_EVENT_SOURCE,
           topics: [TOPICS.usersAccounts, TOPICS.usersPlayback],
           partitions: config.KAFKA_PARTITIONS,

@@ -1,4 +1,11 @@
-import { envBool, envInt, envUrl, grpcServiceConfigShape, secret } from '@kinema/platform';
+import {
+  envBool,
+  envInt,
+  envUrl,
+  grpcServiceConfigShape,
+  secret,
+  withServiceChecks,
+} from '@kinema/platform';
 import { VIDEO_UPLOAD_LIMITS } from '@kinema/contracts';
 import { z } from 'zod';
 
@@ -7,7 +14,7 @@ const DEV_S3_ACCESS_KEY_ID = 'kinema-dev';
 const DEV_S3_SECRET_ACCESS_KEY = 'kinema-dev-secret';
 
 /** Every variable the videos service reads; defaults fit `npm start` (the embedded stand-ins). */
-export const configSchema = z
+const videosSchema = z
   .object({
     ...grpcServiceConfigShape({
       grpcPort: 50053,
@@ -20,6 +27,13 @@ export const configSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name')
       .default('kinema-videos'),
+    /**
+     * `static`: the two keys below. `default-chain`: the AWS SDK's default credential chain (web
+     * identity as on EKS IRSA, container or instance metadata, AWS_* env); the keys are not read.
+     */
+    S3_CREDENTIALS: z
+      .enum(['static', 'default-chain'], { error: 'expected static or default-chain' })
+      .default('static'),
     S3_ACCESS_KEY_ID: secret(z.string().min(1).default(DEV_S3_ACCESS_KEY_ID)),
     S3_SECRET_ACCESS_KEY: secret(z.string().min(1).default(DEV_S3_SECRET_ACCESS_KEY)),
     // MinIO and the embedded server address buckets by path, not by virtual host.
@@ -48,7 +62,7 @@ export const configSchema = z
         message: 'must be at least twice UPLOAD_SWEEP_INTERVAL_MS',
       });
     }
-    if (config.NODE_ENV !== 'production') return;
+    if (config.NODE_ENV !== 'production' || config.S3_CREDENTIALS !== 'static') return;
     if (config.S3_ACCESS_KEY_ID === DEV_S3_ACCESS_KEY_ID) {
       ctx.addIssue({
         code: 'custom',
@@ -64,5 +78,7 @@ export const configSchema = z
       });
     }
   });
+
+export const configSchema = withServiceChecks(videosSchema);
 
 export type VideosConfig = z.output<typeof configSchema>;

@@ -1,5 +1,11 @@
 import { TOPICS } from '@kinema/contracts';
-import { DatabaseModule, FaultInjectionModule, MessagingModule, OpsModule } from '@kinema/platform';
+import {
+  DatabaseModule,
+  FaultInjectionModule,
+  kafkaClientConfig,
+  MessagingModule,
+  OpsModule,
+} from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ArtworkModule } from './artwork/artwork.module';
 import type { VideosConfig } from './config';
@@ -17,6 +23,8 @@ export class VideosServiceModule {
       imports: [
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
+          sslMode: config.DATABASE_SSL_MODE,
+          sslCaFile: config.DATABASE_SSL_CA_FILE,
           poolMax: config.DATABASE_POOL_MAX,
           connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
 
@@ -34,7 +42,7 @@ export class VideosServiceModule {
         MessagingModule.forRoot({
           service: 'videos',
           logLevel: config.LOG_LEVEL,
-          kafka: { brokers: config.KAFKA_BROKERS, clientId: 'videos' },
+          kafka: kafkaClientConfig(config, 'videos'),
           source: VIDEOS_EVENT_SOURCE,
           topics: [TOPICS.videosVideos],
           partitions: config.KAFKA_PARTITIONS,

@@ -25,10 +25,12 @@ export async function startTestSystem(
     dataDir?: string;
     /** The embedded databases (PGlite) even when TEST_DATABASE_URL names a server. */
     embeddedDatabase?: boolean;
+    /** Collects every process's output here too, so a test can read why a start failed. */
+    logs?: string[];
   } = {},
 ): Promise<TestSystem> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kinema-e2e-'));
-  const logs: string[] = [];
+  const logs: string[] = options.logs ?? [];
   // The embedded stand-ins, whatever the developer's shell points at.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -57,8 +59,12 @@ export async function startTestSystem(
     ...(options.scale ? { scale: options.scale } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     sink: (name, line) => logs.push(`${name} | ${line}`),
-  }).catch((error: unknown) => {
-    process.stderr.write(logs.join('\n'));
+  }).catch(async (error: unknown) => {
+    if (!options.logs) process.stderr.write(logs.join('\n'));
+    // The databases this start created, which no dispose() will drop.
+    const prefix = env['DATABASE_NAME_PREFIX'];
+    if (env['DATABASE_URL'] && prefix) await dropDatabasesNamed(env['DATABASE_URL'], prefix);
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
   return {
@@ -70,6 +76,21 @@ export async function startTestSystem(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function dropDatabasesNamed(serverUrl: string, prefix: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE starts_with(datname, $1 || '_')",
+      [prefix],
+    );
+    for (const { datname } of rows)
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function dropDatabases(urls: string[]): Promise<void> {

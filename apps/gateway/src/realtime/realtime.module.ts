@@ -9,7 +9,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { maturityRank, TOPICS, type EventEnvelope } from '@kinema/contracts';
 import { createLogger } from '@kinema/platform/logging';
 import { ReadinessDetails } from '@kinema/platform/ops';
-import { createKafka } from '@kinema/platform/kafka';
+import { createKafka, kafkaClientConfig, verifyKafkaCredentials } from '@kinema/platform/kafka';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { Authentication } from '../auth/authentication';
@@ -113,14 +113,18 @@ export class RealtimeModule {
         {
           provide: GatewayEventFeed,
           inject: [RealtimeHub, CatalogCache, SessionCheck, REALTIME_LOGGER],
-          useFactory: (
+          useFactory: async (
             hub: RealtimeHub,
             cache: CatalogCache,
             sessions: SessionCheck,
             logger: Logger,
-          ) =>
-            new GatewayEventFeed(
-              createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'kinema-gateway' }, logger),
+          ) => {
+            const kafkaConfig = kafkaClientConfig(config, 'kinema-gateway');
+            const kafka = createKafka(kafkaConfig, logger);
+            // Wrong SASL credentials fail start-up here; an absent Kafka does not.
+            await verifyKafkaCredentials(kafka, kafkaConfig, logger);
+            return new GatewayEventFeed(
+              kafka,
               // One group per replica, deleted when it stops (GatewayEventFeed says why). The pod
               // name (POD_NAME: the launcher's replica name, the chart's downward API) is stable
               // across restarts of the pod.
@@ -152,7 +156,8 @@ export class RealtimeModule {
                 },
               ],
               logger,
-            ),
+            );
+          },
         },
         RealtimeLifecycle,
       ],

@@ -50,10 +50,15 @@ export function client(
     ...options,
     region: config.S3_REGION,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
-    credentials: {
-      accessKeyId: config.S3_ACCESS_KEY_ID,
-      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    },
+    // Without `credentials` the SDK resolves them through its default provider chain.
+    ...(config.S3_CREDENTIALS === 'static'
+      ? {
+          credentials: {
+            accessKeyId: config.S3_ACCESS_KEY_ID,
+            secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+          },
+        }
+      : {}),
     // The service hashes every byte itself (SHA-256); the SDK's extra CRC32 of each body would
     // only cost CPU and needs newer MinIO releases.
     requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -2,6 +2,7 @@ import { BrokerContext } from './broker.context';
 import { ProtocolReader } from './protocol-reader.codec';
 import { versionRange, VersionRange, Wire, WireType } from './protocol-schema.codec';
 import { ProtocolWriter } from './protocol-writer.codec';
+import type { SaslExchange, SaslMechanism } from './sasl-mechanisms';
 
 export interface RequestHeader {
   apiKey: number;
@@ -10,9 +11,20 @@ export interface RequestHeader {
   clientId: string | null;
 }
 
+/** Where a connection stands in SASL authentication (when the broker requires it). */
+export interface SaslConnectionState {
+  mechanism: SaslMechanism | null;
+  /** The exchange SaslHandshake began, until it succeeds or fails. */
+  exchange: SaslExchange | null;
+  authenticatedAs: string | null;
+}
+
 /** What a handler may know about the connection a request came in on. */
 export interface ConnectionScope {
   clientHost: string;
+  sasl: SaslConnectionState;
+  /** Closes the connection once this request's answer is written (a failed authentication). */
+  closeAfterResponse(): void;
   /** Registers a callback for when the connection closes; returns an unregister function. */
   onClose(callback: () => void): () => void;
 }
@@ -86,10 +98,12 @@ export const ApiKey = {
   SyncGroup: 14,
   DescribeGroups: 15,
   ListGroups: 16,
+  SaslHandshake: 17,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
   DescribeConfigs: 32,
+  SaslAuthenticate: 36,
   DeleteGroups: 42,
 } as const;

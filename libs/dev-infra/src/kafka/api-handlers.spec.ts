@@ -11,7 +11,12 @@ import { TRANSACTIONS_REFUSAL } from './transactions-refusal';
 import { kafkajsDecodeResponse, kafkajsRequestBody } from './testing/kafkajs-oracle.helpers';
 
 const silent = { info: () => undefined, warn: () => undefined };
-const noConnection: ConnectionScope = { clientHost: '/127.0.0.1', onClose: () => () => undefined };
+const noConnection: ConnectionScope = {
+  clientHost: '/127.0.0.1',
+  sasl: { mechanism: null, exchange: null, authenticatedAs: null },
+  closeAfterResponse: () => undefined,
+  onClose: () => () => undefined,
+};
 
 function memoryBroker(autoCreateTopics = true, logger: BrokerLogger = silent): BrokerContext {
   const settings = {

@@ -21,6 +21,8 @@ import { metadataApi } from './metadata.handler';
 import { offsetCommitApi } from './offset-commit.handler';
 import { offsetFetchApi } from './offset-fetch.handler';
 import { produceApi } from './produce.handler';
+import { saslAuthenticateApi } from './sasl-authenticate.handler';
+import { saslHandshakeApi } from './sasl-handshake.handler';
 import { syncGroupApi } from './sync-group.handler';
 
 const handlers: ApiHandler[] = [
@@ -42,6 +44,8 @@ const handlers: ApiHandler[] = [
   initProducerIdApi,
   describeConfigsApi,
   deleteGroupsApi,
+  saslHandshakeApi,
+  saslAuthenticateApi,
 ];
 
 /** The API keys and versions this broker serves, as advertised by ApiVersions. */

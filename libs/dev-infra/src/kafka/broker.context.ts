@@ -2,6 +2,7 @@ import { AppendNotifier } from './append-notifier.service';
 import { BrokerIdentity } from './broker-identity.store';
 import { GroupCoordinator } from './group-coordinator.service';
 import { ProducerSequences } from './producer-sequence.store';
+import type { SaslUserStore } from './sasl-mechanisms';
 import { Topic, TopicStore } from './topic.store';
 
 export interface BrokerLogger {
@@ -30,6 +31,8 @@ export class BrokerContext {
     readonly groups: GroupCoordinator,
     readonly identity: BrokerIdentity,
     readonly logger: BrokerLogger,
+    /** Set when every connection must authenticate first. */
+    readonly sasl: SaslUserStore | null = null,
   ) {}
 
   createTopic(

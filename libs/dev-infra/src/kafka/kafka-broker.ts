@@ -1,10 +1,12 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 import { BrokerIdentity } from './broker-identity.store';
 import { BrokerContext, BrokerLogger } from './broker.context';
 import { GroupCoordinator } from './group-coordinator.service';
 import { serveConnection } from './kafka-connection.handler';
 import { OffsetStore } from './offset.store';
+import { SASL_MECHANISMS, SaslUserStore, type SaslSettings } from './sasl-mechanisms';
 import { TopicStore } from './topic.store';
 
 export interface KafkaBrokerOptions {
@@ -19,6 +21,10 @@ export interface KafkaBrokerOptions {
   /** Partitions for auto-created topics and CreateTopics asking for the default (-1); default 6. */
   defaultPartitions?: number;
   logger?: { info(msg: string): void; warn(msg: string): void };
+  /** Serve TLS only, with this certificate (PEM); `ca` set also asks clients for certificates. */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer };
+  /** Require SASL authentication (PLAIN, SCRAM-SHA-256/512) before any other request. */
+  sasl?: SaslSettings;
 }
 
 export interface RunningKafkaBroker {
@@ -57,6 +63,7 @@ export async function startKafkaBroker(
     throw new Error(`defaultPartitions must be a positive integer, got ${defaultPartitions}`);
   }
   const logger = options.logger ?? silentLogger;
+  const sasl = options.sasl === undefined ? null : saslUsers(options.sasl);
   const dataDir = options.dataDir === undefined ? null : path.resolve(options.dataDir);
   const topics = new TopicStore(dataDir);
   const offsets = new OffsetStore(dataDir);
@@ -73,15 +80,19 @@ export async function startKafkaBroker(
     new GroupCoordinator(offsets),
     new BrokerIdentity(dataDir),
     logger,
+    sasl,
   );
 
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const serve = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.setNoDelay(true);
     socket.once('close', () => sockets.delete(socket));
     serveConnection(socket, broker);
-  });
+  };
+  const server = options.tls
+    ? tlsServer(options.tls, serve, sockets, logger)
+    : net.createServer(serve);
 
   const closeStores = (): void => {
     broker.groups.shutdown();
@@ -96,8 +107,14 @@ export async function startKafkaBroker(
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`kafka broker cannot listen on ${host}:${options.port ?? 0}: ${reason}`);
   }
+  const security = [
+    options.tls ? 'TLS' : null,
+    sasl ? `SASL ${sasl.settings.mechanisms.join('/')}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   logger.info(
-    `kafka broker listening on ${host}:${settings.port}${dataDir === null ? '' : ` (data in ${dataDir})`}`,
+    `kafka broker listening on ${host}:${settings.port}${security ? ` (${security})` : ''}${dataDir === null ? '' : ` (data in ${dataDir})`}`,
   );
 
   let stopping: Promise<void> | null = null;
@@ -113,4 +130,40 @@ export async function startKafkaBroker(
       return stopping;
     },
   };
+}
+
+function saslUsers(settings: SaslSettings): SaslUserStore {
+  const unknown = settings.mechanisms.filter((name) => !SASL_MECHANISMS.includes(name));
+  if (settings.mechanisms.length === 0 || unknown.length > 0) {
+    throw new Error(
+      `sasl.mechanisms must name some of ${SASL_MECHANISMS.join(', ')}, got ${JSON.stringify(settings.mechanisms)}`,
+    );
+  }
+  if (Object.keys(settings.users).length === 0) throw new Error('sasl.users must name a user');
+  return new SaslUserStore(settings);
+}
+
+/** A TLS listener: handshakes that fail are logged and dropped; the raw sockets close on stop. */
+function tlsServer(
+  options: NonNullable<KafkaBrokerOptions['tls']>,
+  serve: (socket: net.Socket) => void,
+  sockets: Set<net.Socket>,
+  logger: BrokerLogger,
+): tls.Server {
+  const server = tls.createServer(
+    {
+      cert: options.cert,
+      key: options.key,
+      ...(options.ca ? { ca: options.ca, requestCert: true, rejectUnauthorized: true } : {}),
+    },
+    serve,
+  );
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('tlsClientError', (error, socket) =>
+    logger.warn(`TLS handshake with ${socket.remoteAddress ?? '?'} failed: ${error.message}`),
+  );
+  return server;
 }

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { dispatchRequest, apiName, handlerFor } from './api-registry';
-import { ConnectionScope, RequestHeader } from './api-handler.types';
+import { ApiKey, ConnectionScope, RequestHeader } from './api-handler.types';
 import { BrokerContext } from './broker.context';
 import { MalformedRequestError, ProtocolReader } from './protocol-reader.codec';
 import { frameResponse, readRequestHeader, responseHeaderVersion } from './request-header.codec';
@@ -9,6 +9,13 @@ import { frameResponse, readRequestHeader, responseHeaderVersion } from './reque
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 // api key + version + correlation id + client id length.
 const MIN_FRAME_BYTES = 10;
+
+/** What a connection may ask before it has authenticated, when the broker requires SASL. */
+const BEFORE_AUTHENTICATION = new Set<number>([
+  ApiKey.ApiVersions,
+  ApiKey.SaslHandshake,
+  ApiKey.SaslAuthenticate,
+]);
 
 interface ResponseSlot {
   done: boolean;
@@ -26,21 +33,28 @@ export function serveConnection(socket: net.Socket, broker: BrokerContext): void
   const chunks: Buffer[] = [];
   let buffered = 0;
   let closed = false;
+  let endOnceAnswered = false;
   const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
 
   const scope: ConnectionScope = {
     clientHost: `/${socket.remoteAddress ?? 'unknown'}`,
+    sasl: { mechanism: null, exchange: null, authenticatedAs: null },
+    closeAfterResponse() {
+      endOnceAnswered = true;
+    },
     onClose(callback) {
       closeCallbacks.add(callback);
       return () => closeCallbacks.delete(callback);
     },
   };
 
-  const close = (reason: string | null): void => {
+  /** Ends the connection: at once, or (graceful) after what was written reaches the client. */
+  const close = (reason: string | null, graceful = false): void => {
     if (closed) return;
     closed = true;
     if (reason !== null) broker.logger.warn(`closing connection ${peer}: ${reason}`);
-    socket.destroy();
+    if (graceful) socket.end();
+    else socket.destroy();
     for (const callback of [...closeCallbacks]) callback();
     closeCallbacks.clear();
   };
@@ -50,6 +64,7 @@ export function serveConnection(socket: net.Socket, broker: BrokerContext): void
       const slot = slots.shift();
       if (slot?.frame && !closed) socket.write(slot.frame);
     }
+    if (endOnceAnswered && slots.length === 0) close(null, true);
   };
 
   const handleFrame = (frame: Buffer): void => {
@@ -63,6 +78,15 @@ export function serveConnection(socket: net.Socket, broker: BrokerContext): void
       if (flexible) reader.skipTaggedFields();
     } catch (error) {
       close(error instanceof Error ? error.message : 'unreadable request header');
+      return;
+    }
+    if (
+      broker.sasl !== null &&
+      scope.sasl.authenticatedAs === null &&
+      !BEFORE_AUTHENTICATION.has(header.apiKey)
+    ) {
+      // Kafka's SASL listeners drop a connection that asks anything else before authenticating.
+      close(`${apiName(header.apiKey)} request before SASL authentication refused`);
       return;
     }
     const slot: ResponseSlot = { done: false, frame: null };

@@ -115,6 +115,75 @@ describe('the launch plan', () => {
     ]);
   });
 
+  describe('secure external infrastructure', () => {
+    const security = {
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: '/certs/kafka-ca.pem',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'kinema',
+      KAFKA_SASL_PASSWORD: 'secret',
+    };
+    const context = {
+      ports: {},
+      address: () => '127.0.0.1:41009',
+      boundPort: () => 41000,
+    };
+    const envOf = (env: NodeJS.ProcessEnv, name: string) =>
+      buildPlan(input(env, true))
+        .stages.flat()
+        .find((spec) => spec.name === name)
+        ?.launch(context);
+
+    it('passes the Kafka TLS and SASL settings to every Kafka client with an external Kafka', () => {
+      const env = { KAFKA_BROKERS: 'b-1.example:9096', ...security };
+      for (const name of ['catalog', 'users', 'videos', 'gateway'])
+        expect(envOf(env, name)?.env).toMatchObject({
+          KAFKA_BROKERS: 'b-1.example:9096',
+          ...security,
+        });
+    });
+
+    it('keeps them from a plaintext embedded broker, which would refuse them', () => {
+      expect(envOf(security, 'catalog')?.env).not.toHaveProperty('KAFKA_SASL_MECHANISM');
+    });
+
+    it('starts the embedded broker with TLS and SASL when asked, its users kept off the command line', () => {
+      const env = {
+        ...security,
+        KINEMA_KAFKA_TLS_CERT_FILE: '/certs/server.pem',
+        KINEMA_KAFKA_TLS_KEY_FILE: '/certs/server.key',
+        KINEMA_KAFKA_SASL_USERS: 'kinema:secret',
+      };
+      const broker = envOf(env, 'kafka');
+      expect(broker?.args).toEqual(
+        expect.arrayContaining([
+          '--tls-cert',
+          '/certs/server.pem',
+          '--tls-key',
+          '/certs/server.key',
+        ]),
+      );
+      expect(broker?.args.join(' ')).not.toContain('kinema:secret');
+      expect(broker?.env).toEqual({ KAFKA_BROKER_SASL_USERS: 'kinema:secret' });
+      expect(envOf(env, 'gateway')?.env).toMatchObject({
+        KAFKA_BROKERS: '127.0.0.1:41009',
+        ...security,
+      });
+    });
+
+    it('passes database TLS and S3_CREDENTIALS to the services of an external server only', () => {
+      const tls = { DATABASE_SSL_MODE: 'verify-full', DATABASE_SSL_CA_FILE: '/certs/pg-ca.pem' };
+      const external = {
+        DATABASE_URL: 'postgres://db.example/x',
+        S3_CREDENTIALS: 'default-chain',
+        ...tls,
+      };
+      expect(envOf(external, 'users')?.env).toMatchObject(tls);
+      expect(envOf(external, 'videos')?.env).toMatchObject({ S3_CREDENTIALS: 'default-chain' });
+      expect(envOf(tls, 'users')?.env).not.toHaveProperty('DATABASE_SSL_MODE');
+    });
+  });
+
   it('gives the services source maps only when asked (LOG_LEVEL debug or KINEMA_SOURCE_MAPS=1)', () => {
     const gatewayArgs = (env: NodeJS.ProcessEnv, logLevel = 'warn') =>
       buildPlan({ ...input(env, true), logLevel })

@@ -63,7 +63,15 @@ const GATEWAY_PASSTHROUGH =
 const USERS_PASSTHROUGH =
   /^(ARGON2_MEMORY_KIB|ARGON2_TIME_COST|ACCESS_TOKEN_TTL_SECONDS|JWT_PRIVATE_KEY)$/;
 const VIDEOS_PASSTHROUGH =
-  /^(S3_REGION|S3_ACCESS_KEY_ID|S3_SECRET_ACCESS_KEY|S3_FORCE_PATH_STYLE|S3_PUBLIC_ENDPOINT|UPLOAD_MAX_BYTES)$/;
+  /^(S3_REGION|S3_CREDENTIALS|S3_ACCESS_KEY_ID|S3_SECRET_ACCESS_KEY|S3_FORCE_PATH_STYLE|S3_PUBLIC_ENDPOINT|UPLOAD_MAX_BYTES)$/;
+/**
+ * How every Kafka client reaches the brokers (docs/external-infrastructure.md): passed to them
+ * with an external Kafka or a secured embedded broker, never to a plaintext embedded one.
+ */
+const KAFKA_SECURITY_PASSTHROUGH =
+  /^(KAFKA_SSL|KAFKA_SSL_CA_FILE|KAFKA_SSL_CERT_FILE|KAFKA_SSL_KEY_FILE|KAFKA_SASL_MECHANISM|KAFKA_SASL_USERNAME|KAFKA_SASL_PASSWORD|AWS_REGION)$/;
+/** TLS to an external PostgreSQL (PGlite speaks none). */
+const DATABASE_TLS_PASSTHROUGH = /^(DATABASE_SSL_MODE|DATABASE_SSL_CA_FILE)$/;
 const GATEWAY_VIDEO_PASSTHROUGH =
   /^(PLAYBACK_[A-Z_]+|VIDEO_UPLOAD_MAX_BYTES|VIDEO_TRANSFER_DEADLINE_MS)$/;
 
@@ -161,8 +169,31 @@ export function pgliteSpec(name: string, port: number, dataDir: string): Process
   };
 }
 
+/**
+ * TLS and SASL of the embedded broker, so that the Kafka clients' secure path runs against it
+ * (tests, trying managed-Kafka settings locally): KINEMA_KAFKA_TLS_CERT_FILE and
+ * KINEMA_KAFKA_TLS_KEY_FILE (PEM) make it serve TLS only; KINEMA_KAFKA_SASL_USERS
+ * (`name:password,...`) make it require SASL PLAIN or SCRAM. Undefined: plaintext, no SASL.
+ */
+export interface BrokerSecurity {
+  certFile?: string;
+  keyFile?: string;
+  users?: string;
+}
+
+function embeddedBrokerSecurity(env: NodeJS.ProcessEnv): BrokerSecurity | undefined {
+  const certFile = env['KINEMA_KAFKA_TLS_CERT_FILE'] || undefined;
+  const keyFile = env['KINEMA_KAFKA_TLS_KEY_FILE'] || undefined;
+  const users = env['KINEMA_KAFKA_SASL_USERS'] || undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new Error('KINEMA_KAFKA_TLS_CERT_FILE and KINEMA_KAFKA_TLS_KEY_FILE go together');
+  }
+  if (certFile === undefined && users === undefined) return undefined;
+  return { certFile, keyFile, users };
+}
+
 /** The Kafka-protocol broker, process and listener named `kafka`. */
-export function kafkaSpec(port: number, dataDir: string): ProcessSpec {
+export function kafkaSpec(port: number, dataDir: string, security?: BrokerSecurity): ProcessSpec {
   return {
     name: 'kafka',
     service: 'kafka',
@@ -177,12 +208,18 @@ export function kafkaSpec(port: number, dataDir: string): ProcessSpec {
         String(bind.kafka ?? 0),
         '--data-dir',
         dataDir,
+        ...(security?.certFile && security.keyFile
+          ? ['--tls-cert', security.certFile, '--tls-key', security.keyFile]
+          : []),
+        ...(security?.users ? ['--sasl-mechanisms', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'] : []),
       ],
-      env: {},
+      // In the environment rather than the arguments, where ps would show the passwords.
+      env: Object.fromEntries(security?.users ? [['KAFKA_BROKER_SASL_USERS', security.users]] : []),
     }),
     ready: { kind: 'listening' },
     readyTimeoutMs: 30_000,
-    summary: (l) => `kafka ${HOST}:${l.kafka}`,
+    summary: (l) =>
+      `kafka ${HOST}:${l.kafka}${security?.certFile ? ' (TLS)' : ''}${security?.users ? ' (SASL)' : ''}`,
   };
 }
 
@@ -356,12 +393,19 @@ export function buildPlan(input: PlanInput): Plan {
   }
 
   const externalKafka = env['KAFKA_BROKERS'] || undefined;
+  const brokerSecurity = embeddedBrokerSecurity(env);
   if (!externalKafka) {
     const port = take('KAFKA_PORT', 'Kafka-protocol broker', 19092);
-    standIns.push(kafkaSpec(port, join(input.dataDir, 'kafka')));
+    standIns.push(kafkaSpec(port, join(input.dataDir, 'kafka'), brokerSecurity));
   }
   const kafkaBrokers = (context: LaunchContext) =>
     externalKafka ?? context.address('kafka', 'kafka');
+  /** KAFKA_BROKERS and how to reach them securely, for every process with a Kafka client. */
+  const kafka = (context: LaunchContext): Record<string, string> => ({
+    KAFKA_BROKERS: kafkaBrokers(context),
+    ...(externalKafka || brokerSecurity ? passthrough(env, KAFKA_SECURITY_PASSTHROUGH) : {}),
+  });
+  const databaseTls = env['DATABASE_URL'] ? passthrough(env, DATABASE_TLS_PASSTHROUGH) : {};
 
   const externalS3 = env['S3_ENDPOINT'] || undefined;
   if (!externalS3) {
@@ -444,7 +488,8 @@ export function buildPlan(input: PlanInput): Plan {
             OPS_PORT: String(context.ports.ops ?? 0),
             DATABASE_URL: db.url,
             DATABASE_POOL_MAX: db.pool,
-            KAFKA_BROKERS: kafkaBrokers(context),
+            ...databaseTls,
+            ...kafka(context),
             ...own[service.name](context),
             // The first replica migrates and seeds; the others start once it is ready.
             ...(first ? {} : { DATABASE_MIGRATIONS_RUN: 'false', DEMO_SEED_TITLES: '0' }),
@@ -492,7 +537,7 @@ export function buildPlan(input: PlanInput): Plan {
           CATALOG_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///catalog`,
           USERS_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///users`,
           VIDEOS_GRPC_TARGET: `${SUPERVISOR_TARGET_SCHEME}:///videos`,
-          KAFKA_BROKERS: kafkaBrokers(context),
+          ...kafka(context),
           // Where PLAYBACK_MODE=redirect sends players: videos' S3_PUBLIC_ENDPOINT (above).
           PLAYBACK_MEDIA_ORIGIN: env['S3_PUBLIC_ENDPOINT'] ?? s3Endpoint(context),
           ...passthrough(env, GATEWAY_VIDEO_PASSTHROUGH),

@@ -19,7 +19,10 @@ VIDEOS_OPS_PORT, VIDEOS_PGLITE_PORT, KAFKA_PORT, S3_PORT and OTLP_PORT (the trac
 name the development admin (default admin@kinema.local / kinema-dev-admin); REDIS_URL,
 TRUST_PROXY, SESSION_CHECK_CACHE_MS, RATE_LIMIT_* and CATALOG_CACHE_* reach the gateway as they
 are. Real servers replace the stand-ins: DATABASE_URL (a PostgreSQL server; one database per
-service, named kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); DEMO_TITLES
+service, named kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); KAFKA_SSL*,
+KAFKA_SASL_*, DATABASE_SSL_MODE/_CA_FILE and S3_CREDENTIALS reach them securely, and
+KINEMA_KAFKA_TLS_*/KINEMA_KAFKA_SASL_USERS secure the embedded broker
+(docs/external-infrastructure.md); DEMO_TITLES
 sets the size of the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the sample clips;
 PLAYBACK_MODE=redirect serves playback as redirects to the S3 server; KINEMA_PROFILE_DIR=DIR makes
 every process write a CPU profile (.cpuprofile) into DIR when it stops.

@@ -59,12 +59,23 @@ export class PortInUseError extends Error {
   }
 }
 
-async function ensureDatabases(urls: string[]): Promise<void> {
+/**
+ * Creates each service's database on the external server, over TLS when DATABASE_SSL_MODE says
+ * so: node-postgres's libpq-compatible reading of sslmode/sslrootcert gives the services' meanings.
+ */
+async function ensureDatabases(urls: string[], env: NodeJS.ProcessEnv): Promise<void> {
   for (const url of urls) {
     const target = new URL(url);
     const name = target.pathname.slice(1);
     const server = new URL(url);
     server.pathname = '/postgres';
+    const mode = env['DATABASE_SSL_MODE'];
+    if (mode) {
+      server.searchParams.set('sslmode', mode);
+      server.searchParams.set('uselibpqcompat', 'true');
+      if (env['DATABASE_SSL_CA_FILE'])
+        server.searchParams.set('sslrootcert', env['DATABASE_SSL_CA_FILE']);
+    }
     const client = new Client({ connectionString: server.toString() });
     await client.connect();
     try {
@@ -97,7 +108,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
   if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
-  await ensureDatabases(plan.externalDatabases);
+  await ensureDatabases(plan.externalDatabases, env);
 
   const supervisor = options.supervisor ?? new Supervisor(options.sink);
   const fleet = new Fleet(plan, supervisor, options.onEvent);

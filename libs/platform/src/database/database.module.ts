@@ -1,12 +1,17 @@
 import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import { databaseConnection, type DatabaseSslMode } from '../config/database-tls';
 import { laggingDatabaseStream } from '../faults/lagging-socket';
 import { DATABASE_PING, type DatabasePing } from '../ops/health-check';
 import { runMigrationsLocked } from './migrations';
 
 export interface DatabaseConfig {
   url: string;
+  /** DATABASE_SSL_MODE (libpq's meanings); unset: the URL's own sslmode, if any. */
+  sslMode?: DatabaseSslMode | undefined;
+  /** DATABASE_SSL_CA_FILE: the CA that signed the server's certificate. */
+  sslCaFile?: string | undefined;
   /** Pool size. 1 for PGlite, which runs one statement at a time whatever the pool. */
   poolMax: number;
   /** How long to keep retrying the first connection (every 2 s) before start-up fails. */
@@ -24,9 +29,11 @@ export interface DatabaseConfig {
 }
 
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  const connection = databaseConnection(config);
   return {
     type: 'postgres',
-    url: config.url,
+    url: connection.url,
+    ...(connection.ssl === undefined ? {} : { ssl: connection.ssl }),
     migrations: config.migrations,
     migrationsRun: false,
     synchronize: false,

@@ -3,3 +3,4 @@ export * from './event-envelope.codec';
 export * from './retry-with-backoff';
 export * from './wake-signal';
 export * from './consumer-lag';
+export * from './kafka-credentials';

@@ -13,6 +13,7 @@ import { DataSource, type EntitySubscriberInterface, type TransactionCommitEvent
 import { createLogger } from '../logging/logger';
 import { ReadinessDetails } from '../ops/readiness-details';
 import { createKafka, type KafkaClientConfig } from '../kafka/kafka.factory';
+import { verifyKafkaCredentials } from '../kafka/kafka-credentials';
 import { KafkaConsumerRunner, type ConsumerOptions } from './kafka-consumer.runner';
 import { OUTBOX_DIRTY, OutboxPublisher } from './outbox.publisher';
 import { reportOutbox } from './outbox-metrics';
@@ -150,7 +151,15 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: MESSAGING_LOGGER, useValue: logger },
-        { provide: KAFKA_CLIENT, useFactory: () => createKafka(options.kafka, logger) },
+        {
+          provide: KAFKA_CLIENT,
+          // Wrong SASL credentials fail start-up here; an absent Kafka does not.
+          useFactory: async () => {
+            const kafka = createKafka(options.kafka, logger);
+            await verifyKafkaCredentials(kafka, options.kafka, logger);
+            return kafka;
+          },
+        },
         { provide: OutboxPublisher, useValue: new OutboxPublisher(options.source) },
         {
           provide: OutboxRelay,

@@ -48,11 +48,20 @@ export type AdminOperation = Exclude<
   'name' | 'produce' | 'consumeFromBeginning' | 'joinGroup' | 'close'
 >;
 
+/** TLS (trusting this CA) and SASL credentials, for a broker that requires both. */
+export interface ClientSecurity {
+  caFile: string;
+  ca: string;
+  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  username: string;
+  password: string;
+}
+
 /** A client under test, known before any test runs so skips are reported as skips. */
 export interface ClientUnderTest {
   name: string;
   /** Why the client cannot run on this machine, or null when it can. */
   unavailable(): string | null;
   offers: readonly AdminOperation[];
-  connect(address: string): Promise<ConformanceClient>;
+  connect(address: string, security?: ClientSecurity): Promise<ConformanceClient>;
 }

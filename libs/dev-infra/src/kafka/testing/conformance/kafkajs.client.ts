@@ -1,6 +1,11 @@
-import { Admin, CompressionTypes, Consumer, KafkaMessage } from 'kafkajs';
+import { Admin, CompressionTypes, Consumer, KafkaMessage, type SASLOptions } from 'kafkajs';
 import { FAST_CONSUMER, testKafka, waitFor } from '../kafka-test.helpers';
-import { ClientUnderTest, ConformanceClient, ReceivedMessage } from './conformance-client.types';
+import {
+  ClientSecurity,
+  ClientUnderTest,
+  ConformanceClient,
+  ReceivedMessage,
+} from './conformance-client.types';
 
 function received(partition: number, message: KafkaMessage): ReceivedMessage {
   const headers: Record<string, string> = {};
@@ -15,8 +20,18 @@ function received(partition: number, message: KafkaMessage): ReceivedMessage {
 }
 
 /** kafkajs 2.2.4, the client the services use. */
-async function connect(address: string): Promise<ConformanceClient> {
-  const kafka = testKafka(address);
+/** kafkajs's TLS and SASL settings for a secured broker. */
+export function kafkajsSecurity(security: ClientSecurity) {
+  const sasl = {
+    mechanism: security.mechanism.toLowerCase(),
+    username: security.username,
+    password: security.password,
+  } as SASLOptions;
+  return { ssl: { ca: security.ca }, sasl };
+}
+
+async function connect(address: string, security?: ClientSecurity): Promise<ConformanceClient> {
+  const kafka = testKafka(address, security ? kafkajsSecurity(security) : {});
   const admin: Admin = kafka.admin();
   await admin.connect();
   const join = async (topic: string, groupId: string, fromBeginning: boolean) => {

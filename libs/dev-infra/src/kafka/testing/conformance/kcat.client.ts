@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { ClientUnderTest, ConformanceClient, ReceivedMessage } from './conformance-client.types';
+import {
+  ClientSecurity,
+  ClientUnderTest,
+  ConformanceClient,
+  ReceivedMessage,
+} from './conformance-client.types';
 
 /** Debian's kcat (librdkafka 2.0.2); CI installs it with apt. */
 export const KCAT = process.env.KCAT_PATH ?? '/usr/bin/kcat';
@@ -47,8 +52,17 @@ function run(args: string[], input = ''): Promise<string> {
  * kcat: metadata, produce (also in a transaction) and consume (alone or in a group); it has no
  * topic or group admin.
  */
-async function connect(address: string): Promise<ConformanceClient> {
-  const base = ['-b', address, '-X', 'topic.metadata.refresh.interval.ms=1000'];
+async function connect(address: string, security?: ClientSecurity): Promise<ConformanceClient> {
+  const secured = security
+    ? [
+        ['security.protocol', 'SASL_SSL'],
+        ['ssl.ca.location', security.caFile],
+        ['sasl.mechanisms', security.mechanism],
+        ['sasl.username', security.username],
+        ['sasl.password', security.password],
+      ].flatMap(([name, value]) => ['-X', `${name}=${value}`])
+    : [];
+  const base = ['-b', address, '-X', 'topic.metadata.refresh.interval.ms=1000', ...secured];
   const members = new Set<() => Promise<void>>();
   const metadata = async () =>
     JSON.parse(await run([...base, '-L', '-J'])) as {

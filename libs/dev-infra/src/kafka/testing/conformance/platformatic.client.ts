@@ -1,11 +1,26 @@
 import { waitFor } from '../kafka-test.helpers';
-import { ClientUnderTest, ConformanceClient, ReceivedMessage } from './conformance-client.types';
+import {
+  ClientSecurity,
+  ClientUnderTest,
+  ConformanceClient,
+  ReceivedMessage,
+} from './conformance-client.types';
 
 /** `@platformatic/kafka`: a maintained, pure TypeScript client that negotiates flexible versions. */
-async function connect(address: string): Promise<ConformanceClient> {
+async function connect(address: string, security?: ClientSecurity): Promise<ConformanceClient> {
   const kafka = await import('@platformatic/kafka');
   const bootstrapBrokers = [address];
-  const admin = new kafka.Admin({ clientId: 'conformance-admin', bootstrapBrokers });
+  const secured = security
+    ? {
+        tls: { ca: security.ca },
+        sasl: {
+          mechanism: security.mechanism,
+          username: security.username,
+          password: security.password,
+        },
+      }
+    : {};
+  const admin = new kafka.Admin({ clientId: 'conformance-admin', bootstrapBrokers, ...secured });
   const consumers = new Set<{ close(force?: boolean): Promise<void> }>();
 
   const join = async (topic: string, groupId: string, mode: 'committed' | 'earliest') => {
@@ -13,6 +28,7 @@ async function connect(address: string): Promise<ConformanceClient> {
       clientId: 'conformance-consumer',
       groupId,
       bootstrapBrokers,
+      ...secured,
       deserializers: kafka.stringDeserializers,
       sessionTimeout: 6000,
       heartbeatInterval: 200,
@@ -52,6 +68,7 @@ async function connect(address: string): Promise<ConformanceClient> {
       const producer = new kafka.Producer({
         clientId: 'conformance-producer',
         bootstrapBrokers,
+        ...secured,
         serializers: kafka.stringSerializers,
         compression: gzip ? 'gzip' : 'none',
       });
@@ -104,6 +121,7 @@ async function connect(address: string): Promise<ConformanceClient> {
       const producer = new kafka.Producer({
         clientId: 'conformance-transactional-producer',
         bootstrapBrokers,
+        ...secured,
         serializers: kafka.stringSerializers,
         idempotent: true,
         transactionalId: `${topic}-txn`,
