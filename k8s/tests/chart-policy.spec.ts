@@ -25,7 +25,10 @@ import {
   spec,
   type K8sObject,
 } from './support/k8s-objects';
-import { serviceNames } from './support/repo';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ciValuesDir, serviceNames } from './support/repo';
 
 const renders: Array<[string, RenderOptions]> = [
   ...ciValuesFiles().map((file): [string, RenderOptions] => [`ci/${file}`, { valuesFile: file }]),
@@ -158,8 +161,14 @@ describe.each(renders)('policies over %s', (_label, options) => {
       expect.arrayContaining(['gateway', 'catalog']),
     );
     const policiesOff = options.valuesFile === 'policies-off-values.yaml';
-    const autoscalingOn = options.valuesFile === 'autoscaling-on-values.yaml';
+    // Whether the values file turns this service's HPA on (the chart's defaults never do).
+    const values = (
+      options.valuesFile
+        ? parse(readFileSync(path.join(ciValuesDir, options.valuesFile), 'utf8'))
+        : {}
+    ) as Record<string, { autoscaling?: { enabled?: boolean } } | undefined>;
     for (const { object, labels } of deployments) {
+      const autoscalingOn = values[component(labels) ?? '']?.autoscaling?.enabled === true;
       const hpa = hpas.find(
         (h) =>
           h.scaleTargetRef.kind === 'Deployment' && h.scaleTargetRef.name === object.metadata.name,
