@@ -85,3 +85,10 @@ describe('the release notes on scaling', () => {
     expect(text).not.toContain('kubectl -n kinema scale');
   });
 });
+
+describe('the release notes with PgBouncer', () => {
+  it('warn that migrations need a session PgBouncer does not keep', () => {
+    expect(notes(['pgbouncer.enabled=true'])).toContain('session-level advisory lock');
+    expect(notes()).not.toContain('PgBouncer');
+  });
+});
