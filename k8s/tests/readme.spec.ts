@@ -23,7 +23,7 @@ function bashBlock(heading: string): string {
 
 // Calls that only look (or wait, or probe the answer): the walkthrough leaves them to `--wait`.
 const looksOnly =
-  /^(kind get |kubectl config |docker buildx version|kubectl -n \S+ (get|wait|port-forward) |curl )/;
+  /^(kind get |minikube (status|ip) |kubectl config |docker buildx version|kubectl -n \S+ (get|wait|port-forward) |curl )/;
 
 /** A recorded call with the repository's absolute path as the walkthrough writes it. */
 function relative(call: string): string {
@@ -31,11 +31,14 @@ function relative(call: string): string {
 }
 
 describe("the k8s README's instructions", () => {
-  it('on kind, step by step, run exactly what k8s/scripts/up-kind.sh runs, in its order', () => {
-    const steps = bashBlock('Step by step on kind');
+  it.each([
+    ['kind', 'up-kind.sh'],
+    ['minikube', 'up-minikube.sh'],
+  ])('on %s, step by step, run exactly what k8s/scripts/%s runs, in its order', (cluster, file) => {
+    const steps = bashBlock(`Step by step on ${cluster}`);
     const tag = /^TAG=(\S+)$/m.exec(steps)?.[1] ?? 'no-tag';
     // The script with plain `docker build` (no buildx), as the walkthrough builds.
-    const script = runWithStubs('up-kind.sh', [], { KINEMA_TAG: tag, STUB_BUILDX_STATUS: '1' });
+    const script = runWithStubs(file, [], { KINEMA_TAG: tag, STUB_BUILDX_STATUS: '1' });
     const walkthrough = runWithStubs({ inline: steps }, []);
     expect(script.status).toBe(0);
     expect(walkthrough.status).toBe(0);
@@ -71,7 +74,7 @@ describe("the k8s README's instructions", () => {
 
   it.each([
     ['kind', /^kind load docker-image (\S+) /m],
-    ['minikube', /^minikube -p kinema image load (\S+)$/m],
+    ['minikube', /^minikube image load (\S+) --profile kinema$/m],
   ])('on %s, build and load the image every pod of the release runs', (cluster, load) => {
     const section = readme
       .split(/^## /m)
