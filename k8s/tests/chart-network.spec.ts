@@ -64,7 +64,14 @@ describe.each(withPolicies)('NetworkPolicies over %s', (_label, options) => {
     expect(model.allows(gateway, catalog, 50051)).toBe(true);
     expect(model.allows(gateway, catalog, 9401)).toBe(false);
     if (!objects.some((o) => o.kind === 'StatefulSet')) return;
-    expect(model.allows(gateway, podOf(objects, 'postgresql'), 5432)).toBe(false);
+    // Every database pod: one PostgreSQL or one per service, and PgBouncer when on.
+    const databases = podTemplates(objects).filter(({ labels }) =>
+      /^(postgresql|pgbouncer)/.test(component(labels) ?? ''),
+    );
+    expect(databases.length).toBeGreaterThan(0);
+    for (const { labels } of databases)
+      for (const port of [5432, 6432])
+        expect(model.allows(gateway, { namespace: releaseNamespace, labels }, port)).toBe(false);
     expect(model.allows(gateway, podOf(objects, 'kafka'), 9092)).toBe(true);
   });
 });
