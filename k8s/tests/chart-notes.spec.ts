@@ -87,8 +87,10 @@ describe('the release notes on scaling', () => {
 });
 
 describe('the release notes with PgBouncer', () => {
-  it('warn that migrations need a session PgBouncer does not keep', () => {
-    expect(notes(['pgbouncer.enabled=true'])).toContain('session-level advisory lock');
+  it('warn that the migration lock no longer serialises pods', () => {
+    expect(notes(['pgbouncer.enabled=true'])).toContain(
+      'two pods booting\ntogether may both run a new migration',
+    );
     expect(notes()).not.toContain('PgBouncer');
   });
 });
