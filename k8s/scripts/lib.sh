@@ -16,6 +16,9 @@ KINEMA_NODE_PORT="${KINEMA_NODE_PORT:-30080}"
 KINEMA_TIMEOUT="${KINEMA_TIMEOUT:-10m}"
 # The bundled OpenTelemetry Collector and Jaeger; false when your values send traces elsewhere.
 KINEMA_TRACING="${KINEMA_TRACING:-true}"
+# An HPA per service (metrics-server is installed for them); false leaves replicas to
+# `kubectl scale`. With them on, scale by hand through the HPA's floor (k8s/README.md).
+KINEMA_AUTOSCALING="${KINEMA_AUTOSCALING:-true}"
 METRICS_SERVER_CHART_VERSION="${METRICS_SERVER_CHART_VERSION:-3.13.0}"
 export KINEMA_ROOT KINEMA_RELEASE KINEMA_NAMESPACE KINEMA_CLUSTER KINEMA_TAG
 
@@ -70,7 +73,8 @@ build_image() {
     docker buildx build --file "$KINEMA_ROOT/docker/Dockerfile" \
       --tag "$KINEMA_IMAGE" --provenance=false --sbom=false --load "$KINEMA_ROOT"
   else
-    log "building $KINEMA_IMAGE (${KINEMA_APPS[*]})"
+    # The Dockerfile needs no BuildKit feature, so the legacy builder builds it as well.
+    log "building $KINEMA_IMAGE (${KINEMA_APPS[*]}) without buildx"
     docker build --file "$KINEMA_ROOT/docker/Dockerfile" --tag "$KINEMA_IMAGE" "$KINEMA_ROOT"
   fi
 }
@@ -110,9 +114,11 @@ install_release() {
   fi
   local app
   # The scripts install metrics-server, so the HPAs (off in the chart's defaults) can work here.
-  for app in "${KINEMA_APPS[@]}"; do
-    args+=(--set "$app.autoscaling.enabled=true")
-  done
+  if [[ "$KINEMA_AUTOSCALING" == true ]]; then
+    for app in "${KINEMA_APPS[@]}"; do
+      args+=(--set "$app.autoscaling.enabled=true")
+    done
+  fi
   log "installing release $KINEMA_RELEASE into namespace $KINEMA_NAMESPACE"
   helm upgrade --install "$KINEMA_RELEASE" "$KINEMA_ROOT/helm/kinema" "${args[@]}" "$@" \
     --wait --timeout "$KINEMA_TIMEOUT"
@@ -165,6 +171,16 @@ Kinema is up.
   Spread:     for i in \$(seq 10); do curl -s -D - -o /dev/null '$base/api/v1/titles?limit=1' | grep -i x-served-by; done
   Tear down:  npm run k8s:down
 MSG
+  if [[ "$KINEMA_AUTOSCALING" == true ]]; then
+    cat >&2 <<MSG
+  Scale:      kubectl -n $KINEMA_NAMESPACE patch hpa/$(component_service catalog) --type merge -p '{"spec":{"minReplicas":3}}'
+              (the HPAs undo \`kubectl scale\`; KINEMA_AUTOSCALING=false installs without them)
+MSG
+  else
+    cat >&2 <<MSG
+  Scale:      kubectl -n $KINEMA_NAMESPACE scale deployment/$(component_service catalog) --replicas=3
+MSG
+  fi
   if [[ "$KINEMA_TRACING" == true ]]; then
     cat >&2 <<MSG
   Traces:     kubectl -n $KINEMA_NAMESPACE port-forward svc/$(jaeger_service) 16686

@@ -4,11 +4,13 @@ import { chartDir, repoRoot } from './support/repo';
 import { releaseName, releaseNamespace, render, runHelm } from './support/helm';
 import { allContainers, byKind, podTemplates, type K8sObject } from './support/k8s-objects';
 
-const everyService = ['users.enabled=true', 'videos.enabled=true'];
+// Two gateway replicas, so the chart's Redis (and its password) is rendered too.
+const everyService = ['users.enabled=true', 'videos.enabled=true', 'gateway.replicas=2'];
 const existing: Record<string, string> = {
   'secrets.existingSecret': 'kinema-app-secrets',
   'postgresql.existingSecret': 'kinema-postgresql-credentials',
   'minio.existingSecret': 'kinema-minio-credentials',
+  'redis.existingSecret': 'kinema-redis-credentials',
 };
 const existingSet = Object.entries(existing).map(([key, name]) => `${key}=${name}`);
 
@@ -67,7 +69,7 @@ describe('credentials from existing Secrets (helm template, Argo CD)', () => {
     },
   );
 
-  it('PostgreSQL and MinIO read their credentials from the named Secrets', () => {
+  it('PostgreSQL, the object store and Redis read their credentials from the named Secrets', () => {
     const objects = render({ set: [...everyService, ...existingSet] });
     const readers = (name: string) =>
       podTemplates(objects)
@@ -81,16 +83,20 @@ describe('credentials from existing Secrets (helm template, Argo CD)', () => {
     expect(readers(existing['postgresql.existingSecret'] ?? '')).toEqual(
       expect.arrayContaining([
         'Deployment/kinema-catalog',
-        'Job/kinema-postgresql-provision-1',
+        expect.stringMatching(/^Job\/kinema-postgresql-provision-[0-9a-f]{10}$/),
         'StatefulSet/kinema-postgresql',
       ]),
     );
     expect(readers(existing['minio.existingSecret'] ?? '')).toEqual(
       expect.arrayContaining([
         'Deployment/kinema-videos',
-        'Job/kinema-minio-bucket-1',
-        'StatefulSet/kinema-minio',
+        expect.stringMatching(/^Job\/kinema-seaweedfs-bucket-[0-9a-f]{10}$/),
+        'StatefulSet/kinema-seaweedfs',
       ]),
     );
+    expect(readers(existing['redis.existingSecret'] ?? '')).toEqual([
+      'Deployment/kinema-gateway',
+      'Deployment/kinema-redis',
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import {
   render,
   type RenderOptions,
 } from './support/helm';
-import { containerEnv } from './support/container-env';
+import { configMapData, containerEnv } from './support/container-env';
 import {
   byKind,
   component,
@@ -22,13 +22,34 @@ import { PolicyModel } from './support/network-policy';
 // exactly those towards the release's pods: each one, and no other port of any other pod.
 const renders: Array<[string, RenderOptions]> = [
   ['every service on', allServicesOn],
-  ['SeaweedFS', { valuesFile: 'seaweedfs-values.yaml' }],
+  ['MinIO', { valuesFile: 'minio-values.yaml' }],
   ['defaults', {}],
   ['the load generator on', loadgenOn],
   ['the bundled collector and Jaeger', { valuesFile: 'observability-values.yaml' }],
+  [
+    'three Kafka brokers, PgBouncer and Redis',
+    {
+      set: [
+        'users.enabled=true',
+        'videos.enabled=true',
+        'kafka.replicas=3',
+        'pgbouncer.enabled=true',
+        'gateway.replicas=2',
+      ],
+    },
+  ],
+  [
+    'one PostgreSQL per service and the HPAs',
+    {
+      set: [
+        'postgresql.perService=true',
+        ...['gateway', 'catalog', 'users', 'videos'].map((s) => `${s}.autoscaling.enabled=true`),
+      ],
+    },
+  ],
 ];
-// Jaeger keeps traces in its own memory: it is called, and calls nobody.
-const dialsNothing = new Set(['jaeger']);
+// Jaeger keeps traces and Redis the gateway's state in their own memory: called, calling nobody.
+const dialsNothing = new Set(['jaeger', 'redis']);
 const suffix = `.${releaseNamespace}.svc.cluster.local`;
 
 interface Flow {
@@ -44,8 +65,13 @@ function addresses(env: Record<string, string>): Array<{ host: string; port: num
         const [host = '', port = ''] = broker.split(':');
         found.push({ host, port: Number(port) });
       }
-    // DATABASE_URL, LOAD_TARGET; S3_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT, the collector's *_OTLP_ENDPOINT.
-    else if (name === 'DATABASE_URL' || name === 'LOAD_TARGET' || name.endsWith('_ENDPOINT')) {
+    // DATABASE_URL, REDIS_URL, LOAD_TARGET; S3_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT, the collector's *_OTLP_ENDPOINT.
+    else if (
+      name === 'DATABASE_URL' ||
+      name === 'REDIS_URL' ||
+      name === 'LOAD_TARGET' ||
+      name.endsWith('_ENDPOINT')
+    ) {
       const url = new URL(value);
       const port = url.port || (url.protocol === 'https:' ? '443' : '80');
       found.push({ host: url.hostname, port: Number(port) });
@@ -88,15 +114,27 @@ describe.each(renders)('flows over %s', (_label, options) => {
     return addresses({ S3_ENDPOINT: env['S3_ENDPOINT'] ?? '' });
   };
 
+  // PgBouncer reads its servers from its configuration file, not its env.
+  const configured = (name: string | undefined) => {
+    if (name !== 'pgbouncer') return [];
+    const ini = configMapData(objects).get('kinema-pgbouncer')?.['pgbouncer.ini'] ?? '';
+    return [...ini.matchAll(/host=(\S+) port=(\d+)/g)].map((m) => ({
+      host: m[1] ?? '',
+      port: Number(m[2]),
+    }));
+  };
+
   it.each(deployments.map((d) => [component(d.labels) ?? '', d] as const))(
     '%s may open exactly the connections its env names',
     (_name, deployment) => {
       const container = deployment.spec.containers[0];
       if (!container) throw new Error('no container');
       const env = containerEnv(objects, container, () => 'sample-secret');
-      const needed = [...addresses(env), ...presignedReads(component(deployment.labels))].map((a) =>
-        target(objects, a.host, a.port),
-      );
+      const needed = [
+        ...addresses(env),
+        ...presignedReads(component(deployment.labels)),
+        ...configured(component(deployment.labels)),
+      ].map((a) => target(objects, a.host, a.port));
       if (dialsNothing.has(component(deployment.labels) ?? '')) expect(needed).toEqual([]);
       else expect(needed.length).toBeGreaterThan(0);
       const from = { namespace: releaseNamespace, labels: deployment.labels };

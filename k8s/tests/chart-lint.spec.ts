@@ -31,24 +31,7 @@ describe('helm lint --strict', () => {
   });
 });
 
-describe('release notes and helm test hooks', () => {
-  it('NOTES.txt tells how to reach the API and Swagger UI on kind, minikube and anywhere', () => {
-    const result = runHelm([
-      'install',
-      'kinema',
-      chartDir,
-      '--dry-run=client',
-      '--namespace',
-      'kinema',
-    ]);
-    expect(result.status).toBe(0);
-    const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
-    expect(notes).toContain('http://localhost:8080/docs');
-    expect(notes).toContain('minikube service kinema-gateway');
-    expect(notes).toContain('port-forward svc/kinema-gateway');
-    expect(notes).toContain('helm test kinema');
-  });
-
+describe('helm test hooks', () => {
   it('helm test checks the gateway readiness and a catalog query through it', () => {
     const hooks = render().filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
     const urls = hooks.flatMap((hook) => {

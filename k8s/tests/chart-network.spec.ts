@@ -64,7 +64,14 @@ describe.each(withPolicies)('NetworkPolicies over %s', (_label, options) => {
     expect(model.allows(gateway, catalog, 50051)).toBe(true);
     expect(model.allows(gateway, catalog, 9401)).toBe(false);
     if (!objects.some((o) => o.kind === 'StatefulSet')) return;
-    expect(model.allows(gateway, podOf(objects, 'postgresql'), 5432)).toBe(false);
+    // Every database pod: one PostgreSQL or one per service, and PgBouncer when on.
+    const databases = podTemplates(objects).filter(({ labels }) =>
+      /^(postgresql|pgbouncer)/.test(component(labels) ?? ''),
+    );
+    expect(databases.length).toBeGreaterThan(0);
+    for (const { labels } of databases)
+      for (const port of [5432, 6432])
+        expect(model.allows(gateway, { namespace: releaseNamespace, labels }, port)).toBe(false);
     expect(model.allows(gateway, podOf(objects, 'kafka'), 9092)).toBe(true);
   });
 });
@@ -85,10 +92,10 @@ describe('data-store flows with every service and bundled backing services', () 
     ['kafka-topics', 'kafka', 9092],
     // The gateway's event feed: WebSocket notifications and catalog cache invalidation.
     ['gateway', 'kafka', 9092],
-    ['videos', 'minio', 9000],
+    ['videos', 'seaweedfs', 8333],
     // Playback: the gateway reads a video's object with a URL the videos service presigned.
-    ['gateway', 'minio', 9000],
-    ['minio-bucket', 'minio', 9000],
+    ['gateway', 'seaweedfs', 8333],
+    ['seaweedfs-bucket', 'seaweedfs', 8333],
     ['gateway', 'users', 50052],
     ['gateway', 'videos', 50053],
     ['test', 'gateway', 3000],
@@ -98,20 +105,20 @@ describe('data-store flows with every service and bundled backing services', () 
 
   it.each([
     ['gateway', 'postgresql', 5432],
-    ['catalog', 'minio', 9000],
-    ['users', 'minio', 9000],
+    ['catalog', 'seaweedfs', 8333],
+    ['users', 'seaweedfs', 8333],
     ['catalog', 'users', 50052],
     ['users', 'catalog', 50051],
     ['videos', 'catalog', 50051],
     ['kafka-topics', 'postgresql', 5432],
-    ['minio-bucket', 'kafka', 9092],
+    ['seaweedfs-bucket', 'kafka', 9092],
     ['test', 'catalog', 50051],
   ])('%s may not reach %s on %i', (from, to, port) => {
     expect(model.allows(pod(from), pod(to), port)).toBe(false);
   });
 
   it('keeps the data stores from dialling out', () => {
-    for (const store of ['postgresql', 'minio']) {
+    for (const store of ['postgresql', 'seaweedfs']) {
       expect(model.allows(pod(store), outside, 443)).toBe(false);
     }
   });
@@ -132,7 +139,7 @@ describe('the load generator', () => {
     ['users', 50052],
     ['postgresql', 5432],
     ['kafka', 9092],
-    ['minio', 9000],
+    ['seaweedfs', 8333],
   ])('may not reach %s on %i', (to, port) => {
     expect(model.allows(loadgen(), podOf(objects, to), port)).toBe(false);
   });

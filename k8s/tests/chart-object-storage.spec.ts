@@ -15,7 +15,7 @@ import { PolicyModel, type Endpoint } from './support/network-policy';
 import { chartDir, repoRoot } from './support/repo';
 
 const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
-const seaweedfs = { valuesFile: 'seaweedfs-values.yaml' };
+const minio = { valuesFile: 'minio-values.yaml' };
 
 function imagesOf(objects: readonly K8sObject[], name: string): string[] {
   return podTemplates(objects)
@@ -31,18 +31,35 @@ function pod(objects: readonly K8sObject[], name: string): Endpoint {
 
 describe('image digests', () => {
   it.each([
-    ['postgresql.image', 'postgresql', 'postgres:18.4-alpine'],
+    ['postgresql.image', 'postgresql', 'postgres:18.6-alpine'],
     ['kafka.image', 'kafka', 'apache/kafka:4.1.1'],
-    ['minio.image', 'minio', 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z'],
-    ['minio.bucketJob.image', 'minio-bucket', 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z'],
+    ['seaweedfs.image', 'seaweedfs', 'chrislusf/seaweedfs:3.97'],
+    ['minio.bucketJob.image', 'seaweedfs-bucket', 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z'],
   ])('%s.digest pins the %s image as repository:tag@digest', (value, name, image) => {
     const objects = render({ set: [`${value}.digest=${digest}`] });
     expect(imagesOf(objects, name)).toEqual([`${image}@${digest}`]);
   });
 
-  it('SeaweedFS takes a digest too', () => {
-    const objects = render({ ...seaweedfs, set: [`seaweedfs.image.digest=${digest}`] });
-    expect(imagesOf(objects, 'seaweedfs')).toEqual([`chrislusf/seaweedfs:3.97@${digest}`]);
+  it('MinIO takes a digest too', () => {
+    const objects = render({ ...minio, set: [`minio.image.digest=${digest}`] });
+    expect(imagesOf(objects, 'minio')).toEqual([
+      `quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@${digest}`,
+    ]);
+  });
+
+  it('redis.image.digest and pgbouncer.image.digest pin their images', () => {
+    const objects = render({
+      set: [
+        'gateway.replicas=2',
+        'pgbouncer.enabled=true',
+        `redis.image.digest=${digest}`,
+        `pgbouncer.image.digest=${digest}`,
+      ],
+    });
+    expect(imagesOf(objects, 'redis')).toEqual([`redis:8.10.1-alpine@${digest}`]);
+    expect(imagesOf(objects, 'pgbouncer')).toEqual([
+      `ghcr.io/cloudnative-pg/pgbouncer:1.25.2@${digest}`,
+    ]);
   });
 
   it.each(['sha256:abc', 'latest', `sha512:${'0'.repeat(64)}`, `${digest}\n`])(
@@ -77,7 +94,10 @@ describe('image digests', () => {
 
 describe('the bucket Job', () => {
   it('runs mc from its own image, so swapping the server image leaves it working', () => {
-    const objects = render({ set: ['minio.image.repository=registry.example/my-minio'] });
+    const objects = render({
+      ...minio,
+      set: ['minio.image.repository=registry.example/my-minio'],
+    });
     const [job] = byKind(objects, 'Job').filter(
       (o) => component(o.metadata.labels) === 'minio-bucket',
     );
@@ -91,8 +111,8 @@ describe('the bucket Job', () => {
   });
 });
 
-describe('objectStorage.engine=seaweedfs', () => {
-  const objects = render(seaweedfs);
+describe('objectStorage.engine=seaweedfs, the default', () => {
+  const objects = render(allServicesOn);
   const model = new PolicyModel(objects, releaseNamespace);
 
   it('runs SeaweedFS instead of MinIO', () => {
@@ -137,10 +157,9 @@ describe('objectStorage.engine=seaweedfs', () => {
     expect(model.allows(store, { external: true }, 443)).toBe(false);
   });
 
-  it('MinIO stays the default', () => {
-    const defaults = render(allServicesOn);
-    expect(byKind(defaults, 'StatefulSet').map((s) => component(s.metadata.labels))).toContain(
-      'minio',
-    );
+  it('MinIO is one value away', () => {
+    const stores = byKind(render(minio), 'StatefulSet').map((s) => component(s.metadata.labels));
+    expect(stores).toContain('minio');
+    expect(stores).not.toContain('seaweedfs');
   });
 });

@@ -2,6 +2,7 @@ import {
   allServicesExternal,
   allServicesOn,
   ciValuesFiles,
+  managedInfrastructure,
   render,
   type RenderOptions,
 } from './support/helm';
@@ -16,6 +17,7 @@ const renders: Array<[string, RenderOptions]> = [
   ...ciValuesFiles().map((file): [string, RenderOptions] => [`ci/${file}`, { valuesFile: file }]),
   ['every service on', allServicesOn],
   ['every service on, all backing services external', allServicesExternal],
+  ['managed Kafka (TLS, SASL), PostgreSQL over TLS, keyless S3', managedInfrastructure],
 ];
 
 describe('rendered objects against the Kubernetes OpenAPI schemas', () => {

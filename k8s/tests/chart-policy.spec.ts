@@ -9,6 +9,7 @@ import {
   allServicesExternal,
   allServicesOn,
   ciValuesFiles,
+  managedInfrastructure,
   loadgenOn,
   render,
   type RenderOptions,
@@ -25,12 +26,16 @@ import {
   spec,
   type K8sObject,
 } from './support/k8s-objects';
-import { serviceNames } from './support/repo';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ciValuesDir, serviceNames } from './support/repo';
 
 const renders: Array<[string, RenderOptions]> = [
   ...ciValuesFiles().map((file): [string, RenderOptions] => [`ci/${file}`, { valuesFile: file }]),
   ['every service on', allServicesOn],
   ['every service on, all backing services external', allServicesExternal],
+  ['managed Kafka (TLS, SASL), PostgreSQL over TLS, keyless S3', managedInfrastructure],
   ['the load generator on', loadgenOn],
 ];
 
@@ -45,6 +50,10 @@ const declaredExistingSecrets = new Set([
   'kinema-s3',
   'kinema-s3-credentials',
   'kinema-redis',
+  // managedInfrastructure: the Kafka SASL login, the Kafka TLS files, the database CA.
+  'kafka-sasl',
+  'kafka-client-tls',
+  'database-ca',
 ]);
 
 describe.each(renders)('policies over %s', (_label, options) => {
@@ -158,8 +167,14 @@ describe.each(renders)('policies over %s', (_label, options) => {
       expect.arrayContaining(['gateway', 'catalog']),
     );
     const policiesOff = options.valuesFile === 'policies-off-values.yaml';
-    const autoscalingOn = options.valuesFile === 'autoscaling-on-values.yaml';
+    // Whether the values file turns this service's HPA on (the chart's defaults never do).
+    const values = (
+      options.valuesFile
+        ? parse(readFileSync(path.join(ciValuesDir, options.valuesFile), 'utf8'))
+        : {}
+    ) as Record<string, { autoscaling?: { enabled?: boolean } } | undefined>;
     for (const { object, labels } of deployments) {
+      const autoscalingOn = values[component(labels) ?? '']?.autoscaling?.enabled === true;
       const hpa = hpas.find(
         (h) =>
           h.scaleTargetRef.kind === 'Deployment' && h.scaleTargetRef.name === object.metadata.name,
@@ -210,7 +225,8 @@ describe.each(renders)('policies over %s', (_label, options) => {
         }
       }
       for (const volume of podSpec.volumes ?? []) {
-        if (volume.secret && !secrets.has(volume.secret.secretName ?? ''))
+        const name = volume.secret?.secretName ?? '';
+        if (volume.secret && !secrets.has(name) && !declaredExistingSecrets.has(name))
           dangling.push(`${where(object)} volume ${volume.secret.secretName}`);
       }
     }

@@ -145,6 +145,17 @@ describe('docker/Dockerfile', () => {
     expect(runtime?.instructions.some((i) => i.keyword === 'ENTRYPOINT')).toBe(false);
   });
 
+  // scripts fall back to plain `docker build` without buildx, which may be the legacy builder.
+  it('builds without BuildKit: no syntax directive, mount, heredoc or BuildKit-only flag', () => {
+    const buildkitOnly = [
+      /^#\s*syntax=/im,
+      /^\s*RUN\s+(--\w+=\S+\s+)*--(mount|network|security)=/im,
+      /^\s*(RUN|COPY)\s.*<<-?\s*['"]?\w+/im,
+      /^\s*(COPY|ADD)\s+(--\w+=\S+\s+)*--(link|chmod|parents|exclude)\b/im,
+    ];
+    expect(buildkitOnly.filter((pattern) => pattern.test(dockerfile)).map(String)).toEqual([]);
+  });
+
   it('has no architecture-specific step', () => {
     const code = dockerfile
       .split('\n')

@@ -1,20 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import { render } from './support/helm';
 import { byKind, kinemaPodImages, spec } from './support/k8s-objects';
+import { runWithStubs } from './support/cluster-stubs';
 import { existingApps, repoRoot } from './support/repo';
 
 const scriptsDir = path.join(repoRoot, 'k8s/scripts');
@@ -88,51 +79,6 @@ describe('cluster scripts', () => {
     },
   );
 });
-
-// Stand-ins for the cluster tools: each records its command line, so the scripts' flow can be
-// checked offline. Only the answers the scripts branch on are scripted.
-const stub = `#!/usr/bin/env bash
-echo "$(basename "$0") $*" >> "$STUB_LOG"
-case "$(basename "$0") $1 $2" in
-  "kind get clusters") printf '%s' "\${STUB_CLUSTERS:-}" ;;
-  "kind load docker-image")
-    if [ -n "\${STUB_KIND_LOAD_FAILS:-}" ]; then echo "ctr: content digest sha256:0 not found" >&2; exit 1; fi ;;
-  "docker buildx version") exit "\${STUB_BUILDX_STATUS:-0}" ;;
-  "minikube status"*) exit "\${STUB_MINIKUBE_STATUS:-1}" ;;
-  "minikube ip"*) echo 192.0.2.10 ;;
-esac
-exit 0
-`;
-
-function runWithStubs(script: string, args: string[], env: Record<string, string> = {}) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kinema-stubs-'));
-  try {
-    for (const tool of ['docker', 'kind', 'kubectl', 'helm', 'curl', 'minikube']) {
-      writeFileSync(path.join(dir, tool), stub);
-      chmodSync(path.join(dir, tool), 0o755);
-    }
-    const log = path.join(dir, 'calls.log');
-    writeFileSync(log, '');
-    const result = spawnSync(path.join(scriptsDir, script), args, {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        PATH: `${dir}${path.delimiter}${process.env['PATH'] ?? ''}`,
-        STUB_LOG: log,
-        KINEMA_TAG: 'test-tag',
-        ...env,
-      },
-    });
-    return {
-      status: result.status,
-      stderr: result.stderr,
-      calls: readFileSync(log, 'utf8').trim().split('\n'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function indexOfCall(calls: string[], pattern: RegExp): number {
   return calls.findIndex((call) => pattern.test(call));
@@ -215,6 +161,28 @@ describe('cluster script flow (tools stubbed)', () => {
     expect(status).toBe(0);
     expect(installSets(calls).filter((set) => set.startsWith('observability.'))).toEqual([]);
     expect(stderr).not.toContain('16686');
+  });
+
+  it('KINEMA_AUTOSCALING=false installs without HPAs, so kubectl scale holds, and says so', () => {
+    const { status, stderr, calls } = runWithStubs('up-kind.sh', [], {
+      KINEMA_AUTOSCALING: 'false',
+    });
+    expect(status).toBe(0);
+    expect(installSets(calls).filter((set) => set.includes('autoscaling'))).toEqual([]);
+    expect(byKind(render({ set: installSets(calls) }), 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(stderr).toContain('kubectl -n kinema scale deployment/kinema-catalog --replicas=3');
+  });
+
+  it('with the HPAs on, tells how to scale by hand through the HPA the chart renders', () => {
+    const { status, stderr, calls } = runWithStubs('up-kind.sh', []);
+    expect(status).toBe(0);
+    const hpa = byKind(render({ set: installSets(calls) }), 'HorizontalPodAutoscaler').find(
+      (h) => h.metadata.name === 'kinema-catalog',
+    );
+    expect(hpa).toBeDefined();
+    expect(stderr).toContain(
+      `kubectl -n kinema patch hpa/${hpa?.metadata.name} --type merge -p '{"spec":{"minReplicas":3}}'`,
+    );
   });
 
   it('builds with plain docker build where buildx is missing', () => {

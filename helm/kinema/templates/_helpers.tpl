@@ -59,12 +59,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/*
-Name of a Job that runs once per revision: <fullname>-<component>-<revision>. The Job controller
-copies a Job's name into its pods' `job-name` label (63 characters at most), so the part before
-the revision is shortened to leave the whole within 63 at any revision.
+Name of a setup Job: <fullname>-<component>-<hash>, the hash over the Job's rendered spec and the
+release revision. A Job's pod template is immutable, so a changed spec (an image bump) must come
+with a new name, or a GitOps sync of `helm template` output fails ("field is immutable"); an
+unchanged spec keeps its name there (the revision is always 1), while `helm upgrade` still runs
+each Job once per revision. The Job controller copies the name into its pods' `job-name` label
+(63 characters at most), so the part before the hash is shortened to leave room.
 */}}
-{{- define "kinema.revisionJobName" -}}
-{{- $suffix := printf "-%d" .root.Release.Revision -}}
+{{- define "kinema.jobName" -}}
+{{- $suffix := printf "-%s" (printf "%d\n%s" .root.Release.Revision .spec | sha256sum | trunc 10) -}}
 {{- $base := include "kinema.componentName" . | trunc (sub 63 (len $suffix) | int) | trimSuffix "-" -}}
 {{- printf "%s%s" $base $suffix -}}
 {{- end -}}
@@ -256,26 +259,4 @@ in SEC1 form, so the DER is wrapped in the fixed PKCS#8 header for id-ecPublicKe
 {{- if (index $.Values $name).enabled -}}{{- $out = append $out $name -}}{{- end -}}
 {{- end -}}
 {{- join "," $out -}}
-{{- end -}}
-
-{{/* Fails early, with a message naming the missing value, on impossible combinations. */}}
-{{- define "kinema.validate" -}}
-{{- if not .Values.postgresql.enabled -}}
-{{- range $name := list "catalog" "users" "videos" -}}
-{{- if and (index $.Values $name).enabled (not $.Values.externalDatabase.existingSecret) (not (index $.Values.externalDatabase.urls $name)) -}}
-{{- fail (printf "postgresql.enabled=false: set externalDatabase.urls.%s or externalDatabase.existingSecret" $name) -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
-{{- if and (not .Values.kafka.enabled) (not .Values.externalKafka.brokers) (include "kinema.databaseServices" .) -}}
-{{- fail "kafka.enabled=false: set externalKafka.brokers (comma-separated host:port)" -}}
-{{- end -}}
-{{- if and .Values.videos.enabled (not .Values.minio.enabled) -}}
-{{- if not .Values.externalS3.endpoint -}}
-{{- fail "minio.enabled=false: set externalS3.endpoint" -}}
-{{- end -}}
-{{- if and (not .Values.externalS3.existingSecret) (not (and .Values.externalS3.accessKeyId .Values.externalS3.secretAccessKey)) -}}
-{{- fail "minio.enabled=false: set externalS3.existingSecret or externalS3.accessKeyId and externalS3.secretAccessKey" -}}
-{{- end -}}
-{{- end -}}
 {{- end -}}

@@ -5,19 +5,27 @@
     matchLabels:
       {{- include "kinema.selectorLabels" . | nindent 6 }}
 {{- end -}}
-{{/* Egress rules to PostgreSQL and Kafka, bundled (by pod) or external (by configured peers). */}}
+{{/*
+Egress rules of one service (dict root name) to its database (PgBouncer, its bundled instance, or
+external peers) and to Kafka.
+*/}}
 {{- define "kinema.np.dataEgress" -}}
-{{- $v := .Values -}}
-{{- if $v.postgresql.enabled }}
+{{- $v := .root.Values -}}
+{{- if $v.pgbouncer.enabled }}
 - to:
-    {{- include "kinema.np.peer" (dict "root" . "name" "postgresql") | nindent 4 }}
+    {{- include "kinema.np.peer" (dict "root" .root "name" "pgbouncer") | nindent 4 }}
+  ports:
+    - { port: {{ $v.pgbouncer.port }}, protocol: TCP }
+{{- else if $v.postgresql.enabled }}
+- to:
+    {{- include "kinema.np.peer" (dict "root" .root "name" (include "kinema.postgresqlComponent" .)) | nindent 4 }}
   ports:
     - { port: {{ $v.postgresql.port }}, protocol: TCP }
 {{- else }}
 - to:
     {{- toYaml $v.networkPolicy.external.postgresql | nindent 4 }}
 {{- end }}
-{{ include "kinema.np.kafkaEgress" . }}
+{{ include "kinema.np.kafkaEgress" .root }}
 {{- end -}}
 {{/* Egress to Kafka, bundled (by pod) or external: the services, and the gateway's event feed. */}}
 {{- define "kinema.np.kafkaEgress" -}}

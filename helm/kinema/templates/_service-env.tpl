@@ -37,8 +37,7 @@ so they always agree with the Services and probes; `env` adds the plain tunables
 {{- /* The web app the image carries (apps/web/dist under the working directory /app). */}}
 - name: WEB_DIST_DIR
   value: apps/web/dist
-- name: KAFKA_BROKERS
-  value: {{ include "kinema.kafkaBrokers" $root | quote }}
+{{ include "kinema.kafkaClientEnv" $root }}
 {{- range $backend := list "catalog" "users" "videos" }}
 {{- if (index $root.Values $backend).enabled }}
 - name: {{ upper $backend }}_GRPC_TARGET
@@ -55,7 +54,12 @@ so they always agree with the Services and probes; `env` adds the plain tunables
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if include "kinema.redisConfigured" $root }}
+{{- if include "kinema.redisBundled" $root }}
+{{- /* Built here from the password, as DATABASE_URL is: the kubelet expands $(REDIS_PASSWORD). */}}
+{{ include "kinema.secretEnv" (dict "env" "REDIS_PASSWORD" "secret" (include "kinema.redisPasswordSecretName" $root) "key" "redis-password") }}
+- name: REDIS_URL
+  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s:%v/0" (include "kinema.serviceHost" (dict "root" $root "name" "redis")) (int64 $root.Values.redis.port) | quote }}
+{{- else if include "kinema.redisConfigured" $root }}
 {{ include "kinema.secretEnv" (dict "env" "REDIS_URL" "secret" (include "kinema.redisSecretName" $root) "key" $root.Values.gateway.redis.existingSecretKey) }}
 {{- end }}
 {{- else }}
@@ -69,12 +73,19 @@ never reads (postgresql.existingSecret) and the URL is still built in this one p
 {{- $db := $c.database }}
 {{ include "kinema.secretEnv" (dict "env" "DATABASE_PASSWORD" "secret" (include "kinema.postgresqlSecretName" $root) "key" (printf "%s-password" $name)) }}
 - name: DATABASE_URL
-  value: {{ printf "postgresql://%s:$(DATABASE_PASSWORD)@%s:%v/%s" $db.user (include "kinema.serviceHost" (dict "root" $root "name" "postgresql")) (include "kinema.envValue" $root.Values.postgresql.port) $db.name | quote }}
+  value: {{ printf "postgresql://%s:$(DATABASE_PASSWORD)@%s/%s" $db.user (include "kinema.databaseAddress" .) $db.name | quote }}
 {{- else }}
 {{ include "kinema.secretEnv" (dict "env" "DATABASE_URL" "secret" (include "kinema.databaseSecretName" $root) "key" (printf "%s-database-url" $name)) }}
+{{- with $root.Values.externalDatabase.sslMode }}
+- name: DATABASE_SSL_MODE
+  value: {{ . | quote }}
 {{- end }}
-- name: KAFKA_BROKERS
-  value: {{ include "kinema.kafkaBrokers" $root | quote }}
+{{- if $root.Values.externalDatabase.caSecret }}
+- name: DATABASE_SSL_CA_FILE
+  value: {{ printf "%s/ca.crt" (include "kinema.databaseTlsDir" $root) | quote }}
+{{- end }}
+{{- end }}
+{{ include "kinema.kafkaClientEnv" $root }}
 {{- /* Services create the topics they use too; the same partition count as the topics Job. */}}
 - name: KAFKA_PARTITIONS
   value: {{ include "kinema.envValue" $root.Values.kafka.topics.partitions | quote }}
@@ -113,8 +124,14 @@ never reads (postgresql.existingSecret) and the URL is still built in this one p
   value: {{ . | quote }}
 {{- end }}
 {{- end }}
+{{- if include "kinema.s3DefaultChain" $root }}
+{{- /* No key variable and no key Secret: the SDK's default chain (web identity, metadata). */}}
+- name: S3_CREDENTIALS
+  value: default-chain
+{{- else }}
 {{ include "kinema.secretEnv" (dict "env" "S3_ACCESS_KEY_ID" "secret" (include "kinema.s3SecretName" $root) "key" "access-key-id") }}
 {{ include "kinema.secretEnv" (dict "env" "S3_SECRET_ACCESS_KEY" "secret" (include "kinema.s3SecretName" $root) "key" "secret-access-key") }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- include "kinema.telemetryEnv" . }}

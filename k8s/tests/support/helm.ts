@@ -173,6 +173,27 @@ export const allServicesExternal: RenderOptions = {
 };
 
 /**
+ * Every backing service managed elsewhere, reached securely: Kafka over TLS with a private CA, a
+ * client certificate and SASL SCRAM; PostgreSQL with verify-full against a CA from a Secret; S3
+ * with no static key, the videos ServiceAccount carrying an EKS role (IRSA).
+ */
+export const managedInfrastructure: RenderOptions = {
+  set: [
+    ...(allServicesExternal.set ?? []).filter((value) => !value.startsWith('externalS3.existing')),
+    'externalKafka.tls.enabled=true',
+    'externalKafka.tls.existingSecret=kafka-client-tls',
+    'externalKafka.tls.caKey=ca.crt',
+    'externalKafka.tls.clientCert=true',
+    'externalKafka.sasl.mechanism=scram-sha-512',
+    'externalKafka.sasl.existingSecret=kafka-sasl',
+    'externalDatabase.sslMode=verify-full',
+    'externalDatabase.caSecret=database-ca',
+    'externalS3.credentials=default-chain',
+    'videos.serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=arn:aws:iam::123456789012:role/kinema-videos',
+  ],
+};
+
+/**
  * A copy of the chart whose templates read `revision` wherever they read the release revision:
  * `helm template` always renders revision 1 and offers no flag to change it.
  * Returns the copy's directory and how many places were rewritten.
