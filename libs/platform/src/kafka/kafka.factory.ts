@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaEnv } from '../config/kafka-env';
@@ -47,10 +46,15 @@ function saslOptions(env: KafkaEnv): SASLOptions {
     default: {
       // MSK's IAM listener takes a SigV4-signed token over OAUTHBEARER; AWS's signer resolves the
       // credentials through the SDK's default chain (IRSA, instance metadata, env) at each call.
+      // Loaded only here: the signer brings the AWS SDK's credential providers, which no other
+      // setting needs in memory.
       const region = env.AWS_REGION ?? '';
       return {
         mechanism: 'oauthbearer',
-        oauthBearerProvider: async () => ({ value: (await generateAuthToken({ region })).token }),
+        oauthBearerProvider: async () => {
+          const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
+          return { value: (await generateAuthToken({ region })).token };
+        },
       };
     }
   }
