@@ -1,4 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IServiceSpec } from 'kubernetes-models/v1/ServiceSpec';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import {
@@ -47,13 +51,41 @@ const sampleSecretValues: Record<string, string> = {
     .toString(),
 };
 
-/** The environment the container would see; Secrets made outside the chart hold samples. */
+/**
+ * Stand-ins for the files a pod reads from Secrets mounted as volumes (a Kafka CA, a client
+ * certificate and key, a database CA): one file of each kind in a directory of this test run.
+ */
+const mountedFiles = mkdtempSync(join(tmpdir(), 'kinema-mounted-'));
+const samplePem = (label: string) => `-----BEGIN ${label}-----\nMIIB\n-----END ${label}-----\n`;
+writeFileSync(join(mountedFiles, 'certificate.pem'), samplePem('CERTIFICATE'));
+writeFileSync(join(mountedFiles, 'key.pem'), samplePem('PRIVATE KEY'));
+afterAll(() => rmSync(mountedFiles, { recursive: true, force: true }));
+
+/**
+ * The environment the container would see; Secrets made outside the chart hold samples, and a
+ * variable naming a file under one of the container's Secret volume mounts names a sample file
+ * of that kind (a variable naming a path the pod does not mount keeps it, and fails validation).
+ */
 function resolvedEnv(objects: readonly K8sObject[], container: IContainer): Record<string, string> {
-  return containerEnv(
+  const env = containerEnv(
     objects,
     container,
     (name) => sampleSecretValues[name] ?? 'sample-secret-value-0123456789abcdef',
   );
+  const secretVolumes = new Set(
+    (podOf(objects, container)?.volumes ?? []).filter((v) => v.secret).map((v) => v.name),
+  );
+  const mounts = (container.volumeMounts ?? []).filter((m) => secretVolumes.has(m.name));
+  for (const [name, value] of Object.entries(env)) {
+    if (!mounts.some((mount) => value.startsWith(`${mount.mountPath}/`))) continue;
+    env[name] = join(mountedFiles, /KEY_FILE$/.test(name) ? 'key.pem' : 'certificate.pem');
+  }
+  return env;
+}
+
+/** The pod spec a container belongs to. */
+function podOf(objects: readonly K8sObject[], container: IContainer): IPodSpec | undefined {
+  return podTemplates(objects).find((pod) => pod.spec.containers.includes(container))?.spec;
 }
 
 /** Whether the service a `<NAME>_GRPC_TARGET` points at is rendered. */
