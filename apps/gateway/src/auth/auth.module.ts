@@ -4,7 +4,8 @@ import { AccessTokenVerifier } from './access-token.verifier';
 import { AuthController } from './auth.controller';
 import { Authentication } from './authentication';
 import { AuthGuard } from './auth.guard';
-import { SESSION_TRUST_MS, SessionCheck } from './session-check';
+import { SESSION_TRUST_MS } from '../viewer/session-trust';
+import { SessionCheck } from './session-check';
 import { SigningKeyCache } from './signing-keys';
 
 export interface AuthModuleOptions {

@@ -2,8 +2,8 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { Redis } from 'ioredis';
 import { Authentication } from '../auth/authentication';
 import type { GatewayConfig } from '../config';
-import { MeModule } from '../me/me.module';
-import { ViewingProfiles } from '../me/viewing-profiles.service';
+import { ViewerModule } from '../viewer/viewer.module';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { RequestBudget } from '../rate-limit/request-budget';
 import { CatalogCache } from './catalog-cache';
 import { HotReads } from './hot-reads';
@@ -17,7 +17,7 @@ export class CatalogCacheModule implements OnApplicationShutdown {
     return {
       module: CatalogCacheModule,
       global: true,
-      imports: [MeModule],
+      imports: [ViewerModule],
       providers: [
         {
           provide: CatalogCache,

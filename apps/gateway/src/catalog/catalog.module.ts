@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CatalogServiceClient, GRPC_SERVICES } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform/grpc';
-import { MeModule } from '../me/me.module';
+import { ViewerModule } from '../viewer/viewer.module';
 import { CatalogController } from './catalog.controller';
 import { CATALOG_GRPC_CLIENT, CatalogClient } from './catalog.client';
+import { ProfileTitles } from './profile-titles.service';
 import { TitlesController } from './titles.controller';
 
 export interface CatalogGrpcModuleOptions {
@@ -45,9 +46,11 @@ export class CatalogGrpcModule {
   }
 }
 
-/** Titles, genres and browse rows; a signed-in profile's ceiling and rows come from MeModule. */
+/** Titles, genres and browse rows, and the titles on a profile's own rows (My List, continue watching). */
 @Module({
-  imports: [MeModule],
+  imports: [ViewerModule],
   controllers: [TitlesController, CatalogController],
+  providers: [ProfileTitles],
+  exports: [ProfileTitles],
 })
 export class CatalogModule {}

@@ -12,7 +12,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { principalOf } from '../auth/principal';
+import { principalOf } from '../viewer/principal';
 import { ProblemException } from '../http/problem.exception';
 import { leavesOutcomeUnknown, unknownOutcome } from '../http/problem.filter';
 import type { IdempotencyStore, KeyRecord, StoredAnswer } from './idempotency-store';

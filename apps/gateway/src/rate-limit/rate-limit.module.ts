@@ -14,7 +14,7 @@ import {
 import { OpsController } from '@kinema/platform/ops';
 import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import { principalOf } from '../auth/principal';
+import { principalOf } from '../viewer/principal';
 import type { GatewayConfig } from '../config';
 import { BatchedRedisStorage } from './batched-redis-storage';
 import { FailedAuthentication } from './failed-authentication';

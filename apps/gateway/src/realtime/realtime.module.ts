@@ -8,18 +8,16 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { maturityRank, TOPICS, type EventEnvelope } from '@kinema/contracts';
 import { createLogger } from '@kinema/platform/logging';
-import { ReadinessDetails } from '@kinema/platform/ops';
+import { ReadinessDetails, REPLICA_NAME } from '@kinema/platform/ops';
 import { createKafka } from '@kinema/platform/kafka';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { Authentication } from '../auth/authentication';
 import { SessionCheck } from '../auth/session-check';
 import { CatalogCache } from '../cache/catalog-cache';
 import { changeOfEvent } from '../cache/cache-scope';
 import type { GatewayConfig } from '../config';
-import { GATEWAY_POD } from '../http/request-hooks';
-import { MeModule } from '../me/me.module';
-import { ViewingProfiles } from '../me/viewing-profiles.service';
+import { ViewerModule } from '../viewer/viewer.module';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { deliveriesFor } from './event-notifications';
 import { GatewayEventFeed } from './event-feed';
 import { RealtimeHub } from './realtime.hub';
@@ -70,7 +68,7 @@ export class RealtimeModule {
     return {
       module: RealtimeModule,
       global: true,
-      imports: [MeModule],
+      imports: [ViewerModule],
       providers: [
         {
           provide: REALTIME_LOGGER,
@@ -92,7 +90,7 @@ export class RealtimeModule {
                 pingIntervalMs: config.WS_PING_INTERVAL_MS,
                 maxAuthPerMinute: config.WS_AUTH_PER_MINUTE,
                 maxPayloadBytes: 8_192,
-                servedBy: GATEWAY_POD,
+                servedBy: REPLICA_NAME,
                 // The same checks as a bearer request, then the profile must be the caller's own.
                 authenticate: async (token, profileId) => {
                   const verdict = await authentication.ofToken(token);
@@ -121,10 +119,8 @@ export class RealtimeModule {
           ) =>
             new GatewayEventFeed(
               createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'kinema-gateway' }, logger),
-              // One group per replica, deleted when it stops (GatewayEventFeed says why). The pod
-              // name (POD_NAME: the launcher's replica name, the chart's downward API) is stable
-              // across restarts of the pod.
-              `gateway.realtime.${process.env['POD_NAME'] ?? hostname()}`,
+              // One group per replica, deleted when it stops (GatewayEventFeed says why).
+              `gateway.realtime.${REPLICA_NAME}`,
               FEED_TOPICS,
               [
                 async (event: EventEnvelope) => {

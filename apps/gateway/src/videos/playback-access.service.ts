@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MaturityRating, type Visibility } from '@kinema/contracts';
+import { MaturityRating, PROFILE_HEADER, type Visibility } from '@kinema/contracts';
 import type { FastifyRequest } from 'fastify';
-import { unauthorized } from '../auth/auth-problems';
-import { principalOf } from '../auth/principal';
+import { unauthorized } from '../http/auth-problems';
+import { principalOf } from '../viewer/principal';
 import { SessionCheck } from '../auth/session-check';
-import { PROFILE_HEADER, ViewingProfiles } from '../me/viewing-profiles.service';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { PlayableVideos, type PlayableVideo, type PlaybackTarget } from './playable-videos';
 import { verifyGrant } from './playback-grant';
 import { grantRefused, profileRequired } from './video-problems';

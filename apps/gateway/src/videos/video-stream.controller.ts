@@ -20,11 +20,11 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
-import { unauthorized } from '../auth/auth-problems';
-import { principalOf } from '../auth/principal';
+import { unauthorized } from '../http/auth-problems';
+import { principalOf } from '../viewer/principal';
 import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
-import { PROFILE_HEADER_DOC } from '../me/viewing-profiles.service';
+import { PROFILE_HEADER_DOC } from '../viewer/viewer';
 import {
   PLAYBACK_GRANT_OPTIONS,
   PlaybackAccess,

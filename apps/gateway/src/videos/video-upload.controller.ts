@@ -15,7 +15,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemException } from '../http/problem.exception';
 import { uuidPipe } from '../http/uuid.pipe';
 import { isVideoMediaType, mediaTypeOf } from './video-body.parser';
-import { principalOf } from '../auth/principal';
+import { principalOf } from '../viewer/principal';
 import type { UploadOutcome } from './upload-pump';
 import { UploadSlots } from './upload-slots';
 import {

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GRPC_SERVICES, VideosGrpcClient } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform/grpc';
 import { DEV_PLAYBACK_GRANT_SECRET, type GatewayConfig } from '../config';
-import { MeModule } from '../me/me.module';
+import { ViewerModule } from '../viewer/viewer.module';
 import { RequestBudget } from '../rate-limit/request-budget';
 import { HotPlayback } from './hot-playback';
 import { PlayableVideos } from './playable-videos';
@@ -35,7 +35,7 @@ export class VideosModule {
     assertPlaybackSecret(config);
     return {
       module: VideosModule,
-      imports: [MeModule],
+      imports: [ViewerModule],
       controllers: [VideoStreamController, VideoUploadController],
       providers: [
         {
