@@ -10,6 +10,7 @@ import { CatalogGrpcModule, CatalogModule } from './catalog/catalog.module';
 import type { GatewayConfig } from './config';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MeModule } from './me/me.module';
+import { GatewayEventsModule } from './events/gateway-events.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -42,6 +43,7 @@ export class AppModule {
         IdempotencyModule.forRoot(config),
         CatalogCacheModule.forRoot(config),
         RealtimeModule.forRoot(config),
+        GatewayEventsModule.forRoot(config),
         MeModule,
         CatalogModule,
         VideosModule.forRoot(config),

@@ -1,0 +1,88 @@
+import {
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { TOPICS } from '@kinema/contracts';
+import { createLogger } from '@kinema/platform/logging';
+import { ReadinessDetails, REPLICA_NAME } from '@kinema/platform/ops';
+import { createKafka } from '@kinema/platform/kafka';
+import type { GatewayConfig } from '../config';
+import { RealtimeHub } from '../realtime/realtime.hub';
+import { CatalogCacheInvalidation } from './catalog-cache-invalidation.handler';
+import { GatewayEventFeed } from './event-feed';
+import { NotificationFanOut } from './notification-fan-out.handler';
+import { GRANT_TTL_SECONDS, SessionsEndedHandler } from './sessions-ended.handler';
+
+const FEED_TOPICS = [
+  TOPICS.catalogTitles,
+  TOPICS.videosVideos,
+  TOPICS.usersPlayback,
+  TOPICS.usersAccounts,
+] as const;
+
+/** Starts the feed once the application is up; stops it before anything it feeds closes. */
+@Injectable()
+class EventFeedLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly feed: GatewayEventFeed,
+    hub: RealtimeHub,
+    readiness: ReadinessDetails,
+  ) {
+    // The gateway serves without Kafka; readiness says whether notifications and invalidations flow.
+    readiness.register('events', () => ({
+      feed: feed.joined ? 'joined' : 'joining',
+      webSocketClients: hub.size,
+    }));
+  }
+
+  onApplicationBootstrap(): void {
+    this.feed.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.feed.stop();
+  }
+}
+
+/**
+ * This replica's Kafka consumer: every event of the feed's topics, handed to each handler in turn
+ * (the catalog cache's invalidation, ended sessions, WebSocket notifications). Global, so a
+ * feature that reacts to events too (PlayableVideos) listens to the same feed.
+ */
+@Module({})
+export class GatewayEventsModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayEventsModule,
+      global: true,
+      providers: [
+        { provide: GRANT_TTL_SECONDS, useValue: config.PLAYBACK_GRANT_TTL_SECONDS },
+        CatalogCacheInvalidation,
+        SessionsEndedHandler,
+        NotificationFanOut,
+        {
+          provide: GatewayEventFeed,
+          inject: [CatalogCacheInvalidation, SessionsEndedHandler, NotificationFanOut],
+          useFactory: (
+            ...handlers: [CatalogCacheInvalidation, SessionsEndedHandler, NotificationFanOut]
+          ) => {
+            const logger = createLogger('gateway', config.LOG_LEVEL).child({ component: 'events' });
+            return new GatewayEventFeed(
+              createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'kinema-gateway' }, logger),
+              // One group per replica, deleted when it stops (GatewayEventFeed says why).
+              `gateway.realtime.${REPLICA_NAME}`,
+              FEED_TOPICS,
+              handlers.map((handler) => (event) => handler.handle(event)),
+              logger,
+            );
+          },
+        },
+        EventFeedLifecycle,
+      ],
+      exports: [GatewayEventFeed],
+    };
+  }
+}
