@@ -7,7 +7,9 @@ import { ArtworkModule } from './artwork/artwork.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogCacheModule } from './cache/catalog-cache.module';
 import { CatalogGrpcModule, CatalogModule } from './catalog/catalog.module';
+import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
+import { HttpEdgeModule } from './http-edge.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MeModule } from './me/me.module';
 import { GatewayEventsModule } from './events/gateway-events.module';
@@ -19,7 +21,7 @@ import { VideosModule } from './videos/videos.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -48,6 +50,8 @@ export class AppModule {
         CatalogModule,
         VideosModule.forRoot(config),
         ArtworkModule.forRoot(config),
+        // Last: its hooks find the hot paths the feature modules provide.
+        HttpEdgeModule.forRoot(config, logger),
       ],
       // Global guards run in this order: who is calling (and may they), then how often: the
       // per-account limit needs to know the account.
