@@ -150,3 +150,6 @@ export const configSchema = z.object({
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;
+
+/** Injection token: the gateway's validated configuration (GatewayConfig), given by AppModule. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

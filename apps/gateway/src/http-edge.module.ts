@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { isArtworkUploadRoute, registerArtworkBodyParser } from './artwork/artwork-body.parser';
 import { HotReads } from './cache/hot-reads';
-import type { GatewayConfig } from './config';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { registerBodyTimeouts } from './http/body-timeouts';
 import { registerConnectionAgeLimit } from './http/connection-age';
 import { ConnectionDrain } from './http/connection-drain';
@@ -23,7 +23,6 @@ import { HotPlayback } from './videos/hot-playback';
 import { isVideoUploadRoute, registerVideoBodyParser } from './videos/video-body.parser';
 import { registerWebApp } from './web/web-app';
 
-const EDGE_CONFIG = Symbol('EDGE_CONFIG');
 /** Injection token: the logger the request hooks write one line per request to. */
 export const REQUEST_LOGGER = Symbol('REQUEST_LOGGER');
 
@@ -39,7 +38,7 @@ export class HttpEdge implements OnModuleInit {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(EDGE_CONFIG) private readonly config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(REQUEST_LOGGER) private readonly logger: Logger,
     private readonly modules: ModuleRef,
   ) {}
@@ -100,11 +99,10 @@ export class HttpEdge implements OnModuleInit {
  */
 @Module({})
 export class HttpEdgeModule {
-  static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
+  static forRoot(logger: Logger): DynamicModule {
     return {
       module: HttpEdgeModule,
       providers: [
-        { provide: EDGE_CONFIG, useValue: config },
         { provide: REQUEST_LOGGER, useValue: logger },
         HttpEdge,
         // A provider of its own, so a test can replace it (overrideProvider(ProblemFilter)).

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { CatalogServiceClient, GRPC_SERVICES } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform/grpc';
 import { ViewerModule } from '../viewer/viewer.module';
@@ -6,11 +6,7 @@ import { CatalogController } from './catalog.controller';
 import { CATALOG_GRPC_CLIENT, CatalogClient } from './catalog.client';
 import { ProfileTitles } from './profile-titles.service';
 import { TitlesController } from './titles.controller';
-
-export interface CatalogGrpcModuleOptions {
-  target: string;
-  deadlineMs: number;
-}
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 /** Reads may be sent to a second replica (hedged); writes are sent once (a create could run twice). */
 const IDEMPOTENT_READS = [
@@ -22,29 +18,25 @@ const IDEMPOTENT_READS = [
 ] as const;
 
 /** The catalog's client, global so /me (My List, continue watching) resolves titles with it too. */
-@Module({})
-export class CatalogGrpcModule {
-  static forRoot(options: CatalogGrpcModuleOptions): DynamicModule {
-    return {
-      module: CatalogGrpcModule,
-      global: true,
-      providers: [
-        {
-          provide: CATALOG_GRPC_CLIENT,
-          useFactory: () =>
-            createGrpcClient(CatalogServiceClient, {
-              target: options.target,
-              service: GRPC_SERVICES.catalog,
-              idempotentMethods: IDEMPOTENT_READS,
-              deadlineMs: options.deadlineMs,
-            }),
-        },
-        CatalogClient,
-      ],
-      exports: [CatalogClient],
-    };
-  }
-}
+@Global()
+@Module({
+  providers: [
+    {
+      provide: CATALOG_GRPC_CLIENT,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        createGrpcClient(CatalogServiceClient, {
+          target: config.CATALOG_GRPC_TARGET,
+          service: GRPC_SERVICES.catalog,
+          idempotentMethods: IDEMPOTENT_READS,
+          deadlineMs: config.GRPC_DEADLINE_MS,
+        }),
+    },
+    CatalogClient,
+  ],
+  exports: [CatalogClient],
+})
+export class CatalogGrpcModule {}
 
 /** Titles, genres and browse rows, and the titles on a profile's own rows (My List, continue watching). */
 @Module({

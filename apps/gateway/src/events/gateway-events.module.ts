@@ -1,20 +1,20 @@
 import {
   Injectable,
+  Global,
   Module,
   type BeforeApplicationShutdown,
-  type DynamicModule,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TOPICS } from '@kinema/contracts';
 import { createLogger } from '@kinema/platform/logging';
 import { ReadinessDetails, REPLICA_NAME } from '@kinema/platform/ops';
 import { createKafka } from '@kinema/platform/kafka';
-import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { RealtimeHub } from '../realtime/realtime.hub';
 import { CatalogCacheInvalidation } from './catalog-cache-invalidation.handler';
 import { GatewayEventFeed } from './event-feed';
 import { NotificationFanOut } from './notification-fan-out.handler';
-import { GRANT_TTL_SECONDS, SessionsEndedHandler } from './sessions-ended.handler';
+import { SessionsEndedHandler } from './sessions-ended.handler';
 
 const FEED_TOPICS = [
   TOPICS.catalogTitles,
@@ -52,37 +52,32 @@ class EventFeedLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
  * (the catalog cache's invalidation, ended sessions, WebSocket notifications). Global, so a
  * feature that reacts to events too (PlayableVideos) listens to the same feed.
  */
-@Module({})
-export class GatewayEventsModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
-    return {
-      module: GatewayEventsModule,
-      global: true,
-      providers: [
-        { provide: GRANT_TTL_SECONDS, useValue: config.PLAYBACK_GRANT_TTL_SECONDS },
-        CatalogCacheInvalidation,
-        SessionsEndedHandler,
-        NotificationFanOut,
-        {
-          provide: GatewayEventFeed,
-          inject: [CatalogCacheInvalidation, SessionsEndedHandler, NotificationFanOut],
-          useFactory: (
-            ...handlers: [CatalogCacheInvalidation, SessionsEndedHandler, NotificationFanOut]
-          ) => {
-            const logger = createLogger('gateway', config.LOG_LEVEL).child({ component: 'events' });
-            return new GatewayEventFeed(
-              createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'kinema-gateway' }, logger),
-              // One group per replica, deleted when it stops (GatewayEventFeed says why).
-              `gateway.realtime.${REPLICA_NAME}`,
-              FEED_TOPICS,
-              handlers.map((handler) => (event) => handler.handle(event)),
-              logger,
-            );
-          },
-        },
-        EventFeedLifecycle,
-      ],
-      exports: [GatewayEventFeed],
-    };
-  }
-}
+@Global()
+@Module({
+  providers: [
+    CatalogCacheInvalidation,
+    SessionsEndedHandler,
+    NotificationFanOut,
+    {
+      provide: GatewayEventFeed,
+      inject: [GATEWAY_CONFIG, CatalogCacheInvalidation, SessionsEndedHandler, NotificationFanOut],
+      useFactory: (
+        config: GatewayConfig,
+        ...handlers: [CatalogCacheInvalidation, SessionsEndedHandler, NotificationFanOut]
+      ) => {
+        const logger = createLogger('gateway', config.LOG_LEVEL).child({ component: 'events' });
+        return new GatewayEventFeed(
+          createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'kinema-gateway' }, logger),
+          // One group per replica, deleted when it stops (GatewayEventFeed says why).
+          `gateway.realtime.${REPLICA_NAME}`,
+          FEED_TOPICS,
+          handlers.map((handler) => (event) => handler.handle(event)),
+          logger,
+        );
+      },
+    },
+    EventFeedLifecycle,
+  ],
+  exports: [GatewayEventFeed],
+})
+export class GatewayEventsModule {}

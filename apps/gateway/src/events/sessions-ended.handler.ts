@@ -4,9 +4,7 @@ import { SessionCheck } from '../auth/session-check';
 import { RealtimeHub } from '../realtime/realtime.hub';
 import { sessionsEndedBy } from '../realtime/session-ends';
 import type { EventHandler } from './event-feed';
-
-/** Injection token: how long a playback grant lives, PLAYBACK_GRANT_TTL_SECONDS. */
-export const GRANT_TTL_SECONDS = Symbol('GRANT_TTL_SECONDS');
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 /**
  * A logout, password change or account deletion on any replica: this replica stops trusting the
@@ -17,14 +15,17 @@ export class SessionsEndedHandler implements EventHandler {
   constructor(
     private readonly sessions: SessionCheck,
     private readonly hub: RealtimeHub,
-    @Inject(GRANT_TTL_SECONDS) private readonly grantTtlSeconds: number,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   handle(event: EventEnvelope): void {
     const ended = sessionsEndedBy(event);
     if (!ended) return;
     // Remembered as long as a grant issued just before the end could still be used.
-    this.sessions.endSessions(ended.sessionIds, Date.now() + this.grantTtlSeconds * 1000);
+    this.sessions.endSessions(
+      ended.sessionIds,
+      Date.now() + this.config.PLAYBACK_GRANT_TTL_SECONDS * 1000,
+    );
     const { sessionIds, ...notice } = ended;
     this.hub.endSessions(sessionIds, notice);
   }

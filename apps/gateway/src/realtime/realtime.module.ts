@@ -1,7 +1,7 @@
 import {
   Injectable,
+  Global,
   Module,
-  type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -11,7 +11,7 @@ import { createLogger } from '@kinema/platform/logging';
 import { REPLICA_NAME } from '@kinema/platform/ops';
 import { Authentication } from '../auth/authentication';
 import { SessionCheck } from '../auth/session-check';
-import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ViewerModule } from '../viewer/viewer.module';
 import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { RealtimeHub } from './realtime.hub';
@@ -37,50 +37,46 @@ class RealtimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
  * `/ws`: signed-in profiles' WebSockets and what is pushed to them (GatewayEventsModule's
  * handlers decide what, from the events this replica reads).
  */
-@Module({})
-export class RealtimeModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
-    return {
-      module: RealtimeModule,
-      global: true,
-      imports: [ViewerModule],
-      providers: [
-        {
-          provide: RealtimeHub,
-          inject: [Authentication, SessionCheck, ViewingProfiles],
-          useFactory: (
-            authentication: Authentication,
-            sessions: SessionCheck,
-            profiles: ViewingProfiles,
-          ) =>
-            new RealtimeHub(
-              {
-                path: '/ws',
-                maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-                pingIntervalMs: config.WS_PING_INTERVAL_MS,
-                maxAuthPerMinute: config.WS_AUTH_PER_MINUTE,
-                maxPayloadBytes: 8_192,
-                servedBy: REPLICA_NAME,
-                // The same checks as a bearer request, then the profile must be the caller's own.
-                authenticate: async (token, profileId) => {
-                  const verdict = await authentication.ofToken(token);
-                  if ('refused' in verdict) return null;
-                  const { session } = verdict;
-                  const profile = await profiles.profile(session, profileId);
-                  return {
-                    profileId: profile.id,
-                    sessionId: session.sessionId,
-                    maturityCeiling: maturityRank(profile.maxMaturity),
-                  };
-                },
-                sessionEnded: (sessionId) => sessions.hasEnded(sessionId),
-              },
-              createLogger('gateway', config.LOG_LEVEL).child({ component: 'realtime' }),
-            ),
-        },
-        RealtimeLifecycle,
-      ],
-      exports: [RealtimeHub],
-    };
-  }
-}
+@Global()
+@Module({
+  imports: [ViewerModule],
+  providers: [
+    {
+      provide: RealtimeHub,
+      inject: [GATEWAY_CONFIG, Authentication, SessionCheck, ViewingProfiles],
+      useFactory: (
+        config: GatewayConfig,
+        authentication: Authentication,
+        sessions: SessionCheck,
+        profiles: ViewingProfiles,
+      ) =>
+        new RealtimeHub(
+          {
+            path: '/ws',
+            maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+            pingIntervalMs: config.WS_PING_INTERVAL_MS,
+            maxAuthPerMinute: config.WS_AUTH_PER_MINUTE,
+            maxPayloadBytes: 8_192,
+            servedBy: REPLICA_NAME,
+            // The same checks as a bearer request, then the profile must be the caller's own.
+            authenticate: async (token, profileId) => {
+              const verdict = await authentication.ofToken(token);
+              if ('refused' in verdict) return null;
+              const { session } = verdict;
+              const profile = await profiles.profile(session, profileId);
+              return {
+                profileId: profile.id,
+                sessionId: session.sessionId,
+                maturityCeiling: maturityRank(profile.maxMaturity),
+              };
+            },
+            sessionEnded: (sessionId) => sessions.hasEnded(sessionId),
+          },
+          createLogger('gateway', config.LOG_LEVEL).child({ component: 'realtime' }),
+        ),
+    },
+    RealtimeLifecycle,
+  ],
+  exports: [RealtimeHub],
+})
+export class RealtimeModule {}

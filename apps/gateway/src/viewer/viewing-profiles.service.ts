@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   isUuid,
   MaturityRating,
@@ -11,7 +11,6 @@ import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { unauthorized } from '../http/auth-problems';
 import { principalOf, type Principal } from './principal';
-import { SESSION_TRUST_MS } from './session-trust';
 import type { Viewer } from './viewer';
 import { ProblemException } from '../http/problem.exception';
 import { UsersClient } from '../users/users.client';
@@ -34,7 +33,7 @@ export class ViewingProfiles {
 
   constructor(
     private readonly users: UsersClient,
-    @Inject(SESSION_TRUST_MS) trustMs: number,
+    trustMs: number,
   ) {
     this.known = trustMs > 0 ? new LRUCache({ max: MAX_PROFILES, ttl: trustMs }) : undefined;
   }
