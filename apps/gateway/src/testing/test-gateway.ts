@@ -1,5 +1,6 @@
 import { parseConfig } from '@kinema/platform/config';
 import { createLogger } from '@kinema/platform/logging';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { Logger } from 'pino';
@@ -31,6 +32,9 @@ export async function createTestGateway(
     USERS_GRPC_TARGET: target,
     VIDEOS_GRPC_TARGET: target,
     KAFKA_BROKERS: '127.0.0.1:1',
+    // Not the repository's apps/web/dist: what a test meets must not depend on whether the web
+    // app happens to be built (its catch-all route would answer paths nothing else does).
+    WEB_DIST_DIR: join(__dirname, 'no-web-build'),
     ...env,
   });
   const moduleRef = await overrides(
