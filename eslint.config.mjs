@@ -1,5 +1,26 @@
 import nx from '@nx/eslint-plugin';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+// The gateway's folders, each with the folders it may import (besides itself). Features first,
+// then the layers below every feature: caller identity, the service clients, HTTP, config.
+const GATEWAY_BELOW_FEATURES = ['viewer', 'users', 'http', 'config'];
+const GATEWAY_LAYERS = {
+  artwork: ['videos', 'auth', ...GATEWAY_BELOW_FEATURES],
+  videos: ['catalog', 'events', 'auth', 'rate-limit', ...GATEWAY_BELOW_FEATURES],
+  me: ['catalog', 'auth', 'idempotency', ...GATEWAY_BELOW_FEATURES],
+  catalog: ['cache', 'auth', 'idempotency', ...GATEWAY_BELOW_FEATURES],
+  events: ['realtime', 'cache', 'auth', ...GATEWAY_BELOW_FEATURES],
+  realtime: ['auth', ...GATEWAY_BELOW_FEATURES],
+  cache: ['auth', 'rate-limit', ...GATEWAY_BELOW_FEATURES],
+  auth: ['rate-limit', ...GATEWAY_BELOW_FEATURES],
+  'rate-limit': GATEWAY_BELOW_FEATURES,
+  idempotency: GATEWAY_BELOW_FEATURES,
+  web: ['http', 'config'],
+  viewer: ['users', 'http', 'config'],
+  users: ['config'],
+  http: ['config'],
+};
 
 export default [
   ...nx.configs['flat/base'],
@@ -35,14 +56,63 @@ export default [
             { sourceTag: 'scope:videos', onlyDependOnLibsWithTags: ['scope:shared'] },
             // The load generator is a client of the public API: shared rules, nothing else.
             { sourceTag: 'scope:loadgen', onlyDependOnLibsWithTags: ['scope:shared'] },
-            // The web app talks to the system over HTTP only: it imports no service, lib or stand-in.
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web'] },
+            // The web app talks to the system over HTTP only: it imports no service or stand-in, and
+            // of the libs only the contract's vocabularies (dependency-free entry points).
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:contracts'] },
             { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dev'] },
           ],
         },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The gateway's folders stack in layers (GATEWAY_LAYERS): a folder imports only itself and the
+    // folders listed for it, so no two folders import each other and nothing below the features
+    // (viewer/, users/, http/, config) imports one. The modules at the top (app.module.ts,
+    // http-edge.module.ts, ...) assemble the rest.
+    files: ['apps/gateway/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', 'apps/gateway/src/testing/**'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { node: { extensions: ['.ts', '.js'] } },
+      'boundaries/elements': [
+        { type: 'gateway-folder', pattern: 'apps/gateway/src/*', capture: ['folder'] },
+      ],
+      'boundaries/files': [
+        { category: 'gateway-config', pattern: 'apps/gateway/src/config.ts' },
+        { category: 'gateway-top', pattern: 'apps/gateway/src/!(config).ts' },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            { allow: { to: { module: { origin: ['external', 'core'] } } } },
+            {
+              from: { file: { categories: 'gateway-top' } },
+              allow: {
+                to: [
+                  { element: { type: 'gateway-folder' } },
+                  { file: { categories: 'gateway-*' } },
+                ],
+              },
+            },
+            ...Object.entries(GATEWAY_LAYERS).map(([folder, below]) => ({
+              from: { element: { type: 'gateway-folder', captured: { folder } } },
+              allow: {
+                to: [
+                  { element: { type: 'gateway-folder', captured: { folder: [folder, ...below] } } },
+                  ...(below.includes('config') ? [{ file: { categories: 'gateway-config' } }] : []),
+                ],
+              },
+            })),
+          ],
+        },
+      ],
     },
   },
   {

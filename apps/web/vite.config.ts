@@ -1,4 +1,5 @@
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // `nx serve web` talks to a gateway started with `npm start` (or GATEWAY_URL), same origin as in
@@ -10,6 +11,14 @@ const sourcemap = process.env['WEB_SOURCE_MAPS'] === '1';
 
 export default defineConfig({
   plugins: [react()],
+  // The contract's vocabularies the pages offer, taken from their source (it imports nothing).
+  resolve: {
+    alias: {
+      '@kinema/contracts/maturity-names': fileURLToPath(
+        new URL('../../libs/contracts/src/rules/maturity-names.ts', import.meta.url),
+      ),
+    },
+  },
   build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', sourcemap },
   server: {
     proxy: {

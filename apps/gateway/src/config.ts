@@ -154,3 +154,6 @@ const gatewaySchema = z.object({
 export const configSchema = withKafkaChecks(gatewaySchema);
 
 export type GatewayConfig = z.output<typeof configSchema>;
+
+/** Injection token: the gateway's validated configuration (GatewayConfig), given by AppModule. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,19 +1,34 @@
 import type { DataSource } from 'typeorm';
 import { MAX_NAMED_STATEMENTS, PreparedQueries } from './prepared-query';
 
-/** A data source whose pool records the query configs it is sent. */
+/**
+ * A data source whose query runners hand out one client that records the query configs it is
+ * sent, and count the runners given back.
+ */
 function recordingDataSource(): {
   dataSource: DataSource;
   sent: Array<{ name?: string; text: string }>;
+  released: () => number;
 } {
   const sent: Array<{ name?: string; text: string }> = [];
-  const master = {
+  let released = 0;
+  const client = {
     query: async (config: { name?: string; text: string }) => {
       sent.push(config);
       return { rows: [] };
     },
   };
-  return { dataSource: { driver: { master } } as unknown as DataSource, sent };
+  const createQueryRunner = () => ({
+    connect: async () => client,
+    release: async () => {
+      released++;
+    },
+  });
+  return {
+    dataSource: { createQueryRunner } as unknown as DataSource,
+    sent,
+    released: () => released,
+  };
 }
 
 describe('PreparedQueries', () => {
@@ -28,6 +43,8 @@ describe('PreparedQueries', () => {
     expect(int?.name?.length).toBeLessThan(64);
     expect(second.sent[0]?.name).toBe(int?.name);
     expect(text?.name).not.toBe(int?.name);
+    // Each statement outside a transaction gives its pooled client back.
+    expect(first.released()).toBe(2);
   });
 
   it(`runs texts past the first ${MAX_NAMED_STATEMENTS} unnamed, so prepared statements stay bounded`, async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 
 /** Statements a connection keeps prepared at most. */
@@ -9,8 +9,9 @@ export const MAX_NAMED_STATEMENTS = 256;
  * Runs the catalog's read queries as named (prepared) statements. Sent unnamed, every request
  * made PostgreSQL parse and plan its statement again, and planning a page query took longer
  * than running it; named, each connection parses a statement once and PostgreSQL may keep its
- * plan. pg's own `name` option does the work; TypeORM's `query` cannot pass it, so this reaches
- * the driver's pool (or the transaction's client) directly.
+ * plan. pg's own `name` option does the work; TypeORM's `query` cannot pass it, so this runs the
+ * statement on the pg client of a query runner (QueryRunner.connect() hands it over): the
+ * transaction's, or one taken from the pool for this statement and given back after it.
  *
  * A name is a digest of the statement's text: every process of every replica gives a statement
  * the same name, and a name never stands for two texts (pg refuses that, and the PGlite server,
@@ -36,17 +37,18 @@ export class PreparedQueries {
   ): Promise<T[]> {
     const name = prepare ? this.nameOf(text) : undefined;
     const config = { ...(name ? { name } : {}), text, values: [...values] };
-    const runner = manager?.queryRunner;
+    const borrowed = manager?.queryRunner;
+    const runner = borrowed ?? this.dataSource.createQueryRunner();
     try {
-      const client: Pool | PoolClient = runner
-        ? ((await runner.connect()) as PoolClient)
-        : (this.dataSource.driver as unknown as { master: Pool }).master;
+      const client = (await runner.connect()) as PoolClient;
       return (await client.query<T>(config)).rows;
     } catch (error) {
       // The same error TypeORM raises, so callers and the error mapping see one shape.
       throw error instanceof QueryFailedError
         ? error
         : new QueryFailedError(text, config.values, error as Error);
+    } finally {
+      if (!borrowed) await runner.release();
     }
   }
 

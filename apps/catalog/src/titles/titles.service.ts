@@ -15,9 +15,10 @@ import {
   type UpdateTitleRequest,
 } from '@kinema/contracts';
 import { DomainError, type FieldViolation } from '@kinema/platform';
+import { isUniqueViolation } from '@kinema/platform/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CATALOG_CONFIG } from '../catalog.constants';
 import type { CatalogConfig } from '../config';
 import { parseListRequest, parseVisibility } from './list-titles.request';
@@ -305,13 +306,4 @@ function visibilityOrThrow(visibility: GetTitleRequest['visibility']): Visibilit
 
 function titleNotFound(): DomainError {
   return DomainError.notFound('TITLE_NOT_FOUND', 'No such title.');
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; constraint?: string; message?: string };
-  return (
-    driverError.code === '23505' &&
-    (driverError.constraint === constraint || (driverError.message ?? '').includes(constraint))
-  );
 }

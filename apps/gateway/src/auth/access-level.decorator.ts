@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { BEARER_SCHEME } from '../http/openapi';
 
 /**
  * Who may call a route. `optional`: anyone, but a bearer token, when sent, must be valid and
@@ -9,9 +10,6 @@ import { ApiProblems } from '../http/api-problems.decorator';
 export type AccessLevel = 'public' | 'optional' | 'viewer' | 'admin';
 
 export const ACCESS_LEVEL_KEY = 'kinema:access-level';
-
-/** The OpenAPI security scheme every protected route names. */
-export const BEARER_SCHEME = 'bearer';
 
 /** Sets a route's (or controller's) access level and documents it in OpenAPI. */
 export function Access(level: AccessLevel): MethodDecorator & ClassDecorator {

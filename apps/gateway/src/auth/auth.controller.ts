@@ -17,7 +17,7 @@ import { AuthRateLimited } from '../rate-limit/rate-limit.decorator';
 import { UsersClient } from '../users/users.client';
 import { Access } from './access-level.decorator';
 import { AccessTokenVerifier } from './access-token.verifier';
-import { unauthorized } from './auth-problems';
+import { unauthorized } from '../http/auth-problems';
 import {
   accountView,
   present,
@@ -27,7 +27,7 @@ import {
   tokensView,
 } from './auth.views';
 import { CredentialsBody, RefreshBody, RegisterBody } from './dto/auth.body';
-import { principalOf } from './principal';
+import { principalOf } from '../viewer/principal';
 import {
   clearSessionCookie,
   cookieMode,
@@ -36,7 +36,7 @@ import {
   setSessionCookie,
 } from './session-cookie';
 import { SessionCheck } from './session-check';
-import { profileView } from '../me/profile.view';
+import { profileView } from '../viewer/profile.view';
 
 // Token responses must never be stored by a cache (RFC 6749 section 5.1).
 function noStore(reply: FastifyReply): void {

@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { OpsController } from '@kinema/platform/ops';
 import type { FastifyRequest } from 'fastify';
 import { ACCESS_LEVEL_KEY, type AccessLevel } from './access-level.decorator';
-import { forbidden, unauthorized } from './auth-problems';
+import { forbidden, unauthorized } from '../http/auth-problems';
 import { Authentication } from './authentication';
-import { setPrincipal } from './principal';
+import { setPrincipal } from '../viewer/principal';
 import { FailedAuthentication } from '../rate-limit/failed-authentication';
 
 /** The access level of the route a request matched; unmarked routes are admin-only. */

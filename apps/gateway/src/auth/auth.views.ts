@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Role, type Account, type AuthTokens } from '@kinema/contracts';
-import { ProfileView } from '../me/profile.view';
+import { ProfileView } from '../viewer/profile.view';
 
 export class AccountView {
   @ApiProperty({ format: 'uuid' }) id!: string;

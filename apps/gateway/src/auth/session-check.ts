@@ -9,12 +9,6 @@ export interface LiveSession {
   sessionId: string;
 }
 
-/**
- * Injection token: how long a replica trusts a "yes" of the users service about a session (and a
- * profile), SESSION_CHECK_CACHE_MS.
- */
-export const SESSION_TRUST_MS = Symbol('SESSION_TRUST_MS');
-
 export type SessionVerifier = (token: string) => Promise<VerifyAccessTokenResponse>;
 
 // Bounds memory whatever the number of sessions seen; the oldest entries go first.

@@ -1,16 +1,12 @@
-import { isUuid } from '@kinema/contracts';
+import { isUuid, PROFILE_HEADER } from '@kinema/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Authentication } from '../auth/authentication';
-import { setPrincipal } from '../auth/principal';
+import { setPrincipal } from '../viewer/principal';
 import type { CacheHeaderOptions } from '../http/cache-headers';
 import { sendRepresentation } from '../http/representation';
-import {
-  namesNoCaller,
-  PROFILE_HEADER,
-  type Viewer,
-  type ViewingProfiles,
-} from '../me/viewing-profiles.service';
+import { namesNoCaller, type Viewer } from '../viewer/viewer';
+import type { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
 import type { CatalogCache, ScopedRepresentation } from './catalog-cache';
 

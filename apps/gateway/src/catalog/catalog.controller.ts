@@ -8,8 +8,9 @@ import { cacheableRead } from '../http/cache-headers';
 import { jsonRepresentation } from '../http/representation';
 import { browseScope } from '../cache/cache-scope';
 import { HotReads } from '../cache/hot-reads';
-import { ProfileTitles } from '../me/profile-titles.service';
-import { PROFILE_HEADER_DOC, ViewingProfiles } from '../me/viewing-profiles.service';
+import { ProfileTitles } from './profile-titles.service';
+import { PROFILE_HEADER_DOC } from '../viewer/viewer';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { CatalogClient } from './catalog.client';
 import { BrowseQuery } from './dto/list-titles.query';
 import {

@@ -1,15 +1,12 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { CatalogServiceClient, GRPC_SERVICES } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform/grpc';
-import { MeModule } from '../me/me.module';
+import { ViewerModule } from '../viewer/viewer.module';
 import { CatalogController } from './catalog.controller';
 import { CATALOG_GRPC_CLIENT, CatalogClient } from './catalog.client';
+import { ProfileTitles } from './profile-titles.service';
 import { TitlesController } from './titles.controller';
-
-export interface CatalogGrpcModuleOptions {
-  target: string;
-  deadlineMs: number;
-}
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 /** Reads may be sent to a second replica (hedged); writes are sent once (a create could run twice). */
 const IDEMPOTENT_READS = [
@@ -21,33 +18,31 @@ const IDEMPOTENT_READS = [
 ] as const;
 
 /** The catalog's client, global so /me (My List, continue watching) resolves titles with it too. */
-@Module({})
-export class CatalogGrpcModule {
-  static forRoot(options: CatalogGrpcModuleOptions): DynamicModule {
-    return {
-      module: CatalogGrpcModule,
-      global: true,
-      providers: [
-        {
-          provide: CATALOG_GRPC_CLIENT,
-          useFactory: () =>
-            createGrpcClient(CatalogServiceClient, {
-              target: options.target,
-              service: GRPC_SERVICES.catalog,
-              idempotentMethods: IDEMPOTENT_READS,
-              deadlineMs: options.deadlineMs,
-            }),
-        },
-        CatalogClient,
-      ],
-      exports: [CatalogClient],
-    };
-  }
-}
-
-/** Titles, genres and browse rows; a signed-in profile's ceiling and rows come from MeModule. */
+@Global()
 @Module({
-  imports: [MeModule],
+  providers: [
+    {
+      provide: CATALOG_GRPC_CLIENT,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        createGrpcClient(CatalogServiceClient, {
+          target: config.CATALOG_GRPC_TARGET,
+          service: GRPC_SERVICES.catalog,
+          idempotentMethods: IDEMPOTENT_READS,
+          deadlineMs: config.GRPC_DEADLINE_MS,
+        }),
+    },
+    CatalogClient,
+  ],
+  exports: [CatalogClient],
+})
+export class CatalogGrpcModule {}
+
+/** Titles, genres and browse rows, and the titles on a profile's own rows (My List, continue watching). */
+@Module({
+  imports: [ViewerModule],
   controllers: [TitlesController, CatalogController],
+  providers: [ProfileTitles],
+  exports: [ProfileTitles],
 })
 export class CatalogModule {}

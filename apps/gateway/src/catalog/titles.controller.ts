@@ -33,11 +33,12 @@ import {
 } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
-import { forbidden, unauthorized } from '../auth/auth-problems';
+import { forbidden, unauthorized } from '../http/auth-problems';
 import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
-import { PROFILE_HEADER_DOC, ViewingProfiles, type Viewer } from '../me/viewing-profiles.service';
+import { PROFILE_HEADER_DOC, type Viewer } from '../viewer/viewer';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { expectedVersionFrom, versionEtag } from '../http/cache-headers';
 import { jsonRepresentation } from '../http/representation';
 import { HotReads } from '../cache/hot-reads';

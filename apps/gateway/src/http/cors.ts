@@ -1,6 +1,5 @@
 import type { FastifyCorsOptions } from '@fastify/cors';
-import { TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
-import { PROFILE_HEADER } from '../me/viewing-profiles.service';
+import { PROFILE_HEADER, TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
 
 /**
  * What a web app on another origin may do: every method the API has, the request headers it

@@ -1,4 +1,4 @@
-import { UUID_PATTERN } from '@kinema/contracts';
+import { PROFILE_HEADER, UUID_PATTERN } from '@kinema/contracts';
 import { OpsController } from '@kinema/platform/ops';
 import type { INestApplication } from '@nestjs/common';
 import {
@@ -13,9 +13,10 @@ import type {
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { BEARER_SCHEME } from '../auth/access-level.decorator';
-import { PROFILE_HEADER } from '../me/viewing-profiles.service';
 import { PROBLEM_RESPONSE, ProblemView } from './api-problems.decorator';
+
+/** The OpenAPI security scheme every protected route names. */
+export const BEARER_SCHEME = 'bearer';
 
 type Operation = OperationObject & { responses: Record<string, ResponseObject> };
 

@@ -1,15 +1,11 @@
 import { currentServedBy, runWithRequestId } from '@kinema/platform/logging';
-import { httpRequestDuration, observeTraced } from '@kinema/platform/ops';
+import { httpRequestDuration, observeTraced, REPLICA_NAME } from '@kinema/platform/ops';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
 import { context } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { endServerSpan, serverSpanContext, startServerSpan } from './server-span';
-
-/** This replica's name, as `x-served-by` reports it (the pod's name on Kubernetes). */
-export const GATEWAY_POD = process.env['POD_NAME'] ?? hostname();
 
 /**
  * Fastify hooks around every request: the request id (accepted from `x-request-id` or made up
@@ -34,7 +30,7 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     // This replica, then each service replica that answered: the spread over replicas is visible.
-    void reply.header(SERVED_BY_METADATA, [GATEWAY_POD, ...currentServedBy()].join(', '));
+    void reply.header(SERVED_BY_METADATA, [REPLICA_NAME, ...currentServedBy()].join(', '));
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -107,7 +107,9 @@ describe("the gateway's server spans", () => {
     const answer = await inject('/api/v1/no-such-route/4711');
     expect(answer.statusCode).toBe(404);
     const span = serverSpan(String(answer.headers['x-trace-id']));
-    expect(span?.name).toBe(`GET ${String(span?.attributes['http.route'])}`);
+    // No route matched (the test gateway serves no web app): the method alone names the span.
+    expect(span?.name).toBe('GET');
+    expect(span?.attributes['http.route']).toBeUndefined();
     expect(span?.name).not.toContain('4711');
   });
 });

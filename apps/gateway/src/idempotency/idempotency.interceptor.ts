@@ -12,14 +12,14 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { principalOf } from '../auth/principal';
+import { principalOf } from '../viewer/principal';
 import { ProblemException } from '../http/problem.exception';
 import { leavesOutcomeUnknown, unknownOutcome } from '../http/problem.filter';
 import type { IdempotencyStore, KeyRecord, StoredAnswer } from './idempotency-store';
 import { IDEMPOTENT_ROUTE, REPLAYED_HEADER } from './idempotent.decorator';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
-export const IDEMPOTENCY_OPTIONS = Symbol('IdempotencyOptions');
 
 export interface IdempotencyOptions {
   /** How long a claimed key waits for its request's answer before it is free again. */
@@ -46,8 +46,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
-    @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    // A handler makes its calls within a few deadlines; a replica that dies mid-request frees
+    // its keys this long after.
+    this.options = { pendingMs: 2 * config.GRPC_DEADLINE_MS + 10_000 };
+  }
+
+  private readonly options: IdempotencyOptions;
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();

@@ -4,7 +4,7 @@ import type { Profile, Title } from '@kinema/contracts';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { present } from '../auth/auth.views';
-import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { CurrentPrincipal, type Principal } from '../viewer/principal';
 import { CatalogClient } from '../catalog/catalog.client';
 import { titleView } from '../catalog/title.view';
 import { ProblemException } from '../http/problem.exception';
@@ -16,9 +16,9 @@ import {
   MyListItemView,
   MyListPageView,
   ProgressView,
-} from './library.views';
-import { ProfileTitles } from './profile-titles.service';
-import { ViewingProfiles } from './viewing-profiles.service';
+} from '../catalog/library.views';
+import { ProfileTitles } from '../catalog/profile-titles.service';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 
 const profileIdPipe = uuidPipe('profileId');
 const titleIdPipe = uuidPipe('titleId');

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { AccountView, accountView, present, RefreshedView, tokensView } from '../auth/auth.views';
-import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { CurrentPrincipal, type Principal } from '../viewer/principal';
 import { SessionCheck } from '../auth/session-check';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { UsersClient } from '../users/users.client';

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { ViewerModule } from '../viewer/viewer.module';
 import { LibraryController } from './library.controller';
 import { MeController } from './me.controller';
-import { ProfileTitles } from './profile-titles.service';
 import { ProfilesController } from './profiles.controller';
-import { ViewingProfiles } from './viewing-profiles.service';
 
 /** The signed-in account: itself, its profiles and each profile's list and progress. */
 @Module({
+  imports: [ViewerModule, CatalogModule],
   controllers: [MeController, ProfilesController, LibraryController],
-  providers: [ViewingProfiles, ProfileTitles],
-  exports: [ViewingProfiles, ProfileTitles],
 })
 export class MeModule {}

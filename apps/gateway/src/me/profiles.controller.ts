@@ -10,14 +10,14 @@ import { MATURITY_RATINGS, MaturityRating } from '@kinema/contracts';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { present } from '../auth/auth.views';
-import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { CurrentPrincipal, type Principal } from '../viewer/principal';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
 import { UsersClient } from '../users/users.client';
 import { CreateProfileBody, RenameProfileBody } from './dto/me.body';
-import { ProfileListView, ProfileView, profileView } from './profile.view';
-import { ViewingProfiles } from './viewing-profiles.service';
+import { ProfileListView, ProfileView, profileView } from '../viewer/profile.view';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 
 const profileIdPipe = uuidPipe('profileId');
 

@@ -12,8 +12,6 @@ export interface FailedAuthenticationLimit {
   keyPrefix: string;
 }
 
-export const FAILED_AUTHENTICATION_LIMIT = Symbol('FAILED_AUTHENTICATION_LIMIT');
-
 /**
  * Counts refused bearer tokens against the caller's address, in the limiter's own store (Redis
  * when configured, so every replica counts together). The auth guard refuses a token before the

@@ -1,7 +1,7 @@
 import {
+  Global,
   Logger,
   Module,
-  type DynamicModule,
   type ExecutionContext,
   type OnModuleDestroy,
 } from '@nestjs/common';
@@ -14,25 +14,13 @@ import {
 import { OpsController } from '@kinema/platform/ops';
 import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import { principalOf } from '../auth/principal';
-import type { GatewayConfig } from '../config';
+import { principalOf } from '../viewer/principal';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BatchedRedisStorage } from './batched-redis-storage';
 import { FailedAuthentication } from './failed-authentication';
 import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorator';
 import { budgetTracker, limiterKey, RequestBudget, REQUESTS_LIMIT } from './request-budget';
 import { SlidingWindowStorage } from './sliding-window-storage';
-
-export type RateLimitConfig = Pick<
-  GatewayConfig,
-  | 'REDIS_URL'
-  | 'RATE_LIMIT_REDIS_PREFIX'
-  | 'RATE_LIMIT_AUTH_PER_IP'
-  | 'RATE_LIMIT_AUTH_PER_EMAIL'
-  | 'RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES'
-  | 'RATE_LIMIT_AUTH_WINDOW_SECONDS'
-  | 'RATE_LIMIT_REQUESTS'
-  | 'RATE_LIMIT_WINDOW_SECONDS'
->;
 
 const limiterLog = new Logger('RateLimit');
 
@@ -69,7 +57,7 @@ function emailOf(request: FastifyRequest): string | undefined {
  * own address has its own budget, and only a crowd of addresses reaches the ceiling); loose per
  * account everywhere else.
  */
-export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
+export function throttlers(config: GatewayConfig): ThrottlerOptions[] {
   const authWindowMs = config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000;
   return [
     {
@@ -110,78 +98,76 @@ export function throttlers(config: RateLimitConfig): ThrottlerOptions[] {
   ];
 }
 
+/** The limiter's Redis connection, when REDIS_URL is set. */
+@Module({
+  providers: [
+    {
+      provide: LimiterRedis,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        new LimiterRedis(
+          config.REDIS_URL
+            ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
+            : undefined,
+        ),
+    },
+  ],
+  exports: [LimiterRedis],
+})
+class LimiterRedisModule {}
+
 /**
  * @nestjs/throttler with its state in Redis when REDIS_URL is set (every replica shares it; the
  * per-caller request budget is reconciled in batches, see BatchedRedisStorage) and in this
  * process's memory otherwise. Keys name the limit and a hash of who is counted (never an
  * email in clear), not the route: the per-account budget spans every route.
  */
-@Module({})
-export class RateLimitModule {
-  static forRoot(config: RateLimitConfig): DynamicModule {
-    const redisModule: DynamicModule = {
-      module: class LimiterRedisModule {},
-      providers: [
-        {
-          provide: LimiterRedis,
-          useFactory: () =>
-            new LimiterRedis(
-              config.REDIS_URL
-                ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false })
-                : undefined,
-            ),
-        },
-      ],
-      exports: [LimiterRedis],
-    };
-    return {
-      module: RateLimitModule,
-      global: true,
-      providers: [
-        {
-          provide: RequestBudget,
-          inject: [getStorageToken()],
-          useFactory: (storage: ThrottlerStorage) =>
-            new RequestBudget(storage, {
-              prefix: config.RATE_LIMIT_REDIS_PREFIX,
-              limit: config.RATE_LIMIT_REQUESTS,
-              windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
-            }),
-        },
-        {
-          provide: FailedAuthentication,
-          inject: [getStorageToken()],
-          useFactory: (storage: ThrottlerStorage) =>
-            new FailedAuthentication(storage, {
-              limit: config.RATE_LIMIT_AUTH_PER_IP,
-              windowMs: config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000,
-              keyPrefix: config.RATE_LIMIT_REDIS_PREFIX,
-            }),
-        },
-      ],
-      imports: [
-        redisModule,
-        ThrottlerModule.forRootAsync({
-          imports: [redisModule],
-          inject: [LimiterRedis],
-          useFactory: (redis: LimiterRedis) => ({
-            throttlers: throttlers(config),
-            setHeaders: false,
-            generateKey: (_context: ExecutionContext, tracker: string, name: string) =>
-              limiterKey(config.RATE_LIMIT_REDIS_PREFIX, name, tracker),
-            storage: redis.client
-              ? new BatchedRedisStorage(redis.client, {
-                  batched: (name) => name === REQUESTS_LIMIT,
-                  onError: (error) =>
-                    limiterLog.warn(
-                      `rate limiter: Redis write failed, counting locally: ${String(error)}`,
-                    ),
-                })
-              : new SlidingWindowStorage(),
-          }),
+@Global()
+@Module({
+  imports: [
+    LimiterRedisModule,
+    ThrottlerModule.forRootAsync({
+      imports: [LimiterRedisModule],
+      inject: [LimiterRedis, GATEWAY_CONFIG],
+      useFactory: (redis: LimiterRedis, config: GatewayConfig) => ({
+        throttlers: throttlers(config),
+        setHeaders: false,
+        generateKey: (_context: ExecutionContext, tracker: string, name: string) =>
+          limiterKey(config.RATE_LIMIT_REDIS_PREFIX, name, tracker),
+        storage: redis.client
+          ? new BatchedRedisStorage(redis.client, {
+              batched: (name) => name === REQUESTS_LIMIT,
+              onError: (error) =>
+                limiterLog.warn(
+                  `rate limiter: Redis write failed, counting locally: ${String(error)}`,
+                ),
+            })
+          : new SlidingWindowStorage(),
+      }),
+    }),
+  ],
+  providers: [
+    {
+      provide: RequestBudget,
+      inject: [getStorageToken(), GATEWAY_CONFIG],
+      useFactory: (storage: ThrottlerStorage, config: GatewayConfig) =>
+        new RequestBudget(storage, {
+          prefix: config.RATE_LIMIT_REDIS_PREFIX,
+          limit: config.RATE_LIMIT_REQUESTS,
+          windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
         }),
-      ],
-      exports: [ThrottlerModule, FailedAuthentication, RequestBudget],
-    };
-  }
-}
+    },
+    {
+      provide: FailedAuthentication,
+      inject: [getStorageToken(), GATEWAY_CONFIG],
+      useFactory: (storage: ThrottlerStorage, config: GatewayConfig) =>
+        new FailedAuthentication(storage, {
+          limit: config.RATE_LIMIT_AUTH_PER_IP,
+          windowMs: config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000,
+          keyPrefix: config.RATE_LIMIT_REDIS_PREFIX,
+        }),
+    },
+  ],
+  exports: [ThrottlerModule, FailedAuthentication, RequestBudget],
+})
+export class RateLimitModule {}

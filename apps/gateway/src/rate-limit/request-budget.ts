@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../viewer/principal';
 
 /** Hashes of recent callers: a busy caller's key is not hashed again on every request. */
 const recentHashes = new LRUCache<string, string>({ max: 10_000 });

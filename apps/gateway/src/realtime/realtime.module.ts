@@ -1,167 +1,82 @@
 import {
   Injectable,
+  Global,
   Module,
-  type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { maturityRank, TOPICS, type EventEnvelope } from '@kinema/contracts';
+import { maturityRank } from '@kinema/contracts';
 import { createLogger } from '@kinema/platform/logging';
-import { ReadinessDetails } from '@kinema/platform/ops';
-import { createKafka, kafkaClientConfig, verifyKafkaCredentials } from '@kinema/platform/kafka';
-import { hostname } from 'node:os';
-import type { Logger } from 'pino';
+import { REPLICA_NAME } from '@kinema/platform/ops';
 import { Authentication } from '../auth/authentication';
 import { SessionCheck } from '../auth/session-check';
-import { CatalogCache } from '../cache/catalog-cache';
-import { changeOfEvent } from '../cache/cache-scope';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_POD } from '../http/request-hooks';
-import { MeModule } from '../me/me.module';
-import { ViewingProfiles } from '../me/viewing-profiles.service';
-import { deliveriesFor } from './event-notifications';
-import { GatewayEventFeed } from './event-feed';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { ViewerModule } from '../viewer/viewer.module';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { RealtimeHub } from './realtime.hub';
-import { sessionsEndedBy } from './session-ends';
 
-const REALTIME_LOGGER = Symbol('REALTIME_LOGGER');
-const FEED_TOPICS = [
-  TOPICS.catalogTitles,
-  TOPICS.videosVideos,
-  TOPICS.usersPlayback,
-  TOPICS.usersAccounts,
-] as const;
-
-/** Starts the feed and the `/ws` endpoint with the HTTP server; stops both before it closes. */
+/** Opens `/ws` on the HTTP server once it exists; closes every WebSocket before it closes. */
 @Injectable()
 class RealtimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly hub: RealtimeHub,
-    private readonly feed: GatewayEventFeed,
-    readiness: ReadinessDetails,
-  ) {
-    // The gateway serves without Kafka; readiness says whether notifications and invalidations flow.
-    readiness.register('events', () => ({
-      feed: feed.joined ? 'joined' : 'joining',
-      webSocketClients: hub.size,
-    }));
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.hub.attach(this.adapterHost.httpAdapter.getHttpServer());
-    this.feed.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.feed.stop();
     await this.hub.close();
   }
 }
 
 /**
- * This replica's Kafka consumer and what it feeds: `/ws` notifications, and the invalidation of the
- * catalog read cache (owned by CatalogCacheModule).
+ * `/ws`: signed-in profiles' WebSockets and what is pushed to them (GatewayEventsModule's
+ * handlers decide what, from the events this replica reads).
  */
-@Module({})
-export class RealtimeModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
-    return {
-      module: RealtimeModule,
-      global: true,
-      imports: [MeModule],
-      providers: [
-        {
-          provide: REALTIME_LOGGER,
-          useValue: createLogger('gateway', config.LOG_LEVEL).child({ component: 'realtime' }),
-        },
-        {
-          provide: RealtimeHub,
-          inject: [Authentication, SessionCheck, ViewingProfiles, REALTIME_LOGGER],
-          useFactory: (
-            authentication: Authentication,
-            sessions: SessionCheck,
-            profiles: ViewingProfiles,
-            logger: Logger,
-          ) =>
-            new RealtimeHub(
-              {
-                path: '/ws',
-                maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-                pingIntervalMs: config.WS_PING_INTERVAL_MS,
-                maxAuthPerMinute: config.WS_AUTH_PER_MINUTE,
-                maxPayloadBytes: 8_192,
-                servedBy: GATEWAY_POD,
-                // The same checks as a bearer request, then the profile must be the caller's own.
-                authenticate: async (token, profileId) => {
-                  const verdict = await authentication.ofToken(token);
-                  if ('refused' in verdict) return null;
-                  const { session } = verdict;
-                  const profile = await profiles.profile(session, profileId);
-                  return {
-                    profileId: profile.id,
-                    sessionId: session.sessionId,
-                    maturityCeiling: maturityRank(profile.maxMaturity),
-                  };
-                },
-                sessionEnded: (sessionId) => sessions.hasEnded(sessionId),
-              },
-              logger,
-            ),
-        },
-        {
-          provide: GatewayEventFeed,
-          inject: [RealtimeHub, CatalogCache, SessionCheck, REALTIME_LOGGER],
-          useFactory: async (
-            hub: RealtimeHub,
-            cache: CatalogCache,
-            sessions: SessionCheck,
-            logger: Logger,
-          ) => {
-            const kafkaConfig = kafkaClientConfig(config, 'kinema-gateway');
-            const kafka = createKafka(kafkaConfig, logger);
-            // Wrong SASL credentials fail start-up here; an absent Kafka does not.
-            await verifyKafkaCredentials(kafka, kafkaConfig, logger);
-            return new GatewayEventFeed(
-              kafka,
-              // One group per replica, deleted when it stops (GatewayEventFeed says why). The pod
-              // name (POD_NAME: the launcher's replica name, the chart's downward API) is stable
-              // across restarts of the pod.
-              `gateway.realtime.${process.env['POD_NAME'] ?? hostname()}`,
-              FEED_TOPICS,
-              [
-                async (event: EventEnvelope) => {
-                  if (!event.type.startsWith('kinema.catalog.')) return;
-                  // A title event drops what can show that title; any other catalog event, all.
-                  await cache.invalidate(changeOfEvent(event), event.id);
-                },
-                (event: EventEnvelope) => {
-                  const ended = sessionsEndedBy(event);
-                  if (!ended) return;
-                  // Remembered as long as a grant issued just before the end could still be used.
-                  sessions.endSessions(
-                    ended.sessionIds,
-                    Date.now() + config.PLAYBACK_GRANT_TTL_SECONDS * 1000,
-                  );
-                  const { sessionIds, ...notice } = ended;
-                  hub.endSessions(sessionIds, notice);
-                },
-                (event: EventEnvelope) => {
-                  for (const delivery of deliveriesFor(event)) {
-                    if (delivery.to === 'everyone')
-                      hub.broadcast(delivery.notification, delivery.maturity);
-                    else hub.toProfile(delivery.profileId, delivery.notification);
-                  }
-                },
-              ],
-              logger,
-            );
+@Global()
+@Module({
+  imports: [ViewerModule],
+  providers: [
+    {
+      provide: RealtimeHub,
+      inject: [GATEWAY_CONFIG, Authentication, SessionCheck, ViewingProfiles],
+      useFactory: (
+        config: GatewayConfig,
+        authentication: Authentication,
+        sessions: SessionCheck,
+        profiles: ViewingProfiles,
+      ) =>
+        new RealtimeHub(
+          {
+            path: '/ws',
+            maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+            pingIntervalMs: config.WS_PING_INTERVAL_MS,
+            maxAuthPerMinute: config.WS_AUTH_PER_MINUTE,
+            maxPayloadBytes: 8_192,
+            servedBy: REPLICA_NAME,
+            // The same checks as a bearer request, then the profile must be the caller's own.
+            authenticate: async (token, profileId) => {
+              const verdict = await authentication.ofToken(token);
+              if ('refused' in verdict) return null;
+              const { session } = verdict;
+              const profile = await profiles.profile(session, profileId);
+              return {
+                profileId: profile.id,
+                sessionId: session.sessionId,
+                maturityCeiling: maturityRank(profile.maxMaturity),
+              };
+            },
+            sessionEnded: (sessionId) => sessions.hasEnded(sessionId),
           },
-        },
-        RealtimeLifecycle,
-      ],
-      exports: [RealtimeHub, GatewayEventFeed],
-    };
-  }
-}
+          createLogger('gateway', config.LOG_LEVEL).child({ component: 'realtime' }),
+        ),
+    },
+    RealtimeLifecycle,
+  ],
+  exports: [RealtimeHub],
+})
+export class RealtimeModule {}

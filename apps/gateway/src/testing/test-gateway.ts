@@ -1,19 +1,28 @@
 import { parseConfig } from '@kinema/platform/config';
 import { createLogger } from '@kinema/platform/logging';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { Logger } from 'pino';
+import { AppModule } from '../app.module';
 import { configSchema } from '../config';
-import { createGatewayApp } from '../gateway.bootstrap';
+import { finishGatewayApp, gatewayAdapter, gatewayAppOptions } from '../gateway.bootstrap';
 import type { FakeServices } from './fake-services';
+
+/** Replaces providers of the application before it is built (`builder.overrideProvider(...)`). */
+export type GatewayOverrides = (builder: TestingModuleBuilder) => TestingModuleBuilder;
 
 /**
  * The real gateway application over faked back ends (every gRPC target is `services`), with a
- * test's own settings on top; initialised, not listening (inject requests, or call listen).
+ * test's own settings on top; initialised, not listening (inject requests, or call listen). It is
+ * built from AppModule by Nest's testing module, as production builds it with NestFactory, so
+ * `overrides` can replace any provider, the pipeline's included.
  */
 export async function createTestGateway(
   services: FakeServices,
   env: Record<string, string> = {},
   logger: Logger = createLogger('gateway', 'fatal'),
+  overrides: GatewayOverrides = (builder) => builder,
 ): Promise<NestFastifyApplication> {
   const target = await services.start();
   const config = parseConfig(configSchema, {
@@ -23,9 +32,21 @@ export async function createTestGateway(
     USERS_GRPC_TARGET: target,
     VIDEOS_GRPC_TARGET: target,
     KAFKA_BROKERS: '127.0.0.1:1',
+    // Not the repository's apps/web/dist: what a test meets must not depend on whether the web
+    // app happens to be built (its catch-all route would answer paths nothing else does).
+    WEB_DIST_DIR: join(__dirname, 'no-web-build'),
     ...env,
   });
-  const app = await createGatewayApp(config, logger);
+  const moduleRef = await overrides(
+    Test.createTestingModule({ imports: [AppModule.forRoot(config, logger)] }),
+  ).compile();
+  const app = finishGatewayApp(
+    moduleRef.createNestApplication<NestFastifyApplication>(
+      gatewayAdapter(config),
+      gatewayAppOptions(logger),
+    ),
+    config,
+  );
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -1,12 +1,8 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { GRPC_SERVICES, UsersServiceClient } from '@kinema/contracts';
 import { createGrpcClient } from '@kinema/platform/grpc';
 import { USERS_GRPC_CLIENT, UsersClient } from './users.client';
-
-export interface UsersGrpcModuleOptions {
-  target: string;
-  deadlineMs: number;
-}
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 // Reads only (hedged): a Register, Login or Refresh sent twice could create twice or burn a refresh token.
 const IDEMPOTENT_READS = [
@@ -20,26 +16,22 @@ const IDEMPOTENT_READS = [
 ] as const;
 
 /** The users service's client, global so auth, /me and the catalog's personal rows share one channel. */
-@Module({})
-export class UsersGrpcModule {
-  static forRoot(options: UsersGrpcModuleOptions): DynamicModule {
-    return {
-      module: UsersGrpcModule,
-      global: true,
-      providers: [
-        {
-          provide: USERS_GRPC_CLIENT,
-          useFactory: () =>
-            createGrpcClient(UsersServiceClient, {
-              target: options.target,
-              service: GRPC_SERVICES.users,
-              idempotentMethods: IDEMPOTENT_READS,
-              deadlineMs: options.deadlineMs,
-            }),
-        },
-        UsersClient,
-      ],
-      exports: [UsersClient],
-    };
-  }
-}
+@Global()
+@Module({
+  providers: [
+    {
+      provide: USERS_GRPC_CLIENT,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        createGrpcClient(UsersServiceClient, {
+          target: config.USERS_GRPC_TARGET,
+          service: GRPC_SERVICES.users,
+          idempotentMethods: IDEMPOTENT_READS,
+          deadlineMs: config.GRPC_DEADLINE_MS,
+        }),
+    },
+    UsersClient,
+  ],
+  exports: [UsersClient],
+})
+export class UsersGrpcModule {}

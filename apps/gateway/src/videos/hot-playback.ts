@@ -1,7 +1,7 @@
 import { isUuid } from '@kinema/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemFilter } from '../http/problem.filter';
-import { namesNoCaller } from '../me/viewing-profiles.service';
+import { namesNoCaller } from '../viewer/viewer';
 import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
 import type { PlaybackAccess } from './playback-access.service';
 import type { PlayableVideos, PlaybackTarget } from './playable-videos';

@@ -9,7 +9,7 @@ import {
   type VideosVideoEvents,
 } from '@kinema/contracts';
 import { CatalogClient } from '../catalog/catalog.client';
-import { GatewayEventFeed } from '../realtime/event-feed';
+import { GatewayEventFeed } from '../events/event-feed';
 import { notFound } from './video-problems';
 import { VideosClient } from './videos.client';
 

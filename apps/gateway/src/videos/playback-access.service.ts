@@ -1,19 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MaturityRating, type Visibility } from '@kinema/contracts';
+import { MaturityRating, PROFILE_HEADER, type Visibility } from '@kinema/contracts';
 import type { FastifyRequest } from 'fastify';
-import { unauthorized } from '../auth/auth-problems';
-import { principalOf } from '../auth/principal';
+import { unauthorized } from '../http/auth-problems';
+import { principalOf } from '../viewer/principal';
 import { SessionCheck } from '../auth/session-check';
-import { PROFILE_HEADER, ViewingProfiles } from '../me/viewing-profiles.service';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { PlayableVideos, type PlayableVideo, type PlaybackTarget } from './playable-videos';
 import { verifyGrant } from './playback-grant';
 import { grantRefused, profileRequired } from './video-problems';
-
-export const PLAYBACK_GRANT_OPTIONS = Symbol('PLAYBACK_GRANT_OPTIONS');
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export interface PlaybackGrantOptions {
   secret: string;
   ttlSeconds: number;
+}
+
+/** The key grants are signed with and how long one lives (PLAYBACK_GRANT_*). */
+export function playbackGrantOptions(config: GatewayConfig): PlaybackGrantOptions {
+  return { secret: config.PLAYBACK_GRANT_SECRET, ttlSeconds: config.PLAYBACK_GRANT_TTL_SECONDS };
 }
 
 /** What may be played: the profile watching, its ceiling, and the video with its read URL. */
@@ -42,8 +46,12 @@ export class PlaybackAccess {
     private readonly profiles: ViewingProfiles,
     private readonly playables: PlayableVideos,
     private readonly sessions: SessionCheck,
-    @Inject(PLAYBACK_GRANT_OPTIONS) private readonly grants: PlaybackGrantOptions,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.grants = playbackGrantOptions(config);
+  }
+
+  private readonly grants: PlaybackGrantOptions;
 
   /** For a signed-in caller; X-Profile-Id is required (playback is per profile). */
   async asProfile(request: FastifyRequest, target: PlaybackTarget): Promise<Playable> {

@@ -10,13 +10,12 @@ import { readObjectRange } from './object-range-reader';
 import type { PlayableVideo } from './playable-videos';
 import { rangeNotSatisfiable } from './video-problems';
 import { VideosClient } from './videos.client';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export interface PlaybackSettings {
   mode: 'proxy' | 'redirect';
   presignTtlSeconds: number;
 }
-
-export const PLAYBACK_SETTINGS = Symbol('PLAYBACK_SETTINGS');
 
 /**
  * Bytes of video answers written to players' connections (headers included), counted from the
@@ -42,8 +41,15 @@ function countPlaybackBytes(reply: FastifyReply): void {
 export class VideoDelivery {
   constructor(
     private readonly videos: VideosClient,
-    @Inject(PLAYBACK_SETTINGS) private readonly settings: PlaybackSettings,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.settings = {
+      mode: config.PLAYBACK_MODE,
+      presignTtlSeconds: config.PLAYBACK_PRESIGN_TTL_SECONDS,
+    };
+  }
+
+  private readonly settings: PlaybackSettings;
 
   async serve(
     request: FastifyRequest,

@@ -20,13 +20,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
-import { unauthorized } from '../auth/auth-problems';
-import { principalOf } from '../auth/principal';
+import { unauthorized } from '../http/auth-problems';
+import { principalOf } from '../viewer/principal';
 import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
 import { uuidPipe } from '../http/uuid.pipe';
-import { PROFILE_HEADER_DOC } from '../me/viewing-profiles.service';
+import { PROFILE_HEADER_DOC } from '../viewer/viewer';
 import {
-  PLAYBACK_GRANT_OPTIONS,
+  playbackGrantOptions,
   PlaybackAccess,
   type PlaybackGrantOptions,
 } from './playback-access.service';
@@ -36,6 +36,7 @@ import { VideoDelivery } from './video-delivery.service';
 import { StaleReadUrl } from './video-problems';
 import { StreamQuery } from './dto/stream.query';
 import { PlaybackGrantView } from './video.view';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 const idPipe = uuidPipe('id');
 const episodePipe = uuidPipe('episodeId');
@@ -62,8 +63,12 @@ export class VideoStreamController {
     private readonly access: PlaybackAccess,
     private readonly delivery: VideoDelivery,
     private readonly playables: PlayableVideos,
-    @Inject(PLAYBACK_GRANT_OPTIONS) private readonly grants: PlaybackGrantOptions,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.grants = playbackGrantOptions(config);
+  }
+
+  private readonly grants: PlaybackGrantOptions;
 
   @Head(':id/stream')
   @Access('optional')

@@ -15,7 +15,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemException } from '../http/problem.exception';
 import { uuidPipe } from '../http/uuid.pipe';
 import { isVideoMediaType, mediaTypeOf } from './video-body.parser';
-import { principalOf } from '../auth/principal';
+import { principalOf } from '../viewer/principal';
 import type { UploadOutcome } from './upload-pump';
 import { UploadSlots } from './upload-slots';
 import {
@@ -27,8 +27,7 @@ import {
 } from './video-problems';
 import { VideoView, videoView } from './video.view';
 import { VideosClient } from './videos.client';
-
-export const VIDEO_UPLOAD_MAX_BYTES = Symbol('VIDEO_UPLOAD_MAX_BYTES');
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 const idPipe = uuidPipe('id');
 const episodePipe = uuidPipe('episodeId');
@@ -47,9 +46,13 @@ export class VideoUploadController {
   constructor(
     private readonly videos: VideosClient,
     private readonly catalog: CatalogClient,
-    @Inject(VIDEO_UPLOAD_MAX_BYTES) private readonly maxBytes: number,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly slots: UploadSlots,
-  ) {}
+  ) {
+    this.maxBytes = config.VIDEO_UPLOAD_MAX_BYTES;
+  }
+
+  private readonly maxBytes: number;
 
   @Post('titles/:id/video')
   @Access('admin')

@@ -10,19 +10,22 @@ import {
 import { callUnary } from '@kinema/platform/grpc';
 import type { Readable } from 'node:stream';
 import { pumpUpload, type UploadOutcome } from './upload-pump';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export const VIDEOS_GRPC_CLIENT = Symbol('VIDEOS_GRPC_CLIENT');
-
-/** How long one upload or playback stream may take; the client's default deadline fits unary calls only. */
-export const VIDEO_TRANSFER_DEADLINE_MS = Symbol('VIDEO_TRANSFER_DEADLINE_MS');
 
 /** Promise- and stream-returning face of the videos service's gRPC client. */
 @Injectable()
 export class VideosClient implements OnModuleDestroy {
   constructor(
     @Inject(VIDEOS_GRPC_CLIENT) private readonly client: VideosServiceClient,
-    @Inject(VIDEO_TRANSFER_DEADLINE_MS) private readonly transferDeadlineMs: number,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.transferDeadlineMs = config.VIDEO_TRANSFER_DEADLINE_MS;
+  }
+
+  /** How long one upload or playback stream may take; the client's default deadline fits unary calls only. */
+  private readonly transferDeadlineMs: number;
 
   getVideo(id: string): Promise<GetVideoResponse> {
     return callUnary(this.client, this.client.getVideo, { id });

@@ -36,9 +36,10 @@ function wantsHtml(request: FastifyRequest): boolean {
 /**
  * Serves the built web app at `/` from `distDir`: hashed assets under /assets for good, index.html
  * revalidated, and index.html for any other page a browser navigates to (the app routes it).
- * Without a build, `/` says how to make one.
+ * Without a build, `/` says how to make one. Queued on the instance like its hooks (loaded when
+ * Fastify gets ready).
  */
-export async function registerWebApp(fastify: FastifyInstance, distDir: string): Promise<void> {
+export function registerWebApp(fastify: FastifyInstance, distDir: string): void {
   const root = resolve(distDir);
   const built = existsSync(join(root, 'index.html'));
   if (!built) {
@@ -50,7 +51,7 @@ export async function registerWebApp(fastify: FastifyInstance, distDir: string):
     );
     return;
   }
-  await fastify.register(fastifyStatic, {
+  void fastify.register(fastifyStatic, {
     root,
     serve: false,
     // The content hash in each name is the validator; index.html is revalidated by its ETag.

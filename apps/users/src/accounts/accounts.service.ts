@@ -16,7 +16,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Violations } from '../common/input-rules';
-import { isUniqueViolation } from '../common/pg-errors';
+import { isUniqueViolation } from '@kinema/platform/database';
 import { ProfilesRepository } from '../profiles/profiles.repository';
 import { toProfile } from '../profiles/profile.mapper';
 import { SessionsService } from '../tokens/sessions.service';

@@ -9,7 +9,7 @@ import {
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Violations } from '../common/input-rules';
-import { isForeignKeyViolation } from '../common/pg-errors';
+import { isForeignKeyViolation } from '@kinema/platform/database';
 import { profileNotFound, ProfilesRepository } from '../profiles/profiles.repository';
 import { LibraryRepository, type MyListRow } from './library.repository';
 import { decodeMyListCursor, encodeMyListCursor } from './my-list-cursor';

@@ -9,7 +9,7 @@ import { OutboxPublisher } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Violations } from '../common/input-rules';
-import { isForeignKeyViolation } from '../common/pg-errors';
+import { isForeignKeyViolation } from '@kinema/platform/database';
 import { profileNotFound, ProfilesRepository } from '../profiles/profiles.repository';
 import {
   DEFAULT_CONTINUE_WATCHING,

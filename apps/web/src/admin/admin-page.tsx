@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
+import { MATURITY_RATING_NAMES } from '@kinema/contracts/maturity-names';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import { genresQuery, QUERY_ROOTS, titleQuery } from '../api/queries';
@@ -16,7 +17,7 @@ import { VideoUpload } from './video-upload';
 
 type TitleBody = components['schemas']['TitleBody'];
 
-const MATURITY: Maturity[] = ['all', '7+', '13+', '16+', '18+'];
+const MATURITY: readonly Maturity[] = MATURITY_RATING_NAMES;
 
 function emptyTitle(): TitleBody {
   return {

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
+import { MATURITY_RATING_NAMES } from '@kinema/contracts/maturity-names';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Maturity, Profile } from '../api/types';
@@ -9,7 +10,7 @@ import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
 
 /** The profile limit the API enforces; the form hides itself at this many. */
 const MAX_PROFILES = 5;
-const CEILINGS: Maturity[] = ['all', '7+', '13+', '16+', '18+'];
+const CEILINGS: readonly Maturity[] = MATURITY_RATING_NAMES;
 
 export function ProfilesPage() {
   const navigate = useNavigate();

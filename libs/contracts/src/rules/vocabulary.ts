@@ -5,6 +5,9 @@ import {
   MaturityRating,
   TitleType,
 } from '../generated/kinema/catalog/v1/title';
+import type { MaturityRatingName } from './maturity-names';
+
+export type { MaturityRatingName };
 
 /**
  * One two-way table between the short lower-case words the REST API speaks (and the catalog
@@ -39,14 +42,14 @@ export const TITLE_TYPES = vocabulary({
 export type TitleTypeName = (typeof TITLE_TYPES.values)[number];
 
 /** Least to most restricted audience: the order every maturity ceiling compares in. */
-export const MATURITY_RATINGS = vocabulary({
+// Typed by the names' list: a name missing here, or one it does not have, fails to compile.
+export const MATURITY_RATINGS = vocabulary<MaturityRatingName, MaturityRating>({
   all: MaturityRating.MATURITY_RATING_ALL,
   '7+': MaturityRating.MATURITY_RATING_KIDS_7,
   '13+': MaturityRating.MATURITY_RATING_TEEN_13,
   '16+': MaturityRating.MATURITY_RATING_TEEN_16,
   '18+': MaturityRating.MATURITY_RATING_ADULT_18,
 });
-export type MaturityRatingName = (typeof MATURITY_RATINGS.values)[number];
 
 /** 1 (all) .. 5 (18+): the smallint both databases store, so a ceiling is a `<=`. */
 export type MaturityRank = 1 | 2 | 3 | 4 | 5;

@@ -1,8 +1,6 @@
 import { Metadata, ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
-import { hostname } from 'node:os';
-
-const servedBy = process.env['POD_NAME'] ?? hostname();
+import { REPLICA_NAME } from '../ops/replica-name';
 
 /**
  * Names the pod that served a call in the call's trailers. Trailers, not response headers: a
@@ -14,7 +12,7 @@ export const servedByInterceptor: ServerInterceptor = (_method, call) =>
   new ServerInterceptingCall(call, {
     sendStatus(status, next) {
       const metadata = status.metadata?.clone() ?? new Metadata();
-      metadata.set(SERVED_BY_METADATA, servedBy);
+      metadata.set(SERVED_BY_METADATA, REPLICA_NAME);
       next({ ...status, metadata });
     },
   });

@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './metrics-server';
 export * from './ops.module';
 export * from './readiness-details';
+export * from './replica-name';

@@ -14,8 +14,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { hostname } from 'node:os';
 import { loadConfigOrExit } from '../config/load-config';
+import { REPLICA_NAME } from '../ops/replica-name';
 import { FollowLinksSampler } from './follow-links.sampler';
 import { kinemaInstrumentations } from './instrumentations';
 import { spanExporter } from './span-exporter';
@@ -36,7 +36,7 @@ function kinemaResourceAttributes(service: string) {
     [ATTR_SERVICE_NAME]: service,
     'service.namespace': 'kinema',
     // The replica: the pod's name on Kubernetes, `catalog-2` under npm start.
-    'service.instance.id': process.env['POD_NAME'] || hostname(),
+    'service.instance.id': REPLICA_NAME,
     'process.pid': process.pid,
   };
 }

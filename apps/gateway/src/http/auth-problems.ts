@@ -1,5 +1,5 @@
 import { problem } from '@kinema/platform/errors';
-import { ProblemException } from '../http/problem.exception';
+import { ProblemException } from './problem.exception';
 
 // RFC 6750: a 401 names the scheme, and says `invalid_token` when a token was sent but refused.
 export function unauthorized(detail: string, tokenSent = false): ProblemException {

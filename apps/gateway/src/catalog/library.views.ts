@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TitleView } from '../catalog/title.view';
+import { TitleView } from './title.view';
 
 export class MyListItemView {
   @ApiProperty({ type: TitleView }) title!: TitleView;

@@ -1,45 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   isUuid,
   MaturityRating,
   PROFILE_HEADER,
   stricterCeiling,
-  UUID_PATTERN,
   type Profile,
   type Visibility,
 } from '@kinema/contracts';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import { unauthorized } from '../auth/auth-problems';
-import { principalOf, type Principal } from '../auth/principal';
-import { SESSION_TRUST_MS } from '../auth/session-check';
+import { unauthorized } from '../http/auth-problems';
+import { principalOf, type Principal } from './principal';
+import type { Viewer } from './viewer';
 import { ProblemException } from '../http/problem.exception';
 import { UsersClient } from '../users/users.client';
-
-export { PROFILE_HEADER };
-
-export const PROFILE_HEADER_DOC = {
-  name: 'X-Profile-Id',
-  required: false,
-  description:
-    'The profile (of the signed-in account) to browse as. Its maturity ceiling is applied ' +
-    'server-side: titles rated above it are absent, and GET /titles/{id} answers 404 for them. ' +
-    "Needs a bearer token; another account's profile answers 404.",
-  schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN.source },
-} as const;
-
-/** A request that names nobody: no bearer token and no profile. */
-export function namesNoCaller(request: FastifyRequest): boolean {
-  return (
-    request.headers.authorization === undefined && request.headers[PROFILE_HEADER] === undefined
-  );
-}
-
-/** Who is browsing: the caller (if signed in) and the profile named by X-Profile-Id (if any). */
-export interface Viewer {
-  principal?: Principal;
-  profile?: Profile;
-}
 
 // Bounds memory whatever the number of profiles seen; the least recently used go first.
 const MAX_PROFILES = 50_000;
@@ -59,7 +33,7 @@ export class ViewingProfiles {
 
   constructor(
     private readonly users: UsersClient,
-    @Inject(SESSION_TRUST_MS) trustMs: number,
+    trustMs: number,
   ) {
     this.known = trustMs > 0 ? new LRUCache({ max: MAX_PROFILES, ttl: trustMs }) : undefined;
   }

@@ -5,10 +5,10 @@ import {
   type Profile,
   type Title,
 } from '@kinema/contracts';
-import type { CatalogClient } from '../catalog/catalog.client';
+import type { CatalogClient } from './catalog.client';
 import type { UsersClient } from '../users/users.client';
 import { ProfileTitles } from './profile-titles.service';
-import { ViewingProfiles } from './viewing-profiles.service';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 
 const kids: Profile = {
   id: 'profile-1',

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { unauthorized } from './auth-problems';
+import { unauthorized } from '../http/auth-problems';
 
 /** The caller behind a verified, still-live access token. */
 export interface Principal {

@@ -11,6 +11,11 @@ import type { Logger } from 'pino';
 
 export type EventListener = (event: EventEnvelope) => void | Promise<void>;
 
+/** One thing this replica does with every event it reads (GatewayEventsModule lists them). */
+export interface EventHandler {
+  handle(event: EventEnvelope): void | Promise<void>;
+}
+
 /**
  * Every event of some topics, for this gateway replica alone. Each replica uses a consumer group
  * of its own (named after the pod), so every replica sees every event: that is how a broadcast

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { PlaybackProgress, Profile, Title } from '@kinema/contracts';
-import type { Principal } from '../auth/principal';
-import { CatalogClient } from '../catalog/catalog.client';
-import { titleView } from '../catalog/title.view';
+import type { Principal } from '../viewer/principal';
+import { CatalogClient } from './catalog.client';
+import { titleView } from './title.view';
 import { UsersClient } from '../users/users.client';
 import type { ContinueWatchingItemView, MyListPageView } from './library.views';
-import { ViewingProfiles } from './viewing-profiles.service';
+import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 
 /**
  * Turns the users service's title ids into titles with ONE BatchGetTitles per answer (never one

@@ -1,0 +1,117 @@
+import compress from '@fastify/compress';
+import cors from '@fastify/cors';
+import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { isArtworkUploadRoute, registerArtworkBodyParser } from './artwork/artwork-body.parser';
+import { HotReads } from './cache/hot-reads';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { registerBodyTimeouts } from './http/body-timeouts';
+import { registerConnectionAgeLimit } from './http/connection-age';
+import { ConnectionDrain } from './http/connection-drain';
+import { corsOptions } from './http/cors';
+import { InputShapePipe } from './http/input-shape.pipe';
+import { registerJsonBodyParser } from './http/json-body.parser';
+import { registerLingeringClose } from './http/lingering-close';
+import { ProblemFilter } from './http/problem.filter';
+import { registerRequestHooks } from './http/request-hooks';
+import { registerSecurityHeaders } from './http/security-headers';
+import { registerUnreadBodyParser } from './http/unread-body.parser';
+import { createValidationPipe } from './http/validation.pipe';
+import { HotPlayback } from './videos/hot-playback';
+import { isVideoUploadRoute, registerVideoBodyParser } from './videos/video-body.parser';
+import { registerWebApp } from './web/web-app';
+
+/** Injection token: the logger the request hooks write one line per request to. */
+export const REQUEST_LOGGER = Symbol('REQUEST_LOGGER');
+
+/**
+ * Every Fastify hook, parser and plugin in front of Nest's handlers, in the order they must run.
+ * Queued when the module initialises, after Nest has declared its routes: Fastify loads the queue
+ * (and gives every route the root hooks) when it gets ready. Nothing here awaits a plugin, which
+ * would load the routes early, before Nest sets its error handler that they must carry.
+ */
+@Injectable()
+export class HttpEdge implements OnModuleInit {
+  private drain: ConnectionDrain | undefined;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(REQUEST_LOGGER) private readonly logger: Logger,
+    private readonly modules: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    const { config } = this;
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // 1. Request id, server span, x-served-by, one log line and one duration sample per request.
+    registerRequestHooks(fastify, this.logger);
+    // 2. The API takes JSON only: other media types get 415 from Fastify instead of being parsed.
+    fastify.removeContentTypeParser(['text/plain']);
+    // 3. Video uploads: the raw body reaches the upload routes unread (streamed to the videos service).
+    registerVideoBodyParser(fastify);
+    // 4. Artwork uploads: the image, whole (it crosses to the videos service in one message).
+    registerArtworkBodyParser(fastify);
+    // 5. Any other type: unread on the upload routes (their guards answer before their 415), else 415.
+    registerUnreadBodyParser(
+      fastify,
+      (route) => isVideoUploadRoute(route) || isArtworkUploadRoute(route),
+    );
+    // 6. JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
+    registerJsonBodyParser(fastify);
+    // 7-9. Connections: closed by age, lingering after an early answer, timed out on slow bodies.
+    registerConnectionAgeLimit(fastify, config.HTTP_MAX_CONNECTION_AGE_MS);
+    registerLingeringClose(fastify);
+    registerBodyTimeouts(fastify, {
+      bodyMs: config.HTTP_BODY_TIMEOUT_MS,
+      uploadIdleMs: config.HTTP_UPLOAD_IDLE_TIMEOUT_MS,
+    });
+    // 10. Security headers on every answer.
+    registerSecurityHeaders(fastify, config.PLAYBACK_MEDIA_ORIGIN);
+    // 11. CORS and compression after the security headers (not app.enableCors, whose hook runs
+    // before every plugin's), so a preflight answer carries the security headers too.
+    void fastify.register(cors, corsOptions(config.CORS_ORIGINS));
+    void fastify.register(compress, { threshold: 1024 });
+    // 12. The hot paths after the security and CORS hooks, so their answers carry those headers.
+    // (Each is provided by its feature's module: looked up across modules.)
+    this.modules.get(HotReads, { strict: false }).register(fastify);
+    this.modules.get(HotPlayback, { strict: false }).register(fastify);
+    // Last: the web app at `/`, for every path the API does not own.
+    registerWebApp(fastify, config.WEB_DIST_DIR);
+    // And after every other hook: a stopping replica's answers close their connections.
+    this.drain = new ConnectionDrain(fastify);
+  }
+
+  /** Counts open connections and closes them as they go idle; there once the module is initialised. */
+  get connectionDrain(): ConnectionDrain {
+    if (!this.drain) throw new Error('the HTTP edge is not initialised yet (app.init())');
+    return this.drain;
+  }
+}
+
+/**
+ * The gateway's HTTP pipeline, declared in one place: the Fastify hooks (HttpEdge) and Nest's
+ * global filter and pipes as APP_FILTER/APP_PIPE providers, so an application built from
+ * AppModule by `Test.createTestingModule(...)` runs the same pipeline as production, overrides
+ * included.
+ */
+@Module({})
+export class HttpEdgeModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return {
+      module: HttpEdgeModule,
+      providers: [
+        { provide: REQUEST_LOGGER, useValue: logger },
+        HttpEdge,
+        // A provider of its own, so a test can replace it (overrideProvider(ProblemFilter)).
+        { provide: ProblemFilter, useFactory: () => new ProblemFilter() },
+        { provide: APP_FILTER, useExisting: ProblemFilter },
+        // Global pipes run in this order: the input's shape, then each DTO's validation.
+        { provide: APP_PIPE, useClass: InputShapePipe },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}
