@@ -101,4 +101,24 @@ describe('the gateway event feed', () => {
     expect(left).not.toContain('gateway.realtime.gateway-a');
     expect(left).not.toContain('gateway.realtime.gateway-b');
   }, 90_000);
+
+  it('commits a starting position on every partition it reads, so a rejoin skips nothing', async () => {
+    const groupId = `gateway.realtime.positions-${randomUUID()}`;
+    const feed = new GatewayEventFeed(kafka, groupId, [topic], [], pino({ level: 'silent' }));
+    feed.start();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await until(async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return (
+          offsets?.partitions.length === 6 &&
+          offsets.partitions.every((partition) => partition.offset !== '-1')
+        );
+      });
+    } finally {
+      await admin.disconnect();
+      await feed.stop();
+    }
+  });
 });
