@@ -82,8 +82,14 @@ export interface StalenessOptions {
 }
 
 export interface StalenessResult {
-  /** Per probe: ms from the write's answer to the first read of it on the other replica. */
+  /**
+   * Per probe: ms from the write's answer until the other replica no longer answers from its old
+   * cache entry, i.e. to the start of the first read there that showed the change (the read before
+   * it, which started earlier, still showed the old title). The invalidation delay, at most.
+   */
   delaysMs: number[];
+  /** Per probe: ms from the write's answer to the end of that first read (one uncached read more). */
+  visibleMs: number[];
   /** Probes whose change the other replica did not show within timeoutMs. */
   unseen: number;
   p50: number;
@@ -105,6 +111,7 @@ export async function crossReplicaStaleness(
   const path = `/api/v1/titles/${options.titleId}`;
   const gateways = await twoGateways(gatewayUrl, path);
   const delaysMs: number[] = [];
+  const visibleMs: number[] = [];
   let unseen = 0;
   let redone = 0;
   try {
@@ -145,11 +152,14 @@ export async function crossReplicaStaleness(
       version = (JSON.parse(written.body) as { version: number }).version;
       let moved = written.replica !== writer.replica;
       let seenAfter: number | undefined;
+      let visibleAfter = 0;
       while (!moved && seenAfter === undefined && performance.now() - writtenAt < timeoutMs) {
+        const startedAt = performance.now();
         const read = await reader.send('GET', path);
         moved = read.replica !== reader.replica;
         if (read.status === 200 && (JSON.parse(read.body) as { name: string }).name === name) {
-          seenAfter = performance.now() - writtenAt;
+          seenAfter = Math.max(0, startedAt - writtenAt);
+          visibleAfter = performance.now() - writtenAt;
         }
       }
       if (moved) {
@@ -162,7 +172,10 @@ export async function crossReplicaStaleness(
         continue;
       }
       if (seenAfter === undefined) unseen++;
-      else delaysMs.push(seenAfter);
+      else {
+        delaysMs.push(seenAfter);
+        visibleMs.push(visibleAfter);
+      }
       // Probes spread over the relay's poll cycle instead of locking onto its phase.
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
     }
@@ -171,6 +184,7 @@ export async function crossReplicaStaleness(
   }
   return {
     delaysMs,
+    visibleMs,
     unseen,
     p50: percentile(delaysMs, 50),
     p99: percentile(delaysMs, 99),
