@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { controlSocketPath, serveControlSocket } from '@kinema/dev-infra';
+import { controlSocketPath, serveControlSocket, withLoadedDump } from '@kinema/dev-infra';
 import { Client } from 'pg';
 import { request, startTestSystem, type TestSystem } from './support/system';
 
@@ -84,30 +84,9 @@ describe('the embedded PostgreSQL (PGlite) of a running system, used by other cl
       expect(stdout).toMatch(/CREATE TABLE public\.titles/);
       const titles = (await (await connect()).query('SELECT count(*)::int AS n FROM public.titles'))
         .rows[0]?.n;
-      const admin = new Client({ connectionString: serverUrl });
-      await admin.connect();
-      const database = `kinema_dump_${process.pid}_${Date.now().toString(36)}`;
-      const dir = mkdtempSync(join(tmpdir(), 'kinema-dump-'));
-      try {
-        await admin.query(`CREATE DATABASE ${database}`);
-        writeFileSync(join(dir, 'catalog.sql'), stdout);
-        const target = new URL(serverUrl ?? '');
-        target.pathname = `/${database}`;
-        await run(PSQL, [
-          target.toString(),
-          '-q',
-          '-v',
-          'ON_ERROR_STOP=1',
-          '-f',
-          join(dir, 'catalog.sql'),
-        ]);
-        const loaded = await run(PSQL, [target.toString(), '-Atc', 'SELECT count(*) FROM titles']);
-        expect(Number(loaded.stdout.trim())).toBe(titles);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await admin.end();
-      }
+      await withLoadedDump(serverUrl ?? '', stdout, async (psql) =>
+        expect(Number(await psql('SELECT count(*) FROM titles'))).toBe(titles),
+      );
     },
   );
 

@@ -11,6 +11,7 @@ export * from './launcher/demo-videos';
 export * from './testing/steady-load';
 export * from './testing/run-script';
 export * from './testing/staleness';
+export * from './testing/load-dump';
 export * from './testing/test-certificates';
 export * from './launcher/fleet';
 export * from './launcher/control-socket';

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Client, type ClientConfig } from 'pg';
+import { withLoadedDump } from '../testing/load-dump';
 import { startPgliteServer, type RunningPgliteServer } from './pglite-server';
 
 const PSQL = '/usr/bin/psql';
@@ -162,30 +161,9 @@ describe('the PGlite server keeps each client apart, as PostgreSQL gives each it
           })
         ).rows,
       ).toEqual([{ n: 1 }]);
-      const admin = new Client({ connectionString: serverUrl });
-      await admin.connect();
-      const database = `pglite_dump_${process.pid}_${Date.now().toString(36)}`;
-      const dir = mkdtempSync(join(tmpdir(), 'kinema-dump-'));
-      try {
-        await admin.query(`CREATE DATABASE ${database}`);
-        writeFileSync(join(dir, 'dump.sql'), dump);
-        const target = new URL(serverUrl ?? '');
-        target.pathname = `/${database}`;
-        await run(PSQL, [
-          target.toString(),
-          '-q',
-          '-v',
-          'ON_ERROR_STOP=1',
-          '-f',
-          join(dir, 'dump.sql'),
-        ]);
-        const { stdout } = await run(PSQL, [target.toString(), '-Atc', 'SELECT body FROM notes']);
-        expect(stdout.trim()).toBe('kept');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-        await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-        await admin.end();
-      }
+      await withLoadedDump(serverUrl ?? '', dump, async (psql) =>
+        expect(await psql('SELECT body FROM notes')).toBe('kept'),
+      );
     },
   );
 });
