@@ -117,7 +117,8 @@ export class PgliteWireServer {
     let buffer: Buffer = Buffer.alloc(0);
     let client: SessionClient | undefined;
     const queue: Uint8Array[] = [];
-    let pumping = false;
+    /** The messages running now, if any: a client's clean-up waits for them. */
+    let pumping: Promise<void> | undefined;
     let gone = false;
     const fatal = (code: string, text: string) => {
       socket.end(errorResponse('FATAL', code, text));
@@ -129,24 +130,30 @@ export class PgliteWireServer {
       queue.length = 0;
       if (client) {
         this.clients--;
-        void this.session.close(client);
+        const leaving = client;
         client = undefined;
+        // After the message in flight, if any: its clean-up must not run beside it.
+        void (pumping ?? Promise.resolve()).then(() => this.session.close(leaving));
       }
     };
-    const pump = async () => {
-      if (pumping) return;
-      pumping = true;
+    const drain = async () => {
       while (queue.length > 0 && client) {
         const message = queue.shift() as Uint8Array;
         if (messageType(message) === 'X') {
           socket.end();
-          leave();
           break;
         }
         await this.session.run(client, message);
         if (queue.length === 0) socket.resume();
       }
-      pumping = false;
+    };
+    const pump = () => {
+      pumping ??= drain().finally(() => {
+        pumping = undefined;
+        if (socket.writableEnded) leave();
+        // Messages that arrived as the last one finished.
+        else if (queue.length > 0) pump();
+      });
     };
     const take = () => {
       while (!gone) {
@@ -182,7 +189,7 @@ export class PgliteWireServer {
       buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
       take();
       if (queue.length > QUEUE_HIGH_WATER) socket.pause();
-      void pump();
+      pump();
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
