@@ -10,8 +10,8 @@
 // - the image's /app (the container's workingDir and the `helm test` pod's paths) is the
 //   repository root, which docker/Dockerfile copies into /app in the same layout.
 // Stand-ins: the embedded Kafka broker and S3 server (with the bucket the rendered bucket Job
-// creates), and one PGlite server per database the rendered DATABASE_URLs name. PGlite accepts the
-// chart's roles, passwords and fixed database names (catalog, users, videos) as they are, so no
+// creates), and one PGlite server per database the rendered DATABASE_URLs name, answering to the
+// URL's role and database name (the chart's catalog, users, videos) as that server would, so no
 // name is rewritten and nothing is created on the shared PostgreSQL that other runs use.
 // Then the rendered `helm test` smoke Pod runs the smoke flow, and the gateway serves the web app.
 // A variable the chart forgets leaves an app on its loopback default or its dev fallback, and a
@@ -199,10 +199,22 @@ function dependencies(app: RenderedApp): Set<string> {
 
 async function startStandIns(apps: RenderedApp[]): Promise<void> {
   const wanted = new Set<string>();
+  /** The role and database each PostgreSQL stand-in is reached as. */
+  const databaseNames = new Map<string, { user: string; database: string }>();
   for (const app of apps)
     for (const value of Object.values(app.env))
-      for (const { endpoint, rest } of addressesIn(value, cluster))
-        if (STAND_INS[endpoint.component]) wanted.add(localProcess(endpoint, rest));
+      for (const { endpoint, rest } of addressesIn(value, cluster)) {
+        if (!STAND_INS[endpoint.component]) continue;
+        const name = localProcess(endpoint, rest);
+        wanted.add(name);
+        if (endpoint.component === 'postgresql') {
+          const url = new URL(value);
+          databaseNames.set(name, {
+            user: decodeURIComponent(url.username),
+            database: databaseAfter(rest),
+          });
+        }
+      }
   const bucketJob = podTemplates(objects)
     .flatMap((pod) => pod.spec.containers)
     .map((container) => container.env?.find((variable) => variable.name === 'BUCKET')?.value)
@@ -213,7 +225,7 @@ async function startStandIns(apps: RenderedApp[]): Promise<void> {
       if (!bucketJob) throw new Error('no rendered Job creates a bucket');
       return s3Spec(0, join(dataDir, 's3'), bucketJob);
     }
-    return pgliteSpec(name, 0, join(dataDir, name));
+    return pgliteSpec(name, 0, join(dataDir, name), databaseNames.get(name));
   });
   await Promise.all(specs.map((standIn) => supervisor.start(standIn)));
 }

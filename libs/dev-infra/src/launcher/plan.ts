@@ -144,8 +144,16 @@ function v8Flags(env: NodeJS.ProcessEnv): string[] {
  */
 export const DEFAULT_MAX_SEMI_SPACE_MB = 8;
 
-/** A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`. */
-export function pgliteSpec(name: string, port: number, dataDir: string): ProcessSpec {
+/**
+ * A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`;
+ * `names`: the role and database name it answers to (postgres and postgres by default).
+ */
+export function pgliteSpec(
+  name: string,
+  port: number,
+  dataDir: string,
+  names: { user: string; database: string } = { user: 'postgres', database: 'postgres' },
+): ProcessSpec {
   return {
     name,
     service: name,
@@ -160,12 +168,16 @@ export function pgliteSpec(name: string, port: number, dataDir: string): Process
         String(bind.postgres ?? 0),
         '--data-dir',
         dataDir,
+        '--user',
+        names.user,
+        '--database',
+        names.database,
       ],
       env: {},
     }),
     ready: { kind: 'listening' },
     readyTimeoutMs: 60_000,
-    summary: (l) => `postgres://postgres@${HOST}:${l.postgres}/postgres`,
+    summary: (l) => `postgres://${names.user}@${HOST}:${l.postgres}/${names.database}`,
   };
 }
 

@@ -10,6 +10,8 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '54331' },
       'data-dir': { type: 'string' },
       'init-only': { type: 'boolean', default: false },
+      user: { type: 'string', default: 'postgres' },
+      database: { type: 'string', default: 'postgres' },
     },
   });
   const dataDir = values['data-dir'];
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     host: values.host,
     port: Number(values.port),
     dataDir,
+    names: { user: values.user, database: values.database },
   });
   process.stdout.write(`pglite listening on ${server.url}\n`);
   reportListening({ postgres: server.port });

@@ -9,7 +9,12 @@ import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { dumpDatabase } from './pglite-dump';
 import { PgliteSession } from './pglite-session';
-import { PGLITE_DATABASE, PGLITE_USER, PgliteWireServer } from './pglite-wire-server';
+import {
+  PGLITE_DATABASE,
+  PGLITE_USER,
+  PgliteWireServer,
+  type PgliteNames,
+} from './pglite-wire-server';
 
 export interface PgliteServerOptions {
   host?: string;
@@ -19,6 +24,8 @@ export interface PgliteServerOptions {
   dataDir?: string;
   /** See PGLITE_IDLE_IN_TRANSACTION_LIMIT_MS. */
   idleInTransactionLimitMs?: number;
+  /** The role and database name clients use (postgres and postgres by default). */
+  names?: PgliteNames;
 }
 
 export interface RunningPgliteServer {
@@ -88,7 +95,8 @@ export async function startPgliteServer(
     extensions: EXTENSIONS,
   });
   const session = new PgliteSession(db, options.idleInTransactionLimitMs);
-  const server = new PgliteWireServer(db, session, PGLITE_MAX_CONNECTIONS);
+  const names = options.names ?? { user: PGLITE_USER, database: PGLITE_DATABASE };
+  const server = new PgliteWireServer(db, session, PGLITE_MAX_CONNECTIONS, names);
   let port: number;
   try {
     port = await server.listen(host, options.port ?? 0);
@@ -100,7 +108,7 @@ export async function startPgliteServer(
   return {
     host,
     port,
-    url: `postgres://${PGLITE_USER}@${host}:${port}/${PGLITE_DATABASE}`,
+    url: `postgres://${names.user}@${host}:${port}/${names.database}`,
     dump: () => session.exclusive((pg) => dumpDatabase(pg)),
     stop: async () => {
       await server.close();

@@ -19,9 +19,19 @@ import {
 } from './pglite-protocol';
 import type { PgliteSession, SessionClient } from './pglite-session';
 
-/** The one role and database a PGlite server serves (PGlite opens one database, as one role). */
+/** The role and database a PGlite server serves unless told other names (PgliteNames). */
 export const PGLITE_USER = 'postgres';
 export const PGLITE_DATABASE = 'postgres';
+
+/**
+ * The one role a PGlite server lets in and the name of the one database it serves (PGlite opens
+ * one database, as one role): a deployment's own names, such as the chart's `catalog` role and
+ * database, can stand for them. Any other name is refused as PostgreSQL refuses an unknown one.
+ */
+export interface PgliteNames {
+  user: string;
+  database: string;
+}
 
 /** A start-up packet longer than this is refused, as PostgreSQL refuses one over 10,000 bytes. */
 const MAX_STARTUP_PACKET = 10_000;
@@ -93,6 +103,7 @@ export class PgliteWireServer {
     private readonly db: PGlite,
     private readonly session: PgliteSession,
     private readonly maxConnections: number,
+    private readonly names: PgliteNames = { user: PGLITE_USER, database: PGLITE_DATABASE },
   ) {
     this.server = createServer((socket) => this.accept(socket));
   }
@@ -207,14 +218,17 @@ export class PgliteWireServer {
     const known = this.known as Greeting;
     const user = parameters.get('user') ?? '';
     const database = parameters.get('database') || user;
-    if (user !== PGLITE_USER) {
-      fatal('28000', `role "${user}" does not exist (this PGlite server lets "${PGLITE_USER}" in)`);
+    if (user !== this.names.user) {
+      fatal(
+        '28000',
+        `role "${user}" does not exist (this PGlite server lets "${this.names.user}" in)`,
+      );
       return undefined;
     }
-    if (database !== PGLITE_DATABASE) {
+    if (database !== this.names.database) {
       fatal(
         '3D000',
-        `database "${database}" does not exist (this PGlite server serves "${PGLITE_DATABASE}")`,
+        `database "${database}" does not exist (this PGlite server serves "${this.names.database}")`,
       );
       return undefined;
     }

@@ -101,7 +101,8 @@ export interface StalenessResult {
  * Cross-replica staleness: how long after a write through one gateway replica the other still
  * answers the old title from its cache. Each probe warms the reader's cache, renames the title
  * through the writer (alternating directions) and reads through the other connection back to
- * back until the new name appears. Probes whose connection moved to another replica are redone.
+ * back until the new name appears. A probe whose connection moved to another replica (closed by
+ * age, reopened elsewhere) is redone on two connections pinned anew.
  */
 export async function crossReplicaStaleness(
   gatewayUrl: string,
@@ -109,7 +110,7 @@ export async function crossReplicaStaleness(
 ): Promise<StalenessResult> {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const path = `/api/v1/titles/${options.titleId}`;
-  const gateways = await twoGateways(gatewayUrl, path);
+  let gateways = await twoGateways(gatewayUrl, path);
   const delaysMs: number[] = [];
   const visibleMs: number[] = [];
   let unseen = 0;
@@ -169,6 +170,10 @@ export async function crossReplicaStaleness(
               `last write answered by "${written.replica}")`,
           );
         }
+        // A connection closed by age (HTTP_MAX_CONNECTION_AGE_MS) came back on another replica:
+        // pin two again.
+        for (const gateway of gateways) gateway.close();
+        gateways = await twoGateways(gatewayUrl, path);
         continue;
       }
       if (seenAfter === undefined) unseen++;
