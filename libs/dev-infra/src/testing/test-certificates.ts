@@ -32,23 +32,13 @@ function openssl(args: string[], cwd: string): void {
 }
 
 /** Issues a leaf certificate signed by the CA in `dir`. */
+/** `openssl req` arguments for a new unencrypted P-256 key, for the CA and each leaf alike. */
+const NEW_P256_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
 function issue(dir: string, name: string, subject: string, extensions: string): void {
   writeFileSync(join(dir, `${name}.ext`), extensions);
   openssl(
-    [
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      subject,
-    ],
+    ['req', ...NEW_P256_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject],
     dir,
   );
   openssl(
@@ -80,11 +70,7 @@ export function createTestCertificates(): TestCertificates {
     [
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
+      ...NEW_P256_KEY,
       '-keyout',
       'ca.key',
       '-out',
