@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient, QueryResultRow } from 'pg';
+import { outsideUnrecordedTrace } from '@kinema/platform/telemetry';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 
 /** Statements a connection keeps prepared at most. */
@@ -38,18 +39,21 @@ export class PreparedQueries {
     const name = prepare ? this.nameOf(text) : undefined;
     const config = { ...(name ? { name } : {}), text, values: [...values] };
     const borrowed = manager?.queryRunner;
-    const runner = borrowed ?? this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as PoolClient;
-      return (await client.query<T>(config)).rows;
-    } catch (error) {
-      // The same error TypeORM raises, so callers and the error mapping see one shape.
-      throw error instanceof QueryFailedError
-        ? error
-        : new QueryFailedError(text, config.values, error as Error);
-    } finally {
-      if (!borrowed) await runner.release();
-    }
+    // A read of a trace nobody keeps costs no span work (see outsideUnrecordedTrace).
+    return outsideUnrecordedTrace(async () => {
+      const runner = borrowed ?? this.dataSource.createQueryRunner();
+      try {
+        const client = (await runner.connect()) as PoolClient;
+        return (await client.query<T>(config)).rows;
+      } catch (error) {
+        // The same error TypeORM raises, so callers and the error mapping see one shape.
+        throw error instanceof QueryFailedError
+          ? error
+          : new QueryFailedError(text, config.values, error as Error);
+      } finally {
+        if (!borrowed) await runner.release();
+      }
+    });
   }
 
   private nameOf(text: string): string | undefined {

@@ -36,19 +36,21 @@ export function startServerSpan(request: FastifyRequest, reply: FastifyReply): C
   const route = request.routeOptions.url;
   const span = HTTP_TRACER.startSpan(
     route === undefined ? request.method : `${request.method} ${route}`,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': request.method,
-        'url.path': request.url.split('?', 1)[0],
-        'url.scheme': request.protocol,
-        'network.protocol.version': request.raw.httpVersion,
-        'client.address': request.ip,
-        ...(route === undefined ? {} : { 'http.route': route }),
-      },
-    },
+    { kind: SpanKind.SERVER },
     parent,
   );
+  // Attributes only for a span that is kept: the samplers Kinema configures decide by trace id
+  // and parent alone, and most requests' spans are not recorded (DEFAULT_TRACE_SAMPLE_RATIO).
+  if (span.isRecording()) {
+    span.setAttributes({
+      'http.request.method': request.method,
+      'url.path': request.url.split('?', 1)[0],
+      'url.scheme': request.protocol,
+      'network.protocol.version': request.raw.httpVersion,
+      'client.address': request.ip,
+      ...(route === undefined ? {} : { 'http.route': route }),
+    });
+  }
   spans.set(request.raw, span);
   const spanContext = span.spanContext();
   // With tracing off there is no trace to name (the API's spans carry an all-zero id).

@@ -8,7 +8,13 @@ import {
   type SpanContext,
 } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { linkFromHeaders, sampledSpanIds, spanContextOf, traceHeaders } from './trace-context';
+import {
+  linkFromHeaders,
+  outsideUnrecordedTrace,
+  sampledSpanIds,
+  spanContextOf,
+  traceHeaders,
+} from './trace-context';
 
 const sampled: SpanContext = {
   traceId: '0af7651916cd43dd8448eb211c80319c',
@@ -74,5 +80,31 @@ describe('trace context in event headers', () => {
       context.with(inSpan({ ...sampled, traceFlags: TraceFlags.NONE }), sampledSpanIds),
     ).toBeUndefined();
     expect(sampledSpanIds()).toBeUndefined();
+  });
+});
+
+describe('work outside a trace nobody keeps', () => {
+  const tracer = () => trace.getTracer('test');
+
+  it('runs without the active span when the sampler did not keep its trace', () => {
+    const unsampled = { ...sampled, traceFlags: TraceFlags.NONE };
+    const seen = context.with(inSpan(unsampled), () =>
+      outsideUnrecordedTrace(() => trace.getActiveSpan()),
+    );
+    expect(seen).toBeUndefined();
+  });
+
+  it('keeps a recorded span active, so the work is traced under it', () => {
+    const span = tracer().startSpan('kept');
+    expect(span.isRecording()).toBe(true);
+    const seen = context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
+      outsideUnrecordedTrace(() => trace.getActiveSpan()),
+    );
+    span.end();
+    expect(seen).toBe(span);
+  });
+
+  it('gives back what the work returns', async () => {
+    await expect(outsideUnrecordedTrace(async () => 42)).resolves.toBe(42);
   });
 });
