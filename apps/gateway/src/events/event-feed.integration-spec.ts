@@ -121,4 +121,45 @@ describe('the gateway event feed', () => {
       await feed.stop();
     }
   });
+
+  it('commits how far it has read, so a replica that rejoins resumes after what it delivered', async () => {
+    const groupId = `gateway.realtime.progress-${randomUUID()}`;
+    const delivered: string[] = [];
+    const feed = new GatewayEventFeed(
+      kafka,
+      groupId,
+      [topic],
+      [(event) => void delivered.push(event.id)],
+      pino({ level: 'silent' }),
+    );
+    feed.start();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const committed = async () =>
+        (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
+      // Its starting positions first, so what follows can only be committed by reading on.
+      await until(async () => {
+        const partitions = await committed();
+        return partitions.length === 6 && partitions.every((p) => p.offset !== '-1');
+      });
+      const producer = kafka.producer();
+      await producer.connect();
+      const events = Array.from({ length: 12 }, anEvent);
+      await producer.send({ topic, messages: events.map((event) => toKafkaMessage(event)) });
+      await producer.disconnect();
+      await until(() => events.every((event) => delivered.includes(event.id)));
+      const ends = await admin.fetchTopicOffsets(topic);
+      // Committed in the background, not per batch: the group reaches the end of every partition.
+      await until(async () => {
+        const partitions = await committed();
+        return ends.every((end) =>
+          partitions.some((p) => p.partition === end.partition && p.offset === end.high),
+        );
+      });
+    } finally {
+      await admin.disconnect();
+      await feed.stop();
+    }
+  });
 });

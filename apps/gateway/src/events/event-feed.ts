@@ -34,8 +34,23 @@ export interface EventHandler {
  * group's lag is what the consumer-lag metric reads. That needs a committed offset on every
  * partition, events or not (see commitStartingPositions).
  */
+/**
+ * How often the feed commits how far it has read. Not after every batch, as kafkajs's auto-commit
+ * does: its fetch loop waits for that commit's round trip before it asks for the next events, so
+ * under load every batch of other events delayed the next invalidation by a commit
+ * (docs/resilience.md#across-gateway-replicas-rebalancing-and-staleness). A replica that rejoins re-reads at most this much,
+ * which the feed drops as redelivered.
+ */
+export const FEED_COMMIT_INTERVAL_MS = 1_000;
+
 export class GatewayEventFeed {
   private readonly consumer: Consumer;
+  /** The next offset to read, per `topic:partition`, not yet committed. */
+  private readonly uncommitted = new Map<
+    string,
+    { topic: string; partition: number; offset: string }
+  >();
+  private committing: NodeJS.Timeout | undefined;
   private readonly signal = new WakeSignal();
   private readonly recent = new Set<string>();
   private running: Promise<void> | undefined;
@@ -78,10 +93,12 @@ export class GatewayEventFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     this.signal.wake();
+    clearInterval(this.committing);
     await Promise.race([
       this.running,
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
     ]);
+    await this.commitRead();
     await Promise.all([this.consumer.disconnect().catch(() => undefined), this.stopReportingLag()]);
     await this.deleteGroup();
   }
@@ -105,7 +122,18 @@ export class GatewayEventFeed {
       async () => {
         await this.consumer.connect();
         await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
-        await this.consumer.run({ eachMessage: async ({ message }) => this.deliver(message) });
+        this.committing ??= setInterval(
+          () => void this.commitRead(),
+          FEED_COMMIT_INTERVAL_MS,
+        ).unref();
+        await this.consumer.run({
+          autoCommit: false,
+          eachMessage: async ({ topic, partition, message }) => {
+            await this.deliver(message);
+            const next = (BigInt(message.offset) + 1n).toString();
+            this.uncommitted.set(`${topic}:${partition}`, { topic, partition, offset: next });
+          },
+        });
       },
       {
         signal: this.signal,
@@ -146,6 +174,22 @@ export class GatewayEventFeed {
       if (positions.length > 0) await this.consumer.commitOffsets(positions);
     } finally {
       await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Commits how far the feed has read; what fails to commit is tried again next time. */
+  private async commitRead(): Promise<void> {
+    if (this.uncommitted.size === 0) return;
+    const positions = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    try {
+      await this.consumer.commitOffsets(positions);
+    } catch (error) {
+      for (const position of positions) {
+        const key = `${position.topic}:${position.partition}`;
+        if (!this.uncommitted.has(key)) this.uncommitted.set(key, position);
+      }
+      this.logger.debug({ err: String(error) }, 'event feed: position not committed yet');
     }
   }
 
