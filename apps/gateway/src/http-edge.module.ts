@@ -4,7 +4,7 @@ import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } fro
 import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { isArtworkUploadRoute, registerArtworkBodyParser } from './artwork/artwork-body.parser';
+import { registerArtworkBodyParser } from './artwork/artwork-body.parser';
 import { HotReads } from './cache/hot-reads';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { registerBodyTimeouts } from './http/body-timeouts';
@@ -20,7 +20,7 @@ import { registerSecurityHeaders } from './http/security-headers';
 import { registerUnreadBodyParser } from './http/unread-body.parser';
 import { createValidationPipe } from './http/validation.pipe';
 import { HotPlayback } from './videos/hot-playback';
-import { isVideoUploadRoute, registerVideoBodyParser } from './videos/video-body.parser';
+import { registerVideoBodyParser } from './videos/video-body.parser';
 import { registerWebApp } from './web/web-app';
 
 /** Injection token: the logger the request hooks write one line per request to. */
@@ -55,10 +55,7 @@ export class HttpEdge implements OnModuleInit {
     // 4. Artwork uploads: the image, whole (it crosses to the videos service in one message).
     registerArtworkBodyParser(fastify);
     // 5. Any other type: unread on the upload routes (their guards answer before their 415), else 415.
-    registerUnreadBodyParser(
-      fastify,
-      (route) => isVideoUploadRoute(route) || isArtworkUploadRoute(route),
-    );
+    registerUnreadBodyParser(fastify);
     // 6. JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
     registerJsonBodyParser(fastify);
     // 7-9. Connections: closed by age, lingering after an early answer, timed out on slow bodies.
