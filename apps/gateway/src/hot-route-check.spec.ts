@@ -11,7 +11,6 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { httpRequestDuration } from '@kinema/platform/ops';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -19,6 +18,7 @@ import type { Observable } from 'rxjs';
 import { Access } from './auth/access-level.decorator';
 import { HotRoute } from './http/route-config';
 import { FakeServices } from './testing/fake-services';
+import { requestsMeasured } from './testing/requests-measured';
 import { createTestGateway } from './testing/test-gateway';
 
 /** What a maintainer might add to the pipeline later: it sees every request that reaches it. */
@@ -147,27 +147,17 @@ describe('routes marked hot', () => {
 
     afterEach(() => app.close());
 
-    const answered = async (route: string, path: string) =>
-      (await httpRequestDuration.get()).values.find(
-        (sample) =>
-          sample.metricName === 'http_server_request_duration_seconds_count' &&
-          sample.labels.route === route &&
-          sample.labels.path === path,
-      )?.value ?? 0;
-
     it('name the pipeline for a first read and the hot path for its cached repeats', async () => {
       const route = '/api/v1/genres';
-      const [hotBefore, pipelineBefore] = [
-        await answered(route, 'hot'),
-        await answered(route, 'pipeline'),
-      ];
+      const hotBefore = await requestsMeasured({ route, path: 'hot' });
+      const pipelineBefore = await requestsMeasured({ route, path: 'pipeline' });
       for (let n = 0; n < 3; n++) {
         expect((await fetch(origin + route)).status).toBe(200);
       }
       const logged = lines.filter((line) => line.msg === 'request' && line.route === route);
       expect(logged.map((line) => line.path)).toEqual(['pipeline', 'hot', 'hot']);
-      expect(await answered(route, 'pipeline')).toBe(pipelineBefore + 1);
-      expect(await answered(route, 'hot')).toBe(hotBefore + 2);
+      expect(await requestsMeasured({ route, path: 'pipeline' })).toBe(pipelineBefore + 1);
+      expect(await requestsMeasured({ route, path: 'hot' })).toBe(hotBefore + 2);
     });
 
     it('name the pipeline for a route that is not marked hot', async () => {
