@@ -1,12 +1,13 @@
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE, HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, DiscoveryModule, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { isArtworkUploadRoute, registerArtworkBodyParser } from './artwork/artwork-body.parser';
+import { registerArtworkBodyParser } from './artwork/artwork-body.parser';
 import { HotReads } from './cache/hot-reads';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { HotRouteCheck } from './hot-route-check';
 import { registerBodyTimeouts } from './http/body-timeouts';
 import { registerConnectionAgeLimit } from './http/connection-age';
 import { ConnectionDrain } from './http/connection-drain';
@@ -20,7 +21,7 @@ import { registerSecurityHeaders } from './http/security-headers';
 import { registerUnreadBodyParser } from './http/unread-body.parser';
 import { createValidationPipe } from './http/validation.pipe';
 import { HotPlayback } from './videos/hot-playback';
-import { isVideoUploadRoute, registerVideoBodyParser } from './videos/video-body.parser';
+import { registerVideoBodyParser } from './videos/video-body.parser';
 import { registerWebApp } from './web/web-app';
 
 /** Injection token: the logger the request hooks write one line per request to. */
@@ -41,6 +42,7 @@ export class HttpEdge implements OnModuleInit {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(REQUEST_LOGGER) private readonly logger: Logger,
     private readonly modules: ModuleRef,
+    private readonly hotRoutes: HotRouteCheck,
   ) {}
 
   onModuleInit(): void {
@@ -55,10 +57,7 @@ export class HttpEdge implements OnModuleInit {
     // 4. Artwork uploads: the image, whole (it crosses to the videos service in one message).
     registerArtworkBodyParser(fastify);
     // 5. Any other type: unread on the upload routes (their guards answer before their 415), else 415.
-    registerUnreadBodyParser(
-      fastify,
-      (route) => isVideoUploadRoute(route) || isArtworkUploadRoute(route),
-    );
+    registerUnreadBodyParser(fastify);
     // 6. JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
     registerJsonBodyParser(fastify);
     // 7-9. Connections: closed by age, lingering after an early answer, timed out on slow bodies.
@@ -74,8 +73,10 @@ export class HttpEdge implements OnModuleInit {
     // before every plugin's), so a preflight answer carries the security headers too.
     void fastify.register(cors, corsOptions(config.CORS_ORIGINS));
     void fastify.register(compress, { threshold: 1024 });
-    // 12. The hot paths after the security and CORS hooks, so their answers carry those headers.
+    // 12. The hot paths after the security and CORS hooks, so their answers carry those headers;
+    // each answers the routes marked @HotRoute for it, and none carries an enhancer it skips.
     // (Each is provided by its feature's module: looked up across modules.)
+    this.hotRoutes.refuseUnreplayed();
     this.modules.get(HotReads, { strict: false }).register(fastify);
     this.modules.get(HotPlayback, { strict: false }).register(fastify);
     // Last: the web app at `/`, for every path the API does not own.
@@ -102,9 +103,11 @@ export class HttpEdgeModule {
   static forRoot(logger: Logger): DynamicModule {
     return {
       module: HttpEdgeModule,
+      imports: [DiscoveryModule],
       providers: [
         { provide: REQUEST_LOGGER, useValue: logger },
         HttpEdge,
+        HotRouteCheck,
         // A provider of its own, so a test can replace it (overrideProvider(ProblemFilter)).
         { provide: ProblemFilter, useFactory: () => new ProblemFilter() },
         { provide: APP_FILTER, useExisting: ProblemFilter },

@@ -1,8 +1,6 @@
 import { ARTWORK_LIMITS, ARTWORK_MEDIA_TYPES } from '@kinema/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-
-// The route pattern (as Fastify names it) that takes a raw image body.
-const UPLOAD_ROUTE = '/api/v1/artwork/:kind';
+import { routeConfigOf } from '../http/route-config';
 
 function unsupported(): Error & { statusCode: number } {
   return Object.assign(new Error('This route does not accept an image body.'), {
@@ -10,13 +8,8 @@ function unsupported(): Error & { statusCode: number } {
   });
 }
 
-/** Whether a route (its pattern, as Fastify names it) takes a raw image body. */
-export function isArtworkUploadRoute(routeUrl: string): boolean {
-  return routeUrl === UPLOAD_ROUTE;
-}
-
 /**
- * Reads image bodies on the artwork upload route only, whole, up to ARTWORK_LIMITS.maxBytes
+ * Reads image bodies on the routes marked @UploadRoute('image') only, whole, up to ARTWORK_LIMITS.maxBytes
  * (Fastify answers 413 past it, before reading a byte when Content-Length says so). An image
  * crosses to the videos service in one message, so it is buffered, unlike a video.
  */
@@ -25,7 +18,7 @@ export function registerArtworkBodyParser(fastify: FastifyInstance): void {
     [...ARTWORK_MEDIA_TYPES],
     { parseAs: 'buffer', bodyLimit: ARTWORK_LIMITS.maxBytes },
     (request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) => {
-      if (!isArtworkUploadRoute(request.routeOptions.url ?? '')) {
+      if (routeConfigOf(request).upload !== 'image') {
         done(unsupported());
         return;
       }

@@ -20,6 +20,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemException } from '../http/problem.exception';
+import { UploadRoute } from '../http/route-config';
 import { mediaTypeOf } from '../videos/video-body.parser';
 import { notFound } from '../videos/video-problems';
 import { ArtworkClient } from './artwork.client';
@@ -55,6 +56,7 @@ export class ArtworkController {
   constructor(private readonly artwork: ArtworkClient) {}
 
   @Post(':kind')
+  @UploadRoute('image')
   @Access('admin')
   @ApiOperation({
     summary: 'Store a poster or backdrop image (raw body: image/png, image/jpeg or image/webp)',

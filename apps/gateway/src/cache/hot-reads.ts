@@ -4,6 +4,8 @@ import { LRUCache } from 'lru-cache';
 import type { Authentication } from '../auth/authentication';
 import { setPrincipal } from '../viewer/principal';
 import type { CacheHeaderOptions } from '../http/cache-headers';
+import { onHotRoute } from '../http/hot-path';
+import { routeConfigOf } from '../http/route-config';
 import { sendRepresentation } from '../http/representation';
 import { namesNoCaller, type Viewer } from '../viewer/viewer';
 import type { ViewingProfiles } from '../viewer/viewing-profiles.service';
@@ -23,7 +25,8 @@ export interface HotReadViewers {
 }
 
 /**
- * Cached catalog reads answered before Nest's pipeline. A read that went through the whole
+ * Cached catalog reads answered before Nest's pipeline, on the routes marked
+ * @HotRoute('cached-read'). A read that went through the whole
  * pipeline once (authentication, the route's validation, the controller) leaves an alias: its
  * exact URL, for a kind of viewer, leads to the cache key the controller used. The same URL again
  * from a viewer of that kind is answered from the cached representation in a Fastify hook: the
@@ -52,7 +55,8 @@ export class HotReads {
    * What an endpoint does with a cacheable read that reached it: the cached representation (or
    * loaded and cached), sent with these headers; the request also leaves its alias. `viewer` is
    * who the endpoint served (as resolved by ViewingProfiles); a public route without one leaves
-   * an alias for anonymous callers only. Returns the payload, undefined for a 304.
+   * an alias for anonymous callers only, and a route not marked hot none (it is cached, but
+   * every request goes through the pipeline). Returns the payload, undefined for a 304.
    */
   async send(
     request: FastifyRequest,
@@ -64,7 +68,11 @@ export class HotReads {
   ): Promise<Buffer | undefined> {
     const representation = await this.cache.representation(key, load);
     const kind = viewer ? viewerKind(viewer) : namesNoCaller(request) ? ANONYMOUS : undefined;
-    if (this.cache.enabled && kind !== undefined) {
+    if (
+      this.cache.enabled &&
+      kind !== undefined &&
+      routeConfigOf(request).hotPath === 'cached-read'
+    ) {
       let byKind = this.aliases.get(request.url);
       if (!byKind) this.aliases.set(request.url, (byKind = new Map()));
       byKind.set(kind, { key, options });
@@ -74,7 +82,7 @@ export class HotReads {
 
   /** Answers what it can in an onRequest hook, registered after the security and CORS hooks. */
   register(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', async (request, reply) => {
+    onHotRoute(fastify, 'cached-read', async (request, reply) => {
       if (request.method !== 'GET') return;
       // No alias for this URL: nothing to answer here, and nobody to authenticate twice.
       const byKind = this.aliases.get(request.url);

@@ -6,6 +6,7 @@ import { Access } from '../auth/access-level.decorator';
 import { ApiConditionalRead } from '../http/api-problems.decorator';
 import { cacheableRead } from '../http/cache-headers';
 import { jsonRepresentation } from '../http/representation';
+import { HotRoute } from '../http/route-config';
 import { browseScope } from '../cache/cache-scope';
 import { HotReads } from '../cache/hot-reads';
 import { ProfileTitles } from './profile-titles.service';
@@ -37,6 +38,7 @@ export class CatalogController {
   ) {}
 
   @Get('genres')
+  @HotRoute('cached-read')
   @Access('public')
   @ApiOperation({ summary: 'Every genre' })
   @ApiOkResponse({ type: GenreListView })
@@ -59,6 +61,7 @@ export class CatalogController {
   }
 
   @Get('browse')
+  @HotRoute('cached-read')
   @Access('optional')
   @ApiHeader(PROFILE_HEADER_DOC)
   @ApiOperation({

@@ -36,6 +36,7 @@ import { Access } from '../auth/access-level.decorator';
 import { forbidden, unauthorized } from '../http/auth-problems';
 import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
 import { Idempotent } from '../idempotency/idempotent.decorator';
+import { HotRoute } from '../http/route-config';
 import { uuidPipe } from '../http/uuid.pipe';
 import { PROFILE_HEADER_DOC, type Viewer } from '../viewer/viewer';
 import { ViewingProfiles } from '../viewer/viewing-profiles.service';
@@ -90,6 +91,7 @@ export class TitlesController {
   ) {}
 
   @Get()
+  @HotRoute('cached-read')
   @Access('optional')
   @ApiHeader(PROFILE_HEADER_DOC)
   @ApiOperation({ summary: 'List or search titles, one keyset page at a time' })
@@ -150,6 +152,7 @@ export class TitlesController {
   }
 
   @Get(':id')
+  @HotRoute('cached-read')
   @Access('optional')
   @ApiHeader(PROFILE_HEADER_DOC)
   @ApiOperation({

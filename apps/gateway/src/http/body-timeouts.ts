@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { answerClientError } from './edge-errors';
 import { noteAnsweredOutsideReply } from './request-hooks';
+import { routeConfigOf } from './route-config';
 
 export interface BodyTimeouts {
   /** A JSON body must arrive whole within this long, however steadily it trickles. */
@@ -10,10 +11,6 @@ export interface BodyTimeouts {
   /** An upload may take as long as it needs, but never stall (no bytes) for this long. */
   uploadIdleMs: number;
 }
-
-/** Upload routes take raw video bodies of any length: they get the stall bound only. */
-const isUpload = (method: string, route: string | undefined) =>
-  method === 'POST' && route !== undefined && route.endsWith('/video');
 
 /**
  * Bounds on receiving a body. Node's own `requestTimeout` covers a whole request, so it would cut
@@ -32,7 +29,8 @@ export function registerBodyTimeouts(fastify: FastifyInstance, timeouts: BodyTim
     // A keep-alive connection carries many requests: what one request set up on its socket is
     // undone when its body ends, or each request would leave a listener (and a timer) behind.
     let settle: () => void;
-    if (isUpload(request.method, request.routeOptions.url)) {
+    // Video uploads (@UploadRoute('video')) take raw bodies of any length: the stall bound only.
+    if (routeConfigOf(request).upload === 'video') {
       // On the request, not the socket: Node destroys a timed-out socket unless the request (or
       // response, or server) handles 'timeout', which would drop the 408 unsent.
       incoming.setTimeout(timeouts.uploadIdleMs, onTimeout);

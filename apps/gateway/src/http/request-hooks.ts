@@ -5,6 +5,7 @@ import { context } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
+import { answeringPath } from './hot-path';
 import { endServerSpan, serverSpanContext, startServerSpan } from './server-span';
 
 /**
@@ -12,7 +13,8 @@ import { endServerSpan, serverSpanContext, startServerSpan } from './server-span
  * by genReqId) is echoed and put in async context for logs and onward gRPC metadata; the pods
  * that served it are listed in `x-served-by`; it runs in a server span of its trace, which
  * `x-trace-id` and `traceresponse` name; every request, however it ends, is logged once, its
- * duration recorded by route template and status, and its span ended.
+ * duration recorded by route template, status and the path that answered it (a hot path's hook
+ * or the pipeline), and its span ended.
  */
 export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -55,17 +57,25 @@ export function noteAnsweredOutsideReply(request: IncomingMessage, status: numbe
 /** One log line, one histogram sample and the end of its span per request, however it ended. */
 function completed(logger: Logger, request: FastifyRequest, status: number, ms: number): void {
   const route = request.routeOptions.url ?? 'unmatched';
+  const path = answeringPath(request);
   // A closed connection reports outside the request's async context: the span is named here.
   observeTraced(
     httpRequestDuration,
-    { method: request.method, route, status_code: String(status) },
+    { method: request.method, route, status_code: String(status), path },
     ms / 1000,
     serverSpanContext(request),
   );
   endServerSpan(request, status);
   if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
     logger.info(
-      { method: request.method, url: redactQuery(request.url), route, status, ms: Math.round(ms) },
+      {
+        method: request.method,
+        url: redactQuery(request.url),
+        route,
+        path,
+        status,
+        ms: Math.round(ms),
+      },
       'request',
     );
   }

@@ -1,6 +1,7 @@
 import { parseConfig } from '@kinema/platform/config';
 import { createLogger } from '@kinema/platform/logging';
 import { join } from 'node:path';
+import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { Logger } from 'pino';
@@ -16,13 +17,15 @@ export type GatewayOverrides = (builder: TestingModuleBuilder) => TestingModuleB
  * The real gateway application over faked back ends (every gRPC target is `services`), with a
  * test's own settings on top; initialised, not listening (inject requests, or call listen). It is
  * built from AppModule by Nest's testing module, as production builds it with NestFactory, so
- * `overrides` can replace any provider, the pipeline's included.
+ * `overrides` can replace any provider, the pipeline's included, and `extra` adds providers and
+ * controllers beside AppModule (a global enhancer, a route of a test's own).
  */
 export async function createTestGateway(
   services: FakeServices,
   env: Record<string, string> = {},
   logger: Logger = createLogger('gateway', 'fatal'),
   overrides: GatewayOverrides = (builder) => builder,
+  extra: Pick<ModuleMetadata, 'providers' | 'controllers'> = {},
 ): Promise<NestFastifyApplication> {
   const target = await services.start();
   const config = parseConfig(configSchema, {
@@ -38,7 +41,7 @@ export async function createTestGateway(
     ...env,
   });
   const moduleRef = await overrides(
-    Test.createTestingModule({ imports: [AppModule.forRoot(config, logger)] }),
+    Test.createTestingModule({ imports: [AppModule.forRoot(config, logger)], ...extra }),
   ).compile();
   const app = finishGatewayApp(
     moduleRef.createNestApplication<NestFastifyApplication>(

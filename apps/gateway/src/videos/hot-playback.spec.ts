@@ -12,6 +12,7 @@ import { SessionCheck } from '../auth/session-check';
 import { DEV_PLAYBACK_GRANT_SECRET } from '../config';
 import { FakeObjectStore } from '../testing/fake-object-store';
 import { FakeServices } from '../testing/fake-services';
+import { requestsMeasured } from '../testing/requests-measured';
 import { createTestGateway } from '../testing/test-gateway';
 import { PlayableVideos } from './playable-videos';
 import { PlaybackAccess } from './playback-access.service';
@@ -118,6 +119,17 @@ describe('playback before the pipeline', () => {
         .map((name) => [name, headers[name]]);
     for (const answer of next) expect(kept(answer.headers)).toEqual(kept(first.headers));
     expect(next[0].headers['x-request-id']).toBeDefined();
+  });
+
+  it('measures the first Range request as answered by the pipeline, the next ones by the hot path', async () => {
+    const measured = (path: 'hot' | 'pipeline') =>
+      requestsMeasured({ route: '/api/v1/titles/:id/stream', path, status: 206 });
+    const [hot, pipeline] = [await measured('hot'), await measured('pipeline')];
+    for (const start of [0, 100, 5_000]) {
+      await get(streamUrl(), { range: `bytes=${start}-${start + 9}` });
+    }
+    expect(await measured('pipeline')).toBe(pipeline + 1);
+    expect(await measured('hot')).toBe(hot + 2);
   });
 
   it('answers If-None-Match with 304 and an unsatisfiable range with a 416 problem', async () => {

@@ -1,5 +1,6 @@
 import { isUuid } from '@kinema/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { onHotRoute } from '../http/hot-path';
 import { ProblemFilter } from '../http/problem.filter';
 import { namesNoCaller } from '../viewer/viewer';
 import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
@@ -8,14 +9,9 @@ import type { PlayableVideos, PlaybackTarget } from './playable-videos';
 import type { VideoDelivery } from './video-delivery.service';
 import { StaleReadUrl } from './video-problems';
 
-/** The stream routes as Fastify names them (the controller's, under the global prefix). */
-const STREAM_ROUTES = new Set([
-  '/api/v1/titles/:id/stream',
-  '/api/v1/titles/:id/episodes/:episodeId/stream',
-]);
-
 /**
- * Range requests of a player with a grant, answered before Nest's pipeline. A `<video>` sends many
+ * Range requests of a player with a grant, answered before Nest's pipeline on the routes marked
+ * @HotRoute('playback'). A `<video>` sends many
  * for one film, each a few hundred kilobytes; the pipeline's guards, pipes and validation cost as
  * much CPU as moving the bytes. The first request of a title at a ceiling goes through the whole
  * pipeline, which resolves it; the next ones, when the grant verifies for the URL's title, its
@@ -38,9 +34,8 @@ export class HotPlayback {
 
   /** Registered after the security, CORS and request-id hooks, whose headers the answer keeps. */
   register(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', async (request, reply) => {
+    onHotRoute(fastify, 'playback', async (request, reply) => {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
-      if (!STREAM_ROUTES.has(request.routeOptions.url ?? '')) return;
       const grant = soleGrant(request);
       const target = targetOf(request);
       if (grant === undefined || target === undefined) return;

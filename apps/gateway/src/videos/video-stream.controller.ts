@@ -23,6 +23,7 @@ import { Access } from '../auth/access-level.decorator';
 import { unauthorized } from '../http/auth-problems';
 import { principalOf } from '../viewer/principal';
 import { ApiConditionalRead, ApiProblems } from '../http/api-problems.decorator';
+import { HotRoute } from '../http/route-config';
 import { uuidPipe } from '../http/uuid.pipe';
 import { PROFILE_HEADER_DOC } from '../viewer/viewer';
 import {
@@ -71,6 +72,7 @@ export class VideoStreamController {
   private readonly grants: PlaybackGrantOptions;
 
   @Head(':id/stream')
+  @HotRoute('playback')
   @Access('optional')
   @ApiOperation({ summary: 'Size, type and validators of the video, without the bytes' })
   @ApiHeader(PROFILE_DOC)
@@ -84,6 +86,7 @@ export class VideoStreamController {
   }
 
   @Get(':id/stream')
+  @HotRoute('playback')
   @Access('optional')
   @ApiOperation(STREAM_DOC)
   @ApiHeader(PROFILE_DOC)
@@ -103,6 +106,7 @@ export class VideoStreamController {
   }
 
   @Head(':id/episodes/:episodeId/stream')
+  @HotRoute('playback')
   @Access('optional')
   @ApiOperation({ summary: 'Size, type and validators of the episode video, without the bytes' })
   @ApiHeader(PROFILE_DOC)
@@ -117,6 +121,7 @@ export class VideoStreamController {
   }
 
   @Get(':id/episodes/:episodeId/stream')
+  @HotRoute('playback')
   @Access('optional')
   @ApiOperation(STREAM_DOC)
   @ApiHeader(PROFILE_DOC)

@@ -13,6 +13,7 @@ import { Access } from '../auth/access-level.decorator';
 import { CatalogClient } from '../catalog/catalog.client';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemException } from '../http/problem.exception';
+import { UploadRoute } from '../http/route-config';
 import { uuidPipe } from '../http/uuid.pipe';
 import { isVideoMediaType, mediaTypeOf } from './video-body.parser';
 import { principalOf } from '../viewer/principal';
@@ -55,6 +56,7 @@ export class VideoUploadController {
   private readonly maxBytes: number;
 
   @Post('titles/:id/video')
+  @UploadRoute('video')
   @Access('admin')
   @ApiOperation(UPLOAD_DOC)
   @ApiConsumes('video/mp4', 'video/webm')
@@ -69,6 +71,7 @@ export class VideoUploadController {
   }
 
   @Post('titles/:id/episodes/:episodeId/video')
+  @UploadRoute('video')
   @Access('admin')
   @ApiOperation(UPLOAD_DOC)
   @ApiConsumes('video/mp4', 'video/webm')

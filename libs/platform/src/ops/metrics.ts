@@ -46,8 +46,8 @@ export const grpcServerDuration = new Histogram({
 
 export const httpRequestDuration = new Histogram({
   name: 'http_server_request_duration_seconds',
-  help: 'Time to answer an HTTP request, by route template and status.',
-  labelNames: ['method', 'route', 'status_code'] as const,
+  help: 'Time to answer an HTTP request, by route template, status and path (hot or pipeline).',
+  labelNames: ['method', 'route', 'status_code', 'path'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   enableExemplars: true,
 });
