@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SUPERVISOR_TARGET_SCHEME } from '@kinema/contracts';
+import { initialiseDataDirs } from '../postgres/pglite-data-dir';
 import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
 import { OTLP_DEFAULT_PORT, tracePlan, tracingEnv, type TracePlan } from './trace-destination';
 
@@ -38,6 +39,8 @@ export interface Plan {
   ports: PortSetting[];
   /** Databases on an external server that must exist before services start. */
   externalDatabases: string[];
+  /** Data directories of the embedded databases (PGlite processes), initialised before they start. */
+  embeddedDatabases: string[];
   /** The administrator the users service creates at boot, so catalog writes can be tried. */
   admin: { email: string; password: string };
   /** Set when KAFKA_BROKERS names a real Kafka (then no embedded broker runs). */
@@ -144,6 +147,17 @@ function v8Flags(env: NodeJS.ProcessEnv): string[] {
  */
 export const DEFAULT_MAX_SEMI_SPACE_MB = 8;
 
+const PGLITE_CLI = 'libs/dev-infra/dist/postgres/cli.js';
+
+/** Runs initdb once for the embedded databases whose directories are fresh (initialiseDataDirs). */
+export function initialisePgliteDataDirs(dataDirs: readonly string[]): Promise<void> {
+  return initialiseDataDirs(dataDirs, builtScript(PGLITE_CLI), (dataDir) => [
+    '--init-only',
+    '--data-dir',
+    dataDir,
+  ]);
+}
+
 /**
  * A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`;
  * `names`: the role and database name it answers to (postgres and postgres by default).
@@ -161,7 +175,7 @@ export function pgliteSpec(
     ports: { postgres: port },
     launch: ({ ports: bind }) => ({
       args: [
-        ...nodeArgs('libs/dev-infra/dist/postgres/cli.js'),
+        ...nodeArgs(PGLITE_CLI),
         '--host',
         HOST,
         '--port',
@@ -373,6 +387,7 @@ export function buildPlan(input: PlanInput): Plan {
   const serviceV8Flags = v8Flags(env);
   const standIns: ProcessSpec[] = [];
   const externalDatabases: string[] = [];
+  const embeddedDatabases: string[] = [];
 
   /** Where each service's database is: a PGlite process of its own, or the external server. */
   const databases = new Map<
@@ -396,7 +411,9 @@ export function buildPlan(input: PlanInput): Plan {
       `PGlite for ${service.name}`,
       service.pglite,
     );
-    standIns.push(pgliteSpec(name, port, join(input.dataDir, 'pglite', service.name)));
+    const dataDir = join(input.dataDir, 'pglite', service.name);
+    embeddedDatabases.push(dataDir);
+    standIns.push(pgliteSpec(name, port, dataDir));
     // PGlite runs one statement at a time: a process gains nothing from a second connection.
     databases.set(service.name, (context) => ({
       url: `postgres://postgres@${context.address(name, 'postgres')}/postgres`,
@@ -585,6 +602,7 @@ export function buildPlan(input: PlanInput): Plan {
     replica,
     ports,
     externalDatabases,
+    embeddedDatabases,
     admin,
     traces,
     gatewayPort,
