@@ -481,8 +481,8 @@ export function buildPlan(input: PlanInput): Plan {
       // On one machine players reach the store where the service does, so the gateway's
       // PLAYBACK_MODE=redirect works out of the box (a passed-through value wins).
       S3_PUBLIC_ENDPOINT: s3Endpoint(context),
-      // glibc gives each of libvips' threads a malloc arena of its own and keeps them: two
-      // arenas held the videos service to about 110 MiB less after drawing artwork.
+      // glibc gives each of libvips' threads a malloc arena of its own and keeps them: resizing
+      // 40 titles' artwork left 119 MiB with two arenas, 196 without (docs/performance.md).
       MALLOC_ARENA_MAX: '2',
       ...passthrough(env, VIDEOS_PASSTHROUGH),
     }),

@@ -12,7 +12,7 @@ export function isInitialisedDataDir(dataDir: string): boolean {
  * Runs initdb for a fresh data directory in a process of its own (`script` with `args`, which
  * must call initialiseDataDir). initdb grows PGlite's WebAssembly memory to about 800 MB and
  * WebAssembly memory never shrinks, so a server that ran it itself would keep that for its whole
- * life; one that opens an initialised directory stays at what a warm start takes (about 300 MB).
+ * life; one that opens an initialised directory stays at what a warm start takes (under 200 MB).
  */
 export async function initialiseInChildProcess(
   dataDir: string,
