@@ -7,6 +7,10 @@ import {
 import { DomainError } from '@kinema/platform';
 import sharp, { type Metadata } from 'sharp';
 
+// Each upload is decoded and resized once: libvips' operation cache (50 MB by default) would only
+// hold images that never come back.
+sharp.cache(false);
+
 /** The media type of each format sharp recognises by its magic bytes, for the accepted ones. */
 const FORMAT_MEDIA_TYPES: Readonly<Record<string, ArtworkMediaType>> = {
   png: 'image/png',

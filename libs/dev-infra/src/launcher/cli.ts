@@ -1,15 +1,16 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import {
   claimControlSocket,
   controlSocketPath,
   describeEvent,
   serveControlSocket,
 } from './control-socket';
-import { seedDemoArtwork, type DemoArtwork } from './demo-artwork';
+import type { DemoArtwork } from './demo-artwork';
 import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
-import { ONE_EACH, parseScale, REPO_ROOT } from './plan';
+import { builtScript, ONE_EACH, parseScale, REPO_ROOT } from './plan';
 import { START_USAGE } from './start-usage';
 import { Supervisor, type ManagedProcess } from './supervisor';
 import { startSystem, type RunningSystem } from './system';
@@ -98,16 +99,9 @@ async function main(): Promise<void> {
     return () => listeners.delete(listener);
   });
   const demo = await demoVideos(system);
-  status(banner(system, demo, (Date.now() - startedAt) / 1000));
-  // After the banner: drawing 500 titles' artwork takes a while (and, three requests a title,
-  // more than a minute of the admin's request budget); the most popular are drawn first.
-  void demoArtwork(system).then((artwork) => {
-    if (artwork && !stopping) {
-      status(
-        `  Artwork:  ${artwork.drawn} demo titles given a poster and backdrop, ${artwork.alreadyDrawn} already had them`,
-      );
-    }
-  });
+  // Before the banner, so nothing the user did not ask for is still running once it shows.
+  const artwork = demo ? await demoArtwork(system) : undefined;
+  status(banner(system, demo, artwork, (Date.now() - startedAt) / 1000));
   if (values.json) {
     write(
       `${JSON.stringify({ level: 'info', service: 'launcher', msg: 'Kinema is running', gateway: system.gatewayUrl })}\n`,
@@ -115,7 +109,12 @@ async function main(): Promise<void> {
   }
 }
 
-function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: number): string {
+function banner(
+  system: RunningSystem,
+  demo: DemoVideos | undefined,
+  artwork: DemoArtwork | undefined,
+  elapsed: number,
+): string {
   const rows = system.supervisor.running.map(
     (p: ManagedProcess) =>
       `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${seconds(p.readyAfterMs)}  ${p.spec.summary(p.listeners)}`,
@@ -135,7 +134,11 @@ function banner(system: RunningSystem, demo: DemoVideos | undefined, elapsed: nu
     `  Kafka:    ${system.kafkaBrokers}   S3: ${system.s3Endpoint}`,
     `  Traces:   ${describeTraceDestination(system.traces())}`,
     ...watchLines(demo),
-    '  Artwork:  drawing a poster and backdrop for every demo title, most popular first...',
+    ...(artwork
+      ? [
+          `  Artwork:  ${artwork.drawn} titles of the home page given a poster and backdrop, ${artwork.alreadyDrawn} already had them`,
+        ]
+      : []),
     '',
     'Warnings and errors appear below (LOG_LEVEL=info npm start shows every line, --json the raw stream).',
     'Press Ctrl-C to stop everything.',
@@ -147,11 +150,27 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** Draws and uploads the demo titles' artwork; a failure only warns (the app draws stand-ins). */
+/**
+ * Draws and uploads the home page's artwork in a process of its own (demo-artwork-cli.ts); a
+ * failure only warns (the app draws stand-ins).
+ */
 async function demoArtwork(system: RunningSystem): Promise<DemoArtwork | undefined> {
   try {
-    return await seedDemoArtwork(system.gatewayUrl, system.plan.admin);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [builtScript('libs/dev-infra/dist/launcher/demo-artwork-cli.js'), system.gatewayUrl],
+      {
+        env: {
+          ...process.env,
+          KINEMA_ADMIN_EMAIL: system.plan.admin.email,
+          KINEMA_ADMIN_PASSWORD: system.plan.admin.password,
+        },
+      },
+    );
+    return JSON.parse(stdout) as DemoArtwork;
   } catch (error) {
+    // Ctrl-C reaches the drawing process too: stopping is not a failure to report.
+    if (stopping) return undefined;
     write(
       `demo artwork was not uploaded: ${error instanceof Error ? error.message : String(error)}\n`,
     );

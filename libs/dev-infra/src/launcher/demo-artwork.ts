@@ -2,15 +2,16 @@ import { STORED_ARTWORK_KEY } from '@kinema/contracts';
 import sharp from 'sharp';
 import { backdropSvg, posterSvg, type ArtworkSubject } from './demo-artwork-svg';
 
-interface TitlePage {
-  items: Array<{
-    id: string;
-    name: string;
-    version: number;
-    genres: Array<{ name: string }>;
-    artwork: { posterKey: string; backdropKey: string };
-  }>;
-  nextCursor?: string | null;
+interface ShownTitle {
+  id: string;
+  name: string;
+  version: number;
+  genres: Array<{ name: string }>;
+  artwork: { posterKey: string; backdropKey: string };
+}
+
+interface BrowsePage {
+  rows: Array<{ items: ShownTitle[] }>;
 }
 
 export interface DemoArtwork {
@@ -43,7 +44,7 @@ async function call<T>(
       ...(body ? { body: body.bytes } : {}),
     });
     // Every title costs three requests of the admin's budget (RATE_LIMIT_REQUESTS a minute):
-    // past it, wait as the gateway says and go on.
+    // past a low limit, wait as the gateway says and go on.
     if (response.status !== 429) break;
     await response.arrayBuffer();
     const seconds = Number(response.headers.get('retry-after')) || 1;
@@ -60,9 +61,12 @@ function png(svg: string): Promise<Buffer> {
 }
 
 /**
- * Gives every demo title an original poster and backdrop, drawn from its name and genres (see
- * demo-artwork-svg.ts), uploaded through the admin API like an admin's own and set on the title.
- * The drawings are deterministic, so a title keeps its artwork across resets; titles that already
+ * Gives the titles the home page shows (its rows, as the admin browses them: every maturity) an
+ * original poster and backdrop, drawn from each one's name and genres (see demo-artwork-svg.ts),
+ * uploaded through the admin API like an admin's own and set on the title. The other titles keep
+ * the web app's own drawing until an admin gives them artwork: drawing all 500 cost minutes of
+ * CPU and hundreds of MiB in the videos service for pictures nobody had asked to see. The
+ * drawings are deterministic, so a title keeps its artwork across resets; titles that already
  * have stored artwork (a restart) are skipped.
  */
 export async function seedDemoArtwork(
@@ -75,18 +79,10 @@ export async function seedDemoArtwork(
       type: 'application/json',
     })
   ).tokens.accessToken;
-  const queue: TitlePage['items'] = [];
-  let cursor: string | null | undefined;
-  do {
-    const page = await call<TitlePage>(
-      gatewayUrl,
-      token,
-      'GET',
-      `/titles?sort=popular&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    queue.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
+  const browse = await call<BrowsePage>(gatewayUrl, token, 'GET', '/browse');
+  const queue = [
+    ...new Map(browse.rows.flatMap((row) => row.items).map((title) => [title.id, title])).values(),
+  ];
   const result: DemoArtwork = { drawn: 0, alreadyDrawn: 0 };
   const worker = async () => {
     for (let title = queue.shift(); title; title = queue.shift()) {

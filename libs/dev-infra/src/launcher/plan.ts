@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SUPERVISOR_TARGET_SCHEME } from '@kinema/contracts';
+import { initialiseDataDirs } from '../postgres/pglite-data-dir';
 import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
 import { OTLP_DEFAULT_PORT, tracePlan, tracingEnv, type TracePlan } from './trace-destination';
 
@@ -38,6 +39,8 @@ export interface Plan {
   ports: PortSetting[];
   /** Databases on an external server that must exist before services start. */
   externalDatabases: string[];
+  /** Data directories of the embedded databases (PGlite processes), initialised before they start. */
+  embeddedDatabases: string[];
   /** The administrator the users service creates at boot, so catalog writes can be tried. */
   admin: { email: string; password: string };
   /** Set when KAFKA_BROKERS names a real Kafka (then no embedded broker runs). */
@@ -144,6 +147,24 @@ function v8Flags(env: NodeJS.ProcessEnv): string[] {
  */
 export const DEFAULT_MAX_SEMI_SPACE_MB = 8;
 
+const PGLITE_CLI = 'libs/dev-infra/dist/postgres/cli.js';
+
+/**
+ * PGlite's WebAssembly compiled by TurboFan only: with V8's baseline compiler (Liftoff) first, a
+ * PGlite process kept both tiers' code, about 40 MiB more once it had run queries, for about 1.4 s
+ * less CPU at start (docs/performance.md, PGlite servers).
+ */
+const PGLITE_V8_FLAGS = ['--no-liftoff'];
+
+/** Runs initdb once for the embedded databases whose directories are fresh (initialiseDataDirs). */
+export function initialisePgliteDataDirs(dataDirs: readonly string[]): Promise<void> {
+  return initialiseDataDirs(dataDirs, builtScript(PGLITE_CLI), (dataDir) => [
+    '--init-only',
+    '--data-dir',
+    dataDir,
+  ]);
+}
+
 /**
  * A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`;
  * `names`: the role and database name it answers to (postgres and postgres by default).
@@ -161,7 +182,7 @@ export function pgliteSpec(
     ports: { postgres: port },
     launch: ({ ports: bind }) => ({
       args: [
-        ...nodeArgs('libs/dev-infra/dist/postgres/cli.js'),
+        ...nodeArgs(PGLITE_CLI, process.env, { v8: PGLITE_V8_FLAGS }),
         '--host',
         HOST,
         '--port',
@@ -373,6 +394,7 @@ export function buildPlan(input: PlanInput): Plan {
   const serviceV8Flags = v8Flags(env);
   const standIns: ProcessSpec[] = [];
   const externalDatabases: string[] = [];
+  const embeddedDatabases: string[] = [];
 
   /** Where each service's database is: a PGlite process of its own, or the external server. */
   const databases = new Map<
@@ -396,7 +418,9 @@ export function buildPlan(input: PlanInput): Plan {
       `PGlite for ${service.name}`,
       service.pglite,
     );
-    standIns.push(pgliteSpec(name, port, join(input.dataDir, 'pglite', service.name)));
+    const dataDir = join(input.dataDir, 'pglite', service.name);
+    embeddedDatabases.push(dataDir);
+    standIns.push(pgliteSpec(name, port, dataDir));
     // PGlite runs one statement at a time: a process gains nothing from a second connection.
     databases.set(service.name, (context) => ({
       url: `postgres://postgres@${context.address(name, 'postgres')}/postgres`,
@@ -457,6 +481,9 @@ export function buildPlan(input: PlanInput): Plan {
       // On one machine players reach the store where the service does, so the gateway's
       // PLAYBACK_MODE=redirect works out of the box (a passed-through value wins).
       S3_PUBLIC_ENDPOINT: s3Endpoint(context),
+      // glibc gives each of libvips' threads a malloc arena of its own and keeps them: resizing
+      // 40 titles' artwork left 119 MiB with two arenas, 196 without (docs/performance.md).
+      MALLOC_ARENA_MAX: '2',
       ...passthrough(env, VIDEOS_PASSTHROUGH),
     }),
   };
@@ -585,6 +612,7 @@ export function buildPlan(input: PlanInput): Plan {
     replica,
     ports,
     externalDatabases,
+    embeddedDatabases,
     admin,
     traces,
     gatewayPort,

@@ -1,7 +1,14 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { Fleet, type FleetEvent } from './fleet';
-import { buildPlan, ONE_EACH, type Plan, type PortSetting, type Scale } from './plan';
+import {
+  buildPlan,
+  initialisePgliteDataDirs,
+  ONE_EACH,
+  type Plan,
+  type PortSetting,
+  type Scale,
+} from './plan';
 import { isPortFree } from './ports';
 import { Supervisor, type LogSink } from './supervisor';
 import type { TraceDestination } from './trace-destination';
@@ -109,6 +116,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
   await ensureDatabases(plan.externalDatabases, env);
+  await initialisePgliteDataDirs(plan.embeddedDatabases);
 
   const supervisor = options.supervisor ?? new Supervisor(options.sink);
   const fleet = new Fleet(plan, supervisor, options.onEvent);

@@ -1,6 +1,7 @@
 import { isSupervisionMessage, reportListening, tellSupervisor } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
-import { initialiseDataDir, initialiseInChildProcess, startPgliteServer } from './pglite-server';
+import { initialiseInChildProcess } from './pglite-data-dir';
+import { initialiseDataDir, startPgliteServer } from './pglite-server';
 
 // `node pglite-cli.js --port 54331 --data-dir .data/pglite/catalog`: one PGlite database on a socket.
 async function main(): Promise<void> {

@@ -1,9 +1,6 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations (see the file), not a module to import
 /// <reference path="./pglite-contrib.d.ts" />
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { mkdirSync } from 'node:fs';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -50,32 +47,19 @@ export const PGLITE_MAX_CONNECTIONS = 64;
  */
 const EXTENSIONS: PGliteOptions['extensions'] = { pg_trgm, fuzzystrmatch };
 
-/** Whether a data directory holds an initialised database (initdb has run there). */
-export function isInitialisedDataDir(dataDir: string): boolean {
-  return existsSync(join(dataDir, 'PG_VERSION'));
-}
+/**
+ * PostgreSQL's settings for a demo-sized database, on top of PGlite's own. PGlite's defaults give
+ * shared_buffers 128 MB, and Emscripten zero-fills the shared memory when PostgreSQL maps it, so
+ * all of it was resident in every PGlite process from the start; 16 MB holds the demo's tables
+ * and indexes (docs/performance.md, PGlite servers).
+ */
+const START_PARAMS: readonly string[] = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 /** Runs initdb in a data directory: opens PGlite there once and closes it. */
 export async function initialiseDataDir(dataDir: string): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir, extensions: EXTENSIONS });
   await db.close();
-}
-
-/**
- * Runs initdb for a fresh data directory in a process of its own (`script` with `args`, which
- * must call initialiseDataDir). initdb grows PGlite's WebAssembly memory to about 800 MB and
- * WebAssembly memory never shrinks, so a server that ran it itself would keep that for its whole
- * life; one that opens an initialised directory stays at what a warm start takes (about 300 MB).
- */
-export async function initialiseInChildProcess(
-  dataDir: string,
-  script: string,
-  args: string[],
-): Promise<void> {
-  if (isInitialisedDataDir(dataDir)) return;
-  await promisify(execFile)(process.execPath, [...process.execArgv, script, ...args]);
-  if (!isInitialisedDataDir(dataDir)) throw new Error(`initdb did not initialise ${dataDir}`);
 }
 
 /**
@@ -93,6 +77,7 @@ export async function startPgliteServer(
   const db = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     extensions: EXTENSIONS,
+    startParams: [...START_PARAMS],
   });
   const session = new PgliteSession(db, options.idleInTransactionLimitMs);
   const names = options.names ?? { user: PGLITE_USER, database: PGLITE_DATABASE };
