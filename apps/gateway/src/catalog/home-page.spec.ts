@@ -5,7 +5,6 @@ import {
   CATALOG_TITLE_EVENTS,
   MaturityRating,
   maturityRank,
-  Role,
   Title,
   TitleType,
   USERS_PLAYBACK_EVENTS,
@@ -18,7 +17,6 @@ import {
   type ListMyListRequest,
   type AddToMyListRequest,
   type ReportProgressRequest,
-  type VerifyAccessTokenRequest,
   type Visibility,
 } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -26,19 +24,10 @@ import { changeOfTitle } from '../cache/cache-scope';
 import { CatalogCacheInvalidation } from '../events/catalog-cache-invalidation.handler';
 import { ProfileRowsInvalidation } from '../events/profile-rows-invalidation.handler';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
-import { testTokenIssuer, type TestCaller } from '../testing/test-admin';
+import { aTestViewer, testSessions, type TestCaller } from '../testing/test-admin';
 import { createTestGateway } from '../testing/test-gateway';
 
-const viewer: TestCaller = {
-  accountId: '2f0a6c1e-8b3d-4e7f-9a1c-5d2e8f4b6a01',
-  role: 'viewer',
-  sessionId: '7a3b1c9d-2e4f-4a6b-8c0d-1e2f3a4b5c6d',
-};
-const stranger: TestCaller = {
-  accountId: '9c8b7a6d-5e4f-4321-8fed-cba987654321',
-  role: 'viewer',
-  sessionId: '3e2d1c0b-9a8f-4e7d-b6c5-a4b3c2d1e0f9',
-};
+const [viewer, stranger] = [aTestViewer(), aTestViewer()];
 const KIDS = 'b1a2c3d4-e5f6-4789-a012-3456789abcde';
 const ADULT = 'c2b3d4e5-f6a7-4890-b123-456789abcdef';
 const PROFILES = new Map([
@@ -105,23 +94,11 @@ describe('the signed-in home page', () => {
       [ADULT, []],
     ]);
     libraryReads = 0;
-    const issuer = await testTokenIssuer();
-    tokens = new Map();
-    for (const caller of [viewer, stranger]) tokens.set(caller, await issuer.sign(caller));
-    const byToken = new Map([...tokens].map(([caller, token]) => [token, caller]));
+    const sessions = await testSessions([viewer, stranger]);
+    tokens = sessions.tokens;
     services = new FakeServices({
       users: {
-        getSigningKeys: issuer.getSigningKeys,
-        verifyAccessToken: (call: Call<VerifyAccessTokenRequest>, done: Done) => {
-          const caller = byToken.get(call.request.accessToken);
-          if (!caller)
-            return done(grpcFailure(status.UNAUTHENTICATED, 'INVALID_ACCESS_TOKEN', 'Unknown.'));
-          done(null, {
-            accountId: caller.accountId,
-            role: Role.ROLE_VIEWER,
-            sessionId: caller.sessionId,
-          });
-        },
+        ...sessions.users,
         getProfile: (call: Call<GetProfileRequest>, done: Done) => {
           const maxMaturity = PROFILES.get(call.request.profileId);
           if (!maxMaturity || call.request.accountId !== viewer.accountId)
