@@ -268,6 +268,15 @@ describe('the signed-in home page', () => {
     const borrowed = await home(ADULT, {}, stranger);
     expect(borrowed.statusCode).toBe(404);
     expect(borrowed.headers['content-type']).toContain('application/problem+json');
+    const reads = libraryReads;
+    const meddling = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/me/profiles/${ADULT}/list/${quietHills.id}`,
+      headers: { authorization: `Bearer ${tokens.get(stranger)}` },
+    });
+    expect(meddling.statusCode).toBe(404);
+    expect(row(await page(ADULT), 'my-list')).toEqual(['Quiet Hills']);
+    expect(libraryReads).toBe(reads);
   });
 
   it('takes a title deleted or re-rated above the ceiling out of the personal rows', async () => {

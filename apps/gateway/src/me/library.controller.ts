@@ -98,6 +98,8 @@ export class LibraryController {
     @Param('profileId', profileIdPipe) profileId: string,
     @Param('titleId', titleIdPipe) titleId: string,
   ): Promise<void> {
+    // Proven the caller's first, as for every write here: only then are its cached rows dropped.
+    await this.profiles.profile(principal, profileId);
     await this.changing(profileId, 'my-list', () =>
       this.users.removeFromMyList({ accountId: principal.accountId, profileId, titleId }),
     );
