@@ -1,14 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import { Counter } from 'prom-client';
 import type { Representation } from '../http/representation';
 import { affects, type TitleChange } from './cache-scope';
 import { ChangeLog } from './change-log';
-
-const lookups = new Counter({
-  name: 'gateway_profile_rows_lookups_total',
-  help: "Lookups of a profile's cached rows (continue watching, My List), by result.",
-  labelNames: ['result'] as const,
-});
 
 /** The rows of a profile's own: what it started, and its My List. */
 export type ProfileRow = 'continue-watching' | 'my-list';
@@ -83,9 +76,7 @@ export class ProfileRows {
   /** The cached piece, without loading: what the hot path composes from. */
   peek(profileId: string, row: ProfileRow, variant: string): RowPiece | undefined {
     if (!this.enabled) return undefined;
-    const hit = this.entry(profileId)?.pieces.get(`${row} ${variant}`);
-    lookups.inc({ result: hit ? 'hit' : 'miss' });
-    return hit;
+    return this.entry(profileId)?.pieces.get(`${row} ${variant}`);
   }
 
   /** The cached piece, or loaded and kept unless a change overtook the load. */
