@@ -8,7 +8,7 @@ const GATEWAY_BELOW_FEATURES = ['viewer', 'users', 'http', 'config'];
 const GATEWAY_LAYERS = {
   artwork: ['videos', 'auth', ...GATEWAY_BELOW_FEATURES],
   videos: ['catalog', 'events', 'auth', 'rate-limit', ...GATEWAY_BELOW_FEATURES],
-  me: ['catalog', 'auth', 'idempotency', ...GATEWAY_BELOW_FEATURES],
+  me: ['catalog', 'cache', 'auth', 'idempotency', ...GATEWAY_BELOW_FEATURES],
   catalog: ['cache', 'auth', 'idempotency', ...GATEWAY_BELOW_FEATURES],
   events: ['realtime', 'cache', 'auth', ...GATEWAY_BELOW_FEATURES],
   realtime: ['auth', ...GATEWAY_BELOW_FEATURES],

@@ -2,10 +2,12 @@
 // PostgreSQL) beside a plain node:http server answering the same bytes, in the same run, in a
 // process of its own (lib/bytes-server.ts), so it never shares autocannon's event loop.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
-//   [--path /api/v1/browse --demo-videos] [--uncached] [--signed-in] [--gzip]
+//   [--path /api/v1/browse --demo-videos] [--uncached] [--signed-in [--library 5]] [--gzip]
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
 // --signed-in reads as a newly registered viewer, with its bearer token and its profile
 // (X-Profile-Id), as the web app does.
+// --library N (with --signed-in) gives the viewer a realistic home page first: N titles of the
+// rows started (Continue watching) and N others on My List, through the gateway as the web app does.
 // --gzip sends Accept-Encoding: gzip, as browsers do; node:http then sends the body gzipped
 // (compressed once, before the runs).
 // Each gateway round also prints the CPU time per request of the gateway, the catalog and the
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
       'demo-videos': { type: 'boolean', default: false },
       uncached: { type: 'boolean', default: false },
       'signed-in': { type: 'boolean', default: false },
+      library: { type: 'string', default: '0' },
       gzip: { type: 'boolean', default: false },
     },
   });
@@ -41,6 +44,16 @@ async function main(): Promise<void> {
   if (values['demo-videos']) {
     const demo = await seedDemoVideos(system.gatewayUrl, system.plan.admin);
     process.stdout.write(`demo clips uploaded: ${demo.uploaded}\n`);
+    // Each clip's title becomes playable when its VideoReady event arrives, and each such change
+    // drops the cached rows: measure once they all have, not while they still come.
+    const clips = demo.uploaded + demo.alreadyPlayable;
+    for (
+      const deadline = Date.now() + 180_000;
+      (await playableTitles(system.gatewayUrl)) < clips;
+    ) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${clips} titles playable after 180 s`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
   const url = `${system.gatewayUrl}${values.path}`;
   const headers = values['signed-in'] ? await registerViewer(system.gatewayUrl) : {};
@@ -54,6 +67,13 @@ async function main(): Promise<void> {
     bytes = Buffer.from(await sample.arrayBuffer());
   }
   if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
+  const library = Number(values.library);
+  if (library > 0) {
+    await seedLibrary(system.gatewayUrl, headers, bytes, library);
+    sample = await fetch(url, { headers });
+    bytes = Buffer.from(await sample.arrayBuffer());
+    if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
+  }
   const loadHeaders = { ...headers, ...(values.gzip ? { 'accept-encoding': 'gzip' } : {}) };
   const sent = values.gzip ? gzipSync(bytes) : bytes;
   const baseline = await startBytesServer(sent, {
@@ -65,7 +85,7 @@ async function main(): Promise<void> {
   });
   const baselineUrl = baseline.url;
   process.stdout.write(
-    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? ', signed in with a profile' : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, node:http in its own process (pid ${baseline.pid})\n`,
+    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? `, signed in with a profile${library > 0 ? ` (${library} titles started, ${library} on My List)` : ''}` : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, node:http in its own process (pid ${baseline.pid})\n`,
   );
   const pidOf = (name: string) => system.supervisor.get(name)?.pid ?? -1;
   const costs: Array<Record<'gateway' | 'catalog' | 'database', number>> = [];
@@ -119,6 +139,52 @@ async function main(): Promise<void> {
     await baseline.stop();
     await system.stop();
   }
+}
+
+/** How many titles of the catalog are playable (every page of GET /titles). */
+async function playableTitles(gatewayUrl: string): Promise<number> {
+  let count = 0;
+  let cursor = '';
+  do {
+    const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const response = await fetch(`${gatewayUrl}/api/v1/titles?limit=100${after}`);
+    const page = (await response.json()) as {
+      items: Array<{ playable: boolean }>;
+      nextCursor: string | null;
+    };
+    count += page.items.filter((title) => title.playable).length;
+    cursor = page.nextCursor ?? '';
+  } while (cursor);
+  return count;
+}
+
+/**
+ * Starts `count` titles of the browse rows (position a third of the way, so they are in progress)
+ * and puts `count` others on My List, as the viewer whose headers these are.
+ */
+async function seedLibrary(
+  gatewayUrl: string,
+  headers: Record<string, string>,
+  browse: Buffer,
+  count: number,
+): Promise<void> {
+  const { rows } = JSON.parse(browse.toString('utf8')) as {
+    rows: Array<{ items: Array<{ id: string }> }>;
+  };
+  const ids = [...new Set(rows.flatMap((row) => row.items.map((item) => item.id)))];
+  if (ids.length < 2 * count) throw new Error(`only ${ids.length} titles in the rows to seed from`);
+  const profile = `${gatewayUrl}/api/v1/me/profiles/${headers['x-profile-id']}`;
+  const put = async (path: string, body?: unknown) => {
+    const response = await fetch(`${profile}/${path}`, {
+      method: 'PUT',
+      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) throw new Error(`PUT ${path}: ${response.status} ${await response.text()}`);
+  };
+  for (const id of ids.slice(0, count))
+    await put(`progress/${id}`, { positionSeconds: 600, durationSeconds: 1800 });
+  for (const id of ids.slice(count, 2 * count)) await put(`list/${id}`);
 }
 
 runScript(main);

@@ -77,6 +77,11 @@ const gatewaySchema = z.object({
   CATALOG_CACHE_MAX_ENTRIES: envInt(5_000, 1, 1_000_000),
   /** Prefix of the shared catalog cache's keys, with REDIS_URL (systems sharing a Redis keep apart). */
   CATALOG_CACHE_REDIS_PREFIX: z.string().min(1).default('kinema:gateway:catalog-cache:'),
+  /**
+   * Bytes this replica keeps of profiles' own rows (continue watching, My List) and the home pages
+   * composed of them, for CATALOG_CACHE_TTL_MS at most; the least recently used go first.
+   */
+  PROFILE_ROWS_CACHE_MAX_BYTES: envInt(67_108_864, 65_536, 17_179_869_184),
   /** A WebSocket client whose unsent data exceeds this is disconnected. */
   WS_MAX_BUFFERED_BYTES: envInt(1_048_576, 1_024, 268_435_456),
   WS_PING_INTERVAL_MS: envInt(30_000, 100, 600_000),

@@ -7,8 +7,12 @@ import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { RequestBudget } from '../rate-limit/request-budget';
 import { CatalogCache } from './catalog-cache';
 import { HotReads } from './hot-reads';
+import { ProfileRows } from './profile-rows';
 
-/** The catalog read cache (in memory, or in Redis shared by every replica) and the hot read path. */
+/**
+ * The catalog read cache (in memory, or in Redis shared by every replica), each profile's own
+ * rows (in memory, dropped with the titles they show), and the hot read path.
+ */
 @Global()
 @Module({
   imports: [ViewerModule],
@@ -27,6 +31,18 @@ import { HotReads } from './hot-reads';
         }),
     },
     {
+      provide: ProfileRows,
+      inject: [GATEWAY_CONFIG, CatalogCache],
+      useFactory: (config: GatewayConfig, cache: CatalogCache) => {
+        const rows = new ProfileRows({
+          ttlMs: config.CATALOG_CACHE_TTL_MS,
+          maxBytes: config.PROFILE_ROWS_CACHE_MAX_BYTES,
+        });
+        cache.onChange((change) => rows.dropTitles(change));
+        return rows;
+      },
+    },
+    {
       provide: HotReads,
       inject: [GATEWAY_CONFIG, CatalogCache, RequestBudget, Authentication, ViewingProfiles],
       useFactory: (
@@ -39,7 +55,7 @@ import { HotReads } from './hot-reads';
         new HotReads(cache, budget, { authentication, profiles }, config.CATALOG_CACHE_MAX_ENTRIES),
     },
   ],
-  exports: [CatalogCache, HotReads],
+  exports: [CatalogCache, ProfileRows, HotReads],
 })
 export class CatalogCacheModule implements OnApplicationShutdown {
   constructor(@Inject(CatalogCache) private readonly cache: CatalogCache) {}

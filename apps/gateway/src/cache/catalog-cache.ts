@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
 import type { Representation } from '../http/representation';
 import { affects, type CacheScope, type TitleChange } from './cache-scope';
+import { ChangeLog } from './change-log';
 
 const lookups = new Counter({
   name: 'gateway_catalog_cache_lookups_total',
@@ -69,34 +70,6 @@ class ScopedEntries<V> {
       }
     }
     return dropped;
-  }
-}
-
-/** How many recent changes a load can be checked against; a load that saw more is not kept. */
-const CHANGES_REMEMBERED = 256;
-
-/**
- * The recent changes, numbered: a load that started before a change that affects what it read
- * may have read the old state, so its result is not kept (the next read loads again).
- */
-class ChangeLog {
-  private count = 0;
-  private readonly recent: Array<TitleChange | undefined> = [];
-
-  get epoch(): number {
-    return this.count;
-  }
-  record(change: TitleChange | undefined): void {
-    this.recent.push(change);
-    if (this.recent.length > CHANGES_REMEMBERED) this.recent.shift();
-    this.count++;
-  }
-  /** Whether a change since `epoch` can affect an entry of this scope. */
-  overtook(scope: CacheScope, epoch: number): boolean {
-    const since = this.count - epoch;
-    if (since === 0) return false;
-    if (since > this.recent.length) return true;
-    return this.recent.slice(-since).some((change) => !change || affects(scope, change));
   }
 }
 
@@ -194,6 +167,7 @@ export class CatalogCache {
   private readonly store: CacheStore;
   private readonly representations: ScopedEntries<Representation>;
   private readonly changes = new ChangeLog();
+  private readonly listeners: Array<(change: TitleChange | undefined) => void> = [];
 
   constructor(private readonly options: CatalogCacheOptions) {
     this.representations = new ScopedEntries(options.maxEntries, options.ttlMs, options.now);
@@ -284,6 +258,7 @@ export class CatalogCache {
   async invalidate(change: TitleChange | undefined, eventId?: string): Promise<void> {
     await inCacheSpan('catalog cache invalidate', async (span) => {
       this.changes.record(change);
+      for (const listener of this.listeners) listener(change);
       const dropped = this.representations.drop(change);
       invalidated.inc(dropped);
       span.setAttributes({
@@ -292,6 +267,11 @@ export class CatalogCache {
       });
       await this.store.invalidate(change, eventId);
     });
+  }
+
+  /** Tells `listener` of every change this cache is told of: for caches of other things that show titles. */
+  onChange(listener: (change: TitleChange | undefined) => void): void {
+    this.listeners.push(listener);
   }
 
   async invalidateAll(): Promise<void> {

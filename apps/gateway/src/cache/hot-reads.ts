@@ -6,15 +6,16 @@ import { setPrincipal } from '../viewer/principal';
 import type { CacheHeaderOptions } from '../http/cache-headers';
 import { onHotRoute } from '../http/hot-path';
 import { routeConfigOf } from '../http/route-config';
-import { sendRepresentation } from '../http/representation';
+import { sendRepresentation, type Representation } from '../http/representation';
 import { namesNoCaller, type Viewer } from '../viewer/viewer';
 import type { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
 import type { CatalogCache, ScopedRepresentation } from './catalog-cache';
 
-/** How an endpoint sent a representation: its cache key and the headers it chose. */
+/** How an endpoint sent a representation: where the cached one is found, and the headers it chose. */
 interface Alias {
-  key: string;
+  /** The cached representation for this viewer, if any (one key's, or composed per profile). */
+  peek: (viewer: Viewer) => Representation | undefined;
   options: Omit<CacheHeaderOptions, 'etag'>;
 }
 
@@ -68,16 +69,35 @@ export class HotReads {
   ): Promise<Buffer | undefined> {
     const representation = await this.cache.representation(key, load);
     const kind = viewer ? viewerKind(viewer) : namesNoCaller(request) ? ANONYMOUS : undefined;
-    if (
-      this.cache.enabled &&
-      kind !== undefined &&
-      routeConfigOf(request).hotPath === 'cached-read'
-    ) {
-      let byKind = this.aliases.get(request.url);
-      if (!byKind) this.aliases.set(request.url, (byKind = new Map()));
-      byKind.set(kind, { key, options });
-    }
+    if (kind !== undefined)
+      this.remember(request, kind, { peek: () => this.cache.peek(key), options });
     return sendRepresentation(request, reply, representation, options);
+  }
+
+  /**
+   * As send, for a read composed per profile (the signed-in home page): `peek` finds what is
+   * cached for a viewer, `load` builds it otherwise. The alias leads the next read of this URL
+   * by a viewer of the same kind to `peek` for that viewer (its own profile's pieces).
+   */
+  async sendComposed(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    viewer: Viewer,
+    peek: (viewer: Viewer) => Representation | undefined,
+    load: () => Promise<Representation>,
+    options: Omit<CacheHeaderOptions, 'etag'>,
+  ): Promise<Buffer | undefined> {
+    const representation = peek(viewer) ?? (await load());
+    this.remember(request, viewerKind(viewer), { peek, options });
+    return sendRepresentation(request, reply, representation, options);
+  }
+
+  /** Leaves an alias, on routes whose hot path answers cached reads (@HotRoute('cached-read')). */
+  private remember(request: FastifyRequest, kind: string, alias: Alias): void {
+    if (!this.cache.enabled || routeConfigOf(request).hotPath !== 'cached-read') return;
+    let byKind = this.aliases.get(request.url);
+    if (!byKind) this.aliases.set(request.url, (byKind = new Map()));
+    byKind.set(kind, alias);
   }
 
   /** Answers what it can in an onRequest hook, registered after the security and CORS hooks. */
@@ -91,7 +111,7 @@ export class HotReads {
       if (!viewer) return;
       const alias = byKind.get(viewerKind(viewer));
       if (!alias) return;
-      const representation = this.cache.peek(alias.key);
+      const representation = alias.peek(viewer);
       if (!representation) return;
       // Limited: the pipeline's guard answers the 429, as for any other request.
       if (!(await this.budget.admits(budgetTracker(request, viewer.principal)))) return;

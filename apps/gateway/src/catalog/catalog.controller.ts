@@ -4,28 +4,15 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { ApiConditionalRead } from '../http/api-problems.decorator';
-import { cacheableRead } from '../http/cache-headers';
 import { jsonRepresentation } from '../http/representation';
 import { HotRoute } from '../http/route-config';
-import { browseScope } from '../cache/cache-scope';
 import { HotReads } from '../cache/hot-reads';
-import { ProfileTitles } from './profile-titles.service';
+import { HomePage, homeRequest } from './home-page';
 import { PROFILE_HEADER_DOC } from '../viewer/viewer';
 import { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { CatalogClient } from './catalog.client';
 import { BrowseQuery } from './dto/list-titles.query';
-import {
-  BrowseProgressView,
-  BrowseRowView,
-  BrowseView,
-  browseRowView,
-  GenreListView,
-  genreView,
-  type TitleView,
-} from './title.view';
-
-export const CONTINUE_WATCHING_ROW_ID = 'continue-watching';
-export const MY_LIST_ROW_ID = 'my-list';
+import { BrowseView, GenreListView, genreView } from './title.view';
 
 @ApiTags('catalog')
 @Controller()
@@ -33,7 +20,7 @@ export class CatalogController {
   constructor(
     private readonly catalog: CatalogClient,
     private readonly profiles: ViewingProfiles,
-    private readonly profileTitles: ProfileTitles,
+    private readonly home: HomePage,
     private readonly reads: HotReads,
   ) {}
 
@@ -78,7 +65,7 @@ export class CatalogController {
     @Query() query: BrowseQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<BrowseView | Buffer | undefined> {
+  ): Promise<Buffer | undefined> {
     const viewer = await this.profiles.viewerOf(request);
     const browseRequest = {
       rowLimit: query.rowLimit ?? 0,
@@ -87,55 +74,26 @@ export class CatalogController {
         query.maxMaturity && MATURITY_RATINGS.toProto(query.maxMaturity),
       ),
     };
-    if (!viewer.principal || !viewer.profile) {
+    const home = homeRequest(browseRequest, query.rowLimit ?? 20);
+    const { principal, profile } = viewer;
+    if (!principal || !profile) {
       // No profile, no "Continue watching": the rows are the same for everyone who sees as much.
       return this.reads.send(
         request,
         reply,
-        `browse:${JSON.stringify(browseRequest)}`,
-        async () => {
-          const { rows } = await this.catalog.browse(browseRequest);
-          const view: BrowseView = { rows: rows.map(browseRowView) };
-          return {
-            representation: jsonRepresentation(view),
-            scope: browseScope(browseRequest.visibility, rows),
-          };
-        },
+        home.rowsKey,
+        () => this.home.loadRows(browseRequest),
         { maxAgeSeconds: 10 },
         viewer,
       );
     }
-    const limit = query.rowLimit ?? 20;
-    const [{ rows }, continueWatching, myList] = await Promise.all([
-      this.catalog.browse(browseRequest),
-      this.profileTitles.continueWatching(viewer.principal, viewer.profile, Math.min(limit, 50)),
-      this.profileTitles.myList(viewer.principal, viewer.profile, { limit, cursor: '' }),
-    ]);
-    const [first, ...others] = rows.map(browseRowView);
-    const personal = (id: string, name: string, items: TitleView[]): BrowseRowView[] =>
-      items.length > 0 ? [{ id, name, items }] : [];
-    const body: BrowseView = {
-      rows: [
-        ...personal(
-          CONTINUE_WATCHING_ROW_ID,
-          'Continue watching',
-          continueWatching.map((item) => item.title),
-        ),
-        ...(first ? [first] : []),
-        ...personal(
-          MY_LIST_ROW_ID,
-          'My List',
-          myList.items.map((item) => item.title),
-        ),
-        ...others,
-      ],
-      progress: continueWatching.map((item): BrowseProgressView => ({
-        titleId: item.title.id,
-        episodeId: item.episodeId,
-        positionSeconds: item.positionSeconds,
-        durationSeconds: item.durationSeconds,
-      })),
-    };
-    return cacheableRead(request, reply, body, { maxAgeSeconds: 10, personal: true });
+    return this.reads.sendComposed(
+      request,
+      reply,
+      viewer,
+      (asking) => this.home.peek(asking, home),
+      () => this.home.load(principal, profile, home),
+      { maxAgeSeconds: 10, personal: true },
+    );
   }
 }

@@ -4,6 +4,7 @@ import { createGrpcClient } from '@kinema/platform/grpc';
 import { ViewerModule } from '../viewer/viewer.module';
 import { CatalogController } from './catalog.controller';
 import { CATALOG_GRPC_CLIENT, CatalogClient } from './catalog.client';
+import { HomePage } from './home-page';
 import { ProfileTitles } from './profile-titles.service';
 import { TitlesController } from './titles.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
@@ -42,7 +43,7 @@ export class CatalogGrpcModule {}
 @Module({
   imports: [ViewerModule],
   controllers: [TitlesController, CatalogController],
-  providers: [ProfileTitles],
+  providers: [ProfileTitles, HomePage],
   exports: [ProfileTitles],
 })
 export class CatalogModule {}

@@ -25,16 +25,23 @@ export class ProfileTitles {
     profile: Profile,
     limit: number,
   ): Promise<ContinueWatchingItemView[]> {
-    const { items } = await this.users.listContinueWatching({
+    return (await this.continueWatchingRow(principal, profile, limit)).items;
+  }
+
+  /** Continue watching, and every title the users service named for it (those left out too). */
+  async continueWatchingRow(
+    principal: Principal,
+    profile: Profile,
+    limit: number,
+  ): Promise<{ items: ContinueWatchingItemView[]; titleIds: string[] }> {
+    const answer = await this.users.listContinueWatching({
       accountId: principal.accountId,
       profileId: profile.id,
       limit,
     });
-    const titles = await this.titlesById(
-      profile,
-      items.map((item) => item.titleId),
-    );
-    return items.flatMap((item: PlaybackProgress) => {
+    const titleIds = answer.items.map((item) => item.titleId);
+    const titles = await this.titlesById(profile, titleIds);
+    const items = answer.items.flatMap((item: PlaybackProgress) => {
       const title = titles.get(item.titleId);
       if (!title) return [];
       return [
@@ -47,6 +54,7 @@ export class ProfileTitles {
         },
       ];
     });
+    return { items, titleIds };
   }
 
   async myList(
@@ -54,23 +62,33 @@ export class ProfileTitles {
     profile: Profile,
     page: { limit: number; cursor: string },
   ): Promise<MyListPageView> {
+    return (await this.myListRow(principal, profile, page)).page;
+  }
+
+  /** A page of My List, and every title the users service named on it (those left out too). */
+  async myListRow(
+    principal: Principal,
+    profile: Profile,
+    page: { limit: number; cursor: string },
+  ): Promise<{ page: MyListPageView; titleIds: string[] }> {
     const answer = await this.users.listMyList({
       accountId: principal.accountId,
       profileId: profile.id,
       ...page,
     });
-    const titles = await this.titlesById(
-      profile,
-      answer.items.map((item) => item.titleId),
-    );
+    const titleIds = answer.items.map((item) => item.titleId);
+    const titles = await this.titlesById(profile, titleIds);
     return {
-      items: answer.items.flatMap((item) => {
-        const title = titles.get(item.titleId);
-        return title
-          ? [{ title: titleView(title), addedAt: (item.addTime ?? new Date(0)).toISOString() }]
-          : [];
-      }),
-      nextCursor: answer.nextCursor || null,
+      page: {
+        items: answer.items.flatMap((item) => {
+          const title = titles.get(item.titleId);
+          return title
+            ? [{ title: titleView(title), addedAt: (item.addTime ?? new Date(0)).toISOString() }]
+            : [];
+        }),
+        nextCursor: answer.nextCursor || null,
+      },
+      titleIds,
     };
   }
 

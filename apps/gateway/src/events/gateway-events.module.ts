@@ -14,6 +14,7 @@ import { RealtimeHub } from '../realtime/realtime.hub';
 import { CatalogCacheInvalidation } from './catalog-cache-invalidation.handler';
 import { GatewayEventFeed } from './event-feed';
 import { NotificationFanOut } from './notification-fan-out.handler';
+import { ProfileRowsInvalidation } from './profile-rows-invalidation.handler';
 import { SessionsEndedHandler } from './sessions-ended.handler';
 
 const FEED_TOPICS = [
@@ -49,21 +50,33 @@ class EventFeedLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 
 /**
  * This replica's Kafka consumer: every event of the feed's topics, handed to each handler in turn
- * (the catalog cache's invalidation, ended sessions, WebSocket notifications). Global, so a
+ * (the catalog cache's invalidation, profiles' own rows, ended sessions, WebSocket notifications). Global, so a
  * feature that reacts to events too (PlayableVideos) listens to the same feed.
  */
 @Global()
 @Module({
   providers: [
     CatalogCacheInvalidation,
+    ProfileRowsInvalidation,
     SessionsEndedHandler,
     NotificationFanOut,
     {
       provide: GatewayEventFeed,
-      inject: [GATEWAY_CONFIG, CatalogCacheInvalidation, SessionsEndedHandler, NotificationFanOut],
+      inject: [
+        GATEWAY_CONFIG,
+        CatalogCacheInvalidation,
+        ProfileRowsInvalidation,
+        SessionsEndedHandler,
+        NotificationFanOut,
+      ],
       useFactory: async (
         config: GatewayConfig,
-        ...handlers: [CatalogCacheInvalidation, SessionsEndedHandler, NotificationFanOut]
+        ...handlers: [
+          CatalogCacheInvalidation,
+          ProfileRowsInvalidation,
+          SessionsEndedHandler,
+          NotificationFanOut,
+        ]
       ) => {
         const logger = createLogger('gateway', config.LOG_LEVEL).child({ component: 'events' });
         const kafkaConfig = kafkaClientConfig(config, 'kinema-gateway');

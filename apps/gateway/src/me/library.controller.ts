@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access-level.decorator';
 import { present } from '../auth/auth.views';
 import { CurrentPrincipal, type Principal } from '../viewer/principal';
+import { ProfileRows, type ProfileRow } from '../cache/profile-rows';
 import { CatalogClient } from '../catalog/catalog.client';
 import { titleView } from '../catalog/title.view';
 import { ProblemException } from '../http/problem.exception';
@@ -49,6 +50,7 @@ export class LibraryController {
     private readonly catalog: CatalogClient,
     private readonly profiles: ViewingProfiles,
     private readonly titles: ProfileTitles,
+    private readonly rows: ProfileRows,
   ) {}
 
   @Get('list')
@@ -78,11 +80,9 @@ export class LibraryController {
   ): Promise<MyListItemView> {
     const profile = await this.profiles.profile(principal, profileId);
     const title = await this.visibleTitle(profile, titleId);
-    const { item } = await this.users.addToMyList({
-      accountId: principal.accountId,
-      profileId,
-      titleId,
-    });
+    const { item } = await this.changing(profileId, 'my-list', () =>
+      this.users.addToMyList({ accountId: principal.accountId, profileId, titleId }),
+    );
     return {
       title: titleView(title),
       addedAt: (present(item, 'an item').addTime ?? new Date(0)).toISOString(),
@@ -98,7 +98,11 @@ export class LibraryController {
     @Param('profileId', profileIdPipe) profileId: string,
     @Param('titleId', titleIdPipe) titleId: string,
   ): Promise<void> {
-    await this.users.removeFromMyList({ accountId: principal.accountId, profileId, titleId });
+    // Proven the caller's first, as for every write here: only then are its cached rows dropped.
+    await this.profiles.profile(principal, profileId);
+    await this.changing(profileId, 'my-list', () =>
+      this.users.removeFromMyList({ accountId: principal.accountId, profileId, titleId }),
+    );
   }
 
   @Put('progress/:titleId')
@@ -121,14 +125,16 @@ export class LibraryController {
         { field: 'durationSeconds', description: 'durationSeconds is required for this title' },
       ]);
     }
-    const { progress } = await this.users.reportProgress({
-      accountId: principal.accountId,
-      profileId,
-      titleId,
-      episodeId: body.episodeId ?? '',
-      positionSeconds: body.positionSeconds,
-      durationSeconds: duration,
-    });
+    const { progress } = await this.changing(profileId, 'continue-watching', () =>
+      this.users.reportProgress({
+        accountId: principal.accountId,
+        profileId,
+        titleId,
+        episodeId: body.episodeId ?? '',
+        positionSeconds: body.positionSeconds,
+        durationSeconds: duration,
+      }),
+    );
     const saved = present(progress, 'progress');
     return {
       titleId: saved.titleId,
@@ -151,6 +157,24 @@ export class LibraryController {
     const profile = await this.profiles.profile(principal, profileId);
     privateAnswer(reply);
     return { items: await this.titles.continueWatching(principal, profile, query.limit ?? 0) };
+  }
+
+  /**
+   * Runs a write of the profile's row, then drops this replica's cached row before the answer
+   * goes out, so the profile's next home page shows the write (read your writes); other replicas
+   * drop theirs when the users service's event arrives. Dropped whatever the outcome: a write
+   * that timed out may have happened.
+   */
+  private async changing<T>(
+    profileId: string,
+    row: ProfileRow,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.rows.drop(profileId, row);
+    }
   }
 
   /** The title as this profile may see it: 404 when unknown or above the profile's ceiling. */

@@ -1,6 +1,8 @@
-import type { sendUnaryData } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { status, type sendUnaryData } from '@grpc/grpc-js';
 import { ACCESS_TOKEN, Role } from '@kinema/contracts';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { grpcFailure } from './fake-services';
 
 export const TEST_ADMIN_ACCOUNT = '6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41';
 const TEST_ADMIN_SESSION = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
@@ -12,6 +14,11 @@ export interface TestCaller {
   accountId: string;
   role: 'viewer' | 'admin';
   sessionId: string;
+}
+
+/** A viewer account of its own, with one session: a test's caller that no other test shares. */
+export function aTestViewer(): TestCaller {
+  return { accountId: randomUUID(), role: 'viewer', sessionId: randomUUID() };
 }
 
 /**
@@ -41,6 +48,38 @@ export async function testTokenIssuer(): Promise<{
         issuer: ACCESS_TOKEN.issuer,
         audience: ACCESS_TOKEN.audience,
       }),
+  };
+}
+
+/**
+ * Signed-in callers for gateway tests: a token each, and the users-service handlers (signing
+ * keys, a session check that knows exactly these tokens) that make the gateway accept them.
+ */
+export async function testSessions(callers: TestCaller[]): Promise<{
+  tokens: Map<TestCaller, string>;
+  users: Record<string, UsersHandler>;
+}> {
+  const issuer = await testTokenIssuer();
+  const tokens = new Map<TestCaller, string>();
+  for (const caller of callers) tokens.set(caller, await issuer.sign(caller));
+  const byToken = new Map([...tokens].map(([caller, token]) => [token, caller]));
+  return {
+    tokens,
+    users: {
+      getSigningKeys: issuer.getSigningKeys,
+      verifyAccessToken: (call, done) => {
+        const caller = byToken.get(
+          (call as { request: { accessToken: string } }).request.accessToken,
+        );
+        if (!caller)
+          return done(grpcFailure(status.UNAUTHENTICATED, 'INVALID_ACCESS_TOKEN', 'Unknown.'));
+        done(null, {
+          accountId: caller.accountId,
+          role: caller.role === 'admin' ? Role.ROLE_ADMIN : Role.ROLE_VIEWER,
+          sessionId: caller.sessionId,
+        });
+      },
+    },
   };
 }
 

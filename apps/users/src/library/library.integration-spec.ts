@@ -65,6 +65,24 @@ describe('My List', () => {
     expect((await users.rpc.listMyList(owner)).items).toEqual([]);
   });
 
+  it('publishes MyListChanged when a title enters or leaves the list, and only then', async () => {
+    const owner = await aProfile();
+    const titleId = aTitleId();
+    await users.rpc.addToMyList({ ...owner, titleId });
+    await users.rpc.addToMyList({ ...owner, titleId });
+    await users.rpc.removeFromMyList({ ...owner, titleId });
+    await users.rpc.removeFromMyList({ ...owner, titleId });
+    const events = await users.sql<{ topic: string; type: string; data: { change: string } }>(
+      'SELECT topic, type, data FROM outbox_events WHERE message_key = $1 ORDER BY sequence',
+      [owner.profileId],
+    );
+    expect(events.map((e) => [e.topic, e.type, e.data.change])).toEqual([
+      ['users.playback.v1', USERS_PLAYBACK_EVENTS.myListChanged, 'added'],
+      ['users.playback.v1', USERS_PLAYBACK_EVENTS.myListChanged, 'removed'],
+    ]);
+    expect(events[0]?.data).toMatchObject({ ...owner, titleId });
+  });
+
   it('keeps lists per profile', async () => {
     const owner = await aProfile();
     const other = defined(

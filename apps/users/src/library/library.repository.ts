@@ -23,28 +23,38 @@ const PROGRESS_COLUMNS =
 @Injectable()
 export class LibraryRepository {
   /** Adds a title to the list unless it is there (keeping its place); returns the item. */
+  /** The item, and whether this call put it on the list (false: it was there already). */
   async addToList(
     manager: EntityManager,
     profileId: string,
     titleId: string,
     at: Date,
-  ): Promise<MyListRow | undefined> {
-    await manager.query(
-      'INSERT INTO my_list_items (profile_id, title_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+  ): Promise<{ row: MyListRow | undefined; added: boolean }> {
+    const inserted = await manager.query<MyListRow[]>(
+      `INSERT INTO my_list_items (profile_id, title_id, added_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING RETURNING title_id, added_at, position`,
       [profileId, titleId, at],
     );
+    if (inserted[0]) return { row: inserted[0], added: true };
     const rows = await manager.query<MyListRow[]>(
       'SELECT title_id, added_at, position FROM my_list_items WHERE profile_id = $1 AND title_id = $2',
       [profileId, titleId],
     );
-    return rows[0];
+    return { row: rows[0], added: false };
   }
 
-  async removeFromList(manager: EntityManager, profileId: string, titleId: string): Promise<void> {
-    await manager.query('DELETE FROM my_list_items WHERE profile_id = $1 AND title_id = $2', [
-      profileId,
-      titleId,
-    ]);
+  /** Whether the title was on the list (and is no longer). */
+  async removeFromList(
+    manager: EntityManager,
+    profileId: string,
+    titleId: string,
+  ): Promise<boolean> {
+    // The pg driver answers a DELETE with [rows, affected row count].
+    const [, removed] = await manager.query<[unknown[], number]>(
+      'DELETE FROM my_list_items WHERE profile_id = $1 AND title_id = $2',
+      [profileId, titleId],
+    );
+    return removed > 0;
   }
 
   /** Newest first, by keyset on the list position (never OFFSET); one extra row tells of more. */

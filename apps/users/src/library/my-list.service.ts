@@ -1,13 +1,16 @@
 import {
   LIBRARY_LIMITS,
+  USERS_PLAYBACK_EVENTS,
+  type UsersPlaybackEvents,
   type AddToMyListRequest,
   type ListMyListRequest,
   type ListMyListResponse,
   type MyListItem,
   type RemoveFromMyListRequest,
 } from '@kinema/contracts';
+import { OutboxPublisher } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Violations } from '../common/input-rules';
 import { isForeignKeyViolation } from '@kinema/platform/database';
 import { profileNotFound, ProfilesRepository } from '../profiles/profiles.repository';
@@ -22,29 +25,63 @@ export class MyListService {
     private readonly dataSource: DataSource,
     private readonly library: LibraryRepository,
     private readonly profiles: ProfilesRepository,
+    private readonly outbox: OutboxPublisher,
   ) {}
 
-  /** Idempotent: adding a title already on the list keeps its place and add time. */
+  /**
+   * Idempotent: adding a title already on the list keeps its place and add time. Publishes
+   * MyListChanged when the title was not on the list.
+   */
   async add(request: AddToMyListRequest): Promise<MyListItem> {
     const { accountId, profileId, titleId } = this.parseItem(request);
-    await this.profiles.requireOwned(accountId, profileId);
-    let row: MyListRow | undefined;
     try {
-      row = await this.library.addToList(this.dataSource.manager, profileId, titleId, new Date());
+      return await this.dataSource.transaction(async (manager) => {
+        await this.profiles.requireOwned(accountId, profileId, manager);
+        const { row, added } = await this.library.addToList(
+          manager,
+          profileId,
+          titleId,
+          new Date(),
+        );
+        if (!row) throw profileNotFound();
+        if (added) await this.published(manager, { accountId, profileId, titleId }, 'added');
+        return toItem(row);
+      });
     } catch (error) {
       // The profile was deleted between the ownership check and the insert.
       if (isForeignKeyViolation(error)) throw profileNotFound();
       throw error;
     }
-    if (!row) throw profileNotFound();
-    return toItem(row);
   }
 
-  /** Idempotent: removing a title that is not on the list succeeds. */
+  /** Idempotent: removing a title that is not on the list succeeds (and publishes nothing). */
   async remove(request: RemoveFromMyListRequest): Promise<void> {
-    const { accountId, profileId, titleId } = this.parseItem(request);
-    await this.profiles.requireOwned(accountId, profileId);
-    await this.library.removeFromList(this.dataSource.manager, profileId, titleId);
+    const item = this.parseItem(request);
+    await this.dataSource.transaction(async (manager) => {
+      await this.profiles.requireOwned(item.accountId, item.profileId, manager);
+      if (await this.library.removeFromList(manager, item.profileId, item.titleId))
+        await this.published(manager, item, 'removed');
+    });
+  }
+
+  /** Writes MyListChanged to the outbox, in the transaction that changed the list. */
+  private async published(
+    manager: EntityManager,
+    item: { accountId: string; profileId: string; titleId: string },
+    change: 'added' | 'removed',
+  ): Promise<void> {
+    const data: UsersPlaybackEvents[typeof USERS_PLAYBACK_EVENTS.myListChanged] = {
+      ...item,
+      change,
+      occurredAt: new Date().toISOString(),
+    };
+    await this.outbox.publish(manager, {
+      topic: USERS_PLAYBACK_EVENTS.topic,
+      type: USERS_PLAYBACK_EVENTS.myListChanged,
+      // The topic's key: one profile's changes stay in order.
+      subject: item.profileId,
+      data,
+    });
   }
 
   /** Newest first, by keyset on the list position (never OFFSET). */

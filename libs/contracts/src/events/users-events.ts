@@ -52,6 +52,15 @@ export interface UsersPlaybackEvents {
     /** RFC 3339 time the progress was recorded. */
     occurredAt: string;
   };
+  /** A title entered or left a profile's My List (nothing is published when the list did not change). */
+  'kinema.users.v1.MyListChanged': {
+    profileId: string;
+    accountId: string;
+    titleId: string;
+    change: 'added' | 'removed';
+    /** RFC 3339 time of the change. */
+    occurredAt: string;
+  };
 }
 
 export type UsersAccountEventType = keyof UsersAccountEvents;
@@ -66,4 +75,5 @@ export const USERS_ACCOUNT_EVENTS = {
 export const USERS_PLAYBACK_EVENTS = {
   topic: TOPICS.usersPlayback,
   progressed: 'kinema.users.v1.PlaybackProgressed',
+  myListChanged: 'kinema.users.v1.MyListChanged',
 } as const satisfies Record<string, string>;
