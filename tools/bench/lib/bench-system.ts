@@ -4,6 +4,32 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '@kinema/dev-infra';
+import { Client } from 'pg';
+
+/** The bench's databases on a PostgreSQL server: kinema_bench_catalog, _users, _videos. */
+const BENCH_DATABASE_PREFIX = 'kinema_bench';
+
+/**
+ * Drops what an earlier run left on the server (DATABASE_URL): a run there starts from empty
+ * databases, as one on PGlite starts from a fresh data directory. Kept, an earlier run's playable
+ * titles (its uploaded clips are gone with its S3 data) gave a later run's /browse rows it did not
+ * upload, and the figure measured a different page.
+ */
+async function dropBenchDatabases(serverUrl: string): Promise<void> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [`${BENCH_DATABASE_PREFIX}_`],
+    );
+    for (const { datname } of rows) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
 
 /**
  * The system as `npm start` runs it (500 demo titles unless told), on ports the OS picks, in a fresh data
@@ -19,6 +45,8 @@ export async function startBenchSystem(
   } = {},
 ): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
+  const serverUrl = process.env['DATABASE_URL'];
+  if (serverUrl && !options.standIns) await dropBenchDatabases(serverUrl);
   const system = await startSystem({
     dataDir,
     ephemeralPorts: true,
@@ -27,7 +55,7 @@ export async function startBenchSystem(
     env: {
       ...process.env,
       ...(options.standIns ? { KAFKA_BROKERS: '', S3_ENDPOINT: '', DATABASE_URL: '' } : {}),
-      DATABASE_NAME_PREFIX: 'kinema_bench',
+      DATABASE_NAME_PREFIX: BENCH_DATABASE_PREFIX,
       RATE_LIMIT_AUTH_PER_IP: '1000000',
       RATE_LIMIT_AUTH_PER_EMAIL: '1000000',
       RATE_LIMIT_AUTH_PER_EMAIL_ALL_SOURCES: '1000000',
@@ -75,7 +103,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
 export function databaseCpuMs(system: RunningSystem, service: string): number {
   const pglite = system.supervisor.get(`pglite-${service}`)?.pid;
   if (pglite !== undefined) return cpuMs(pglite);
-  const database = `kinema_bench_${service}`;
+  const database = `${BENCH_DATABASE_PREFIX}_${service}`;
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
