@@ -17,6 +17,15 @@ export interface EventHandler {
 }
 
 /**
+ * How often the feed commits how far it has read. Not after every batch, as kafkajs's auto-commit
+ * does: its fetch loop waits for that commit's round trip before it asks for the next events, so
+ * under load every batch of other events delayed the next invalidation by a commit
+ * (docs/resilience.md#across-gateway-replicas-rebalancing-and-staleness). A replica that rejoins
+ * re-reads at most this much, which the feed drops as redelivered.
+ */
+export const FEED_COMMIT_INTERVAL_MS = 1_000;
+
+/**
  * Every event of some topics, for this gateway replica alone. Each replica uses a consumer group
  * of its own (named after the pod), so every replica sees every event: that is how a broadcast
  * reaches clients on all replicas, and how each replica drops its cache entries. Kafka already
@@ -34,15 +43,6 @@ export interface EventHandler {
  * group's lag is what the consumer-lag metric reads. That needs a committed offset on every
  * partition, events or not (see commitStartingPositions).
  */
-/**
- * How often the feed commits how far it has read. Not after every batch, as kafkajs's auto-commit
- * does: its fetch loop waits for that commit's round trip before it asks for the next events, so
- * under load every batch of other events delayed the next invalidation by a commit
- * (docs/resilience.md#across-gateway-replicas-rebalancing-and-staleness). A replica that rejoins re-reads at most this much,
- * which the feed drops as redelivered.
- */
-export const FEED_COMMIT_INTERVAL_MS = 1_000;
-
 export class GatewayEventFeed {
   private readonly consumer: Consumer;
   /** The next offset to read, per `topic:partition`, not yet committed. */
