@@ -75,6 +75,8 @@ export class SteadyLoad {
           .map((name) => name.trim())
           .filter(Boolean),
         retryAfter: response.headers.get('retry-after'),
+        // What went wrong, as a server error's problem says it.
+        ...(response.status >= 500 ? { error: body.slice(0, 300) } : {}),
         body,
       };
     } catch (error) {
