@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { jsonRepresentation } from '../http/representation';
 import type { CacheScope, TitleChange } from './cache-scope';
 import { CatalogCache } from './catalog-cache';
+import { SharedTitleChanges } from './shared-title-changes';
 
 const ANY: CacheScope = { kind: 'vocabulary' };
 
@@ -252,5 +253,63 @@ describe('CatalogCache and loads a change overtook', () => {
         () => ENTRIES['title B'] as CacheScope,
       ),
     ).toBe('B');
+  });
+});
+
+describe('CatalogCache and changes arriving from the invalidation thread', () => {
+  async function filled(): Promise<{ cache: CatalogCache; thread: SharedTitleChanges }> {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const arriving = new SharedTitleChanges();
+    cache.receiveFrom(arriving);
+    for (const name of Object.keys(ENTRIES)) {
+      await cache.representation(name, async () => ({
+        representation: jsonRepresentation({ name }),
+        scope: ENTRIES[name] as CacheScope,
+      }));
+    }
+    // The thread's side of the same memory.
+    return { cache, thread: new SharedTitleChanges(arriving.buffer) };
+  }
+
+  it('drops what an arrived change affects at the next lookup, with no turn of the event loop', async () => {
+    const { cache, thread } = await filled();
+    thread.publish('event-1', { titleId: A, now: snapshot(A) });
+    expect(cache.peek('title A')).toBeUndefined();
+    expect(cache.peek('a page showing A')).toBeUndefined();
+    expect(cache.peek('title B')).toBeDefined();
+  });
+
+  it('drops nothing more when the same event comes through the feed afterwards', async () => {
+    const { cache, thread } = await filled();
+    thread.publish('event-1', { titleId: A, now: snapshot(A) });
+    expect(cache.peek('title A')).toBeUndefined();
+    await cache.representation('title A', async () => ({
+      representation: jsonRepresentation({ name: 'new' }),
+      scope: ENTRIES['title A'] as CacheScope,
+    }));
+    await cache.invalidate({ titleId: A, now: snapshot(A) }, 'event-1');
+    expect(cache.peek('title A')?.body.toString()).toContain('new');
+  });
+
+  it('forgets everything when more changes went by than the shared buffer holds', async () => {
+    const { cache, thread } = await filled();
+    for (let index = 0; index < 100; index++) thread.publish(`event-${index}`, { titleId: B });
+    expect(cache.peek('genres')).toBeUndefined();
+  });
+
+  it('does not keep a load that an arrived change overtook', async () => {
+    const { cache, thread } = await filled();
+    let release: () => void = () => undefined;
+    const slow = cache.representation('a fresh page showing A', async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return {
+        representation: jsonRepresentation({}),
+        scope: ENTRIES['a page showing A'] as CacheScope,
+      };
+    });
+    thread.publish('event-1', { titleId: A });
+    release();
+    await slow;
+    expect(cache.peek('a fresh page showing A')).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { Counter } from 'prom-client';
 import type { Representation } from '../http/representation';
 import { affects, type CacheScope, type TitleChange } from './cache-scope';
 import { ChangeLog } from './change-log';
+import type { SharedTitleChanges } from './shared-title-changes';
 
 const lookups = new Counter({
   name: 'gateway_catalog_cache_lookups_total',
@@ -31,7 +32,9 @@ interface CacheStore {
   set(key: string, value: Buffer, scope: CacheScope, ttlMs: number): Promise<void>;
   /** A number that changes whenever everything cached so far must be forgotten. */
   generation(): Promise<string>;
-  /** Forgets what a change can affect; `eventId` makes repeated deliveries of one event count once. */
+  /** Forgets at once what this process holds that a change can affect; returns how many entries. */
+  forget(change: TitleChange | undefined): number;
+  /** Forgets what is shared with other replicas; `eventId` makes repeated deliveries of one event count once. */
   invalidate(change: TitleChange | undefined, eventId: string | undefined): Promise<void>;
 }
 
@@ -84,8 +87,11 @@ class MemoryStore implements CacheStore {
   async generation() {
     return '0';
   }
-  async invalidate(change: TitleChange | undefined) {
-    invalidated.inc(this.entries.drop(change));
+  forget(change: TitleChange | undefined) {
+    return this.entries.drop(change);
+  }
+  async invalidate() {
+    // Nothing shared: forget() dropped it all.
   }
 }
 
@@ -115,6 +121,9 @@ class RedisStore implements CacheStore {
   }
   async generation() {
     return (await this.redis.get(`${this.prefix}generation`)) ?? '0';
+  }
+  forget() {
+    return 0;
   }
   async invalidate(_change: TitleChange | undefined, eventId: string | undefined) {
     // Shared entries are forgotten together (their keys carry the old generation and expire by
@@ -148,6 +157,9 @@ export interface CatalogCacheOptions {
   now?: () => number;
 }
 
+/** How many event ids applied from another thread are remembered, so their second delivery is skipped. */
+const ARRIVED_EVENTS_REMEMBERED = 1_024;
+
 /** A representation with what it shows. */
 export interface ScopedRepresentation {
   representation: Representation;
@@ -168,6 +180,9 @@ export class CatalogCache {
   private readonly representations: ScopedEntries<Representation>;
   private readonly changes = new ChangeLog();
   private readonly listeners: Array<(change: TitleChange | undefined) => void> = [];
+  private arriving: SharedTitleChanges | undefined;
+  /** Events whose change was applied as it arrived from another thread (see receiveFrom). */
+  private readonly arrivedEvents = new Set<string>();
 
   constructor(private readonly options: CatalogCacheOptions) {
     this.representations = new ScopedEntries(options.maxEntries, options.ttlMs, options.now);
@@ -197,6 +212,7 @@ export class CatalogCache {
     span: Span,
   ): Promise<T> {
     span.setAttribute('kinema.cache.store', this.options.redis ? 'redis' : 'memory');
+    this.applyArrived();
     const epoch = this.changes.epoch;
     let fullKey: string | undefined;
     try {
@@ -216,6 +232,7 @@ export class CatalogCache {
     span.setAttribute('kinema.cache.result', 'miss');
     const value = await load();
     const scope = scopeOf(value);
+    this.applyArrived();
     if (this.changes.overtook(scope, epoch)) return value;
     await this.store
       .set(fullKey, Buffer.from(JSON.stringify(value)), scope, this.options.ttlMs)
@@ -233,6 +250,7 @@ export class CatalogCache {
     return inCacheSpan('catalog cache load', async (span) => {
       const epoch = this.changes.epoch;
       const loaded = await load();
+      this.applyArrived();
       const kept = this.enabled && !this.changes.overtook(loaded.scope, epoch);
       if (kept) this.representations.set(key, loaded.representation, loaded.scope);
       // Not kept: a change that can affect it arrived while it loaded (or the cache is off).
@@ -244,6 +262,7 @@ export class CatalogCache {
   /** The cached representation under a key, without loading: what the hot path serves. */
   peek(key: string): Representation | undefined {
     if (!this.enabled) return undefined;
+    this.applyArrived();
     const hit = this.representations.get(key);
     lookups.inc({ result: hit ? 'hit' : 'miss' });
     // On the request's own span: a span per lookup would cost the hot path more than the lookup.
@@ -256,17 +275,53 @@ export class CatalogCache {
    * `eventId` names the event that reported it, so a shared cache moves on once per event.
    */
   async invalidate(change: TitleChange | undefined, eventId?: string): Promise<void> {
+    this.applyArrived();
     await inCacheSpan('catalog cache invalidate', async (span) => {
-      this.changes.record(change);
-      for (const listener of this.listeners) listener(change);
-      const dropped = this.representations.drop(change);
-      invalidated.inc(dropped);
+      // Applied already as it arrived from the feed's thread: only a shared store is left to tell.
+      const arrived = eventId !== undefined && this.arrivedEvents.has(eventId);
+      if (!arrived) span.setAttribute('kinema.cache.dropped', this.forget(change));
       span.setAttributes({
-        'kinema.cache.dropped': dropped,
+        'kinema.cache.arrived-before': arrived,
         ...(change ? {} : { 'kinema.cache.everything': true }),
       });
       await this.store.invalidate(change, eventId);
     });
+  }
+
+  /**
+   * Takes changes from another thread that reads the event feed as well (the gateway's
+   * invalidation thread): every lookup first applies what has arrived, synchronously, so a change
+   * is not served stale for as long as this thread's event loop is busy. The same events still
+   * come through invalidate(), which then only tells a shared store.
+   */
+  receiveFrom(changes: SharedTitleChanges): void {
+    this.arriving = changes;
+  }
+
+  /** Applies the changes arrived from the feed's thread since the last lookup. */
+  private applyArrived(): void {
+    const arrived = this.arriving?.take();
+    if (arrived === undefined || arrived.length === 0) return;
+    if (arrived === 'overflow') {
+      // More changes than the buffer holds went by unread: what they changed is not known.
+      this.forget(undefined);
+      return;
+    }
+    for (const { eventId, change } of arrived) {
+      this.arrivedEvents.add(eventId);
+      if (this.arrivedEvents.size > ARRIVED_EVENTS_REMEMBERED)
+        this.arrivedEvents.delete(this.arrivedEvents.values().next().value as string);
+      this.forget(change);
+    }
+  }
+
+  /** Forgets at once what this process holds that a change can affect; returns how many entries. */
+  private forget(change: TitleChange | undefined): number {
+    this.changes.record(change);
+    for (const listener of this.listeners) listener(change);
+    const dropped = this.representations.drop(change) + this.store.forget(change);
+    invalidated.inc(dropped);
+    return dropped;
   }
 
   /** Tells `listener` of every change this cache is told of: for caches of other things that show titles. */

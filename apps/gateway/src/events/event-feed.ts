@@ -56,7 +56,8 @@ export class GatewayEventFeed {
   private running: Promise<void> | undefined;
   private stopped = false;
   private readonly stopReportingLag: () => Promise<void>;
-  joined = false;
+  private readonly joinedListeners: Array<(joined: boolean) => void> = [];
+  private isJoined = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -64,6 +65,8 @@ export class GatewayEventFeed {
     private readonly topics: readonly Topic[],
     private readonly listeners: EventListener[],
     private readonly logger: Logger,
+    /** Whether this feed's consumer lag is exported (a second feed of the same replica's need not be). */
+    { reportLag = true }: { reportLag?: boolean } = {},
   ) {
     this.consumer = kafka.consumer({
       groupId,
@@ -72,13 +75,31 @@ export class GatewayEventFeed {
       maxWaitTimeInMs: 200,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.joined = true;
+      this.setJoined(true);
       this.commitStartingPositions(payload.memberAssignment).catch((error: unknown) =>
         this.logger.warn({ err: String(error) }, 'event feed: starting positions not committed'),
       );
     });
-    this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
-    this.stopReportingLag = reportConsumerLag(kafka, groupId, topics, 'latest');
+    this.consumer.on(this.consumer.events.CRASH, () => this.setJoined(false));
+    this.stopReportingLag = reportLag
+      ? reportConsumerLag(kafka, groupId, topics, 'latest')
+      : async () => undefined;
+  }
+
+  /** Whether the consumer is in its group, i.e. events flow. */
+  get joined(): boolean {
+    return this.isJoined;
+  }
+
+  /** Tells `listener` whenever the consumer joins its group or drops out of it. */
+  onJoinedChange(listener: (joined: boolean) => void): void {
+    this.joinedListeners.push(listener);
+  }
+
+  private setJoined(joined: boolean): void {
+    if (joined === this.isJoined) return;
+    this.isJoined = joined;
+    for (const listener of this.joinedListeners) listener(joined);
   }
 
   /** Adds a listener, told of every event after those given at construction. */

@@ -9,10 +9,12 @@ import { TOPICS } from '@kinema/contracts';
 import { createLogger } from '@kinema/platform/logging';
 import { ReadinessDetails, REPLICA_NAME } from '@kinema/platform/ops';
 import { createKafka, kafkaClientConfig, verifyKafkaCredentials } from '@kinema/platform/kafka';
+import { CatalogCache } from '../cache/catalog-cache';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { RealtimeHub } from '../realtime/realtime.hub';
 import { CatalogCacheInvalidation } from './catalog-cache-invalidation.handler';
 import { GatewayEventFeed } from './event-feed';
+import { InvalidationThread } from './invalidation-thread';
 import { NotificationFanOut } from './notification-fan-out.handler';
 import { ProfileRowsInvalidation } from './profile-rows-invalidation.handler';
 import { SessionsEndedHandler } from './sessions-ended.handler';
@@ -29,29 +31,38 @@ const FEED_TOPICS = [
 class EventFeedLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly feed: GatewayEventFeed,
+    private readonly invalidations: InvalidationThread,
     hub: RealtimeHub,
     readiness: ReadinessDetails,
   ) {
     // The gateway serves without Kafka; readiness says whether notifications and invalidations flow.
     readiness.register('events', () => ({
       feed: feed.joined ? 'joined' : 'joining',
+      invalidationThread: invalidations.joined ? 'joined' : 'joining',
       webSocketClients: hub.size,
     }));
   }
 
   onApplicationBootstrap(): void {
     this.feed.start();
+    this.invalidations.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.feed.stop();
+    await Promise.all([this.feed.stop(), this.invalidations.stop()]);
   }
+}
+
+function eventsLogger(config: GatewayConfig) {
+  return createLogger('gateway', config.LOG_LEVEL).child({ component: 'events' });
 }
 
 /**
  * This replica's Kafka consumer: every event of the feed's topics, handed to each handler in turn
  * (the catalog cache's invalidation, profiles' own rows, ended sessions, WebSocket notifications). Global, so a
- * feature that reacts to events too (PlayableVideos) listens to the same feed.
+ * feature that reacts to events too (PlayableVideos) listens to the same feed. Beside it, the
+ * invalidation thread reads the title events once more, off this thread, so the cache drops what
+ * they change without waiting for this thread's turn.
  */
 @Global()
 @Module({
@@ -78,7 +89,7 @@ class EventFeedLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
           NotificationFanOut,
         ]
       ) => {
-        const logger = createLogger('gateway', config.LOG_LEVEL).child({ component: 'events' });
+        const logger = eventsLogger(config);
         const kafkaConfig = kafkaClientConfig(config, 'kinema-gateway');
         const kafka = createKafka(kafkaConfig, logger);
         // Wrong SASL credentials fail start-up here; an absent Kafka does not.
@@ -92,6 +103,16 @@ class EventFeedLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
           logger,
         );
       },
+    },
+    {
+      provide: InvalidationThread,
+      inject: [GATEWAY_CONFIG, CatalogCache],
+      useFactory: (config: GatewayConfig, cache: CatalogCache) =>
+        new InvalidationThread(
+          cache,
+          { env: config, groupId: `gateway.invalidation.${REPLICA_NAME}` },
+          eventsLogger(config),
+        ),
     },
     EventFeedLifecycle,
   ],

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { CATALOG_TITLE_EVENTS, TOPICS, type TitleSnapshot } from '@kinema/contracts';
+import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
+import { toKafkaMessage } from '@kinema/platform/kafka';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { CatalogCache } from '../cache/catalog-cache';
+import { jsonRepresentation } from '../http/representation';
+import { InvalidationThread } from './invalidation-thread';
+
+const topic = TOPICS.catalogTitles;
+const titleId = randomUUID();
+
+function snapshot(): TitleSnapshot {
+  return {
+    id: titleId,
+    slug: 'a-title',
+    name: 'Renamed',
+    type: 'movie',
+    availability: 'published',
+    maturityRating: 0,
+    releaseYear: 2001,
+    genres: ['drama'],
+    playable: true,
+    version: 2,
+  };
+}
+
+/**
+ * The invalidation thread on the embedded broker: a title event drops the cached answer while
+ * the serving thread never yields to its event loop, and the thread's group goes when it stops.
+ */
+describe('the gateway invalidation thread', () => {
+  let broker: RunningKafkaBroker;
+  let kafka: Kafka;
+
+  beforeAll(async () => {
+    broker = await startKafkaBroker();
+    kafka = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+    await admin.disconnect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  async function groups(): Promise<string[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.listGroups()).groups.map((group) => group.groupId);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('drops a changed title from the cache without the serving thread turning its event loop', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const key = `title ${titleId}`;
+    await cache.representation(key, async () => ({
+      representation: jsonRepresentation({ name: 'Old' }),
+      scope: { kind: 'title', titleId },
+    }));
+    const groupId = `gateway.invalidation.test-${randomUUID()}`;
+    const thread = new InvalidationThread(
+      cache,
+      { env: { KAFKA_BROKERS: [broker.address], KAFKA_SSL: false, LOG_LEVEL: 'silent' }, groupId },
+      pino({ level: 'silent' }),
+      // The worker's TypeScript source, loaded through tsx (the build runs the compiled file).
+      { script: join(__dirname, 'invalidation.worker.ts'), execArgv: ['--require', 'tsx/cjs'] },
+    );
+    thread.start();
+    try {
+      const joinedBy = Date.now() + 30_000;
+      while (!thread.joined && Date.now() < joinedBy)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(thread.joined).toBe(true);
+
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({
+        topic,
+        messages: [
+          toKafkaMessage({
+            id: randomUUID(),
+            type: CATALOG_TITLE_EVENTS.updated,
+            source: '/kinema/catalog',
+            subject: titleId,
+            time: new Date().toISOString(),
+            data: { title: snapshot() },
+          }),
+        ],
+      });
+      await producer.disconnect();
+
+      // Synchronous from here on: nothing this thread would deliver (a message, a timer) can run.
+      const deadline = Date.now() + 10_000;
+      while (cache.peek(key) !== undefined && Date.now() < deadline);
+      expect(cache.peek(key)).toBeUndefined();
+    } finally {
+      await thread.stop();
+    }
+    expect(await groups()).not.toContain(groupId);
+  }, 60_000);
+});

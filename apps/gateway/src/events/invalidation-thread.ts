@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { CatalogCache } from '../cache/catalog-cache';
+import { SharedTitleChanges } from '../cache/shared-title-changes';
+import type { InvalidationWorkerData, InvalidationWorkerMessage } from './invalidation.worker';
+
+/** How long after an unexpected exit the thread is started again. */
+const RESTART_AFTER_MS = 1_000;
+
+export interface InvalidationThreadOptions {
+  /** The worker's script; tests run its TypeScript source (with `execArgv` loading it). */
+  script?: string;
+  execArgv?: string[];
+}
+
+/**
+ * A thread of the gateway's own that reads the catalog's title events and drops the cache entries
+ * they change before the next lookup, however busy the serving thread's event loop is: a change
+ * is served stale for about as long as the event takes to arrive, not as long as this thread takes
+ * to reach it under load (docs/resilience.md#across-gateway-replicas-rebalancing-and-staleness).
+ * It reads with a consumer group of its own, named like the serving feed's and deleted the same
+ * way when it stops. Without it (it failed, or Kafka is away) the serving feed still invalidates,
+ * later.
+ */
+export class InvalidationThread {
+  private readonly changes = new SharedTitleChanges();
+  private worker: Worker | undefined;
+  private stopping = false;
+  private restart: NodeJS.Timeout | undefined;
+  private isJoined = false;
+
+  constructor(
+    private readonly cache: CatalogCache,
+    private readonly data: Omit<InvalidationWorkerData, 'changes'>,
+    private readonly logger: Logger,
+    private readonly options: InvalidationThreadOptions = {},
+  ) {
+    this.cache.receiveFrom(this.changes);
+  }
+
+  /** Whether the thread's consumer is in its group, i.e. changes arrive through it. */
+  get joined(): boolean {
+    return this.isJoined;
+  }
+
+  /** Starts the thread (with the cache on; with it off there is nothing to drop). */
+  start(): void {
+    if (!this.cache.enabled) return;
+    const workerData: InvalidationWorkerData = { ...this.data, changes: this.changes.buffer };
+    const worker = new Worker(this.options.script ?? join(__dirname, 'invalidation.worker.js'), {
+      workerData,
+      execArgv: this.options.execArgv ?? [],
+    });
+    this.worker = worker;
+    worker.on('message', (message: InvalidationWorkerMessage) => {
+      if ('joined' in message) this.isJoined = message.joined;
+    });
+    worker.on('error', (error) =>
+      this.logger.error({ err: String(error) }, 'invalidation thread failed'),
+    );
+    worker.on('exit', (code) => {
+      this.isJoined = false;
+      if (this.stopping) return;
+      this.logger.warn({ code, retryInMs: RESTART_AFTER_MS }, 'invalidation thread exited');
+      this.restart = setTimeout(() => this.start(), RESTART_AFTER_MS).unref();
+    });
+  }
+
+  /** Stops the thread once its consumer has left and deleted its group (at most ~6 s). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restart);
+    const worker = this.worker;
+    if (!worker) return;
+    const stopped = new Promise<void>((resolve) => {
+      worker.on('message', (message: InvalidationWorkerMessage) => {
+        if ('stopped' in message) resolve();
+      });
+      worker.once('exit', () => resolve());
+    });
+    worker.postMessage('stop');
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 6_000).unref())]);
+    await worker.terminate();
+  }
+}
