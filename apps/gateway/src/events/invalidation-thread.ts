@@ -51,6 +51,9 @@ export class InvalidationThread {
     const worker = new Worker(this.options.script ?? join(__dirname, 'invalidation.worker.js'), {
       workerData,
       execArgv: this.options.execArgv ?? [],
+      // It holds a Kafka consumer and a few events at a time: V8's default heap sizes would let
+      // its garbage grow to tens of MiB before a collection.
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 },
     });
     this.worker = worker;
     worker.on('message', (message: InvalidationWorkerMessage) => {
