@@ -15,6 +15,7 @@ import {
   SUPERVISOR_TARGET_SCHEME,
 } from '@kinema/contracts';
 import { callLatencyInterceptor } from '../faults/call-latency.interceptor';
+import { committedReadRetryInterceptor } from './committed-read-retry.interceptor';
 import { currentRequestId, recordServedBy } from '../logging/request-context';
 import { registerSupervisorResolver } from './supervisor-resolver';
 
@@ -82,7 +83,8 @@ function duration(ms: number): { seconds: number; nanos: number } {
 
 /**
  * Channel options: round robin wrapped in outlier detection, keepalive that drops a silent
- * connection within ~2 s, and hedging for idempotent methods only (a write is sent once).
+ * connection within ~2 s, and hedging for idempotent methods only (a write is sent once). A read
+ * whose replica died after its answer began is sent once more by committedReadRetryInterceptor.
  */
 export function grpcClientChannelOptions(config: GrpcClientConfig): ChannelOptions {
   const serviceConfig = {
@@ -172,6 +174,7 @@ export function createGrpcClient<C extends Client>(
     // The deadline is set first, so the latency seam (inert unless FAULT_INJECTION) can honour it.
     interceptors: [
       contextInterceptor(config.deadlineMs),
+      committedReadRetryInterceptor(config.service, config.idempotentMethods),
       ...(owner ? [callLatencyInterceptor(owner)] : []),
     ],
   });
