@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { MaturityRating, type TitleSnapshot } from '@kinema/contracts';
+import { MaturityRating } from '@kinema/contracts';
 import { Redis } from 'ioredis';
 import { jsonRepresentation } from '../http/representation';
 import type { CacheScope, TitleChange } from './cache-scope';
 import { CatalogCache } from './catalog-cache';
 import { SharedTitleChanges } from './shared-title-changes';
+import { aTitleSnapshot } from '../testing/title-snapshot';
 
 const ANY: CacheScope = { kind: 'vocabulary' };
 
@@ -51,22 +52,6 @@ describe('CatalogCache in memory', () => {
 const A = 'a0000000-0000-4000-8000-000000000001';
 const B = 'b0000000-0000-4000-8000-000000000002';
 const C = 'c0000000-0000-4000-8000-000000000003';
-
-function snapshot(id: string, changes: Partial<TitleSnapshot> = {}): TitleSnapshot {
-  return {
-    id,
-    slug: id,
-    name: 'A title',
-    type: 'movie',
-    availability: 'published',
-    maturityRating: 5,
-    releaseYear: 2001,
-    genres: ['drama'],
-    playable: true,
-    version: 2,
-    ...changes,
-  };
-}
 
 const visibility = (maxMaturity = MaturityRating.MATURITY_RATING_UNSPECIFIED) => ({
   maxMaturity,
@@ -116,7 +101,7 @@ async function dropped(change: TitleChange): Promise<string[]> {
 
 describe('CatalogCache invalidation by scope', () => {
   it("drops a title's own answer and the lists that show it or that it now belongs in, only", async () => {
-    expect(await dropped({ titleId: A, now: snapshot(A) })).toEqual([
+    expect(await dropped({ titleId: A, now: aTitleSnapshot(A) })).toEqual([
       'title A',
       'a page showing A',
       'a page of dramas without A',
@@ -127,7 +112,7 @@ describe('CatalogCache invalidation by scope', () => {
     expect(
       await dropped({
         titleId: A,
-        now: snapshot(A, { genres: ['comedy'], releaseYear: 1995, maturityRating: 2 }),
+        now: aTitleSnapshot(A, { genres: ['comedy'], releaseYear: 1995, maturityRating: 2 }),
       }),
     ).toEqual([
       'title A',
@@ -140,10 +125,13 @@ describe('CatalogCache invalidation by scope', () => {
 
   it('keeps rows a title cannot enter: a draft, or one without a video', async () => {
     expect(
-      await dropped({ titleId: A, now: snapshot(A, { maturityRating: 1, playable: false }) }),
+      await dropped({ titleId: A, now: aTitleSnapshot(A, { maturityRating: 1, playable: false }) }),
     ).not.toContain('kids rows without A');
     expect(
-      await dropped({ titleId: A, now: snapshot(A, { maturityRating: 1, availability: 'draft' }) }),
+      await dropped({
+        titleId: A,
+        now: aTitleSnapshot(A, { maturityRating: 1, availability: 'draft' }),
+      }),
     ).toEqual(['title A', 'a page showing A']);
   });
 
@@ -226,7 +214,7 @@ describe('CatalogCache and loads a change overtook', () => {
         scope: ENTRIES['title A'] as CacheScope,
       };
     });
-    await cache.invalidate({ titleId: A, now: snapshot(A) });
+    await cache.invalidate({ titleId: A, now: aTitleSnapshot(A) });
     release();
     expect((await slow).body.toString()).toContain('old');
     expect(cache.peek('title A')).toBeUndefined();
@@ -243,7 +231,7 @@ describe('CatalogCache and loads a change overtook', () => {
       },
       () => ENTRIES['title B'] as CacheScope,
     );
-    await cache.invalidate({ titleId: A, now: snapshot(A) });
+    await cache.invalidate({ titleId: A, now: aTitleSnapshot(A) });
     release();
     await slow;
     expect(
@@ -273,7 +261,7 @@ describe('CatalogCache and changes arriving from the invalidation thread', () =>
 
   it('drops what an arrived change affects at the next lookup, with no turn of the event loop', async () => {
     const { cache, thread } = await filled();
-    thread.publish('event-1', { titleId: A, now: snapshot(A) });
+    thread.publish('event-1', { titleId: A, now: aTitleSnapshot(A) });
     expect(cache.peek('title A')).toBeUndefined();
     expect(cache.peek('a page showing A')).toBeUndefined();
     expect(cache.peek('title B')).toBeDefined();
@@ -281,13 +269,13 @@ describe('CatalogCache and changes arriving from the invalidation thread', () =>
 
   it('drops nothing more when the same event comes through the feed afterwards', async () => {
     const { cache, thread } = await filled();
-    thread.publish('event-1', { titleId: A, now: snapshot(A) });
+    thread.publish('event-1', { titleId: A, now: aTitleSnapshot(A) });
     expect(cache.peek('title A')).toBeUndefined();
     await cache.representation('title A', async () => ({
       representation: jsonRepresentation({ name: 'new' }),
       scope: ENTRIES['title A'] as CacheScope,
     }));
-    await cache.invalidate({ titleId: A, now: snapshot(A) }, 'event-1');
+    await cache.invalidate({ titleId: A, now: aTitleSnapshot(A) }, 'event-1');
     expect(cache.peek('title A')?.body.toString()).toContain('new');
   });
 

@@ -1,20 +1,10 @@
 import type { TitleChange } from './cache-scope';
 import { SharedTitleChanges } from './shared-title-changes';
+import { aTitleSnapshot } from '../testing/title-snapshot';
 
 const change = (titleId: string, name = 'A title'): TitleChange => ({
   titleId,
-  now: {
-    id: titleId,
-    slug: titleId,
-    name,
-    type: 'movie',
-    availability: 'published',
-    maturityRating: 0,
-    releaseYear: 2001,
-    genres: ['drama'],
-    playable: true,
-    version: 2,
-  },
+  now: aTitleSnapshot(titleId, { name }),
 });
 
 describe('SharedTitleChanges', () => {

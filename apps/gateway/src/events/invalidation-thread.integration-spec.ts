@@ -1,31 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { CATALOG_TITLE_EVENTS, TOPICS, type TitleSnapshot } from '@kinema/contracts';
+import { CATALOG_TITLE_EVENTS, TOPICS } from '@kinema/contracts';
 import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
 import { toKafkaMessage } from '@kinema/platform/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { CatalogCache } from '../cache/catalog-cache';
 import { jsonRepresentation } from '../http/representation';
+import { aTitleSnapshot } from '../testing/title-snapshot';
 import { InvalidationThread } from './invalidation-thread';
 
 const topic = TOPICS.catalogTitles;
 const titleId = randomUUID();
-
-function snapshot(): TitleSnapshot {
-  return {
-    id: titleId,
-    slug: 'a-title',
-    name: 'Renamed',
-    type: 'movie',
-    availability: 'published',
-    maturityRating: 0,
-    releaseYear: 2001,
-    genres: ['drama'],
-    playable: true,
-    version: 2,
-  };
-}
 
 /**
  * The invalidation thread on the embedded broker: a title event drops the cached answer while
@@ -91,7 +77,7 @@ describe('the gateway invalidation thread', () => {
             source: '/kinema/catalog',
             subject: titleId,
             time: new Date().toISOString(),
-            data: { title: snapshot() },
+            data: { title: aTitleSnapshot(titleId, { name: 'Renamed' }) },
           }),
         ],
       });

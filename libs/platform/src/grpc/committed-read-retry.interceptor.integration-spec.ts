@@ -3,18 +3,10 @@ import { createServer, type Http2Server, type ServerHttp2Stream } from 'node:htt
 import type { AddressInfo } from 'node:net';
 import { createGrpcClient } from './grpc-client.factory';
 import { callUnary, type UnaryMethod } from './unary-call';
+import { unaryBytesMethod } from '../testing/bytes-method';
 
 const SERVICE = 'test.v1.Replica';
-const identity = (value: Buffer): Buffer => value;
-const method = (name: string) => ({
-  path: `/${SERVICE}/${name}`,
-  requestStream: false,
-  responseStream: false,
-  requestSerialize: identity,
-  requestDeserialize: identity,
-  responseSerialize: identity,
-  responseDeserialize: identity,
-});
+const method = (name: string) => unaryBytesMethod(SERVICE, name);
 const ReplicaClient = makeGenericClientConstructor(
   { Read: method('Read'), Write: method('Write') },
   'Replica',

@@ -12,18 +12,10 @@ import {
 import { servedByInterceptor } from '../grpc-server/served-by.interceptor';
 import { createGrpcClient } from './grpc-client.factory';
 import { callUnary, type UnaryMethod } from './unary-call';
+import { unaryBytesMethod } from '../testing/bytes-method';
 
 const SERVICE = 'test.v1.Replica';
-const identity = (value: Buffer): Buffer => value;
-const method = (name: string) => ({
-  path: `/${SERVICE}/${name}`,
-  requestStream: false,
-  responseStream: false,
-  requestSerialize: identity,
-  requestDeserialize: identity,
-  responseSerialize: identity,
-  responseDeserialize: identity,
-});
+const method = (name: string) => unaryBytesMethod(SERVICE, name);
 const definition = { Read: method('Read'), Write: method('Write') };
 const ReplicaClient = makeGenericClientConstructor(definition, 'Replica') as unknown as new (
   ...args: ConstructorParameters<typeof Client>

@@ -2,3 +2,4 @@ export * from './grpc-assertions';
 export * from './grpc-reflection-client';
 export * from './metric-sample';
 export * from './config-problems';
+export * from './bytes-method';
