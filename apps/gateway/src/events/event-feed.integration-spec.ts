@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type EventEnvelope } from '@kinema/contracts';
-import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
+import type { RunningKafkaBroker } from '@kinema/dev-infra';
 import { toKafkaMessage } from '@kinema/platform/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
+import { startFeedBroker, type FeedBroker } from '../testing/feed-broker';
 import { GatewayEventFeed } from './event-feed';
 
 const topic = TOPICS.catalogTitles;
-
-function kafkaFor(address: string): Kafka {
-  return new Kafka({
-    clientId: 'event-feed-test',
-    brokers: [address],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 3, initialRetryTime: 100 },
-  });
-}
 
 function anEvent(): EventEnvelope {
   const subject = randomUUID();
@@ -34,31 +26,20 @@ function anEvent(): EventEnvelope {
  * replica that stops leaves no consumer group behind (a rollout renames every pod).
  */
 describe('the gateway event feed', () => {
+  let feedBroker: FeedBroker;
   let broker: RunningKafkaBroker;
   let kafka: Kafka;
 
   beforeAll(async () => {
-    broker = await startKafkaBroker();
-    kafka = kafkaFor(broker.address);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-    await admin.disconnect();
+    feedBroker = await startFeedBroker(topic);
+    ({ broker, kafka } = feedBroker);
   }, 60_000);
 
   afterAll(async () => {
     await broker?.stop();
   });
 
-  async function groups(): Promise<string[]> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      return (await admin.listGroups()).groups.map((group) => group.groupId);
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const groups = () => feedBroker.groupIds();
 
   async function until(check: () => boolean | Promise<boolean>): Promise<void> {
     const deadline = Date.now() + 30_000;
@@ -73,7 +54,7 @@ describe('the gateway event feed', () => {
     const feeds = ['gateway-a', 'gateway-b'].map((pod) => {
       seen.set(pod, []);
       return new GatewayEventFeed(
-        kafkaFor(broker.address),
+        new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }),
         `gateway.realtime.${pod}`,
         [topic],
         [(event) => void seen.get(pod)?.push(event.id)],

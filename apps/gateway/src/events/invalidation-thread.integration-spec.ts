@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CATALOG_TITLE_EVENTS, TOPICS } from '@kinema/contracts';
-import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
+import type { RunningKafkaBroker } from '@kinema/dev-infra';
 import { toKafkaMessage } from '@kinema/platform/kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import pino from 'pino';
 import { CatalogCache } from '../cache/catalog-cache';
 import { jsonRepresentation } from '../http/representation';
+import { startFeedBroker, type FeedBroker } from '../testing/feed-broker';
 import { aTitleSnapshot } from '../testing/title-snapshot';
 import { InvalidationThread } from './invalidation-thread';
 
@@ -18,31 +19,18 @@ const titleId = randomUUID();
  * the serving thread never yields to its event loop, and the thread's group goes when it stops.
  */
 describe('the gateway invalidation thread', () => {
+  let feedBroker: FeedBroker;
   let broker: RunningKafkaBroker;
   let kafka: Kafka;
 
   beforeAll(async () => {
-    broker = await startKafkaBroker();
-    kafka = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-    await admin.disconnect();
+    feedBroker = await startFeedBroker(topic);
+    ({ broker, kafka } = feedBroker);
   }, 60_000);
 
   afterAll(async () => {
     await broker?.stop();
   });
-
-  async function groups(): Promise<string[]> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      return (await admin.listGroups()).groups.map((group) => group.groupId);
-    } finally {
-      await admin.disconnect();
-    }
-  }
 
   it('drops a changed title from the cache without the serving thread turning its event loop', async () => {
     const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
@@ -61,9 +49,19 @@ describe('the gateway invalidation thread', () => {
     );
     thread.start();
     try {
-      const joinedBy = Date.now() + 30_000;
-      while (!thread.joined && Date.now() < joinedBy)
+      // The thread reads from the end of each partition: an event sent before it has its starting
+      // positions would be skipped (as a replica skips what came before it started). They are
+      // fixed once its group has committed one on every partition.
+      const admin = kafka.admin();
+      await admin.connect();
+      const positionedBy = Date.now() + 30_000;
+      const positioned = async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return offsets?.partitions.every((partition) => partition.offset !== '-1') ?? false;
+      };
+      while (!(thread.joined && (await positioned())) && Date.now() < positionedBy)
         await new Promise((resolve) => setTimeout(resolve, 50));
+      await admin.disconnect();
       expect(thread.joined).toBe(true);
 
       const producer = kafka.producer();
@@ -90,6 +88,6 @@ describe('the gateway invalidation thread', () => {
     } finally {
       await thread.stop();
     }
-    expect(await groups()).not.toContain(groupId);
+    expect(await feedBroker.groupIds()).not.toContain(groupId);
   }, 60_000);
 });
