@@ -19,3 +19,4 @@ export * from './launcher/status';
 export * from './testing/openapi-fuzz';
 export * from './testing/fuzz-world';
 export * from './otlp';
+export * from './testing/topic-broker';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type EventEnvelope } from '@kinema/contracts';
-import type { RunningKafkaBroker } from '@kinema/dev-infra';
+import { startTopicBroker, type RunningKafkaBroker, type TopicBroker } from '@kinema/dev-infra';
 import { toKafkaMessage } from '@kinema/platform/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { startFeedBroker, type FeedBroker } from '../testing/feed-broker';
 import { GatewayEventFeed } from './event-feed';
 
 const topic = TOPICS.catalogTitles;
@@ -26,20 +25,20 @@ function anEvent(): EventEnvelope {
  * replica that stops leaves no consumer group behind (a rollout renames every pod).
  */
 describe('the gateway event feed', () => {
-  let feedBroker: FeedBroker;
+  let topicBroker: TopicBroker;
   let broker: RunningKafkaBroker;
   let kafka: Kafka;
 
   beforeAll(async () => {
-    feedBroker = await startFeedBroker(topic);
-    ({ broker, kafka } = feedBroker);
+    topicBroker = await startTopicBroker(topic);
+    ({ broker, kafka } = topicBroker);
   }, 60_000);
 
   afterAll(async () => {
     await broker?.stop();
   });
 
-  const groups = () => feedBroker.groupIds();
+  const groups = () => topicBroker.groupIds();
 
   async function until(check: () => boolean | Promise<boolean>): Promise<void> {
     const deadline = Date.now() + 30_000;
@@ -62,7 +61,15 @@ describe('the gateway event feed', () => {
       );
     });
     for (const feed of feeds) feed.start();
-    await until(() => feeds.every((feed) => feed.joined));
+    await until(async () =>
+      (
+        await Promise.all(
+          ['gateway-a', 'gateway-b'].map((pod) =>
+            topicBroker.positioned(`gateway.realtime.${pod}`),
+          ),
+        )
+      ).every(Boolean),
+    );
     expect(await groups()).toEqual(
       expect.arrayContaining(['gateway.realtime.gateway-a', 'gateway.realtime.gateway-b']),
     );
@@ -87,18 +94,9 @@ describe('the gateway event feed', () => {
     const groupId = `gateway.realtime.positions-${randomUUID()}`;
     const feed = new GatewayEventFeed(kafka, groupId, [topic], [], pino({ level: 'silent' }));
     feed.start();
-    const admin = kafka.admin();
-    await admin.connect();
     try {
-      await until(async () => {
-        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        return (
-          offsets?.partitions.length === 6 &&
-          offsets.partitions.every((partition) => partition.offset !== '-1')
-        );
-      });
+      await until(() => topicBroker.positioned(groupId));
     } finally {
-      await admin.disconnect();
       await feed.stop();
     }
   });
@@ -120,10 +118,7 @@ describe('the gateway event feed', () => {
       const committed = async () =>
         (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
       // Its starting positions first, so what follows can only be committed by reading on.
-      await until(async () => {
-        const partitions = await committed();
-        return partitions.length === 6 && partitions.every((p) => p.offset !== '-1');
-      });
+      await until(() => topicBroker.positioned(groupId));
       const producer = kafka.producer();
       await producer.connect();
       const events = Array.from({ length: 12 }, anEvent);

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CATALOG_TITLE_EVENTS, TOPICS } from '@kinema/contracts';
-import type { RunningKafkaBroker } from '@kinema/dev-infra';
+import { startTopicBroker, type RunningKafkaBroker, type TopicBroker } from '@kinema/dev-infra';
 import { toKafkaMessage } from '@kinema/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import pino from 'pino';
 import { CatalogCache } from '../cache/catalog-cache';
 import { jsonRepresentation } from '../http/representation';
-import { startFeedBroker, type FeedBroker } from '../testing/feed-broker';
 import { aTitleSnapshot } from '../testing/title-snapshot';
 import { InvalidationThread } from './invalidation-thread';
 
@@ -19,13 +18,13 @@ const titleId = randomUUID();
  * the serving thread never yields to its event loop, and the thread's group goes when it stops.
  */
 describe('the gateway invalidation thread', () => {
-  let feedBroker: FeedBroker;
+  let topicBroker: TopicBroker;
   let broker: RunningKafkaBroker;
   let kafka: Kafka;
 
   beforeAll(async () => {
-    feedBroker = await startFeedBroker(topic);
-    ({ broker, kafka } = feedBroker);
+    topicBroker = await startTopicBroker(topic);
+    ({ broker, kafka } = topicBroker);
   }, 60_000);
 
   afterAll(async () => {
@@ -49,19 +48,13 @@ describe('the gateway invalidation thread', () => {
     );
     thread.start();
     try {
-      // The thread reads from the end of each partition: an event sent before it has its starting
-      // positions would be skipped (as a replica skips what came before it started). They are
-      // fixed once its group has committed one on every partition.
-      const admin = kafka.admin();
-      await admin.connect();
+      // Positioned: an event sent before may be skipped (TopicBroker.positioned says why).
       const positionedBy = Date.now() + 30_000;
-      const positioned = async () => {
-        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        return offsets?.partitions.every((partition) => partition.offset !== '-1') ?? false;
-      };
-      while (!(thread.joined && (await positioned())) && Date.now() < positionedBy)
+      while (
+        !(thread.joined && (await topicBroker.positioned(groupId))) &&
+        Date.now() < positionedBy
+      )
         await new Promise((resolve) => setTimeout(resolve, 50));
-      await admin.disconnect();
       expect(thread.joined).toBe(true);
 
       const producer = kafka.producer();
@@ -88,6 +81,6 @@ describe('the gateway invalidation thread', () => {
     } finally {
       await thread.stop();
     }
-    expect(await feedBroker.groupIds()).not.toContain(groupId);
+    expect(await topicBroker.groupIds()).not.toContain(groupId);
   }, 60_000);
 });

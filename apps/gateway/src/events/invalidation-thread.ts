@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -5,8 +6,8 @@ import type { CatalogCache } from '../cache/catalog-cache';
 import { SharedTitleChanges } from '../cache/shared-title-changes';
 import type { InvalidationWorkerData, InvalidationWorkerMessage } from './invalidation.worker';
 
-/** How long after an unexpected exit the thread is started again. */
-const RESTART_AFTER_MS = 1_000;
+/** How long after an unexpected exit the thread is started again, doubling while it keeps failing. */
+const RESTART_AFTER_MS = { first: 1_000, max: 30_000 } as const;
 
 export interface InvalidationThreadOptions {
   /** The worker's script; tests run its TypeScript source (with `execArgv` loading it). */
@@ -28,6 +29,8 @@ export class InvalidationThread {
   private worker: Worker | undefined;
   private stopping = false;
   private restart: NodeJS.Timeout | undefined;
+  private restartAfterMs: number = RESTART_AFTER_MS.first;
+  private running = false;
   private isJoined = false;
 
   constructor(
@@ -44,11 +47,16 @@ export class InvalidationThread {
     return this.isJoined;
   }
 
-  /** Starts the thread (with the cache on; with it off there is nothing to drop). */
+  /**
+   * Starts the thread (with the cache on; with it off there is nothing to drop). Without the
+   * compiled worker beside this file (tests that run the TypeScript sources) the replica serves
+   * without it, as when it fails.
+   */
   start(): void {
-    if (!this.cache.enabled) return;
+    const script = this.options.script ?? join(__dirname, 'invalidation.worker.js');
+    if (!this.cache.enabled || !existsSync(script)) return;
     const workerData: InvalidationWorkerData = { ...this.data, changes: this.changes.buffer };
-    const worker = new Worker(this.options.script ?? join(__dirname, 'invalidation.worker.js'), {
+    const worker = new Worker(script, {
       workerData,
       execArgv: this.options.execArgv ?? [],
       // It holds a Kafka consumer and a few events at a time: V8's default heap sizes would let
@@ -56,17 +64,23 @@ export class InvalidationThread {
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 },
     });
     this.worker = worker;
+    this.running = true;
     worker.on('message', (message: InvalidationWorkerMessage) => {
-      if ('joined' in message) this.isJoined = message.joined;
+      if (!('joined' in message)) return;
+      this.isJoined = message.joined;
+      if (message.joined) this.restartAfterMs = RESTART_AFTER_MS.first;
     });
     worker.on('error', (error) =>
       this.logger.error({ err: String(error) }, 'invalidation thread failed'),
     );
     worker.on('exit', (code) => {
+      this.running = false;
       this.isJoined = false;
       if (this.stopping) return;
-      this.logger.warn({ code, retryInMs: RESTART_AFTER_MS }, 'invalidation thread exited');
-      this.restart = setTimeout(() => this.start(), RESTART_AFTER_MS).unref();
+      const retryInMs = this.restartAfterMs;
+      this.restartAfterMs = Math.min(RESTART_AFTER_MS.max, retryInMs * 2);
+      this.logger.warn({ code, retryInMs }, 'invalidation thread exited');
+      this.restart = setTimeout(() => this.start(), retryInMs).unref();
     });
   }
 
@@ -75,7 +89,7 @@ export class InvalidationThread {
     this.stopping = true;
     clearTimeout(this.restart);
     const worker = this.worker;
-    if (!worker) return;
+    if (!worker || !this.running) return;
     const stopped = new Promise<void>((resolve) => {
       worker.on('message', (message: InvalidationWorkerMessage) => {
         if ('stopped' in message) resolve();
