@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { browseQuery } from '../api/queries';
 import type { BrowseRow, Title } from '../api/types';
+import { featuredTitle } from './featured-title';
 import { useSession } from '../auth/use-session';
 import { clock, type Stopped } from '../ui/episodes';
 import { ErrorMessage, SkeletonRow } from '../ui/feedback';
@@ -59,9 +60,7 @@ export function HomePage() {
   const rows = browse.data?.rows ?? [];
   const progress = browse.data?.progress ?? [];
   const stoppedIn = (title: Title) => progress.find((item) => item.titleId === title.id);
-  const featuredRow =
-    rows.find((row) => row.id === 'trending') ?? rows.find((row) => row.id !== 'continue-watching');
-  const hero = featuredRow?.items[0];
+  const hero = featuredTitle(rows);
   return (
     <main className="home">
       <title>{profile ? `Home · ${profile.name} · Kinema` : 'Kinema: films and series'}</title>
