@@ -1,4 +1,4 @@
-import { Injectable, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { Injectable, RequestMethod, ValidationPipe, type Type } from '@nestjs/common';
 import {
   EXCEPTION_FILTERS_METADATA,
   GUARDS_METADATA,
@@ -8,10 +8,16 @@ import {
   PIPES_METADATA,
   ROUTE_ARGS_METADATA,
 } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModuleRef, type NestContainer } from '@nestjs/core';
+import {
+  DiscoveryService,
+  MetadataScanner,
+  ModuleRef,
+  Reflector,
+  type NestContainer,
+} from '@nestjs/core';
 import type { ApplicationConfig } from '@nestjs/core/application-config';
-import { ACCESS_LEVEL_KEY, type AccessLevel } from './auth/access-level.decorator';
-import { AuthGuard } from './auth/auth.guard';
+import type { AccessLevel } from './auth/access-level.decorator';
+import { AuthGuard, routeAccessLevel, type RouteHandler } from './auth/auth.guard';
 import { InputShapePipe } from './http/input-shape.pipe';
 import { ProblemFilter } from './http/problem.filter';
 import { routeConfigOfHandler, type HotPath } from './http/route-config';
@@ -114,6 +120,7 @@ export class HotRouteCheck {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly modules: ModuleRef,
+    private readonly reflector: Reflector,
   ) {}
 
   /** Throws one error naming every hot route and the enhancer it may not carry. */
@@ -128,7 +135,14 @@ export class HotRouteCheck {
         const handler = (controller.prototype as Record<string, object>)[key];
         const { hotPath } = routeConfigOfHandler(handler);
         if (!hotPath) continue;
-        const route = declaration(controller, key, handler, hotPath, config.getGlobalPrefix());
+        const route = declaration(
+          controller,
+          key,
+          handler,
+          hotPath,
+          config.getGlobalPrefix(),
+          this.reflector,
+        );
         if (route.method !== 'GET' && route.method !== 'HEAD') {
           refusals.push(`${route.name}: a hot path answers GET and HEAD only`);
         }
@@ -222,21 +236,18 @@ function declaration(
   handler: object,
   hotPath: HotPath,
   prefix: string,
+  reflector: Reflector,
 ): HotRouteDeclaration {
   const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
   const path = [prefix, firstPath(controller), firstPath(handler)]
     .flatMap((part) => part.split('/'))
     .filter((part) => part !== '')
     .join('/');
-  const access =
-    (Reflect.getMetadata(ACCESS_LEVEL_KEY, handler) as AccessLevel | undefined) ??
-    (Reflect.getMetadata(ACCESS_LEVEL_KEY, controller) as AccessLevel | undefined) ??
-    'admin';
   return {
     name: `${method} /${path} (${controller.name}.${key})`,
     hotPath,
     method,
-    access,
+    access: routeAccessLevel(reflector, handler as RouteHandler, controller as Type),
     idempotent: Reflect.getMetadata(IDEMPOTENT_ROUTE, handler) === true,
   };
 }

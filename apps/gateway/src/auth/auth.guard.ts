@@ -1,4 +1,4 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { OpsController } from '@kinema/platform/ops';
 import type { FastifyRequest } from 'fastify';
@@ -10,12 +10,27 @@ import { FailedAuthentication } from '../rate-limit/failed-authentication';
 
 /** The access level of the route a request matched; unmarked routes are admin-only. */
 export function accessLevelOf(reflector: Reflector, context: ExecutionContext): AccessLevel {
+  return routeAccessLevel(reflector, context.getHandler(), context.getClass());
+}
+
+/** A controller method, as Nest hands it to guards. */
+export type RouteHandler = ReturnType<ExecutionContext['getHandler']>;
+
+/**
+ * The access level a controller method declares (its own, else its controller's); unmarked
+ * routes are admin-only.
+ */
+export function routeAccessLevel(
+  reflector: Reflector,
+  handler: RouteHandler,
+  controller: Type,
+): AccessLevel {
   const declared = reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_LEVEL_KEY, [
-    context.getHandler(),
-    context.getClass(),
+    handler,
+    controller,
   ]);
   // Probes and metrics come from the platform library and must answer the kubelet and Prometheus.
-  if (!declared && context.getClass() === OpsController) return 'public';
+  if (!declared && controller === OpsController) return 'public';
   return declared ?? 'admin';
 }
 
