@@ -1,5 +1,5 @@
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 
 /**
  * The hot paths: `cached-read` answers repeats of a cached representation (HotReads),
@@ -10,18 +10,15 @@ export type HotPath = 'cached-read' | 'playback';
 /** A raw body a route takes: a video, streamed unread; an image, read whole. */
 export type UploadKind = 'video' | 'image';
 
-/** What a gateway route declares about itself for the hooks and parsers in front of Nest. */
-export interface GatewayRouteConfig {
-  hotPath?: HotPath;
-  upload?: UploadKind;
-}
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     hotPath?: HotPath;
     upload?: UploadKind;
   }
 }
+
+/** What a gateway route declares about itself for the hooks and parsers in front of Nest. */
+export type GatewayRouteConfig = Pick<FastifyContextConfig, 'hotPath' | 'upload'>;
 
 /**
  * Adds to the Fastify route config of a handler (what @RouteConfig sets, merged rather than
@@ -38,7 +35,7 @@ function routeConfig(part: GatewayRouteConfig): MethodDecorator {
 
 /**
  * Marks a route as answered by a hot path before Nest's pipeline when the hot path can; start-up
- * refuses the route if it carries an enhancer the hot path does not replay (hot-routes.ts).
+ * refuses the route if it carries an enhancer the hot path does not replay (hot-route-check.ts).
  */
 export function HotRoute(path: HotPath): MethodDecorator {
   return routeConfig({ hotPath: path });
