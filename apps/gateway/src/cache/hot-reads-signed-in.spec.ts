@@ -2,18 +2,16 @@ import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js'
 import {
   Availability,
   MaturityRating,
-  Role,
   Title,
   TitleType,
   type DeleteProfileRequest,
   type GetProfileRequest,
   type ListTitlesRequest,
-  type VerifyAccessTokenRequest,
 } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SessionCheck } from '../auth/session-check';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
-import { testTokenIssuer, type TestCaller } from '../testing/test-admin';
+import { testSessions, type TestCaller } from '../testing/test-admin';
 import { createTestGateway } from '../testing/test-gateway';
 
 const LIST = '/api/v1/titles?limit=5';
@@ -85,28 +83,14 @@ describe('cached reads of signed-in callers', () => {
   let profiles: Map<string, { accountId: string; maxMaturity: MaturityRating }>;
 
   async function start(env: Record<string, string> = {}) {
-    const issuer = await testTokenIssuer();
-    tokens = new Map();
-    for (const caller of [viewer, stranger, admin]) tokens.set(caller, await issuer.sign(caller));
-    const byToken = new Map([...tokens].map(([caller, token]) => [token, caller]));
+    const sessions = await testSessions([viewer, stranger, admin]);
+    tokens = sessions.tokens;
     services = new FakeServices({
       users: {
-        getSigningKeys: issuer.getSigningKeys,
-        verifyAccessToken: (
-          call: ServerUnaryCall<VerifyAccessTokenRequest, unknown>,
-          done: sendUnaryData<unknown>,
-        ) => {
+        ...sessions.users,
+        verifyAccessToken: (call: unknown, done: sendUnaryData<unknown>) => {
           sessionChecks++;
-          const caller = byToken.get(call.request.accessToken);
-          if (!caller)
-            return done(
-              grpcFailure(status.UNAUTHENTICATED, 'INVALID_ACCESS_TOKEN', 'Unknown session.'),
-            );
-          done(null, {
-            accountId: caller.accountId,
-            role: caller.role === 'admin' ? Role.ROLE_ADMIN : Role.ROLE_VIEWER,
-            sessionId: caller.sessionId,
-          });
+          sessions.users.verifyAccessToken(call, done);
         },
         getProfile: (
           call: ServerUnaryCall<GetProfileRequest, unknown>,

@@ -57,7 +57,7 @@ export async function testTokenIssuer(): Promise<{
  */
 export async function testSessions(callers: TestCaller[]): Promise<{
   tokens: Map<TestCaller, string>;
-  users: Record<string, UsersHandler>;
+  users: { getSigningKeys: UsersHandler; verifyAccessToken: UsersHandler };
 }> {
   const issuer = await testTokenIssuer();
   const tokens = new Map<TestCaller, string>();
