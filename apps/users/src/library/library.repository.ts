@@ -22,8 +22,10 @@ const PROGRESS_COLUMNS =
 /** A profile's My List and playback progress: the my_list_items and playback_progress tables. */
 @Injectable()
 export class LibraryRepository {
-  /** Adds a title to the list unless it is there (keeping its place); returns the item. */
-  /** The item, and whether this call put it on the list (false: it was there already). */
+  /**
+   * Adds a title to the list unless it is there (keeping its place): the item, and whether this
+   * call put it on the list (false: it was there already).
+   */
   async addToList(
     manager: EntityManager,
     profileId: string,
