@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_SEMI_SPACE_MB } from '../../libs/dev-infra/src/launcher/plan';
+import { v8Flags } from '../../libs/dev-infra/src/launcher/plan';
 import { render } from './support/helm';
 import { podTemplates } from './support/k8s-objects';
 import { existingApps, repoRoot } from './support/repo';
@@ -16,21 +16,21 @@ const commands = (set: string[] = []) =>
   );
 
 describe('how node runs each service: as npm start runs it', () => {
-  const flag = `--max-semi-space-size=${DEFAULT_MAX_SEMI_SPACE_MB}`;
+  const flags = v8Flags({});
 
-  it.each(existingApps())("caps %s's young generation as the launcher does", (app) => {
-    expect(commands().get(app)).toEqual(['node', flag, `apps/${app}/dist/main.js`]);
+  it.each(existingApps())("sizes %s's heap as the launcher does", (app) => {
+    expect(commands().get(app)).toEqual(['node', ...flags, `apps/${app}/dist/main.js`]);
   });
 
-  it("leaves V8's own sizing with maxSemiSpaceMb 0", () => {
-    expect(commands(['default.maxSemiSpaceMb=0']).get('catalog')).toEqual([
-      'node',
-      'apps/catalog/dist/main.js',
-    ]);
+  it("leaves V8's own sizing with maxSemiSpaceMb 0 and heapGrowingPercent 0", () => {
+    expect(
+      commands(['default.maxSemiSpaceMb=0', 'default.heapGrowingPercent=0']).get('catalog'),
+    ).toEqual(['node', 'apps/catalog/dist/main.js']);
   });
 
-  it("gives the image's default command the same cap", () => {
+  it("gives the image's default command the same flags", () => {
     const dockerfile = readFileSync(path.join(repoRoot, 'docker/Dockerfile'), 'utf8');
-    expect(dockerfile).toContain(`CMD ["node", "${flag}", "apps/gateway/dist/main.js"]`);
+    const command = ['node', ...flags, 'apps/gateway/dist/main.js'].map((arg) => `"${arg}"`);
+    expect(dockerfile).toContain(`CMD [${command.join(', ')}]`);
   });
 });

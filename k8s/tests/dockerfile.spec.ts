@@ -141,7 +141,13 @@ describe('docker/Dockerfile', () => {
     const cmd = JSON.parse(
       runtime?.instructions.filter((i) => i.keyword === 'CMD').at(-1)?.args ?? 'null',
     ) as unknown;
-    expect(cmd).toEqual(['node', expect.stringMatching(/^--/), 'apps/gateway/dist/main.js']);
+    // Node's flags between (chart-node-runtime.spec.ts holds them to the launcher's).
+    expect(cmd).toEqual([
+      'node',
+      expect.stringMatching(/^--/),
+      expect.stringMatching(/^--/),
+      'apps/gateway/dist/main.js',
+    ]);
     expect(runtime?.instructions.some((i) => i.keyword === 'ENTRYPOINT')).toBe(false);
   });
 

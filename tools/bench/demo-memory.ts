@@ -1,7 +1,7 @@
 // The memory of the whole demo: starts the launcher as `npm start -- --reset` does (its built CLI,
 // a fresh data directory, every port picked by the OS), then prints the RSS of every process it
 // runs (the launcher, the stand-ins, the services) at the banner and after each of three load
-// rounds, how long after the banner the web app's home page and /api/v1/browse with rows answer,
+// rounds, with the totals of their RSS and of their PSS (shared pages counted once), how long after the banner the web app's home page and /api/v1/browse with rows answer,
 // and the CPU each process used in the 30 s after the banner (work nobody asked for shows there).
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/demo-memory.ts
 //   [--seconds 5] [--rounds 3] [--quiet-seconds 30]
@@ -16,7 +16,7 @@ import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { runScript } from '@kinema/dev-infra';
-import { anonMiB, cpuMs, registerViewer, rssMiB } from './lib/bench-system';
+import { anonMiB, cpuMs, pssMiB, registerViewer, rssMiB } from './lib/bench-system';
 import { load } from './lib/load';
 
 const ROOT = resolve(__dirname, '../..');
@@ -75,16 +75,18 @@ function processName(pid: number): string {
 interface Sample {
   rss: Map<string, number>;
   anon: Map<string, number>;
+  pss: Map<string, number>;
   cpu: Map<string, number>;
 }
 
 function sample(launcher: number): Sample {
-  const result: Sample = { rss: new Map(), anon: new Map(), cpu: new Map() };
+  const result: Sample = { rss: new Map(), anon: new Map(), pss: new Map(), cpu: new Map() };
   for (const pid of [launcher, ...descendants(launcher)]) {
     try {
       const name = pid === launcher ? 'launcher' : processName(pid);
       result.rss.set(name, rssMiB(pid));
       result.anon.set(name, anonMiB(pid));
+      result.pss.set(name, pssMiB(pid));
       result.cpu.set(name, cpuMs(pid));
     } catch {
       // Gone between the listing and the read (a short-lived helper).
@@ -193,10 +195,15 @@ async function main(): Promise<void> {
           `  ${((cpu / (quiet * 1000)) * 100).toFixed(1).padStart(5)}% of a core\n`,
       );
     }
-    const total = (s: Sample) => [...s.rss.values()].reduce((sum, v) => sum + v, 0);
-    process.stdout.write(
-      `  ${'total'.padEnd(18)}${table.map(([, s]) => String(total(s)).padStart(16)).join('')}\n`,
-    );
+    const total = (values: Map<string, number>) => [...values.values()].reduce((a, b) => a + b, 0);
+    for (const [label, of] of [
+      ['total RSS', (s: Sample) => s.rss],
+      ['total PSS', (s: Sample) => s.pss],
+    ] as const) {
+      process.stdout.write(
+        `  ${label.padEnd(18)}${table.map(([, s]) => String(total(of(s))).padStart(16)).join('')}\n`,
+      );
+    }
   } finally {
     launcher.kill('SIGINT');
     if (launcher.exitCode === null) await once(launcher, 'exit');

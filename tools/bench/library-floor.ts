@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_SEMI_SPACE_MB } from '@kinema/dev-infra';
+import { v8Flags } from '@kinema/dev-infra';
 import { anonMiB, rssMiB } from './lib/bench-system';
 import { median } from './lib/load';
 
@@ -53,11 +53,10 @@ interface Sample {
 
 /** One child's memory, read as service-memory.ts reads a service's (rssMiB, anonMiB). */
 async function sample(from: string, packages: readonly string[]): Promise<Sample> {
-  const child = spawn(
-    process.execPath,
-    [`--max-semi-space-size=${DEFAULT_MAX_SEMI_SPACE_MB}`, '-e', CHILD, from, ...packages],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const child = spawn(process.execPath, [...v8Flags({}), '-e', CHILD, from, ...packages], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
     const modules = await new Promise<number>((resolve, reject) => {
@@ -88,9 +87,7 @@ async function main(): Promise<void> {
     }
   }
   const mib = (value: number) => String(value).padStart(5);
-  console.log(
-    `\nnode ${process.version}, --max-semi-space-size=${DEFAULT_MAX_SEMI_SPACE_MB}, median of ${rounds}`,
-  );
+  console.log(`\nnode ${process.version}, ${v8Flags({}).join(' ')}, median of ${rounds}`);
   console.log('                RSS MiB  anon MiB  file MiB  modules  packages');
   for (const [name, packages] of rows) {
     const runs = samples.get(name) ?? [];

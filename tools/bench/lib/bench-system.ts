@@ -128,7 +128,23 @@ export function rssMiB(pid: number): number {
  * which the node binary's pages (about 60 MiB) are one copy shared by every process on the host.
  */
 export function anonMiB(pid: number): number {
-  const match = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return smapsRollupMiB(pid, 'Anonymous');
+}
+
+/**
+ * Proportional resident memory of a process (PSS), in MiB: its own pages plus its share of each
+ * page it shares (the node binary's, libraries', a page cache file's), so that the PSS of a group
+ * of processes adds up to what the machine holds for them, where their RSS counts every shared
+ * page once per process.
+ */
+export function pssMiB(pid: number): number {
+  return smapsRollupMiB(pid, 'Pss');
+}
+
+function smapsRollupMiB(pid: number, field: 'Anonymous' | 'Pss'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+    readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'),
+  );
   return match ? Math.round(Number(match[1]) / 1024) : 0;
 }
 

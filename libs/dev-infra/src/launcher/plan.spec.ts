@@ -208,6 +208,31 @@ describe('the launch plan', () => {
     );
   });
 
+  it("bounds the old generation's growth at 30% unless KINEMA_HEAP_GROWING_PERCENT says otherwise, in the services and the Node stand-ins", () => {
+    const argsOf = (env: NodeJS.ProcessEnv) => {
+      const plan = buildPlan(input(env, true));
+      const context = { ports: {}, address: () => '127.0.0.1:1' };
+      return new Map(plan.stages.flat().map((spec) => [spec.name, spec.launch(context).args]));
+    };
+    const defaults = argsOf({});
+    for (const name of ['catalog', 'users', 'videos', 'gateway', 'kafka', 's3', 'otlp']) {
+      expect(defaults.get(name)).toEqual(
+        expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=30']),
+      );
+    }
+    // PGlite's memory is WebAssembly's, which neither flag sizes.
+    expect(defaults.get('pglite-catalog')?.join(' ')).not.toContain('heap-growing');
+    expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '50' }).get('gateway')).toContain(
+      '--heap-growing-percent=50',
+    );
+    expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '0' }).get('gateway')?.join(' ')).not.toContain(
+      'heap-growing',
+    );
+    expect(() => argsOf({ KINEMA_HEAP_GROWING_PERCENT: '-5' })).toThrow(
+      /KINEMA_HEAP_GROWING_PERCENT must be a whole number from 0 to 400/,
+    );
+  });
+
   it('lets `kinema chaos` reach the services and gateways it starts (FAULT_INJECTION), not the stand-ins', () => {
     const plan = buildPlan(input({}, true));
     const context = { ports: {}, address: () => '127.0.0.1:1' };
