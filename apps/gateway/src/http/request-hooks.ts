@@ -66,7 +66,14 @@ function completed(logger: Logger, request: FastifyRequest, status: number, ms: 
     serverSpanContext(request),
   );
   endServerSpan(request, status);
-  if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+  // The line is built only when it is written (LOG_LEVEL=warn skips it: a cached read costs the
+  // gateway about 0.1 ms, of which redacting and building it took 1-2%).
+  if (
+    route !== '/healthz' &&
+    route !== '/readyz' &&
+    route !== '/metrics' &&
+    logger.isLevelEnabled('info')
+  ) {
     logger.info(
       {
         method: request.method,
