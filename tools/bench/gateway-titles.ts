@@ -3,6 +3,7 @@
 // process of its own (lib/bytes-server.ts), so it never shares autocannon's event loop.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
 //   [--path /api/v1/browse --demo-videos] [--uncached] [--signed-in [--library 5]] [--gzip]
+//   [--every-trace]
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
 // --signed-in reads as a newly registered viewer, with its bearer token and its profile
 // (X-Profile-Id), as the web app does.
@@ -15,10 +16,18 @@
 // shared machine the rate moves with everyone else's load, the CPU a request costs much less.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
+// The services trace as deployed (the chart's sampler, lib/bench-system.ts deployedTracing);
+// --every-trace keeps every trace as `npm start` does for `kinema trace`.
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
-import { cpuMs, databaseCpuMs, registerViewer, startBenchSystem } from './lib/bench-system';
+import {
+  cpuMs,
+  databaseCpuMs,
+  deployedTracing,
+  registerViewer,
+  startBenchSystem,
+} from './lib/bench-system';
 import { startBytesServer } from './lib/bytes-server';
 import { compare, load, median, summarize } from './lib/load';
 
@@ -35,11 +44,14 @@ async function main(): Promise<void> {
       'signed-in': { type: 'boolean', default: false },
       library: { type: 'string', default: '0' },
       gzip: { type: 'boolean', default: false },
+      'every-trace': { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const system = await startBenchSystem();
+  const system = await startBenchSystem({
+    env: values['every-trace'] ? {} : deployedTracing(),
+  });
   if (values.uncached) await system.restart('gateway', { CATALOG_CACHE_TTL_MS: '0' });
   if (values['demo-videos']) {
     const demo = await seedDemoVideos(system.gatewayUrl, system.plan.admin);
@@ -85,7 +97,7 @@ async function main(): Promise<void> {
   });
   const baselineUrl = baseline.url;
   process.stdout.write(
-    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? `, signed in with a profile${library > 0 ? ` (${library} titles started, ${library} on My List)` : ''}` : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, node:http in its own process (pid ${baseline.pid})\n`,
+    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? `, signed in with a profile${library > 0 ? ` (${library} titles started, ${library} on My List)` : ''}` : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, traces: ${values['every-trace'] ? 'every one kept' : 'sampled as deployed'}, node:http in its own process (pid ${baseline.pid})\n`,
   );
   const pidOf = (name: string) => system.supervisor.get(name)?.pid ?? -1;
   const costs: Array<Record<'gateway' | 'catalog' | 'database', number>> = [];

@@ -12,7 +12,7 @@
 import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { runScript } from '@kinema/dev-infra';
 import { parseArgs } from 'node:util';
-import { cpuMs, startBenchSystem } from './lib/bench-system';
+import { cpuMs, deployedTracing, startBenchSystem } from './lib/bench-system';
 import { compare, load, median, type LoadResult } from './lib/load';
 
 /** A way to run the two processes a read goes through. */
@@ -27,11 +27,7 @@ const EXPORT_DELAY = { OTEL_BSP_SCHEDULE_DELAY: '5000' };
 function variants(ratios: number[]): Variant[] {
   const sampled = (ratio: number): Variant => ({
     label: `traced, ratio ${ratio}${ratio === DEFAULT_TRACE_SAMPLE_RATIO ? ' (default)' : ''}`,
-    env: {
-      ...EXPORT_DELAY,
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: String(ratio),
-    },
+    env: deployedTracing(ratio),
   });
   return [
     { label: 'tracing off', env: { OTEL_SDK_DISABLED: 'true' } },

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '@kinema/dev-infra';
+import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { Client } from 'pg';
 
 /** The bench's databases on a PostgreSQL server: kinema_bench_catalog, _users, _videos. */
@@ -32,6 +33,21 @@ async function dropBenchDatabases(serverUrl: string): Promise<void> {
 }
 
 /**
+ * The sampler the services run with outside `npm start` (the chart's, and the platform's default
+ * when OTEL_TRACES_SAMPLER is unset): parent-based, `ratio` of new traces, the SDK's own export
+ * delay. `npm start`'s launcher keeps every trace instead (parentbased_always_on, exported within a
+ * second) so that `kinema trace` finds any request, which costs a cached read about a fifth of its
+ * throughput (docs/performance.md, tracing).
+ */
+export function deployedTracing(ratio = DEFAULT_TRACE_SAMPLE_RATIO): Record<string, string> {
+  return {
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(ratio),
+    OTEL_BSP_SCHEDULE_DELAY: '5000',
+  };
+}
+
+/**
  * The system as `npm start` runs it (500 demo titles unless told), on ports the OS picks, in a fresh data
  * directory, with the per-client limits one load generator would hit lifted. On a server
  * (DATABASE_URL) its databases are kinema_bench_*, apart from the tests', and in a shared Redis
@@ -42,6 +58,8 @@ export async function startBenchSystem(
     demoTitles?: number;
     /** The embedded Kafka, S3 and PGlite even when the environment names real servers. */
     standIns?: boolean;
+    /** Environment of every process on top of the bench's own (e.g. deployedTracing()). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
@@ -64,6 +82,7 @@ export async function startBenchSystem(
       RATE_LIMIT_REDIS_PREFIX: `kinema:bench:${randomUUID()}:throttle:`,
       CATALOG_CACHE_REDIS_PREFIX: `kinema:bench:${randomUUID()}:catalog-cache:`,
       IDEMPOTENCY_REDIS_PREFIX: `kinema:bench:${randomUUID()}:idempotency:`,
+      ...options.env,
     },
     sink: () => undefined,
   });
