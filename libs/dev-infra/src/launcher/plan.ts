@@ -156,15 +156,15 @@ function v8Setting(env: NodeJS.ProcessEnv, name: string, fallback: number, max: 
  * sizing in the gateway's throughput (within this machine's noise); 2 MiB cost about 9% (docs/performance.md,
  * memory of the service processes).
  */
-export const DEFAULT_MAX_SEMI_SPACE_MB = 8;
+const DEFAULT_MAX_SEMI_SPACE_MB = 8;
 
 /**
  * How far the old generation may grow past what the last full collection left live, in percent,
- * here and in the image and the chart: with 30 the gateway held 209-224 MiB over three rounds of
- * mixed load where V8's own factor let it reach 381, for 0.94-0.99 of its throughput
- * (docs/performance.md, memory of the service processes).
+ * here and in the image and the chart: with 30 the gateway held 216-224 MiB over three rounds of
+ * mixed load where V8's own factor let it reach 381, for 0.94-1.01 of its throughput
+ * (docs/performance.md, memory of the whole demo).
  */
-export const DEFAULT_HEAP_GROWING_PERCENT = 30;
+const DEFAULT_HEAP_GROWING_PERCENT = 30;
 
 const PGLITE_CLI = 'libs/dev-infra/dist/postgres/cli.js';
 
