@@ -1,13 +1,17 @@
-// What capping V8's young generation (KINEMA_MAX_SEMI_SPACE_MB, the launcher's default 8) costs in
-// throughput and saves in memory: two uncached gateways (CATALOG_CACHE_TTL_MS=0) on the same
-// services, one with the cap and one with V8's own sizing, loaded in alternating rounds with
-// GET /api/v1/titles?limit=20; then the RSS of each. --cached keeps the gateways' catalog cache on,
-// so the rounds measure the cached read instead.
+// What the launcher's V8 heap settings (v8Flags: KINEMA_MAX_SEMI_SPACE_MB, default 8, and
+// KINEMA_HEAP_GROWING_PERCENT, default 30) cost in throughput and save in memory: two uncached
+// gateways (CATALOG_CACHE_TTL_MS=0) on the same services, one with the launcher's flags and one
+// with a variant, loaded in alternating rounds with GET /api/v1/titles?limit=20; then the RSS of
+// each. The variant is the launcher's flags without the semi-space cap, or --variant "<flags>" in
+// place of all of them (--variant "" for V8's own sizing throughout, --variant
+// "--max-semi-space-size=8" for the cap without the bounded growth; write it --variant="..." when
+// the flags start with --, as parseArgs reads the next word as an option otherwise). --cached keeps the gateways'
+// catalog cache on, so the rounds measure the cached read instead.
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/young-generation.ts
-//   [--seconds 5] [--rounds 3] [--cached]
+//   [--seconds 5] [--rounds 3] [--cached] [--variant="<V8 flags>"]
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite (databases kinema_bench_*).
 import { parseArgs } from 'node:util';
-import { runScript } from '@kinema/dev-infra';
+import { runScript, v8Flags } from '@kinema/dev-infra';
 import { rssMiB, startBenchSystem } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
@@ -17,6 +21,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
       cached: { type: 'boolean', default: false },
+      variant: { type: 'string' },
     },
   });
   const system = await startBenchSystem();
@@ -24,38 +29,42 @@ async function main(): Promise<void> {
     const gateway = system.plan.stages.flat().find((spec) => spec.name === 'gateway');
     if (!gateway) throw new Error('no gateway in the plan');
     const cacheEnv: Record<string, string> = values.cached ? {} : { CATALOG_CACHE_TTL_MS: '0' };
-    const capped = await system.supervisor.start(
-      { ...gateway, name: 'gateway-capped', ports: { http: 0 } },
+    const launcher = await system.supervisor.start(
+      { ...gateway, name: 'gateway-launcher', ports: { http: 0 } },
       cacheEnv,
     );
-    const sized = await system.supervisor.start(
+    const launcherFlags = v8Flags(process.env);
+    const variantFlags =
+      values.variant === undefined
+        ? launcherFlags.filter((flag) => !flag.startsWith('--max-semi-space-size'))
+        : values.variant.split(' ').filter(Boolean);
+    const variant = await system.supervisor.start(
       {
         ...gateway,
-        name: 'gateway-v8-sized',
+        name: 'gateway-variant',
         ports: { http: 0 },
         launch: (context) => {
           const launch = gateway.launch(context);
-          return {
-            ...launch,
-            args: launch.args.filter((arg) => !arg.startsWith('--max-semi-space-size')),
-          };
+          const others = launch.args.filter((arg) => !launcherFlags.includes(arg));
+          return { ...launch, args: [...variantFlags, ...others] };
         },
       },
       cacheEnv,
     );
     const url = (port?: number) => `http://127.0.0.1:${port}/api/v1/titles?limit=20`;
     const opts = { seconds: Number(values.seconds), connections: 32 };
-    const cappedLabel = 'capped (the launcher)';
+    const launcherLabel = `launcher: ${launcherFlags.join(' ') || 'none'}`;
+    const variantLabel = `variant: ${variantFlags.join(' ') || "V8's own sizing"}`;
     process.stdout.write(
       `GET /api/v1/titles?limit=20, gateway cache ${values.cached ? 'on' : 'off'}, 32 connections, ${values.seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}\n`,
     );
     const results = await compare(Number(values.rounds), [
-      { label: 'V8 sizing', run: () => load('V8 sizing', url(sized.listeners.http), opts) },
-      { label: cappedLabel, run: () => load(cappedLabel, url(capped.listeners.http), opts) },
+      { label: variantLabel, run: () => load(variantLabel, url(variant.listeners.http), opts) },
+      { label: launcherLabel, run: () => load(launcherLabel, url(launcher.listeners.http), opts) },
     ]);
-    summarize(results, 'V8 sizing');
+    summarize(results, variantLabel);
     process.stdout.write(
-      `\ngateway RSS after the runs: V8 sizing ${rssMiB(sized.pid)} MiB, capped ${rssMiB(capped.pid)} MiB\n`,
+      `\ngateway RSS after the runs: ${variantLabel} ${rssMiB(variant.pid)} MiB, ${launcherLabel} ${rssMiB(launcher.pid)} MiB\n`,
     );
   } finally {
     await system.stop();
