@@ -16,8 +16,20 @@ import { median } from './lib/load';
 const ROOT = resolve(__dirname, '../..');
 
 // What every service loads through @kinema/platform besides its own dependencies: logging,
-// metrics, the ops HTTP server and Kafka; the gRPC services also serve reflection and health.
-const PLATFORM = ['pino', 'prom-client', 'kafkajs', '@nestjs/platform-fastify', 'fastify'];
+// metrics, the ops HTTP server, Kafka and tracing (the OpenTelemetry SDK, its exporters and
+// instrumentations, which each app's instrumentation.ts starts before anything else); the gRPC
+// services also serve reflection and health.
+const PLATFORM = [
+  'pino',
+  'prom-client',
+  'kafkajs',
+  '@nestjs/platform-fastify',
+  'fastify',
+  ...Object.keys(
+    JSON.parse(readFileSync(resolve(ROOT, 'libs/platform/package.json'), 'utf8'))
+      .dependencies as Record<string, string>,
+  ).filter((name) => name.startsWith('@opentelemetry/')),
+];
 const GRPC_SERVER = ['@grpc/reflection', 'grpc-health-check'];
 const SERVICES = {
   gateway: PLATFORM,
