@@ -208,7 +208,7 @@ describe('the launch plan', () => {
     );
   });
 
-  it("bounds the old generation's growth at 30% unless KINEMA_HEAP_GROWING_PERCENT says otherwise, in the services and the Node stand-ins", () => {
+  it("bounds the old generation's growth at 50% unless KINEMA_HEAP_GROWING_PERCENT says otherwise, in the services and the Node stand-ins", () => {
     const argsOf = (env: NodeJS.ProcessEnv) => {
       const plan = buildPlan(input(env, true));
       const context = { ports: {}, address: () => '127.0.0.1:1' };
@@ -217,13 +217,13 @@ describe('the launch plan', () => {
     const defaults = argsOf({});
     for (const name of ['catalog', 'users', 'videos', 'gateway', 'kafka', 's3', 'otlp']) {
       expect(defaults.get(name)).toEqual(
-        expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=30']),
+        expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=50']),
       );
     }
     // PGlite's memory is WebAssembly's, which neither flag sizes.
     expect(defaults.get('pglite-catalog')?.join(' ')).not.toContain('heap-growing');
-    expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '50' }).get('gateway')).toContain(
-      '--heap-growing-percent=50',
+    expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '20' }).get('gateway')).toContain(
+      '--heap-growing-percent=20',
     );
     expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '0' }).get('gateway')?.join(' ')).not.toContain(
       'heap-growing',

@@ -160,11 +160,12 @@ const DEFAULT_MAX_SEMI_SPACE_MB = 8;
 
 /**
  * How far the old generation may grow past what the last full collection left live, in percent,
- * here and in the image and the chart: with 30 the gateway held 216-224 MiB over three rounds of
- * mixed load where V8's own factor let it reach 381, for 0.94-1.01 of its throughput
- * (docs/performance.md, memory of the whole demo).
+ * here and in the image and the chart: with 50 the gateway held 220-235 MiB over three rounds of
+ * mixed load where V8's own factor let it reach 381, for no throughput that a run could tell
+ * apart (30 held it 5-10 MiB lower and cost 6-10% of a cached read's; docs/performance.md, memory
+ * of the whole demo).
  */
-const DEFAULT_HEAP_GROWING_PERCENT = 30;
+const DEFAULT_HEAP_GROWING_PERCENT = 50;
 
 const PGLITE_CLI = 'libs/dev-infra/dist/postgres/cli.js';
 
