@@ -1,11 +1,11 @@
 // What the launcher's V8 heap settings (v8Flags: KINEMA_MAX_SEMI_SPACE_MB, default 8, and
-// KINEMA_HEAP_GROWING_PERCENT, default 30) cost in throughput and save in memory: two uncached
+// KINEMA_HEAP_GROWING_PERCENT, default 50) cost in throughput and save in memory: two uncached
 // gateways (CATALOG_CACHE_TTL_MS=0) on the same services, one with the launcher's flags and one
 // with a variant, loaded in alternating rounds with GET /api/v1/titles?limit=20; then the RSS of
-// each. The variant is the launcher's flags without the semi-space cap, or --variant "<flags>" in
-// place of all of them (--variant "" for V8's own sizing throughout, --variant
-// "--max-semi-space-size=8" for the cap without the bounded growth; write it --variant="..." when
-// the flags start with --, as parseArgs reads the next word as an option otherwise). --cached keeps the gateways'
+// each. The variant is the launcher's flags without the semi-space cap, or --variant="<flags>" in
+// place of all of them (--variant="" for V8's own sizing throughout,
+// --variant="--max-semi-space-size=8" for the cap without the bounded growth; the = matters, as
+// parseArgs reads a next word that starts with -- as an option). --cached keeps the gateways'
 // catalog cache on, so the rounds measure the cached read instead.
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/young-generation.ts
 //   [--seconds 5] [--rounds 3] [--cached] [--variant="<V8 flags>"]
