@@ -189,6 +189,33 @@ const redisUrl = process.env['REDIS_URL'];
     ).toBe('from second');
   });
 
+  it("does not keep what it built from the shared store while a change from the invalidation thread waited for the feed's delivery", async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis: a, redisPrefix });
+    const arriving = new SharedTitleChanges();
+    cache.receiveFrom(arriving);
+    const thread = new SharedTitleChanges(arriving.buffer);
+    // A page composed from a cached gRPC answer, as the controllers compose theirs.
+    const page = (name: string) =>
+      cache.representation('a page showing A', async () => {
+        const title = await cache.read(
+          'title A',
+          async () => name,
+          () => ENTRIES['title A'] as CacheScope,
+        );
+        return {
+          representation: jsonRepresentation({ name: title }),
+          scope: ENTRIES['a page showing A'] as CacheScope,
+        };
+      });
+    await page('before the change');
+    // The thread applies the change at once; the shared generation moves on only when the feed
+    // delivers the same event, and a page built in between reads the old generation's answer.
+    thread.publish('event-1', { titleId: A, now: aTitleSnapshot(A) });
+    await page('after the change');
+    await cache.invalidate({ titleId: A, now: aTitleSnapshot(A) }, 'event-1');
+    expect((await page('after the change')).body.toString()).toContain('after the change');
+  });
+
   it('moves on once per event, however many replicas receive it', async () => {
     const replicas = [a, b].map(
       (redis) => new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis, redisPrefix }),

@@ -28,6 +28,8 @@ function inCacheSpan<T>(name: string, fn: (span: Span) => Promise<T>): Promise<T
 
 /** Where cached gRPC answers live: this process, or Redis shared by every gateway replica. */
 interface CacheStore {
+  /** Shared with other replicas (Redis): a change reaches it only through invalidate(). */
+  readonly shared: boolean;
   get(key: string): Promise<Buffer | undefined>;
   set(key: string, value: Buffer, scope: CacheScope, ttlMs: number): Promise<void>;
   /** A number that changes whenever everything cached so far must be forgotten. */
@@ -77,6 +79,7 @@ class ScopedEntries<V> {
 }
 
 class MemoryStore implements CacheStore {
+  readonly shared = false;
   constructor(private readonly entries: ScopedEntries<Buffer>) {}
   async get(key: string) {
     return this.entries.get(key);
@@ -109,6 +112,7 @@ end
 return 0`;
 
 class RedisStore implements CacheStore {
+  readonly shared = true;
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -285,6 +289,11 @@ export class CatalogCache {
         ...(change ? {} : { 'kinema.cache.everything': true }),
       });
       await this.store.invalidate(change, eventId);
+      // A shared store moves on to a new generation only now. What this process built from it
+      // since the change was forgotten here (as it arrived from the feed's thread, which may be
+      // long before this delivery) may show the title as it was, read from the old generation:
+      // forgotten again, and a load still in flight is not kept.
+      if (this.store.shared) this.forget(change);
     });
   }
 
