@@ -38,6 +38,11 @@ interface Renamed {
 export class Admin {
   readonly report: AdminReport = { renamed: 0, undone: 0, repaired: 0, leftRenamed: [] };
   private pending?: Renamed;
+  /**
+   * A rename sent whose answer did not arrive (the run stopped meanwhile): the gateway may have
+   * made it, so the undo reads the title to know.
+   */
+  private unanswered?: Renamed;
 
   constructor(
     private readonly api: ApiClient,
@@ -91,7 +96,9 @@ export class Admin {
     const renamed = `${title.name}${RENAME_MARK}`;
     if (renamed.length > TITLE_LIMITS.nameLength) return;
     const edit = { id: title.id, original: title.name, renamed, etag };
+    this.unanswered = edit;
     const newEtag = await this.rename(this.api, edit, 'forward');
+    this.unanswered = undefined;
     if (!newEtag) return;
     this.report.renamed += 1;
     this.pending = { ...edit, etag: newEtag };
@@ -101,11 +108,19 @@ export class Admin {
 
   /** Renames the pending title back, even after the run stopped (not after undoSignal). */
   private async undoPending(): Promise<void> {
+    const api = this.api.withSignal(this.undoSignal);
+    const unanswered = this.unanswered;
+    this.unanswered = undefined;
+    // Until it is read back, a rename whose answer never arrived may have been made: if even
+    // that read fails, it is reported as left renamed.
+    if (unanswered) this.pending = unanswered;
     const pending = this.pending;
     if (!pending) return;
-    const api = this.api.withSignal(this.undoSignal);
     try {
-      if (await this.rename(api, pending, 'back')) {
+      const undo = unanswered ? await this.madeUnanswered(api, unanswered) : pending;
+      // Not made: nothing to give back.
+      if (!undo) this.pending = undefined;
+      else if (await this.rename(api, undo, 'back')) {
         this.report.undone += 1;
         this.pending = undefined;
       }
@@ -124,6 +139,19 @@ export class Admin {
       });
       this.pending = undefined;
     }
+  }
+
+  /**
+   * A rename whose answer never arrived, read back: made if the title carries the new name (then
+   * it counts as renamed, and comes back with its current ETag for the undo), else undefined.
+   */
+  private async madeUnanswered(api: ApiClient, edit: Renamed): Promise<Renamed | undefined> {
+    const current = await this.read(api, `/api/v1/titles/${edit.id}`);
+    const title = current.status === 200 ? jsonOf<TitleView>(current) : undefined;
+    const etag = current.headers.get('etag');
+    if (!title || !etag || title.name !== edit.renamed) return undefined;
+    this.report.renamed += 1;
+    return { ...edit, etag };
   }
 
   /**

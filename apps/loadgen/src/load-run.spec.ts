@@ -160,6 +160,39 @@ describe('a run against the gateway', () => {
     expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
   });
 
+  it('reads back a rename whose answer the stop cut off, and renames the title back', async () => {
+    const fake = new FakeGateway();
+    const names = fake.titles.map((title) => title.name);
+    let cut = false;
+    fake.interceptor = (request) => {
+      if (cut || !request.line.startsWith('PATCH ')) return undefined;
+      cut = true;
+      // The gateway renames the title; the run stops before its answer has arrived.
+      const renamed = fake.handle(request);
+      fake.stopNow();
+      const lost = new ReadableStream({ start: (body) => body.error(new Error('aborted')) });
+      return new Response(lost, { status: renamed.status, headers: renamed.headers });
+    };
+    const { output } = await run(fake, Number.POSITIVE_INFINITY, { admin: ADMIN });
+    expect(fake.titles.map((title) => title.name)).toEqual(names);
+    expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
+  });
+
+  it('renames nothing back when the stop cut off a rename that never arrived', async () => {
+    const fake = new FakeGateway();
+    const names = fake.titles.map((title) => title.name);
+    fake.interceptor = (request) => {
+      if (!request.line.startsWith('PATCH ')) return undefined;
+      fake.stopNow();
+      return new Response(new ReadableStream({ start: (body) => body.error(new Error('lost')) }));
+    };
+    const { output } = await run(fake, Number.POSITIVE_INFINITY, { admin: ADMIN });
+    expect(fake.titles.map((title) => title.name)).toEqual(names);
+    expect(fake.lines().filter((line) => line.startsWith('PATCH '))).toHaveLength(1);
+    expect(output).toContain('Admin: 0 titles renamed, 0 renamed back');
+    expect(output).not.toContain('left renamed:');
+  });
+
   it('reads a title again after a stale If-Match (412) and retries, not counting an error', async () => {
     const fake = new FakeGateway();
     let conflicts = 0;

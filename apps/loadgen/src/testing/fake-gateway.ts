@@ -84,6 +84,16 @@ export class FakeGateway {
     return this.seen.map((request) => request.line);
   }
 
+  /**
+   * What the gateway does with a request, the interceptor aside: for an interceptor that lets a
+   * request take effect and changes only how its answer arrives.
+   */
+  handle(request: SeenRequest): Response {
+    const [method = 'GET', target = '/'] = request.line.split(' ');
+    const { pathname, search } = new URL(target, 'http://gateway.test');
+    return this.route(method, pathname, search, request.headers, request.body);
+  }
+
   private answer(url: string, init: RequestInit): Response {
     const { pathname, search } = new URL(url);
     const method = init.method ?? 'GET';
