@@ -12,7 +12,7 @@
 import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { runScript } from '@kinema/dev-infra';
 import { parseArgs } from 'node:util';
-import { cpuMs, deployedTracing, startBenchSystem } from './lib/bench-system';
+import { cpuMs, deployedTracing, SDK_EXPORT_DELAY, startBenchSystem } from './lib/bench-system';
 import { compare, load, median, type LoadResult } from './lib/load';
 
 /** A way to run the two processes a read goes through. */
@@ -20,9 +20,6 @@ interface Variant {
   label: string;
   env: Record<string, string>;
 }
-
-/** The SDK's own export delay: the launcher shortens it for `kinema trace`, the chart does not. */
-const EXPORT_DELAY = { OTEL_BSP_SCHEDULE_DELAY: '5000' };
 
 function variants(ratios: number[]): Variant[] {
   const sampled = (ratio: number): Variant => ({
@@ -35,7 +32,7 @@ function variants(ratios: number[]): Variant[] {
     ...ratios.filter((ratio) => ratio !== DEFAULT_TRACE_SAMPLE_RATIO).map(sampled),
     {
       label: 'traced, every trace kept',
-      env: { ...EXPORT_DELAY, OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
+      env: { ...SDK_EXPORT_DELAY, OTEL_TRACES_SAMPLER: 'parentbased_always_on' },
     },
   ];
 }

@@ -32,6 +32,9 @@ async function dropBenchDatabases(serverUrl: string): Promise<void> {
   }
 }
 
+/** The SDK's own export delay: the launcher shortens it for `kinema trace`, the chart does not. */
+export const SDK_EXPORT_DELAY = { OTEL_BSP_SCHEDULE_DELAY: '5000' };
+
 /**
  * The sampler the services run with outside `npm start` (the chart's, and the platform's default
  * when OTEL_TRACES_SAMPLER is unset): parent-based, `ratio` of new traces, the SDK's own export
@@ -43,7 +46,7 @@ export function deployedTracing(ratio = DEFAULT_TRACE_SAMPLE_RATIO): Record<stri
   return {
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
     OTEL_TRACES_SAMPLER_ARG: String(ratio),
-    OTEL_BSP_SCHEDULE_DELAY: '5000',
+    ...SDK_EXPORT_DELAY,
   };
 }
 
