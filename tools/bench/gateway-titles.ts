@@ -3,8 +3,13 @@
 // process of its own (lib/bytes-server.ts), so it never shares autocannon's event loop.
 // Usage: npx nx run-many -t build && npx tsx tools/bench/gateway-titles.ts [--seconds 10] [--rounds 3]
 //   [--path /api/v1/browse --demo-videos] [--uncached] [--signed-in [--library 5]] [--gzip]
-//   [--every-trace]
+//   [--every-trace] [--uncached --floor]
 // --uncached runs the gateway with CATALOG_CACHE_TTL_MS=0, so every request reaches the catalog.
+// --floor (with --uncached, on a PostgreSQL server) runs two floors of that read beside it, each
+// grpc-hop-floor.ts's bare node:http edge and bare grpc-js service in processes of their own: the
+// hop alone (the service answers fixed bytes of the page's size), and the hop with the database
+// (the service reads the same first page from the bench's own catalog database with the catalog's
+// own statement and sends its rows as JSON).
 // --signed-in reads as a newly registered viewer, with its bearer token and its profile
 // (X-Profile-Id), as the web app does.
 // --library N (with --signed-in) gives the viewer a realistic home page first: N titles of the
@@ -22,14 +27,21 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
 import {
+  benchDatabaseUrl,
   cpuMs,
-  databaseCpuMs,
+  databaseCpuByPid,
   deployedTracing,
   registerViewer,
   startBenchSystem,
 } from './lib/bench-system';
 import { startBytesServer } from './lib/bytes-server';
+import { startHopFloor, type HopFloor } from './lib/hop-floor';
 import { compare, load, median, summarize } from './lib/load';
+
+const GATEWAY_LABEL = 'gateway -> catalog';
+
+/** What is read unless --path says otherwise; the floor reads the same page. */
+const DEFAULT_PATH = '/api/v1/titles?limit=20';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -37,10 +49,11 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
-      path: { type: 'string', default: '/api/v1/titles?limit=20' },
+      path: { type: 'string', default: DEFAULT_PATH },
       // Browse rows show playable titles only: upload the demo clips first, as npm start does.
       'demo-videos': { type: 'boolean', default: false },
       uncached: { type: 'boolean', default: false },
+      floor: { type: 'boolean', default: false },
       'signed-in': { type: 'boolean', default: false },
       library: { type: 'string', default: '0' },
       gzip: { type: 'boolean', default: false },
@@ -49,6 +62,11 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
+  const serverUrl = process.env['DATABASE_URL'];
+  if (values.floor && !(values.uncached && serverUrl && values.path === DEFAULT_PATH))
+    throw new Error(
+      `--floor reads ${DEFAULT_PATH} uncached on a server: give --uncached and DATABASE_URL`,
+    );
   const system = await startBenchSystem({
     env: values['every-trace'] ? {} : deployedTracing(),
   });
@@ -96,16 +114,53 @@ async function main(): Promise<void> {
     throw error;
   });
   const baselineUrl = baseline.url;
+  // The floors, each an edge and a service of grpc-hop-floor.ts: the hop alone (bytes of the
+  // page's size), and the hop with the database read (the catalog's statement, its own pool).
+  const floors: Array<{ label: string; floor: HopFloor }> = [];
+  try {
+    if (values.floor && serverUrl) {
+      const database = benchDatabaseUrl(serverUrl, 'catalog');
+      floors.push({
+        label: 'floor: http -> grpc',
+        floor: await startHopFloor(['--bytes', String(bytes.length)]),
+      });
+      floors.push({
+        label: 'floor: http -> grpc -> pg',
+        floor: await startHopFloor(['--database', database]),
+      });
+    }
+  } catch (error) {
+    await Promise.all([baseline.stop(), ...floors.map(({ floor }) => floor.stop())]);
+    await system.stop();
+    throw error;
+  }
   process.stdout.write(
     `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? `, signed in with a profile${library > 0 ? ` (${library} titles started, ${library} on My List)` : ''}` : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, traces: ${values['every-trace'] ? 'every one kept' : 'sampled as deployed'}, node:http in its own process (pid ${baseline.pid})\n`,
   );
   const pidOf = (name: string) => system.supervisor.get(name)?.pid ?? -1;
-  const costs: Array<Record<'gateway' | 'catalog' | 'database', number>> = [];
-  const cpuNow = () => ({
-    gateway: cpuMs(pidOf('gateway')),
-    catalog: cpuMs(pidOf('catalog')),
-    database: databaseCpuMs(system, 'catalog'),
-  });
+  const costs = new Map<string, Cost[]>();
+  /**
+   * Loads `target` and prints what one request cost its edge, its service and the catalog's
+   * database (each backend's CPU since the last reading: one that exits between readings drops
+   * out of both rather than counting as negative).
+   */
+  const measured = async (label: string, target: string, edge: number, service: number) => {
+    const before = { edge: cpuMs(edge), service: cpuMs(service) };
+    const databaseBefore = databaseCpuByPid(system, 'catalog');
+    const result = await load(label, target, { seconds, connections, headers: loadHeaders });
+    const after = { edge: cpuMs(edge), service: cpuMs(service) };
+    let database = 0;
+    for (const [pid, used] of databaseCpuByPid(system, 'catalog'))
+      database += used - (databaseBefore.get(pid) ?? 0);
+    const cost: Cost = {
+      edge: (after.edge - before.edge) / result.requests,
+      service: (after.service - before.service) / result.requests,
+      database: database / result.requests,
+    };
+    costs.set(label, [...(costs.get(label) ?? []), cost]);
+    process.stdout.write(`  CPU ms per request: ${costText(label, [cost])}\n`);
+    return result;
+  };
   try {
     const results = await compare(Number(values.rounds), [
       {
@@ -118,39 +173,43 @@ async function main(): Promise<void> {
           }),
       },
       {
-        label: 'gateway -> catalog',
-        run: async () => {
-          const before = cpuNow();
-          const result = await load('gateway -> catalog', url, {
-            seconds,
-            connections,
-            headers: loadHeaders,
-          });
-          const after = cpuNow();
-          const per = (key: keyof typeof before) => (after[key] - before[key]) / result.requests;
-          const cost = {
-            gateway: per('gateway'),
-            catalog: per('catalog'),
-            database: per('database'),
-          };
-          costs.push(cost);
-          process.stdout.write(
-            `  CPU ms per request: gateway ${cost.gateway.toFixed(2)}, catalog ${cost.catalog.toFixed(2)}, database ${cost.database.toFixed(2)}\n`,
-          );
-          return result;
-        },
+        label: GATEWAY_LABEL,
+        run: () => measured(GATEWAY_LABEL, url, pidOf('gateway'), pidOf('catalog')),
       },
+      ...floors.map(({ label, floor }) => ({
+        label,
+        run: () => measured(label, floor.edge.url, floor.edge.pid, floor.service.pid),
+      })),
     ]);
     summarize(results, 'node:http (same bytes)');
-    const medianOf = (key: keyof (typeof costs)[number]) =>
-      median(costs.map((cost) => cost[key])).toFixed(2);
-    process.stdout.write(
-      `  CPU ms per request (medians): gateway ${medianOf('gateway')}, catalog ${medianOf('catalog')}, database ${medianOf('database')}\n`,
-    );
+    process.stdout.write('  CPU ms per request (medians):\n');
+    for (const [label, runs] of costs)
+      process.stdout.write(`    ${label.padEnd(28)} ${costText(label, runs)}\n`);
+    const rate = (label: string) =>
+      median((results.get(label) ?? []).map((result) => result.requestsPerSecond));
+    for (const { label } of floors) {
+      process.stdout.write(
+        `  ${GATEWAY_LABEL} against ${label}: ${(rate(GATEWAY_LABEL) / rate(label)).toFixed(2)}\n`,
+      );
+    }
   } finally {
-    await baseline.stop();
+    await Promise.all([baseline.stop(), ...floors.map(({ floor }) => floor.stop())]);
     await system.stop();
   }
+}
+
+/** What one request cost each process of a contestant, in CPU milliseconds. */
+interface Cost {
+  edge: number;
+  service: number;
+  database: number;
+}
+
+/** The medians of `runs`, each process named as in `label`'s contestant. */
+function costText(label: string, runs: Cost[]): string {
+  const [edge, service] = label === GATEWAY_LABEL ? ['gateway', 'catalog'] : ['edge', 'service'];
+  const of = (key: keyof Cost) => median(runs.map((cost) => cost[key])).toFixed(2);
+  return `${edge} ${of('edge')}, ${service} ${of('service')}, database ${of('database')}`;
 }
 
 /** How many titles of the catalog are playable (every page of GET /titles). */

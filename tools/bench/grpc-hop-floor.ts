@@ -5,12 +5,20 @@
 // itself. Each server runs in a process of its own (this file again, with --role), never in the
 // load generator's. Each round also prints the CPU time one request costs each process, read from
 // /proc, and the load generator's own CPU.
+// --database <url of a catalog database> makes the service read the page instead: the catalog's
+// own statement for `GET /titles?limit=20` (listStatement), named, on a bare pg pool, its rows sent
+// as JSON. That is the floor of an uncached read, database included; gateway-titles.ts --floor
+// runs it beside the gateway on the bench's own catalog database.
 // Usage: npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/grpc-hop-floor.ts
-//   [--seconds 5] [--rounds 3] [--bytes 19700]
+//   [--seconds 5] [--rounds 3] [--bytes 19700] [--database postgres://...]
 import { Client, credentials, Server, ServerCredentials } from '@grpc/grpc-js';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the floor runs the catalog's own statement, not a copy of it
+import { listStatement } from '../../apps/catalog/src/titles/titles-read.repository';
 import { cpuMs } from './lib/bench-system';
+import { FLOOR_SCRIPT, startHopFloor } from './lib/hop-floor';
 import { load, loadCpuPercent, median, type LoadResult } from './lib/load';
 import { announceListening, startServerProcess } from './lib/server-process';
 
@@ -34,15 +42,33 @@ const { values } = parseArgs({
     bytes: { type: 'string', default: '19700' },
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
+    database: { type: 'string', default: '' },
   },
 });
 const page = Buffer.alloc(Number(values.bytes), 'x');
 
+/** The catalog's connection pool size when DATABASE_POOL_MAX is unset (service-config.ts). */
+const SERVICE_POOL_MAX = 10;
+
+/** The first page of `GET /titles?limit=20` for an anonymous viewer, read as the catalog reads it. */
+function pageFromDatabase(url: string): () => Promise<Buffer> {
+  const pool = new Pool({ connectionString: url, max: SERVICE_POOL_MAX });
+  const statement = {
+    name: 'floor_titles_page',
+    ...listStatement({ sort: 'name', visibility: { includeDrafts: false }, limit: 20 }, 'name'),
+  };
+  return async () => Buffer.from(JSON.stringify((await pool.query(statement)).rows));
+}
+
 function serveGrpc(): void {
+  const answer = values.database ? pageFromDatabase(values.database) : async () => page;
   const server = new Server();
   server.addService(GET_PAGE, {
-    getPage: (_call: unknown, callback: (error: null, page: Buffer) => void) =>
-      callback(null, page),
+    getPage: (_call: unknown, callback: (error: Error | null, page?: Buffer) => void) =>
+      answer().then(
+        (bytes) => callback(null, bytes),
+        (error: Error) => callback(error),
+      ),
   });
   server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {
     if (error) throw error;
@@ -74,24 +100,18 @@ function serveHttp(viaGrpc: boolean): void {
   server.listen(0, '127.0.0.1', () => announceListening(server));
 }
 
-function start(role: string, target = '') {
-  return startServerProcess(__filename, [
-    '--role',
-    role,
-    '--target',
-    target,
-    '--bytes',
-    values.bytes,
-  ]);
-}
-
 async function bench(): Promise<void> {
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
-  const service = await start('grpc-service');
-  const gateway = await start('http-via-grpc', `127.0.0.1:${service.port}`);
-  const bare = await start('http');
-  const processes = [bare, gateway, service];
+  const answer = ['--bytes', values.bytes, '--database', values.database];
+  const floor = await startHopFloor(answer);
+  const { edge: gateway, service } = floor;
+  const bare = await startServerProcess(FLOOR_SCRIPT, ['--role', 'http', ...answer]).catch(
+    async (error: unknown) => {
+      await floor.stop();
+      throw error;
+    },
+  );
   try {
     const direct: number[] = [];
     const viaGrpc: number[] = [];
@@ -119,7 +139,8 @@ async function bench(): Promise<void> {
     }
     const base = median(direct);
     const hop = median(viaGrpc);
-    console.log(`\nmedians of ${rounds} rounds, ${values.bytes} bytes a response:`);
+    const what = values.database ? 'the page read from the database' : `${values.bytes} bytes`;
+    console.log(`\nmedians of ${rounds} rounds, ${what} a response:`);
     console.log(`  node:http             ${base.toFixed(0).padStart(7)} req/s`);
     console.log(
       `  node:http -> grpc-js  ${hop.toFixed(0).padStart(7)} req/s  ratio ${(hop / base).toFixed(3)}  CPU ms per request: gateway ${median(gatewayCpu).toFixed(3)}, service ${median(serviceCpu).toFixed(3)}`,
@@ -128,7 +149,7 @@ async function bench(): Promise<void> {
       `  load generator CPU (median of every run): ${median(loadCpu).toFixed(0)}% of a core`,
     );
   } finally {
-    await Promise.all(processes.map((server) => server.stop()));
+    await Promise.all([bare.stop(), floor.stop()]);
   }
 }
 

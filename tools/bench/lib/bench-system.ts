@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSystem, type RunningSystem } from '@kinema/dev-infra';
+import { externalDatabaseUrl, startSystem, type RunningSystem } from '@kinema/dev-infra';
 import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { Client } from 'pg';
 
@@ -98,6 +98,11 @@ export async function startBenchSystem(
   };
 }
 
+/** A service's bench database on the PostgreSQL server named by DATABASE_URL (serverUrl). */
+export function benchDatabaseUrl(serverUrl: string, service: string): string {
+  return externalDatabaseUrl(serverUrl, BENCH_DATABASE_PREFIX, service);
+}
+
 /** Resident memory of a process, in bytes (Linux). */
 export function rssBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -119,25 +124,26 @@ export function cpuMs(pid: number): number {
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * CPU time used by a service's database, in milliseconds: its PGlite server, or on a PostgreSQL
- * server (local to the bench) the backends connected to its database.
+ * CPU time each process of a service's database has used, in milliseconds: its PGlite server, or
+ * on a PostgreSQL server (local to the bench) the backends connected to its database. Compare two
+ * readings pid by pid: a backend that exits between them is then left out of both.
  */
-export function databaseCpuMs(system: RunningSystem, service: string): number {
+export function databaseCpuByPid(system: RunningSystem, service: string): Map<number, number> {
   const pglite = system.supervisor.get(`pglite-${service}`)?.pid;
-  if (pglite !== undefined) return cpuMs(pglite);
+  if (pglite !== undefined) return new Map([[pglite, cpuMs(pglite)]]);
   const database = `${BENCH_DATABASE_PREFIX}_${service}`;
-  let total = 0;
+  const used = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (command.startsWith('postgres: ') && command.split(' ').includes(database))
-        total += cpuMs(Number(entry));
+        used.set(Number(entry), cpuMs(Number(entry)));
     } catch {
       // The process ended while the list was read.
     }
   }
-  return total;
+  return used;
 }
 
 /** Resident memory of a process, in MiB (Linux). */

@@ -106,25 +106,11 @@ export class TitlesReadRepository {
   /** One page plus one extra row, which tells the caller whether another page exists. */
   async list(query: ListTitlesQuery): Promise<RowWithKey[]> {
     if (query.sort === 'relevance') return this.listByRelevance(query);
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const conditions = filterConditions(query, param);
-    let from = query.sort === 'trending' ? `titles t ${trendingJoin}` : 'titles t';
-    if (query.search !== undefined) {
-      from += `, (SELECT to_tsquery('simple', ${param(query.search.any)}) AS query) q`;
-      conditions.push('t.search_vector @@ q.query');
-    }
-    const sort = sortSql[query.sort];
-    if (query.after) {
-      const { key, id } = query.after;
-      conditions.push(sort.after.replace('$K', () => param(key)).replace('$I', () => param(id)));
-    }
-    const page = `SELECT ${titleColumns}, ${sort.key} AS sort_key FROM ${from}
-      ${where(conditions)} ORDER BY ${sort.order} ${limitOf(query.limit + 1)}`;
+    const { text, values } = listStatement(query, query.sort);
     // How many titles a search matches decides the best plan (walk the popularity index or
     // gather the matches from the GIN index), so a search is planned for its own terms each time:
     // a prepared statement's generic plan would cost every search alike.
-    return this.queries.rows<RowWithKey>(pageOf(page, sort.page), params, undefined, {
+    return this.queries.rows<RowWithKey>(text, values, undefined, {
       prepare: query.search === undefined,
     });
   }
@@ -345,6 +331,33 @@ export class TitlesReadRepository {
   async genres(): Promise<Array<{ id: number; slug: string; name: string }>> {
     return this.queries.rows('SELECT id, slug, name FROM genres ORDER BY position', []);
   }
+}
+
+/**
+ * The statement of one page of a listing in a key order (every sort but relevance), plus one
+ * extra row: its text and values. Exported for tools/bench's floor, which runs the same statement
+ * without the service around it.
+ */
+export function listStatement(
+  query: ListTitlesQuery,
+  sort: Exclude<ListSort, 'relevance'>,
+): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const conditions = filterConditions(query, param);
+  let from = sort === 'trending' ? `titles t ${trendingJoin}` : 'titles t';
+  if (query.search !== undefined) {
+    from += `, (SELECT to_tsquery('simple', ${param(query.search.any)}) AS query) q`;
+    conditions.push('t.search_vector @@ q.query');
+  }
+  const order = sortSql[sort];
+  if (query.after) {
+    const { key, id } = query.after;
+    conditions.push(order.after.replace('$K', () => param(key)).replace('$I', () => param(id)));
+  }
+  const page = `SELECT ${titleColumns}, ${order.key} AS sort_key FROM ${from}
+      ${where(conditions)} ORDER BY ${order.order} ${limitOf(query.limit + 1)}`;
+  return { text: pageOf(page, order.page), values };
 }
 
 /** What a listing's filters (not its search) require of a title `t`. */

@@ -337,7 +337,7 @@ export function otlpSpec(port: number, v8: readonly string[] = []): ProcessSpec 
 }
 
 /** Per-service database on the server named by DATABASE_URL: `<prefix>_<service>`, prefix `kinema`. */
-function externalDatabaseUrl(serverUrl: string, prefix: string, service: string): string {
+export function externalDatabaseUrl(serverUrl: string, prefix: string, service: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${prefix}_${service}`;
   return url.toString();
