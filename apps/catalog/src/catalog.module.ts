@@ -7,7 +7,11 @@ import {
   MessagingModule,
   OpsModule,
 } from '@kinema/platform';
-import { CATALOG_CONFIG, CATALOG_MIGRATION_LOCK_KEY } from './catalog.constants';
+import {
+  CATALOG_CONFIG,
+  CATALOG_EVENT_SOURCE,
+  CATALOG_MIGRATION_LOCK_KEY,
+} from './catalog.constants';
 import type { CatalogConfig } from './config';
 import { DemoModule } from './demo/demo.module';
 import { catalogMigrations } from './migrations';
@@ -44,7 +48,7 @@ export class CatalogModule {
           service: 'catalog',
           logLevel: config.LOG_LEVEL,
           kafka: kafkaClientConfig(config, 'kinema-catalog'),
-          source: '/kinema/catalog',
+          source: CATALOG_EVENT_SOURCE,
           // Published by the catalog, then consumed by it (video readiness, playback for trending).
           topics: [TOPICS.catalogTitles, TOPICS.videosVideos, TOPICS.usersPlayback],
           partitions: config.KAFKA_PARTITIONS,

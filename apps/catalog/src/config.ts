@@ -14,8 +14,8 @@ const catalogSchema = z
     CURSOR_SECRET: secret(
       z.string().min(16, 'expected at least 16 characters').default('kinema-dev-cursor-secret'),
     ),
-    // When > 0 and the catalog is empty, boot generates this many demo titles (the embedded
-    // PostgreSQL takes one connection at a time, so seeding cannot come from another process).
+    // When > 0 and the catalog is empty, boot generates this many demo titles (npm start seeds
+    // in a job of its own before the catalog starts).
     DEMO_SEED_TITLES: envInt(0, 0, 100_000),
   })
   .superRefine((config, ctx) => {

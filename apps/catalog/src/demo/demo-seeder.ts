@@ -17,11 +17,55 @@ import { ANALYZE_LOADED_TABLES, loadDemoCatalog } from './demo-catalog.loader';
  */
 export const DEMO_SEED_BATCH_TITLES = 100;
 
+/** What seeding writes with: the catalog's own repositories and event publisher. */
+export interface DemoSeedWriters {
+  writes: TitlesWriteRepository;
+  reads: TitlesReadRepository;
+  events: TitleEventsPublisher;
+}
+
 /**
- * Fills an empty catalog with DEMO_SEED_TITLES generated titles at boot (after migrations, which
- * run in module init), through the same write repository and outbox as any title: each batch
- * commits with its TitleCreated events. The first batch checks emptiness under a transaction-
- * scoped advisory lock, so replicas booting together seed once.
+ * Fills an empty catalog with `count` generated titles through the same write repository and
+ * outbox as any title: each batch commits with its TitleCreated events. The first batch checks
+ * emptiness under a transaction-scoped advisory lock, so replicas (or a seed job and a replica)
+ * starting together seed once. Resolves whether it seeded.
+ */
+export async function seedDemoTitles(
+  dataSource: DataSource,
+  count: number,
+  { writes, reads, events }: DemoSeedWriters,
+): Promise<boolean> {
+  let seeded = true;
+  await loadDemoCatalog(
+    (titles, index) =>
+      dataSource.transaction(async (manager) => {
+        if (index === 0) {
+          await manager.query('SELECT pg_advisory_xact_lock($1)', [CATALOG_SEED_LOCK_KEY]);
+          const [row] = await manager.query<Array<{ present: boolean }>>(
+            'SELECT EXISTS (SELECT 1 FROM titles) AS present',
+          );
+          seeded = !row?.present;
+        }
+        if (!seeded) return false;
+        await writes.insertMany(manager, titles);
+        const stored = await reads.batchGet(
+          titles.map((title) => title.id),
+          { includeDrafts: true },
+          manager,
+        );
+        for (const row of stored) await events.created(manager, row);
+        return true;
+      }),
+    { count, batchSize: DEMO_SEED_BATCH_TITLES },
+  );
+  if (seeded) await dataSource.query(ANALYZE_LOADED_TABLES);
+  return seeded;
+}
+
+/**
+ * Seeds DEMO_SEED_TITLES demo titles at boot (after migrations, which run in module init) when
+ * the catalog is empty. `npm start` seeds in a job of its own before the catalog starts instead
+ * (demo-seed.main.ts), and gives the catalog 0.
  */
 @Injectable()
 export class DemoSeeder implements OnApplicationBootstrap {
@@ -38,31 +82,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const count = this.config.DEMO_SEED_TITLES;
     if (count === 0) return;
-    let seeded = true;
-    await loadDemoCatalog(
-      (titles, index) =>
-        this.dataSource.transaction(async (manager) => {
-          if (index === 0) {
-            await manager.query('SELECT pg_advisory_xact_lock($1)', [CATALOG_SEED_LOCK_KEY]);
-            const [row] = await manager.query<Array<{ present: boolean }>>(
-              'SELECT EXISTS (SELECT 1 FROM titles) AS present',
-            );
-            seeded = !row?.present;
-          }
-          if (!seeded) return false;
-          await this.writes.insertMany(manager, titles);
-          const stored = await this.reads.batchGet(
-            titles.map((title) => title.id),
-            { includeDrafts: true },
-            manager,
-          );
-          for (const row of stored) await this.events.created(manager, row);
-          return true;
-        }),
-      { count, batchSize: DEMO_SEED_BATCH_TITLES },
-    );
-    if (!seeded) return;
-    await this.dataSource.query(ANALYZE_LOADED_TABLES);
-    this.logger.log(`seeded ${count} demo titles`);
+    const { writes, reads, events } = this;
+    if (await seedDemoTitles(this.dataSource, count, { writes, reads, events }))
+      this.logger.log(`seeded ${count} demo titles`);
   }
 }
