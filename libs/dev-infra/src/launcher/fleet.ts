@@ -83,7 +83,12 @@ export class Fleet {
    */
   async start(): Promise<void> {
     for (const specs of this.plan.stages) {
-      await Promise.all(specs.map((spec) => this.startProcess(spec)));
+      await Promise.all(
+        specs.map(async (spec) => {
+          await this.supervisor.runFirstStartJob(spec);
+          return this.startProcess(spec);
+        }),
+      );
     }
     this.frontPort = await this.front.listen(HOST, this.plan.gatewayPort);
   }

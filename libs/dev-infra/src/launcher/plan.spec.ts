@@ -88,6 +88,23 @@ describe('the launch plan', () => {
     expect(plan.gatewayPort).toBe(0);
   });
 
+  it("seeds the catalog in a job before its first replica starts, with the catalog's own settings", () => {
+    const plan = buildPlan(input({}, true, parseScale('catalog=2', ONE_EACH)));
+    const context = { ports: {}, address: () => '127.0.0.1:1' };
+    const first = plan.replica('catalog', 1);
+    const job = first.firstStartJob?.(context);
+    const service = first.launch(context);
+    expect(job?.args.at(-1)).toMatch(/apps\/catalog\/dist\/demo\/demo-seed\.main\.js$/);
+    // The same node flags as the service, and its environment but for what the job takes over.
+    expect(job?.args.slice(0, -1)).toEqual(service.args.slice(0, -1));
+    expect(job?.env).toEqual({ ...service.env, DEMO_SEED_TITLES: '10' });
+    expect(service.env['DEMO_SEED_TITLES']).toBe('0');
+    // The catalog still applies its migrations at boot: a restart picks up any a rebuild added.
+    expect(service.env['DATABASE_MIGRATIONS_RUN']).toBeUndefined();
+    expect(plan.replica('catalog', 2).firstStartJob).toBeUndefined();
+    expect(plan.replica('users', 1).firstStartJob).toBeUndefined();
+  });
+
   it('reads a scale list and names what is wrong with a bad one', () => {
     expect(parseScale('catalog=3, users=2', ONE_EACH)).toEqual({
       ...ONE_EACH,

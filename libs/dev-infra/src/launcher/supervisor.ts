@@ -41,6 +41,12 @@ export interface ProcessSpec {
    * must run on exactly a given environment (a pod's, as the chart renders it).
    */
   isolatedEnv?: boolean;
+  /**
+   * A job run to completion with `command` before the process first starts (never before a
+   * restart or a scale-up): e.g. the catalog's migrations and demo titles, kept out of the serving
+   * process. Its output goes to the log as `<name>-job`; the start fails if it exits non-zero.
+   */
+  firstStartJob?(context: LaunchContext): { args: string[]; env: Record<string, string> };
 }
 
 export interface ManagedProcess {
@@ -72,6 +78,8 @@ export const HOST = '127.0.0.1';
  */
 export class Supervisor {
   private readonly processes = new Map<string, ManagedProcess>();
+  /** First-start jobs running now (see ProcessSpec.firstStartJob). */
+  private readonly jobs = new Set<ChildProcess>();
   private readonly expectedExits = new Set<string>();
   /** Processes stopped with SIGSTOP (a hung replica simulated): thawed before they are stopped. */
   private readonly frozen = new Set<ManagedProcess>();
@@ -193,9 +201,37 @@ export class Supervisor {
     return managed;
   }
 
-  /** Refuses to start anything more (the launcher is stopping). */
+  /** Runs `spec`'s first-start job, if it has one, and resolves once it exited 0. */
+  async runFirstStartJob(spec: ProcessSpec): Promise<void> {
+    if (!spec.firstStartJob) return;
+    if (this.closed) throw new Error(`not running ${spec.name}'s job: shutting down`);
+    const name = `${spec.name}-job`;
+    const job = spec.firstStartJob({
+      ports: spec.ports,
+      address: (process, listener) => this.address(process, listener),
+    });
+    const child = spawn(spec.command, job.args, {
+      env: { ...(spec.isolatedEnv ? {} : process.env), ...job.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.jobs.add(child);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const input = child[stream];
+      if (input) createInterface({ input }).on('line', (line) => this.sink(name, line, stream));
+    }
+    const code = await new Promise<number | string>((resolve) => {
+      child.once('error', (error) => resolve(error.message));
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal ?? 'unknown'));
+    });
+    this.jobs.delete(child);
+    if (code !== 0) throw new Error(`${name} exited (${code}); its output is above`);
+  }
+
+  /** Refuses to start anything more (the launcher is stopping), and stops the jobs running. */
   close(): void {
     this.closed = true;
+    for (const job of this.jobs) job.kill('SIGTERM');
   }
 
   /** Stops every process at once and refuses to start more. */
