@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { dataSourceOptions, loadConfigOrExit } from '@kinema/platform';
+import { jobDataSource, loadConfigOrExit } from '@kinema/platform';
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
 import { setAccountRole } from './accounts/account-roles';
 import type { AccountRole } from './accounts/account.model';
 import { configSchema } from './config';
@@ -26,17 +25,10 @@ async function main(): Promise<number> {
     return 64;
   }
   const config = loadConfigOrExit('users admin', configSchema);
-  const dataSource = new DataSource(
-    dataSourceOptions({
-      url: config.DATABASE_URL,
-      sslMode: config.DATABASE_SSL_MODE,
-      sslCaFile: config.DATABASE_SSL_CA_FILE,
-      poolMax: 1,
-      migrations: usersMigrations,
-      migrationsRun: false,
-      migrationLockKey: USERS_MIGRATION_LOCK_KEY,
-    }),
-  );
+  const dataSource = jobDataSource(config, {
+    migrations: usersMigrations,
+    migrationLockKey: USERS_MIGRATION_LOCK_KEY,
+  });
   await dataSource.initialize();
   try {
     const role: AccountRole = command === 'promote' ? 'admin' : 'viewer';

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import {
-  dataSourceOptions,
+  jobDataSource,
   loadConfigOrExit,
   OutboxPublisher,
   runMigrationsLocked,
 } from '@kinema/platform';
-import { DataSource } from 'typeorm';
 import { CATALOG_EVENT_SOURCE, CATALOG_MIGRATION_LOCK_KEY } from '../catalog.constants';
 import { configSchema } from '../config';
 import { catalogMigrations } from '../migrations';
@@ -24,18 +23,11 @@ import { seedDemoTitles } from './demo-seeder';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('catalog', configSchema);
-  const dataSource = new DataSource(
-    dataSourceOptions({
-      url: config.DATABASE_URL,
-      sslMode: config.DATABASE_SSL_MODE,
-      sslCaFile: config.DATABASE_SSL_CA_FILE,
-      // PGlite takes one connection at a time; this job runs before the catalog opens its own.
-      poolMax: 1,
-      migrations: catalogMigrations,
-      migrationsRun: false,
-      migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
-    }),
-  );
+  // One connection: PGlite takes one at a time, and this job runs before the catalog opens its own.
+  const dataSource = jobDataSource(config, {
+    migrations: catalogMigrations,
+    migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
+  });
   await dataSource.initialize();
   try {
     const applied = await runMigrationsLocked(dataSource, CATALOG_MIGRATION_LOCK_KEY);

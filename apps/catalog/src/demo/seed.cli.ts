@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { dataSourceOptions, runMigrationsLocked } from '@kinema/platform';
+import { jobDataSource, runMigrationsLocked } from '@kinema/platform';
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
 import { CATALOG_MIGRATION_LOCK_KEY, CATALOG_SEED_LOCK_KEY } from '../catalog.constants';
 import { catalogMigrations } from '../migrations';
 import { TitlesWriteRepository } from '../titles/titles-write.repository';
@@ -32,14 +31,9 @@ async function main(): Promise<void> {
   ) {
     throw new Error(usage);
   }
-  const dataSource = new DataSource(
-    dataSourceOptions({
-      url,
-      poolMax: 1,
-      migrations: catalogMigrations,
-      migrationsRun: false,
-      migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
-    }),
+  const dataSource = jobDataSource(
+    { DATABASE_URL: url },
+    { migrations: catalogMigrations, migrationLockKey: CATALOG_MIGRATION_LOCK_KEY },
   );
   await dataSource.initialize();
   const runner = dataSource.createQueryRunner();

@@ -47,6 +47,34 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   };
 }
 
+/** A service's database settings, as its configuration reads them (grpcServiceConfigShape). */
+export interface ServiceDatabaseSettings {
+  DATABASE_URL: string;
+  DATABASE_SSL_MODE?: DatabaseSslMode | undefined;
+  DATABASE_SSL_CA_FILE?: string | undefined;
+}
+
+/**
+ * A one-connection DataSource on a service's own database, with its migrations, for a command or
+ * job run beside the service (PGlite takes one connection at a time); not yet initialised.
+ */
+export function jobDataSource(
+  config: ServiceDatabaseSettings,
+  schema: Pick<DatabaseConfig, 'migrations' | 'migrationLockKey'>,
+): DataSource {
+  return new DataSource(
+    dataSourceOptions({
+      url: config.DATABASE_URL,
+      sslMode: config.DATABASE_SSL_MODE,
+      sslCaFile: config.DATABASE_SSL_CA_FILE,
+      poolMax: 1,
+      migrations: schema.migrations,
+      migrationsRun: false,
+      migrationLockKey: schema.migrationLockKey,
+    }),
+  );
+}
+
 @Injectable()
 class MigrationsOnBoot implements OnModuleInit {
   constructor(
