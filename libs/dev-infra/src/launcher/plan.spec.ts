@@ -225,6 +225,18 @@ describe('the launch plan', () => {
     );
   });
 
+  it("fixes glibc's mmap threshold in the PGlite servers only, so they return large freed blocks", () => {
+    const plan = buildPlan(input({}, true));
+    const context = { ports: {}, address: () => '127.0.0.1:1' };
+    for (const spec of plan.stages.flat()) {
+      const threshold = spec.launch(context).env['MALLOC_MMAP_THRESHOLD_'];
+      expect([spec.name, threshold]).toEqual([
+        spec.name,
+        spec.name.startsWith('pglite-') ? '131072' : undefined,
+      ]);
+    }
+  });
+
   it("bounds the old generation's growth at 50% unless KINEMA_HEAP_GROWING_PERCENT says otherwise, in the services and the Node stand-ins", () => {
     const argsOf = (env: NodeJS.ProcessEnv) => {
       const plan = buildPlan(input(env, true));
