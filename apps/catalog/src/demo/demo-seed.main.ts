@@ -18,7 +18,7 @@ import { seedDemoTitles } from './demo-seeder';
  * does): the migrations, then DEMO_SEED_TITLES demo titles seeded exactly as DemoSeeder seeds them
  * at boot, with their TitleCreated events in the outbox for the catalog's relay to send. It reads
  * the catalog's own configuration (DATABASE_URL, DATABASE_SSL_*). Seeding inside the serving
- * process left it holding the heap and buffers seeding made it take: 169-177 MiB when ready on a
+ * process left it holding the heap and buffers seeding made it take: 166-177 MiB when ready on a
  * first start against 141-150 MiB after a restart (docs/performance.md).
  */
 async function main(): Promise<void> {

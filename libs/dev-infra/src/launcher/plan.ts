@@ -350,7 +350,7 @@ export function otlpSpec(port: number, v8: readonly string[] = []): ProcessSpec 
  * A job run with a service's environment before its first replica first starts (never before a
  * restart), and the settings of the service it takes over. The catalog's migrations and demo
  * titles: seeded inside the serving process, they left the catalog holding the heap and buffers
- * seeding took (169-177 MiB when ready on a first start against 141-150 after a restart,
+ * seeding took (166-177 MiB when ready on a first start against 141-150 after a restart,
  * docs/performance.md).
  */
 const FIRST_START_JOBS: Partial<

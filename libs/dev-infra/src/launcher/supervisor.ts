@@ -208,7 +208,7 @@ export class Supervisor {
     const name = `${spec.name}-job`;
     const job = spec.firstStartJob({
       ports: spec.ports,
-      address: (process, listener) => this.address(process, listener),
+      address: (processName, listener) => this.address(processName, listener),
     });
     const child = spawn(spec.command, job.args, {
       env: { ...(spec.isolatedEnv ? {} : process.env), ...job.env },
