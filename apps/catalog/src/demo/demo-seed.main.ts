@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  createLogger,
   jobDataSource,
   loadConfigOrExit,
   OutboxPublisher,
@@ -23,6 +24,7 @@ import { seedDemoTitles } from './demo-seeder';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('catalog', configSchema);
+  const logger = createLogger('catalog', config.LOG_LEVEL);
   // One connection: PGlite takes one at a time, and this job runs before the catalog opens its own.
   const dataSource = jobDataSource(config, {
     migrations: catalogMigrations,
@@ -31,25 +33,19 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     const applied = await runMigrationsLocked(dataSource, CATALOG_MIGRATION_LOCK_KEY);
-    log(`migrations applied: ${applied.length}`);
+    logger.info({ applied: applied.length }, 'migrations applied');
     const count = config.DEMO_SEED_TITLES;
-    const seeded =
-      count > 0 &&
-      (await seedDemoTitles(dataSource, count, {
-        writes: new TitlesWriteRepository(),
-        reads: new TitlesReadRepository(dataSource),
-        events: new TitleEventsPublisher(new OutboxPublisher(CATALOG_EVENT_SOURCE)),
-      }));
-    log(
-      seeded ? `seeded ${count} demo titles` : 'no demo titles seeded (none asked, or not empty)',
-    );
+    if (count === 0) return;
+    const seeded = await seedDemoTitles(dataSource, count, {
+      writes: new TitlesWriteRepository(),
+      reads: new TitlesReadRepository(dataSource),
+      events: new TitleEventsPublisher(new OutboxPublisher(CATALOG_EVENT_SOURCE)),
+    });
+    if (seeded) logger.info(`seeded ${count} demo titles`);
+    else logger.info('the catalog already has titles: no demo titles seeded');
   } finally {
     await dataSource.destroy();
   }
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
 }
 
 main().catch((error: unknown) => {
