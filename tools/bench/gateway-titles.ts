@@ -117,6 +117,10 @@ async function main(): Promise<void> {
   // The floors, each an edge and a service of grpc-hop-floor.ts: the hop alone (bytes of the
   // page's size), and the hop with the database read (the catalog's statement, its own pool).
   const floors: Array<{ label: string; floor: HopFloor }> = [];
+  const stopAll = async () => {
+    await Promise.all([baseline.stop(), ...floors.map(({ floor }) => floor.stop())]);
+    await system.stop();
+  };
   try {
     if (values.floor && serverUrl) {
       const database = benchDatabaseUrl(serverUrl, 'catalog');
@@ -130,8 +134,7 @@ async function main(): Promise<void> {
       });
     }
   } catch (error) {
-    await Promise.all([baseline.stop(), ...floors.map(({ floor }) => floor.stop())]);
-    await system.stop();
+    await stopAll();
     throw error;
   }
   process.stdout.write(
@@ -193,8 +196,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await Promise.all([baseline.stop(), ...floors.map(({ floor }) => floor.stop())]);
-    await system.stop();
+    await stopAll();
   }
 }
 

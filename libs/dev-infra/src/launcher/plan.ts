@@ -565,6 +565,9 @@ export function buildPlan(input: PlanInput): Plan {
     const name = replicaName(service.name, slot);
     const first = slot === 1;
     const job = FIRST_START_JOBS[service.name];
+    // The service and its first-start job run node alike.
+    const serviceArgs = (script: string) =>
+      nodeArgs(script, env, { logLevel: input.logLevel, v8: serviceV8Flags });
     const serviceEnv = (context: LaunchContext): Record<string, string> => {
       const db = database(context);
       return {
@@ -589,10 +592,7 @@ export function buildPlan(input: PlanInput): Plan {
       // The first replica keeps the documented ports (grpcurl, psql, ...); others take any.
       ports: first ? firstPorts[service.name] : { grpc: 0, ops: 0 },
       launch: (context) => ({
-        args: nodeArgs(`apps/${service.name}/dist/main.js`, env, {
-          logLevel: input.logLevel,
-          v8: serviceV8Flags,
-        }),
+        args: serviceArgs(`apps/${service.name}/dist/main.js`),
         env: {
           ...serviceEnv(context),
           // The first replica migrates and seeds (what its first-start job did not take over);
@@ -605,7 +605,7 @@ export function buildPlan(input: PlanInput): Plan {
       ...(first && job
         ? {
             firstStartJob: (context: LaunchContext) => ({
-              args: nodeArgs(job.script, env, { logLevel: input.logLevel, v8: serviceV8Flags }),
+              args: serviceArgs(job.script),
               env: serviceEnv(context),
             }),
           }

@@ -139,11 +139,7 @@ export class Supervisor {
       child.once('spawn', () => resolve());
       child.once('error', reject);
     });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const input = child[stream];
-      if (input)
-        createInterface({ input }).on('line', (line) => this.sink(spec.name, line, stream));
-    }
+    this.logOutput(spec.name, child);
     const managed: ManagedProcess = {
       spec,
       child,
@@ -216,16 +212,21 @@ export class Supervisor {
       detached: true,
     });
     this.jobs.add(child);
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const input = child[stream];
-      if (input) createInterface({ input }).on('line', (line) => this.sink(name, line, stream));
-    }
+    this.logOutput(name, child);
     const code = await new Promise<number | string>((resolve) => {
       child.once('error', (error) => resolve(error.message));
       child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal ?? 'unknown'));
     });
     this.jobs.delete(child);
     if (code !== 0) throw new Error(`${name} exited (${code}); its output is above`);
+  }
+
+  /** Passes a child's output on to the log, line by line, under `name`. */
+  private logOutput(name: string, child: ChildProcess): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const input = child[stream];
+      if (input) createInterface({ input }).on('line', (line) => this.sink(name, line, stream));
+    }
   }
 
   /** Refuses to start anything more (the launcher is stopping), and stops the jobs running. */
