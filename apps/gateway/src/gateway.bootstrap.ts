@@ -33,6 +33,10 @@ export function gatewayAdapter(config: GatewayConfig): FastifyAdapter {
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
     keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // No Nest middleware: the edge is Fastify hooks (HttpEdge). Without this Nest registers
+    // @fastify/middie, whose hook runs for every request with nothing to run; a middleware added
+    // later fails the start (the adapter has no `use`) rather than being skipped by a hot path.
+    skipMiddie: true,
   });
 }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { answerClientError } from './edge-errors';
 import { noteAnsweredOutsideReply } from './request-hooks';
+import { carriesBody } from './request-body';
 import { routeConfigOf } from './route-config';
 
 export interface BodyTimeouts {
@@ -22,7 +23,7 @@ export function registerBodyTimeouts(fastify: FastifyInstance, timeouts: BodyTim
   fastify.addHook('onRequest', (request, _reply, done) => {
     const incoming = request.raw;
     const socket = incoming.socket;
-    if (!(socket instanceof Socket) || incoming.complete) return done();
+    if (!(socket instanceof Socket) || incoming.complete || !carriesBody(incoming)) return done();
     const onTimeout = () => {
       if (!incoming.complete) timedOut(incoming, socket);
     };

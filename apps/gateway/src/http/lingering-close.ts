@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
+import { carriesBody } from './request-body';
 
 /**
  * How long the gateway keeps reading, and dropping, the rest of a body it answered without
@@ -20,7 +21,7 @@ export const LINGER_MS = 5_000;
 export function registerLingeringClose(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const incoming = request.raw;
-    if (!incoming.complete) {
+    if (!incoming.complete && carriesBody(incoming)) {
       if (reply.getHeader('connection') === 'close') reply.removeHeader('connection');
       reply.raw.once('finish', () => dropRest(incoming));
     }

@@ -22,25 +22,31 @@ describe('a client that sends its body slowly (slowloris in the body phase)', ()
     services?.stop();
   });
 
-  it('is answered 408 as a problem and its connection closed, however steadily it trickles', async () => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => (received += chunk));
-    socket.on('error', () => undefined);
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    socket.write(
-      'POST /api/v1/auth/login HTTP/1.1\r\nhost: kinema\r\ncontent-type: application/json\r\n' +
-        'content-length: 64\r\n\r\n{',
-    );
-    // One more byte every 50 ms: never idle, never done.
-    const trickle = setInterval(() => socket.writable && socket.write(' '), 50);
-    await closed;
-    clearInterval(trickle);
-    expect(received).toMatch(/^HTTP\/1\.1 408 /);
-    expect(received).toMatch(/content-type: application\/problem\+json/i);
-    expect(received).toMatch(/x-content-type-options: nosniff/i);
-  });
+  it.each([
+    ['a length', 'content-length: 64\r\n\r\n{'],
+    ['chunks', 'transfer-encoding: chunked\r\n\r\n40\r\n{'],
+  ])(
+    'is answered 408 as a problem and its connection closed, however steadily it trickles (%s)',
+    async (_, framing) => {
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.write(
+        'POST /api/v1/auth/login HTTP/1.1\r\nhost: kinema\r\ncontent-type: application/json\r\n' +
+          framing,
+      );
+      // One more byte every 50 ms: never idle, never done.
+      const trickle = setInterval(() => socket.writable && socket.write(' '), 50);
+      await closed;
+      clearInterval(trickle);
+      expect(received).toMatch(/^HTTP\/1\.1 408 /);
+      expect(received).toMatch(/content-type: application\/problem\+json/i);
+      expect(received).toMatch(/x-content-type-options: nosniff/i);
+    },
+  );
 
   it.each([
     ['JSON bodies', 'POST /api/v1/auth/login', 'application/json', '{"email": 42}'],

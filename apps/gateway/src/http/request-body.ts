@@ -1,0 +1,15 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Whether a request has a body to receive: HTTP/1.1 frames one only with Transfer-Encoding or a
+ * non-zero Content-Length (RFC 9112 §6.3), so a request with neither has none, although Node
+ * reports it as not yet `complete` while Fastify's onRequest and onSend hooks run for an answer
+ * sent from a hook. The hooks that watch a body being received (its timeouts, a lingering close)
+ * skip such requests instead of arming a timer and listeners for every GET.
+ */
+export function carriesBody(incoming: IncomingMessage): boolean {
+  const { headers } = incoming;
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && length !== '0';
+}
