@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, runScript } from '@kinema/dev-infra';
-import { cpuMs, deployedTracing, startBenchSystem } from './lib/bench-system';
+import { cpuMs, deployedTracing, startBenchSystem, startSecondGateway } from './lib/bench-system';
 import { compare, load, median, summarize } from './lib/load';
 
 const THIS_MAIN = 'apps/gateway/dist/main.js';
@@ -31,31 +31,17 @@ async function main(): Promise<void> {
   if (!existsSync(otherMain)) throw new Error(`no gateway build at ${otherMain}`);
   const system = await startBenchSystem({ env: deployedTracing() });
   try {
-    const gateway = system.plan.stages.flat().find((spec) => spec.name === 'gateway');
-    if (!gateway) throw new Error('no gateway in the plan');
-    const thisBuild = await system.supervisor.start(
-      { ...gateway, name: 'gateway-this', ports: { http: 0 } },
-      {},
-    );
-    const otherBuild = await system.supervisor.start(
-      {
-        ...gateway,
-        name: 'gateway-other',
-        ports: { http: 0 },
-        launch: (context) => {
-          const launch = gateway.launch(context);
-          const args = launch.args.map((arg) => (arg.endsWith(THIS_MAIN) ? otherMain : arg));
-          return { ...launch, args };
-        },
-      },
+    const thisBuild = await startSecondGateway(system, 'gateway-this');
+    const otherBuild = await startSecondGateway(system, 'gateway-other', {
+      args: (args) => args.map((arg) => (arg.endsWith(THIS_MAIN) ? otherMain : arg)),
       // The copy lives outside the repository: its packages are this checkout's.
-      {
+      env: {
         NODE_PATH: [
           join(REPO_ROOT, 'apps/gateway/node_modules'),
           join(REPO_ROOT, 'node_modules'),
         ].join(delimiter),
       },
-    );
+    });
     const contenders = [
       { label: 'this build', process: thisBuild },
       { label: 'other build', process: otherBuild },

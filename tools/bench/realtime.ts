@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { runScript, startSystem } from '@kinema/dev-infra';
+import { startSecondGateway } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 function percentile(values: number[], p: number): number {
@@ -110,12 +111,9 @@ async function main(): Promise<void> {
     );
 
     // A second gateway on the same services with the cache off.
-    const gateway = system.plan.stages.flat().find((spec) => spec.name === 'gateway');
-    if (!gateway) throw new Error('no gateway in the plan');
-    const uncached = await system.supervisor.start(
-      { ...gateway, name: 'gateway-uncached', ports: { http: 0 } },
-      { CATALOG_CACHE_TTL_MS: '0' },
-    );
+    const uncached = await startSecondGateway(system, 'gateway-uncached', {
+      env: { CATALOG_CACHE_TTL_MS: '0' },
+    });
     const port = uncached.listeners.http;
     const opts = { seconds: Number(values.seconds), connections: 32 };
     process.stdout.write(`GET /api/v1/browse, 32 connections, ${values.seconds}s per run\n`);

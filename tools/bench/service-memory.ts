@@ -10,7 +10,13 @@ import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, runScript } from '@kinema/dev-infra';
-import { anonMiB, registerViewer, rssMiB, startBenchSystem } from './lib/bench-system';
+import {
+  anonMiB,
+  registerViewer,
+  rssMiB,
+  startBenchSystem,
+  startSecondGateway,
+} from './lib/bench-system';
 import { load } from './lib/load';
 
 const SERVICES = ['gateway', 'catalog', 'users', 'videos'] as const;
@@ -55,12 +61,9 @@ async function main(): Promise<void> {
   try {
     sample('ready');
     const api = `${system.gatewayUrl}/api/v1`;
-    const gateway = system.plan.stages.flat().find((spec) => spec.name === 'gateway');
-    if (!gateway) throw new Error('no gateway in the plan');
-    const uncached = await system.supervisor.start(
-      { ...gateway, name: 'gateway-uncached', ports: { http: 0 } },
-      { CATALOG_CACHE_TTL_MS: '0' },
-    );
+    const uncached = await startSecondGateway(system, 'gateway-uncached', {
+      env: { CATALOG_CACHE_TTL_MS: '0' },
+    });
     const uncachedApi = `http://127.0.0.1:${uncached.listeners.http}/api/v1`;
 
     const viewer = { email: 'memory@example.com', password: 'memory-bench-password' };

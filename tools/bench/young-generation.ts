@@ -12,7 +12,7 @@
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite (databases kinema_bench_*).
 import { parseArgs } from 'node:util';
 import { runScript, v8Flags } from '@kinema/dev-infra';
-import { rssMiB, startBenchSystem } from './lib/bench-system';
+import { rssMiB, startBenchSystem, startSecondGateway } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 async function main(): Promise<void> {
@@ -26,31 +26,17 @@ async function main(): Promise<void> {
   });
   const system = await startBenchSystem();
   try {
-    const gateway = system.plan.stages.flat().find((spec) => spec.name === 'gateway');
-    if (!gateway) throw new Error('no gateway in the plan');
     const cacheEnv: Record<string, string> = values.cached ? {} : { CATALOG_CACHE_TTL_MS: '0' };
-    const launcher = await system.supervisor.start(
-      { ...gateway, name: 'gateway-launcher', ports: { http: 0 } },
-      cacheEnv,
-    );
+    const launcher = await startSecondGateway(system, 'gateway-launcher', { env: cacheEnv });
     const launcherFlags = v8Flags(process.env);
     const variantFlags =
       values.variant === undefined
         ? launcherFlags.filter((flag) => !flag.startsWith('--max-semi-space-size'))
         : values.variant.split(' ').filter(Boolean);
-    const variant = await system.supervisor.start(
-      {
-        ...gateway,
-        name: 'gateway-variant',
-        ports: { http: 0 },
-        launch: (context) => {
-          const launch = gateway.launch(context);
-          const others = launch.args.filter((arg) => !launcherFlags.includes(arg));
-          return { ...launch, args: [...variantFlags, ...others] };
-        },
-      },
-      cacheEnv,
-    );
+    const variant = await startSecondGateway(system, 'gateway-variant', {
+      args: (args) => [...variantFlags, ...args.filter((arg) => !launcherFlags.includes(arg))],
+      env: cacheEnv,
+    });
     const url = (port?: number) => `http://127.0.0.1:${port}/api/v1/titles?limit=20`;
     const opts = { seconds: Number(values.seconds), connections: 32 };
     const launcherLabel = `launcher: ${launcherFlags.join(' ') || 'none'}`;

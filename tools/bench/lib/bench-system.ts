@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { externalDatabaseUrl, startSystem, type RunningSystem } from '@kinema/dev-infra';
+import {
+  externalDatabaseUrl,
+  startSystem,
+  type ManagedProcess,
+  type RunningSystem,
+} from '@kinema/dev-infra';
 import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { Client } from 'pg';
 
@@ -96,6 +101,36 @@ export async function startBenchSystem(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Another gateway on the system's services, on a port the OS picks: `env` on top of what the plan
+ * sets, and `args`, when given, rewrites its node arguments (other V8 flags, another build).
+ */
+export async function startSecondGateway(
+  system: RunningSystem,
+  name: string,
+  options: { env?: Record<string, string>; args?: (args: string[]) => string[] } = {},
+): Promise<ManagedProcess> {
+  const gateway = system.plan.stages.flat().find((spec) => spec.name === 'gateway');
+  if (!gateway) throw new Error('no gateway in the plan');
+  const { args: rewrite } = options;
+  return system.supervisor.start(
+    {
+      ...gateway,
+      name,
+      ports: { http: 0 },
+      ...(rewrite
+        ? {
+            launch: (context) => {
+              const launch = gateway.launch(context);
+              return { ...launch, args: rewrite(launch.args) };
+            },
+          }
+        : {}),
+    },
+    options.env ?? {},
+  );
 }
 
 /** A service's bench database on the PostgreSQL server named by DATABASE_URL (serverUrl). */
