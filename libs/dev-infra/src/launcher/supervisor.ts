@@ -122,12 +122,9 @@ export class Supervisor {
   async start(spec: ProcessSpec, env: Record<string, string> = {}): Promise<ManagedProcess> {
     if (this.closed) throw new Error(`not starting ${spec.name}: shutting down`);
     const startedAt = Date.now();
-    const launch = spec.launch({
-      ports: this.boundPorts.get(spec.name) ?? spec.ports,
-      address: (name, listener) => this.address(name, listener),
-    });
+    const launch = spec.launch(this.launchContext(spec));
     const child = spawn(spec.command, launch.args, {
-      env: { ...(spec.isolatedEnv ? {} : process.env), ...launch.env, ...env },
+      env: this.environment(spec, { ...launch.env, ...env }),
       ...(launch.cwd ? { cwd: launch.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
@@ -202,12 +199,9 @@ export class Supervisor {
     if (!spec.firstStartJob) return;
     if (this.closed) throw new Error(`not running ${spec.name}'s job: shutting down`);
     const name = `${spec.name}-job`;
-    const job = spec.firstStartJob({
-      ports: spec.ports,
-      address: (processName, listener) => this.address(processName, listener),
-    });
+    const job = spec.firstStartJob(this.launchContext(spec));
     const child = spawn(spec.command, job.args, {
-      env: { ...(spec.isolatedEnv ? {} : process.env), ...job.env },
+      env: this.environment(spec, job.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -219,6 +213,19 @@ export class Supervisor {
     });
     this.jobs.delete(child);
     if (code !== 0) throw new Error(`${name} exited (${code}); its output is above`);
+  }
+
+  /** The ports `spec` binds (those it bound before, on a restart) and how it finds others. */
+  private launchContext(spec: ProcessSpec): LaunchContext {
+    return {
+      ports: this.boundPorts.get(spec.name) ?? spec.ports,
+      address: (name, listener) => this.address(name, listener),
+    };
+  }
+
+  /** A child's environment: the launcher's own (unless the spec is isolated), then `env`. */
+  private environment(spec: ProcessSpec, env: Record<string, string>): NodeJS.ProcessEnv {
+    return { ...(spec.isolatedEnv ? {} : process.env), ...env };
   }
 
   /** Passes a child's output on to the log, line by line, under `name`. */
