@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   HOST,
+  initialisePgliteDataDirs,
   kafkaSpec,
   pgliteSpec,
   REPO_ROOT,
@@ -219,6 +220,10 @@ async function startStandIns(apps: RenderedApp[]): Promise<void> {
     .flatMap((pod) => pod.spec.containers)
     .map((container) => container.env?.find((variable) => variable.name === 'BUCKET')?.value)
     .find((bucket) => bucket !== undefined);
+  // As the launcher does: initdb once for every PostgreSQL stand-in, its result copied to the
+  // others (three at once would each run it, at seconds of CPU and about 800 MB apiece).
+  const postgres = [...wanted].filter((name) => databaseNames.has(name));
+  await initialisePgliteDataDirs(postgres.map((name) => join(dataDir, name)));
   const specs = [...wanted].map((name): ProcessSpec => {
     if (name === 'kafka') return kafkaSpec(0, join(dataDir, 'kafka'));
     if (name === 's3') {

@@ -79,9 +79,11 @@ function alive(pid: number): boolean {
 }
 
 describe('npm start (the launcher command line)', () => {
+  // One data directory for the file: the first start initialises it, later ones start warm, as a
+  // user's every start after the first does (a first start costs an initdb, a seed and artwork).
   let dataDir: string;
-  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'kinema-launcher-'))));
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  beforeAll(() => (dataDir = mkdtempSync(join(tmpdir(), 'kinema-launcher-'))));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts every process, prints the URLs, and leaves nothing running after Ctrl-C', async () => {
     const run = launch(anyPorts(), dataDir);
