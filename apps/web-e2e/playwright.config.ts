@@ -31,7 +31,10 @@ export default defineConfig({
         '--autoplay-policy=no-user-gesture-required',
       ],
     },
-    trace: 'retain-on-failure',
+    // A failed flow keeps its trace: every action with the DOM before and after it, and the
+    // network. Without the screencast, whose frames (captured and encoded the whole time, for every
+    // flow, passed or not) are what a trace costs most to record.
+    trace: { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: true },
   },
   // Every flow at a desktop's size; the flows tagged @phone again at a phone's, where layout
   // decides whether they work at all.
