@@ -222,8 +222,7 @@ async function startStandIns(apps: RenderedApp[]): Promise<void> {
     .find((bucket) => bucket !== undefined);
   // As the launcher does: initdb once for every PostgreSQL stand-in, its result copied to the
   // others (three at once would each run it, at seconds of CPU and about 800 MB apiece).
-  const postgres = [...wanted].filter((name) => databaseNames.has(name));
-  await initialisePgliteDataDirs(postgres.map((name) => join(dataDir, name)));
+  await initialisePgliteDataDirs([...databaseNames.keys()].map((name) => join(dataDir, name)));
   const specs = [...wanted].map((name): ProcessSpec => {
     if (name === 'kafka') return kafkaSpec(0, join(dataDir, 'kafka'));
     if (name === 's3') {
