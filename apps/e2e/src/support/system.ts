@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSystem, type FleetEvent, type RunningSystem, type Scale } from '@kinema/dev-infra';
-import { Client } from 'pg';
+import {
+  startSystem,
+  testSystemDatabases,
+  type FleetEvent,
+  type RunningSystem,
+  type Scale,
+} from '@kinema/dev-infra';
 import { eventually } from './eventually';
 
 export interface TestSystem extends RunningSystem {
@@ -44,12 +49,13 @@ export async function startTestSystem(
     IDEMPOTENCY_REDIS_PREFIX: `kinema:e2e:${randomUUID()}:idempotency:`,
     ...extraEnv,
   };
-  if (process.env['TEST_DATABASE_URL'] && !options.embeddedDatabase) {
-    env['DATABASE_URL'] = process.env['TEST_DATABASE_URL'];
-    env['DATABASE_NAME_PREFIX'] = `e2e_${process.pid}_${Date.now().toString(36)}`;
-  } else {
-    delete env['DATABASE_URL'];
-  }
+  // Databases on the server TEST_DATABASE_URL names, unless the test is about the embedded ones.
+  const databases = testSystemDatabases(
+    'e2e',
+    options.embeddedDatabase ? undefined : process.env['TEST_DATABASE_URL'],
+  );
+  delete env['DATABASE_URL'];
+  Object.assign(env, databases.env);
   const system = await startSystem({
     dataDir,
     env,
@@ -62,8 +68,7 @@ export async function startTestSystem(
   }).catch(async (error: unknown) => {
     if (!options.logs) process.stderr.write(logs.join('\n'));
     // The databases this start created, which no dispose() will drop.
-    const prefix = env['DATABASE_NAME_PREFIX'];
-    if (env['DATABASE_URL'] && prefix) await dropDatabasesNamed(env['DATABASE_URL'], prefix);
+    await databases.drop();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
@@ -72,37 +77,10 @@ export async function startTestSystem(
     logs,
     dispose: async () => {
       await system.stop();
-      await dropDatabases(system.plan.externalDatabases);
+      await databases.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function dropDatabasesNamed(serverUrl: string, prefix: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE starts_with(datname, $1 || '_')",
-      [prefix],
-    );
-    for (const { datname } of rows)
-      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropDatabases(urls: string[]): Promise<void> {
-  for (const url of urls) {
-    const server = new URL(url);
-    const name = server.pathname.slice(1);
-    server.pathname = '/postgres';
-    const client = new Client({ connectionString: server.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
-  }
 }
 
 /** Waits until the gateway's Kafka consumer has joined, so it sees every event written from now on. */

@@ -1,4 +1,9 @@
-import { seedDemoArtwork, seedDemoVideos, startSystem } from '@kinema/dev-infra';
+import {
+  seedDemoArtwork,
+  seedDemoVideos,
+  startSystem,
+  testSystemDatabases,
+} from '@kinema/dev-infra';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +11,17 @@ import { join } from 'node:path';
 /**
  * Starts the system once for every browser flow, the way `npm start` does (same launcher, same
  * processes, the built web app served by the gateway, the sample clips uploaded), on free ports.
- * Its address reaches the tests as KINEMA_WEB_URL.
+ * Its address reaches the tests as KINEMA_WEB_URL. Its databases are on the PostgreSQL server
+ * TEST_DATABASE_URL names when set, as the e2e suite's are (the suite took 4.5 min instead of
+ * 5.3; PGlite's own clients are tested there); else embedded, as `npm start`'s.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-web-e2e-'));
   const logs: string[] = [];
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: '', S3_ENDPOINT: '' };
+  const databases = testSystemDatabases('web_e2e', process.env['TEST_DATABASE_URL']);
   delete env['DATABASE_URL'];
+  Object.assign(env, databases.env);
   // In-process limiter and cache: a Redis shared with other systems (the e2e suite just before,
   // which floods sign-in from this same address) would carry their rate-limit counts over.
   delete env['REDIS_URL'];
@@ -29,8 +38,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     demoTitles: 120,
     logLevel: 'warn',
     sink: (name, line) => logs.push(`${name} | ${line}`),
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     process.stderr.write(logs.join('\n'));
+    await databases.drop();
     throw error;
   });
   await seedDemoVideos(system.gatewayUrl, system.plan.admin);
@@ -40,6 +50,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env['KINEMA_ADMIN_PASSWORD'] = system.plan.admin.password;
   return async () => {
     await system.stop();
+    await databases.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -41,3 +41,43 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     },
   };
 }
+
+/** Where a test system's services keep their data, and how to remove it after. */
+export interface TestSystemDatabases {
+  /** What the launcher is given: DATABASE_URL and a DATABASE_NAME_PREFIX, or neither (PGlite). */
+  env: Record<string, string>;
+  /** Drops every database the prefix names: those of a start that failed halfway too. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A test system's databases on a PostgreSQL server (TEST_DATABASE_URL under CI), each named with
+ * a prefix of this system's own, so systems side by side never share one; without a server the
+ * launcher's embedded PGlite servers keep them in the system's data directory (`env` is empty).
+ */
+export function testSystemDatabases(
+  label: string,
+  serverUrl: string | undefined,
+): TestSystemDatabases {
+  if (!serverUrl) return { env: {}, drop: async () => undefined };
+  const prefix = `${label}_${process.pid}_${Date.now().toString(36)}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
+  return {
+    env: { DATABASE_URL: serverUrl, DATABASE_NAME_PREFIX: prefix },
+    drop: async () => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ datname: string }>(
+          "SELECT datname FROM pg_database WHERE starts_with(datname, $1 || '_')",
+          [prefix],
+        );
+        for (const { datname } of rows)
+          await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
