@@ -1,4 +1,5 @@
 import {
+  AddOutboxRelayContention1764500000000,
   AddOutboxRelayLease1764100000000,
   CreateMessagingTables1763700000000,
 } from '@kinema/platform';
@@ -17,4 +18,5 @@ export const catalogMigrations = [
   AddOutboxRelayLease1764100000000,
   SearchPeopleGenresAndTypos1764300000000,
   SearchFieldIndexes1764400000000,
+  AddOutboxRelayContention1764500000000,
 ];

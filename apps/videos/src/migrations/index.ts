@@ -1,4 +1,5 @@
 import {
+  AddOutboxRelayContention1764500000000,
   AddOutboxRelayLease1764100000000,
   CreateMessagingTables1763700000000,
 } from '@kinema/platform';
@@ -9,4 +10,5 @@ export const videosMigrations = [
   CreateMessagingTables1763700000000,
   CreateVideosSchema1764000000000,
   AddOutboxRelayLease1764100000000,
+  AddOutboxRelayContention1764500000000,
 ];

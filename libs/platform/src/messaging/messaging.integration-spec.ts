@@ -194,6 +194,23 @@ function controlledProducer() {
   return control;
 }
 
+/** The data source, counting the relay's looks for pending rows. */
+function countingLooks(source: DataSource): { source: DataSource; looks: number } {
+  const counted = {
+    looks: 0,
+    source: new Proxy(source, {
+      get(target, key, receiver) {
+        if (key !== 'query') return Reflect.get(target, key, receiver);
+        return (sql: string, parameters?: unknown[]) => {
+          if (/FROM outbox_events WHERE sent_at IS NULL/.test(sql)) counted.looks += 1;
+          return target.query(sql, parameters);
+        };
+      },
+    }),
+  };
+  return counted;
+}
+
 describe('the outbox relay', () => {
   const publisher = new OutboxPublisher('/kinema/test');
   const publish = (subject: string) =>
@@ -271,6 +288,35 @@ describe('the outbox relay', () => {
       expect(sent[1]).toEqual([]);
     } finally {
       await Promise.all(relays.map((relay) => relay.stop()));
+    }
+  });
+
+  it('looks for rows nothing woke it for every idleMs alone, every pollMs while another replica contends', async () => {
+    // Marks left by the relays of the tests before must not count as a contender now.
+    await dataSource.query("UPDATE outbox_relay_lease SET contended_at = '-infinity'");
+    const options = { idleMs: 1_000, pollMs: 5 };
+    const holder = countingLooks(dataSource);
+    const alone = new OutboxRelay(holder.source, controlledProducer().producer, logger, options);
+    alone.start();
+    try {
+      await until(() => holder.looks > 0);
+      // Alone for 2 s: a look per idleMs (a poll every 5 ms would make hundreds).
+      const first = holder.looks;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(holder.looks - first).toBeLessThanOrEqual(4);
+      const other = new OutboxRelay(dataSource, controlledProducer().producer, logger, options);
+      other.start();
+      try {
+        const second = holder.looks;
+        await until(() => holder.looks - second >= 40, 10_000);
+        // And a row the other replica committed leaves without anyone waking the holder.
+        const eventId = await publish('from-the-other-replica');
+        await until(async () => (await row(eventId)).sent_at !== null, 2_000);
+      } finally {
+        await other.stop();
+      }
+    } finally {
+      await alone.stop();
     }
   });
 

@@ -66,8 +66,27 @@ export class AddOutboxRelayLease1764100000000 implements MigrationInterface {
   }
 }
 
+/**
+ * When a replica without the relay's lease last tried to take it. The holder polls for rows other
+ * replicas commit only while one has lately (OUTBOX_RELAY_POLL_MS); alone, its own commits wake it.
+ */
+export class AddOutboxRelayContention1764500000000 implements MigrationInterface {
+  name = 'AddOutboxRelayContention1764500000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(
+      `ALTER TABLE outbox_relay_lease ADD COLUMN contended_at timestamptz NOT NULL DEFAULT '-infinity'`,
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('ALTER TABLE outbox_relay_lease DROP COLUMN contended_at');
+  }
+}
+
 /** Every messaging migration, oldest first; services list them among their own by timestamp. */
 export const MESSAGING_MIGRATIONS = [
   CreateMessagingTables1763700000000,
   AddOutboxRelayLease1764100000000,
+  AddOutboxRelayContention1764500000000,
 ];
