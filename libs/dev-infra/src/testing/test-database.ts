@@ -20,9 +20,7 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     const pglite = await startPgliteServer();
     return { url: pglite.url, poolMax: 1, engine: 'pglite', dispose: () => pglite.stop() };
   }
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`
-    .toLowerCase()
-    .replace(/[^a-z0-9_]/g, '_');
+  const name = databaseIdentifier(`${prefix}_${randomBytes(4).toString('hex')}`);
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
@@ -60,9 +58,7 @@ export function testSystemDatabases(
   serverUrl: string | undefined,
 ): TestSystemDatabases {
   if (!serverUrl) return { env: {}, drop: async () => undefined };
-  const prefix = `${label}_${process.pid}_${Date.now().toString(36)}`
-    .toLowerCase()
-    .replace(/[^a-z0-9_]/g, '_');
+  const prefix = databaseIdentifier(`${label}_${process.pid}_${Date.now().toString(36)}`);
   return {
     env: { DATABASE_URL: serverUrl, DATABASE_NAME_PREFIX: prefix },
     drop: async () => {
@@ -80,4 +76,9 @@ export function testSystemDatabases(
       }
     },
   };
+}
+
+/** A database name (or the prefix of some) that needs no quoting care: lower case, digits, `_`. */
+function databaseIdentifier(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }

@@ -27,6 +27,9 @@ export const OUTBOX_RELAY_BATCH_SIZE = 128;
  */
 export const OUTBOX_RELAY_POLL_MS = 25;
 
+/** How often a relay that is not polling fast checks the lease and looks for rows (idleMs). */
+const OUTBOX_RELAY_IDLE_MS = 500;
+
 export interface OutboxRelayOptions {
   /** Rows sent per batch (OUTBOX_RELAY_BATCH_SIZE by default). */
   batchSize?: number;
@@ -37,7 +40,7 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   /**
    * How often a replica without the lease checks whether it expired (marking the lease contended),
-   * and a holder alone looks for rows nothing woke it for (500 ms by default).
+   * and a holder alone looks for rows nothing woke it for (OUTBOX_RELAY_IDLE_MS).
    */
   idleMs?: number;
   maxBackoffMs?: number;
@@ -135,7 +138,7 @@ export class OutboxRelay {
 
   private async loop(): Promise<void> {
     const batchSize = this.options.batchSize ?? OUTBOX_RELAY_BATCH_SIZE;
-    const idleMs = this.options.idleMs ?? 500;
+    const idleMs = this.options.idleMs ?? OUTBOX_RELAY_IDLE_MS;
     const pollMs = this.options.pollMs ?? OUTBOX_RELAY_POLL_MS;
     const maxBackoffMs = this.options.maxBackoffMs ?? 15_000;
     let backoffMs = 0;
@@ -215,7 +218,7 @@ export class OutboxRelay {
    * `idleMs`), so a replica that stopped lets the holder slow down again within seconds.
    */
   private async readContention(): Promise<void> {
-    const idleMs = this.options.idleMs ?? 500;
+    const idleMs = this.options.idleMs ?? OUTBOX_RELAY_IDLE_MS;
     if (Date.now() - this.contentionReadAt < idleMs) return;
     this.contentionReadAt = Date.now();
     const rows: Array<{ contended: boolean }> = await this.dataSource.query(
