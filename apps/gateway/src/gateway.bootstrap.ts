@@ -1,14 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { NestApplicationOptions } from '@nestjs/common';
-import { acceptRequestId, createLogger, PinoNestLogger } from '@kinema/platform/logging';
+import { createLogger, PinoNestLogger } from '@kinema/platform/logging';
 import { collectProcessMetrics, Lifecycle, serveMetrics } from '@kinema/platform/ops';
 import type { Listeners } from '@kinema/contracts';
-import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { HttpEdge } from './http-edge.module';
 import type { GatewayConfig } from './config';
+import { EdgeHooks } from './http/edge-hooks';
+import { requestIdOf } from './http/early-answers';
 import { serveHandedConnections } from './http/handed-connections';
 import { answerClientError, answerFrameworkError } from './http/edge-errors';
 import { mountDocs } from './http/openapi';
@@ -23,10 +24,11 @@ export interface RunningGateway {
 
 /** Fastify's server options: they exist before any module does, so no module can declare them. */
 export function gatewayAdapter(config: GatewayConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  const adapter = new FastifyAdapter({
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    genReqId: (request: IncomingMessage) => acceptRequestId(request.headers['x-request-id']),
+    // A caller's x-request-id, or the one an early answer gave a request it left to Fastify.
+    genReqId: requestIdOf,
     // A path parameter (an id) longer than this names nothing: a 404 before any handler work.
     routerOptions: { maxParamLength: 200 },
     // Errors met before any hook runs answer problem+json with the security headers too.
@@ -38,6 +40,9 @@ export function gatewayAdapter(config: GatewayConfig): FastifyAdapter {
     // later fails the start (the adapter has no `use`) rather than being skipped by a hot path.
     skipMiddie: true,
   });
+  // Every hook added from here on is checked against what early answers replay (HttpEdge).
+  EdgeHooks.watch(adapter.getInstance());
+  return adapter;
 }
 
 export function gatewayAppOptions(logger: Logger): NestApplicationOptions {

@@ -1,5 +1,5 @@
 import compress from '@fastify/compress';
-import cors from '@fastify/cors';
+import fastifyCors from '@fastify/cors';
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, DiscoveryModule, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
@@ -11,13 +11,16 @@ import { HotRouteCheck } from './hot-route-check';
 import { registerBodyTimeouts } from './http/body-timeouts';
 import { registerConnectionAgeLimit } from './http/connection-age';
 import { ConnectionDrain } from './http/connection-drain';
-import { corsOptions } from './http/cors';
+import { corsHeadersWithoutOrigin, corsOptions } from './http/cors';
+import { EarlyAnswers } from './http/early-answers';
+import { EdgeHooks } from './http/edge-hooks';
 import { InputShapePipe } from './http/input-shape.pipe';
 import { registerJsonBodyParser } from './http/json-body.parser';
 import { registerLingeringClose } from './http/lingering-close';
 import { ProblemFilter } from './http/problem.filter';
 import { registerRequestHooks } from './http/request-hooks';
-import { registerSecurityHeaders } from './http/security-headers';
+import { registerSecurityHeaders, securityHeaders } from './http/security-headers';
+import { COMPRESS_THRESHOLD_BYTES } from './http/representation';
 import { registerUnreadBodyParser } from './http/unread-body.parser';
 import { createValidationPipe } from './http/validation.pipe';
 import { HotPlayback } from './videos/hot-playback';
@@ -48,8 +51,13 @@ export class HttpEdge implements OnModuleInit {
   onModuleInit(): void {
     const { config } = this;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // Each hook is added through EdgeHooks saying how early answers (12) replay it, or why they
+    // need not; start-up fails on any other hook of a hot route.
+    const hooks = EdgeHooks.of(fastify);
     // 1. Request id, server span, x-served-by, one log line and one duration sample per request.
-    registerRequestHooks(fastify, this.logger);
+    hooks.replayed('replayed: request id, span, x-served-by, log line, duration sample', () =>
+      registerRequestHooks(fastify, this.logger),
+    );
     // 2. The API takes JSON only: other media types get 415 from Fastify instead of being parsed.
     fastify.removeContentTypeParser(['text/plain']);
     // 3. Video uploads: the raw body reaches the upload routes unread (streamed to the videos service).
@@ -61,28 +69,66 @@ export class HttpEdge implements OnModuleInit {
     // 6. JSON and RFC 7396 merge patches, within the body limit and a nesting depth.
     registerJsonBodyParser(fastify);
     // 7-9. Connections: closed by age, lingering after an early answer, timed out on slow bodies.
-    registerConnectionAgeLimit(fastify, config.HTTP_MAX_CONNECTION_AGE_MS);
-    registerLingeringClose(fastify);
-    registerBodyTimeouts(fastify, {
-      bodyMs: config.HTTP_BODY_TIMEOUT_MS,
-      uploadIdleMs: config.HTTP_UPLOAD_IDLE_TIMEOUT_MS,
+    const pastAge = hooks.replayed('replayed: the connection age limit', () =>
+      registerConnectionAgeLimit(fastify, config.HTTP_MAX_CONNECTION_AGE_MS),
+    );
+    hooks.replayed('bodies only: early answers take requests without one', () => {
+      registerLingeringClose(fastify);
+      registerBodyTimeouts(fastify, {
+        bodyMs: config.HTTP_BODY_TIMEOUT_MS,
+        uploadIdleMs: config.HTTP_UPLOAD_IDLE_TIMEOUT_MS,
+      });
     });
     // 10. Security headers on every answer.
-    registerSecurityHeaders(fastify, config.PLAYBACK_MEDIA_ORIGIN);
+    const security = securityHeaders(config.PLAYBACK_MEDIA_ORIGIN);
+    hooks.replayed('replayed: the security headers', () =>
+      registerSecurityHeaders(fastify, security),
+    );
     // 11. CORS and compression after the security headers (not app.enableCors, whose hook runs
     // before every plugin's), so a preflight answer carries the security headers too.
-    void fastify.register(cors, corsOptions(config.CORS_ORIGINS));
-    void fastify.register(compress, { threshold: 1024 });
+    const cors = corsOptions(config.CORS_ORIGINS);
+    hooks.plugin(
+      'replayed: early answers take requests without an Origin, and send what CORS sends those',
+      fastifyCors,
+      cors,
+    );
+    hooks.plugin(
+      "replayed: early answers send a representation's own gzip, over the same threshold",
+      compress,
+      { threshold: COMPRESS_THRESHOLD_BYTES },
+    );
     // 12. The hot paths after the security and CORS hooks, so their answers carry those headers;
     // each answers the routes marked @HotRoute for it, and none carries an enhancer it skips.
     // (Each is provided by its feature's module: looked up across modules.)
     this.hotRoutes.refuseUnreplayed();
-    this.modules.get(HotReads, { strict: false }).register(fastify);
-    this.modules.get(HotPlayback, { strict: false }).register(fastify);
+    const hotReads = this.modules.get(HotReads, { strict: false });
+    hooks.replayed('the cached-read hot path: early answers are its first stage', () =>
+      hotReads.register(fastify),
+    );
+    hooks.replayed('answers playback routes only, which early answers never take', () =>
+      this.modules.get(HotPlayback, { strict: false }).register(fastify),
+    );
     // Last: the web app at `/`, for every path the API does not own.
     registerWebApp(fastify, config.WEB_DIST_DIR);
     // And after every other hook: a stopping replica's answers close their connections.
-    this.drain = new ConnectionDrain(fastify);
+    const drain = hooks.replayed(
+      'replayed: a stopping replica closes connections',
+      () => new ConnectionDrain(fastify),
+    );
+    this.drain = drain;
+    // 12, first stage: repeats of cached reads answered on the socket, ahead of Fastify.
+    const early = new EarlyAnswers(fastify.server, {
+      logger: this.logger,
+      trustProxy: Boolean(config.TRUST_PROXY),
+      headers: { ...security, ...corsHeadersWithoutOrigin(cors) },
+      pastAge,
+      draining: () => drain.isDraining,
+    });
+    early.use(hotReads.early());
+    fastify.addHook('onReady', (done) => {
+      hooks.refuseUnreplayed();
+      done();
+    });
   }
 
   /** Counts open connections and closes them as they go idle; there once the module is initialised. */

@@ -1,12 +1,19 @@
 import { isUuid, PROFILE_HEADER } from '@kinema/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import type { Authentication } from '../auth/authentication';
-import { setPrincipal } from '../viewer/principal';
 import type { CacheHeaderOptions } from '../http/cache-headers';
 import { onHotRoute } from '../http/hot-path';
 import { routeConfigOf } from '../http/route-config';
-import { sendRepresentation, type Representation } from '../http/representation';
+import type { EarlyAnswerer } from '../http/early-answers';
+import {
+  replyWith,
+  representationAnswer,
+  sendRepresentation,
+  type Representation,
+  type RepresentationAnswer,
+} from '../http/representation';
 import { namesNoCaller, type Viewer } from '../viewer/viewer';
 import type { ViewingProfiles } from '../viewer/viewing-profiles.service';
 import { budgetTracker, type RequestBudget } from '../rate-limit/request-budget';
@@ -17,6 +24,12 @@ interface Alias {
   /** The cached representation for this viewer, if any (one key's, or composed per profile). */
   peek: (viewer: Viewer) => Representation | undefined;
   options: Omit<CacheHeaderOptions, 'etag'>;
+}
+
+/** The aliases of one URL: its route template, and an alias per kind of viewer. */
+interface UrlAliases {
+  route: string;
+  byKind: Map<string, Alias>;
 }
 
 /** What the hot path needs to know who is asking, exactly as the pipeline would. */
@@ -40,8 +53,8 @@ export interface HotReadViewers {
  * anonymous, or the account's current role and the profile's ceiling (none without a profile).
  */
 export class HotReads {
-  /** URL -> kind of viewer -> alias. */
-  private readonly aliases: LRUCache<string, Map<string, Alias>>;
+  /** URL -> its route and, per kind of viewer, its alias. */
+  private readonly aliases: LRUCache<string, UrlAliases>;
 
   constructor(
     private readonly cache: CatalogCache,
@@ -94,31 +107,55 @@ export class HotReads {
 
   /** Leaves an alias, on routes whose hot path answers cached reads (@HotRoute('cached-read')). */
   private remember(request: FastifyRequest, kind: string, alias: Alias): void {
-    if (!this.cache.enabled || routeConfigOf(request).hotPath !== 'cached-read') return;
-    let byKind = this.aliases.get(request.url);
-    if (!byKind) this.aliases.set(request.url, (byKind = new Map()));
-    byKind.set(kind, alias);
+    const route = request.routeOptions.url;
+    if (!this.cache.enabled || routeConfigOf(request).hotPath !== 'cached-read' || !route) return;
+    let aliases = this.aliases.get(request.url);
+    if (!aliases) this.aliases.set(request.url, (aliases = { route, byKind: new Map() }));
+    aliases.byKind.set(kind, alias);
   }
 
-  /** Answers what it can in an onRequest hook, registered after the security and CORS hooks. */
+  /**
+   * Answers what it can in an onRequest hook, registered after the security and CORS hooks: the
+   * requests early answers leave to Fastify (with an Origin, say) that hit the cache.
+   */
   register(fastify: FastifyInstance): void {
     onHotRoute(fastify, 'cached-read', async (request, reply) => {
       if (request.method !== 'GET') return;
-      // No alias for this URL: nothing to answer here, and nobody to authenticate twice.
-      const byKind = this.aliases.get(request.url);
-      if (!byKind) return;
-      const viewer = await this.viewerOf(request);
-      if (!viewer) return;
-      const alias = byKind.get(viewerKind(viewer));
-      if (!alias) return;
-      const representation = alias.peek(viewer);
-      if (!representation) return;
-      // Limited: the pipeline's guard answers the 429, as for any other request.
-      if (!(await this.budget.admits(budgetTracker(request, viewer.principal)))) return;
-      if (viewer.principal) setPrincipal(request, viewer.principal);
-      const payload = sendRepresentation(request, reply, representation, alias.options);
-      return reply.send(payload);
+      const answer = await this.answer(request.url, request.headers, request.ip);
+      if (!answer) return;
+      return reply.send(replyWith(reply, answer));
     });
+  }
+
+  /** The same answers on the socket, ahead of Fastify (http/early-answers.ts). */
+  early(): EarlyAnswerer {
+    return {
+      routeOf: (url) => this.aliases.get(url)?.route,
+      answer: ({ url, headers, ip }) => this.answer(url, headers, ip),
+    };
+  }
+
+  /**
+   * A cached read's answer for a GET of `url`, or undefined when the pipeline must answer: no
+   * alias for this URL and kind of viewer, nothing cached, a caller the pipeline would refuse
+   * or one over its budget (counted here as the guard counts it).
+   */
+  private async answer(
+    url: string,
+    headers: IncomingHttpHeaders,
+    ip: string,
+  ): Promise<RepresentationAnswer | undefined> {
+    // No alias for this URL: nothing to answer here, and nobody to authenticate twice.
+    const aliases = this.aliases.get(url);
+    if (!aliases) return undefined;
+    const viewer = await this.viewerOf(headers);
+    if (!viewer) return undefined;
+    const alias = aliases.byKind.get(viewerKind(viewer));
+    const representation = alias?.peek(viewer);
+    if (!alias || !representation) return undefined;
+    // Limited: the pipeline's guard answers the 429, as for any other request.
+    if (!(await this.budget.admits(budgetTracker(ip, viewer.principal)))) return undefined;
+    return representationAnswer(headers, representation, alias.options);
   }
 
   /**
@@ -126,9 +163,9 @@ export class HotReads {
    * pipeline must answer (a token or profile refused, or the users service failing), so every
    * refusal and outage keeps its one answer, there.
    */
-  private async viewerOf(request: FastifyRequest): Promise<Viewer | undefined> {
-    const header = request.headers.authorization;
-    const profileId = request.headers[PROFILE_HEADER];
+  private async viewerOf(headers: IncomingHttpHeaders): Promise<Viewer | undefined> {
+    const header = headers.authorization;
+    const profileId = headers[PROFILE_HEADER];
     if (header === undefined) return profileId === undefined ? {} : undefined;
     try {
       const verdict = await this.viewers.authentication.ofHeader(header);

@@ -11,7 +11,8 @@ export function versionEtag(version: number): string {
   return `"${version}"`;
 }
 
-function matches(header: string | undefined, etag: string): boolean {
+/** Whether If-None-Match (or If-Match) names this entity tag, weakly compared. */
+export function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   const bare = (tag: string) => tag.trim().replace(/^W\//, '');
   return header === '*' || header.split(',').some((candidate) => bare(candidate) === bare(etag));
@@ -23,6 +24,15 @@ export interface CacheHeaderOptions {
   personal?: boolean;
 }
 
+/**
+ * The Cache-Control of a read. A personal answer (a profile's ceiling or rows) must never be
+ * served to someone else by a shared cache; the client's own cache still revalidates it with the
+ * ETag.
+ */
+export function cacheControl(options: Omit<CacheHeaderOptions, 'etag'>): string {
+  return options.personal ? 'private, no-cache' : `public, max-age=${options.maxAgeSeconds}`;
+}
+
 /** Sets ETag and Cache-Control on a read; true when If-None-Match matches (the answer is 304). */
 export function cacheHeaders(
   request: FastifyRequest,
@@ -30,12 +40,7 @@ export function cacheHeaders(
   options: CacheHeaderOptions,
 ): boolean {
   void reply.header('etag', options.etag);
-  // A personal answer (a profile's ceiling or rows) must never be served to someone else by a
-  // shared cache; the client's own cache still revalidates it with the ETag.
-  void reply.header(
-    'cache-control',
-    options.personal ? 'private, no-cache' : `public, max-age=${options.maxAgeSeconds}`,
-  );
+  void reply.header('cache-control', cacheControl(options));
   if (!matches(request.headers['if-none-match'], options.etag)) return false;
   void reply.status(304);
   return true;

@@ -10,15 +10,23 @@ import type { FastifyInstance } from 'fastify';
  * the connections opened together (by a restart) do not all reconnect at once, as gRPC's
  * max_connection_age does. Neither Node nor Fastify has an age limit (only a request count,
  * maxRequestsPerSocket, which a busy and an idle client reach at very different times).
+ * Returns whether a connection is past its age, for answers written around Fastify's hooks.
  */
-export function registerConnectionAgeLimit(fastify: FastifyInstance, maxAgeMs: number): void {
+export function registerConnectionAgeLimit(
+  fastify: FastifyInstance,
+  maxAgeMs: number,
+): (socket: Socket) => boolean {
   const closeAfter = new WeakMap<Socket, number>();
   fastify.server.on('connection', (socket: Socket) => {
     closeAfter.set(socket, Date.now() + maxAgeMs * (1 - Math.random() / 10));
   });
+  const pastAge = (socket: Socket): boolean => {
+    const deadline = closeAfter.get(socket);
+    return deadline !== undefined && Date.now() >= deadline;
+  };
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    const deadline = closeAfter.get(request.raw.socket);
-    if (deadline !== undefined && Date.now() >= deadline) void reply.header('connection', 'close');
+    if (pastAge(request.raw.socket)) void reply.header('connection', 'close');
     done(null, payload);
   });
+  return pastAge;
 }

@@ -26,6 +26,11 @@ export class ConnectionDrain {
     });
   }
 
+  /** Whether this replica is stopping: every answer closes its connection. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   get openConnections(): number {
     return this.sockets.size;
   }

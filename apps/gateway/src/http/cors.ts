@@ -37,3 +37,18 @@ export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
     maxAge: 600,
   };
 }
+
+/**
+ * What @fastify/cors adds, with these options, to the answer of a request that sends no Origin:
+ * `Vary: Origin` when the allowed origin depends on the request, and the exposed headers. Early
+ * answers (early-answers.ts), which take only such requests, send these themselves.
+ */
+export function corsHeadersWithoutOrigin(options: FastifyCorsOptions): Record<string, string> {
+  const exposed = options.exposedHeaders;
+  return {
+    ...(typeof options.origin === 'string' ? {} : { vary: 'Origin' }),
+    ...(exposed === undefined
+      ? {}
+      : { 'access-control-expose-headers': Array.isArray(exposed) ? exposed.join(', ') : exposed }),
+  };
+}

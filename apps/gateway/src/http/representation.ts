@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { cacheHeaders, type CacheHeaderOptions } from './cache-headers';
+import type { IncomingHttpHeaders } from 'node:http';
+import { cacheControl, matches, type CacheHeaderOptions } from './cache-headers';
 
 /** Bodies under this many bytes are sent as they are (the same threshold as @fastify/compress). */
 export const COMPRESS_THRESHOLD_BYTES = 1024;
@@ -45,8 +46,8 @@ export function gzipOf(representation: Representation): Buffer | undefined {
 }
 
 /** Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`). */
-function acceptsGzip(request: FastifyRequest): boolean {
-  const header = request.headers['accept-encoding'];
+function acceptsGzip(headers: IncomingHttpHeaders): boolean {
+  const header = headers['accept-encoding'];
   if (typeof header !== 'string') return false;
   return header.split(',').some((part) => {
     const [coding, ...params] = part.trim().toLowerCase().split(';');
@@ -55,9 +56,42 @@ function acceptsGzip(request: FastifyRequest): boolean {
   });
 }
 
+/** A representation as a read answers it: 200 with these bytes, or 304 without any. */
+export interface RepresentationAnswer {
+  status: 200 | 304;
+  /** ETag and Cache-Control; for a 200 also the content type and, when gzipped, its encoding. */
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
 /**
- * Sends a representation as a read: ETag and Cache-Control set, 304 when If-None-Match matches,
- * else the stored bytes (gzip when the client takes it). Returns the payload, undefined for 304.
+ * How a read answers a representation, whoever writes the answer (Fastify's reply or an early
+ * answer, http/early-answers.ts): ETag and Cache-Control, 304 when If-None-Match matches, else
+ * the stored bytes (gzip when the client takes it).
+ */
+export function representationAnswer(
+  requestHeaders: IncomingHttpHeaders,
+  representation: Representation,
+  options: Omit<CacheHeaderOptions, 'etag'>,
+): RepresentationAnswer {
+  const personal = options.personal === true || representation.personal === true;
+  const headers: Record<string, string> = {
+    etag: representation.etag,
+    'cache-control': cacheControl({ ...options, personal }),
+  };
+  const ifNoneMatch = requestHeaders['if-none-match'];
+  if (matches(ifNoneMatch, representation.etag)) return { status: 304, headers };
+  headers['content-type'] = 'application/json; charset=utf-8';
+  const gzip = acceptsGzip(requestHeaders) ? gzipOf(representation) : undefined;
+  if (!gzip) return { status: 200, headers, body: representation.body };
+  headers['content-encoding'] = 'gzip';
+  headers['vary'] = 'accept-encoding';
+  return { status: 200, headers, body: gzip };
+}
+
+/**
+ * Sends a representation as a read (representationAnswer) through Fastify's reply. Returns the
+ * payload, undefined for 304.
  */
 export function sendRepresentation(
   request: FastifyRequest,
@@ -65,15 +99,17 @@ export function sendRepresentation(
   representation: Representation,
   options: Omit<CacheHeaderOptions, 'etag'>,
 ): Buffer | undefined {
-  const personal = options.personal === true || representation.personal === true;
-  if (cacheHeaders(request, reply, { ...options, personal, etag: representation.etag })) {
-    return undefined;
+  return replyWith(reply, representationAnswer(request.headers, representation, options));
+}
+
+/** Puts an answer's status and headers on Fastify's reply; returns its payload. */
+export function replyWith(reply: FastifyReply, answer: RepresentationAnswer): Buffer | undefined {
+  const { vary, ...headers } = answer.headers;
+  void reply.status(answer.status).headers(headers);
+  // Added to what CORS varies on (Origin), not in its place.
+  if (vary) {
+    const varies = reply.getHeader('vary');
+    void reply.header('vary', varies === undefined ? vary : `${String(varies)}, ${vary}`);
   }
-  void reply.type('application/json; charset=utf-8');
-  const gzip = acceptsGzip(request) ? gzipOf(representation) : undefined;
-  if (gzip) {
-    void reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
-    return gzip;
-  }
-  return representation.body;
+  return answer.body;
 }

@@ -47,13 +47,15 @@ export function securityHeaders(mediaOrigin?: string): Readonly<Record<string, s
 }
 
 /**
- * Sets the security headers on every answer, from an onRequest hook. They are the same for every
- * request, so they are asked of helmet once: the @fastify/helmet plugin ran helmet per request, which
+ * Sets the security headers (securityHeaders) on every answer, from an onRequest hook. They are
+ * the same for every request, so they are asked of helmet once: the @fastify/helmet plugin ran helmet per request, which
  * re-parses and re-serialises the Content-Security-Policy each time (6% of a cached read's CPU
  * in a profile).
  */
-export function registerSecurityHeaders(fastify: FastifyInstance, mediaOrigin?: string): void {
-  const headers = securityHeaders(mediaOrigin);
+export function registerSecurityHeaders(
+  fastify: FastifyInstance,
+  headers: Readonly<Record<string, string>>,
+): void {
   fastify.addHook('onRequest', (_request, reply, done) => {
     void reply.headers(headers);
     done();

@@ -11,7 +11,6 @@ import {
   type Span,
   type SpanContext,
 } from '@opentelemetry/api';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -24,18 +23,44 @@ import type { IncomingMessage } from 'node:http';
  */
 const HTTP_TRACER = trace.getTracer('@kinema/gateway/http');
 
-const spans = new WeakMap<IncomingMessage, Span>();
+/** What a server span records of its request, whether Fastify or an early answer has it. */
+export interface ServerSpanRequest {
+  raw: IncomingMessage;
+  method: string;
+  url: string;
+  /** The route template, when the request was routed. */
+  route: string | undefined;
+  protocol: string;
+  ip: string | undefined;
+}
+
+interface ServerSpan {
+  span: Span;
+  /** The context the request's work runs in: the caller's trace, with this span current. */
+  context: Context;
+}
+
+const spans = new WeakMap<IncomingMessage, ServerSpan>();
 
 /**
  * Starts the request's server span, joining the caller's trace when it sent a `traceparent`,
- * names the trace in the answer (`x-trace-id`, `traceresponse`), and returns the context the rest
- * of the request runs in.
+ * names the trace in the answer (`x-trace-id`, `traceresponse`, through `setHeader`), and returns
+ * the context the rest of the request runs in. A request an early answer started and then left
+ * to Fastify (http/early-answers.ts) keeps the span it has: one span per request.
  */
-export function startServerSpan(request: FastifyRequest, reply: FastifyReply): Context {
-  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-  const route = request.routeOptions.url;
+export function startServerSpan(
+  request: ServerSpanRequest,
+  setHeader: (name: string, value: string) => void,
+): Context {
+  const started = spans.get(request.raw);
+  if (started) {
+    nameTrace(started.span, setHeader);
+    return started.context;
+  }
+  const parent = propagation.extract(ROOT_CONTEXT, request.raw.headers);
+  const { method, route } = request;
   const span = HTTP_TRACER.startSpan(
-    route === undefined ? request.method : `${request.method} ${route}`,
+    route === undefined ? method : `${method} ${route}`,
     { kind: SpanKind.SERVER },
     parent,
   );
@@ -43,31 +68,35 @@ export function startServerSpan(request: FastifyRequest, reply: FastifyReply): C
   // and parent alone, and most requests' spans are not recorded (DEFAULT_TRACE_SAMPLE_RATIO).
   if (span.isRecording()) {
     span.setAttributes({
-      'http.request.method': request.method,
+      'http.request.method': method,
       'url.path': request.url.split('?', 1)[0],
       'url.scheme': request.protocol,
       'network.protocol.version': request.raw.httpVersion,
-      'client.address': request.ip,
+      ...(request.ip === undefined ? {} : { 'client.address': request.ip }),
       ...(route === undefined ? {} : { 'http.route': route }),
     });
   }
-  spans.set(request.raw, span);
+  const context = trace.setSpan(parent, span);
+  spans.set(request.raw, { span, context });
+  nameTrace(span, setHeader);
+  return context;
+}
+
+/** With tracing off there is no trace to name (the API's spans carry an all-zero id). */
+function nameTrace(span: Span, setHeader: (name: string, value: string) => void): void {
   const spanContext = span.spanContext();
-  // With tracing off there is no trace to name (the API's spans carry an all-zero id).
-  if (isSpanContextValid(spanContext)) {
-    const { traceId, spanId, traceFlags } = spanContext;
-    const sampled = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
-    void reply.header(TRACE_ID_HEADER, traceId);
-    void reply.header(TRACE_RESPONSE_HEADER, `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`);
-  }
-  return trace.setSpan(parent, span);
+  if (!isSpanContextValid(spanContext)) return;
+  const { traceId, spanId, traceFlags } = spanContext;
+  const sampled = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+  setHeader(TRACE_ID_HEADER, traceId);
+  setHeader(TRACE_RESPONSE_HEADER, `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`);
 }
 
 /** Ends the request's server span with the status it was answered with (a 5xx is an error). */
-export function endServerSpan(request: FastifyRequest, status: number): void {
-  const span = spans.get(request.raw);
+export function endServerSpan(raw: IncomingMessage, status: number): void {
+  const span = spans.get(raw)?.span;
   if (!span) return;
-  spans.delete(request.raw);
+  spans.delete(raw);
   span.setAttribute('http.response.status_code', status);
   if (status >= 500) {
     span.setAttribute('error.type', String(status));
@@ -77,6 +106,6 @@ export function endServerSpan(request: FastifyRequest, status: number): void {
 }
 
 /** The request's server span's context, once the request's own async context may be gone. */
-export function serverSpanContext(request: FastifyRequest): SpanContext | undefined {
-  return spans.get(request.raw)?.spanContext();
+export function serverSpanContext(raw: IncomingMessage): SpanContext | undefined {
+  return spans.get(raw)?.span.spanContext();
 }

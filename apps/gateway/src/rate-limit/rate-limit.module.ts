@@ -92,7 +92,7 @@ export function throttlers(config: GatewayConfig): ThrottlerOptions[] {
       // Runs after the auth guard: a signed-in caller is counted by account, whatever its IP.
       getTracker: (_request, context) => {
         const request = requestOf(context);
-        return budgetTracker(request, principalOf(request));
+        return budgetTracker(request.ip, principalOf(request));
       },
     },
   ];

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../viewer/principal';
 
@@ -20,9 +19,12 @@ export function limiterKey(prefix: string, name: string, tracker: string): strin
 /** The per-caller request budget ("requests"), as the limiter's guard counts it. */
 export const REQUESTS_LIMIT = 'requests';
 
-/** Who the request budget counts: a signed-in caller by account, whatever its IP; others by IP. */
-export function budgetTracker(request: FastifyRequest, principal: Principal | undefined): string {
-  return principal ? `account:${principal.accountId}` : `ip:${request.ip}`;
+/**
+ * Who the request budget counts: a signed-in caller by account, whatever its IP; others by the
+ * client's IP (Fastify's `request.ip`, which honours TRUST_PROXY).
+ */
+export function budgetTracker(ip: string, principal: Principal | undefined): string {
+  return principal ? `account:${principal.accountId}` : `ip:${ip}`;
 }
 
 /**

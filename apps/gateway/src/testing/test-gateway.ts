@@ -51,6 +51,12 @@ export async function createTestGateway(
     config,
   );
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  try {
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    // A start refused when Fastify gets ready (a start-up check) leaves nothing running.
+    await app.close();
+    throw error;
+  }
   return app;
 }

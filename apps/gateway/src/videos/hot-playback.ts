@@ -43,7 +43,7 @@ export class HotPlayback {
       if (!playable) return;
       // Limited: the pipeline's guard answers the 429, as for any other request. A grant's
       // caller is anonymous to the guard (the grant is checked by the route), so counted by IP.
-      if (!(await this.budget.admits(budgetTracker(request, undefined)))) return;
+      if (!(await this.budget.admits(budgetTracker(request.ip, undefined)))) return;
       try {
         await this.delivery.serve(request, reply, playable);
       } catch (error) {

@@ -1,0 +1,195 @@
+import { SERVED_BY_METADATA } from '@kinema/contracts';
+import { acceptRequestId, runWithRequestId } from '@kinema/platform/logging';
+import { REPLICA_NAME } from '@kinema/platform/ops';
+import { context } from '@opentelemetry/api';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { TLSSocket } from 'node:tls';
+import { Counter } from 'prom-client';
+import type { Logger } from 'pino';
+import { carriesBody } from './request-body';
+import { CLIENT_CLOSED_REQUEST, completed } from './request-hooks';
+import { startServerSpan } from './server-span';
+
+/** A request an early answerer may take: a GET without a body, an Origin or proxy headers. */
+export interface EarlyRequest {
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** The client's address: the socket's (a request with proxy headers is left to Fastify). */
+  ip: string;
+}
+
+/** What an early answer sends besides the edge's own headers. */
+export interface EarlyAnswer {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body?: Buffer;
+}
+
+/** The hot path that answers early (HotReads, for cached reads). */
+export interface EarlyAnswerer {
+  /** The route template of a URL it may answer, checked before anything starts; else undefined. */
+  routeOf(url: string): string | undefined;
+  /** The answer, or undefined to leave the request to Fastify, which answers as it always has. */
+  answer(request: EarlyRequest): Promise<EarlyAnswer | undefined>;
+}
+
+/** The edge's work on every answer, which an early answer does itself (edge-hooks.ts lists it). */
+export interface EdgeReplay {
+  logger: Logger;
+  /** TRUST_PROXY: the client's address and scheme come from proxy headers, which Fastify reads. */
+  trustProxy: boolean;
+  /** The headers of every answer: the security headers, and what CORS sends without an Origin. */
+  headers: Readonly<Record<string, string>>;
+  /** Whether a connection is past its age limit (connection-age.ts). */
+  pastAge(socket: Socket): boolean;
+  /** Whether this replica is stopping (connection-drain.ts). */
+  draining(): boolean;
+}
+
+const earlyAnswers = new Counter({
+  name: 'gateway_early_answers_total',
+  help: 'Requests answered ahead of Fastify (cached reads a hot path answered on the socket).',
+});
+
+/** The request ids early answers gave the requests they left to Fastify, which keeps them. */
+const handedOnIds = new WeakMap<IncomingMessage, string>();
+
+/** The request id of a request: the one an early answer gave it, or accepted or made now. */
+export function requestIdOf(request: IncomingMessage): string {
+  return handedOnIds.get(request) ?? acceptRequestId(request.headers['x-request-id']);
+}
+
+/** Proxy headers: with TRUST_PROXY they change the client's address and scheme Fastify reports. */
+const PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded'];
+
+/**
+ * Answers the hot path's requests ahead of Fastify, in the HTTP server's own request listener:
+ * a repeat of a cached read costs the gateway no routing, no request and reply objects and no
+ * hooks (Fastify's and Nest's adapter's, at least sixteen per request), which were more than half
+ * of a hit's CPU (docs/decisions/0006-early-answers.md). Fastify creates and configures the
+ * server; this puts a listener in front of Fastify's own, which gets every request an early
+ * answer does not take. Fastify's `serverFactory` would do the same but make the gateway repeat
+ * every server option Fastify sets.
+ *
+ * An early answer replays what the edge does to every answer (EdgeReplay; EdgeHooks refuses to
+ * start with a hook it does not): request id, server span, `x-served-by`, the security and CORS
+ * headers, the connection's age limit and drain, one log line and one duration sample with
+ * `path=hot`. It takes only what that covers: GET without a body, without an Origin (CORS) and,
+ * with TRUST_PROXY, without proxy headers; anything else goes to Fastify, where the hot path's
+ * hook still answers a cached read.
+ */
+export class EarlyAnswers {
+  private answerer: EarlyAnswerer | undefined;
+  /** The edge's headers and this replica's x-served-by, as writeHead takes them. */
+  private readonly edgeHeaders: string[];
+
+  constructor(
+    server: Server,
+    private readonly edge: EdgeReplay,
+  ) {
+    this.edgeHeaders = Object.entries({
+      ...edge.headers,
+      [SERVED_BY_METADATA]: REPLICA_NAME,
+    }).flat();
+    const listeners = server.listeners('request') as ((
+      request: IncomingMessage,
+      response: ServerResponse,
+    ) => void)[];
+    const fastify = listeners[0];
+    if (listeners.length !== 1 || !fastify) {
+      throw new Error(
+        `early answers expect Fastify's request listener alone, found ${listeners.length}`,
+      );
+    }
+    server.removeListener('request', fastify);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      const route = this.routeOf(request);
+      if (route === undefined) return fastify(request, response);
+      void this.answer(request, response, route, fastify);
+    });
+  }
+
+  /** Sets the hot path that answers early (one at most). */
+  use(answerer: EarlyAnswerer): void {
+    if (this.answerer) throw new Error('early answers have a hot path already');
+    this.answerer = answerer;
+  }
+
+  /** The route of a request an early answer may take, else undefined (Fastify's). */
+  private routeOf(request: IncomingMessage): string | undefined {
+    const { answerer } = this;
+    if (!answerer || request.method !== 'GET' || request.url === undefined) return undefined;
+    const { headers } = request;
+    if (headers.origin !== undefined || carriesBody(request)) return undefined;
+    if (this.edge.trustProxy && PROXY_HEADERS.some((name) => headers[name] !== undefined)) {
+      return undefined;
+    }
+    return answerer.routeOf(request.url);
+  }
+
+  private async answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    route: string,
+    fastify: (request: IncomingMessage, response: ServerResponse) => void,
+  ): Promise<void> {
+    const started = performance.now();
+    const url = request.url as string;
+    const id = acceptRequestId(request.headers['x-request-id']);
+    const traceHeaders: string[] = [];
+    const ip = request.socket.remoteAddress ?? '';
+    const traced = startServerSpan(
+      {
+        raw: request,
+        method: 'GET',
+        url,
+        route,
+        protocol: request.socket instanceof TLSSocket ? 'https' : 'http',
+        ip,
+      },
+      (name, value) => traceHeaders.push(name, value),
+    );
+    let answer: EarlyAnswer | undefined;
+    try {
+      answer = await context.with(traced, () =>
+        runWithRequestId(id, () =>
+          (this.answerer as EarlyAnswerer).answer({ url, headers: request.headers, ip }),
+        ),
+      );
+    } catch {
+      answer = undefined;
+    }
+    if (!answer) {
+      // Fastify answers it, with the same request id and server span.
+      handedOnIds.set(request, id);
+      return fastify(request, response);
+    }
+    earlyAnswers.inc();
+    const done = (status: number) =>
+      runWithRequestId(id, () =>
+        completed(this.edge.logger, {
+          raw: request,
+          method: 'GET',
+          url,
+          route,
+          path: 'hot',
+          status,
+          ms: performance.now() - started,
+        }),
+      );
+    if (response.destroyed) return done(CLIENT_CLOSED_REQUEST);
+    response.once('close', () =>
+      done(response.writableFinished ? answer.status : CLIENT_CLOSED_REQUEST),
+    );
+    const headers = [...this.edgeHeaders, 'x-request-id', id, ...traceHeaders];
+    for (const [name, value] of Object.entries(answer.headers)) headers.push(name, value);
+    if (answer.body) headers.push('content-length', String(answer.body.length));
+    if (this.edge.draining() || this.edge.pastAge(request.socket)) {
+      headers.push('connection', 'close');
+    }
+    response.writeHead(answer.status, headers);
+    response.end(answer.body);
+  }
+}
