@@ -42,10 +42,30 @@ describe('the launch plan', () => {
   it('starts the stand-ins, then the services, then the edge', () => {
     const plan = buildPlan(input({}, true));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
-      ['kafka', 'otlp', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
+      ['kafka', 'otlp', 'pglite', 's3'],
       ['catalog', 'users', 'videos'],
       ['gateway'],
     ]);
+  });
+
+  it("serves every service's database from one PGlite process, each on its own port and data directory", () => {
+    const plan = buildPlan(input({ USERS_PGLITE_PORT: '6543' }));
+    const pglite = plan.stages.flat().find((spec) => spec.name === 'pglite');
+    expect(pglite?.ports).toEqual({
+      'postgres-catalog': 54331,
+      'postgres-users': 6543,
+      'postgres-videos': 54333,
+    });
+    expect(plan.embeddedDatabases).toEqual(
+      ['catalog', 'users', 'videos'].map((name) => `/tmp/kinema-plan-spec/pglite/${name}`),
+    );
+    const address = (name: string, listener: string) =>
+      `127.0.0.1:${name === 'pglite' ? listener : 'elsewhere'}`;
+    const url = (service: 'catalog' | 'users' | 'videos') =>
+      plan.replica(service, 1).launch({ ports: {}, address }).env['DATABASE_URL'];
+    expect(url('catalog')).toBe('postgres://postgres@127.0.0.1:postgres-catalog/postgres');
+    expect(url('users')).toBe('postgres://postgres@127.0.0.1:postgres-users/postgres');
+    expect(url('videos')).toBe('postgres://postgres@127.0.0.1:postgres-videos/postgres');
   });
 
   it('points the gateways at the replicas the launcher announces, and at Kafka where it listens', () => {
@@ -69,7 +89,7 @@ describe('the launch plan', () => {
   it('starts the first replica of each service before the others, which neither migrate nor seed', () => {
     const plan = buildPlan(input({}, true, parseScale('catalog=3,gateway=2', ONE_EACH)));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
-      ['kafka', 'otlp', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
+      ['kafka', 'otlp', 'pglite', 's3'],
       ['catalog', 'users', 'videos'],
       ['catalog-2', 'catalog-3'],
       ['gateway'],
@@ -232,7 +252,7 @@ describe('the launch plan', () => {
       const threshold = spec.launch(context).env['MALLOC_MMAP_THRESHOLD_'];
       expect([spec.name, threshold]).toEqual([
         spec.name,
-        spec.name.startsWith('pglite-') ? '131072' : undefined,
+        spec.name === 'pglite' ? '131072' : undefined,
       ]);
     }
   });
@@ -250,7 +270,7 @@ describe('the launch plan', () => {
       );
     }
     // PGlite's memory is WebAssembly's, which neither flag sizes.
-    expect(defaults.get('pglite-catalog')?.join(' ')).not.toContain('heap-growing');
+    expect(defaults.get('pglite')?.join(' ')).not.toContain('heap-growing');
     expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '20' }).get('gateway')).toContain(
       '--heap-growing-percent=20',
     );
@@ -271,9 +291,7 @@ describe('the launch plan', () => {
     expect(injection).toEqual({
       kafka: undefined,
       s3: undefined,
-      'pglite-catalog': undefined,
-      'pglite-users': undefined,
-      'pglite-videos': undefined,
+      pglite: undefined,
       catalog: 'true',
       users: 'true',
       videos: 'true',

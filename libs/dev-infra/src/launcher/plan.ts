@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SUPERVISOR_TARGET_SCHEME } from '@kinema/contracts';
+import {
+  SUPERVISOR_TARGET_SCHEME,
+  type DatabaseListenerName,
+  type ListenerName,
+} from '@kinema/contracts';
 import { initialiseDataDirs } from '../postgres/pglite-data-dir';
 import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
 import { OTLP_DEFAULT_PORT, tracePlan, tracingEnv, type TracePlan } from './trace-destination';
@@ -39,7 +43,7 @@ export interface Plan {
   ports: PortSetting[];
   /** Databases on an external server that must exist before services start. */
   externalDatabases: string[];
-  /** Data directories of the embedded databases (PGlite processes), initialised before they start. */
+  /** Data directories of the embedded databases (the PGlite process), initialised before it starts. */
   embeddedDatabases: string[];
   /** The administrator the users service creates at boot, so catalog writes can be tried. */
   admin: { email: string; password: string };
@@ -195,40 +199,71 @@ export function initialisePgliteDataDirs(dataDirs: readonly string[]): Promise<v
  */
 const PGLITE_MALLOC = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
+/** The process of the embedded databases under `npm start` (pgliteSpec). */
+export const PGLITE_PROCESS = 'pglite';
+
+/** The listener of a service's embedded database in the PGlite process: `postgres-<service>`. */
+export function databaseListener(service: string): DatabaseListenerName {
+  return `postgres-${service}`;
+}
+
+/** One database of a PGlite process: its listener, port (0: the OS picks) and data directory. */
+export interface PgliteDatabase {
+  listener: ListenerName;
+  port: number;
+  dataDir: string;
+  /** The role and database name it answers to (postgres and postgres by default). */
+  names?: { user: string; database: string };
+}
+
 /**
- * A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`;
- * `names`: the role and database name it answers to (postgres and postgres by default).
+ * A PGlite process serving `databases`, each a PGlite instance of its own on its own listener.
+ * One process rather than one per database: each Node process costs 50-60 MiB of the node binary
+ * and its runtime again, and the databases of one process share PGlite's compiled WebAssembly
+ * (docs/performance.md, PGlite servers). They take turns on its one thread.
  */
-export function pgliteSpec(
-  name: string,
-  port: number,
-  dataDir: string,
-  names: { user: string; database: string } = { user: 'postgres', database: 'postgres' },
-): ProcessSpec {
+export function pgliteSpec(name: string, databases: readonly PgliteDatabase[]): ProcessSpec {
+  const url = (database: PgliteDatabase, port: number | undefined) => {
+    const names = database.names ?? { user: 'postgres', database: 'postgres' };
+    return `postgres://${names.user}@${HOST}:${port}/${names.database}`;
+  };
   return {
     name,
     service: name,
     command: process.execPath,
-    ports: { postgres: port },
+    ports: Object.fromEntries(databases.map((database) => [database.listener, database.port])),
     launch: ({ ports: bind }) => ({
       args: [
         ...nodeArgs(PGLITE_CLI, process.env, { v8: PGLITE_V8_FLAGS }),
         '--host',
         HOST,
-        '--port',
-        String(bind.postgres ?? 0),
-        '--data-dir',
-        dataDir,
-        '--user',
-        names.user,
-        '--database',
-        names.database,
+        ...databases.flatMap((database) => [
+          '--listener',
+          database.listener,
+          '--port',
+          String(bind[database.listener] ?? 0),
+          '--data-dir',
+          database.dataDir,
+          '--user',
+          database.names?.user ?? 'postgres',
+          '--database',
+          database.names?.database ?? 'postgres',
+        ]),
       ],
       env: PGLITE_MALLOC,
     }),
     ready: { kind: 'listening' },
-    readyTimeoutMs: 60_000,
-    summary: (l) => `postgres://${names.user}@${HOST}:${l.postgres}/${names.database}`,
+    // Every database opens in turn on the process's one thread.
+    readyTimeoutMs: 60_000 * databases.length,
+    // A line per database, named after its listener when there are several.
+    summary: (l) =>
+      databases
+        .map((d) =>
+          databases.length === 1
+            ? url(d, l[d.listener])
+            : `${d.listener.replace(/^postgres-/, '').padEnd(8)} ${url(d, l[d.listener])}`,
+        )
+        .join('\n'),
   };
 }
 
@@ -395,7 +430,7 @@ const SERVICES = [
 ] as const;
 type ServiceName = (typeof SERVICES)[number]['name'];
 
-/** The services that own a database (embedded: process `pglite-<service>`). */
+/** The services that own a database (embedded: listener `postgres-<service>` of process `pglite`). */
 export const SERVICES_WITH_DATABASE: readonly string[] = SERVICES.map((service) => service.name);
 
 /** What `--scale` and `kinema scale` may change: every service and the gateway. */
@@ -454,11 +489,12 @@ export function buildPlan(input: PlanInput): Plan {
   const externalDatabases: string[] = [];
   const embeddedDatabases: string[] = [];
 
-  /** Where each service's database is: a PGlite process of its own, or the external server. */
+  /** Where each service's database is: its own listener of the PGlite process, or the external server. */
   const databases = new Map<
     ServiceName,
     (context: LaunchContext) => { url: string; pool: string }
   >();
+  const pgliteDatabases: PgliteDatabase[] = [];
   for (const service of SERVICES) {
     if (env['DATABASE_URL']) {
       const url = externalDatabaseUrl(
@@ -470,7 +506,7 @@ export function buildPlan(input: PlanInput): Plan {
       databases.set(service.name, () => ({ url, pool: '10' }));
       continue;
     }
-    const name = `pglite-${service.name}`;
+    const listener = databaseListener(service.name);
     const port = take(
       `${service.name.toUpperCase()}_PGLITE_PORT`,
       `PGlite for ${service.name}`,
@@ -478,13 +514,14 @@ export function buildPlan(input: PlanInput): Plan {
     );
     const dataDir = join(input.dataDir, 'pglite', service.name);
     embeddedDatabases.push(dataDir);
-    standIns.push(pgliteSpec(name, port, dataDir));
+    pgliteDatabases.push({ listener, port, dataDir });
     // PGlite runs one statement at a time: a process gains nothing from a second connection.
     databases.set(service.name, (context) => ({
-      url: `postgres://postgres@${context.address(name, 'postgres')}/postgres`,
+      url: `postgres://postgres@${context.address(PGLITE_PROCESS, listener)}/postgres`,
       pool: '1',
     }));
   }
+  if (pgliteDatabases.length > 0) standIns.push(pgliteSpec(PGLITE_PROCESS, pgliteDatabases));
 
   const externalKafka = env['KAFKA_BROKERS'] || undefined;
   const brokerSecurity = embeddedBrokerSecurity(env);
