@@ -51,8 +51,13 @@ export interface Plan {
   externalKafka?: string;
   /** Set when S3_ENDPOINT names a real S3 (then no embedded server runs). */
   externalS3?: string;
-  /** Where spans go: the embedded receiver (process `otlp`), the user's endpoint, or nowhere. */
+  /** Where spans go: the embedded receiver (listener `otlp`), the user's endpoint, or nowhere. */
   traces: TracePlan;
+  /**
+   * The process each embedded HTTP stand-in runs in: `s3-otlp` when both are embedded, else `s3`
+   * or `otlp` alone; a stand-in replaced by a real server has none.
+   */
+  standInProcess: { s3?: string; otlp?: string };
   /** The public gateway port (GATEWAY_PORT; 0: the OS picks), served by the launcher's front. */
   gatewayPort: number;
 }
@@ -381,6 +386,48 @@ export function otlpSpec(port: number, v8: readonly string[] = []): ProcessSpec 
   };
 }
 
+/** The process of the S3 server and the OTLP receiver when both are embedded (s3OtlpSpec). */
+export const S3_OTLP_PROCESS = 's3-otlp';
+
+/**
+ * The S3 server with `bucket` created and the OTLP/HTTP trace receiver in one process, named
+ * `s3-otlp`, each on its own listener (`s3`, `otlp`) and with its own summary line: one Node
+ * process instead of two (each costs 50-60 MiB of the node binary and its runtime; Kafka keeps a
+ * process of its own, which `kinema chaos broker-down` stops). `v8`: V8 flags (v8Flags).
+ */
+export function s3OtlpSpec(
+  s3: { port: number; dataDir: string; bucket: string },
+  otlpPort: number,
+  v8: readonly string[] = [],
+): ProcessSpec {
+  const alone = [s3Spec(s3.port, s3.dataDir, s3.bucket), otlpSpec(otlpPort)];
+  return {
+    name: S3_OTLP_PROCESS,
+    service: S3_OTLP_PROCESS,
+    command: process.execPath,
+    ports: { s3: s3.port, otlp: otlpPort },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/s3-otlp/cli.js', process.env, { v8 }),
+        '--host',
+        HOST,
+        '--s3-port',
+        String(bind.s3 ?? 0),
+        '--data-dir',
+        s3.dataDir,
+        '--bucket',
+        s3.bucket,
+        '--otlp-port',
+        String(bind.otlp ?? 0),
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 30_000,
+    summary: (l) => alone.map((spec) => spec.summary(l)).join('\n'),
+  };
+}
+
 /**
  * A job run with a service's environment before its first replica first starts (never before a
  * restart), and the settings of the service it takes over. The catalog's migrations and demo
@@ -539,21 +586,32 @@ export function buildPlan(input: PlanInput): Plan {
   const databaseTls = env['DATABASE_URL'] ? passthrough(env, DATABASE_TLS_PASSTHROUGH) : {};
 
   const externalS3 = env['S3_ENDPOINT'] || undefined;
-  if (!externalS3) {
-    const port = take('S3_PORT', 'S3 server', 19000);
-    standIns.push(s3Spec(port, join(input.dataDir, 's3'), S3_BUCKET, serviceV8Flags));
+  const traces = tracePlan(env);
+  const s3 = !externalS3 && {
+    port: take('S3_PORT', 'S3 server', 19000),
+    dataDir: join(input.dataDir, 's3'),
+    bucket: S3_BUCKET,
+  };
+  const otlpPort =
+    traces.kind === 'embedded'
+      ? take('OTLP_PORT', 'OTLP trace receiver', OTLP_DEFAULT_PORT)
+      : undefined;
+  const standInProcess: Plan['standInProcess'] = {};
+  if (s3 && otlpPort !== undefined) {
+    standIns.push(s3OtlpSpec(s3, otlpPort, serviceV8Flags));
+    standInProcess.s3 = S3_OTLP_PROCESS;
+    standInProcess.otlp = S3_OTLP_PROCESS;
+  } else if (s3) {
+    standIns.push(s3Spec(s3.port, s3.dataDir, s3.bucket, serviceV8Flags));
+    standInProcess.s3 = 's3';
+  } else if (otlpPort !== undefined) {
+    standIns.push(otlpSpec(otlpPort, serviceV8Flags));
+    standInProcess.otlp = 'otlp';
   }
   const s3Endpoint = (context: LaunchContext) =>
-    externalS3 ?? `http://${context.address('s3', 's3')}`;
-
-  const traces = tracePlan(env);
-  if (traces.kind === 'embedded') {
-    standIns.push(
-      otlpSpec(take('OTLP_PORT', 'OTLP trace receiver', OTLP_DEFAULT_PORT), serviceV8Flags),
-    );
-  }
+    externalS3 ?? `http://${context.address(standInProcess.s3 ?? 's3', 's3')}`;
   const telemetry = (service: string, context: LaunchContext) =>
-    tracingEnv(service, traces, env, () => context.address('otlp', 'otlp'));
+    tracingEnv(service, traces, env, () => context.address(standInProcess.otlp ?? 'otlp', 'otlp'));
 
   const admin = {
     email: env['BOOTSTRAP_ADMIN_EMAIL'] || DEV_ADMIN_EMAIL,
@@ -727,6 +785,7 @@ export function buildPlan(input: PlanInput): Plan {
     embeddedDatabases,
     admin,
     traces,
+    standInProcess,
     gatewayPort,
     ...(externalKafka ? { externalKafka } : {}),
     ...(externalS3 ? { externalS3 } : {}),
