@@ -66,10 +66,7 @@ function processName(pid: number): string {
   const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   const script = args.find((arg) => arg.endsWith('.js')) ?? args[0] ?? '?';
   const standIn = /dev-infra\/dist\/([a-z0-9-]+)\/[a-z-]+\.js$/.exec(script)?.[1];
-  if (standIn === 'postgres') {
-    const dataDir = args[args.indexOf('--data-dir') + 1] ?? '';
-    return `pglite-${basename(dataDir)}${args.includes('--init-only') ? ' (initdb)' : ''}`;
-  }
+  if (standIn === 'postgres') return `pglite${args.includes('--init-only') ? ' (initdb)' : ''}`;
   return standIn ?? basename(script);
 }
 

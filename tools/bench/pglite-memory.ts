@@ -1,18 +1,19 @@
-// RSS of each PGlite process (one per service database) once `npm start` is ready: first on a
-// fresh data directory (as after `npm start -- --reset`: initdb, migrations, the demo seed), then
-// on the same directory again (a warm start).
+// RSS of the PGlite process (every service's database, each on its own port) once `npm start` is
+// ready: first on a fresh data directory (as after `npm start -- --reset`: initdb, migrations, the
+// demo seed), then on the same directory again (a warm start).
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/pglite-memory.ts
 //   [--titles 500]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScript, startSystem } from '@kinema/dev-infra';
-import { rssMiB } from './lib/bench-system';
+import { PGLITE_PROCESS, runScript, startSystem } from '@kinema/dev-infra';
+import { anonMiB, rssMiB } from './lib/bench-system';
 
-const DATABASES = ['pglite-catalog', 'pglite-users', 'pglite-videos'] as const;
-
-async function measure(dataDir: string, titles: number): Promise<Record<string, number>> {
+async function measure(
+  dataDir: string,
+  titles: number,
+): Promise<{ rss: number; anon: number; seconds: number }> {
   const started = Date.now();
   const system = await startSystem({
     dataDir,
@@ -23,9 +24,9 @@ async function measure(dataDir: string, titles: number): Promise<Record<string, 
     sink: () => undefined,
   });
   try {
-    const rss: Record<string, number> = { 'ready in (s)': (Date.now() - started) / 1000 };
-    for (const name of DATABASES) rss[name] = rssMiB(system.supervisor.get(name)?.pid ?? -1);
-    return rss;
+    const seconds = (Date.now() - started) / 1000;
+    const pid = system.supervisor.get(PGLITE_PROCESS)?.pid ?? -1;
+    return { rss: rssMiB(pid), anon: anonMiB(pid), seconds };
   } finally {
     await system.stop();
   }
@@ -38,18 +39,16 @@ async function main(): Promise<void> {
   try {
     const fresh = await measure(dataDir, titles);
     const warm = await measure(dataDir, titles);
-    const total = (rss: Record<string, number>) =>
-      DATABASES.reduce((sum, name) => sum + (rss[name] ?? 0), 0);
-    process.stdout.write(`PGlite RSS once npm start is ready (${titles} demo titles), MiB:\n`);
+    process.stdout.write(`PGlite process once npm start is ready (${titles} demo titles), MiB:\n`);
     process.stdout.write(
-      `  ${'start'.padEnd(6)} ${DATABASES.map((n) => n.padStart(15)).join('')}  total  ready in\n`,
+      `  ${'start'.padEnd(6)} ${'RSS'.padStart(6)} ${'anon'.padStart(6)}  ready in\n`,
     );
-    for (const [label, rss] of [
+    for (const [label, { rss, anon, seconds }] of [
       ['fresh', fresh],
       ['warm', warm],
     ] as const) {
       process.stdout.write(
-        `  ${label.padEnd(6)} ${DATABASES.map((n) => String(rss[n]).padStart(15)).join('')}  ${String(total(rss)).padStart(5)}  ${String(rss['ready in (s)']?.toFixed(1))} s\n`,
+        `  ${label.padEnd(6)} ${String(rss).padStart(6)} ${String(anon).padStart(6)}  ${seconds.toFixed(1)} s\n`,
       );
     }
   } finally {

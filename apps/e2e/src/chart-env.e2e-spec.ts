@@ -229,7 +229,10 @@ async function startStandIns(apps: RenderedApp[]): Promise<void> {
       if (!bucketJob) throw new Error('no rendered Job creates a bucket');
       return s3Spec(0, join(dataDir, 's3'), bucketJob);
     }
-    return pgliteSpec(name, 0, join(dataDir, name), databaseNames.get(name));
+    const names = databaseNames.get(name);
+    return pgliteSpec(name, [
+      { listener: 'postgres', port: 0, dataDir: join(dataDir, name), ...(names ? { names } : {}) },
+    ]);
   });
   await Promise.all(specs.map((standIn) => supervisor.start(standIn)));
 }

@@ -109,28 +109,12 @@ describe('npm start (the launcher command line)', () => {
     expect(output.trimEnd().endsWith('Everything stopped.')).toBe(true);
     // Edge first, services next, stand-ins last.
     const stoppedAt = (name: string) => output.search(new RegExp(`stopped +${name} `));
-    for (const name of [
-      'gateway',
-      'catalog',
-      'users',
-      'videos',
-      'kafka',
-      's3',
-      'otlp',
-      'pglite-catalog',
-    ]) {
+    for (const name of ['gateway', 'catalog', 'users', 'videos', 'kafka', 's3-otlp', 'pglite']) {
       expect(stoppedAt(name)).toBeGreaterThan(-1);
     }
     for (const service of ['catalog', 'users', 'videos']) {
       expect(stoppedAt('gateway')).toBeLessThan(stoppedAt(service));
-      for (const standIn of [
-        'kafka',
-        's3',
-        'otlp',
-        'pglite-catalog',
-        'pglite-users',
-        'pglite-videos',
-      ]) {
+      for (const standIn of ['kafka', 's3-otlp', 'pglite']) {
         expect(stoppedAt(service)).toBeLessThan(stoppedAt(standIn));
       }
     }

@@ -40,7 +40,7 @@ describe('the embedded PostgreSQL (PGlite) of a running system, used by other cl
     dataDir = mkdtempSync(join(tmpdir(), 'kinema-pglite-clients-'));
     system = await startTestSystem(20, {}, { dataDir, embeddedDatabase: true });
     control = await serveControlSocket(controlSocketPath(dataDir), system, () => () => undefined);
-    catalogDatabase = `postgres://postgres@${system.supervisor.address('pglite-catalog', 'postgres')}/postgres`;
+    catalogDatabase = `postgres://postgres@${system.supervisor.address('pglite', 'postgres-catalog')}/postgres`;
   });
 
   afterAll(async () => {

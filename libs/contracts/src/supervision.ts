@@ -5,8 +5,15 @@
  * bound by another (the child binds, port 0 included, and reports what it got).
  */
 
+/**
+ * The socket of one of the databases a process serves, named after it: the embedded PGlite server
+ * serves every service's database, each on a port of its own (`postgres-catalog`).
+ */
+export type DatabaseListenerName = `postgres-${string}`;
+
 /** The sockets a process may listen on, by purpose. */
-export type ListenerName = 'grpc' | 'ops' | 'http' | 'kafka' | 's3' | 'postgres' | 'otlp';
+export type ListenerName =
+  'grpc' | 'ops' | 'http' | 'kafka' | 's3' | 'postgres' | 'otlp' | DatabaseListenerName;
 
 export type Listeners = Partial<Record<ListenerName, number>>;
 
@@ -74,11 +81,13 @@ export interface ConnectionMessage {
   type: 'kinema.connection';
 }
 
-/** Supervisor → PGlite server: send a plain SQL dump of your database (`kinema pg-dump`). */
+/** Supervisor → PGlite server: send a plain SQL dump of a database (`kinema pg-dump`). */
 export interface DumpDatabaseMessage {
   type: 'kinema.dump-database';
   /** Echoed in the answer. */
   id: number;
+  /** The database's listener (the server serves one database per listener). */
+  listener: ListenerName;
 }
 
 /** PGlite server → supervisor: the dump asked for, or why there is none. */

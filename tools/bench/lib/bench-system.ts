@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   externalDatabaseUrl,
+  PGLITE_PROCESS,
   startSystem,
   type ManagedProcess,
   type RunningSystem,
@@ -159,12 +160,13 @@ export function cpuMs(pid: number): number {
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * CPU time each process of a service's database has used, in milliseconds: its PGlite server, or
+ * CPU time each process of a service's database has used, in milliseconds: the PGlite process
+ * (which serves the other services' databases too, idle while one service is measured), or
  * on a PostgreSQL server (local to the bench) the backends connected to its database. Compare two
  * readings pid by pid: a backend that exits between them is then left out of both.
  */
 export function databaseCpuByPid(system: RunningSystem, service: string): Map<number, number> {
-  const pglite = system.supervisor.get(`pglite-${service}`)?.pid;
+  const pglite = system.supervisor.get(PGLITE_PROCESS)?.pid;
   if (pglite !== undefined) return new Map([[pglite, cpuMs(pglite)]]);
   const database = `${BENCH_DATABASE_PREFIX}_${service}`;
   const used = new Map<number, number>();

@@ -5,11 +5,27 @@ import {
   type ArtworkMediaType,
 } from '@kinema/contracts';
 import { DomainError } from '@kinema/platform';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 
-// Each upload is decoded and resized once: libvips' operation cache (50 MB by default) would only
-// hold images that never come back.
-sharp.cache(false);
+/**
+ * sharp, loaded on the first artwork upload rather than with the service: libvips and its
+ * libraries mapped into the process cost memory from start to finish, and artwork is resized only
+ * when an admin uploads it.
+ */
+let sharpLoaded: ReturnType<typeof importSharp> | undefined;
+
+async function importSharp() {
+  const { default: sharp } = await import('sharp');
+  // Each upload is decoded and resized once: libvips' operation cache (50 MB by default) would
+  // only hold images that never come back.
+  sharp.cache(false);
+  return sharp;
+}
+
+function loadSharp(): ReturnType<typeof importSharp> {
+  sharpLoaded ??= importSharp();
+  return sharpLoaded;
+}
 
 /** The media type of each format sharp recognises by its magic bytes, for the accepted ones. */
 const FORMAT_MEDIA_TYPES: Readonly<Record<string, ArtworkMediaType>> = {
@@ -58,6 +74,7 @@ export async function inspectArtwork(
       'content_type',
     );
   }
+  const sharp = await loadSharp();
   let metadata: Metadata;
   try {
     metadata = await sharp(image).metadata();
@@ -94,6 +111,7 @@ export async function renderArtworkVariants(
   kind: ArtworkKindName,
 ): Promise<ArtworkVariant[]> {
   const { aspect, widths } = ARTWORK_LIMITS[kind];
+  const sharp = await loadSharp();
   try {
     return await Promise.all(
       widths.map(async (width) => ({

@@ -12,7 +12,7 @@ import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
 import { builtScript, ONE_EACH, parseScale, REPO_ROOT } from './plan';
 import { START_USAGE } from './start-usage';
-import { Supervisor, type ManagedProcess } from './supervisor';
+import { Supervisor, withSummary, type ManagedProcess } from './supervisor';
 import { startSystem, type RunningSystem } from './system';
 import { describeTraceDestination } from './trace-destination';
 import { isLogLevel, terminalLog } from './terminal-log';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const supervisor = new Supervisor(sink);
   // Fleet events: the terminal prints them, and each `kinema` command in progress hears them.
   const listeners = new Set<(event: FleetEvent) => void>([
-    (event) => status(`  ${describeEvent(event)}`),
+    (event) => status(withSummary('  ', describeEvent(event))),
   ]);
   const onEvent = (event: FleetEvent) => {
     for (const listener of listeners) listener(event);
@@ -115,9 +115,11 @@ function banner(
   artwork: DemoArtwork | undefined,
   elapsed: number,
 ): string {
-  const rows = system.supervisor.running.map(
-    (p: ManagedProcess) =>
-      `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${seconds(p.readyAfterMs)}  ${p.spec.summary(p.listeners)}`,
+  const rows = system.supervisor.running.map((p: ManagedProcess) =>
+    withSummary(
+      `  ${p.spec.name.padEnd(16)} pid ${String(p.pid).padEnd(8)} ready in ${seconds(p.readyAfterMs)}  `,
+      p.spec.summary(p.listeners),
+    ),
   );
   return [
     '',

@@ -7,6 +7,7 @@ import { dumpDatabase } from './database-dump';
 import type { ChaosSession } from './chaos/chaos-session';
 import type { FleetEvent } from './fleet';
 import { parseScale, REPO_ROOT, SCALABLE_SERVICES, type ScalableService } from './plan';
+import { withSummary } from './supervisor';
 import type { RunningSystem } from './system';
 import { formatStatus, statusRows } from './status';
 
@@ -191,7 +192,10 @@ async function perform(
 export function describeEvent(event: FleetEvent): string {
   switch (event.kind) {
     case 'ready':
-      return `ready     ${event.process.spec.name.padEnd(16)} in ${(event.process.readyAfterMs / 1000).toFixed(1)}s  ${event.process.spec.summary(event.process.listeners)}`;
+      return withSummary(
+        `ready     ${event.process.spec.name.padEnd(16)} in ${(event.process.readyAfterMs / 1000).toFixed(1)}s  `,
+        event.process.spec.summary(event.process.listeners),
+      );
     case 'draining':
       return event.unlisted
         ? `draining  ${event.name.padEnd(16)} (out of the gateways' address list; finishing its calls)`

@@ -42,10 +42,47 @@ describe('the launch plan', () => {
   it('starts the stand-ins, then the services, then the edge', () => {
     const plan = buildPlan(input({}, true));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
-      ['kafka', 'otlp', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
+      ['kafka', 'pglite', 's3-otlp'],
       ['catalog', 'users', 'videos'],
       ['gateway'],
     ]);
+  });
+
+  it("serves every service's database from one PGlite process, each on its own port and data directory", () => {
+    const plan = buildPlan(input({ USERS_PGLITE_PORT: '6543' }));
+    const pglite = plan.stages.flat().find((spec) => spec.name === 'pglite');
+    expect(pglite?.ports).toEqual({
+      'postgres-catalog': 54331,
+      'postgres-users': 6543,
+      'postgres-videos': 54333,
+    });
+    expect(plan.embeddedDatabases).toEqual(
+      ['catalog', 'users', 'videos'].map((name) => `/tmp/kinema-plan-spec/pglite/${name}`),
+    );
+    const address = (name: string, listener: string) =>
+      `127.0.0.1:${name === 'pglite' ? listener : 'elsewhere'}`;
+    const url = (service: 'catalog' | 'users' | 'videos') =>
+      plan.replica(service, 1).launch({ ports: {}, address }).env['DATABASE_URL'];
+    expect(url('catalog')).toBe('postgres://postgres@127.0.0.1:postgres-catalog/postgres');
+    expect(url('users')).toBe('postgres://postgres@127.0.0.1:postgres-users/postgres');
+    expect(url('videos')).toBe('postgres://postgres@127.0.0.1:postgres-videos/postgres');
+  });
+
+  it('runs the S3 server and the OTLP receiver in one process, each on its own port and summary line', () => {
+    const plan = buildPlan(input({ S3_PORT: '9000' }));
+    const standIn = plan.stages[0]?.find((spec) => spec.name === 's3-otlp');
+    expect(standIn?.ports).toEqual({ s3: 9000, otlp: 14318 });
+    expect(standIn?.summary({ s3: 9000, otlp: 14318 }).split('\n')).toEqual([
+      's3 http://127.0.0.1:9000 (bucket kinema-videos)',
+      'otlp http://127.0.0.1:14318 (traces: npm run kinema -- trace last)',
+    ]);
+    const address = (name: string, listener: string) => `127.0.0.1:${name}/${listener}`;
+    const videos = plan.replica('videos', 1).launch({ ports: {}, address }).env;
+    expect(videos['S3_ENDPOINT']).toBe('http://127.0.0.1:s3-otlp/s3');
+    expect(videos['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://127.0.0.1:s3-otlp/otlp');
+    const alone = buildPlan(input({ S3_ENDPOINT: 'http://minio.example:9000' }));
+    expect(alone.stages[0]?.map((spec) => spec.name).sort()).toEqual(['kafka', 'otlp', 'pglite']);
+    expect(alone.standInProcess).toEqual({ otlp: 'otlp' });
   });
 
   it('points the gateways at the replicas the launcher announces, and at Kafka where it listens', () => {
@@ -69,7 +106,7 @@ describe('the launch plan', () => {
   it('starts the first replica of each service before the others, which neither migrate nor seed', () => {
     const plan = buildPlan(input({}, true, parseScale('catalog=3,gateway=2', ONE_EACH)));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
-      ['kafka', 'otlp', 'pglite-catalog', 'pglite-users', 'pglite-videos', 's3'],
+      ['kafka', 'pglite', 's3-otlp'],
       ['catalog', 'users', 'videos'],
       ['catalog-2', 'catalog-3'],
       ['gateway'],
@@ -232,7 +269,7 @@ describe('the launch plan', () => {
       const threshold = spec.launch(context).env['MALLOC_MMAP_THRESHOLD_'];
       expect([spec.name, threshold]).toEqual([
         spec.name,
-        spec.name.startsWith('pglite-') ? '131072' : undefined,
+        spec.name === 'pglite' ? '131072' : undefined,
       ]);
     }
   });
@@ -244,13 +281,13 @@ describe('the launch plan', () => {
       return new Map(plan.stages.flat().map((spec) => [spec.name, spec.launch(context).args]));
     };
     const defaults = argsOf({});
-    for (const name of ['catalog', 'users', 'videos', 'gateway', 'kafka', 's3', 'otlp']) {
+    for (const name of ['catalog', 'users', 'videos', 'gateway', 'kafka', 's3-otlp']) {
       expect(defaults.get(name)).toEqual(
         expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=50']),
       );
     }
     // PGlite's memory is WebAssembly's, which neither flag sizes.
-    expect(defaults.get('pglite-catalog')?.join(' ')).not.toContain('heap-growing');
+    expect(defaults.get('pglite')?.join(' ')).not.toContain('heap-growing');
     expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '20' }).get('gateway')).toContain(
       '--heap-growing-percent=20',
     );
@@ -270,10 +307,8 @@ describe('the launch plan', () => {
     );
     expect(injection).toEqual({
       kafka: undefined,
-      s3: undefined,
-      'pglite-catalog': undefined,
-      'pglite-users': undefined,
-      'pglite-videos': undefined,
+      's3-otlp': undefined,
+      pglite: undefined,
       catalog: 'true',
       users: 'true',
       videos: 'true',
@@ -292,7 +327,7 @@ describe('the launch plan', () => {
       const context = {
         ports: {},
         address: (name: string, listener: string) =>
-          name === 'otlp' && listener === 'otlp' ? '127.0.0.1:41318' : '127.0.0.1:1',
+          name === 's3-otlp' && listener === 'otlp' ? '127.0.0.1:41318' : '127.0.0.1:1',
       };
       return {
         plan,
@@ -312,7 +347,7 @@ describe('the launch plan', () => {
         purpose: 'OTLP trace receiver',
         port: 14318,
       });
-      expect(plan.stages[0]?.map((spec) => spec.name)).toContain('otlp');
+      expect(plan.stages[0]?.map((spec) => spec.name)).toContain('s3-otlp');
       const { env } = launchedEnv({});
       for (const service of ['catalog', 'users', 'videos', 'gateway']) {
         expect(env[service]).toMatchObject({
@@ -349,7 +384,8 @@ describe('the launch plan', () => {
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.example:4318',
         OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       });
-      expect(plan.stages.flat().map((spec) => spec.name)).not.toContain('otlp');
+      // The S3 server runs alone then, in a process named after it.
+      expect(plan.stages[0]?.map((spec) => spec.name).sort()).toEqual(['kafka', 'pglite', 's3']);
       expect(plan.ports.map((setting) => setting.variable)).not.toContain('OTLP_PORT');
       expect(plan.traces).toEqual({
         kind: 'external',
@@ -371,7 +407,7 @@ describe('the launch plan', () => {
     it('runs no receiver with OTEL_SDK_DISABLED=true', () => {
       const { plan, env } = launchedEnv({ OTEL_SDK_DISABLED: 'TRUE' });
       expect(plan.traces).toEqual({ kind: 'disabled' });
-      expect(plan.stages.flat().map((spec) => spec.name)).not.toContain('otlp');
+      expect(plan.stages[0]?.map((spec) => spec.name).sort()).toEqual(['kafka', 'pglite', 's3']);
       expect(env['videos']).toMatchObject({ OTEL_SDK_DISABLED: 'TRUE' });
       expect(env['videos']?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBeUndefined();
     });

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SUPERVISOR_TARGET_SCHEME } from '@kinema/contracts';
+import {
+  SUPERVISOR_TARGET_SCHEME,
+  type DatabaseListenerName,
+  type ListenerName,
+} from '@kinema/contracts';
 import { initialiseDataDirs } from '../postgres/pglite-data-dir';
 import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
 import { OTLP_DEFAULT_PORT, tracePlan, tracingEnv, type TracePlan } from './trace-destination';
@@ -39,7 +43,7 @@ export interface Plan {
   ports: PortSetting[];
   /** Databases on an external server that must exist before services start. */
   externalDatabases: string[];
-  /** Data directories of the embedded databases (PGlite processes), initialised before they start. */
+  /** Data directories of the embedded databases (the PGlite process), initialised before it starts. */
   embeddedDatabases: string[];
   /** The administrator the users service creates at boot, so catalog writes can be tried. */
   admin: { email: string; password: string };
@@ -47,8 +51,13 @@ export interface Plan {
   externalKafka?: string;
   /** Set when S3_ENDPOINT names a real S3 (then no embedded server runs). */
   externalS3?: string;
-  /** Where spans go: the embedded receiver (process `otlp`), the user's endpoint, or nowhere. */
+  /** Where spans go: the embedded receiver (listener `otlp`), the user's endpoint, or nowhere. */
   traces: TracePlan;
+  /**
+   * The process each embedded HTTP stand-in runs in: `s3-otlp` when both are embedded, else `s3`
+   * or `otlp` alone; a stand-in replaced by a real server has none.
+   */
+  standInProcess: { s3?: string; otlp?: string };
   /** The public gateway port (GATEWAY_PORT; 0: the OS picks), served by the launcher's front. */
   gatewayPort: number;
 }
@@ -195,40 +204,71 @@ export function initialisePgliteDataDirs(dataDirs: readonly string[]): Promise<v
  */
 const PGLITE_MALLOC = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
+/** The process of the embedded databases under `npm start` (pgliteSpec). */
+export const PGLITE_PROCESS = 'pglite';
+
+/** The listener of a service's embedded database in the PGlite process: `postgres-<service>`. */
+export function databaseListener(service: string): DatabaseListenerName {
+  return `postgres-${service}`;
+}
+
+/** One database of a PGlite process: its listener, port (0: the OS picks) and data directory. */
+export interface PgliteDatabase {
+  listener: ListenerName;
+  port: number;
+  dataDir: string;
+  /** The role and database name it answers to (postgres and postgres by default). */
+  names?: { user: string; database: string };
+}
+
 /**
- * A PGlite server (one database) on `port` (0: the OS picks), its listener named `postgres`;
- * `names`: the role and database name it answers to (postgres and postgres by default).
+ * A PGlite process serving `databases`, each a PGlite instance of its own on its own listener.
+ * One process rather than one per database: each Node process costs 50-60 MiB of the node binary
+ * and its runtime again, and the databases of one process share PGlite's compiled WebAssembly
+ * (docs/performance.md, PGlite servers). They take turns on its one thread.
  */
-export function pgliteSpec(
-  name: string,
-  port: number,
-  dataDir: string,
-  names: { user: string; database: string } = { user: 'postgres', database: 'postgres' },
-): ProcessSpec {
+export function pgliteSpec(name: string, databases: readonly PgliteDatabase[]): ProcessSpec {
+  const url = (database: PgliteDatabase, port: number | undefined) => {
+    const names = database.names ?? { user: 'postgres', database: 'postgres' };
+    return `postgres://${names.user}@${HOST}:${port}/${names.database}`;
+  };
   return {
     name,
     service: name,
     command: process.execPath,
-    ports: { postgres: port },
+    ports: Object.fromEntries(databases.map((database) => [database.listener, database.port])),
     launch: ({ ports: bind }) => ({
       args: [
         ...nodeArgs(PGLITE_CLI, process.env, { v8: PGLITE_V8_FLAGS }),
         '--host',
         HOST,
-        '--port',
-        String(bind.postgres ?? 0),
-        '--data-dir',
-        dataDir,
-        '--user',
-        names.user,
-        '--database',
-        names.database,
+        ...databases.flatMap((database) => [
+          '--listener',
+          database.listener,
+          '--port',
+          String(bind[database.listener] ?? 0),
+          '--data-dir',
+          database.dataDir,
+          '--user',
+          database.names?.user ?? 'postgres',
+          '--database',
+          database.names?.database ?? 'postgres',
+        ]),
       ],
       env: PGLITE_MALLOC,
     }),
     ready: { kind: 'listening' },
-    readyTimeoutMs: 60_000,
-    summary: (l) => `postgres://${names.user}@${HOST}:${l.postgres}/${names.database}`,
+    // Every database opens in turn on the process's one thread.
+    readyTimeoutMs: 60_000 * databases.length,
+    // A line per database, named after its listener when there are several.
+    summary: (l) =>
+      databases
+        .map((d) =>
+          databases.length === 1
+            ? url(d, l[d.listener])
+            : `${d.listener.replace(/^postgres-/, '').padEnd(8)} ${url(d, l[d.listener])}`,
+        )
+        .join('\n'),
   };
 }
 
@@ -346,6 +386,48 @@ export function otlpSpec(port: number, v8: readonly string[] = []): ProcessSpec 
   };
 }
 
+/** The process of the S3 server and the OTLP receiver when both are embedded (s3OtlpSpec). */
+export const S3_OTLP_PROCESS = 's3-otlp';
+
+/**
+ * The S3 server with `bucket` created and the OTLP/HTTP trace receiver in one process, named
+ * `s3-otlp`, each on its own listener (`s3`, `otlp`) and with its own summary line: one Node
+ * process instead of two (each costs 50-60 MiB of the node binary and its runtime; Kafka keeps a
+ * process of its own, which `kinema chaos broker-down` stops). `v8`: V8 flags (v8Flags).
+ */
+export function s3OtlpSpec(
+  s3: { port: number; dataDir: string; bucket: string },
+  otlpPort: number,
+  v8: readonly string[] = [],
+): ProcessSpec {
+  const alone = [s3Spec(s3.port, s3.dataDir, s3.bucket), otlpSpec(otlpPort)];
+  return {
+    name: S3_OTLP_PROCESS,
+    service: S3_OTLP_PROCESS,
+    command: process.execPath,
+    ports: { s3: s3.port, otlp: otlpPort },
+    launch: ({ ports: bind }) => ({
+      args: [
+        ...nodeArgs('libs/dev-infra/dist/s3-otlp/cli.js', process.env, { v8 }),
+        '--host',
+        HOST,
+        '--s3-port',
+        String(bind.s3 ?? 0),
+        '--data-dir',
+        s3.dataDir,
+        '--bucket',
+        s3.bucket,
+        '--otlp-port',
+        String(bind.otlp ?? 0),
+      ],
+      env: {},
+    }),
+    ready: { kind: 'listening' },
+    readyTimeoutMs: 30_000,
+    summary: (l) => alone.map((spec) => spec.summary(l)).join('\n'),
+  };
+}
+
 /**
  * A job run with a service's environment before its first replica first starts (never before a
  * restart), and the settings of the service it takes over. The catalog's migrations and demo
@@ -395,7 +477,7 @@ const SERVICES = [
 ] as const;
 type ServiceName = (typeof SERVICES)[number]['name'];
 
-/** The services that own a database (embedded: process `pglite-<service>`). */
+/** The services that own a database (embedded: listener `postgres-<service>` of process `pglite`). */
 export const SERVICES_WITH_DATABASE: readonly string[] = SERVICES.map((service) => service.name);
 
 /** What `--scale` and `kinema scale` may change: every service and the gateway. */
@@ -454,11 +536,12 @@ export function buildPlan(input: PlanInput): Plan {
   const externalDatabases: string[] = [];
   const embeddedDatabases: string[] = [];
 
-  /** Where each service's database is: a PGlite process of its own, or the external server. */
+  /** Where each service's database is: its own listener of the PGlite process, or the external server. */
   const databases = new Map<
     ServiceName,
     (context: LaunchContext) => { url: string; pool: string }
   >();
+  const pgliteDatabases: PgliteDatabase[] = [];
   for (const service of SERVICES) {
     if (env['DATABASE_URL']) {
       const url = externalDatabaseUrl(
@@ -470,7 +553,7 @@ export function buildPlan(input: PlanInput): Plan {
       databases.set(service.name, () => ({ url, pool: '10' }));
       continue;
     }
-    const name = `pglite-${service.name}`;
+    const listener = databaseListener(service.name);
     const port = take(
       `${service.name.toUpperCase()}_PGLITE_PORT`,
       `PGlite for ${service.name}`,
@@ -478,13 +561,14 @@ export function buildPlan(input: PlanInput): Plan {
     );
     const dataDir = join(input.dataDir, 'pglite', service.name);
     embeddedDatabases.push(dataDir);
-    standIns.push(pgliteSpec(name, port, dataDir));
+    pgliteDatabases.push({ listener, port, dataDir });
     // PGlite runs one statement at a time: a process gains nothing from a second connection.
     databases.set(service.name, (context) => ({
-      url: `postgres://postgres@${context.address(name, 'postgres')}/postgres`,
+      url: `postgres://postgres@${context.address(PGLITE_PROCESS, listener)}/postgres`,
       pool: '1',
     }));
   }
+  if (pgliteDatabases.length > 0) standIns.push(pgliteSpec(PGLITE_PROCESS, pgliteDatabases));
 
   const externalKafka = env['KAFKA_BROKERS'] || undefined;
   const brokerSecurity = embeddedBrokerSecurity(env);
@@ -502,21 +586,32 @@ export function buildPlan(input: PlanInput): Plan {
   const databaseTls = env['DATABASE_URL'] ? passthrough(env, DATABASE_TLS_PASSTHROUGH) : {};
 
   const externalS3 = env['S3_ENDPOINT'] || undefined;
-  if (!externalS3) {
-    const port = take('S3_PORT', 'S3 server', 19000);
-    standIns.push(s3Spec(port, join(input.dataDir, 's3'), S3_BUCKET, serviceV8Flags));
+  const traces = tracePlan(env);
+  const s3 = !externalS3 && {
+    port: take('S3_PORT', 'S3 server', 19000),
+    dataDir: join(input.dataDir, 's3'),
+    bucket: S3_BUCKET,
+  };
+  const otlpPort =
+    traces.kind === 'embedded'
+      ? take('OTLP_PORT', 'OTLP trace receiver', OTLP_DEFAULT_PORT)
+      : undefined;
+  const standInProcess: Plan['standInProcess'] = {};
+  if (s3 && otlpPort !== undefined) {
+    standIns.push(s3OtlpSpec(s3, otlpPort, serviceV8Flags));
+    standInProcess.s3 = S3_OTLP_PROCESS;
+    standInProcess.otlp = S3_OTLP_PROCESS;
+  } else if (s3) {
+    standIns.push(s3Spec(s3.port, s3.dataDir, s3.bucket, serviceV8Flags));
+    standInProcess.s3 = 's3';
+  } else if (otlpPort !== undefined) {
+    standIns.push(otlpSpec(otlpPort, serviceV8Flags));
+    standInProcess.otlp = 'otlp';
   }
   const s3Endpoint = (context: LaunchContext) =>
-    externalS3 ?? `http://${context.address('s3', 's3')}`;
-
-  const traces = tracePlan(env);
-  if (traces.kind === 'embedded') {
-    standIns.push(
-      otlpSpec(take('OTLP_PORT', 'OTLP trace receiver', OTLP_DEFAULT_PORT), serviceV8Flags),
-    );
-  }
+    externalS3 ?? `http://${context.address(standInProcess.s3 ?? 's3', 's3')}`;
   const telemetry = (service: string, context: LaunchContext) =>
-    tracingEnv(service, traces, env, () => context.address('otlp', 'otlp'));
+    tracingEnv(service, traces, env, () => context.address(standInProcess.otlp ?? 'otlp', 'otlp'));
 
   const admin = {
     email: env['BOOTSTRAP_ADMIN_EMAIL'] || DEV_ADMIN_EMAIL,
@@ -690,6 +785,7 @@ export function buildPlan(input: PlanInput): Plan {
     embeddedDatabases,
     admin,
     traces,
+    standInProcess,
     gatewayPort,
     ...(externalKafka ? { externalKafka } : {}),
     ...(externalS3 ? { externalS3 } : {}),

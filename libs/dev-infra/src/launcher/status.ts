@@ -92,7 +92,8 @@ export async function statusRows(
         name: process.spec.name,
         service: process.spec.service,
         pid: process.pid,
-        port: grpc ?? http ?? kafka ?? s3 ?? postgres ?? otlp ?? null,
+        // The PGlite process's first database (postgres-catalog) when it serves several.
+        port: grpc ?? http ?? kafka ?? s3 ?? postgres ?? otlp ?? firstPort(process) ?? null,
         ready:
           grpc !== undefined ? inBook : http !== undefined ? await gatewayReady(process) : true,
         uptimeSeconds: Math.round((now - process.startedAt) / 1000),
@@ -102,6 +103,11 @@ export async function statusRows(
       };
     }),
   );
+}
+
+/** The port of the process's first listener, in the order it reported them. */
+function firstPort(process: ManagedProcess): number | undefined {
+  return Object.values(process.listeners)[0];
 }
 
 /** The rows as a table for a terminal. */

@@ -34,7 +34,10 @@ export interface ProcessSpec {
   launch(context: LaunchContext): { args: string[]; env: Record<string, string>; cwd?: string };
   ready: Readiness;
   readyTimeoutMs: number;
-  /** One line for the status table, e.g. the URL to open. */
+  /**
+   * One line for the status table, e.g. the URL to open; several (joined by newlines) for a
+   * process whose listeners each serve something of their own (the PGlite process's databases).
+   */
   summary(listeners: Listeners): string;
   /**
    * Start with only the environment `launch` returns, none of the launcher's own: a process that
@@ -69,6 +72,11 @@ export type MessageListener = (process: ManagedProcess, message: SupervisionMess
 export type ExitListener = (process: ManagedProcess, code: number | string) => void;
 
 export const HOST = '127.0.0.1';
+
+/** A line that ends with a process's summary: its further lines indented to start under its first. */
+export function withSummary(prefix: string, summary: string): string {
+  return prefix + summary.split('\n').join(`\n${' '.repeat(prefix.length)}`);
+}
 
 /**
  * Starts processes, passes their output on, learns the ports they bound, waits until each is

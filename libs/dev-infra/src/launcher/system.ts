@@ -132,10 +132,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     fleet,
     gatewayUrl: `http://localhost:${fleet.gatewayPort}`,
     kafkaBrokers: plan.externalKafka ?? supervisor.address('kafka', 'kafka'),
-    s3Endpoint: plan.externalS3 ?? `http://${supervisor.address('s3', 's3')}`,
+    s3Endpoint:
+      plan.externalS3 ?? `http://${supervisor.address(plan.standInProcess.s3 ?? 's3', 's3')}`,
     traces: () =>
       plan.traces.kind === 'embedded'
-        ? { kind: 'embedded', url: `http://${supervisor.address('otlp', 'otlp')}` }
+        ? {
+            kind: 'embedded',
+            url: `http://${supervisor.address(plan.standInProcess.otlp ?? 'otlp', 'otlp')}`,
+          }
         : plan.traces,
     stop: () => fleet.stop(),
     restart: (name, extraEnv) => fleet.restartWith(name, extraEnv),

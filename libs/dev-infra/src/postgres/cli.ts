@@ -1,43 +1,67 @@
 import { isSupervisionMessage, reportListening, tellSupervisor } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
-import { initialiseInChildProcess } from './pglite-data-dir';
-import { initialiseDataDir, startPgliteServer } from './pglite-server';
+import { pgliteCliDatabases } from './pglite-cli-options';
+import { initialiseDataDirs } from './pglite-data-dir';
+import {
+  initialiseDataDir,
+  loadPgliteRuntime,
+  startPgliteServer,
+  type RunningPgliteServer,
+} from './pglite-server';
 
-// `node pglite-cli.js --port 54331 --data-dir .data/pglite/catalog`: one PGlite database on a socket.
+// `node pglite-cli.js --port 54331 --data-dir .data/pglite/catalog`: one PGlite database on a
+// socket; `--listener postgres-catalog --port 54331 --data-dir .data/pglite/catalog --listener
+// postgres-users --port 54332 --data-dir .data/pglite/users ...`: several, each on its own.
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '54331' },
-      'data-dir': { type: 'string' },
+      listener: { type: 'string', multiple: true },
+      port: { type: 'string', multiple: true },
+      'data-dir': { type: 'string', multiple: true },
       'init-only': { type: 'boolean', default: false },
-      user: { type: 'string', default: 'postgres' },
-      database: { type: 'string', default: 'postgres' },
+      user: { type: 'string', multiple: true },
+      database: { type: 'string', multiple: true },
     },
   });
-  const dataDir = values['data-dir'];
   if (values['init-only']) {
-    if (!dataDir) throw new Error('--init-only needs --data-dir');
+    const [dataDir, ...others] = values['data-dir'] ?? [];
+    if (!dataDir || others.length > 0) throw new Error('--init-only needs one --data-dir');
     await initialiseDataDir(dataDir);
     return;
   }
+  const databases = pgliteCliDatabases(values);
   // A fresh directory is initialised by a short-lived process (see initialiseInChildProcess).
   const script = process.argv[1];
-  if (dataDir && script) {
-    await initialiseInChildProcess(dataDir, script, ['--init-only', '--data-dir', dataDir]);
+  const dataDirs = databases.flatMap((database) => (database.dataDir ? [database.dataDir] : []));
+  if (script) {
+    await initialiseDataDirs(dataDirs, script, (dataDir) => ['--init-only', '--data-dir', dataDir]);
   }
-  const server = await startPgliteServer({
-    host: values.host,
-    port: Number(values.port),
-    dataDir,
-    names: { user: values.user, database: values.database },
-  });
-  process.stdout.write(`pglite listening on ${server.url}\n`);
-  reportListening({ postgres: server.port });
+  const runtime = await loadPgliteRuntime();
+  const servers = new Map<string, RunningPgliteServer>();
+  const stopServers = () => Promise.all([...servers.values()].map((server) => server.stop()));
+  try {
+    for (const database of databases) {
+      const server = await startPgliteServer({
+        host: values.host,
+        port: database.port,
+        dataDir: database.dataDir,
+        names: database.names,
+        runtime,
+      });
+      servers.set(database.listener, server);
+      process.stdout.write(`pglite listening on ${server.url} (${database.listener})\n`);
+    }
+  } catch (error) {
+    await stopServers();
+    throw error;
+  }
+  reportListening(Object.fromEntries([...servers].map(([listener, s]) => [listener, s.port])));
   // `kinema pg-dump`, through the launcher: pg_dump must run beside PGlite, in this process.
   process.on('message', (message: unknown) => {
     if (!isSupervisionMessage(message) || message.type !== 'kinema.dump-database') return;
-    server.dump().then(
+    const server = servers.get(message.listener);
+    (server ? server.dump() : Promise.reject(new Error(`no database on ${message.listener}`))).then(
       (sql) => tellSupervisor({ type: 'kinema.database-dump', id: message.id, sql }),
       (error: unknown) =>
         tellSupervisor({
@@ -51,8 +75,8 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    // Closing flushes PGlite's data directory; skipping it can lose the last writes.
-    await server.stop();
+    // Closing flushes PGlite's data directories; skipping it can lose the last writes.
+    await stopServers();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

@@ -54,6 +54,64 @@ describe('the PGlite CLI on a fresh data directory', () => {
   }, 60_000);
 });
 
+describe('the PGlite CLI with several databases', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'kinema-pglite-cli-several-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('serves each database on its own port, apart from the others, in one process', async () => {
+    const names = ['catalog', 'users'];
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        cliPath,
+        ...names.flatMap((name) => [
+          '--listener',
+          `postgres-${name}`,
+          '--port',
+          '0',
+          '--data-dir',
+          path.join(root, name),
+        ]),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let output = '';
+      const urls = await new Promise<Map<string, string>>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = [...output.matchAll(/listening on (\S+) \(postgres-(\w+)\)/g)];
+          if (found.length === names.length) {
+            resolve(new Map(found.map((match) => [match[2] ?? '', match[1] ?? ''])));
+          }
+        });
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.once('exit', () => reject(new Error(`cli exited early: ${output}`)));
+      });
+      expect(new Set([...urls.values()]).size).toBe(names.length);
+      for (const name of names) {
+        const client = new Client({ connectionString: urls.get(name) });
+        await client.connect();
+        await client.query('CREATE TABLE only_here (name text)');
+        await client.query('INSERT INTO only_here VALUES ($1)', [name]);
+        await client.end();
+      }
+      for (const name of names) {
+        const client = new Client({ connectionString: urls.get(name) });
+        await client.connect();
+        const { rows } = await client.query('SELECT name FROM only_here');
+        await client.end();
+        expect(rows).toEqual([{ name }]);
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }, 120_000);
+});
+
 describe('several fresh data directories', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'kinema-pglite-dirs-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));

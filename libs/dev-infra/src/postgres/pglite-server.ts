@@ -1,6 +1,10 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations (see the file), not a module to import
 /// <reference path="./pglite-contrib.d.ts" />
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations (see the file), not a module to import
+/// <reference path="./webassembly.d.ts" />
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -23,6 +27,29 @@ export interface PgliteServerOptions {
   idleInTransactionLimitMs?: number;
   /** The role and database name clients use (postgres and postgres by default). */
   names?: PgliteNames;
+  /** PGlite's compiled WebAssembly and file bundle, when several databases share a process. */
+  runtime?: PgliteRuntime;
+}
+
+/**
+ * PGlite's program as several databases of one process share it: the WebAssembly module compiled
+ * once (V8 keeps one copy of its machine code for every instance of a module; left to PGlite,
+ * databases opened at once each compile their own) and the bundle of its files, read once.
+ */
+export interface PgliteRuntime {
+  wasmModule: WebAssembly.Module;
+  fsBundle: Blob;
+}
+
+/** Compiles PGlite's WebAssembly and reads its file bundle, for startPgliteServer's `runtime`. */
+export async function loadPgliteRuntime(): Promise<PgliteRuntime> {
+  // Beside the package's entry point; its exports do not name these files.
+  const dist = dirname(require.resolve('@electric-sql/pglite'));
+  const [wasm, bundle] = await Promise.all([
+    readFile(join(dist, 'pglite.wasm')),
+    readFile(join(dist, 'pglite.data')),
+  ]);
+  return { wasmModule: await WebAssembly.compile(wasm), fsBundle: new Blob([bundle]) };
 }
 
 export interface RunningPgliteServer {
@@ -76,6 +103,9 @@ export async function startPgliteServer(
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.runtime
+      ? { pgliteWasmModule: options.runtime.wasmModule, fsBundle: options.runtime.fsBundle }
+      : {}),
     extensions: EXTENSIONS,
     startParams: [...START_PARAMS],
   });
