@@ -68,10 +68,10 @@ const PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host
  * Answers the hot path's requests ahead of Fastify, in the HTTP server's own request listener:
  * a repeat of a cached read costs the gateway no routing, no request and reply objects and no
  * hooks (Fastify's and Nest's adapter's, at least sixteen per request), which were more than half
- * of a hit's CPU (docs/decisions/0006-early-answers.md). Fastify creates and configures the
- * server; this puts a listener in front of Fastify's own, which gets every request an early
- * answer does not take. Fastify's `serverFactory` would do the same but make the gateway repeat
- * every server option Fastify sets.
+ * of a hit's CPU (docs/decisions/0009-early-answers-ahead-of-fastify.md). Fastify creates and
+ * configures the server; this puts a listener in front of Fastify's own, which gets every request
+ * an early answer does not take. Fastify's `serverFactory` would do the same but make the gateway
+ * repeat every server option Fastify sets.
  *
  * An early answer replays what the edge does to every answer (EdgeReplay; EdgeHooks refuses to
  * start with a hook it does not): request id, server span, `x-served-by`, the security and CORS
