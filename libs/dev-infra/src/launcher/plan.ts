@@ -636,8 +636,9 @@ export function buildPlan(input: PlanInput): Plan {
       // On one machine players reach the store where the service does, so the gateway's
       // PLAYBACK_MODE=redirect works out of the box (a passed-through value wins).
       S3_PUBLIC_ENDPOINT: s3Endpoint(context),
-      // glibc gives each of libvips' threads a malloc arena of its own and keeps them: resizing
-      // 40 titles' artwork left 119 MiB with two arenas, 196 without (docs/performance.md).
+      // glibc gives each of libvips' threads a malloc arena of its own: resizing 40 titles'
+      // artwork took 119 MiB with two arenas, 196 without (docs/performance.md). The process that
+      // resizes artwork (ArtworkImageProcess) inherits it, and gives all of it back when it exits.
       MALLOC_ARENA_MAX: '2',
       ...passthrough(env, VIDEOS_PASSTHROUGH),
     }),
