@@ -26,6 +26,11 @@ export class ArtworkImageProcess implements OnApplicationShutdown {
   private nextId = 0;
   private idle: NodeJS.Timeout | undefined;
 
+  /** The worker's process id while it runs. */
+  get pid(): number | undefined {
+    return this.running?.child.pid;
+  }
+
   /** The format and dimensions of an image as its header tells them; undefined if unreadable. */
   async inspect(image: Buffer): Promise<ImageFacts | undefined> {
     const reply = await this.call({ op: 'inspect', image });
