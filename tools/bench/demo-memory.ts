@@ -58,13 +58,17 @@ function descendants(root: number): number[] {
   return found;
 }
 
-/** A process's name as the launcher knows it: POD_NAME, else what its script and data say. */
+/**
+ * A process's name as the launcher knows it: POD_NAME, else what its script and data say. A
+ * process a service starts inherits its POD_NAME, and is named after both (`videos:
+ * artwork-image.worker`).
+ */
 function processName(pid: number): string {
   const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-  const pod = environ.find((line) => line.startsWith('POD_NAME='));
-  if (pod) return pod.slice('POD_NAME='.length);
   const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   const script = args.find((arg) => arg.endsWith('.js')) ?? args[0] ?? '?';
+  const pod = environ.find((line) => line.startsWith('POD_NAME='))?.slice('POD_NAME='.length);
+  if (pod) return basename(script) === 'main.js' ? pod : `${pod}: ${basename(script, '.js')}`;
   const standIn = /dev-infra\/dist\/([a-z0-9-]+)\/[a-z-]+\.js$/.exec(script)?.[1];
   if (standIn === 'postgres') return `pglite${args.includes('--init-only') ? ' (initdb)' : ''}`;
   return standIn ?? basename(script);
@@ -178,10 +182,11 @@ async function main(): Promise<void> {
     }
 
     const names = [...new Set(table.flatMap(([, s]) => [...s.rss.keys()]))];
+    const nameWidth = Math.max(18, ...names.map((name) => name.length + 2));
     process.stdout.write(
       `\nbanner ${((bannerAt - startedAt) / 1000).toFixed(1)} s after start; home page 200 ${home.toFixed(1)} s ` +
         `and /browse with rows ${browse.toFixed(1)} s after the banner\n\nRSS MiB (anonymous):\n` +
-        `  ${'process'.padEnd(18)}${table.map(([label]) => label.padStart(16)).join('')}` +
+        `  ${'process'.padEnd(nameWidth)}${table.map(([label]) => label.padStart(16)).join('')}` +
         `  CPU in the ${quiet} s after the banner\n`,
     );
     const cell = (s: Sample, name: string) =>
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
     for (const name of names) {
       const cpu = (afterQuiet.cpu.get(name) ?? 0) - (atBanner.cpu.get(name) ?? 0);
       process.stdout.write(
-        `  ${name.padEnd(18)}${table.map(([, s]) => cell(s, name).padStart(16)).join('')}` +
+        `  ${name.padEnd(nameWidth)}${table.map(([, s]) => cell(s, name).padStart(16)).join('')}` +
           `  ${((cpu / (quiet * 1000)) * 100).toFixed(1).padStart(5)}% of a core\n`,
       );
     }
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
       ['total PSS', (s: Sample) => s.pss],
     ] as const) {
       process.stdout.write(
-        `  ${label.padEnd(18)}${table.map(([, s]) => String(total(of(s))).padStart(16)).join('')}\n`,
+        `  ${label.padEnd(nameWidth)}${table.map(([, s]) => String(total(of(s))).padStart(16)).join('')}\n`,
       );
     }
   } finally {

@@ -109,12 +109,12 @@ describe('npm start (the launcher command line)', () => {
     expect(output.trimEnd().endsWith('Everything stopped.')).toBe(true);
     // Edge first, services next, stand-ins last.
     const stoppedAt = (name: string) => output.search(new RegExp(`stopped +${name} `));
-    for (const name of ['gateway', 'catalog', 'users', 'videos', 'kafka', 's3-otlp', 'pglite']) {
+    for (const name of ['gateway', 'catalog', 'users', 'videos', 'stand-ins', 'pglite']) {
       expect(stoppedAt(name)).toBeGreaterThan(-1);
     }
     for (const service of ['catalog', 'users', 'videos']) {
       expect(stoppedAt('gateway')).toBeLessThan(stoppedAt(service));
-      for (const standIn of ['kafka', 's3-otlp', 'pglite']) {
+      for (const standIn of ['stand-ins', 'pglite']) {
         expect(stoppedAt(service)).toBeLessThan(stoppedAt(standIn));
       }
     }

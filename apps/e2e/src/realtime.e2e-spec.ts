@@ -240,7 +240,7 @@ describe('events flow across services to clients', () => {
     const ws = await listen();
     await gatewayFeedJoined(system.gatewayUrl);
     try {
-      await system.supervisor.stop('kafka');
+      await system.fleet.hold(['kafka']);
       for (const [i, t] of created.entries()) {
         const patched = await admin.call('PATCH', `/titles/${t.id}`, {
           body: { name: `Written during the outage ${i}` },
@@ -249,7 +249,7 @@ describe('events flow across services to clients', () => {
       }
       // The outage itself is the scenario: ten seconds without a broker.
       await new Promise((done) => setTimeout(done, 10_000));
-      await system.restart('kafka');
+      await system.fleet.release(['kafka']);
       await eventually(async () => {
         for (const t of created) {
           expect(ws.messages).toContainEqual(

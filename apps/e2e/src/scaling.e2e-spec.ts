@@ -218,7 +218,7 @@ describe('scaling on one machine (the launcher, its control socket and `kinema`)
       'videos',
       'gateway',
       'gateway-2',
-      'kafka',
+      'stand-ins',
     ]) {
       expect(row(name)).toMatch(/^\S+\s+\d+\s+\d+\s+yes\s+/);
     }

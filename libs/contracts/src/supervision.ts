@@ -74,6 +74,24 @@ export interface FaultAppliedMessage {
 }
 
 /**
+ * Supervisor → a process of several stand-ins: close one listener and its connections (`open`
+ * false) while the others serve on, or open it again on the same port.
+ */
+export interface SwitchListenerMessage {
+  type: 'kinema.switch-listener';
+  listener: ListenerName;
+  open: boolean;
+}
+
+/** Child → supervisor: the listener is closed or open again, or why it is not. */
+export interface ListenerSwitchedMessage {
+  type: 'kinema.listener-switched';
+  listener: ListenerName;
+  open: boolean;
+  error?: string;
+}
+
+/**
  * Supervisor → gateway, with an accepted client connection attached (the socket itself, passed
  * over the IPC channel as Node's cluster module passes them): serve it as if accepted here.
  */
@@ -107,7 +125,9 @@ export type SupervisionMessage =
   | AddressesMessage
   | AddressesAppliedMessage
   | InjectFaultMessage
-  | FaultAppliedMessage;
+  | FaultAppliedMessage
+  | SwitchListenerMessage
+  | ListenerSwitchedMessage;
 
 const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.listening',
@@ -119,6 +139,8 @@ const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.addresses-applied',
   'kinema.inject-fault',
   'kinema.fault-applied',
+  'kinema.switch-listener',
+  'kinema.listener-switched',
 ]);
 
 export function isSupervisionMessage(value: unknown): value is SupervisionMessage {

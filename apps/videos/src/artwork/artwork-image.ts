@@ -5,27 +5,7 @@ import {
   type ArtworkMediaType,
 } from '@kinema/contracts';
 import { DomainError } from '@kinema/platform';
-import type { Metadata } from 'sharp';
-
-/**
- * sharp, loaded on the first artwork upload rather than with the service: libvips and its
- * libraries mapped into the process cost memory from start to finish, and artwork is resized only
- * when an admin uploads it.
- */
-let sharpLoaded: ReturnType<typeof importSharp> | undefined;
-
-async function importSharp() {
-  const { default: sharp } = await import('sharp');
-  // Each upload is decoded and resized once: libvips' operation cache (50 MB by default) would
-  // only hold images that never come back.
-  sharp.cache(false);
-  return sharp;
-}
-
-function loadSharp(): ReturnType<typeof importSharp> {
-  sharpLoaded ??= importSharp();
-  return sharpLoaded;
-}
+import type { ArtworkImageProcess } from './artwork-image-process';
 
 /** The media type of each format sharp recognises by its magic bytes, for the accepted ones. */
 const FORMAT_MEDIA_TYPES: Readonly<Record<string, ArtworkMediaType>> = {
@@ -56,6 +36,7 @@ function unprocessable(message: string, field = 'image'): DomainError {
  * bounds. Nothing is decoded whole before the dimensions are known to be within bounds.
  */
 export async function inspectArtwork(
+  images: ArtworkImageProcess,
   image: Buffer,
   kind: ArtworkKindName,
   declaredType: string,
@@ -74,20 +55,14 @@ export async function inspectArtwork(
       'content_type',
     );
   }
-  const sharp = await loadSharp();
-  let metadata: Metadata;
-  try {
-    metadata = await sharp(image).metadata();
-  } catch {
-    throw unprocessable('The file is not a PNG, JPEG or WebP image.');
-  }
-  const actualType = FORMAT_MEDIA_TYPES[metadata.format];
+  const facts = await images.inspect(image);
+  const actualType = facts && FORMAT_MEDIA_TYPES[facts.format];
   if (!actualType) throw unprocessable('The file is not a PNG, JPEG or WebP image.');
   if (actualType !== declaredType) {
     throw unprocessable(`The file is ${actualType}, not the declared ${declaredType}.`);
   }
   const bounds = ARTWORK_LIMITS[kind];
-  const { width, height } = metadata;
+  const { width, height } = facts;
   if (
     width < bounds.minWidth ||
     height < bounds.minHeight ||
@@ -107,23 +82,17 @@ export async function inspectArtwork(
  * the kind's shape. A file whose header passed but whose pixels do not decode fails here.
  */
 export async function renderArtworkVariants(
+  images: ArtworkImageProcess,
   image: Buffer,
   kind: ArtworkKindName,
 ): Promise<ArtworkVariant[]> {
   const { aspect, widths } = ARTWORK_LIMITS[kind];
-  const sharp = await loadSharp();
-  try {
-    return await Promise.all(
-      widths.map(async (width) => ({
-        width,
-        image: await sharp(image)
-          .rotate()
-          .resize(width, Math.round((width * aspect.height) / aspect.width), { fit: 'cover' })
-          .webp({ quality: 80 })
-          .toBuffer(),
-      })),
-    );
-  } catch {
+  const rendered = await images.render(
+    image,
+    widths.map((width) => ({ width, height: Math.round((width * aspect.height) / aspect.width) })),
+  );
+  if (!rendered) {
     throw unprocessable('The image does not decode: the file is damaged or truncated.');
   }
+  return rendered.map((variant, index) => ({ width: widths[index], image: variant }));
 }

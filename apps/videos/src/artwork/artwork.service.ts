@@ -12,6 +12,7 @@ import { DomainError } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { inspectArtwork, renderArtworkVariants } from './artwork-image';
+import { ArtworkImageProcess } from './artwork-image-process';
 import { ArtworkStore, variantObjectKey } from './artwork-store';
 
 const KIND_NAMES: Partial<Record<ArtworkKind, ArtworkKindName>> = {
@@ -26,7 +27,10 @@ function artworkNotFound(): DomainError {
 /** Posters and backdrops: checked by content, stored once per content as resized variants. */
 @Injectable()
 export class ArtworkService {
-  constructor(private readonly store: ArtworkStore) {}
+  constructor(
+    private readonly store: ArtworkStore,
+    private readonly images: ArtworkImageProcess,
+  ) {}
 
   async put(request: PutArtworkRequest): Promise<PutArtworkResponse> {
     const kind = KIND_NAMES[request.kind];
@@ -34,9 +38,9 @@ export class ArtworkService {
       throw DomainError.invalid([{ field: 'kind', description: 'must be poster or backdrop' }]);
     }
     const image = Buffer.from(request.image);
-    const { width, height } = await inspectArtwork(image, kind, request.contentType);
+    const { width, height } = await inspectArtwork(this.images, image, kind, request.contentType);
     const key = storedArtworkKey(kind, createHash('sha256').update(image).digest('hex'));
-    const variants = await renderArtworkVariants(image, kind);
+    const variants = await renderArtworkVariants(this.images, image, kind);
     // The same bytes always give the same key and variants, so a repeated upload rewrites
     // identical objects: no lookup first, and no race between two uploads of one image.
     await Promise.all(

@@ -1,54 +1,12 @@
 import { reportListening } from '@kinema/contracts';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startKafkaBroker, type KafkaBrokerOptions } from './kafka-broker';
-import { SASL_MECHANISMS, type SaslMechanism } from './sasl-mechanisms';
+import { startKafkaBroker } from './kafka-broker';
+import { brokerSecurity } from './broker-security-flags';
 
 const usage = `usage: kafka-broker [--host 127.0.0.1] [--port 9092] [--data-dir DIR] [--partitions 6] [--no-auto-create]
   [--tls-cert FILE --tls-key FILE [--tls-ca FILE]] [--sasl-mechanisms PLAIN,SCRAM-SHA-256,SCRAM-SHA-512]
   With --sasl-mechanisms, KAFKA_BROKER_SASL_USERS=name:password,... names who may connect
   (in the environment, not on the command line, so that ps does not show the passwords).`;
-
-/** TLS and SASL from the flags and KAFKA_BROKER_SASL_USERS; throws naming what is missing. */
-function security(
-  values: Record<string, string | boolean | undefined>,
-): Pick<KafkaBrokerOptions, 'tls' | 'sasl'> {
-  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
-  const cert = text('tls-cert');
-  const key = text('tls-key');
-  const ca = text('tls-ca');
-  if ((cert === undefined) !== (key === undefined) || (ca !== undefined && cert === undefined))
-    throw new Error('--tls-cert and --tls-key go together (and --tls-ca needs them)');
-  const options: Pick<KafkaBrokerOptions, 'tls' | 'sasl'> = {};
-  if (cert !== undefined && key !== undefined) {
-    options.tls = {
-      cert: readFileSync(cert),
-      key: readFileSync(key),
-      ...(ca === undefined ? {} : { ca: readFileSync(ca) }),
-    };
-  }
-  const mechanisms = text('sasl-mechanisms');
-  if (mechanisms !== undefined) {
-    const names = mechanisms.split(',').map((name) => name.trim().toUpperCase());
-    const unknown = names.filter((name) => !SASL_MECHANISMS.includes(name as SaslMechanism));
-    if (unknown.length > 0)
-      throw new Error(
-        `--sasl-mechanisms: ${unknown.join(', ')} not among ${SASL_MECHANISMS.join(', ')}`,
-      );
-    const users = Object.fromEntries(
-      (process.env['KAFKA_BROKER_SASL_USERS'] ?? '')
-        .split(',')
-        .filter((entry) => entry.includes(':'))
-        .map((entry) => [entry.slice(0, entry.indexOf(':')), entry.slice(entry.indexOf(':') + 1)]),
-    );
-    if (Object.keys(users).length === 0)
-      throw new Error(
-        '--sasl-mechanisms needs KAFKA_BROKER_SASL_USERS=name:password in the environment',
-      );
-    options.sasl = { mechanisms: names as SaslMechanism[], users };
-  }
-  return options;
-}
 
 function parseInteger(
   name: string,
@@ -88,7 +46,7 @@ async function main(): Promise<void> {
     dataDir: values['data-dir'],
     defaultPartitions: parseInteger('partitions', values.partitions, 6, 1),
     autoCreateTopics: !values['no-auto-create'],
-    ...security(values),
+    ...brokerSecurity(values),
     logger: {
       info: () => undefined,
       warn: (msg) => process.stderr.write(`kafka broker: ${msg}\n`),

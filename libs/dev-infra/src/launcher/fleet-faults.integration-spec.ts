@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { Fleet, type FleetEvent } from './fleet';
 import type { Plan } from './plan';
 import { Supervisor, type ProcessSpec } from './supervisor';
@@ -24,6 +25,46 @@ function idleSpec(name: string): ProcessSpec {
   };
 }
 
+// A process of two stand-ins in miniature: its `kafka` listener closes and opens again on the same
+// port when the supervisor asks (kinema.switch-listener), as the stand-ins process's broker does.
+const SWITCHING = `
+const net = require('node:net');
+let server;
+const open = (port) => new Promise((done) => {
+  server = net.createServer((socket) => socket.end()).listen(port, '127.0.0.1', () => done(server.address().port));
+});
+process.on('SIGTERM', () => process.exit(0));
+open(0).then((port) => {
+  process.send({ type: 'kinema.listening', listeners: { kafka: port } });
+  process.on('message', async (message) => {
+    if (message.type !== 'kinema.switch-listener') return;
+    if (message.open) await open(port);
+    else await new Promise((done) => server.close(done));
+    process.send({ type: 'kinema.listener-switched', listener: message.listener, open: message.open });
+  });
+});
+`;
+
+function switchingSpec(name: string): ProcessSpec {
+  return {
+    ...idleSpec(name),
+    launch: () => ({ args: ['-e', SWITCHING], env: {} }),
+    switchable: ['kafka'],
+  };
+}
+
+/** Whether a TCP connection to the port is accepted. */
+function accepts(port: number | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: port ?? 0 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** The kernel's view of a process: R, S, T (stopped by a signal), ... */
 function state(pid: number): string {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -44,7 +85,7 @@ describe('faults the launcher plays on its own processes', () => {
     events = [];
     supervisor = new Supervisor(() => undefined);
     const plan = {
-      stages: [[idleSpec('toy')]],
+      stages: [[idleSpec('toy'), switchingSpec('stand-ins')]],
       ports: [],
       externalDatabases: [],
     } as unknown as Plan;
@@ -102,5 +143,21 @@ describe('faults the launcher plays on its own processes', () => {
     const after = supervisor.get('toy');
     expect(after?.pid).toBeDefined();
     expect(after?.pid).not.toBe(before?.pid);
+  });
+
+  it('holds a switchable listener by closing it in a process that serves on, and opens it on the same port on release', async () => {
+    const standIns = supervisor.get('stand-ins');
+    const port = standIns?.listeners.kafka;
+    expect(await accepts(port)).toBe(true);
+    await fleet.hold(['kafka']);
+    expect(await accepts(port)).toBe(false);
+    expect(supervisor.get('stand-ins')?.pid).toBe(standIns?.pid);
+    await expect(fleet.restart('stand-ins')).rejects.toThrow(
+      'kafka is stopped on purpose by `kinema chaos` until it ends',
+    );
+
+    await fleet.release(['kafka']);
+    expect(await accepts(port)).toBe(true);
+    expect(supervisor.get('stand-ins')?.pid).toBe(standIns?.pid);
   });
 });

@@ -1,3 +1,4 @@
+import type { ListenerName } from '@kinema/contracts';
 import { AddressBook } from './address-book';
 import { GatewayFront } from './gateway-front';
 import { SCALABLE_SERVICES, type Plan, type ScalableService } from './plan';
@@ -187,32 +188,83 @@ export class Fleet {
   /**
    * Stops processes on purpose for a while (a fault switched on with `kinema chaos`): each drains
    * and stops as when scaled away, but its place is kept: no crash restart, no scaling or restart
-   * of its service, until `release` starts it again on the same ports.
+   * of its service, until `release` starts it again on the same ports. A switchable listener of a
+   * process (the broker's, in the stand-ins process) is closed instead, the process serving on.
    */
   async hold(names: readonly string[]): Promise<void> {
     for (const name of names) {
-      if (!this.specs.has(name)) throw new Error(`no process named ${name}`);
+      if (!this.specs.has(name) && !this.holderOf(name)) {
+        throw new Error(`no process or switchable listener named ${name}`);
+      }
       this.held.add(name);
       clearTimeout(this.crashes.get(name)?.timer);
       this.crashes.delete(name);
     }
-    await Promise.all(names.map((name) => this.drainAndStop(name)));
+    await Promise.all(
+      names.map((name) =>
+        this.specs.has(name) ? this.drainAndStop(name) : this.switchListener(name, false),
+      ),
+    );
   }
 
-  /** Starts held processes again (in parallel) and resolves once each is ready. */
+  /** Starts held processes (or opens held listeners) again in parallel; resolves once each is ready. */
   async release(names: readonly string[]): Promise<void> {
     for (const name of names) this.held.delete(name);
     await Promise.all(
       names.map(async (name) => {
         const spec = this.specs.get(name);
-        if (spec && !this.supervisor.get(name)) await this.startProcess(spec);
+        if (!spec) await this.switchListener(name, true);
+        else if (!this.supervisor.get(name)) await this.startProcess(spec);
       }),
     );
   }
 
+  /** The process whose spec declares `listener` switchable (`stand-ins` for `kafka`). */
+  private holderOf(listener: string): string | undefined {
+    return [...this.specs.values()].find((spec) =>
+      (spec.switchable as readonly string[] | undefined)?.includes(listener),
+    )?.name;
+  }
+
+  /** Asks the process holding `listener` to close or open it, and waits until it has. */
+  private async switchListener(listener: string, open: boolean): Promise<void> {
+    const holder = this.holderOf(listener);
+    const running = holder && this.supervisor.get(holder);
+    if (!holder || !running) return;
+    const name = listener as ListenerName;
+    let stopHearing: () => void = () => undefined;
+    const switched = new Promise<void>((resolve, reject) => {
+      stopHearing = this.supervisor.onMessage((process, message) => {
+        if (
+          process.spec.name !== holder ||
+          message.type !== 'kinema.listener-switched' ||
+          message.listener !== name ||
+          message.open !== open
+        ) {
+          return;
+        }
+        if (message.error)
+          reject(new Error(`${holder} could not switch ${listener}: ${message.error}`));
+        else resolve();
+      });
+    });
+    try {
+      if (!this.supervisor.send(holder, { type: 'kinema.switch-listener', listener: name, open })) {
+        throw new Error(`${holder} is not running`);
+      }
+      // A process that exits meanwhile answers nothing; its restart finds the listener held.
+      await Promise.race([switched, running.exited]);
+    } finally {
+      stopHearing();
+    }
+  }
+
   private refuseIfHeld(target: string): void {
     const held = [...this.held].filter(
-      (name) => name === target || this.specs.get(name)?.service === target,
+      (name) =>
+        name === target ||
+        this.specs.get(name)?.service === target ||
+        this.holderOf(name) === target,
     );
     if (held.length > 0) {
       throw new Error(
@@ -295,6 +347,10 @@ export class Fleet {
     const port = process.listeners.grpc;
     if (port !== undefined) await this.addressBook.add(spec.service, spec.name, `${HOST}:${port}`);
     if (spec.service === 'gateway') this.front.add(spec.name);
+    // Back after a crash while one of its listeners was held: the listener stays closed.
+    for (const listener of spec.switchable ?? []) {
+      if (this.held.has(listener)) await this.switchListener(listener, false);
+    }
     this.emit({ kind: 'ready', process });
     return process;
   }

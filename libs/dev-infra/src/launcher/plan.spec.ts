@@ -35,14 +35,14 @@ describe('the launch plan', () => {
       port: 50051,
     });
     expect(plan.ports.map((setting) => setting.variable)).not.toContain('KAFKA_PORT');
-    const kafka = plan.stages.flat().find((spec) => spec.name === 'kafka');
-    expect(kafka?.ports).toEqual({ kafka: 0 });
+    const standIns = plan.stages.flat().find((spec) => spec.name === 'stand-ins');
+    expect(standIns?.ports).toMatchObject({ kafka: 0 });
   });
 
   it('starts the stand-ins, then the services, then the edge', () => {
     const plan = buildPlan(input({}, true));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
-      ['kafka', 'pglite', 's3-otlp'],
+      ['pglite', 'stand-ins'],
       ['catalog', 'users', 'videos'],
       ['gateway'],
     ]);
@@ -68,20 +68,28 @@ describe('the launch plan', () => {
     expect(url('videos')).toBe('postgres://postgres@127.0.0.1:postgres-videos/postgres');
   });
 
-  it('runs the S3 server and the OTLP receiver in one process, each on its own port and summary line', () => {
+  it('runs the broker, the S3 server and the OTLP receiver in one process, each on its own port and summary line', () => {
     const plan = buildPlan(input({ S3_PORT: '9000' }));
-    const standIn = plan.stages[0]?.find((spec) => spec.name === 's3-otlp');
-    expect(standIn?.ports).toEqual({ s3: 9000, otlp: 14318 });
-    expect(standIn?.summary({ s3: 9000, otlp: 14318 }).split('\n')).toEqual([
+    const standIns = plan.stages[0]?.find((spec) => spec.name === 'stand-ins');
+    expect(standIns?.ports).toEqual({ kafka: 19092, s3: 9000, otlp: 14318 });
+    expect(standIns?.switchable).toEqual(['kafka']);
+    expect(standIns?.summary({ kafka: 19092, s3: 9000, otlp: 14318 }).split('\n')).toEqual([
+      'kafka 127.0.0.1:19092',
       's3 http://127.0.0.1:9000 (bucket kinema-videos)',
       'otlp http://127.0.0.1:14318 (traces: npm run kinema -- trace last)',
     ]);
     const address = (name: string, listener: string) => `127.0.0.1:${name}/${listener}`;
     const videos = plan.replica('videos', 1).launch({ ports: {}, address }).env;
-    expect(videos['S3_ENDPOINT']).toBe('http://127.0.0.1:s3-otlp/s3');
-    expect(videos['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://127.0.0.1:s3-otlp/otlp');
-    const alone = buildPlan(input({ S3_ENDPOINT: 'http://minio.example:9000' }));
-    expect(alone.stages[0]?.map((spec) => spec.name).sort()).toEqual(['kafka', 'otlp', 'pglite']);
+    expect(videos['KAFKA_BROKERS']).toBe('127.0.0.1:stand-ins/kafka');
+    expect(videos['S3_ENDPOINT']).toBe('http://127.0.0.1:stand-ins/s3');
+    expect(videos['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://127.0.0.1:stand-ins/otlp');
+    const two = buildPlan(input({ S3_ENDPOINT: 'http://minio.example:9000' }));
+    expect(two.stages[0]?.map((spec) => spec.name).sort()).toEqual(['pglite', 'stand-ins']);
+    expect(two.standInProcess).toEqual({ kafka: 'stand-ins', otlp: 'stand-ins' });
+    const alone = buildPlan(
+      input({ S3_ENDPOINT: 'http://minio.example:9000', KAFKA_BROKERS: 'kafka.example:9092' }),
+    );
+    expect(alone.stages[0]?.map((spec) => spec.name).sort()).toEqual(['otlp', 'pglite']);
     expect(alone.standInProcess).toEqual({ otlp: 'otlp' });
   });
 
@@ -91,7 +99,7 @@ describe('the launch plan', () => {
     const env = gateway?.launch({
       ports: { http: 0 },
       address: (name, listener) =>
-        `127.0.0.1:${name === 'kafka' && listener === 'kafka' ? 41009 : 1}`,
+        `127.0.0.1:${name === 'stand-ins' && listener === 'kafka' ? 41009 : 1}`,
     }).env;
     expect(env).toMatchObject({
       HTTP_PORT: '0',
@@ -106,7 +114,7 @@ describe('the launch plan', () => {
   it('starts the first replica of each service before the others, which neither migrate nor seed', () => {
     const plan = buildPlan(input({}, true, parseScale('catalog=3,gateway=2', ONE_EACH)));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([
-      ['kafka', 'pglite', 's3-otlp'],
+      ['pglite', 'stand-ins'],
       ['catalog', 'users', 'videos'],
       ['catalog-2', 'catalog-3'],
       ['gateway'],
@@ -208,12 +216,12 @@ describe('the launch plan', () => {
         KINEMA_KAFKA_TLS_KEY_FILE: '/certs/server.key',
         KINEMA_KAFKA_SASL_USERS: 'kinema:secret',
       };
-      const broker = envOf(env, 'kafka');
+      const broker = envOf(env, 'stand-ins');
       expect(broker?.args).toEqual(
         expect.arrayContaining([
-          '--tls-cert',
+          '--kafka-tls-cert',
           '/certs/server.pem',
-          '--tls-key',
+          '--kafka-tls-key',
           '/certs/server.key',
         ]),
       );
@@ -281,7 +289,7 @@ describe('the launch plan', () => {
       return new Map(plan.stages.flat().map((spec) => [spec.name, spec.launch(context).args]));
     };
     const defaults = argsOf({});
-    for (const name of ['catalog', 'users', 'videos', 'gateway', 'kafka', 's3-otlp']) {
+    for (const name of ['catalog', 'users', 'videos', 'gateway', 'stand-ins']) {
       expect(defaults.get(name)).toEqual(
         expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=50']),
       );
@@ -306,8 +314,7 @@ describe('the launch plan', () => {
       plan.stages.flat().map((spec) => [spec.name, spec.launch(context).env['FAULT_INJECTION']]),
     );
     expect(injection).toEqual({
-      kafka: undefined,
-      's3-otlp': undefined,
+      'stand-ins': undefined,
       pglite: undefined,
       catalog: 'true',
       users: 'true',
@@ -327,7 +334,7 @@ describe('the launch plan', () => {
       const context = {
         ports: {},
         address: (name: string, listener: string) =>
-          name === 's3-otlp' && listener === 'otlp' ? '127.0.0.1:41318' : '127.0.0.1:1',
+          name === 'stand-ins' && listener === 'otlp' ? '127.0.0.1:41318' : '127.0.0.1:1',
       };
       return {
         plan,
@@ -347,7 +354,7 @@ describe('the launch plan', () => {
         purpose: 'OTLP trace receiver',
         port: 14318,
       });
-      expect(plan.stages[0]?.map((spec) => spec.name)).toContain('s3-otlp');
+      expect(plan.stages[0]?.map((spec) => spec.name)).toContain('stand-ins');
       const { env } = launchedEnv({});
       for (const service of ['catalog', 'users', 'videos', 'gateway']) {
         expect(env[service]).toMatchObject({
@@ -385,7 +392,7 @@ describe('the launch plan', () => {
         OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       });
       // The S3 server runs alone then, in a process named after it.
-      expect(plan.stages[0]?.map((spec) => spec.name).sort()).toEqual(['kafka', 'pglite', 's3']);
+      expect(plan.stages[0]?.map((spec) => spec.name).sort()).toEqual(['pglite', 'stand-ins']);
       expect(plan.ports.map((setting) => setting.variable)).not.toContain('OTLP_PORT');
       expect(plan.traces).toEqual({
         kind: 'external',
@@ -407,7 +414,7 @@ describe('the launch plan', () => {
     it('runs no receiver with OTEL_SDK_DISABLED=true', () => {
       const { plan, env } = launchedEnv({ OTEL_SDK_DISABLED: 'TRUE' });
       expect(plan.traces).toEqual({ kind: 'disabled' });
-      expect(plan.stages[0]?.map((spec) => spec.name).sort()).toEqual(['kafka', 'pglite', 's3']);
+      expect(plan.stages[0]?.map((spec) => spec.name).sort()).toEqual(['pglite', 'stand-ins']);
       expect(env['videos']).toMatchObject({ OTEL_SDK_DISABLED: 'TRUE' });
       expect(env['videos']?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBeUndefined();
     });

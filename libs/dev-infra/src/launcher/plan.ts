@@ -54,10 +54,10 @@ export interface Plan {
   /** Where spans go: the embedded receiver (listener `otlp`), the user's endpoint, or nowhere. */
   traces: TracePlan;
   /**
-   * The process each embedded HTTP stand-in runs in: `s3-otlp` when both are embedded, else `s3`
-   * or `otlp` alone; a stand-in replaced by a real server has none.
+   * The process each embedded stand-in runs in: `stand-ins` when more than one is embedded, else
+   * `kafka`, `s3` or `otlp` alone; a stand-in replaced by a real server has none.
    */
-  standInProcess: { s3?: string; otlp?: string };
+  standInProcess: { kafka?: string; s3?: string; otlp?: string };
   /** The public gateway port (GATEWAY_PORT; 0: the OS picks), served by the launcher's front. */
   gatewayPort: number;
 }
@@ -386,45 +386,65 @@ export function otlpSpec(port: number, v8: readonly string[] = []): ProcessSpec 
   };
 }
 
-/** The process of the S3 server and the OTLP receiver when both are embedded (s3OtlpSpec). */
-export const S3_OTLP_PROCESS = 's3-otlp';
+/** The process of the embedded stand-ins when more than one is (standInsSpec). */
+export const STAND_INS_PROCESS = 'stand-ins';
+
+export interface EmbeddedStandIns {
+  kafka?: { port: number; dataDir: string; security?: BrokerSecurity };
+  s3?: { port: number; dataDir: string; bucket: string };
+  otlpPort?: number;
+}
 
 /**
- * The S3 server with `bucket` created and the OTLP/HTTP trace receiver in one process, named
- * `s3-otlp`, each on its own listener (`s3`, `otlp`) and with its own summary line: one Node
- * process instead of two (each costs 50-60 MiB of the node binary and its runtime; Kafka keeps a
- * process of its own, which `kinema chaos broker-down` stops). `v8`: V8 flags (v8Flags).
+ * The embedded Kafka-protocol broker, S3 server (with its bucket created) and OTLP/HTTP trace
+ * receiver in one process, named `stand-ins`, each on its own listener (`kafka`, `s3`, `otlp`)
+ * and with its own summary line: one Node process instead of three (each costs 50-60 MiB of the
+ * node binary and its runtime). The broker's listener is switchable, so `kinema chaos
+ * broker-down` stops Kafka alone. `v8`: V8 flags (v8Flags).
  */
-export function s3OtlpSpec(
-  s3: { port: number; dataDir: string; bucket: string },
-  otlpPort: number,
-  v8: readonly string[] = [],
-): ProcessSpec {
-  const alone = [s3Spec(s3.port, s3.dataDir, s3.bucket), otlpSpec(otlpPort)];
+export function standInsSpec(standIns: EmbeddedStandIns, v8: readonly string[] = []): ProcessSpec {
+  const { kafka, s3, otlpPort } = standIns;
+  const alone = [
+    ...(kafka ? [kafkaSpec(kafka.port, kafka.dataDir, kafka.security)] : []),
+    ...(s3 ? [s3Spec(s3.port, s3.dataDir, s3.bucket)] : []),
+    ...(otlpPort === undefined ? [] : [otlpSpec(otlpPort)]),
+  ];
+  const security = kafka?.security;
   return {
-    name: S3_OTLP_PROCESS,
-    service: S3_OTLP_PROCESS,
+    name: STAND_INS_PROCESS,
+    service: STAND_INS_PROCESS,
     command: process.execPath,
-    ports: { s3: s3.port, otlp: otlpPort },
+    ports: {
+      ...(kafka ? { kafka: kafka.port } : {}),
+      ...(s3 ? { s3: s3.port } : {}),
+      ...(otlpPort === undefined ? {} : { otlp: otlpPort }),
+    },
     launch: ({ ports: bind }) => ({
       args: [
-        ...nodeArgs('libs/dev-infra/dist/s3-otlp/cli.js', process.env, { v8 }),
+        ...nodeArgs('libs/dev-infra/dist/stand-ins/cli.js', process.env, { v8 }),
         '--host',
         HOST,
-        '--s3-port',
-        String(bind.s3 ?? 0),
-        '--data-dir',
-        s3.dataDir,
-        '--bucket',
-        s3.bucket,
-        '--otlp-port',
-        String(bind.otlp ?? 0),
+        ...(kafka
+          ? ['--kafka-port', String(bind.kafka ?? 0), '--kafka-data-dir', kafka.dataDir]
+          : []),
+        ...(security?.certFile && security.keyFile
+          ? ['--kafka-tls-cert', security.certFile, '--kafka-tls-key', security.keyFile]
+          : []),
+        ...(security?.users
+          ? ['--kafka-sasl-mechanisms', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512']
+          : []),
+        ...(s3
+          ? ['--s3-port', String(bind.s3 ?? 0), '--s3-data-dir', s3.dataDir, '--bucket', s3.bucket]
+          : []),
+        ...(otlpPort === undefined ? [] : ['--otlp-port', String(bind.otlp ?? 0)]),
       ],
-      env: {},
+      // In the environment rather than the arguments, where ps would show the passwords.
+      env: Object.fromEntries(security?.users ? [['KAFKA_BROKER_SASL_USERS', security.users]] : []),
     }),
     ready: { kind: 'listening' },
     readyTimeoutMs: 30_000,
     summary: (l) => alone.map((spec) => spec.summary(l)).join('\n'),
+    ...(kafka ? { switchable: ['kafka'] as const } : {}),
   };
 }
 
@@ -572,35 +592,41 @@ export function buildPlan(input: PlanInput): Plan {
 
   const externalKafka = env['KAFKA_BROKERS'] || undefined;
   const brokerSecurity = embeddedBrokerSecurity(env);
-  if (!externalKafka) {
-    const port = take('KAFKA_PORT', 'Kafka-protocol broker', 19092);
-    standIns.push(kafkaSpec(port, join(input.dataDir, 'kafka'), brokerSecurity, serviceV8Flags));
-  }
-  const kafkaBrokers = (context: LaunchContext) =>
-    externalKafka ?? context.address('kafka', 'kafka');
-  /** KAFKA_BROKERS and how to reach them securely, for every process with a Kafka client. */
-  const kafka = (context: LaunchContext): Record<string, string> => ({
-    KAFKA_BROKERS: kafkaBrokers(context),
-    ...(externalKafka || brokerSecurity ? passthrough(env, KAFKA_SECURITY_PASSTHROUGH) : {}),
-  });
-  const databaseTls = env['DATABASE_URL'] ? passthrough(env, DATABASE_TLS_PASSTHROUGH) : {};
-
   const externalS3 = env['S3_ENDPOINT'] || undefined;
   const traces = tracePlan(env);
-  const s3 = !externalS3 && {
-    port: take('S3_PORT', 'S3 server', 19000),
-    dataDir: join(input.dataDir, 's3'),
-    bucket: S3_BUCKET,
+  const embedded: EmbeddedStandIns = {
+    ...(externalKafka
+      ? {}
+      : {
+          kafka: {
+            port: take('KAFKA_PORT', 'Kafka-protocol broker', 19092),
+            dataDir: join(input.dataDir, 'kafka'),
+            security: brokerSecurity,
+          },
+        }),
+    ...(externalS3
+      ? {}
+      : {
+          s3: {
+            port: take('S3_PORT', 'S3 server', 19000),
+            dataDir: join(input.dataDir, 's3'),
+            bucket: S3_BUCKET,
+          },
+        }),
+    ...(traces.kind === 'embedded'
+      ? { otlpPort: take('OTLP_PORT', 'OTLP trace receiver', OTLP_DEFAULT_PORT) }
+      : {}),
   };
-  const otlpPort =
-    traces.kind === 'embedded'
-      ? take('OTLP_PORT', 'OTLP trace receiver', OTLP_DEFAULT_PORT)
-      : undefined;
   const standInProcess: Plan['standInProcess'] = {};
-  if (s3 && otlpPort !== undefined) {
-    standIns.push(s3OtlpSpec(s3, otlpPort, serviceV8Flags));
-    standInProcess.s3 = S3_OTLP_PROCESS;
-    standInProcess.otlp = S3_OTLP_PROCESS;
+  const { kafka: broker, s3, otlpPort } = embedded;
+  if ([broker, s3, otlpPort].filter((standIn) => standIn !== undefined).length > 1) {
+    standIns.push(standInsSpec(embedded, serviceV8Flags));
+    if (broker) standInProcess.kafka = STAND_INS_PROCESS;
+    if (s3) standInProcess.s3 = STAND_INS_PROCESS;
+    if (otlpPort !== undefined) standInProcess.otlp = STAND_INS_PROCESS;
+  } else if (broker) {
+    standIns.push(kafkaSpec(broker.port, broker.dataDir, broker.security, serviceV8Flags));
+    standInProcess.kafka = 'kafka';
   } else if (s3) {
     standIns.push(s3Spec(s3.port, s3.dataDir, s3.bucket, serviceV8Flags));
     standInProcess.s3 = 's3';
@@ -608,6 +634,14 @@ export function buildPlan(input: PlanInput): Plan {
     standIns.push(otlpSpec(otlpPort, serviceV8Flags));
     standInProcess.otlp = 'otlp';
   }
+  const kafkaBrokers = (context: LaunchContext) =>
+    externalKafka ?? context.address(standInProcess.kafka ?? 'kafka', 'kafka');
+  /** KAFKA_BROKERS and how to reach them securely, for every process with a Kafka client. */
+  const kafka = (context: LaunchContext): Record<string, string> => ({
+    KAFKA_BROKERS: kafkaBrokers(context),
+    ...(externalKafka || brokerSecurity ? passthrough(env, KAFKA_SECURITY_PASSTHROUGH) : {}),
+  });
+  const databaseTls = env['DATABASE_URL'] ? passthrough(env, DATABASE_TLS_PASSTHROUGH) : {};
   const s3Endpoint = (context: LaunchContext) =>
     externalS3 ?? `http://${context.address(standInProcess.s3 ?? 's3', 's3')}`;
   const telemetry = (service: string, context: LaunchContext) =>
@@ -636,8 +670,9 @@ export function buildPlan(input: PlanInput): Plan {
       // On one machine players reach the store where the service does, so the gateway's
       // PLAYBACK_MODE=redirect works out of the box (a passed-through value wins).
       S3_PUBLIC_ENDPOINT: s3Endpoint(context),
-      // glibc gives each of libvips' threads a malloc arena of its own and keeps them: resizing
-      // 40 titles' artwork left 119 MiB with two arenas, 196 without (docs/performance.md).
+      // glibc gives each of libvips' threads a malloc arena of its own: resizing 40 titles'
+      // artwork took 119 MiB with two arenas, 196 without (docs/performance.md). The process that
+      // resizes artwork (ArtworkImageProcess) inherits it, and gives all of it back when it exits.
       MALLOC_ARENA_MAX: '2',
       ...passthrough(env, VIDEOS_PASSTHROUGH),
     }),

@@ -50,6 +50,11 @@ export interface ProcessSpec {
    * process. Its output goes to the log as `<name>-job`; the start fails if it exits non-zero.
    */
   firstStartJob?(context: LaunchContext): { args: string[]; env: Record<string, string> };
+  /**
+   * Listeners the process closes and opens again on request (`kinema.switch-listener`) while the
+   * others serve on: a stand-in sharing the process with others can be stopped alone.
+   */
+  switchable?: readonly ListenerName[];
 }
 
 export interface ManagedProcess {

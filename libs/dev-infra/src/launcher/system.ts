@@ -131,7 +131,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     supervisor,
     fleet,
     gatewayUrl: `http://localhost:${fleet.gatewayPort}`,
-    kafkaBrokers: plan.externalKafka ?? supervisor.address('kafka', 'kafka'),
+    kafkaBrokers:
+      plan.externalKafka ?? supervisor.address(plan.standInProcess.kafka ?? 'kafka', 'kafka'),
     s3Endpoint:
       plan.externalS3 ?? `http://${supervisor.address(plan.standInProcess.s3 ?? 's3', 's3')}`,
     traces: () =>

@@ -1,0 +1,62 @@
+import sharp from 'sharp';
+import { eventually } from '../testing/video-client';
+import { ArtworkImageProcess } from './artwork-image-process';
+
+let images: ArtworkImageProcess;
+
+beforeEach(() => {
+  images = new ArtworkImageProcess();
+});
+
+afterEach(() => images.onApplicationShutdown());
+
+/** A flat-colour PNG of the given size. */
+function png(width: number, height: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: '#3a6ea5' } })
+    .png()
+    .toBuffer();
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('ArtworkImageProcess', () => {
+  it('ends its process once no image comes, and starts a new one for the next image', async () => {
+    expect(await images.inspect(await png(64, 32))).toEqual({
+      format: 'png',
+      width: 64,
+      height: 32,
+    });
+    const first = images.pid;
+    expect(first).toBeDefined();
+    await eventually(async () => images.pid === undefined && !alive(first ?? 0), 'it exits');
+    const [variant] = (await images.render(await png(64, 32), [{ width: 32, height: 16 }])) ?? [];
+    expect(await sharp(variant).metadata()).toMatchObject({
+      format: 'webp',
+      width: 32,
+      height: 16,
+    });
+  });
+
+  it('fails the images in flight when its process dies, and answers the next with a new one', async () => {
+    const image = await png(640, 360);
+    const inFlight = images.render(image, [{ width: 320, height: 180 }]);
+    const killed = images.pid;
+    process.kill(killed ?? 0, 'SIGKILL');
+    await expect(inFlight).rejects.toThrow('the artwork image process exited (SIGKILL)');
+    expect(await images.inspect(image)).toEqual({ format: 'png', width: 640, height: 360 });
+    expect(images.pid).not.toBe(killed);
+  });
+
+  it('answers undecodable bytes with nothing rather than an error', async () => {
+    expect(await images.inspect(Buffer.from('not an image'))).toBeUndefined();
+    const truncated = (await png(640, 360)).subarray(0, 200);
+    expect(await images.render(truncated, [{ width: 320, height: 180 }])).toBeUndefined();
+  });
+});
