@@ -192,10 +192,16 @@ async function main(): Promise<void> {
     const cell = (s: Sample, name: string) =>
       s.rss.has(name) ? `${s.rss.get(name)} (${s.anon.get(name)})` : '-';
     for (const name of names) {
-      const cpu = (afterQuiet.cpu.get(name) ?? 0) - (atBanner.cpu.get(name) ?? 0);
+      const [before, after] = [atBanner.cpu.get(name), afterQuiet.cpu.get(name)];
+      // A process that did not run through the quiet time (the artwork worker ends a second after
+      // its last upload) has no share of it to show.
+      const share =
+        before === undefined || after === undefined
+          ? '-'
+          : `${(((after - before) / (quiet * 1000)) * 100).toFixed(1)}% of a core`;
       process.stdout.write(
         `  ${name.padEnd(nameWidth)}${table.map(([, s]) => cell(s, name).padStart(16)).join('')}` +
-          `  ${((cpu / (quiet * 1000)) * 100).toFixed(1).padStart(5)}% of a core\n`,
+          `  ${share.padStart(16)}\n`,
       );
     }
     const total = (values: Map<string, number>) => [...values.values()].reduce((a, b) => a + b, 0);

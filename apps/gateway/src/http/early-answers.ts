@@ -167,8 +167,8 @@ export class EarlyAnswers {
       return fastify(request, response);
     }
     earlyAnswers.inc();
-    const done = (status: number) =>
-      runWithRequestId(id, () =>
+    const done = (status: number) => {
+      const answered = () =>
         completed(this.edge.logger, {
           raw: request,
           method: 'GET',
@@ -177,8 +177,11 @@ export class EarlyAnswers {
           path: 'hot',
           status,
           ms: performance.now() - started,
-        }),
-      );
+        });
+      // The request id reaches the log line through its async context, when a line is written.
+      if (this.edge.logger.isLevelEnabled('info')) runWithRequestId(id, answered);
+      else answered();
+    };
     if (response.destroyed) return done(CLIENT_CLOSED_REQUEST);
     response.once('close', () =>
       done(response.writableFinished ? answer.status : CLIENT_CLOSED_REQUEST),
