@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isProcessAlive } from '@kinema/dev-infra';
 import { eventually } from './support/eventually';
 
 const CLI = resolve(__dirname, '../../../libs/dev-infra/dist/launcher/cli.js');
@@ -67,15 +68,6 @@ jest.setTimeout(FIRST_START_MS + 60_000);
 
 function childPids(output: string): number[] {
   return [...output.matchAll(/ pid (\d+) /g)].map((m) => Number(m[1]));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('npm start (the launcher command line)', () => {

@@ -10,6 +10,7 @@ export * from './launcher/demo-artwork';
 export * from './launcher/demo-videos';
 export * from './testing/steady-load';
 export * from './testing/run-script';
+export * from './testing/process-alive';
 export * from './testing/staleness';
 export * from './testing/load-dump';
 export * from './testing/test-certificates';

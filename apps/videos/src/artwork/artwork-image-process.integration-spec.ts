@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { isProcessAlive } from '@kinema/dev-infra';
 import { eventually } from '../testing/video-client';
 import { ArtworkImageProcess } from './artwork-image-process';
 
@@ -17,15 +18,6 @@ function png(width: number, height: number): Promise<Buffer> {
     .toBuffer();
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('ArtworkImageProcess', () => {
   it('ends its process once no image comes, and starts a new one for the next image', async () => {
     expect(await images.inspect(await png(64, 32))).toEqual({
@@ -35,7 +27,10 @@ describe('ArtworkImageProcess', () => {
     });
     const first = images.pid;
     expect(first).toBeDefined();
-    await eventually(async () => images.pid === undefined && !alive(first ?? 0), 'it exits');
+    await eventually(
+      async () => images.pid === undefined && !isProcessAlive(first ?? 0),
+      'it exits',
+    );
     const [variant] = (await images.render(await png(64, 32), [{ width: 32, height: 16 }])) ?? [];
     expect(await sharp(variant).metadata()).toMatchObject({
       format: 'webp',
