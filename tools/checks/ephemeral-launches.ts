@@ -33,6 +33,7 @@ async function launchOnce(): Promise<Outcome> {
       const collisions: string[] = [];
       for (const process of system.supervisor.running) {
         for (const [listener, port] of Object.entries(process.listeners)) {
+          if (port === undefined) continue;
           const owner = owners.get(port);
           if (owner) collisions.push(`port ${port}: ${owner} and ${process.spec.name} ${listener}`);
           owners.set(port, `${process.spec.name} ${listener}`);

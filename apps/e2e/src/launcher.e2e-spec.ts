@@ -94,7 +94,7 @@ describe('npm start (the launcher command line)', () => {
     // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
     process.kill(-(run.child.pid ?? 0), 'SIGINT');
     expect(await run.exited).toBe(0);
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
     const output = run.output();
     expect(output).not.toContain('unexpectedly');
     expect(output).not.toContain('second signal');
@@ -123,7 +123,7 @@ describe('npm start (the launcher command line)', () => {
     run.child.kill('SIGKILL');
     await run.exited;
     // Each child sees its IPC channel close and shuts down gracefully.
-    await eventually(async () => expect(pids.filter(alive)).toEqual([]), 20_000, 100);
+    await eventually(async () => expect(pids.filter(isProcessAlive)).toEqual([]), 20_000, 100);
   });
 
   it('fails fast on a taken port, naming the port and the variable that changes it', async () => {
