@@ -1,6 +1,7 @@
 import { reportListening } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
 import { startKafkaBroker } from './kafka-broker';
+import { portFlag } from '../net/port-flag';
 import { brokerSecurity } from './broker-security-flags';
 
 const usage = `usage: kafka-broker [--host 127.0.0.1] [--port 9092] [--data-dir DIR] [--partitions 6] [--no-auto-create]
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   }
   const broker = await startKafkaBroker({
     host: values.host,
-    port: parseInteger('port', values.port, 9092, 0),
+    port: portFlag('port', values.port) ?? 9092,
     dataDir: values['data-dir'],
     defaultPartitions: parseInteger('partitions', values.partitions, 6, 1),
     autoCreateTopics: !values['no-auto-create'],

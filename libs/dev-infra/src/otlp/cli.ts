@@ -1,5 +1,6 @@
 import { reportListening } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
+import { portFlag } from '../net/port-flag';
 import { startOtlpReceiver } from './otlp-receiver';
 
 const USAGE = 'usage: cli [--host 127.0.0.1] [--port 0]';
@@ -9,11 +10,7 @@ function parseOptions(): { host?: string; port?: number } {
     options: { host: { type: 'string' }, port: { type: 'string' } },
     strict: true,
   });
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!/^\d+$/.test(values.port ?? '') || port > 65535)) {
-    throw new Error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
-  }
-  return { host: values.host, port };
+  return { host: values.host, port: portFlag('port', values.port) };
 }
 
 async function main(): Promise<void> {

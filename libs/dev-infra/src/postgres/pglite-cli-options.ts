@@ -1,4 +1,5 @@
 import type { ListenerName } from '@kinema/contracts';
+import { portFlag } from '../net/port-flag';
 import { PGLITE_DATABASE, PGLITE_USER, type PgliteNames } from './pglite-wire-server';
 
 /** One database the PGlite CLI serves: its listener, port, data directory and names. */
@@ -53,12 +54,9 @@ export function pgliteCliDatabases(values: PgliteCliValues): PgliteCliDatabase[]
         `--listener must be postgres or postgres-<name>, got ${JSON.stringify(name)}`,
       );
     }
-    if (!/^\d+$/.test(port) || Number(port) > 65535) {
-      throw new Error(`--port must be a port number from 0 to 65535, got ${JSON.stringify(port)}`);
-    }
     return {
       listener: name as ListenerName,
-      port: Number(port),
+      port: portFlag('port', port),
       dataDir: dataDir(i),
       names: { user: user(i) ?? PGLITE_USER, database: database(i) ?? PGLITE_DATABASE },
     };

@@ -1,5 +1,6 @@
 import { reportListening } from '@kinema/contracts';
 import { parseArgs } from 'node:util';
+import { portFlag } from '../net/port-flag';
 import { startS3Server } from './s3-server';
 
 const USAGE = 'usage: cli [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--bucket NAME]...';
@@ -14,11 +15,12 @@ function parseOptions(): { host?: string; port?: number; dataDir?: string; bucke
     },
     strict: true,
   });
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw new Error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
-  }
-  return { host: values.host, port, dataDir: values['data-dir'], buckets: values.bucket ?? [] };
+  return {
+    host: values.host,
+    port: portFlag('port', values.port),
+    dataDir: values['data-dir'],
+    buckets: values.bucket ?? [],
+  };
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { brokerSecurity } from '../kafka/broker-security-flags';
 import { startKafkaBroker, type RunningKafkaBroker } from '../kafka/kafka-broker';
 import { startOtlpReceiver } from '../otlp/otlp-receiver';
+import { portFlag } from '../net/port-flag';
 import { startS3Server } from '../s3/s3-server';
 
 // The Kafka-protocol broker, the S3 server and the OTLP receiver in one process, each on its own
@@ -23,14 +24,6 @@ const USAGE =
 interface Stopping {
   name: string;
   stop(): Promise<void>;
-}
-
-function portOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) {
-    throw new Error(`--${name} must be an integer between 0 and 65535, got "${value}"`);
-  }
-  return Number(value);
 }
 
 function parseOptions() {
@@ -52,13 +45,13 @@ function parseOptions() {
   });
   return {
     host: values.host,
-    kafkaPort: portOption('kafka-port', values['kafka-port']),
+    kafkaPort: portFlag('kafka-port', values['kafka-port']),
     kafkaDataDir: values['kafka-data-dir'],
     kafkaSecurity: brokerSecurity(values, 'kafka-'),
-    s3Port: portOption('s3-port', values['s3-port']),
+    s3Port: portFlag('s3-port', values['s3-port']),
     s3DataDir: values['s3-data-dir'],
     buckets: values.bucket ?? [],
-    otlpPort: portOption('otlp-port', values['otlp-port']),
+    otlpPort: portFlag('otlp-port', values['otlp-port']),
   };
 }
 
