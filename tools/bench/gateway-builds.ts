@@ -2,17 +2,24 @@
 // another (--other, a copy of an earlier build's apps/gateway/dist), loaded in alternating rounds
 // with a cached GET /api/v1/titles?limit=20 (or --path), always in the same order so that every
 // run follows the other build's. Each round prints the rate and the gateway's CPU per request;
-// then the medians and their ratios. Both gateways trace as deployed.
+// then the medians and their ratios. Both gateways trace as deployed. --signed-in reads as a newly
+// registered viewer, with its bearer token and its profile, as gateway-titles.ts --signed-in does.
 // Usage:
 //   npx nx run gateway:build && cp -r apps/gateway/dist /tmp/gateway-before
 //   (change the gateway, then) npx nx run gateway:build
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/gateway-builds.ts --other /tmp/gateway-before
-//     [--seconds 5] [--rounds 8] [--path /api/v1/browse]
+//     [--seconds 5] [--rounds 8] [--path /api/v1/browse] [--signed-in]
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, runScript } from '@kinema/dev-infra';
-import { cpuMs, deployedTracing, startBenchSystem, startSecondGateway } from './lib/bench-system';
+import {
+  cpuMs,
+  deployedTracing,
+  registerViewer,
+  startBenchSystem,
+  startSecondGateway,
+} from './lib/bench-system';
 import { compare, load, median, summarize } from './lib/load';
 
 const THIS_MAIN = 'apps/gateway/dist/main.js';
@@ -24,6 +31,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '8' },
       path: { type: 'string', default: '/api/v1/titles?limit=20' },
+      'signed-in': { type: 'boolean', default: false },
     },
   });
   if (!values.other) throw new Error('--other <dir>: a copy of another build of apps/gateway/dist');
@@ -46,9 +54,10 @@ async function main(): Promise<void> {
       { label: 'this build', process: thisBuild },
       { label: 'other build', process: otherBuild },
     ];
-    const opts = { seconds: Number(values.seconds), connections: 32 };
+    const headers = values['signed-in'] ? await registerViewer(system.gatewayUrl) : {};
+    const opts = { seconds: Number(values.seconds), connections: 32, headers };
     process.stdout.write(
-      `GET ${values.path}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherMain}), traces sampled as deployed\n`,
+      `GET ${values.path}${values['signed-in'] ? ', signed in with a profile' : ''}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherMain}), traces sampled as deployed\n`,
     );
     // Each gateway's first answer goes through the pipeline and leaves the cached representation.
     for (const { process: gatewayProcess } of contenders) {

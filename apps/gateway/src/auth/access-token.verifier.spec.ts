@@ -132,10 +132,13 @@ describe('AccessTokenVerifier', () => {
       () => new Date(now),
     );
     const token = await sign(key.privateKey, { expiresAt: Math.floor(now / 1000) + 60 });
+    expect(clocked.verifiedNow(token)).toBeUndefined();
     expect((await clocked.verify(token))?.accountId).toBe('account-1');
     now += 30_000;
+    expect(clocked.verifiedNow(token)?.accountId).toBe('account-1');
     expect((await clocked.verify(token))?.accountId).toBe('account-1');
     now += 31_000;
+    expect(clocked.verifiedNow(token)).toBeUndefined();
     expect(await clocked.verify(token)).toBeUndefined();
   });
 

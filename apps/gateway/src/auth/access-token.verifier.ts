@@ -46,13 +46,26 @@ export class AccessTokenVerifier {
   async verify(token: string): Promise<AccessTokenClaims | undefined> {
     const known = this.verified.get(token);
     if (known) {
-      if (known.expiresAt.getTime() > this.now().getTime()) return known;
+      if (this.unexpired(known)) return known;
       this.verified.delete(token);
       return undefined;
     }
     const claims = await this.check(token);
     if (claims) this.verified.set(token, claims);
     return claims;
+  }
+
+  /**
+   * The claims of a token verified before and not expired, known at once; undefined when
+   * `verify` must be asked (a token not seen, or expired).
+   */
+  verifiedNow(token: string): AccessTokenClaims | undefined {
+    const known = this.verified.get(token);
+    return known && this.unexpired(known) ? known : undefined;
+  }
+
+  private unexpired(claims: AccessTokenClaims): boolean {
+    return claims.expiresAt.getTime() > this.now().getTime();
   }
 
   private async check(token: string): Promise<AccessTokenClaims | undefined> {

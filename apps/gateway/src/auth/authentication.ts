@@ -29,6 +29,17 @@ export class Authentication {
     return { session };
   }
 
+  /**
+   * The session behind an Authorization header's value when everything about it is known at once
+   * (its token verified before, its session confirmed live within SessionCheck's trust);
+   * undefined when `ofHeader` must be asked, refusals included.
+   */
+  sessionNow(header: string): LiveSession | undefined {
+    const token = bearerToken(header);
+    const claims = token === undefined ? undefined : this.tokens.verifiedNow(token);
+    return claims && this.sessions.liveNow(claims);
+  }
+
   /** The verdict on an Authorization header's value. */
   async ofHeader(header: string): Promise<TokenVerdict> {
     const token = bearerToken(header);

@@ -58,6 +58,17 @@ describe('SessionCheck', () => {
     expect(calls).toBe(2);
   });
 
+  it('knows at once only a session it was told is live, within the cache period', async () => {
+    const sessions = check(1_000);
+    expect(sessions.liveNow(claims)).toBeUndefined();
+    await sessions.check('t', claims);
+    expect(sessions.liveNow(claims)?.role).toBe('admin');
+    expect(sessions.liveNow({ ...claims, accountId: 'account-2' })).toBeUndefined();
+    clock += 1_001;
+    expect(sessions.liveNow(claims)).toBeUndefined();
+    expect(calls).toBe(1);
+  });
+
   it('asks every time when the cache is off', async () => {
     const sessions = check(0);
     await sessions.check('t', claims);
@@ -89,6 +100,7 @@ describe('SessionCheck', () => {
     sessions.endSessions(['session-1'], clock + 10_000);
     expect(sessions.hasEnded('session-1')).toBe(true);
     expect(await sessions.check('t', claims)).toBeUndefined();
+    expect(sessions.liveNow(claims)).toBeUndefined();
     expect(calls).toBe(1);
     expect(sessions.hasEnded('session-2')).toBe(false);
   });

@@ -46,9 +46,8 @@ export class SessionCheck {
   async check(token: string, claims: AccessTokenClaims): Promise<LiveSession | undefined> {
     // Ended first: an end announced by the users service overrides a "live" still cached.
     if (this.hasEnded(claims.sessionId)) return undefined;
-    const cached = this.live.get(claims.sessionId);
-    if (cached && cached.until > this.now() && cached.session.accountId === claims.accountId)
-      return cached.session;
+    const cached = this.liveNow(claims);
+    if (cached) return cached;
     let answer: VerifyAccessTokenResponse;
     try {
       answer = await this.verifyRemotely(token);
@@ -73,6 +72,18 @@ export class SessionCheck {
       this.live.set(claims.sessionId, { session, until });
     }
     return session;
+  }
+
+  /**
+   * The session as the users service last confirmed it live, within `ttlMs` and not ended since;
+   * undefined when `check` must be asked.
+   */
+  liveNow(claims: AccessTokenClaims): LiveSession | undefined {
+    const cached = this.live.get(claims.sessionId);
+    if (!cached || cached.until <= this.now() || cached.session.accountId !== claims.accountId) {
+      return undefined;
+    }
+    return this.hasEnded(claims.sessionId) ? undefined : cached.session;
   }
 
   /**

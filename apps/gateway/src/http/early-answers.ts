@@ -31,8 +31,11 @@ export interface EarlyAnswer {
 export interface EarlyAnswerer {
   /** The route template of a URL it may answer, checked before anything starts; else undefined. */
   routeOf(url: string): string | undefined;
-  /** The answer, or undefined to leave the request to Fastify, which answers as it always has. */
-  answer(request: EarlyRequest): Promise<EarlyAnswer | undefined>;
+  /**
+   * The answer, or undefined to leave the request to Fastify, which answers as it always has;
+   * at once when the answerer knows it without waiting, else a promise of it.
+   */
+  answer(request: EarlyRequest): EarlyAnswer | undefined | Promise<EarlyAnswer | undefined>;
 }
 
 /** The edge's work on every answer, which an early answer does itself (edge-hooks.ts lists it). */
@@ -52,6 +55,15 @@ const earlyAnswers = new Counter({
   name: 'gateway_early_answers_total',
   help: 'Requests answered ahead of Fastify (cached reads a hot path answered on the socket).',
 });
+
+/** What an early answer started with, and Fastify's listener, which takes what it leaves. */
+interface EarlyStart {
+  route: string;
+  id: string;
+  started: number;
+  traceHeaders: string[];
+  fastify: (request: IncomingMessage, response: ServerResponse) => void;
+}
 
 /** The request ids early answers gave the requests they left to Fastify, which keeps them. */
 const handedOnIds = new WeakMap<IncomingMessage, string>();
@@ -107,7 +119,7 @@ export class EarlyAnswers {
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const route = this.routeOf(request);
       if (route === undefined) return fastify(request, response);
-      void this.answer(request, response, route, fastify);
+      this.answer(request, response, route, fastify);
     });
   }
 
@@ -129,12 +141,12 @@ export class EarlyAnswers {
     return answerer.routeOf(request.url);
   }
 
-  private async answer(
+  private answer(
     request: IncomingMessage,
     response: ServerResponse,
     route: string,
     fastify: (request: IncomingMessage, response: ServerResponse) => void,
-  ): Promise<void> {
+  ): void {
     const started = performance.now();
     const url = request.url as string;
     const id = acceptRequestId(request.headers['x-request-id']);
@@ -151,9 +163,9 @@ export class EarlyAnswers {
       },
       (name, value) => traceHeaders.push(name, value),
     );
-    let answer: EarlyAnswer | undefined;
+    let answer: EarlyAnswer | undefined | Promise<EarlyAnswer | undefined>;
     try {
-      answer = await context.with(traced, () =>
+      answer = context.with(traced, () =>
         runWithRequestId(id, () =>
           (this.answerer as EarlyAnswerer).answer({ url, headers: request.headers, ip }),
         ),
@@ -161,11 +173,31 @@ export class EarlyAnswers {
     } catch {
       answer = undefined;
     }
+    const start: EarlyStart = { route, id, started, traceHeaders, fastify };
+    // Most repeats are answered at once, in the request's own turn: no promise to wait for.
+    if (answer instanceof Promise) {
+      answer.then(
+        (later) => this.settle(request, response, start, later),
+        () => this.settle(request, response, start, undefined),
+      );
+    } else this.settle(request, response, start, answer);
+  }
+
+  /**
+   * Sends an early answer, with the edge's headers, and logs and measures it once it is done;
+   * without one, Fastify answers the request, with the same request id and server span.
+   */
+  private settle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    { route, id, started, traceHeaders, fastify }: EarlyStart,
+    answer: EarlyAnswer | undefined,
+  ): void {
     if (!answer) {
-      // Fastify answers it, with the same request id and server span.
       handedOnIds.set(request, id);
       return fastify(request, response);
     }
+    const url = request.url as string;
     earlyAnswers.inc();
     const done = (status: number) => {
       const answered = () =>

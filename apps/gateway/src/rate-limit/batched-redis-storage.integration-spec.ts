@@ -74,6 +74,20 @@ function random(seed: number): () => number {
     expect(Number(await redis.get(`${key}:${Math.floor(now() / WINDOW_MS)}`))).toBe(1_000);
   });
 
+  it('counts at once unless a full batch is on its way to Redis, and then counts nothing', async () => {
+    const { redis, storage } = replica();
+    const key = `test:${randomUUID()}`;
+    // A limit of 20: batches of one hit, so the first hit starts a write.
+    const count = () => storage.incrementNow(key, WINDOW_MS, 20, WINDOW_MS, 'requests');
+    expect(count()?.totalHits).toBe(1);
+    expect(count()).toBeUndefined();
+    expect((await storage.increment(key, WINDOW_MS, 20, WINDOW_MS, 'requests')).totalHits).toBe(2);
+    await storage.syncAll();
+    expect(Number(await redis.get(`${key}:${Math.floor(now() / WINDOW_MS)}`))).toBe(2);
+    // Sign-in's exact limit always waits for Redis.
+    expect(storage.incrementNow(key, WINDOW_MS, 20, WINDOW_MS, 'sign-in')).toBeUndefined();
+  });
+
   it('counts exactly across replicas for the limits that are not batched (sign-in)', async () => {
     const key = `test:${randomUUID()}`;
     const [first, second] = [replica().storage, replica().storage];

@@ -1,6 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
+import type { CountsNow, Increment } from './request-budget';
 
 /** How often a replica's counts reach Redis (and the others' come back) when no batch fills. */
 export const LIMITER_SYNC_INTERVAL_MS = 100;
@@ -24,8 +25,6 @@ interface Count {
   inFlight?: Promise<void>;
 }
 
-type Increment = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-
 /**
  * The limiter's shared state in Redis without a Redis round trip per request. Each replica counts
  * locally and reconciles with Redis in batches: every LIMITER_SYNC_INTERVAL_MS, or as soon as
@@ -43,7 +42,7 @@ type Increment = Awaited<ReturnType<ThrottlerStorage['increment']>>;
  * @nest-lab/throttler-storage-redis, which this replaces because it makes a round trip per
  * request. If Redis is away, each replica limits alone and retries the writes.
  */
-export class BatchedRedisStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class BatchedRedisStorage implements ThrottlerStorage, CountsNow, OnApplicationShutdown {
   private readonly counts = new Map<string, Count>();
   private readonly timer: NodeJS.Timeout;
 
@@ -71,9 +70,10 @@ export class BatchedRedisStorage implements ThrottlerStorage, OnApplicationShutd
     blockDuration: number,
     throttlerName: string,
   ): Promise<Increment> {
+    const counted = this.incrementNow(key, ttl, limit, blockDuration, throttlerName);
+    if (counted) return counted;
     let now = this.now();
     let count = this.countOf(key, ttl, limit, now);
-    if (count.blockedUntil > now) return this.answer(count, now, true);
     if (!this.options.batched(throttlerName)) return this.exact(key, count, limit, blockDuration);
     // A full batch not yet in Redis: this request waits for it (the bound on the error).
     while (count.pending + count.flushing >= count.batch && count.inFlight) {
@@ -81,6 +81,37 @@ export class BatchedRedisStorage implements ThrottlerStorage, OnApplicationShutd
       now = this.now();
       count = this.countOf(key, ttl, limit, now);
     }
+    return this.counted(key, count, limit, blockDuration, now);
+  }
+
+  /**
+   * As increment when it needs no wait for Redis (CountsNow): a batched limit whose caller holds
+   * less than a full batch unreconciled, or a caller blocked already. Undefined otherwise, having
+   * counted nothing.
+   */
+  incrementNow(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Increment | undefined {
+    const now = this.now();
+    const count = this.countOf(key, ttl, limit, now);
+    if (count.blockedUntil > now) return this.answer(count, now, true);
+    if (!this.options.batched(throttlerName)) return undefined;
+    if (count.pending + count.flushing >= count.batch && count.inFlight) return undefined;
+    return this.counted(key, count, limit, blockDuration, now);
+  }
+
+  /** Counts one hit of a batched limit, which may start a reconcile; blocks past the limit. */
+  private counted(
+    key: string,
+    count: Count,
+    limit: number,
+    blockDuration: number,
+    now: number,
+  ): Increment {
     const total = count.known + count.pending + count.flushing + 1;
     if (total > limit) {
       count.blockedUntil = now + Math.max(blockDuration, 1);

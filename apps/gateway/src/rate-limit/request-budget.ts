@@ -27,6 +27,27 @@ export function budgetTracker(ip: string, principal: Principal | undefined): str
   return principal ? `account:${principal.accountId}` : `ip:${ip}`;
 }
 
+/** What a limiter storage's increment answers. */
+export type Increment = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+/**
+ * A limiter storage that can count a hit at once when it has nothing to wait for: undefined
+ * means it counted nothing and `increment` must be asked (and awaited) instead.
+ */
+export interface CountsNow {
+  incrementNow(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Increment | undefined;
+}
+
+function countsNow(storage: ThrottlerStorage): storage is ThrottlerStorage & CountsNow {
+  return typeof (storage as Partial<CountsNow>).incrementNow === 'function';
+}
+
 /**
  * The "requests" limit, counted outside Nest's guard (the hot read path): the same storage, key,
  * limit and window, so a request answered there spends the caller's budget exactly as one
@@ -38,21 +59,26 @@ export class RequestBudget {
     private readonly options: { prefix: string; limit: number; windowMs: number },
   ) {}
 
-  /** Counts one request of this caller; false when it is over its budget (nothing answered). */
-  async admits(tracker: string): Promise<boolean> {
+  /**
+   * Counts one request of this caller; false when it is over its budget (nothing answered).
+   * Answered at once when the storage counts without waiting (CountsNow), as it does for a
+   * cached read's repeats: the hot path then answers without leaving the request's turn.
+   */
+  admits(tracker: string): boolean | Promise<boolean> {
     const { prefix, limit, windowMs } = this.options;
+    const key = limiterKey(prefix, REQUESTS_LIMIT, tracker);
+    // The store failing: leave the request to the guard, which fails open and says so.
     try {
-      const { isBlocked } = await this.storage.increment(
-        limiterKey(prefix, REQUESTS_LIMIT, tracker),
-        windowMs,
-        limit,
-        windowMs,
-        REQUESTS_LIMIT,
-      );
-      return !isBlocked;
+      const counted = countsNow(this.storage)
+        ? this.storage.incrementNow(key, windowMs, limit, windowMs, REQUESTS_LIMIT)
+        : undefined;
+      if (counted) return !counted.isBlocked;
     } catch {
-      // The store failing: leave the request to the guard, which fails open and says so.
       return false;
     }
+    return this.storage.increment(key, windowMs, limit, windowMs, REQUESTS_LIMIT).then(
+      ({ isBlocked }) => !isBlocked,
+      () => false,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { CountsNow, Increment } from './request-budget';
 
 interface Window {
   /** Expiry times of the hits counted, oldest first; live ones start at `head`. */
@@ -19,7 +20,7 @@ const SWEEP_INTERVAL_MS = 60_000;
  * list on every request, which with a high limit took 15% of a cached read's CPU in a profile;
  * here hits expire in the order they were made, so expired ones are dropped from the front.
  */
-export class SlidingWindowStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class SlidingWindowStorage implements ThrottlerStorage, CountsNow, OnApplicationShutdown {
   private readonly windows = new Map<string, Window>();
   private readonly sweep: NodeJS.Timeout;
 
@@ -34,12 +35,18 @@ export class SlidingWindowStorage implements ThrottlerStorage, OnApplicationShut
     limit: number,
     blockDuration: number,
     throttlerName: string,
-  ): Promise<{
-    totalHits: number;
-    timeToExpire: number;
-    isBlocked: boolean;
-    timeToBlockExpire: number;
-  }> {
+  ): Promise<Increment> {
+    return this.incrementNow(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  /** As increment, answered at once: the log is in memory (CountsNow). */
+  incrementNow(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Increment {
     const now = this.now();
     const id = `${throttlerName}\0${key}`;
     let window = this.windows.get(id);

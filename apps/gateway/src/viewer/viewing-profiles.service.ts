@@ -53,9 +53,9 @@ export class ViewingProfiles {
 
   /** The caller's profile; NOT_FOUND (404) when it is someone else's or does not exist. */
   async profile(principal: Principal, profileId: string): Promise<Profile> {
-    const key = profileKey(principal.accountId, profileId);
-    const known = this.known?.get(key);
+    const known = this.profileNow(principal, profileId);
     if (known) return known;
+    const key = profileKey(principal.accountId, profileId);
     const { profile } = await this.users.getProfile({
       accountId: principal.accountId,
       profileId,
@@ -63,6 +63,11 @@ export class ViewingProfiles {
     if (!profile) throw new Error('users service answered GetProfile without a profile');
     this.known?.set(key, profile);
     return profile;
+  }
+
+  /** The caller's profile when known at once (trusted, as `profile` trusts it); else undefined. */
+  profileNow(principal: Principal, profileId: string): Profile | undefined {
+    return this.known?.get(profileKey(principal.accountId, profileId));
   }
 
   /** Drops what this replica knows of a profile (after deleting it). */
