@@ -38,11 +38,15 @@ const SERVICES = {
   videos: [...PLATFORM, ...GRPC_SERVER],
 } as const;
 
+// Dependencies a service loads only in a child process of its own, never in the service's: sharp
+// runs in the videos service's artwork process (apps/videos/src/artwork/artwork-image-process.ts).
+const CHILD_PROCESS_ONLY: readonly string[] = ['sharp'];
+
 /** The service's declared third-party dependencies plus what the platform loads for it. */
 function packagesOf(service: keyof typeof SERVICES): string[] {
   const manifest = JSON.parse(readFileSync(resolve(ROOT, 'apps', service, 'package.json'), 'utf8'));
   const own = Object.keys(manifest.dependencies ?? {}).filter(
-    (name) => !name.startsWith('@kinema/'),
+    (name) => !name.startsWith('@kinema/') && !CHILD_PROCESS_ONLY.includes(name),
   );
   return [...new Set(['reflect-metadata', ...own, ...SERVICES[service]])];
 }
