@@ -35,13 +35,7 @@ export type Increment = Awaited<ReturnType<ThrottlerStorage['increment']>>;
  * means it counted nothing and `increment` must be asked (and awaited) instead.
  */
 export interface CountsNow {
-  incrementNow(
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-    throttlerName: string,
-  ): Increment | undefined;
+  incrementNow(...hit: Parameters<ThrottlerStorage['increment']>): Increment | undefined;
 }
 
 function countsNow(storage: ThrottlerStorage): storage is ThrottlerStorage & CountsNow {
@@ -73,12 +67,12 @@ export class RequestBudget {
         ? this.storage.incrementNow(key, windowMs, limit, windowMs, REQUESTS_LIMIT)
         : undefined;
       if (counted) return !counted.isBlocked;
+      return this.storage.increment(key, windowMs, limit, windowMs, REQUESTS_LIMIT).then(
+        ({ isBlocked }) => !isBlocked,
+        () => false,
+      );
     } catch {
       return false;
     }
-    return this.storage.increment(key, windowMs, limit, windowMs, REQUESTS_LIMIT).then(
-      ({ isBlocked }) => !isBlocked,
-      () => false,
-    );
   }
 }
