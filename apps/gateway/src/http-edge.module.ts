@@ -127,6 +127,7 @@ export class HttpEdge implements OnModuleInit {
     early.use(hotReads.early());
     fastify.addHook('onReady', (done) => {
       hooks.refuseUnreplayed();
+      this.logger.debug({ hooks: hooks.replayedHooks() }, 'Fastify hooks early answers replay');
       done();
     });
   }

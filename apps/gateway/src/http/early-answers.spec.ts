@@ -21,6 +21,8 @@ const LIMIT = 8;
 interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
+  /** The header field lines as sent, lower-cased: a field sent twice is there twice. */
+  lines: string[];
   body: Buffer;
 }
 
@@ -122,6 +124,9 @@ describe('early answers', () => {
             resolve({
               status: incoming.statusCode ?? 0,
               headers: incoming.headers,
+              lines: incoming.rawHeaders
+                .filter((_, index) => index % 2 === 0)
+                .map((name) => name.toLowerCase()),
               body: Buffer.concat(chunks),
             }),
           );
@@ -158,6 +163,10 @@ describe('early answers', () => {
       expect(early.body.equals(hook.body)).toBe(true);
       expect(hook.headers['access-control-allow-origin']).toBe('https://app.example');
       expect(withoutPerRequest(early.headers)).toEqual(withoutOrigin(hook.headers));
+      // One field line per header, as the hook sends them (Vary merged, not repeated).
+      expect([...early.lines].sort()).toEqual(
+        hook.lines.filter((name) => name !== 'access-control-allow-origin').sort(),
+      );
       if (sent['accept-encoding']) expect(early.headers['content-encoding']).toBe('gzip');
     },
   );

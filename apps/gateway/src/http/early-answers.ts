@@ -94,17 +94,18 @@ const PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host
  */
 export class EarlyAnswers {
   private answerer: EarlyAnswerer | undefined;
-  /** The edge's headers and this replica's x-served-by, as writeHead takes them. */
+  /** The edge's headers but Vary, and this replica's x-served-by, as writeHead takes them. */
   private readonly edgeHeaders: string[];
+  /** The edge's Vary (CORS's `Origin`, when the allowed origin depends on the request). */
+  private readonly edgeVary: string | undefined;
 
   constructor(
     server: Server,
     private readonly edge: EdgeReplay,
   ) {
-    this.edgeHeaders = Object.entries({
-      ...edge.headers,
-      [SERVED_BY_METADATA]: REPLICA_NAME,
-    }).flat();
+    const { vary, ...headers } = edge.headers;
+    this.edgeVary = vary;
+    this.edgeHeaders = Object.entries({ ...headers, [SERVED_BY_METADATA]: REPLICA_NAME }).flat();
     const listeners = server.listeners('request') as ((
       request: IncomingMessage,
       response: ServerResponse,
@@ -219,7 +220,13 @@ export class EarlyAnswers {
       done(response.writableFinished ? answer.status : CLIENT_CLOSED_REQUEST),
     );
     const headers = [...this.edgeHeaders, 'x-request-id', id, ...traceHeaders];
-    for (const [name, value] of Object.entries(answer.headers)) headers.push(name, value);
+    // One Vary line, the edge's then the answer's, as Fastify's hook sends it (replyWith).
+    let vary = this.edgeVary;
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (name === 'vary') vary = vary === undefined ? value : `${vary}, ${value}`;
+      else headers.push(name, value);
+    }
+    if (vary !== undefined) headers.push('vary', vary);
     if (answer.body) headers.push('content-length', String(answer.body.length));
     if (this.edge.draining() || this.edge.pastAge(request.socket)) {
       headers.push('connection', 'close');

@@ -131,6 +131,11 @@ export class EdgeHooks {
     void this.root.register(mark(undefined));
   }
 
+  /** Each hook early answers replay (or need not), with how, for the start-up log. */
+  replayedHooks(): string[] {
+    return [...this.replays].map(([fn, how]) => `${describe(fn)}: ${how}`);
+  }
+
   /** Throws naming every hook of a hot route that early answers do not replay. */
   refuseUnreplayed(): void {
     const unreplayed = this.rootHooks
