@@ -1,11 +1,11 @@
 // The memory of the whole demo: starts the launcher as `npm start -- --reset` does (its built CLI,
 // a fresh data directory, every port picked by the OS), then prints the RSS of every process it
 // runs (the launcher, the stand-ins, the services) at the banner and after each of three load
-// rounds, with the totals of their RSS and of their PSS (shared pages counted once), how long
+// rounds, right after the load and again once idle for --settle-seconds, with the totals of their RSS and of their PSS (shared pages counted once), how long
 // after the banner the web app's home page and /api/v1/browse with rows answer, and the CPU each
 // process used in the 30 s after the banner (work nobody asked for shows there).
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/demo-memory.ts
-//   [--seconds 5] [--rounds 3] [--quiet-seconds 30]
+//   [--seconds 5] [--rounds 3] [--quiet-seconds 30] [--settle-seconds 30]
 // A round: cached titles and browse rows anonymous and signed in (a viewer's token and profile, as
 // the web app sends them), and the demo clip played whole and by range. The per-client rate limits
 // one load generator would hit are lifted; nothing else differs from `npm start`.
@@ -111,6 +111,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
       'quiet-seconds': { type: 'string', default: '30' },
+      'settle-seconds': { type: 'string', default: '30' },
     },
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-demo-memory-'));
@@ -179,6 +180,14 @@ async function main(): Promise<void> {
         );
       }
       table.push([`after round ${round}`, sample(pid)]);
+      // Right after a load, each V8 heap is wherever its collections left it (users moved between
+      // 116 and 142 MiB within one round); once idle, V8 collects and the RSS that stays is what
+      // the process keeps.
+      const settle = Number(values['settle-seconds']);
+      if (settle > 0) {
+        await delay(settle * 1000);
+        table.push([`round ${round} + ${settle} s`, sample(pid)]);
+      }
     }
 
     const names = [...new Set(table.flatMap(([, s]) => [...s.rss.keys()]))];
