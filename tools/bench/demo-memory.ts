@@ -1,9 +1,10 @@
 // The memory of the whole demo: starts the launcher as `npm start -- --reset` does (its built CLI,
 // a fresh data directory, every port picked by the OS), then prints the RSS of every process it
 // runs (the launcher, the stand-ins, the services) at the banner and after each of three load
-// rounds, right after the load and again once idle for --settle-seconds, with the totals of their RSS and of their PSS (shared pages counted once), how long
-// after the banner the web app's home page and /api/v1/browse with rows answer, and the CPU each
-// process used in the 30 s after the banner (work nobody asked for shows there).
+// rounds, right after the load and again once idle for --settle-seconds, with the totals of their
+// RSS and of their PSS (shared pages counted once), how long after the banner the web app's home
+// page and /api/v1/browse with rows answer, and the CPU each process used in the 30 s after the
+// banner (work nobody asked for shows there).
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/demo-memory.ts
 //   [--seconds 5] [--rounds 3] [--quiet-seconds 30] [--settle-seconds 30]
 // A round: cached titles and browse rows anonymous and signed in (a viewer's token and profile, as
