@@ -44,10 +44,10 @@ export class SessionCheck {
 
   /** The live session, or undefined when it has ended or the account is gone. */
   async check(token: string, claims: AccessTokenClaims): Promise<LiveSession | undefined> {
-    // Ended first: an end announced by the users service overrides a "live" still cached.
-    if (this.hasEnded(claims.sessionId)) return undefined;
+    // liveNow looks at ended sessions first: an announced end overrides a "live" still cached.
     const cached = this.liveNow(claims);
     if (cached) return cached;
+    if (this.hasEnded(claims.sessionId)) return undefined;
     let answer: VerifyAccessTokenResponse;
     try {
       answer = await this.verifyRemotely(token);
@@ -79,11 +79,12 @@ export class SessionCheck {
    * undefined when `check` must be asked.
    */
   liveNow(claims: AccessTokenClaims): LiveSession | undefined {
+    if (this.hasEnded(claims.sessionId)) return undefined;
     const cached = this.live.get(claims.sessionId);
     if (!cached || cached.until <= this.now() || cached.session.accountId !== claims.accountId) {
       return undefined;
     }
-    return this.hasEnded(claims.sessionId) ? undefined : cached.session;
+    return cached.session;
   }
 
   /**

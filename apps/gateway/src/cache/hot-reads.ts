@@ -150,8 +150,10 @@ export class HotReads {
     // No alias for this URL: nothing to answer here, and nobody to authenticate twice.
     const aliases = this.aliases.get(url);
     if (!aliases) return undefined;
-    const viewer = this.viewerNow(headers) ?? this.viewerOf(headers);
-    return then(viewer, (known) => known && this.answerFor(aliases, known, headers, ip));
+    return then(
+      this.viewerOf(headers),
+      (known) => known && this.answerFor(aliases, known, headers, ip),
+    );
   }
 
   private answerFor(
@@ -170,31 +172,30 @@ export class HotReads {
   }
 
   /**
-   * Who asks, when everything about it is known at once (viewerOf's answer for a caller checked
-   * before, within the trust the checks give); undefined when viewerOf must be asked, refusals
-   * included.
+   * Who asks, checked as the auth guard and ViewingProfiles check it; undefined when the
+   * pipeline must answer (a token or profile refused, or the users service failing), so every
+   * refusal and outage keeps its one answer, there. Known at once for a caller checked before and
+   * still trusted (its token verified, its session and profile confirmed); asked otherwise.
    */
-  private viewerNow(headers: IncomingHttpHeaders): Viewer | undefined {
+  private viewerOf(headers: IncomingHttpHeaders): Eventually<Viewer | undefined> {
     const header = headers.authorization;
     const profileId = headers[PROFILE_HEADER];
     if (header === undefined) return profileId === undefined ? {} : undefined;
     const principal = this.viewers.authentication.sessionNow(header);
-    if (!principal) return undefined;
-    if (profileId === undefined) return { principal };
-    if (typeof profileId !== 'string') return undefined;
-    const profile = this.viewers.profiles.profileNow(principal, profileId);
-    return profile && { principal, profile };
+    if (principal && profileId === undefined) return { principal };
+    const profile =
+      principal && typeof profileId === 'string'
+        ? this.viewers.profiles.profileNow(principal, profileId)
+        : undefined;
+    if (principal && profile) return { principal, profile };
+    return this.checkedViewer(header, profileId);
   }
 
-  /**
-   * Who asks, checked as the auth guard and ViewingProfiles check it; undefined when the
-   * pipeline must answer (a token or profile refused, or the users service failing), so every
-   * refusal and outage keeps its one answer, there.
-   */
-  private async viewerOf(headers: IncomingHttpHeaders): Promise<Viewer | undefined> {
-    const header = headers.authorization;
-    const profileId = headers[PROFILE_HEADER];
-    if (header === undefined) return profileId === undefined ? {} : undefined;
+  /** viewerOf's answer for a caller not known at once: its token, session and profile asked. */
+  private async checkedViewer(
+    header: string,
+    profileId: string | string[] | undefined,
+  ): Promise<Viewer | undefined> {
     try {
       const verdict = await this.viewers.authentication.ofHeader(header);
       if ('refused' in verdict) return undefined;

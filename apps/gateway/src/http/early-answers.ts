@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { TLSSocket } from 'node:tls';
 import { Counter } from 'prom-client';
 import type { Logger } from 'pino';
+import { addedVary } from './representation';
 import { carriesBody } from './request-body';
 import { CLIENT_CLOSED_REQUEST, completed } from './request-hooks';
 import { startServerSpan } from './server-span';
@@ -223,7 +224,7 @@ export class EarlyAnswers {
     // One Vary line, the edge's then the answer's, as Fastify's hook sends it (replyWith).
     let vary = this.edgeVary;
     for (const [name, value] of Object.entries(answer.headers)) {
-      if (name === 'vary') vary = vary === undefined ? value : `${vary}, ${value}`;
+      if (name === 'vary') vary = addedVary(vary, value);
       else headers.push(name, value);
     }
     if (vary !== undefined) headers.push('vary', vary);

@@ -106,10 +106,14 @@ export function sendRepresentation(
 export function replyWith(reply: FastifyReply, answer: RepresentationAnswer): Buffer | undefined {
   const { vary, ...headers } = answer.headers;
   void reply.status(answer.status).headers(headers);
-  // Added to what CORS varies on (Origin), not in its place.
   if (vary) {
     const varies = reply.getHeader('vary');
-    void reply.header('vary', varies === undefined ? vary : `${String(varies)}, ${vary}`);
+    void reply.header('vary', addedVary(varies === undefined ? undefined : String(varies), vary));
   }
   return answer.body;
+}
+
+/** An answer's Vary added to what the edge varies on (CORS's Origin), not in its place. */
+export function addedVary(varies: string | undefined, added: string): string {
+  return varies === undefined ? added : `${varies}, ${added}`;
 }
