@@ -282,7 +282,7 @@ describe('the launch plan', () => {
     }
   });
 
-  it("bounds the old generation's growth at 50% unless KINEMA_HEAP_GROWING_PERCENT says otherwise, in the services and the Node stand-ins", () => {
+  it("bounds the old generation's growth at 50% unless KINEMA_HEAP_GROWING_PERCENT says otherwise, and starts marking near that bound, in the services and the Node stand-ins", () => {
     const argsOf = (env: NodeJS.ProcessEnv) => {
       const plan = buildPlan(input(env, true));
       const context = { ports: {}, address: () => '127.0.0.1:1' };
@@ -291,7 +291,13 @@ describe('the launch plan', () => {
     const defaults = argsOf({});
     for (const name of ['catalog', 'users', 'videos', 'gateway', 'stand-ins']) {
       expect(defaults.get(name)).toEqual(
-        expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=50']),
+        expect.arrayContaining([
+          '--max-semi-space-size=8',
+          '--heap-growing-percent=50',
+          // With the bound, marking starts near it, not whenever a young generation's worth is left.
+          '--incremental-marking-soft-trigger=80',
+          '--incremental-marking-hard-trigger=90',
+        ]),
       );
     }
     // PGlite's memory is WebAssembly's, which neither flag sizes.
@@ -299,9 +305,9 @@ describe('the launch plan', () => {
     expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '20' }).get('gateway')).toContain(
       '--heap-growing-percent=20',
     );
-    expect(argsOf({ KINEMA_HEAP_GROWING_PERCENT: '0' }).get('gateway')?.join(' ')).not.toContain(
-      'heap-growing',
-    );
+    const unbounded = argsOf({ KINEMA_HEAP_GROWING_PERCENT: '0' }).get('gateway')?.join(' ');
+    expect(unbounded).not.toContain('heap-growing');
+    expect(unbounded).not.toContain('marking');
     expect(() => argsOf({ KINEMA_HEAP_GROWING_PERCENT: '-5' })).toThrow(
       /KINEMA_HEAP_GROWING_PERCENT must be a whole number from 0 to 400/,
     );

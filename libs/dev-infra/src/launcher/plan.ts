@@ -146,7 +146,7 @@ export function v8Flags(env: NodeJS.ProcessEnv): string[] {
   const growing = v8Setting(env, 'KINEMA_HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 400);
   return [
     ...(semiSpace === 0 ? [] : [`--max-semi-space-size=${semiSpace}`]),
-    ...(growing === 0 ? [] : [`--heap-growing-percent=${growing}`]),
+    ...(growing === 0 ? [] : [`--heap-growing-percent=${growing}`, ...MARKING_TRIGGERS]),
   ];
 }
 
@@ -175,6 +175,19 @@ const DEFAULT_MAX_SEMI_SPACE_MB = 8;
  * of the whole demo).
  */
 const DEFAULT_HEAP_GROWING_PERCENT = 50;
+
+/**
+ * When a bounded old generation starts to be marked: a task at 80% of the way from what the last
+ * full collection left to the limit, at once at 90%. V8's own rule starts marking once the room
+ * left under the limit is about a young generation's worth, which a limit only 50% above a
+ * 50 MiB live heap always is: the gateway then marked without pause under 1 MiB ranged reads
+ * (seven full collections a second, each promoting what it found), which cost a third of its
+ * playback throughput (docs/performance.md, playback). With these, two to three in five seconds.
+ */
+const MARKING_TRIGGERS = [
+  '--incremental-marking-soft-trigger=80',
+  '--incremental-marking-hard-trigger=90',
+];
 
 const PGLITE_CLI = 'libs/dev-infra/dist/postgres/cli.js';
 
