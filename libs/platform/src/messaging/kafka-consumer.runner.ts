@@ -33,6 +33,7 @@ export interface ConsumerStatus {
 }
 
 const DLQ_ERROR_HEADER = 'kinema_dlq_error';
+const REJOIN_MAX_DELAY_MS = 15_000;
 
 /**
  * A consumer group member that processes each event at most once per group: the event id is
@@ -46,6 +47,8 @@ export class KafkaConsumerRunner {
   private readonly signal = new WakeSignal();
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** The pause before joining again after the last crash kafkajs did not restart from. */
+  private rejoinDelayMs = 0;
   private readonly stopReportingLag: () => Promise<void>;
   readonly status: ConsumerStatus = { joined: false, handled: 0, duplicates: 0, deadLettered: 0 };
 
@@ -69,7 +72,11 @@ export class KafkaConsumerRunner {
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.status.joined = false;
       this.status.lastError = String(event.payload.error);
+      // kafkajs restarts a consumer after a retriable error only; after any other it has left the
+      // group for good and this replica would consume nothing until it is restarted.
+      if (!event.payload.restart) this.rejoin();
     });
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, () => (this.rejoinDelayMs = 0));
     this.consumer.on(this.consumer.events.STOP, () => (this.status.joined = false));
     this.stopReportingLag = reportConsumerLag(
       kafka,
@@ -107,6 +114,27 @@ export class KafkaConsumerRunner {
       ]),
       new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
     ]);
+  }
+
+  /**
+   * Joins again, as at start, after a crash kafkajs does not restart from: after a pause that
+   * doubles with each such crash (from 500 ms to 15 s) until a batch is processed again, so an
+   * error that repeats on every join does not spin.
+   */
+  private rejoin(): void {
+    if (this.stopped) return;
+    this.rejoinDelayMs = Math.min(REJOIN_MAX_DELAY_MS, this.rejoinDelayMs * 2 || 500);
+    const delayMs = this.rejoinDelayMs;
+    this.logger.warn(
+      { group: this.options.groupId, err: this.status.lastError, retryInMs: delayMs },
+      'consumer: stopped by an error kafkajs does not retry; joining again',
+    );
+    const previous = this.running;
+    this.running = (async () => {
+      await previous;
+      await this.signal.wait(delayMs);
+      if (!this.stopped) await this.connectLoop();
+    })();
   }
 
   private async connectLoop(): Promise<void> {
