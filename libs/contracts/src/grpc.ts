@@ -24,9 +24,6 @@ export const ERROR_INFO_TRAILER = 'kinema-error-bin';
 /** Metadata key carrying the request id from the edge to every service. */
 export const REQUEST_ID_METADATA = 'x-request-id';
 
-/** Response metadata naming the pod that served a call, so the edge can show load spreading. */
-export const SERVED_BY_METADATA = 'x-served-by';
-
 /**
  * grpc-js package definitions built from the generated codecs, so servers (NestJS's gRPC
  * transport) and clients share one serialisation and nothing loads .proto files at run time.

@@ -9,3 +9,9 @@ export const TRACE_ID_HEADER = 'x-trace-id';
  * id, the gateway's server span, and whether the trace was sampled (flags `01`) or not (`00`).
  */
 export const TRACE_RESPONSE_HEADER = 'traceresponse';
+
+/**
+ * Response metadata naming the pod that served a gRPC call, and the gateway's response header
+ * naming its own replica and those behind it, so load spreading can be seen.
+ */
+export const SERVED_BY_METADATA = 'x-served-by';

@@ -1,4 +1,4 @@
-import type { AddressesMessage } from '@kinema/contracts';
+import type { AddressesMessage } from '@kinema/contracts/supervision';
 
 /** Sends a message to a running process; false when it is gone. */
 export type Send = (processName: string, message: AddressesMessage) => boolean;

@@ -1,4 +1,4 @@
-import type { ListenerName } from '@kinema/contracts';
+import type { ListenerName } from '@kinema/contracts/supervision';
 import { AddressBook } from './address-book';
 import { GatewayFront } from './gateway-front';
 import { SCALABLE_SERVICES, type Plan, type ScalableService } from './plan';

@@ -4,7 +4,7 @@ import {
   SUPERVISOR_TARGET_SCHEME,
   type DatabaseListenerName,
   type ListenerName,
-} from '@kinema/contracts';
+} from '@kinema/contracts/supervision';
 import { initialiseDataDirs } from '../postgres/pglite-data-dir';
 import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
 import { OTLP_DEFAULT_PORT, tracePlan, tracingEnv, type TracePlan } from './trace-destination';

@@ -6,7 +6,7 @@ import {
   type ListenerName,
   type Listeners,
   type SupervisionMessage,
-} from '@kinema/contracts';
+} from '@kinema/contracts/supervision';
 
 /**
  * When a started process counts as ready: once it has reported its bound ports, or once one of

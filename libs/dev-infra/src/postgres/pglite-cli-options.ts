@@ -1,4 +1,4 @@
-import type { ListenerName } from '@kinema/contracts';
+import type { ListenerName } from '@kinema/contracts/supervision';
 import { portFlag } from '../net/port-flag';
 import { PGLITE_DATABASE, PGLITE_USER, type PgliteNames } from './pglite-wire-server';
 

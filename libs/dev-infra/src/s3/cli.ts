@@ -1,4 +1,4 @@
-import { reportListening } from '@kinema/contracts';
+import { reportListening } from '@kinema/contracts/supervision';
 import { parseArgs } from 'node:util';
 import { portFlag } from '../net/port-flag';
 import { startS3Server } from './s3-server';

@@ -3,7 +3,7 @@ import {
   reportListening,
   tellSupervisor,
   type Listeners,
-} from '@kinema/contracts';
+} from '@kinema/contracts/supervision';
 import { parseArgs } from 'node:util';
 import { brokerSecurity } from '../kafka/broker-security-flags';
 import { startKafkaBroker, type RunningKafkaBroker } from '../kafka/kafka-broker';

@@ -1,4 +1,4 @@
-import type { InjectedFault } from '@kinema/contracts';
+import type { InjectedFault } from '@kinema/contracts/supervision';
 import type { RunningSystem } from '../system';
 import type { ChaosRequest } from './chaos-options';
 import { formatDuration } from './chaos-options';

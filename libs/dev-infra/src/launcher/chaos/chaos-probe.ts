@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SERVED_BY_METADATA, TRACE_ID_HEADER } from '@kinema/contracts';
+import { SERVED_BY_METADATA, TRACE_ID_HEADER } from '@kinema/contracts/telemetry';
 
 /** A probe waits this long: past the gateway's deadline, so a hung call shows as the 504 it is. */
 const PROBE_TIMEOUT_MS = 15_000;
