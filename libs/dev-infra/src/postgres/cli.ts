@@ -1,4 +1,8 @@
-import { isSupervisionMessage, reportListening, tellSupervisor } from '@kinema/contracts/supervision';
+import {
+  isSupervisionMessage,
+  reportListening,
+  tellSupervisor,
+} from '@kinema/contracts/supervision';
 import { parseArgs } from 'node:util';
 import { pgliteCliDatabases } from './pglite-cli-options';
 import { initialiseDataDirs } from './pglite-data-dir';
