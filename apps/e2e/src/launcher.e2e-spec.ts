@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,6 +70,20 @@ function childPids(output: string): number[] {
   return [...output.matchAll(/ pid (\d+) /g)].map((m) => Number(m[1]));
 }
 
+/** The processes below `root`, children and theirs: `ps`, which Linux and macOS both have. */
+function descendants(root: number): number[] {
+  const parents = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const below: number[] = [];
+  for (let found = [root]; found.length > 0;) {
+    found = parents.filter(([, ppid]) => found.includes(ppid)).map(([pid]) => pid);
+    below.push(...found);
+  }
+  return below;
+}
+
 describe('npm start (the launcher command line)', () => {
   // One data directory for the file: the first start initialises it, later ones start warm, as a
   // user's every start after the first does (a first start costs an initdb, a seed and artwork).
@@ -78,12 +92,18 @@ describe('npm start (the launcher command line)', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts every process, prints the URLs, and leaves nothing running after Ctrl-C', async () => {
-    const run = launch(anyPorts(), dataDir);
+    // The demo's clips and artwork too: their resizing must be over by the banner.
+    const run = launch({ ...anyPorts(), DEMO_VIDEOS: '1' }, dataDir);
     await eventually(
       async () => expect(run.output()).toContain('Kinema is running'),
       FIRST_START_MS,
       200,
     );
+    // Nothing the user did not ask for still runs at the banner: below the launcher run the
+    // processes it lists, not the artwork image process that resized the demo's artwork.
+    const listed = childPids(run.output());
+    expect(descendants(run.child.pid ?? 0).filter((pid) => !listed.includes(pid))).toEqual([]);
+    expect(run.output()).toMatch(/Artwork: +[1-9]\d* titles of the home page given/);
     expect(run.output()).toMatch(/API: +http:\/\/localhost:\d+\/api\/v1\/titles/);
     expect(run.output()).toMatch(/Admin: +admin@kinema\.local \/ \S+/);
     expect(run.output()).toMatch(

@@ -1,13 +1,19 @@
 import sharp from 'sharp';
 import { isProcessAlive } from '@kinema/dev-infra';
+import { ReadinessDetails } from '@kinema/platform/ops';
 import { eventually } from '../testing/video-client';
 import { ArtworkImageProcess } from './artwork-image-process';
 
 let images: ArtworkImageProcess;
+let readiness: ReadinessDetails;
 
 beforeEach(() => {
-  images = new ArtworkImageProcess();
+  readiness = new ReadinessDetails();
+  images = new ArtworkImageProcess(readiness);
 });
+
+const imageProcess = () =>
+  (readiness.snapshot()['artwork'] as { imageProcess: string }).imageProcess;
 
 afterEach(() => images.onApplicationShutdown());
 
@@ -19,6 +25,10 @@ function png(width: number, height: number): Promise<Buffer> {
 }
 
 describe('ArtworkImageProcess', () => {
+  it('reports no process before the first image', () => {
+    expect(imageProcess()).toBe('stopped');
+  });
+
   it('ends its process once no image comes, and starts a new one for the next image', async () => {
     expect(await images.inspect(await png(64, 32))).toEqual({
       format: 'png',
@@ -27,10 +37,13 @@ describe('ArtworkImageProcess', () => {
     });
     const first = images.pid;
     expect(first).toBeDefined();
+    expect(imageProcess()).toBe('running');
     await eventually(
       async () => images.pid === undefined && !isProcessAlive(first ?? 0),
       'it exits',
     );
+    // Readiness says so once the process has exited (npm start's banner waits for it).
+    await eventually(async () => imageProcess() === 'stopped', 'readiness says it stopped');
     const [variant] = (await images.render(await png(64, 32), [{ width: 32, height: 16 }])) ?? [];
     expect(await sharp(variant).metadata()).toMatchObject({
       format: 'webp',

@@ -1,4 +1,5 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { ReadinessDetails } from '@kinema/platform/ops';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { ImageFacts, ImageJob, ImageReply, ImageSize } from './artwork-image.worker';
@@ -25,6 +26,16 @@ export class ArtworkImageProcess implements OnApplicationShutdown {
   private running: Running | undefined;
   private nextId = 0;
   private idle: NodeJS.Timeout | undefined;
+  /** Processes started and not yet exited: one, or for a moment a stopping one beside the next. */
+  private readonly alive = new Set<ChildProcess>();
+
+  // Readiness says whether the process is alive, so `npm start` can show its banner once the
+  // demo's artwork is drawn and the process that drew it is gone.
+  constructor(@Optional() readiness?: ReadinessDetails) {
+    readiness?.register('artwork', () => ({
+      imageProcess: this.alive.size > 0 ? 'running' : 'stopped',
+    }));
+  }
 
   /** The worker's process id while it runs. */
   get pid(): number | undefined {
@@ -68,6 +79,8 @@ export class ArtworkImageProcess implements OnApplicationShutdown {
       execArgv: fromSources ? ['--require', 'tsx/cjs'] : [],
     });
     const running: Running = { child, pending: new Map() };
+    this.alive.add(child);
+    child.once('exit', () => this.alive.delete(child));
     child.on('message', (reply: ImageReply) => {
       running.pending.get(reply.id)?.resolve(reply);
       running.pending.delete(reply.id);

@@ -10,6 +10,7 @@ import {
 import type { DemoArtwork } from './demo-artwork';
 import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
+import { artworkDetails, readiness, waitUntil } from './chaos/chaos-readiness';
 import { builtScript, ONE_EACH, parseScale, REPO_ROOT } from './plan';
 import { START_USAGE } from './start-usage';
 import { Supervisor, withSummary, type ManagedProcess } from './supervisor';
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   const demo = await demoVideos(system);
   // Before the banner, so nothing the user did not ask for is still running once it shows.
   const artwork = demo ? await demoArtwork(system) : undefined;
+  if (artwork?.drawn) await artworkProcessesEnded(system);
   status(banner(system, demo, artwork, (Date.now() - startedAt) / 1000));
   if (values.json) {
     write(
@@ -178,6 +180,25 @@ async function demoArtwork(system: RunningSystem): Promise<DemoArtwork | undefin
     );
     return undefined;
   }
+}
+
+/** How long the banner waits for the videos replicas' artwork processes to end. */
+const ARTWORK_PROCESS_END_MS = 5_000;
+
+/**
+ * Waits until no videos replica's readiness reports its artwork image process running: the
+ * process that resized the demo's artwork stops a second after its last image (libvips keeps
+ * about 120 MiB while it lives). Past ARTWORK_PROCESS_END_MS the banner shows anyway.
+ */
+async function artworkProcessesEnded(system: RunningSystem): Promise<void> {
+  const replicas = system.supervisor.running.filter((p) => p.spec.service === 'videos');
+  await waitUntil(async () => {
+    for (const replica of replicas) {
+      const { body } = await readiness(replica);
+      if (artworkDetails(body)?.imageProcess === 'running') return false;
+    }
+    return true;
+  }, ARTWORK_PROCESS_END_MS);
 }
 
 /** Uploads the sample clips to demo titles (skipped with DEMO_VIDEOS=0); a failure only warns. */

@@ -58,6 +58,13 @@ export async function notReadyAfter(
 }
 
 /** The `messaging` part of a service's /readyz details (Kafka reachable, consumers joined). */
+/** The videos service's artwork details in a /readyz body (ArtworkImageProcess). */
+export function artworkDetails(body: unknown): { imageProcess?: string } | undefined {
+  const details = (body as { details?: { lifecycle?: { artwork?: unknown } } } | undefined)?.details
+    ?.lifecycle?.artwork;
+  return details as { imageProcess?: string } | undefined;
+}
+
 export function messagingDetails(
   body: unknown,
 ): { kafka?: string; consumers?: Record<string, string> } | undefined {
