@@ -10,8 +10,8 @@ import {
 import type { DemoArtwork } from './demo-artwork';
 import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
-import { artworkDetails, readiness, waitUntil } from './chaos/chaos-readiness';
 import { builtScript, ONE_EACH, parseScale, REPO_ROOT } from './plan';
+import { readiness, readinessDetail, waitUntil } from './readiness';
 import { START_USAGE } from './start-usage';
 import { Supervisor, withSummary, type ManagedProcess } from './supervisor';
 import { startSystem, type RunningSystem } from './system';
@@ -195,7 +195,9 @@ async function artworkProcessesEnded(system: RunningSystem): Promise<void> {
   await waitUntil(async () => {
     for (const replica of replicas) {
       const { body } = await readiness(replica);
-      if (artworkDetails(body)?.imageProcess === 'running') return false;
+      if (readinessDetail<{ imageProcess: string }>(body, 'artwork')?.imageProcess === 'running') {
+        return false;
+      }
     }
     return true;
   }, ARTWORK_PROCESS_END_MS);

@@ -1,7 +1,8 @@
+import { readiness, readinessDetail, waitUntil } from '../readiness';
 import type { ManagedProcess } from '../supervisor';
 import type { ChaosRequest } from './chaos-options';
 import { gatewayReaches, outboxProbe, probe, probeService, signIn } from './chaos-probe';
-import { messagingDetails, notReadyAfter, opsUrl, readiness, waitUntil } from './chaos-readiness';
+import { notReadyAfter, opsUrl } from './chaos-readiness';
 import type { ActiveFault, ChaosContext } from './chaos-session';
 
 /** How long the system gets to serve again after a fault is undone before we say it has not. */
@@ -66,7 +67,10 @@ export async function startBrokerDown(context: ChaosContext): Promise<ActiveFaul
       await waitUntil(async () => {
         behind.clear();
         for (const process of serviceProcesses(context)) {
-          const messaging = messagingDetails((await readiness(process)).body);
+          const messaging = readinessDetail<{ kafka: string; consumers: Record<string, string> }>(
+            (await readiness(process)).body,
+            'messaging',
+          );
           const joined = Object.values(messaging?.consumers ?? {}).every((s) => s === 'joined');
           if (messaging?.kafka !== 'reachable' || !joined) behind.add(process.spec.name);
         }

@@ -1,0 +1,46 @@
+import { HOST, type ManagedProcess } from './supervisor';
+
+/** What the process's own readiness check answers now: 200 or not, and its JSON details. */
+export async function readiness(
+  process: ManagedProcess,
+): Promise<{ ready: boolean; body?: unknown }> {
+  const ready = process.spec.ready;
+  if (ready.kind !== 'http') return { ready: true };
+  const port = process.listeners[ready.listener];
+  if (port === undefined) return { ready: false };
+  try {
+    const response = await fetch(`http://${HOST}:${port}${ready.path}`, {
+      signal: AbortSignal.timeout(2_000),
+    });
+    return { ready: response.ok, body: await response.json() };
+  } catch {
+    return { ready: false };
+  }
+}
+
+/** Polls `check` until it holds or `timeoutMs` passes; whether it came to hold. */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * One part of a /readyz body's details, as a service's ReadinessDetails source registered it
+ * (`details.lifecycle.<part>`: `messaging`, `artwork`, ...); undefined when the body has none.
+ */
+export function readinessDetail<T extends object>(
+  body: unknown,
+  part: string,
+): Partial<T> | undefined {
+  const lifecycle = (body as { details?: { lifecycle?: Record<string, unknown> } } | undefined)
+    ?.details?.lifecycle;
+  return lifecycle?.[part] as Partial<T> | undefined;
+}
