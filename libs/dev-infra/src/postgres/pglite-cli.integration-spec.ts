@@ -39,11 +39,14 @@ describe('the PGlite CLI on a fresh data directory', () => {
       const client = new Client({ connectionString: url });
       await client.connect();
       const { rows } = await client.query<{ answer: number }>('SELECT 40 + 2 AS answer');
-      // PostgreSQL's default 128 MB, all of it resident in PGlite, would add about 110 MiB.
+      // PGlite's defaults (128 MB of buffers, 100 connections), all resident, would add 133 MB.
       const buffers = await client.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      const connections = await client.query<{ max_connections: string }>('SHOW max_connections');
       await client.end();
       expect(rows).toEqual([{ answer: 42 }]);
-      expect(buffers.rows).toEqual([{ shared_buffers: '16MB' }]);
+      expect(buffers.rows).toEqual([{ shared_buffers: '8MB' }]);
+      // Sizes PostgreSQL's per-backend shared tables only: PGlite is one backend.
+      expect(connections.rows).toEqual([{ max_connections: '8' }]);
       // initdb in the serving process leaves it at about 800 MiB. The bound leaves room for tsx
       // and V8's baseline-compiled code, which the launcher's PGlite processes do without.
       expect(rssMiB(child.pid ?? -1)).toBeLessThan(400);
