@@ -6,7 +6,13 @@ import type { Authentication } from '../auth/authentication';
 import type { CacheHeaderOptions } from '../http/cache-headers';
 import { onHotRoute } from '../http/hot-path';
 import { routeConfigOf } from '../http/route-config';
-import type { EarlyAnswerer } from '../http/early-answers';
+import {
+  Later,
+  settled,
+  thenLater,
+  type EarlyAnswerer,
+  type NowOrLater,
+} from '../http/early-answers';
 import {
   replyWith,
   representationAnswer,
@@ -121,7 +127,7 @@ export class HotReads {
   register(fastify: FastifyInstance): void {
     onHotRoute(fastify, 'cached-read', async (request, reply) => {
       if (request.method !== 'GET') return;
-      const answer = await this.answer(request.url, request.headers, request.ip);
+      const answer = await settled(this.answer(request.url, request.headers, request.ip));
       if (!answer) return;
       return reply.send(replyWith(reply, answer));
     });
@@ -138,19 +144,20 @@ export class HotReads {
   /**
    * A cached read's answer for a GET of `url`, or undefined when the pipeline must answer: no
    * alias for this URL and kind of viewer, nothing cached, a caller the pipeline would refuse
-   * or one over its budget (counted here as the guard counts it). Answered at once, without a
-   * promise, when everything about the caller is known already (its token, session and profile
-   * checked before and trusted, its budget in memory), as it is for a busy caller's repeats.
+   * or one over its budget (counted here as the guard counts it). Answered at once when
+   * everything about the caller is known already (its token, session and profile checked before
+   * and trusted, its budget in memory), as it is for a busy caller's repeats; otherwise the work
+   * that waits is handed back, not started (Later), to run in the request's contexts.
    */
   private answer(
     url: string,
     headers: IncomingHttpHeaders,
     ip: string,
-  ): Eventually<RepresentationAnswer | undefined> {
+  ): NowOrLater<RepresentationAnswer | undefined> {
     // No alias for this URL: nothing to answer here, and nobody to authenticate twice.
     const aliases = this.aliases.get(url);
     if (!aliases) return undefined;
-    return then(
+    return thenLater(
       this.viewerOf(headers),
       (known) => known && this.answerFor(aliases, known, headers, ip),
     );
@@ -161,14 +168,17 @@ export class HotReads {
     viewer: Viewer,
     headers: IncomingHttpHeaders,
     ip: string,
-  ): Eventually<RepresentationAnswer | undefined> {
+  ): NowOrLater<RepresentationAnswer | undefined> {
     const alias = aliases.byKind.get(viewerKind(viewer));
     const representation = alias?.peek(viewer);
     if (!alias || !representation) return undefined;
+    const answerIf = (admitted: boolean) =>
+      admitted ? representationAnswer(headers, representation, alias.options) : undefined;
     // Limited: the pipeline's guard answers the 429, as for any other request.
-    return then(this.budget.admits(budgetTracker(ip, viewer.principal)), (admitted) =>
-      admitted ? representationAnswer(headers, representation, alias.options) : undefined,
-    );
+    const tracker = budgetTracker(ip, viewer.principal);
+    const admitted = this.budget.admitsNow(tracker);
+    if (admitted !== undefined) return answerIf(admitted);
+    return new Later(async () => answerIf(await this.budget.admits(tracker)));
   }
 
   /**
@@ -177,7 +187,7 @@ export class HotReads {
    * refusal and outage keeps its one answer, there. Known at once for a caller checked before and
    * still trusted (its token verified, its session and profile confirmed); asked otherwise.
    */
-  private viewerOf(headers: IncomingHttpHeaders): Eventually<Viewer | undefined> {
+  private viewerOf(headers: IncomingHttpHeaders): NowOrLater<Viewer | undefined> {
     const header = headers.authorization;
     const profileId = headers[PROFILE_HEADER];
     if (header === undefined) return profileId === undefined ? {} : undefined;
@@ -188,7 +198,7 @@ export class HotReads {
         ? this.viewers.profiles.profileNow(principal, profileId)
         : undefined;
     if (principal && profile) return { principal, profile };
-    return this.checkedViewer(header, profileId);
+    return new Later(() => this.checkedViewer(header, profileId));
   }
 
   /** viewerOf's answer for a caller not known at once: its token, session and profile asked. */
@@ -207,14 +217,6 @@ export class HotReads {
       return undefined;
     }
   }
-}
-
-/** A value now, or a promise of it later. */
-type Eventually<T> = T | Promise<T>;
-
-/** `next` applied to a value at once, or once its promise settles. */
-function then<T, U>(value: Eventually<T>, next: (value: T) => Eventually<U>): Eventually<U> {
-  return value instanceof Promise ? value.then(next) : next(value);
 }
 
 const ANONYMOUS = 'anonymous';

@@ -1,9 +1,18 @@
-import type { sendUnaryData } from '@grpc/grpc-js';
-import { Availability, MaturityRating, Title, TitleType } from '@kinema/contracts';
+import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import {
+  Availability,
+  MaturityRating,
+  REQUEST_ID_METADATA,
+  Title,
+  TitleType,
+} from '@kinema/contracts';
 import { currentRequestId } from '@kinema/platform/logging';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,20 +63,50 @@ async function earlyAnswers(): Promise<number> {
  * the log line, and the connection's drain.
  */
 describe('early answers', () => {
+  const exported = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exported)] });
+  beforeAll(() => provider.register());
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  });
   let app: NestFastifyApplication;
   let services: FakeServices;
   let token: string;
   let port: number;
   let agent: Agent;
   const lines: Record<string, unknown>[] = [];
+  /** The request id of each session check the users service was asked for. */
+  const sessionChecks: string[] = [];
+  let logger: pino.Logger;
+
+  async function startGateway(env: Record<string, string> = {}) {
+    app = await createTestGateway(
+      services,
+      { RATE_LIMIT_REQUESTS: String(LIMIT), CORS_ORIGINS: 'https://app.example', ...env },
+      logger,
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.getHttpServer().address() as AddressInfo).port;
+  }
 
   beforeEach(async () => {
     lines.length = 0;
+    sessionChecks.length = 0;
     agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const admin = await testAdmin();
     token = admin.token;
+    const { verifyAccessToken } = admin.users;
     services = new FakeServices({
-      users: admin.users,
+      users: {
+        ...admin.users,
+        verifyAccessToken: (call: ServerUnaryCall<unknown, unknown>, done) => {
+          sessionChecks.push(String(call.metadata.get(REQUEST_ID_METADATA)[0]));
+          verifyAccessToken?.(call, done);
+        },
+      },
       catalog: {
         listTitles: (_call: unknown, done: sendUnaryData<unknown>) =>
           done(null, {
@@ -89,7 +128,7 @@ describe('early answers', () => {
       },
     });
     // As the platform's logger: the request id from the request's async context.
-    const logger = pino(
+    logger = pino(
       { level: 'info', mixin: () => ({ requestId: currentRequestId() }) },
       new Writable({
         write(chunk: Buffer, _encoding, done) {
@@ -98,13 +137,7 @@ describe('early answers', () => {
         },
       }),
     );
-    app = await createTestGateway(
-      services,
-      { RATE_LIMIT_REQUESTS: String(LIMIT), CORS_ORIGINS: 'https://app.example' },
-      logger,
-    );
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    port = (app.getHttpServer().address() as AddressInfo).port;
+    await startGateway();
   });
 
   afterEach(async () => {
@@ -193,6 +226,47 @@ describe('early answers', () => {
     });
     const metrics = await register.getSingleMetricAsString('http_server_request_duration_seconds');
     expect(metrics).toMatch(/_count\{[^}]*route="\/api\/v1\/titles"[^}]*path="hot"[^}]*\} [1-9]/);
+  });
+
+  it("asks what it waits for in the request's context: the users service sees its request id", async () => {
+    // No session trusted between reads: every signed-in repeat asks the users service first.
+    await app.close();
+    await startGateway({ SESSION_CHECK_CACHE_MS: '0' });
+    const signedIn = { authorization: `Bearer ${token}` };
+    expect((await get(signedIn)).status).toBe(200);
+    const before = await earlyAnswers();
+    const early = await get({ ...signedIn, 'x-request-id': 'early-after-users-1' });
+    expect(early.status).toBe(200);
+    expect(early.headers['x-request-id']).toBe('early-after-users-1');
+    expect((await earlyAnswers()) - before).toBe(1);
+    expect(sessionChecks.at(-1)).toBe('early-after-users-1');
+  });
+
+  it("records its span: the caller's trace, the route, the status and the cache's hit", async () => {
+    await get();
+    const before = await earlyAnswers();
+    const caller = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
+    const early = await get({ traceparent: `00-${caller.traceId}-${caller.spanId}-01` });
+    expect((await earlyAnswers()) - before).toBe(1);
+    expect(early.headers['x-trace-id']).toBe(caller.traceId);
+    // The span ends when the response closes, which may come after the client has read it.
+    const ended = () =>
+      exported.getFinishedSpans().find((span) => span.spanContext().traceId === caller.traceId);
+    for (const deadline = Date.now() + 2_000; !ended() && Date.now() < deadline;) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const span = ended();
+    expect(span?.kind).toBe(SpanKind.SERVER);
+    expect(span?.name).toBe('GET /api/v1/titles');
+    expect(span?.parentSpanContext?.spanId).toBe(caller.spanId);
+    expect(span?.attributes).toMatchObject({
+      'http.route': '/api/v1/titles',
+      'http.response.status_code': 200,
+      'kinema.cache.result': 'hit',
+    });
+    expect(early.headers['traceresponse']).toBe(
+      `00-${caller.traceId}-${span?.spanContext().spanId}-01`,
+    );
   });
 
   it("counts every read against the caller's budget and leaves the 429 to the pipeline", async () => {

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { addedVary } from './representation';
 import { carriesBody } from './request-body';
 import { CLIENT_CLOSED_REQUEST, completed } from './request-hooks';
-import { startServerSpan } from './server-span';
+import { keepServerSpan, openServerSpan, type ServerSpan } from './server-span';
 
 /** A request an early answerer may take: a GET without a body, an Origin or proxy headers. */
 export interface EarlyRequest {
@@ -28,15 +28,43 @@ export interface EarlyAnswer {
   body?: Buffer;
 }
 
+/**
+ * Work that waits (a call to another service, a shared store), handed back instead of started, so
+ * that it starts with the request id in its async context and the span kept as the request's. An
+ * answer known at once runs in the request's trace only: the other two cost a cached hit about a
+ * twentieth of its CPU (docs/performance.md).
+ */
+export class Later<T> {
+  constructor(readonly run: () => Promise<T>) {}
+}
+
+/** A value now, or the work that will find it. */
+export type NowOrLater<T> = T | Later<T>;
+
+/** `next` applied to a value at once, or after the work that finds it (itself later then). */
+export function thenLater<T, U>(
+  value: NowOrLater<T>,
+  next: (value: T) => NowOrLater<U>,
+): NowOrLater<U> {
+  if (!(value instanceof Later)) return next(value);
+  return new Later(async () => settled(next(await value.run())));
+}
+
+/** The value, waiting for its work when it is later (run in the caller's contexts). */
+export function settled<T>(value: NowOrLater<T>): T | Promise<T> {
+  return value instanceof Later ? value.run() : value;
+}
+
 /** The hot path that answers early (HotReads, for cached reads). */
 export interface EarlyAnswerer {
   /** The route template of a URL it may answer, checked before anything starts; else undefined. */
   routeOf(url: string): string | undefined;
   /**
    * The answer, or undefined to leave the request to Fastify, which answers as it always has;
-   * at once when the answerer knows it without waiting, else a promise of it.
+   * at once when the answerer knows it without waiting, else the work that finds it, which has
+   * not started: it is run in the request's contexts.
    */
-  answer(request: EarlyRequest): EarlyAnswer | undefined | Promise<EarlyAnswer | undefined>;
+  answer(request: EarlyRequest): NowOrLater<EarlyAnswer | undefined>;
 }
 
 /** The edge's work on every answer, which an early answer does itself (edge-hooks.ts lists it). */
@@ -63,6 +91,7 @@ interface EarlyStart {
   id: string;
   started: number;
   traceHeaders: string[];
+  span: ServerSpan;
   fastify: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
@@ -154,7 +183,7 @@ export class EarlyAnswers {
     const id = acceptRequestId(request.headers['x-request-id']);
     const traceHeaders: string[] = [];
     const ip = request.socket.remoteAddress ?? '';
-    const traced = startServerSpan(
+    const span = openServerSpan(
       {
         raw: request,
         method: 'GET',
@@ -165,24 +194,25 @@ export class EarlyAnswers {
       },
       (name, value) => traceHeaders.push(name, value),
     );
-    let answer: EarlyAnswer | undefined | Promise<EarlyAnswer | undefined>;
+    const start: EarlyStart = { route, id, started, traceHeaders, span, fastify };
+    let answer: NowOrLater<EarlyAnswer | undefined>;
     try {
-      answer = context.with(traced, () =>
-        runWithRequestId(id, () =>
-          (this.answerer as EarlyAnswerer).answer({ url, headers: request.headers, ip }),
-        ),
+      // In the request's trace (the cache notes a hit on its span), in the request's own turn.
+      answer = context.with(span.context, () =>
+        (this.answerer as EarlyAnswerer).answer({ url, headers: request.headers, ip }),
       );
     } catch {
       answer = undefined;
     }
-    const start: EarlyStart = { route, id, started, traceHeaders, fastify };
-    // Most repeats are answered at once, in the request's own turn: no promise to wait for.
-    if (answer instanceof Promise) {
-      answer.then(
-        (later) => this.settle(request, response, start, later),
-        () => this.settle(request, response, start, undefined),
-      );
-    } else this.settle(request, response, start, answer);
+    if (!(answer instanceof Later)) return this.settle(request, response, start, answer);
+    // Work that waits runs with the request id too, and the span kept as the request's.
+    const later = answer;
+    const traced = keepServerSpan(request, span);
+    const pending = context.with(traced, () => runWithRequestId(id, later.run));
+    pending.then(
+      (found) => this.settle(request, response, start, found),
+      () => this.settle(request, response, start, undefined),
+    );
   }
 
   /**
@@ -192,11 +222,13 @@ export class EarlyAnswers {
   private settle(
     request: IncomingMessage,
     response: ServerResponse,
-    { route, id, started, traceHeaders, fastify }: EarlyStart,
+    { route, id, started, traceHeaders, span, fastify }: EarlyStart,
     answer: EarlyAnswer | undefined,
   ): void {
     if (!answer) {
       handedOnIds.set(request, id);
+      // Fastify's hooks go on in the span this request has, with its context.
+      keepServerSpan(request, span);
       return fastify(request, response);
     }
     const url = request.url as string;
@@ -211,6 +243,7 @@ export class EarlyAnswers {
           path: 'hot',
           status,
           ms: performance.now() - started,
+          span: span.span,
         });
       // The request id reaches the log line through its async context, when a line is written.
       if (this.edge.logger.isLevelEnabled('info')) runWithRequestId(id, answered);

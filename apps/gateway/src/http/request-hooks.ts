@@ -1,7 +1,7 @@
 import { currentServedBy, runWithRequestId } from '@kinema/platform/logging';
 import { httpRequestDuration, observeTraced, REPLICA_NAME } from '@kinema/platform/ops';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
-import { context } from '@opentelemetry/api';
+import { context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
@@ -74,6 +74,8 @@ export interface AnsweredRequest {
   path: AnsweringPath;
   status: number;
   ms: number;
+  /** The server span an early answer started and kept itself, not for the request. */
+  span?: Span;
 }
 
 function answered(request: FastifyRequest, status: number, ms: number): AnsweredRequest {
@@ -99,9 +101,9 @@ export function completed(logger: Logger, request: AnsweredRequest): void {
     httpRequestDuration,
     { method, route, status_code: String(status), path },
     ms / 1000,
-    serverSpanContext(request.raw),
+    request.span?.spanContext() ?? serverSpanContext(request.raw),
   );
-  endServerSpan(request.raw, status);
+  endServerSpan(request.raw, status, request.span);
   // The line is built only when it is written (LOG_LEVEL=warn skips it: a cached read costs the
   // gateway about 0.1 ms, of which redacting and building it took 1-2%).
   if (

@@ -34,9 +34,9 @@ export interface ServerSpanRequest {
   ip: string | undefined;
 }
 
-interface ServerSpan {
+/** A request's server span, and the context its work runs in: the caller's trace, with it current. */
+export interface ServerSpan {
   span: Span;
-  /** The context the request's work runs in: the caller's trace, with this span current. */
   context: Context;
 }
 
@@ -57,6 +57,18 @@ export function startServerSpan(
     nameTrace(started.span, setHeader);
     return started.context;
   }
+  return keepServerSpan(request.raw, openServerSpan(request, setHeader));
+}
+
+/**
+ * Starts the request's server span and names its trace in the answer, as startServerSpan does,
+ * without keeping it as the request's: an early answer known at once ends it itself (`completed`
+ * with the span), and keeps it (keepServerSpan) only when work waits or Fastify takes the request.
+ */
+export function openServerSpan(
+  request: ServerSpanRequest,
+  setHeader: (name: string, value: string) => void,
+): ServerSpan {
   const parent = propagation.extract(ROOT_CONTEXT, request.raw.headers);
   const { method, route } = request;
   const span = HTTP_TRACER.startSpan(
@@ -76,10 +88,19 @@ export function startServerSpan(
       ...(route === undefined ? {} : { 'http.route': route }),
     });
   }
-  const context = trace.setSpan(parent, span);
-  spans.set(request.raw, { span, context });
   nameTrace(span, setHeader);
-  return context;
+  return { span, context: trace.setSpan(parent, span) };
+}
+
+/**
+ * Keeps an opened span as the request's (the one it kept already, if any), and returns the
+ * context its work runs in: Fastify's hooks (startServerSpan) find it, and endServerSpan ends it.
+ */
+export function keepServerSpan(raw: IncomingMessage, opened: ServerSpan): Context {
+  const kept = spans.get(raw);
+  if (kept) return kept.context;
+  spans.set(raw, opened);
+  return opened.context;
 }
 
 /** With tracing off there is no trace to name (the API's spans carry an all-zero id). */
@@ -92,9 +113,12 @@ function nameTrace(span: Span, setHeader: (name: string, value: string) => void)
   setHeader(TRACE_RESPONSE_HEADER, `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`);
 }
 
-/** Ends the request's server span with the status it was answered with (a 5xx is an error). */
-export function endServerSpan(raw: IncomingMessage, status: number): void {
-  const span = spans.get(raw)?.span;
+/**
+ * Ends the request's server span with the status it was answered with (a 5xx is an error): the
+ * one kept for the request, or `opened`, one an early answer started and kept itself.
+ */
+export function endServerSpan(raw: IncomingMessage, status: number, opened?: Span): void {
+  const span = opened ?? spans.get(raw)?.span;
   if (!span) return;
   spans.delete(raw);
   span.setAttribute('http.response.status_code', status);

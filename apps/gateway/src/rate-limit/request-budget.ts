@@ -55,23 +55,39 @@ export class RequestBudget {
 
   /**
    * Counts one request of this caller; false when it is over its budget (nothing answered).
-   * Answered at once when the storage counts without waiting (CountsNow), as it does for a
-   * cached read's repeats: the hot path then answers without leaving the request's turn.
+   * Answered at once when the storage counts without waiting (admitsNow), as it does for a
+   * cached read's repeats, else once the storage has counted it.
    */
   admits(tracker: string): boolean | Promise<boolean> {
+    const now = this.admitsNow(tracker);
+    if (now !== undefined) return now;
     const { prefix, limit, windowMs } = this.options;
     const key = limiterKey(prefix, REQUESTS_LIMIT, tracker);
     // The store failing: leave the request to the guard, which fails open and says so.
     try {
-      const counted = countsNow(this.storage)
-        ? this.storage.incrementNow(key, windowMs, limit, windowMs, REQUESTS_LIMIT)
-        : undefined;
-      if (counted) return !counted.isBlocked;
       return this.storage.increment(key, windowMs, limit, windowMs, REQUESTS_LIMIT).then(
         ({ isBlocked }) => !isBlocked,
         () => false,
       );
     } catch {
+      return false;
+    }
+  }
+
+  /**
+   * As admits when the storage counts without waiting (CountsNow); undefined, having counted
+   * nothing, when `admits` must be asked. The hot path then answers without leaving the
+   * request's turn.
+   */
+  admitsNow(tracker: string): boolean | undefined {
+    if (!countsNow(this.storage)) return undefined;
+    const { prefix, limit, windowMs } = this.options;
+    const key = limiterKey(prefix, REQUESTS_LIMIT, tracker);
+    try {
+      const counted = this.storage.incrementNow(key, windowMs, limit, windowMs, REQUESTS_LIMIT);
+      return counted && !counted.isBlocked;
+    } catch {
+      // The store failing: leave the request to the guard, which fails open and says so.
       return false;
     }
   }
