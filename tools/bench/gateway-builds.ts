@@ -4,15 +4,19 @@
 // run follows the other build's. Each round prints the rate and the gateway's CPU per request;
 // then the medians and their ratios. Both gateways trace as deployed. --signed-in reads as a newly
 // registered viewer, with its bearer token and its profile, as gateway-titles.ts --signed-in does.
+// --at-once <rate> loads the builds at the same time instead, each at <rate> requests a second
+// (well under what one answers), beside a control (a second gateway of this build): on a shared
+// machine whose speed moves from one round to the next, each round's ratio of CPU per request is
+// then taken under the same conditions, and the control's ratio shows what is noise.
 // Usage:
 //   npx nx run gateway:build && cp -r apps/gateway/dist /tmp/gateway-before
 //   (change the gateway, then) npx nx run gateway:build
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/gateway-builds.ts --other /tmp/gateway-before
-//     [--seconds 5] [--rounds 8] [--path /api/v1/browse] [--signed-in]
+//     [--seconds 5] [--rounds 8] [--path /api/v1/browse] [--signed-in] [--at-once 1100]
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, runScript } from '@kinema/dev-infra';
+import { REPO_ROOT, runScript, type ManagedProcess } from '@kinema/dev-infra';
 import {
   cpuMs,
   deployedTracing,
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '8' },
       path: { type: 'string', default: '/api/v1/titles?limit=20' },
       'signed-in': { type: 'boolean', default: false },
+      'at-once': { type: 'string' },
     },
   });
   if (!values.other) throw new Error('--other <dir>: a copy of another build of apps/gateway/dist');
@@ -55,6 +60,17 @@ async function main(): Promise<void> {
       { label: 'other build', process: otherBuild },
     ];
     const headers = values['signed-in'] ? await registerViewer(system.gatewayUrl) : {};
+    if (values['at-once']) {
+      const control = await startSecondGateway(system, 'gateway-control');
+      await atOnce([...contenders, { label: 'control (this build)', process: control }], {
+        path: values.path,
+        rate: Number(values['at-once']),
+        seconds: Number(values.seconds),
+        rounds: Number(values.rounds),
+        headers,
+      });
+      return;
+    }
     const opts = { seconds: Number(values.seconds), connections: 32, headers };
     process.stdout.write(
       `GET ${values.path}${values['signed-in'] ? ', signed in with a profile' : ''}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherMain}), traces sampled as deployed\n`,
@@ -93,6 +109,55 @@ async function main(): Promise<void> {
     );
   } finally {
     await system.stop();
+  }
+}
+
+/**
+ * Loads every gateway at the same time at a fixed rate, round after round, and prints each one's
+ * CPU per request and, per round, its ratio to the first's; then the medians of those ratios.
+ */
+async function atOnce(
+  gateways: Array<{ label: string; process: ManagedProcess }>,
+  options: {
+    path: string;
+    rate: number;
+    seconds: number;
+    rounds: number;
+    headers: Record<string, string>;
+  },
+): Promise<void> {
+  const { path, rate, seconds, rounds, headers } = options;
+  process.stdout.write(
+    `GET ${path}${headers['authorization'] ? ', signed in with a profile' : ''}, every gateway at ${rate} req/s at the same time, 8 connections each, ${seconds}s per round, traces sampled as deployed\n`,
+  );
+  const urlOf = (gateway: ManagedProcess) => `http://127.0.0.1:${gateway.listeners.http}${path}`;
+  for (const { process: gateway } of gateways) {
+    await load('warm-up', urlOf(gateway), { seconds: 5, connections: 8, headers });
+  }
+  const ratios = new Map<string, number[]>(gateways.map(({ label }) => [label, []]));
+  for (let round = 1; round <= rounds; round++) {
+    const before = gateways.map(({ process: gateway }) => cpuMs(gateway.pid));
+    const results = await Promise.all(
+      gateways.map(({ label, process: gateway }) =>
+        load(label, urlOf(gateway), { seconds, connections: 8, headers, rate }),
+      ),
+    );
+    const perRequest = gateways.map(
+      ({ process: gateway }, index) =>
+        (cpuMs(gateway.pid) - before[index]) / Math.max(1, results[index].requests),
+    );
+    gateways.forEach(({ label }, index) =>
+      ratios.get(label)?.push(perRequest[index] / perRequest[0]),
+    );
+    process.stdout.write(
+      `  round ${round}: ${gateways.map(({ label }, index) => `${label} ${perRequest[index].toFixed(3)} ms (${results[index].requestsPerSecond.toFixed(0)} req/s${results[index].non2xx ? `, ${results[index].non2xx} non-2xx!` : ''})`).join(', ')}\n`,
+    );
+  }
+  process.stdout.write(
+    `  gateway CPU per request against ${gateways[0].label}, median of the rounds:\n`,
+  );
+  for (const [label, perRound] of ratios) {
+    process.stdout.write(`    ${label.padEnd(22)} ${median(perRound).toFixed(3)}\n`);
   }
 }
 

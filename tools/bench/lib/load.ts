@@ -46,6 +46,8 @@ export async function load(
     headers?: Record<string, string>;
     method?: 'GET' | 'POST';
     body?: string;
+    /** Requests a second over all connections; as many as answered when not given. */
+    rate?: number;
   },
 ): Promise<LoadResult> {
   const cpuBefore = process.cpuUsage();
@@ -57,6 +59,7 @@ export async function load(
     headers: options.headers,
     method: options.method ?? 'GET',
     body: options.body,
+    ...(options.rate ? { overallRate: options.rate } : {}),
   });
   const cpu = process.cpuUsage(cpuBefore);
   return {
