@@ -7,12 +7,11 @@ import {
   TitleType,
 } from '@kinema/contracts';
 import { currentRequestId } from '@kinema/platform/logging';
+import { inMemoryTracing } from '@kinema/platform/testing';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { SpanKind } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,15 +62,9 @@ async function earlyAnswers(): Promise<number> {
  * the log line, and the connection's drain.
  */
 describe('early answers', () => {
-  const exported = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exported)] });
-  beforeAll(() => provider.register());
-  afterAll(async () => {
-    await provider.shutdown();
-    trace.disable();
-    propagation.disable();
-    context.disable();
-  });
+  const tracing = inMemoryTracing();
+  beforeAll(() => tracing.start());
+  afterAll(() => tracing.stop());
   let app: NestFastifyApplication;
   let services: FakeServices;
   let token: string;
@@ -251,7 +244,9 @@ describe('early answers', () => {
     expect(early.headers['x-trace-id']).toBe(caller.traceId);
     // The span ends when the response closes, which may come after the client has read it.
     const ended = () =>
-      exported.getFinishedSpans().find((span) => span.spanContext().traceId === caller.traceId);
+      tracing.spans
+        .getFinishedSpans()
+        .find((span) => span.spanContext().traceId === caller.traceId);
     for (const deadline = Date.now() + 2_000; !ended() && Date.now() < deadline;) {
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -1,8 +1,7 @@
 import { status, type sendUnaryData } from '@grpc/grpc-js';
 import { MaturityRating, Title, TitleType } from '@kinema/contracts';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { inMemoryTracing } from '@kinema/platform/testing';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestGateway } from '../testing/test-gateway';
 import { FakeServices } from '../testing/fake-services';
@@ -26,8 +25,8 @@ describe('with tracing off (no SDK registered)', () => {
 });
 
 describe("the gateway's server spans", () => {
-  const spans = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  const tracing = inMemoryTracing();
+  const { spans } = tracing;
   let services: FakeServices;
   let app: NestFastifyApplication;
   let catalogDown = false;
@@ -39,7 +38,7 @@ describe("the gateway's server spans", () => {
       .find((span) => span.kind === SpanKind.SERVER && span.spanContext().traceId === traceId);
 
   beforeAll(async () => {
-    provider.register();
+    tracing.start();
     services = new FakeServices({
       catalog: {
         getTitle: (_call: unknown, done: sendUnaryData<unknown>) =>
@@ -62,10 +61,7 @@ describe("the gateway's server spans", () => {
   afterAll(async () => {
     await app?.close();
     services?.stop();
-    await provider.shutdown();
-    trace.disable();
-    propagation.disable();
-    context.disable();
+    await tracing.stop();
   });
   beforeEach(() => {
     spans.reset();

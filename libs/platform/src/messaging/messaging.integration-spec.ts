@@ -5,9 +5,7 @@ import {
   type RunningKafkaBroker,
   type TestDatabase,
 } from '@kinema/dev-infra';
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +19,7 @@ import { MESSAGING_MIGRATIONS } from './messaging.migration';
 import { OutboxPublisher } from './outbox.publisher';
 import { OUTBOX_RELAY_BATCH_SIZE, OutboxRelay } from './outbox.relay';
 import { ensureTopics } from './topic-admin';
+import { inMemoryTracing } from '../testing/in-memory-tracing';
 
 const logger = pino({ level: 'silent' });
 const topic = TOPICS.catalogTitles;
@@ -347,19 +346,14 @@ describe('the outbox relay', () => {
 describe('trace context through the outbox', () => {
   // A topic of its own: the tests above filled catalog.titles.v1.
   const topic = TOPICS.usersAccounts;
-  const spans = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
-  beforeAll(() => provider.register());
-  afterAll(async () => {
-    await provider.shutdown();
-    trace.disable();
-    propagation.disable();
-    context.disable();
-  });
+  const tracing = inMemoryTracing();
+  const { spans } = tracing;
+  beforeAll(() => tracing.start());
+  afterAll(() => tracing.stop());
 
   it('keeps the context of the change with the row, carries it in the event, and links the publish span to it', async () => {
     const publisher = new OutboxPublisher('/kinema/test');
-    const request = provider.getTracer('test').startSpan('PATCH /titles/:id', {
+    const request = trace.getTracer('test').startSpan('PATCH /titles/:id', {
       kind: SpanKind.SERVER,
     });
     const eventId = await context.with(trace.setSpan(context.active(), request), () =>
@@ -400,7 +394,7 @@ describe('trace context through the outbox', () => {
     const changes = new Set<string>();
     spans.reset();
     for (let n = 0; n < backlog; n++) {
-      const request = provider.getTracer('test').startSpan(`PATCH /titles/${n}`);
+      const request = trace.getTracer('test').startSpan(`PATCH /titles/${n}`);
       await context.with(trace.setSpan(context.active(), request), () =>
         dataSource.transaction((manager) =>
           publisher.publish(manager, { topic, type: 'test.Backlog', subject: `b${n}`, data: {} }),
