@@ -59,13 +59,12 @@ export class RequestBudget {
    * cached read's repeats, else once the storage has counted it.
    */
   admits(tracker: string): boolean | Promise<boolean> {
-    const now = this.admitsNow(tracker);
+    const hit = this.hitOf(tracker);
+    const now = this.countedNow(hit);
     if (now !== undefined) return now;
-    const { prefix, limit, windowMs } = this.options;
-    const key = limiterKey(prefix, REQUESTS_LIMIT, tracker);
     // The store failing: leave the request to the guard, which fails open and says so.
     try {
-      return this.storage.increment(key, windowMs, limit, windowMs, REQUESTS_LIMIT).then(
+      return this.storage.increment(...hit).then(
         ({ isBlocked }) => !isBlocked,
         () => false,
       );
@@ -80,11 +79,19 @@ export class RequestBudget {
    * request's turn.
    */
   admitsNow(tracker: string): boolean | undefined {
-    if (!countsNow(this.storage)) return undefined;
+    return this.countedNow(this.hitOf(tracker));
+  }
+
+  /** The storage's arguments for one request of this caller, as the guard gives them. */
+  private hitOf(tracker: string): Parameters<ThrottlerStorage['increment']> {
     const { prefix, limit, windowMs } = this.options;
-    const key = limiterKey(prefix, REQUESTS_LIMIT, tracker);
+    return [limiterKey(prefix, REQUESTS_LIMIT, tracker), windowMs, limit, windowMs, REQUESTS_LIMIT];
+  }
+
+  private countedNow(hit: Parameters<ThrottlerStorage['increment']>): boolean | undefined {
+    if (!countsNow(this.storage)) return undefined;
     try {
-      const counted = this.storage.incrementNow(key, windowMs, limit, windowMs, REQUESTS_LIMIT);
+      const counted = this.storage.incrementNow(...hit);
       return counted && !counted.isBlocked;
     } catch {
       // The store failing: leave the request to the guard, which fails open and says so.
