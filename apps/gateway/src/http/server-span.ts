@@ -1,6 +1,6 @@
 import { TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
 import {
-  isSpanContextValid,
+  INVALID_TRACEID,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -103,10 +103,14 @@ export function keepServerSpan(raw: IncomingMessage, opened: ServerSpan): Contex
   return opened.context;
 }
 
-/** With tracing off there is no trace to name (the API's spans carry an all-zero id). */
+/**
+ * With tracing off there is no trace to name (the API's spans carry an all-zero id). The ids are
+ * the SDK's or a `traceparent` the propagator checked, so the all-zero id is the one to look for
+ * (isSpanContextValid tests every digit of both ids again).
+ */
 function nameTrace(span: Span, setHeader: (name: string, value: string) => void): void {
   const spanContext = span.spanContext();
-  if (!isSpanContextValid(spanContext)) return;
+  if (spanContext.traceId === INVALID_TRACEID) return;
   const { traceId, spanId, traceFlags } = spanContext;
   const sampled = (traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
   setHeader(TRACE_ID_HEADER, traceId);

@@ -75,8 +75,11 @@ export function linkFromHeaders(
 export function sampledSpanIds(
   spanContext: SpanContext | undefined = trace.getSpanContext(context.active()),
 ): { traceId: string; spanId: string } | undefined {
-  if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
-  if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== TraceFlags.SAMPLED) return undefined;
+  // The flag first: most spans are not sampled, and the validity check tests both ids' digits.
+  if (!spanContext || (spanContext.traceFlags & TraceFlags.SAMPLED) !== TraceFlags.SAMPLED) {
+    return undefined;
+  }
+  if (!isSpanContextValid(spanContext)) return undefined;
   return { traceId: spanContext.traceId, spanId: spanContext.spanId };
 }
 

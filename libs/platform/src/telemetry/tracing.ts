@@ -17,6 +17,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { loadConfigOrExit } from '../config/load-config';
 import { REPLICA_NAME } from '../ops/replica-name';
 import { FollowLinksSampler } from './follow-links.sampler';
+import { PooledIdGenerator } from './pooled-id-generator';
 import { kinemaInstrumentations } from './instrumentations';
 import { spanExporter } from './span-exporter';
 import { telemetryConfigSchema, type TelemetryConfig } from './telemetry-config';
@@ -94,6 +95,7 @@ export function startTelemetry(service: string): void {
       .merge(resourceFromAttributes(kinemaResourceAttributes(service)))
       .merge(detectResources({ detectors: [envDetector] })),
     ...(configuredSampler ? { sampler: configuredSampler } : {}),
+    idGenerator: new PooledIdGenerator(),
     spanProcessors: exporter ? [new BatchSpanProcessor(exporter)] : [],
   });
   provider.register();
