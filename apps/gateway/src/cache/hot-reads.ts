@@ -136,7 +136,8 @@ export class HotReads {
   /** The same answers on the socket, ahead of Fastify (http/early-answers.ts). */
   early(): EarlyAnswerer {
     return {
-      routeOf: (url) => this.aliases.get(url)?.route,
+      // A look without touching the recency: answer() reads the alias next, with get.
+      routeOf: (url) => this.aliases.peek(url)?.route,
       answer: ({ url, headers, ip }) => this.answer(url, headers, ip),
     };
   }

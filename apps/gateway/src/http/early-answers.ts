@@ -195,12 +195,14 @@ export class EarlyAnswers {
       (name, value) => traceHeaders.push(name, value),
     );
     const start: EarlyStart = { route, id, started, traceHeaders, span, fastify };
+    const answerer = this.answerer as EarlyAnswerer;
+    const answerNow = () => answerer.answer({ url, headers: request.headers, ip });
     let answer: NowOrLater<EarlyAnswer | undefined>;
     try {
-      // In the request's trace (the cache notes a hit on its span), in the request's own turn.
-      answer = context.with(span.context, () =>
-        (this.answerer as EarlyAnswerer).answer({ url, headers: request.headers, ip }),
-      );
+      // In the request's trace when its span is recorded (the cache notes a hit on it), in the
+      // request's own turn. A span that is not recorded keeps nothing the answer could add, and
+      // an answer known at once calls no one (the work that waits runs in the trace, below).
+      answer = span.span.isRecording() ? context.with(span.context, answerNow) : answerNow();
     } catch {
       answer = undefined;
     }

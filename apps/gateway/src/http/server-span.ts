@@ -35,9 +35,21 @@ export interface ServerSpanRequest {
 }
 
 /** A request's server span, and the context its work runs in: the caller's trace, with it current. */
-export interface ServerSpan {
-  span: Span;
-  context: Context;
+export class ServerSpan {
+  private made: Context | undefined;
+
+  constructor(
+    readonly span: Span,
+    private readonly parent: Context,
+  ) {}
+
+  /**
+   * Made when first asked: an early answer known at once whose span is not recorded needs none
+   * (http/early-answers.ts), and making one copies the parent's entries.
+   */
+  get context(): Context {
+    return (this.made ??= trace.setSpan(this.parent, this.span));
+  }
 }
 
 const spans = new WeakMap<IncomingMessage, ServerSpan>();
@@ -89,7 +101,7 @@ export function openServerSpan(
     });
   }
   nameTrace(span, setHeader);
-  return { span, context: trace.setSpan(parent, span) };
+  return new ServerSpan(span, parent);
 }
 
 /**
