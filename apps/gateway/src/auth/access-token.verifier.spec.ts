@@ -127,10 +127,7 @@ describe('AccessTokenVerifier', () => {
 
   it('stops accepting a token it verified before once that token expires', async () => {
     let now = Date.now();
-    const clocked = new AccessTokenVerifier(
-      new SigningKeyCache(async () => published),
-      () => new Date(now),
-    );
+    const clocked = new AccessTokenVerifier(new SigningKeyCache(async () => published), () => now);
     const token = await sign(key.privateKey, { expiresAt: Math.floor(now / 1000) + 60 });
     expect(clocked.verifiedNow(token)).toBeUndefined();
     expect((await clocked.verify(token))?.accountId).toBe('account-1');

@@ -40,7 +40,8 @@ export class AccessTokenVerifier {
 
   constructor(
     private readonly keys: SigningKeyCache,
-    private readonly now: () => Date = () => new Date(),
+    /** Milliseconds since the epoch, as Date.now (SessionCheck's clock too). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async verify(token: string): Promise<AccessTokenClaims | undefined> {
@@ -65,7 +66,7 @@ export class AccessTokenVerifier {
   }
 
   private unexpired(claims: AccessTokenClaims): boolean {
-    return claims.expiresAt.getTime() > this.now().getTime();
+    return claims.expiresAt.getTime() > this.now();
   }
 
   private async check(token: string): Promise<AccessTokenClaims | undefined> {
@@ -86,7 +87,7 @@ export class AccessTokenVerifier {
           audience: ACCESS_TOKEN_AUDIENCE,
           typ: ACCESS_TOKEN_TYPE,
           requiredClaims: ['sub', 'exp', 'sid'],
-          currentDate: this.now(),
+          currentDate: new Date(this.now()),
         },
       );
       const { sub, exp, role, sid } = payload;

@@ -4,6 +4,8 @@ import { SessionCheck, type LiveSession } from './session-check';
 /** A bearer token's verdict: the live session behind it, or why it was refused. */
 export type TokenVerdict = { session: LiveSession } | { refused: string };
 
+const BEARER_PREFIX = 'Bearer ';
+
 /** `Authorization: Bearer <token>` -> the token; undefined for any other shape. */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(header?.trim() ?? '');
@@ -35,7 +37,11 @@ export class Authentication {
    * undefined when `ofHeader` must be asked, refusals included.
    */
   sessionNow(header: string): LiveSession | undefined {
-    const token = bearerToken(header);
+    // The usual shape is taken without the pattern: only tokens that passed it and the signature
+    // check are among the verified ones, so anything else found this way is simply not known.
+    const token = header.startsWith(BEARER_PREFIX)
+      ? header.slice(BEARER_PREFIX.length)
+      : bearerToken(header);
     const claims = token === undefined ? undefined : this.tokens.verifiedNow(token);
     return claims && this.sessions.liveNow(claims);
   }
