@@ -252,13 +252,15 @@ export class EarlyAnswers {
       else answered();
     };
     if (response.destroyed) return done(CLIENT_CLOSED_REQUEST);
-    response.once('close', () =>
+    // A response closes once: `on` without `once`'s wrapper and removal.
+    response.on('close', () =>
       done(response.writableFinished ? answer.status : CLIENT_CLOSED_REQUEST),
     );
-    const headers = [...this.edgeHeaders, 'x-request-id', id, ...traceHeaders];
+    const headers = this.edgeHeaders.concat('x-request-id', id, traceHeaders);
     // One Vary line, the edge's then the answer's, as Fastify's hook sends it (replyWith).
     let vary = this.edgeVary;
-    for (const [name, value] of Object.entries(answer.headers)) {
+    for (const name in answer.headers) {
+      const value = answer.headers[name] as string;
       if (name === 'vary') vary = addedVary(vary, value);
       else headers.push(name, value);
     }
