@@ -83,9 +83,19 @@ export function median(values: number[]): number {
 /** Alternates the contenders round by round so drift on a noisy machine hits both alike. */
 export async function compare(
   rounds: number,
-  contenders: Array<{ label: string; run: () => Promise<LoadResult> }>,
+  contenders: Array<{
+    label: string;
+    run: () => Promise<LoadResult>;
+    /** Load before the rounds, not counted: code compiled, lazily loaded modules loaded. */
+    warmUp?: () => Promise<unknown>;
+  }>,
 ): Promise<Map<string, LoadResult[]>> {
   const results = new Map<string, LoadResult[]>(contenders.map((c) => [c.label, []]));
+  for (const contender of contenders) {
+    if (!contender.warmUp) continue;
+    await contender.warmUp();
+    process.stdout.write(`  warm-up ${contender.label} (not counted)\n`);
+  }
   for (let round = 1; round <= rounds; round++) {
     for (const contender of contenders) {
       const result = await contender.run();
