@@ -90,7 +90,8 @@ interface EarlyStart {
   route: string;
   id: string;
   started: number;
-  traceHeaders: string[];
+  /** The answer's headers so far: the edge's, the request id and the trace's, as writeHead takes them. */
+  headers: string[];
   span: ServerSpan;
   fastify: (request: IncomingMessage, response: ServerResponse) => void;
 }
@@ -181,7 +182,10 @@ export class EarlyAnswers {
     const started = performance.now();
     const url = request.url as string;
     const id = acceptRequestId(request.headers['x-request-id']);
-    const traceHeaders: string[] = [];
+    // A copy of the edge's: slice copies at once (concat with strings and an array took 3% of a
+    // signed-in hit's JavaScript in a profile).
+    const headers = this.edgeHeaders.slice();
+    headers.push('x-request-id', id);
     const ip = request.socket.remoteAddress ?? '';
     const span = openServerSpan(
       {
@@ -192,9 +196,9 @@ export class EarlyAnswers {
         protocol: request.socket instanceof TLSSocket ? 'https' : 'http',
         ip,
       },
-      (name, value) => traceHeaders.push(name, value),
+      (name, value) => headers.push(name, value),
     );
-    const start: EarlyStart = { route, id, started, traceHeaders, span, fastify };
+    const start: EarlyStart = { route, id, started, headers, span, fastify };
     const answerer = this.answerer as EarlyAnswerer;
     const answerNow = () => answerer.answer({ url, headers: request.headers, ip });
     let answer: NowOrLater<EarlyAnswer | undefined>;
@@ -224,7 +228,7 @@ export class EarlyAnswers {
   private settle(
     request: IncomingMessage,
     response: ServerResponse,
-    { route, id, started, traceHeaders, span, fastify }: EarlyStart,
+    { route, id, started, headers, span, fastify }: EarlyStart,
     answer: EarlyAnswer | undefined,
   ): void {
     if (!answer) {
@@ -256,7 +260,6 @@ export class EarlyAnswers {
     response.on('close', () =>
       done(response.writableFinished ? answer.status : CLIENT_CLOSED_REQUEST),
     );
-    const headers = this.edgeHeaders.concat('x-request-id', id, traceHeaders);
     // One Vary line, the edge's then the answer's, as Fastify's hook sends it (replyWith).
     let vary = this.edgeVary;
     for (const name in answer.headers) {
