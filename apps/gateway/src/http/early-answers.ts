@@ -90,7 +90,7 @@ interface EarlyStart {
   route: string;
   id: string;
   started: number;
-  /** The answer's headers so far: the edge's, the request id and the trace's, as writeHead takes them. */
+  /** The answer's headers so far (the edge's, the request id, the trace's), for writeHead. */
   headers: string[];
   span: ServerSpan;
   fastify: (request: IncomingMessage, response: ServerResponse) => void;
