@@ -8,11 +8,14 @@
 // (well under what one answers), beside a control (a second gateway of this build): on a shared
 // machine whose speed moves from one round to the next, each round's ratio of CPU per request is
 // then taken under the same conditions, and the control's ratio shows what is noise.
+// --other-env KEY=VALUE,... starts the other gateway with these variables too; without --other it
+// is this build, so a setting is compared the same way (e.g. OTEL_TRACES_SAMPLER=parentbased_always_off).
 // Usage:
 //   npx nx run gateway:build && cp -r apps/gateway/dist /tmp/gateway-before
 //   (change the gateway, then) npx nx run gateway:build
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/gateway-builds.ts --other /tmp/gateway-before
 //     [--seconds 5] [--rounds 8] [--path /api/v1/browse] [--signed-in] [--at-once 1100]
+//     [--other-env KEY=VALUE,...]
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,22 +40,37 @@ async function main(): Promise<void> {
       path: { type: 'string', default: '/api/v1/titles?limit=20' },
       'signed-in': { type: 'boolean', default: false },
       'at-once': { type: 'string' },
+      'other-env': { type: 'string' },
     },
   });
-  if (!values.other) throw new Error('--other <dir>: a copy of another build of apps/gateway/dist');
-  const otherMain = resolve(values.other, 'main.js');
-  if (!existsSync(otherMain)) throw new Error(`no gateway build at ${otherMain}`);
+  const otherEnv = parseEnv(values['other-env']);
+  if (!values.other && !otherEnv) {
+    throw new Error(
+      '--other <dir> (a copy of another build of apps/gateway/dist) or --other-env KEY=VALUE,...',
+    );
+  }
+  const otherMain = values.other ? resolve(values.other, 'main.js') : undefined;
+  if (otherMain && !existsSync(otherMain)) throw new Error(`no gateway build at ${otherMain}`);
+  const otherDescription = `${otherMain ?? 'this build'}${otherEnv ? ` with ${values['other-env']}` : ''}`;
+  process.stdout.write(`other build: ${otherDescription}\n`);
   const system = await startBenchSystem({ env: deployedTracing() });
   try {
     const thisBuild = await startSecondGateway(system, 'gateway-this');
     const otherBuild = await startSecondGateway(system, 'gateway-other', {
-      args: (args) => args.map((arg) => (arg.endsWith(THIS_MAIN) ? otherMain : arg)),
-      // The copy lives outside the repository: its packages are this checkout's.
+      ...(otherMain
+        ? { args: (args) => args.map((arg) => (arg.endsWith(THIS_MAIN) ? otherMain : arg)) }
+        : {}),
       env: {
-        NODE_PATH: [
-          join(REPO_ROOT, 'apps/gateway/node_modules'),
-          join(REPO_ROOT, 'node_modules'),
-        ].join(delimiter),
+        // A copy outside the repository: its packages are this checkout's.
+        ...(otherMain
+          ? {
+              NODE_PATH: [
+                join(REPO_ROOT, 'apps/gateway/node_modules'),
+                join(REPO_ROOT, 'node_modules'),
+              ].join(delimiter),
+            }
+          : {}),
+        ...otherEnv,
       },
     });
     const contenders = [
@@ -73,7 +91,7 @@ async function main(): Promise<void> {
     }
     const opts = { seconds: Number(values.seconds), connections: 32, headers };
     process.stdout.write(
-      `GET ${values.path}${values['signed-in'] ? ', signed in with a profile' : ''}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherMain}), traces sampled as deployed\n`,
+      `GET ${values.path}${values['signed-in'] ? ', signed in with a profile' : ''}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherDescription}), traces sampled as deployed\n`,
     );
     // Each gateway's first answer goes through the pipeline and leaves the cached representation.
     for (const { process: gatewayProcess } of contenders) {
@@ -159,6 +177,18 @@ async function atOnce(
   for (const [label, perRound] of ratios) {
     process.stdout.write(`    ${label.padEnd(22)} ${median(perRound).toFixed(3)}\n`);
   }
+}
+
+/** `KEY=VALUE,KEY=VALUE` -> the variables; undefined when not given. */
+function parseEnv(list: string | undefined): Record<string, string> | undefined {
+  if (!list) return undefined;
+  const env: Record<string, string> = {};
+  for (const pair of list.split(',')) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--other-env: ${pair} is not KEY=VALUE`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
 }
 
 runScript(main);
