@@ -179,7 +179,7 @@ export class HotReads {
     const tracker = budgetTracker(ip, viewer.principal);
     const admitted = this.budget.admitsNow(tracker);
     if (admitted !== undefined) return answerIf(admitted);
-    return new Later(async () => answerIf(await this.budget.admits(tracker)));
+    return new Later(async () => answerIf(await this.budget.admitsLater(tracker)));
   }
 
   /**

@@ -60,26 +60,21 @@ export class RequestBudget {
    */
   admits(tracker: string): boolean | Promise<boolean> {
     const hit = this.hitOf(tracker);
-    const now = this.countedNow(hit);
-    if (now !== undefined) return now;
-    // The store failing: leave the request to the guard, which fails open and says so.
-    try {
-      return this.storage.increment(...hit).then(
-        ({ isBlocked }) => !isBlocked,
-        () => false,
-      );
-    } catch {
-      return false;
-    }
+    return this.countedNow(hit) ?? this.countedLater(hit);
   }
 
   /**
    * As admits when the storage counts without waiting (CountsNow); undefined, having counted
-   * nothing, when `admits` must be asked. The hot path then answers without leaving the
+   * nothing, when `admitsLater` must be asked. The hot path then answers without leaving the
    * request's turn.
    */
   admitsNow(tracker: string): boolean | undefined {
     return this.countedNow(this.hitOf(tracker));
+  }
+
+  /** As admits, for a request admitsNow left uncounted: the storage counts it in its own time. */
+  admitsLater(tracker: string): Promise<boolean> {
+    return this.countedLater(this.hitOf(tracker));
   }
 
   /** The storage's arguments for one request of this caller, as the guard gives them. */
@@ -95,6 +90,16 @@ export class RequestBudget {
       return counted && !counted.isBlocked;
     } catch {
       // The store failing: leave the request to the guard, which fails open and says so.
+      return false;
+    }
+  }
+
+  private async countedLater(hit: Parameters<ThrottlerStorage['increment']>): Promise<boolean> {
+    // The store failing: leave the request to the guard, which fails open and says so.
+    try {
+      const { isBlocked } = await this.storage.increment(...hit);
+      return !isBlocked;
+    } catch {
       return false;
     }
   }
