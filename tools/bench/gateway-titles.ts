@@ -16,19 +16,23 @@
 // rows started (Continue watching) and N others on My List, through the gateway as the web app does.
 // --gzip sends Accept-Encoding: gzip, as browsers do; node:http then sends the body gzipped
 // (compressed once, before the runs).
-// Each gateway round also prints the CPU time per request of the gateway, the catalog and the
-// catalog's database (its PGlite server, or its backends on a local PostgreSQL server): on a
-// shared machine the rate moves with everyone else's load, the CPU a request costs much less.
+// Each round also prints the CPU time per request of the node:http baseline, or of the gateway, the
+// catalog and the catalog's database (its PGlite server, or its backends on a local PostgreSQL
+// server): on a shared machine the rate moves with everyone else's load, the CPU a request costs
+// much less; and where the load generator takes a core against the baseline, the rates' ratio is
+// bounded by it, the ratio of the two servers' CPU per request is not.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
-// The services trace as deployed (the chart's sampler, lib/bench-system.ts deployedTracing);
-// --every-trace keeps every trace as `npm start` does for `kinema trace`.
+// The services trace and log as deployed (the chart's sampler, lib/bench-system.ts deployedTracing,
+// and its LOG_LEVEL=info: a line per request); --every-trace keeps every trace as `npm start` does
+// for `kinema trace`, LOG_LEVEL=warn in front logs as `npm start` shows a terminal.
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
 import {
   benchDatabaseUrl,
   cpuMs,
+  DEPLOYED_LOG_LEVEL,
   databaseCpuByPid,
   deployedTracing,
   registerViewer,
@@ -39,6 +43,7 @@ import { startHopFloor, type HopFloor } from './lib/hop-floor';
 import { compare, load, median, summarize } from './lib/load';
 
 const GATEWAY_LABEL = 'gateway -> catalog';
+const BASELINE_LABEL = 'node:http (same bytes)';
 
 /** What is read unless --path says otherwise; the floor reads the same page. */
 const DEFAULT_PATH = '/api/v1/titles?limit=20';
@@ -67,8 +72,10 @@ async function main(): Promise<void> {
     throw new Error(
       `--floor reads ${DEFAULT_PATH} uncached on a server: give --uncached and DATABASE_URL`,
     );
+  const logLevel = process.env['LOG_LEVEL'] ?? DEPLOYED_LOG_LEVEL;
   const system = await startBenchSystem({
     env: values['every-trace'] ? {} : deployedTracing(),
+    logLevel,
   });
   if (values.uncached) await system.restart('gateway', { CATALOG_CACHE_TTL_MS: '0' });
   if (values['demo-videos']) {
@@ -138,7 +145,7 @@ async function main(): Promise<void> {
     throw error;
   }
   process.stdout.write(
-    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? `, signed in with a profile${library > 0 ? ` (${library} titles started, ${library} on My List)` : ''}` : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, traces: ${values['every-trace'] ? 'every one kept' : 'sampled as deployed'}, node:http in its own process (pid ${baseline.pid})\n`,
+    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? `, signed in with a profile${library > 0 ? ` (${library} titles started, ${library} on My List)` : ''}` : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, traces: ${values['every-trace'] ? 'every one kept' : 'sampled as deployed'}, LOG_LEVEL=${logLevel}${logLevel === DEPLOYED_LOG_LEVEL ? ' (as deployed: a line per request)' : ''}, node:http in its own process (pid ${baseline.pid})\n`,
   );
   const pidOf = (name: string) => system.supervisor.get(name)?.pid ?? -1;
   const costs = new Map<string, Cost[]>();
@@ -147,14 +154,16 @@ async function main(): Promise<void> {
    * database (each backend's CPU since the last reading: one that exits between readings drops
    * out of both rather than counting as negative).
    */
-  const measured = async (label: string, target: string, edge: number, service: number) => {
-    const before = { edge: cpuMs(edge), service: cpuMs(service) };
-    const databaseBefore = databaseCpuByPid(system, 'catalog');
+  const measured = async (label: string, target: string, edge: number, service?: number) => {
+    const databaseOf = () =>
+      service === undefined ? new Map<number, number>() : databaseCpuByPid(system, 'catalog');
+    const serviceCpu = () => (service === undefined ? 0 : cpuMs(service));
+    const before = { edge: cpuMs(edge), service: serviceCpu() };
+    const databaseBefore = databaseOf();
     const result = await load(label, target, { seconds, connections, headers: loadHeaders });
-    const after = { edge: cpuMs(edge), service: cpuMs(service) };
+    const after = { edge: cpuMs(edge), service: serviceCpu() };
     let database = 0;
-    for (const [pid, used] of databaseCpuByPid(system, 'catalog'))
-      database += used - (databaseBefore.get(pid) ?? 0);
+    for (const [pid, used] of databaseOf()) database += used - (databaseBefore.get(pid) ?? 0);
     const cost: Cost = {
       edge: (after.edge - before.edge) / result.requests,
       service: (after.service - before.service) / result.requests,
@@ -171,13 +180,8 @@ async function main(): Promise<void> {
   try {
     const results = await compare(Number(values.rounds), [
       {
-        label: 'node:http (same bytes)',
-        run: () =>
-          load('node:http (same bytes)', baselineUrl, {
-            seconds,
-            connections,
-            headers: loadHeaders,
-          }),
+        label: BASELINE_LABEL,
+        run: () => measured(BASELINE_LABEL, baselineUrl, baseline.pid),
         warmUp: warmUp(baselineUrl),
       },
       {
@@ -191,10 +195,16 @@ async function main(): Promise<void> {
         warmUp: warmUp(floor.edge.url),
       })),
     ]);
-    summarize(results, 'node:http (same bytes)');
+    summarize(results, BASELINE_LABEL);
     process.stdout.write('  CPU ms per request (medians):\n');
     for (const [label, runs] of costs)
       process.stdout.write(`    ${label.padEnd(28)} ${costText(label, runs)}\n`);
+    // The rate's ratio is bounded by the load generator wherever it takes a core against the
+    // baseline; what a request costs each server is not, and says what each would serve alone.
+    const edgeCost = (label: string) => median((costs.get(label) ?? []).map((cost) => cost.edge));
+    process.stdout.write(
+      `  CPU per request, node:http's against the gateway's: ${(edgeCost(BASELINE_LABEL) / edgeCost(GATEWAY_LABEL)).toFixed(2)}\n`,
+    );
     const rate = (label: string) =>
       median((results.get(label) ?? []).map((result) => result.requestsPerSecond));
     for (const { label } of floors) {
@@ -216,8 +226,9 @@ interface Cost {
 
 /** The medians of `runs`, each process named as in `label`'s contestant. */
 function costText(label: string, runs: Cost[]): string {
+  const of = (key: keyof Cost) => median(runs.map((cost) => cost[key])).toFixed(3);
+  if (label === BASELINE_LABEL) return `node:http ${of('edge')}`;
   const [edge, service] = label === GATEWAY_LABEL ? ['gateway', 'catalog'] : ['edge', 'service'];
-  const of = (key: keyof Cost) => median(runs.map((cost) => cost[key])).toFixed(2);
   return `${edge} ${of('edge')}, ${service} ${of('service')}, database ${of('database')}`;
 }
 

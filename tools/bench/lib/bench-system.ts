@@ -57,6 +57,13 @@ export function deployedTracing(ratio = DEFAULT_TRACE_SAMPLE_RATIO): Record<stri
 }
 
 /**
+ * The log level the chart deploys every service with (helm/kinema/values.yaml): one line per
+ * request. The benches run with `warn` unless told (LOG_LEVEL, or `logLevel`), as `npm start`
+ * shows a terminal.
+ */
+export const DEPLOYED_LOG_LEVEL = 'info';
+
+/**
  * The system as `npm start` runs it (500 demo titles unless told), on ports the OS picks, in a fresh data
  * directory, with the per-client limits one load generator would hit lifted. On a server
  * (DATABASE_URL) its databases are kinema_bench_*, apart from the tests', and in a shared Redis
@@ -69,6 +76,8 @@ export async function startBenchSystem(
     standIns?: boolean;
     /** Environment of every process on top of the bench's own (e.g. deployedTracing()). */
     env?: Record<string, string>;
+    /** Every process's LOG_LEVEL: LOG_LEVEL's, else `warn`. */
+    logLevel?: string;
   } = {},
 ): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-bench-'));
@@ -78,7 +87,7 @@ export async function startBenchSystem(
     dataDir,
     ephemeralPorts: true,
     demoTitles: options.demoTitles ?? 500,
-    logLevel: 'warn',
+    logLevel: options.logLevel ?? process.env['LOG_LEVEL'] ?? 'warn',
     env: {
       ...process.env,
       ...(options.standIns ? { KAFKA_BROKERS: '', S3_ENDPOINT: '', DATABASE_URL: '' } : {}),
@@ -94,6 +103,8 @@ export async function startBenchSystem(
       ...options.env,
     },
     sink: () => undefined,
+    // Unread: deployed, a container runtime reads the lines, not the load generator's process.
+    discardStdout: true,
   });
   return {
     ...system,

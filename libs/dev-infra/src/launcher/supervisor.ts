@@ -102,7 +102,15 @@ export class Supervisor {
   private readonly exitListeners: ExitListener[] = [];
   private readonly messageListeners: MessageListener[] = [];
 
-  constructor(private readonly sink: LogSink) {}
+  /**
+   * `stdout: 'discard'` sends the processes' standard output nowhere, unread (benches: deployed,
+   * a container runtime reads the log lines, not the load generator's process); their standard
+   * error still reaches `sink`.
+   */
+  constructor(
+    private readonly sink: LogSink,
+    private readonly stdout: 'lines' | 'discard' = 'lines',
+  ) {}
 
   onUnexpectedExit(listener: ExitListener): void {
     this.exitListeners.push(listener);
@@ -139,7 +147,7 @@ export class Supervisor {
     const child = spawn(spec.command, launch.args, {
       env: this.environment(spec, { ...launch.env, ...env }),
       ...(launch.cwd ? { cwd: launch.cwd } : {}),
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', this.stdoutMode(), 'pipe', 'ipc'],
       detached: true,
     });
     const exited = new Promise<number | string>((resolve) =>
@@ -215,7 +223,7 @@ export class Supervisor {
     const job = spec.firstStartJob(this.launchContext(spec));
     const child = spawn(spec.command, job.args, {
       env: this.environment(spec, job.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', this.stdoutMode(), 'pipe'],
       detached: true,
     });
     this.jobs.add(child);
@@ -239,6 +247,10 @@ export class Supervisor {
   /** A child's environment: the launcher's own (unless the spec is isolated), then `env`. */
   private environment(spec: ProcessSpec, env: Record<string, string>): NodeJS.ProcessEnv {
     return { ...(spec.isolatedEnv ? {} : process.env), ...env };
+  }
+
+  private stdoutMode(): 'pipe' | 'ignore' {
+    return this.stdout === 'discard' ? 'ignore' : 'pipe';
   }
 
   /** Passes a child's output on to the log, line by line, under `name`. */

@@ -25,6 +25,8 @@ export interface SystemOptions {
   /** Replicas of each service (default one each). */
   scale?: Scale;
   sink: LogSink;
+  /** The processes' standard output unread (Supervisor's `stdout`); their standard error still reaches `sink`. */
+  discardStdout?: boolean;
   /** What happens to the processes: ready, draining, stopped, crashed (and when they return). */
   onEvent?: (event: FleetEvent) => void;
   /** Supply one to be able to stop everything while start-up is still under way (Ctrl-C). */
@@ -118,7 +120,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await ensureDatabases(plan.externalDatabases, env);
   await initialisePgliteDataDirs(plan.embeddedDatabases);
 
-  const supervisor = options.supervisor ?? new Supervisor(options.sink);
+  const supervisor =
+    options.supervisor ?? new Supervisor(options.sink, options.discardStdout ? 'discard' : 'lines');
   const fleet = new Fleet(plan, supervisor, options.onEvent);
   try {
     await fleet.start();
