@@ -239,22 +239,18 @@ export class EarlyAnswers {
     }
     const url = request.url as string;
     earlyAnswers.inc();
-    const done = (status: number) => {
-      const answered = () =>
-        completed(this.edge.logger, {
-          raw: request,
-          method: 'GET',
-          url,
-          route,
-          path: 'hot',
-          status,
-          ms: performance.now() - started,
-          span: span.span,
-        });
-      // The request id reaches the log line through its async context, when a line is written.
-      if (this.edge.logger.isLevelEnabled('info')) runWithRequestId(id, answered);
-      else answered();
-    };
+    const done = (status: number) =>
+      completed(this.edge.logger, {
+        raw: request,
+        method: 'GET',
+        url,
+        route,
+        path: 'hot',
+        status,
+        ms: performance.now() - started,
+        span: span.span,
+        requestId: id,
+      });
     if (response.destroyed) return done(CLIENT_CLOSED_REQUEST);
     // A response closes once: `on` without `once`'s wrapper and removal.
     response.on('close', () =>

@@ -76,6 +76,11 @@ export interface AnsweredRequest {
   ms: number;
   /** The server span an early answer started and kept itself, not for the request. */
   span?: Span;
+  /**
+   * The request id, for an early answer, which logs outside the request's async context (the
+   * pipeline's lines find it there).
+   */
+  requestId?: string;
 }
 
 function answered(request: FastifyRequest, status: number, ms: number): AnsweredRequest {
@@ -95,7 +100,7 @@ function answered(request: FastifyRequest, status: number, ms: number): Answered
  * whichever path answered it (Fastify's hooks call this, and so do early answers).
  */
 export function completed(logger: Logger, request: AnsweredRequest): void {
-  const { method, route, path, status, ms } = request;
+  const { method, route, path, status, ms, requestId } = request;
   // A closed connection reports outside the request's async context: the span is named here.
   observeTraced(
     httpRequestDuration,
@@ -112,10 +117,8 @@ export function completed(logger: Logger, request: AnsweredRequest): void {
     route !== '/metrics' &&
     logger.isLevelEnabled('info')
   ) {
-    logger.info(
-      { method, url: redactQuery(request.url), route, path, status, ms: Math.round(ms) },
-      'request',
-    );
+    const line = { method, url: redactQuery(request.url), route, path, status, ms: Math.round(ms) };
+    logger.info(requestId === undefined ? line : { requestId, ...line }, 'request');
   }
 }
 
