@@ -13,11 +13,12 @@ let processOutput: DestinationStream | undefined;
 /**
  * The process's standard output, shared by its loggers so their lines keep their order and never
  * interleave. Written in batches (pino's asynchronous logging, pino/docs/asynchronous.md): with
- * LOG_LEVEL=info, as the chart deploys, a line per request written on its own cost the gateway
- * more than half again its CPU per cached read (docs/performance.md), a write and two thread
- * hand-offs each. A line waits LOG_FLUSH_MS at most; what waits is written when the process
- * exits (pino flushes it), and lost only with the process killed outright (SIGKILL, OOM). A
- * worker thread writes its own lines at once: pino flushes on exit for the main thread only.
+ * LOG_LEVEL=info, as the chart deploys, a line per request written on its own (a write on libuv's
+ * thread pool and two thread hand-offs each) cost the gateway about a fifth more CPU per cached
+ * read (docs/performance.md, the request log). A line waits LOG_FLUSH_MS at most; what waits is
+ * written when the process exits (pino flushes it), and lost only with the process killed
+ * outright (SIGKILL, OOM). A worker thread writes its own lines at once: pino flushes on exit for
+ * the main thread only.
  */
 function output(): DestinationStream {
   processOutput ??= isMainThread
