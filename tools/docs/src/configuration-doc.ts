@@ -42,7 +42,7 @@ const UNCOMMENTED: Record<string, string> = {
   NODE_ENV:
     '`production` refuses development values (secrets left at their defaults, `FAULT_INJECTION`).',
   LOG_LEVEL:
-    'The level the process logs at (pino): `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
+    'The level the process logs at (pino): `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Lines go to standard output in batches, each within 100 ms.',
   SHUTDOWN_TIMEOUT_MS: 'Shutdown finishes in-flight work up to this bound, then exits.',
   HTTP_HOST: 'The address the public HTTP port binds.',
   HTTP_PORT: 'The public port: the REST API, `/ws`, `/docs`, the web app.',
