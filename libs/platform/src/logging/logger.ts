@@ -3,8 +3,13 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { isMainThread } from 'node:worker_threads';
 import { currentRequestId } from './request-context';
 
-/** Lines are written once this many bytes wait (about fifteen request lines)... */
-const LOG_BUFFER_BYTES = 4096;
+/** Lines are written once this many bytes wait (about a dozen request lines)... */
+const LOG_BUFFER_BYTES = 3072;
+/**
+ * ...in writes of whole lines of at most PIPE_BUF bytes, which reach a pipe whole, never mixed
+ * with another writer's (a worker thread's lines)...
+ */
+const LOG_WRITE_BYTES = 4096;
 /** ...and whatever waits, every this many milliseconds. */
 const LOG_FLUSH_MS = 100;
 
@@ -26,6 +31,7 @@ function output(): DestinationStream {
         dest: 1,
         sync: false,
         minLength: LOG_BUFFER_BYTES,
+        maxWrite: LOG_WRITE_BYTES,
         periodicFlush: LOG_FLUSH_MS,
       })
     : pino.destination({ dest: 1, sync: false });
