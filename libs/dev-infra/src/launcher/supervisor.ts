@@ -103,13 +103,13 @@ export class Supervisor {
   private readonly messageListeners: MessageListener[] = [];
 
   /**
-   * `stdout: 'discard'` sends the processes' standard output nowhere, unread (benches: deployed,
+   * `stdout: 'ignore'` sends the processes' standard output nowhere, unread (benches: deployed,
    * a container runtime reads the log lines, not the load generator's process); their standard
-   * error still reaches `sink`.
+   * error still reaches `sink`, as all of it does with `'pipe'`.
    */
   constructor(
     private readonly sink: LogSink,
-    private readonly stdout: 'lines' | 'discard' = 'lines',
+    private readonly stdout: 'pipe' | 'ignore' = 'pipe',
   ) {}
 
   onUnexpectedExit(listener: ExitListener): void {
@@ -147,7 +147,7 @@ export class Supervisor {
     const child = spawn(spec.command, launch.args, {
       env: this.environment(spec, { ...launch.env, ...env }),
       ...(launch.cwd ? { cwd: launch.cwd } : {}),
-      stdio: ['ignore', this.stdoutMode(), 'pipe', 'ipc'],
+      stdio: ['ignore', this.stdout, 'pipe', 'ipc'],
       detached: true,
     });
     const exited = new Promise<number | string>((resolve) =>
@@ -223,7 +223,7 @@ export class Supervisor {
     const job = spec.firstStartJob(this.launchContext(spec));
     const child = spawn(spec.command, job.args, {
       env: this.environment(spec, job.env),
-      stdio: ['ignore', this.stdoutMode(), 'pipe'],
+      stdio: ['ignore', this.stdout, 'pipe'],
       detached: true,
     });
     this.jobs.add(child);
@@ -247,10 +247,6 @@ export class Supervisor {
   /** A child's environment: the launcher's own (unless the spec is isolated), then `env`. */
   private environment(spec: ProcessSpec, env: Record<string, string>): NodeJS.ProcessEnv {
     return { ...(spec.isolatedEnv ? {} : process.env), ...env };
-  }
-
-  private stdoutMode(): 'pipe' | 'ignore' {
-    return this.stdout === 'discard' ? 'ignore' : 'pipe';
   }
 
   /** Passes a child's output on to the log, line by line, under `name`. */

@@ -121,7 +121,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await initialisePgliteDataDirs(plan.embeddedDatabases);
 
   const supervisor =
-    options.supervisor ?? new Supervisor(options.sink, options.discardStdout ? 'discard' : 'lines');
+    options.supervisor ?? new Supervisor(options.sink, options.discardStdout ? 'ignore' : 'pipe');
   const fleet = new Fleet(plan, supervisor, options.onEvent);
   try {
     await fleet.start();
