@@ -17,25 +17,28 @@ let processOutput: DestinationStream | undefined;
 
 /**
  * The process's standard output, shared by its loggers so their lines keep their order and never
- * interleave. Written in batches (pino's asynchronous logging, pino/docs/asynchronous.md): with
- * LOG_LEVEL=info, as the chart deploys, a line per request written on its own (a write on libuv's
- * thread pool and two thread hand-offs each) cost the gateway about a fifth more CPU per cached
- * read (docs/performance.md, the request log). A line waits LOG_FLUSH_MS at most; what waits is
- * written when the process exits (pino flushes it), and lost only with the process killed
- * outright (SIGKILL, OOM). A worker thread writes its own lines at once: pino flushes on exit for
- * the main thread only.
+ * interleave. Written in batches (pino's `minLength`): with LOG_LEVEL=info, as the chart deploys,
+ * a line per request written on its own cost the gateway about a fifth more CPU per cached read
+ * (docs/performance.md, the request log). The main thread writes a batch itself, synchronously
+ * (pino's default), not through libuv's thread pool: a hand-off to a pool thread and back per
+ * batch cost more than the write. A line waits LOG_FLUSH_MS at most; what waits is written when
+ * the process exits, and lost only with the process killed outright (SIGKILL, OOM). A worker
+ * thread writes its own lines at once, asynchronously: it must not block its thread's loop on a
+ * slow reader where the main thread, writing 4 KiB at a time, waits for it (back-pressure).
  */
 function output(): DestinationStream {
-  processOutput ??= isMainThread
-    ? pino.destination({
-        dest: 1,
-        sync: false,
-        minLength: LOG_BUFFER_BYTES,
-        maxWrite: LOG_WRITE_BYTES,
-        periodicFlush: LOG_FLUSH_MS,
-      })
-    : pino.destination({ dest: 1, sync: false });
-  return processOutput;
+  if (processOutput) return processOutput;
+  if (!isMainThread) return (processOutput = pino.destination({ dest: 1, sync: false }));
+  const destination = pino.destination({
+    dest: 1,
+    sync: true,
+    minLength: LOG_BUFFER_BYTES,
+    maxWrite: LOG_WRITE_BYTES,
+    periodicFlush: LOG_FLUSH_MS,
+  });
+  // pino flushes on exit for asynchronous destinations only.
+  process.once('exit', () => destination.flushSync());
+  return (processOutput = destination);
 }
 
 /**
