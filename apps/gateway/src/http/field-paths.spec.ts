@@ -21,6 +21,7 @@ describe('redactQuery', () => {
       '/api/v1/titles/x/stream?grant=[redacted]&t=1',
     );
     expect(redactQuery('/ws?access_token=secret')).toBe('/ws?access_token=[redacted]');
+    expect(redactQuery('/ws?limit=5&token=secret')).toBe('/ws?limit=5&token=[redacted]');
     expect(redactQuery('/api/v1/titles?limit=5')).toBe('/api/v1/titles?limit=5');
   });
 });

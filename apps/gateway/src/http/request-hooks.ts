@@ -126,5 +126,8 @@ const SECRET_PARAMS = /([?&](?:grant|access_token|token)=)[^&]*/g;
 
 /** Playback grants and tokens in query strings are credentials: they never reach the logs. */
 export function redactQuery(url: string): string {
+  // Every name SECRET_PARAMS matches ends in one of these, so most URLs (a cached read's) skip
+  // the pattern: 0.3-0.8 µs a line in a profile of cached reads, for the URLs with nothing to hide.
+  if (!url.includes('token=') && !url.includes('grant=')) return url;
   return url.replace(SECRET_PARAMS, '$1[redacted]');
 }

@@ -56,6 +56,24 @@ describe('createLogger', () => {
     expect(run.lines.map((line) => line['i'])).toEqual([0, 1, 2]);
   }, 30_000);
 
+  it('stamps each line with the time it was logged, as ISO 8601 text', async () => {
+    const before = Date.now();
+    const run = await runLogging(
+      `const logger = createLogger('users', 'info');
+       logger.info('first');
+       const until = Date.now() + 5;
+       while (Date.now() < until);
+       logger.info('second');
+       process.exit(0);`,
+    );
+    const times = run.lines.map((line) => String(line['time']));
+    expect(times.map((time) => new Date(time).toISOString())).toEqual(times);
+    const [first, second] = times.map((time) => Date.parse(time)) as [number, number];
+    expect(first).toBeGreaterThanOrEqual(before);
+    expect(second - first).toBeGreaterThanOrEqual(5);
+    expect(second).toBeLessThanOrEqual(Date.now());
+  }, 30_000);
+
   it("keeps the order of the lines of a process's loggers, which share one output", async () => {
     const run = await runLogging(
       `const first = createLogger('gateway', 'info');
