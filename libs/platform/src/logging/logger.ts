@@ -22,9 +22,11 @@ let processOutput: DestinationStream | undefined;
  * (docs/performance.md, the request log). The main thread writes a batch itself, synchronously
  * (pino's default), not through libuv's thread pool: a hand-off to a pool thread and back per
  * batch cost more than the write. A line waits LOG_FLUSH_MS at most; what waits is written when
- * the process exits, and lost only with the process killed outright (SIGKILL, OOM). The write
- * waits only while the output's reader is behind (back-pressure). A worker thread writes each of
- * its lines at once, asynchronously, as before: nothing would flush its batch when it ends.
+ * the process exits, and lost only with the process killed outright (SIGKILL, OOM). A reader
+ * that falls behind by a whole pipe (a stalled log collector) holds the process back: sonic-boom
+ * tries the write again every 100 ms, where the thread pool's writes kept every waiting line in
+ * memory, without bound. A worker thread writes each of its lines at once, asynchronously, as
+ * before: nothing would flush its batch when it ends.
  */
 function output(): DestinationStream {
   if (processOutput) return processOutput;
