@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import type { z } from 'zod';
 import { baseConfigShape, isDevelopmentOnly, isSecret } from '@kinema/platform/config';
+import { LOG_FLUSH_MS } from '@kinema/platform/logging';
 import { telemetryConfigSchema } from '@kinema/platform/telemetry';
 // The page is generated from each app's own schema so it cannot drift from what the processes
 // accept; this tool only reads the schemas, nothing of the apps runs.
@@ -42,7 +43,8 @@ const UNCOMMENTED: Record<string, string> = {
   NODE_ENV:
     '`production` refuses development values (secrets left at their defaults, `FAULT_INJECTION`).',
   LOG_LEVEL:
-    'The level the process logs at (pino): `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Lines go to standard output in batches, each within 100 ms.',
+    'The level the process logs at (pino): `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. ' +
+    `Lines go to standard output in batches, each within ${LOG_FLUSH_MS} ms.`,
   SHUTDOWN_TIMEOUT_MS: 'Shutdown finishes in-flight work up to this bound, then exits.',
   HTTP_HOST: 'The address the public HTTP port binds.',
   HTTP_PORT: 'The public port: the REST API, `/ws`, `/docs`, the web app.',

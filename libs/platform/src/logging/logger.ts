@@ -10,8 +10,8 @@ const LOG_BUFFER_BYTES = 3072;
  * with another writer's (a worker thread's lines)...
  */
 const LOG_WRITE_BYTES = 4096;
-/** ...and whatever waits, every this many milliseconds. */
-const LOG_FLUSH_MS = 100;
+/** ...and whatever waits, every this many milliseconds (the longest a line waits). */
+export const LOG_FLUSH_MS = 100;
 
 let processOutput: DestinationStream | undefined;
 
