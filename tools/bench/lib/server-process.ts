@@ -9,6 +9,8 @@ export interface ServerProcess {
   url: string;
   port: number;
   pid: number;
+  /** Sends the child a message and resolves with the next one it sends back. */
+  ask<T>(message: Serializable): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,11 @@ export async function startServerProcess(
     url: `http://127.0.0.1:${port}/`,
     port,
     pid,
+    ask: async <T>(question: Serializable): Promise<T> => {
+      const answer = once(child, 'message') as Promise<[T]>;
+      child.send(question);
+      return (await answer)[0];
+    },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
