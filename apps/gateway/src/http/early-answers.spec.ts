@@ -209,6 +209,9 @@ describe('early answers', () => {
     await get();
     const early = await get({ 'x-request-id': 'early-read-1' });
     expect(early.headers['x-request-id']).toBe('early-read-1');
+    // The line names the trace and span the answer names.
+    const [, traceId, spanId] = String(early.headers['traceresponse']).split('-');
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const line = lines.find((logged) => logged['requestId'] === 'early-read-1');
     expect(line).toMatchObject({
       msg: 'request',
@@ -216,6 +219,8 @@ describe('early answers', () => {
       path: 'hot',
       status: 200,
       url: LIST,
+      trace_id: traceId,
+      span_id: spanId,
     });
     const metrics = await register.getSingleMetricAsString('http_server_request_duration_seconds');
     expect(metrics).toMatch(/_count\{[^}]*route="\/api\/v1\/titles"[^}]*path="hot"[^}]*\} [1-9]/);

@@ -1,4 +1,4 @@
-import { currentServedBy, runWithRequestId } from '@kinema/platform/logging';
+import { currentServedBy, runWithRequestId, traceFields } from '@kinema/platform/logging';
 import { httpRequestDuration, observeTraced, REPLICA_NAME } from '@kinema/platform/ops';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
 import { context, type Span } from '@opentelemetry/api';
@@ -78,7 +78,7 @@ export interface AnsweredRequest {
   span?: Span;
   /**
    * The request id, for an early answer, which logs outside the request's async context (the
-   * pipeline's lines find it there).
+   * pipeline's lines find it, and their trace, there).
    */
   requestId?: string;
 }
@@ -102,11 +102,12 @@ function answered(request: FastifyRequest, status: number, ms: number): Answered
 export function completed(logger: Logger, request: AnsweredRequest): void {
   const { method, route, path, status, ms, requestId } = request;
   // A closed connection reports outside the request's async context: the span is named here.
+  const trace = request.span?.spanContext() ?? serverSpanContext(request.raw);
   observeTraced(
     httpRequestDuration,
     { method, route, status_code: String(status), path },
     ms / 1000,
-    request.span?.spanContext() ?? serverSpanContext(request.raw),
+    trace,
   );
   endServerSpan(request.raw, status, request.span);
   // The line is built only when it is written (LOG_LEVEL=warn skips it: a cached read costs the
@@ -118,7 +119,12 @@ export function completed(logger: Logger, request: AnsweredRequest): void {
     logger.isLevelEnabled('info')
   ) {
     const line = { method, url: redactQuery(request.url), route, path, status, ms: Math.round(ms) };
-    logger.info(requestId === undefined ? line : { requestId, ...line }, 'request');
+    // An early answer logs outside its request's async context, where the line would find its
+    // request id and trace: it names them itself.
+    logger.info(
+      requestId === undefined ? line : { requestId, ...line, ...traceFields(trace) },
+      'request',
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { LOG_TRACE_KEYS } from '../logging/trace-fields';
 import { linkFromHeaders } from './trace-context';
 
 /** The health and reflection services: probes and tools, not the services' work. */
@@ -42,6 +43,6 @@ export function kinemaInstrumentations(): Instrumentation[] {
     }),
     new IORedisInstrumentation({ requireParentSpan: true }),
     new UndiciInstrumentation({ requireParentforSpans: true }),
-    new PinoInstrumentation({ disableLogSending: true }),
+    new PinoInstrumentation({ disableLogSending: true, logKeys: LOG_TRACE_KEYS }),
   ];
 }
