@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuMs } from './lib/bench-system';
-import { compare, load, loadCpuPercent, median, type LoadResult } from './lib/load';
+import { compare, load, median, summarize, type LoadResult } from './lib/load';
 import { announceListening, firstMessage, startServerProcess } from './lib/server-process';
 
 interface Serving {
@@ -97,18 +97,13 @@ async function main(): Promise<void> {
         };
       }),
     );
-    const rates = new Map(
-      [...results].map(([label, runs]) => [label, median(runs.map((r) => r.requestsPerSecond))]),
-    );
-    const [[firstLabel, firstRate]] = rates;
-    process.stdout.write('\nmedians:\n');
-    for (const [label, runs] of results) {
-      const rate = rates.get(label) ?? 0;
-      const cpuUs = median((costs.get(label) ?? []).map((c) => c.cpuUs));
-      const sendUs = median((costs.get(label) ?? []).map((c) => c.sendUs));
-      const loadCpu = median(runs.map(loadCpuPercent));
+    summarize(results, `busy ${busy[0]} µs`);
+    process.stdout.write('  CPU per request (medians):\n');
+    for (const [label, runs] of costs) {
+      const cpuUs = median(runs.map((c) => c.cpuUs));
+      const sendUs = median(runs.map((c) => c.sendUs));
       process.stdout.write(
-        `  ${label.padEnd(12)} ${rate.toFixed(0).padStart(7)} req/s  ratio to ${firstLabel}: ${(rate / firstRate).toFixed(2)}  CPU ${cpuUs.toFixed(1)} µs a request, sending ${sendUs.toFixed(1)} µs  load generator CPU ${loadCpu.toFixed(0)}%\n`,
+        `    ${label.padEnd(12)} ${cpuUs.toFixed(1)} µs, of which sending ${sendUs.toFixed(1)} µs\n`,
       );
     }
   } finally {
