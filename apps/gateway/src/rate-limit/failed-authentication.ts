@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import { problem } from '@kinema/platform/errors';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../http/problem.exception';
+import { addressTracker } from './client-network';
 import { rateLimitRefusals } from './rate-limit-refusals';
+import { limiterKey } from './request-budget';
 
 export interface FailedAuthenticationLimit {
   /** Refused tokens per client IP per window before the caller gets 429 instead of 401. */
@@ -25,7 +26,7 @@ export class FailedAuthentication {
   ) {}
 
   async count(request: FastifyRequest): Promise<void> {
-    const key = `${this.options.keyPrefix}auth-failed:${createHash('sha256').update(`ip:${request.ip}`).digest('base64url')}`;
+    const key = limiterKey(this.options.keyPrefix, 'auth-failed', addressTracker(request.ip));
     const record = await this.storage
       .increment(
         key,

@@ -81,3 +81,29 @@ describe('without REDIS_URL: each replica limits in its own memory', () => {
     expect((await login(second, '203.0.113.9')).statusCode).not.toBe(429);
   });
 });
+
+describe('per-address limits over IPv6', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await gateway({ REDIS_URL: '' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('count a /64 as one client: a fourth address of the same /64 is refused, the next /64 is not', async () => {
+    for (const host of ['a', 'b', 'c'])
+      expect((await login(app, `2001:db8:7:1::${host}`)).statusCode).not.toBe(429);
+    expect((await login(app, '2001:db8:7:1:ffff:ffff:ffff:ffff')).statusCode).toBe(429);
+    expect((await login(app, '2001:db8:7:2::a')).statusCode).not.toBe(429);
+  });
+
+  it('count an IPv4 client of a dual-stack listener by its IPv4 address', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await login(app, '::ffff:203.0.113.20')).statusCode).not.toBe(429);
+    expect((await login(app, '203.0.113.20')).statusCode).toBe(429);
+    expect((await login(app, '::ffff:203.0.113.21')).statusCode).not.toBe(429);
+  });
+});

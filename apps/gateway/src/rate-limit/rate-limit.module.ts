@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import { principalOf } from '../viewer/principal';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BatchedRedisStorage } from './batched-redis-storage';
+import { addressTracker } from './client-network';
 import { FailedAuthentication } from './failed-authentication';
 import { AUTH_RATE_LIMIT_KEY } from './rate-limit.decorator';
 import { budgetTracker, limiterKey, RequestBudget, REQUESTS_LIMIT } from './request-budget';
@@ -65,7 +66,7 @@ export function throttlers(config: GatewayConfig): ThrottlerOptions[] {
       limit: config.RATE_LIMIT_AUTH_PER_IP,
       ttl: authWindowMs,
       skipIf: (context) => !isAuthRoute(context),
-      getTracker: (_request, context) => `ip:${requestOf(context).ip}`,
+      getTracker: (_request, context) => addressTracker(requestOf(context).ip),
     },
     {
       name: 'auth-email',
@@ -74,7 +75,7 @@ export function throttlers(config: GatewayConfig): ThrottlerOptions[] {
       skipIf: (context) => !isAuthRoute(context) || emailOf(requestOf(context)) === undefined,
       getTracker: (_request, context) => {
         const request = requestOf(context);
-        return `email:${emailOf(request) ?? ''} ip:${request.ip}`;
+        return `email:${emailOf(request) ?? ''} ${addressTracker(request.ip)}`;
       },
     },
     {

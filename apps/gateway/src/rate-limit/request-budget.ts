@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../viewer/principal';
+import { addressTracker } from './client-network';
 
 /** Hashes of recent callers: a busy caller's key is not hashed again on every request. */
 const recentHashes = new LRUCache<string, string>({ max: 10_000 });
@@ -21,10 +22,10 @@ export const REQUESTS_LIMIT = 'requests';
 
 /**
  * Who the request budget counts: a signed-in caller by account, whatever its IP; others by the
- * client's IP (Fastify's `request.ip`, which honours TRUST_PROXY).
+ * client's address (Fastify's `request.ip`, which honours TRUST_PROXY), an IPv6 client by its /64.
  */
 export function budgetTracker(ip: string, principal: Principal | undefined): string {
-  return principal ? `account:${principal.accountId}` : `ip:${ip}`;
+  return principal ? `account:${principal.accountId}` : addressTracker(ip);
 }
 
 /** What a limiter storage's increment answers. */

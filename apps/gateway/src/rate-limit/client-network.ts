@@ -1,0 +1,33 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * The IPv6 prefix a per-address limit counts a client by: a /64, the smallest network an end
+ * site is given (RFC 6177, RFC 7421). A host picks any address in its /64 at will (SLAAC privacy
+ * addresses, or simply by configuring them), so counting each address on its own would let one
+ * client rotate past every per-address limit and fill the limiter with windows. A shorter prefix
+ * (a /56, say) would also count separate customers of a provider that gives each a /64 as one.
+ */
+const IPV6_CLIENT_PREFIX = 64;
+
+/** The bits of an IPv6 address kept by IPV6_CLIENT_PREFIX, in the address's 16-bit parts. */
+const KEPT_PARTS = IPV6_CLIENT_PREFIX / 16;
+
+/**
+ * Who a per-address limit counts for a request from `ip` (Fastify's `request.ip`, which honours
+ * TRUST_PROXY), as the limits' trackers name it: an IPv4 client by its address; an IPv6 client by
+ * its network, `ip:<prefix>/64`; an IPv4-mapped IPv6 address (a dual-stack listener's IPv4
+ * client) by its IPv4 address, never by the one /64 every such address shares. Anything that does
+ * not parse is counted as it is.
+ */
+export function addressTracker(ip: string): string {
+  return `ip:${clientNetwork(ip)}`;
+}
+
+function clientNetwork(ip: string): string {
+  // Most callers are IPv4: counted as they are, without parsing, on the hot path too.
+  if (!ip.includes(':') || !ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.map((part, i) => (i < KEPT_PARTS ? part : 0));
+  return `${new ipaddr.IPv6(parts).toString()}/${IPV6_CLIENT_PREFIX}`;
+}
