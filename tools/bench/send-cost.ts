@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   const connections = Number(values.connections);
   const bytes = Number(values.bytes);
   const busy = values.busy.split(',').map(Number);
+  // A server's label, in its rounds and medians; the first server's is the baseline.
+  const labelOf = (busyMicros: number | undefined) => `busy ${busyMicros} µs`;
   process.stdout.write(
     `node:http answering ${bytes} bytes after a fixed CPU cost per request, each server in a process of its own, ${connections} connections, ${seconds}s per run\n`,
   );
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     const results = await compare(
       Number(values.rounds),
       servers.map((server, i) => {
-        const label = `busy ${busy[i]} µs`;
+        const label = labelOf(busy[i]);
         costs.set(label, []);
         return {
           label,
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
         };
       }),
     );
-    summarize(results, `busy ${busy[0]} µs`);
+    summarize(results, labelOf(busy[0]));
     process.stdout.write('  CPU per request (medians):\n');
     for (const [label, runs] of costs) {
       const cpuUs = median(runs.map((c) => c.cpuUs));
