@@ -1,3 +1,5 @@
 const { projectConfig } = require('../../jest.preset.cjs');
 
-module.exports = projectConfig(__dirname);
+module.exports = projectConfig(__dirname, {
+  setupFiles: ['<rootDir>/jest.setup.cjs'],
+});

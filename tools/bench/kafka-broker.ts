@@ -1,5 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { startKafkaBroker } from '@kinema/dev-infra';
+import { kafkaClient } from '@kinema/platform/kafka';
+import { logLevel } from 'kafkajs';
 
 // Throughput of the embedded dev broker through the real kafkajs client: 1 KiB messages in via
 // sendBatch to a 6-partition topic, out through a consumer group. Broker and clients share this
@@ -18,7 +19,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const broker = await startKafkaBroker({ defaultPartitions: PARTITIONS });
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'bench',
     brokers: [broker.address],
     logLevel: logLevel.NOTHING,

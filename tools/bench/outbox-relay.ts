@@ -13,10 +13,11 @@ import {
   OutboxPublisher,
   OutboxRelay,
   ensureTopics,
+  kafkaClient,
   runMigrationsLocked,
   toKafkaMessage,
 } from '@kinema/platform';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { logLevel, Partitioners } from 'kafkajs';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { median } from './lib/load';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   await runMigrationsLocked(dataSource, 1);
   const broker = await startKafkaBroker();
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'outbox-bench',
     brokers: [broker.address],
     logLevel: logLevel.NOTHING,

@@ -1,5 +1,6 @@
 import { credentials, makeClientConstructor, type ServiceError } from '@grpc/grpc-js';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient } from '@kinema/platform/kafka';
+import { logLevel } from 'kafkajs';
 import { service as healthService } from 'grpc-health-check';
 import { GRPC_SERVICES, SERVED_BY_METADATA } from '@kinema/contracts';
 import { GrpcReflectionClient } from '@kinema/platform/testing';
@@ -415,7 +416,7 @@ describe('drafts', () => {
 
 describe('events', () => {
   it('a title created through the gateway yields a TitleCreated that a plain kafkajs consumer at the printed broker receives', async () => {
-    const kafka = new Kafka({
+    const kafka = kafkaClient({
       clientId: 'e2e',
       brokers: [system.kafkaBrokers],
       logLevel: logLevel.NOTHING,

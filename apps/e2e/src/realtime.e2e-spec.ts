@@ -1,7 +1,7 @@
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { TOPICS, VideosServiceClient } from '@kinema/contracts';
-import { toKafkaMessage } from '@kinema/platform';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient, toKafkaMessage } from '@kinema/platform';
+import { logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { Client } from './support/accounts';
@@ -190,7 +190,7 @@ describe('events flow across services to clients', () => {
           sha256: 'a'.repeat(64),
         },
       });
-    const producer = new Kafka({
+    const producer = kafkaClient({
       clientId: 'e2e-replay',
       brokers: [system.kafkaBrokers],
       logLevel: logLevel.NOTHING,

@@ -1,5 +1,6 @@
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { kafkaClient } from '@kinema/platform/kafka';
+import { logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Client } from './support/accounts';
 import { eventually } from './support/eventually';
@@ -64,7 +65,7 @@ async function watchFailures(): Promise<{
   consumer: Consumer;
 }> {
   const events: Array<{ titleId: string; videoId: string }> = [];
-  const kafka = new Kafka({ brokers: [system.kafkaBrokers], logLevel: logLevel.NOTHING });
+  const kafka = kafkaClient({ brokers: [system.kafkaBrokers], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({
     groupId: `e2e-videos-${randomUUID()}`,
     sessionTimeout: 6_000,

@@ -1,6 +1,6 @@
 import { CE_HEADERS, type EventEnvelope, type Topic } from '@kinema/contracts';
-import { toKafkaMessage } from '@kinema/platform';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { kafkaClient, toKafkaMessage } from '@kinema/platform';
+import { logLevel, type Consumer, type Kafka, type Producer } from 'kafkajs';
 
 export interface ReceivedEvent {
   key: string;
@@ -17,7 +17,7 @@ export class KafkaTestClient {
   private connected = false;
 
   constructor(brokerAddress: string) {
-    this.kafka = new Kafka({
+    this.kafka = kafkaClient({
       clientId: 'catalog-test',
       brokers: [brokerAddress],
       logLevel: logLevel.NOTHING,

@@ -1,6 +1,7 @@
 import { Availability, CATALOG_TITLE_EVENTS, TOPICS } from '@kinema/contracts';
 import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { kafkaClient } from '@kinema/platform/kafka';
+import { logLevel, type Consumer } from 'kafkajs';
 import { defined, startTestCatalog, type CatalogHarness } from '../testing/catalog-test-harness';
 import { aMovie } from '../testing/title-input.builder';
 
@@ -27,7 +28,7 @@ async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
 beforeAll(async () => {
   broker = await startKafkaBroker();
   catalog = await startTestCatalog({ KAFKA_BROKERS: broker.address });
-  const kafka = new Kafka({
+  const kafka = kafkaClient({
     clientId: 'catalog-events-test',
     brokers: [broker.address],
     logLevel: logLevel.NOTHING,

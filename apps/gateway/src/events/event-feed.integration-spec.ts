@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type EventEnvelope } from '@kinema/contracts';
 import { startTopicBroker, type RunningKafkaBroker, type TopicBroker } from '@kinema/dev-infra';
-import { toKafkaMessage } from '@kinema/platform/kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClient, toKafkaMessage } from '@kinema/platform/kafka';
+import { logLevel, type Kafka } from 'kafkajs';
 import pino from 'pino';
 import { GatewayEventFeed } from './event-feed';
 
@@ -30,7 +30,7 @@ describe('the gateway event feed', () => {
   let kafka: Kafka;
 
   beforeAll(async () => {
-    topicBroker = await startTopicBroker(topic);
+    topicBroker = await startTopicBroker(topic, kafkaClient);
     ({ broker, kafka } = topicBroker);
   }, 60_000);
 
@@ -53,7 +53,7 @@ describe('the gateway event feed', () => {
     const feeds = ['gateway-a', 'gateway-b'].map((pod) => {
       seen.set(pod, []);
       return new GatewayEventFeed(
-        new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }),
+        kafkaClient({ brokers: [broker.address], logLevel: logLevel.NOTHING }),
         `gateway.realtime.${pod}`,
         [topic],
         [(event) => void seen.get(pod)?.push(event.id)],

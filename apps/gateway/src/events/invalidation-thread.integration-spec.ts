@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CATALOG_TITLE_EVENTS, TOPICS } from '@kinema/contracts';
 import { startTopicBroker, type RunningKafkaBroker, type TopicBroker } from '@kinema/dev-infra';
-import { toKafkaMessage } from '@kinema/platform/kafka';
+import { kafkaClient, toKafkaMessage } from '@kinema/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import pino from 'pino';
 import { CatalogCache } from '../cache/catalog-cache';
@@ -23,7 +23,7 @@ describe('the gateway invalidation thread', () => {
   let kafka: Kafka;
 
   beforeAll(async () => {
-    topicBroker = await startTopicBroker(topic);
+    topicBroker = await startTopicBroker(topic, kafkaClient);
     ({ broker, kafka } = topicBroker);
   }, 60_000);
 

@@ -1,5 +1,5 @@
 import { startKafkaBroker, type RunningKafkaBroker } from '../kafka/kafka-broker';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { logLevel, type Admin, type Kafka, type KafkaConfig } from 'kafkajs';
 
 const PARTITIONS = 6;
 
@@ -17,10 +17,17 @@ export interface TopicBroker {
   positioned(groupId: string): Promise<boolean>;
 }
 
-/** Starts the embedded broker and creates `topic` on it with six partitions. */
-export async function startTopicBroker(topic: string): Promise<TopicBroker> {
+/**
+ * Starts the embedded broker and creates `topic` on it with six partitions, through a client made
+ * by `client` (the services' kafkaClient, from @kinema/platform/kafka, which this library does not
+ * import: the launcher loads it and holds little).
+ */
+export async function startTopicBroker(
+  topic: string,
+  client: (config: KafkaConfig) => Kafka,
+): Promise<TopicBroker> {
   const broker = await startKafkaBroker();
-  const kafka = new Kafka({
+  const kafka = client({
     clientId: 'topic-broker-test',
     brokers: [broker.address],
     logLevel: logLevel.NOTHING,

@@ -4,3 +4,4 @@ export * from './retry-with-backoff';
 export * from './wake-signal';
 export * from './consumer-lag';
 export * from './kafka-credentials';
+export { stopIdleRequestQueueLoop } from './request-queue-idle';

@@ -67,9 +67,18 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * A kafkajs client, its connections idle without a timer loop (stopIdleRequestQueueLoop): every
+ * client in the workspace is made here, the services' and the tests' alike, so none runs kafkajs's
+ * 1 ms loop (which Node 23 and later also report, a TimeoutNegativeWarning per process).
+ */
+export function kafkaClient(options: KafkaConfig): Kafka {
+  stopIdleRequestQueueLoop();
+  return new Kafka(options);
+}
+
 /** A kafkajs client whose logs join the service's JSON log, with short timeouts so an absent broker is noticed fast. */
 export function createKafka(config: KafkaClientConfig, logger: Logger): Kafka {
-  stopIdleRequestQueueLoop();
   const options: KafkaConfig = {
     clientId: config.clientId,
     brokers: config.brokers,
@@ -90,5 +99,5 @@ export function createKafka(config: KafkaClientConfig, logger: Logger): Kafka {
         logger[levels[level] ?? 'info']({ kafka: namespace, ...extra }, message);
       },
   };
-  return new Kafka(options);
+  return kafkaClient(options);
 }

@@ -6,7 +6,7 @@ import {
   type TestDatabase,
 } from '@kinema/dev-infra';
 import { context, SpanKind, trace } from '@opentelemetry/api';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { logLevel, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { runMigrationsLocked } from '../database/migrations';
 import { fromKafkaMessage, toKafkaMessage } from '../kafka/event-envelope.codec';
+import { kafkaClient } from '../kafka/kafka.factory';
 import { KafkaConsumerRunner } from './kafka-consumer.runner';
 import { MESSAGING_MIGRATIONS } from './messaging.migration';
 import { OutboxPublisher } from './outbox.publisher';
@@ -29,7 +30,7 @@ let broker: RunningKafkaBroker;
 let dataDir: string;
 
 function kafkaFor(address: string): Kafka {
-  return new Kafka({
+  return kafkaClient({
     clientId: 'messaging-test',
     brokers: [address],
     logLevel: logLevel.NOTHING,
