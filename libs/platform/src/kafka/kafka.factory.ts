@@ -68,9 +68,10 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * A kafkajs client, its connections idle without a timer loop (stopIdleRequestQueueLoop): every
- * client in the workspace is made here, the services' and the tests' alike, so none runs kafkajs's
- * 1 ms loop (which Node 23 and later also report, a TimeoutNegativeWarning per process).
+ * A kafkajs client, its connections idle without a timer loop (stopIdleRequestQueueLoop). The
+ * services', the tests' and the benches' clients are made here, so none runs kafkajs's 1 ms loop
+ * (which Node 23 and later also report, a TimeoutNegativeWarning per process); the broker's own
+ * tests, in a library that does not import this one, get the fix from their jest setup.
  */
 export function kafkaClient(options: KafkaConfig): Kafka {
   stopIdleRequestQueueLoop();
