@@ -63,7 +63,9 @@ write('project.json', {
     lint: { executor: 'nx:run-commands', options: { command: `eslint ${dir}/src` } },
     test: {
       executor: 'nx:run-commands',
-      options: { command: `NODE_OPTIONS=--experimental-vm-modules jest -c ${dir}/jest.config.cjs` },
+      options: {
+        command: `NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" jest -c ${dir}/jest.config.cjs`,
+      },
     },
   },
 });
