@@ -16,10 +16,16 @@ if (!existsSync(CHROMIUM_PATH)) {
   console.log(line);
   process.exit(0);
 }
+const env = { ...process.env, CHROMIUM_PATH };
+// Playwright starts its workers with FORCE_COLOR=1, and Node warns in each that NO_COLOR is then
+// ignored; Nx itself turns FORCE_COLOR=0 (as CI sets it) into NO_COLOR=1. Playwright's runner
+// takes FORCE_COLOR=0 as it takes NO_COLOR, so no colour is asked for that way instead.
+if (env.NO_COLOR) env.FORCE_COLOR = '0';
+delete env.NO_COLOR;
 const cli = require.resolve('@playwright/test/cli');
 const result = spawnSync(
   process.execPath,
   [cli, 'test', '-c', join(__dirname, 'playwright.config.ts'), ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH } },
+  { stdio: 'inherit', env },
 );
 process.exit(result.status ?? 1);
