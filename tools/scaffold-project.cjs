@@ -61,11 +61,11 @@ write('project.json', {
       options: { command: `tsc -p ${dir}/tsconfig.spec.json` },
     },
     lint: { executor: 'nx:run-commands', options: { command: `eslint ${dir}/src` } },
+    // Node's flags for ES-module-only packages come from nx.json's targetDefaults, as for every
+    // project's test and integration targets.
     test: {
       executor: 'nx:run-commands',
-      options: {
-        command: `NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" jest -c ${dir}/jest.config.cjs`,
-      },
+      options: { command: `jest -c ${dir}/jest.config.cjs` },
     },
   },
 });
