@@ -23,6 +23,7 @@ import { REPO_ROOT, runScript, type ManagedProcess } from '@kinema/dev-infra';
 import {
   cpuMs,
   deployedTracing,
+  loadWithCpu,
   registerViewer,
   startBenchSystem,
   startSecondGateway,
@@ -105,11 +106,13 @@ async function main(): Promise<void> {
         label,
         run: async () => {
           const url = `http://127.0.0.1:${gatewayProcess.listeners.http}${values.path}`;
-          const before = cpuMs(gatewayProcess.pid);
-          const result = await load(label, url, opts);
-          costs
-            .get(label)
-            ?.push((cpuMs(gatewayProcess.pid) - before) / Math.max(1, result.requests));
+          const { result, cpuMsPerRequest } = await loadWithCpu(
+            gatewayProcess.pid,
+            label,
+            url,
+            opts,
+          );
+          costs.get(label)?.push(cpuMsPerRequest);
           return result;
         },
       })),

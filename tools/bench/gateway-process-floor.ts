@@ -20,9 +20,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { runScript } from '@kinema/dev-infra';
 import {
-  cpuMs,
   DEPLOYED_LOG_LEVEL,
   deployedTracing,
+  loadWithCpu,
   registerViewer,
   startBenchSystem,
   startSecondGateway,
@@ -100,9 +100,12 @@ async function main(): Promise<void> {
         label,
         warmUp: () => load('warm-up', url, { seconds, connections, headers }),
         run: async () => {
-          const before = cpuMs(pid);
-          const result = await load(label, url, { seconds, connections, headers });
-          const perRequest = ((cpuMs(pid) - before) * 1000) / Math.max(1, result.requests);
+          const { result, cpuMsPerRequest } = await loadWithCpu(pid, label, url, {
+            seconds,
+            connections,
+            headers,
+          });
+          const perRequest = cpuMsPerRequest * 1000;
           costs.get(label)?.push(perRequest);
           process.stdout.write(`  CPU per request: ${perRequest.toFixed(1)} µs\n`);
           return result;

@@ -12,6 +12,7 @@ import {
 } from '@kinema/dev-infra';
 import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { Client } from 'pg';
+import { load, type LoadResult } from './load';
 
 /** The bench's databases on a PostgreSQL server: kinema_bench_catalog, _users, _videos. */
 const BENCH_DATABASE_PREFIX = 'kinema_bench';
@@ -169,6 +170,16 @@ export function cpuMs(pid: number): number {
 
 // USER_HZ: 100 on every Linux this runs on (what getconf CLK_TCK answers).
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/** One load run (load()), and the CPU the process `pid` spent on each request it answered, in ms. */
+export async function loadWithCpu(
+  pid: number,
+  ...run: Parameters<typeof load>
+): Promise<{ result: LoadResult; cpuMsPerRequest: number }> {
+  const before = cpuMs(pid);
+  const result = await load(...run);
+  return { result, cpuMsPerRequest: (cpuMs(pid) - before) / Math.max(1, result.requests) };
+}
 
 /**
  * CPU time each process of a service's database has used, in milliseconds: the PGlite process
