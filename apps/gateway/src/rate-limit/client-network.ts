@@ -35,8 +35,13 @@ export function addressTracker(ip: string): string {
 }
 
 function ipv6Network(ip: string): string {
-  if (!ipaddr.isValid(ip)) return ip;
-  const address = ipaddr.process(ip);
+  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    // One parse: ipaddr's isValid would parse the address before process parsed it again.
+    address = ipaddr.process(ip);
+  } catch {
+    return ip;
+  }
   if (address.kind() === 'ipv4') return address.toString();
   const parts = (address as ipaddr.IPv6).parts.map((part, i) => (i < KEPT_PARTS ? part : 0));
   return `${new ipaddr.IPv6(parts).toString()}/${IPV6_CLIENT_PREFIX}`;
