@@ -32,6 +32,8 @@ export const CHAOS_COMMAND: KinemaCommand = {
     'chaos list                   the fault scenarios a learner can switch on (development only)\n' +
     'chaos <scenario> [--service S] [--latency 300ms] [--for 30s]\n' +
     '                             one fault for a while: what it does, what to watch, then undone',
+  // The scenarios, and how to switch each on.
+  help: list,
   run: async (args, { dataDir }) => {
     if (args[0] === 'list' && args.length === 1) {
       process.stdout.write(`${list()}\n`);

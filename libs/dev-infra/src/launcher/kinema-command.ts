@@ -6,6 +6,11 @@ export interface KinemaCommand {
   usage: string;
   /** Runs it with the arguments after its name; resolves with the process's exit code. */
   run(args: string[], context: KinemaContext): Promise<number>;
+  /**
+   * What `kinema <name> --help` (or `-h`) prints instead of running it: its usage lines unless
+   * this says otherwise; `own` for a command that answers --help itself.
+   */
+  help?: 'own' | (() => string);
 }
 
 export interface KinemaContext {

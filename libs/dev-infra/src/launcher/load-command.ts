@@ -71,4 +71,6 @@ export const LOAD_COMMAND: KinemaCommand = {
     '                             simulated viewers (and the admin) on the running gateway: a live\n' +
     '                             table per route, then a summary (`kinema load --help`: every option)',
   run: (args, { dataDir }) => runLoad(args, dataDir),
+  // The load generator's own help lists every option.
+  help: 'own',
 };
