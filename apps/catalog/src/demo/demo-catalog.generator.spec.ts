@@ -21,6 +21,14 @@ describe('demo catalog generator', () => {
     expect(generateDemoTitle(7, { ...defaultDemoOptions, seed: 1 })).not.toEqual(catalog[7]);
   });
 
+  it('writes "an" before a role that starts with a vowel, as the home page shows it', () => {
+    const roles = catalog.map((title) => / about (an?) ([a-z]+)/.exec(title.synopsis));
+    expect(roles.every((match) => match !== null)).toBe(true);
+    for (const match of roles)
+      expect(match?.[1]).toBe(/^[aeiou]/.test(match?.[2] ?? '') ? 'an' : 'a');
+    expect(catalog.some((title) => title.synopsis.includes(' about an '))).toBe(true);
+  });
+
   it('gives unique UUID ids and unique slugs', () => {
     const ids = catalog.flatMap((title) => [
       title.id,

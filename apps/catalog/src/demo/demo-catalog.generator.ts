@@ -144,10 +144,18 @@ function titleName(rng: Prng): string {
 }
 
 function synopsis(rng: Prng): string {
+  const mood = rng.pick(moods);
+  const kind = rng.pick(storyKinds);
+  const role = rng.pick(roles);
   return (
-    `${rng.pick(moods)} ${rng.pick(storyKinds)} about a ${rng.pick(roles)} from ${inventedWord(rng)} ` +
+    `${mood} ${kind} about ${withArticle(role)} from ${inventedWord(rng)} ` +
     `who must ${rng.pick(goals)} before ${rng.pick(twists)}.`
   );
+}
+
+/** "a pilot", "an engineer": every role of the word list that starts with a vowel sounds so. */
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 function inventedWord(rng: Prng): string {
