@@ -15,17 +15,17 @@ sets the level the processes log at (default info).
 Environment: GATEWAY_PORT, GATEWAY_OPS_PORT (its /metrics), CATALOG_GRPC_PORT, CATALOG_OPS_PORT,
 CATALOG_PGLITE_PORT, USERS_GRPC_PORT, USERS_OPS_PORT, USERS_PGLITE_PORT, VIDEOS_GRPC_PORT,
 VIDEOS_OPS_PORT, VIDEOS_PGLITE_PORT, KAFKA_PORT, S3_PORT and OTLP_PORT (the trace receiver, default
-14318) choose ports (0: any free port). BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD
-name the development admin (default admin@kinema.local / kinema-dev-admin); REDIS_URL,
-TRUST_PROXY, SESSION_CHECK_CACHE_MS, RATE_LIMIT_* and CATALOG_CACHE_* reach the gateway as they
-are. Real servers replace the stand-ins: DATABASE_URL (a PostgreSQL server; one database per
-service, named kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); KAFKA_SSL*,
-KAFKA_SASL_*, DATABASE_SSL_MODE/_CA_FILE and S3_CREDENTIALS reach them securely, and
+14318) choose ports (0: any free port). BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD name the
+development admin (default admin@kinema.local / kinema-dev-admin); REDIS_URL, TRUST_PROXY,
+SESSION_CHECK_CACHE_MS, RATE_LIMIT_* and CATALOG_CACHE_* reach the gateway as they are. Real servers
+replace the stand-ins: DATABASE_URL (a PostgreSQL server; one database per service, named
+kinema_<service>), KAFKA_BROKERS (host:port,...), S3_ENDPOINT (URL); KAFKA_SSL*, KAFKA_SASL_*,
+DATABASE_SSL_MODE/_CA_FILE and S3_CREDENTIALS reach them securely, and
 KINEMA_KAFKA_TLS_*/KINEMA_KAFKA_SASL_USERS secure the embedded broker
-(docs/external-infrastructure.md); DEMO_TITLES
-sets the size of the demo catalog (default 500); DEMO_VIDEOS=0 skips uploading the sample clips;
-PLAYBACK_MODE=redirect serves playback as redirects to the S3 server; KINEMA_PROFILE_DIR=DIR makes
-every process write a CPU profile (.cpuprofile) into DIR when it stops.
+(docs/external-infrastructure.md); DEMO_TITLES sets the size of the demo catalog (default 500);
+DEMO_VIDEOS=0 skips uploading the sample clips; PLAYBACK_MODE=redirect serves playback as redirects
+to the S3 server; KINEMA_PROFILE_DIR=DIR makes every process write a CPU profile (.cpuprofile) into
+DIR when it stops.
 Traces: every request is traced and kept by the embedded receiver (\`npm run kinema -- trace last\`).
 OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) sends them to your own collector
 instead (no receiver runs); OTEL_SDK_DISABLED=true turns tracing off; the other OTEL_* variables
