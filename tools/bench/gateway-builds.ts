@@ -10,12 +10,15 @@
 // then taken under the same conditions, and the control's ratio shows what is noise.
 // --other-env KEY=VALUE,... starts the other gateway with these variables too; without --other it
 // is this build, so a setting is compared the same way (e.g. OTEL_TRACES_SAMPLER=parentbased_always_off).
+// --uncached runs every gateway with CATALOG_CACHE_TTL_MS=0, as gateway-titles.ts --uncached: each
+// request reaches the catalog, so a change to the uncached read is compared (best with --at-once,
+// at a rate the catalog answers for all of them, e.g. --at-once 100).
 // Usage:
 //   npx nx run gateway:build && cp -r apps/gateway/dist /tmp/gateway-before
 //   (change the gateway, then) npx nx run gateway:build
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/gateway-builds.ts --other /tmp/gateway-before
 //     [--seconds 5] [--rounds 8] [--path /api/v1/browse] [--signed-in] [--at-once 1100]
-//     [--other-env KEY=VALUE,...]
+//     [--other-env KEY=VALUE,...] [--uncached]
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
       'signed-in': { type: 'boolean', default: false },
       'at-once': { type: 'string' },
       'other-env': { type: 'string' },
+      uncached: { type: 'boolean', default: false },
     },
   });
   const otherEnv = parseEnv(values['other-env']);
@@ -54,7 +58,10 @@ async function main(): Promise<void> {
   if (otherMain && !existsSync(otherMain)) throw new Error(`no gateway build at ${otherMain}`);
   const otherDescription = `${otherMain ?? 'this build'}${otherEnv ? ` with ${values['other-env']}` : ''}`;
   process.stdout.write(`other build: ${otherDescription}\n`);
-  const system = await startBenchSystem({ env: deployedTracing() });
+  // Only the gateway reads CATALOG_CACHE_TTL_MS: set for every process, it reaches all of them.
+  const system = await startBenchSystem({
+    env: { ...deployedTracing(), ...(values.uncached ? { CATALOG_CACHE_TTL_MS: '0' } : {}) },
+  });
   try {
     const thisBuild = await startSecondGateway(system, 'gateway-this');
     const otherBuild = await startSecondGateway(system, 'gateway-other', {
@@ -87,12 +94,13 @@ async function main(): Promise<void> {
         seconds: Number(values.seconds),
         rounds: Number(values.rounds),
         headers,
+        uncached: values.uncached,
       });
       return;
     }
     const opts = { seconds: Number(values.seconds), connections: 32, headers };
     process.stdout.write(
-      `GET ${values.path}${values['signed-in'] ? ', signed in with a profile' : ''}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherDescription}), traces sampled as deployed\n`,
+      `GET ${values.path}${values.uncached ? ' uncached' : ''}${values['signed-in'] ? ', signed in with a profile' : ''}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherDescription}), traces sampled as deployed\n`,
     );
     // Each gateway's first answer goes through the pipeline and leaves the cached representation.
     for (const { process: gatewayProcess } of contenders) {
@@ -145,11 +153,12 @@ async function atOnce(
     seconds: number;
     rounds: number;
     headers: Record<string, string>;
+    uncached: boolean;
   },
 ): Promise<void> {
-  const { path, rate, seconds, rounds, headers } = options;
+  const { path, rate, seconds, rounds, headers, uncached } = options;
   process.stdout.write(
-    `GET ${path}${headers['authorization'] ? ', signed in with a profile' : ''}, every gateway at ${rate} req/s at the same time, 8 connections each, ${seconds}s per round, traces sampled as deployed\n`,
+    `GET ${path}${uncached ? ' uncached' : ''}${headers['authorization'] ? ', signed in with a profile' : ''}, every gateway at ${rate} req/s at the same time, 8 connections each, ${seconds}s per round, traces sampled as deployed\n`,
   );
   const urlOf = (gateway: ManagedProcess) => `http://127.0.0.1:${gateway.listeners.http}${path}`;
   for (const { process: gateway } of gateways) {
