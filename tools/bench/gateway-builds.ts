@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   if (otherMain && !existsSync(otherMain)) throw new Error(`no gateway build at ${otherMain}`);
   const otherDescription = `${otherMain ?? 'this build'}${otherEnv ? ` with ${values['other-env']}` : ''}`;
   process.stdout.write(`other build: ${otherDescription}\n`);
-  // Only the gateway reads CATALOG_CACHE_TTL_MS: set for every process, it reaches all of them.
+  // Set for every process of the system, CATALOG_CACHE_TTL_MS reaches every gateway started here
+  // (the gateway is the only process that reads it).
   const system = await startBenchSystem({
     env: { ...deployedTracing(), ...(values.uncached ? { CATALOG_CACHE_TTL_MS: '0' } : {}) },
   });
