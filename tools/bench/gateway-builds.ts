@@ -12,7 +12,7 @@
 // is this build, so a setting is compared the same way (e.g. OTEL_TRACES_SAMPLER=parentbased_always_off).
 // --uncached runs every gateway with CATALOG_CACHE_TTL_MS=0, as gateway-titles.ts --uncached: each
 // request reaches the catalog, so a change to the uncached read is compared (best with --at-once,
-// at a rate the catalog answers for all of them, e.g. --at-once 100).
+// at a rate the catalog answers for all of them, e.g. --at-once 60).
 // Usage:
 //   npx nx run gateway:build && cp -r apps/gateway/dist /tmp/gateway-before
 //   (change the gateway, then) npx nx run gateway:build
