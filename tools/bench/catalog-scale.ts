@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { REPO_ROOT, runScript, Supervisor, type ProcessSpec } from '@kinema/dev-infra';
+import { GATEWAY_UNCACHED } from './lib/bench-system';
 import { median } from './lib/load';
 
 /** How many pages of each search are read. */
@@ -129,7 +130,7 @@ async function startPair(
         OPS_PORT: '0',
         // The catalog and its database at scale are measured, not the gateway's cache (the warm-up
         // walk would fill it with exactly the pages measured).
-        CATALOG_CACHE_TTL_MS: '0',
+        ...GATEWAY_UNCACHED,
         CATALOG_GRPC_TARGET: context.address(`catalog-${label}`, 'grpc'),
       },
     }),

@@ -24,6 +24,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, runScript, type ManagedProcess } from '@kinema/dev-infra';
 import {
+  GATEWAY_UNCACHED,
   cpuMs,
   deployedTracing,
   loadWithCpu,
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   // Set for every process of the system, CATALOG_CACHE_TTL_MS reaches every gateway started here
   // (the gateway is the only process that reads it).
   const system = await startBenchSystem({
-    env: { ...deployedTracing(), ...(values.uncached ? { CATALOG_CACHE_TTL_MS: '0' } : {}) },
+    env: { ...deployedTracing(), ...(values.uncached ? GATEWAY_UNCACHED : {}) },
   });
   try {
     const thisBuild = await startSecondGateway(system, 'gateway-this');

@@ -30,6 +30,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
 import {
+  GATEWAY_UNCACHED,
   benchDatabaseUrl,
   cpuMs,
   DEPLOYED_LOG_LEVEL,
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     env: values['every-trace'] ? {} : deployedTracing(),
     logLevel,
   });
-  if (values.uncached) await system.restart('gateway', { CATALOG_CACHE_TTL_MS: '0' });
+  if (values.uncached) await system.restart('gateway', GATEWAY_UNCACHED);
   if (values['demo-videos']) {
     const demo = await seedDemoVideos(system.gatewayUrl, system.plan.admin);
     process.stdout.write(`demo clips uploaded: ${demo.uploaded}\n`);

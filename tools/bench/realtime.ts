@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { runScript, startSystem } from '@kinema/dev-infra';
-import { startSecondGateway } from './lib/bench-system';
+import { GATEWAY_UNCACHED, startSecondGateway } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 function percentile(values: number[], p: number): number {
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
 
     // A second gateway on the same services with the cache off.
     const uncached = await startSecondGateway(system, 'gateway-uncached', {
-      env: { CATALOG_CACHE_TTL_MS: '0' },
+      env: GATEWAY_UNCACHED,
     });
     const port = uncached.listeners.http;
     const opts = { seconds: Number(values.seconds), connections: 32 };

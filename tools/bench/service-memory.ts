@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, runScript } from '@kinema/dev-infra';
 import {
+  GATEWAY_UNCACHED,
   anonMiB,
   registerViewer,
   rssMiB,
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     sample('ready');
     const api = `${system.gatewayUrl}/api/v1`;
     const uncached = await startSecondGateway(system, 'gateway-uncached', {
-      env: { CATALOG_CACHE_TTL_MS: '0' },
+      env: GATEWAY_UNCACHED,
     });
     const uncachedApi = `http://127.0.0.1:${uncached.listeners.http}/api/v1`;
 

@@ -12,7 +12,13 @@
 import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { runScript } from '@kinema/dev-infra';
 import { parseArgs } from 'node:util';
-import { cpuMs, deployedTracing, SDK_EXPORT_DELAY, startBenchSystem } from './lib/bench-system';
+import {
+  GATEWAY_UNCACHED,
+  cpuMs,
+  deployedTracing,
+  SDK_EXPORT_DELAY,
+  startBenchSystem,
+} from './lib/bench-system';
 import { compare, load, median, type LoadResult } from './lib/load';
 
 /** A way to run the two processes a read goes through. */
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
   const cached: Record<string, string> = {};
   const passes = [
     { name: 'cached', env: cached },
-    { name: 'uncached', env: { CATALOG_CACHE_TTL_MS: '0' } },
+    { name: 'uncached', env: GATEWAY_UNCACHED },
   ].filter((pass) => !values.only || pass.name === values.only);
   const system = await startBenchSystem();
   const url = `${system.gatewayUrl}${values.path}`;

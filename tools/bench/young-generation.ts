@@ -12,7 +12,7 @@
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite (databases kinema_bench_*).
 import { parseArgs } from 'node:util';
 import { runScript, v8Flags } from '@kinema/dev-infra';
-import { rssMiB, startBenchSystem, startSecondGateway } from './lib/bench-system';
+import { GATEWAY_UNCACHED, rssMiB, startBenchSystem, startSecondGateway } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 async function main(): Promise<void> {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   });
   const system = await startBenchSystem();
   try {
-    const cacheEnv: Record<string, string> = values.cached ? {} : { CATALOG_CACHE_TTL_MS: '0' };
+    const cacheEnv: Record<string, string> = values.cached ? {} : GATEWAY_UNCACHED;
     const launcher = await startSecondGateway(system, 'gateway-launcher', { env: cacheEnv });
     const launcherFlags = v8Flags(process.env);
     const variantFlags =

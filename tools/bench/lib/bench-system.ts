@@ -39,6 +39,9 @@ async function dropBenchDatabases(serverUrl: string): Promise<void> {
   }
 }
 
+/** A gateway with its catalog cache off (a TTL of 0): every read reaches the catalog. */
+export const GATEWAY_UNCACHED: Readonly<Record<string, string>> = { CATALOG_CACHE_TTL_MS: '0' };
+
 /** The SDK's own export delay: the launcher shortens it for `kinema trace`, the chart does not. */
 export const SDK_EXPORT_DELAY = { OTEL_BSP_SCHEDULE_DELAY: '5000' };
 
