@@ -88,6 +88,8 @@ async function main(): Promise<void> {
       { label: 'other build', process: otherBuild },
     ];
     const headers = values['signed-in'] ? await registerViewer(system.gatewayUrl) : {};
+    // What each run reads, as both modes' first line names it.
+    const read = `GET ${values.path}${values.uncached ? ' uncached' : ''}${values['signed-in'] ? ', signed in with a profile' : ''}`;
     if (values['at-once']) {
       const control = await startSecondGateway(system, 'gateway-control');
       await atOnce([...contenders, { label: 'control (this build)', process: control }], {
@@ -96,15 +98,15 @@ async function main(): Promise<void> {
         seconds: Number(values.seconds),
         rounds: Number(values.rounds),
         headers,
-        uncached: values.uncached,
+        read,
       });
       return;
     }
     const opts = { seconds: Number(values.seconds), connections: 32, headers };
     process.stdout.write(
-      `GET ${values.path}${values.uncached ? ' uncached' : ''}${values['signed-in'] ? ', signed in with a profile' : ''}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherDescription}), traces sampled as deployed\n`,
+      `${read}, 32 connections, ${values.seconds}s per run, two gateways on the same services (other build: ${otherDescription}), traces sampled as deployed\n`,
     );
-    // Each gateway's first answer goes through the pipeline and leaves the cached representation.
+    // Each gateway's first answer goes through the pipeline and, cached, leaves the representation.
     for (const { process: gatewayProcess } of contenders) {
       const url = `http://127.0.0.1:${gatewayProcess.listeners.http}${values.path}`;
       await load('warm-up', url, { ...opts, seconds: 1 });
@@ -155,12 +157,13 @@ async function atOnce(
     seconds: number;
     rounds: number;
     headers: Record<string, string>;
-    uncached: boolean;
+    /** What each run reads, for the first line. */
+    read: string;
   },
 ): Promise<void> {
-  const { path, rate, seconds, rounds, headers, uncached } = options;
+  const { path, rate, seconds, rounds, headers, read } = options;
   process.stdout.write(
-    `GET ${path}${uncached ? ' uncached' : ''}${headers['authorization'] ? ', signed in with a profile' : ''}, every gateway at ${rate} req/s at the same time, 8 connections each, ${seconds}s per round, traces sampled as deployed\n`,
+    `${read}, every gateway at ${rate} req/s at the same time, 8 connections each, ${seconds}s per round, traces sampled as deployed\n`,
   );
   const urlOf = (gateway: ManagedProcess) => `http://127.0.0.1:${gateway.listeners.http}${path}`;
   for (const { process: gateway } of gateways) {
