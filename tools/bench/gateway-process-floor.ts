@@ -107,8 +107,7 @@ async function main(): Promise<void> {
           });
           const perRequest = cpuMsPerRequest * 1000;
           costs.get(label)?.push(perRequest);
-          process.stdout.write(`  CPU per request: ${perRequest.toFixed(1)} µs\n`);
-          return result;
+          return { ...result, detail: `CPU per request: ${perRequest.toFixed(1)} µs` };
         },
       })),
     );

@@ -171,8 +171,7 @@ async function main(): Promise<void> {
       database: database / result.requests,
     };
     costs.set(label, [...(costs.get(label) ?? []), cost]);
-    process.stdout.write(`  CPU ms per request: ${costText(label, [cost])}\n`);
-    return result;
+    return { ...result, detail: `CPU ms per request: ${costText(label, [cost])}` };
   };
   // Every contestant is loaded for one round's length first, not counted: a deployed process has
   // long compiled its hot code and loaded what it loads lazily (the trace exporter's first batch).

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuMs } from './lib/bench-system';
-import { compare, load, median, summarize, type LoadResult } from './lib/load';
+import { compare, load, median, summarize, type RoundResult } from './lib/load';
 import { announceListening, firstMessage, startServerProcess } from './lib/server-process';
 
 interface Serving {
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         return {
           label,
           warmUp: () => load(label, server.url, { seconds: 2, connections }),
-          run: async (): Promise<LoadResult> => {
+          run: async (): Promise<RoundResult> => {
             await server.ask('reset');
             const cpuBefore = cpuMs(server.pid);
             const result = await load(label, server.url, { seconds, connections });
@@ -91,10 +91,10 @@ async function main(): Promise<void> {
             const cpuUs = ((cpuMs(server.pid) - cpuBefore) * 1000) / sent.requests;
             const sendUs = sent.sendNs / 1000 / sent.requests;
             costs.get(label)?.push({ cpuUs, sendUs });
-            process.stdout.write(
-              `    CPU ${cpuUs.toFixed(1)} µs a request, of which sending ${sendUs.toFixed(1)} µs\n`,
-            );
-            return result;
+            return {
+              ...result,
+              detail: `CPU ${cpuUs.toFixed(1)} µs a request, of which sending ${sendUs.toFixed(1)} µs`,
+            };
           },
         };
       }),

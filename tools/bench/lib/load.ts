@@ -80,12 +80,18 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * One contender's run in a round: its load figures, and optionally a line of its own figures (the
+ * CPU a request cost, say), printed under the round's line.
+ */
+export type RoundResult = LoadResult & { detail?: string };
+
 /** Alternates the contenders round by round so drift on a noisy machine hits both alike. */
 export async function compare(
   rounds: number,
   contenders: Array<{
     label: string;
-    run: () => Promise<LoadResult>;
+    run: () => Promise<RoundResult>;
     /** Load before the rounds, not counted: code compiled, lazily loaded modules loaded. */
     warmUp?: () => Promise<unknown>;
   }>,
@@ -103,6 +109,7 @@ export async function compare(
       process.stdout.write(
         `  round ${round} ${contender.label.padEnd(28)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  load generator CPU ${loadCpuPercent(result).toFixed(0)}%${result.non2xx ? `  (${result.non2xx} non-2xx/errors!)` : ''}\n`,
       );
+      if (result.detail !== undefined) process.stdout.write(`    ${result.detail}\n`);
     }
   }
   return results;
