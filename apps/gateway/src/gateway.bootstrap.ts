@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { NestApplicationOptions } from '@nestjs/common';
 import { createLogger, PinoNestLogger } from '@kinema/platform/logging';
 import { collectProcessMetrics, Lifecycle, serveMetrics } from '@kinema/platform/ops';
-import type { Listeners } from '@kinema/contracts';
+import { OPS_ROUTES, type Listeners } from '@kinema/contracts';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { HttpEdge } from './http-edge.module';
@@ -62,7 +62,7 @@ export function finishGatewayApp(
   app: NestFastifyApplication,
   config: GatewayConfig,
 ): NestFastifyApplication {
-  app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.setGlobalPrefix('api/v1', { exclude: [...OPS_ROUTES] });
   if (config.DOCS_ENABLED) mountDocs(app);
   return app;
 }

@@ -1,6 +1,6 @@
 import { currentServedBy, runWithRequestId, traceFields } from '@kinema/platform/logging';
 import { httpRequestDuration, observeTraced, REPLICA_NAME } from '@kinema/platform/ops';
-import { SERVED_BY_METADATA } from '@kinema/contracts';
+import { OPS_ROUTES, SERVED_BY_METADATA } from '@kinema/contracts';
 import { context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -112,12 +112,7 @@ export function completed(logger: Logger, request: AnsweredRequest): void {
   endServerSpan(request.raw, status, request.span);
   // The line is built only when it is written (LOG_LEVEL=warn skips it: a cached read costs the
   // gateway about 0.1 ms, of which redacting and building it took 1-2%).
-  if (
-    route !== '/healthz' &&
-    route !== '/readyz' &&
-    route !== '/metrics' &&
-    logger.isLevelEnabled('info')
-  ) {
+  if (!OPS_ROUTES.has(route) && logger.isLevelEnabled('info')) {
     const line = { method, url: redactQuery(request.url), route, path, status, ms: Math.round(ms) };
     // An early answer logs outside its request's async context, where the line would find its
     // request id and trace: it names them itself.

@@ -99,6 +99,23 @@ describe("the gateway's server spans", () => {
     expect(span?.attributes['http.response.status_code']).toBe(503);
   });
 
+  it('makes no span for a probe and names no trace in its answer, even inside a trace', async () => {
+    for (const path of ['/healthz', '/readyz']) {
+      const answer = await inject(path, {
+        traceparent: `00-${CALLER.traceId}-${CALLER.spanId}-01`,
+      });
+      // Answered by the probe itself: up, or (readiness, its checks failing) 503.
+      expect([200, 503]).toContain(answer.statusCode);
+      expect(answer.headers['x-trace-id']).toBeUndefined();
+      expect(answer.headers['traceresponse']).toBeUndefined();
+    }
+    // The readiness check's own calls (the services' health) make none either.
+    expect(spans.getFinishedSpans()).toEqual([]);
+    // A request of the API right after is traced as ever.
+    const answer = await inject('/api/v1/genres');
+    expect(serverSpan(String(answer.headers['x-trace-id']))?.name).toBe('GET /api/v1/genres');
+  });
+
   it('names a span by the route that answered, never by the URL asked for', async () => {
     const answer = await inject('/api/v1/no-such-route/4711');
     expect(answer.statusCode).toBe(404);

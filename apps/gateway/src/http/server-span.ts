@@ -1,4 +1,4 @@
-import { TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
+import { OPS_ROUTES, TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
 import {
   INVALID_TRACEID,
   propagation,
@@ -11,6 +11,7 @@ import {
   type Span,
   type SpanContext,
 } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -81,8 +82,10 @@ export function openServerSpan(
   request: ServerSpanRequest,
   setHeader: (name: string, value: string) => void,
 ): ServerSpan {
-  const parent = propagation.extract(ROOT_CONTEXT, request.raw.headers);
   const { method, route } = request;
+  const parent = opsProbe(route)
+    ? suppressTracing(ROOT_CONTEXT)
+    : propagation.extract(ROOT_CONTEXT, request.raw.headers);
   const span = HTTP_TRACER.startSpan(
     route === undefined ? method : `${method} ${route}`,
     { kind: SpanKind.SERVER },
@@ -102,6 +105,16 @@ export function openServerSpan(
   }
   nameTrace(span, setHeader);
   return new ServerSpan(span, parent);
+}
+
+/**
+ * A probe or a scrape (OPS_ROUTES) is no trace: a cluster's kubelet asks every few seconds, and
+ * `kinema trace last` would show `GET /readyz` after every `kinema status`. Its span, and any it
+ * would lead to, are suppressed (the SDK's tracers make none in a suppressed context), so its
+ * answer names no trace either; its duration is still a sample of the request histogram.
+ */
+function opsProbe(route: string | undefined): boolean {
+  return route !== undefined && OPS_ROUTES.has(route);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { OPS_ROUTES } from '@kinema/contracts';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, statSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { join, resolve } from 'node:path';
  * Paths the web app never answers: the API, the docs, the WebSocket and the probes keep their own
  * answers, including their own 404 problem+json for a path under them that does not exist.
  */
-export const RESERVED_PREFIXES = ['/api', '/docs', '/ws', '/healthz', '/readyz', '/metrics'];
+export const RESERVED_PREFIXES = ['/api', '/docs', '/ws', ...OPS_ROUTES];
 
 /** Vite names every built asset after a hash of its content: it can be cached for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

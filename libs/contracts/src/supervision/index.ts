@@ -165,3 +165,17 @@ export function tellSupervisor(message: SupervisionMessage): boolean {
 export function reportListening(listeners: Listeners): void {
   tellSupervisor({ type: 'kinema.listening', listeners });
 }
+
+/**
+ * The paths every Kinema process answers for whoever runs it rather than for its users: liveness
+ * and readiness (the kubelet's probes; the launcher waits on readiness too) and the Prometheus
+ * scrape. The gateway keeps them out of its API prefix, its request log and its traces.
+ */
+export const OPS_PATHS = {
+  liveness: '/healthz',
+  readiness: '/readyz',
+  metrics: '/metrics',
+} as const;
+
+/** The ops paths as a set, to ask whether a route is one of them. */
+export const OPS_ROUTES: ReadonlySet<string> = new Set(Object.values(OPS_PATHS));

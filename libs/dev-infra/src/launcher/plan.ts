@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  OPS_PATHS,
   SUPERVISOR_TARGET_SCHEME,
   type DatabaseListenerName,
   type ListenerName,
@@ -753,10 +754,10 @@ export function buildPlan(input: PlanInput): Plan {
             }),
           }
         : {}),
-      ready: { kind: 'http', listener: 'ops', path: '/readyz' },
+      ready: { kind: 'http', listener: 'ops', path: OPS_PATHS.readiness },
       readyTimeoutMs: 120_000,
       summary: (l) =>
-        `grpc ${HOST}:${l.grpc}  ops http://${HOST}:${l.ops}/readyz` +
+        `grpc ${HOST}:${l.grpc}  ops http://${HOST}:${l.ops}${OPS_PATHS.readiness}` +
         (service.name === 'users' && first ? `  admin ${admin.email}` : ''),
     };
   };
@@ -800,9 +801,10 @@ export function buildPlan(input: PlanInput): Plan {
           ...passthrough(env, GATEWAY_VIDEO_PASSTHROUGH),
         },
       }),
-      ready: { kind: 'http', listener: 'http', path: '/readyz' },
+      ready: { kind: 'http', listener: 'http', path: OPS_PATHS.readiness },
       readyTimeoutMs: 60_000,
-      summary: (l) => `own port http://localhost:${l.http}/readyz  ops ${HOST}:${l.ops}`,
+      summary: (l) =>
+        `own port http://localhost:${l.http}${OPS_PATHS.readiness}  ops ${HOST}:${l.ops}`,
     };
   };
 

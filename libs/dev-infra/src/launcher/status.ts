@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import type { AddressBook } from './address-book';
 import { HOST, type ManagedProcess } from './supervisor';
 
@@ -67,7 +68,7 @@ async function requestsServed(process: ManagedProcess): Promise<number | null> {
 
 async function gatewayReady(process: ManagedProcess): Promise<boolean> {
   try {
-    const response = await fetch(`http://${HOST}:${process.listeners.http}/readyz`, {
+    const response = await fetch(`http://${HOST}:${process.listeners.http}${OPS_PATHS.readiness}`, {
       signal: AbortSignal.timeout(2_000),
     });
     return response.ok;

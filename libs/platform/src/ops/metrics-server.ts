@@ -1,3 +1,4 @@
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsRegistry } from './metrics';
@@ -12,7 +13,7 @@ export async function serveMetrics(
   host: string,
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== OPS_PATHS.metrics) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }

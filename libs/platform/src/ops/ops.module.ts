@@ -1,3 +1,4 @@
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import {
@@ -39,13 +40,13 @@ export class OpsController {
     @Inject(OPS_OPTIONS) private readonly options: OpsOptions,
   ) {}
 
-  @Get('healthz')
+  @Get(OPS_PATHS.liveness)
   @Header('Cache-Control', NO_CACHE)
   liveness() {
     return healthCheck([]);
   }
 
-  @Get('readyz')
+  @Get(OPS_PATHS.readiness)
   @Header('Cache-Control', NO_CACHE)
   readiness() {
     const checks: HealthIndicator[] = [
@@ -67,7 +68,7 @@ export class OpsController {
 /** Prometheus `/metrics`. */
 @Controller()
 export class MetricsController {
-  @Get('metrics')
+  @Get(OPS_PATHS.metrics)
   @Header('Content-Type', metricsRegistry.contentType)
   @Header('Cache-Control', 'no-store')
   metrics(): Promise<string> {
