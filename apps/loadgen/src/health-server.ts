@@ -1,3 +1,4 @@
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { createServer, type Server } from 'node:http';
 
 /**
@@ -6,7 +7,7 @@ import { createServer, type Server } from 'node:http';
  */
 export async function serveHealth(port: number, alive: () => boolean): Promise<Server> {
   const server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url !== '/healthz') {
+    if (request.method !== 'GET' || request.url !== OPS_PATHS.liveness) {
       response.writeHead(404).end();
       return;
     }

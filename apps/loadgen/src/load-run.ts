@@ -1,3 +1,4 @@
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import type { Server } from 'node:http';
 import { Admin } from './admin-scenario';
 import { ApiClient, failureReason, Stopped, type Transport } from './api-client';
@@ -37,7 +38,7 @@ async function probeTarget(
   for (;;) {
     beat();
     try {
-      const response = await io.transport.fetch(`${options.target}/readyz`, {
+      const response = await io.transport.fetch(`${options.target}${OPS_PATHS.readiness}`, {
         signal: AbortSignal.any([io.stop, AbortSignal.timeout(PROBE_TIMEOUT_MS)]),
       });
       await response.arrayBuffer();

@@ -1,4 +1,4 @@
-import type { InjectedFault } from '@kinema/contracts/supervision';
+import { OPS_PATHS, type InjectedFault } from '@kinema/contracts/supervision';
 import type { RunningSystem } from '../system';
 import type { ChaosRequest } from './chaos-options';
 import { formatDuration } from './chaos-options';
@@ -111,12 +111,12 @@ export async function startLatencyFault(
   });
 
   const first = system.supervisor.get(replicas[0] ?? '');
-  const gatewayOps = opsUrl(system.supervisor.get('gateway'), '/metrics');
-  const serviceOps = opsUrl(system.supervisor.get(service), '/metrics');
+  const gatewayOps = opsUrl(system.supervisor.get('gateway'), OPS_PATHS.metrics);
+  const serviceOps = opsUrl(system.supervisor.get(service), OPS_PATHS.metrics);
   const watch = database
     ? [
         `  Metric:    grpc_server_handling_seconds{service="${service}"} at ${serviceOps} (each replica has its own): calls move to the buckets above ${latency}`,
-        `  Readiness: ${opsUrl(first, '/readyz')} names the fault under details.lifecycle.faults`,
+        `  Readiness: ${opsUrl(first, OPS_PATHS.readiness)} names the fault under details.lifecycle.faults`,
         `  In traces: each SQL span of ${service} lasts ${latency} longer`,
         ...(system.plan.externalDatabases.length === 0
           ? [

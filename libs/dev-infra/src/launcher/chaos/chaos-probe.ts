@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { SERVED_BY_METADATA, TRACE_ID_HEADER } from '@kinema/contracts/telemetry';
 
 /** A probe waits this long: past the gateway's deadline, so a hung call shows as the 504 it is. */
@@ -203,7 +204,7 @@ export async function gatewayReaches(
             ? await probe(gatewayUrl, 'GET', `/api/v1/videos/${randomUUID()}`, {
                 ...(token ? { token } : {}),
               })
-            : await probe(gatewayUrl, 'GET', '/readyz');
+            : await probe(gatewayUrl, 'GET', OPS_PATHS.readiness);
     const status = answer.status ?? 0;
     if (status !== 0 && status !== 502 && status !== 503 && status !== 504) return true;
     if (Date.now() > deadline) return false;

@@ -1,3 +1,4 @@
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { readiness, readinessDetail, waitUntil } from '../readiness';
 import type { ManagedProcess } from '../supervisor';
 import type { ChaosRequest } from './chaos-options';
@@ -57,8 +58,8 @@ export async function startBrokerDown(context: ChaosContext): Promise<ActiveFaul
     probe: () => outboxProbe(system.gatewayUrl, system.plan.admin),
     watch: [
       '  A write like the one above succeeds without Kafka: its event (users.playback.v1) waits in the users outbox.',
-      `  Metric:    outbox_pending_events and outbox_oldest_pending_age_seconds at ${opsUrl(users, '/metrics')} grow (every service with an outbox has them); once the broker is back, kafka_consumer_group_lag shows the backlog draining`,
-      `  Readiness: ${opsUrl(users, '/readyz')} says details.lifecycle.messaging.kafka "unreachable" once it tries to send`,
+      `  Metric:    outbox_pending_events and outbox_oldest_pending_age_seconds at ${opsUrl(users, OPS_PATHS.metrics)} grow (every service with an outbox has them); once the broker is back, kafka_consumer_group_lag shows the backlog draining`,
+      `  Readiness: ${opsUrl(users, OPS_PATHS.readiness)} says details.lifecycle.messaging.kafka "unreachable" once it tries to send`,
       '  Web user:  nothing fails: pages load, progress and My List are saved; what waits is live: "new on Kinema" and other notifications, trending, and other gateway replicas catching up with a change',
     ],
     undo: async () => {
@@ -99,7 +100,7 @@ export async function startUsersDown(context: ChaosContext): Promise<ActiveFault
       await probe(system.gatewayUrl, 'GET', '/api/v1/titles?limit=5'),
     ],
     watch: [
-      `  Metric:    at the gateway's ${opsUrl(system.supervisor.get('gateway'), '/metrics')}, http_server_request_duration_seconds_count{route="/api/v1/auth/login",status_code="503"} rises, and gateway_catalog_cache_lookups_total{result="hit"} keeps rising`,
+      `  Metric:    at the gateway's ${opsUrl(system.supervisor.get('gateway'), OPS_PATHS.metrics)}, http_server_request_duration_seconds_count{route="/api/v1/auth/login",status_code="503"} rises, and gateway_catalog_cache_lookups_total{result="hit"} keeps rising`,
       '  Web user:  signing in, profiles, My List and continue watching say "try again" (503 with Retry-After); the home page and catalog pages still load; a signed-in page fails once its session check (cached 2 s) needs users',
     ],
     undo: async () => {
@@ -148,11 +149,11 @@ export async function startHungReplica(
         '(GRPC_DEADLINE_MS, 5 s), then fails (504), as writes are never sent twice.',
     );
   }
-  const gatewayOps = opsUrl(system.supervisor.get('gateway'), '/metrics');
+  const gatewayOps = opsUrl(system.supervisor.get('gateway'), OPS_PATHS.metrics);
   return {
     probe: () => probeService(system.gatewayUrl, system.plan.admin, service),
     watch: [
-      `  Metric:    ${victim}'s own ${opsUrl(frozen, '/metrics')} does not answer at all (try curl --max-time 2)` +
+      `  Metric:    ${victim}'s own ${opsUrl(frozen, OPS_PATHS.metrics)} does not answer at all (try curl --max-time 2)` +
         (edge
           ? '; nothing counts the requests it swallows (no answer, no status code)'
           : others === 0
@@ -195,7 +196,7 @@ export async function startCrashedReplica(
   session.say(
     `  killing ${victim} (pid ${before.pid}) with SIGKILL, as a crash or the OOM killer would; the launcher restarts it after 1 s, then 2, 4, ... 30 s if it keeps crashing`,
   );
-  const gatewayOps = opsUrl(system.supervisor.get('gateway'), '/metrics');
+  const gatewayOps = opsUrl(system.supervisor.get('gateway'), OPS_PATHS.metrics);
   await system.supervisor.crash(victim);
   const alone = replicas.length === 1;
   const edge = service === 'gateway';
@@ -203,7 +204,7 @@ export async function startCrashedReplica(
   return {
     probe: () => probeService(system.gatewayUrl, system.plan.admin, service),
     watch: [
-      `  Metric:    process_start_time_seconds at ${opsUrl(before, '/metrics')} (the same port once it is back) jumps, and its counters start again from zero` +
+      `  Metric:    process_start_time_seconds at ${opsUrl(before, OPS_PATHS.metrics)} (the same port once it is back) jumps, and its counters start again from zero` +
         (alone && !edge
           ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="503"} rises while it is away`
           : ''),
