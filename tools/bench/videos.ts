@@ -7,6 +7,10 @@
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/videos.ts
 //   [--seconds 8] [--rounds 2] [--connections 8] [--file-mib 8] [--seeks 200] [--big-mib 1024]
 //   [--upload-rounds 2]   (--big-mib 0 skips the upload and download, --seeks 0 the seeking player)
+//   [--every-trace]
+// The services trace and log as deployed (the chart's sampler and LOG_LEVEL=info, as in
+// gateway-titles.ts); --every-trace keeps every trace as `npm start` does for `kinema trace`,
+// LOG_LEVEL=warn in front logs as `npm start` shows a terminal.
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -16,7 +20,13 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { runScript, S3_BUCKET, type RunningSystem } from '@kinema/dev-infra';
-import { benchS3Client, rssBytes, startBenchSystem } from './lib/bench-system';
+import {
+  benchS3Client,
+  DEPLOYED_LOG_LEVEL,
+  deployedTracing,
+  rssBytes,
+  startBenchSystem,
+} from './lib/bench-system';
 import { compare, load, median, withLoadCpu, type LoadResult } from './lib/load';
 
 const CLIP = readFileSync(resolve(__dirname, '../media/samples/bars-faststart.mp4'));
@@ -153,11 +163,18 @@ async function main(): Promise<void> {
       seeks: { type: 'string', default: '200' },
       'big-mib': { type: 'string', default: '1024' },
       'upload-rounds': { type: 'string', default: '2' },
+      'every-trace': { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const system = await startBenchSystem({ demoTitles: 20, standIns: true });
+  const logLevel = process.env['LOG_LEVEL'] ?? DEPLOYED_LOG_LEVEL;
+  const system = await startBenchSystem({
+    demoTitles: 20,
+    standIns: true,
+    env: values['every-trace'] ? {} : deployedTracing(),
+    logLevel,
+  });
   const api = `${system.gatewayUrl}/api/v1`;
   const s3 = benchS3Client(system);
   try {
@@ -220,7 +237,7 @@ async function main(): Promise<void> {
       range: `bytes=${Math.floor(size / 3)}-${Math.floor(size / 3) + 1024 * 1024 - 1}`,
     };
     process.stdout.write(
-      `file ${(size / 1024 / 1024).toFixed(1)} MiB, ${connections} connections, ${seconds}s per run\n`,
+      `file ${(size / 1024 / 1024).toFixed(1)} MiB, ${connections} connections, ${seconds}s per run, traces: ${values['every-trace'] ? 'every one kept' : 'sampled as deployed'}, LOG_LEVEL=${logLevel}\n`,
     );
     // Each contestant is loaded for a round's length first, not counted, as in gateway-titles.ts:
     // without it the gateway's first whole-file round, compiling its code, came out a third below
