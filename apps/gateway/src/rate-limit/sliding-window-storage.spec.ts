@@ -35,10 +35,20 @@ describe('the in-memory limiter state', () => {
 
   it('keeps counting right across many expired hits (the dropped front is reclaimed)', async () => {
     const busy = () => storage.increment('busy', 1_000, 5_000, 1_000, 'requests');
-    for (let round = 0; round < 5; round++) {
-      for (let n = 0; n < 3_000; n++) await busy();
-      clock += 1_000;
+    for (let n = 0; n < 6_000; n++) {
+      await busy();
+      clock += 1;
     }
-    expect(await busy()).toMatchObject({ totalHits: 1, isBlocked: false });
+    // Live: the 999 hits of the last second, and this one.
+    expect(await busy()).toMatchObject({ totalHits: 1_000, isBlocked: false });
+  });
+
+  it('counts every hit of one millisecond, and lets them expire together', async () => {
+    const busy = () => storage.increment('busy', 1_000, 20_000, 1_000, 'requests');
+    for (let n = 1; n <= 10_000; n++) expect((await busy()).totalHits).toBe(n);
+    clock += 1;
+    expect(await busy()).toMatchObject({ totalHits: 10_001, timeToExpire: 1 });
+    clock += 999; // the first millisecond's hits have expired, the last one has not
+    expect(await busy()).toMatchObject({ totalHits: 2, isBlocked: false });
   });
 });
