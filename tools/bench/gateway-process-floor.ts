@@ -20,8 +20,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { runScript } from '@kinema/dev-infra';
 import {
-  DEPLOYED_LOG_LEVEL,
-  deployedTracing,
+  asDeployed,
   loadWithCpu,
   registerViewer,
   startBenchSystem,
@@ -46,9 +45,9 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const connections = 32;
-  const logLevel = process.env['LOG_LEVEL'] ?? DEPLOYED_LOG_LEVEL;
+  const { env, logLevel } = asDeployed();
   const scratch = mkdtempSync(join(tmpdir(), 'kinema-process-floor-'));
-  const system = await startBenchSystem({ env: deployedTracing(), logLevel });
+  const system = await startBenchSystem({ env, logLevel });
   const stops: Array<() => Promise<void>> = [() => system.stop()];
   try {
     const headers = values['signed-in'] ? await registerViewer(system.gatewayUrl) : {};

@@ -23,7 +23,7 @@
 // bounded by it, the ratio of the two servers' CPU per request is not.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
-// The services trace and log as deployed (the chart's sampler, lib/bench-system.ts deployedTracing,
+// The services trace and log as deployed (the chart's sampler, lib/bench-system.ts asDeployed,
 // and its LOG_LEVEL=info: a line per request); --every-trace keeps every trace as `npm start` does
 // for `kinema trace`, LOG_LEVEL=warn in front logs as `npm start` shows a terminal.
 import { parseArgs } from 'node:util';
@@ -31,11 +31,11 @@ import { gzipSync } from 'node:zlib';
 import { runScript, seedDemoVideos } from '@kinema/dev-infra';
 import {
   GATEWAY_UNCACHED,
+  asDeployed,
   benchDatabaseUrl,
   cpuMs,
   DEPLOYED_LOG_LEVEL,
   databaseCpuByPid,
-  deployedTracing,
   registerViewer,
   startBenchSystem,
 } from './lib/bench-system';
@@ -73,11 +73,8 @@ async function main(): Promise<void> {
     throw new Error(
       `--floor reads ${DEFAULT_PATH} uncached on a server: give --uncached and DATABASE_URL`,
     );
-  const logLevel = process.env['LOG_LEVEL'] ?? DEPLOYED_LOG_LEVEL;
-  const system = await startBenchSystem({
-    env: values['every-trace'] ? {} : deployedTracing(),
-    logLevel,
-  });
+  const { env, logLevel, traces } = asDeployed(values['every-trace']);
+  const system = await startBenchSystem({ env, logLevel });
   if (values.uncached) await system.restart('gateway', GATEWAY_UNCACHED);
   if (values['demo-videos']) {
     const demo = await seedDemoVideos(system.gatewayUrl, system.plan.admin);
@@ -146,7 +143,7 @@ async function main(): Promise<void> {
     throw error;
   }
   process.stdout.write(
-    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? `, signed in with a profile${library > 0 ? ` (${library} titles started, ${library} on My List)` : ''}` : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, traces: ${values['every-trace'] ? 'every one kept' : 'sampled as deployed'}, LOG_LEVEL=${logLevel}${logLevel === DEPLOYED_LOG_LEVEL ? ' (as deployed: a line per request)' : ''}, node:http in its own process (pid ${baseline.pid})\n`,
+    `GET ${values.path} (${bytes.length} bytes${values.gzip ? `, ${sent.length} gzipped` : ''})${values.uncached ? ', gateway cache off' : ''}${values['signed-in'] ? `, signed in with a profile${library > 0 ? ` (${library} titles started, ${library} on My List)` : ''}` : ''}, ${connections} connections, ${seconds}s per run, database: ${process.env['DATABASE_URL'] ? 'PostgreSQL server' : 'PGlite'}, rate limiter: ${process.env['REDIS_URL'] ? 'Redis' : 'in memory'}, traces: ${traces}, LOG_LEVEL=${logLevel}${logLevel === DEPLOYED_LOG_LEVEL ? ' (as deployed: a line per request)' : ''}, node:http in its own process (pid ${baseline.pid})\n`,
   );
   const pidOf = (name: string) => system.supervisor.get(name)?.pid ?? -1;
   const costs = new Map<string, Cost[]>();

@@ -20,13 +20,7 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { runScript, S3_BUCKET, type RunningSystem } from '@kinema/dev-infra';
-import {
-  benchS3Client,
-  DEPLOYED_LOG_LEVEL,
-  deployedTracing,
-  rssBytes,
-  startBenchSystem,
-} from './lib/bench-system';
+import { asDeployed, benchS3Client, rssBytes, startBenchSystem } from './lib/bench-system';
 import { compare, load, median, withLoadCpu, type LoadResult } from './lib/load';
 
 const CLIP = readFileSync(resolve(__dirname, '../media/samples/bars-faststart.mp4'));
@@ -168,13 +162,8 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const logLevel = process.env['LOG_LEVEL'] ?? DEPLOYED_LOG_LEVEL;
-  const system = await startBenchSystem({
-    demoTitles: 20,
-    standIns: true,
-    env: values['every-trace'] ? {} : deployedTracing(),
-    logLevel,
-  });
+  const { env, logLevel, traces } = asDeployed(values['every-trace']);
+  const system = await startBenchSystem({ demoTitles: 20, standIns: true, env, logLevel });
   const api = `${system.gatewayUrl}/api/v1`;
   const s3 = benchS3Client(system);
   try {
@@ -237,7 +226,7 @@ async function main(): Promise<void> {
       range: `bytes=${Math.floor(size / 3)}-${Math.floor(size / 3) + 1024 * 1024 - 1}`,
     };
     process.stdout.write(
-      `file ${(size / 1024 / 1024).toFixed(1)} MiB, ${connections} connections, ${seconds}s per run, traces: ${values['every-trace'] ? 'every one kept' : 'sampled as deployed'}, LOG_LEVEL=${logLevel}\n`,
+      `file ${(size / 1024 / 1024).toFixed(1)} MiB, ${connections} connections, ${seconds}s per run, traces: ${traces}, LOG_LEVEL=${logLevel}\n`,
     );
     // Each contestant is loaded for a round's length first, not counted, as in gateway-titles.ts:
     // without it the gateway's first whole-file round, compiling its code, came out a third below

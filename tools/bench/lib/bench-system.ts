@@ -68,6 +68,23 @@ export function deployedTracing(ratio = DEFAULT_TRACE_SAMPLE_RATIO): Record<stri
 export const DEPLOYED_LOG_LEVEL = 'info';
 
 /**
+ * What startBenchSystem takes to run the services as deployed: the chart's sampler, or every trace
+ * kept as `npm start` keeps them (`everyTrace`), and LOG_LEVEL's level, else the chart's; `traces`
+ * says which sampler, for the bench's heading.
+ */
+export function asDeployed(everyTrace = false): {
+  env: Record<string, string>;
+  logLevel: string;
+  traces: string;
+} {
+  return {
+    env: everyTrace ? {} : deployedTracing(),
+    logLevel: process.env['LOG_LEVEL'] ?? DEPLOYED_LOG_LEVEL,
+    traces: everyTrace ? 'every one kept' : 'sampled as deployed',
+  };
+}
+
+/**
  * The system as `npm start` runs it (500 demo titles unless told), on ports the OS picks, in a fresh data
  * directory, with the per-client limits one load generator would hit lifted. On a server
  * (DATABASE_URL) its databases are kinema_bench_*, apart from the tests', and in a shared Redis
