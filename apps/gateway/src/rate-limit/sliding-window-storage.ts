@@ -60,10 +60,7 @@ export class SlidingWindowStorage implements ThrottlerStorage, CountsNow, OnAppl
     const now = this.now();
     const id = `${throttlerName}\0${key}`;
     let window = this.windows.get(id);
-    if (!window) {
-      window = { expiries: [], counts: [], head: 0, live: 0, blockedUntil: 0 };
-      this.windows.set(id, window);
-    }
+    if (!window) this.windows.set(id, (window = emptyWindow()));
     if (window.blockedUntil > now) {
       return {
         totalHits: this.live(window, now) + 1,
@@ -72,14 +69,8 @@ export class SlidingWindowStorage implements ThrottlerStorage, CountsNow, OnAppl
         timeToBlockExpire: seconds(window.blockedUntil - now),
       };
     }
-    if (window.blockedUntil > 0) {
-      // The block is over: the caller starts afresh.
-      window.expiries = [];
-      window.counts = [];
-      window.head = 0;
-      window.live = 0;
-      window.blockedUntil = 0;
-    }
+    // The block is over: the caller starts afresh.
+    if (window.blockedUntil > 0) this.windows.set(id, (window = emptyWindow()));
     const expiry = now + ttl;
     const last = window.expiries.length - 1;
     if (last >= window.head && window.expiries[last] === expiry) window.counts[last]++;
@@ -130,5 +121,7 @@ export class SlidingWindowStorage implements ThrottlerStorage, CountsNow, OnAppl
     }
   }
 }
+
+const emptyWindow = (): Window => ({ expiries: [], counts: [], head: 0, live: 0, blockedUntil: 0 });
 
 const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
