@@ -44,7 +44,7 @@ async function probeTarget(
       await response.arrayBuffer();
       answered = true;
       if (response.ok) return { answered: true };
-      reason = `/readyz answers ${response.status}`;
+      reason = `${OPS_PATHS.readiness} answers ${response.status}`;
     } catch (error) {
       reason = failureReason(error);
     }

@@ -54,7 +54,7 @@ async function requestsServed(process: ManagedProcess): Promise<number | null> {
   const port = ops ?? http;
   if (port === undefined) return null;
   try {
-    const response = await fetch(`http://${HOST}:${port}/metrics`, {
+    const response = await fetch(`http://${HOST}:${port}${OPS_PATHS.metrics}`, {
       signal: AbortSignal.timeout(2_000),
     });
     const text = await response.text();

@@ -126,7 +126,7 @@ export async function startLatencyFault(
       ]
     : [
         `  Metric:    http_server_request_duration_seconds at the gateway's ${gatewayOps} rises, while grpc_server_handling_seconds{service="${service}"} at ${serviceOps} does not: the time goes between them`,
-        `  Readiness: ${system.gatewayUrl}/readyz names the fault under details.lifecycle.faults`,
+        `  Readiness: ${system.gatewayUrl}${OPS_PATHS.readiness} names the fault under details.lifecycle.faults`,
         `  In traces: the gateway's gRPC client span lasts ${latency} longer than the ${service} server span under it`,
       ];
   return {
