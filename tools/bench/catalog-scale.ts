@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { REPO_ROOT, runScript, Supervisor, type ProcessSpec } from '@kinema/dev-infra';
 import { GATEWAY_UNCACHED } from './lib/bench-system';
 import { median } from './lib/load';
@@ -110,7 +111,7 @@ async function startPair(
         KAFKA_BROKERS: '127.0.0.1:1',
       },
     }),
-    ready: { kind: 'http', listener: 'ops', path: '/readyz' },
+    ready: { kind: 'http', listener: 'ops', path: OPS_PATHS.readiness },
     readyTimeoutMs: 60_000,
     summary: () => '',
   };
@@ -134,7 +135,7 @@ async function startPair(
         CATALOG_GRPC_TARGET: context.address(`catalog-${label}`, 'grpc'),
       },
     }),
-    ready: { kind: 'http', listener: 'http', path: '/readyz' },
+    ready: { kind: 'http', listener: 'http', path: OPS_PATHS.readiness },
     readyTimeoutMs: 60_000,
     summary: () => '',
   };

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { runScript, startSystem } from '@kinema/dev-infra';
 
 interface Outcome {
@@ -39,7 +40,7 @@ async function launchOnce(): Promise<Outcome> {
           owners.set(port, `${process.spec.name} ${listener}`);
         }
       }
-      const ready = await fetch(`${system.gatewayUrl}/readyz`);
+      const ready = await fetch(`${system.gatewayUrl}${OPS_PATHS.readiness}`);
       return {
         ok: ready.ok && collisions.length === 0,
         processes: system.supervisor.running.length,

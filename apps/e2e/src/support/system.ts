@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import {
   startSystem,
   testSystemDatabases,
@@ -88,7 +89,7 @@ export async function gatewayFeedJoined(gatewayUrl: string): Promise<void> {
   await eventually(async () => {
     const ready = await request<{ details: { lifecycle: { events?: { feed: string } } } }>(
       gatewayUrl,
-      '/readyz',
+      OPS_PATHS.readiness,
     );
     expect(ready.body.details.lifecycle.events?.feed).toBe('joined');
   }, 30_000);

@@ -1,3 +1,4 @@
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import type { Transport } from '../api-client';
 
 interface FakeTitle {
@@ -101,7 +102,7 @@ export class FakeGateway {
     const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     const line = `${method} ${pathname}${search}`;
     const request: SeenRequest = { line, headers, body, atMs: this.clockMs };
-    if (pathname !== '/readyz') this.seen.push(request);
+    if (pathname !== OPS_PATHS.readiness) this.seen.push(request);
     if (this.seen.length >= this.limit) this.controller.abort();
     return this.interceptor(request) ?? this.route(method, pathname, search, headers, body);
   }
