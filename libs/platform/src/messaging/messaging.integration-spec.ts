@@ -291,6 +291,37 @@ describe('the outbox relay', () => {
     }
   });
 
+  it("drains a job's rows once, batch after batch, and hands the lease on to the service's relay", async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `d${String(i).padStart(2, '0')}`);
+    for (const key of keys) await publish(key);
+    const job = controlledProducer();
+    const drained = new OutboxRelay(dataSource, job.producer, logger, { batchSize: 7 });
+    expect(await drained.drain()).toBe(20);
+    await drained.stop();
+    expect(job.sent).toEqual([keys.slice(0, 7), keys.slice(7, 14), keys.slice(14)]);
+    // Without the lease handed on, the service's relay would wait 30 s for it to expire.
+    const service = controlledProducer();
+    const relay = new OutboxRelay(dataSource, service.producer, logger, { idleMs: 10 });
+    relay.start();
+    try {
+      const eventId = await publish('after-the-job');
+      await until(async () => (await row(eventId)).sent_at !== null, 2_000);
+      expect(service.sent.flat()).toEqual(['after-the-job']);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('leaves the rows a drain could not send pending, with the reason', async () => {
+    const control = controlledProducer();
+    control.failing = true;
+    const eventId = await publish('refused');
+    const drained = new OutboxRelay(dataSource, control.producer, logger, {});
+    await expect(drained.drain()).rejects.toThrow('broker down');
+    await drained.stop();
+    expect(await row(eventId)).toMatchObject({ sent_at: null, last_error: 'broker down' });
+  });
+
   it('looks for rows nothing woke it for every idleMs alone, every pollMs while another replica contends', async () => {
     // Marks left by the relays of the tests before must not count as a contender now.
     await dataSource.query("UPDATE outbox_relay_lease SET contended_at = '-infinity'");

@@ -17,7 +17,7 @@ import { verifyKafkaCredentials } from '../kafka/kafka-credentials';
 import { KafkaConsumerRunner, type ConsumerOptions } from './kafka-consumer.runner';
 import { OUTBOX_DIRTY, OutboxPublisher } from './outbox.publisher';
 import { reportOutbox } from './outbox-metrics';
-import { OutboxRelay } from './outbox.relay';
+import { OutboxRelay, relayProducer } from './outbox.relay';
 import { ensureTopics } from './topic-admin';
 import { retryWithBackoff } from '../kafka/retry-with-backoff';
 import { WakeSignal } from '../kafka/wake-signal';
@@ -165,20 +165,9 @@ export class MessagingModule {
           provide: OutboxRelay,
           inject: [DataSource, KAFKA_CLIENT],
           useFactory: (dataSource: DataSource, kafka: Kafka) =>
-            new OutboxRelay(
-              dataSource,
-              // Idempotent with one request in flight: retries cannot reorder or duplicate within a
-              // partition. Few retries (kafkajs warns about that) because the relay retries the whole
-              // batch itself; a resend after a lost ack is absorbed by idempotent consumers.
-              kafka.producer({
-                idempotent: true,
-                maxInFlightRequests: 1,
-                retry: { retries: 2, maxRetryTime: 2_000 },
-                createPartitioner: Partitioners.DefaultPartitioner,
-              }),
-              logger,
-              { processedRetentionMs: options.processedEventsRetentionMs },
-            ),
+            new OutboxRelay(dataSource, relayProducer(kafka), logger, {
+              processedRetentionMs: options.processedEventsRetentionMs,
+            }),
         },
         ConsumerRegistry,
         MessagingLifecycle,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CE_TRACING_HEADERS } from '@kinema/contracts';
 import { ROOT_CONTEXT, SpanStatusCode, type Link, type Span } from '@opentelemetry/api';
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { toKafkaMessage } from '../kafka/event-envelope.codec';
@@ -29,6 +29,20 @@ export const OUTBOX_RELAY_POLL_MS = 25;
 
 /** How often a relay that is not polling fast checks the lease and looks for rows (idleMs). */
 const OUTBOX_RELAY_IDLE_MS = 500;
+
+/**
+ * The producer a relay sends with. Idempotent with one request in flight: retries cannot reorder
+ * or duplicate within a partition. Few retries (kafkajs warns about that) because the relay retries
+ * the whole batch itself; a resend after a lost ack is absorbed by idempotent consumers.
+ */
+export function relayProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: 2, maxRetryTime: 2_000 },
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}
 
 export interface OutboxRelayOptions {
   /** Rows sent per batch (OUTBOX_RELAY_BATCH_SIZE by default). */
@@ -112,6 +126,23 @@ export class OutboxRelay {
 
   wake(): void {
     this.signal.wake();
+  }
+
+  /**
+   * Sends the pending rows once, batch after batch, for a process that wrote events and is about
+   * to exit (the catalog's first-start seed job), and says how many it sent. Nothing if another
+   * relay holds the lease. It neither waits nor retries: what a failed send leaves stays pending
+   * for the service's own relay, and the error is thrown. Call stop() after it to hand the lease on.
+   */
+  async drain(): Promise<number> {
+    const batchSize = this.options.batchSize ?? OUTBOX_RELAY_BATCH_SIZE;
+    await this.connect();
+    let total = 0;
+    for (;;) {
+      const sent = await this.relayBatch(batchSize);
+      total += sent;
+      if (sent < batchSize || this.stopped) return total;
+    }
   }
 
   /** Finishes the batch in flight, then disconnects the producer. */
