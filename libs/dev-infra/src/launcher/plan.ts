@@ -464,10 +464,11 @@ export function standInsSpec(standIns: EmbeddedStandIns, v8: readonly string[] =
 
 /**
  * A job run with a service's environment before its first replica first starts (never before a
- * restart), and the settings of the service it takes over. The catalog's migrations and demo
- * titles: seeded inside the serving process, they left the catalog holding the heap and buffers
- * seeding took (166-177 MiB when ready on a first start against 141-150 after a restart,
- * docs/performance.md).
+ * restart), and the settings of the service it takes over. The catalog's migrations, demo titles
+ * and the titles' events: seeded inside the serving process, they left the catalog holding the heap
+ * and buffers seeding took (166-177 MiB when ready on a first start against 141-150 after a
+ * restart), and the events relayed by the catalog right after it started another 12 MiB
+ * (docs/performance.md).
  */
 const FIRST_START_JOBS: Partial<
   Record<ServiceName, { script: string; takesOver: Record<string, string> }>
