@@ -116,6 +116,34 @@ export default [
     },
   },
   {
+    // What the gateway's invalidation thread loads into its own V8 heap: the contracts' root would
+    // bring every gRPC codec and grpc-js with it (8 MiB of the gateway's RSS, docs/performance.md).
+    files: [
+      'apps/gateway/src/events/invalidation.worker.ts',
+      'apps/gateway/src/events/event-feed.ts',
+      'apps/gateway/src/cache/title-change.ts',
+      'apps/gateway/src/cache/shared-title-changes.ts',
+      'libs/platform/src/kafka/*.ts',
+      'libs/platform/src/logging/*.ts',
+    ],
+    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@kinema/contracts',
+              message:
+                "Import from '@kinema/contracts/events' (or another subpath): this file runs in the gateway's invalidation thread.",
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests may reach for the embedded stand-ins and the testing helpers.
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },

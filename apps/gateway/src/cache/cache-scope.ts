@@ -1,17 +1,15 @@
 import {
   AVAILABILITIES,
   Availability,
-  CATALOG_TITLE_EVENTS,
   maturityRank,
   TITLE_TYPES,
   TitleType,
-  type CatalogTitleEvents,
-  type EventEnvelope,
   type ListTitlesRequest,
   type Title,
   type TitleSnapshot,
   type Visibility,
 } from '@kinema/contracts';
+import type { TitleChange } from './title-change';
 
 /**
  * Which titles a list may show: the filters of ListTitlesRequest, or only a visibility for rows
@@ -34,12 +32,6 @@ export type CacheScope =
   | { kind: 'title'; titleId: string }
   | { kind: 'titles'; titleIds: readonly string[]; filter?: TitleFilter }
   | { kind: 'vocabulary' };
-
-/** A title that changed: its id, and what it looks like now (absent once deleted). */
-export interface TitleChange {
-  titleId: string;
-  now?: TitleSnapshot;
-}
 
 /** Whether a title as it is now passes a list's filter, i.e. may have entered that list. */
 export function passes(filter: TitleFilter, title: TitleSnapshot): boolean {
@@ -80,24 +72,6 @@ export function affects(scope: CacheScope, change: TitleChange): boolean {
       return (
         scope.filter !== undefined && change.now !== undefined && passes(scope.filter, change.now)
       );
-  }
-}
-
-/** The change a catalog title event reports; undefined for an event of another kind. */
-export function changeOfEvent(event: EventEnvelope): TitleChange | undefined {
-  switch (event.type) {
-    case CATALOG_TITLE_EVENTS.created:
-    case CATALOG_TITLE_EVENTS.updated:
-    case CATALOG_TITLE_EVENTS.published: {
-      const { title } = event.data as CatalogTitleEvents['kinema.catalog.v1.TitleCreated'];
-      return { titleId: title.id, now: title };
-    }
-    case CATALOG_TITLE_EVENTS.deleted: {
-      const { titleId } = event.data as CatalogTitleEvents['kinema.catalog.v1.TitleDeleted'];
-      return { titleId };
-    }
-    default:
-      return undefined;
   }
 }
 

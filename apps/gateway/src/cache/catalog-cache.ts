@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { Counter } from 'prom-client';
 import type { Representation } from '../http/representation';
-import { affects, type CacheScope, type TitleChange } from './cache-scope';
+import { affects, type CacheScope } from './cache-scope';
+import type { TitleChange } from './title-change';
 import { ChangeLog } from './change-log';
 import type { SharedTitleChanges } from './shared-title-changes';
 

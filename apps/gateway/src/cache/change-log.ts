@@ -1,4 +1,5 @@
-import { affects, type CacheScope, type TitleChange } from './cache-scope';
+import { affects, type CacheScope } from './cache-scope';
+import type { TitleChange } from './title-change';
 
 /** How many recent changes a load can be checked against; a load that saw more is not kept. */
 const CHANGES_REMEMBERED = 256;

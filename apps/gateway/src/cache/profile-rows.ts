@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Representation } from '../http/representation';
-import { affects, type TitleChange } from './cache-scope';
+import { affects } from './cache-scope';
+import type { TitleChange } from './title-change';
 import { ChangeLog } from './change-log';
 
 /** The rows of a profile's own: what it started, and its My List. */

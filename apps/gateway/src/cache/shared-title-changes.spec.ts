@@ -1,4 +1,4 @@
-import type { TitleChange } from './cache-scope';
+import type { TitleChange } from './title-change';
 import { SharedTitleChanges } from './shared-title-changes';
 import { aTitleSnapshot } from '../testing/title-snapshot';
 

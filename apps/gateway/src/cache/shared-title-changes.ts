@@ -1,4 +1,4 @@
-import type { TitleChange } from './cache-scope';
+import type { TitleChange } from './title-change';
 
 /** A title change as it arrived, with the id of the event that reported it. */
 export interface ArrivedChange {

@@ -22,7 +22,8 @@ import {
 import { callUnary } from '@kinema/platform/grpc';
 import { createHash } from 'node:crypto';
 import { CatalogCache } from '../cache/catalog-cache';
-import { browseScope, changeOfTitle, type TitleChange } from '../cache/cache-scope';
+import { browseScope, changeOfTitle } from '../cache/cache-scope';
+import type { TitleChange } from '../cache/title-change';
 
 export const CATALOG_GRPC_CLIENT = Symbol('CATALOG_GRPC_CLIENT');
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@kinema/contracts';
-import { changeOfEvent } from '../cache/cache-scope';
+import { changeOfEvent } from '../cache/title-change';
 import { CatalogCache } from '../cache/catalog-cache';
 import type { EventHandler } from './event-feed';
 

@@ -1,11 +1,11 @@
 // The gateway's invalidation thread (InvalidationThread starts it): reads the catalog's title events
 // off the serving thread's event loop and hands each change to the cache through shared memory.
 import { parentPort, workerData } from 'node:worker_threads';
-import { TOPICS } from '@kinema/contracts';
+import { TOPICS } from '@kinema/contracts/events';
 import type { KafkaEnv } from '@kinema/platform/config';
 import { createKafka, kafkaClientConfig } from '@kinema/platform/kafka';
 import { createLogger } from '@kinema/platform/logging';
-import { changeOfEvent } from '../cache/cache-scope';
+import { changeOfEvent } from '../cache/title-change';
 import { SharedTitleChanges } from '../cache/shared-title-changes';
 import { GatewayEventFeed } from './event-feed';
 

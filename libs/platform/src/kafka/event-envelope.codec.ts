@@ -1,4 +1,4 @@
-import { CE_HEADERS, CONTENT_TYPE_HEADER, type EventEnvelope } from '@kinema/contracts';
+import { CE_HEADERS, CONTENT_TYPE_HEADER, type EventEnvelope } from '@kinema/contracts/events';
 import type { IHeaders, Message } from 'kafkajs';
 
 /** A CloudEvent as a Kafka message (binary mode): ce_* headers, JSON data value, subject as key. */
