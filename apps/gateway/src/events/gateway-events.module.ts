@@ -38,7 +38,7 @@ class EventFeedLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     // The gateway serves without Kafka; readiness says whether notifications and invalidations flow.
     readiness.register('events', () => ({
       feed: feed.joined ? 'joined' : 'joining',
-      invalidationThread: invalidations.joined ? 'joined' : 'joining',
+      invalidationThread: invalidations.state,
       webSocketClients: hub.size,
     }));
   }

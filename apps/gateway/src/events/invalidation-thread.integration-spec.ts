@@ -31,6 +31,21 @@ describe('the gateway invalidation thread', () => {
     await broker?.stop();
   });
 
+  it('says it is off, not joining, when the cache is off: it never starts', async () => {
+    const thread = new InvalidationThread(
+      new CatalogCache({ ttlMs: 0, maxEntries: 100 }),
+      {
+        env: { KAFKA_BROKERS: [broker.address], KAFKA_SSL: false, LOG_LEVEL: 'silent' },
+        groupId: `gateway.invalidation.off-${randomUUID()}`,
+      },
+      pino({ level: 'silent' }),
+      { script: join(__dirname, 'invalidation.worker.ts'), execArgv: ['--require', 'tsx/cjs'] },
+    );
+    thread.start();
+    expect(thread.state).toBe('off');
+    await thread.stop();
+  });
+
   it('drops a changed title from the cache without the serving thread turning its event loop', async () => {
     const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
     const key = `title ${titleId}`;
@@ -56,6 +71,7 @@ describe('the gateway invalidation thread', () => {
       )
         await new Promise((resolve) => setTimeout(resolve, 50));
       expect(thread.joined).toBe(true);
+      expect(thread.state).toBe('joined');
 
       const producer = kafka.producer();
       await producer.connect();

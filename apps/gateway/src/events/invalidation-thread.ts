@@ -31,6 +31,7 @@ export class InvalidationThread {
   private restart: NodeJS.Timeout | undefined;
   private restartAfterMs: number = RESTART_AFTER_MS.first;
   private running = false;
+  private started = false;
   private isJoined = false;
 
   constructor(
@@ -45,6 +46,15 @@ export class InvalidationThread {
   /** Whether the thread's consumer is in its group, i.e. changes arrive through it. */
   get joined(): boolean {
     return this.isJoined;
+  }
+
+  /**
+   * For readiness: `off` if it was never started (the cache is off, or no compiled worker), else
+   * whether it joined.
+   */
+  get state(): 'off' | 'joining' | 'joined' {
+    if (!this.started) return 'off';
+    return this.isJoined ? 'joined' : 'joining';
   }
 
   /**
@@ -65,6 +75,7 @@ export class InvalidationThread {
     });
     this.worker = worker;
     this.running = true;
+    this.started = true;
     worker.on('message', (message: InvalidationWorkerMessage) => {
       if (!('joined' in message)) return;
       this.isJoined = message.joined;
