@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { runScript, startSystem } from '@kinema/dev-infra';
-import { GATEWAY_UNCACHED, startSecondGateway } from './lib/bench-system';
+import { GATEWAY_UNCACHED, gatewayEventsJoined, startSecondGateway } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 function percentile(values: number[], p: number): number {
@@ -75,14 +75,8 @@ async function main(): Promise<void> {
         arrivals.set(message.title.name, performance.now());
     });
     await new Promise((done) => socket.once('open', done));
-    // Wait until this replica's consumer has joined (readiness reports it), then warm up.
-    for (;;) {
-      const ready = (await (await fetch(`${system.gatewayUrl}/readyz`)).json()) as {
-        details: { lifecycle: { events?: { feed: string } } };
-      };
-      if (ready.details.lifecycle.events?.feed === 'joined') break;
-      await new Promise((done) => setTimeout(done, 100));
-    }
+    // Wait until this replica's consumers have joined (readiness reports it), then warm up.
+    await gatewayEventsJoined(system.gatewayUrl);
     const fromSent: number[] = [];
     const fromCommitted: number[] = [];
     const updates = Number(values.updates);

@@ -1,5 +1,6 @@
 // RSS of each Kinema service process (gateway, catalog, users, videos) when the system is ready,
-// right after a load run that reaches every service, and after it has settled again.
+// once the gateway's event consumers have joined (its invalidation thread's heap grows as it
+// joins), right after a load run that reaches every service, and after it has settled again.
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/service-memory.ts
 //   [--seconds 5] [--settle-seconds 15]
 // The load: cached and uncached (a second gateway, CATALOG_CACHE_TTL_MS=0) title pages and browse
@@ -13,6 +14,7 @@ import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, runScript } from '@kinema/dev-infr
 import {
   GATEWAY_UNCACHED,
   anonMiB,
+  gatewayEventsJoined,
   registerViewer,
   rssMiB,
   startBenchSystem,
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
     ]);
   try {
     sample('ready');
+    await gatewayEventsJoined(system.gatewayUrl);
+    sample('events joined');
     const api = `${system.gatewayUrl}/api/v1`;
     const uncached = await startSecondGateway(system, 'gateway-uncached', {
       env: GATEWAY_UNCACHED,

@@ -10,6 +10,7 @@ import {
   type ManagedProcess,
   type RunningSystem,
 } from '@kinema/dev-infra';
+import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { Client } from 'pg';
 import { load, type LoadResult } from './load';
@@ -284,4 +285,23 @@ export async function registerViewer(
     profile: { id: string };
   };
   return { authorization: `Bearer ${body.tokens.accessToken}`, 'x-profile-id': body.profile.id };
+}
+
+/**
+ * Resolves once the gateway's readiness says both its event consumers have joined their groups:
+ * the serving feed and the cache's invalidation thread (`off` with the cache off). A replica
+ * serves, and is ready, before they have; the thread's heap grows as it joins.
+ */
+export async function gatewayEventsJoined(gatewayUrl: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = (await (await fetch(`${gatewayUrl}${OPS_PATHS.readiness}`)).json()) as {
+      details: { lifecycle: { events?: { feed: string; invalidationThread?: string } } };
+    };
+    const events = ready.details.lifecycle.events;
+    if (events?.feed === 'joined' && events.invalidationThread !== 'joining') return;
+    if (Date.now() > deadline)
+      throw new Error(`the gateway's event consumers did not join: ${JSON.stringify(events)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
