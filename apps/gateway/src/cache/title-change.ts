@@ -5,8 +5,9 @@ import {
   type TitleSnapshot,
 } from '@kinema/contracts/events';
 
-// Apart from cache-scope.ts, and from the contracts' events only: the invalidation thread needs
-// nothing else, and the contracts' root would load the gRPC codecs and grpc-js into its heap.
+// Kept apart from cache-scope.ts, and importing the contracts' events alone: the invalidation
+// thread needs only this, and the contracts' root would load every gRPC codec and grpc-js into its
+// heap.
 
 /** A title that changed: its id, and what it looks like now (absent once deleted). */
 export interface TitleChange {
