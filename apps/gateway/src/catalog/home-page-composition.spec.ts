@@ -1,5 +1,5 @@
 import type { RowPiece } from '../cache/profile-rows';
-import { weakEtagOfBytes } from '../http/representation';
+import { weakEtagOfBytes } from '../http/cache-headers';
 import {
   browseRowsRepresentation,
   composeHomePage,

@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { weakEtagOfBytes } from './representation';
+
+/** Weak validator of a computed body: changes whenever its bytes do. */
+export function weakEtagOfBytes(bytes: Buffer | string): string {
+  return `W/"${createHash('sha1').update(bytes).digest('base64url')}"`;
+}
 
 /** Weak validator for a computed representation (lists, rows): changes whenever the bytes do. */
 export function weakEtagOf(body: unknown): string {

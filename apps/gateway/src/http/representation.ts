@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { cacheControl, matches, type CacheHeaderOptions } from './cache-headers';
+import { cacheControl, matches, weakEtagOfBytes, type CacheHeaderOptions } from './cache-headers';
 
 /** Bodies under this many bytes are sent as they are (the same threshold as @fastify/compress). */
 export const COMPRESS_THRESHOLD_BYTES = 1024;
@@ -20,11 +19,6 @@ export interface Representation {
   gzip?: Buffer;
   /** Never for shared caches, whoever asks (a draft). */
   personal?: boolean;
-}
-
-/** Weak validator of a computed body: changes whenever its bytes do. */
-export function weakEtagOfBytes(bytes: Buffer | string): string {
-  return `W/"${createHash('sha1').update(bytes).digest('base64url')}"`;
 }
 
 export function jsonRepresentation(
