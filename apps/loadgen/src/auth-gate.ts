@@ -1,8 +1,11 @@
-import type { Transport } from './api-client';
-
 /** What the gate needs of a client: a pause that ends when the client's run stops. */
 interface Pausing {
   pause(ms: number): Promise<void>;
+}
+
+/** What the gate needs of the client's transport: its monotonic clock, in milliseconds. */
+interface Clock {
+  now(): number;
 }
 
 /**
@@ -18,7 +21,7 @@ export class AuthGate {
   private readonly waiting: Array<() => void> = [];
 
   constructor(
-    private readonly transport: Pick<Transport, 'now'>,
+    private readonly transport: Clock,
     private readonly concurrency = 2,
   ) {}
 
