@@ -31,7 +31,6 @@ export class InvalidationThread {
   private restart: NodeJS.Timeout | undefined;
   private restartAfterMs: number = RESTART_AFTER_MS.first;
   private running = false;
-  private started = false;
   private isJoined = false;
 
   constructor(
@@ -53,7 +52,7 @@ export class InvalidationThread {
    * whether it joined.
    */
   get state(): 'off' | 'joining' | 'joined' {
-    if (!this.started) return 'off';
+    if (!this.worker) return 'off';
     return this.isJoined ? 'joined' : 'joining';
   }
 
@@ -75,7 +74,6 @@ export class InvalidationThread {
     });
     this.worker = worker;
     this.running = true;
-    this.started = true;
     worker.on('message', (message: InvalidationWorkerMessage) => {
       if (!('joined' in message)) return;
       this.isJoined = message.joined;
