@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { waitFor } from '../kafka/testing/kafka-test.helpers';
 import { Fleet, type FleetEvent } from './fleet';
 import type { Plan } from './plan';
 import { Supervisor, type ProcessSpec } from './supervisor';
@@ -53,6 +54,23 @@ function switchingSpec(name: string): ProcessSpec {
   };
 }
 
+// A replica in miniature: it listens on the port its launch gives it (0: any) and reports it.
+const LISTENING = `
+const server = require('node:net').createServer((socket) => socket.end());
+process.on('SIGTERM', () => process.exit(0));
+server.listen(Number(process.env.PORT), '127.0.0.1', () =>
+  process.send({ type: 'kinema.listening', listeners: { http: server.address().port } }));
+`;
+
+function replicaSpec(name: string): ProcessSpec {
+  return {
+    ...idleSpec(name),
+    ports: { http: 0 },
+    launch: (context) => ({ args: ['-e', LISTENING], env: { PORT: String(context.ports.http) } }),
+    portsMayMove: true,
+  };
+}
+
 /** Whether a TCP connection to the port is accepted. */
 function accepts(port: number | undefined): Promise<boolean> {
   return new Promise((resolve) => {
@@ -85,7 +103,7 @@ describe('faults the launcher plays on its own processes', () => {
     events = [];
     supervisor = new Supervisor(() => undefined);
     const plan = {
-      stages: [[idleSpec('toy'), switchingSpec('stand-ins')]],
+      stages: [[idleSpec('toy'), switchingSpec('stand-ins'), replicaSpec('replica')]],
       ports: [],
       externalDatabases: [],
     } as unknown as Plan;
@@ -128,6 +146,39 @@ describe('faults the launcher plays on its own processes', () => {
       expect.objectContaining({ kind: 'crashed', name: 'toy', code: 'SIGKILL', restarts: 1 }),
     );
   });
+
+  it('restarts a crashed replica on its port, or on another when that port was taken meanwhile', async () => {
+    /** Crashes the replica and resolves with the port it serves on once it is ready again. */
+    const crashedAndBack = async (whileGone: () => Promise<void> = async () => undefined) => {
+      const victim = supervisor.get('replica');
+      if (!victim) throw new Error('the replica is not running');
+      await supervisor.crash('replica');
+      await whileGone();
+      await waitFor(() => {
+        const back = supervisor.get('replica');
+        return back !== undefined && back.pid !== victim.pid && back.readyAfterMs > 0;
+      }, 'the replica back after its crash');
+      const port = supervisor.get('replica')?.listeners.http;
+      expect(await accepts(port)).toBe(true);
+      return port;
+    };
+    const first = supervisor.get('replica')?.listeners.http;
+    if (first === undefined) throw new Error('the replica reported no port');
+    // Its port free again once it is gone: it comes back on it.
+    expect(await crashedAndBack()).toBe(first);
+    // Its port taken once it is gone, as an outgoing connection may take a port the OS chose: it
+    // comes back on another at the first attempt, instead of failing every attempt (EADDRINUSE).
+    const squatter = createServer();
+    try {
+      const moved = await crashedAndBack(
+        () => new Promise<void>((resolve) => squatter.listen(first, '127.0.0.1', resolve)),
+      );
+      expect(moved).not.toBe(first);
+      expect(events.filter((event) => event.kind === 'restart-failed')).toEqual([]);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  }, 30_000);
 
   it('does not restart a process it holds stopped on purpose, refuses to scale or restart it, and brings it back on release', async () => {
     const before = supervisor.get('toy');

@@ -39,6 +39,23 @@ describe('the launch plan', () => {
     expect(standIns?.ports).toMatchObject({ kafka: 0 });
   });
 
+  it('lets the replicas, which peers find again at every start, move ports on a restart; never the stand-ins', () => {
+    const plan = buildPlan(input({}, true, { ...ONE_EACH, catalog: 2, gateway: 2 }));
+    const moves = Object.fromEntries(
+      plan.stages.flat().map((spec) => [spec.name, spec.portsMayMove === true]),
+    );
+    expect(moves).toEqual({
+      pglite: false,
+      'stand-ins': false,
+      catalog: true,
+      'catalog-2': true,
+      users: true,
+      videos: true,
+      gateway: true,
+      'gateway-2': true,
+    });
+  });
+
   it('starts the stand-ins, then the services, then the edge', () => {
     const plan = buildPlan(input({}, true));
     expect(plan.stages.map((stage) => stage.map((spec) => spec.name).sort())).toEqual([

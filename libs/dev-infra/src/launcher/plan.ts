@@ -736,6 +736,8 @@ export function buildPlan(input: PlanInput): Plan {
       command: process.execPath,
       // The first replica keeps the documented ports (grpcurl, psql, ...); others take any.
       ports: first ? firstPorts[service.name] : { grpc: 0, ops: 0 },
+      // Peers find a replica through the address book, which learns its ports at every start.
+      portsMayMove: true,
       launch: (context) => ({
         args: serviceArgs(`apps/${service.name}/dist/main.js`),
         env: {
@@ -774,6 +776,8 @@ export function buildPlan(input: PlanInput): Plan {
       // Each replica has a port of its own (the launcher's front hands it the public port's
       // connections, see GatewayFront) and an ops port (metrics); the first one's is chosen.
       ports: { http: 0, ops: slot === 1 ? gatewayOpsPort : 0 },
+      // Clients reach a replica through the front, which learns its port at every start.
+      portsMayMove: true,
       launch: (context) => ({
         args: nodeArgs('apps/gateway/dist/main.js', env, {
           logLevel: input.logLevel,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { isPortFree } from './ports';
 import {
   isSupervisionMessage,
   type ListenerName,
@@ -30,6 +31,16 @@ export interface ProcessSpec {
   command: string;
   /** Ports asked for on the first start; a restart binds the ports the process got before. */
   ports: Listeners;
+  /**
+   * Its peers learn its addresses again each time it is ready (a service replica: the address
+   * book; a gateway replica: the launcher's front), so a restart binds, in place of a port it had
+   * that is taken by then, the port asked for on the first start (0: any). A port the OS chose
+   * is free for any outgoing connection once its process is gone: a crashed replica restarted on
+   * such a port taken meanwhile exited with EADDRINUSE at every attempt while the connection
+   * lasted. Without it, a restart binds exactly the ports the process had: its peers were started
+   * with them (a stand-in's).
+   */
+  portsMayMove?: boolean;
   /** `cwd`: the working directory (default: the launcher's). */
   launch(context: LaunchContext): { args: string[]; env: Record<string, string>; cwd?: string };
   ready: Readiness;
@@ -143,7 +154,7 @@ export class Supervisor {
   async start(spec: ProcessSpec, env: Record<string, string> = {}): Promise<ManagedProcess> {
     if (this.closed) throw new Error(`not starting ${spec.name}: shutting down`);
     const startedAt = Date.now();
-    const launch = spec.launch(this.launchContext(spec));
+    const launch = spec.launch(this.launchContext(spec, await this.portsToBind(spec)));
     const child = spawn(spec.command, launch.args, {
       env: this.environment(spec, { ...launch.env, ...env }),
       ...(launch.cwd ? { cwd: launch.cwd } : {}),
@@ -236,12 +247,24 @@ export class Supervisor {
     if (code !== 0) throw new Error(`${name} exited (${code}); its output is above`);
   }
 
-  /** The ports `spec` binds (those it bound before, on a restart) and how it finds others. */
-  private launchContext(spec: ProcessSpec): LaunchContext {
-    return {
-      ports: this.boundPorts.get(spec.name) ?? spec.ports,
-      address: (name, listener) => this.address(name, listener),
-    };
+  /** The ports `spec` binds (see ProcessSpec.ports) and how it finds others. */
+  private launchContext(
+    spec: ProcessSpec,
+    ports: Listeners = this.boundPorts.get(spec.name) ?? spec.ports,
+  ): LaunchContext {
+    return { ports, address: (name, listener) => this.address(name, listener) };
+  }
+
+  /** The ports it had before, on a restart; each one taken by then as the first start asked. */
+  private async portsToBind(spec: ProcessSpec): Promise<Listeners> {
+    const before = this.boundPorts.get(spec.name);
+    if (!before) return spec.ports;
+    if (!spec.portsMayMove) return before;
+    const ports: Listeners = {};
+    for (const [listener, port] of Object.entries(before) as Array<[ListenerName, number]>) {
+      ports[listener] = (await isPortFree(HOST, port)) ? port : (spec.ports[listener] ?? 0);
+    }
+    return ports;
   }
 
   /** A child's environment: the launcher's own (unless the spec is isolated), then `env`. */

@@ -204,7 +204,7 @@ export async function startCrashedReplica(
   return {
     probe: () => probeService(system.gatewayUrl, system.plan.admin, service),
     watch: [
-      `  Metric:    process_start_time_seconds at ${opsUrl(before, OPS_PATHS.metrics)} (the same port once it is back) jumps, and its counters start again from zero` +
+      `  Metric:    process_start_time_seconds at ${opsUrl(before, OPS_PATHS.metrics)} (the same port once it is back, if still free) jumps, and its counters start again from zero` +
         (alone && !edge
           ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="503"} rises while it is away`
           : ''),
