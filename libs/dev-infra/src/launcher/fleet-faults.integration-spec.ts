@@ -147,33 +147,29 @@ describe('faults the launcher plays on its own processes', () => {
     );
   });
 
-  it('restarts a crashed replica on its port, or on another when that port was taken meanwhile', async () => {
-    /** Crashes the replica and resolves with the port it serves on once it is ready again. */
-    const crashedAndBack = async (whileGone: () => Promise<void> = async () => undefined) => {
-      const victim = supervisor.get('replica');
-      if (!victim) throw new Error('the replica is not running');
-      await supervisor.crash('replica');
-      await whileGone();
+  // (Back on the same port when it is free is not asserted: the port a crash frees may be taken
+  // by any outgoing connection on the machine before the restart, which is this test's point.)
+  it('restarts a crashed replica whose port was taken meanwhile on another, at the first attempt', async () => {
+    const victim = supervisor.get('replica');
+    const first = victim?.listeners.http;
+    if (!victim || first === undefined) throw new Error('the replica is not running');
+    await supervisor.crash('replica');
+    // Its port taken once it is gone, as an outgoing connection may take a port the OS chose (if
+    // something took it first, the squatter's EADDRINUSE says it is taken all the same).
+    const squatter = createServer();
+    await new Promise<void>((resolve) => {
+      squatter.once('error', () => resolve());
+      squatter.listen(first, '127.0.0.1', resolve);
+    });
+    try {
       await waitFor(() => {
         const back = supervisor.get('replica');
         return back !== undefined && back.pid !== victim.pid && back.readyAfterMs > 0;
       }, 'the replica back after its crash');
-      const port = supervisor.get('replica')?.listeners.http;
-      expect(await accepts(port)).toBe(true);
-      return port;
-    };
-    const first = supervisor.get('replica')?.listeners.http;
-    if (first === undefined) throw new Error('the replica reported no port');
-    // Its port free again once it is gone: it comes back on it.
-    expect(await crashedAndBack()).toBe(first);
-    // Its port taken once it is gone, as an outgoing connection may take a port the OS chose: it
-    // comes back on another at the first attempt, instead of failing every attempt (EADDRINUSE).
-    const squatter = createServer();
-    try {
-      const moved = await crashedAndBack(
-        () => new Promise<void>((resolve) => squatter.listen(first, '127.0.0.1', resolve)),
-      );
+      const moved = supervisor.get('replica')?.listeners.http;
       expect(moved).not.toBe(first);
+      expect(await accepts(moved)).toBe(true);
+      // Not one attempt failed with EADDRINUSE, as every attempt did while the port was held.
       expect(events.filter((event) => event.kind === 'restart-failed')).toEqual([]);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
