@@ -154,7 +154,7 @@ export class Supervisor {
   async start(spec: ProcessSpec, env: Record<string, string> = {}): Promise<ManagedProcess> {
     if (this.closed) throw new Error(`not starting ${spec.name}: shutting down`);
     const startedAt = Date.now();
-    const launch = spec.launch(this.launchContext(spec, await this.portsToBind(spec)));
+    const launch = spec.launch(this.launchContext(await this.portsToBind(spec)));
     const child = spawn(spec.command, launch.args, {
       env: this.environment(spec, { ...launch.env, ...env }),
       ...(launch.cwd ? { cwd: launch.cwd } : {}),
@@ -231,7 +231,8 @@ export class Supervisor {
     if (!spec.firstStartJob) return;
     if (this.closed) throw new Error(`not running ${spec.name}'s job: shutting down`);
     const name = `${spec.name}-job`;
-    const job = spec.firstStartJob(this.launchContext(spec));
+    // Only before a first start: the ports asked for. Spawned at once, so close() finds it.
+    const job = spec.firstStartJob(this.launchContext(spec.ports));
     const child = spawn(spec.command, job.args, {
       env: this.environment(spec, job.env),
       stdio: ['ignore', this.stdout, 'pipe'],
@@ -247,11 +248,8 @@ export class Supervisor {
     if (code !== 0) throw new Error(`${name} exited (${code}); its output is above`);
   }
 
-  /** The ports `spec` binds (see ProcessSpec.ports) and how it finds others. */
-  private launchContext(
-    spec: ProcessSpec,
-    ports: Listeners = this.boundPorts.get(spec.name) ?? spec.ports,
-  ): LaunchContext {
+  /** The ports a process binds (portsToBind decides them) and how it finds the others. */
+  private launchContext(ports: Listeners): LaunchContext {
     return { ports, address: (name, listener) => this.address(name, listener) };
   }
 
