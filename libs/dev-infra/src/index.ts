@@ -21,3 +21,4 @@ export * from './testing/openapi-fuzz';
 export * from './testing/fuzz-world';
 export * from './otlp';
 export * from './testing/topic-broker';
+export * from './testing/wait-for';

@@ -7,6 +7,7 @@ import {
   externalDatabaseUrl,
   PGLITE_PROCESS,
   startSystem,
+  waitFor,
   type ManagedProcess,
   type RunningSystem,
 } from '@kinema/dev-infra';
@@ -292,16 +293,17 @@ export async function registerViewer(
  * the serving feed and the cache's invalidation thread (`off` with the cache off). A replica
  * serves, and is ready, before they have; the thread's heap grows as it joins.
  */
-export async function gatewayEventsJoined(gatewayUrl: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ready = (await (await fetch(`${gatewayUrl}${OPS_PATHS.readiness}`)).json()) as {
-      details: { lifecycle: { events?: { feed: string; invalidationThread?: string } } };
-    };
-    const events = ready.details.lifecycle.events;
-    if (events?.feed === 'joined' && events.invalidationThread !== 'joining') return;
-    if (Date.now() > deadline)
-      throw new Error(`the gateway's event consumers did not join: ${JSON.stringify(events)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+export async function gatewayEventsJoined(gatewayUrl: string): Promise<void> {
+  let events: { feed: string; invalidationThread?: string } | undefined;
+  await waitFor(
+    async () => {
+      const ready = (await (await fetch(`${gatewayUrl}${OPS_PATHS.readiness}`)).json()) as {
+        details: { lifecycle: { events?: typeof events } };
+      };
+      events = ready.details.lifecycle.events;
+      return events?.feed === 'joined' && events.invalidationThread !== 'joining';
+    },
+    "the gateway's event consumers to join their groups",
+    { intervalMs: 100, describe: () => events },
+  );
 }

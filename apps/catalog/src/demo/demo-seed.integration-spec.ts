@@ -2,6 +2,7 @@ import { TOPICS } from '@kinema/contracts';
 import {
   createTestDatabase,
   startKafkaBroker,
+  waitFor,
   type RunningKafkaBroker,
   type TestDatabase,
 } from '@kinema/dev-infra';
@@ -10,7 +11,6 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { configSchema } from '../config';
 import { KafkaTestClient } from '../testing/kafka-test-client';
-import { until } from '../testing/poll';
 import { runSeedJob } from './demo-seed.job';
 
 const TITLES = 30;
@@ -74,7 +74,7 @@ describe("the catalog's first-start job", () => {
     // A TitleCreated for each title, then a TitlePublished for each one the demo publishes.
     expect(after.total).toBeGreaterThan(TITLES);
     const received = await kafka.collect(TOPICS.catalogTitles);
-    await until('the topic carries every event', () => received.length >= after.total, {
+    await waitFor(() => received.length >= after.total, 'the topic carries every event', {
       describe: () => received.length,
     });
     expect(received).toHaveLength(after.total);

@@ -3,6 +3,7 @@ import { CatalogServiceClient, MaturityRating, TOPICS } from '@kinema/contracts'
 import {
   createTestDatabase,
   startKafkaBroker,
+  waitFor,
   type RunningKafkaBroker,
   type TestDatabase,
 } from '@kinema/dev-infra';
@@ -15,7 +16,6 @@ import {
   type CatalogHarness,
 } from '../testing/catalog-test-harness';
 import { KafkaTestClient } from '../testing/kafka-test-client';
-import { until } from '../testing/poll';
 import { aMovie } from '../testing/title-input.builder';
 
 let broker: RunningKafkaBroker;
@@ -65,8 +65,10 @@ describe('a catalog killed while handling a VideoReady', () => {
       includeDrafts: true,
     };
     // The new member gets the partition once the dead one's session (6 s here) runs out.
-    await until('the restarted catalog makes the title playable', async () =>
-      Boolean((await rpc.getTitle({ id: movie.id, visibility: everyone })).title?.playable),
+    await waitFor(
+      async () =>
+        Boolean((await rpc.getTitle({ id: movie.id, visibility: everyone })).title?.playable),
+      'the restarted catalog makes the title playable',
     );
     const title = defined((await rpc.getTitle({ id: movie.id })).title);
     expect(title).toMatchObject({

@@ -5,12 +5,11 @@ import {
   TOPICS,
   type Title,
 } from '@kinema/contracts';
-import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
+import { startKafkaBroker, waitFor, type RunningKafkaBroker } from '@kinema/dev-infra';
 import { randomUUID } from 'node:crypto';
 import { aVideoFailed, aVideoReady, anEvent } from '../testing/catalog-events.builder';
 import { defined, startTestCatalog, type CatalogHarness } from '../testing/catalog-test-harness';
 import { KafkaTestClient, type ReceivedEvent } from '../testing/kafka-test-client';
-import { until } from '../testing/poll';
 import { aMovie, aSeason, aSeries } from '../testing/title-input.builder';
 
 const everyone = { maxMaturity: MaturityRating.MATURITY_RATING_UNSPECIFIED, includeDrafts: true };
@@ -39,12 +38,12 @@ function updatesOf(titleId: string): ReceivedEvent[] {
 
 async function untilTitle(id: string, what: string, check: (title: Title) => boolean) {
   let last: Title | undefined;
-  await until(
-    what,
+  await waitFor(
     async () => {
       last = await get(id);
       return check(last);
     },
+    what,
     { describe: () => last && { playable: last.playable, duration: last.durationSeconds } },
   );
 }
@@ -81,7 +80,7 @@ describe('videos.videos.v1 -> playable titles', () => {
     expect(playable.durationSeconds).toBe(5_400);
     expect(playable.version).toBe(movie.version + 1);
     expect(await browsed()).toContain(movie.id);
-    await until('a TitleUpdated is published', () => updatesOf(movie.id).length === 1);
+    await waitFor(() => updatesOf(movie.id).length === 1, 'a TitleUpdated is published');
     const [update] = updatesOf(movie.id);
     expect(update?.data['changedFields']).toEqual(['playable', 'duration_seconds']);
     expect(update?.data['title']).toMatchObject({ playable: true, availability: 'published' });
@@ -131,7 +130,7 @@ describe('videos.videos.v1 -> playable titles', () => {
     await untilTitle(movie.id, 'the marker video is current', (t) => t.durationSeconds === 61);
 
     expect((await get(movie.id)).version).toBe(movie.version + 2);
-    await until('both TitleUpdated events are published', () => updatesOf(movie.id).length >= 2);
+    await waitFor(() => updatesOf(movie.id).length >= 2, 'both TitleUpdated events are published');
     expect(updatesOf(movie.id).map((e) => e.data['changedFields'])).toEqual([
       ['playable', 'duration_seconds'],
       ['duration_seconds'],
@@ -184,8 +183,9 @@ describe('videos.videos.v1 -> playable titles', () => {
     );
     await untilTitle(movie.id, 'the valid event after them applies', (title) => title.playable);
 
-    await until('the malformed event is dead-lettered', () =>
-      deadLetters.some((e) => e.headers['ce_id'] === malformed.id),
+    await waitFor(
+      () => deadLetters.some((e) => e.headers['ce_id'] === malformed.id),
+      'the malformed event is dead-lettered',
     );
     const dead = deadLetters.find((e) => e.headers['ce_id'] === malformed.id);
     expect(dead?.headers['kinema_dlq_error']).toContain('durationSeconds');

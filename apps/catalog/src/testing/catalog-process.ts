@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { until } from './poll';
+import { waitFor } from '@kinema/dev-infra';
 
 const repoRoot = resolve(__dirname, '../../../..');
 
@@ -63,10 +63,10 @@ export async function startCatalogProcess(env: Record<string, string>): Promise<
     }),
   );
   const printed = (line: string) =>
-    until(`the catalog process prints "${line}"`, () => {
+    waitFor(() => {
       if (exited) throw new Error(`the catalog process exited:\n${output}`);
       return output.split('\n').some((printedLine) => printedLine.startsWith(line));
-    });
+    }, `the catalog process prints "${line}"`);
   await printed('catalog-ready');
   const port = /catalog-ready (\d+)/.exec(output)?.[1];
   return {

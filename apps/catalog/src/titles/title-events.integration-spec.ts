@@ -1,5 +1,5 @@
 import { Availability, CATALOG_TITLE_EVENTS, TOPICS } from '@kinema/contracts';
-import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
+import { startKafkaBroker, waitFor, type RunningKafkaBroker } from '@kinema/dev-infra';
 import { kafkaClient } from '@kinema/platform/kafka';
 import { logLevel, type Consumer } from 'kafkajs';
 import { defined, startTestCatalog, type CatalogHarness } from '../testing/catalog-test-harness';
@@ -15,15 +15,6 @@ let broker: RunningKafkaBroker;
 let catalog: CatalogHarness;
 let consumer: Consumer;
 const received: Received[] = [];
-
-async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline)
-      throw new Error(`events so far: ${JSON.stringify(received.map((r) => r.type))}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   broker = await startKafkaBroker();
@@ -83,7 +74,11 @@ describe('catalog.titles.v1 events through the transactional outbox', () => {
     });
     await catalog.rpc.deleteTitle({ id: created.id });
 
-    await until(() => received.filter((r) => r.key === created.id).length >= 5);
+    await waitFor(
+      () => received.filter((r) => r.key === created.id).length >= 5,
+      'all five events of the created title',
+      { describe: () => received.map((r) => r.type) },
+    );
     const mine = received.filter((r) => r.key === created.id);
     expect(mine.map((r) => r.type)).toEqual([
       CATALOG_TITLE_EVENTS.created,
@@ -106,7 +101,11 @@ describe('catalog.titles.v1 events through the transactional outbox', () => {
     const marker = defined(
       (await catalog.rpc.createTitle({ title: aMovie({ slug: 'marker-after-failure' }) })).title,
     );
-    await until(() => received.some((r) => r.key === marker.id));
+    await waitFor(
+      () => received.some((r) => r.key === marker.id),
+      'the marker title created after the failure',
+      { describe: () => received.map((r) => r.type) },
+    );
     expect(received.slice(before).every((r) => r.key === marker.id)).toBe(true);
   });
 });

@@ -1,11 +1,10 @@
 import { TitleSort, TOPICS, type Title } from '@kinema/contracts';
-import { startKafkaBroker, type RunningKafkaBroker } from '@kinema/dev-infra';
+import { startKafkaBroker, waitFor, type RunningKafkaBroker } from '@kinema/dev-infra';
 import { randomUUID } from 'node:crypto';
 import { aPlaybackProgressed, anEvent } from '../testing/catalog-events.builder';
 import { defined, startTestCatalog, type CatalogHarness } from '../testing/catalog-test-harness';
 import { makePlayable } from '../testing/deliver-event';
 import { KafkaTestClient } from '../testing/kafka-test-client';
-import { until } from '../testing/poll';
 import { aMovie } from '../testing/title-input.builder';
 import { addDays, utcDay } from './playback-event.payload';
 import { TrendingWindowJob } from './trending-window.job';
@@ -30,12 +29,12 @@ async function trendingRow(): Promise<string[]> {
 /** Waits until the "Trending now" row starts with `ids`, in that order. */
 async function untilTrendingStartsWith(ids: string[]): Promise<void> {
   let last: string[] = [];
-  await until(
-    `"Trending now" starts with ${ids.join(', ')}`,
+  await waitFor(
     async () => {
       last = await trendingRow();
       return ids.every((id, index) => last[index] === id);
     },
+    `"Trending now" starts with ${ids.join(', ')}`,
     { describe: () => last },
   );
 }
@@ -80,7 +79,7 @@ describe('users.playback.v1 -> trending', () => {
       // p1's events share a partition, so once the marker counts, all of the above have.
       view(marker.id, p1),
     );
-    await until('the marker counts', async () => (await trendingRow()).includes(marker.id));
+    await waitFor(async () => (await trendingRow()).includes(marker.id), 'the marker counts');
     // one and marker have a single view each: the score tie is broken by id, descending. Had a
     // replay or repeat counted, one would rank above two (or three) and this would never hold.
     const tail = [one.id, marker.id].sort().reverse();
@@ -121,17 +120,18 @@ describe('users.playback.v1 -> trending', () => {
       view(defined(oneView).id, randomUUID()),
     );
     let row: string[] = [];
-    await until(
-      'the title viewed on two days ranks above the one viewed once',
+    await waitFor(
       async () => {
         row = await trendingRow();
         const [a, b] = [row.indexOf(defined(twoDays).id), row.indexOf(defined(oneView).id)];
         return a >= 0 && b >= 0 && a < b;
       },
+      'the title viewed on two days ranks above the one viewed once',
       { describe: () => row },
     );
-    await until('the malformed event is dead-lettered', () =>
-      deadLetters.some((e) => e.headers['ce_id'] === malformed.id),
+    await waitFor(
+      () => deadLetters.some((e) => e.headers['ce_id'] === malformed.id),
+      'the malformed event is dead-lettered',
     );
     expect(deadLetters.map((e) => e.headers['ce_id'])).toEqual([malformed.id]);
     expect(deadLetters[0]?.headers['kinema_dlq_group']).toBe('catalog.trending');
@@ -154,7 +154,7 @@ describe('users.playback.v1 -> trending', () => {
     await kafka.send(TOPICS.usersPlayback, view(title.id, lateProfile, fiveDaysAgo));
     const marker = await create();
     await kafka.send(TOPICS.usersPlayback, view(marker.id, lateProfile));
-    await until('the marker counts', async () => (await trendingRow()).includes(marker.id));
+    await waitFor(async () => (await trendingRow()).includes(marker.id), 'the marker counts');
     expect(await trendingRow()).not.toContain(title.id);
   });
 });

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type EventEnvelope } from '@kinema/contracts';
-import { startTopicBroker, type RunningKafkaBroker, type TopicBroker } from '@kinema/dev-infra';
+import {
+  startTopicBroker,
+  waitFor,
+  type RunningKafkaBroker,
+  type TopicBroker,
+} from '@kinema/dev-infra';
 import { kafkaClient, toKafkaMessage } from '@kinema/platform/kafka';
 import { logLevel, type Kafka } from 'kafkajs';
 import pino from 'pino';
@@ -40,14 +45,6 @@ describe('the gateway event feed', () => {
 
   const groups = () => topicBroker.groupIds();
 
-  async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not met in 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   it('delivers every event to each replica, and deletes each replica’s group when it stops', async () => {
     const seen = new Map<string, string[]>();
     const feeds = ['gateway-a', 'gateway-b'].map((pod) => {
@@ -61,14 +58,16 @@ describe('the gateway event feed', () => {
       );
     });
     for (const feed of feeds) feed.start();
-    await until(async () =>
-      (
-        await Promise.all(
-          ['gateway-a', 'gateway-b'].map((pod) =>
-            topicBroker.positioned(`gateway.realtime.${pod}`),
-          ),
-        )
-      ).every(Boolean),
+    await waitFor(
+      async () =>
+        (
+          await Promise.all(
+            ['gateway-a', 'gateway-b'].map((pod) =>
+              topicBroker.positioned(`gateway.realtime.${pod}`),
+            ),
+          )
+        ).every(Boolean),
+      "both replicas' groups positioned",
     );
     expect(await groups()).toEqual(
       expect.arrayContaining(['gateway.realtime.gateway-a', 'gateway.realtime.gateway-b']),
@@ -81,7 +80,10 @@ describe('the gateway event feed', () => {
     await producer.send({ topic, messages: events.map((event) => toKafkaMessage(event)) });
     await producer.disconnect();
     const ids = events.map((event) => event.id).sort();
-    await until(() => [...seen.values()].every((got) => got.length === ids.length));
+    await waitFor(
+      () => [...seen.values()].every((got) => got.length === ids.length),
+      'every event at each replica',
+    );
     for (const got of seen.values()) expect([...got].sort()).toEqual(ids);
 
     await Promise.all(feeds.map((feed) => feed.stop()));
@@ -95,7 +97,7 @@ describe('the gateway event feed', () => {
     const feed = new GatewayEventFeed(kafka, groupId, [topic], [], pino({ level: 'silent' }));
     feed.start();
     try {
-      await until(() => topicBroker.positioned(groupId));
+      await waitFor(() => topicBroker.positioned(groupId), "the feed's group positioned");
     } finally {
       await feed.stop();
     }
@@ -118,21 +120,24 @@ describe('the gateway event feed', () => {
       const committed = async () =>
         (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
       // Its starting positions first, so what follows can only be committed by reading on.
-      await until(() => topicBroker.positioned(groupId));
+      await waitFor(() => topicBroker.positioned(groupId), "the feed's group positioned");
       const producer = kafka.producer();
       await producer.connect();
       const events = Array.from({ length: 12 }, anEvent);
       await producer.send({ topic, messages: events.map((event) => toKafkaMessage(event)) });
       await producer.disconnect();
-      await until(() => events.every((event) => delivered.includes(event.id)));
+      await waitFor(
+        () => events.every((event) => delivered.includes(event.id)),
+        'every event delivered',
+      );
       const ends = await admin.fetchTopicOffsets(topic);
       // Committed in the background, not per batch: the group reaches the end of every partition.
-      await until(async () => {
+      await waitFor(async () => {
         const partitions = await committed();
         return ends.every((end) =>
           partitions.some((p) => p.partition === end.partition && p.offset === end.high),
         );
-      });
+      }, 'the group committed to the end of every partition');
     } finally {
       await admin.disconnect();
       await feed.stop();

@@ -10,7 +10,8 @@ import {
 import { kafkajsClient } from './testing/conformance/kafkajs.client';
 import { kcatClient } from './testing/conformance/kcat.client';
 import { platformaticClient } from './testing/conformance/platformatic.client';
-import { testKafka, uniqueName, waitFor } from './testing/kafka-test.helpers';
+import { testKafka, uniqueName } from './testing/kafka-test.helpers';
+import { waitFor } from '../testing/wait-for';
 import { TRANSACTIONS_REFUSAL } from './transactions-refusal';
 
 interface ScenarioContext {

@@ -1,7 +1,8 @@
 import * as net from 'node:net';
 import { Consumer, Kafka, Producer } from 'kafkajs';
 import { RunningKafkaBroker, startKafkaBroker } from './index';
-import { FAST_CONSUMER, testKafka, uniqueName, waitFor } from './testing/kafka-test.helpers';
+import { FAST_CONSUMER, testKafka, uniqueName } from './testing/kafka-test.helpers';
+import { waitFor } from '../testing/wait-for';
 
 interface GroupMemberHandle {
   consumer: Consumer;

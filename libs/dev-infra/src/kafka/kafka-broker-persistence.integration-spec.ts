@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunningKafkaBroker, startKafkaBroker } from './index';
 import { consumeCount, startCollector } from './testing/kafka-consume.helpers';
-import { testKafka, uniqueName, waitFor } from './testing/kafka-test.helpers';
+import { testKafka, uniqueName } from './testing/kafka-test.helpers';
+import { waitFor } from '../testing/wait-for';
 
 describe('kafka broker with a data directory', () => {
   jest.setTimeout(20_000);

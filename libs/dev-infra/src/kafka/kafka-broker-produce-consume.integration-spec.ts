@@ -1,7 +1,8 @@
 import { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import { RunningKafkaBroker, startKafkaBroker } from './index';
 import { consumeCount, startCollector } from './testing/kafka-consume.helpers';
-import { testKafka, uniqueName, waitFor } from './testing/kafka-test.helpers';
+import { testKafka, uniqueName } from './testing/kafka-test.helpers';
+import { waitFor } from '../testing/wait-for';
 
 describe('kafka broker with kafkajs: producing and consuming', () => {
   jest.setTimeout(20_000);

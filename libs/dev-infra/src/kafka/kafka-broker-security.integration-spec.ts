@@ -11,7 +11,8 @@ import {
 import { kafkajsClient, kafkajsSecurity } from './testing/conformance/kafkajs.client';
 import { kcatClient } from './testing/conformance/kcat.client';
 import { platformaticClient } from './testing/conformance/platformatic.client';
-import { testKafka, uniqueName, waitFor } from './testing/kafka-test.helpers';
+import { testKafka, uniqueName } from './testing/kafka-test.helpers';
+import { waitFor } from '../testing/wait-for';
 
 const USER = 'kinema';
 const PASSWORD = 'kinema-broker-secret';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { waitFor } from '../kafka/testing/kafka-test.helpers';
+import { waitFor } from '../testing/wait-for';
 import { Fleet, type FleetEvent } from './fleet';
 import type { Plan } from './plan';
 import { Supervisor, type ProcessSpec } from './supervisor';

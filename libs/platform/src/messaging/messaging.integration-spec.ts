@@ -4,6 +4,7 @@ import {
   startKafkaBroker,
   type RunningKafkaBroker,
   type TestDatabase,
+  waitFor,
 } from '@kinema/dev-infra';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { logLevel, type Consumer, type Kafka, type Producer } from 'kafkajs';
@@ -36,14 +37,6 @@ function kafkaFor(address: string): Kafka {
     logLevel: logLevel.NOTHING,
     retry: { retries: 3, initialRetryTime: 100 },
   });
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Collects every message of a topic from the beginning with a plain kafkajs consumer. */
@@ -139,18 +132,22 @@ describe('transactional outbox', () => {
     const port = broker.port;
     await broker.stop();
     for (let n = 60; n < 150; n++) await commit(n);
-    await until(() => relay.status.kafkaReachable === false);
+    await waitFor(() => relay.status.kafkaReachable === false, 'the relay to see Kafka gone');
     broker = await startKafkaBroker({ dataDir, port, defaultPartitions: 6 });
-    await until(async () => {
-      const [{ pending }] = await dataSource.query(
-        'SELECT count(*)::int AS pending FROM outbox_events WHERE sent_at IS NULL',
-      );
-      return pending === 0;
-    }, 40_000);
+    await waitFor(
+      async () => {
+        const [{ pending }] = await dataSource.query(
+          'SELECT count(*)::int AS pending FROM outbox_events WHERE sent_at IS NULL',
+        );
+        return pending === 0;
+      },
+      'the outbox to drain once Kafka is back',
+      { timeoutMs: 40_000 },
+    );
     await relay.stop();
 
     const { seen, stop } = await collect(kafkaFor(broker.address), topic, 'outbox-order-check');
-    await until(() => seen.length >= 150);
+    await waitFor(() => seen.length >= 150, 'all 150 events on the topic');
     await stop();
     const ns = seen.map((m) => (JSON.parse(m.value) as { n: number }).n);
     expect(new Set(ns).size).toBe(150);
@@ -238,7 +235,7 @@ describe('the outbox relay', () => {
     try {
       await publish('slow');
       relay.start();
-      await until(() => control.calls === 1);
+      await waitFor(() => control.calls === 1, 'the relay to make its first send');
       // With a transaction open across the send, this would wait for Kafka.
       expect(await single.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
@@ -258,10 +255,13 @@ describe('the outbox relay', () => {
     const eventId = await publish('flaky');
     relay.start();
     try {
-      await until(async () => (await row(eventId)).attempts >= 1);
+      await waitFor(async () => (await row(eventId)).attempts >= 1, 'a failed send to be recorded');
       expect(await row(eventId)).toMatchObject({ last_error: 'broker down', sent_at: null });
       control.failing = false;
-      await until(async () => (await row(eventId)).sent_at !== null);
+      await waitFor(
+        async () => (await row(eventId)).sent_at !== null,
+        'the event to be sent once the broker answers',
+      );
       const sent = await row(eventId);
       expect(sent.last_error).toBeNull();
       expect(sent.attempts).toBe(control.calls);
@@ -279,7 +279,10 @@ describe('the outbox relay', () => {
     relays.forEach((relay) => relay.start());
     try {
       for (let i = 0; i < 60; i++) await publish(`k${String(i).padStart(2, '0')}`);
-      await until(() => [...one.sent, ...two.sent].flat().length >= 60);
+      await waitFor(
+        () => [...one.sent, ...two.sent].flat().length >= 60,
+        'all 60 events sent between the two relays',
+      );
       // One of them holds the lease and sends everything; the other sends nothing.
       const sent = [one.sent.flat(), two.sent.flat()].sort((a, b) => b.length - a.length);
       expect(sent[0]).toEqual(
@@ -305,7 +308,11 @@ describe('the outbox relay', () => {
     relay.start();
     try {
       const eventId = await publish('after-the-job');
-      await until(async () => (await row(eventId)).sent_at !== null, 2_000);
+      await waitFor(
+        async () => (await row(eventId)).sent_at !== null,
+        'the event published after the job to be sent',
+        { timeoutMs: 2_000 },
+      );
       expect(service.sent.flat()).toEqual(['after-the-job']);
     } finally {
       await relay.stop();
@@ -330,7 +337,7 @@ describe('the outbox relay', () => {
     const alone = new OutboxRelay(holder.source, controlledProducer().producer, logger, options);
     alone.start();
     try {
-      await until(() => holder.looks > 0);
+      await waitFor(() => holder.looks > 0, 'the lease holder to look for work');
       // Alone for 2 s: a look per idleMs (a poll every 5 ms would make hundreds).
       const first = holder.looks;
       await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -339,10 +346,16 @@ describe('the outbox relay', () => {
       other.start();
       try {
         const second = holder.looks;
-        await until(() => holder.looks - second >= 40, 10_000);
+        await waitFor(() => holder.looks - second >= 40, '40 more looks by the lease holder', {
+          timeoutMs: 10_000,
+        });
         // And a row the other replica committed leaves without anyone waking the holder.
         const eventId = await publish('from-the-other-replica');
-        await until(async () => (await row(eventId)).sent_at !== null, 2_000);
+        await waitFor(
+          async () => (await row(eventId)).sent_at !== null,
+          "the other replica's event to be sent",
+          { timeoutMs: 2_000 },
+        );
       } finally {
         await other.stop();
       }
@@ -367,7 +380,7 @@ describe('the outbox relay', () => {
             "SELECT event_id FROM processed_events WHERE consumer_group = 'g' ORDER BY event_id",
           )) as Array<{ event_id: string }>
         ).map((r) => r.event_id);
-      await until(async () => !(await ids()).includes('old'));
+      await waitFor(async () => !(await ids()).includes('old'), 'the old sent event to be pruned');
       expect(await ids()).toEqual(['recent']);
     } finally {
       await relay.stop();
@@ -405,7 +418,10 @@ describe('trace context through the outbox', () => {
     const { seen, stop } = await collect(kafka, topic, 'trace-check');
     relay.start();
     try {
-      await until(() => seen.some((message) => message.headers['ce_id'] === eventId));
+      await waitFor(
+        () => seen.some((message) => message.headers['ce_id'] === eventId),
+        'the event on the topic',
+      );
     } finally {
       await relay.stop();
       await stop();
@@ -444,7 +460,7 @@ describe('trace context through the outbox', () => {
     });
     relay.start();
     try {
-      await until(() => relay.status.sentTotal >= backlog);
+      await waitFor(() => relay.status.sentTotal >= backlog, 'the whole backlog sent');
     } finally {
       await relay.stop();
     }
@@ -511,12 +527,12 @@ describe('idempotent consumer', () => {
     await producer.disconnect();
     runner.start();
     const { seen: dlq, stop } = await collect(kafka, deadLetterTopic(topic), 'dlq-check');
-    await until(async () => {
+    await waitFor(async () => {
       const rows: Array<{ event_id: string }> = await dataSource.query(
         'SELECT event_id FROM handled',
       );
       return rows.some((r) => r.event_id.startsWith('3333')) && dlq.length >= 2;
-    });
+    }, 'the third event handled and two dead letters');
     await runner.stop();
     await stop();
     // A stopped consumer holds no connection: its dead-letter producer's would keep a process

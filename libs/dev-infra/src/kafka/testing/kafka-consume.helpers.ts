@@ -1,5 +1,6 @@
 import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { FAST_CONSUMER, uniqueName, waitFor } from './kafka-test.helpers';
+import { FAST_CONSUMER, uniqueName } from './kafka-test.helpers';
+import { waitFor } from '../../testing/wait-for';
 
 export interface ConsumedMessage {
   partition: number;

@@ -3,20 +3,6 @@ import * as net from 'node:net';
 import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { ProtocolWriter } from '../protocol-writer.codec';
 
-/** Polls `condition` until it holds; fails with `description` after `timeoutMs`. Never a fixed sleep. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  description: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }

@@ -1,5 +1,6 @@
 import { Admin, CompressionTypes, Consumer, KafkaMessage, type SASLOptions } from 'kafkajs';
-import { FAST_CONSUMER, testKafka, waitFor } from '../kafka-test.helpers';
+import { FAST_CONSUMER, testKafka } from '../kafka-test.helpers';
+import { waitFor } from '../../../testing/wait-for';
 import {
   ClientSecurity,
   ClientUnderTest,

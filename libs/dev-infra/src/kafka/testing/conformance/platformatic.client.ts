@@ -1,4 +1,4 @@
-import { waitFor } from '../kafka-test.helpers';
+import { waitFor } from '../../../testing/wait-for';
 import {
   ClientSecurity,
   ClientUnderTest,
