@@ -6,6 +6,8 @@ const { projectConfig } = require('../../jest.preset.cjs');
 // with two). jose (used to mint test tokens) ships only ES modules; SWC turns it into CommonJS.
 module.exports = projectConfig(__dirname, {
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
+  // Node's environment, counting failures so a system prints its processes' output after one.
+  testEnvironment: '<rootDir>/src/support/e2e-environment.ts',
   maxWorkers: 2,
   testTimeout: 120000,
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],

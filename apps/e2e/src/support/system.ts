@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPS_PATHS } from '@kinema/contracts/supervision';
 import {
+  describeEvent,
   startSystem,
   testSystemDatabases,
   type FleetEvent,
@@ -11,10 +12,15 @@ import {
   type Scale,
 } from '@kinema/dev-infra';
 import { eventually } from './eventually';
+import { failuresSoFar } from './failures';
+
+/** The most of a system's output a failure prints: the end, where the failure is. */
+const PRINTED_LINES = 500;
 
 export interface TestSystem extends RunningSystem {
-  /** Output of every process, for diagnosing a failure. */
+  /** Output of every process and the launcher's events, for diagnosing a failure. */
   logs: string[];
+  /** Stops the system; prints the end of `logs` first if a test or hook failed while it ran. */
   dispose(): Promise<void>;
 }
 
@@ -37,6 +43,7 @@ export async function startTestSystem(
 ): Promise<TestSystem> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kinema-e2e-'));
   const logs: string[] = options.logs ?? [];
+  const failuresAtStart = failuresSoFar();
   // The embedded stand-ins, whatever the developer's shell points at.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -64,7 +71,10 @@ export async function startTestSystem(
     demoTitles,
     logLevel: 'warn',
     ...(options.scale ? { scale: options.scale } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    onEvent: (event) => {
+      logs.push(`launcher | ${describeEvent(event)}`);
+      options.onEvent?.(event);
+    },
     sink: (name, line) => logs.push(`${name} | ${line}`),
   }).catch(async (error: unknown) => {
     if (!options.logs) process.stderr.write(logs.join('\n'));
@@ -77,11 +87,21 @@ export async function startTestSystem(
     ...system,
     logs,
     dispose: async () => {
+      if (failuresSoFar() > failuresAtStart) printEnd(logs);
       await system.stop();
       await databases.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function printEnd(logs: readonly string[]): void {
+  const left = logs.length - PRINTED_LINES;
+  const header = left > 0 ? ` (the last ${PRINTED_LINES}; ${left} earlier lines left out)` : '';
+  process.stderr.write(
+    `\nA test failed while this system ran; its output${header}:\n` +
+      `${logs.slice(-PRINTED_LINES).join('\n')}\n`,
+  );
 }
 
 /** Waits until the gateway's Kafka consumer has joined, so it sees every event written from now on. */
