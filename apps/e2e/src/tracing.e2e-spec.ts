@@ -2,6 +2,7 @@ import {
   decodeTraceRequestJson,
   decodeTraceRequestProtobuf,
   spanRecords,
+  TRACE_LIST_LIMIT,
   TraceQueryClient,
   type SpanRecord,
 } from '@kinema/dev-infra';
@@ -81,6 +82,42 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await system?.dispose();
+});
+
+describe('the first start', () => {
+  it("traces the seed job's sends of the demo titles' events, and not its thousand writes", async () => {
+    const serving = system.supervisor.running.find((process) => process.spec.name === 'catalog');
+    // The job is the catalog's code in a process of its own, run before the catalog.
+    const ofTheJob = (span: SpanRecord) => span.resource['process.pid'] !== serving?.pid;
+    const catalogTraces = async () =>
+      (await traces.list({ service: 'catalog', limit: String(TRACE_LIST_LIMIT.max) })).traces;
+    const spans = await eventually(async () => {
+      const publishes = (await catalogTraces()).filter((trace) => trace.name === 'outbox publish');
+      const all = (await Promise.all(publishes.map((t) => traces.trace(t.traceId)))).flatMap(
+        (trace) => trace.spans,
+      );
+      expect(all.some((span) => span.name === 'outbox publish' && ofTheJob(span))).toBe(true);
+      return all.filter(ofTheJob);
+    }, 30_000);
+    const publishes = spans.filter((span) => span.name === 'outbox publish');
+    // Every demo title's TitleCreated at least, each batch sent to Kafka under its publish span.
+    const sent = publishes.reduce(
+      (total, span) => total + Number(span.attributes['messaging.batch.message_count']),
+      0,
+    );
+    expect(sent).toBeGreaterThanOrEqual(20);
+    for (const publish of publishes) {
+      expect(spans).toContainEqual(
+        expect.objectContaining({
+          name: 'send catalog.titles.v1',
+          kind: 'producer',
+          parentSpanId: publish.spanId,
+        }),
+      );
+    }
+    // Seeding itself is untraced: no create span (and its SQL) for each event.
+    expect((await catalogTraces()).filter((trace) => trace.name.startsWith('create '))).toEqual([]);
+  });
 });
 
 describe('one trace per request', () => {

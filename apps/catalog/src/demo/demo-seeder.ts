@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { untraced } from '@kinema/platform/telemetry';
 import { DataSource } from 'typeorm';
 import { CATALOG_CONFIG, CATALOG_SEED_LOCK_KEY } from '../catalog.constants';
 import type { CatalogConfig } from '../config';
@@ -36,27 +37,31 @@ export async function seedDemoTitles(
   { writes, reads, events }: DemoSeedWriters,
 ): Promise<boolean> {
   let seeded = true;
-  await loadDemoCatalog(
-    (titles, index) =>
-      dataSource.transaction(async (manager) => {
-        if (index === 0) {
-          await manager.query('SELECT pg_advisory_xact_lock($1)', [CATALOG_SEED_LOCK_KEY]);
-          const [row] = await manager.query<Array<{ present: boolean }>>(
-            'SELECT EXISTS (SELECT 1 FROM titles) AS present',
+  // Untraced: a create span (and its SQL) per event would be a thousand traces on a first start.
+  // The events' sends are traced, by the outbox relay that sends them.
+  await untraced(() =>
+    loadDemoCatalog(
+      (titles, index) =>
+        dataSource.transaction(async (manager) => {
+          if (index === 0) {
+            await manager.query('SELECT pg_advisory_xact_lock($1)', [CATALOG_SEED_LOCK_KEY]);
+            const [row] = await manager.query<Array<{ present: boolean }>>(
+              'SELECT EXISTS (SELECT 1 FROM titles) AS present',
+            );
+            seeded = !row?.present;
+          }
+          if (!seeded) return false;
+          await writes.insertMany(manager, titles);
+          const stored = await reads.batchGet(
+            titles.map((title) => title.id),
+            { includeDrafts: true },
+            manager,
           );
-          seeded = !row?.present;
-        }
-        if (!seeded) return false;
-        await writes.insertMany(manager, titles);
-        const stored = await reads.batchGet(
-          titles.map((title) => title.id),
-          { includeDrafts: true },
-          manager,
-        );
-        for (const row of stored) await events.created(manager, row);
-        return true;
-      }),
-    { count, batchSize: DEMO_SEED_BATCH_TITLES },
+          for (const row of stored) await events.created(manager, row);
+          return true;
+        }),
+      { count, batchSize: DEMO_SEED_BATCH_TITLES },
+    ),
   );
   if (seeded) await dataSource.query(ANALYZE_LOADED_TABLES);
   return seeded;

@@ -6,3 +6,4 @@ export { decodeTraceRequestJson } from './trace-request-json.codec';
 export { decodeTraceRequestProtobuf } from './trace-request-protobuf.codec';
 export { spanRecords } from './span-record.mapper';
 export { TraceQueryClient } from './trace-query.client';
+export { TRACE_LIST_LIMIT } from './trace-query.params';

@@ -105,9 +105,17 @@ export function startTelemetry(service: string): void {
   });
 }
 
-/** Sends the spans still buffered and stops tracing; call last when the process stops. */
+/**
+ * Sends the spans still buffered and stops tracing; call last when the process stops. Spans the
+ * destination does not take are reported like any failed export, not thrown: the process's work
+ * is done, and a trace backend that is away must not turn its exit into a failure.
+ */
 export async function shutdownTelemetry(): Promise<void> {
   const running = provider;
   provider = undefined;
-  await running?.shutdown();
+  try {
+    await running?.shutdown();
+  } catch (error) {
+    diag.error('the spans still buffered were not sent:', String(error));
+  }
 }
