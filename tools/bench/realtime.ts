@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { runScript, startSystem } from '@kinema/dev-infra';
-import { GATEWAY_UNCACHED, gatewayEventsJoined, startSecondGateway } from './lib/bench-system';
+import { gatewayEventsJoined, runScript, startSystem } from '@kinema/dev-infra';
+import { GATEWAY_UNCACHED, startSecondGateway } from './lib/bench-system';
 import { compare, load, summarize } from './lib/load';
 
 function percentile(values: number[], p: number): number {

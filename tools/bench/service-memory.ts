@@ -10,11 +10,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, runScript } from '@kinema/dev-infra';
+import {
+  DEV_ADMIN_EMAIL,
+  DEV_ADMIN_PASSWORD,
+  gatewayEventsJoined,
+  runScript,
+} from '@kinema/dev-infra';
 import {
   GATEWAY_UNCACHED,
   anonMiB,
-  gatewayEventsJoined,
   registerViewer,
   rssMiB,
   startBenchSystem,

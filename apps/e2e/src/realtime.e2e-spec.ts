@@ -1,12 +1,13 @@
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { TOPICS, VideosServiceClient } from '@kinema/contracts';
+import { gatewayEventsJoined } from '@kinema/dev-infra';
 import { kafkaClient, toKafkaMessage } from '@kinema/platform';
 import { logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { Client } from './support/accounts';
 import { eventually } from './support/eventually';
-import { gatewayFeedJoined, request, startTestSystem, type TestSystem } from './support/system';
+import { request, startTestSystem, type TestSystem } from './support/system';
 import { sample, uploadClip } from './support/videos';
 
 interface Message {
@@ -98,7 +99,7 @@ afterAll(async () => {
 describe('events flow across services to clients', () => {
   it('pushes title.updated when an admin changes a title, and the next read shows the change', async () => {
     const created = await createTitle('rt-rename');
-    await gatewayFeedJoined(system.gatewayUrl);
+    await gatewayEventsJoined(system.gatewayUrl);
     expect((await title(created.id)).name).toBe('Realtime rt-rename');
     const ws = await listen();
     try {
@@ -123,7 +124,7 @@ describe('events flow across services to clients', () => {
   it('an uploaded clip reaches clients as video.ready and title.published, and /browse shows the title', async () => {
     const created = await createTitle('rt-upload');
     const ws = await listen();
-    await gatewayFeedJoined(system.gatewayUrl);
+    await gatewayEventsJoined(system.gatewayUrl);
     try {
       expect(await uploadClip(api, created.id, clip, admin)).toBe(201);
       await eventually(async () => {
@@ -238,7 +239,7 @@ describe('events flow across services to clients', () => {
       createTitle('rt-outage-3'),
     ]);
     const ws = await listen();
-    await gatewayFeedJoined(system.gatewayUrl);
+    await gatewayEventsJoined(system.gatewayUrl);
     try {
       await system.fleet.hold(['kafka']);
       for (const [i, t] of created.entries()) {
@@ -268,7 +269,7 @@ describe('events flow across services to clients', () => {
 
   it('200 WebSocket clients connected at once all receive a broadcast', async () => {
     const created = await createTitle('rt-crowd');
-    await gatewayFeedJoined(system.gatewayUrl);
+    await gatewayEventsJoined(system.gatewayUrl);
     const clients = await Promise.all(Array.from({ length: 200 }, () => listen()));
     try {
       await admin.call('PATCH', `/titles/${created.id}`, { body: { name: 'For the crowd' } });

@@ -1,8 +1,12 @@
-import { createTestCertificates, type TestCertificates } from '@kinema/dev-infra';
+import {
+  createTestCertificates,
+  gatewayEventsJoined,
+  type TestCertificates,
+} from '@kinema/dev-infra';
 import { WebSocket } from 'ws';
 import { Client } from './support/accounts';
 import { eventually } from './support/eventually';
-import { gatewayFeedJoined, startTestSystem, type TestSystem } from './support/system';
+import { startTestSystem, type TestSystem } from './support/system';
 
 // Every service and the gateway talk to the embedded broker as they would to a managed Kafka: TLS
 // against a CA made for this test (the `openssl` command signs it), then SASL SCRAM-SHA-512.
@@ -55,7 +59,7 @@ describe('the system on a Kafka that requires TLS and SASL SCRAM', () => {
     });
     expect(created.status).toBe(201);
     // The gateway's consumer authenticated and joined its group over TLS.
-    await gatewayFeedJoined(system.gatewayUrl);
+    await gatewayEventsJoined(system.gatewayUrl);
 
     const socket = new WebSocket(`${system.gatewayUrl.replace('http', 'ws')}/ws`);
     const messages: { type: string; title?: { id: string } }[] = [];

@@ -1,6 +1,7 @@
 import {
   decodeTraceRequestJson,
   decodeTraceRequestProtobuf,
+  gatewayEventsJoined,
   spanRecords,
   TRACE_LIST_LIMIT,
   TraceQueryClient,
@@ -16,7 +17,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { Client } from './support/accounts';
 import { eventually } from './support/eventually';
-import { gatewayFeedJoined, request, startTestSystem, type TestSystem } from './support/system';
+import { request, startTestSystem, type TestSystem } from './support/system';
 
 const KINEMA = resolve(__dirname, '../../../libs/dev-infra/dist/launcher/kinema.js');
 const run = promisify(execFile);
@@ -201,7 +202,7 @@ async function firstTitle(): Promise<{ id: string; name: string }> {
 
 describe('the path of an event, linked to the change that caused it', () => {
   it('an admin edit: the publish span of the relay and the consumer of the gateway link to the request', async () => {
-    await gatewayFeedJoined(system.gatewayUrl);
+    await gatewayEventsJoined(system.gatewayUrl);
     const title = await firstTitle();
     const current = await admin.call('GET', `/titles/${title.id}`);
     const caller = callerContext();

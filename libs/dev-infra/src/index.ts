@@ -22,3 +22,4 @@ export * from './testing/fuzz-world';
 export * from './otlp';
 export * from './testing/topic-broker';
 export * from './testing/wait-for';
+export * from './testing/gateway-events';

@@ -7,11 +7,9 @@ import {
   externalDatabaseUrl,
   PGLITE_PROCESS,
   startSystem,
-  waitFor,
   type ManagedProcess,
   type RunningSystem,
 } from '@kinema/dev-infra';
-import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { DEFAULT_TRACE_SAMPLE_RATIO } from '@kinema/platform/telemetry';
 import { Client } from 'pg';
 import { load, type LoadResult } from './load';
@@ -286,24 +284,4 @@ export async function registerViewer(
     profile: { id: string };
   };
   return { authorization: `Bearer ${body.tokens.accessToken}`, 'x-profile-id': body.profile.id };
-}
-
-/**
- * Resolves once the gateway's readiness says both its event consumers have joined their groups:
- * the serving feed and the cache's invalidation thread (`off` with the cache off). A replica
- * serves, and is ready, before they have; the thread's heap grows as it joins.
- */
-export async function gatewayEventsJoined(gatewayUrl: string): Promise<void> {
-  let events: { feed: string; invalidationThread?: string } | undefined;
-  await waitFor(
-    async () => {
-      const ready = (await (await fetch(`${gatewayUrl}${OPS_PATHS.readiness}`)).json()) as {
-        details: { lifecycle: { events?: typeof events } };
-      };
-      events = ready.details.lifecycle.events;
-      return events?.feed === 'joined' && events.invalidationThread !== 'joining';
-    },
-    "the gateway's event consumers to join their groups",
-    { intervalMs: 100, describe: () => events },
-  );
 }

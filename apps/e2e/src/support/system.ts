@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OPS_PATHS } from '@kinema/contracts/supervision';
 import {
   describeEvent,
   startSystem,
@@ -11,7 +10,6 @@ import {
   type RunningSystem,
   type Scale,
 } from '@kinema/dev-infra';
-import { eventually } from './eventually';
 import { failuresSoFar } from './failures';
 
 /** The most of a system's output a failure prints: the end, where the failure is. */
@@ -102,17 +100,6 @@ function printEnd(logs: readonly string[]): void {
     `\nA test failed while this system ran; its output${header}:\n` +
       `${logs.slice(-PRINTED_LINES).join('\n')}\n`,
   );
-}
-
-/** Waits until the gateway's Kafka consumer has joined, so it sees every event written from now on. */
-export async function gatewayFeedJoined(gatewayUrl: string): Promise<void> {
-  await eventually(async () => {
-    const ready = await request<{ details: { lifecycle: { events?: { feed: string } } } }>(
-      gatewayUrl,
-      OPS_PATHS.readiness,
-    );
-    expect(ready.body.details.lifecycle.events?.feed).toBe('joined');
-  }, 30_000);
 }
 
 export interface JsonResponse<T> {
