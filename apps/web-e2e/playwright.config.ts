@@ -16,7 +16,8 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list']],
+  // A run that fails prints the end of the system's output after the list.
+  reporter: [['list'], [join(__dirname, 'src/support/system-log.reporter.ts')]],
   use: {
     browserName: 'chromium',
     headless: true,

@@ -1,12 +1,21 @@
 import {
+  describeEvent,
   seedDemoArtwork,
   seedDemoVideos,
   startSystem,
   testSystemDatabases,
 } from '@kinema/dev-infra';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { SYSTEM_LOG } from './system-log';
 
 /**
  * Starts the system once for every browser flow, the way `npm start` does (same launcher, same
@@ -17,7 +26,10 @@ import { join } from 'node:path';
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kinema-web-e2e-'));
-  const logs: string[] = [];
+  // Every line goes to SYSTEM_LOG as it comes: a flow that fails later has it printed.
+  mkdirSync(dirname(SYSTEM_LOG), { recursive: true });
+  writeFileSync(SYSTEM_LOG, '');
+  const log = (line: string) => appendFileSync(SYSTEM_LOG, `${line}\n`);
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: '', S3_ENDPOINT: '' };
   const databases = testSystemDatabases('web_e2e', process.env['TEST_DATABASE_URL']);
   delete env['DATABASE_URL'];
@@ -37,9 +49,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ephemeralPorts: true,
     demoTitles: 120,
     logLevel: 'warn',
-    sink: (name, line) => logs.push(`${name} | ${line}`),
+    sink: (name, line) => log(`${name} | ${line}`),
+    onEvent: (event) => log(`launcher | ${describeEvent(event)}`),
   }).catch(async (error: unknown) => {
-    process.stderr.write(logs.join('\n'));
+    process.stderr.write(readFileSync(SYSTEM_LOG, 'utf8'));
     await databases.drop();
     throw error;
   });
