@@ -152,9 +152,11 @@ export class Supervisor {
 
   /** Starts a process and resolves once it is ready; `env` is added to what the spec sets. */
   async start(spec: ProcessSpec, env: Record<string, string> = {}): Promise<ManagedProcess> {
-    if (this.closed) throw new Error(`not starting ${spec.name}: shutting down`);
     const startedAt = Date.now();
-    const launch = spec.launch(this.launchContext(await this.portsToBind(spec)));
+    const ports = await this.portsToBind(spec);
+    // After choosing the ports, which may probe them: the launcher may have begun stopping then.
+    if (this.closed) throw new Error(`not starting ${spec.name}: shutting down`);
+    const launch = spec.launch(this.launchContext(ports));
     const child = spawn(spec.command, launch.args, {
       env: this.environment(spec, { ...launch.env, ...env }),
       ...(launch.cwd ? { cwd: launch.cwd } : {}),
