@@ -16,9 +16,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { runScript } from '@kinema/dev-infra';
+import { runScript, waitFor } from '@kinema/dev-infra';
 import {
   asDeployed,
   loadWithCpu,
@@ -131,9 +130,7 @@ function local(port: number): string {
 
 /** The ports the preloaded servers listen on, once the gateway's process has written them. */
 async function portsOf(file: string): Promise<{ bare: number; shaped: number }> {
-  for (const deadline = Date.now() + 30_000; !existsSync(file); await delay(100)) {
-    if (Date.now() > deadline) throw new Error(`no ports from ${PRELOAD} after 30 s`);
-  }
+  await waitFor(() => existsSync(file), `the ports from ${PRELOAD}`, { intervalMs: 100 });
   return JSON.parse(readFileSync(file, 'utf8')) as { bare: number; shaped: number };
 }
 

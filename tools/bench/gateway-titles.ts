@@ -28,7 +28,7 @@
 // for `kinema trace`, LOG_LEVEL=warn in front logs as `npm start` shows a terminal.
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { runScript, seedDemoVideos } from '@kinema/dev-infra';
+import { runScript, seedDemoVideos, waitFor } from '@kinema/dev-infra';
 import {
   GATEWAY_UNCACHED,
   asDeployed,
@@ -82,33 +82,37 @@ async function main(): Promise<void> {
     // Each clip's title becomes playable when its VideoReady event arrives, and each such change
     // drops the cached rows: measure once they all have, not while they still come.
     const clips = demo.uploaded + demo.alreadyPlayable;
-    for (
-      const deadline = Date.now() + 180_000;
-      (await playableTitles(system.gatewayUrl)) < clips;
-    ) {
-      if (Date.now() > deadline) throw new Error(`fewer than ${clips} titles playable after 180 s`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await waitFor(
+      async () => (await playableTitles(system.gatewayUrl)) >= clips,
+      `${clips} titles playable`,
+      { timeoutMs: 180_000, intervalMs: 500 },
+    );
   }
   const url = `${system.gatewayUrl}${values.path}`;
   const headers = values['signed-in'] ? await registerViewer(system.gatewayUrl) : {};
-  let sample = await fetch(url, { headers });
-  let bytes = Buffer.from(await sample.arrayBuffer());
+  const page = async () => {
+    const answer = await fetch(url, { headers });
+    return { answer, bytes: Buffer.from(await answer.arrayBuffer()) };
+  };
+  let sample!: Awaited<ReturnType<typeof page>>;
   // The clips become playable as their VideoReady events arrive: wait until rows show them.
-  for (const deadline = Date.now() + 120_000; values['demo-videos'] && bytes.length < 1024;) {
-    if (Date.now() > deadline) throw new Error(`no browse rows after the demo clips: ${bytes}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    sample = await fetch(url, { headers });
-    bytes = Buffer.from(await sample.arrayBuffer());
-  }
-  if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
+  await waitFor(
+    async () => {
+      sample = await page();
+      return !values['demo-videos'] || sample.bytes.length >= 1024;
+    },
+    'browse rows after the demo clips',
+    { timeoutMs: 120_000, intervalMs: 500, describe: () => sample.bytes.toString() },
+  );
+  const failed = () => `the gateway answered ${sample.answer.status}: ${sample.bytes.toString()}`;
+  if (!sample.answer.ok) throw new Error(failed());
   const library = Number(values.library);
   if (library > 0) {
-    await seedLibrary(system.gatewayUrl, headers, bytes, library);
-    sample = await fetch(url, { headers });
-    bytes = Buffer.from(await sample.arrayBuffer());
-    if (!sample.ok) throw new Error(`the gateway answered ${sample.status}: ${bytes.toString()}`);
+    await seedLibrary(system.gatewayUrl, headers, sample.bytes, library);
+    sample = await page();
+    if (!sample.answer.ok) throw new Error(failed());
   }
+  const { bytes } = sample;
   const loadHeaders = { ...headers, ...(values.gzip ? { 'accept-encoding': 'gzip' } : {}) };
   const sent = values.gzip ? gzipSync(bytes) : bytes;
   const baseline = await startBytesServer(sent, {

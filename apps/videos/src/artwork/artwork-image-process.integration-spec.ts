@@ -1,7 +1,6 @@
 import sharp from 'sharp';
-import { isProcessAlive } from '@kinema/dev-infra';
+import { isProcessAlive, waitFor } from '@kinema/dev-infra';
 import { ReadinessDetails } from '@kinema/platform/ops';
-import { eventually } from '../testing/video-client';
 import { ArtworkImageProcess } from './artwork-image-process';
 
 let images: ArtworkImageProcess;
@@ -38,12 +37,9 @@ describe('ArtworkImageProcess', () => {
     const first = images.pid;
     expect(first).toBeDefined();
     expect(imageProcess()).toBe('running');
-    await eventually(
-      async () => images.pid === undefined && !isProcessAlive(first ?? 0),
-      'it exits',
-    );
+    await waitFor(async () => images.pid === undefined && !isProcessAlive(first ?? 0), 'it exits');
     // Readiness says so once the process has exited (npm start's banner waits for it).
-    await eventually(async () => imageProcess() === 'stopped', 'readiness says it stopped');
+    await waitFor(async () => imageProcess() === 'stopped', 'readiness says it stopped');
     const [variant] = (await images.render(await png(64, 32), [{ width: 32, height: 16 }])) ?? [];
     expect(await sharp(variant).metadata()).toMatchObject({
       format: 'webp',

@@ -127,16 +127,3 @@ export function joined(messages: ReadVideoResponse[]): Buffer {
 
 // Shared with the other services' harnesses, re-exported so the specs import one place.
 export { defined, failureOf } from '@kinema/platform/testing';
-
-/** Waits for a condition the service reaches on its own (e.g. after a client went away). */
-export async function eventually(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

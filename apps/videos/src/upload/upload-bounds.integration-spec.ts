@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { VideoStatus } from '@kinema/contracts';
+import { waitFor } from '@kinema/dev-infra';
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -7,7 +8,6 @@ import { paddedMp4, paddedMp4Size } from '../testing/media-builders';
 import { sampleBytes, sampleNamed } from '../testing/sample-media';
 import {
   chunksOf,
-  eventually,
   failureOf,
   openUpload,
   uploadVideo,
@@ -78,7 +78,7 @@ describe('concurrent uploads', () => {
 
     const ids = await Promise.all(parked.map((upload) => upload.videoId));
     for (const upload of parked) upload.call.cancel();
-    await eventually(async () => {
+    await waitFor(async () => {
       const rows = await videos.sql<{ status: string }>(
         'SELECT status FROM videos WHERE id = ANY($1::uuid[])',
         [ids],

@@ -1,9 +1,10 @@
 import { status } from '@grpc/grpc-js';
+import { waitFor } from '@kinema/dev-infra';
 import { metricSample } from '@kinema/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { paddedMp4 } from '../testing/media-builders';
 import { sampleBytes, sampleNamed } from '../testing/sample-media';
-import { chunksOf, eventually, failureOf, openUpload, uploadVideo } from '../testing/video-client';
+import { chunksOf, failureOf, openUpload, uploadVideo } from '../testing/video-client';
 import { startTestVideos, type VideosHarness } from '../testing/videos-test-harness';
 
 let videos: VideosHarness;
@@ -68,7 +69,7 @@ describe('UploadVideo in grpc_server_handled_total', () => {
       INVALID_ARGUMENT: before.INVALID_ARGUMENT + 1,
       CANCELLED: before.CANCELLED + 1,
     };
-    await eventually(
+    await waitFor(
       async () => (await counts()).CANCELLED > before.CANCELLED,
       'the cancelled upload is counted',
     );

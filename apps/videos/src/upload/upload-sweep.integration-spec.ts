@@ -1,14 +1,14 @@
 import { status } from '@grpc/grpc-js';
 import { CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { VIDEOS_VIDEO_EVENTS, VideoStatus } from '@kinema/contracts';
-import { startS3Server, type RunningS3Server } from '@kinema/dev-infra';
+import { startS3Server, waitFor, type RunningS3Server } from '@kinema/dev-infra';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paddedMp4, paddedMp4Size } from '../testing/media-builders';
 import { sampleBytes, sampleNamed } from '../testing/sample-media';
-import { eventually, failureOf, openUpload } from '../testing/video-client';
+import { failureOf, openUpload } from '../testing/video-client';
 import { startTestVideos, TEST_BUCKET, type VideosHarness } from '../testing/videos-test-harness';
 
 // Fast enough for a test: a sweep every 200 ms, an upload unmarked for 1 s counts as dead.
@@ -58,7 +58,7 @@ async function uploadUntilFirstPart() {
   });
   const videoId = await upload.videoId;
   const chunks = paddedMp4(clip, padding)[Symbol.iterator]();
-  await eventually(async () => {
+  await waitFor(async () => {
     const next = chunks.next();
     if (!next.done) await upload.write(next.value);
     return (await row(videoId))?.upload_id != null;
@@ -77,12 +77,12 @@ describe('multipart uploads left behind', () => {
     upload.end();
     expect((await failureOf(upload.result)).code).toBe(status.UNAVAILABLE);
     // The abort could not reach S3: the row is failed but still names the upload.
-    await eventually(async () => (await row(videoId))?.status === 'failed', 'the row is failed');
+    await waitFor(async () => (await row(videoId))?.status === 'failed', 'the row is failed');
     expect(await row(videoId)).toMatchObject({ status: 'failed', upload_id: expect.any(String) });
 
     restarted = await startS3Server({ dataDir, port, buckets: [TEST_BUCKET] });
     expect(await videos.openUploads()).toContain(key);
-    await eventually(
+    await waitFor(
       async () => (await row(videoId))?.upload_id === null,
       'the sweep aborted the upload',
     );
@@ -114,7 +114,7 @@ describe('multipart uploads left behind', () => {
          now() - interval '1 hour', now() - interval '1 hour')`,
       [videoId, randomUUID(), key, UploadId],
     );
-    await eventually(async () => (await row(videoId))?.upload_id === null, 'the sweep ran');
+    await waitFor(async () => (await row(videoId))?.upload_id === null, 'the sweep ran');
     expect(await row(videoId)).toMatchObject({
       status: 'failed',
       failure_reason: expect.stringContaining('abandoned'),
@@ -132,7 +132,7 @@ describe('multipart uploads left behind', () => {
     const orphanKey = `videos/${randomUUID()}`;
     await videos.s3.send(new CreateMultipartUploadCommand({ Bucket: TEST_BUCKET, Key: orphanKey }));
     // The orphan goes once it is older than the stale age: the live upload is as old by then.
-    await eventually(
+    await waitFor(
       async () => !(await videos.openUploads()).includes(orphanKey),
       'the orphan is aborted',
     );

@@ -1,13 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { VIDEOS_VIDEO_EVENTS, VideoStatus } from '@kinema/contracts';
+import { waitFor } from '@kinema/dev-infra';
 import { createHash, randomUUID } from 'node:crypto';
 import { freeBoxHeader, noise, paddedMp4, paddedMp4Size } from '../testing/media-builders';
 import { SAMPLES, sampleBytes, sampleNamed } from '../testing/sample-media';
 import {
   chunksOf,
   defined,
-  eventually,
   failureOf,
   joined,
   openUpload,
@@ -276,7 +276,7 @@ describe('rejected uploads leave nothing behind', () => {
 
   /** The video once its cancelled upload is settled (no longer UPLOADING). */
   async function settled(videoId: string) {
-    await eventually(
+    await waitFor(
       async () =>
         (await videos.rpc.getVideo({ id: videoId })).video?.status !==
         VideoStatus.VIDEO_STATUS_UPLOADING,
@@ -315,7 +315,7 @@ describe('rejected uploads leave nothing behind', () => {
       if (sent > 9 * 1024 * 1024) break;
     }
     // Part 1 stored: the service has read past it and is waiting for the rest of part 2.
-    await eventually(async () => (await videos.storedParts(key)) > 0, 'the first part is stored');
+    await waitFor(async () => (await videos.storedParts(key)) > 0, 'the first part is stored');
     upload.end();
     upload.call.cancel();
     expect((await failureOf(upload.result)).code).toBe(status.CANCELLED);
