@@ -7,5 +7,6 @@ export * from './ops';
 export * from './shutdown';
 export * from './database';
 export * from './kafka';
+export * from './kafka-lag';
 export * from './messaging';
 export * from './faults';

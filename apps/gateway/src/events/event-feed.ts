@@ -1,11 +1,5 @@
 import type { EventEnvelope, Topic } from '@kinema/contracts';
-import { trace } from '@opentelemetry/api';
-import {
-  fromKafkaMessage,
-  reportConsumerLag,
-  retryWithBackoff,
-  WakeSignal,
-} from '@kinema/platform/kafka';
+import { fromKafkaMessage, retryWithBackoff, WakeSignal } from '@kinema/platform/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -14,6 +8,19 @@ export type EventListener = (event: EventEnvelope) => void | Promise<void>;
 /** One thing this replica does with every event it reads (GatewayEventsModule lists them). */
 export interface EventHandler {
   handle(event: EventEnvelope): void | Promise<void>;
+}
+
+/**
+ * What a feed reports beyond its log: the serving feed's are `servingFeedInstruments`
+ * (feed-instruments.ts). Passed in rather than imported here because the invalidation thread runs
+ * this file too, in a V8 heap of its own, where prom-client and OpenTelemetry's API would cost
+ * about 1.5 MiB for nothing (docs/performance.md, memory of the service processes).
+ */
+export interface FeedInstruments {
+  /** Exports the group's consumer lag until the returned function is called. */
+  reportLag(kafka: Kafka, groupId: string, topics: readonly Topic[]): () => Promise<void>;
+  /** Names the group on the span the kafkajs instrumentation opened for the message in hand. */
+  nameGroupOnSpan(groupId: string): void;
 }
 
 /**
@@ -65,8 +72,8 @@ export class GatewayEventFeed {
     private readonly topics: readonly Topic[],
     private readonly listeners: EventListener[],
     private readonly logger: Logger,
-    /** Whether this feed's consumer lag is exported (a second feed of the same replica's need not be). */
-    { reportLag = true }: { reportLag?: boolean } = {},
+    /** None for a second feed of the same replica (the invalidation thread's), which reads the same events. */
+    private readonly instruments?: FeedInstruments,
   ) {
     this.consumer = kafka.consumer({
       groupId,
@@ -81,9 +88,8 @@ export class GatewayEventFeed {
       );
     });
     this.consumer.on(this.consumer.events.CRASH, () => this.setJoined(false));
-    this.stopReportingLag = reportLag
-      ? reportConsumerLag(kafka, groupId, topics, 'latest')
-      : async () => undefined;
+    this.stopReportingLag =
+      instruments?.reportLag(kafka, groupId, topics) ?? (async () => undefined);
   }
 
   /** Whether the consumer is in its group, i.e. events flow. */
@@ -215,8 +221,7 @@ export class GatewayEventFeed {
   }
 
   private async deliver(message: Parameters<typeof fromKafkaMessage>[0]): Promise<void> {
-    // The kafkajs instrumentation's processing span, which knows the topic but not the group.
-    trace.getActiveSpan()?.setAttribute('messaging.consumer.group.name', this.groupId);
+    this.instruments?.nameGroupOnSpan(this.groupId);
     let event: EventEnvelope;
     try {
       event = fromKafkaMessage(message);

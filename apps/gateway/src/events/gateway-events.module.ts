@@ -14,6 +14,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { RealtimeHub } from '../realtime/realtime.hub';
 import { CatalogCacheInvalidation } from './catalog-cache-invalidation.handler';
 import { GatewayEventFeed } from './event-feed';
+import { servingFeedInstruments } from './feed-instruments';
 import { InvalidationThread } from './invalidation-thread';
 import { NotificationFanOut } from './notification-fan-out.handler';
 import { ProfileRowsInvalidation } from './profile-rows-invalidation.handler';
@@ -101,6 +102,7 @@ function eventsLogger(config: GatewayConfig) {
           FEED_TOPICS,
           handlers.map((handler) => (event) => handler.handle(event)),
           logger,
+          servingFeedInstruments,
         );
       },
     },

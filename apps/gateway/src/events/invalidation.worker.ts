@@ -37,8 +37,7 @@ const feed = new GatewayEventFeed(
     },
   ],
   logger,
-  // The serving thread's feed reports the replica's lag; this one reads the same events.
-  { reportLag: false },
+  // No FeedInstruments: the serving thread's feed reports the replica's lag and tags its spans.
 );
 feed.onJoinedChange((joined) => port.postMessage({ joined } satisfies InvalidationWorkerMessage));
 feed.start();

@@ -2,6 +2,5 @@ export * from './kafka.factory';
 export * from './event-envelope.codec';
 export * from './retry-with-backoff';
 export * from './wake-signal';
-export * from './consumer-lag';
 export * from './kafka-credentials';
 export { stopIdleRequestQueueLoop } from './request-queue-idle';

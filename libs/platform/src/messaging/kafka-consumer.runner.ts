@@ -3,7 +3,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { reportConsumerLag } from '../kafka/consumer-lag';
+import { reportConsumerLag } from '../kafka-lag/consumer-lag';
 import { fromKafkaMessage, MalformedEventError } from '../kafka/event-envelope.codec';
 import { retryWithBackoff } from '../kafka/retry-with-backoff';
 import { WakeSignal } from '../kafka/wake-signal';
