@@ -3,8 +3,9 @@ import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 // The gateway's folders, each with the folders it may import (besides itself). Features first,
-// then the layers below every feature: caller identity, the service clients, HTTP, config.
-const GATEWAY_BELOW_FEATURES = ['viewer', 'users', 'http', 'config'];
+// then the layers below every feature: caller identity, the service clients, HTTP, bounded LRU
+// caches, config.
+const GATEWAY_BELOW_FEATURES = ['viewer', 'users', 'http', 'lru', 'config'];
 const GATEWAY_LAYERS = {
   artwork: ['videos', 'auth', ...GATEWAY_BELOW_FEATURES],
   videos: ['catalog', 'events', 'auth', 'rate-limit', ...GATEWAY_BELOW_FEATURES],
@@ -17,9 +18,10 @@ const GATEWAY_LAYERS = {
   'rate-limit': GATEWAY_BELOW_FEATURES,
   idempotency: GATEWAY_BELOW_FEATURES,
   web: ['http', 'config'],
-  viewer: ['users', 'http', 'config'],
+  viewer: ['users', 'http', 'lru', 'config'],
   users: ['config'],
   http: ['config'],
+  lru: [],
 };
 
 export default [

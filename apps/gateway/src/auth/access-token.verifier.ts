@@ -1,5 +1,5 @@
 import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
-import { LRUCache } from 'lru-cache';
+import { boundedLru } from '../lru/bounded-lru';
 import { ACCESS_TOKEN } from '@kinema/contracts';
 import type { SigningKeyCache } from './signing-keys';
 
@@ -36,7 +36,7 @@ const VERIFIED_TOKENS_MAX = 10_000;
  * every time.
  */
 export class AccessTokenVerifier {
-  private readonly verified = new LRUCache<string, AccessTokenClaims>({ max: VERIFIED_TOKENS_MAX });
+  private readonly verified = boundedLru<string, AccessTokenClaims>(VERIFIED_TOKENS_MAX);
 
   constructor(
     private readonly keys: SigningKeyCache,

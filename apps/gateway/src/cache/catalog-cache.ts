@@ -1,6 +1,7 @@
 import { trace, type Span } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../lru/bounded-lru';
 import { Counter } from 'prom-client';
 import type { Representation } from '../http/representation';
 import { affects, type CacheScope } from './cache-scope';
@@ -46,8 +47,7 @@ class ScopedEntries<V> {
   private readonly entries: LRUCache<string, { value: V; scope: CacheScope }>;
 
   constructor(maxEntries: number, ttlMs: number, now?: () => number) {
-    this.entries = new LRUCache({
-      max: maxEntries,
+    this.entries = boundedLru(maxEntries, {
       // Setting a default TTL is what turns on lru-cache's per-entry expiry tracking.
       ttl: Math.max(1, ttlMs),
       ttlAutopurge: false,

@@ -1,7 +1,8 @@
 import { isUuid, PROFILE_HEADER } from '@kinema/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../lru/bounded-lru';
 import type { Authentication } from '../auth/authentication';
 import type { CacheHeaderOptions } from '../http/cache-headers';
 import { onHotRoute } from '../http/hot-path';
@@ -68,7 +69,7 @@ export class HotReads {
     private readonly viewers: HotReadViewers,
     maxAliases: number,
   ) {
-    this.aliases = new LRUCache({ max: Math.max(1, maxAliases) });
+    this.aliases = boundedLru(Math.max(1, maxAliases));
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../lru/bounded-lru';
 
 /** The answer a POST gave, kept to be replayed to a retry with the same key. */
 export interface StoredAnswer {
@@ -36,7 +37,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly records: LRUCache<string, KeyRecord>;
 
   constructor(maxKeys: number) {
-    this.records = new LRUCache({ max: maxKeys, ttlAutopurge: false });
+    this.records = boundedLru(maxKeys, { ttlAutopurge: false });
   }
 
   async claim(key: string, fingerprint: string, pendingMs: number): Promise<Claim> {

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { LRUCache } from 'lru-cache';
+import { boundedLru } from '../lru/bounded-lru';
 
 /**
  * The IPv6 prefix a per-address limit counts a client by: a /64, the smallest network an end
@@ -17,7 +17,7 @@ const KEPT_PARTS = IPV6_CLIENT_PREFIX / 16;
  * The networks of recent IPv6 callers: parsing an address took about 4 µs, a twentieth of a
  * cached read's CPU, paid on every repeat without this.
  */
-const recentNetworks = new LRUCache<string, string>({ max: 10_000 });
+const recentNetworks = boundedLru<string, string>(10_000);
 
 /**
  * Who a per-address limit counts for a request from `ip` (Fastify's `request.ip`, which honours

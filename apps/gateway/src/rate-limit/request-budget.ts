@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { LRUCache } from 'lru-cache';
+import { boundedLru } from '../lru/bounded-lru';
 import type { Principal } from '../viewer/principal';
 import { addressTracker } from './client-network';
 
 /** Hashes of recent callers: a busy caller's key is not hashed again on every request. */
-const recentHashes = new LRUCache<string, string>({ max: 10_000 });
+const recentHashes = boundedLru<string, string>(10_000);
 
 /** The limiter's key for a caller: the limit's name and a hash of who is counted (never in clear). */
 export function limiterKey(prefix: string, name: string, tracker: string): string {

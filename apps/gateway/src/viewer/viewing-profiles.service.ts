@@ -8,7 +8,8 @@ import {
   type Visibility,
 } from '@kinema/contracts';
 import type { FastifyRequest } from 'fastify';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../lru/bounded-lru';
 import { unauthorized } from '../http/auth-problems';
 import { principalOf, type Principal } from './principal';
 import type { Viewer } from './viewer';
@@ -35,7 +36,7 @@ export class ViewingProfiles {
     private readonly users: UsersClient,
     trustMs: number,
   ) {
-    this.known = trustMs > 0 ? new LRUCache({ max: MAX_PROFILES, ttl: trustMs }) : undefined;
+    this.known = trustMs > 0 ? boundedLru(MAX_PROFILES, { ttl: trustMs }) : undefined;
   }
 
   async viewerOf(request: FastifyRequest): Promise<Viewer> {
