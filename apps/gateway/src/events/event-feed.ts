@@ -72,7 +72,7 @@ export class GatewayEventFeed {
     private readonly topics: readonly Topic[],
     private readonly listeners: EventListener[],
     private readonly logger: Logger,
-    /** None for a second feed of the same replica (the invalidation thread's), which reads the same events. */
+    /** None for the invalidation thread's feed: the serving feed reports on the same events. */
     private readonly instruments?: FeedInstruments,
   ) {
     this.consumer = kafka.consumer({

@@ -4,7 +4,7 @@ import type { FeedInstruments } from './event-feed';
 
 /** The serving feed's lag metric and span attribute (GatewayEventsModule passes them). */
 export const servingFeedInstruments: FeedInstruments = {
-  // A group new to its partitions starts at their end (GatewayEventFeed), so its lag counts from there.
+  // A new group starts at its partitions' end (GatewayEventFeed): its lag counts from there.
   reportLag: (kafka, groupId, topics) => reportConsumerLag(kafka, groupId, topics, 'latest'),
   // The kafkajs instrumentation's processing span knows the topic but not the group.
   nameGroupOnSpan: (groupId) =>
