@@ -11,7 +11,7 @@ export type BoundedLruOptions<K extends Key, V extends Key> = Omit<
 /**
  * An LRU cache of at most `maxEntries` entries whose storage grows with what it holds. Given
  * `max`, lru-cache allocates its arrays for every entry up front: the gateway's caches held
- * 3.6 MiB at start, before their first entry (docs/performance.md, memory of the service
+ * 3.9 MiB at start, before their first entry (docs/performance.md, memory of the service
  * processes). Bounded by `maxSize` with each entry counting one, it evicts the same entries and
  * grows its arrays as entries come; a lookup cost the same, 30-45 ns, either way.
  */
