@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { TOPICS } from '@kinema/contracts';
+import type { GatewayEventsReadiness } from '@kinema/contracts/supervision';
 import { createLogger } from '@kinema/platform/logging';
 import { ReadinessDetails, REPLICA_NAME } from '@kinema/platform/ops';
 import { createKafka, kafkaClientConfig, verifyKafkaCredentials } from '@kinema/platform/kafka';
@@ -37,11 +38,15 @@ class EventFeedLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     readiness: ReadinessDetails,
   ) {
     // The gateway serves without Kafka; readiness says whether notifications and invalidations flow.
-    readiness.register('events', () => ({
-      feed: feed.joined ? 'joined' : 'joining',
-      invalidationThread: invalidations.state,
-      webSocketClients: hub.size,
-    }));
+    readiness.register(
+      'events',
+      () =>
+        ({
+          feed: feed.joined ? 'joined' : 'joining',
+          invalidationThread: invalidations.state,
+          webSocketClients: hub.size,
+        }) satisfies GatewayEventsReadiness,
+    );
   }
 
   onApplicationBootstrap(): void {

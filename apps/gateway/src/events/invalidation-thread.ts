@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { GatewayEventsReadiness } from '@kinema/contracts/supervision';
 import type { Logger } from 'pino';
 import type { CatalogCache } from '../cache/catalog-cache';
 import { SharedTitleChanges } from '../cache/shared-title-changes';
@@ -51,7 +52,7 @@ export class InvalidationThread {
    * For readiness: `off` if it was never started (the cache is off, or no compiled worker), else
    * whether it joined.
    */
-  get state(): 'off' | 'joining' | 'joined' {
+  get state(): GatewayEventsReadiness['invalidationThread'] {
     if (!this.worker) return 'off';
     return this.isJoined ? 'joined' : 'joining';
   }

@@ -179,3 +179,15 @@ export const OPS_PATHS = {
 
 /** The ops paths as a set, to ask whether a route is one of them. */
 export const OPS_ROUTES: ReadonlySet<string> = new Set(Object.values(OPS_PATHS));
+
+/**
+ * The gateway's readiness detail `events` (under `details.lifecycle`): whether its event consumers
+ * are in their groups. A replica serves before they are; tests and benchmarks wait on it.
+ */
+export interface GatewayEventsReadiness {
+  /** The serving feed (notifications, ended sessions, profiles' rows). */
+  feed: 'joining' | 'joined';
+  /** The cache's invalidation thread; `off` with the cache off. */
+  invalidationThread: 'off' | 'joining' | 'joined';
+  webSocketClients: number;
+}

@@ -1,11 +1,5 @@
-import { OPS_PATHS } from '@kinema/contracts/supervision';
+import { OPS_PATHS, type GatewayEventsReadiness } from '@kinema/contracts/supervision';
 import { waitFor } from './wait-for';
-
-/** The gateway's readiness detail `events` (apps/gateway/src/events/gateway-events.module.ts). */
-interface GatewayEventsReadiness {
-  feed: 'joining' | 'joined';
-  invalidationThread: 'off' | 'joining' | 'joined';
-}
 
 /**
  * Resolves once the gateway's readiness says both its event consumers have joined their groups:
