@@ -22,4 +22,5 @@ export * from './testing/fuzz-world';
 export * from './otlp';
 export * from './testing/topic-broker';
 export * from './testing/wait-for';
+export * from './testing/output-tail';
 export * from './testing/gateway-events';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   describeEvent,
+  outputTail,
   startSystem,
   testSystemDatabases,
   type FleetEvent,
@@ -11,9 +12,6 @@ import {
   type Scale,
 } from '@kinema/dev-infra';
 import { failuresSoFar } from './failures';
-
-/** The most of a system's output a failure prints: the end, where the failure is. */
-const PRINTED_LINES = 500;
 
 export interface TestSystem extends RunningSystem {
   /** Output of every process and the launcher's events, for diagnosing a failure. */
@@ -85,21 +83,13 @@ export async function startTestSystem(
     ...system,
     logs,
     dispose: async () => {
-      if (failuresSoFar() > failuresAtStart) printEnd(logs);
+      if (failuresSoFar() > failuresAtStart)
+        process.stderr.write(outputTail('A test failed while this system ran; its output', logs));
       await system.stop();
       await databases.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function printEnd(logs: readonly string[]): void {
-  const left = logs.length - PRINTED_LINES;
-  const header = left > 0 ? ` (the last ${PRINTED_LINES}; ${left} earlier lines left out)` : '';
-  process.stderr.write(
-    `\nA test failed while this system ran; its output${header}:\n` +
-      `${logs.slice(-PRINTED_LINES).join('\n')}\n`,
-  );
 }
 
 export interface JsonResponse<T> {

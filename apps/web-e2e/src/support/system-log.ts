@@ -5,6 +5,3 @@ import { join } from 'node:path';
  * written as they come (global-setup.ts), printed after a failed run (system-log.reporter.ts).
  */
 export const SYSTEM_LOG = join(__dirname, '../../artifacts/system.log');
-
-/** The most of it a failed run prints: the end, where the failure is. */
-export const PRINTED_LINES = 500;
