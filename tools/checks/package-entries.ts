@@ -22,7 +22,7 @@ export function entryPointProblems(libraryDir: string): string[] {
   const problems: string[] = [];
   const exported = new Map<string, string | undefined>();
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
-    if (subpath === '.' || subpath === './package.json') continue;
+    if (!byConcern(subpath)) continue;
     exported.set(subpath.slice(2), typeof target === 'string' ? undefined : target.types);
   }
   const mapped = manifest.typesVersions?.['*'] ?? {};
@@ -50,7 +50,12 @@ export function librariesWithEntryPoints(librariesDir: string): string[] {
   return readdirSync(librariesDir)
     .map((name) => join(librariesDir, name))
     .filter((dir) => existsSync(join(dir, 'package.json')))
-    .filter((dir) => Object.keys(readManifest(dir).exports ?? {}).some((key) => key !== '.'));
+    .filter((dir) => Object.keys(readManifest(dir).exports ?? {}).some(byConcern));
+}
+
+/** An entry point by concern: neither the package's root nor its manifest. */
+function byConcern(subpath: string): boolean {
+  return subpath !== '.' && subpath !== './package.json';
 }
 
 function readManifest(libraryDir: string): LibraryManifest {
