@@ -1,7 +1,9 @@
 import {
+  controlSocketPath,
   decodeTraceRequestJson,
   decodeTraceRequestProtobuf,
   gatewayEventsJoined,
+  serveControlSocket,
   spanRecords,
   TRACE_LIST_LIMIT,
   TraceQueryClient,
@@ -10,9 +12,11 @@ import {
 import { TRACE_ID_HEADER, TRACE_RESPONSE_HEADER } from '@kinema/contracts';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import type { AddressInfo, Server as SocketServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { Client } from './support/accounts';
@@ -27,6 +31,9 @@ let api: string;
 let admin: Client;
 let traces: TraceQueryClient;
 let receiverUrl: string;
+/** Where `kinema` finds this system's launcher, as it finds `npm start`'s. */
+let dataDir: string;
+let control: SocketServer | undefined;
 
 /** A W3C traceparent of a caller's own, sampled: the trace the request must join. */
 function callerContext(): { traceId: string; spanId: string; traceparent: string } {
@@ -71,7 +78,9 @@ async function linkedFrom(traceId: string, expected: Array<(span: SpanRecord) =>
 }
 
 beforeAll(async () => {
-  system = await startTestSystem(20);
+  dataDir = mkdtempSync(join(tmpdir(), 'kinema-tracing-'));
+  system = await startTestSystem(20, {}, { dataDir });
+  control = await serveControlSocket(controlSocketPath(dataDir), system, () => () => undefined);
   api = `${system.gatewayUrl}/api/v1`;
   const destination = system.traces();
   if (destination.kind !== 'embedded') throw new Error('the test system must collect its traces');
@@ -82,6 +91,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  control?.close();
   await system?.dispose();
 });
 
@@ -187,6 +197,29 @@ describe('one trace per request', () => {
     expect(stdout).toMatch(/gateway +CatalogService\/GetTitle/);
     expect(stdout).toMatch(/catalog +CatalogService\/GetTitle/);
     expect(stdout).toMatch(/catalog +SQL +SELECT/);
+  });
+});
+
+describe('`kinema trace last`, run right after a request', () => {
+  it('draws that request whole: every process exports the spans its batch holds first', async () => {
+    // A page no one asked for yet: a miss, answered through gRPC by the catalog.
+    const answer = await fetch(`${api}/titles?limit=7`);
+    await answer.text();
+    const traceId = answer.headers.get(TRACE_ID_HEADER);
+    // At once, as a user types it: the batches would otherwise wait up to a second (the
+    // launcher's OTEL_BSP_SCHEDULE_DELAY), and `last` would be an earlier request.
+    const { stdout, stderr } = await run(process.execPath, [
+      KINEMA,
+      'trace',
+      'last',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(stderr).toBe('');
+    expect(stdout).toContain(`Trace ${traceId}`);
+    expect(stdout).toMatch(/gateway +GET \/api\/v1\/titles +200/);
+    expect(stdout).toMatch(/gateway +CatalogService\/ListTitles/);
+    expect(stdout).toMatch(/catalog +CatalogService\/ListTitles/);
   });
 });
 

@@ -116,6 +116,23 @@ export interface DatabaseDumpMessage {
   error?: string;
 }
 
+/**
+ * Supervisor → child: export the spans waiting in your batch now (`kinema trace` reads the
+ * receiver next; a batch otherwise waits up to OTEL_BSP_SCHEDULE_DELAY).
+ */
+export interface FlushTracesMessage {
+  type: 'kinema.flush-traces';
+  /** Echoed in the answer. */
+  id: number;
+}
+
+/** Child → supervisor: the spans that waited when asked are exported, or why they are not. */
+export interface TracesFlushedMessage {
+  type: 'kinema.traces-flushed';
+  id: number;
+  error?: string;
+}
+
 export type SupervisionMessage =
   | ListeningMessage
   | DumpDatabaseMessage
@@ -127,7 +144,9 @@ export type SupervisionMessage =
   | InjectFaultMessage
   | FaultAppliedMessage
   | SwitchListenerMessage
-  | ListenerSwitchedMessage;
+  | ListenerSwitchedMessage
+  | FlushTracesMessage
+  | TracesFlushedMessage;
 
 const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.listening',
@@ -141,6 +160,8 @@ const TYPES: ReadonlySet<string> = new Set<SupervisionMessage['type']>([
   'kinema.fault-applied',
   'kinema.switch-listener',
   'kinema.listener-switched',
+  'kinema.flush-traces',
+  'kinema.traces-flushed',
 ]);
 
 export function isSupervisionMessage(value: unknown): value is SupervisionMessage {

@@ -8,6 +8,7 @@ import type { ChaosSession } from './chaos/chaos-session';
 import type { FleetEvent } from './fleet';
 import { parseScale, REPO_ROOT, SCALABLE_SERVICES, type ScalableService } from './plan';
 import { withSummary } from './supervisor';
+import { flushTraces } from './trace-flush';
 import type { RunningSystem } from './system';
 import { formatStatus, statusRows } from './status';
 
@@ -26,6 +27,11 @@ export type ControlRequest =
   | { command: 'restart'; target: string }
   /** Answered with a TraceDestination as JSON: where `kinema trace` finds the spans. */
   | { command: 'traces' }
+  /**
+   * Every service process exports the spans waiting in its batch; answered with a JSON array of
+   * the processes whose latest spans may be missing, and why.
+   */
+  | { command: 'flush-traces' }
   /** Answered with SystemEndpoints as JSON: where `kinema load` sends its viewers. */
   | { command: 'endpoints' }
   /** A fault scenario held for its duration (the connection stays open while it lasts). */
@@ -170,6 +176,8 @@ async function perform(
       return `${request.target} restarted`;
     case 'traces':
       return JSON.stringify(system.traces());
+    case 'flush-traces':
+      return JSON.stringify(await flushTraces(system.supervisor));
     case 'endpoints': {
       const endpoints: SystemEndpoints = {
         gatewayUrl: system.gatewayUrl,

@@ -331,6 +331,12 @@ export class Supervisor {
     return managed;
   }
 
+  /** Whether a process is frozen now (SIGSTOP: a hung replica simulated). */
+  isFrozen(name: string): boolean {
+    const managed = this.processes.get(name);
+    return managed !== undefined && this.frozen.has(managed);
+  }
+
   /** Lets a frozen process run again (SIGCONT); false when it was not frozen. */
   thaw(name: string): boolean {
     const managed = this.processes.get(name);

@@ -131,6 +131,22 @@ async function findReceiver(dataDir: string): Promise<{ url: string } | { messag
   }
 }
 
+/**
+ * Has every process of the running launcher export the spans waiting in its batch, so that a
+ * request made just before is in the receiver whole; says whose latest spans may be missing.
+ */
+async function flushWaitingSpans(dataDir: string, output: TraceOutput): Promise<void> {
+  let missing: string[];
+  try {
+    const answer = await askLauncher(dataDir, { command: 'flush-traces' });
+    missing = answer.ok ? (JSON.parse(answer.text) as string[]) : [`all (${answer.error})`];
+  } catch (error) {
+    missing = [`all (${(error as Error).message})`];
+  }
+  if (missing.length === 0) return;
+  output.err(`kinema trace: the latest spans of these may be missing: ${missing.join(', ')}\n`);
+}
+
 /** Runs `kinema trace`: finds the trace, draws it; 0 shown, 1 not found, 2 usage or no receiver. */
 export async function runTrace(
   request: TraceRequest,
@@ -142,6 +158,7 @@ export async function runTrace(
     output.err(`kinema trace: ${found.message}\n`);
     return 2;
   }
+  if (!request.url) await flushWaitingSpans(context.dataDir, output);
   const client = new TraceQueryClient(found.url);
   try {
     let traceId: string;

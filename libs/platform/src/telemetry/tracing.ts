@@ -1,3 +1,4 @@
+import { isSupervisionMessage, tellSupervisor } from '@kinema/contracts/supervision';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import {
@@ -14,6 +15,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { isMainThread } from 'node:worker_threads';
 import { loadConfigOrExit } from '../config/load-config';
 import { REPLICA_NAME } from '../ops/replica-name';
 import { FollowLinksSampler } from './follow-links.sampler';
@@ -103,6 +105,22 @@ export function startTelemetry(service: string): void {
     tracerProvider: provider,
     instrumentations: kinemaInstrumentations(),
   });
+  // Started by a local supervisor (npm start's launcher): it may ask for the waiting spans.
+  if (process.send && isMainThread) process.on('message', flushWhenAsked);
+}
+
+/**
+ * Exports the spans waiting in the batch when the supervisor asks (`kinema trace`, before it
+ * reads the receiver): a request made just before would otherwise be missing from its own
+ * waterfall for up to OTEL_BSP_SCHEDULE_DELAY, and `trace last` would show the one before.
+ */
+function flushWhenAsked(message: unknown): void {
+  if (!isSupervisionMessage(message) || message.type !== 'kinema.flush-traces') return;
+  const { id } = message;
+  (provider?.forceFlush() ?? Promise.resolve()).then(
+    () => tellSupervisor({ type: 'kinema.traces-flushed', id }),
+    (error: unknown) => tellSupervisor({ type: 'kinema.traces-flushed', id, error: String(error) }),
+  );
 }
 
 /**
@@ -113,6 +131,7 @@ export function startTelemetry(service: string): void {
 export async function shutdownTelemetry(): Promise<void> {
   const running = provider;
   provider = undefined;
+  process.off('message', flushWhenAsked);
   try {
     await running?.shutdown();
   } catch (error) {
