@@ -1,3 +1,5 @@
+// The entry point, not the contracts' barrel, which loads grpc-js before the instrumentations
+// could patch it (tracing.spec.ts).
 import { isSupervisionMessage, tellSupervisor } from '@kinema/contracts/supervision';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
