@@ -7,10 +7,11 @@ export const FLUSH_TIMEOUT_MS = 3000;
 let nextFlushId = 1;
 
 /**
- * Asks every ready service process (the processes that trace) to export the spans waiting in its
- * batch, which otherwise wait up to OTEL_BSP_SCHEDULE_DELAY, and resolves once each has answered
- * or `timeoutMs` has passed. A process frozen by `chaos hung-replica` cannot answer and is not
- * asked. Resolves with one line for each process whose latest spans may be missing, saying why.
+ * Asks every ready replica of the services and the gateway (the processes the plan gives tracing;
+ * the stand-ins and PGlite have none) to export the spans waiting in its batch, which otherwise
+ * wait up to OTEL_BSP_SCHEDULE_DELAY, and resolves once each has answered or `timeoutMs` has
+ * passed. A process frozen by `chaos hung-replica` cannot answer and is not asked. Resolves with
+ * one line for each process whose latest spans may be missing, saying why.
  */
 export function flushTraces(
   supervisor: Pick<Supervisor, 'running' | 'send' | 'onMessage' | 'isFrozen'>,
