@@ -35,7 +35,8 @@ function fakeSupervisor(
           id: message.id,
           ...(answer.error ? { error: answer.error } : {}),
         };
-        setImmediate(() => listeners.forEach((listener) => listener(managed, reply)));
+        // Later, as over IPC, but before any timer can fire: a microtask.
+        queueMicrotask(() => listeners.forEach((listener) => listener(managed, reply)));
       }
       return true;
     },
