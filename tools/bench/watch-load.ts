@@ -2,8 +2,13 @@
 // which replicas answered. Run it in a second terminal while you scale or restart services.
 // Usage: npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/watch-load.ts [http://localhost:3000] [--workers 6]
 import { parseArgs } from 'node:util';
-import { CATALOG_READ_LIMITS, FIRST_RELEASE_YEAR, latestReleaseYear } from '@kinema/contracts';
-import { failures, SteadyLoad, type Sample, type Worker } from '@kinema/dev-infra';
+import {
+  failures,
+  SteadyLoad,
+  uncachedCatalogPath,
+  type Sample,
+  type Worker,
+} from '@kinema/dev-infra';
 
 function summary(samples: Sample[]): string {
   const counts = new Map<string, number>();
@@ -28,24 +33,10 @@ async function main(): Promise<void> {
   });
   const base = positionals[0] ?? 'http://localhost:3000';
   const load = new SteadyLoad();
-  // Pages the gateway's cache does not hold, so that nearly every request reaches a catalog
-  // replica: a year range and a page size, one of about a million. The cache keeps 5,000 pages
-  // for 30 s at most (CATALOG_CACHE_MAX_ENTRIES, CATALOG_CACHE_TTL_MS), so about 0.5% of requests
-  // find theirs there; from 2,800 ranges and sizes, as before, it soon held them all and answered
-  // nearly every request itself.
-  const draw = (from: number, to: number) => from + Math.floor(Math.random() * (to - from + 1));
-  const reader: Worker = async () => {
-    // Two years drawn alike: every range about as likely as another.
-    const years = [0, 0].map(() => draw(FIRST_RELEASE_YEAR, latestReleaseYear()));
-    const [from, to] = [Math.min(...years), Math.max(...years)];
-    const limit = draw(1, CATALOG_READ_LIMITS.maxPageSize);
-    return [
-      await load.request(
-        'read',
-        `${base}/api/v1/titles?limit=${limit}&yearFrom=${from}&yearTo=${to}`,
-      ),
-    ];
-  };
+  // Pages the gateway's cache most likely does not hold: nearly every request reaches a catalog.
+  const reader: Worker = async () => [
+    await load.request('read', `${base}${uncachedCatalogPath()}`),
+  ];
   load.start(Array.from({ length: Number(values.workers) }, () => reader));
   process.stdout.write(`Loading ${base} with ${values.workers} workers; Ctrl-C to stop.\n`);
   let mark = load.mark();

@@ -17,6 +17,7 @@ export * from './testing/test-certificates';
 export * from './launcher/fleet';
 export * from './launcher/control-socket';
 export * from './launcher/status';
+export { uncachedCatalogPath } from './launcher/chaos/chaos-probe';
 export * from './testing/openapi-fuzz';
 export * from './testing/fuzz-world';
 export * from './otlp';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CATALOG_READ_LIMITS, FIRST_RELEASE_YEAR, latestReleaseYear } from '@kinema/contracts';
 import { OPS_PATHS } from '@kinema/contracts/supervision';
 import { SERVED_BY_METADATA, TRACE_ID_HEADER } from '@kinema/contracts/telemetry';
 
@@ -81,11 +82,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A catalog page no cache is likely to hold (a random year range and size), as watch-load reads. */
+/** A whole number from `from` to `to`, each as likely. */
+function draw(from: number, to: number): number {
+  return from + Math.floor(Math.random() * (to - from + 1));
+}
+
+/**
+ * A catalog page the gateway's cache most likely does not hold, so that the request reaches a
+ * catalog replica: a year range and a page size, one of about a million. The cache keeps 5,000
+ * pages for 30 s at most (CATALOG_CACHE_MAX_ENTRIES, CATALOG_CACHE_TTL_MS), so under steady load
+ * (watch-load) about 0.5% of these find theirs there; drawn from 2,800 ranges and sizes, as they
+ * once were, the cache soon held every one and answered nearly every request itself.
+ */
 export function uncachedCatalogPath(): string {
-  const from = 1950 + Math.floor(Math.random() * 70);
-  const limit = 1 + Math.floor(Math.random() * 40);
-  return `/api/v1/titles?limit=${limit}&yearFrom=${from}&yearTo=${from + 5}`;
+  // Two years drawn alike: every range about as likely as another.
+  const years = [0, 0].map(() => draw(FIRST_RELEASE_YEAR, latestReleaseYear()));
+  const limit = draw(1, CATALOG_READ_LIMITS.maxPageSize);
+  return `/api/v1/titles?limit=${limit}&yearFrom=${Math.min(...years)}&yearTo=${Math.max(...years)}`;
 }
 
 /** Signs in; the answer carries the access token when it worked. */
