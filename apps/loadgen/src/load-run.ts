@@ -137,6 +137,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
   );
 
   const viewerProblems: string[] = [];
+  const viewerSessions: Session[] = [];
   const startViewer = async (n: number): Promise<void> => {
     try {
       await api.pause(Math.floor((options.rampMs * (n - 1)) / options.users));
@@ -146,6 +147,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
         { email: viewerEmail(n), password: options.viewerPassword },
         true,
       );
+      viewerSessions.push(session);
       startedViewers += 1;
       await new Viewer(api, session, new SeededRandom(options.seed, n), options.think, words).run();
     } catch (error) {
@@ -200,6 +202,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
       seed: options.seed,
       ...(admin ? { admin: admin.report } : {}),
       viewerProblems,
+      registeredViewers: viewerSessions.filter((session) => session.registeredAccount).length,
     }).join('\n')}\n`,
   );
   return 0;

@@ -16,6 +16,8 @@ export interface RunFacts {
   admin?: AdminReport;
   /** Viewers that stopped before the run did, and why. */
   viewerProblems: readonly string[];
+  /** Viewers whose account this run registered: each first sign-in was refused (401). */
+  registeredViewers: number;
 }
 
 /** The last line of a run, the one to read first: requests, errors, limited, rate. */
@@ -49,6 +51,13 @@ export function summaryLines(stats: LoadStats, facts: RunFacts): string[] {
         'll',
       ).map((line) => `  ${line}`),
     );
+  if (facts.registeredViewers > 0) {
+    const n = facts.registeredViewers;
+    lines.push(
+      `  (${n} viewer${n === 1 ? '' : 's'} had no account yet: a sign-in answered 401, then the ` +
+        `viewer registered; a later run signs in at once)`,
+    );
+  }
   const slowest = stats.slowestRequests();
   lines.push('', 'Slowest requests (see one with `npm run kinema -- trace <id>`):');
   lines.push(...(slowest.length > 0 ? notableLines(slowest) : ['  none']));

@@ -39,6 +39,8 @@ const REFRESH_MARGIN_MS = 60_000;
 export class Session {
   private tokens?: TokensView;
   private refreshAt = 0;
+  /** Whether this session registered its account (a viewer new to this gateway). */
+  registeredAccount = false;
   private refreshing?: Promise<void>;
 
   constructor(
@@ -111,6 +113,7 @@ export class Session {
     const tokens = jsonOf<SignInView>(answer)?.tokens;
     if (!tokens?.accessToken) throw new SignInFailed(this.credentials.email, answer.status);
     this.tokens = tokens;
+    if (registered) this.registeredAccount = true;
     const lifetime = Math.max(0, Date.parse(tokens.accessTokenExpiresAt) - Date.now());
     this.refreshAt =
       this.transport.now() + lifetime - Math.min(REFRESH_MARGIN_MS, Math.floor(lifetime / 4));
