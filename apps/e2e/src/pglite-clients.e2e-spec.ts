@@ -82,8 +82,11 @@ describe('the embedded PostgreSQL (PGlite) of a running system, used by other cl
         { maxBuffer: 256 * 1024 * 1024 },
       );
       expect(stdout).toMatch(/CREATE TABLE public\.titles/);
-      const titles = (await (await connect()).query('SELECT count(*)::int AS n FROM public.titles'))
-        .rows[0]?.n;
+      const after = await connect();
+      // The catalog's database takes writes again: pg_dump's read-only transaction is over.
+      await after.query('CREATE TABLE written_after_dump (id int)');
+      await after.query('DROP TABLE written_after_dump');
+      const titles = (await after.query('SELECT count(*)::int AS n FROM public.titles')).rows[0]?.n;
       await withLoadedDump(serverUrl ?? '', stdout, async (psql) =>
         expect(Number(await psql('SELECT count(*) FROM titles'))).toBe(titles),
       );

@@ -141,6 +141,19 @@ describe('the PGlite server keeps each client apart, as PostgreSQL gives each it
     },
   );
 
+  it('is left as it was by a dump: the clients write again, with their own settings', async () => {
+    const writer = await connect();
+    const searchPath = await value(writer, 'SHOW search_path');
+    expect(await server.dump()).toMatch(/CREATE TABLE public\.notes/);
+    // pg_dump reads in a read-only transaction that a server ends when pg_dump disconnects; on
+    // PGlite's one session nothing did, and every write after a dump failed.
+    await writer.query("INSERT INTO notes VALUES (2, 'after the dump')");
+    expect(await value(writer, 'SHOW search_path')).toBe(searchPath);
+    const other = await connect();
+    expect(await value(other, 'SELECT body FROM notes WHERE id = 2')).toBe('after the dump');
+    await other.query('DELETE FROM notes WHERE id = 2');
+  });
+
   const serverUrl = process.env['TEST_DATABASE_URL'];
   (serverUrl && existsSync(PSQL) ? it : it.skip)(
     'dumps plain SQL that psql loads into an empty database on the PostgreSQL server (needs TEST_DATABASE_URL)',

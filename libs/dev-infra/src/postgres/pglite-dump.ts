@@ -8,8 +8,8 @@ import { pgDump } from '@electric-sql/pglite-tools';
  * everything), and the settings that pg_dump of this version sets but older servers do not know
  * are dropped from the preamble.
  *
- * `pg` must have the session to itself (PgliteSession.exclusive): pg_dump speaks to PGlite's one
- * session directly. pgDump ends with `DEALLOCATE ALL`, which would take every client's prepared
+ * `pg` must have the session to itself (PgliteSession.exclusive, which also ends the read-only
+ * transaction pg_dump leaves open): pg_dump speaks to PGlite's one session directly. pgDump ends with `DEALLOCATE ALL`, which would take every client's prepared
  * statements with it; only the statements pg_dump prepared itself are deallocated instead.
  */
 export async function dumpDatabase(pg: PGlite): Promise<string> {

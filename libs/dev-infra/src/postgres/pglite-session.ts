@@ -205,7 +205,9 @@ export class PgliteSession {
 
   /**
    * Runs `work` with the session to itself and no client's settings in place (as a fresh
-   * connection would have it); what `work` leaves in settings is reset after.
+   * connection would have it); what `work` leaves is undone after, as a server does when a
+   * connection ends: a transaction still open is rolled back (pg_dump leaves its read-only one
+   * open, and every client's write after a dump failed), and its settings are reset.
    */
   async exclusive<T>(work: (db: PGlite) => Promise<T>): Promise<T> {
     const client = this.open({ write: () => undefined, terminate: () => undefined }, []);
@@ -214,6 +216,7 @@ export class PgliteSession {
       await this.enter(client);
       return await work(this.db);
     } finally {
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
       await this.db.exec('RESET ALL').catch(() => undefined);
       this.settingsInPlace = false;
       this.current = undefined;
