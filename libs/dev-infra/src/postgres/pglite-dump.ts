@@ -9,8 +9,9 @@ import { pgDump } from '@electric-sql/pglite-tools';
  * are dropped from the preamble.
  *
  * `pg` must have the session to itself (PgliteSession.exclusive, which also ends the read-only
- * transaction pg_dump leaves open): pg_dump speaks to PGlite's one session directly. pgDump ends with `DEALLOCATE ALL`, which would take every client's prepared
- * statements with it; only the statements pg_dump prepared itself are deallocated instead.
+ * transaction pg_dump leaves open): pg_dump speaks to PGlite's one session directly. pgDump ends
+ * with `DEALLOCATE ALL`, which would take every client's prepared statements with it; only the
+ * statements pg_dump prepared itself are deallocated instead.
  */
 export async function dumpDatabase(pg: PGlite): Promise<string> {
   const before = await preparedStatements(pg);
