@@ -4,7 +4,12 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { controlSocketPath, serveControlSocket, withLoadedDump } from '@kinema/dev-infra';
+import {
+  controlSocketPath,
+  serveControlSocket,
+  uncachedCatalogPath,
+  withLoadedDump,
+} from '@kinema/dev-infra';
 import { Client } from 'pg';
 import { request, startTestSystem, type TestSystem } from './support/system';
 
@@ -27,14 +32,7 @@ describe('the embedded PostgreSQL (PGlite) of a running system, used by other cl
     return client;
   };
   /** A page no cache holds: the catalog reads its database for it. */
-  const uncachedRead = async () => {
-    const from = 1950 + Math.floor(Math.random() * 70);
-    const limit = 1 + Math.floor(Math.random() * 40);
-    return request(
-      system.gatewayUrl,
-      `/api/v1/titles?limit=${limit}&yearFrom=${from}&yearTo=${from + 5}`,
-    );
-  };
+  const uncachedRead = () => request(system.gatewayUrl, uncachedCatalogPath());
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kinema-pglite-clients-'));
@@ -70,6 +68,18 @@ describe('the embedded PostgreSQL (PGlite) of a running system, used by other cl
     await other.query('PREPARE titles_seen AS SELECT 2 AS n');
     expect((await other.query('EXECUTE titles_seen')).rows).toEqual([{ n: 2 }]);
     expect((await explorer.query('EXECUTE titles_seen')).rows[0]?.n).toBeGreaterThan(0);
+  });
+
+  it("delays a read behind another client's idle transaction, and does not fail it", async () => {
+    const idle = await connect();
+    await idle.query('BEGIN');
+    await idle.query('SELECT count(*) FROM titles');
+    // As a psql user who typed BEGIN and stopped: the read waits for PGlite's one session until the
+    // idle transaction is cut off, well inside the gateway's deadline for its call.
+    const read = await uncachedRead();
+    expect(read.status).toBe(200);
+    // The idle client was cut off, as PostgreSQL's idle_in_transaction_session_timeout does.
+    await expect(idle.query('SELECT 1')).rejects.toThrow();
   });
 
   const serverUrl = process.env['TEST_DATABASE_URL'];

@@ -31,9 +31,11 @@ export const PGLITE_COPY_LIMIT_BYTES = 64 * 1024 * 1024;
  * without sending anything while other clients wait for PGlite's one session. Past it the client
  * is disconnected as PostgreSQL's idle_in_transaction_session_timeout would (25P03), its
  * transaction rolled back, and the others go on: a psql left in BEGIN, or two connections of one
- * thread, never stall the services.
+ * thread, never stall the services. Well under the gateway's deadline for a call (GRPC_DEADLINE_MS,
+ * 5 s by default), so that a read waiting behind such a transaction is answered late, not failed:
+ * at 5 s, the deadline too, it failed with 504 at the moment the waiting ended.
  */
-export const PGLITE_IDLE_IN_TRANSACTION_LIMIT_MS = 5_000;
+export const PGLITE_IDLE_IN_TRANSACTION_LIMIT_MS = 2_000;
 
 /**
  * A CopyFail sent to PGlite right behind every Query and Execute. PGlite cannot wait for COPY
