@@ -24,4 +24,5 @@ export * from './otlp';
 export * from './testing/topic-broker';
 export * from './testing/wait-for';
 export * from './testing/output-tail';
+export * from './testing/packages-loaded';
 export * from './testing/gateway-events';
