@@ -1,14 +1,16 @@
-import { envInt, grpcServiceConfigShape, secret, withServiceChecks } from '@kinema/platform';
+import {
+  envInt,
+  grpcServiceConfigShape,
+  npmStartDefaults,
+  secret,
+  withServiceChecks,
+} from '@kinema/platform';
 import { z } from 'zod';
 
 /** Every variable the catalog reads; defaults fit `npm start` (the embedded stand-ins). */
 const catalogSchema = z
   .object({
-    ...grpcServiceConfigShape({
-      grpcPort: 50051,
-      opsPort: 9401,
-      databaseUrl: 'postgres://postgres@127.0.0.1:54331/postgres',
-    }),
+    ...grpcServiceConfigShape(npmStartDefaults('catalog')),
     /** How long a silent consumer keeps its partitions before the group hands them to another replica. */
     KAFKA_CONSUMER_SESSION_TIMEOUT_MS: envInt(30_000, 3_000, 300_000),
     CURSOR_SECRET: secret(

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { VIDEO_UPLOAD_LIMITS } from '@kinema/contracts';
+import { localGrpcTarget } from '@kinema/contracts/supervision';
 import {
   baseConfigShape,
   envBool,
@@ -61,9 +62,9 @@ const gatewaySchema = z.object({
   /** A video upload may run as long as it needs but must never stall for this long. */
   HTTP_UPLOAD_IDLE_TIMEOUT_MS: envInt(60_000, 100, 3_600_000),
   /** `dns:///host:port` (round-robin over every address the name resolves to) or `ip:port,ip:port`. */
-  CATALOG_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50051'),
+  CATALOG_GRPC_TARGET: z.string().min(1).default(localGrpcTarget('catalog')),
   /** The users service (accounts, tokens, profiles, My List, progress); same syntax as above. */
-  USERS_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50052'),
+  USERS_GRPC_TARGET: z.string().min(1).default(localGrpcTarget('users')),
   GRPC_DEADLINE_MS: envInt(5_000, 100, 120_000),
   /**
    * How long a session check (users' VerifyAccessToken) is trusted. A logout or account deletion
@@ -131,7 +132,7 @@ const gatewaySchema = z.object({
   WEB_DIST_DIR: z.string().min(1).default('apps/web/dist'),
   // --- Videos: upload and playback ---
   /** The videos service (upload, ranged reads, presigned URLs); same syntax as above. */
-  VIDEOS_GRPC_TARGET: z.string().min(1).default('127.0.0.1:50053'),
+  VIDEOS_GRPC_TARGET: z.string().min(1).default(localGrpcTarget('videos')),
   /**
    * Largest video file an upload may declare (Content-Length); larger ones get 413. At most what
    * S3 can hold in one multipart upload (VIDEO_UPLOAD_LIMITS).

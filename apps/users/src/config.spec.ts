@@ -13,13 +13,13 @@ describe('users configuration', () => {
   it('has defaults for the embedded mode', () => {
     const config = parseConfig(configSchema, {});
     expect(config).toMatchObject({
-      GRPC_PORT: 50052,
+      GRPC_PORT: 15052,
       OPS_PORT: 9402,
       KAFKA_PARTITIONS: 6,
       ACCESS_TOKEN_TTL_SECONDS: 900,
     });
     expect(config.REFRESH_TOKEN_TTL_SECONDS).toBe(30 * 86_400);
-    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:54332/postgres');
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:15432/postgres');
   });
 
   it('refuses the built-in development key and test-grade argon2 cost in production', () => {

@@ -1,4 +1,10 @@
-import { envInt, grpcServiceConfigShape, secret, withServiceChecks } from '@kinema/platform';
+import {
+  envInt,
+  grpcServiceConfigShape,
+  npmStartDefaults,
+  secret,
+  withServiceChecks,
+} from '@kinema/platform';
 import { z } from 'zod';
 import { emailProblem, normaliseEmail, passwordProblem } from './accounts/account-credentials';
 import { DEV_JWT_PRIVATE_KEY, describeSigningKeyProblem } from './tokens/signing-key';
@@ -11,11 +17,7 @@ const ARGON2_DEFAULT_TIME_COST = 2;
 /** Every variable the users service reads; defaults fit `npm start` (the embedded stand-ins). */
 const usersSchema = z
   .object({
-    ...grpcServiceConfigShape({
-      grpcPort: 50052,
-      opsPort: 9402,
-      databaseUrl: 'postgres://postgres@127.0.0.1:54332/postgres',
-    }),
+    ...grpcServiceConfigShape(npmStartDefaults('users')),
     // PKCS#8 PEM of a P-256 key. Environments often carry PEMs on one line with literal `\n`.
     JWT_PRIVATE_KEY: secret(
       z

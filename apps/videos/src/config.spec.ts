@@ -8,7 +8,7 @@ describe('videos configuration', () => {
   it('has defaults for the embedded mode', () => {
     const config = parseConfig(configSchema, {});
     expect(config).toMatchObject({
-      GRPC_PORT: 50053,
+      GRPC_PORT: 15053,
       OPS_PORT: 9403,
       S3_ENDPOINT: 'http://127.0.0.1:19000',
       S3_REGION: 'us-east-1',
@@ -19,7 +19,7 @@ describe('videos configuration', () => {
       UPLOAD_SWEEP_INTERVAL_MS: 300_000,
       UPLOAD_STALE_AFTER_MS: 900_000,
     });
-    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:54333/postgres');
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:15433/postgres');
     expect(config.S3_PUBLIC_ENDPOINT).toBeUndefined();
   });
 

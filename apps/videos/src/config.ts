@@ -3,6 +3,7 @@ import {
   envInt,
   envUrl,
   grpcServiceConfigShape,
+  npmStartDefaults,
   secret,
   withServiceChecks,
 } from '@kinema/platform';
@@ -16,11 +17,7 @@ const DEV_S3_SECRET_ACCESS_KEY = 'kinema-dev-secret';
 /** Every variable the videos service reads; defaults fit `npm start` (the embedded stand-ins). */
 const videosSchema = z
   .object({
-    ...grpcServiceConfigShape({
-      grpcPort: 50053,
-      opsPort: 9403,
-      databaseUrl: 'postgres://postgres@127.0.0.1:54333/postgres',
-    }),
+    ...grpcServiceConfigShape(npmStartDefaults('videos')),
     S3_ENDPOINT: envUrl(['http', 'https'], 'http://127.0.0.1:19000'),
     S3_REGION: z.string().min(1, 'expected a region name').default('us-east-1'),
     S3_BUCKET: z

@@ -5,6 +5,8 @@
  * bound by another (the child binds, port 0 included, and reports what it got).
  */
 
+export * from './local-ports';
+
 /**
  * The socket of one of the databases a process serves, named after it: the embedded PGlite server
  * serves every service's database, each on a port of its own (`postgres-catalog`).

@@ -15,7 +15,7 @@ const input = (
 
 describe('the launch plan', () => {
   it('in ephemeral mode picks no port itself: every process binds 0 and reports what it got', () => {
-    const plan = buildPlan(input({ GATEWAY_PORT: '3000', CATALOG_GRPC_PORT: '50051' }, true));
+    const plan = buildPlan(input({ GATEWAY_PORT: '3000', CATALOG_GRPC_PORT: '15051' }, true));
     const asked = plan.stages.flat().flatMap((spec) => Object.values(spec.ports));
     expect(asked.length).toBeGreaterThanOrEqual(12);
     expect(new Set(asked)).toEqual(new Set([0]));
@@ -32,11 +32,17 @@ describe('the launch plan', () => {
     expect(plan.ports).toContainEqual({
       variable: 'CATALOG_GRPC_PORT',
       purpose: 'catalog gRPC',
-      port: 50051,
+      port: 15051,
     });
     expect(plan.ports.map((setting) => setting.variable)).not.toContain('KAFKA_PORT');
     const standIns = plan.stages.flat().find((spec) => spec.name === 'stand-ins');
     expect(standIns?.ports).toMatchObject({ kafka: 0 });
+  });
+
+  it('binds no default port where the OS lends ports to outgoing connections (32768 and up)', () => {
+    const ports = buildPlan(input({})).ports;
+    expect(ports.length).toBeGreaterThanOrEqual(14);
+    expect(ports.filter((setting) => setting.port >= 32768)).toEqual([]);
   });
 
   it('lets the replicas, which peers find again at every start, move ports on a restart; never the stand-ins', () => {
@@ -69,9 +75,9 @@ describe('the launch plan', () => {
     const plan = buildPlan(input({ USERS_PGLITE_PORT: '6543' }));
     const pglite = plan.stages.flat().find((spec) => spec.name === 'pglite');
     expect(pglite?.ports).toEqual({
-      'postgres-catalog': 54331,
+      'postgres-catalog': 15431,
       'postgres-users': 6543,
-      'postgres-videos': 54333,
+      'postgres-videos': 15433,
     });
     expect(plan.embeddedDatabases).toEqual(
       ['catalog', 'users', 'videos'].map((name) => `/tmp/kinema-plan-spec/pglite/${name}`),

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  LOCAL_SERVICE_PORTS,
   OPS_PATHS,
   SUPERVISOR_TARGET_SCHEME,
   type DatabaseListenerName,
   type ListenerName,
+  type LocalService,
 } from '@kinema/contracts/supervision';
 import { initialiseDataDirs } from '../postgres/pglite-data-dir';
 import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
@@ -471,7 +473,7 @@ export function standInsSpec(standIns: EmbeddedStandIns, v8: readonly string[] =
  * (docs/performance.md).
  */
 const FIRST_START_JOBS: Partial<
-  Record<ServiceName, { script: string; takesOver: Record<string, string> }>
+  Record<LocalService, { script: string; takesOver: Record<string, string> }>
 > = {
   catalog: {
     script: 'apps/catalog/dist/demo/demo-seed.main.js',
@@ -505,12 +507,10 @@ function portSetting(
   return { variable, purpose, port: input.ephemeralPorts ? 0 : port };
 }
 
-const SERVICES = [
-  { name: 'catalog', grpc: 50051, ops: 9401, pglite: 54331 },
-  { name: 'users', grpc: 50052, ops: 9402, pglite: 54332 },
-  { name: 'videos', grpc: 50053, ops: 9403, pglite: 54333 },
-] as const;
-type ServiceName = (typeof SERVICES)[number]['name'];
+const SERVICES = (Object.keys(LOCAL_SERVICE_PORTS) as LocalService[]).map((name) => ({
+  name,
+  ...LOCAL_SERVICE_PORTS[name],
+}));
 
 /** The services that own a database (embedded: listener `postgres-<service>` of process `pglite`). */
 export const SERVICES_WITH_DATABASE: readonly string[] = SERVICES.map((service) => service.name);
@@ -573,7 +573,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   /** Where each service's database is: its own listener of the PGlite process, or the external server. */
   const databases = new Map<
-    ServiceName,
+    LocalService,
     (context: LaunchContext) => { url: string; pool: string }
   >();
   const pgliteDatabases: PgliteDatabase[] = [];
@@ -667,7 +667,7 @@ export function buildPlan(input: PlanInput): Plan {
     password: env['BOOTSTRAP_ADMIN_PASSWORD'] || DEV_ADMIN_PASSWORD,
   };
   /** Settings only one service has, beyond ports, database and Kafka. */
-  const own: Record<ServiceName, (context: LaunchContext) => Record<string, string>> = {
+  const own: Record<LocalService, (context: LaunchContext) => Record<string, string>> = {
     catalog: () => ({
       DEMO_SEED_TITLES: String(input.demoTitles),
       // A crashed catalog's partitions move to its restarted self after this, not after 30 s.
@@ -703,7 +703,7 @@ export function buildPlan(input: PlanInput): Plan {
         },
       ];
     }),
-  ) as Record<ServiceName, { grpc: number; ops: number }>;
+  ) as Record<LocalService, { grpc: number; ops: number }>;
   const serviceSpec = (service: (typeof SERVICES)[number], slot: number): ProcessSpec => {
     const database = databases.get(service.name);
     if (!database) throw new Error(`no database planned for ${service.name}`);

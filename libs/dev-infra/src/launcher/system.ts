@@ -62,7 +62,7 @@ export class PortInUseError extends Error {
   constructor(readonly setting: PortSetting) {
     super(
       `port ${setting.port} (${setting.purpose}) is already in use. ` +
-        `Stop whatever listens there, or choose another port: ${setting.variable}=<port> npm start`,
+        `Stop what uses it, or choose another port: ${setting.variable}=<port> npm start`,
     );
     this.name = 'PortInUseError';
   }

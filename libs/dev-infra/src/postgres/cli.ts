@@ -13,9 +13,9 @@ import {
   type RunningPgliteServer,
 } from './pglite-server';
 
-// `node pglite-cli.js --port 54331 --data-dir .data/pglite/catalog`: one PGlite database on a
-// socket; `--listener postgres-catalog --port 54331 --data-dir .data/pglite/catalog --listener
-// postgres-users --port 54332 --data-dir .data/pglite/users ...`: several, each on its own.
+// `node pglite-cli.js --port 15431 --data-dir .data/pglite/catalog`: one PGlite database on a
+// socket; `--listener postgres-catalog --port 15431 --data-dir .data/pglite/catalog --listener
+// postgres-users --port 15432 --data-dir .data/pglite/users ...`: several, each on its own.
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {

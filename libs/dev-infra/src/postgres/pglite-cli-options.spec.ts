@@ -5,7 +5,7 @@ describe("the PGlite CLI's databases", () => {
     expect(pgliteCliDatabases({})).toEqual([
       {
         listener: 'postgres',
-        port: 54331,
+        port: 15431,
         dataDir: undefined,
         names: { user: 'postgres', database: 'postgres' },
       },
@@ -15,11 +15,11 @@ describe("the PGlite CLI's databases", () => {
   it('pair the n-th of each option with the n-th --port', () => {
     const databases = pgliteCliDatabases({
       listener: ['postgres-catalog', 'postgres-users'],
-      port: ['54331', '0'],
+      port: ['15431', '0'],
       'data-dir': ['/data/catalog', '/data/users'],
     });
     expect(databases.map((d) => [d.listener, d.port, d.dataDir])).toEqual([
-      ['postgres-catalog', 54331, '/data/catalog'],
+      ['postgres-catalog', 15431, '/data/catalog'],
       ['postgres-users', 0, '/data/users'],
     ]);
   });

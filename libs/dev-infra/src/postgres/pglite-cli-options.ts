@@ -1,4 +1,4 @@
-import type { ListenerName } from '@kinema/contracts/supervision';
+import { LOCAL_SERVICE_PORTS, type ListenerName } from '@kinema/contracts/supervision';
 import { portFlag } from '../net/port-flag';
 import { PGLITE_DATABASE, PGLITE_USER, type PgliteNames } from './pglite-wire-server';
 
@@ -20,8 +20,8 @@ export interface PgliteCliValues {
   database?: string[];
 }
 
-/** The port of a single database when none is given. */
-const DEFAULT_PORT = '54331';
+/** The port of a single database when none is given: the catalog's under `npm start`. */
+const DEFAULT_PORT = String(LOCAL_SERVICE_PORTS.catalog.pglite);
 
 /**
  * The databases the options name: `--port` once per database, and each of `--listener`,

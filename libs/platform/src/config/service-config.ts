@@ -1,3 +1,4 @@
+import { LOCAL_SERVICE_PORTS, type LocalService } from '@kinema/contracts/supervision';
 import { z } from 'zod';
 import { databaseTlsConfigShape } from './database-tls';
 import { baseConfigShape, envBool, envInt, envPort, envUrl, secret } from './env';
@@ -8,6 +9,16 @@ export interface GrpcServiceDefaults {
   opsPort: number;
   /** The embedded PGlite this service gets under `npm start`. */
   databaseUrl: string;
+}
+
+/** What `service` binds and reads under `npm start`: LOCAL_SERVICE_PORTS and its PGlite. */
+export function npmStartDefaults(service: LocalService): GrpcServiceDefaults {
+  const ports = LOCAL_SERVICE_PORTS[service];
+  return {
+    grpcPort: ports.grpc,
+    opsPort: ports.ops,
+    databaseUrl: `postgres://postgres@127.0.0.1:${ports.pglite}/postgres`,
+  };
 }
 
 /**
