@@ -145,8 +145,9 @@ export async function startHungReplica(
     session.say(
       `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering, and the gateway routes around the hung one: ` +
         'a read it was sent is also sent to another replica after 0.5 s (hedged), and the replica leaves rotation ' +
-        'within about 2 s (its connection misses a keepalive ping); a write sent to it before that waits for its deadline ' +
-        '(GRPC_DEADLINE_MS, 5 s), then fails (504), as writes are never sent twice.',
+        'within about 2 s (its connection misses a keepalive ping). A write sent to it before that is never sent twice: ' +
+        'it fails, 503 once that connection is dropped or 504 at its deadline (GRPC_DEADLINE_MS, 5 s), and the ' +
+        'frozen replica may still carry it out when it thaws (its trace then shows the work after the failure).',
     );
   }
   const gatewayOps = opsUrl(system.supervisor.get('gateway'), OPS_PATHS.metrics);
@@ -158,7 +159,7 @@ export async function startHungReplica(
           ? '; nothing counts the requests it swallows (no answer, no status code)'
           : others === 0
             ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code=~"503|504"} rises`
-            : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="200"} keeps rising, and {status_code="504"} only by the writes it held`),
+            : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="200"} keeps rising, and {status_code=~"503|504"} only by the writes it held`),
       `  Web user:  ${
         edge
           ? `${others === 0 ? '' : `about one in ${replicas.length} of the `}page loads hang with no answer`
