@@ -124,6 +124,33 @@ describe('the trace waterfall', () => {
     expect(text).toMatch(/\n {2}catalog-2 + {2}kinema\.catalog\.v1\.Titles\/UpdateTitle/);
   });
 
+  it("gives a failed gRPC call the instrumentation's message, and a span that says nothing more no error line", () => {
+    const login = new TraceSketch();
+    const root = login.root({
+      name: 'POST /api/v1/auth/login',
+      error: '',
+      attributes: { 'http.response.status_code': 503, 'error.type': '503' },
+    });
+    login.child(root, {
+      name: 'grpc.kinema.users.v1.UsersService/Login',
+      kind: 'client',
+      error: '',
+      attributes: {
+        'rpc.grpc.status_code': 14,
+        'grpc.error_message': '14 UNAVAILABLE: Connection dropped',
+      },
+    });
+    const store = new TraceStore();
+    store.add(login.spans);
+    const trace = answerTraceQuery(store, `/api/traces/${login.traceId}`, new URLSearchParams())
+      .body as TraceResponse;
+    const lines = renderWaterfall(trace, [], PLAIN).split('\n');
+    expect(lines.filter((line) => line.trim().startsWith('error:')).map((l) => l.trim())).toEqual([
+      'error: 14 UNAVAILABLE: Connection dropped',
+    ]);
+    expect(lines.filter((line) => line.includes('✗'))).toHaveLength(2);
+  });
+
   it('shows the spans of other traces that link here, and links under the span that has them', () => {
     const { store, request, relay, read } = titleUpdate();
     const text = renderWaterfall(read(request.traceId), store.linkedFrom(request.traceId), PLAIN);

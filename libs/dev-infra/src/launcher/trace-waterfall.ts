@@ -104,12 +104,17 @@ function details(span: SpanRecord): string {
   return clean(parts.join('  '));
 }
 
-/** The error a span reports: its status message, else its exception event's. */
-function errorMessage(span: SpanRecord): string {
+/**
+ * The error a span reports: its status message, else its exception event's, else the gRPC
+ * instrumentation's `grpc.error_message` (it sets no status message); none when the span says no
+ * more than its status code, which its line shows already.
+ */
+function errorMessage(span: SpanRecord): string | undefined {
   if (span.status.message) return span.status.message;
   const exception = span.events.find((event) => event.name === 'exception');
-  const message = exception?.attributes['exception.message'];
-  return typeof message === 'string' ? message : '(no message)';
+  const message =
+    exception?.attributes['exception.message'] ?? span.attributes['grpc.error_message'];
+  return typeof message === 'string' && message !== '' ? message : undefined;
 }
 
 interface Layout {
@@ -233,7 +238,8 @@ export function renderWaterfall(
         `│${' '.repeat(from)}${filled}${' '.repeat(barWidth - to)}│ ` +
         formatDuration(span.durationMs).padStart(DURATION_WIDTH),
     );
-    if (failed) lines.push(paint('31', under(depth, `error: ${clean(errorMessage(span))}`)));
+    const message = failed ? errorMessage(span) : undefined;
+    if (message) lines.push(paint('31', under(depth, `error: ${clean(message)}`)));
     for (const link of span.links) {
       const target = trace.linkedSpans.find(
         (candidate) => candidate.traceId === link.traceId && candidate.spanId === link.spanId,

@@ -17,7 +17,7 @@ export interface SpanSketch {
   durationMs?: number;
   attributes?: Attributes;
   links?: SpanLinkRecord[];
-  /** A status of ERROR with this message. */
+  /** A status of ERROR with this message ('': none, as instrumentations often leave it). */
   error?: string;
   /** The parent's span id when it is not in the sketch (a part whose parent has not arrived). */
   parentSpanId?: string;
@@ -61,9 +61,10 @@ export class TraceSketch {
       attributes: sketch.attributes ?? {},
       events: [],
       links: sketch.links ?? [],
-      status: sketch.error
-        ? { code: 'error', message: sketch.error }
-        : { code: 'unset', message: '' },
+      status:
+        sketch.error !== undefined
+          ? { code: 'error', message: sketch.error }
+          : { code: 'unset', message: '' },
       resource: {
         'service.name': service,
         ...(instance === null ? {} : { 'service.instance.id': instance }),
