@@ -48,10 +48,15 @@ let accounts = 0;
 
 /** Registers a new person through the page and lands on the profile picker. */
 export async function register(page: Page): Promise<{ email: string; password: string }> {
+  await page.goto('/register');
+  return createAccountHere(page);
+}
+
+/** Fills in the register form the page shows and lands on the profile picker. */
+export async function createAccountHere(page: Page): Promise<{ email: string; password: string }> {
   accounts += 1;
   const email = `viewer-${Date.now().toString(36)}-${accounts}@example.com`;
   const password = 'correct horse battery staple';
-  await page.goto('/register');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();

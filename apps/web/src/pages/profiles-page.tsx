@@ -5,6 +5,7 @@ import { MATURITY_RATING_NAMES } from '@kinema/contracts/maturity-names';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Maturity, Profile } from '../api/types';
+import { wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
 
@@ -38,8 +39,7 @@ export function ProfilesPage() {
   const choose = (profile: Profile) => {
     sessionStore.chooseProfile(profile);
     client.clear();
-    const next = params.get('next');
-    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+    navigate(wantedPath(params) ?? '/');
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();

@@ -3,14 +3,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { adoptSession, api, COOKIE_SESSION, data } from '../api/client';
 import { ApiError } from '../api/problem';
+import { carryingNext, wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
 import { useSession } from '../auth/use-session';
 import { ErrorMessage, FieldError } from '../ui/feedback';
 
-/** Where to go after signing in: the page the person was on, never another site. */
+/** After signing in or registering: that page (once a profile is chosen), else the profiles. */
 function nextPath(params: URLSearchParams): string {
-  const next = params.get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/profiles';
+  return wantedPath(params) ?? '/profiles';
 }
 
 export function SignInPage({ mode }: { mode: 'sign-in' | 'register' }) {
@@ -31,10 +31,11 @@ export function SignInPage({ mode }: { mode: 'sign-in' | 'register' }) {
       adoptSession(answer.account, answer.tokens);
     },
   });
-  // Signed in here, or in another tab of this browser meanwhile: on to where the person was going.
+  // Signed in or registered here, or in another tab of this browser meanwhile: on to where the
+  // person was going (the app asks who is watching first).
   useEffect(() => {
-    if (session) navigate(register ? '/profiles' : nextPath(params), { replace: true });
-  }, [session, register, params, navigate]);
+    if (session) navigate(nextPath(params), { replace: true });
+  }, [session, params, navigate]);
   const fieldError = (field: string) =>
     submit.error instanceof ApiError ? submit.error.fieldError(field) : undefined;
   const onSubmit = (event: FormEvent) => {
@@ -83,11 +84,11 @@ export function SignInPage({ mode }: { mode: 'sign-in' | 'register' }) {
       <p>
         {register ? (
           <>
-            Already have an account? <Link to="/sign-in">Sign in</Link>
+            Already have an account? <Link to={carryingNext('/sign-in', params)}>Sign in</Link>
           </>
         ) : (
           <>
-            New to Kinema? <Link to="/register">Create an account</Link>
+            New to Kinema? <Link to={carryingNext('/register', params)}>Create an account</Link>
           </>
         )}
       </p>
