@@ -11,11 +11,15 @@ const sourcemap = process.env['WEB_SOURCE_MAPS'] === '1';
 
 export default defineConfig({
   plugins: [react()],
-  // The contract's vocabularies the pages offer, taken from their source (it imports nothing).
+  // The contract's vocabularies and limits the pages use, taken from their source (they import
+  // nothing).
   resolve: {
     alias: {
       '@kinema/contracts/maturity-names': fileURLToPath(
         new URL('../../libs/contracts/src/rules/maturity-names.ts', import.meta.url),
+      ),
+      '@kinema/contracts/account-limits': fileURLToPath(
+        new URL('../../libs/contracts/src/rules/account-limits.ts', import.meta.url),
       ),
     },
   },

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
+import { ACCOUNT_LIMITS } from '@kinema/contracts/account-limits';
 import { MATURITY_RATING_NAMES } from '@kinema/contracts/maturity-names';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
@@ -9,8 +10,6 @@ import { wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
 
-/** The profile limit the API enforces; the form hides itself at this many. */
-const MAX_PROFILES = 5;
 const CEILINGS: readonly Maturity[] = MATURITY_RATING_NAMES;
 
 export function ProfilesPage() {
@@ -66,7 +65,7 @@ export function ProfilesPage() {
           </li>
         ))}
       </ul>
-      {profiles.isSuccess && items.length < MAX_PROFILES && (
+      {profiles.isSuccess && items.length < ACCOUNT_LIMITS.profilesPerAccount && (
         <form onSubmit={onSubmit} noValidate className="form form--inline">
           <h2>Add a profile</h2>
           <label htmlFor="profile-name">Name</label>

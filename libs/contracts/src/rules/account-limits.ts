@@ -1,4 +1,4 @@
-import { MaturityRating } from '../generated/kinema/catalog/v1/title';
+// Imports nothing, so the web app can take it as it is (`@kinema/contracts/account-limits`).
 
 /**
  * The shape of an email as the users service stores it (trimmed, lower-cased). Deliberately
@@ -18,11 +18,6 @@ export const ACCOUNT_LIMITS = {
   /** An offered refresh token; real ones are far shorter (the users service knows their form). */
   refreshTokenLength: 256,
 } as const;
-
-/** The ceiling a kids profile gets when none is asked for. */
-export const KIDS_DEFAULT_CEILING = MaturityRating.MATURITY_RATING_KIDS_7;
-/** The loosest ceiling a kids profile may have. */
-export const KIDS_MAX_CEILING = MaturityRating.MATURITY_RATING_TEEN_13;
 
 /** Page sizes and other bounds of My List and playback progress. */
 export const LIBRARY_LIMITS = {

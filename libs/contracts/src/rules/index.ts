@@ -8,13 +8,8 @@ export {
   type ArtworkKindName,
   type ArtworkMediaType,
 } from './artwork-limits';
-export {
-  ACCOUNT_LIMITS,
-  EMAIL_PATTERN,
-  KIDS_DEFAULT_CEILING,
-  KIDS_MAX_CEILING,
-  LIBRARY_LIMITS,
-} from './account-limits';
+export { ACCOUNT_LIMITS, EMAIL_PATTERN, LIBRARY_LIMITS } from './account-limits';
+export { KIDS_DEFAULT_CEILING, KIDS_MAX_CEILING } from './kids-ceilings';
 export {
   ARTWORK_KEY,
   CATALOG_READ_LIMITS,
