@@ -1,4 +1,4 @@
-import type { Page, WebSocket } from '@playwright/test';
+import { chromium, type Page, type WebSocket } from '@playwright/test';
 import {
   adminApi,
   allTitles,
@@ -81,6 +81,29 @@ test('a visitor browses the home page and is asked to sign in to play; once regi
   // The keyboard works the player: space pauses it.
   await page.keyboard.press('Space');
   await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.paused)).toBe(true);
+});
+
+test('the home page and the API docs load over plain HTTP from an address other than localhost, as minikube serves them', async ({
+  baseURL,
+}) => {
+  const served = new URL(String(baseURL));
+  const address = served.hostname === 'localhost' ? '127.0.0.1' : served.hostname;
+  // Chromium trusts a loopback name as it trusts HTTPS; another name for the same address it
+  // does not, as it does not trust a minikube IP, a LAN address or an Ingress host over HTTP.
+  const { launchOptions } = test.info().project.use;
+  const browser = await chromium.launch({
+    ...launchOptions,
+    args: [...(launchOptions?.args ?? []), `--host-resolver-rules=MAP kinema.test ${address}`],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://kinema.test:${served.port}/`);
+    await expectHome(page);
+    await page.goto(`http://kinema.test:${served.port}/docs`);
+    await expect(page.locator('.swagger-ui .info .title')).toContainText('Kinema');
+  } finally {
+    await browser.close();
+  }
 });
 
 test('an admin edit refetches only what shows the edited title, once, and nothing for a title not shown', async ({

@@ -41,4 +41,8 @@ describe('the Content-Security-Policy of media', () => {
   it('lets media load from this origin alone when no media origin is configured', async () => {
     expect(directive(await policyOf({}), 'media-src')).toBe("media-src 'self'");
   });
+
+  it('asks no browser to fetch the page over https, which plain HTTP on minikube cannot serve', async () => {
+    expect(String(await policyOf({}))).not.toContain('upgrade-insecure-requests');
+  });
 });

@@ -18,6 +18,11 @@ export function helmetOptions(mediaOrigin?: string) {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         mediaSrc: ["'self'", ...(mediaOrigin ? [new URL(mediaOrigin).origin] : [])],
+        // Not helmet's default `upgrade-insecure-requests`: a browser then fetches the page's own
+        // scripts over https, so the web app and /docs are blank wherever they are served over
+        // plain HTTP from an address other than localhost (minikube's IP, a LAN address, an
+        // Ingress without TLS). Served over HTTPS, the page's URLs are https already.
+        upgradeInsecureRequests: null,
       },
     },
   } satisfies HelmetOptions;
