@@ -83,24 +83,31 @@ test('a visitor browses the home page and is asked to sign in to play; once regi
   await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.paused)).toBe(true);
 });
 
-test('the home page and the API docs load over plain HTTP from an address other than localhost, as minikube serves them', async ({
+test('over plain HTTP from an address other than localhost, as minikube serves it, the web app and the API docs load and a session outlives a reload', async ({
   baseURL,
 }) => {
   const served = new URL(String(baseURL));
   const address = served.hostname === 'localhost' ? '127.0.0.1' : served.hostname;
-  // Chromium trusts a loopback name as it trusts HTTPS; another name for the same address it
-  // does not, as it does not trust a minikube IP, a LAN address or an Ingress host over HTTP.
+  // Chromium trusts a loopback name as it trusts HTTPS (a Secure cookie, no upgrade of the
+  // page's requests); another name for the same address it does not, as it does not trust a
+  // minikube IP, a LAN address or an Ingress host over HTTP.
   const { launchOptions } = test.info().project.use;
   const browser = await chromium.launch({
     ...launchOptions,
     args: [...(launchOptions?.args ?? []), `--host-resolver-rules=MAP kinema.test ${address}`],
   });
   try {
+    const origin = `http://kinema.test:${served.port}`;
     const page = await browser.newPage();
-    await page.goto(`http://kinema.test:${served.port}/`);
-    await expectHome(page);
-    await page.goto(`http://kinema.test:${served.port}/docs`);
+    await page.goto(`${origin}/docs`);
     await expect(page.locator('.swagger-ui .info .title')).toContainText('Kinema');
+    await page.goto(`${origin}/register`);
+    await createAccountHere(page);
+    await page.locator('.profile-button').first().click();
+    await expectHome(page);
+    await page.reload();
+    await expectHome(page);
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   } finally {
     await browser.close();
   }

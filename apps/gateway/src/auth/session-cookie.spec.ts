@@ -89,7 +89,8 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   const cookieHeader = (value: string) => ({ cookie: `${SESSION_COOKIE.name}=${value}` });
 
   it('keeps the refresh token in an HttpOnly, Secure, SameSite=Strict cookie scoped to the auth routes, out of the body', async () => {
-    const answer = await login(COOKIE_MODE);
+    // Over HTTPS, ended by the proxy in front.
+    const answer = await login({ ...COOKIE_MODE, 'x-forwarded-proto': 'https' });
     expect(answer.statusCode).toBe(200);
     const cookie = sessionCookie(answer.headers);
     expect(cookie?.value).toMatch(/^refresh-\d+$/);
@@ -105,6 +106,14 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
     const body = answer.json<{ tokens: Record<string, unknown> }>();
     expect(body.tokens['refreshToken']).toBeUndefined();
     expect(body.tokens['accessToken']).toEqual(expect.any(String));
+  });
+
+  it('over plain HTTP leaves Secure off: a browser keeps no Secure cookie from there', async () => {
+    const answer = await login(COOKIE_MODE);
+    expect(sessionCookie(answer.headers)?.attributes).toEqual(
+      expect.arrayContaining(['HttpOnly', 'SameSite=Strict']),
+    );
+    expect(sessionCookie(answer.headers)?.attributes).not.toContain('Secure');
   });
 
   it('answers API clients as before: the refresh token in the body and no cookie', async () => {

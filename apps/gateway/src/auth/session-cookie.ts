@@ -11,7 +11,8 @@ export const SESSION_MODE_HEADER_DOC: ApiHeaderOptions = {
   required: false,
   description:
     'Send `cookie` (browsers on this origin only) to keep the refresh token in an HttpOnly, ' +
-    `Secure, SameSite=Strict cookie (\`${SESSION_COOKIE.name}\`, path \`${SESSION_COOKIE.path}\`) ` +
+    'SameSite=Strict cookie, Secure when served over HTTPS ' +
+    `(\`${SESSION_COOKIE.name}\`, path \`${SESSION_COOKIE.path}\`) ` +
     'instead of the JSON body: the answer then has no `tokens.refreshToken`, and refresh and ' +
     'logout read the token from the cookie. A cross-site request (Sec-Fetch-Site) is refused.',
   schema: { type: 'string', enum: [SESSION_COOKIE.modeValue] },
@@ -46,19 +47,36 @@ export function refreshTokenFromCookie(request: FastifyRequest): string | undefi
 /** Keeps the refresh token in the browser, until it would expire anyway. */
 export function setSessionCookie(reply: FastifyReply, refreshToken: string, expires: Date): void {
   const maxAge = Math.max(0, Math.floor((expires.getTime() - Date.now()) / 1000));
-  void reply.header('set-cookie', sessionCookie(refreshToken, maxAge));
+  void reply.header('set-cookie', sessionCookie(reply.request, refreshToken, maxAge));
 }
 
 export function clearSessionCookie(reply: FastifyReply): void {
-  void reply.header('set-cookie', sessionCookie('', 0));
+  void reply.header('set-cookie', sessionCookie(reply.request, '', 0));
 }
 
-function sessionCookie(value: string, maxAge: number): string {
+/**
+ * Whether the browser reached the gateway over HTTPS: itself, or through a proxy that ended TLS
+ * and says so in X-Forwarded-Proto (as Ingress controllers do). Read whether or not TRUST_PROXY
+ * is set: the header can only add Secure, and a client that forges it loses its own session.
+ */
+function overHttps(request: FastifyRequest): boolean {
+  if (request.protocol === 'https') return true;
+  const forwarded = request.headers['x-forwarded-proto'];
+  const nearest = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return nearest === 'https';
+}
+
+/**
+ * Secure only over HTTPS: a browser refuses a Secure cookie from a plain-HTTP origin other than
+ * localhost (Safari from localhost too), so at http://$(minikube ip):30080 or a LAN address the
+ * session would not outlive a reload; over plain HTTP the cookie travels in the clear anyway.
+ */
+function sessionCookie(request: FastifyRequest, value: string, maxAge: number): string {
   return stringifySetCookie(SESSION_COOKIE.name, value, {
     path: SESSION_COOKIE.path,
     maxAge,
     httpOnly: true,
-    secure: true,
+    secure: overHttps(request),
     sameSite: 'strict',
   });
 }
