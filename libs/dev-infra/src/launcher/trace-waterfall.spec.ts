@@ -232,7 +232,7 @@ describe('the trace waterfall', () => {
 });
 
 describe('span names on a terminal line', () => {
-  it('shortens gRPC calls to service/method and names SQL as SQL, keeping other names', () => {
+  it('shortens gRPC calls to service/method and names statements SQL, keeping other names', () => {
     const sketch = new TraceSketch();
     const root = sketch.root({ name: 'GET /api/v1/titles' });
     const grpc = sketch.child(root, {
@@ -249,8 +249,15 @@ describe('span names on a terminal line', () => {
       kind: 'client',
       attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT 1' },
     });
+    const connect = sketch.child(grpc, {
+      name: 'pg-pool.connect',
+      kind: 'client',
+      attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'postgres' },
+    });
     expect(displayName(grpc)).toBe('CatalogService/ListTitles');
     expect(displayName(sql)).toBe('SQL');
+    // Waiting for a pooled connection is not a statement.
+    expect(displayName(connect)).toBe('pg-pool.connect');
     expect(displayName(root)).toBe('GET /api/v1/titles');
   });
 });

@@ -69,15 +69,18 @@ function treeRows(spans: SpanRecord[], rootSpanId: string): Row[] {
 /**
  * A span's name as a terminal line shows it: gRPC spans as `CatalogService/GetTitle` (the
  * instrumentation's `grpc.kinema.catalog.v1.CatalogService/GetTitle` leaves no room for the rest)
- * and SQL as `SQL` (pg names a prepared statement's span after the statement's name; the text
- * follows in the details).
+ * and a statement as `SQL` (pg names a prepared statement's span after the statement's name; the
+ * text follows in the details). A database span with no statement, such as `pg-pool.connect`
+ * (waiting for a pooled connection), keeps its own name.
  */
 export function displayName(span: SpanRecord): string {
   const a = span.attributes;
   if (a['rpc.system'] === 'grpc' && typeof a['rpc.service'] === 'string' && a['rpc.method']) {
     return `${a['rpc.service'].split('.').pop()}/${String(a['rpc.method'])}`;
   }
-  if (a['db.system.name'] !== undefined || a['db.system'] !== undefined) return 'SQL';
+  const database = a['db.system.name'] ?? a['db.system'];
+  if (database !== undefined && (a['db.query.text'] ?? a['db.statement']) !== undefined)
+    return 'SQL';
   return span.name;
 }
 
