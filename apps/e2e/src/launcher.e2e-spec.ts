@@ -160,4 +160,18 @@ describe('npm start (the launcher command line)', () => {
       blocker.close();
     }
   });
+
+  it('fails fast when the gateway port is taken on IPv6 loopback only, where a browser may go first for localhost', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '::1', done));
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      const run = launch({ ...anyPorts(), GATEWAY_PORT: String(taken) }, dataDir);
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`port ${taken} (gateway HTTP) is already in use on ::1`);
+      expect(childPids(run.output())).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  });
 });

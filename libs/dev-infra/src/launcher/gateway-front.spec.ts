@@ -19,14 +19,14 @@ describe('the launcher front on the public gateway port', () => {
         return true;
       },
     });
-    port = await front.listen('127.0.0.1', 0);
+    port = await front.listen(['127.0.0.1', '::1'], 0);
   });
 
   afterEach(() => front.close());
 
   /** Opens a connection and waits until the front has dealt with it (closed on our side). */
-  const connection = async (): Promise<void> => {
-    const socket = connect(port, '127.0.0.1');
+  const connection = async (host = '127.0.0.1'): Promise<void> => {
+    const socket = connect(port, host);
     socket.on('error', () => undefined);
     socket.resume();
     await once(socket, 'close');
@@ -37,6 +37,13 @@ describe('the launcher front on the public gateway port', () => {
     front.add('gateway-2');
     for (let i = 0; i < 4; i++) await connection();
     expect(handed).toEqual(['gateway', 'gateway-2', 'gateway', 'gateway-2']);
+  });
+
+  it('takes connections on IPv6 loopback too, where a browser may go first for localhost', async () => {
+    front.add('gateway');
+    await connection('::1');
+    await connection('127.0.0.1');
+    expect(handed).toEqual(['gateway', 'gateway']);
   });
 
   it('gives a replica taken out of the rotation no new connection', async () => {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { addressAbsent } from './ports';
 
 /** What the front needs from the supervisor: passing a socket to a running process. */
 export interface ConnectionTaker {
@@ -20,20 +21,33 @@ export interface ConnectionTaker {
  * endpoints refuses it.
  */
 export class GatewayFront {
-  private readonly server: Server;
+  private readonly servers: Server[] = [];
   private rotation: string[] = [];
   private turn = 0;
 
-  constructor(private readonly taker: ConnectionTaker) {
-    this.server = createServer({ pauseOnConnect: true }, (socket) => void this.route(socket));
-  }
+  constructor(private readonly taker: ConnectionTaker) {}
 
-  /** Binds the public port (0: one the OS picks) and resolves with the port bound. */
-  async listen(host: string, port: number): Promise<number> {
-    this.server.listen({ host, port });
-    await once(this.server, 'listening');
-    const address = this.server.address();
-    return typeof address === 'object' && address ? address.port : port;
+  /**
+   * Binds the public port (0: one the OS picks) on each of `hosts`, the first deciding the port,
+   * and resolves with the port bound. A later host this machine does not have (IPv6 loopback
+   * switched off) is passed over.
+   */
+  async listen(hosts: readonly string[], port: number): Promise<number> {
+    let bound = port;
+    for (const [index, host] of hosts.entries()) {
+      const server = createServer({ pauseOnConnect: true }, (socket) => void this.route(socket));
+      try {
+        server.listen({ host, port: bound });
+        await once(server, 'listening');
+      } catch (error) {
+        if (index > 0 && addressAbsent(error)) continue;
+        throw error;
+      }
+      this.servers.push(server);
+      const address = server.address();
+      if (typeof address === 'object' && address) bound = address.port;
+    }
+    return bound;
   }
 
   add(name: string): void {
@@ -52,8 +66,10 @@ export class GatewayFront {
 
   /** Stops accepting; connections already handed over stay with their replicas. */
   async close(): Promise<void> {
-    if (!this.server.listening) return;
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const listening = this.servers.splice(0).filter((server) => server.listening);
+    await Promise.all(
+      listening.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
   }
 
   private async route(socket: Socket): Promise<void> {

@@ -24,10 +24,12 @@ describe('the launch plan', () => {
 
   it('keeps the ports a user chose, and lists them (with their variable) for the clash check', () => {
     const plan = buildPlan(input({ GATEWAY_PORT: '8080', KAFKA_PORT: '0' }));
+    // Printed as http://localhost:8080, so IPv6 loopback is checked too.
     expect(plan.ports).toContainEqual({
       variable: 'GATEWAY_PORT',
       purpose: 'gateway HTTP',
       port: 8080,
+      localhost: true,
     });
     expect(plan.ports).toContainEqual({
       variable: 'CATALOG_GRPC_PORT',

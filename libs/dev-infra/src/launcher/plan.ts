@@ -20,6 +20,8 @@ export interface PortSetting {
   variable: string;
   purpose: string;
   port: number;
+  /** Printed as http://localhost:<port>: IPv6 loopback must be free too (ports.ts). */
+  localhost?: true;
 }
 
 export interface PlanInput {
@@ -558,9 +560,9 @@ export const ONE_EACH: Scale = { catalog: 1, users: 1, videos: 1, gateway: 1 };
 export function buildPlan(input: PlanInput): Plan {
   const { env } = input;
   const ports: PortSetting[] = [];
-  const take = (variable: string, purpose: string, fallback: number): number => {
+  const take = (variable: string, purpose: string, fallback: number, localhost = false): number => {
     const setting = portSetting(input, variable, purpose, fallback);
-    if (setting.port !== 0) ports.push(setting);
+    if (setting.port !== 0) ports.push(localhost ? { ...setting, localhost } : setting);
     return setting.port;
   };
   // FAULT_INJECTION lets `kinema chaos` simulate a slow database or network in the processes it
@@ -765,7 +767,7 @@ export function buildPlan(input: PlanInput): Plan {
     };
   };
 
-  const gatewayPort = take('GATEWAY_PORT', 'gateway HTTP', 3000);
+  const gatewayPort = take('GATEWAY_PORT', 'gateway HTTP', 3000, true);
   const gatewayOpsPort = take('GATEWAY_OPS_PORT', 'gateway ops HTTP (/metrics)', 9400);
   const gatewaySpec = (slot: number): ProcessSpec => {
     const name = replicaName('gateway', slot);

@@ -9,8 +9,8 @@ import {
   type PortSetting,
   type Scale,
 } from './plan';
-import { isPortFree } from './ports';
-import { Supervisor, type LogSink } from './supervisor';
+import { IPV6_LOOPBACK, isPortFree } from './ports';
+import { HOST, Supervisor, type LogSink } from './supervisor';
 import type { TraceDestination } from './trace-destination';
 
 export interface SystemOptions {
@@ -59,9 +59,16 @@ export interface RunningSystem {
 }
 
 export class PortInUseError extends Error {
-  constructor(readonly setting: PortSetting) {
+  constructor(
+    readonly setting: PortSetting,
+    host = HOST,
+  ) {
+    const where =
+      host === IPV6_LOOPBACK
+        ? ` on ${host} (IPv6 localhost, where a browser may go first for http://localhost:${setting.port})`
+        : '';
     super(
-      `port ${setting.port} (${setting.purpose}) is already in use. ` +
+      `port ${setting.port} (${setting.purpose}) is already in use${where}. ` +
         `Stop what uses it, or choose another port: ${setting.variable}=<port> npm start`,
     );
     this.name = 'PortInUseError';
@@ -113,7 +120,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     scale: options.scale ?? ONE_EACH,
   });
   for (const setting of plan.ports) {
-    if (!(await isPortFree('127.0.0.1', setting.port))) throw new PortInUseError(setting);
+    for (const host of setting.localhost ? [HOST, IPV6_LOOPBACK] : [HOST]) {
+      if (!(await isPortFree(host, setting.port))) throw new PortInUseError(setting, host);
+    }
   }
   if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
