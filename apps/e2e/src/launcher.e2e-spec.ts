@@ -146,32 +146,32 @@ describe('npm start (the launcher command line)', () => {
     await eventually(async () => expect(pids.filter(isProcessAlive)).toEqual([]), 20_000, 100);
   });
 
-  it('fails fast on a taken port, naming the port and the variable that changes it', async () => {
+  /**
+   * Starts with GATEWAY_PORT set to a port another server holds on `host`; resolves with that
+   * port and the launcher's output once it has exited, having started nothing (exit 1).
+   */
+  async function startOnPortTakenAt(host: string): Promise<{ taken: number; output: string }> {
     const blocker: Server = createServer();
-    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    await new Promise<void>((done) => blocker.listen(0, host, done));
     const taken = (blocker.address() as AddressInfo).port;
     try {
       const run = launch({ ...anyPorts(), GATEWAY_PORT: String(taken) }, dataDir);
       expect(await run.exited).toBe(1);
-      expect(run.output()).toContain(`port ${taken} (gateway HTTP) is already in use`);
-      expect(run.output()).toContain('GATEWAY_PORT=');
       expect(childPids(run.output())).toEqual([]);
+      return { taken, output: run.output() };
     } finally {
       blocker.close();
     }
+  }
+
+  it('fails fast on a taken port, naming the port and the variable that changes it', async () => {
+    const { taken, output } = await startOnPortTakenAt('127.0.0.1');
+    expect(output).toContain(`port ${taken} (gateway HTTP) is already in use`);
+    expect(output).toContain('GATEWAY_PORT=');
   });
 
   it('fails fast when the gateway port is taken on IPv6 loopback only, where a browser may go first for localhost', async () => {
-    const blocker: Server = createServer();
-    await new Promise<void>((done) => blocker.listen(0, '::1', done));
-    const taken = (blocker.address() as AddressInfo).port;
-    try {
-      const run = launch({ ...anyPorts(), GATEWAY_PORT: String(taken) }, dataDir);
-      expect(await run.exited).toBe(1);
-      expect(run.output()).toContain(`port ${taken} (gateway HTTP) is already in use on ::1`);
-      expect(childPids(run.output())).toEqual([]);
-    } finally {
-      blocker.close();
-    }
+    const { taken, output } = await startOnPortTakenAt('::1');
+    expect(output).toContain(`port ${taken} (gateway HTTP) is already in use on ::1`);
   });
 });
