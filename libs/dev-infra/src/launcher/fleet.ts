@@ -2,8 +2,13 @@ import type { ListenerName } from '@kinema/contracts/supervision';
 import { AddressBook } from './address-book';
 import { GatewayFront } from './gateway-front';
 import { SCALABLE_SERVICES, type Plan, type ScalableService } from './plan';
-import { IPV6_LOOPBACK } from './ports';
-import { HOST, type ManagedProcess, type ProcessSpec, type Supervisor } from './supervisor';
+import {
+  HOST,
+  LOCALHOST_ADDRESSES,
+  type ManagedProcess,
+  type ProcessSpec,
+  type Supervisor,
+} from './supervisor';
 
 export type FleetEvent =
   | { kind: 'ready'; process: ManagedProcess }
@@ -93,7 +98,7 @@ export class Fleet {
       );
     }
     // Both loopbacks: the URLs printed say localhost, which a browser may try over IPv6 first.
-    this.frontPort = await this.front.listen([HOST, IPV6_LOOPBACK], this.plan.gatewayPort);
+    this.frontPort = await this.front.listen(LOCALHOST_ADDRESSES, this.plan.gatewayPort);
   }
 
   /** The public gateway port, once start() has opened it. */

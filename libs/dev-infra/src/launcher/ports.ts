@@ -16,9 +16,7 @@ const ADDRESS_ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
 export function isPortFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      resolve(ADDRESS_ABSENT.has(error.code ?? '')),
-    );
+    server.once('error', (error) => resolve(addressAbsent(error)));
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }

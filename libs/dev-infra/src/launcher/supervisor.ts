@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import { isPortFree } from './ports';
+import { IPV6_LOOPBACK, isPortFree } from './ports';
 import {
   isSupervisionMessage,
   type ListenerName,
@@ -88,6 +88,8 @@ export type MessageListener = (process: ManagedProcess, message: SupervisionMess
 export type ExitListener = (process: ManagedProcess, code: number | string) => void;
 
 export const HOST = '127.0.0.1';
+/** What `localhost` reaches: HOST, and IPv6 loopback, which a browser may try first. */
+export const LOCALHOST_ADDRESSES: readonly string[] = [HOST, IPV6_LOOPBACK];
 
 /** A line that ends with a process's summary: its further lines indented to start under its first. */
 export function withSummary(prefix: string, summary: string): string {

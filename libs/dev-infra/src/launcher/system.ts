@@ -10,7 +10,7 @@ import {
   type Scale,
 } from './plan';
 import { IPV6_LOOPBACK, isPortFree } from './ports';
-import { HOST, Supervisor, type LogSink } from './supervisor';
+import { HOST, LOCALHOST_ADDRESSES, Supervisor, type LogSink } from './supervisor';
 import type { TraceDestination } from './trace-destination';
 
 export interface SystemOptions {
@@ -120,7 +120,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     scale: options.scale ?? ONE_EACH,
   });
   for (const setting of plan.ports) {
-    for (const host of setting.localhost ? [HOST, IPV6_LOOPBACK] : [HOST]) {
+    for (const host of setting.localhost ? LOCALHOST_ADDRESSES : [HOST]) {
       if (!(await isPortFree(host, setting.port))) throw new PortInUseError(setting, host);
     }
   }
