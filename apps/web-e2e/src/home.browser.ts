@@ -1,4 +1,4 @@
-import { chromium, type Page, type WebSocket } from '@playwright/test';
+import type { Page, WebSocket } from '@playwright/test';
 import {
   adminApi,
   allTitles,
@@ -9,6 +9,7 @@ import {
   expectAccessible,
   expectHome,
   found,
+  onPlainHttpHost,
   register,
   test,
   type ApiTitle,
@@ -86,31 +87,17 @@ test('a visitor browses the home page and is asked to sign in to play; once regi
 test('over plain HTTP from an address other than localhost, as minikube serves it, the web app and the API docs load and a session outlives a reload', async ({
   baseURL,
 }) => {
-  const served = new URL(String(baseURL));
-  const address = served.hostname === 'localhost' ? '127.0.0.1' : served.hostname;
-  // Chromium trusts a loopback name as it trusts HTTPS (a Secure cookie, no upgrade of the
-  // page's requests); another name for the same address it does not, as it does not trust a
-  // minikube IP, a LAN address or an Ingress host over HTTP.
-  const { launchOptions } = test.info().project.use;
-  const browser = await chromium.launch({
-    ...launchOptions,
-    args: [...(launchOptions?.args ?? []), `--host-resolver-rules=MAP kinema.test ${address}`],
-  });
-  try {
-    const origin = `http://kinema.test:${served.port}`;
-    const page = await browser.newPage();
-    await page.goto(`${origin}/docs`);
+  await onPlainHttpHost(baseURL, async (context) => {
+    const page = await context.newPage();
+    await page.goto('/docs');
     await expect(page.locator('.swagger-ui .info .title')).toContainText('Kinema');
-    await page.goto(`${origin}/register`);
-    await createAccountHere(page);
+    await register(page);
     await page.locator('.profile-button').first().click();
     await expectHome(page);
     await page.reload();
     await expectHome(page);
     await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('an admin edit refetches only what shows the edited title, once, and nothing for a title not shown', async ({

@@ -1,4 +1,13 @@
-import { apiRequests, chooseProfile, expect, expectHome, register, test } from './support/fixtures';
+import type { BrowserContext, Page } from '@playwright/test';
+import {
+  apiRequests,
+  chooseProfile,
+  expect,
+  expectHome,
+  onPlainHttpHost,
+  register,
+  test,
+} from './support/fixtures';
 
 /** The profile the header says the page is browsing as. */
 const profileSwitch = (name: string) => ({ name: `Profile ${name}: switch profile` });
@@ -28,10 +37,11 @@ test('a new tab opens signed in as the profile last chosen, and loads the home p
   await expect(tab.getByRole('heading', { name: 'Who is watching?' })).toBeVisible();
 });
 
-test('tabs that refresh the session at the same moment take turns: nobody is signed out', async ({
-  page,
-  context,
-}) => {
+/**
+ * Two tabs of one session reload at once, three times, each needing a new access token from the
+ * one shared cookie: had both presented it, the API would have ended the session as stolen.
+ */
+async function reloadTogether(page: Page, context: BrowserContext): Promise<void> {
   await register(page);
   await page.locator('.profile-button').first().click();
   await expectHome(page);
@@ -45,8 +55,6 @@ test('tabs that refresh the session at the same moment take turns: nobody is sig
       if (new URL(response.url()).pathname === '/api/v1/auth/refresh')
         refreshes.push(response.status());
     });
-  // Both tabs start again at once, each needing a new access token from the one shared cookie:
-  // had they both presented it, the API would have ended the session as stolen.
   for (let round = 0; round < 3; round += 1) {
     await Promise.all([page.reload(), duplicate.reload()]);
     await Promise.all([expectHome(page), expectHome(duplicate)]);
@@ -61,6 +69,21 @@ test('tabs that refresh the session at the same moment take turns: nobody is sig
   await titleLink.click();
   await page.getByRole('button', { name: 'Add to My List' }).click();
   await expect(page.getByRole('button', { name: 'Remove from My List' })).toBeVisible();
+}
+
+test('tabs that refresh the session at the same moment take turns: nobody is signed out', async ({
+  page,
+  context,
+}) => {
+  await reloadTogether(page, context);
+});
+
+test('tabs take turns over plain HTTP from an address other than localhost too, where browsers give no Web Locks', async ({
+  baseURL,
+}) => {
+  await onPlainHttpHost(baseURL, async (context) => {
+    await reloadTogether(await context.newPage(), context);
+  });
 });
 
 test('signing out in one tab signs out every tab @phone', async ({ page, context }) => {

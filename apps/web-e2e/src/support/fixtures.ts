@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import { chromium, test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,6 +21,31 @@ export function found<T>(value: T | undefined, what: string): T {
 }
 
 export { expect };
+
+/**
+ * Runs `use` in a browser that reaches the gateway under a name other than localhost, over plain
+ * HTTP, as it reaches `$(minikube ip)`, a LAN address or an Ingress without TLS. Chromium trusts a
+ * loopback name as it trusts HTTPS (Secure cookies, Web Locks, no upgrade of the page's requests);
+ * another name for the same address it does not. The context's base URL is that origin.
+ */
+export async function onPlainHttpHost(
+  baseURL: string | undefined,
+  use: (context: BrowserContext, origin: string) => Promise<void>,
+): Promise<void> {
+  const served = new URL(baseURL ?? webUrl());
+  const address = served.hostname === 'localhost' ? '127.0.0.1' : served.hostname;
+  const { launchOptions } = test.info().project.use;
+  const browser = await chromium.launch({
+    ...launchOptions,
+    args: [...(launchOptions?.args ?? []), `--host-resolver-rules=MAP kinema.test ${address}`],
+  });
+  try {
+    const origin = `http://kinema.test:${served.port}`;
+    await use(await browser.newContext({ baseURL: origin }), origin);
+  } finally {
+    await browser.close();
+  }
+}
 
 export const SCREENSHOTS_DIR = join(__dirname, '..', '..', 'artifacts', 'screenshots');
 

@@ -1,3 +1,4 @@
+import tabsLockPackage from 'browser-tabs-lock';
 import type { Account } from '../api/types';
 import { sessionStore, type AccessGrant } from './session';
 
@@ -5,6 +6,10 @@ import { sessionStore, type AccessGrant } from './session';
 export type TabMessage =
   | { type: 'session'; account: Account; grant: AccessGrant }
   | { type: 'signed-out'; expired: boolean };
+
+// The package is CommonJS compiled from TypeScript, its class at `module.exports.default`; to this
+// ES module package, as to Node, the default import is `module.exports` itself.
+const TabsLock = (tabsLockPackage as unknown as { default: typeof tabsLockPackage }).default;
 
 const CHANNEL = 'kinema.session';
 const REFRESH_LOCK = 'kinema.refresh';
@@ -44,15 +49,27 @@ export function followOtherTabs(): () => void {
   return () => tabs.removeEventListener('message', onMessage);
 }
 
+/** How long a tab without Web Locks waits for another tab's refresh before it goes ahead. */
+const REFRESH_WAIT_MS = 5_000;
+
 /**
  * Runs `task` while no other tab of this browser runs one: the refresh token is single use and
  * shared through the cookie, so two tabs refreshing at once would present the same token twice,
  * which the API treats as theft and answers by ending the session. The Web Locks API queues the
- * tabs; where it is missing (a page not served over HTTPS or from localhost) there is one tab's
- * worth of protection only.
+ * tabs. A page served over plain HTTP from an address other than localhost (minikube's, a LAN's,
+ * an Ingress without TLS) gets no Web Locks; there `browser-tabs-lock`, the lock Auth0's SPA SDK
+ * takes for its own refresh tokens, queues them through localStorage. A tab closed while holding
+ * it frees it within seconds; one that waited `REFRESH_WAIT_MS` in vain goes ahead.
  */
-export function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
+export async function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
-  if (!locks) return task();
-  return locks.request(REFRESH_LOCK, task) as Promise<T>;
+  if (locks) return locks.request(REFRESH_LOCK, task) as Promise<T>;
+  if (typeof window === 'undefined') return task();
+  const lock = new TabsLock();
+  const held = await lock.acquireLock(REFRESH_LOCK, REFRESH_WAIT_MS);
+  try {
+    return await task();
+  } finally {
+    if (held) await lock.releaseLock(REFRESH_LOCK);
+  }
 }
