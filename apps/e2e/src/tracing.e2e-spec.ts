@@ -160,6 +160,15 @@ describe('one trace per request', () => {
     const catalog = spans.find(isCatalogServer('ListTitles'));
     expect(catalog?.instance).toBe('catalog');
     expect(descendsFrom(catalog as SpanRecord, gateway?.spanId ?? '', spans)).toBe(true);
+    // The call between them names the service it went to, and says nothing it does not know:
+    // the launcher's replicas have no one port.
+    const call = spans.find((span) => span.service === 'gateway' && span.kind === 'client');
+    expect(call?.attributes).toMatchObject({
+      'rpc.system': 'grpc',
+      'rpc.method': 'ListTitles',
+      'server.address': 'catalog',
+    });
+    expect(call?.attributes).not.toHaveProperty('server.port');
     const sql = spans.filter(isSql);
     expect(sql.length).toBeGreaterThan(0);
     for (const query of sql) {

@@ -9,6 +9,9 @@ import {
   type Interceptor,
   type StatusObject,
 } from '@grpc/grpc-js';
+import { trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import {
   REQUEST_ID_METADATA,
   SERVED_BY_METADATA,
@@ -160,19 +163,40 @@ export function contextInterceptor(deadlineMs: number): Interceptor {
     );
 }
 
+/**
+ * Names the server on each call's client span for a `supervisor:///<service>` target: the gRPC
+ * instrumentation reads `server.address` and `server.port` from the target as `host:port`, finds
+ * neither in this one, and records the port as NaN, which a trace backend shows as such. The
+ * service is the server's name; its replicas have no one port, so none is recorded. Interceptors
+ * run as the call starts, in the context of the span the instrumentation made for it.
+ */
+function serverNameInterceptor(service: string): Interceptor {
+  return (options, nextCall) => {
+    const span = trace.getActiveSpan();
+    span?.setAttribute(ATTR_SERVER_ADDRESS, service);
+    // The SDK's span holds what it will export here; the API has no way to take an attribute back.
+    const attributes = (span as Partial<ReadableSpan> | undefined)?.attributes;
+    if (attributes && Number.isNaN(attributes[ATTR_SERVER_PORT]))
+      delete attributes[ATTR_SERVER_PORT];
+    return new InterceptingCall(nextCall(options));
+  };
+}
+
 /** Builds a generated grpc-js client with Kinema's call policy (see GrpcClientConfig). */
 export function createGrpcClient<C extends Client>(
   Ctor: ClientConstructor<C>,
   config: GrpcClientConfig,
 ): C {
   const target = normalizeTarget(config.target);
-  if (target.startsWith(`${SUPERVISOR_TARGET_SCHEME}:`)) registerSupervisorResolver();
+  const supervised = target.startsWith(`${SUPERVISOR_TARGET_SCHEME}:`);
+  if (supervised) registerSupervisorResolver();
   // The package names the service that owns the API (`kinema.videos.v1.ArtworkService`: videos).
   const owner = /^kinema\.([a-z]+)\.v\d+\./.exec(config.service)?.[1];
   return new Ctor(target, credentials.createInsecure(), {
     ...grpcClientChannelOptions(config),
     // The deadline is set first, so the latency seam (inert unless FAULT_INJECTION) can honour it.
     interceptors: [
+      ...(supervised ? [serverNameInterceptor(new URL(target).pathname.slice(1))] : []),
       contextInterceptor(config.deadlineMs),
       committedReadRetryInterceptor(config.service, config.idempotentMethods),
       ...(owner ? [callLatencyInterceptor(owner)] : []),
