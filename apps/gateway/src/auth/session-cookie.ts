@@ -4,6 +4,7 @@ import type { ApiHeaderOptions } from '@nestjs/swagger';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException } from '../http/problem.exception';
+import { overHttps } from '../http/trustworthy-origin';
 
 /** How the auth routes document the opt-in header (OpenAPI). */
 export const SESSION_MODE_HEADER_DOC: ApiHeaderOptions = {
@@ -52,18 +53,6 @@ export function setSessionCookie(reply: FastifyReply, refreshToken: string, expi
 
 export function clearSessionCookie(reply: FastifyReply): void {
   void reply.header('set-cookie', sessionCookie(reply.request, '', 0));
-}
-
-/**
- * Whether the browser reached the gateway over HTTPS: itself, or through a proxy that ended TLS
- * and says so in X-Forwarded-Proto (as Ingress controllers do). Read whether or not TRUST_PROXY
- * is set: the header can only add Secure, and a client that forges it loses its own session.
- */
-function overHttps(request: FastifyRequest): boolean {
-  if (request.protocol === 'https') return true;
-  const forwarded = request.headers['x-forwarded-proto'];
-  const nearest = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return nearest === 'https';
 }
 
 /**

@@ -46,3 +46,46 @@ describe('the Content-Security-Policy of media', () => {
     expect(String(await policyOf({}))).not.toContain('upgrade-insecure-requests');
   });
 });
+
+describe('headers a browser heeds only from a trustworthy origin', () => {
+  let services: FakeServices;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    services = new FakeServices({});
+    app = await createTestGateway(services, {});
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    services?.stop();
+  });
+
+  const headersFor = async (headers: Record<string, string>) =>
+    (await app.getHttpAdapter().getInstance().inject({ url: '/healthz', headers })).headers;
+
+  it.each(['localhost:3000', 'kinema.localhost', '127.0.0.1:3000', '[::1]:3000'])(
+    'are sent to a page at %s, which a browser trusts over plain HTTP',
+    async (host) => {
+      const headers = await headersFor({ host });
+      expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(headers['origin-agent-cluster']).toBe('?1');
+    },
+  );
+
+  it('are sent over HTTPS, as a proxy that ended TLS reports it', async () => {
+    const headers = await headersFor({ host: 'kinema.example.com', 'x-forwarded-proto': 'https' });
+    expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+  });
+
+  it('are left out over plain HTTP at another address, where a browser would only complain of them', async () => {
+    for (const host of ['192.168.49.2:30080', 'kinema.example.com', '127.0.0.1.nip.io']) {
+      const headers = await headersFor({ host });
+      expect(headers).not.toHaveProperty('cross-origin-opener-policy');
+      expect(headers).not.toHaveProperty('origin-agent-cluster');
+      // The rest stay.
+      expect(headers['content-security-policy']).toContain("default-src 'self'");
+      expect(headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+});

@@ -2,6 +2,7 @@ import type { HelmetOptions } from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { trustworthyOrigin } from './trustworthy-origin';
 
 /**
  * The security headers of every answer: one configuration for the plugin and the raw answers.
@@ -52,17 +53,30 @@ export function securityHeaders(mediaOrigin?: string): Readonly<Record<string, s
 }
 
 /**
+ * Headers a browser heeds only from a trustworthy origin (trustworthy-origin.ts) and reports in
+ * its console from any other, on every page load: left out of answers to such an origin (plain
+ * HTTP at `$(minikube ip)`, a LAN address), where they would do nothing but that. Early answers
+ * (cached API reads, never a page, which a browser does not check for them) keep the full set.
+ */
+const TRUSTWORTHY_ORIGIN_ONLY = new Set(['cross-origin-opener-policy', 'origin-agent-cluster']);
+
+/**
  * Sets the security headers (securityHeaders) on every answer, from an onRequest hook. They are
- * the same for every request, so they are asked of helmet once: the @fastify/helmet plugin ran helmet per request, which
- * re-parses and re-serialises the Content-Security-Policy each time (6% of a cached read's CPU
- * in a profile).
+ * the same for every request to an origin of a kind, so they are asked of helmet once: the
+ * @fastify/helmet plugin ran helmet per request, which re-parses and re-serialises the
+ * Content-Security-Policy each time (6% of a cached read's CPU in a profile).
  */
 export function registerSecurityHeaders(
   fastify: FastifyInstance,
   headers: Readonly<Record<string, string>>,
 ): void {
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers);
+  const untrustworthy = Object.freeze(
+    Object.fromEntries(
+      Object.entries(headers).filter(([name]) => !TRUSTWORTHY_ORIGIN_ONLY.has(name)),
+    ),
+  );
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(trustworthyOrigin(request) ? headers : untrustworthy);
     done();
   });
 }
