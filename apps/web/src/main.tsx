@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router/dom';
 import { ApiError } from './api/problem';
-import { restoreSession } from './auth/restore';
+import { restoreSession } from './api/restore';
 import { followOtherTabs } from './auth/tab-sync';
 import { router } from './router';
 import './styles.css';

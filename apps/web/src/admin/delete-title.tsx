@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../api/client';
 import { QUERY_ROOTS } from '../api/queries';
-import type { Title } from '../api/types';
+import type { Title } from '../schema/types';
 import { ErrorMessage } from '../ui/feedback';
 
 /**

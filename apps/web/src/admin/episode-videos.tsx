@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Title } from '../api/types';
+import type { Title } from '../schema/types';
 import { VideoUpload } from './video-upload';
 
 /** A series' videos go per episode: pick a saved episode, then upload its file. */

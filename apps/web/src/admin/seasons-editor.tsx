@@ -1,4 +1,4 @@
-import type { components } from '../api/generated/schema';
+import type { components } from '../schema/generated/schema';
 import { FieldError } from '../ui/feedback';
 
 type SeasonBody = components['schemas']['SeasonBody'];

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionStore } from '../auth/session';
-import type { Account, Profile } from './types';
+import type { Account, Profile } from '../schema/types';
 import { refreshSession, sessionFetch } from './client';
 
 const account: Account = {

@@ -1,9 +1,9 @@
 import createClient from 'openapi-fetch';
 import { sessionStore } from '../auth/session';
 import { oneTabAtATime, tellOtherTabs } from '../auth/tab-sync';
-import type { paths } from './generated/schema';
+import type { paths } from '../schema/generated/schema';
 import { toApiError } from './problem';
-import type { Account, Tokens } from './types';
+import type { Account, Tokens } from '../schema/types';
 
 /** Refresh this long before the access token expires, so a request never carries a stale one. */
 const REFRESH_MARGIN_MS = 30_000;

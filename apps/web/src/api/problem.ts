@@ -1,4 +1,4 @@
-import type { Problem } from './types';
+import type { Problem } from '../schema/types';
 
 /** An API answer other than 2xx, carrying its problem+json body (or one made up in words). */
 export class ApiError extends Error {

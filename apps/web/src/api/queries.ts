@@ -1,7 +1,7 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { api, data } from './client';
-import type { GenreSlug, TitleType } from './types';
-import type { paths } from './generated/schema';
+import type { GenreSlug, TitleType } from '../schema/types';
+import type { paths } from '../schema/generated/schema';
 
 export type TitleQuery = NonNullable<paths['/api/v1/titles']['get']['parameters']['query']>;
 

@@ -1,4 +1,4 @@
-import type { Account, Profile } from '../api/types';
+import type { Account, Profile } from '../schema/types';
 
 /**
  * The signed-in state of this tab. The access token lives in memory only; the refresh token is

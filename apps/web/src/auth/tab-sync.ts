@@ -1,5 +1,5 @@
 import tabsLockPackage from 'browser-tabs-lock';
-import type { Account } from '../api/types';
+import type { Account } from '../schema/types';
 import { sessionStore, type AccessGrant } from './session';
 
 /** What one tab tells the others of this browser about the session they share. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BrowseRow, Title } from '../api/types';
+import type { BrowseRow, Title } from '../schema/types';
 import { featuredTitle } from './featured-title';
 
 const STORED = `artwork/backdrop/${'a'.repeat(64)}`;

@@ -1,4 +1,4 @@
-import type { BrowseRow, Title } from '../api/types';
+import type { BrowseRow, Title } from '../schema/types';
 import { isStoredArtwork } from '../ui/artwork-url';
 
 /**

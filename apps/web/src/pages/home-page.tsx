@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { browseQuery } from '../api/queries';
-import type { BrowseRow, Title } from '../api/types';
+import type { BrowseRow, Title } from '../schema/types';
 import { featuredTitle } from './featured-title';
 import { useSession } from '../auth/use-session';
 import { clock, type Stopped } from '../ui/episodes';

@@ -5,7 +5,7 @@ import { ACCOUNT_LIMITS } from '@kinema/contracts/account-limits';
 import { MATURITY_RATING_NAMES } from '@kinema/contracts/maturity-names';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { Maturity, Profile } from '../api/types';
+import type { Maturity, Profile } from '../schema/types';
 import { wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { genresQuery, titlesQuery, type TitleQuery } from '../api/queries';
-import type { GenreSlug, TitleType } from '../api/types';
+import type { GenreSlug, TitleType } from '../schema/types';
 import { ErrorMessage, SkeletonRow } from '../ui/feedback';
 import { Poster } from '../ui/poster';
 

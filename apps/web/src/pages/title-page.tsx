@@ -9,7 +9,7 @@ import {
   titleQuery,
   titlesQuery,
 } from '../api/queries';
-import type { Title } from '../api/types';
+import type { Title } from '../schema/types';
 import { useSession } from '../auth/use-session';
 import { clock, episodeLabel, episodeToPlay, type Stopped } from '../ui/episodes';
 import { ErrorMessage, SkeletonBlock } from '../ui/feedback';

@@ -1,4 +1,4 @@
-import type { paths } from '../api/generated/schema';
+import type { paths } from '../schema/generated/schema';
 
 /** A variant file the gateway serves, as its OpenAPI document lists them (e.g. `400.webp`). */
 export type VariantFile =

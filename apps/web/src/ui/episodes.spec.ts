@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Title } from '../api/types';
+import type { Title } from '../schema/types';
 import { episodeLabel, episodeToPlay, nextEpisode } from './episodes';
 
 const episode = (id: string, number: number, playable = true) => ({

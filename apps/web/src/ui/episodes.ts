@@ -1,4 +1,4 @@
-import type { Episode, Title } from '../api/types';
+import type { Episode, Title } from '../schema/types';
 
 /** Where a profile stopped in a title (an episode of it, for a series). */
 export interface Stopped {

@@ -1,4 +1,4 @@
-import type { Title } from '../api/types';
+import type { Title } from '../schema/types';
 import { artworkUrl, isStoredArtwork, type VariantFile } from './artwork-url';
 
 /** The variants each shape uses, smallest first, and the box it is drawn in (no layout shift). */

@@ -1,6 +1,6 @@
 import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { Title } from '../api/types';
+import type { Title } from '../schema/types';
 import { Poster } from './poster';
 import { SkeletonRow } from './feedback';
 

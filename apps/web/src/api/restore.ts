@@ -1,5 +1,5 @@
-import { refreshSession } from '../api/client';
-import { sessionStore } from './session';
+import { refreshSession } from './client';
+import { sessionStore } from '../auth/session';
 
 /**
  * A new tab or a reload: when this browser holds a session (the cookie), one refresh resumes it,
