@@ -9,7 +9,7 @@ import {
   type Interceptor,
   type StatusObject,
 } from '@grpc/grpc-js';
-import { trace } from '@opentelemetry/api';
+import { SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import {
@@ -172,12 +172,13 @@ export function contextInterceptor(deadlineMs: number): Interceptor {
  */
 function serverNameInterceptor(service: string): Interceptor {
   return (options, nextCall) => {
-    const span = trace.getActiveSpan();
-    span?.setAttribute(ATTR_SERVER_ADDRESS, service);
-    // The SDK's span holds what it will export here; the API has no way to take an attribute back.
-    const attributes = (span as Partial<ReadableSpan> | undefined)?.attributes;
-    if (attributes && Number.isNaN(attributes[ATTR_SERVER_PORT]))
-      delete attributes[ATTR_SERVER_PORT];
+    // The SDK's span, which holds what it will export: the API has no way to read a span's kind
+    // or take an attribute back.
+    const span = trace.getActiveSpan() as (Span & Partial<ReadableSpan>) | undefined;
+    if (span?.kind === SpanKind.CLIENT && span.attributes) {
+      span.setAttribute(ATTR_SERVER_ADDRESS, service);
+      if (Number.isNaN(span.attributes[ATTR_SERVER_PORT])) delete span.attributes[ATTR_SERVER_PORT];
+    }
     return new InterceptingCall(nextCall(options));
   };
 }
@@ -196,8 +197,8 @@ export function createGrpcClient<C extends Client>(
     ...grpcClientChannelOptions(config),
     // The deadline is set first, so the latency seam (inert unless FAULT_INJECTION) can honour it.
     interceptors: [
-      ...(supervised ? [serverNameInterceptor(new URL(target).pathname.slice(1))] : []),
       contextInterceptor(config.deadlineMs),
+      ...(supervised ? [serverNameInterceptor(new URL(target).pathname.slice(1))] : []),
       committedReadRetryInterceptor(config.service, config.idempotentMethods),
       ...(owner ? [callLatencyInterceptor(owner)] : []),
     ],
