@@ -7,9 +7,11 @@ export type TabMessage =
   | { type: 'session'; account: Account; grant: AccessGrant }
   | { type: 'signed-out'; expired: boolean };
 
-// The package is CommonJS compiled from TypeScript, its class at `module.exports.default`; to this
-// ES module package, as to Node, the default import is `module.exports` itself.
-const TabsLock = (tabsLockPackage as unknown as { default: typeof tabsLockPackage }).default;
+// The package is CommonJS compiled from TypeScript, its class at `module.exports.default`. What a
+// default import of it is depends on the loader: `module.exports` in Vite's build (as in Node, for
+// an ES module package like this one), the class itself in Vitest.
+const loaded = tabsLockPackage as typeof tabsLockPackage | { default: typeof tabsLockPackage };
+const TabsLock = 'default' in loaded ? loaded.default : loaded;
 
 const CHANNEL = 'kinema.session';
 const REFRESH_LOCK = 'kinema.refresh';
