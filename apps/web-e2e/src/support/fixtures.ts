@@ -30,7 +30,7 @@ export { expect };
  */
 export async function onPlainHttpHost(
   baseURL: string | undefined,
-  use: (context: BrowserContext, origin: string) => Promise<void>,
+  use: (context: BrowserContext) => Promise<void>,
 ): Promise<void> {
   const served = new URL(baseURL ?? webUrl());
   const address = served.hostname === 'localhost' ? '127.0.0.1' : served.hostname;
@@ -40,8 +40,7 @@ export async function onPlainHttpHost(
     args: [...(launchOptions?.args ?? []), `--host-resolver-rules=MAP kinema.test ${address}`],
   });
   try {
-    const origin = `http://kinema.test:${served.port}`;
-    await use(await browser.newContext({ baseURL: origin }), origin);
+    await use(await browser.newContext({ baseURL: `http://kinema.test:${served.port}` }));
   } finally {
     await browser.close();
   }
