@@ -20,7 +20,7 @@ import {
 import { callLatencyInterceptor } from '../faults/call-latency.interceptor';
 import { committedReadRetryInterceptor } from './committed-read-retry.interceptor';
 import { currentRequestId, recordServedBy } from '../logging/request-context';
-import { registerSupervisorResolver } from './supervisor-resolver';
+import { registerSupervisorResolver, supervisedService } from './supervisor-resolver';
 
 export interface GrpcClientConfig {
   /**
@@ -198,7 +198,7 @@ export function createGrpcClient<C extends Client>(
     // The deadline is set first, so the latency seam (inert unless FAULT_INJECTION) can honour it.
     interceptors: [
       contextInterceptor(config.deadlineMs),
-      ...(supervised ? [serverNameInterceptor(new URL(target).pathname.slice(1))] : []),
+      ...(supervised ? [serverNameInterceptor(supervisedService(new URL(target).pathname))] : []),
       committedReadRetryInterceptor(config.service, config.idempotentMethods),
       ...(owner ? [callLatencyInterceptor(owner)] : []),
     ],

@@ -55,6 +55,11 @@ function endpointsOf(addresses: readonly string[]): Endpoint[] {
   });
 }
 
+/** The service a `supervisor:///<service>` target names, from the target's path. */
+export function supervisedService(path: string): string {
+  return path.replace(/^\/+/, '');
+}
+
 /**
  * A grpc-js resolver for `supervisor:///<service>`: the ready replicas of a service, as the local
  * supervisor that started this process (npm start's launcher) announces them over IPC. It plays
@@ -72,11 +77,11 @@ class SupervisorResolver implements experimental.Resolver {
     private readonly listener: Listener,
     _options: ChannelOptions,
   ) {
-    this.service = target.path.replace(/^\/+/, '');
+    this.service = supervisedService(target.path);
   }
 
   static getDefaultAuthority(target: { path: string }): string {
-    return target.path.replace(/^\/+/, '');
+    return supervisedService(target.path);
   }
 
   updateResolution(): void {
