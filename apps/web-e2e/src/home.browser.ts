@@ -107,6 +107,49 @@ test('over plain HTTP from an address other than localhost, as minikube serves i
   });
 });
 
+test('an address with no page says so under the app’s header, signed in or not; a screen whose code cannot load offers a reload that works', async ({
+  page,
+}) => {
+  const complaints: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') complaints.push(message.text());
+  });
+  const main = page.getByRole('navigation', { name: 'Main' });
+  await page.goto('/no/such/page');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('/no/such/page');
+  await expect(page).toHaveTitle('Page not found · Kinema');
+  await expect(main).toBeVisible();
+  await expectAccessible(page, 'page not found');
+  expect(complaints).toEqual([]);
+  await page.getByRole('link', { name: 'Go to the home page' }).click();
+  await expectHome(page);
+
+  await register(page);
+  const profile = await chooseFirstProfile(page);
+  await page.goto('/title');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByRole('link', { name: new RegExp(`^Profile ${profile}`) })).toBeVisible();
+  expect(complaints).toEqual([]);
+
+  // The player's code is fetched when first needed; a site updated since the tab opened no
+  // longer has it under the name the tab knows.
+  await page.route('**/assets/player-page-*.js', (route) => route.abort());
+  await main.getByRole('link', { name: 'Home', exact: true }).click();
+  const play = page.getByRole('region', { name: 'Featured' }).getByRole('link', { name: /Play$/ });
+  const watchPath = await play.getAttribute('href');
+  await play.click();
+  await expect(page.getByRole('heading', { name: 'This page could not load' })).toBeVisible();
+  await expect(page).toHaveURL((url) => url.pathname === watchPath);
+  await expect(main).toBeVisible();
+  await page.unroute('**/assets/player-page-*.js');
+  await page.getByRole('button', { name: 'Reload' }).click();
+  const video = page.locator('video');
+  await expect
+    .poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime))
+    .toBeGreaterThan(0);
+});
+
 test('an admin edit refetches only what shows the edited title, once, and nothing for a title not shown', async ({
   page,
 }) => {

@@ -1,13 +1,24 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import {
+  Link,
+  Navigate,
+  NavLink,
+  Outlet,
+  useLocation,
+  useMatches,
+  useNavigate,
+} from 'react-router';
 import { COOKIE_SESSION } from './api/client';
 import { sessionStore } from './auth/session';
 import { tellOtherTabs } from './auth/tab-sync';
 import { useSession } from './auth/use-session';
 import { useLiveUpdates } from './live/use-live-updates';
 
-/** Pages a visitor may see without signing in: the catalog is public, watching is not. */
-const PUBLIC_PAGES = [/^\/$/, /^\/search$/, /^\/title\/[^/]+$/];
+/**
+ * A route's `handle` marking a page a visitor may see without signing in: the catalog is public,
+ * watching is not.
+ */
+export const PUBLIC_PAGE = { public: true } as const;
 
 /** Where to send someone who must sign in first, back to `here` afterwards. */
 export function signInPath(here: string, why?: 'expired' | 'signed-out'): string {
@@ -18,6 +29,7 @@ export function signInPath(here: string, why?: 'expired' | 'signed-out'): string
 export function AppLayout() {
   const session = useSession();
   const location = useLocation();
+  const publicPage = useMatches().some((match) => match.handle === PUBLIC_PAGE);
   const navigate = useNavigate();
   const client = useQueryClient();
   const toasts = useLiveUpdates();
@@ -27,8 +39,7 @@ export function AppLayout() {
     return (
       <Navigate to={signInPath(here, ended === 'expired' ? 'expired' : 'signed-out')} replace />
     );
-  if (!session && !PUBLIC_PAGES.some((page) => page.test(location.pathname)))
-    return <Navigate to={signInPath(here)} replace />;
+  if (!session && !publicPage) return <Navigate to={signInPath(here)} replace />;
   if (session && !session.profile && location.pathname !== '/profiles')
     return <Navigate to={`/profiles?next=${encodeURIComponent(here)}`} replace />;
   const admin = session?.account.role === 'admin' && !session.profile?.kids;

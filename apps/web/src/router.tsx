@@ -1,7 +1,9 @@
 import { createBrowserRouter, Navigate } from 'react-router';
-import { AppLayout } from './app-layout';
+import { AppLayout, PUBLIC_PAGE } from './app-layout';
 import { HomePage } from './pages/home-page';
+import { NotFoundPage } from './pages/not-found-page';
 import { ProfilesPage } from './pages/profiles-page';
+import { RouteErrorPage } from './pages/route-error-page';
 import { SearchPage } from './pages/search-page';
 import { SignInPage } from './pages/sign-in-page';
 import { TitlePage } from './pages/title-page';
@@ -12,36 +14,44 @@ function Loading() {
 }
 
 export const router = createBrowserRouter([
-  { path: '/sign-in', element: <SignInPage mode="sign-in" /> },
-  { path: '/register', element: <SignInPage mode="register" /> },
+  { path: '/sign-in', element: <SignInPage mode="sign-in" />, errorElement: <RouteErrorPage /> },
+  { path: '/register', element: <SignInPage mode="register" />, errorElement: <RouteErrorPage /> },
   {
     element: <AppLayout />,
     HydrateFallback: Loading,
+    errorElement: <RouteErrorPage />,
     children: [
-      { index: true, element: <HomePage /> },
-      { path: 'profiles', element: <ProfilesPage /> },
-      { path: 'search', element: <SearchPage /> },
-      { path: 'title/:id', element: <TitlePage /> },
-      // The player is code-split: the first page does not carry it.
       {
-        path: 'watch/:id',
-        lazy: async () => ({ Component: (await import('./pages/player-page')).PlayerPage }),
-      },
-      // Admin screens are code-split too; they redirect home for kids profiles and viewers.
-      { path: 'admin', element: <Navigate to="/admin/titles" replace /> },
-      {
-        path: 'admin/titles',
-        lazy: async () => ({
-          Component: (await import('./admin/admin-titles-page')).AdminTitlesPage,
-        }),
-      },
-      {
-        path: 'admin/titles/new',
-        lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
-      },
-      {
-        path: 'admin/titles/:id',
-        lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
+        // A page that fails shows its error under the app's header, which still works.
+        errorElement: <RouteErrorPage />,
+        children: [
+          { index: true, element: <HomePage />, handle: PUBLIC_PAGE },
+          { path: 'profiles', element: <ProfilesPage /> },
+          { path: 'search', element: <SearchPage />, handle: PUBLIC_PAGE },
+          { path: 'title/:id', element: <TitlePage />, handle: PUBLIC_PAGE },
+          // The player is code-split: the first page does not carry it.
+          {
+            path: 'watch/:id',
+            lazy: async () => ({ Component: (await import('./pages/player-page')).PlayerPage }),
+          },
+          // Admin screens are code-split too; they redirect home for kids profiles and viewers.
+          { path: 'admin', element: <Navigate to="/admin/titles" replace /> },
+          {
+            path: 'admin/titles',
+            lazy: async () => ({
+              Component: (await import('./admin/admin-titles-page')).AdminTitlesPage,
+            }),
+          },
+          {
+            path: 'admin/titles/new',
+            lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
+          },
+          {
+            path: 'admin/titles/:id',
+            lazy: async () => ({ Component: (await import('./admin/admin-page')).AdminPage }),
+          },
+          { path: '*', element: <NotFoundPage />, handle: PUBLIC_PAGE },
+        ],
       },
     ],
   },
