@@ -21,6 +21,9 @@ export default defineConfig({
       '@kinema/contracts/account-limits': fileURLToPath(
         new URL('../../libs/contracts/src/rules/account-limits.ts', import.meta.url),
       ),
+      '@kinema/contracts/catalog-limits': fileURLToPath(
+        new URL('../../libs/contracts/src/rules/catalog-limits.ts', import.meta.url),
+      ),
     },
   },
   build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', sourcemap },

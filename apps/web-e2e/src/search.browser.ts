@@ -88,3 +88,33 @@ test('each filter’s label belongs to its control, above it, and a phone never 
   }
   await screenshots(page, 'search');
 });
+
+test('a year filters once it is typed in full, with no error on the way; a wrong year says the range; a genre from an edited link is left out', async ({
+  page,
+}) => {
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+  });
+  const year = page.getByLabel('From year', { exact: true });
+  await page.goto('/search');
+  await expect(results(page)).toBeVisible();
+  const filtered = page.waitForResponse(
+    (response) => new URL(response.url()).searchParams.get('yearFrom') === '2000',
+  );
+  await year.pressSequentially('2000', { delay: 50 });
+  await filtered;
+  await expect(results(page).getByRole('link').first()).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(refused).toEqual([]);
+
+  await year.fill('1066');
+  await expect(page.getByRole('alert')).toHaveText(/^From year: a year from 1888 to \d{4}$/);
+  await expect(year).toHaveAttribute('aria-invalid', 'true');
+
+  await page.goto('/search?genre=not-a-genre&type=film');
+  await expect(page.getByRole('status').filter({ hasText: /titles shown/ })).toBeVisible();
+  await expect(page.getByLabel('Genre', { exact: true })).toHaveValue('');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(refused).toEqual([]);
+});

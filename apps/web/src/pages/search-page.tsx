@@ -1,10 +1,11 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { CATALOG_READ_LIMITS } from '@kinema/contracts/catalog-limits';
 import { genresQuery, titlesQuery, type TitleQuery } from '../api/queries';
-import type { GenreSlug, TitleType } from '../schema/types';
-import { ErrorMessage, SkeletonRow } from '../ui/feedback';
+import { ErrorMessage, FieldError, SkeletonRow } from '../ui/feedback';
 import { Poster } from '../ui/poster';
+import { searchFilters, TITLE_TYPES } from './search-filters';
 
 /** Typing pauses this long before a search is sent; TanStack Query aborts the one it replaces. */
 const DEBOUNCE_MS = 250;
@@ -18,28 +19,20 @@ function useDebounced<T>(value: T, delay: number): T {
   return settled;
 }
 
-function yearOf(text: string | null): number | undefined {
-  const year = Number(text);
-  return text && Number.isInteger(year) ? year : undefined;
-}
-
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
   const [text, setText] = useState(params.get('q') ?? '');
   const q = useDebounced(text.trim(), DEBOUNCE_MS);
-  const genre = (params.get('genre') || undefined) as GenreSlug | undefined;
-  const type = (params.get('type') || undefined) as TitleType | undefined;
-  const yearFrom = yearOf(params.get('yearFrom'));
-  const yearTo = yearOf(params.get('yearTo'));
   const genres = useQuery(genresQuery);
+  const known = genres.isPending
+    ? undefined
+    : (genres.data?.items.map((entry) => entry.slug) ?? []);
+  const { filters, errors, waitingForGenres } = searchFilters(params, known);
   const query: Omit<TitleQuery, 'cursor' | 'limit'> = {
     ...(q ? { q, sort: 'relevance' } : { sort: 'popular' }),
-    ...(genre ? { genre } : {}),
-    ...(type ? { type } : {}),
-    ...(yearFrom ? { yearFrom } : {}),
-    ...(yearTo ? { yearTo } : {}),
+    ...filters,
   };
-  const results = useInfiniteQuery(titlesQuery(query));
+  const results = useInfiniteQuery({ ...titlesQuery(query), enabled: !waitingForGenres });
   const items = results.data?.pages.flatMap((page) => page.items) ?? [];
 
   useEffect(() => {
@@ -54,6 +47,8 @@ export function SearchPage() {
     );
   }, [q, setParams]);
 
+  // The year fields keep what is typed themselves (`defaultValue`), as the text box does: drawn
+  // from the address, a digit typed before the address caught up with the one before was lost.
   const setFilter = (name: string, value: string) =>
     setParams(
       (current) => {
@@ -78,6 +73,7 @@ export function SearchPage() {
             value={text}
             onChange={(event) => setText(event.target.value)}
             placeholder="A title, an actor, a genre…"
+            maxLength={CATALOG_READ_LIMITS.queryLength}
             autoFocus
           />
         </div>
@@ -85,7 +81,7 @@ export function SearchPage() {
           <label htmlFor="filter-genre">Genre</label>
           <select
             id="filter-genre"
-            value={genre ?? ''}
+            value={filters.genre ?? ''}
             onChange={(event) => setFilter('genre', event.target.value)}
           >
             <option value="">Any genre</option>
@@ -100,12 +96,15 @@ export function SearchPage() {
           <label htmlFor="filter-type">Type</label>
           <select
             id="filter-type"
-            value={type ?? ''}
+            value={filters.type ?? ''}
             onChange={(event) => setFilter('type', event.target.value)}
           >
             <option value="">Films and series</option>
-            <option value="movie">Films</option>
-            <option value="series">Series</option>
+            {TITLE_TYPES.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
           </select>
         </div>
         <div className="filter filter--year">
@@ -114,9 +113,12 @@ export function SearchPage() {
             id="filter-from"
             type="number"
             inputMode="numeric"
-            value={params.get('yearFrom') ?? ''}
+            defaultValue={params.get('yearFrom') ?? ''}
             onChange={(event) => setFilter('yearFrom', event.target.value)}
+            aria-invalid={Boolean(errors.yearFrom)}
+            aria-describedby="filter-from-error"
           />
+          <FieldError id="filter-from-error" message={errors.yearFrom} />
         </div>
         <div className="filter filter--year">
           <label htmlFor="filter-to">To year</label>
@@ -124,9 +126,12 @@ export function SearchPage() {
             id="filter-to"
             type="number"
             inputMode="numeric"
-            value={params.get('yearTo') ?? ''}
+            defaultValue={params.get('yearTo') ?? ''}
             onChange={(event) => setFilter('yearTo', event.target.value)}
+            aria-invalid={Boolean(errors.yearTo)}
+            aria-describedby="filter-to-error"
           />
+          <FieldError id="filter-to-error" message={errors.yearTo} />
         </div>
       </form>
       <ErrorMessage error={results.error} />
