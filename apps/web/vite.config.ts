@@ -24,6 +24,9 @@ export default defineConfig({
       '@kinema/contracts/catalog-limits': fileURLToPath(
         new URL('../../libs/contracts/src/rules/catalog-limits.ts', import.meta.url),
       ),
+      '@kinema/contracts/identifiers': fileURLToPath(
+        new URL('../../libs/contracts/src/rules/identifiers.ts', import.meta.url),
+      ),
     },
   },
   build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', sourcemap },

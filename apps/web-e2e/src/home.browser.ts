@@ -107,7 +107,7 @@ test('over plain HTTP from an address other than localhost, as minikube serves i
   });
 });
 
-test('an address with no page says so under the app’s header, signed in or not; a screen whose code cannot load offers a reload that works', async ({
+test('an address with no page, or a title’s with a mangled id, says so under the app’s header, signed in or not; a screen whose code cannot load offers a reload that works', async ({
   page,
 }) => {
   const complaints: string[] = [];
@@ -121,6 +121,9 @@ test('an address with no page says so under the app’s header, signed in or not
   await expect(page).toHaveTitle('Page not found · Kinema');
   await expect(main).toBeVisible();
   await expectAccessible(page, 'page not found');
+  // A title's address whose id is no title's shape (a mangled link) has no page either.
+  await page.goto('/title/not-a-title');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   expect(complaints).toEqual([]);
   await page.getByRole('link', { name: 'Go to the home page' }).click();
   await expectHome(page);

@@ -1,4 +1,6 @@
-import { createBrowserRouter, Navigate } from 'react-router';
+import { isUuid } from '@kinema/contracts/identifiers';
+import type { ComponentType } from 'react';
+import { createBrowserRouter, Navigate, useParams } from 'react-router';
 import { AppLayout, PUBLIC_PAGE } from './app-layout';
 import { HomePage } from './pages/home-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -11,6 +13,17 @@ import { TitlePage } from './pages/title-page';
 /** Shown while a code-split screen loads on a page's first render (a direct link to it). */
 function Loading() {
   return <p className="booting">Loading Kinema…</p>;
+}
+
+/**
+ * A title's page, at an address whose id has the shape of a title's id; any other address (a
+ * mangled link) has no page, rather than asking the API and saying the request is invalid.
+ */
+function ofTitle(Page: ComponentType): ComponentType {
+  return function TitleIdPage() {
+    const { id = '' } = useParams();
+    return isUuid(id) ? <Page /> : <NotFoundPage />;
+  };
 }
 
 export const router = createBrowserRouter([
@@ -28,11 +41,13 @@ export const router = createBrowserRouter([
           { index: true, element: <HomePage />, handle: PUBLIC_PAGE },
           { path: 'profiles', element: <ProfilesPage /> },
           { path: 'search', element: <SearchPage />, handle: PUBLIC_PAGE },
-          { path: 'title/:id', element: <TitlePage />, handle: PUBLIC_PAGE },
+          { path: 'title/:id', Component: ofTitle(TitlePage), handle: PUBLIC_PAGE },
           // The player is code-split: the first page does not carry it.
           {
             path: 'watch/:id',
-            lazy: async () => ({ Component: (await import('./pages/player-page')).PlayerPage }),
+            lazy: async () => ({
+              Component: ofTitle((await import('./pages/player-page')).PlayerPage),
+            }),
           },
           // Admin screens are code-split too; they redirect home for kids profiles and viewers.
           { path: 'admin', element: <Navigate to="/admin/titles" replace /> },
