@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { RENAME_MARK } from './admin-scenario';
 import type { LoadOptions } from './config';
 import { runLoad } from './load-run';
@@ -245,5 +246,25 @@ describe('a run against the gateway', () => {
     const { code, output } = await run(fake, 10);
     expect(code).toBe(1);
     expect(output).toContain('no Kinema gateway answers at http://gateway.test (ECONNREFUSED)');
+  });
+
+  it('lasts its whole duration by the clock that times it, even where timers run ahead of it', async () => {
+    const fake = new FakeGateway();
+    const out: string[] = [];
+    // The run's clock passes at half the rate of the timers': a run that trusted a timer alone
+    // would end at half its duration by that clock.
+    const code = await runLoad(options({ durationMs: 1000, think: { minMs: 100, maxMs: 200 } }), {
+      out: { write: (text) => out.push(text), isTTY: false },
+      transport: {
+        fetch: fake.transport.fetch,
+        pause: (ms, signal) => setTimeout(ms, undefined, { signal }),
+        now: () => performance.now() / 2,
+      },
+      stop: new AbortController().signal,
+      force: new AbortController().signal,
+    });
+    expect(code).toBe(0);
+    const seconds = /requests, \d+ errors, \d+ limited in (\d+\.\d)s/.exec(out.join(''))?.[1];
+    expect(Number(seconds)).toBeGreaterThanOrEqual(1);
   });
 });
