@@ -151,6 +151,11 @@ test('an address with no page, or a title’s with a mangled id, says so under t
   await expect
     .poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime))
     .toBeGreaterThan(0);
+
+  // A title's address with no such title says so, and prepares no video.
+  await page.goto('/watch/00000000-0000-4000-8000-000000000000');
+  await expect(page.getByRole('alert')).toHaveText('No such title.');
+  await expect(page.getByRole('status', { name: 'Preparing the video' })).toHaveCount(0);
 });
 
 test('an admin edit refetches only what shows the edited title, once, and nothing for a title not shown', async ({

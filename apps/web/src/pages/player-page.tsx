@@ -97,6 +97,8 @@ export function PlayerPage() {
 
   const keyHelp = usePlayerKeys(video);
   const next = title.data && episodeId ? nextEpisode(title.data, episodeId) : undefined;
+  // A title that cannot be read (gone, or never there) has no video to prepare either.
+  const failed = grant.error ?? title.error;
   const ready = grant.isSuccess && (saved.isSuccess || explicitStart !== null || !profileId);
   const name = title.data?.name ?? 'Playing';
   const label = title.data && episodeId ? episodeLabel(title.data, episodeId) : '';
@@ -107,8 +109,8 @@ export function PlayerPage() {
         <Link to={`/title/${id}`}>Back to {title.data?.name ?? 'the title'}</Link>
       </p>
       <h1>{label ? `${name}: ${label}` : name}</h1>
-      <ErrorMessage error={grant.error ?? title.error} />
-      {!ready && !grant.isError && <SkeletonBlock label="Preparing the video" />}
+      <ErrorMessage error={failed} />
+      {!ready && !failed && <SkeletonBlock label="Preparing the video" />}
       {ready && (
         <video
           key={grant.data.streamUrl}
