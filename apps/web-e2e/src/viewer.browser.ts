@@ -144,6 +144,45 @@ test('My List add and remove show on the home page', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'My List' })).toHaveCount(0);
 });
 
+test('profiles are renamed and deleted from Manage profiles; the profile watched follows its new name, and the last one stays', async ({
+  page,
+}) => {
+  await register(page);
+  await page.getByLabel('Name').fill('Guest');
+  await page.getByRole('button', { name: 'Add profile' }).click();
+  await chooseProfile(page, 'Guest');
+  const header = page.getByRole('banner');
+  await header.getByRole('link', { name: /^Profile Guest/ }).click();
+
+  await page.getByRole('button', { name: 'Manage profiles' }).click();
+  await expect(page.getByRole('heading', { name: 'Manage profiles' })).toBeVisible();
+  await expectAccessible(page, 'manage profiles');
+  const guestName = page.getByLabel('Name of Guest');
+  await guestName.fill('');
+  await page.getByRole('button', { name: 'Save Guest' }).click();
+  await expect(guestName).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await guestName.fill('Sofa');
+  await page.getByRole('button', { name: 'Save Guest' }).click();
+  await expect(header.getByRole('link', { name: /^Profile Sofa/ })).toBeVisible();
+  await page.reload();
+  await expect(header.getByRole('link', { name: /^Profile Sofa/ })).toBeVisible();
+
+  // Deleting the profile this tab watches lets it go; the last profile offers no Delete.
+  await page.getByRole('button', { name: 'Manage profiles' }).click();
+  await page.getByRole('button', { name: 'Delete Sofa' }).click();
+  await page
+    .getByRole('group', { name: 'Delete Sofa?' })
+    .getByRole('button', { name: 'Yes, delete' })
+    .click();
+  await expect(page.getByLabel('Name of Sofa')).toHaveCount(0);
+  await expect(header.getByRole('link', { name: /^Profile / })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(page.locator('.profile-button')).toHaveCount(1);
+  await chooseFirstProfile(page);
+});
+
 test('bad input shows the API field errors next to the fields', async ({ page }) => {
   await page.goto('/register');
   await expectAccessible(page, 'register');

@@ -9,6 +9,7 @@ import type { Maturity, Profile } from '../schema/types';
 import { wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
+import { ProfileEditor } from './profile-editor';
 
 const CEILINGS: readonly Maturity[] = MATURITY_RATING_NAMES;
 
@@ -23,6 +24,7 @@ export function ProfilesPage() {
   const [name, setName] = useState('');
   const [kids, setKids] = useState(false);
   const [ceiling, setCeiling] = useState<Maturity>('7+');
+  const [managing, setManaging] = useState(false);
   const create = useMutation({
     mutationFn: () =>
       data(
@@ -49,22 +51,33 @@ export function ProfilesPage() {
   return (
     <main className="profiles-page">
       <title>Who is watching? · Kinema</title>
-      <h1>Who is watching?</h1>
+      <h1>{managing ? 'Manage profiles' : 'Who is watching?'}</h1>
       {profiles.isPending && <SkeletonBlock label="Loading profiles" />}
       <ErrorMessage error={profiles.error} />
       <ul className="profile-list">
         {items.map((profile) => (
           <li key={profile.id}>
-            <button type="button" className="profile-button" onClick={() => choose(profile)}>
-              <span className="avatar" aria-hidden="true">
-                {profile.name.slice(0, 1).toUpperCase()}
-              </span>
-              <span className="profile-name">{profile.name}</span>
-              {profile.kids && <span className="badge">Kids · {profile.maxMaturity ?? '7+'}</span>}
-            </button>
+            {managing ? (
+              <ProfileEditor profile={profile} deletable={items.length > 1} />
+            ) : (
+              <button type="button" className="profile-button" onClick={() => choose(profile)}>
+                <span className="avatar" aria-hidden="true">
+                  {profile.name.slice(0, 1).toUpperCase()}
+                </span>
+                <span className="profile-name">{profile.name}</span>
+                {profile.kids && (
+                  <span className="badge">Kids · {profile.maxMaturity ?? '7+'}</span>
+                )}
+              </button>
+            )}
           </li>
         ))}
       </ul>
+      {profiles.isSuccess && (
+        <button type="button" className="button--secondary" onClick={() => setManaging(!managing)}>
+          {managing ? 'Done' : 'Manage profiles'}
+        </button>
+      )}
       {profiles.isSuccess && items.length < ACCOUNT_LIMITS.profilesPerAccount && (
         <form onSubmit={onSubmit} noValidate className="form form--inline">
           <h2>Add a profile</h2>

@@ -1,0 +1,96 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, data } from '../api/client';
+import { ApiError } from '../api/problem';
+import { sessionStore } from '../auth/session';
+import type { Profile } from '../schema/types';
+import { ErrorMessage, FieldError } from '../ui/feedback';
+
+/**
+ * One profile in "Manage profiles": its name to change, and Delete with a confirmation step in
+ * place that names what goes with it. The last profile of an account cannot be deleted (the API
+ * refuses too), so it offers no Delete. The profile this tab watches as follows its new name, or
+ * is let go when deleted, so the header never shows a profile that is gone.
+ */
+export function ProfileEditor({ profile, deletable }: { profile: Profile; deletable: boolean }) {
+  const client = useQueryClient();
+  const [name, setName] = useState(profile.name);
+  const [asking, setAsking] = useState(false);
+  const watching = () => sessionStore.get()?.profile?.id === profile.id;
+  const rename = useMutation({
+    mutationFn: () =>
+      data(
+        api.PATCH('/api/v1/me/profiles/{profileId}', {
+          params: { path: { profileId: profile.id } },
+          body: { name },
+        }),
+      ),
+    onSuccess: async (renamed) => {
+      if (watching()) sessionStore.chooseProfile(renamed);
+      await client.invalidateQueries({ queryKey: ['profiles'] });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () =>
+      data(
+        api.DELETE('/api/v1/me/profiles/{profileId}', {
+          params: { path: { profileId: profile.id } },
+        }),
+      ),
+    onSuccess: async () => {
+      if (watching()) sessionStore.chooseProfile(null);
+      await client.invalidateQueries({ queryKey: ['profiles'] });
+    },
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    rename.mutate();
+  };
+  const field = `profile-${profile.id}-name`;
+  const nameError = rename.error instanceof ApiError ? rename.error.fieldError('name') : undefined;
+  return (
+    <div className="profile-editor">
+      <form onSubmit={onSubmit} noValidate className="form form--inline">
+        <label htmlFor={field}>
+          Name<span className="visually-hidden"> of {profile.name}</span>
+        </label>
+        <input
+          id={field}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          aria-invalid={Boolean(nameError)}
+          aria-describedby={`${field}-error`}
+        />
+        <FieldError id={`${field}-error`} message={nameError} />
+        {!nameError && <ErrorMessage error={rename.error} />}
+        <button type="submit" disabled={rename.isPending || name === profile.name}>
+          Save<span className="visually-hidden"> {profile.name}</span>
+        </button>
+      </form>
+      {deletable &&
+        (asking ? (
+          <span className="confirm" role="group" aria-label={`Delete ${profile.name}?`}>
+            <span>Delete “{profile.name}” with its My List and what it was watching?</span>
+            <button
+              type="button"
+              className="button--danger"
+              onClick={() => remove.mutate()}
+              disabled={remove.isPending}
+              // The question just appeared: the answer is the next thing to press.
+              ref={(button) => button?.focus()}
+            >
+              Yes, delete
+            </button>
+            <button type="button" className="button--secondary" onClick={() => setAsking(false)}>
+              Keep it
+            </button>
+            <ErrorMessage error={remove.error} />
+          </span>
+        ) : (
+          <button type="button" className="button--danger" onClick={() => setAsking(true)}>
+            Delete<span className="visually-hidden"> {profile.name}</span>
+          </button>
+        ))}
+    </div>
+  );
+}
