@@ -4,18 +4,18 @@ import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import { sessionStore } from '../auth/session';
 import type { Profile } from '../schema/types';
+import { ConfirmDelete } from '../ui/confirm-delete';
 import { ErrorMessage, FieldError } from '../ui/feedback';
 
 /**
- * One profile in "Manage profiles": its name to change, and Delete with a confirmation step in
- * place that names what goes with it. The last profile of an account cannot be deleted (the API
- * refuses too), so it offers no Delete. The profile this tab watches as follows its new name, or
+ * One profile in "Manage profiles": its name to change, and Delete, asked first, naming what goes
+ * with it. The last profile of an account cannot be deleted (the API
+ * refuses too), so it offers no Delete. The profile this tab watches follows its new name, or
  * is let go when deleted, so the header never shows a profile that is gone.
  */
 export function ProfileEditor({ profile, deletable }: { profile: Profile; deletable: boolean }) {
   const client = useQueryClient();
   const [name, setName] = useState(profile.name);
-  const [asking, setAsking] = useState(false);
   const watching = () => sessionStore.get()?.profile?.id === profile.id;
   const rename = useMutation({
     mutationFn: () =>
@@ -67,30 +67,15 @@ export function ProfileEditor({ profile, deletable }: { profile: Profile; deleta
           Save<span className="visually-hidden"> {profile.name}</span>
         </button>
       </form>
-      {deletable &&
-        (asking ? (
-          <span className="confirm" role="group" aria-label={`Delete ${profile.name}?`}>
-            <span>Delete “{profile.name}” with its My List and what it was watching?</span>
-            <button
-              type="button"
-              className="button--danger"
-              onClick={() => remove.mutate()}
-              disabled={remove.isPending}
-              // The question just appeared: the answer is the next thing to press.
-              ref={(button) => button?.focus()}
-            >
-              Yes, delete
-            </button>
-            <button type="button" className="button--secondary" onClick={() => setAsking(false)}>
-              Keep it
-            </button>
-            <ErrorMessage error={remove.error} />
-          </span>
-        ) : (
-          <button type="button" className="button--danger" onClick={() => setAsking(true)}>
-            Delete<span className="visually-hidden"> {profile.name}</span>
-          </button>
-        ))}
+      {deletable && (
+        <ConfirmDelete
+          name={profile.name}
+          question={`Delete “${profile.name}” with its My List and what it was watching?`}
+          onConfirm={() => remove.mutate()}
+          pending={remove.isPending}
+          error={remove.error}
+        />
+      )}
     </div>
   );
 }
