@@ -86,6 +86,49 @@ test('tabs take turns over plain HTTP from an address other than localhost too, 
   });
 });
 
+test('a reload while the API cannot answer for the session keeps it: the tab browses as a visitor, says so, and is signed back in once the API answers', async ({
+  page,
+}) => {
+  await register(page);
+  await page.locator('.profile-button').first().click();
+  await expectHome(page);
+  const profile = (await page.locator('.profile-switch-name').innerText()).trim();
+  // What the gateway answers a refresh while the users service is down (`kinema chaos
+  // users-down`): 503 with Retry-After, the session untouched.
+  let outage = true;
+  await page.route('**/api/v1/auth/refresh', (route) =>
+    outage
+      ? route.fulfill({
+          status: 503,
+          headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+          body: JSON.stringify({
+            type: 'about:blank',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: 'The users service is unavailable; try again shortly.',
+          }),
+        })
+      : route.continue(),
+  );
+  await page.reload();
+  await expectHome(page);
+  await expect(
+    page.getByRole('status').filter({ hasText: 'cannot reach your account' }),
+  ).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  // A page that needs the session waits for it, rather than asking to sign in again.
+  await page.goto('/profiles');
+  await expect(page.getByRole('heading', { name: 'Signing you back in' })).toBeVisible();
+  await expect(page).toHaveURL(/\/profiles$/);
+
+  outage = false;
+  await expect(page.getByRole('heading', { name: 'Who is watching?' })).toBeVisible();
+  await expect(page.getByRole('link', profileSwitch(profile))).toBeVisible();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'cannot reach your account' }),
+  ).toHaveCount(0);
+});
+
 test('signing out in one tab signs out every tab @phone', async ({ page, context }) => {
   await register(page);
   await page.locator('.profile-button').first().click();

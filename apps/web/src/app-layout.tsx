@@ -11,7 +11,7 @@ import {
 import { COOKIE_SESSION } from './api/client';
 import { sessionStore } from './auth/session';
 import { tellOtherTabs } from './auth/tab-sync';
-import { useSession } from './auth/use-session';
+import { useResuming, useSession } from './auth/use-session';
 import { useLiveUpdates } from './live/use-live-updates';
 
 /**
@@ -28,6 +28,7 @@ export function signInPath(here: string, why?: 'expired' | 'signed-out'): string
 
 export function AppLayout() {
   const session = useSession();
+  const resuming = useResuming() && !session;
   const location = useLocation();
   const publicPage = useMatches().some((match) => match.handle === PUBLIC_PAGE);
   const navigate = useNavigate();
@@ -39,7 +40,7 @@ export function AppLayout() {
     return (
       <Navigate to={signInPath(here, ended === 'expired' ? 'expired' : 'signed-out')} replace />
     );
-  if (!session && !publicPage) return <Navigate to={signInPath(here)} replace />;
+  if (!session && !publicPage && !resuming) return <Navigate to={signInPath(here)} replace />;
   if (session && !session.profile && location.pathname !== '/profiles')
     return <Navigate to={`/profiles?next=${encodeURIComponent(here)}`} replace />;
   const admin = session?.account.role === 'admin' && !session.profile?.kids;
@@ -103,7 +104,21 @@ export function AppLayout() {
         </div>
       </header>
       <div id="content">
-        <Outlet />
+        {resuming && (
+          <p className="notice notice--page" role="status">
+            Kinema cannot reach your account right now. You are browsing as a visitor; you will be
+            signed back in as soon as it answers.
+          </p>
+        )}
+        {resuming && !publicPage ? (
+          <main className="message-page">
+            <title>Signing you back in · Kinema</title>
+            <h1>Signing you back in</h1>
+            <p>This page opens as soon as Kinema can reach your account.</p>
+          </main>
+        ) : (
+          <Outlet />
+        )}
       </div>
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((toast) => (

@@ -30,6 +30,7 @@ type Listener = () => void;
 
 let current: Session | null = null;
 let ended: SessionEnd | null = null;
+let resuming = false;
 const listeners = new Set<Listener>();
 
 function emit(): void {
@@ -62,6 +63,7 @@ export const sessionStore = {
   /** Signed in (or a session adopted from another tab): the remembered profile, if it is theirs. */
   signIn(account: Account, grant: AccessGrant): void {
     ended = null;
+    resuming = false;
     storage()?.setItem(SIGNED_IN_KEY, '1');
     const profile =
       current?.account.id === account.id ? current.profile : rememberedProfile(account.id);
@@ -84,6 +86,7 @@ export const sessionStore = {
   /** Ends the session in this tab: `why` says it ended elsewhere or expired (sign-in says so). */
   signOut(why: SessionEnd | null = null): void {
     ended = why;
+    resuming = false;
     storage()?.removeItem(SIGNED_IN_KEY);
     storage()?.removeItem(PROFILE_KEY);
     current = null;
@@ -93,6 +96,15 @@ export const sessionStore = {
   ended: (): SessionEnd | null => ended,
   acknowledgeEnd(): void {
     ended = null;
+  },
+  /**
+   * Whether this tab is waiting to resume a session the API could not answer for (an outage):
+   * it browses as a visitor meanwhile, and signs in again once the API answers.
+   */
+  resuming: (): boolean => resuming,
+  waitToResume(): void {
+    resuming = true;
+    emit();
   },
   /** Whether this browser signed in and has not signed out: a refresh may resume the session. */
   mayResume: (): boolean => storage()?.getItem(SIGNED_IN_KEY) === '1',

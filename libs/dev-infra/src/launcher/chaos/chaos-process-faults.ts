@@ -101,7 +101,7 @@ export async function startUsersDown(context: ChaosContext): Promise<ActiveFault
     ],
     watch: [
       `  Metric:    at the gateway's ${opsUrl(system.supervisor.get('gateway'), OPS_PATHS.metrics)}, http_server_request_duration_seconds_count{route="/api/v1/auth/login",status_code="503"} rises, and gateway_catalog_cache_lookups_total{result="hit"} keeps rising`,
-      '  Web user:  signing in, profiles, My List and continue watching say "try again" (503 with Retry-After); the home page and catalog pages still load; a signed-in page fails once its session check (cached 2 s) needs users',
+      '  Web user:  signing in, profiles, My List and continue watching say "try again" (503 with Retry-After); the home page and catalog pages still load; a signed-in page fails once its session check (cached 2 s) needs users; a tab opened or reloaded meanwhile browses as a visitor, says so, and signs back in once users is back',
     ],
     undo: async () => {
       await system.fleet.release(replicas);
