@@ -1,4 +1,5 @@
 import { refreshSession } from './client';
+import { ApiError } from './problem';
 import { sessionStore } from '../auth/session';
 
 /** The first wait before a refresh the API could not answer is tried again, doubled each time... */
@@ -28,12 +29,16 @@ export async function restoreSession(): Promise<void> {
   })();
 }
 
-/** One refresh: true once settled (resumed, or signed out), false when the API did not answer. */
+/**
+ * One refresh: true once settled (resumed, signed out, or refused for good), false when the API
+ * could not answer (5xx, 429, no network) and it is worth asking again.
+ */
 async function tryRefresh(): Promise<boolean> {
   try {
     if (!(await refreshSession())) sessionStore.signOut();
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof ApiError) return error.status < 500 && error.status !== 429;
+    return !(error instanceof TypeError);
   }
 }
