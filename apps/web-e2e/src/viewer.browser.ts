@@ -144,14 +144,20 @@ test('My List add and remove show on the home page', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'My List' })).toHaveCount(0);
 });
 
-test('profiles are renamed and deleted from Manage profiles; the profile watched follows its new name, and the last one stays', async ({
+test('profiles are renamed and deleted from Manage profiles; the profile watched, in every tab, follows its new name, and the last one stays', async ({
   page,
+  context,
 }) => {
   await register(page);
   await page.getByLabel('Name').fill('Guest');
   await page.getByRole('button', { name: 'Add profile' }).click();
   await chooseProfile(page, 'Guest');
   const header = page.getByRole('banner');
+  // Another tab of the browser, opened as the profile last chosen.
+  const other = await context.newPage();
+  await other.goto('/search');
+  const otherHeader = other.getByRole('banner');
+  await expect(otherHeader.getByRole('link', { name: /^Profile Guest/ })).toBeVisible();
   await header.getByRole('link', { name: /^Profile Guest/ }).click();
 
   await page.getByRole('button', { name: 'Manage profiles' }).click();
@@ -165,6 +171,7 @@ test('profiles are renamed and deleted from Manage profiles; the profile watched
   await guestName.fill('Sofa');
   await page.getByRole('button', { name: 'Save Guest' }).click();
   await expect(header.getByRole('link', { name: /^Profile Sofa/ })).toBeVisible();
+  await expect(otherHeader.getByRole('link', { name: /^Profile Sofa/ })).toBeVisible();
   await page.reload();
   await expect(header.getByRole('link', { name: /^Profile Sofa/ })).toBeVisible();
 
@@ -177,6 +184,7 @@ test('profiles are renamed and deleted from Manage profiles; the profile watched
     .click();
   await expect(page.getByLabel('Name of Sofa')).toHaveCount(0);
   await expect(header.getByRole('link', { name: /^Profile / })).toHaveCount(0);
+  await expect(other.getByRole('heading', { name: 'Who is watching?' })).toBeVisible();
   await expect(page.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.locator('.profile-button')).toHaveCount(1);

@@ -1,11 +1,13 @@
 import tabsLockPackage from 'browser-tabs-lock';
-import type { Account } from '../schema/types';
+import type { Account, Profile } from '../schema/types';
 import { sessionStore, type AccessGrant } from './session';
 
 /** What one tab tells the others of this browser about the session they share. */
 export type TabMessage =
   | { type: 'session'; account: Account; grant: AccessGrant }
-  | { type: 'signed-out'; expired: boolean };
+  | { type: 'signed-out'; expired: boolean }
+  | { type: 'profile-renamed'; profile: Profile }
+  | { type: 'profile-deleted'; profileId: string };
 
 // The package is CommonJS compiled from TypeScript, its class at `module.exports.default`. What a
 // default import of it is depends on the loader: `module.exports` in Vite's build (as in Node, for
@@ -30,7 +32,8 @@ export function tellOtherTabs(message: TabMessage): void {
 
 /**
  * Follows the other tabs: a fresher access token (or a sign-in) is adopted, a sign-out signs
- * this tab out too. Returns a function that stops listening.
+ * this tab out too, and the profile this tab watches follows a rename or is let go when deleted
+ * there. Returns a function that stops listening.
  */
 export function followOtherTabs(): () => void {
   const tabs = theChannel();
@@ -43,6 +46,14 @@ export function followOtherTabs(): () => void {
       return;
     }
     const session = sessionStore.get();
+    if (message.type === 'profile-renamed' || message.type === 'profile-deleted') {
+      const [id, now] =
+        message.type === 'profile-renamed'
+          ? [message.profile.id, message.profile]
+          : [message.profileId, null];
+      if (session?.profile?.id === id) sessionStore.chooseProfile(now);
+      return;
+    }
     const expiresAt = Date.parse(message.grant.accessTokenExpiresAt);
     if (!session || session.accessTokenExpiresAt < expiresAt)
       sessionStore.signIn(message.account, message.grant);

@@ -3,15 +3,16 @@ import { useState, type FormEvent } from 'react';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import { sessionStore } from '../auth/session';
+import { tellOtherTabs } from '../auth/tab-sync';
 import type { Profile } from '../schema/types';
 import { ConfirmDelete } from '../ui/confirm-delete';
 import { ErrorMessage, FieldError } from '../ui/feedback';
 
 /**
  * One profile in "Manage profiles": its name to change, and Delete, asked first, naming what goes
- * with it. The last profile of an account cannot be deleted (the API
- * refuses too), so it offers no Delete. The profile this tab watches follows its new name, or
- * is let go when deleted, so the header never shows a profile that is gone.
+ * with it. The last profile of an account cannot be deleted (the API refuses too), so it offers
+ * no Delete. The profile this tab, or another of the browser, watches follows its new name, or is
+ * let go when deleted, so no header shows a profile that is gone.
  */
 export function ProfileEditor({ profile, deletable }: { profile: Profile; deletable: boolean }) {
   const client = useQueryClient();
@@ -27,6 +28,7 @@ export function ProfileEditor({ profile, deletable }: { profile: Profile; deleta
       ),
     onSuccess: async (renamed) => {
       if (watching()) sessionStore.chooseProfile(renamed);
+      tellOtherTabs({ type: 'profile-renamed', profile: renamed });
       await client.invalidateQueries({ queryKey: ['profiles'] });
     },
   });
@@ -39,6 +41,7 @@ export function ProfileEditor({ profile, deletable }: { profile: Profile; deleta
       ),
     onSuccess: async () => {
       if (watching()) sessionStore.chooseProfile(null);
+      tellOtherTabs({ type: 'profile-deleted', profileId: profile.id });
       await client.invalidateQueries({ queryKey: ['profiles'] });
     },
   });
