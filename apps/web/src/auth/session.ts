@@ -83,6 +83,25 @@ export const sessionStore = {
     current = { ...current, profile };
     emit();
   },
+  /**
+   * A profile of the account was renamed (`now`) or deleted (null), in this tab or another: the
+   * tab watching it follows, and so does the browser's memory of the profile last chosen, while
+   * a tab watching another profile, and that memory of another, stay as they are.
+   */
+  profileChanged(id: string, now: Profile | null): void {
+    if (!current) return;
+    if (rememberedProfile(current.account.id)?.id === id) {
+      if (now)
+        storage()?.setItem(
+          PROFILE_KEY,
+          JSON.stringify({ accountId: current.account.id, profile: now }),
+        );
+      else storage()?.removeItem(PROFILE_KEY);
+    }
+    if (current.profile?.id !== id) return;
+    current = { ...current, profile: now };
+    emit();
+  },
   /** Ends the session in this tab: `why` says it ended elsewhere or expired (sign-in says so). */
   signOut(why: SessionEnd | null = null): void {
     ended = why;

@@ -45,15 +45,15 @@ export function followOtherTabs(): () => void {
         sessionStore.signOut(message.expired ? 'expired' : 'signed-out-elsewhere');
       return;
     }
-    const session = sessionStore.get();
-    if (message.type === 'profile-renamed' || message.type === 'profile-deleted') {
-      const [id, now] =
-        message.type === 'profile-renamed'
-          ? [message.profile.id, message.profile]
-          : [message.profileId, null];
-      if (session?.profile?.id === id) sessionStore.chooseProfile(now);
+    if (message.type === 'profile-renamed') {
+      sessionStore.profileChanged(message.profile.id, message.profile);
       return;
     }
+    if (message.type === 'profile-deleted') {
+      sessionStore.profileChanged(message.profileId, null);
+      return;
+    }
+    const session = sessionStore.get();
     const expiresAt = Date.parse(message.grant.accessTokenExpiresAt);
     if (!session || session.accessTokenExpiresAt < expiresAt)
       sessionStore.signIn(message.account, message.grant);

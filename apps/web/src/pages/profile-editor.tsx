@@ -17,7 +17,6 @@ import { ErrorMessage, FieldError } from '../ui/feedback';
 export function ProfileEditor({ profile, deletable }: { profile: Profile; deletable: boolean }) {
   const client = useQueryClient();
   const [name, setName] = useState(profile.name);
-  const watching = () => sessionStore.get()?.profile?.id === profile.id;
   const rename = useMutation({
     mutationFn: () =>
       data(
@@ -27,7 +26,7 @@ export function ProfileEditor({ profile, deletable }: { profile: Profile; deleta
         }),
       ),
     onSuccess: async (renamed) => {
-      if (watching()) sessionStore.chooseProfile(renamed);
+      sessionStore.profileChanged(profile.id, renamed);
       tellOtherTabs({ type: 'profile-renamed', profile: renamed });
       await client.invalidateQueries({ queryKey: ['profiles'] });
     },
@@ -40,7 +39,7 @@ export function ProfileEditor({ profile, deletable }: { profile: Profile; deleta
         }),
       ),
     onSuccess: async () => {
-      if (watching()) sessionStore.chooseProfile(null);
+      sessionStore.profileChanged(profile.id, null);
       tellOtherTabs({ type: 'profile-deleted', profileId: profile.id });
       await client.invalidateQueries({ queryKey: ['profiles'] });
     },
