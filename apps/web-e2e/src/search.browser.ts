@@ -89,7 +89,7 @@ test('each filter’s label belongs to its control, above it, and a phone never 
   await screenshots(page, 'search');
 });
 
-test('a year filters once it is typed in full, with no error on the way; a wrong year says the range; a genre from an edited link is left out', async ({
+test('a year filters once it is typed in full, on a slow device too, with no error on the way; a wrong year says the range; a genre from an edited link is left out', async ({
   page,
 }) => {
   const refused: string[] = [];
@@ -97,6 +97,10 @@ test('a year filters once it is typed in full, with no error on the way; a wrong
     if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
   });
   const year = page.getByLabel('From year', { exact: true });
+  // A slow device: keystrokes arrive while the page is still busy with the one before, where a
+  // year typed fast once lost its last digit (two runs in three, before the fix, at this rate).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
   await page.goto('/search');
   await expect(results(page)).toBeVisible();
   const filtered = page.waitForResponse(

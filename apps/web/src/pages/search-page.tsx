@@ -35,7 +35,12 @@ export function SearchPage() {
   const results = useInfiniteQuery({ ...titlesQuery(query), enabled: !waitingForGenres });
   const items = results.data?.pages.flatMap((page) => page.items) ?? [];
 
+  // The address follows the settled text. Only when they differ: `setParams` changes with every
+  // address, and writing the address of this render again undid a filter set meanwhile (a year
+  // typed fast ended as its first three digits).
+  const addressQ = params.get('q') ?? '';
   useEffect(() => {
+    if (addressQ === q) return;
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
@@ -45,7 +50,7 @@ export function SearchPage() {
       },
       { replace: true },
     );
-  }, [q, setParams]);
+  }, [q, addressQ, setParams]);
 
   // The year fields keep what is typed themselves (`defaultValue`), as the text box does: drawn
   // from the address, a digit typed before the address caught up with the one before was lost.
