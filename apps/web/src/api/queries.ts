@@ -19,6 +19,7 @@ export const QUERY_ROOTS = {
   title: 'title',
   myList: 'my-list',
   continueWatching: 'continue-watching',
+  profiles: 'profiles',
 } as const;
 
 /**
@@ -58,6 +59,12 @@ export function titleQuery(id: string) {
       data(api.GET('/api/v1/titles/{id}', { params: { path: { id } }, signal })),
   });
 }
+
+/** The account's profiles, for the profile picker and Manage profiles. */
+export const profilesQuery = queryOptions({
+  queryKey: [QUERY_ROOTS.profiles],
+  queryFn: () => data(api.GET('/api/v1/me/profiles')),
+});
 
 export const genresQuery = queryOptions({
   queryKey: ['genres'],

@@ -54,6 +54,12 @@ function rememberedProfile(accountId: string): Profile | null {
   }
 }
 
+/** Remembers `profile` as the one last chosen in this browser by the account (null: none). */
+function remember(accountId: string, profile: Profile | null): void {
+  if (profile) storage()?.setItem(PROFILE_KEY, JSON.stringify({ accountId, profile }));
+  else storage()?.removeItem(PROFILE_KEY);
+}
+
 export const sessionStore = {
   get: (): Session | null => current,
   subscribe(listener: Listener): () => void {
@@ -77,9 +83,7 @@ export const sessionStore = {
   },
   chooseProfile(profile: Profile | null): void {
     if (!current) return;
-    if (profile)
-      storage()?.setItem(PROFILE_KEY, JSON.stringify({ accountId: current.account.id, profile }));
-    else storage()?.removeItem(PROFILE_KEY);
+    remember(current.account.id, profile);
     current = { ...current, profile };
     emit();
   },
@@ -90,14 +94,7 @@ export const sessionStore = {
    */
   profileChanged(id: string, now: Profile | null): void {
     if (!current) return;
-    if (rememberedProfile(current.account.id)?.id === id) {
-      if (now)
-        storage()?.setItem(
-          PROFILE_KEY,
-          JSON.stringify({ accountId: current.account.id, profile: now }),
-        );
-      else storage()?.removeItem(PROFILE_KEY);
-    }
+    if (rememberedProfile(current.account.id)?.id === id) remember(current.account.id, now);
     if (current.profile?.id !== id) return;
     current = { ...current, profile: now };
     emit();

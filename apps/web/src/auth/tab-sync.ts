@@ -6,8 +6,8 @@ import { sessionStore, type AccessGrant } from './session';
 export type TabMessage =
   | { type: 'session'; account: Account; grant: AccessGrant }
   | { type: 'signed-out'; expired: boolean }
-  | { type: 'profile-renamed'; profile: Profile }
-  | { type: 'profile-deleted'; profileId: string };
+  /** A profile renamed (`now`, as it is now) or deleted (`now` null). */
+  | { type: 'profile-changed'; profileId: string; now: Profile | null };
 
 // The package is CommonJS compiled from TypeScript, its class at `module.exports.default`. What a
 // default import of it is depends on the loader: `module.exports` in Vite's build (as in Node, for
@@ -45,12 +45,8 @@ export function followOtherTabs(): () => void {
         sessionStore.signOut(message.expired ? 'expired' : 'signed-out-elsewhere');
       return;
     }
-    if (message.type === 'profile-renamed') {
-      sessionStore.profileChanged(message.profile.id, message.profile);
-      return;
-    }
-    if (message.type === 'profile-deleted') {
-      sessionStore.profileChanged(message.profileId, null);
+    if (message.type === 'profile-changed') {
+      sessionStore.profileChanged(message.profileId, message.now);
       return;
     }
     const session = sessionStore.get();

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
+import { QUERY_ROOTS } from '../api/queries';
 import { sessionStore } from '../auth/session';
 import { tellOtherTabs } from '../auth/tab-sync';
 import type { Profile } from '../schema/types';
@@ -17,6 +18,12 @@ import { ErrorMessage, FieldError } from '../ui/feedback';
 export function ProfileEditor({ profile, deletable }: { profile: Profile; deletable: boolean }) {
   const client = useQueryClient();
   const [name, setName] = useState(profile.name);
+  /** The profile renamed (`now`) or deleted (null): this tab, the others and the list follow. */
+  const changed = async (now: Profile | null) => {
+    sessionStore.profileChanged(profile.id, now);
+    tellOtherTabs({ type: 'profile-changed', profileId: profile.id, now });
+    await client.invalidateQueries({ queryKey: [QUERY_ROOTS.profiles] });
+  };
   const rename = useMutation({
     mutationFn: () =>
       data(
@@ -25,11 +32,7 @@ export function ProfileEditor({ profile, deletable }: { profile: Profile; deleta
           body: { name },
         }),
       ),
-    onSuccess: async (renamed) => {
-      sessionStore.profileChanged(profile.id, renamed);
-      tellOtherTabs({ type: 'profile-renamed', profile: renamed });
-      await client.invalidateQueries({ queryKey: ['profiles'] });
-    },
+    onSuccess: (renamed) => changed(renamed),
   });
   const remove = useMutation({
     mutationFn: () =>
@@ -38,11 +41,7 @@ export function ProfileEditor({ profile, deletable }: { profile: Profile; deleta
           params: { path: { profileId: profile.id } },
         }),
       ),
-    onSuccess: async () => {
-      sessionStore.profileChanged(profile.id, null);
-      tellOtherTabs({ type: 'profile-deleted', profileId: profile.id });
-      await client.invalidateQueries({ queryKey: ['profiles'] });
-    },
+    onSuccess: () => changed(null),
   });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();

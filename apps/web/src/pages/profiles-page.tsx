@@ -5,6 +5,7 @@ import { ACCOUNT_LIMITS } from '@kinema/contracts/account-limits';
 import { MATURITY_RATING_NAMES } from '@kinema/contracts/maturity-names';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
+import { profilesQuery, QUERY_ROOTS } from '../api/queries';
 import type { Maturity, Profile } from '../schema/types';
 import { wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
@@ -17,10 +18,7 @@ export function ProfilesPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const client = useQueryClient();
-  const profiles = useQuery({
-    queryKey: ['profiles'],
-    queryFn: () => data(api.GET('/api/v1/me/profiles')),
-  });
+  const profiles = useQuery(profilesQuery);
   const [name, setName] = useState('');
   const [kids, setKids] = useState(false);
   const [ceiling, setCeiling] = useState<Maturity>('7+');
@@ -34,7 +32,7 @@ export function ProfilesPage() {
       ),
     onSuccess: async () => {
       setName('');
-      await client.invalidateQueries({ queryKey: ['profiles'] });
+      await client.invalidateQueries({ queryKey: [QUERY_ROOTS.profiles] });
     },
   });
   const choose = (profile: Profile) => {
