@@ -1,4 +1,4 @@
-import tabsLockPackage from 'browser-tabs-lock';
+import mutexPackage from 'idb-mutex';
 import type { Account, Profile } from '../schema/types';
 import { sessionStore, type AccessGrant } from './session';
 
@@ -12,8 +12,8 @@ export type TabMessage =
 // The package is CommonJS compiled from TypeScript, its class at `module.exports.default`. What a
 // default import of it is depends on the loader: `module.exports` in Vite's build (as in Node, for
 // an ES module package like this one), the class itself in Vitest.
-const loaded = tabsLockPackage as typeof tabsLockPackage | { default: typeof tabsLockPackage };
-const TabsLock = 'default' in loaded ? loaded.default : loaded;
+const loaded = mutexPackage as typeof mutexPackage | { default: typeof mutexPackage };
+const Mutex = 'default' in loaded ? loaded.default : loaded;
 
 const CHANNEL = 'kinema.session';
 const REFRESH_LOCK = 'kinema.refresh';
@@ -58,27 +58,41 @@ export function followOtherTabs(): () => void {
   return () => tabs.removeEventListener('message', onMessage);
 }
 
-/** How long a tab without Web Locks waits for another tab's refresh before it goes ahead. */
-const REFRESH_WAIT_MS = 5_000;
+/**
+ * How long a tab without Web Locks holds the turn at most: a tab closed or reloaded while holding
+ * it keeps the others waiting no longer than this. A refresh takes milliseconds; the gateway
+ * answers one it cannot serve with a 503 well within it.
+ */
+const TURN_EXPIRY_MS = 5_000;
 
 /**
  * Runs `task` while no other tab of this browser runs one: the refresh token is single use and
  * shared through the cookie, so two tabs refreshing at once would present the same token twice,
  * which the API treats as theft and answers by ending the session. The Web Locks API queues the
  * tabs. A page served over plain HTTP from an address other than localhost (minikube's, a LAN's,
- * an Ingress without TLS) gets no Web Locks; there `browser-tabs-lock`, the lock Auth0's SPA SDK
- * takes for its own refresh tokens, queues them through localStorage. A tab closed while holding
- * it frees it within seconds; one that waited `REFRESH_WAIT_MS` in vain goes ahead.
+ * an Ingress without TLS) gets no Web Locks; there `idb-mutex` queues them through IndexedDB,
+ * whose read-write transactions the browser runs one at a time across tabs. (Its holders are
+ * told apart by a random number below 10,000.) A lock in localStorage such as
+ * `browser-tabs-lock` cannot be taken atomically: it waits on timers for other tabs' writes to
+ * show, and a lock left by a reloaded tab holds the others until they give up and go ahead
+ * together. With it, two tabs reloading together were signed out in 3 runs of 10. A tab closed
+ * while holding the turn frees it after `TURN_EXPIRY_MS`.
  */
 export async function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   if (locks) return locks.request(REFRESH_LOCK, task) as Promise<T>;
-  if (typeof window === 'undefined') return task();
-  const lock = new TabsLock();
-  const held = await lock.acquireLock(REFRESH_LOCK, REFRESH_WAIT_MS);
+  // Without IndexedDB either (a browser's private mode may refuse it), this tab goes alone.
+  if (typeof indexedDB === 'undefined') return task();
+  // One holder per call, as each tab is one: two calls of this tab take turns too.
+  const turn = new Mutex(REFRESH_LOCK, null, { expiry: TURN_EXPIRY_MS });
+  const held = await turn.lock().then(
+    () => true,
+    () => false,
+  );
   try {
     return await task();
   } finally {
-    if (held) await lock.releaseLock(REFRESH_LOCK);
+    // A turn that could not be given back ends at its expiry.
+    if (held) await turn.unlock().catch(() => undefined);
   }
 }
