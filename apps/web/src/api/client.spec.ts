@@ -22,11 +22,15 @@ function grant(access: string, minutes = 15) {
  * (a second refresh with the same cookie is refused, as the API refuses a reused token).
  */
 function gateway(options: { refreshWorks: boolean }) {
-  const refreshes: Array<{ mode: string | null; body: string }> = [];
+  const refreshes: Array<{ mode: string | null; body: string; keepalive: boolean }> = [];
   const fetch = vi.fn(async (input: Request | string, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(`http://kinema${input}`, init);
     if (request.url.endsWith('/api/v1/auth/refresh')) {
-      refreshes.push({ mode: request.headers.get('x-session-mode'), body: await request.text() });
+      refreshes.push({
+        mode: request.headers.get('x-session-mode'),
+        body: await request.text(),
+        keepalive: request.keepalive,
+      });
       if (!options.refreshWorks || refreshes.length > 1)
         return new Response(
           JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 }),
@@ -82,8 +86,9 @@ describe('requests with the session', () => {
     const response = await sessionFetch(new Request('http://kinema/api/v1/me'));
     expect(response.status).toBe(200);
     expect(sessionStore.get()?.accessToken).toBe('access-2');
-    // The refresh token is the cookie's business: the page never holds or sends one.
-    expect(server.refreshes).toEqual([{ mode: 'cookie', body: '{}' }]);
+    // The refresh token is the cookie's business: the page never holds or sends one. The refresh
+    // outlives the page (keepalive), so a reload meanwhile still keeps the rotated cookie.
+    expect(server.refreshes).toEqual([{ mode: 'cookie', body: '{}', keepalive: true }]);
     expect(told).toContainEqual(expect.objectContaining({ type: 'session' }));
   });
 

@@ -31,11 +31,16 @@ export function refreshSession(refused?: string): Promise<boolean> {
   refreshing ??= oneTabAtATime(async () => {
     const before = sessionStore.get();
     if (before && before.accessToken !== refused && fresh(before.accessTokenExpiresAt)) return true;
-    // Not through `api`: a refresh must not itself be refreshed and retried.
+    // Not through `api`: a refresh must not itself be refreshed and retried. The API rotates the
+    // cookie's single-use token as it answers: a page reloaded or closed meanwhile would cancel
+    // the request and never store the new cookie, and the next page's refresh, presenting the
+    // old one, would end the session as stolen (seen with a double reload). A keepalive request
+    // outlives its page, and the browser stores the cookie it brings back.
     const response = await fetch('/api/v1/auth/refresh', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...COOKIE_SESSION },
       body: '{}',
+      keepalive: true,
     });
     if (response.status === 401) return false;
     const body: unknown = await response.json().catch(() => '');
