@@ -60,10 +60,10 @@ export function followOtherTabs(): () => void {
 
 /**
  * How long a tab without Web Locks holds the turn at most: a tab closed or reloaded while holding
- * it keeps the others waiting no longer than this. A refresh takes milliseconds; the gateway
- * answers one it cannot serve with a 503 well within it.
+ * it keeps the others waiting no longer than this. Longer than a refresh can take: the gateway
+ * gives up on the users service after its gRPC deadline (`GRPC_DEADLINE_MS`, 5 s by default).
  */
-const TURN_EXPIRY_MS = 5_000;
+const TURN_EXPIRY_MS = 10_000;
 
 /**
  * Runs `task` while no other tab of this browser runs one: the refresh token is single use and
