@@ -28,7 +28,7 @@ export function signInPath(here: string, why?: 'expired' | 'signed-out'): string
 
 export function AppLayout() {
   const session = useSession();
-  const resuming = useResuming() && !session;
+  const resuming = useResuming();
   const location = useLocation();
   const publicPage = useMatches().some((match) => match.handle === PUBLIC_PAGE);
   const navigate = useNavigate();

@@ -12,15 +12,21 @@ function remembered(stored: Map<string, string>): string | undefined {
   return value === undefined ? undefined : (JSON.parse(value) as { profile: Profile }).profile.name;
 }
 
+/** A browser's localStorage, empty; returns what it holds. */
+function browserStorage(): Map<string, string> {
+  const stored = new Map<string, string>();
+  vi.stubGlobal('localStorage', {
+    getItem: (key: string) => stored.get(key) ?? null,
+    setItem: (key: string, value: string) => void stored.set(key, value),
+    removeItem: (key: string) => void stored.delete(key),
+  });
+  return stored;
+}
+
 describe('a profile renamed or deleted', () => {
   let stored: Map<string, string>;
   beforeEach(() => {
-    stored = new Map();
-    vi.stubGlobal('localStorage', {
-      getItem: (key: string) => stored.get(key) ?? null,
-      setItem: (key: string, value: string) => void stored.set(key, value),
-      removeItem: (key: string) => void stored.delete(key),
-    });
+    stored = browserStorage();
     sessionStore.signIn(account, grant);
   });
   afterEach(() => {
@@ -51,5 +57,23 @@ describe('a profile renamed or deleted', () => {
     expect(remembered(stored)).toBe('Kids');
     sessionStore.profileChanged('p2', profile('p2', 'Little one'));
     expect(remembered(stored)).toBe('Little one');
+  });
+});
+
+describe('waiting to resume a session', () => {
+  beforeEach(() => void browserStorage());
+  afterEach(() => {
+    sessionStore.signOut();
+    vi.unstubAllGlobals();
+  });
+
+  it('waits only while the tab has no session, and stops once one arrives', () => {
+    sessionStore.waitToResume();
+    expect(sessionStore.resuming()).toBe(true);
+    sessionStore.signIn(account, grant);
+    expect(sessionStore.resuming()).toBe(false);
+    // Another tab handed the session over before this one's refresh failed: nothing to wait for.
+    sessionStore.waitToResume();
+    expect(sessionStore.resuming()).toBe(false);
   });
 });

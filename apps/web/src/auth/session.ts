@@ -119,6 +119,8 @@ export const sessionStore = {
    */
   resuming: (): boolean => resuming,
   waitToResume(): void {
+    // A session another tab handed over meanwhile leaves nothing to wait for.
+    if (current) return;
     resuming = true;
     emit();
   },
