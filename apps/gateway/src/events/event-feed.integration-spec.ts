@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { TOPICS, type EventEnvelope } from '@kinema/contracts';
 import {
   startTopicBroker,
@@ -141,6 +142,40 @@ describe('the gateway event feed', () => {
     } finally {
       await admin.disconnect();
       await feed.stop();
+    }
+  });
+  it('stops without waiting for a connect to a broker that closes every connection to give up', async () => {
+    // A broker port that takes connections and closes them, as a restarting broker's proxy does:
+    // the client tries again and again, and its connect fails only after every retry.
+    let connections = 0;
+    const closing = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((done) => closing.listen(0, '127.0.0.1', done));
+    const warnings: string[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => void warnings.push(String(JSON.parse(line).msg)) },
+    );
+    const feed = new GatewayEventFeed(
+      kafkaClient({
+        brokers: [`127.0.0.1:${(closing.address() as AddressInfo).port}`],
+        logLevel: logLevel.NOTHING,
+      }),
+      `gateway.realtime.unreachable-${randomUUID()}`,
+      [topic],
+      [],
+      logger,
+    );
+    try {
+      feed.start();
+      await waitFor(() => connections > 0, 'the feed connecting');
+      await feed.stop();
+      // Stopped while the connect was still trying: it had not failed yet.
+      expect(warnings).toEqual([]);
+    } finally {
+      closing.close();
     }
   });
 });

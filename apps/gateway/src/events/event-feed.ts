@@ -65,6 +65,8 @@ export class GatewayEventFeed {
   private readonly stopReportingLag: () => Promise<void>;
   private readonly joinedListeners: Array<(joined: boolean) => void> = [];
   private isJoined = false;
+  /** Whether the consumer was ever in its group: only then is there a group to leave behind. */
+  private everJoined = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -105,6 +107,7 @@ export class GatewayEventFeed {
   private setJoined(joined: boolean): void {
     if (joined === this.isJoined) return;
     this.isJoined = joined;
+    if (joined) this.everJoined = true;
     for (const listener of this.joinedListeners) listener(joined);
   }
 
@@ -121,6 +124,19 @@ export class GatewayEventFeed {
     this.stopped = true;
     this.signal.wake();
     clearInterval(this.committing);
+    if (!this.everJoined) {
+      // Never in its group (no broker reached yet): nothing read to commit, and no group of its own
+      // to delete (one it was still joining holds no offsets, and Kafka drops such a group once
+      // empty). So it neither waits for a connect in flight to give up nor asks a broker to delete
+      // a group: against a refused port that took 1 s, against one that closes every connection
+      // 14 s. kafkajs cannot cancel a connect: one in flight runs out its retries, and one that
+      // succeeds after this finds the feed stopped (connectLoop).
+      await Promise.all([
+        this.consumer.disconnect().catch(() => undefined),
+        this.stopReportingLag(),
+      ]);
+      return;
+    }
     await Promise.race([
       this.running,
       new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
@@ -148,6 +164,7 @@ export class GatewayEventFeed {
     await retryWithBackoff(
       async () => {
         await this.consumer.connect();
+        if (this.stopped) return this.consumer.disconnect();
         await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: false });
         this.committing ??= setInterval(
           () => void this.commitRead(),
