@@ -196,6 +196,9 @@ export class KafkaConsumerRunner {
           { group: this.options.groupId, eventId: event.id, attempt, err: String(error) },
           'consumer: handler failed',
         );
+        // Data the handler cannot read will not read better later: another attempt changes
+        // nothing, and its backoff would hold up the rest of the partition (3 s over five tries).
+        if (error instanceof MalformedEventError) break;
         if (attempt < maxAttempts) {
           await new Promise((resolve) => setTimeout(resolve, retryBaseMs * 2 ** (attempt - 1)));
           await heartbeat();

@@ -14,7 +14,11 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { runMigrationsLocked } from '../database/migrations';
-import { fromKafkaMessage, toKafkaMessage } from '../kafka/event-envelope.codec';
+import {
+  fromKafkaMessage,
+  MalformedEventError,
+  toKafkaMessage,
+} from '../kafka/event-envelope.codec';
 import { kafkaClient } from '../kafka/kafka.factory';
 import { KafkaConsumerRunner } from './kafka-consumer.runner';
 import { MESSAGING_MIGRATIONS } from './messaging.migration';
@@ -475,7 +479,7 @@ describe('idempotent consumer', () => {
   // A topic of its own: the outbox test above filled catalog.titles.v1.
   const topic = TOPICS.videosVideos;
 
-  it('handles a duplicate delivery once and dead-letters a poison message after N tries while the rest flow on', async () => {
+  it('handles a duplicate delivery once, dead-letters a poison message after N tries and data it cannot read at once, while the rest flow on', async () => {
     const kafka = kafkaFor(broker.address);
     const calls = new Map<string, number>();
     const dlqProducer = kafka.producer();
@@ -495,6 +499,8 @@ describe('idempotent consumer', () => {
         handle: async (event, manager) => {
           calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
           if ((event.data as { poison?: boolean }).poison) throw new Error('cannot digest this');
+          if ((event.data as { unreadable?: boolean }).unreadable)
+            throw new MalformedEventError('test.Thing: unreadable');
           await manager.query('INSERT INTO handled (event_id, payload) VALUES ($1, $2)', [
             event.id,
             JSON.stringify(event.data),
@@ -522,6 +528,7 @@ describe('idempotent consumer', () => {
         event('22222222-2222-4222-8222-222222222222', { poison: true }),
         event('33333333-3333-4333-8333-333333333333', { n: 3 }),
         { key: 'same-key', value: 'not a cloud event' },
+        event('44444444-4444-4444-8444-444444444444', { unreadable: true }),
       ],
     });
     await producer.disconnect();
@@ -531,8 +538,8 @@ describe('idempotent consumer', () => {
       const rows: Array<{ event_id: string }> = await dataSource.query(
         'SELECT event_id FROM handled',
       );
-      return rows.some((r) => r.event_id.startsWith('3333')) && dlq.length >= 2;
-    }, 'the third event handled and two dead letters');
+      return rows.some((r) => r.event_id.startsWith('3333')) && dlq.length >= 3;
+    }, 'the third event handled and three dead letters');
     await runner.stop();
     await stop();
     // A stopped consumer holds no connection: its dead-letter producer's would keep a process
@@ -549,6 +556,13 @@ describe('idempotent consumer', () => {
     expect(calls.get('11111111-1111-4111-8111-111111111111')).toBe(1);
     expect(runner.status.duplicates).toBeGreaterThanOrEqual(1);
     expect(calls.get('22222222-2222-4222-8222-222222222222')).toBe(3);
+    // Tried once: no attempt reads it better.
+    expect(calls.get('44444444-4444-4444-8444-444444444444')).toBe(1);
+    expect(
+      dlq.find((m) => m.headers['ce_id'] === '44444444-4444-4444-8444-444444444444')?.headers[
+        'kinema_dlq_error'
+      ],
+    ).toContain('unreadable');
     const poison = dlq.find((m) => m.headers['ce_id'] === '22222222-2222-4222-8222-222222222222');
     expect(poison?.headers['kinema_dlq_error']).toContain('cannot digest this');
     expect(
