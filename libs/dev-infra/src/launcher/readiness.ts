@@ -1,3 +1,4 @@
+import { probe } from './probe';
 import { HOST, type ManagedProcess } from './supervisor';
 
 /** What the process's own readiness check answers now: 200 or not, and its JSON details. */
@@ -9,9 +10,7 @@ export async function readiness(
   const port = process.listeners[ready.listener];
   if (port === undefined) return { ready: false };
   try {
-    const response = await fetch(`http://${HOST}:${port}${ready.path}`, {
-      signal: AbortSignal.timeout(2_000),
-    });
+    const response = await probe(`http://${HOST}:${port}${ready.path}`, 2_000);
     return { ready: response.ok, body: await response.json() };
   } catch {
     return { ready: false };

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { OPS_PATHS } from '@kinema/contracts/supervision';
 import type { AddressBook } from './address-book';
+import { probe } from './probe';
 import { HOST, type ManagedProcess } from './supervisor';
 
 export interface StatusRow {
@@ -68,9 +69,10 @@ async function requestsServed(process: ManagedProcess): Promise<number | null> {
 
 async function gatewayReady(process: ManagedProcess): Promise<boolean> {
   try {
-    const response = await fetch(`http://${HOST}:${process.listeners.http}${OPS_PATHS.readiness}`, {
-      signal: AbortSignal.timeout(2_000),
-    });
+    const response = await probe(
+      `http://${HOST}:${process.listeners.http}${OPS_PATHS.readiness}`,
+      2_000,
+    );
     return response.ok;
   } catch {
     return false;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { IPV6_LOOPBACK, isPortFree } from './ports';
+import { probe } from './probe';
 import {
   isSupervisionMessage,
   type ListenerName,
@@ -402,7 +403,7 @@ async function pollHttp(url: string, exited: Promise<unknown>): Promise<void> {
   void exited.then(() => (gone = true));
   while (!gone) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      const response = await probe(url, 1_000);
       if (response.ok) return;
     } catch {
       // Not answering yet.
