@@ -144,6 +144,7 @@ describe('the gateway event feed', () => {
       await feed.stop();
     }
   });
+
   it('stops without waiting for a connect to a broker that closes every connection to give up', async () => {
     // A broker port that takes connections and closes them, as a restarting broker's proxy does:
     // the client tries again and again, and its connect fails only after every retry.
