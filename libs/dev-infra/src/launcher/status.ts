@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { OPS_PATHS } from '@kinema/contracts/supervision';
 import type { AddressBook } from './address-book';
-import { probe } from './probe';
+import { readiness } from './readiness';
 import { HOST, type ManagedProcess } from './supervisor';
 
 export interface StatusRow {
@@ -67,18 +67,6 @@ async function requestsServed(process: ManagedProcess): Promise<number | null> {
   }
 }
 
-async function gatewayReady(process: ManagedProcess): Promise<boolean> {
-  try {
-    const response = await probe(
-      `http://${HOST}:${process.listeners.http}${OPS_PATHS.readiness}`,
-      2_000,
-    );
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
 /** One row per running process, stand-ins first, each service's replicas together. */
 export async function statusRows(
   processes: ManagedProcess[],
@@ -98,7 +86,10 @@ export async function statusRows(
         // The PGlite process's first database (postgres-catalog) when it serves several.
         port: grpc ?? http ?? kafka ?? s3 ?? postgres ?? otlp ?? firstPort(process) ?? null,
         ready:
-          grpc !== undefined ? inBook : http !== undefined ? await gatewayReady(process) : true,
+          grpc !== undefined
+            ? inBook
+            : // The check the launcher starts it by: the gateway's /readyz, a stand-in listening.
+              (await readiness(process)).ready,
         uptimeSeconds: Math.round((now - process.startedAt) / 1000),
         rssMiB: used ? Math.round(used.rssKiB / 1024) : null,
         cpuPercent: used ? used.cpu : null,
