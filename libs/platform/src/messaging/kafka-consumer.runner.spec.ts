@@ -8,7 +8,7 @@ import { KafkaConsumerRunner } from './kafka-consumer.runner';
  * A kafkajs consumer as far as the runner uses it: it counts the runs and lets the test send the
  * events kafkajs would (a crash, with whether kafkajs restarts the consumer itself).
  */
-function fakeConsumer() {
+function fakeConsumer(connect: () => Promise<void> = async () => undefined) {
   const events = {
     GROUP_JOIN: 'consumer.group_join',
     CRASH: 'consumer.crash',
@@ -17,21 +17,28 @@ function fakeConsumer() {
   };
   const listeners = new Map<string, (event: { payload: Record<string, unknown> }) => void>();
   let runs = 0;
+  let subscribes = 0;
+  let connected = false;
   const consumer = {
     events,
     on: (name: string, listener: (event: { payload: Record<string, unknown> }) => void) =>
       listeners.set(name, listener),
-    connect: async () => undefined,
-    subscribe: async () => undefined,
+    connect: async () => {
+      await connect();
+      connected = true;
+    },
+    subscribe: async () => void subscribes++,
     run: async () => {
       runs++;
       listeners.get(events.GROUP_JOIN)?.({ payload: {} });
     },
-    disconnect: async () => undefined,
+    disconnect: async () => void (connected = false),
   };
   return {
     consumer,
     runs: () => runs,
+    subscribes: () => subscribes,
+    connected: () => connected,
     emit: (name: keyof typeof events, payload: Record<string, unknown> = {}) =>
       listeners.get(events[name])?.({ payload }),
   };
@@ -106,5 +113,47 @@ describe('KafkaConsumerRunner after kafkajs stops its consumer', () => {
     await runner.stop();
     await jest.advanceTimersByTimeAsync(60_000);
     expect(fake.runs()).toBe(1);
+  });
+});
+
+describe('KafkaConsumerRunner stopped before its consumer ever joined', () => {
+  it('stops at once while a connect is under way, and lets go of the connection once it is made', async () => {
+    jest.useFakeTimers();
+    try {
+      // A broker that is down or restarting: the connect neither succeeds nor fails yet.
+      let connectNow: (() => void) | undefined;
+      const fake = fakeConsumer(() => new Promise<void>((resolve) => (connectNow = resolve)));
+      const kafka = { consumer: () => fake.consumer } as unknown as Kafka;
+      let producerConnected = false;
+      const producer = {
+        connect: async () => void (producerConnected = true),
+        disconnect: async () => void (producerConnected = false),
+      };
+      const runner = new KafkaConsumerRunner(
+        kafka,
+        {} as DataSource,
+        producer as unknown as Producer,
+        { groupId: 'never-joined', topics: [TOPICS.catalogTitles], handle: async () => undefined },
+        pino({ level: 'silent' }),
+      );
+      runner.start();
+      await jest.advanceTimersByTimeAsync(0);
+
+      let stopped = false;
+      void runner.stop().then(() => (stopped = true));
+      // No time passes: the stop does not wait for the connect to give up.
+      await jest.advanceTimersByTimeAsync(0);
+      expect(stopped).toBe(true);
+
+      // The connect succeeds after the stop: nothing is subscribed and no connection is kept.
+      if (!connectNow) throw new Error('the runner never began to connect');
+      connectNow();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(fake.subscribes()).toBe(0);
+      expect(fake.connected()).toBe(false);
+      expect(producerConnected).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -49,6 +49,8 @@ export class KafkaConsumerRunner {
   private stopped = false;
   /** The pause before joining again after the last crash kafkajs did not restart from. */
   private rejoinDelayMs = 0;
+  /** Whether the consumer was ever in its group: only then can a stop have anything to wait for. */
+  private everJoined = false;
   private readonly stopReportingLag: () => Promise<void>;
   readonly status: ConsumerStatus = { joined: false, handled: 0, duplicates: 0, deadLettered: 0 };
 
@@ -68,7 +70,10 @@ export class KafkaConsumerRunner {
       maxWaitTimeInMs: 1_000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.status.joined = true));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.status.joined = true;
+      this.everJoined = true;
+    });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.status.joined = false;
       this.status.lastError = String(event.payload.error);
@@ -98,21 +103,30 @@ export class KafkaConsumerRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.signal.wake();
-    // A connect attempt against an absent broker may still be under way; do not wait it out.
-    await Promise.race([
-      this.running,
-      new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
-    ]);
+    // A connect attempt against an absent broker may still be under way; do not wait it out. One
+    // that never got the consumer into its group is not waited for at all: there is no event
+    // being handled and no member to leave, so a service stopping while its broker is down or
+    // restarting stops at once, not after this bound. kafkajs cannot cancel a connect; one that
+    // succeeds after the stop finds the runner stopped (connectLoop).
+    if (this.everJoined) {
+      await Promise.race([
+        this.running,
+        new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+      ]);
+    }
     // Leaving waits for a rebalance under way to finish; offsets are committed after each event,
     // so past this bound the member is simply left for the broker to expire (nothing is lost).
     await Promise.race([
-      Promise.all([
-        this.consumer.disconnect().catch(() => undefined),
-        // The dead-letter producer's connection would otherwise keep the process alive.
-        this.dlqProducer.disconnect().catch(() => undefined),
-        this.stopReportingLag(),
-      ]),
+      Promise.all([this.disconnect(), this.stopReportingLag()]),
       new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
+  }
+
+  private async disconnect(): Promise<void> {
+    await Promise.all([
+      this.consumer.disconnect().catch(() => undefined),
+      // The dead-letter producer's connection would otherwise keep the process alive.
+      this.dlqProducer.disconnect().catch(() => undefined),
     ]);
   }
 
@@ -142,6 +156,7 @@ export class KafkaConsumerRunner {
       async () => {
         await this.dlqProducer.connect();
         await this.consumer.connect();
+        if (this.stopped) return;
         await this.consumer.subscribe({
           topics: [...this.options.topics],
           fromBeginning: this.options.fromBeginning ?? true,
@@ -164,6 +179,9 @@ export class KafkaConsumerRunner {
         },
       },
     );
+    // Stopped while connecting: a stop that did not wait for the connect to end (the consumer had
+    // never joined) disconnected before it; what connected since is let go here.
+    if (this.stopped) await this.disconnect();
   }
 
   private async onMessage({
