@@ -33,14 +33,15 @@ interface Renamed {
 /**
  * A catalog editor: now and then renames a title (PATCH with If-Match) and, after a pause, renames
  * it back, so the demo catalog stays as it was. A stale ETag (412) is read again and retried, not
- * counted as a failure. The undo outlives the run's stop: `undoSignal` (a second Ctrl-C) ends it.
+ * counted as a failure. A rename in flight and the undo outlive the run's stop: `undoSignal` (a
+ * second Ctrl-C) ends them.
  */
 export class Admin {
   readonly report: AdminReport = { renamed: 0, undone: 0, repaired: 0, leftRenamed: [] };
   private pending?: Renamed;
   /**
-   * A rename sent whose answer did not arrive (the run stopped meanwhile): the gateway may have
-   * made it, so the undo reads the title to know.
+   * A rename sent whose answer did not arrive (the connection failed, or a second Ctrl-C cut it
+   * off): the gateway may have made it, so the undo reads the title to know.
    */
   private unanswered?: Renamed;
 
@@ -89,7 +90,11 @@ export class Admin {
         this.api,
         { id: title.id, original, renamed: title.name, etag },
         'back',
-      );
+      ).catch((error: unknown) => {
+        // Still renamed or not, it is found again by a later pick or run.
+        if (error instanceof AnswerLost) return undefined;
+        throw error;
+      });
       if (done) this.report.repaired += 1;
       return;
     }
@@ -97,7 +102,18 @@ export class Admin {
     if (renamed.length > TITLE_LIMITS.nameLength) return;
     const edit = { id: title.id, original: title.name, renamed, etag };
     this.unanswered = edit;
-    const newEtag = await this.rename(this.api, edit, 'forward');
+    let newEtag: string | undefined;
+    try {
+      // Sent with the undo's signal, not the run's: a stop does not cut off a rename in flight.
+      // Its answer is the one sure way to know it was made; a title read back after cutting it
+      // off can be read before the gateway makes the rename, which then stays.
+      newEtag = await this.rename(this.api.withSignal(this.undoSignal), edit, 'forward');
+    } catch (error) {
+      if (!(error instanceof AnswerLost)) throw error;
+      // Made or not: the undo reads it back.
+      await this.undoPending();
+      return;
+    }
     this.unanswered = undefined;
     if (!newEtag) return;
     this.report.renamed += 1;
@@ -126,7 +142,10 @@ export class Admin {
       }
     } catch (error) {
       const expected =
-        error instanceof Stopped || error instanceof SignInFailed || error instanceof AdminRefused;
+        error instanceof Stopped ||
+        error instanceof SignInFailed ||
+        error instanceof AdminRefused ||
+        error instanceof AnswerLost;
       if (!expected) throw error;
     }
     if (this.pending) {
@@ -147,6 +166,7 @@ export class Admin {
    */
   private async madeUnanswered(api: ApiClient, edit: Renamed): Promise<Renamed | undefined> {
     const current = await this.read(api, `/api/v1/titles/${edit.id}`);
+    if (current.status === 0) throw new AnswerLost(current.failure);
     const title = current.status === 200 ? jsonOf<TitleView>(current) : undefined;
     const etag = current.headers.get('etag');
     if (!title || !etag || title.name !== edit.renamed) return undefined;
@@ -157,7 +177,8 @@ export class Admin {
   /**
    * PATCHes the name (`forward`: to the renamed one, `back`: to the original) with If-Match; on a
    * 412 reads the title again and retries while it still has the name this expects. Resolves
-   * with the new ETag, or undefined when the change was not made.
+   * with the new ETag, or undefined when the change was not made; AnswerLost when the gateway's
+   * answer did not arrive (it may have made the change).
    */
   private async rename(
     api: ApiClient,
@@ -174,6 +195,7 @@ export class Admin {
         name: to,
       });
       if (answer.status === 200) return answer.headers.get('etag') ?? etag;
+      if (answer.status === 0) throw new AnswerLost(answer.failure);
       if (answer.status !== 412) return undefined;
       const current = await this.read(api, `/api/v1/titles/${edit.id}`);
       const title = current.status === 200 ? jsonOf<TitleView>(current) : undefined;
@@ -219,6 +241,14 @@ export class Admin {
 
   private pause(): Promise<void> {
     return this.api.pause(this.random.between(this.think));
+  }
+}
+
+/** A write's answer did not arrive (the connection failed, or none came in time). */
+class AnswerLost extends Error {
+  constructor(failure: string | undefined) {
+    super(`no answer: ${failure ?? 'unknown'}`);
+    this.name = 'AnswerLost';
   }
 }
 

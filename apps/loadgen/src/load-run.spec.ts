@@ -166,7 +166,25 @@ describe('a run against the gateway', () => {
     expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
   });
 
-  it('reads back a rename whose answer the stop cut off, and renames the title back', async () => {
+  it('lets a rename in flight when the run stops be answered, and renames the title back', async () => {
+    const fake = new FakeGateway();
+    const names = fake.titles.map((title) => title.name);
+    let held: Promise<Response> | undefined;
+    fake.interceptor = (request) => {
+      if (held || !request.line.startsWith('PATCH ')) return undefined;
+      // The run stops while the gateway is still making the rename: it makes it a moment later,
+      // after a read of the title would already have been answered with the old name.
+      fake.stopNow();
+      held = new Promise((answer) => setImmediate(() => answer(fake.handle(request))));
+      return held;
+    };
+    const { output } = await run(fake, Number.POSITIVE_INFINITY, { admin: ADMIN });
+    await held;
+    expect(fake.titles.map((title) => title.name)).toEqual(names);
+    expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
+  });
+
+  it('reads back a rename whose answer was lost as the run stopped, and renames the title back', async () => {
     const fake = new FakeGateway();
     const names = fake.titles.map((title) => title.name);
     let cut = false;
@@ -184,7 +202,7 @@ describe('a run against the gateway', () => {
     expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
   });
 
-  it('renames nothing back when the stop cut off a rename that never arrived', async () => {
+  it('renames nothing back when the answer lost as the run stopped was of a rename never made', async () => {
     const fake = new FakeGateway();
     const names = fake.titles.map((title) => title.name);
     fake.interceptor = (request) => {

@@ -18,8 +18,11 @@ export interface SeenRequest {
   atMs: number;
 }
 
-/** Lets a test answer a request itself (a 429, a 412, a 503); undefined lets the fake answer. */
-export type Interceptor = (request: SeenRequest) => Response | undefined;
+/**
+ * Lets a test answer a request itself (a 429, a 412, a 503), or later (a promise: the request is
+ * in flight until it settles); undefined lets the fake answer.
+ */
+export type Interceptor = (request: SeenRequest) => Response | Promise<Response> | undefined;
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const CLIP_BYTES = 1_300_000;
@@ -70,7 +73,18 @@ export class FakeGateway {
   }
 
   readonly transport: Transport = {
-    fetch: (input, init) => Promise.resolve(this.answer(String(input), init ?? {})),
+    fetch: (input, init) => {
+      const answer = this.answer(String(input), init ?? {});
+      if (answer instanceof Response || !init?.signal) return Promise.resolve(answer);
+      // An answer still to come: as with fetch, the caller's signal ends the wait for it.
+      const signal = init.signal;
+      return new Promise<Response>((resolve, reject) => {
+        const abort = () => reject(signal.reason);
+        if (signal.aborted) abort();
+        signal.addEventListener('abort', abort, { once: true });
+        answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+      });
+    },
     pause: async (ms, signal) => {
       if (signal.aborted) throw signal.reason;
       this.clockMs += ms;
@@ -95,7 +109,7 @@ export class FakeGateway {
     return this.route(method, pathname, search, request.headers, request.body);
   }
 
-  private answer(url: string, init: RequestInit): Response {
+  private answer(url: string, init: RequestInit): Response | Promise<Response> {
     const { pathname, search } = new URL(url);
     const method = init.method ?? 'GET';
     const headers = new Headers(init.headers);
