@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   LOCAL_SERVICE_PORTS,
   OPS_PATHS,
@@ -9,11 +9,11 @@ import {
   type LocalService,
 } from '@kinema/contracts/supervision';
 import { initialiseDataDirs } from '../postgres/pglite-data-dir';
-import { REPO_ROOT } from './repo-root';
 import { HOST, type LaunchContext, type ProcessSpec } from './supervisor';
 import { OTLP_DEFAULT_PORT, tracePlan, tracingEnv, type TracePlan } from './trace-destination';
 
-export { REPO_ROOT };
+/** The repository root, whether this runs from src (tests) or dist (npm start). */
+export const REPO_ROOT = resolve(__dirname, '../../../..');
 
 /** A port the user chose (or the default), so a clash can name the variable to change. */
 export interface PortSetting {

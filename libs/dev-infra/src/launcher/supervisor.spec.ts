@@ -1,5 +1,4 @@
-import { dirname } from 'node:path';
-import { COMPILE_CACHE_DIR, Supervisor, type ProcessSpec } from './supervisor';
+import { Supervisor, type ProcessSpec } from './supervisor';
 
 /** A spec whose first-start job is `node -e script`; the process itself is never started here. */
 function specWithJob(script?: string): ProcessSpec {
@@ -48,29 +47,5 @@ describe("a process's first-start job", () => {
     stopping.close();
     await expect(running).rejects.toThrow('catalog-job exited (SIGTERM)');
     await expect(stopping.runFirstStartJob(specWithJob('0'))).rejects.toThrow('shutting down');
-  });
-});
-
-describe("the processes' compile cache", () => {
-  const printCacheDir = "console.log(String(require('node:module').getCompileCacheDir()))";
-
-  it("is the checkout's, so each start reuses the code the last one compiled", async () => {
-    const lines: string[] = [];
-    await new Supervisor((_name, line) => lines.push(line)).runFirstStartJob(
-      specWithJob(printCacheDir),
-    );
-    // Node keeps the code in a directory per Node release inside it.
-    expect(lines.map((line) => dirname(line))).toEqual([
-      process.env['NODE_COMPILE_CACHE'] ?? COMPILE_CACHE_DIR,
-    ]);
-  });
-
-  it('is not added to an isolated environment, which a process gets exactly', async () => {
-    const lines: string[] = [];
-    await new Supervisor((_name, line) => lines.push(line)).runFirstStartJob({
-      ...specWithJob(printCacheDir),
-      isolatedEnv: true,
-    });
-    expect(lines).toEqual(['undefined']);
   });
 });

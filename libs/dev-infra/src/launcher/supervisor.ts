@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { IPV6_LOOPBACK, isPortFree } from './ports';
 import { probe } from './probe';
-import { REPO_ROOT } from './repo-root';
 import {
   isSupervisionMessage,
   type ListenerName,
@@ -91,22 +89,6 @@ export type MessageListener = (process: ManagedProcess, message: SupervisionMess
 export type ExitListener = (process: ManagedProcess, code: number | string) => void;
 
 export const HOST = '127.0.0.1';
-
-/**
- * Where the processes' Node keeps the code it compiled (NODE_COMPILE_CACHE), for every start of
- * every system from this checkout. Loading modules (NestJS, grpc-js, OpenTelemetry, TypeORM) is
- * most of what a process does before it is ready, compiling them a fifth of it: with the code of
- * unchanged files reused, a system is ready sooner and spends less CPU getting there
- * (docs/development.md). The user's own NODE_COMPILE_CACHE wins, NODE_DISABLE_COMPILE_CACHE=1
- * turns it off.
- */
-export const COMPILE_CACHE_DIR = join(
-  REPO_ROOT,
-  'node_modules',
-  '.cache',
-  'kinema',
-  'node-compile',
-);
 /** What `localhost` reaches: HOST, and IPv6 loopback, which a browser may try first. */
 export const LOCALHOST_ADDRESSES: readonly string[] = [HOST, IPV6_LOOPBACK];
 
@@ -288,13 +270,9 @@ export class Supervisor {
     return ports;
   }
 
-  /**
-   * A child's environment: the launcher's own with its compile cache, then `env`; only `env` for
-   * a spec that is isolated.
-   */
+  /** A child's environment: the launcher's own (unless the spec is isolated), then `env`. */
   private environment(spec: ProcessSpec, env: Record<string, string>): NodeJS.ProcessEnv {
-    if (spec.isolatedEnv) return env;
-    return { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR, ...process.env, ...env };
+    return { ...(spec.isolatedEnv ? {} : process.env), ...env };
   }
 
   /** Passes a child's output on to the log, line by line, under `name`. */

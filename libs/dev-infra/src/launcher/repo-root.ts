@@ -1,4 +1,0 @@
-import { resolve } from 'node:path';
-
-/** The repository root, whether this runs from src (tests) or dist (npm start). */
-export const REPO_ROOT = resolve(__dirname, '../../../..');
