@@ -105,9 +105,10 @@ export class KafkaConsumerRunner {
     this.signal.wake();
     // A connect attempt against an absent broker may still be under way; do not wait it out. One
     // that never got the consumer into its group is not waited for at all: there is no event
-    // being handled and no member to leave, so a service stopping while its broker is down or
-    // restarting stops at once, not after this bound. kafkajs cannot cancel a connect; one that
-    // succeeds after the stop finds the runner stopped (connectLoop).
+    // being handled and no member to leave. So a replica stopped during its first join (kafkajs's
+    // run() returns only once it has joined, after the group's other members rebalance) stops at
+    // once, as does one whose broker went away before it joined. kafkajs cannot cancel a connect;
+    // one that succeeds after the stop finds the runner stopped (connectLoop).
     if (this.everJoined) {
       await Promise.race([
         this.running,
