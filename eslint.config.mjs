@@ -14,7 +14,7 @@ const GATEWAY_LAYERS = {
   events: ['realtime', 'cache', 'auth', ...GATEWAY_BELOW_FEATURES],
   realtime: ['auth', ...GATEWAY_BELOW_FEATURES],
   cache: ['auth', 'rate-limit', ...GATEWAY_BELOW_FEATURES],
-  auth: ['rate-limit', ...GATEWAY_BELOW_FEATURES],
+  auth: ['rate-limit', 'idempotency', ...GATEWAY_BELOW_FEATURES],
   'rate-limit': GATEWAY_BELOW_FEATURES,
   idempotency: GATEWAY_BELOW_FEATURES,
   web: ['http', 'config'],

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { SESSION_COOKIE } from '@kinema/contracts';
 import { Client, type Registered } from './support/accounts';
 import { eventually } from './support/eventually';
 import {
@@ -280,6 +282,59 @@ describe('tokens the gateway refuses', () => {
         (await victim.call('GET', '/me', { token: first.body.tokens.accessToken })).status,
       ).toBe(401),
     );
+  });
+
+  it("answers a browser's refresh sent again with its key and the old cookie (a page reloaded before the answer) with that refresh, and the session goes on", async () => {
+    const viewer = client();
+    const signedUp = await viewer.register();
+    const key = randomUUID();
+    const withCookie = (refreshToken: string, idempotencyKey?: string) => ({
+      headers: {
+        [SESSION_COOKIE.modeHeader]: SESSION_COOKIE.modeValue,
+        cookie: `${SESSION_COOKIE.name}=${refreshToken}`,
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+      },
+      body: {},
+      token: null,
+    });
+    const cookieOf = (headers: Headers) =>
+      headers
+        .getSetCookie()
+        .find((line) => line.startsWith(`${SESSION_COOKIE.name}=`))
+        ?.split(';')[0]
+        ?.slice(SESSION_COOKIE.name.length + 1);
+    type Refreshed = { tokens: { accessToken: string } };
+    const first = await viewer.call<Refreshed>(
+      'POST',
+      '/auth/refresh',
+      withCookie(signedUp.tokens.refreshToken, key),
+    );
+    expect(first.status).toBe(200);
+    const rotated = cookieOf(first.headers);
+    expect(rotated).toEqual(expect.any(String));
+    // The page that sent it is gone; the next one presents the cookie the browser still holds.
+    const again = await viewer.call<Refreshed>(
+      'POST',
+      '/auth/refresh',
+      withCookie(signedUp.tokens.refreshToken, key),
+    );
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await viewer.call('GET', '/me', { token: again.body.tokens.accessToken })).status).toBe(
+      200,
+    );
+    // The session goes on with the cookie the first answer set.
+    const next = await viewer.call('POST', '/auth/refresh', withCookie(rotated ?? '', key));
+    expect(next.status).toBe(200);
+    expect(next.headers.get('idempotent-replayed')).toBeNull();
+    // The used token without the key is still a stolen one: the session ends.
+    const stolen = await viewer.call<Problem>(
+      'POST',
+      '/auth/refresh',
+      withCookie(signedUp.tokens.refreshToken),
+    );
+    expect(stolen.status).toBe(401);
+    expect(stolen.body.code).toBe('REFRESH_TOKEN_REUSED');
   });
 });
 

@@ -13,6 +13,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemException } from '../http/problem.exception';
+import { Idempotent, type KeyOwner } from '../idempotency/idempotent.decorator';
 import { AuthRateLimited } from '../rate-limit/rate-limit.decorator';
 import { UsersClient } from '../users/users.client';
 import { Access } from './access-level.decorator';
@@ -53,6 +54,17 @@ function issued(tokens: AuthTokens, inCookie: boolean, reply: FastifyReply) {
   setSessionCookie(reply, refreshToken ?? '', new Date(view.refreshTokenExpiresAt));
   return view;
 }
+
+/**
+ * A refresh's key is its session cookie's: only the browser that holds the cookie and the key (a
+ * page's own record) has the first answer replayed; a token presented again by anyone else, or
+ * without the key, still ends the session. In body mode no key is taken: the answer holds the new
+ * refresh token, which would be kept with it (the users service keeps only digests of tokens).
+ */
+const SESSION_COOKIE_OWNER: KeyOwner = {
+  of: (request) => (cookieMode(request) ? refreshTokenFromCookie(request) : undefined),
+  description: 'the session cookie (X-Session-Mode: cookie)',
+};
 
 @ApiTags('auth')
 @Controller('auth')
@@ -108,12 +120,18 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
+  @Idempotent({ owner: SESSION_COOKIE_OWNER })
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair',
     description:
       'Refresh tokens are single use. Presenting one a second time ends its whole session ' +
       '(every token issued from the same sign-in), as that means it was stolen. In cookie ' +
-      'mode the token is read from the session cookie and the body may be `{}`.',
+      'mode the token is read from the session cookie and the body may be `{}`. A page that ' +
+      'may be gone before its refresh is answered (reloaded, closed) sends an Idempotency-Key ' +
+      'and keeps it until an answer arrives: the next page sends the same key with the same ' +
+      'cookie and is answered the first refresh, replayed (its access token; the first answer ' +
+      'brought the new cookie), instead of presenting the used token again. Without the key, ' +
+      'or with another cookie, a refresh is a new one.',
   })
   @ApiHeader(SESSION_MODE_HEADER_DOC)
   @ApiOkResponse({ type: SessionRefreshView })

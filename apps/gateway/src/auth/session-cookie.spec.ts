@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { Role, SESSION_COOKIE } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -18,6 +19,8 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   const refreshed: string[] = [];
   const loggedOut: string[] = [];
   let issued = 0;
+  /** When set, the users service holds a refresh until it is called (the call's answer). */
+  let holdRefresh: ((answer: () => void) => void) | undefined;
 
   beforeAll(async () => {
     const issuer = await testTokenIssuer();
@@ -45,7 +48,9 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
             return done(
               grpcFailure(status.UNAUTHENTICATED, 'INVALID_REFRESH_TOKEN', 'Sign in again.'),
             );
-          void tokens().then((t) => done(null, { tokens: t }));
+          const answer = () => void tokens().then((t) => done(null, { tokens: t }));
+          if (holdRefresh) holdRefresh(answer);
+          else answer();
         },
         logout: (
           call: ServerUnaryCall<{ refreshToken: string }, unknown>,
@@ -57,7 +62,9 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
         getAccount: (_call: unknown, done: sendUnaryData<unknown>) => done(null, { account }),
       },
     });
-    app = await createTestGateway(services);
+    // Every request here comes from one address, more than the auth routes' limit for one
+    // (tested in the rate-limit tests).
+    app = await createTestGateway(services, { RATE_LIMIT_AUTH_PER_IP: '1000' });
   });
 
   afterAll(async () => {
@@ -68,6 +75,7 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   beforeEach(() => {
     refreshed.length = 0;
     loggedOut.length = 0;
+    holdRefresh = undefined;
   });
 
   const inject = (options: InjectOptions) => app.getHttpAdapter().getInstance().inject(options);
@@ -231,5 +239,78 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
     expect(answer.json<{ errors: Array<{ field: string }> }>().errors[0]?.field).toBe(
       'refreshToken',
     );
+  });
+
+  describe('a refresh whose page may be gone before its answer (Idempotency-Key)', () => {
+    const refresh = (cookie: string | undefined, key: string, mode = COOKIE_MODE) =>
+      inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { ...mode, ...(cookie ? cookieHeader(cookie) : {}), 'idempotency-key': key },
+        payload: {},
+      });
+
+    it('answers the same key with the same cookie with the first refresh, replayed: the used token is not presented again', async () => {
+      const key = randomUUID();
+      const first = await refresh('refresh-1', key);
+      const next = sessionCookie(first.headers)?.value;
+      // The page reloaded before it saw that answer; the next page sends what the browser holds.
+      const again = await refresh('refresh-1', key);
+      expect(refreshed).toEqual(['refresh-1']);
+      expect(again.statusCode).toBe(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      // The first answer brought the new cookie; a replay neither repeats nor clears it.
+      expect(sessionCookie(again.headers)).toBeUndefined();
+      expect(again.headers['cache-control']).toBe('no-store');
+      // Once the browser holds the new cookie, the same key is a new refresh.
+      const later = await refresh(next, key);
+      expect(later.statusCode).toBe(200);
+      expect(later.headers['idempotent-replayed']).toBeUndefined();
+      expect(refreshed).toEqual(['refresh-1', next]);
+    });
+
+    it('answers 409 with Retry-After while the first refresh with the key still runs, and presents the token once', async () => {
+      let answerFirst: (() => void) | undefined;
+      const reached = new Promise<void>((resolve) => {
+        holdRefresh = (answer) => {
+          answerFirst = answer;
+          resolve();
+        };
+      });
+      const key = randomUUID();
+      const first = refresh('refresh-2', key);
+      await reached;
+      const concurrent = await refresh('refresh-2', key);
+      expect(concurrent.statusCode).toBe(409);
+      expect(concurrent.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
+      expect(concurrent.headers['retry-after']).toBe('1');
+      answerFirst?.();
+      expect((await first).statusCode).toBe(200);
+      expect((await refresh('refresh-2', key)).headers['idempotent-replayed']).toBe('true');
+      expect(refreshed).toEqual(['refresh-2']);
+    });
+
+    it('keeps the key to its cookie: another cookie with the same key is refreshed on its own', async () => {
+      const key = randomUUID();
+      await refresh('refresh-3', key);
+      const other = await refresh('refresh-4', key);
+      expect(other.headers['idempotent-replayed']).toBeUndefined();
+      expect(refreshed).toEqual(['refresh-3', 'refresh-4']);
+    });
+
+    it('refuses a key outside cookie mode (400 naming the header): the answer would hold a refresh token', async () => {
+      const answer = await inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { 'idempotency-key': randomUUID() },
+        payload: { refreshToken: 'refresh-5' },
+      });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json<{ errors: Array<{ field: string }> }>().errors[0]?.field).toBe(
+        'Idempotency-Key',
+      );
+      expect(refreshed).toEqual([]);
+    });
   });
 });

@@ -16,7 +16,12 @@ import { principalOf } from '../viewer/principal';
 import { ProblemException } from '../http/problem.exception';
 import { leavesOutcomeUnknown, unknownOutcome } from '../http/problem.filter';
 import type { IdempotencyStore, KeyRecord, StoredAnswer } from './idempotency-store';
-import { IDEMPOTENT_ROUTE, REPLAYED_HEADER } from './idempotent.decorator';
+import {
+  IDEMPOTENT_ROUTE,
+  REPLAYED_HEADER,
+  type IdempotentRoute,
+  type KeyOwner,
+} from './idempotent.decorator';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
@@ -26,15 +31,19 @@ export interface IdempotencyOptions {
   pendingMs: number;
 }
 
-/** The headers of an answer that a replay repeats (what the POST routes set besides the body). */
-const KEPT_HEADERS = ['location', 'etag'] as const;
+/**
+ * The headers of an answer that a replay repeats (what the POST routes set besides the body; a
+ * session refresh's no-store, RFC 6749 section 5.1). Never Set-Cookie: a refresh's new token is
+ * not kept, the first answer brought it.
+ */
+const KEPT_HEADERS = ['location', 'etag', 'cache-control', 'pragma'] as const;
 
 const RETENTION_MS = IDEMPOTENCY_KEY.retentionSeconds * 1000;
 
 /**
  * Idempotency-Key on the routes marked @Idempotent(): the first request with a key claims it and
- * runs; its answer is kept and replayed to every later request of the same caller with the same
- * key and the same method, URL, profile and body. A different request under the key is refused
+ * runs; its answer is kept and replayed to every later request of the same caller (or of the
+ * key's owner the route names) with the same key and the same method, URL, profile and body. A different request under the key is refused
  * (422), as is a second one while the first still runs (409). A failure a retry may fix (a 4xx,
  * a 503) frees the key; a write whose outcome is unknown (504 OUTCOME_UNKNOWN) is kept like a
  * success, so its retry cannot apply it a second time.
@@ -57,22 +66,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    if (this.reflector.get<boolean>(IDEMPOTENT_ROUTE, context.getHandler()) !== true)
-      return next.handle();
+    const route = this.reflector.get<IdempotentRoute | undefined>(
+      IDEMPOTENT_ROUTE,
+      context.getHandler(),
+    );
+    if (!route) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (header === undefined) return next.handle();
-    return from(this.once(request, http.getResponse<FastifyReply>(), header, next));
+    const key = storeKey(request, parseKey(header), route.owner);
+    return from(this.once(request, http.getResponse<FastifyReply>(), key, next));
   }
 
   private async once(
     request: FastifyRequest,
     reply: FastifyReply,
-    header: string | string[],
+    key: string,
     next: CallHandler,
   ): Promise<unknown> {
-    const key = storeKey(request, parseKey(header));
     const fingerprint = fingerprintOf(request);
     const claim = await this.store
       .claim(key, fingerprint, this.options.pendingMs)
@@ -131,11 +143,28 @@ function parseKey(header: string | string[]): string {
   return value.startsWith('"') ? value.slice(1, -1) : value;
 }
 
-/** Keys are the caller's own: the same key from another account (or address) is another key. */
-function storeKey(request: FastifyRequest, key: string): string {
+/**
+ * Keys are their owner's: the caller's by default (the same key from another account, or
+ * address, is another key), else the one the route names.
+ */
+function storeKey(request: FastifyRequest, key: string, owner: KeyOwner | undefined): string {
+  return sha256(`${keyOwnerOf(request, owner)}\n${key}`);
+}
+
+function keyOwnerOf(request: FastifyRequest, owner: KeyOwner | undefined): string {
+  if (owner) {
+    const of = owner.of(request);
+    if (of === undefined)
+      throw ProblemException.badRequest([
+        {
+          field: 'Idempotency-Key',
+          description: `Idempotency-Key is taken here only with ${owner.description}`,
+        },
+      ]);
+    return `owner:${sha256(of)}`;
+  }
   const principal = principalOf(request);
-  const caller = principal ? `account:${principal.accountId}` : `ip:${request.ip}`;
-  return sha256(`${caller}\n${key}`);
+  return principal ? `account:${principal.accountId}` : `ip:${request.ip}`;
 }
 
 /** What makes two requests "the same request" under one key. */
