@@ -86,6 +86,59 @@ test('tabs take turns over plain HTTP from an address other than localhost too, 
   });
 });
 
+test('a tab reloaded again before its refresh was answered stays signed in: the API rotated the cookie, and the next page is answered that refresh', async ({
+  page,
+  context,
+}) => {
+  await register(page);
+  await page.locator('.profile-button').first().click();
+  await expectHome(page);
+  // The first reload's refresh reaches the API, which rotates the cookie's single-use token; its
+  // answer (the new cookie) is held back, as over a slow network, until the tab has been reloaded
+  // again and that page has asked for its own refresh with the cookie it still holds.
+  let answered: () => void = () => undefined;
+  const rotated = new Promise<void>((resolve) => (answered = resolve));
+  let asked: () => void = () => undefined;
+  const nextPageAsked = new Promise<void>((resolve) => (asked = resolve));
+  const statuses: number[] = [];
+  let held = true;
+  await page.route('**/api/v1/auth/refresh', async (route) => {
+    if (!held) {
+      asked();
+      const response = await route.fetch();
+      statuses.push(response.status());
+      return route.fulfill({ response });
+    }
+    held = false;
+    // Sent past the browser (route.fetch would store the new cookie in the browser at once).
+    const request = route.request();
+    const response = await fetch(request.url(), {
+      method: 'POST',
+      headers: await request.allHeaders(),
+      body: request.postData(),
+    });
+    const body = Buffer.from(await response.arrayBuffer());
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    answered();
+    await nextPageAsked;
+    // To a page that is gone: the browser may still store the cookie it brings (keepalive).
+    await route.fulfill({ status: response.status, headers, body }).catch(() => undefined);
+  });
+  void page.reload().catch(() => undefined);
+  await rotated;
+  await page.reload();
+  await expectHome(page);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  expect(statuses.filter((status) => status !== 200 && status !== 409)).toEqual([]);
+  // The session goes on: a tab opened now is signed in too.
+  await page.unroute('**/api/v1/auth/refresh');
+  const later = await context.newPage();
+  await later.goto('/');
+  await expectHome(later);
+  await expect(later.getByRole('button', { name: 'Sign out' })).toBeVisible();
+});
+
 test('a reload while the API cannot answer for the session keeps it: the tab browses as a visitor, says so, and is signed back in once the API answers', async ({
   page,
 }) => {

@@ -22,7 +22,12 @@ function grant(access: string, minutes = 15) {
  * (a second refresh with the same cookie is refused, as the API refuses a reused token).
  */
 function gateway(options: { refreshWorks: boolean }) {
-  const refreshes: Array<{ mode: string | null; body: string; keepalive: boolean }> = [];
+  const refreshes: Array<{
+    mode: string | null;
+    body: string;
+    keepalive: boolean;
+    key: string | null;
+  }> = [];
   const fetch = vi.fn(async (input: Request | string, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(`http://kinema${input}`, init);
     if (request.url.endsWith('/api/v1/auth/refresh')) {
@@ -30,6 +35,7 @@ function gateway(options: { refreshWorks: boolean }) {
         mode: request.headers.get('x-session-mode'),
         body: await request.text(),
         keepalive: request.keepalive,
+        key: request.headers.get('idempotency-key'),
       });
       if (!options.refreshWorks || refreshes.length > 1)
         return new Response(
@@ -88,7 +94,9 @@ describe('requests with the session', () => {
     expect(sessionStore.get()?.accessToken).toBe('access-2');
     // The refresh token is the cookie's business: the page never holds or sends one. The refresh
     // outlives the page (keepalive), so a reload meanwhile still keeps the rotated cookie.
-    expect(server.refreshes).toEqual([{ mode: 'cookie', body: '{}', keepalive: true }]);
+    expect(server.refreshes).toEqual([
+      { mode: 'cookie', body: '{}', keepalive: true, key: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    ]);
     expect(told).toContainEqual(expect.objectContaining({ type: 'session' }));
   });
 
@@ -151,5 +159,68 @@ describe('requests with the session', () => {
     newTab.signOut();
     newTab.signIn({ ...account, id: '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }, grant('access-4'));
     expect(newTab.get()?.profile).toBeNull();
+  });
+
+  it('sends a reloaded page the same key as the refresh its previous page never saw answered, and a new key once answered', async () => {
+    // Web Locks as a browser gives them: a page's lock ends with the page.
+    vi.stubGlobal('navigator', {
+      locks: { request: (_name: string, task: () => unknown) => task() },
+    });
+    const keys: Array<string | null> = [];
+    // The first page's refresh is sent, and the page reloads before its answer. Each page is a
+    // fresh copy of the modules; localStorage is the browser's.
+    vi.resetModules();
+    const first = await import('./client');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((_input: Request | string, init?: RequestInit) => {
+        keys.push(new Headers(init?.headers).get('idempotency-key'));
+        return new Promise<Response>(() => undefined);
+      }),
+    );
+    void first.refreshSession();
+    await vi.waitFor(() => expect(keys).toHaveLength(1));
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+
+    vi.resetModules();
+    const page = await import('./client');
+    const { sessionStore: pageSession } = await import('../auth/session');
+    const server = gateway({ refreshWorks: true });
+    vi.stubGlobal('fetch', server.fetch);
+    expect(await page.refreshSession()).toBe(true);
+    expect(pageSession.get()?.accessToken).toBe('access-2');
+    expect(server.refreshes.map((refresh) => refresh.key)).toEqual([keys[0]]);
+    pageSession.signOut();
+
+    // That refresh was answered: the next one is another.
+    const next = gateway({ refreshWorks: true });
+    vi.stubGlobal('fetch', next.fetch);
+    expect(await page.refreshSession()).toBe(true);
+    expect(next.refreshes[0]?.key).toMatch(/^[0-9a-f]{32}$/);
+    expect(next.refreshes[0]?.key).not.toBe(keys[0]);
+  });
+
+  it('asks again, after Retry-After, while the first refresh with its key still runs (409)', async () => {
+    const server = gateway({ refreshWorks: true });
+    let inUse = 2;
+    const keys: Array<string | null> = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: Request | string, init?: RequestInit) => {
+        if (String(input).endsWith('/api/v1/auth/refresh') && inUse > 0) {
+          inUse -= 1;
+          keys.push(new Headers(init?.headers).get('idempotency-key'));
+          return new Response(JSON.stringify({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' }), {
+            status: 409,
+            headers: { 'retry-after': '0' },
+          });
+        }
+        return server.fetch(input, init);
+      }),
+    );
+    expect(await refreshSession('access-1')).toBe(true);
+    expect(sessionStore.get()?.accessToken).toBe('access-2');
+    expect(new Set([...keys, ...server.refreshes.map((refresh) => refresh.key)]).size).toBe(1);
+    expect(server.refreshes).toHaveLength(1);
   });
 });

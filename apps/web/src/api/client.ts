@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import { sessionStore } from '../auth/session';
+import { refreshAnswered, refreshKey, sessionStore } from '../auth/session';
 import { oneTabAtATime, tellOtherTabs } from '../auth/tab-sync';
 import type { paths } from '../schema/generated/schema';
 import { toApiError } from './problem';
@@ -10,6 +10,9 @@ const REFRESH_MARGIN_MS = 30_000;
 
 /** Keeps the refresh token in the HttpOnly cookie (the gateway's cookie mode). */
 export const COOKIE_SESSION = { 'X-Session-Mode': 'cookie' } as const;
+
+/** How many times a refresh asks again while the first one with its key still runs (409). */
+const KEY_IN_USE_RETRIES = 10;
 
 let refreshing: Promise<boolean> | null = null;
 
@@ -31,17 +34,7 @@ export function refreshSession(refused?: string): Promise<boolean> {
   refreshing ??= oneTabAtATime(async () => {
     const before = sessionStore.get();
     if (before && before.accessToken !== refused && fresh(before.accessTokenExpiresAt)) return true;
-    // Not through `api`: a refresh must not itself be refreshed and retried. The API rotates the
-    // cookie's single-use token as it answers: a page reloaded or closed meanwhile would cancel
-    // the request and never store the new cookie, and the next page's refresh, presenting the
-    // old one, would end the session as stolen (seen with a double reload). A keepalive request
-    // outlives its page, and the browser stores the cookie it brings back.
-    const response = await fetch('/api/v1/auth/refresh', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...COOKIE_SESSION },
-      body: '{}',
-      keepalive: true,
-    });
+    const response = await presentSessionCookie();
     if (response.status === 401) return false;
     const body: unknown = await response.json().catch(() => '');
     if (!response.ok) throw toApiError(response, body);
@@ -52,6 +45,45 @@ export function refreshSession(refused?: string): Promise<boolean> {
     refreshing = null;
   });
   return refreshing;
+}
+
+/**
+ * Asks the API to rotate the session cookie. Not through `api`: a refresh must not itself be
+ * refreshed and retried. The API rotates the cookie's single-use token as it answers, and a page
+ * reloaded or closed meanwhile never sees that answer. So the request outlives its page
+ * (keepalive: the browser stores the cookie it brings back), and carries a key this browser keeps
+ * until it sees an answer: a next page that presents the old cookie before the new one arrived
+ * (a double reload, a slow network) sends the same key and is answered that refresh, replayed,
+ * where the old token alone would end the session as stolen. While the first still runs the API
+ * says so (409 with Retry-After), and this asks again.
+ */
+async function presentSessionCookie(): Promise<Response> {
+  const key = refreshKey();
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await fetch('/api/v1/auth/refresh', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': key,
+        ...COOKIE_SESSION,
+      },
+      body: '{}',
+      keepalive: true,
+    });
+    // IDEMPOTENCY_KEY_IN_USE, the one 409 a refresh answers.
+    if (response.status === 409 && attempt < KEY_IN_USE_RETRIES) {
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(response)));
+      continue;
+    }
+    refreshAnswered(key);
+    return response;
+  }
+}
+
+/** An answer's Retry-After in milliseconds (seconds, as the gateway sends it); 1 s if absent. */
+function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers.get('retry-after') ?? '1');
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
 }
 
 /** A sign-in, registration or refresh answered: this tab and every other one use it. */

@@ -4,8 +4,9 @@ import type { Account, Profile } from '../schema/types';
  * The signed-in state of this tab. The access token lives in memory only; the refresh token is
  * in an HttpOnly cookie no script can read, shared by every tab of the browser (see tab-sync.ts
  * for how tabs take turns refreshing it). localStorage holds only what is not secret: that this
- * browser has a session worth refreshing, and the profile last chosen, so that a new tab opens
- * signed in as that profile.
+ * browser has a session worth refreshing, the profile last chosen, so that a new tab opens
+ * signed in as that profile, and the key of a refresh not yet seen answered (useless without the
+ * cookie).
  */
 export interface Session {
   account: Account;
@@ -25,6 +26,7 @@ export type SessionEnd = 'expired' | 'signed-out-elsewhere';
 
 const SIGNED_IN_KEY = 'kinema.signed-in';
 const PROFILE_KEY = 'kinema.profile';
+const REFRESH_KEY = 'kinema.refresh-key';
 
 type Listener = () => void;
 
@@ -39,6 +41,29 @@ function emit(): void {
 
 function storage(): Storage | undefined {
   return typeof localStorage === 'undefined' ? undefined : localStorage;
+}
+
+/**
+ * The Idempotency-Key for this browser's next refresh: the key of a refresh sent and never seen
+ * answered (its page was reloaded or closed first, or the connection failed), so that the API
+ * answers this one with that refresh instead of seeing its used token again; else a new key. It
+ * is kept until `refreshAnswered`.
+ */
+export function refreshKey(): string {
+  const pending = storage()?.getItem(REFRESH_KEY);
+  if (pending) return pending;
+  // Not crypto.randomUUID: it exists only in secure contexts, and the app is also served over
+  // plain HTTP (http://$(minikube ip):30080).
+  const key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+  storage()?.setItem(REFRESH_KEY, key);
+  return key;
+}
+
+/** The refresh sent with `key` was answered: the next one gets a key of its own. */
+export function refreshAnswered(key: string): void {
+  if (storage()?.getItem(REFRESH_KEY) === key) storage()?.removeItem(REFRESH_KEY);
 }
 
 /** The profile last chosen in this browser by this account, if any. */
