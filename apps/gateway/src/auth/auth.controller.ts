@@ -62,7 +62,9 @@ function issued(tokens: AuthTokens, inCookie: boolean, reply: FastifyReply) {
  * refresh token, which would be kept with it (the users service keeps only digests of tokens).
  */
 const SESSION_COOKIE_OWNER: KeyOwner = {
-  of: (request) => (cookieMode(request) ? refreshTokenFromCookie(request) : undefined),
+  // A page whose cookie is gone (its session ended) is answered 401, as without a key: nothing
+  // under its key is kept (a refused answer frees it), so there is nothing to replay to anyone.
+  of: (request) => (cookieMode(request) ? (refreshTokenFromCookie(request) ?? '') : undefined),
   description: 'the session cookie (X-Session-Mode: cookie)',
 };
 

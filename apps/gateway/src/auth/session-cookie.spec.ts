@@ -299,6 +299,12 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
       expect(refreshed).toEqual(['refresh-3', 'refresh-4']);
     });
 
+    it('answers a page whose cookie is gone 401, key or not, so that it shows sign-in', async () => {
+      const answer = await refresh(undefined, randomUUID());
+      expect(answer.statusCode).toBe(401);
+      expect(refreshed).toEqual([]);
+    });
+
     it('refuses a key outside cookie mode (400 naming the header): the answer would hold a refresh token', async () => {
       const answer = await inject({
         method: 'POST',
