@@ -223,4 +223,24 @@ describe('requests with the session', () => {
     expect(new Set([...keys, ...server.refreshes.map((refresh) => refresh.key)]).size).toBe(1);
     expect(server.refreshes).toHaveLength(1);
   });
+
+  it('keeps the key when the first refresh with it is still running after every try (409s): the next refresh sends it again', async () => {
+    const keys: Array<string | null> = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_input: Request | string, init?: RequestInit) => {
+        keys.push(new Headers(init?.headers).get('idempotency-key'));
+        return new Response(JSON.stringify({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' }), {
+          status: 409,
+          headers: { 'content-type': 'application/problem+json', 'retry-after': '0' },
+        });
+      }),
+    );
+    await expect(refreshSession('access-1')).rejects.toThrow();
+    const server = gateway({ refreshWorks: true });
+    vi.stubGlobal('fetch', server.fetch);
+    expect(await refreshSession('access-1')).toBe(true);
+    expect(keys.length).toBeGreaterThan(1);
+    expect(new Set([...keys, server.refreshes[0]?.key]).size).toBe(1);
+  });
 });

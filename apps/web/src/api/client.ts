@@ -70,8 +70,10 @@ async function presentSessionCookie(): Promise<Response> {
       body: '{}',
       keepalive: true,
     });
-    // IDEMPOTENCY_KEY_IN_USE, the one 409 a refresh answers.
-    if (response.status === 409 && attempt < KEY_IN_USE_RETRIES) {
+    // IDEMPOTENCY_KEY_IN_USE, the one 409 a refresh answers: the first is still unanswered, so
+    // the key stays for the next try, in this page or the next.
+    if (response.status === 409) {
+      if (attempt >= KEY_IN_USE_RETRIES) return response;
       await new Promise((resolve) => setTimeout(resolve, retryAfterMs(response)));
       continue;
     }
