@@ -41,7 +41,7 @@ export class Admin {
   private pending?: Renamed;
   /**
    * A rename sent whose answer did not arrive (the connection failed, or a second Ctrl-C cut it
-   * off): the gateway may have made it, so the undo reads the title to know.
+   * off): the gateway may have made it or still make it, so the undo settles it first.
    */
   private unanswered?: Renamed;
 
@@ -104,13 +104,13 @@ export class Admin {
     this.unanswered = edit;
     let newEtag: string | undefined;
     try {
-      // Sent with the undo's signal, not the run's: a stop does not cut off a rename in flight.
-      // Its answer is the one sure way to know it was made; a title read back after cutting it
-      // off can be read before the gateway makes the rename, which then stays.
+      // Sent with the undo's signal, not the run's: a stop does not cut off a rename in flight,
+      // whose answer says at once whether it was made; one cut off or lost has to be settled by
+      // sending it again (madeUnanswered).
       newEtag = await this.rename(this.api.withSignal(this.undoSignal), edit, 'forward');
     } catch (error) {
       if (!(error instanceof AnswerLost)) throw error;
-      // Made or not: the undo reads it back.
+      // Made or not: the undo settles it.
       await this.undoPending();
       return;
     }
@@ -127,8 +127,8 @@ export class Admin {
     const api = this.api.withSignal(this.undoSignal);
     const unanswered = this.unanswered;
     this.unanswered = undefined;
-    // Until it is read back, a rename whose answer never arrived may have been made: if even
-    // that read fails, it is reported as left renamed.
+    // Until it is settled, a rename whose answer never arrived may have been made: if even that
+    // fails, it is reported as left renamed.
     if (unanswered) this.pending = unanswered;
     const pending = this.pending;
     if (!pending) return;
@@ -161,10 +161,25 @@ export class Admin {
   }
 
   /**
-   * A rename whose answer never arrived, read back: made if the title carries the new name (then
-   * it counts as renamed, and comes back with its current ETag for the undo), else undefined.
+   * A rename whose answer never arrived, settled: it is sent again with the same If-Match. A 200
+   * means it is made now, and the first can no longer be (its If-Match is stale); a 412 means the
+   * title changed since, by that first rename or by someone else, which the title read back says.
+   * A read alone could come before the gateway makes a rename still on its way, and leave it made
+   * unseen. Resolves with the rename for the undo (counted as renamed, with its current ETag), or
+   * undefined when the title is not renamed.
    */
   private async madeUnanswered(api: ApiClient, edit: Renamed): Promise<Renamed | undefined> {
+    const again = await this.write(api, {
+      path: `/api/v1/titles/${edit.id}`,
+      etag: edit.etag,
+      name: edit.renamed,
+    });
+    if (again.status === 0) throw new AnswerLost(again.failure);
+    if (again.status === 200) {
+      this.report.renamed += 1;
+      return { ...edit, etag: again.headers.get('etag') ?? edit.etag };
+    }
+    if (again.status !== 412) return undefined;
     const current = await this.read(api, `/api/v1/titles/${edit.id}`);
     if (current.status === 0) throw new AnswerLost(current.failure);
     const title = current.status === 200 ? jsonOf<TitleView>(current) : undefined;

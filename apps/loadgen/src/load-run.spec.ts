@@ -2,7 +2,7 @@ import { setTimeout } from 'node:timers/promises';
 import { RENAME_MARK } from './admin-scenario';
 import type { LoadOptions } from './config';
 import { runLoad } from './load-run';
-import { FakeGateway, json } from './testing/fake-gateway';
+import { FakeGateway, json, type SeenRequest } from './testing/fake-gateway';
 import { RANGE_BYTES } from './viewer-scenario';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin-password' };
@@ -184,7 +184,7 @@ describe('a run against the gateway', () => {
     expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
   });
 
-  it('reads back a rename whose answer was lost as the run stopped, and renames the title back', async () => {
+  it('settles a rename whose answer was lost as the run stopped, and renames the title back', async () => {
     const fake = new FakeGateway();
     const names = fake.titles.map((title) => title.name);
     let cut = false;
@@ -202,18 +202,48 @@ describe('a run against the gateway', () => {
     expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
   });
 
-  it('renames nothing back when the answer lost as the run stopped was of a rename never made', async () => {
+  it('makes a rename whose answer was lost, never made, once by sending it again, and renames it back', async () => {
     const fake = new FakeGateway();
     const names = fake.titles.map((title) => title.name);
+    let lost = false;
     fake.interceptor = (request) => {
-      if (!request.line.startsWith('PATCH ')) return undefined;
+      if (lost || !request.line.startsWith('PATCH ')) return undefined;
+      lost = true;
       fake.stopNow();
       return new Response(new ReadableStream({ start: (body) => body.error(new Error('lost')) }));
     };
     const { output } = await run(fake, Number.POSITIVE_INFINITY, { admin: ADMIN });
     expect(fake.titles.map((title) => title.name)).toEqual(names);
-    expect(fake.lines().filter((line) => line.startsWith('PATCH '))).toHaveLength(1);
-    expect(output).toContain('Admin: 0 titles renamed, 0 renamed back');
+    // The lost one, the same one again (made), the rename back.
+    expect(fake.lines().filter((line) => line.startsWith('PATCH '))).toHaveLength(3);
+    expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
+    expect(output).not.toContain('left renamed:');
+  });
+
+  it('leaves no title renamed when a rename whose answer was lost is made after the next request about it was answered', async () => {
+    const fake = new FakeGateway();
+    const names = fake.titles.map((title) => title.name);
+    let late: SeenRequest | undefined;
+    let made: Response | undefined;
+    fake.interceptor = (request) => {
+      if (made) return undefined;
+      if (!late) {
+        if (!request.line.startsWith('PATCH ')) return undefined;
+        // The answer is lost; the rename is still on its way to the catalog.
+        late = request;
+        fake.stopNow();
+        return new Response(new ReadableStream({ start: (body) => body.error(new Error('lost')) }));
+      }
+      if (request.line.split(' ')[1] !== late.line.split(' ')[1]) return undefined;
+      // The next request about the title is answered first; then the rename arrives.
+      const answer = fake.handle(request);
+      made = fake.handle(late);
+      return answer;
+    };
+    const { output } = await run(fake, Number.POSITIVE_INFINITY, { admin: ADMIN });
+    expect(made).toBeDefined();
+    expect(fake.titles.map((title) => title.name)).toEqual(names);
+    expect(output).toContain('Admin: 1 title renamed, 1 renamed back');
     expect(output).not.toContain('left renamed:');
   });
 
