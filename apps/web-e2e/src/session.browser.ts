@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import {
   apiRequests,
+  chooseFirstProfile,
   chooseProfile,
   expect,
   expectHome,
@@ -91,8 +92,7 @@ test('a tab reloaded again before its refresh was answered stays signed in: the 
   context,
 }) => {
   await register(page);
-  await page.locator('.profile-button').first().click();
-  await expectHome(page);
+  await chooseFirstProfile(page);
   // The first reload's refresh reaches the API, which rotates the cookie's single-use token; its
   // answer (the new cookie) is held back, as over a slow network, until the tab has been reloaded
   // again and that page has asked for its own refresh with the cookie it still holds.
