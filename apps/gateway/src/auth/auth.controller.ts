@@ -68,6 +68,14 @@ const SESSION_COOKIE_OWNER: KeyOwner = {
   description: 'the session cookie (X-Session-Mode: cookie)',
 };
 
+/**
+ * How long a refresh's answer is replayed: as long as the access token it holds lasts by default
+ * (the users service's ACCESS_TOKEN_TTL_SECONDS, 15 minutes). A replay is for a page that asks
+ * before the first answer's cookie arrived, within seconds; later it would only hand out an
+ * expired token, and hold a key that, in a gateway's memory, POST keys need room for.
+ */
+const REFRESH_REPLAY_SECONDS = 15 * 60;
+
 @ApiTags('auth')
 @Controller('auth')
 @Access('public')
@@ -122,7 +130,7 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
-  @Idempotent({ owner: SESSION_COOKIE_OWNER })
+  @Idempotent({ owner: SESSION_COOKIE_OWNER, retentionSeconds: REFRESH_REPLAY_SECONDS })
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair',
     description:

@@ -3,6 +3,8 @@ import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js'
 import { Role, SESSION_COOKIE } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions } from 'fastify';
+import { IDEMPOTENCY_STORE } from '../idempotency/idempotency.interceptor';
+import { MemoryIdempotencyStore, type KeyRecord } from '../idempotency/idempotency-store';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
 import { testTokenIssuer } from '../testing/test-admin';
 import { createTestGateway } from '../testing/test-gateway';
@@ -19,6 +21,14 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   const refreshed: string[] = [];
   const loggedOut: string[] = [];
   let issued = 0;
+  /** The gateway's idempotency store, saying how long it was asked to keep each answer. */
+  const keys = new (class extends MemoryIdempotencyStore {
+    readonly keptMs: number[] = [];
+    override async complete(key: string, record: KeyRecord, retentionMs: number): Promise<void> {
+      this.keptMs.push(retentionMs);
+      return super.complete(key, record, retentionMs);
+    }
+  })(1000);
   /** When set, the users service holds a refresh until it is called (the call's answer). */
   let holdRefresh: ((answer: () => void) => void) | undefined;
 
@@ -64,7 +74,12 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
     });
     // Every request here comes from one address, more than the auth routes' limit for one
     // (tested in the rate-limit tests).
-    app = await createTestGateway(services, { RATE_LIMIT_AUTH_PER_IP: '1000' });
+    app = await createTestGateway(
+      services,
+      { RATE_LIMIT_AUTH_PER_IP: '1000' },
+      undefined,
+      (builder) => builder.overrideProvider(IDEMPOTENCY_STORE).useValue(keys),
+    );
   });
 
   afterAll(async () => {
@@ -268,6 +283,12 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
       expect(later.statusCode).toBe(200);
       expect(later.headers['idempotent-replayed']).toBeUndefined();
       expect(refreshed).toEqual(['refresh-1', next]);
+    });
+
+    it('keeps a refresh for a replay 15 minutes, as long as its access token lasts, not the 24 hours of a POST', async () => {
+      keys.keptMs.length = 0;
+      await refresh('refresh-6', randomUUID());
+      expect(keys.keptMs).toEqual([15 * 60_000]);
     });
 
     it('answers 409 with Retry-After while the first refresh with the key still runs, and presents the token once', async () => {

@@ -19,6 +19,7 @@ import type { IdempotencyStore, KeyRecord, StoredAnswer } from './idempotency-st
 import {
   IDEMPOTENT_ROUTE,
   REPLAYED_HEADER,
+  retentionMs,
   type IdempotentRoute,
   type KeyOwner,
 } from './idempotent.decorator';
@@ -37,8 +38,6 @@ export interface IdempotencyOptions {
  * not kept, the first answer brought it.
  */
 const KEPT_HEADERS = ['location', 'etag', 'cache-control', 'pragma'] as const;
-
-const RETENTION_MS = IDEMPOTENCY_KEY.retentionSeconds * 1000;
 
 /**
  * Idempotency-Key on the routes marked @Idempotent(): the first request with a key claims it and
@@ -76,13 +75,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (header === undefined) return next.handle();
     const key = storeKey(request, parseKey(header), route.owner);
-    return from(this.once(request, http.getResponse<FastifyReply>(), key, next));
+    return from(this.once(request, http.getResponse<FastifyReply>(), key, route, next));
   }
 
   private async once(
     request: FastifyRequest,
     reply: FastifyReply,
     key: string,
+    route: IdempotentRoute,
     next: CallHandler,
   ): Promise<unknown> {
     const fingerprint = fingerprintOf(request);
@@ -105,7 +105,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     } catch (error) {
       if (leavesOutcomeUnknown(error, request.method)) {
         const body = unknownOutcome();
-        await this.keep(key, { fingerprint, answer: { status: body.status, headers: {}, body } });
+        await this.keep(
+          key,
+          { fingerprint, answer: { status: body.status, headers: {}, body } },
+          retentionMs(route),
+        );
       } else await this.store.release(key).catch(() => undefined); // else it expires on its own
       throw error;
     }
@@ -115,15 +119,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (typeof header === 'string') headers[name] = header;
     }
     const body: unknown = value === undefined ? null : JSON.parse(JSON.stringify(value));
-    await this.keep(key, { fingerprint, answer: { status: reply.statusCode, headers, body } });
+    await this.keep(
+      key,
+      { fingerprint, answer: { status: reply.statusCode, headers, body } },
+      retentionMs(route),
+    );
     return value;
   }
 
-  private async keep(key: string, record: KeyRecord): Promise<void> {
+  private async keep(key: string, record: KeyRecord, retainMs: number): Promise<void> {
     // The request was applied whatever the store says: its answer goes out. A retry then finds
     // the key claimed until the claim expires (409), and only after that runs again.
     await this.store
-      .complete(key, record, RETENTION_MS)
+      .complete(key, record, retainMs)
       .catch((error: unknown) =>
         this.logger.warn(`idempotency store: answer not kept: ${String(error)}`),
       );

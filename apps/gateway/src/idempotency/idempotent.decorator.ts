@@ -6,8 +6,6 @@ import { PROBLEM_RESPONSE } from '../http/api-problems.decorator';
 
 export const IDEMPOTENT_ROUTE = 'kinema:idempotent';
 
-const HOURS = IDEMPOTENCY_KEY.retentionSeconds / 3600;
-
 /** Whose keys a route's keys are, when not its caller's (signed-in account, else address). */
 export interface KeyOwner {
   /**
@@ -22,6 +20,18 @@ export interface KeyOwner {
 /** What a route marked @Idempotent() declares (its metadata under IDEMPOTENT_ROUTE). */
 export interface IdempotentRoute {
   owner?: KeyOwner;
+  /** How long an answer is replayed: IDEMPOTENCY_KEY.retentionSeconds unless the route says. */
+  retentionSeconds?: number;
+}
+
+/** How long the route's answers are replayed, in milliseconds. */
+export function retentionMs(route: IdempotentRoute): number {
+  return (route.retentionSeconds ?? IDEMPOTENCY_KEY.retentionSeconds) * 1000;
+}
+
+/** "24 hours", "15 minutes": a retention as the API document says it. */
+function period(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} hours` : `${Math.round(seconds / 60)} minutes`;
 }
 
 /** The route's @Idempotent() declaration, if it has one. */
@@ -46,7 +56,8 @@ export function Idempotent(route: IdempotentRoute = {}): MethodDecorator {
       required: false,
       description:
         'A key unique to this request (a UUID, say), to send it again safely after a timeout or ' +
-        `a lost answer: for ${HOURS} hours a request with the same key and the same body is ` +
+        `a lost answer: for ${period(retentionMs(route) / 1000)} a request with the same key ` +
+        'and the same body is ' +
         `answered with the first answer (marked \`Idempotent-Replayed: true\`) without being ` +
         `applied again. ${whose} An answer that failed (4xx, 503) is not kept, so a corrected ` +
         'request may reuse the key; one whose outcome is unknown (504 OUTCOME_UNKNOWN) is.',
