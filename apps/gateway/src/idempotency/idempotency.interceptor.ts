@@ -41,11 +41,12 @@ const KEPT_HEADERS = ['location', 'etag', 'cache-control', 'pragma'] as const;
 
 /**
  * Idempotency-Key on the routes marked @Idempotent(): the first request with a key claims it and
- * runs; its answer is kept and replayed to every later request of the same caller (or of the
- * key's owner the route names) with the same key and the same method, URL, profile and body. A different request under the key is refused
- * (422), as is a second one while the first still runs (409). A failure a retry may fix (a 4xx,
- * a 503) frees the key; a write whose outcome is unknown (504 OUTCOME_UNKNOWN) is kept like a
- * success, so its retry cannot apply it a second time.
+ * runs; its answer is kept (as long as the route says) and replayed to every later request of the
+ * same caller, or of the key's owner the route names, with the same key and the same method, URL,
+ * profile and body. A different request under the key is refused (422), as is a second one while
+ * the first still runs (409). A failure a retry may fix (a 4xx, a 503) frees the key; a write
+ * whose outcome is unknown (504 OUTCOME_UNKNOWN) is kept like a success, so its retry cannot apply
+ * it a second time.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {

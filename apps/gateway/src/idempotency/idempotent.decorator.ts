@@ -57,9 +57,9 @@ export function Idempotent(route: IdempotentRoute = {}): MethodDecorator {
       description:
         'A key unique to this request (a UUID, say), to send it again safely after a timeout or ' +
         `a lost answer: for ${period(retentionMs(route) / 1000)} a request with the same key ` +
-        'and the same body is ' +
-        `answered with the first answer (marked \`Idempotent-Replayed: true\`) without being ` +
-        `applied again. ${whose} An answer that failed (4xx, 503) is not kept, so a corrected ` +
+        'and the same body is answered with the first answer (marked ' +
+        '`Idempotent-Replayed: true`) without being applied again. ' +
+        `${whose} An answer that failed (4xx, 503) is not kept, so a corrected ` +
         'request may reuse the key; one whose outcome is unknown (504 OUTCOME_UNKNOWN) is.',
       schema: {
         type: 'string',
