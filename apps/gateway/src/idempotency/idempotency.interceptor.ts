@@ -19,7 +19,7 @@ import type { IdempotencyStore, KeyRecord, StoredAnswer } from './idempotency-st
 import {
   IDEMPOTENT_ROUTE,
   REPLAYED_HEADER,
-  retentionMs,
+  retentionSeconds,
   type IdempotentRoute,
   type KeyOwner,
 } from './idempotent.decorator';
@@ -106,11 +106,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     } catch (error) {
       if (leavesOutcomeUnknown(error, request.method)) {
         const body = unknownOutcome();
-        await this.keep(
-          key,
-          { fingerprint, answer: { status: body.status, headers: {}, body } },
-          retentionMs(route),
-        );
+        await this.keep(key, route, {
+          fingerprint,
+          answer: { status: body.status, headers: {}, body },
+        });
       } else await this.store.release(key).catch(() => undefined); // else it expires on its own
       throw error;
     }
@@ -120,19 +119,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (typeof header === 'string') headers[name] = header;
     }
     const body: unknown = value === undefined ? null : JSON.parse(JSON.stringify(value));
-    await this.keep(
-      key,
-      { fingerprint, answer: { status: reply.statusCode, headers, body } },
-      retentionMs(route),
-    );
+    await this.keep(key, route, {
+      fingerprint,
+      answer: { status: reply.statusCode, headers, body },
+    });
     return value;
   }
 
-  private async keep(key: string, record: KeyRecord, retainMs: number): Promise<void> {
+  /** Keeps the answer under the key for as long as the route replays its answers. */
+  private async keep(key: string, route: IdempotentRoute, record: KeyRecord): Promise<void> {
     // The request was applied whatever the store says: its answer goes out. A retry then finds
     // the key claimed until the claim expires (409), and only after that runs again.
     await this.store
-      .complete(key, record, retainMs)
+      .complete(key, record, retentionSeconds(route) * 1000)
       .catch((error: unknown) =>
         this.logger.warn(`idempotency store: answer not kept: ${String(error)}`),
       );

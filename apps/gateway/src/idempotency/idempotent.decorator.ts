@@ -24,9 +24,9 @@ export interface IdempotentRoute {
   retentionSeconds?: number;
 }
 
-/** How long the route's answers are replayed, in milliseconds. */
-export function retentionMs(route: IdempotentRoute): number {
-  return (route.retentionSeconds ?? IDEMPOTENCY_KEY.retentionSeconds) * 1000;
+/** How long the route's answers are replayed, in seconds. */
+export function retentionSeconds(route: IdempotentRoute): number {
+  return route.retentionSeconds ?? IDEMPOTENCY_KEY.retentionSeconds;
 }
 
 /** "24 hours", "15 minutes": a retention as the API document says it. */
@@ -56,7 +56,7 @@ export function Idempotent(route: IdempotentRoute = {}): MethodDecorator {
       required: false,
       description:
         'A key unique to this request (a UUID, say), to send it again safely after a timeout or ' +
-        `a lost answer: for ${period(retentionMs(route) / 1000)} a request with the same key ` +
+        `a lost answer: for ${period(retentionSeconds(route))} a request with the same key ` +
         'and the same body is answered with the first answer (marked ' +
         '`Idempotent-Replayed: true`) without being applied again. ' +
         `${whose} An answer that failed (4xx, 503) is not kept, so a corrected ` +
