@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import type { AuthTokens } from '@kinema/contracts';
+import { IDEMPOTENCY_KEY_HEADER, type AuthTokens } from '@kinema/contracts';
 import { isServiceError } from '@kinema/platform/errors';
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
@@ -13,7 +13,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { ProblemException } from '../http/problem.exception';
-import { Idempotent, type KeyOwner } from '../idempotency/idempotent.decorator';
+import { parseIdempotencyKey } from '../idempotency/idempotency.interceptor';
+import { IDEMPOTENCY_KEY_SCHEMA, REPLAYED_HEADER } from '../idempotency/idempotent.decorator';
 import { AuthRateLimited } from '../rate-limit/rate-limit.decorator';
 import { UsersClient } from '../users/users.client';
 import { Access } from './access-level.decorator';
@@ -46,35 +47,31 @@ function noStore(reply: FastifyReply): void {
 
 /**
  * The tokens as the client receives them: in cookie mode the refresh token goes into the
- * HttpOnly cookie and is left out of the body, so script on the page never holds it.
+ * HttpOnly cookie and is left out of the body, so script on the page never holds it. A refresh
+ * answered again (`repeated`) holds none: the first answer brought the new cookie, and this one
+ * neither repeats nor clears it.
  */
-function issued(tokens: AuthTokens, inCookie: boolean, reply: FastifyReply) {
+function issued(tokens: AuthTokens, inCookie: boolean, reply: FastifyReply, repeated = false) {
   const { refreshToken, ...view } = tokensView(tokens);
   if (!inCookie) return { refreshToken, ...view };
-  setSessionCookie(reply, refreshToken ?? '', new Date(view.refreshTokenExpiresAt));
+  if (!repeated) setSessionCookie(reply, refreshToken ?? '', new Date(view.refreshTokenExpiresAt));
   return view;
 }
 
-/**
- * A refresh's key is its session cookie's: only the browser that holds the cookie and the key (a
- * page's own record) has the first answer replayed; a token presented again by anyone else, or
- * without the key, still ends the session. In body mode no key is taken: the answer holds the new
- * refresh token, which would be kept with it (the users service keeps only digests of tokens).
- */
-const SESSION_COOKIE_OWNER: KeyOwner = {
-  // A page whose cookie is gone (its session ended) is answered 401, as without a key: nothing
-  // under its key is kept (a refused answer frees it), so there is nothing to replay to anyone.
-  of: (request) => (cookieMode(request) ? (refreshTokenFromCookie(request) ?? '') : undefined),
-  description: 'the session cookie (X-Session-Mode: cookie)',
+/** The Idempotency-Key of a refresh, as the API document states it. */
+const REFRESH_KEY_HEADER_DOC = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Cookie mode only: a key this refresh is known by (a UUID, say), for a page that may be gone ' +
+    'before the answer arrives. The next page sends the same key with the cookie it holds; when ' +
+    'that is the token the first refresh exchanged, and the token it was exchanged for is still ' +
+    "unused, within an access token's lifetime, the refresh is answered again " +
+    '(`Idempotent-Replayed: true`): a new access token of the same session and no new cookie, ' +
+    'where the used token alone would end the session. The key is kept by the users service, ' +
+    'so any gateway replica answers it.',
+  schema: IDEMPOTENCY_KEY_SCHEMA,
 };
-
-/**
- * How long a refresh's answer is replayed: as long as the access token it holds lasts by default
- * (the users service's ACCESS_TOKEN_TTL_SECONDS, 15 minutes). A replay is for a page that asks
- * before the first answer's cookie arrived, within seconds; later it would only hand out an
- * expired token, and hold a key that, in a gateway's memory, POST keys need room for.
- */
-const REFRESH_REPLAY_SECONDS = 15 * 60;
 
 @ApiTags('auth')
 @Controller('auth')
@@ -130,7 +127,6 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
-  @Idempotent({ owner: SESSION_COOKIE_OWNER, retentionSeconds: REFRESH_REPLAY_SECONDS })
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair',
     description:
@@ -138,14 +134,14 @@ export class AuthController {
       '(every token issued from the same sign-in), as that means it was stolen. In cookie ' +
       'mode the token is read from the session cookie and the body may be `{}`. A page that ' +
       'may be gone before its refresh is answered (reloaded, closed) sends an Idempotency-Key ' +
-      'and keeps it until an answer arrives: the next page sends the same key with the same ' +
-      'cookie and is answered the first refresh, replayed (its access token; the first answer ' +
-      'brought the new cookie), instead of presenting the used token again. Without the key, ' +
-      'or with another cookie, a refresh is a new one.',
+      'and keeps it until an answer arrives, so that the next page, which may still hold the ' +
+      'used cookie, is answered again instead (see the header). Without the key, or with ' +
+      'another, a used token ends the session.',
   })
   @ApiHeader(SESSION_MODE_HEADER_DOC)
+  @ApiHeader(REFRESH_KEY_HEADER_DOC)
   @ApiOkResponse({ type: SessionRefreshView })
-  @ApiProblems(401, 403)
+  @ApiProblems(400, 401, 403)
   async refresh(
     @Body() body: RefreshBody,
     @Req() request: FastifyRequest,
@@ -153,15 +149,20 @@ export class AuthController {
   ): Promise<SessionRefreshView> {
     const inCookie = cookieMode(request);
     const refreshToken = presentedRefreshToken(body, request, inCookie);
-    const answer = await this.users.refresh(refreshToken).catch((error: unknown) => {
+    const retryKey = retryKeyOf(request, inCookie);
+    const answer = await this.users.refresh(refreshToken, retryKey).catch((error: unknown) => {
       // A refused cookie stays refused: the browser drops it rather than offering it again.
       if (inCookie && isServiceError(error) && error.code === status.UNAUTHENTICATED)
         clearSessionCookie(reply);
       throw error;
     });
     noStore(reply);
+    if (answer.repeated) void reply.header(REPLAYED_HEADER, 'true');
     const tokens = present(answer.tokens, 'tokens');
-    return { tokens: issued(tokens, inCookie, reply), account: await this.accountOf(tokens) };
+    return {
+      tokens: issued(tokens, inCookie, reply, answer.repeated),
+      account: await this.accountOf(tokens),
+    };
   }
 
   @Post('logout')
@@ -202,6 +203,26 @@ export class AuthController {
     const { account } = await this.users.getAccount(claims.accountId);
     return accountView(present(account, 'an account'));
   }
+}
+
+/**
+ * The Idempotency-Key of a refresh, which the users service keeps with the token it exchanges
+ * (RefreshRequest.retry_key). Cookie mode only (else a 400 naming it): a refresh answered again
+ * holds no refresh token, and a client that keeps its token in the body would be left without one.
+ */
+function retryKeyOf(request: FastifyRequest, inCookie: boolean): string | undefined {
+  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (header === undefined) return undefined;
+  if (!inCookie) {
+    throw ProblemException.badRequest([
+      {
+        field: 'Idempotency-Key',
+        description:
+          'Idempotency-Key is taken here only with the session cookie (X-Session-Mode: cookie)',
+      },
+    ]);
+  }
+  return parseIdempotencyKey(header);
 }
 
 /** The refresh token of the request: the cookie's in cookie mode, else the body's. */

@@ -3,8 +3,6 @@ import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js'
 import { Role, SESSION_COOKIE } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions } from 'fastify';
-import { IDEMPOTENCY_STORE } from '../idempotency/idempotency.interceptor';
-import { MemoryIdempotencyStore, type KeyRecord } from '../idempotency/idempotency-store';
 import { FakeServices, grpcFailure } from '../testing/fake-services';
 import { testTokenIssuer } from '../testing/test-admin';
 import { createTestGateway } from '../testing/test-gateway';
@@ -19,18 +17,12 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   let app: NestFastifyApplication;
   /** Refresh tokens the users service was asked to rotate or end, in order. */
   const refreshed: string[] = [];
+  /** The retry key of each refresh the users service was asked for ('' for none). */
+  const retryKeys: string[] = [];
   const loggedOut: string[] = [];
   let issued = 0;
-  /** The gateway's idempotency store, saying how long it was asked to keep each answer. */
-  const keys = new (class extends MemoryIdempotencyStore {
-    readonly keptMs: number[] = [];
-    override async complete(key: string, record: KeyRecord, retentionMs: number): Promise<void> {
-      this.keptMs.push(retentionMs);
-      return super.complete(key, record, retentionMs);
-    }
-  })(1000);
-  /** When set, the users service holds a refresh until it is called (the call's answer). */
-  let holdRefresh: ((answer: () => void) => void) | undefined;
+  /** The users service's answer to a refresh that repeats one (its token and retry key seen). */
+  const exchanged = new Set<string>();
 
   beforeAll(async () => {
     const issuer = await testTokenIssuer();
@@ -50,17 +42,22 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
         login: (_call: unknown, done: sendUnaryData<unknown>) =>
           void tokens().then((t) => done(null, { account, tokens: t })),
         refresh: (
-          call: ServerUnaryCall<{ refreshToken: string }, unknown>,
+          call: ServerUnaryCall<{ refreshToken: string; retryKey: string }, unknown>,
           done: sendUnaryData<unknown>,
         ) => {
-          refreshed.push(call.request.refreshToken);
-          if (call.request.refreshToken === 'spent')
+          const { refreshToken, retryKey } = call.request;
+          refreshed.push(refreshToken);
+          retryKeys.push(retryKey);
+          if (refreshToken === 'spent')
             return done(
               grpcFailure(status.UNAUTHENTICATED, 'INVALID_REFRESH_TOKEN', 'Sign in again.'),
             );
-          const answer = () => void tokens().then((t) => done(null, { tokens: t }));
-          if (holdRefresh) holdRefresh(answer);
-          else answer();
+          // As the users service answers the same exchange asked again: no refresh token.
+          const repeated = retryKey !== '' && exchanged.has(`${refreshToken} ${retryKey}`);
+          exchanged.add(`${refreshToken} ${retryKey}`);
+          void tokens().then((t) =>
+            done(null, { tokens: repeated ? { ...t, refreshToken: '' } : t, repeated }),
+          );
         },
         logout: (
           call: ServerUnaryCall<{ refreshToken: string }, unknown>,
@@ -74,12 +71,7 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
     });
     // Every request here comes from one address, more than the auth routes' limit for one
     // (tested in the rate-limit tests).
-    app = await createTestGateway(
-      services,
-      { RATE_LIMIT_AUTH_PER_IP: '1000' },
-      undefined,
-      (builder) => builder.overrideProvider(IDEMPOTENCY_STORE).useValue(keys),
-    );
+    app = await createTestGateway(services, { RATE_LIMIT_AUTH_PER_IP: '1000' });
   });
 
   afterAll(async () => {
@@ -89,8 +81,8 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
 
   beforeEach(() => {
     refreshed.length = 0;
+    retryKeys.length = 0;
     loggedOut.length = 0;
-    holdRefresh = undefined;
   });
 
   const inject = (options: InjectOptions) => app.getHttpAdapter().getInstance().inject(options);
@@ -257,67 +249,51 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   });
 
   describe('a refresh whose page may be gone before its answer (Idempotency-Key)', () => {
-    const refresh = (cookie: string | undefined, key: string, mode = COOKIE_MODE) =>
+    const refresh = (cookie: string | undefined, key: string | undefined) =>
       inject({
         method: 'POST',
         url: '/api/v1/auth/refresh',
-        headers: { ...mode, ...(cookie ? cookieHeader(cookie) : {}), 'idempotency-key': key },
+        headers: {
+          ...COOKIE_MODE,
+          ...(cookie ? cookieHeader(cookie) : {}),
+          ...(key ? { 'idempotency-key': key } : {}),
+        },
         payload: {},
       });
 
-    it('answers the same key with the same cookie with the first refresh, replayed: the used token is not presented again', async () => {
+    it('hands the key to the users service with the cookie: the same exchange asked again is answered without a new cookie', async () => {
       const key = randomUUID();
       const first = await refresh('refresh-1', key);
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
       const next = sessionCookie(first.headers)?.value;
+      expect(next).toMatch(/^refresh-/);
       // The page reloaded before it saw that answer; the next page sends what the browser holds.
       const again = await refresh('refresh-1', key);
-      expect(refreshed).toEqual(['refresh-1']);
+      expect(retryKeys).toEqual([key, key]);
       expect(again.statusCode).toBe(200);
       expect(again.headers['idempotent-replayed']).toBe('true');
-      expect(again.json()).toEqual(first.json());
-      // The first answer brought the new cookie; a replay neither repeats nor clears it.
+      const body = again.json<{ tokens: Record<string, unknown>; account: { id: string } }>();
+      expect(body.account.id).toBe(ACCOUNT);
+      expect(body.tokens['accessToken']).toEqual(expect.any(String));
+      expect(body.tokens).not.toHaveProperty('refreshToken');
+      // The first answer brought the new cookie; an answer again neither repeats nor clears it.
       expect(sessionCookie(again.headers)).toBeUndefined();
       expect(again.headers['cache-control']).toBe('no-store');
-      // Once the browser holds the new cookie, the same key is a new refresh.
-      const later = await refresh(next, key);
-      expect(later.statusCode).toBe(200);
-      expect(later.headers['idempotent-replayed']).toBeUndefined();
-      expect(refreshed).toEqual(['refresh-1', next]);
     });
 
-    it('keeps a refresh for a replay 15 minutes, as long as its access token lasts, not the 24 hours of a POST', async () => {
-      keys.keptMs.length = 0;
-      await refresh('refresh-6', randomUUID());
-      expect(keys.keptMs).toEqual([15 * 60_000]);
+    it('sends no key to the users service when the page sends none', async () => {
+      await refresh('refresh-2', undefined);
+      expect(retryKeys).toEqual(['']);
     });
 
-    it('answers 409 with Retry-After while the first refresh with the key still runs, and presents the token once', async () => {
-      let answerFirst: (() => void) | undefined;
-      const reached = new Promise<void>((resolve) => {
-        holdRefresh = (answer) => {
-          answerFirst = answer;
-          resolve();
-        };
-      });
-      const key = randomUUID();
-      const first = refresh('refresh-2', key);
-      await reached;
-      const concurrent = await refresh('refresh-2', key);
-      expect(concurrent.statusCode).toBe(409);
-      expect(concurrent.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
-      expect(concurrent.headers['retry-after']).toBe('1');
-      answerFirst?.();
-      expect((await first).statusCode).toBe(200);
-      expect((await refresh('refresh-2', key)).headers['idempotent-replayed']).toBe('true');
-      expect(refreshed).toEqual(['refresh-2']);
-    });
-
-    it('keeps the key to its cookie: another cookie with the same key is refreshed on its own', async () => {
-      const key = randomUUID();
-      await refresh('refresh-3', key);
-      const other = await refresh('refresh-4', key);
-      expect(other.headers['idempotent-replayed']).toBeUndefined();
-      expect(refreshed).toEqual(['refresh-3', 'refresh-4']);
+    it('refuses a malformed key (400 naming the header) without presenting the token', async () => {
+      const answer = await refresh('refresh-3', '"unterminated');
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json<{ errors: Array<{ field: string }> }>().errors[0]?.field).toBe(
+        'Idempotency-Key',
+      );
+      expect(refreshed).toEqual([]);
     });
 
     it('answers a page whose cookie is gone 401, key or not, so that it shows sign-in', async () => {
@@ -326,7 +302,7 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
       expect(refreshed).toEqual([]);
     });
 
-    it('refuses a key outside cookie mode (400 naming the header): the answer would hold a refresh token', async () => {
+    it('refuses a key outside cookie mode (400 naming the header): an answer again would hold no refresh token', async () => {
       const answer = await inject({
         method: 'POST',
         url: '/api/v1/auth/refresh',

@@ -16,13 +16,7 @@ import { principalOf } from '../viewer/principal';
 import { ProblemException } from '../http/problem.exception';
 import { leavesOutcomeUnknown, unknownOutcome } from '../http/problem.filter';
 import type { IdempotencyStore, KeyRecord, StoredAnswer } from './idempotency-store';
-import {
-  IDEMPOTENT_ROUTE,
-  REPLAYED_HEADER,
-  retentionSeconds,
-  type IdempotentRoute,
-  type KeyOwner,
-} from './idempotent.decorator';
+import { IDEMPOTENT_ROUTE, REPLAYED_HEADER } from './idempotent.decorator';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
@@ -32,21 +26,18 @@ export interface IdempotencyOptions {
   pendingMs: number;
 }
 
-/**
- * The headers of an answer that a replay repeats (what the POST routes set besides the body; a
- * session refresh's no-store, RFC 6749 section 5.1). Never Set-Cookie: a refresh's new token is
- * not kept, the first answer brought it.
- */
-const KEPT_HEADERS = ['location', 'etag', 'cache-control', 'pragma'] as const;
+/** The headers of an answer that a replay repeats (what the POST routes set besides the body). */
+const KEPT_HEADERS = ['location', 'etag'] as const;
+
+const RETENTION_MS = IDEMPOTENCY_KEY.retentionSeconds * 1000;
 
 /**
  * Idempotency-Key on the routes marked @Idempotent(): the first request with a key claims it and
- * runs; its answer is kept (as long as the route says) and replayed to every later request of the
- * same caller, or of the key's owner the route names, with the same key and the same method, URL,
- * profile and body. A different request under the key is refused (422), as is a second one while
- * the first still runs (409). A failure a retry may fix (a 4xx, a 503) frees the key; a write
- * whose outcome is unknown (504 OUTCOME_UNKNOWN) is kept like a success, so its retry cannot apply
- * it a second time.
+ * runs; its answer is kept and replayed to every later request of the same caller with the same
+ * key and the same method, URL, profile and body. A different request under the key is refused
+ * (422), as is a second one while the first still runs (409). A failure a retry may fix (a 4xx,
+ * a 503) frees the key; a write whose outcome is unknown (504 OUTCOME_UNKNOWN) is kept like a
+ * success, so its retry cannot apply it a second time.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -66,26 +57,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const route = this.reflector.get<IdempotentRoute | undefined>(
-      IDEMPOTENT_ROUTE,
-      context.getHandler(),
-    );
-    if (!route) return next.handle();
+    if (this.reflector.get<boolean>(IDEMPOTENT_ROUTE, context.getHandler()) !== true)
+      return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (header === undefined) return next.handle();
-    const key = storeKey(request, parseKey(header), route.owner);
-    return from(this.once(request, http.getResponse<FastifyReply>(), key, route, next));
+    return from(this.once(request, http.getResponse<FastifyReply>(), header, next));
   }
 
   private async once(
     request: FastifyRequest,
     reply: FastifyReply,
-    key: string,
-    route: IdempotentRoute,
+    header: string | string[],
     next: CallHandler,
   ): Promise<unknown> {
+    const key = storeKey(request, parseIdempotencyKey(header));
     const fingerprint = fingerprintOf(request);
     const claim = await this.store
       .claim(key, fingerprint, this.options.pendingMs)
@@ -106,10 +93,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     } catch (error) {
       if (leavesOutcomeUnknown(error, request.method)) {
         const body = unknownOutcome();
-        await this.keep(key, route, {
-          fingerprint,
-          answer: { status: body.status, headers: {}, body },
-        });
+        await this.keep(key, { fingerprint, answer: { status: body.status, headers: {}, body } });
       } else await this.store.release(key).catch(() => undefined); // else it expires on its own
       throw error;
     }
@@ -119,19 +103,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (typeof header === 'string') headers[name] = header;
     }
     const body: unknown = value === undefined ? null : JSON.parse(JSON.stringify(value));
-    await this.keep(key, route, {
-      fingerprint,
-      answer: { status: reply.statusCode, headers, body },
-    });
+    await this.keep(key, { fingerprint, answer: { status: reply.statusCode, headers, body } });
     return value;
   }
 
-  /** Keeps the answer under the key for as long as the route replays its answers. */
-  private async keep(key: string, route: IdempotentRoute, record: KeyRecord): Promise<void> {
+  private async keep(key: string, record: KeyRecord): Promise<void> {
     // The request was applied whatever the store says: its answer goes out. A retry then finds
     // the key claimed until the claim expires (409), and only after that runs again.
     await this.store
-      .complete(key, record, retentionSeconds(route) * 1000)
+      .complete(key, record, RETENTION_MS)
       .catch((error: unknown) =>
         this.logger.warn(`idempotency store: answer not kept: ${String(error)}`),
       );
@@ -139,7 +119,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 /** The key as sent: a Structured Field string, quoted or not; anything else is a 400. */
-function parseKey(header: string | string[]): string {
+export function parseIdempotencyKey(header: string | string[]): string {
   const value = Array.isArray(header) ? undefined : header.trim();
   if (value === undefined || !IDEMPOTENCY_KEY.pattern.test(value))
     throw ProblemException.badRequest([
@@ -151,28 +131,11 @@ function parseKey(header: string | string[]): string {
   return value.startsWith('"') ? value.slice(1, -1) : value;
 }
 
-/**
- * Keys are their owner's: the caller's by default (the same key from another account, or
- * address, is another key), else the one the route names.
- */
-function storeKey(request: FastifyRequest, key: string, owner: KeyOwner | undefined): string {
-  return sha256(`${keyOwnerOf(request, owner)}\n${key}`);
-}
-
-function keyOwnerOf(request: FastifyRequest, owner: KeyOwner | undefined): string {
-  if (owner) {
-    const of = owner.of(request);
-    if (of === undefined)
-      throw ProblemException.badRequest([
-        {
-          field: 'Idempotency-Key',
-          description: `Idempotency-Key is taken here only with ${owner.description}`,
-        },
-      ]);
-    return `owner:${sha256(of)}`;
-  }
+/** Keys are the caller's own: the same key from another account (or address) is another key. */
+function storeKey(request: FastifyRequest, key: string): string {
   const principal = principalOf(request);
-  return principal ? `account:${principal.accountId}` : `ip:${request.ip}`;
+  const caller = principal ? `account:${principal.accountId}` : `ip:${request.ip}`;
+  return sha256(`${caller}\n${key}`);
 }
 
 /** What makes two requests "the same request" under one key. */

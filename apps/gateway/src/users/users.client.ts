@@ -45,8 +45,9 @@ export class UsersClient implements OnModuleDestroy {
   login(request: LoginRequest): Promise<LoginResponse> {
     return callUnary(this.client, this.client.login, request);
   }
-  refresh(refreshToken: string): Promise<RefreshResponse> {
-    return callUnary(this.client, this.client.refresh, { refreshToken });
+  /** `retryKey`: the client's key for this exchange, so that it may ask again (see the proto). */
+  refresh(refreshToken: string, retryKey = ''): Promise<RefreshResponse> {
+    return callUnary(this.client, this.client.refresh, { refreshToken, retryKey });
   }
   async logout(refreshToken: string): Promise<void> {
     await callUnary(this.client, this.client.logout, { refreshToken });

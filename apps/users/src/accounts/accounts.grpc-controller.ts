@@ -1,5 +1,6 @@
 import {
   ACCOUNT_LIMITS,
+  IDEMPOTENCY_KEY,
   type ChangePasswordRequest,
   type ChangePasswordResponse,
   type DeleteAccountRequest,
@@ -50,8 +51,8 @@ export class AccountsGrpcController {
 
   @GrpcMethod(USERS_GRPC_SERVICE, 'refresh')
   async refresh(request: RefreshRequest): Promise<RefreshResponse> {
-    checkRefreshToken(request.refreshToken);
-    return { tokens: await this.sessions.refresh(request.refreshToken) };
+    checkRefreshToken(request.refreshToken, request.retryKey);
+    return this.sessions.refresh(request.refreshToken, request.retryKey || undefined);
   }
 
   @GrpcMethod(USERS_GRPC_SERVICE, 'logout')
@@ -88,10 +89,12 @@ export class AccountsGrpcController {
   }
 }
 
-function checkRefreshToken(token: string): void {
+function checkRefreshToken(token: string, retryKey = ''): void {
   const violations = new Violations();
   if (token === '') violations.add('refresh_token', 'is required');
   else if (token.length > REFRESH_TOKEN_MAX_LENGTH)
     violations.add('refresh_token', `must be at most ${REFRESH_TOKEN_MAX_LENGTH} characters`);
+  if (retryKey.length > IDEMPOTENCY_KEY.maxLength)
+    violations.add('retry_key', `must be at most ${IDEMPOTENCY_KEY.maxLength} characters`);
   violations.throwIfAny();
 }

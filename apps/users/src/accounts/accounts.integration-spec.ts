@@ -187,6 +187,58 @@ describe('sessions', () => {
     expect(access.code).toBe(status.UNAUTHENTICATED);
   });
 
+  it('answers a refresh asked again with its retry key, without ending the session', async () => {
+    const input = aRegistration();
+    const registered = defined((await users.rpc.register(input)).tokens, 'tokens');
+    const asked = { refreshToken: registered.refreshToken, retryKey: 'page-1' };
+    // Both at once, as a page reloaded while its refresh runs: one exchanges, one repeats.
+    const answers = await Promise.all([users.rpc.refresh(asked), users.rpc.refresh(asked)]);
+    const first = answers.find((answer) => !answer.repeated);
+    const repeat = answers.find((answer) => answer.repeated);
+    const next = defined(first?.tokens, 'the exchange');
+    const again = defined(repeat?.tokens, 'the repeat');
+    expect(again.refreshToken).toBe('');
+    expect(again.sessionId).toBe(next.sessionId);
+    expect(again.accessToken).not.toBe(next.accessToken);
+    expect(again.refreshTokenExpireTime).toEqual(next.refreshTokenExpireTime);
+    const verified = await users.rpc.verifyAccessToken({ accessToken: again.accessToken });
+    expect(verified.sessionId).toBe(next.sessionId);
+    // The token it was exchanged for goes on working; the old one, without its key, is reuse.
+    const third = defined(
+      (await users.rpc.refresh({ refreshToken: next.refreshToken, retryKey: 'page-2' })).tokens,
+      'tokens',
+    );
+    expect(third.refreshToken).not.toBe('');
+    const copy = await failureOf(users.rpc.refresh({ refreshToken: registered.refreshToken }));
+    expect(copy.errorCode).toBe('REFRESH_TOKEN_REUSED');
+  });
+
+  it('takes a used token with its key as a copy once the token it was exchanged for was used', async () => {
+    const input = aRegistration();
+    const registered = defined((await users.rpc.register(input)).tokens, 'tokens');
+    const asked = { refreshToken: registered.refreshToken, retryKey: 'page-1' };
+    const next = defined((await users.rpc.refresh(asked)).tokens, 'tokens');
+    const newest = defined(
+      (await users.rpc.refresh({ refreshToken: next.refreshToken })).tokens,
+      'tokens',
+    );
+    const copy = await failureOf(users.rpc.refresh(asked));
+    expect(copy.errorCode).toBe('REFRESH_TOKEN_REUSED');
+    const ended = await failureOf(users.rpc.refresh({ refreshToken: newest.refreshToken }));
+    expect(ended.code).toBe(status.UNAUTHENTICATED);
+  });
+
+  it('refuses a retry key longer than an Idempotency-Key as INVALID_ARGUMENT', async () => {
+    const registered = defined((await users.rpc.register(aRegistration())).tokens, 'tokens');
+    const tooLong = await failureOf(
+      users.rpc.refresh({ refreshToken: registered.refreshToken, retryKey: 'k'.repeat(256) }),
+    );
+    expect(tooLong.code).toBe(status.INVALID_ARGUMENT);
+    await expect(
+      users.rpc.refresh({ refreshToken: registered.refreshToken, retryKey: 'k'.repeat(255) }),
+    ).resolves.toBeDefined();
+  });
+
   it('logs out: the refresh token stops working, other sessions keep going', async () => {
     const input = aRegistration();
     const phone = defined((await users.rpc.register(input)).tokens, 'tokens');

@@ -15,3 +15,8 @@ export function newRefreshToken(): string {
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
+
+/** A refresh's retry key as kept: its digest, of one size whatever the client chose. */
+export function hashRetryKey(key: string): string {
+  return hashRefreshToken(key);
+}

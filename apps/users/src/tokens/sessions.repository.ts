@@ -11,6 +11,11 @@ export interface PresentedToken {
   expiresAt: Date;
   rotatedAt: Date | null;
   sessionRevokedAt: Date | null;
+  /** When the session lapses: its newest token's expiry. */
+  sessionExpiresAt: Date;
+  retryKeyHash: string | null;
+  /** Whether the token this one was exchanged for has been exchanged in turn. */
+  successorUsed: boolean;
 }
 
 export interface EndedSession {
@@ -56,7 +61,13 @@ export class SessionsRepository {
     const [row] = await manager.query<PresentedToken[]>(
       `SELECT t.session_id AS "sessionId", s.account_id AS "accountId", a.role,
               t.expires_at AS "expiresAt", t.rotated_at AS "rotatedAt",
-              s.revoked_at AS "sessionRevokedAt"
+              s.revoked_at AS "sessionRevokedAt", s.expires_at AS "sessionExpiresAt",
+              t.retry_key_hash AS "retryKeyHash",
+              -- Its successor was made when it was rotated: one made since then and used since.
+              EXISTS (SELECT 1 FROM refresh_tokens later
+                       WHERE later.session_id = t.session_id
+                         AND later.created_at >= t.rotated_at
+                         AND later.rotated_at IS NOT NULL) AS "successorUsed"
          FROM refresh_tokens t
          JOIN sessions s ON s.id = t.session_id
          JOIN accounts a ON a.id = s.account_id
@@ -67,11 +78,17 @@ export class SessionsRepository {
     return row;
   }
 
-  async markRotated(manager: EntityManager, tokenHash: string, at: Date): Promise<void> {
-    await manager.query('UPDATE refresh_tokens SET rotated_at = $2 WHERE token_hash = $1', [
-      tokenHash,
-      at,
-    ]);
+  /** Marks the token used, keeping the digest of the retry key its exchange came with. */
+  async markRotated(
+    manager: EntityManager,
+    tokenHash: string,
+    at: Date,
+    retryKeyHash: string | null,
+  ): Promise<void> {
+    await manager.query(
+      'UPDATE refresh_tokens SET rotated_at = $2, retry_key_hash = $3 WHERE token_hash = $1',
+      [tokenHash, at, retryKeyHash],
+    );
   }
 
   async extend(manager: EntityManager, sessionId: string, expiresAt: Date): Promise<void> {

@@ -8,14 +8,28 @@ import type { UsersConfig } from '../config';
 import { USERS_CONFIG } from '../users.constants';
 import { AccessTokenSigner } from './access-token.signer';
 import { decideRefresh, type RefreshDecision } from './refresh-rotation';
-import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_PATTERN } from './refresh-token';
+import {
+  hashRefreshToken,
+  hashRetryKey,
+  newRefreshToken,
+  REFRESH_TOKEN_PATTERN,
+} from './refresh-token';
 import { publishSessionsEnded } from './sessions-ended.event';
 import { SessionsRepository } from './sessions.repository';
+
+/** A refresh's answer: the tokens, and whether it repeats an exchange already made. */
+export interface Refreshed {
+  tokens: AuthTokens;
+  /** The same exchange asked again: a new access token, no refresh token (see decideRefresh). */
+  repeated: boolean;
+}
 
 /** Sessions (refresh-token families): starting them, rotating their tokens, ending them. */
 @Injectable()
 export class SessionsService {
   private readonly refreshTtlMs: number;
+  /** How long an exchange may be asked again with its retry key: an access token's lifetime. */
+  private readonly repeatWindowMs: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -25,6 +39,7 @@ export class SessionsService {
     @Inject(USERS_CONFIG) config: UsersConfig,
   ) {
     this.refreshTtlMs = config.REFRESH_TOKEN_TTL_SECONDS * 1000;
+    this.repeatWindowMs = config.ACCESS_TOKEN_TTL_SECONDS * 1000;
   }
 
   /** Starts a session inside the caller's transaction (so it exists only if the sign-in commits). */
@@ -49,15 +64,28 @@ export class SessionsService {
     return this.tokens(account, sessionId, refreshToken, expiresAt, now);
   }
 
-  /** Exchanges a refresh token for a new pair; a replayed token ends its whole family. */
-  async refresh(refreshToken: string): Promise<AuthTokens> {
+  /**
+   * Exchanges a refresh token for a new pair; a replayed token ends its whole family, but the same
+   * exchange asked again with its `retryKey` is answered again (decideRefresh).
+   */
+  async refresh(refreshToken: string, retryKey?: string): Promise<Refreshed> {
     if (!REFRESH_TOKEN_PATTERN.test(refreshToken)) throw invalidRefreshToken();
     const now = new Date();
+    const retryKeyHash = retryKey ? hashRetryKey(retryKey) : undefined;
     // The family is revoked in a transaction that commits even though the caller gets an error.
     const outcome = await this.dataSource.transaction(async (manager) => {
       const presented = hashRefreshToken(refreshToken);
       const row = await this.sessions.lockPresented(manager, presented);
-      const decision: RefreshDecision = decideRefresh(row, now);
+      const decision: RefreshDecision = decideRefresh(row, now, {
+        retryKeyHash,
+        repeatWindowMs: this.repeatWindowMs,
+      });
+      if (row && decision === 'repeat') {
+        const account = { id: row.accountId, role: row.role };
+        // Only the new token's digest is kept: the first answer carried the token itself.
+        const tokens = await this.tokens(account, row.sessionId, '', row.sessionExpiresAt, now);
+        return { decision, tokens };
+      }
       if (!row || decision !== 'rotate') {
         if (row && decision === 'reuse') {
           const ended = await this.sessions.revoke(
@@ -76,7 +104,7 @@ export class SessionsService {
         }
         return { decision, tokens: undefined };
       }
-      await this.sessions.markRotated(manager, presented, now);
+      await this.sessions.markRotated(manager, presented, now, retryKeyHash ?? null);
       const next = newRefreshToken();
       const expiresAt = new Date(now.getTime() + this.refreshTtlMs);
       await this.insertToken(manager, row.sessionId, next, now, expiresAt);
@@ -90,7 +118,7 @@ export class SessionsService {
       );
       return { decision, tokens };
     });
-    if (outcome.tokens) return outcome.tokens;
+    if (outcome.tokens) return { tokens: outcome.tokens, repeated: outcome.decision === 'repeat' };
     if (outcome.decision === 'reuse') {
       throw new DomainError(
         'unauthenticated',
