@@ -11,9 +11,6 @@ const REFRESH_MARGIN_MS = 30_000;
 /** Keeps the refresh token in the HttpOnly cookie (the gateway's cookie mode). */
 export const COOKIE_SESSION = { 'X-Session-Mode': 'cookie' } as const;
 
-/** How many times a refresh asks again while the first one with its key still runs (409). */
-const KEY_IN_USE_RETRIES = 10;
-
 let refreshing: Promise<boolean> | null = null;
 
 type RefreshAnswer =
@@ -52,40 +49,22 @@ export function refreshSession(refused?: string): Promise<boolean> {
  * refreshed and retried. The API rotates the cookie's single-use token as it answers, and a page
  * reloaded or closed meanwhile never sees that answer. So the request outlives its page
  * (keepalive: the browser stores the cookie it brings back), and carries a key this browser keeps
- * until it sees an answer: a next page that presents the old cookie before the new one arrived
- * (a double reload, a slow network) sends the same key and is answered that refresh, replayed,
- * where the old token alone would end the session as stolen. While the first still runs the API
- * says so (409 with Retry-After), and this asks again.
+ * until it sees the refresh settled: a next page that presents the old cookie before the new one
+ * arrived (a double reload, a slow network) sends the same key, and the API answers that refresh
+ * again where the old token alone would end the session as stolen. An answer of 500 or more
+ * settles nothing (the refresh may or may not have been made, 504 OUTCOME_UNKNOWN), so the key is
+ * kept for the next try too.
  */
 async function presentSessionCookie(): Promise<Response> {
   const key = refreshKey();
-  for (let attempt = 0; ; attempt += 1) {
-    const response = await fetch('/api/v1/auth/refresh', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'idempotency-key': key,
-        ...COOKIE_SESSION,
-      },
-      body: '{}',
-      keepalive: true,
-    });
-    // IDEMPOTENCY_KEY_IN_USE, the one 409 a refresh answers: the first is still unanswered, so
-    // the key stays for the next try, in this page or the next.
-    if (response.status === 409) {
-      if (attempt >= KEY_IN_USE_RETRIES) return response;
-      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(response)));
-      continue;
-    }
-    refreshAnswered(key);
-    return response;
-  }
-}
-
-/** An answer's Retry-After in milliseconds (seconds, as the gateway sends it); 1 s if absent. */
-function retryAfterMs(response: Response): number {
-  const seconds = Number(response.headers.get('retry-after') ?? '1');
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+  const response = await fetch('/api/v1/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key, ...COOKIE_SESSION },
+    body: '{}',
+    keepalive: true,
+  });
+  if (response.status < 500) refreshAnswered(key);
+  return response;
 }
 
 /** A sign-in, registration or refresh answered: this tab and every other one use it. */

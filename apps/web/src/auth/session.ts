@@ -45,9 +45,9 @@ function storage(): Storage | undefined {
 
 /**
  * The Idempotency-Key for this browser's next refresh: the key of a refresh sent and never seen
- * answered (its page was reloaded or closed first, or the connection failed), so that the API
- * answers this one with that refresh instead of seeing its used token again; else a new key. It
- * is kept until `refreshAnswered`.
+ * settled (its page was reloaded or closed first, the connection failed, or the API could not say
+ * whether it was made), so that the API answers this one as that refresh instead of seeing its
+ * used token again; else a new key. It is kept until `refreshAnswered`.
  */
 export function refreshKey(): string {
   const pending = storage()?.getItem(REFRESH_KEY);
