@@ -58,12 +58,13 @@ export class SessionsRepository {
     manager: EntityManager,
     tokenHash: string,
   ): Promise<PresentedToken | undefined> {
+    // The token it was exchanged for was made as it was rotated: successorUsed asks whether a
+    // token of the session made since then has been rotated in turn.
     const [row] = await manager.query<PresentedToken[]>(
       `SELECT t.session_id AS "sessionId", s.account_id AS "accountId", a.role,
               t.expires_at AS "expiresAt", t.rotated_at AS "rotatedAt",
               s.revoked_at AS "sessionRevokedAt", s.expires_at AS "sessionExpiresAt",
               t.retry_key_hash AS "retryKeyHash",
-              -- Its successor was made when it was rotated: one made since then and used since.
               EXISTS (SELECT 1 FROM refresh_tokens later
                        WHERE later.session_id = t.session_id
                          AND later.created_at >= t.rotated_at
