@@ -1,5 +1,10 @@
 import type { EventEnvelope, Topic } from '@kinema/contracts';
-import { fromKafkaMessage, retryWithBackoff, WakeSignal } from '@kinema/platform/kafka';
+import {
+  fromKafkaMessage,
+  GroupMembership,
+  retryWithBackoff,
+  WakeSignal,
+} from '@kinema/platform/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -65,8 +70,7 @@ export class GatewayEventFeed {
   private readonly stopReportingLag: () => Promise<void>;
   private readonly joinedListeners: Array<(joined: boolean) => void> = [];
   private isJoined = false;
-  /** Whether the consumer was ever in its group: only then is there a group to leave behind. */
-  private everJoined = false;
+  private readonly membership: GroupMembership;
 
   constructor(
     private readonly kafka: Kafka,
@@ -83,6 +87,7 @@ export class GatewayEventFeed {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 200,
     });
+    this.membership = new GroupMembership(this.consumer);
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.setJoined(true);
       this.commitStartingPositions(payload.memberAssignment).catch((error: unknown) =>
@@ -107,7 +112,6 @@ export class GatewayEventFeed {
   private setJoined(joined: boolean): void {
     if (joined === this.isJoined) return;
     this.isJoined = joined;
-    if (joined) this.everJoined = true;
     for (const listener of this.joinedListeners) listener(joined);
   }
 
@@ -124,23 +128,17 @@ export class GatewayEventFeed {
     this.stopped = true;
     this.signal.wake();
     clearInterval(this.committing);
-    if (!this.everJoined) {
-      // Never in its group (no broker reached yet): nothing read to commit, and no group of its own
-      // to delete (one it was still joining holds no offsets, and Kafka drops such a group once
-      // empty). So it neither waits for a connect in flight to give up nor asks a broker to delete
-      // a group: against a refused port that took 1 s, against one that closes every connection
-      // 14 s. kafkajs cannot cancel a connect: one in flight runs out its retries, and one that
-      // succeeds after this finds the feed stopped (connectLoop).
+    if (!this.membership.everJoined) {
+      // Never in its group (GroupMembership): nothing read to commit, and no group of its own to
+      // delete (one it was still joining holds no offsets, and Kafka drops such a group once
+      // empty), so no broker is asked for anything.
       await Promise.all([
         this.consumer.disconnect().catch(() => undefined),
         this.stopReportingLag(),
       ]);
       return;
     }
-    await Promise.race([
-      this.running,
-      new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
-    ]);
+    await this.membership.runLoopEnded(this.running);
     await this.commitRead();
     await Promise.all([this.consumer.disconnect().catch(() => undefined), this.stopReportingLag()]);
     await this.deleteGroup();

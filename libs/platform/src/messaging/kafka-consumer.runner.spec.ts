@@ -15,14 +15,18 @@ function fakeConsumer(connect: () => Promise<void> = async () => undefined) {
     STOP: 'consumer.stop',
     END_BATCH_PROCESS: 'consumer.end_batch_process',
   };
-  const listeners = new Map<string, (event: { payload: Record<string, unknown> }) => void>();
+  type Listener = (event: { payload: Record<string, unknown> }) => void;
+  // An event emitter, as kafkajs's consumer is: every listener of an event hears it.
+  const listeners = new Map<string, Listener[]>();
+  const emit = (name: string, payload: Record<string, unknown>) =>
+    listeners.get(name)?.forEach((listener) => listener({ payload }));
   let runs = 0;
   let subscribes = 0;
   let connected = false;
   const consumer = {
     events,
-    on: (name: string, listener: (event: { payload: Record<string, unknown> }) => void) =>
-      listeners.set(name, listener),
+    on: (name: string, listener: Listener) =>
+      listeners.set(name, [...(listeners.get(name) ?? []), listener]),
     connect: async () => {
       await connect();
       connected = true;
@@ -30,7 +34,7 @@ function fakeConsumer(connect: () => Promise<void> = async () => undefined) {
     subscribe: async () => void subscribes++,
     run: async () => {
       runs++;
-      listeners.get(events.GROUP_JOIN)?.({ payload: {} });
+      emit(events.GROUP_JOIN, {});
     },
     disconnect: async () => void (connected = false),
   };
@@ -40,7 +44,7 @@ function fakeConsumer(connect: () => Promise<void> = async () => undefined) {
     subscribes: () => subscribes,
     connected: () => connected,
     emit: (name: keyof typeof events, payload: Record<string, unknown> = {}) =>
-      listeners.get(events[name])?.({ payload }),
+      emit(events[name], payload),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { reportConsumerLag } from '../kafka-lag/consumer-lag';
 import { fromKafkaMessage, MalformedEventError } from '../kafka/event-envelope.codec';
+import { GroupMembership } from '../kafka/group-membership';
 import { retryWithBackoff } from '../kafka/retry-with-backoff';
 import { WakeSignal } from '../kafka/wake-signal';
 
@@ -49,8 +50,7 @@ export class KafkaConsumerRunner {
   private stopped = false;
   /** The pause before joining again after the last crash kafkajs did not restart from. */
   private rejoinDelayMs = 0;
-  /** Whether the consumer was ever in its group: only then can a stop have anything to wait for. */
-  private everJoined = false;
+  private readonly membership: GroupMembership;
   private readonly stopReportingLag: () => Promise<void>;
   readonly status: ConsumerStatus = { joined: false, handled: 0, duplicates: 0, deadLettered: 0 };
 
@@ -70,10 +70,8 @@ export class KafkaConsumerRunner {
       maxWaitTimeInMs: 1_000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.status.joined = true;
-      this.everJoined = true;
-    });
+    this.membership = new GroupMembership(this.consumer);
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.status.joined = true));
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.status.joined = false;
       this.status.lastError = String(event.payload.error);
@@ -103,18 +101,10 @@ export class KafkaConsumerRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.signal.wake();
-    // A connect attempt against an absent broker may still be under way; do not wait it out. One
-    // that never got the consumer into its group is not waited for at all: there is no event
-    // being handled and no member to leave. So a replica stopped during its first join (kafkajs's
-    // run() returns only once it has joined, after the group's other members rebalance) stops at
-    // once, as does one whose broker went away before it joined. kafkajs cannot cancel a connect;
-    // one that succeeds after the stop finds the runner stopped (connectLoop).
-    if (this.everJoined) {
-      await Promise.race([
-        this.running,
-        new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
-      ]);
-    }
+    // A replica stopped during its first join (kafkajs's run() returns only once it has joined,
+    // after the group's other members rebalance) stops at once, as does one whose broker went away
+    // before it joined (GroupMembership); a connect that succeeds later finds it stopped.
+    await this.membership.runLoopEnded(this.running);
     // Leaving waits for a rebalance under way to finish; offsets are committed after each event,
     // so past this bound the member is simply left for the broker to expire (nothing is lost).
     await Promise.race([
