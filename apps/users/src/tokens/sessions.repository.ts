@@ -59,16 +59,20 @@ export class SessionsRepository {
     tokenHash: string,
   ): Promise<PresentedToken | undefined> {
     // The token it was exchanged for was made as it was rotated: successorUsed asks whether a
-    // token of the session made since then has been rotated in turn.
+    // token of the session made since then has been rotated in turn. Only a used token needs the
+    // answer (CASE evaluates the subquery for it alone): an unused one, every ordinary refresh,
+    // would otherwise read every token its session was ever given.
     const [row] = await manager.query<PresentedToken[]>(
       `SELECT t.session_id AS "sessionId", s.account_id AS "accountId", a.role,
               t.expires_at AS "expiresAt", t.rotated_at AS "rotatedAt",
               s.revoked_at AS "sessionRevokedAt", s.expires_at AS "sessionExpiresAt",
               t.retry_key_hash AS "retryKeyHash",
-              EXISTS (SELECT 1 FROM refresh_tokens later
-                       WHERE later.session_id = t.session_id
-                         AND later.created_at >= t.rotated_at
-                         AND later.rotated_at IS NOT NULL) AS "successorUsed"
+              CASE WHEN t.rotated_at IS NULL THEN false
+                   ELSE EXISTS (SELECT 1 FROM refresh_tokens later
+                                 WHERE later.session_id = t.session_id
+                                   AND later.created_at >= t.rotated_at
+                                   AND later.rotated_at IS NOT NULL)
+              END AS "successorUsed"
          FROM refresh_tokens t
          JOIN sessions s ON s.id = t.session_id
          JOIN accounts a ON a.id = s.account_id
