@@ -97,7 +97,7 @@ const gatewaySchema = z.object({
   ),
   /** Prefix of the limiter's Redis keys, so several deployments can share one Redis. */
   RATE_LIMIT_REDIS_PREFIX: z.string().default('kinema:gateway:throttle:'),
-  /** Prefix of the Redis keys holding answers by Idempotency-Key (with REDIS_URL). */
+  /** Prefix of the Redis keys holding POST results by Idempotency-Key (with REDIS_URL). */
   IDEMPOTENCY_REDIS_PREFIX: z.string().min(1).default('kinema:gateway:idempotency:'),
   /** Sign-in, registration and refresh attempts per client IP per window. */
   RATE_LIMIT_AUTH_PER_IP: envInt(20, 1, 1_000_000),
