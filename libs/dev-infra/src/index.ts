@@ -22,6 +22,7 @@ export * from './testing/openapi-fuzz';
 export * from './testing/fuzz-world';
 export * from './otlp';
 export * from './testing/topic-broker';
+export * from './testing/broker-process';
 export * from './testing/wait-for';
 export * from './testing/output-tail';
 export * from './testing/packages-loaded';

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { TOPICS, type EventEnvelope } from '@kinema/contracts';
 import {
+  startBrokerProcess,
   startTopicBroker,
   waitFor,
   type RunningKafkaBroker,
   type TopicBroker,
 } from '@kinema/dev-infra';
-import { kafkaClient, toKafkaMessage } from '@kinema/platform/kafka';
+import { CONSUMER_STOP_MS, kafkaClient, toKafkaMessage } from '@kinema/platform/kafka';
 import { logLevel, type Kafka } from 'kafkajs';
 import pino from 'pino';
 import { GatewayEventFeed } from './event-feed';
@@ -179,4 +180,46 @@ describe('the gateway event feed', () => {
       closing.close();
     }
   });
+
+  it('stops within its bound when the broker hangs after the feed joined, and says so', async () => {
+    // A frozen broker takes connections and never answers: without a bound, the last commit,
+    // LeaveGroup and the group's deletion each wait out kafkajs's request timeout and retries
+    // (90 s in all before the bound), and the gateway's shutdown is cut off at SHUTDOWN_TIMEOUT_MS
+    // before its last spans go out.
+    const hung = await startBrokerProcess();
+    const warnings: string[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => void warnings.push(String(JSON.parse(line).msg)) },
+    );
+    try {
+      const client = kafkaClient({ brokers: [hung.address], logLevel: logLevel.NOTHING });
+      const admin = client.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+      await admin.disconnect();
+      const feed = new GatewayEventFeed(
+        client,
+        `gateway.realtime.hung-${randomUUID()}`,
+        [topic],
+        [],
+        logger,
+      );
+      feed.start();
+      await waitFor(() => feed.joined, 'the feed joining');
+      hung.freeze();
+      const stopping = Date.now();
+      await feed.stop();
+      expect(Date.now() - stopping).toBeLessThan(CONSUMER_STOP_MS + 1_000);
+      expect(warnings).toEqual([
+        'event feed: stopped before the broker answered its leaving; the group is left to expire',
+      ]);
+    } finally {
+      await hung.stop();
+    }
+    // What the stop left running fails against the closed port and ends with the group's deletion.
+    await waitFor(() => warnings.includes('event feed: group kept'), 'the leaving giving up', {
+      timeoutMs: 60_000,
+    });
+  }, 120_000);
 });

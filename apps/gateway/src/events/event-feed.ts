@@ -2,6 +2,8 @@ import type { EventEnvelope, Topic } from '@kinema/contracts';
 import {
   fromKafkaMessage,
   GroupMembership,
+  LEAVE_STOP_MS,
+  leftWithinBound,
   retryWithBackoff,
   WakeSignal,
 } from '@kinema/platform/kafka';
@@ -132,13 +134,23 @@ export class GatewayEventFeed {
       // Never in its group (GroupMembership): nothing read to commit, and no group of its own to
       // delete (one it was still joining holds no offsets, and Kafka drops such a group once
       // empty), so no broker is asked for anything.
-      await Promise.all([
-        this.consumer.disconnect().catch(() => undefined),
-        this.stopReportingLag(),
-      ]);
+      await leftWithinBound(
+        Promise.all([this.consumer.disconnect().catch(() => undefined), this.stopReportingLag()]),
+      );
       return;
     }
     await this.membership.runLoopEnded(this.running);
+    // Past the bound the group is left behind, as a killed replica's is: Kafka removes it once its
+    // committed offsets expire.
+    if (!(await leftWithinBound(this.leave())))
+      this.logger.warn(
+        { group: this.groupId, boundMs: LEAVE_STOP_MS },
+        'event feed: stopped before the broker answered its leaving; the group is left to expire',
+      );
+  }
+
+  /** Commits what was read, leaves the group and deletes it. */
+  private async leave(): Promise<void> {
     await this.commitRead();
     await Promise.all([this.consumer.disconnect().catch(() => undefined), this.stopReportingLag()]);
     await this.deleteGroup();

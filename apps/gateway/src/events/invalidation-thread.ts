@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GatewayEventsReadiness } from '@kinema/contracts/supervision';
+import { CONSUMER_STOP_MS } from '@kinema/platform/kafka';
 import type { Logger } from 'pino';
 import type { CatalogCache } from '../cache/catalog-cache';
 import { SharedTitleChanges } from '../cache/shared-title-changes';
@@ -94,7 +95,10 @@ export class InvalidationThread {
     });
   }
 
-  /** Stops the thread once its consumer has left and deleted its group (at most ~6 s). */
+  /**
+   * Stops the thread once its consumer has left and deleted its group: at most the feed's own stop
+   * bound (CONSUMER_STOP_MS), and a second for the thread's messages, before it is terminated.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restart);
@@ -107,7 +111,10 @@ export class InvalidationThread {
       worker.once('exit', () => resolve());
     });
     worker.postMessage('stop');
-    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 6_000).unref())]);
+    await Promise.race([
+      stopped,
+      new Promise((resolve) => setTimeout(resolve, CONSUMER_STOP_MS + 1_000).unref()),
+    ]);
     await worker.terminate();
   }
 }

@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { Consumer } from 'kafkajs';
-import { GroupMembership, RUN_LOOP_STOP_MS } from './group-membership';
+import {
+  GroupMembership,
+  LEAVE_STOP_MS,
+  leftWithinBound,
+  RUN_LOOP_STOP_MS,
+} from './group-membership';
 
 /** A kafkajs consumer as far as its membership is concerned: an emitter of GROUP_JOIN. */
 function fakeConsumer() {
@@ -49,5 +54,26 @@ describe('a consumer group membership, as a stop sees it', () => {
     expect(stuck()).toBe(false);
     await jest.advanceTimersByTimeAsync(1);
     expect(stuck()).toBe(true);
+  });
+
+  it('waits for leaving as long as it takes up to its own bound, then stops anyway', async () => {
+    const outcome = (promise: Promise<boolean>) => {
+      let left: boolean | undefined;
+      void promise.then((value) => (left = value));
+      return () => left;
+    };
+    let finish: () => void = () => undefined;
+    const quick = outcome(leftWithinBound(new Promise<void>((r) => (finish = r))));
+    await jest.advanceTimersByTimeAsync(100);
+    expect(quick()).toBeUndefined();
+    finish();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(quick()).toBe(true);
+
+    const hung = outcome(leftWithinBound(new Promise<void>(() => undefined)));
+    await jest.advanceTimersByTimeAsync(LEAVE_STOP_MS - 1);
+    expect(hung()).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(hung()).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { reportConsumerLag } from '../kafka-lag/consumer-lag';
 import { fromKafkaMessage, MalformedEventError } from '../kafka/event-envelope.codec';
-import { GroupMembership } from '../kafka/group-membership';
+import { GroupMembership, LEAVE_STOP_MS, leftWithinBound } from '../kafka/group-membership';
 import { retryWithBackoff } from '../kafka/retry-with-backoff';
 import { WakeSignal } from '../kafka/wake-signal';
 
@@ -107,10 +107,11 @@ export class KafkaConsumerRunner {
     await this.membership.runLoopEnded(this.running);
     // Leaving waits for a rebalance under way to finish; offsets are committed after each event,
     // so past this bound the member is simply left for the broker to expire (nothing is lost).
-    await Promise.race([
-      Promise.all([this.disconnect(), this.stopReportingLag()]),
-      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
-    ]);
+    if (!(await leftWithinBound(Promise.all([this.disconnect(), this.stopReportingLag()]))))
+      this.logger.warn(
+        { group: this.options.groupId, boundMs: LEAVE_STOP_MS },
+        'consumer: stopped before the broker answered its leaving; the broker expires the member',
+      );
   }
 
   private async disconnect(): Promise<void> {
