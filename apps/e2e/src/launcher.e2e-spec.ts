@@ -146,6 +146,35 @@ describe('npm start (the launcher command line)', () => {
     await eventually(async () => expect(pids.filter(isProcessAlive)).toEqual([]), 20_000, 100);
   });
 
+  it('stops on Ctrl-C after the gateway crashed and came back', async () => {
+    const run = launch(anyPorts(), dataDir);
+    await eventually(
+      async () => expect(run.output()).toContain('Kinema is running'),
+      FIRST_START_MS,
+      200,
+    );
+    const web = /Web: +(http:\/\/\S+?)\/? /.exec(run.output())?.[1];
+    const gateway = Number(/ gateway +pid (\d+) /.exec(run.output())?.[1]);
+    // A connection through the public port, which the launcher hands to the gateway's process.
+    expect((await fetch(`${web}/api/v1/titles?limit=1`)).status).toBe(200);
+    process.kill(gateway, 'SIGKILL');
+    await eventually(
+      async () => expect(run.output()).toMatch(/crashed +gateway[^]*ready +gateway/),
+      60_000,
+      100,
+    );
+    process.kill(-(run.child.pid ?? 0), 'SIGINT');
+    // Bounded here, not by the test's timeout: a launcher still waiting would keep Jest running.
+    let bound: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      run.exited,
+      new Promise<'still running'>((done) => (bound = setTimeout(done, 60_000, 'still running'))),
+    ]).finally(() => clearTimeout(bound));
+    if (code === 'still running') process.kill(-(run.child.pid ?? 0), 'SIGKILL');
+    expect(code).toBe(0);
+    expect(run.output().trimEnd().endsWith('Everything stopped.')).toBe(true);
+  });
+
   /**
    * Starts with GATEWAY_PORT set to a port another server holds on `host`; resolves with that
    * port and the launcher's output once it has exited, having started nothing (exit 1).

@@ -111,7 +111,7 @@ export class Fleet {
   async stop(): Promise<void> {
     this.stopping = true;
     this.announceStop();
-    await this.front.close();
+    this.front.close();
     for (const record of this.crashes.values()) clearTimeout(record.timer);
     this.supervisor.close();
     const byStage = new Map<number, string[]>();

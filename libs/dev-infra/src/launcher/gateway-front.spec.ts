@@ -1,6 +1,18 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { GatewayFront } from './gateway-front';
+
+/** A replica's process as far as the front is concerned: it takes a connection and keeps it open. */
+async function replicaProcess(): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-e', "process.on('message', (m, socket) => { if (socket) process.send('taken'); })"],
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  );
+  await once(child, 'spawn');
+  return child;
+}
 
 describe('the launcher front on the public gateway port', () => {
   const handed: string[] = [];
@@ -64,5 +76,52 @@ describe('the launcher front on the public gateway port', () => {
     refusing.add('gateway-2');
     await connection();
     expect(handed).toHaveLength(2);
+  });
+
+  describe('with replicas in processes of their own, as npm start runs them', () => {
+    let replica: ChildProcess;
+    let processFront: GatewayFront;
+
+    beforeEach(async () => {
+      replica = await replicaProcess();
+      processFront = new GatewayFront({
+        handOver: (_name, socket) =>
+          new Promise((resolve) => replica.send('connection', socket, (error) => resolve(!error))),
+      });
+      port = await processFront.listen(['127.0.0.1'], 0);
+      processFront.add('gateway');
+    });
+
+    afterEach(async () => {
+      if (replica.exitCode === null && replica.signalCode === null) {
+        replica.kill('SIGKILL');
+        await once(replica, 'exit');
+      }
+    });
+
+    /** Opens a connection and waits until the replica has it. */
+    const handedConnection = async (): Promise<Socket> => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      await once(replica, 'message');
+      return socket;
+    };
+
+    it('closes while a replica still holds a connection it was handed', async () => {
+      const socket = await handedConnection();
+      processFront.close();
+      await expect(once(connect(port, '127.0.0.1'), 'error')).resolves.toBeDefined();
+      socket.destroy();
+    });
+
+    it('closes once every replica it handed a connection to has exited, as after a crash', async () => {
+      // Node's net.Server never emits 'close' once every process it handed connections to has
+      // gone; npm start's Ctrl-C waited for it forever after a gateway had crashed.
+      (await handedConnection()).destroy();
+      replica.kill('SIGKILL');
+      await once(replica, 'exit');
+      processFront.close();
+      await expect(once(connect(port, '127.0.0.1'), 'error')).resolves.toBeDefined();
+    });
   });
 });

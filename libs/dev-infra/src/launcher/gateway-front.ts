@@ -64,12 +64,16 @@ export class GatewayFront {
     return this.rotation;
   }
 
-  /** Stops accepting; connections already handed over stay with their replicas. */
-  async close(): Promise<void> {
-    const listening = this.servers.splice(0).filter((server) => server.listening);
-    await Promise.all(
-      listening.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-    );
+  /**
+   * Stops accepting; connections already handed over stay with their replicas, which close them
+   * as they stop. Not a wait for the servers' 'close' event: Node emits it once every connection
+   * has ended, those handed to other processes included (it asks each process), so it waited for
+   * every client's keep-alive connection to end before a gateway was even told to stop, and never
+   * came at all once every process it had handed connections to had exited (a gateway that crashed
+   * and was restarted), which left npm start's Ctrl-C waiting forever.
+   */
+  close(): void {
+    for (const server of this.servers.splice(0)) if (server.listening) server.close();
   }
 
   private async route(socket: Socket): Promise<void> {
