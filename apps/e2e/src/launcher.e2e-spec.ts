@@ -66,6 +66,17 @@ const FIRST_START_MS = 150_000;
 // A test that waits for a start then stops it: longer than the suite's default.
 jest.setTimeout(FIRST_START_MS + 60_000);
 
+/** Starts the launcher and waits for its banner. */
+async function launched(env: Record<string, string>, dataDir: string): Promise<Launch> {
+  const run = launch(env, dataDir);
+  await eventually(
+    async () => expect(run.output()).toContain('Kinema is running'),
+    FIRST_START_MS,
+    200,
+  );
+  return run;
+}
+
 function childPids(output: string): number[] {
   return [...output.matchAll(/ pid (\d+) /g)].map((m) => Number(m[1]));
 }
@@ -93,12 +104,7 @@ describe('npm start (the launcher command line)', () => {
 
   it('starts every process, prints the URLs, and leaves nothing running after Ctrl-C', async () => {
     // The demo's clips and artwork too: their resizing must be over by the banner.
-    const run = launch({ ...anyPorts(), DEMO_VIDEOS: '1' }, dataDir);
-    await eventually(
-      async () => expect(run.output()).toContain('Kinema is running'),
-      FIRST_START_MS,
-      200,
-    );
+    const run = await launched({ ...anyPorts(), DEMO_VIDEOS: '1' }, dataDir);
     // Nothing the user did not ask for still runs at the banner: below the launcher run the
     // processes it lists, not the artwork image process that resized the demo's artwork.
     const listed = childPids(run.output());
@@ -133,12 +139,7 @@ describe('npm start (the launcher command line)', () => {
   });
 
   it('leaves no orphans even when the launcher itself is killed', async () => {
-    const run = launch(anyPorts(), dataDir);
-    await eventually(
-      async () => expect(run.output()).toContain('Kinema is running'),
-      FIRST_START_MS,
-      200,
-    );
+    const run = await launched(anyPorts(), dataDir);
     const pids = childPids(run.output());
     run.child.kill('SIGKILL');
     await run.exited;
@@ -147,12 +148,7 @@ describe('npm start (the launcher command line)', () => {
   });
 
   it('stops on Ctrl-C after the gateway crashed and came back', async () => {
-    const run = launch(anyPorts(), dataDir);
-    await eventually(
-      async () => expect(run.output()).toContain('Kinema is running'),
-      FIRST_START_MS,
-      200,
-    );
+    const run = await launched(anyPorts(), dataDir);
     const web = /Web: +(http:\/\/\S+?)\/? /.exec(run.output())?.[1];
     const gateway = Number(/ gateway +pid (\d+) /.exec(run.output())?.[1]);
     // A connection through the public port, which the launcher hands to the gateway's process.
