@@ -8,7 +8,7 @@ import {
   type RunningKafkaBroker,
   type TopicBroker,
 } from '@kinema/dev-infra';
-import { CONSUMER_STOP_MS, kafkaClient, toKafkaMessage } from '@kinema/platform/kafka';
+import { CONSUMER_STOP_MS, createKafka, kafkaClient, toKafkaMessage } from '@kinema/platform/kafka';
 import { logLevel, type Kafka } from 'kafkajs';
 import pino from 'pino';
 import { GatewayEventFeed } from './event-feed';
@@ -183,9 +183,9 @@ describe('the gateway event feed', () => {
 
   it('stops within its bound when the broker hangs after the feed joined, and says so', async () => {
     // A frozen broker takes connections and never answers: without a bound, the last commit,
-    // LeaveGroup and the group's deletion each wait out kafkajs's request timeout and retries
-    // (90 s in all before the bound), and the gateway's shutdown is cut off at SHUTDOWN_TIMEOUT_MS
-    // before its last spans go out.
+    // LeaveGroup and the group's deletion each wait out the client's request timeout and retries
+    // (30 s in all with the gateway's settings), and the gateway's shutdown is cut off at
+    // SHUTDOWN_TIMEOUT_MS before its last spans go out.
     const hung = await startBrokerProcess();
     const warnings: string[] = [];
     const logger = pino(
@@ -193,7 +193,12 @@ describe('the gateway event feed', () => {
       { write: (line: string) => void warnings.push(String(JSON.parse(line).msg)) },
     );
     try {
-      const client = kafkaClient({ brokers: [hung.address], logLevel: logLevel.NOTHING });
+      // The client as the gateway makes it: its request timeout and retries are what a hung
+      // broker holds each call to.
+      const client = createKafka(
+        { clientId: 'gateway-test', brokers: [hung.address] },
+        pino({ level: 'silent' }),
+      );
       const admin = client.admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
