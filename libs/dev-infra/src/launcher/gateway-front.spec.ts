@@ -93,6 +93,7 @@ describe('the launcher front on the public gateway port', () => {
     });
 
     afterEach(async () => {
+      processFront.close();
       if (replica.exitCode === null && replica.signalCode === null) {
         replica.kill('SIGKILL');
         await once(replica, 'exit');

@@ -127,10 +127,10 @@ export async function startHungReplica(
   );
   const others = replicas.length - 1;
   const edge = service === 'gateway';
-  // The gateway's own hang is the kernel's doing: it keeps handing the frozen replica its share
-  // of new connections on the shared port, which nobody answers.
+  // The gateway's own hang is the front's doing: the launcher keeps handing the frozen replica its
+  // share of new connections on the public port (gateway-front.ts), which nobody answers.
   const hangs = edge
-    ? 'the requests that reach it (the kernel still hands it its share of new connections) hang with no answer until the client gives up'
+    ? 'the requests that reach it (the launcher still hands it its share of new connections) hang with no answer until the client gives up'
     : 'the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s)';
   if (others === 0) {
     session.say(
