@@ -23,7 +23,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { routeConfigOfHandler, type HotPath } from './http/route-config';
 import { UuidPipe } from './http/uuid.pipe';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
-import { IDEMPOTENT_ROUTE } from './idempotency/idempotent.decorator';
+import { isIdempotentRoute } from './idempotency/idempotent.decorator';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 
 /** A route marked @HotRoute, as its controller declares it. */
@@ -248,7 +248,7 @@ function declaration(
     hotPath,
     method,
     access: routeAccessLevel(reflector, handler as RouteHandler, controller as Type),
-    idempotent: Reflect.getMetadata(IDEMPOTENT_ROUTE, handler) === true,
+    idempotent: isIdempotentRoute(handler),
   };
 }
 

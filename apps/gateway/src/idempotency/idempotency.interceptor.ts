@@ -9,14 +9,13 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { principalOf } from '../viewer/principal';
 import { ProblemException } from '../http/problem.exception';
 import { leavesOutcomeUnknown, unknownOutcome } from '../http/problem.filter';
 import type { IdempotencyStore, KeyRecord, StoredAnswer } from './idempotency-store';
-import { IDEMPOTENT_ROUTE, REPLAYED_HEADER } from './idempotent.decorator';
+import { isIdempotentRoute, REPLAYED_HEADER } from './idempotent.decorator';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
@@ -44,7 +43,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
 
   constructor(
-    private readonly reflector: Reflector,
     @Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
@@ -57,8 +55,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    if (this.reflector.get<boolean>(IDEMPOTENT_ROUTE, context.getHandler()) !== true)
-      return next.handle();
+    if (!isIdempotentRoute(context.getHandler())) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];

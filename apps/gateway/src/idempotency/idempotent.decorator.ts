@@ -3,7 +3,12 @@ import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { PROBLEM_RESPONSE } from '../http/api-problems.decorator';
 
-export const IDEMPOTENT_ROUTE = 'kinema:idempotent';
+const IDEMPOTENT_ROUTE = 'kinema:idempotent';
+
+/** Whether a route's handler is marked @Idempotent(). */
+export function isIdempotentRoute(handler: object): boolean {
+  return Reflect.getMetadata(IDEMPOTENT_ROUTE, handler) === true;
+}
 
 const HOURS = IDEMPOTENCY_KEY.retentionSeconds / 3600;
 
