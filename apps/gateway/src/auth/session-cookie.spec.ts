@@ -21,7 +21,7 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   const retryKeys: string[] = [];
   const loggedOut: string[] = [];
   let issued = 0;
-  /** The users service's answer to a refresh that repeats one (its token and retry key seen). */
+  /** Each exchange the users service made, as its token and retry key: the same again repeats it. */
   const exchanged = new Set<string>();
 
   beforeAll(async () => {
