@@ -5,6 +5,7 @@ import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
 import type { IStatefulSetSpec } from 'kubernetes-models/apps/v1/StatefulSetSpec';
 import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import { READINESS_PROBE } from '@kinema/contracts/supervision';
 import {
   allServicesExternal,
   allServicesOn,
@@ -379,5 +380,30 @@ describe('what restarts pods', () => {
     );
     expect(before.every((sum) => /^[0-9a-f]{64}$/.test(sum ?? ''))).toBe(true);
     expect(after.every((sum, i) => sum !== before[i])).toBe(true);
+  });
+});
+
+describe("the services' readiness probes", () => {
+  it('ask as the launcher asks its gateway replicas (READINESS_PROBE): the same period, wait and failures', () => {
+    const services: readonly string[] = serviceNames;
+    const probes = podTemplates(render(allServicesOn))
+      .filter(
+        ({ object, labels }) =>
+          object.kind === 'Deployment' && services.includes(component(labels) ?? ''),
+      )
+      .map(({ labels, spec: podSpec }) => {
+        const probe = podSpec.containers[0]?.readinessProbe;
+        return [
+          component(labels),
+          {
+            periodMs: (probe?.periodSeconds ?? 0) * 1000,
+            timeoutMs: (probe?.timeoutSeconds ?? 0) * 1000,
+            failureThreshold: probe?.failureThreshold,
+          },
+        ];
+      });
+    expect(Object.fromEntries(probes)).toEqual(
+      Object.fromEntries(serviceNames.map((name) => [name, READINESS_PROBE])),
+    );
   });
 });

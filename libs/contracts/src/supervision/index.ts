@@ -200,6 +200,15 @@ export const OPS_PATHS = {
   metrics: '/metrics',
 } as const;
 
+/**
+ * How often a serving replica's readiness is asked, how long an answer is waited for, and how many
+ * failures in a row take it out of rotation: the chart's readinessProbe of every Kinema app
+ * (helm/kinema/templates/services.yaml, held equal by a chart test), which the launcher's front
+ * follows for its gateway replicas too. One success puts a replica back, as the kubelet's default
+ * successThreshold does.
+ */
+export const READINESS_PROBE = { periodMs: 5_000, timeoutMs: 2_000, failureThreshold: 3 } as const;
+
 /** The ops paths as a set, to ask whether a route is one of them. */
 export const OPS_ROUTES: ReadonlySet<string> = new Set(Object.values(OPS_PATHS));
 

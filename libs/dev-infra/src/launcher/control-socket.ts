@@ -218,5 +218,9 @@ export function describeEvent(event: FleetEvent): string {
       );
     case 'restart-failed':
       return `failed    ${event.name.padEnd(16)} to come back: ${event.error}`;
+    case 'unready':
+      return `unready   ${event.name.padEnd(16)} (${event.failures} readiness probes failed in a row; no new connections until it answers)`;
+    case 'ready-again':
+      return `ready     ${event.name.padEnd(16)} (answers its readiness probe again; back in rotation)`;
   }
 }

@@ -208,3 +208,104 @@ describe('faults the launcher plays on its own processes', () => {
     expect(supervisor.get('stand-ins')?.pid).toBe(standIns?.pid);
   });
 });
+
+// A gateway replica in miniature: it answers its readiness path and, on any other path, its own
+// name; it serves the connections the launcher's front hands it, as the gateway does.
+const GATEWAY = `
+const server = require('node:http').createServer((request, response) => {
+  response.setHeader('content-type', 'application/json');
+  response.end(JSON.stringify(request.url === '/readyz' ? { status: 'ok' } : { replica: process.env.NAME }));
+});
+process.on('SIGTERM', () => process.exit(0));
+process.on('message', (message, socket) => {
+  if (message.type === 'kinema.connection' && socket) server.emit('connection', socket);
+});
+server.listen(0, '127.0.0.1', () =>
+  process.send({ type: 'kinema.listening', listeners: { http: server.address().port } }));
+`;
+
+function gatewaySpec(name: string): ProcessSpec {
+  return {
+    ...idleSpec(name),
+    service: 'gateway',
+    ports: { http: 0 },
+    launch: () => ({ args: ['-e', GATEWAY], env: { NAME: name } }),
+    ready: { kind: 'http', listener: 'http', path: '/readyz' },
+  };
+}
+
+describe('the launcher front and a hung gateway replica', () => {
+  // The chart's probe (READINESS_PROBE) in miniature, so that a test waits a second, not 15.
+  const probes = { periodMs: 200, timeoutMs: 200, failureThreshold: 2 };
+  let supervisor: Supervisor;
+  let fleet: Fleet;
+  let events: FleetEvent[];
+
+  beforeEach(async () => {
+    events = [];
+    supervisor = new Supervisor(() => undefined);
+    const plan = {
+      stages: [[gatewaySpec('gateway'), gatewaySpec('gateway-2')]],
+      ports: [],
+      externalDatabases: [],
+    } as unknown as Plan;
+    fleet = new Fleet(plan, supervisor, (event) => events.push(event), probes);
+    await fleet.start();
+  });
+
+  afterEach(() => fleet.stop());
+
+  /** What the readiness probes turned. */
+  const turns = () =>
+    events.filter((event) => event.kind === 'unready' || event.kind === 'ready-again');
+
+  /** Which replica answers each of `count` requests on new connections to the public port. */
+  async function answeredBy(count: number): Promise<string[]> {
+    const replicas: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const response = await fetch(`http://127.0.0.1:${fleet.gatewayPort}/api/v1/titles`, {
+        headers: { connection: 'close' },
+        signal: AbortSignal.timeout(2_000),
+      });
+      replicas.push(((await response.json()) as { replica: string }).replica);
+    }
+    return replicas;
+  }
+
+  it('takes a replica that stops answering its readiness probe out of rotation, and puts it back once it answers', async () => {
+    expect(await answeredBy(4)).toEqual(['gateway', 'gateway-2', 'gateway', 'gateway-2']);
+
+    const frozen = supervisor.freeze('gateway-2');
+    if (!frozen) throw new Error('gateway-2 is not running');
+    await waitFor(
+      () => events.some((event) => event.kind === 'unready'),
+      'gateway-2 out of rotation',
+    );
+    expect(turns()).toEqual([{ kind: 'unready', name: 'gateway-2', failures: 2 }]);
+    // Every new connection now goes to the replica that answers; none hangs.
+    expect(await answeredBy(4)).toEqual(['gateway', 'gateway', 'gateway', 'gateway']);
+
+    supervisor.thaw('gateway-2');
+    await waitFor(
+      () => events.some((event) => event.kind === 'ready-again'),
+      'gateway-2 back in rotation',
+    );
+    expect(turns()).toEqual([
+      { kind: 'unready', name: 'gateway-2', failures: 2 },
+      { kind: 'ready-again', name: 'gateway-2' },
+    ]);
+    expect((await answeredBy(4)).sort()).toEqual(['gateway', 'gateway', 'gateway-2', 'gateway-2']);
+  });
+
+  it('does not put back a replica scaled away while it was out of rotation', async () => {
+    supervisor.freeze('gateway-2');
+    await waitFor(
+      () => events.some((event) => event.kind === 'unready'),
+      'gateway-2 out of rotation',
+    );
+    await fleet.drainAndStop('gateway-2');
+    expect(fleet.front.replicas).toEqual(['gateway']);
+    expect(await answeredBy(2)).toEqual(['gateway', 'gateway']);
+    expect(turns()).toEqual([{ kind: 'unready', name: 'gateway-2', failures: 2 }]);
+  });
+});

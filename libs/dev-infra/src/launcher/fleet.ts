@@ -1,7 +1,9 @@
-import type { ListenerName } from '@kinema/contracts/supervision';
+import { READINESS_PROBE, type ListenerName } from '@kinema/contracts/supervision';
 import { AddressBook } from './address-book';
 import { GatewayFront } from './gateway-front';
 import { SCALABLE_SERVICES, type Plan, type ScalableService } from './plan';
+import { readiness } from './readiness';
+import { ReadinessWatch, type ProbeSettings } from './readiness-watch';
 import {
   HOST,
   LOCALHOST_ADDRESSES,
@@ -19,6 +21,10 @@ export type FleetEvent =
       unlisted: boolean;
     }
   | { kind: 'stopped'; name: string; code: number | string }
+  /** A gateway replica failed its readiness probe `failures` times in a row: out of rotation. */
+  | { kind: 'unready'; name: string; failures: number }
+  /** It answers its readiness probe again: back in rotation. */
+  | { kind: 'ready-again'; name: string }
   | {
       kind: 'crashed';
       name: string;
@@ -50,6 +56,8 @@ export class Fleet {
   /** The public gateway port: each connection goes to the next ready gateway replica. */
   readonly front: GatewayFront;
   private frontPort: number | undefined;
+  /** The gateway replicas' readiness probes: one that fails them leaves the front's rotation. */
+  private readonly gatewayProbes: ReadinessWatch;
   private readonly specs = new Map<string, ProcessSpec>();
   private readonly crashes = new Map<string, CrashRecord>();
   private readonly stage = new Map<string, number>();
@@ -65,9 +73,21 @@ export class Fleet {
     private readonly plan: Plan,
     private readonly supervisor: Supervisor,
     private readonly emit: (event: FleetEvent) => void = () => undefined,
+    gatewayProbeSettings: ProbeSettings = READINESS_PROBE,
   ) {
     this.addressBook = new AddressBook((name, message) => supervisor.send(name, message));
     this.front = new GatewayFront(supervisor);
+    this.gatewayProbes = new ReadinessWatch(
+      async (name, timeoutMs) => {
+        const process = supervisor.get(name);
+        return process !== undefined && (await readiness(process, timeoutMs)).ready;
+      },
+      (name, ready, failures) => {
+        this.front.setReady(name, ready);
+        this.emit(ready ? { kind: 'ready-again', name } : { kind: 'unready', name, failures });
+      },
+      gatewayProbeSettings,
+    );
     supervisor.onUnexpectedExit((process, code) => this.crashed(process.spec.name, code));
     supervisor.onMessage((process, message) => {
       if (message.type === 'kinema.watch-addresses') {
@@ -111,6 +131,7 @@ export class Fleet {
   async stop(): Promise<void> {
     this.stopping = true;
     this.announceStop();
+    this.gatewayProbes.close();
     this.front.close();
     for (const record of this.crashes.values()) clearTimeout(record.timer);
     this.supervisor.close();
@@ -287,6 +308,7 @@ export class Fleet {
     if (!process) return;
     this.emit({ kind: 'draining', name, unlisted: process.listeners.grpc !== undefined });
     clearTimeout(this.crashes.get(name)?.timer);
+    this.gatewayProbes.unwatch(name);
     this.front.remove(name);
     await this.addressBook.remove(process.spec.service, name);
     await this.supervisor.stop(name);
@@ -297,6 +319,7 @@ export class Fleet {
   /** An exit nobody asked for: the process comes back after a backoff, as a pod would. */
   private crashed(name: string, code: number | string): void {
     const spec = this.specs.get(name);
+    this.gatewayProbes.unwatch(name);
     this.front.remove(name);
     this.addressBook.forget(name);
     void this.addressBook.remove(spec?.service ?? name, name);
@@ -353,7 +376,10 @@ export class Fleet {
     const process = await this.supervisor.start(spec, env);
     const port = process.listeners.grpc;
     if (port !== undefined) await this.addressBook.add(spec.service, spec.name, `${HOST}:${port}`);
-    if (spec.service === 'gateway') this.front.add(spec.name);
+    if (spec.service === 'gateway') {
+      this.front.add(spec.name);
+      this.gatewayProbes.watch(spec.name);
+    }
     // Back after a crash while one of its listeners was held: the listener stays closed.
     for (const listener of spec.switchable ?? []) {
       if (this.held.has(listener)) await this.switchListener(listener, false);

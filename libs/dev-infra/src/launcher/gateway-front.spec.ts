@@ -66,6 +66,29 @@ describe('the launcher front on the public gateway port', () => {
     expect(handed).toEqual(['gateway', 'gateway', 'gateway']);
   });
 
+  it('passes over a replica while it is unready, in its place once it is ready again', async () => {
+    front.add('gateway');
+    front.add('gateway-2');
+    front.add('gateway-3');
+    front.setReady('gateway-2', false);
+    for (let i = 0; i < 4; i++) await connection();
+    expect(handed).toEqual(['gateway', 'gateway-3', 'gateway', 'gateway-3']);
+    front.setReady('gateway-2', true);
+    expect(front.replicas).toEqual(['gateway', 'gateway-2', 'gateway-3']);
+  });
+
+  it('does not bring back a replica removed while it was unready', () => {
+    front.add('gateway');
+    front.add('gateway-2');
+    front.setReady('gateway-2', false);
+    front.remove('gateway-2');
+    front.setReady('gateway-2', true);
+    expect(front.replicas).toEqual(['gateway']);
+    // Started again (a restart after its crash): ready, as it passed its start's check.
+    front.add('gateway-2');
+    expect(front.replicas).toEqual(['gateway', 'gateway-2']);
+  });
+
   it('passes over a replica that cannot take it, and closes the connection when none can', async () => {
     front.add('gateway');
     front.add('gateway-2');

@@ -18,10 +18,16 @@ export interface ConnectionTaker {
  * still waiting in its own accept queue, and every reconnect after a `Connection: close` could
  * meet one (Node has no hook to leave a SO_REUSEPORT group without closing, nor tcp_migrate_req
  * without root). With no replica ready a connection is closed at once, as a Service without
- * endpoints refuses it.
+ * endpoints refuses it. A replica that stops answering its readiness probe (the fleet's
+ * ReadinessWatch) is passed over until it answers again, as a Service's endpoints leave out a pod
+ * whose readinessProbe fails; the connections it holds already stay with it.
  */
 export class GatewayFront {
   private readonly servers: Server[] = [];
+  /** The replicas serving, in the order they joined. */
+  private members: string[] = [];
+  /** Members whose readiness probe fails now: no new connection goes to them. */
+  private readonly unready = new Set<string>();
   private rotation: string[] = [];
   private turn = 0;
 
@@ -51,17 +57,36 @@ export class GatewayFront {
   }
 
   add(name: string): void {
-    if (!this.rotation.includes(name)) this.rotation = [...this.rotation, name];
+    if (!this.members.includes(name)) this.members = [...this.members, name];
+    this.unready.delete(name);
+    this.rotate();
   }
 
   /** Takes a replica out of the rotation: from now on it gets no new connection. */
   remove(name: string): void {
-    this.rotation = this.rotation.filter((candidate) => candidate !== name);
+    this.members = this.members.filter((candidate) => candidate !== name);
+    this.unready.delete(name);
+    this.rotate();
+  }
+
+  /**
+   * Passes a member over while its readiness probe fails, and hands it connections again once it
+   * answers; a name that is not a member (removed meanwhile) is left out.
+   */
+  setReady(name: string, ready: boolean): void {
+    if (!this.members.includes(name)) return;
+    if (ready) this.unready.delete(name);
+    else this.unready.add(name);
+    this.rotate();
   }
 
   /** The replicas new connections go to, in turn. */
   get replicas(): readonly string[] {
     return this.rotation;
+  }
+
+  private rotate(): void {
+    this.rotation = this.members.filter((name) => !this.unready.has(name));
   }
 
   /**

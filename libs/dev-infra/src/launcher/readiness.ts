@@ -1,16 +1,21 @@
+import { READINESS_PROBE } from '@kinema/contracts/supervision';
 import { probe } from './probe';
 import { HOST, type ManagedProcess } from './supervisor';
 
-/** What the process's own readiness check answers now: 200 or not, and its JSON details. */
+/**
+ * What the process's own readiness check answers now, within `timeoutMs` (the kubelet's wait by
+ * default): 200 or not, and its JSON details.
+ */
 export async function readiness(
   process: ManagedProcess,
+  timeoutMs: number = READINESS_PROBE.timeoutMs,
 ): Promise<{ ready: boolean; body?: unknown }> {
   const ready = process.spec.ready;
   if (ready.kind !== 'http') return { ready: true };
   const port = process.listeners[ready.listener];
   if (port === undefined) return { ready: false };
   try {
-    const response = await probe(`http://${HOST}:${port}${ready.path}`, 2_000);
+    const response = await probe(`http://${HOST}:${port}${ready.path}`, timeoutMs);
     return { ready: response.ok, body: await response.json() };
   } catch {
     return { ready: false };

@@ -1,4 +1,4 @@
-import { OPS_PATHS } from '@kinema/contracts/supervision';
+import { OPS_PATHS, READINESS_PROBE } from '@kinema/contracts/supervision';
 import { readiness, readinessDetail, waitUntil } from '../readiness';
 import type { ManagedProcess } from '../supervisor';
 import type { ChaosRequest } from './chaos-options';
@@ -127,10 +127,14 @@ export async function startHungReplica(
   );
   const others = replicas.length - 1;
   const edge = service === 'gateway';
-  // The gateway's own hang is the front's doing: the launcher keeps handing the frozen replica its
-  // share of new connections on the public port (gateway-front.ts), which nobody answers.
+  // A hung gateway is the front's to route around (gateway-front.ts): it hands the frozen replica
+  // its share of new connections until the replica's readiness probe has failed often enough.
+  const { periodMs, timeoutMs, failureThreshold } = READINESS_PROBE;
+  const probed =
+    `${failureThreshold} readiness probes ${periodMs / 1000} s apart fail ` +
+    `(within ${(failureThreshold * periodMs + timeoutMs) / 1000} s, as the chart's readinessProbe takes a pod out of its Service)`;
   const hangs = edge
-    ? 'the requests that reach it (the launcher still hands it its share of new connections) hang with no answer until the client gives up'
+    ? `the requests on connections it holds hang with no answer until the client gives up; the launcher hands it new ones until ${probed}`
     : 'the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s)';
   if (others === 0) {
     session.say(
@@ -139,7 +143,7 @@ export async function startHungReplica(
     );
   } else if (edge) {
     session.say(
-      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering, but nothing routes around a hung gateway: ${hangs}.`,
+      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering: ${hangs}, and then only the others get new connections.`,
     );
   } else {
     session.say(
@@ -156,13 +160,15 @@ export async function startHungReplica(
     watch: [
       `  Metric:    ${victim}'s own ${opsUrl(frozen, OPS_PATHS.metrics)} does not answer at all (try curl --max-time 2)` +
         (edge
-          ? '; nothing counts the requests it swallows (no answer, no status code)'
+          ? `; nothing counts the requests it swallows (no answer, no status code); this terminal says "unready ${victim}" when it leaves rotation`
           : others === 0
             ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code=~"503|504"} rises`
             : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="200"} keeps rising, and {status_code=~"503|504"} only by the writes it held`),
       `  Web user:  ${
         edge
-          ? `${others === 0 ? '' : `about one in ${replicas.length} of the `}page loads hang with no answer`
+          ? others === 0
+            ? `page loads hang with no answer; once the replica is out of rotation a new connection is closed at once, so a reload fails fast`
+            : `about one in ${replicas.length} of the page loads hang with no answer until the replica is out of rotation; after that a reload works, though a tab whose open connection went to the hung replica waits on it`
           : others === 0
             ? `pages that need ${service} and are not cached spin for up to 5 s, then show an error`
             : `pages load; for the first seconds some that need ${service} take half a second longer`
