@@ -211,8 +211,12 @@ export function describeEvent(event: FleetEvent): string {
     case 'stopped':
       return `stopped   ${event.name.padEnd(16)} (${typeof event.code === 'number' ? `exit ${event.code}` : event.code})`;
     case 'crashed':
+      // Exit 0 nobody asked for (a SIGTERM sent by hand) is no crash, though it is restarted the
+      // same way, as a pod's container that completes is.
       return (
-        `crashed   ${event.name.padEnd(16)} (${typeof event.code === 'number' ? `exit ${event.code}` : event.code}); ` +
+        (event.code === 0
+          ? `exited    ${event.name.padEnd(16)} (exit 0, not asked to by the launcher); `
+          : `crashed   ${event.name.padEnd(16)} (${typeof event.code === 'number' ? `exit ${event.code}` : event.code}); `) +
         `restart ${event.restarts} in ${(event.retryInMs / 1000).toFixed(0)}s` +
         (event.looping ? `  -- crash loop: ${event.restarts} restarts in a row` : '')
       );
