@@ -3,6 +3,7 @@ import { connect, createServer } from 'node:net';
 import { waitFor } from '../testing/wait-for';
 import { Fleet, type FleetEvent } from './fleet';
 import type { Plan } from './plan';
+import type { ProbeSettings } from './readiness-watch';
 import { Supervisor, type ProcessSpec } from './supervisor';
 
 // A process as small as the launcher can supervise: it leaves with code 0 on SIGTERM, as the
@@ -94,21 +95,27 @@ async function becomes(pid: number, frozen: boolean): Promise<void> {
   while ((state(pid) === 'T') !== frozen) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
+/** A fleet of one stage, started, and the events it emits. */
+async function startedFleet(specs: ProcessSpec[], probes?: ProbeSettings) {
+  const events: FleetEvent[] = [];
+  const supervisor = new Supervisor(() => undefined);
+  const plan = { stages: [specs], ports: [], externalDatabases: [] } as unknown as Plan;
+  const fleet = new Fleet(plan, supervisor, (event) => events.push(event), probes);
+  await fleet.start();
+  return { supervisor, fleet, events };
+}
+
 describe('faults the launcher plays on its own processes', () => {
   let supervisor: Supervisor;
   let fleet: Fleet;
   let events: FleetEvent[];
 
   beforeEach(async () => {
-    events = [];
-    supervisor = new Supervisor(() => undefined);
-    const plan = {
-      stages: [[idleSpec('toy'), switchingSpec('stand-ins'), replicaSpec('replica')]],
-      ports: [],
-      externalDatabases: [],
-    } as unknown as Plan;
-    fleet = new Fleet(plan, supervisor, (event) => events.push(event));
-    await fleet.start();
+    ({ supervisor, fleet, events } = await startedFleet([
+      idleSpec('toy'),
+      switchingSpec('stand-ins'),
+      replicaSpec('replica'),
+    ]));
   });
 
   afterEach(() => fleet.stop());
@@ -235,22 +242,18 @@ function gatewaySpec(name: string): ProcessSpec {
 }
 
 describe('the launcher front and a hung gateway replica', () => {
-  // The chart's probe (READINESS_PROBE) in miniature, so that a test waits a second, not 15.
-  const probes = { periodMs: 200, timeoutMs: 200, failureThreshold: 2 };
+  // The chart's probe (READINESS_PROBE) in miniature, so that a test waits about a second, not
+  // 15: still half a second for an idle replica's answer, which a busy machine never takes twice.
+  const probes = { periodMs: 500, timeoutMs: 500, failureThreshold: 2 };
   let supervisor: Supervisor;
   let fleet: Fleet;
   let events: FleetEvent[];
 
   beforeEach(async () => {
-    events = [];
-    supervisor = new Supervisor(() => undefined);
-    const plan = {
-      stages: [[gatewaySpec('gateway'), gatewaySpec('gateway-2')]],
-      ports: [],
-      externalDatabases: [],
-    } as unknown as Plan;
-    fleet = new Fleet(plan, supervisor, (event) => events.push(event), probes);
-    await fleet.start();
+    ({ supervisor, fleet, events } = await startedFleet(
+      [gatewaySpec('gateway'), gatewaySpec('gateway-2')],
+      probes,
+    ));
   });
 
   afterEach(() => fleet.stop());
@@ -273,7 +276,9 @@ describe('the launcher front and a hung gateway replica', () => {
   }
 
   it('takes a replica that stops answering its readiness probe out of rotation, and puts it back once it answers', async () => {
-    expect(await answeredBy(4)).toEqual(['gateway', 'gateway-2', 'gateway', 'gateway-2']);
+    // In turn, from whichever was ready first (they start side by side).
+    const both = ['gateway', 'gateway', 'gateway-2', 'gateway-2'];
+    expect((await answeredBy(4)).sort()).toEqual(both);
 
     const frozen = supervisor.freeze('gateway-2');
     if (!frozen) throw new Error('gateway-2 is not running');
@@ -294,8 +299,8 @@ describe('the launcher front and a hung gateway replica', () => {
       { kind: 'unready', name: 'gateway-2', failures: 2 },
       { kind: 'ready-again', name: 'gateway-2' },
     ]);
-    expect((await answeredBy(4)).sort()).toEqual(['gateway', 'gateway', 'gateway-2', 'gateway-2']);
-  });
+    expect((await answeredBy(4)).sort()).toEqual(both);
+  }, 15_000);
 
   it('does not put back a replica scaled away while it was out of rotation', async () => {
     supervisor.freeze('gateway-2');
@@ -307,5 +312,5 @@ describe('the launcher front and a hung gateway replica', () => {
     expect(fleet.front.replicas).toEqual(['gateway']);
     expect(await answeredBy(2)).toEqual(['gateway', 'gateway']);
     expect(turns()).toEqual([{ kind: 'unready', name: 'gateway-2', failures: 2 }]);
-  });
+  }, 15_000);
 });
