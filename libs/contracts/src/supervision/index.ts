@@ -202,7 +202,7 @@ export const OPS_PATHS = {
 
 /**
  * How often a serving replica's readiness is asked, how long an answer is waited for, and how many
- * failures in a row take it out of rotation: the chart's readinessProbe of every Kinema app
+ * failures in a row take it out of rotation: the chart's readinessProbe of every Kinema service
  * (helm/kinema/templates/services.yaml, held equal by a chart test), which the launcher's front
  * follows for its gateway replicas too. One success puts a replica back, as the kubelet's default
  * successThreshold does.

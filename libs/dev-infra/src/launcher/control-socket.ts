@@ -157,7 +157,13 @@ async function perform(
 ): Promise<string> {
   switch (request.command) {
     case 'status':
-      return formatStatus(await statusRows(system.supervisor.running, system.fleet.addressBook));
+      return formatStatus(
+        await statusRows(
+          system.supervisor.running,
+          system.fleet.addressBook,
+          system.fleet.front.replicas,
+        ),
+      );
     case 'scale': {
       const current = Object.fromEntries(
         SCALABLE_SERVICES.map((service) => [service, system.fleet.replicas(service).length]),

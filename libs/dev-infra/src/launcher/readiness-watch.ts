@@ -1,5 +1,3 @@
-import { READINESS_PROBE } from '@kinema/contracts/supervision';
-
 /** When a serving process is asked whether it is ready, and how many failures count. */
 export interface ProbeSettings {
   periodMs: number;
@@ -17,8 +15,8 @@ interface Watched {
  * Asks each watched process whether it is ready, every period once it serves, as the kubelet's
  * readinessProbe does: `failureThreshold` failures in a row (an answer that is not 2xx, or none
  * within `timeoutMs`) make it unready, and one success ready again; `changed` hears each turn. A
- * probe starts a period after the last one started, so a process that answers nothing is
- * unready about (failureThreshold - 1) periods and a timeout after it stopped answering.
+ * probe starts a period after the last one started, so a process that stops answering is unready
+ * within `failureThreshold` periods and a timeout (17 s with the chart's READINESS_PROBE).
  */
 export class ReadinessWatch {
   private readonly watched = new Map<string, Watched>();
@@ -26,7 +24,7 @@ export class ReadinessWatch {
   constructor(
     private readonly isReady: (name: string, timeoutMs: number) => Promise<boolean>,
     private readonly changed: (name: string, ready: boolean, failures: number) => void,
-    private readonly settings: ProbeSettings = READINESS_PROBE,
+    private readonly settings: ProbeSettings,
   ) {}
 
   /** Starts watching a process that is ready now (it passed its start's readiness check). */

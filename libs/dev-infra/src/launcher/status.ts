@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { OPS_PATHS } from '@kinema/contracts/supervision';
+import { OPS_PATHS, OPS_ROUTES } from '@kinema/contracts/supervision';
 import type { AddressBook } from './address-book';
 import { readiness } from './readiness';
 import { HOST, type ManagedProcess } from './supervisor';
@@ -11,13 +11,19 @@ export interface StatusRow {
   pid: number;
   /** The process's main port (gRPC for a service, HTTP for the gateway, ...). */
   port: number | null;
-  /** In the address book (services), answering /readyz (gateway), or up (stand-ins). */
+  /**
+   * In the address book (services) or the front's rotation (gateway): getting calls or connections;
+   * or up (stand-ins).
+   */
   ready: boolean;
   uptimeSeconds: number;
   rssMiB: number | null;
   /** Share of one core over the process's life, as ps reports it. */
   cpuPercent: number | null;
-  /** gRPC calls handled (services) or HTTP requests answered (gateway); null for stand-ins. */
+  /**
+   * gRPC calls handled (services) or HTTP requests answered (gateway), the probes and scrapes of
+   * its ops paths left out; null for stand-ins.
+   */
   requests: number | null;
 }
 
@@ -39,11 +45,15 @@ async function usage(pids: number[]): Promise<Map<number, { rssKiB: number; cpu:
   return result;
 }
 
-/** Sums every sample of a counter in a Prometheus text exposition. */
-export function sumSamples(exposition: string, name: string): number {
+/** Sums every sample of a counter in a Prometheus text exposition, but those `skip` names. */
+export function sumSamples(
+  exposition: string,
+  name: string,
+  skip: (line: string) => boolean = () => false,
+): number {
   let total = 0;
   for (const line of exposition.split('\n')) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) {
+    if ((line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && !skip(line)) {
       total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
     }
   }
@@ -61,7 +71,10 @@ async function requestsServed(process: ManagedProcess): Promise<number | null> {
     const text = await response.text();
     return grpc !== undefined
       ? sumSamples(text, 'grpc_server_handled_total')
-      : sumSamples(text, 'http_server_request_duration_seconds_count');
+      : // The launcher's readiness probes and Prometheus's scrapes are not the users' requests.
+        sumSamples(text, 'http_server_request_duration_seconds_count', (line) =>
+          [...OPS_ROUTES].some((route) => line.includes(`route="${route}"`)),
+        );
   } catch {
     return null;
   }
@@ -71,6 +84,7 @@ async function requestsServed(process: ManagedProcess): Promise<number | null> {
 export async function statusRows(
   processes: ManagedProcess[],
   addressBook: AddressBook,
+  rotation: readonly string[],
 ): Promise<StatusRow[]> {
   const byPid = await usage(processes.map((p) => p.pid));
   const now = Date.now();
@@ -88,8 +102,10 @@ export async function statusRows(
         ready:
           grpc !== undefined
             ? inBook
-            : // The check the launcher starts it by: the gateway's /readyz, a stand-in listening.
-              (await readiness(process)).ready,
+            : process.spec.service === 'gateway'
+              ? rotation.includes(process.spec.name)
+              : // The check the launcher starts it by: a stand-in listening.
+                (await readiness(process)).ready,
         uptimeSeconds: Math.round((now - process.startedAt) / 1000),
         rssMiB: used ? Math.round(used.rssKiB / 1024) : null,
         cpuPercent: used ? used.cpu : null,
