@@ -17,4 +17,10 @@ describe('the line the terminal prints for what happens to a process', () => {
       'exited    gateway-2        (exit 0, not asked to by the launcher); restart 1 in 1s',
     );
   });
+
+  it('ends a line where its words end, with no padding after a name nothing follows', () => {
+    expect(describeEvent({ kind: 'draining', name: 'gateway', unlisted: false })).toBe(
+      'stopping  gateway',
+    );
+  });
 });

@@ -213,7 +213,7 @@ export function describeEvent(event: FleetEvent): string {
     case 'draining':
       return event.unlisted
         ? `draining  ${event.name.padEnd(16)} (out of the gateways' address list; finishing its calls)`
-        : `stopping  ${event.name.padEnd(16)}`;
+        : `stopping  ${event.name}`;
     case 'stopped':
       return `stopped   ${event.name.padEnd(16)} (${typeof event.code === 'number' ? `exit ${event.code}` : event.code})`;
     case 'crashed':
