@@ -284,7 +284,7 @@ describe('tokens the gateway refuses', () => {
     );
   });
 
-  it("answers a browser's refresh sent again with its key and the old cookie (a page reloaded before the answer) with that refresh, and the session goes on", async () => {
+  it("answers a browser's refresh sent again with its key and the old cookie (a page reloaded before the answer) with that refresh and its cookie, and the session goes on", async () => {
     const viewer = client();
     const signedUp = await viewer.register();
     const key = randomUUID();
@@ -320,10 +320,12 @@ describe('tokens the gateway refuses', () => {
     );
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // The cookie the first answer set, again: the browser may never have stored it.
+    expect(cookieOf(again.headers)).toBe(rotated);
     expect((await viewer.call('GET', '/me', { token: again.body.tokens.accessToken })).status).toBe(
       200,
     );
-    // The session goes on with the cookie the first answer set.
+    // The session goes on with that cookie.
     const next = await viewer.call('POST', '/auth/refresh', withCookie(rotated ?? '', key));
     expect(next.status).toBe(200);
     expect(next.headers.get('idempotent-replayed')).toBeNull();

@@ -87,7 +87,7 @@ test('tabs take turns over plain HTTP from an address other than localhost too, 
   });
 });
 
-test('a tab reloaded again before its refresh was answered stays signed in: the API rotated the cookie, and the next page is answered that refresh', async ({
+test('a tab reloaded again before its refresh was answered stays signed in: the API rotated the cookie, and the next page is answered that refresh, new cookie and all', async ({
   page,
   context,
 }) => {
@@ -95,7 +95,8 @@ test('a tab reloaded again before its refresh was answered stays signed in: the 
   await chooseFirstProfile(page);
   // The first reload's refresh reaches the API, which rotates the cookie's single-use token; its
   // answer (the new cookie) is held back, as over a slow network, until the tab has been reloaded
-  // again and that page has asked for its own refresh with the cookie it still holds.
+  // again and that page has asked for its own refresh with the cookie it still holds. Then it is
+  // dropped: the browser never stores the cookie it brought.
   let answered: () => void = () => undefined;
   const rotated = new Promise<void>((resolve) => (answered = resolve));
   let asked: () => void = () => undefined;
@@ -112,18 +113,14 @@ test('a tab reloaded again before its refresh was answered stays signed in: the 
     held = false;
     // Sent past the browser (route.fetch would store the new cookie in the browser at once).
     const request = route.request();
-    const response = await fetch(request.url(), {
+    await fetch(request.url(), {
       method: 'POST',
       headers: await request.allHeaders(),
       body: request.postData(),
     });
-    const body = Buffer.from(await response.arrayBuffer());
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headers[name] = value));
     answered();
     await nextPageAsked;
-    // To a page that is gone: the browser may still store the cookie it brings (keepalive).
-    await route.fulfill({ status: response.status, headers, body }).catch(() => undefined);
+    await route.abort('connectionreset').catch(() => undefined);
   });
   void page.reload().catch(() => undefined);
   await rotated;
@@ -131,7 +128,8 @@ test('a tab reloaded again before its refresh was answered stays signed in: the 
   await expectHome(page);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   expect(statuses).toEqual([200]);
-  // The session goes on: a tab opened now is signed in too.
+  // The session goes on from the cookie the answer again set: a tab opened now is signed in too
+  // (with the old cookie its refresh would be a stolen token's, and end the session).
   await page.unroute('**/api/v1/auth/refresh');
   const later = await context.newPage();
   await later.goto('/');

@@ -48,13 +48,14 @@ function noStore(reply: FastifyReply): void {
 /**
  * The tokens as the client receives them: in cookie mode the refresh token goes into the
  * HttpOnly cookie and is left out of the body, so script on the page never holds it. A refresh
- * answered again (`repeated`) holds none: the first answer brought the new cookie, and this one
- * neither repeats nor clears it.
+ * answered again sets the cookie the first answer set, which the page may never have stored; one
+ * the users service could not give the token out for again (its signing key changed) holds none,
+ * and neither sets nor clears the cookie.
  */
-function issued(tokens: AuthTokens, inCookie: boolean, reply: FastifyReply, repeated = false) {
+function issued(tokens: AuthTokens, inCookie: boolean, reply: FastifyReply) {
   const { refreshToken, ...view } = tokensView(tokens);
   if (!inCookie) return { refreshToken, ...view };
-  if (!repeated) setSessionCookie(reply, refreshToken ?? '', new Date(view.refreshTokenExpiresAt));
+  if (refreshToken) setSessionCookie(reply, refreshToken, new Date(view.refreshTokenExpiresAt));
   return view;
 }
 
@@ -67,7 +68,8 @@ const REFRESH_KEY_HEADER_DOC = {
     'before the answer arrives. The next page sends the same key with the cookie it holds; when ' +
     'that is the token the first refresh exchanged, and the token it was exchanged for is still ' +
     "unused, within an access token's lifetime, the refresh is answered again " +
-    '(`Idempotent-Replayed: true`): a new access token of the same session and no new cookie, ' +
+    '(`Idempotent-Replayed: true`): a new access token of the same session, and the cookie the ' +
+    'first answer set, which the page may never have stored, ' +
     'where the used token alone would end the session. The key is kept by the users service, ' +
     'so any gateway replica answers it.',
   schema: IDEMPOTENCY_KEY_SCHEMA,
@@ -160,7 +162,7 @@ export class AuthController {
     if (answer.repeated) void reply.header(REPLAYED_HEADER, 'true');
     const tokens = present(answer.tokens, 'tokens');
     return {
-      tokens: issued(tokens, inCookie, reply, answer.repeated),
+      tokens: issued(tokens, inCookie, reply),
       account: await this.accountOf(tokens),
     };
   }

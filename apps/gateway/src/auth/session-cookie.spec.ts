@@ -21,8 +21,11 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   const retryKeys: string[] = [];
   const loggedOut: string[] = [];
   let issued = 0;
-  /** Each exchange the users service made, as its token and retry key: the same again repeats it. */
-  const exchanged = new Set<string>();
+  /**
+   * Each exchange the users service made, as its token and retry key, and the refresh token it gave
+   * out: the same again repeats it ('' once the users service can no longer derive it).
+   */
+  const exchanged = new Map<string, string>();
 
   beforeAll(async () => {
     const issuer = await testTokenIssuer();
@@ -52,12 +55,15 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
             return done(
               grpcFailure(status.UNAUTHENTICATED, 'INVALID_REFRESH_TOKEN', 'Sign in again.'),
             );
-          // As the users service answers the same exchange asked again: no refresh token.
-          const repeated = retryKey !== '' && exchanged.has(`${refreshToken} ${retryKey}`);
-          exchanged.add(`${refreshToken} ${retryKey}`);
-          void tokens().then((t) =>
-            done(null, { tokens: repeated ? { ...t, refreshToken: '' } : t, repeated }),
-          );
+          // As the users service answers the same exchange asked again: with the refresh token
+          // the exchange gave out.
+          const exchange = `${refreshToken} ${retryKey}`;
+          const repeated = retryKey !== '' && exchanged.has(exchange);
+          void tokens().then((t) => {
+            if (!repeated) exchanged.set(exchange, t.refreshToken);
+            const again = { ...t, refreshToken: exchanged.get(exchange) ?? '' };
+            done(null, { tokens: repeated ? again : t, repeated });
+          });
         },
         logout: (
           call: ServerUnaryCall<{ refreshToken: string }, unknown>,
@@ -261,7 +267,7 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
         payload: {},
       });
 
-    it('hands the key to the users service with the cookie: the same exchange asked again is answered without a new cookie', async () => {
+    it('hands the key to the users service with the cookie: the same exchange asked again sets the cookie the first answer set', async () => {
       const key = randomUUID();
       const first = await refresh('refresh-1', key);
       expect(first.statusCode).toBe(200);
@@ -277,9 +283,20 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
       expect(body.account.id).toBe(ACCOUNT);
       expect(body.tokens['accessToken']).toEqual(expect.any(String));
       expect(body.tokens).not.toHaveProperty('refreshToken');
-      // The first answer brought the new cookie; an answer again neither repeats nor clears it.
-      expect(sessionCookie(again.headers)).toBeUndefined();
+      // The first answer's cookie, which that page may never have stored: the session goes on.
+      expect(sessionCookie(again.headers)?.value).toBe(next);
       expect(again.headers['cache-control']).toBe('no-store');
+    });
+
+    it('neither sets nor clears the cookie when the users service answers again without the token', async () => {
+      const key = randomUUID();
+      await refresh('refresh-4', key);
+      // As after the signing key changed: the users service can no longer give the token out.
+      exchanged.set(`refresh-4 ${key}`, '');
+      const again = await refresh('refresh-4', key);
+      expect(again.statusCode).toBe(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(sessionCookie(again.headers)).toBeUndefined();
     });
 
     it('sends no key to the users service when the page sends none', async () => {

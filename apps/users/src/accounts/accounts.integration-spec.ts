@@ -197,7 +197,8 @@ describe('sessions', () => {
     const repeat = answers.find((answer) => answer.repeated);
     const next = defined(first?.tokens, 'the exchange');
     const again = defined(repeat?.tokens, 'the repeat');
-    expect(again.refreshToken).toBe('');
+    // The refresh token the exchange's answer carried, again: whichever answer reaches the page.
+    expect(again.refreshToken).toBe(next.refreshToken);
     expect(again.sessionId).toBe(next.sessionId);
     expect(again.accessToken).not.toBe(next.accessToken);
     expect(again.refreshTokenExpireTime).toEqual(next.refreshTokenExpireTime);
@@ -210,6 +211,26 @@ describe('sessions', () => {
     );
     expect(third.refreshToken).not.toBe('');
     const copy = await failureOf(users.rpc.refresh({ refreshToken: registered.refreshToken }));
+    expect(copy.errorCode).toBe('REFRESH_TOKEN_REUSED');
+  });
+
+  it('keeps a client signed in whose refresh answer never reached it: the repeat carries the new token, and the session goes on from it', async () => {
+    const registered = defined((await users.rpc.register(aRegistration())).tokens, 'tokens');
+    const asked = { refreshToken: registered.refreshToken, retryKey: 'page-1' };
+    // The exchange is made, and its answer lost (a 504 at the gateway, a page gone).
+    await users.rpc.refresh(asked);
+    const repeat = await users.rpc.refresh(asked);
+    expect(repeat.repeated).toBe(true);
+    const held = defined(repeat.tokens, 'the repeat').refreshToken;
+    expect(held).not.toBe('');
+    // The client's next refresh, a new key with the token it now holds, is an ordinary exchange.
+    const later = defined(
+      (await users.rpc.refresh({ refreshToken: held, retryKey: 'page-2' })).tokens,
+      'tokens',
+    );
+    expect(later.refreshToken).not.toBe(held);
+    // And a copy of the token the repeat handed out, used after the client used it, is reuse.
+    const copy = await failureOf(users.rpc.refresh({ refreshToken: held }));
     expect(copy.errorCode).toBe('REFRESH_TOKEN_REUSED');
   });
 

@@ -24,7 +24,8 @@ export type RefreshDecision =
   | 'rotate'
   /**
    * The exchange already made, asked again by its own client (the same token and retry key) before
-   * it used the new token: answer it again, with a new access token of the same session.
+   * it used the new token: answer it again, with a new access token of the same session and the
+   * same new refresh token.
    */
   | 'repeat'
   /** A rotated token came back: someone holds a copy. End the whole family. */
@@ -39,12 +40,15 @@ export type RefreshDecision =
  * and the victim's stop working together and the victim has to sign in again.
  *
  * One exception keeps a client that lost an answer signed in: a browser page reloaded before its
- * refresh was answered presents the old token again (the new one arrives with the answer), with
- * the key it sent the first time. That is a repeat, not a replay, while three things hold: the key
- * matches the one the exchange was made with, the token it was exchanged for is still unused (the
- * client has not moved on; once it has, the old token can only be a copy), and the access token
- * the exchange gave out would still be valid. A thief needs the key as well as the token, and gets
- * only an access token: a repeat hands out no refresh token.
+ * refresh was answered, or answered 504 by a gateway that could not wait for it, presents the old
+ * token again (the new one was in the answer it never saw), with the key it sent the first time.
+ * That is a repeat, not a replay, while three things hold: the key matches the one the exchange
+ * was made with, the token it was exchanged for is still unused (the client has not moved on;
+ * once it has, the old token can only be a copy), and the access token the exchange gave out would
+ * still be valid. It is answered with a new access token and that same new refresh token
+ * (successorOf), so the client goes on from where the first answer would have left it. A thief
+ * needs the key as well as the used token, and gets what the client's own answer held, while the
+ * client has not used it: whichever of the two uses it second ends the session for both.
  */
 export function decideRefresh(
   stored: StoredRefreshToken | undefined,

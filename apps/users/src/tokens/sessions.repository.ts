@@ -83,6 +83,20 @@ export class SessionsRepository {
     return row;
   }
 
+  /** The session's token of this digest while it is unused: its expiry, or undefined. */
+  async unusedToken(
+    manager: EntityManager,
+    sessionId: string,
+    tokenHash: string,
+  ): Promise<{ expiresAt: Date } | undefined> {
+    const [row] = await manager.query<{ expiresAt: Date }[]>(
+      `SELECT expires_at AS "expiresAt" FROM refresh_tokens
+        WHERE token_hash = $1 AND session_id = $2 AND rotated_at IS NULL`,
+      [tokenHash, sessionId],
+    );
+    return row;
+  }
+
   /** Marks the token used, keeping the digest of the retry key its exchange came with. */
   async markRotated(
     manager: EntityManager,

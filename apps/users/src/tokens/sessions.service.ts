@@ -13,6 +13,8 @@ import {
   hashRetryKey,
   newRefreshToken,
   REFRESH_TOKEN_PATTERN,
+  successorKey,
+  successorOf,
 } from './refresh-token';
 import { publishSessionsEnded } from './sessions-ended.event';
 import { SessionsRepository } from './sessions.repository';
@@ -20,7 +22,10 @@ import { SessionsRepository } from './sessions.repository';
 /** A refresh's answer: the tokens, and whether it repeats an exchange already made. */
 export interface Refreshed {
   tokens: AuthTokens;
-  /** The same exchange asked again: a new access token, no refresh token (see decideRefresh). */
+  /**
+   * The same exchange asked again: a new access token and the refresh token the first answer
+   * carried (see decideRefresh).
+   */
   repeated: boolean;
 }
 
@@ -30,6 +35,8 @@ export class SessionsService {
   private readonly refreshTtlMs: number;
   /** How long an exchange may be asked again with its retry key: an access token's lifetime. */
   private readonly repeatWindowMs: number;
+  /** What a refresh with a retry key derives its new token with (successorOf). */
+  private readonly successorKey: Buffer;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -40,6 +47,7 @@ export class SessionsService {
   ) {
     this.refreshTtlMs = config.REFRESH_TOKEN_TTL_SECONDS * 1000;
     this.repeatWindowMs = config.ACCESS_TOKEN_TTL_SECONDS * 1000;
+    this.successorKey = successorKey(config.JWT_PRIVATE_KEY);
   }
 
   /** Starts a session inside the caller's transaction (so it exists only if the sign-in commits). */
@@ -80,10 +88,23 @@ export class SessionsService {
         retryKeyHash,
         repeatWindowMs: this.repeatWindowMs,
       });
-      if (row && decision === 'repeat') {
+      if (row && decision === 'repeat' && retryKey) {
         const account = { id: row.accountId, role: row.role };
-        // Only the new token's digest is kept: the first answer carried the token itself.
-        const tokens = await this.tokens(account, row.sessionId, '', row.sessionExpiresAt, now);
+        // The token the first answer carried, derived again; checked against the session's unused
+        // token, which it is unless the signing key changed since (then none is handed out).
+        const again = successorOf(this.successorKey, refreshToken, retryKey);
+        const successor = await this.sessions.unusedToken(
+          manager,
+          row.sessionId,
+          hashRefreshToken(again),
+        );
+        const tokens = await this.tokens(
+          account,
+          row.sessionId,
+          successor ? again : '',
+          successor?.expiresAt ?? row.sessionExpiresAt,
+          now,
+        );
         return { decision, tokens };
       }
       if (!row || decision !== 'rotate') {
@@ -105,7 +126,9 @@ export class SessionsService {
         return { decision, tokens: undefined };
       }
       await this.sessions.markRotated(manager, presented, now, retryKeyHash ?? null);
-      const next = newRefreshToken();
+      const next = retryKey
+        ? successorOf(this.successorKey, refreshToken, retryKey)
+        : newRefreshToken();
       const expiresAt = new Date(now.getTime() + this.refreshTtlMs);
       await this.insertToken(manager, row.sessionId, next, now, expiresAt);
       await this.sessions.extend(manager, row.sessionId, expiresAt);
