@@ -137,6 +137,26 @@ test('a tab reloaded again before its refresh was answered stays signed in: the 
   await expect(later.getByRole('button', { name: 'Sign out' })).toBeVisible();
 });
 
+test('a reload whose refresh a hung gateway never answers gives it up and is signed back in with the same key, not left loading', async ({
+  page,
+}) => {
+  await register(page);
+  await chooseFirstProfile(page);
+  // The first refresh goes to a replica that holds its connection and answers nothing (`kinema
+  // chaos hung-replica --service gateway`); the next one reaches a replica that answers.
+  const keys: Array<string | undefined> = [];
+  await page.route('**/api/v1/auth/refresh', async (route) => {
+    keys.push((await route.request().headerValue('idempotency-key')) ?? undefined);
+    if (keys.length > 1) await route.continue();
+  });
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible({ timeout: 30_000 });
+  await expectHome(page);
+  // Given up after REQUEST_TIMEOUT_MS (15 s), and asked again once, with the same key.
+  expect(keys).toHaveLength(2);
+  expect(keys[1]).toBe(keys[0]);
+});
+
 test('a reload while the API cannot answer for the session keeps it: the tab browses as a visitor, says so, and is signed back in once the API answers', async ({
   page,
 }) => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionStore } from '../auth/session';
 import type { Account, Profile } from '../schema/types';
-import { refreshSession, sessionFetch } from './client';
+import { REQUEST_TIMEOUT_MS, refreshSession, sessionFetch } from './client';
+import { timedOut } from './problem';
 
 const account: Account = {
   id: '6f1c2a8e-5d7b-4c1e-9a3f-2b8d7e6c5a41',
@@ -56,6 +57,23 @@ function gateway(options: { refreshWorks: boolean }) {
   return { fetch, refreshes };
 }
 
+/**
+ * A gateway replica that hangs: it takes every request and answers none, so each waits until the
+ * page gives it up (its signal aborts).
+ */
+function hungGateway() {
+  const keys: Array<string | null> = [];
+  const fetch = vi.fn((input: Request | string, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(`http://kinema${input}`, init);
+    keys.push(request.headers.get('idempotency-key'));
+    const signal = init?.signal ?? request.signal;
+    return new Promise<Response>((_resolve, reject) =>
+      signal.addEventListener('abort', () => reject(signal.reason)),
+    );
+  });
+  return { fetch, keys };
+}
+
 /** What the other tabs of the browser were told. */
 let told: unknown[];
 
@@ -84,6 +102,7 @@ describe('requests with the session', () => {
   afterEach(() => {
     sessionStore.signOut();
     vi.unstubAllGlobals();
+    vi.useRealTimers();
   });
 
   it('refreshes from the session cookie when the API refuses the access token, and retries unseen', async () => {
@@ -220,5 +239,36 @@ describe('requests with the session', () => {
     expect(server.refreshes[0]?.key).toBe(keys[0]);
     // Settled now: the next refresh is another.
     expect(localStorage.getItem('kinema.refresh-key')).toBeNull();
+  });
+
+  it('gives up a request the API does not answer once REQUEST_TIMEOUT_MS have passed, as a timeout the page can ask again after', async () => {
+    vi.useFakeTimers();
+    const hung = hungGateway();
+    vi.stubGlobal('fetch', hung.fetch);
+    let outcome: unknown;
+    void sessionFetch(new Request('http://kinema/api/v1/browse')).then(
+      (response) => (outcome = response),
+      (error: unknown) => (outcome = error),
+    );
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1);
+    expect(hung.fetch).toHaveBeenCalledTimes(1);
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(timedOut(outcome)).toBe(true);
+  });
+
+  it('gives up a refresh the API does not answer, and keeps its key: the next refresh sends it again', async () => {
+    vi.useFakeTimers();
+    const hung = hungGateway();
+    vi.stubGlobal('fetch', hung.fetch);
+    const given = refreshSession('access-1').catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS);
+    expect(timedOut(await given)).toBe(true);
+    // The refresh may have been made: the next one is the same, answered again if it was.
+    const server = gateway({ refreshWorks: true });
+    vi.stubGlobal('fetch', server.fetch);
+    expect(await refreshSession('access-1')).toBe(true);
+    expect(hung.keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(server.refreshes[0]?.key).toBe(hung.keys[0]);
   });
 });

@@ -8,6 +8,33 @@ import type { Account, Tokens } from '../schema/types';
 /** Refresh this long before the access token expires, so a request never carries a stale one. */
 const REFRESH_MARGIN_MS = 30_000;
 
+/**
+ * A request the API has not answered by then is given up: a hung gateway replica holds the
+ * connection the browser sent it on and answers nothing, and without a bound the page would wait
+ * on it for good (a refresh at load, under the Web Lock every tab waits on, kept the whole app on
+ * "Loading"). The gateway answers within its deadline (GRPC_DEADLINE_MS, 5 s unless set) or says
+ * 504, so an answer this late is not coming. A read is then asked again (TanStack Query's retry),
+ * a refresh with its key, so that it is answered again if it was made.
+ */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** fetch, given up with a TimeoutError once the API has not answered in REQUEST_TIMEOUT_MS. */
+async function fetchWithin(input: Request | string, init: RequestInit = {}): Promise<Response> {
+  // A timer of the page's rather than AbortSignal.timeout: cleared as soon as the answer comes.
+  const giveUp = new AbortController();
+  const timer = setTimeout(
+    () =>
+      giveUp.abort(new DOMException(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`, 'TimeoutError')),
+    REQUEST_TIMEOUT_MS,
+  );
+  const signals = input instanceof Request ? [input.signal, giveUp.signal] : [giveUp.signal];
+  try {
+    return await fetch(input, { ...init, signal: AbortSignal.any(signals) });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Keeps the refresh token in the HttpOnly cookie (the gateway's cookie mode). */
 export const COOKIE_SESSION = { 'X-Session-Mode': 'cookie' } as const;
 
@@ -53,11 +80,11 @@ export function refreshSession(refused?: string): Promise<boolean> {
  * arrived (a double reload, a slow network) sends the same key, and the API answers that refresh
  * again where the old token alone would end the session as stolen. An answer of 500 or more
  * settles nothing (the refresh may or may not have been made, 504 OUTCOME_UNKNOWN), so the key is
- * kept for the next try too.
+ * kept for the next try too; so is no answer at all (REQUEST_TIMEOUT_MS, a dropped connection).
  */
 async function presentSessionCookie(): Promise<Response> {
   const key = refreshKey();
-  const response = await fetch('/api/v1/auth/refresh', {
+  const response = await fetchWithin('/api/v1/auth/refresh', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': key, ...COOKIE_SESSION },
     body: '{}',
@@ -95,7 +122,8 @@ function authorised(request: Request): Request {
 
 /**
  * fetch with the session: the bearer token and the chosen profile on every API call, a refresh
- * shortly before expiry, and one refresh-and-retry when the API answers 401 anyway.
+ * shortly before expiry, one refresh-and-retry when the API answers 401 anyway, and no wait
+ * longer than REQUEST_TIMEOUT_MS.
  */
 export async function sessionFetch(input: Request): Promise<Response> {
   const session = sessionStore.get();
@@ -103,9 +131,9 @@ export async function sessionFetch(input: Request): Promise<Response> {
     endExpiredSession();
   const retry = input.clone();
   const sent = sessionStore.get()?.accessToken;
-  const response = await fetch(authorised(input));
+  const response = await fetchWithin(authorised(input));
   if (response.status !== 401 || !sent || !sessionStore.get()) return response;
-  if (await refreshSession(sent)) return fetch(authorised(retry));
+  if (await refreshSession(sent)) return fetchWithin(authorised(retry));
   // The app shows sign-in, remembering the page the person was on.
   endExpiredSession();
   return response;

@@ -43,3 +43,8 @@ export function toApiError(response: Response, body: unknown): ApiError {
     title: response.statusText || `HTTP ${response.status}`,
   });
 }
+
+/** Whether an error is a request given up for want of an answer (REQUEST_TIMEOUT_MS, client.ts). */
+export function timedOut(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'TimeoutError';
+}

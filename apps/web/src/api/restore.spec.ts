@@ -53,6 +53,18 @@ describe('resuming a session on load', () => {
     expect(refresh).toHaveBeenCalledTimes(4);
   });
 
+  it('asks again after a refresh the API never answered (given up), as after no network', async () => {
+    refresh
+      .mockRejectedValueOnce(new DOMException('no answer in 15 s', 'TimeoutError'))
+      .mockResolvedValueOnce(true);
+    await restoreSession();
+    expect(sessionStore.resuming()).toBe(true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(refresh).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+
   it('stops waiting once the session is refused, and signs the tab out', async () => {
     refresh.mockRejectedValueOnce(unavailable()).mockResolvedValueOnce(false);
     await restoreSession();

@@ -1,5 +1,5 @@
 import { refreshSession } from './client';
-import { ApiError } from './problem';
+import { ApiError, timedOut } from './problem';
 import { sessionStore } from '../auth/session';
 
 /** The first wait before a refresh the API could not answer is tried again, doubled each time... */
@@ -39,6 +39,6 @@ async function tryRefresh(): Promise<boolean> {
     return true;
   } catch (error) {
     if (error instanceof ApiError) return error.status < 500 && error.status !== 429;
-    return !(error instanceof TypeError);
+    return !(error instanceof TypeError || timedOut(error));
   }
 }

@@ -168,7 +168,7 @@ export async function startHungReplica(
         edge
           ? others === 0
             ? `page loads hang with no answer; once the replica is out of rotation a new connection is closed at once, so a reload fails fast`
-            : `about one in ${replicas.length} of the page loads hang with no answer until the replica is out of rotation; after that a reload works, though a tab whose open connection went to the hung replica waits on it`
+            : `about one in ${replicas.length} of the page loads hang with no answer until the replica is out of rotation; after that a reload works, and a request the web app had sent on a connection to the hung replica is given up after 15 s and asked again`
           : others === 0
             ? `pages that need ${service} and are not cached spin for up to 5 s, then show an error`
             : `pages load; for the first seconds some that need ${service} take half a second longer`
