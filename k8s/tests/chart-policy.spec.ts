@@ -5,7 +5,7 @@ import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
 import type { IStatefulSetSpec } from 'kubernetes-models/apps/v1/StatefulSetSpec';
 import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import { READINESS_PROBE } from '@kinema/contracts/supervision';
+import { LIVENESS_PROBE, READINESS_PROBE } from '@kinema/contracts/supervision';
 import {
   allServicesExternal,
   allServicesOn,
@@ -383,27 +383,36 @@ describe('what restarts pods', () => {
   });
 });
 
-describe("the services' readiness probes", () => {
-  it('ask as the launcher asks its gateway replicas (READINESS_PROBE): the same period, wait and failures', () => {
+describe("the services' readiness and liveness probes", () => {
+  it('ask as the launcher asks its gateway replicas (READINESS_PROBE, LIVENESS_PROBE): the same period, wait and failures', () => {
     const services: readonly string[] = serviceNames;
+    const asked = (probe: IContainer['readinessProbe']) => ({
+      periodMs: (probe?.periodSeconds ?? 0) * 1000,
+      timeoutMs: (probe?.timeoutSeconds ?? 0) * 1000,
+      failureThreshold: probe?.failureThreshold,
+    });
     const probes = podTemplates(render(allServicesOn))
       .filter(
         ({ object, labels }) =>
           object.kind === 'Deployment' && services.includes(component(labels) ?? ''),
       )
       .map(({ labels, spec: podSpec }) => {
-        const probe = podSpec.containers[0]?.readinessProbe;
+        const container = podSpec.containers[0];
         return [
           component(labels),
           {
-            periodMs: (probe?.periodSeconds ?? 0) * 1000,
-            timeoutMs: (probe?.timeoutSeconds ?? 0) * 1000,
-            failureThreshold: probe?.failureThreshold,
+            readiness: asked(container?.readinessProbe),
+            liveness: asked(container?.livenessProbe),
           },
         ];
       });
     expect(Object.fromEntries(probes)).toEqual(
-      Object.fromEntries(serviceNames.map((name) => [name, READINESS_PROBE])),
+      Object.fromEntries(
+        serviceNames.map((name) => [
+          name,
+          { readiness: READINESS_PROBE, liveness: LIVENESS_PROBE },
+        ]),
+      ),
     );
   });
 });

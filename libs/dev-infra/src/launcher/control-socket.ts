@@ -230,6 +230,8 @@ export function describeEvent(event: FleetEvent): string {
       return `failed    ${event.name.padEnd(16)} to come back: ${event.error}`;
     case 'unready':
       return `unready   ${event.name.padEnd(16)} (${event.failures} readiness probes failed in a row; no new connections until it answers)`;
+    case 'unhealthy':
+      return `unhealthy ${event.name.padEnd(16)} (${event.failures} liveness probes failed in a row; killing it, as the kubelet would, to start it again)`;
     case 'ready-again':
       return `ready     ${event.name.padEnd(16)} (answers its readiness probe again; back in rotation)`;
   }

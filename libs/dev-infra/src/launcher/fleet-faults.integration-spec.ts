@@ -3,7 +3,7 @@ import { connect, createServer } from 'node:net';
 import { waitFor } from '../testing/wait-for';
 import { Fleet, type FleetEvent } from './fleet';
 import type { Plan } from './plan';
-import type { ProbeSettings } from './readiness-watch';
+import type { ProbeSettings } from './probe-watch';
 import { Supervisor, type ProcessSpec } from './supervisor';
 
 // A process as small as the launcher can supervise: it leaves with code 0 on SIGTERM, as the
@@ -96,7 +96,10 @@ async function becomes(pid: number, frozen: boolean): Promise<void> {
 }
 
 /** A fleet of one stage, started, and the events it emits. */
-async function startedFleet(specs: ProcessSpec[], probes?: ProbeSettings) {
+async function startedFleet(
+  specs: ProcessSpec[],
+  probes?: { readiness: ProbeSettings; liveness: ProbeSettings },
+) {
   const events: FleetEvent[] = [];
   const supervisor = new Supervisor(() => undefined);
   const plan = { stages: [specs], ports: [], externalDatabases: [] } as unknown as Plan;
@@ -242,9 +245,11 @@ function gatewaySpec(name: string): ProcessSpec {
 }
 
 describe('the launcher front and a hung gateway replica', () => {
-  // The chart's probe (READINESS_PROBE) in miniature, so that a test waits about a second, not
-  // 15: still half a second for an idle replica's answer, which a busy machine never takes twice.
-  const probes = { periodMs: 500, timeoutMs: 500, failureThreshold: 2 };
+  // The chart's probes in miniature, so that a test waits about a second, not 15 or 30: still half
+  // a second for an idle replica's answer, which a busy machine never takes twice in a row.
+  const quick = { periodMs: 500, timeoutMs: 500, failureThreshold: 2 };
+  // Liveness asked too seldom to end a test's freeze, but in the test of liveness.
+  const never = { periodMs: 600_000, timeoutMs: 500, failureThreshold: 2 };
   let supervisor: Supervisor;
   let fleet: Fleet;
   let events: FleetEvent[];
@@ -252,7 +257,7 @@ describe('the launcher front and a hung gateway replica', () => {
   beforeEach(async () => {
     ({ supervisor, fleet, events } = await startedFleet(
       [gatewaySpec('gateway'), gatewaySpec('gateway-2')],
-      probes,
+      { readiness: quick, liveness: never },
     ));
   });
 
@@ -312,5 +317,32 @@ describe('the launcher front and a hung gateway replica', () => {
     expect(fleet.front.replicas).toEqual(['gateway']);
     expect(await answeredBy(2)).toEqual(['gateway', 'gateway']);
     expect(turns()).toEqual([{ kind: 'unready', name: 'gateway-2', failures: 2 }]);
+  }, 15_000);
+
+  it('kills a replica that stops answering its liveness probe, and starts it again as after a crash', async () => {
+    await fleet.stop();
+    ({ supervisor, fleet, events } = await startedFleet(
+      [gatewaySpec('gateway'), gatewaySpec('gateway-2')],
+      { readiness: never, liveness: quick },
+    ));
+    const frozen = supervisor.freeze('gateway-2');
+    if (!frozen) throw new Error('gateway-2 is not running');
+    await waitFor(
+      () =>
+        events.some(
+          (event) =>
+            event.kind === 'ready' &&
+            event.process.spec.name === 'gateway-2' &&
+            event.process.pid !== frozen.pid,
+        ),
+      'gateway-2 started again and ready',
+    );
+    expect(events).toContainEqual({ kind: 'unhealthy', name: 'gateway-2', failures: 2 });
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'crashed', name: 'gateway-2', code: 'SIGKILL' }),
+    );
+    expect(await frozen.exited).toBe('SIGKILL');
+    const both = ['gateway', 'gateway', 'gateway-2', 'gateway-2'];
+    expect((await answeredBy(4)).sort()).toEqual(both);
   }, 15_000);
 });

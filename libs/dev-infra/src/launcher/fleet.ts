@@ -1,9 +1,9 @@
-import { READINESS_PROBE, type ListenerName } from '@kinema/contracts/supervision';
+import { LIVENESS_PROBE, READINESS_PROBE, type ListenerName } from '@kinema/contracts/supervision';
 import { AddressBook } from './address-book';
 import { GatewayFront } from './gateway-front';
 import { SCALABLE_SERVICES, type Plan, type ScalableService } from './plan';
-import { readiness } from './readiness';
-import { ReadinessWatch, type ProbeSettings } from './readiness-watch';
+import { alive, readiness } from './readiness';
+import { ProbeWatch, type ProbeSettings } from './probe-watch';
 import {
   HOST,
   LOCALHOST_ADDRESSES,
@@ -25,6 +25,8 @@ export type FleetEvent =
   | { kind: 'unready'; name: string; failures: number }
   /** It answers its readiness probe again: back in rotation. */
   | { kind: 'ready-again'; name: string }
+  /** A gateway replica failed its liveness probe `failures` times in a row: killed, to restart. */
+  | { kind: 'unhealthy'; name: string; failures: number }
   | {
       kind: 'crashed';
       name: string;
@@ -57,7 +59,9 @@ export class Fleet {
   readonly front: GatewayFront;
   private frontPort: number | undefined;
   /** The gateway replicas' readiness probes: one that fails them leaves the front's rotation. */
-  private readonly gatewayProbes: ReadinessWatch;
+  private readonly gatewayProbes: ProbeWatch;
+  /** Their liveness probes: one that fails them is killed, and restarted as after a crash. */
+  private readonly gatewayLiveness: ProbeWatch;
   private readonly specs = new Map<string, ProcessSpec>();
   private readonly crashes = new Map<string, CrashRecord>();
   private readonly stage = new Map<string, number>();
@@ -73,11 +77,14 @@ export class Fleet {
     private readonly plan: Plan,
     private readonly supervisor: Supervisor,
     private readonly emit: (event: FleetEvent) => void = () => undefined,
-    gatewayProbeSettings: ProbeSettings = READINESS_PROBE,
+    gatewayProbeSettings: { readiness: ProbeSettings; liveness: ProbeSettings } = {
+      readiness: READINESS_PROBE,
+      liveness: LIVENESS_PROBE,
+    },
   ) {
     this.addressBook = new AddressBook((name, message) => supervisor.send(name, message));
     this.front = new GatewayFront(supervisor);
-    this.gatewayProbes = new ReadinessWatch(
+    this.gatewayProbes = new ProbeWatch(
       async (name, timeoutMs) => {
         const process = supervisor.get(name);
         return process !== undefined && (await readiness(process, timeoutMs)).ready;
@@ -86,7 +93,21 @@ export class Fleet {
         this.front.setReady(name, ready);
         this.emit(ready ? { kind: 'ready-again', name } : { kind: 'unready', name, failures });
       },
-      gatewayProbeSettings,
+      gatewayProbeSettings.readiness,
+    );
+    // As the kubelet restarts a container whose livenessProbe fails: a hung replica keeps the
+    // connections it was handed, and only its end closes them (clients then connect again).
+    this.gatewayLiveness = new ProbeWatch(
+      async (name, timeoutMs) => {
+        const process = supervisor.get(name);
+        return process !== undefined && alive(process, timeoutMs);
+      },
+      (name, live, failures) => {
+        if (live) return;
+        this.emit({ kind: 'unhealthy', name, failures });
+        void supervisor.crash(name);
+      },
+      gatewayProbeSettings.liveness,
     );
     supervisor.onUnexpectedExit((process, code) => this.crashed(process.spec.name, code));
     supervisor.onMessage((process, message) => {
@@ -132,6 +153,7 @@ export class Fleet {
     this.stopping = true;
     this.announceStop();
     this.gatewayProbes.close();
+    this.gatewayLiveness.close();
     this.front.close();
     for (const record of this.crashes.values()) clearTimeout(record.timer);
     this.supervisor.close();
@@ -309,6 +331,7 @@ export class Fleet {
     this.emit({ kind: 'draining', name, unlisted: process.listeners.grpc !== undefined });
     clearTimeout(this.crashes.get(name)?.timer);
     this.gatewayProbes.unwatch(name);
+    this.gatewayLiveness.unwatch(name);
     this.front.remove(name);
     await this.addressBook.remove(process.spec.service, name);
     await this.supervisor.stop(name);
@@ -320,6 +343,7 @@ export class Fleet {
   private crashed(name: string, code: number | string): void {
     const spec = this.specs.get(name);
     this.gatewayProbes.unwatch(name);
+    this.gatewayLiveness.unwatch(name);
     this.front.remove(name);
     this.addressBook.forget(name);
     void this.addressBook.remove(spec?.service ?? name, name);
@@ -379,6 +403,7 @@ export class Fleet {
     if (spec.service === 'gateway') {
       this.front.add(spec.name);
       this.gatewayProbes.watch(spec.name);
+      this.gatewayLiveness.watch(spec.name);
     }
     // Back after a crash while one of its listeners was held: the listener stays closed.
     for (const listener of spec.switchable ?? []) {

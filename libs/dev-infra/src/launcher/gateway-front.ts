@@ -19,7 +19,7 @@ export interface ConnectionTaker {
  * meet one (Node has no hook to leave a SO_REUSEPORT group without closing, nor tcp_migrate_req
  * without root). With no replica ready a connection is closed at once, as a Service without
  * endpoints refuses it. A replica that stops answering its readiness probe (the fleet's
- * ReadinessWatch) is passed over until it answers again, as a Service's endpoints leave out a pod
+ * ProbeWatch) is passed over until it answers again, as a Service's endpoints leave out a pod
  * whose readinessProbe fails; the connections it holds already stay with it.
  */
 export class GatewayFront {

@@ -1,4 +1,4 @@
-import { READINESS_PROBE } from '@kinema/contracts/supervision';
+import { OPS_PATHS, READINESS_PROBE } from '@kinema/contracts/supervision';
 import { probe } from './probe';
 import { HOST, type ManagedProcess } from './supervisor';
 
@@ -19,6 +19,24 @@ export async function readiness(
     return { ready: response.ok, body: await response.json() };
   } catch {
     return { ready: false };
+  }
+}
+
+/**
+ * Whether the process answers its liveness path (`/healthz`, on the listener its readiness is asked
+ * on) with 2xx within `timeoutMs`; a process without an HTTP check is taken to be alive.
+ */
+export async function alive(process: ManagedProcess, timeoutMs: number): Promise<boolean> {
+  const ready = process.spec.ready;
+  if (ready.kind !== 'http') return true;
+  const port = process.listeners[ready.listener];
+  if (port === undefined) return false;
+  try {
+    const response = await probe(`http://${HOST}:${port}${OPS_PATHS.liveness}`, timeoutMs);
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,5 @@
-import { OPS_PATHS, READINESS_PROBE } from '@kinema/contracts/supervision';
+import { LIVENESS_PROBE, OPS_PATHS, READINESS_PROBE } from '@kinema/contracts/supervision';
+import type { ProbeSettings } from '../probe-watch';
 import { readiness, readinessDetail, waitUntil } from '../readiness';
 import type { ManagedProcess } from '../supervisor';
 import type { ChaosRequest } from './chaos-options';
@@ -127,14 +128,15 @@ export async function startHungReplica(
   );
   const others = replicas.length - 1;
   const edge = service === 'gateway';
-  // A hung gateway is the front's to route around (gateway-front.ts): it hands the frozen replica
-  // its share of new connections until the replica's readiness probe has failed often enough.
-  const { periodMs, timeoutMs, failureThreshold } = READINESS_PROBE;
-  const probed =
-    `${failureThreshold} readiness probes ${periodMs / 1000} s apart fail ` +
-    `(within ${(failureThreshold * periodMs + timeoutMs) / 1000} s, as the chart's readinessProbe takes a pod out of its Service)`;
+  // A hung gateway is the launcher's to deal with, as the kubelet's on a cluster: the front hands
+  // the frozen replica new connections until its readiness probe has failed often enough, and the
+  // fleet kills it (to start it again) once its liveness probe has.
+  const within = ({ periodMs, timeoutMs, failureThreshold }: ProbeSettings) =>
+    `${failureThreshold} probes ${periodMs / 1000} s apart, within ${(failureThreshold * periodMs + timeoutMs) / 1000} s`;
   const hangs = edge
-    ? `the requests on connections it holds hang with no answer until the client gives up; the launcher hands it new ones until ${probed}`
+    ? 'the requests on connections it holds hang with no answer. As the kubelet would, the launcher ' +
+      `hands it no new connection once its readiness probe fails (${within(READINESS_PROBE)}), and ` +
+      `kills it and starts it again once its liveness probe fails (${within(LIVENESS_PROBE)}), which ends the connections it held`
     : 'the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s)';
   if (others === 0) {
     session.say(
@@ -143,7 +145,7 @@ export async function startHungReplica(
     );
   } else if (edge) {
     session.say(
-      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering: ${hangs}, and then only the others get new connections.`,
+      `  ${others} other replica${others === 1 ? ' keeps' : 's keep'} answering; ${hangs}.`,
     );
   } else {
     session.say(
@@ -160,30 +162,33 @@ export async function startHungReplica(
     watch: [
       `  Metric:    ${victim}'s own ${opsUrl(frozen, OPS_PATHS.metrics)} does not answer at all (try curl --max-time 2)` +
         (edge
-          ? `; nothing counts the requests it swallows (no answer, no status code); this terminal says "unready ${victim}" when it leaves rotation`
+          ? `; nothing counts the requests it swallows (no answer, no status code); this terminal says "unready ${victim}" when it leaves rotation and "unhealthy ${victim}" when it is killed`
           : others === 0
             ? `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code=~"503|504"} rises`
             : `; at the gateway's ${gatewayOps}, http_server_request_duration_seconds_count{status_code="200"} keeps rising, and {status_code=~"503|504"} only by the writes it held`),
       `  Web user:  ${
         edge
           ? others === 0
-            ? `page loads hang with no answer; once the replica is out of rotation a new connection is closed at once, so a reload fails fast`
-            : `about one in ${replicas.length} of the page loads hang with no answer until the replica is out of rotation; after that a reload works, and a request the web app had sent on a connection to the hung replica is given up after 15 s and asked again`
+            ? `page loads hang with no answer; once the replica is out of rotation a new connection is closed at once, and once it is started again pages load`
+            : `about one in ${replicas.length} of the page loads hang until the replica is out of rotation, and a browser reusing a connection it held hangs until it is killed; the web app gives its own requests up after 15 s and asks again`
           : others === 0
             ? `pages that need ${service} and are not cached spin for up to 5 s, then show an error`
             : `pages load; for the first seconds some that need ${service} take half a second longer`
       }`,
     ],
     undo: async () => {
-      system.supervisor.thaw(victim);
+      // A gateway whose liveness probe failed was killed and started again meanwhile.
+      const how = system.supervisor.thaw(victim)
+        ? 'thawed (SIGCONT)'
+        : 'was killed by its liveness probe meanwhile, started again,';
       const notReady = await notReadyAfter(
         (name) => system.supervisor.get(name),
         [victim],
         RECOVERY_TIMEOUT_MS,
       );
       return notReady.length === 0
-        ? `${victim} thawed (SIGCONT) and ready again${await reachedAgain(context, service, token)}`
-        : `${victim} thawed (SIGCONT) but not ready after ${RECOVERY_TIMEOUT_MS / 1000} s`;
+        ? `${victim} ${how} and ready again${await reachedAgain(context, service, token)}`
+        : `${victim} ${how} but not ready after ${RECOVERY_TIMEOUT_MS / 1000} s`;
     },
   };
 }

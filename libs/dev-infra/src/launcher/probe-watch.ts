@@ -1,4 +1,4 @@
-/** When a serving process is asked whether it is ready, and how many failures count. */
+/** How often a serving process is probed, how long an answer is waited for, and how many failures count. */
 export interface ProbeSettings {
   periodMs: number;
   timeoutMs: number;
@@ -6,31 +6,31 @@ export interface ProbeSettings {
 }
 
 interface Watched {
-  ready: boolean;
+  passing: boolean;
   failures: number;
   timer?: NodeJS.Timeout;
 }
 
 /**
- * Asks each watched process whether it is ready, every period once it serves, as the kubelet's
- * readinessProbe does: `failureThreshold` failures in a row (an answer that is not 2xx, or none
- * within `timeoutMs`) make it unready, and one success ready again; `changed` hears each turn. A
- * probe starts a period after the last one started, so a process that stops answering is unready
- * within `failureThreshold` periods and a timeout (17 s with the chart's READINESS_PROBE).
+ * Asks each watched process a probe (its readiness, or its liveness), every period once it serves,
+ * as the kubelet's probes do: `failureThreshold` failures in a row (an answer that is not 2xx, or
+ * none within `timeoutMs`) turn it failing, and one success passing again; `changed` hears each
+ * turn. A probe starts a period after the last one started, so a process that stops answering is
+ * failing within `failureThreshold` periods and a timeout (17 s for the chart's READINESS_PROBE).
  */
-export class ReadinessWatch {
+export class ProbeWatch {
   private readonly watched = new Map<string, Watched>();
 
   constructor(
-    private readonly isReady: (name: string, timeoutMs: number) => Promise<boolean>,
-    private readonly changed: (name: string, ready: boolean, failures: number) => void,
+    private readonly passes: (name: string, timeoutMs: number) => Promise<boolean>,
+    private readonly changed: (name: string, passing: boolean, failures: number) => void,
     private readonly settings: ProbeSettings,
   ) {}
 
-  /** Starts watching a process that is ready now (it passed its start's readiness check). */
+  /** Starts watching a process that passes now (it passed its start's readiness check). */
   watch(name: string): void {
     this.unwatch(name);
-    const entry: Watched = { ready: true, failures: 0 };
+    const entry: Watched = { passing: true, failures: 0 };
     this.watched.set(name, entry);
     this.next(name, entry, this.settings.periodMs);
   }
@@ -52,18 +52,18 @@ export class ReadinessWatch {
 
   private async probe(name: string, entry: Watched): Promise<void> {
     const startedAt = Date.now();
-    const ready = await this.isReady(name, this.settings.timeoutMs).catch(() => false);
+    const passing = await this.passes(name, this.settings.timeoutMs).catch(() => false);
     if (this.watched.get(name) !== entry) return;
-    if (ready) {
+    if (passing) {
       entry.failures = 0;
-      if (!entry.ready) {
-        entry.ready = true;
+      if (!entry.passing) {
+        entry.passing = true;
         this.changed(name, true, 0);
       }
     } else {
       entry.failures += 1;
-      if (entry.ready && entry.failures >= this.settings.failureThreshold) {
-        entry.ready = false;
+      if (entry.passing && entry.failures >= this.settings.failureThreshold) {
+        entry.passing = false;
         this.changed(name, false, entry.failures);
       }
     }
