@@ -248,18 +248,20 @@ describe('the launcher front and a hung gateway replica', () => {
   // The chart's probes in miniature, so that a test waits about a second, not 15 or 30: still half
   // a second for an idle replica's answer, which a busy machine never takes twice in a row.
   const quick = { periodMs: 500, timeoutMs: 500, failureThreshold: 2 };
-  // Liveness asked too seldom to end a test's freeze, but in the test of liveness.
+  // A probe asked too seldom to turn during a test: each test watches the other one work alone.
   const never = { periodMs: 600_000, timeoutMs: 500, failureThreshold: 2 };
+  // In turn, from whichever was ready first (they start side by side).
+  const both = ['gateway', 'gateway', 'gateway-2', 'gateway-2'];
   let supervisor: Supervisor;
   let fleet: Fleet;
   let events: FleetEvent[];
 
-  beforeEach(async () => {
+  const start = async (probes: { readiness: ProbeSettings; liveness: ProbeSettings }) => {
     ({ supervisor, fleet, events } = await startedFleet(
       [gatewaySpec('gateway'), gatewaySpec('gateway-2')],
-      { readiness: quick, liveness: never },
+      probes,
     ));
-  });
+  };
 
   afterEach(() => fleet.stop());
 
@@ -280,69 +282,69 @@ describe('the launcher front and a hung gateway replica', () => {
     return replicas;
   }
 
-  it('takes a replica that stops answering its readiness probe out of rotation, and puts it back once it answers', async () => {
-    // In turn, from whichever was ready first (they start side by side).
-    const both = ['gateway', 'gateway', 'gateway-2', 'gateway-2'];
-    expect((await answeredBy(4)).sort()).toEqual(both);
+  describe('its readiness probe', () => {
+    beforeEach(() => start({ readiness: quick, liveness: never }));
 
-    const frozen = supervisor.freeze('gateway-2');
-    if (!frozen) throw new Error('gateway-2 is not running');
-    await waitFor(
-      () => events.some((event) => event.kind === 'unready'),
-      'gateway-2 out of rotation',
-    );
-    expect(turns()).toEqual([{ kind: 'unready', name: 'gateway-2', failures: 2 }]);
-    // Every new connection now goes to the replica that answers; none hangs.
-    expect(await answeredBy(4)).toEqual(['gateway', 'gateway', 'gateway', 'gateway']);
+    it('takes a replica that stops answering its readiness probe out of rotation, and puts it back once it answers', async () => {
+      expect((await answeredBy(4)).sort()).toEqual(both);
 
-    supervisor.thaw('gateway-2');
-    await waitFor(
-      () => events.some((event) => event.kind === 'ready-again'),
-      'gateway-2 back in rotation',
-    );
-    expect(turns()).toEqual([
-      { kind: 'unready', name: 'gateway-2', failures: 2 },
-      { kind: 'ready-again', name: 'gateway-2' },
-    ]);
-    expect((await answeredBy(4)).sort()).toEqual(both);
-  }, 15_000);
+      const frozen = supervisor.freeze('gateway-2');
+      if (!frozen) throw new Error('gateway-2 is not running');
+      await waitFor(
+        () => events.some((event) => event.kind === 'unready'),
+        'gateway-2 out of rotation',
+      );
+      expect(turns()).toEqual([{ kind: 'unready', name: 'gateway-2', failures: 2 }]);
+      // Every new connection now goes to the replica that answers; none hangs.
+      expect(await answeredBy(4)).toEqual(['gateway', 'gateway', 'gateway', 'gateway']);
 
-  it('does not put back a replica scaled away while it was out of rotation', async () => {
-    supervisor.freeze('gateway-2');
-    await waitFor(
-      () => events.some((event) => event.kind === 'unready'),
-      'gateway-2 out of rotation',
-    );
-    await fleet.drainAndStop('gateway-2');
-    expect(fleet.front.replicas).toEqual(['gateway']);
-    expect(await answeredBy(2)).toEqual(['gateway', 'gateway']);
-    expect(turns()).toEqual([{ kind: 'unready', name: 'gateway-2', failures: 2 }]);
-  }, 15_000);
+      supervisor.thaw('gateway-2');
+      await waitFor(
+        () => events.some((event) => event.kind === 'ready-again'),
+        'gateway-2 back in rotation',
+      );
+      expect(turns()).toEqual([
+        { kind: 'unready', name: 'gateway-2', failures: 2 },
+        { kind: 'ready-again', name: 'gateway-2' },
+      ]);
+      expect((await answeredBy(4)).sort()).toEqual(both);
+    }, 15_000);
 
-  it('kills a replica that stops answering its liveness probe, and starts it again as after a crash', async () => {
-    await fleet.stop();
-    ({ supervisor, fleet, events } = await startedFleet(
-      [gatewaySpec('gateway'), gatewaySpec('gateway-2')],
-      { readiness: never, liveness: quick },
-    ));
-    const frozen = supervisor.freeze('gateway-2');
-    if (!frozen) throw new Error('gateway-2 is not running');
-    await waitFor(
-      () =>
-        events.some(
-          (event) =>
-            event.kind === 'ready' &&
-            event.process.spec.name === 'gateway-2' &&
-            event.process.pid !== frozen.pid,
-        ),
-      'gateway-2 started again and ready',
-    );
-    expect(events).toContainEqual({ kind: 'unhealthy', name: 'gateway-2', failures: 2 });
-    expect(events).toContainEqual(
-      expect.objectContaining({ kind: 'crashed', name: 'gateway-2', code: 'SIGKILL' }),
-    );
-    expect(await frozen.exited).toBe('SIGKILL');
-    const both = ['gateway', 'gateway', 'gateway-2', 'gateway-2'];
-    expect((await answeredBy(4)).sort()).toEqual(both);
-  }, 15_000);
+    it('does not put back a replica scaled away while it was out of rotation', async () => {
+      supervisor.freeze('gateway-2');
+      await waitFor(
+        () => events.some((event) => event.kind === 'unready'),
+        'gateway-2 out of rotation',
+      );
+      await fleet.drainAndStop('gateway-2');
+      expect(fleet.front.replicas).toEqual(['gateway']);
+      expect(await answeredBy(2)).toEqual(['gateway', 'gateway']);
+      expect(turns()).toEqual([{ kind: 'unready', name: 'gateway-2', failures: 2 }]);
+    }, 15_000);
+  });
+
+  describe('its liveness probe', () => {
+    beforeEach(() => start({ readiness: never, liveness: quick }));
+
+    it('kills a replica that stops answering its liveness probe, and starts it again as after a crash', async () => {
+      const frozen = supervisor.freeze('gateway-2');
+      if (!frozen) throw new Error('gateway-2 is not running');
+      await waitFor(
+        () =>
+          events.some(
+            (event) =>
+              event.kind === 'ready' &&
+              event.process.spec.name === 'gateway-2' &&
+              event.process.pid !== frozen.pid,
+          ),
+        'gateway-2 started again and ready',
+      );
+      expect(events).toContainEqual({ kind: 'unhealthy', name: 'gateway-2', failures: 2 });
+      expect(events).toContainEqual(
+        expect.objectContaining({ kind: 'crashed', name: 'gateway-2', code: 'SIGKILL' }),
+      );
+      expect(await frozen.exited).toBe('SIGKILL');
+      expect((await answeredBy(4)).sort()).toEqual(both);
+    }, 15_000);
+  });
 });

@@ -58,10 +58,11 @@ export class Fleet {
   /** The public gateway port: each connection goes to the next ready gateway replica. */
   readonly front: GatewayFront;
   private frontPort: number | undefined;
-  /** The gateway replicas' readiness probes: one that fails them leaves the front's rotation. */
-  private readonly gatewayProbes: ProbeWatch;
-  /** Their liveness probes: one that fails them is killed, and restarted as after a crash. */
-  private readonly gatewayLiveness: ProbeWatch;
+  /**
+   * The gateway replicas' probes, as the kubelet asks a pod's: readiness (one that fails it leaves
+   * the front's rotation) and liveness (one that fails it is killed, and restarted as after a crash).
+   */
+  private readonly gatewayProbes: readonly ProbeWatch[];
   private readonly specs = new Map<string, ProcessSpec>();
   private readonly crashes = new Map<string, CrashRecord>();
   private readonly stage = new Map<string, number>();
@@ -84,7 +85,7 @@ export class Fleet {
   ) {
     this.addressBook = new AddressBook((name, message) => supervisor.send(name, message));
     this.front = new GatewayFront(supervisor);
-    this.gatewayProbes = new ProbeWatch(
+    const readinessProbes = new ProbeWatch(
       async (name, timeoutMs) => {
         const process = supervisor.get(name);
         return process !== undefined && (await readiness(process, timeoutMs)).ready;
@@ -97,7 +98,7 @@ export class Fleet {
     );
     // As the kubelet restarts a container whose livenessProbe fails: a hung replica keeps the
     // connections it was handed, and only its end closes them (clients then connect again).
-    this.gatewayLiveness = new ProbeWatch(
+    const livenessProbes = new ProbeWatch(
       async (name, timeoutMs) => {
         const process = supervisor.get(name);
         return process !== undefined && alive(process, timeoutMs);
@@ -109,6 +110,7 @@ export class Fleet {
       },
       gatewayProbeSettings.liveness,
     );
+    this.gatewayProbes = [readinessProbes, livenessProbes];
     supervisor.onUnexpectedExit((process, code) => this.crashed(process.spec.name, code));
     supervisor.onMessage((process, message) => {
       if (message.type === 'kinema.watch-addresses') {
@@ -152,8 +154,7 @@ export class Fleet {
   async stop(): Promise<void> {
     this.stopping = true;
     this.announceStop();
-    this.gatewayProbes.close();
-    this.gatewayLiveness.close();
+    for (const probes of this.gatewayProbes) probes.close();
     this.front.close();
     for (const record of this.crashes.values()) clearTimeout(record.timer);
     this.supervisor.close();
@@ -330,9 +331,7 @@ export class Fleet {
     if (!process) return;
     this.emit({ kind: 'draining', name, unlisted: process.listeners.grpc !== undefined });
     clearTimeout(this.crashes.get(name)?.timer);
-    this.gatewayProbes.unwatch(name);
-    this.gatewayLiveness.unwatch(name);
-    this.front.remove(name);
+    this.outOfRotation(name);
     await this.addressBook.remove(process.spec.service, name);
     await this.supervisor.stop(name);
     this.addressBook.forget(name);
@@ -342,9 +341,7 @@ export class Fleet {
   /** An exit nobody asked for: the process comes back after a backoff, as a pod would. */
   private crashed(name: string, code: number | string): void {
     const spec = this.specs.get(name);
-    this.gatewayProbes.unwatch(name);
-    this.gatewayLiveness.unwatch(name);
-    this.front.remove(name);
+    this.outOfRotation(name);
     this.addressBook.forget(name);
     void this.addressBook.remove(spec?.service ?? name, name);
     if (this.stopping || !spec) return;
@@ -383,6 +380,18 @@ export class Fleet {
     record.timer.unref();
   }
 
+  /** A ready gateway replica joins the front's rotation, its probes watched from now on. */
+  private intoRotation(name: string): void {
+    this.front.add(name);
+    for (const probes of this.gatewayProbes) probes.watch(name);
+  }
+
+  /** A replica leaves the front's rotation (a no-op for a service's), its probes no longer asked. */
+  private outOfRotation(name: string): void {
+    for (const probes of this.gatewayProbes) probes.unwatch(name);
+    this.front.remove(name);
+  }
+
   private replicaSpec(service: ScalableService, slot: number): ProcessSpec {
     const spec = this.plan.replica(service, slot);
     this.specs.set(spec.name, spec);
@@ -400,11 +409,7 @@ export class Fleet {
     const process = await this.supervisor.start(spec, env);
     const port = process.listeners.grpc;
     if (port !== undefined) await this.addressBook.add(spec.service, spec.name, `${HOST}:${port}`);
-    if (spec.service === 'gateway') {
-      this.front.add(spec.name);
-      this.gatewayProbes.watch(spec.name);
-      this.gatewayLiveness.watch(spec.name);
-    }
+    if (spec.service === 'gateway') this.intoRotation(spec.name);
     // Back after a crash while one of its listeners was held: the listener stays closed.
     for (const listener of spec.switchable ?? []) {
       if (this.held.has(listener)) await this.switchListener(listener, false);
