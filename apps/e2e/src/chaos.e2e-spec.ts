@@ -303,7 +303,8 @@ describe('kinema chaos: faults a learner switches on, watches, and sees undone',
     const hung = chaos('hung-replica', '--service', 'users', '--for', '1s');
     expect(await hung.exited).toBe(0);
     expect(hung.output()).toContain(
-      'users has one replica: all the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s)',
+      'users has one replica: all the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s), ' +
+        'until the launcher, as the kubelet would, kills it and starts it again once its liveness probe fails (3 probes 10 s apart, within 32 s)',
     );
     expect(hung.output()).toContain(`npm run kinema -- scale users=3 --data-dir ${dataDir}`);
     expect(hung.output()).toMatch(

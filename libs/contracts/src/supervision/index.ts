@@ -212,8 +212,8 @@ export const READINESS_PROBE = { periodMs: 5_000, timeoutMs: 2_000, failureThres
 /**
  * The same for liveness: how many failures in a row of a replica's `/healthz` get it killed and
  * started again. The chart's livenessProbe of every Kinema service (held equal by the same chart
- * test), which the launcher follows for its gateway replicas: a hung one is restarted, which also
- * ends the connections it holds.
+ * test), which the launcher follows for every replica of one: a hung one is restarted, which for a
+ * gateway also ends the connections it holds.
  */
 export const LIVENESS_PROBE = { periodMs: 10_000, timeoutMs: 2_000, failureThreshold: 3 } as const;
 

@@ -348,3 +348,68 @@ describe('the launcher front and a hung gateway replica', () => {
     }, 15_000);
   });
 });
+
+// A process with an ops listener in miniature: 200 on its /readyz and /healthz; /asked says how
+// many times its /healthz was asked.
+const OPS = `
+let asked = 0;
+const server = require('node:http').createServer((request, response) => {
+  if (request.url === '/healthz') asked += 1;
+  response.end(JSON.stringify(request.url === '/asked' ? { asked } : {}));
+});
+process.on('SIGTERM', () => process.exit(0));
+server.listen(0, '127.0.0.1', () =>
+  process.send({ type: 'kinema.listening', listeners: { ops: server.address().port } }));
+`;
+
+function opsSpec(name: string, service: string): ProcessSpec {
+  return {
+    ...idleSpec(name),
+    service,
+    ports: { ops: 0 },
+    launch: () => ({ args: ['-e', OPS], env: {} }),
+    ready: { kind: 'http', listener: 'ops', path: '/readyz' },
+  };
+}
+
+describe('a hung service replica', () => {
+  const quick = { periodMs: 500, timeoutMs: 500, failureThreshold: 2 };
+  let supervisor: Supervisor;
+  let fleet: Fleet;
+  let events: FleetEvent[];
+
+  beforeEach(async () => {
+    ({ supervisor, fleet, events } = await startedFleet(
+      [opsSpec('catalog', 'catalog'), opsSpec('pglite-catalog', 'pglite-catalog')],
+      { readiness: quick, liveness: quick },
+    ));
+  });
+
+  afterEach(() => fleet.stop());
+
+  it('is killed once its liveness probe fails and started again; a stand-in is not probed, as the chart does not probe it', async () => {
+    const replica = supervisor.freeze('catalog');
+    if (!replica) throw new Error('catalog is not running');
+    await waitFor(
+      () =>
+        events.some(
+          (event) =>
+            event.kind === 'ready' &&
+            event.process.spec.name === 'catalog' &&
+            event.process.pid !== replica.pid,
+        ),
+      'catalog started again and ready',
+    );
+    expect(events).toContainEqual({ kind: 'unhealthy', name: 'catalog', failures: 2 });
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: 'crashed', name: 'catalog', code: 'SIGKILL' }),
+    );
+    expect(await replica.exited).toBe('SIGKILL');
+    // Watched from the same moment, the stand-in would have been asked as often as the replica.
+    const standIn = supervisor.get('pglite-catalog')?.listeners.ops;
+    const answer = await fetch(`http://127.0.0.1:${standIn}/asked`);
+    expect(await answer.json()).toEqual({ asked: 0 });
+    // A service replica's readiness is the gateways' to judge: none was turned.
+    expect(events.some((event) => event.kind === 'unready')).toBe(false);
+  }, 15_000);
+});

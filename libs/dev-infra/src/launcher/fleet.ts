@@ -25,7 +25,7 @@ export type FleetEvent =
   | { kind: 'unready'; name: string; failures: number }
   /** It answers its readiness probe again: back in rotation. */
   | { kind: 'ready-again'; name: string }
-  /** A gateway replica failed its liveness probe `failures` times in a row: killed, to restart. */
+  /** A replica failed its liveness probe `failures` times in a row: killed, to restart. */
   | { kind: 'unhealthy'; name: string; failures: number }
   | {
       kind: 'crashed';
@@ -59,10 +59,14 @@ export class Fleet {
   readonly front: GatewayFront;
   private frontPort: number | undefined;
   /**
-   * The gateway replicas' probes, as the kubelet asks a pod's: readiness (one that fails it leaves
-   * the front's rotation) and liveness (one that fails it is killed, and restarted as after a crash).
+   * The probes the kubelet asks a pod, with the chart's numbers: every replica's liveness (one that
+   * fails it is killed, and restarted as after a crash), and a gateway replica's readiness (one that
+   * fails it leaves the front's rotation). A service replica's readiness is left to the gateways,
+   * which stop sending it calls within about 2 s, well before a probe would: a hung channel misses
+   * its keepalive ping, and reads are hedged.
    */
-  private readonly gatewayProbes: readonly ProbeWatch[];
+  private readonly readinessProbes: ProbeWatch;
+  private readonly livenessProbes: ProbeWatch;
   private readonly specs = new Map<string, ProcessSpec>();
   private readonly crashes = new Map<string, CrashRecord>();
   private readonly stage = new Map<string, number>();
@@ -78,14 +82,14 @@ export class Fleet {
     private readonly plan: Plan,
     private readonly supervisor: Supervisor,
     private readonly emit: (event: FleetEvent) => void = () => undefined,
-    gatewayProbeSettings: { readiness: ProbeSettings; liveness: ProbeSettings } = {
+    probeSettings: { readiness: ProbeSettings; liveness: ProbeSettings } = {
       readiness: READINESS_PROBE,
       liveness: LIVENESS_PROBE,
     },
   ) {
     this.addressBook = new AddressBook((name, message) => supervisor.send(name, message));
     this.front = new GatewayFront(supervisor);
-    const readinessProbes = new ProbeWatch(
+    this.readinessProbes = new ProbeWatch(
       async (name, timeoutMs) => {
         const process = supervisor.get(name);
         return process !== undefined && (await readiness(process, timeoutMs)).ready;
@@ -94,11 +98,12 @@ export class Fleet {
         this.front.setReady(name, ready);
         this.emit(ready ? { kind: 'ready-again', name } : { kind: 'unready', name, failures });
       },
-      gatewayProbeSettings.readiness,
+      probeSettings.readiness,
     );
     // As the kubelet restarts a container whose livenessProbe fails: a hung replica keeps the
-    // connections it was handed, and only its end closes them (clients then connect again).
-    const livenessProbes = new ProbeWatch(
+    // connections it was handed, and only its end closes them (clients then connect again); a hung
+    // lone replica of a service serves again.
+    this.livenessProbes = new ProbeWatch(
       async (name, timeoutMs) => {
         const process = supervisor.get(name);
         return process !== undefined && alive(process, timeoutMs);
@@ -108,9 +113,8 @@ export class Fleet {
         this.emit({ kind: 'unhealthy', name, failures });
         void supervisor.crash(name);
       },
-      gatewayProbeSettings.liveness,
+      probeSettings.liveness,
     );
-    this.gatewayProbes = [readinessProbes, livenessProbes];
     supervisor.onUnexpectedExit((process, code) => this.crashed(process.spec.name, code));
     supervisor.onMessage((process, message) => {
       if (message.type === 'kinema.watch-addresses') {
@@ -154,7 +158,8 @@ export class Fleet {
   async stop(): Promise<void> {
     this.stopping = true;
     this.announceStop();
-    for (const probes of this.gatewayProbes) probes.close();
+    this.readinessProbes.close();
+    this.livenessProbes.close();
     this.front.close();
     for (const record of this.crashes.values()) clearTimeout(record.timer);
     this.supervisor.close();
@@ -331,7 +336,7 @@ export class Fleet {
     if (!process) return;
     this.emit({ kind: 'draining', name, unlisted: process.listeners.grpc !== undefined });
     clearTimeout(this.crashes.get(name)?.timer);
-    this.outOfRotation(name);
+    this.unwatched(name);
     await this.addressBook.remove(process.spec.service, name);
     await this.supervisor.stop(name);
     this.addressBook.forget(name);
@@ -341,7 +346,7 @@ export class Fleet {
   /** An exit nobody asked for: the process comes back after a backoff, as a pod would. */
   private crashed(name: string, code: number | string): void {
     const spec = this.specs.get(name);
-    this.outOfRotation(name);
+    this.unwatched(name);
     this.addressBook.forget(name);
     void this.addressBook.remove(spec?.service ?? name, name);
     if (this.stopping || !spec) return;
@@ -380,15 +385,22 @@ export class Fleet {
     record.timer.unref();
   }
 
-  /** A ready gateway replica joins the front's rotation, its probes watched from now on. */
-  private intoRotation(name: string): void {
-    this.front.add(name);
-    for (const probes of this.gatewayProbes) probes.watch(name);
+  /**
+   * A ready replica of a Kinema service has its probes asked from now on, as the chart's are (the
+   * stand-ins are not probed); a gateway's joins the front's rotation.
+   */
+  private watched(spec: ProcessSpec): void {
+    if (!SCALABLE_SERVICES.includes(spec.service as ScalableService)) return;
+    this.livenessProbes.watch(spec.name);
+    if (spec.service !== 'gateway') return;
+    this.front.add(spec.name);
+    this.readinessProbes.watch(spec.name);
   }
 
-  /** A replica leaves the front's rotation (a no-op for a service's), its probes no longer asked. */
-  private outOfRotation(name: string): void {
-    for (const probes of this.gatewayProbes) probes.unwatch(name);
+  /** A replica stopping or gone: its probes are no longer asked, and a gateway's leaves rotation. */
+  private unwatched(name: string): void {
+    this.livenessProbes.unwatch(name);
+    this.readinessProbes.unwatch(name);
     this.front.remove(name);
   }
 
@@ -409,7 +421,7 @@ export class Fleet {
     const process = await this.supervisor.start(spec, env);
     const port = process.listeners.grpc;
     if (port !== undefined) await this.addressBook.add(spec.service, spec.name, `${HOST}:${port}`);
-    if (spec.service === 'gateway') this.intoRotation(spec.name);
+    this.watched(spec);
     // Back after a crash while one of its listeners was held: the listener stays closed.
     for (const listener of spec.switchable ?? []) {
       if (this.held.has(listener)) await this.switchListener(listener, false);

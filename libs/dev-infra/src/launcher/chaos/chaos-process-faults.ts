@@ -128,16 +128,18 @@ export async function startHungReplica(
   );
   const others = replicas.length - 1;
   const edge = service === 'gateway';
-  // A hung gateway is the launcher's to deal with, as the kubelet's on a cluster: the front hands
-  // the frozen replica new connections until its readiness probe has failed often enough, and the
-  // fleet kills it (to start it again) once its liveness probe has.
+  // A hung replica is the launcher's to deal with, as the kubelet's on a cluster: the fleet kills
+  // it (to start it again) once its liveness probe has failed often enough, and a gateway's front
+  // hands it new connections until its readiness probe has.
   const within = ({ periodMs, timeoutMs, failureThreshold }: ProbeSettings) =>
     `${failureThreshold} probes ${periodMs / 1000} s apart, within ${(failureThreshold * periodMs + timeoutMs) / 1000} s`;
+  const restarted = `kills it and starts it again once its liveness probe fails (${within(LIVENESS_PROBE)})`;
   const hangs = edge
     ? 'the requests on connections it holds hang with no answer. As the kubelet would, the launcher ' +
       `hands it no new connection once its readiness probe fails (${within(READINESS_PROBE)}), and ` +
-      `kills it and starts it again once its liveness probe fails (${within(LIVENESS_PROBE)}), which ends the connections it held`
-    : 'the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s)';
+      `${restarted}, which ends the connections it held`
+    : 'the calls sent to it fail: 503 once the gateway drops its silent connection (within about 2 s), or 504 at their deadline (GRPC_DEADLINE_MS, 5 s), ' +
+      `until the launcher, as the kubelet would, ${restarted}`;
   if (others === 0) {
     session.say(
       `  ${service} has one replica: all ${hangs}. To see how other replicas carry the load, ` +
@@ -153,7 +155,8 @@ export async function startHungReplica(
         'a read it was sent is also sent to another replica after 0.5 s (hedged), and the replica leaves rotation ' +
         'within about 2 s (its connection misses a keepalive ping). A write sent to it before that is never sent twice: ' +
         'it fails, 503 once that connection is dropped or 504 at its deadline (GRPC_DEADLINE_MS, 5 s), and the ' +
-        'frozen replica may still carry it out when it thaws (its trace then shows the work after the failure).',
+        'frozen replica may still carry it out if it thaws (its trace then shows the work after the failure). ' +
+        `As the kubelet would, the launcher ${restarted}.`,
     );
   }
   const gatewayOps = opsUrl(system.supervisor.get('gateway'), OPS_PATHS.metrics);
@@ -172,7 +175,7 @@ export async function startHungReplica(
             ? `page loads hang with no answer; once the replica is out of rotation a new connection is closed at once, and once it is started again pages load`
             : `about one in ${replicas.length} of the page loads hang until the replica is out of rotation, and a browser reusing a connection it held hangs until it is killed; the web app gives its own requests up after 15 s and asks again`
           : others === 0
-            ? `pages that need ${service} and are not cached spin for up to 5 s, then show an error`
+            ? `pages that need ${service} and are not cached spin for up to 5 s, then show an error, until it is started again`
             : `pages load; for the first seconds some that need ${service} take half a second longer`
       }`,
     ],
