@@ -9,6 +9,13 @@ import type { ThinkRange } from './viewer-scenario';
 export const RENAME_MARK = ' (edited by kinema load)';
 /** A stale If-Match (412) is read again and retried this many times. */
 const CONFLICT_RETRIES = 5;
+/**
+ * A read after a 412 that still carries the ETag just refused was answered from the cache of a
+ * gateway replica that has not yet heard of the change (replicas hear of it by its event, p99
+ * under 100 ms: docs/resilience.md). It is asked again this often, this far apart, before the
+ * title is taken as it reads.
+ */
+const STALE_READS = { tries: 5, apartMs: 100 };
 const SORTS = ['popular', 'newest', 'name'] as const;
 
 /** What the admin did, for the summary. */
@@ -180,7 +187,7 @@ export class Admin {
       return { ...edit, etag: again.headers.get('etag') ?? edit.etag };
     }
     if (again.status !== 412) return undefined;
-    const current = await this.read(api, `/api/v1/titles/${edit.id}`);
+    const current = await this.readAfterConflict(api, edit.id, edit.etag);
     if (current.status === 0) throw new AnswerLost(current.failure);
     const title = current.status === 200 ? jsonOf<TitleView>(current) : undefined;
     const etag = current.headers.get('etag');
@@ -212,7 +219,7 @@ export class Admin {
       if (answer.status === 200) return answer.headers.get('etag') ?? etag;
       if (answer.status === 0) throw new AnswerLost(answer.failure);
       if (answer.status !== 412) return undefined;
-      const current = await this.read(api, `/api/v1/titles/${edit.id}`);
+      const current = await this.readAfterConflict(api, edit.id, etag);
       const title = current.status === 200 ? jsonOf<TitleView>(current) : undefined;
       const fresh = current.headers.get('etag');
       // Someone else renamed it meanwhile: theirs stands.
@@ -220,6 +227,16 @@ export class Admin {
       etag = fresh;
     }
     return undefined;
+  }
+
+  /** The title as it is after `refused` got a 412: a read still carrying it is asked again. */
+  private async readAfterConflict(api: ApiClient, id: string, refused: string): Promise<ApiAnswer> {
+    for (let tries = 1; ; tries++) {
+      const answer = await this.read(api, `/api/v1/titles/${id}`);
+      const stale = answer.status === 200 && answer.headers.get('etag') === refused;
+      if (!stale || tries === STALE_READS.tries) return answer;
+      await api.pause(STALE_READS.apartMs);
+    }
   }
 
   private async read(api: ApiClient, path: string): Promise<ApiAnswer> {

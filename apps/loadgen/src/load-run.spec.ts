@@ -263,6 +263,35 @@ describe('a run against the gateway', () => {
     expect(fake.titles.every((title) => !title.name.endsWith(RENAME_MARK))).toBe(true);
   });
 
+  it('reads a title again while a read after a 412 still carries the refused ETag (a gateway replica not yet told of the change)', async () => {
+    const fake = new FakeGateway();
+    let staleUntilMs: number | undefined;
+    let stale: { path: string; body: unknown; etag: string } | undefined;
+    const conflict = async (request: SeenRequest, path: string) => {
+      // Someone else changed the title just before (its name stays as it was).
+      const before = await fake.handle({ ...request, line: `GET ${path}`, body: undefined });
+      stale = { path, body: await before.json(), etag: before.headers.get('etag') ?? '' };
+      const title = fake.titles.find((candidate) => path.endsWith(candidate.id));
+      if (title) title.version += 1;
+      // The replica the reads reach hears of it 250 ms later (the fake's clock moves with pauses).
+      staleUntilMs = request.atMs + 250;
+      return json(412, {});
+    };
+    fake.interceptor = (request) => {
+      const [method, path = ''] = request.line.split(' ');
+      if (method === 'PATCH' && !stale) return conflict(request, path);
+      if (method === 'GET' && stale && path === stale.path && request.atMs < (staleUntilMs ?? 0)) {
+        return json(200, stale.body, { etag: stale.etag });
+      }
+      return undefined;
+    };
+    const { output } = await run(fake, 200, { admin: ADMIN });
+    expect(output).toMatch(/PATCH \/api\/v1\/titles\/\{id\}\s+412 x1\b/);
+    expect(output).toMatch(/Admin: \d+ titles? renamed, \d+ renamed back/);
+    expect(output).not.toContain('Admin: 0 titles renamed');
+    expect(output).not.toContain('left renamed:');
+  });
+
   it('gives back their names to titles an earlier, killed run left renamed', async () => {
     const fake = new FakeGateway();
     const names = fake.titles.map((title) => title.name);
