@@ -95,6 +95,34 @@ async function becomes(pid: number, frozen: boolean): Promise<void> {
   while ((state(pid) === 'T') !== frozen) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
+/**
+ * Freezes a replica and waits until it is running again: killed (SIGKILL) once its liveness
+ * probe failed twice, and started again as after a crash.
+ */
+async function killedWhenFrozen(
+  supervisor: Supervisor,
+  events: FleetEvent[],
+  name: string,
+): Promise<void> {
+  const frozen = supervisor.freeze(name);
+  if (!frozen) throw new Error(`${name} is not running`);
+  await waitFor(
+    () =>
+      events.some(
+        (event) =>
+          event.kind === 'ready' &&
+          event.process.spec.name === name &&
+          event.process.pid !== frozen.pid,
+      ),
+    `${name} started again and ready`,
+  );
+  expect(events).toContainEqual({ kind: 'unhealthy', name, failures: 2 });
+  expect(events).toContainEqual(
+    expect.objectContaining({ kind: 'crashed', name, code: 'SIGKILL' }),
+  );
+  expect(await frozen.exited).toBe('SIGKILL');
+}
+
 /** A fleet of one stage, started, and the events it emits. */
 async function startedFleet(
   specs: ProcessSpec[],
@@ -327,23 +355,7 @@ describe('the launcher front and a hung gateway replica', () => {
     beforeEach(() => start({ readiness: never, liveness: quick }));
 
     it('kills a replica that stops answering its liveness probe, and starts it again as after a crash', async () => {
-      const frozen = supervisor.freeze('gateway-2');
-      if (!frozen) throw new Error('gateway-2 is not running');
-      await waitFor(
-        () =>
-          events.some(
-            (event) =>
-              event.kind === 'ready' &&
-              event.process.spec.name === 'gateway-2' &&
-              event.process.pid !== frozen.pid,
-          ),
-        'gateway-2 started again and ready',
-      );
-      expect(events).toContainEqual({ kind: 'unhealthy', name: 'gateway-2', failures: 2 });
-      expect(events).toContainEqual(
-        expect.objectContaining({ kind: 'crashed', name: 'gateway-2', code: 'SIGKILL' }),
-      );
-      expect(await frozen.exited).toBe('SIGKILL');
+      await killedWhenFrozen(supervisor, events, 'gateway-2');
       expect((await answeredBy(4)).sort()).toEqual(both);
     }, 15_000);
   });
@@ -388,23 +400,7 @@ describe('a hung service replica', () => {
   afterEach(() => fleet.stop());
 
   it('is killed once its liveness probe fails and started again; a stand-in is not probed, as the chart does not probe it', async () => {
-    const replica = supervisor.freeze('catalog');
-    if (!replica) throw new Error('catalog is not running');
-    await waitFor(
-      () =>
-        events.some(
-          (event) =>
-            event.kind === 'ready' &&
-            event.process.spec.name === 'catalog' &&
-            event.process.pid !== replica.pid,
-        ),
-      'catalog started again and ready',
-    );
-    expect(events).toContainEqual({ kind: 'unhealthy', name: 'catalog', failures: 2 });
-    expect(events).toContainEqual(
-      expect.objectContaining({ kind: 'crashed', name: 'catalog', code: 'SIGKILL' }),
-    );
-    expect(await replica.exited).toBe('SIGKILL');
+    await killedWhenFrozen(supervisor, events, 'catalog');
     // Watched from the same moment, the stand-in would have been asked as often as the replica.
     const standIn = supervisor.get('pglite-catalog')?.listeners.ops;
     const answer = await fetch(`http://127.0.0.1:${standIn}/asked`);
