@@ -399,7 +399,7 @@ describe('a hung service replica', () => {
 
   afterEach(() => fleet.stop());
 
-  it('is killed once its liveness probe fails and started again; a stand-in is not probed, as the chart does not probe it', async () => {
+  it('is killed once its liveness probe fails and started again; a process that is no Kinema service (a stand-in) is not probed', async () => {
     await killedWhenFrozen(supervisor, events, 'catalog');
     // Watched from the same moment, the stand-in would have been asked as often as the replica.
     const standIn = supervisor.get('pglite-catalog')?.listeners.ops;

@@ -386,8 +386,10 @@ export class Fleet {
   }
 
   /**
-   * A ready replica of a Kinema service has its probes asked from now on, as the chart's are (the
-   * stand-ins are not probed); a gateway's joins the front's rotation.
+   * A ready replica of a Kinema service has its probes asked from now on, with the chart's numbers;
+   * a gateway's joins the front's rotation. The stand-ins are not probed: they answer no health
+   * path (their readiness is their listening port), where the servers they stand in for on a
+   * cluster have probes of their own.
    */
   private watched(spec: ProcessSpec): void {
     if (!SCALABLE_SERVICES.includes(spec.service as ScalableService)) return;
