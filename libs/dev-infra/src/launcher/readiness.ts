@@ -3,6 +3,23 @@ import { probe } from './probe';
 import { HOST, type ManagedProcess } from './supervisor';
 
 /**
+ * Asks the listener the process's HTTP check is on for `path` (that check's own path unless
+ * given), within `timeoutMs`: 'unchecked' for a process started without an HTTP check, undefined
+ * when nothing answered (no port yet, or no answer in time).
+ */
+async function ask(
+  process: ManagedProcess,
+  timeoutMs: number,
+  path?: string,
+): Promise<Response | 'unchecked' | undefined> {
+  const check = process.spec.ready;
+  if (check.kind !== 'http') return 'unchecked';
+  const port = process.listeners[check.listener];
+  if (port === undefined) return undefined;
+  return probe(`http://${HOST}:${port}${path ?? check.path}`, timeoutMs).catch(() => undefined);
+}
+
+/**
  * What the process's own readiness check answers now, within `timeoutMs` (the kubelet's wait by
  * default): 200 or not, and its JSON details.
  */
@@ -10,12 +27,10 @@ export async function readiness(
   process: ManagedProcess,
   timeoutMs: number = READINESS_PROBE.timeoutMs,
 ): Promise<{ ready: boolean; body?: unknown }> {
-  const ready = process.spec.ready;
-  if (ready.kind !== 'http') return { ready: true };
-  const port = process.listeners[ready.listener];
-  if (port === undefined) return { ready: false };
+  const response = await ask(process, timeoutMs);
+  if (response === 'unchecked') return { ready: true };
+  if (!response) return { ready: false };
   try {
-    const response = await probe(`http://${HOST}:${port}${ready.path}`, timeoutMs);
     return { ready: response.ok, body: await response.json() };
   } catch {
     return { ready: false };
@@ -27,12 +42,10 @@ export async function readiness(
  * on) with 2xx within `timeoutMs`; a process without an HTTP check is taken to be alive.
  */
 export async function alive(process: ManagedProcess, timeoutMs: number): Promise<boolean> {
-  const ready = process.spec.ready;
-  if (ready.kind !== 'http') return true;
-  const port = process.listeners[ready.listener];
-  if (port === undefined) return false;
+  const response = await ask(process, timeoutMs, OPS_PATHS.liveness);
+  if (response === 'unchecked') return true;
+  if (!response) return false;
   try {
-    const response = await probe(`http://${HOST}:${port}${OPS_PATHS.liveness}`, timeoutMs);
     await response.body?.cancel();
     return response.ok;
   } catch {

@@ -73,7 +73,7 @@ async function requestsServed(process: ManagedProcess): Promise<number | null> {
       ? sumSamples(text, 'grpc_server_handled_total')
       : // The launcher's readiness probes and Prometheus's scrapes are not the users' requests.
         sumSamples(text, 'http_server_request_duration_seconds_count', (line) =>
-          [...OPS_ROUTES].some((route) => line.includes(`route="${route}"`)),
+          OPS_ROUTES.has(/route="([^"]*)"/.exec(line)?.[1] ?? ''),
         );
   } catch {
     return null;
