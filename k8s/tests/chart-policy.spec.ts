@@ -384,7 +384,7 @@ describe('what restarts pods', () => {
 });
 
 describe("the services' readiness and liveness probes", () => {
-  it('ask as the launcher asks its gateway replicas (READINESS_PROBE, LIVENESS_PROBE): the same period, wait and failures', () => {
+  it("ask as the launcher asks its replicas (a gateway's READINESS_PROBE, every replica's LIVENESS_PROBE): the same period, wait and failures", () => {
     const services: readonly string[] = serviceNames;
     const asked = (probe: IContainer['readinessProbe']) => ({
       periodMs: (probe?.periodSeconds ?? 0) * 1000,

@@ -123,6 +123,10 @@ async function killedWhenFrozen(
   expect(await frozen.exited).toBe('SIGKILL');
 }
 
+// The chart's probes in miniature, so that a test waits about a second, not 15 or 30: still half
+// a second for an idle replica's answer, which a busy machine never takes twice in a row.
+const quick = { periodMs: 500, timeoutMs: 500, failureThreshold: 2 };
+
 /** A fleet of one stage, started, and the events it emits. */
 async function startedFleet(
   specs: ProcessSpec[],
@@ -273,9 +277,6 @@ function gatewaySpec(name: string): ProcessSpec {
 }
 
 describe('the launcher front and a hung gateway replica', () => {
-  // The chart's probes in miniature, so that a test waits about a second, not 15 or 30: still half
-  // a second for an idle replica's answer, which a busy machine never takes twice in a row.
-  const quick = { periodMs: 500, timeoutMs: 500, failureThreshold: 2 };
   // A probe asked too seldom to turn during a test: each test watches the other one work alone.
   const never = { periodMs: 600_000, timeoutMs: 500, failureThreshold: 2 };
   // In turn, from whichever was ready first (they start side by side).
@@ -385,7 +386,6 @@ function opsSpec(name: string, service: string): ProcessSpec {
 }
 
 describe('a hung service replica', () => {
-  const quick = { periodMs: 500, timeoutMs: 500, failureThreshold: 2 };
   let supervisor: Supervisor;
   let fleet: Fleet;
   let events: FleetEvent[];
