@@ -17,8 +17,8 @@
 // --gzip sends Accept-Encoding: gzip, as browsers do; node:http then sends the body gzipped
 // (compressed once, before the runs).
 // Each round also prints the CPU time per request of the node:http baseline, or of the gateway, the
-// catalog and the catalog's database (its PGlite server, or its backends on a local PostgreSQL
-// server): on a shared machine the rate moves with everyone else's load, the CPU a request costs
+// catalog (and signed in, the users service) and the catalog's database (its PGlite server, which
+// serves the users service's database too, or its backends on a local PostgreSQL server): on a shared machine the rate moves with everyone else's load, the CPU a request costs
 // much less; and where the load generator takes a core against the baseline, the rates' ratio is
 // bounded by it, the ratio of the two servers' CPU per request is not.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
@@ -156,20 +156,27 @@ async function main(): Promise<void> {
    * database (each backend's CPU since the last reading: one that exits between readings drops
    * out of both rather than counting as negative).
    */
-  const measured = async (label: string, target: string, edge: number, service?: number) => {
+  const measured = async (
+    label: string,
+    target: string,
+    edge: number,
+    service?: number,
+    users?: number,
+  ) => {
     const databaseOf = () =>
       service === undefined ? new Map<number, number>() : databaseCpuByPid(system, 'catalog');
-    const serviceCpu = () => (service === undefined ? 0 : cpuMs(service));
-    const before = { edge: cpuMs(edge), service: serviceCpu() };
+    const cpuOf = (pid: number | undefined) => (pid === undefined ? 0 : cpuMs(pid));
+    const before = { edge: cpuMs(edge), service: cpuOf(service), users: cpuOf(users) };
     const databaseBefore = databaseOf();
     const result = await load(label, target, { seconds, connections, headers: loadHeaders });
-    const after = { edge: cpuMs(edge), service: serviceCpu() };
+    const after = { edge: cpuMs(edge), service: cpuOf(service), users: cpuOf(users) };
     let database = 0;
     for (const [pid, used] of databaseOf()) database += used - (databaseBefore.get(pid) ?? 0);
     const cost: Cost = {
       edge: (after.edge - before.edge) / result.requests,
       service: (after.service - before.service) / result.requests,
       database: database / result.requests,
+      ...(users === undefined ? {} : { users: (after.users - before.users) / result.requests }),
     };
     costs.set(label, [...(costs.get(label) ?? []), cost]);
     return { ...result, detail: `CPU ms per request: ${costText(label, [cost])}` };
@@ -187,7 +194,16 @@ async function main(): Promise<void> {
       },
       {
         label: GATEWAY_LABEL,
-        run: () => measured(GATEWAY_LABEL, url, pidOf('gateway'), pidOf('catalog')),
+        // Signed in, the users service is on the path too: the gateway asks it about the
+        // viewer's session and profile whenever it has trusted them for SESSION_CHECK_CACHE_MS.
+        run: () =>
+          measured(
+            GATEWAY_LABEL,
+            url,
+            pidOf('gateway'),
+            pidOf('catalog'),
+            values['signed-in'] ? pidOf('users') : undefined,
+          ),
         warmUp: warmUp(url),
       },
       ...floors.map(({ label, floor }) => ({
@@ -223,14 +239,17 @@ interface Cost {
   edge: number;
   service: number;
   database: number;
+  /** The users service's, for a signed-in gateway contestant. */
+  users?: number;
 }
 
 /** The medians of `runs`, each process named as in `label`'s contestant. */
 function costText(label: string, runs: Cost[]): string {
-  const of = (key: keyof Cost) => median(runs.map((cost) => cost[key])).toFixed(3);
+  const of = (key: keyof Cost) => median(runs.map((cost) => cost[key] ?? 0)).toFixed(3);
   if (label === BASELINE_LABEL) return `node:http ${of('edge')}`;
   const [edge, service] = label === GATEWAY_LABEL ? ['gateway', 'catalog'] : ['edge', 'service'];
-  return `${edge} ${of('edge')}, ${service} ${of('service')}, database ${of('database')}`;
+  const users = runs[0]?.users === undefined ? '' : `, users ${of('users')}`;
+  return `${edge} ${of('edge')}, ${service} ${of('service')}${users}, database ${of('database')}`;
 }
 
 /** How many titles of the catalog are playable (every page of GET /titles). */
