@@ -124,6 +124,45 @@ describe('SessionCheck', () => {
     expect(await sessions.check('t', claims)).toBeUndefined();
   });
 
+  it("asks once for a session's requests that arrive while it is being asked about", async () => {
+    const sessions = check(1_000);
+    let release: (value: VerifyAccessTokenResponse) => void = () => undefined;
+    answer = () => new Promise((resolve) => (release = resolve));
+    const burst = [1, 2, 3].map(() => sessions.check('t', claims));
+    // Another token of the same session (refreshed meanwhile) waits for the same answer.
+    burst.push(sessions.check('t-refreshed', claims));
+    expect(calls).toBe(1);
+    release(await live());
+    expect((await Promise.all(burst)).map((session) => session?.role)).toEqual([
+      'admin',
+      'admin',
+      'admin',
+      'admin',
+    ]);
+    // Once answered, the cache period applies; once it is over, the session is asked about again.
+    clock += 1_001;
+    answer = live;
+    await sessions.check('t', claims);
+    expect(calls).toBe(2);
+  });
+
+  it('does not answer a request after a logout here with a check started before it', async () => {
+    const sessions = check(60_000);
+    const releases: ((value: VerifyAccessTokenResponse) => void)[] = [];
+    answer = () => new Promise((resolve) => releases.push(resolve));
+    const before = sessions.check('t', claims);
+    sessions.forgetSession('session-1');
+    const after = sessions.check('t', claims);
+    expect(calls).toBe(2);
+    // The earlier check answers its own request, but what it answered is not kept.
+    releases[0]?.(await live());
+    expect((await before)?.role).toBe('admin');
+    expect(sessions.liveNow(claims)).toBeUndefined();
+    releases[1]?.(await live());
+    expect((await after)?.role).toBe('admin');
+    expect(sessions.liveNow(claims)?.role).toBe('admin');
+  });
+
   it('lets an outage of the users service surface as an error (503), not as 401', async () => {
     answer = () =>
       Promise.reject(

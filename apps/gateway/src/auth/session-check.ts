@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { Role, type VerifyAccessTokenResponse } from '@kinema/contracts';
 import { isServiceError } from '@kinema/platform/errors';
+import { InFlight } from '../lru/in-flight';
 import type { AccessTokenClaims } from './access-token.verifier';
 
 export interface LiveSession {
@@ -23,10 +24,11 @@ export const MAX_ENDED_SESSIONS = 200_000;
 /**
  * Asks the users service whether a token's account and session still exist (VerifyAccessToken),
  * trusting a "yes" for `ttlMs`: a logout or deletion seen by another replica takes effect within
- * that, or sooner when the users service's SessionsEnded event arrives (`endSessions`), while a busy client does not cost a gRPC round trip and a query per request. A "no" is
- * kept until the token expires (an ended session never comes back), so a client repeating an
- * ended session's token costs nothing either; this replica forgets a session at once when it
- * ends one.
+ * that, or sooner when the users service's SessionsEnded event arrives (`endSessions`), while a
+ * busy client does not cost a gRPC round trip and a query per request, nor one per request that
+ * arrives while its session is being asked about. A "no" is kept until the token expires (an ended
+ * session never comes back), so a client repeating an ended session's token costs nothing either;
+ * this replica forgets a session at once when it ends one.
  */
 export class SessionCheck {
   private readonly live = new Map<string, { session: LiveSession; until: number }>();
@@ -35,6 +37,8 @@ export class SessionCheck {
    * an ended session never comes back.
    */
   private readonly ended = new Map<string, number>();
+  /** The sessions being asked about now. */
+  private readonly asking = new InFlight<string, LiveSession | undefined>();
 
   constructor(
     private readonly verifyRemotely: SessionVerifier,
@@ -48,6 +52,15 @@ export class SessionCheck {
     const cached = this.liveNow(claims);
     if (cached) return cached;
     if (this.hasEnded(claims.sessionId)) return undefined;
+    // The session's requests that arrive while it is being asked about wait for that answer.
+    return this.asking.run(claims.sessionId, (current) => this.ask(token, claims, current));
+  }
+
+  private async ask(
+    token: string,
+    claims: AccessTokenClaims,
+    current: () => boolean,
+  ): Promise<LiveSession | undefined> {
     let answer: VerifyAccessTokenResponse;
     try {
       answer = await this.verifyRemotely(token);
@@ -66,7 +79,8 @@ export class SessionCheck {
       role: answer.role === Role.ROLE_ADMIN ? 'admin' : 'viewer',
       sessionId: answer.sessionId,
     };
-    if (this.ttlMs > 0) {
+    // Forgotten while it was asked about (a logout here): answered, but not trusted for later.
+    if (this.ttlMs > 0 && current()) {
       if (this.live.size >= MAX_ENTRIES) this.evict();
       const until = Math.min(this.now() + this.ttlMs, claims.expiresAt.getTime());
       this.live.set(claims.sessionId, { session, until });
@@ -104,12 +118,15 @@ export class SessionCheck {
   /** Drops what this replica knows of a session (after a logout, deletion or password change). */
   forgetSession(sessionId: string): void {
     this.live.delete(sessionId);
+    this.asking.forget(sessionId);
   }
 
   /** Drops every cached session of an account. */
   forgetAccount(accountId: string): void {
     for (const [sid, entry] of this.live)
       if (entry.session.accountId === accountId) this.live.delete(sid);
+    // Which sessions being asked about are the account's is known only once they are answered.
+    this.asking.forgetAll();
   }
 
   private markEnded(sessionId: string, untilMs: number): void {

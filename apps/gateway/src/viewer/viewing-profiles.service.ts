@@ -10,6 +10,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { LRUCache } from 'lru-cache';
 import { boundedLru } from '../lru/bounded-lru';
+import { InFlight } from '../lru/in-flight';
 import { unauthorized } from '../http/auth-problems';
 import { principalOf, type Principal } from './principal';
 import type { Viewer } from './viewer';
@@ -27,10 +28,13 @@ const MAX_PROFILES = 50_000;
  * A profile's answer is trusted as long as a session's (SESSION_CHECK_CACHE_MS): a ceiling never
  * changes once the profile exists, so what this can serve late is a profile deleted through
  * another replica, for that long at most; this replica forgets one at once when it deletes it.
+ * Requests for a profile being asked for wait for that one answer.
  */
 @Injectable()
 export class ViewingProfiles {
   private readonly known: LRUCache<string, Profile> | undefined;
+  /** The profiles being asked for now. */
+  private readonly asking = new InFlight<string, Profile>();
 
   constructor(
     private readonly users: UsersClient,
@@ -57,13 +61,17 @@ export class ViewingProfiles {
     const known = this.profileNow(principal, profileId);
     if (known) return known;
     const key = profileKey(principal.accountId, profileId);
-    const { profile } = await this.users.getProfile({
-      accountId: principal.accountId,
-      profileId,
+    // The profile's requests that arrive while it is being asked for wait for that answer.
+    return this.asking.run(key, async (current) => {
+      const { profile } = await this.users.getProfile({
+        accountId: principal.accountId,
+        profileId,
+      });
+      if (!profile) throw new Error('users service answered GetProfile without a profile');
+      // Forgotten while it was asked for (deleted here): answered, but not trusted for later.
+      if (current()) this.known?.set(key, profile);
+      return profile;
     });
-    if (!profile) throw new Error('users service answered GetProfile without a profile');
-    this.known?.set(key, profile);
-    return profile;
   }
 
   /** The caller's profile when known at once (trusted, as `profile` trusts it); else undefined. */
@@ -73,7 +81,9 @@ export class ViewingProfiles {
 
   /** Drops what this replica knows of a profile (after deleting it). */
   forget(accountId: string, profileId: string): void {
-    this.known?.delete(profileKey(accountId, profileId));
+    const key = profileKey(accountId, profileId);
+    this.known?.delete(key);
+    this.asking.forget(key);
   }
 
   /** What the catalog may show this viewer, narrowed further by a `maxMaturity` the client asked for. */

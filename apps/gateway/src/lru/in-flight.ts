@@ -1,0 +1,43 @@
+/**
+ * Calls for one key made while an earlier one is still running share that call's promise, so that
+ * a burst of requests that find the same entry missing or expired (a page's parallel reads, a busy
+ * client's session when its trust period ends) asks the other service once, not once each. Only
+ * running calls are held: once a call settles, the next one for its key starts afresh, so this
+ * bounds nothing and caches nothing.
+ *
+ * A call forgotten (what it asks about changed here: a logout, a deletion) is not joined by later
+ * requests, which start a call of their own, and it learns that it is no longer current, so what
+ * it answers is not kept over what changed.
+ *
+ * Written here rather than taken from lru-cache's `fetch` (which coalesces the same way): the
+ * callers keep their own expiry rules (a session trusted until its token expires, a clock tests
+ * set), which `fetch` would tie to lru-cache's own TTL and clock.
+ */
+export class InFlight<K, V> {
+  private readonly running = new Map<K, Promise<V>>();
+
+  /**
+   * `call()`'s promise, or the one already running for `key`. `current()` tells the call, once it
+   * has its answer, whether it is still the one for its key (not forgotten meanwhile).
+   */
+  run(key: K, call: (current: () => boolean) => Promise<V>): Promise<V> {
+    const running = this.running.get(key);
+    if (running) return running;
+    const current = () => this.running.get(key) === started;
+    const started: Promise<V> = call(current).finally(() => {
+      if (current()) this.running.delete(key);
+    });
+    this.running.set(key, started);
+    return started;
+  }
+
+  /** Later calls for `key` start afresh, and the one running is no longer current. */
+  forget(key: K): void {
+    this.running.delete(key);
+  }
+
+  /** The same for every key. */
+  forgetAll(): void {
+    this.running.clear();
+  }
+}
