@@ -272,6 +272,50 @@ describe('CatalogCache and loads a change overtook', () => {
   });
 });
 
+describe('CatalogCache and a burst of misses', () => {
+  /** A load of `name` that answers when the test releases it, counted in `loads`. */
+  function slowLoads() {
+    const releases: (() => void)[] = [];
+    const loads: string[] = [];
+    const load = (name: string) => async () => {
+      const number = loads.push(name);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return {
+        representation: jsonRepresentation({ name, load: number }),
+        scope: ENTRIES['title A'] as CacheScope,
+      };
+    };
+    return { releases, loads, load };
+  }
+
+  it('loads a missing representation once for the requests that find it missing meanwhile', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const { releases, loads, load } = slowLoads();
+    const burst = [1, 2, 3].map(() => cache.representation('title A', load('title A')));
+    const other = cache.representation('genres', load('genres'));
+    expect(loads).toEqual(['title A', 'genres']);
+    releases.forEach((release) => release());
+    const bodies = (await Promise.all(burst)).map((answer) => answer.body.toString());
+    expect(new Set(bodies).size).toBe(1);
+    expect((await other).body.toString()).toContain('genres');
+    expect(cache.peek('title A')?.body.toString()).toBe(bodies[0]);
+  });
+
+  it('does not give a request after a change a load that began before it', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const { releases, loads, load } = slowLoads();
+    const before = cache.representation('title A', load('title A'));
+    await cache.invalidate({ titleId: A, now: aTitleSnapshot(A) });
+    const after = cache.representation('title A', load('title A'));
+    expect(loads).toHaveLength(2);
+    releases.forEach((release) => release());
+    expect((await before).body.toString()).toContain('"load":1');
+    expect((await after).body.toString()).toContain('"load":2');
+    // Only the load that began after the change is kept.
+    expect(cache.peek('title A')?.body.toString()).toContain('"load":2');
+  });
+});
+
 describe('CatalogCache and changes arriving from the invalidation thread', () => {
   async function filled(): Promise<{ cache: CatalogCache; thread: SharedTitleChanges }> {
     const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });

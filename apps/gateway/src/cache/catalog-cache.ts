@@ -2,6 +2,7 @@ import { trace, type Span } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { LRUCache } from 'lru-cache';
 import { boundedLru } from '../lru/bounded-lru';
+import { InFlight } from '../lru/in-flight';
 import { Counter } from 'prom-client';
 import type { Representation } from '../http/representation';
 import { affects, type CacheScope } from './cache-scope';
@@ -184,6 +185,8 @@ export class CatalogCache {
   private readonly store: CacheStore;
   private readonly representations: ScopedEntries<Representation>;
   private readonly changes = new ChangeLog();
+  /** Representations loading now, by the change log's epoch when each began and their key. */
+  private readonly loading = new InFlight<string, Representation>();
   private readonly listeners: Array<(change: TitleChange | undefined) => void> = [];
   private arriving: SharedTitleChanges | undefined;
   /** Events whose change was applied as it arrived from another thread (see receiveFrom). */
@@ -252,16 +255,23 @@ export class CatalogCache {
   ): Promise<Representation> {
     const hit = this.peek(key);
     if (hit) return hit;
-    return inCacheSpan('catalog cache load', async (span) => {
-      const epoch = this.changes.epoch;
-      const loaded = await load();
-      this.applyArrived();
-      const kept = this.enabled && !this.changes.overtook(loaded.scope, epoch);
-      if (kept) this.representations.set(key, loaded.representation, loaded.scope);
-      // Not kept: a change that can affect it arrived while it loaded (or the cache is off).
-      span.setAttribute('kinema.cache.kept', kept);
-      return loaded.representation;
-    });
+    // A miss while the same representation is loading waits for that load, unless a change was
+    // recorded since it began (which the load may not show): a page whose entry expired or was
+    // dropped is loaded once for the burst of requests that find it missing, not once each.
+    const epoch = this.changes.epoch;
+    const loading = `${epoch} ${key}`;
+    if (this.loading.has(loading)) trace.getActiveSpan()?.setAttribute('kinema.cache.joined', true);
+    return this.loading.run(loading, () =>
+      inCacheSpan('catalog cache load', async (span) => {
+        const loaded = await load();
+        this.applyArrived();
+        const kept = this.enabled && !this.changes.overtook(loaded.scope, epoch);
+        if (kept) this.representations.set(key, loaded.representation, loaded.scope);
+        // Not kept: a change that can affect it arrived while it loaded (or the cache is off).
+        span.setAttribute('kinema.cache.kept', kept);
+        return loaded.representation;
+      }),
+    );
   }
 
   /** The cached representation under a key, without loading: what the hot path serves. */

@@ -31,6 +31,11 @@ export class InFlight<K, V> {
     return started;
   }
 
+  /** Whether a call for `key` is running (a call for it now would join that one). */
+  has(key: K): boolean {
+    return this.running.has(key);
+  }
+
   /** Later calls for `key` start afresh, and the one running is no longer current. */
   forget(key: K): void {
     this.running.delete(key);
