@@ -2,23 +2,15 @@ import {
   MaturityRating,
   type BatchGetTitlesRequest,
   type PlaybackProgress,
-  type Profile,
   type Title,
 } from '@kinema/contracts';
 import type { CatalogClient } from './catalog.client';
 import type { UsersClient } from '../users/users.client';
 import { ProfileTitles } from './profile-titles.service';
 import { ViewingProfiles } from '../viewer/viewing-profiles.service';
+import { aKidsProfile } from '../testing/kids-profile';
 
-const kids: Profile = {
-  id: 'profile-1',
-  accountId: 'account-1',
-  name: 'Kids',
-  kids: true,
-  maxMaturity: MaturityRating.MATURITY_RATING_KIDS_7,
-  createTime: undefined,
-  updateTime: undefined,
-};
+const kids = aKidsProfile('profile-1');
 
 function progress(titleId: string): PlaybackProgress {
   return {

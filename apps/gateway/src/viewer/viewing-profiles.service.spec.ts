@@ -1,19 +1,12 @@
-import { MaturityRating, type GetProfileResponse, type Profile } from '@kinema/contracts';
+import type { GetProfileResponse } from '@kinema/contracts';
+import { aKidsProfile } from '../testing/kids-profile';
 import type { UsersClient } from '../users/users.client';
 import type { Principal } from './principal';
 import { ViewingProfiles } from './viewing-profiles.service';
 
 const principal: Principal = { accountId: 'account-1', role: 'viewer', sessionId: 'session-1' };
 const PROFILE_ID = '3f0c9a52-6a36-4c55-8f1e-0d6a3c1b7e21';
-const kids: Profile = {
-  id: PROFILE_ID,
-  accountId: 'account-1',
-  name: 'Kids',
-  kids: true,
-  maxMaturity: MaturityRating.MATURITY_RATING_KIDS_7,
-  createTime: undefined,
-  updateTime: undefined,
-};
+const kids = aKidsProfile(PROFILE_ID);
 
 describe('ViewingProfiles', () => {
   /** A users service whose GetProfile answers when the test releases it; counts its calls. */
