@@ -69,11 +69,13 @@ describe('SessionCheck', () => {
     expect(calls).toBe(1);
   });
 
-  it('asks every time when the cache is off', async () => {
+  it('asks every time when the cache is off, for requests at the same time too', async () => {
     const sessions = check(0);
     await sessions.check('t', claims);
     await sessions.check('t', claims);
     expect(calls).toBe(2);
+    await Promise.all([sessions.check('t', claims), sessions.check('t', claims)]);
+    expect(calls).toBe(4);
   });
 
   it('remembers an ended session until its token expires: a repeated dead token costs no call', async () => {

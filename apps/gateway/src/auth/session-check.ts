@@ -52,7 +52,9 @@ export class SessionCheck {
     const cached = this.liveNow(claims);
     if (cached) return cached;
     if (this.hasEnded(claims.sessionId)) return undefined;
-    // The session's requests that arrive while it is being asked about wait for that answer.
+    // With nothing trusted (ttlMs 0) every request asks; otherwise the session's requests that
+    // arrive while it is being asked about wait for that answer.
+    if (this.ttlMs === 0) return this.ask(token, claims, () => false);
     return this.asking.run(claims.sessionId, (current) => this.ask(token, claims, current));
   }
 

@@ -301,6 +301,15 @@ describe('CatalogCache and a burst of misses', () => {
     expect(cache.peek('title A')?.body.toString()).toBe(bodies[0]);
   });
 
+  it('shares no load when the cache is off', async () => {
+    const cache = new CatalogCache({ ttlMs: 0, maxEntries: 100 });
+    const { releases, loads, load } = slowLoads();
+    const both = [1, 2].map(() => cache.representation('title A', load('title A')));
+    expect(loads).toHaveLength(2);
+    releases.forEach((release) => release());
+    await Promise.all(both);
+  });
+
   it('does not give a request after a change a load that began before it', async () => {
     const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
     const { releases, loads, load } = slowLoads();

@@ -259,9 +259,7 @@ export class CatalogCache {
     // recorded since it began (which the load may not show): a page whose entry expired or was
     // dropped is loaded once for the burst of requests that find it missing, not once each.
     const epoch = this.changes.epoch;
-    const loading = `${epoch} ${key}`;
-    if (this.loading.has(loading)) trace.getActiveSpan()?.setAttribute('kinema.cache.joined', true);
-    return this.loading.run(loading, () =>
+    const loadHere = () =>
       inCacheSpan('catalog cache load', async (span) => {
         const loaded = await load();
         this.applyArrived();
@@ -270,8 +268,12 @@ export class CatalogCache {
         // Not kept: a change that can affect it arrived while it loaded (or the cache is off).
         span.setAttribute('kinema.cache.kept', kept);
         return loaded.representation;
-      }),
-    );
+      });
+    // With the cache off every request loads its own: nothing is shared, not even a load.
+    if (!this.enabled) return loadHere();
+    const loading = `${epoch} ${key}`;
+    if (this.loading.has(loading)) trace.getActiveSpan()?.setAttribute('kinema.cache.joined', true);
+    return this.loading.run(loading, loadHere);
   }
 
   /** The cached representation under a key, without loading: what the hot path serves. */

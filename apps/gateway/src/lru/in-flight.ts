@@ -9,26 +9,32 @@
  * requests, which start a call of their own, and it learns that it is no longer current, so what
  * it answers is not kept over what changed.
  *
+ * Its callers share nothing when their cache is off (a trust period or TTL of 0): each request
+ * then asks for itself, as that setting promises.
+ *
  * Written here rather than taken from lru-cache's `fetch` (which coalesces the same way): the
  * callers keep their own expiry rules (a session trusted until its token expires, a clock tests
  * set), which `fetch` would tie to lru-cache's own TTL and clock.
  */
 export class InFlight<K, V> {
-  private readonly running = new Map<K, Promise<V>>();
+  /** The call running for each key (an object of its own, so a forgotten one is told apart). */
+  private readonly running = new Map<K, { promise?: Promise<V> }>();
 
   /**
    * `call()`'s promise, or the one already running for `key`. `current()` tells the call, once it
    * has its answer, whether it is still the one for its key (not forgotten meanwhile).
    */
   run(key: K, call: (current: () => boolean) => Promise<V>): Promise<V> {
-    const running = this.running.get(key);
+    const running = this.running.get(key)?.promise;
     if (running) return running;
-    const current = () => this.running.get(key) === started;
-    const started: Promise<V> = call(current).finally(() => {
+    const entry: { promise?: Promise<V> } = {};
+    const current = () => this.running.get(key) === entry;
+    const promise = call(current).finally(() => {
       if (current()) this.running.delete(key);
     });
-    this.running.set(key, started);
-    return started;
+    entry.promise = promise;
+    this.running.set(key, entry);
+    return promise;
   }
 
   /** Whether a call for `key` is running (a call for it now would join that one). */

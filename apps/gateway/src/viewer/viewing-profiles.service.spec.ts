@@ -33,6 +33,15 @@ describe('ViewingProfiles', () => {
     expect(profiles.profileNow(principal, PROFILE_ID)).toEqual(kids);
   });
 
+  it('asks for every request when nothing is trusted, for requests at the same time too', async () => {
+    const { users, releases } = usersAnsweringLater();
+    const profiles = new ViewingProfiles(users, 0);
+    const both = [1, 2].map(() => profiles.profile(principal, PROFILE_ID));
+    expect(releases).toHaveLength(2);
+    releases.forEach((release) => release({ profile: kids }));
+    await Promise.all(both);
+  });
+
   it('does not answer a request after a deletion here with a call started before it', async () => {
     const { users, releases } = usersAnsweringLater();
     const profiles = new ViewingProfiles(users, 2_000);

@@ -60,16 +60,23 @@ export class ViewingProfiles {
   async profile(principal: Principal, profileId: string): Promise<Profile> {
     const known = this.profileNow(principal, profileId);
     if (known) return known;
-    const key = profileKey(principal.accountId, profileId);
-    // The profile's requests that arrive while it is being asked for wait for that answer.
-    return this.asking.run(key, async (current) => {
+    const ask = async () => {
       const { profile } = await this.users.getProfile({
         accountId: principal.accountId,
         profileId,
       });
       if (!profile) throw new Error('users service answered GetProfile without a profile');
+      return profile;
+    };
+    const { known: trusted } = this;
+    // With nothing trusted every request asks; otherwise the profile's requests that arrive while
+    // it is being asked for wait for that answer.
+    if (!trusted) return ask();
+    const key = profileKey(principal.accountId, profileId);
+    return this.asking.run(key, async (current) => {
+      const profile = await ask();
       // Forgotten while it was asked for (deleted here): answered, but not trusted for later.
-      if (current()) this.known?.set(key, profile);
+      if (current()) trusted.set(key, profile);
       return profile;
     });
   }
