@@ -18,9 +18,10 @@
 // (compressed once, before the runs).
 // Each round also prints the CPU time per request of the node:http baseline, or of the gateway, the
 // catalog (and signed in, the users service) and the catalog's database (its PGlite server, which
-// serves the users service's database too, or its backends on a local PostgreSQL server): on a shared machine the rate moves with everyone else's load, the CPU a request costs
-// much less; and where the load generator takes a core against the baseline, the rates' ratio is
-// bounded by it, the ratio of the two servers' CPU per request is not.
+// serves the users service's database too, or its backends on a local PostgreSQL server): on a
+// shared machine the rate moves with everyone else's load, the CPU a request costs much less; and
+// where the load generator takes a core against the baseline, the rates' ratio is bounded by it,
+// the ratio of the two servers' CPU per request is not.
 // Set DATABASE_URL to use a PostgreSQL server instead of PGlite, REDIS_URL to share the rate
 // limiter and the catalog cache through Redis.
 // The services trace and log as deployed (the chart's sampler, lib/bench-system.ts asDeployed,
@@ -152,9 +153,9 @@ async function main(): Promise<void> {
   const pidOf = (name: string) => system.supervisor.get(name)?.pid ?? -1;
   const costs = new Map<string, Cost[]>();
   /**
-   * Loads `target` and prints what one request cost its edge, its service and the catalog's
-   * database (each backend's CPU since the last reading: one that exits between readings drops
-   * out of both rather than counting as negative).
+   * Loads `target` and prints what one request cost its edge, its service (and `users`, when
+   * given) and the catalog's database (each backend's CPU since the last reading: one that exits
+   * between readings drops out of both rather than counting as negative).
    */
   const measured = async (
     label: string,
