@@ -4,15 +4,22 @@ import { join } from 'node:path';
 /** Build output of these tests (screenshots, traces): gitignored. */
 export const ARTIFACTS_DIR = join(__dirname, 'artifacts');
 
-// One system for every flow (started in global setup, as `npm start` starts it); flows run one
-// after another in one worker, each in its own browser context (its own person).
+// One system for every flow (started in global setup, as `npm start` starts it); each flow in its
+// own browser context (its own person). Flows run two at a time (a browser each; CI has two
+// cores), except those tagged @edits: they edit the shared catalog (create, rename, publish or
+// delete titles), and every signed-in page hears of an edit and refetches what shows the title, so
+// a flow counting its page's requests or waiting for one notice would see another flow's edit.
+// They run one after another once every other flow has finished.
+const edits = /@edits/;
+const desktop = { viewport: { width: 1440, height: 900 } };
+const phone = { viewport: { width: 390, height: 844 } };
 export default defineConfig({
   testDir: join(__dirname, 'src'),
   testMatch: '**/*.browser.ts',
   globalSetup: join(__dirname, 'src/support/global-setup.ts'),
   outputDir: join(ARTIFACTS_DIR, 'results'),
-  workers: 1,
-  fullyParallel: false,
+  workers: 2,
+  fullyParallel: true,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
@@ -40,7 +47,21 @@ export default defineConfig({
   // Every flow at a desktop's size; the flows tagged @phone again at a phone's, where layout
   // decides whether they work at all.
   projects: [
-    { name: 'desktop', use: { viewport: { width: 1440, height: 900 } } },
-    { name: 'phone', grep: /@phone/, use: { viewport: { width: 390, height: 844 } } },
+    { name: 'desktop', grepInvert: edits, use: desktop },
+    { name: 'phone', grep: /@phone/, grepInvert: edits, use: phone },
+    {
+      name: 'desktop, edits',
+      grep: edits,
+      dependencies: ['desktop', 'phone'],
+      workers: 1,
+      use: desktop,
+    },
+    {
+      name: 'phone, edits',
+      grep: /^(?=.*@phone)(?=.*@edits)/,
+      dependencies: ['desktop, edits'],
+      workers: 1,
+      use: phone,
+    },
   ],
 });

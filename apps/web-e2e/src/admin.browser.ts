@@ -14,7 +14,7 @@ import {
 
 const SAMPLE = join(__dirname, '..', '..', '..', 'tools', 'media', 'samples', 'bars-faststart.mp4');
 
-test('the admin creates and publishes a title with a video; a viewer is told live', async ({
+test('the admin creates and publishes a title with a video; a viewer is told live @edits', async ({
   browser,
   baseURL,
 }) => {
@@ -76,7 +76,7 @@ async function png(page: Page, width: number, height: number): Promise<Buffer> {
   return Buffer.from(dataUrl.split(',')[1] ?? '', 'base64');
 }
 
-test('the admin builds a series: seasons, episodes, artwork with a preview, an episode video', async ({
+test('the admin builds a series: seasons, episodes, artwork with a preview, an episode video @edits', async ({
   page,
 }) => {
   await signInAsAdmin(page);
@@ -128,7 +128,7 @@ test('the admin builds a series: seasons, episodes, artwork with a preview, an e
   await expectAccessible(page, 'admin series');
 });
 
-test('Cancel stops an upload, says so, and the server frees its slot', async ({ page }) => {
+test('Cancel stops an upload, says so, and the server frees its slot @edits', async ({ page }) => {
   await signInAsAdmin(page);
   await openNewTitleForm(page);
   const name = `Quiet Reel ${Date.now().toString(36)}`;
@@ -170,7 +170,7 @@ test('Cancel stops an upload, says so, and the server frees its slot', async ({ 
   await expect(page.getByText(/Upload finished: the video is ready/)).toBeVisible();
 });
 
-test('the admin finds a draft in the list of titles, edits it from its page and deletes it @phone', async ({
+test('the admin finds a draft in the list of titles, edits it from its page and deletes it @phone @edits', async ({
   page,
 }) => {
   const admin = await adminApi();

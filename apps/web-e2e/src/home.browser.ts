@@ -158,7 +158,7 @@ test('an address with no page, or a title’s with a mangled id, says so under t
   await expect(page.getByRole('status', { name: 'Preparing the video' })).toHaveCount(0);
 });
 
-test('an admin edit refetches only what shows the edited title, once, and nothing for a title not shown', async ({
+test('an admin edit refetches only what shows the edited title, once, and nothing for a title not shown @edits', async ({
   page,
 }) => {
   await register(page);
@@ -197,7 +197,7 @@ test('an admin edit refetches only what shows the edited title, once, and nothin
   await rename(admin, offHome, offHome.name);
 });
 
-test('a kids profile’s socket hears nothing of a title above its ceiling', async ({
+test('a kids profile’s socket hears nothing of a title above its ceiling @edits', async ({
   browser,
   baseURL,
 }) => {
