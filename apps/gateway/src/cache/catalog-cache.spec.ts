@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MaturityRating } from '@kinema/contracts';
+import { inMemoryTracing } from '@kinema/platform/testing';
+import { trace } from '@opentelemetry/api';
 import { Redis } from 'ioredis';
 import { jsonRepresentation } from '../http/representation';
 import type { CacheScope } from './cache-scope';
@@ -299,6 +301,35 @@ describe('CatalogCache and a burst of misses', () => {
     expect(new Set(bodies).size).toBe(1);
     expect((await other).body.toString()).toContain('genres');
     expect(cache.peek('title A')?.body.toString()).toBe(bodies[0]);
+  });
+
+  describe('in a trace', () => {
+    const tracing = inMemoryTracing();
+    beforeAll(() => tracing.start());
+    afterAll(() => tracing.stop());
+
+    it("marks the span of a request that waited for another's load, which alone has a load span", async () => {
+      const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+      const { releases, load } = slowLoads();
+      // Each request as the gateway handles it: its server span active while it reads.
+      const request = (name: string) =>
+        trace
+          .getTracer('test')
+          .startActiveSpan(name, (span) =>
+            cache.representation('title A', load('title A')).finally(() => span.end()),
+          );
+      const both = Promise.all([request('first'), request('second')]);
+      releases.forEach((release) => release());
+      await both;
+      const ended = tracing.spans.getFinishedSpans();
+      const span = (name: string) => ended.find((each) => each.name === name);
+      expect(span('first')?.attributes['kinema.cache.joined']).toBeUndefined();
+      expect(span('second')?.attributes['kinema.cache.joined']).toBe(true);
+      const loads = ended.filter((each) => each.name === 'catalog cache load');
+      expect(loads.map((each) => each.parentSpanContext?.spanId)).toEqual([
+        span('first')?.spanContext().spanId,
+      ]);
+    });
   });
 
   it('shares no load when the cache is off', async () => {
