@@ -303,6 +303,56 @@ describe('CatalogCache and a burst of misses', () => {
     expect(cache.peek('title A')?.body.toString()).toBe(bodies[0]);
   });
 
+  it('reads a missing gRPC answer once for the callers that miss it meanwhile, each given an object of its own', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const releases: (() => void)[] = [];
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return { title: { name: 'Night Harbour', updateTime: new Date('2026-11-29T00:00:00Z') } };
+    };
+    const burst = [1, 2, 3].map(() => cache.read('getTitle A', load, () => ANY));
+    // The in-memory store answers without I/O: once this turn's promises have run, every read
+    // has found the entry missing and the first is loading.
+    await new Promise(setImmediate);
+    expect(loads).toBe(1);
+    releases.forEach((release) => release());
+    const answers = await Promise.all(burst);
+    expect(new Set(answers).size).toBe(3);
+    for (const answer of answers) {
+      expect(answer).toEqual({
+        title: { name: 'Night Harbour', updateTime: new Date('2026-11-29T00:00:00Z') },
+      });
+    }
+    // What one caller does to its answer reaches no other, nor the cache.
+    (answers[0] as { title: { name: string } }).title.name = 'changed';
+    expect(answers[1]?.title.name).toBe('Night Harbour');
+    expect((await cache.read('getTitle A', load, () => ANY)).title.name).toBe('Night Harbour');
+    expect(loads).toBe(1);
+  });
+
+  it('does not give a read after a change a load that began before it', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const releases: (() => void)[] = [];
+    let loads = 0;
+    const load = async () => {
+      const number = ++loads;
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return { load: number };
+    };
+    const scope = () => ENTRIES['title A'] as CacheScope;
+    const before = cache.read('getTitle A', load, scope);
+    await new Promise(setImmediate);
+    await cache.invalidate({ titleId: A, now: aTitleSnapshot(A) });
+    const after = cache.read('getTitle A', load, scope);
+    await new Promise(setImmediate);
+    expect(loads).toBe(2);
+    releases.forEach((release) => release());
+    expect(await before).toEqual({ load: 1 });
+    expect(await after).toEqual({ load: 2 });
+  });
+
   describe('in a trace', () => {
     const tracing = inMemoryTracing();
     beforeAll(() => tracing.start());
@@ -328,6 +378,28 @@ describe('CatalogCache and a burst of misses', () => {
       const loads = ended.filter((each) => each.name === 'catalog cache load');
       expect(loads.map((each) => each.parentSpanContext?.spanId)).toEqual([
         span('first')?.spanContext().spanId,
+      ]);
+    });
+
+    it("marks the cache read span of a read that waited for another's call", async () => {
+      const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+      const releases: (() => void)[] = [];
+      const load = async () => {
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return { name: 'Night Harbour' };
+      };
+      tracing.spans.reset();
+      const both = Promise.all([1, 2].map(() => cache.read('getTitle A', load, () => ANY)));
+      // The in-memory store answers without I/O: after this turn both reads have missed.
+      await new Promise(setImmediate);
+      releases.forEach((release) => release());
+      await both;
+      const reads = tracing.spans
+        .getFinishedSpans()
+        .filter((each) => each.name === 'catalog cache read');
+      expect(reads.map((each) => each.attributes['kinema.cache.joined'])).toEqual([
+        undefined,
+        true,
       ]);
     });
   });

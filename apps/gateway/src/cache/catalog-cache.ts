@@ -187,6 +187,8 @@ export class CatalogCache {
   private readonly changes = new ChangeLog();
   /** Representations loading now, by the change log's epoch when each began and their key. */
   private readonly loading = new InFlight<string, Representation>();
+  /** gRPC answers loading now, keyed as `loading` is, with the JSON a joiner reads its copy from. */
+  private readonly reading = new InFlight<string, { value: unknown; json: string }>();
   private readonly listeners: Array<(change: TitleChange | undefined) => void> = [];
   private arriving: SharedTitleChanges | undefined;
   /** Events whose change was applied as it arrived from another thread (see receiveFrom). */
@@ -238,14 +240,26 @@ export class CatalogCache {
     }
     lookups.inc({ result: 'miss' });
     span.setAttribute('kinema.cache.result', 'miss');
-    const value = await load();
-    const scope = scopeOf(value);
-    this.applyArrived();
-    if (this.changes.overtook(scope, epoch)) return value;
-    await this.store
-      .set(fullKey, Buffer.from(JSON.stringify(value)), scope, this.options.ttlMs)
-      .catch(() => undefined);
-    return value;
+    // A miss while the same answer is loading waits for that load, as representation() does. The
+    // loader returns its own object; each joiner parses a copy of its JSON, as a hit would, so no
+    // two callers share an object one of them may change.
+    let loader = false;
+    const loaded = await this.reading.run(`${epoch} ${fullKey}`, async () => {
+      loader = true;
+      const value = await load();
+      const json = JSON.stringify(value);
+      const scope = scopeOf(value);
+      this.applyArrived();
+      if (!this.changes.overtook(scope, epoch)) {
+        await this.store
+          .set(fullKey, Buffer.from(json), scope, this.options.ttlMs)
+          .catch(() => undefined);
+      }
+      return { value, json };
+    });
+    if (loader) return loaded.value as T;
+    span.setAttribute('kinema.cache.joined', true);
+    return JSON.parse(loaded.json, reviveTimestamps) as T;
   }
 
   /** What an endpoint sends, kept as bytes: a hit goes out as it is (see Representation). */
