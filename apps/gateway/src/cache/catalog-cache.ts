@@ -243,9 +243,9 @@ export class CatalogCache {
     // A miss while the same answer is loading waits for that load, as representation() does. The
     // loader returns its own object; each joiner parses a copy of its JSON, as a hit would, so no
     // two callers share an object one of them may change.
-    let loader = false;
-    const loaded = await this.reading.run(`${epoch} ${fullKey}`, async () => {
-      loader = true;
+    const reading = `${epoch} ${fullKey}`;
+    const joined = this.reading.has(reading);
+    const loaded = await this.reading.run(reading, async () => {
       const value = await load();
       const json = JSON.stringify(value);
       const scope = scopeOf(value);
@@ -257,7 +257,7 @@ export class CatalogCache {
       }
       return { value, json };
     });
-    if (loader) return loaded.value as T;
+    if (!joined) return loaded.value as T;
     span.setAttribute('kinema.cache.joined', true);
     return JSON.parse(loaded.json, reviveTimestamps) as T;
   }
