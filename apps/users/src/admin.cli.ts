@@ -1,8 +1,8 @@
 import 'reflect-metadata';
+import type { AccountRoleName } from '@kinema/contracts';
 import { jobDataSource, loadConfigOrExit } from '@kinema/platform';
 import { parseArgs } from 'node:util';
 import { setAccountRole } from './accounts/account-roles';
-import type { AccountRole } from './accounts/account.model';
 import { configSchema } from './config';
 import { usersMigrations } from './migrations';
 import { USERS_MIGRATION_LOCK_KEY } from './users.constants';
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   });
   await dataSource.initialize();
   try {
-    const role: AccountRole = command === 'promote' ? 'admin' : 'viewer';
+    const role: AccountRoleName = command === 'promote' ? 'admin' : 'viewer';
     const outcome = await setAccountRole(dataSource, email, role);
     if (outcome === 'no-such-account') {
       process.stderr.write(`no account has the email ${email}\n`);

@@ -6,6 +6,8 @@ import {
   videosPackageDefinition,
 } from './grpc';
 import { ErrorInfo } from './generated/kinema/errors/v1/errors';
+import { Role } from './generated/kinema/users/v1/account';
+import { ACCOUNT_ROLES, accountRoleOf } from './rules';
 
 describe('contracts', () => {
   it('names every topic once, each with a .dlq twin', () => {
@@ -23,6 +25,18 @@ describe('contracts', () => {
       expect(paths.length).toBeGreaterThan(0);
       expect(paths.every((path) => path.startsWith(`/${name}/`))).toBe(true);
     }
+  });
+
+  it('names every account role of the gRPC contract, and reads one it does not know as the least', () => {
+    const named = Object.values(Role).filter(
+      (role) => role !== Role.ROLE_UNSPECIFIED && role !== Role.UNRECOGNIZED,
+    );
+    expect(ACCOUNT_ROLES.values.map(ACCOUNT_ROLES.toProto).sort()).toEqual(named.sort());
+    for (const name of ACCOUNT_ROLES.values) {
+      expect(accountRoleOf(ACCOUNT_ROLES.toProto(name))).toBe(name);
+    }
+    expect(accountRoleOf(Role.ROLE_UNSPECIFIED)).toBe('viewer');
+    expect(accountRoleOf(Role.UNRECOGNIZED)).toBe('viewer');
   });
 
   it('round-trips the ErrorInfo trailer', () => {

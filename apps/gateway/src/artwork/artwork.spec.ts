@@ -1,8 +1,8 @@
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import {
   ArtworkKind,
+  ACCOUNT_ROLES,
   ARTWORK_LIMITS,
-  Role,
   type GetArtworkRequest,
   type PutArtworkRequest,
   type VerifyAccessTokenRequest,
@@ -76,7 +76,7 @@ describe('artwork at the edge', () => {
           }
           done(null, {
             accountId: caller.accountId,
-            role: caller.role === 'admin' ? Role.ROLE_ADMIN : Role.ROLE_VIEWER,
+            role: ACCOUNT_ROLES.toProto(caller.role),
             sessionId: caller.sessionId,
           });
         },

@@ -1,6 +1,6 @@
 import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
 import { boundedLru } from '../lru/bounded-lru';
-import { ACCESS_TOKEN } from '@kinema/contracts';
+import { ACCESS_TOKEN, ACCOUNT_ROLES, type AccountRoleName } from '@kinema/contracts';
 import type { SigningKeyCache } from './signing-keys';
 
 // The contract with the users service (libs/contracts): RFC 9068-typed ES256 tokens of this
@@ -16,7 +16,7 @@ const {
 /** What a signature-checked access token says; whether its session still lives is checked apart. */
 export interface AccessTokenClaims {
   accountId: string;
-  role: 'viewer' | 'admin';
+  role: AccountRoleName;
   sessionId: string;
   expiresAt: Date;
 }
@@ -92,7 +92,7 @@ export class AccessTokenVerifier {
       );
       const { sub, exp, role, sid } = payload;
       if (!sub || exp === undefined || typeof sid !== 'string') return undefined;
-      if (role !== 'viewer' && role !== 'admin') return undefined;
+      if (!ACCOUNT_ROLES.isName(role)) return undefined;
       return { accountId: sub, role, sessionId: sid, expiresAt: new Date(exp * 1000) };
     } catch (error) {
       // Only verdicts about the token mean "invalid"; a failure to fetch keys is an outage (503).

@@ -1,11 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Role, type Account, type AuthTokens } from '@kinema/contracts';
+import {
+  ACCOUNT_ROLES,
+  accountRoleOf,
+  type Account,
+  type AccountRoleName,
+  type AuthTokens,
+} from '@kinema/contracts';
 import { ProfileView } from '../viewer/profile.view';
 
 export class AccountView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'ada@example.com' }) email!: string;
-  @ApiProperty({ enum: ['viewer', 'admin'] }) role!: 'viewer' | 'admin';
+  @ApiProperty({ enum: ACCOUNT_ROLES.values }) role!: AccountRoleName;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -55,7 +61,7 @@ export function accountView(account: Account): AccountView {
   return {
     id: account.id,
     email: account.email,
-    role: account.role === Role.ROLE_ADMIN ? 'admin' : 'viewer',
+    role: accountRoleOf(account.role),
     createdAt: (account.createTime ?? new Date(0)).toISOString(),
   };
 }

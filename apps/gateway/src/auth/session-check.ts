@@ -1,12 +1,16 @@
 import { status } from '@grpc/grpc-js';
-import { Role, type VerifyAccessTokenResponse } from '@kinema/contracts';
+import {
+  accountRoleOf,
+  type AccountRoleName,
+  type VerifyAccessTokenResponse,
+} from '@kinema/contracts';
 import { isServiceError } from '@kinema/platform/errors';
 import { InFlight } from '../lru/in-flight';
 import type { AccessTokenClaims } from './access-token.verifier';
 
 export interface LiveSession {
   accountId: string;
-  role: 'viewer' | 'admin';
+  role: AccountRoleName;
   sessionId: string;
 }
 
@@ -78,7 +82,7 @@ export class SessionCheck {
     const session: LiveSession = {
       accountId: answer.accountId,
       // The role stored now, not the one in the token: a revoked admin loses it at once.
-      role: answer.role === Role.ROLE_ADMIN ? 'admin' : 'viewer',
+      role: accountRoleOf(answer.role),
       sessionId: answer.sessionId,
     };
     // Forgotten while it was asked about (a logout here): answered, but not trusted for later.

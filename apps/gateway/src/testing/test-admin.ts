@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { status, type sendUnaryData } from '@grpc/grpc-js';
-import { ACCESS_TOKEN, Role } from '@kinema/contracts';
+import { ACCESS_TOKEN, ACCOUNT_ROLES, Role, type AccountRoleName } from '@kinema/contracts';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { grpcFailure } from './fake-services';
 
@@ -12,7 +12,7 @@ type UsersHandler = (call: unknown, done: sendUnaryData<unknown>) => void;
 /** Someone the test token issuer signs for. */
 export interface TestCaller {
   accountId: string;
-  role: 'viewer' | 'admin';
+  role: AccountRoleName;
   sessionId: string;
 }
 
@@ -75,7 +75,7 @@ export async function testSessions(callers: TestCaller[]): Promise<{
           return done(grpcFailure(status.UNAUTHENTICATED, 'INVALID_ACCESS_TOKEN', 'Unknown.'));
         done(null, {
           accountId: caller.accountId,
-          role: caller.role === 'admin' ? Role.ROLE_ADMIN : Role.ROLE_VIEWER,
+          role: ACCOUNT_ROLES.toProto(caller.role),
           sessionId: caller.sessionId,
         });
       },

@@ -1,11 +1,12 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { AccountRoleName } from '@kinema/contracts';
 import type { FastifyRequest } from 'fastify';
 import { unauthorized } from '../http/auth-problems';
 
 /** The caller behind a verified, still-live access token. */
 export interface Principal {
   accountId: string;
-  role: 'viewer' | 'admin';
+  role: AccountRoleName;
   sessionId: string;
 }
 

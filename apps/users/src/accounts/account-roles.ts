@@ -1,10 +1,10 @@
 import { OutboxPublisher } from '@kinema/platform';
 import type { DataSource } from 'typeorm';
+import type { AccountRoleName } from '@kinema/contracts';
 import { publishSessionsEnded } from '../tokens/sessions-ended.event';
 import { SessionsRepository } from '../tokens/sessions.repository';
 import { USERS_EVENT_SOURCE } from '../users.constants';
 import { normaliseEmail } from './account-credentials';
-import type { AccountRole } from './account.model';
 import { AccountsRepository } from './accounts.repository';
 
 export type RoleChange = 'changed' | 'unchanged' | 'no-such-account';
@@ -17,7 +17,7 @@ export type RoleChange = 'changed' | 'unchanged' | 'no-such-account';
 export async function setAccountRole(
   dataSource: DataSource,
   email: string,
-  role: AccountRole,
+  role: AccountRoleName,
 ): Promise<RoleChange> {
   const accounts = new AccountsRepository();
   const sessions = new SessionsRepository();

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { Role, USERS_ACCOUNT_EVENTS } from '@kinema/contracts';
+import { ACCOUNT_ROLES, Role, USERS_ACCOUNT_EVENTS, type AccountRoleName } from '@kinema/contracts';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { DataSource } from 'typeorm';
 import { setAccountRole } from './account-roles';
@@ -433,6 +433,20 @@ describe('announcing ended sessions (SessionsEnded through the outbox)', () => {
       message_key: accountId,
       data: { accountId, sessionIds: [open.sessionId] },
     });
+  });
+
+  it("stores each of the contract's roles and refuses any other", async () => {
+    const input = aRegistration();
+    await users.rpc.register(input);
+    const dataSource = users.running.app.get(DataSource);
+    for (const role of [...ACCOUNT_ROLES.values].reverse()) {
+      expect(await setAccountRole(dataSource, input.email, role)).toBe('changed');
+      const login = await users.rpc.login(input);
+      expect(defined(login.account, 'account').role).toBe(ACCOUNT_ROLES.toProto(role));
+    }
+    await expect(
+      setAccountRole(dataSource, input.email, 'owner' as AccountRoleName),
+    ).rejects.toThrow(/accounts_role_check/);
   });
 
   it('announces the sessions a demotion ends', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AccountRoleName } from '@kinema/contracts';
 import { ACCOUNT_COLUMNS, type AccountRow } from './account.mapper';
-import type { AccountRole } from './account.model';
 
 /** An account with its password hash: only for checking a password, never for answers. */
 export interface CredentialRow extends AccountRow {
@@ -13,7 +13,7 @@ export interface CredentialRow extends AccountRow {
 export class AccountsRepository {
   async insert(
     manager: EntityManager,
-    account: { id: string; email: string; passwordHash: string; role: AccountRole; at: Date },
+    account: { id: string; email: string; passwordHash: string; role: AccountRoleName; at: Date },
   ): Promise<AccountRow> {
     const [row] = await manager.query<AccountRow[]>(
       `INSERT INTO accounts (id, email, password_hash, role, created_at, updated_at)
@@ -68,15 +68,20 @@ export class AccountsRepository {
   async lockRoleByEmail(
     manager: EntityManager,
     email: string,
-  ): Promise<{ id: string; role: AccountRole } | undefined> {
-    const rows = await manager.query<Array<{ id: string; role: AccountRole }>>(
+  ): Promise<{ id: string; role: AccountRoleName } | undefined> {
+    const rows = await manager.query<Array<{ id: string; role: AccountRoleName }>>(
       'SELECT id, role FROM accounts WHERE email = $1 FOR UPDATE',
       [email],
     );
     return rows[0];
   }
 
-  async setRole(manager: EntityManager, id: string, role: AccountRole, at: Date): Promise<void> {
+  async setRole(
+    manager: EntityManager,
+    id: string,
+    role: AccountRoleName,
+    at: Date,
+  ): Promise<void> {
     await manager.query('UPDATE accounts SET role = $2, updated_at = $3 WHERE id = $1', [
       id,
       role,

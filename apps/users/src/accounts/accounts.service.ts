@@ -10,6 +10,7 @@ import {
   type Profile,
   type RegisterRequest,
   type UsersAccountEvents,
+  type AccountRoleName,
 } from '@kinema/contracts';
 import { DomainError, OutboxPublisher } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
@@ -30,7 +31,6 @@ import {
 } from './account-credentials';
 import { setAccountRole, type RoleChange } from './account-roles';
 import { toAccount } from './account.mapper';
-import type { AccountRole } from './account.model';
 import { AccountsRepository, type CredentialRow } from './accounts.repository';
 import { PasswordHasher } from './password-hasher';
 
@@ -62,7 +62,7 @@ export class AccountsService {
   async createAccount(
     email: string,
     password: string,
-    role: AccountRole,
+    role: AccountRoleName,
   ): Promise<SignedIn & { profile: Profile }> {
     // Hashing is the slow part; done before the transaction so no connection waits on it.
     const passwordHash = await this.hasher.hash(password);

@@ -1,4 +1,4 @@
-import { ACCESS_TOKEN } from '@kinema/contracts';
+import { ACCESS_TOKEN, type AccountRoleName } from '@kinema/contracts';
 import { randomUUID } from 'node:crypto';
 import {
   calculateJwkThumbprint,
@@ -9,7 +9,6 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import type { AccountRole } from '../accounts/account.model';
 import { publicJwkOf } from './signing-key';
 
 const {
@@ -22,7 +21,7 @@ const {
 /** What an access token says about its bearer. */
 export interface AccessTokenSubject {
   accountId: string;
-  role: AccountRole;
+  role: AccountRoleName;
   /** The session (refresh-token family) the token was issued for: the `sid` claim. */
   sessionId: string;
 }

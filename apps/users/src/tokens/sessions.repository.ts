@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AccountRole } from '../accounts/account.model';
-import type { SessionEndReason } from '@kinema/contracts';
+import type { AccountRoleName, SessionEndReason } from '@kinema/contracts';
 
 /** A presented refresh token with its session and account, locked for the transaction. */
 export interface PresentedToken {
   sessionId: string;
   accountId: string;
-  role: AccountRole;
+  role: AccountRoleName;
   expiresAt: Date;
   rotatedAt: Date | null;
   sessionRevokedAt: Date | null;
@@ -168,8 +167,8 @@ export class SessionsRepository {
     sessionId: string,
     accountId: string,
     now: Date,
-  ): Promise<AccountRole | undefined> {
-    const [row] = await manager.query<Array<{ role: AccountRole }>>(
+  ): Promise<AccountRoleName | undefined> {
+    const [row] = await manager.query<Array<{ role: AccountRoleName }>>(
       `SELECT a.role FROM sessions s JOIN accounts a ON a.id = s.account_id
         WHERE s.id = $1 AND s.account_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`,
       [sessionId, accountId, now],

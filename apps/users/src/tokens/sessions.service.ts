@@ -1,9 +1,8 @@
-import type { AuthTokens, SessionEndReason } from '@kinema/contracts';
+import type { AccountRoleName, AuthTokens, SessionEndReason } from '@kinema/contracts';
 import { DomainError, OutboxPublisher } from '@kinema/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AccountRole } from '../accounts/account.model';
 import type { UsersConfig } from '../config';
 import { USERS_CONFIG } from '../users.constants';
 import { AccessTokenSigner } from './access-token.signer';
@@ -53,7 +52,7 @@ export class SessionsService {
   /** Starts a session inside the caller's transaction (so it exists only if the sign-in commits). */
   async start(
     manager: EntityManager,
-    account: { id: string; role: AccountRole },
+    account: { id: string; role: AccountRoleName },
   ): Promise<AuthTokens> {
     const now = new Date();
     const sessionId = randomUUID();
@@ -176,7 +175,7 @@ export class SessionsService {
   }
 
   /** The account's current role when the session is still open; undefined when it has ended. */
-  async activeRole(sessionId: string, accountId: string): Promise<AccountRole | undefined> {
+  async activeRole(sessionId: string, accountId: string): Promise<AccountRoleName | undefined> {
     return this.sessions.activeRole(this.dataSource.manager, sessionId, accountId, new Date());
   }
 
@@ -196,7 +195,7 @@ export class SessionsService {
   }
 
   private async tokens(
-    account: { id: string; role: AccountRole },
+    account: { id: string; role: AccountRoleName },
     sessionId: string,
     refreshToken: string,
     refreshExpiresAt: Date,

@@ -1,11 +1,11 @@
 import {
   ACCESS_TOKEN,
+  ACCOUNT_ROLES,
   type GetSigningKeysResponse,
   type VerifyAccessTokenResponse,
 } from '@kinema/contracts';
 import { DomainError } from '@kinema/platform';
 import { Injectable } from '@nestjs/common';
-import { toRole } from '../accounts/account.mapper';
 import { Violations } from '../common/input-rules';
 import { AccessTokenSigner } from './access-token.signer';
 import { SessionsService } from './sessions.service';
@@ -35,7 +35,11 @@ export class TokenIntrospection {
     if (!claims) throw invalidAccessToken('The access token is invalid or expired.');
     const role = await this.sessions.activeRole(claims.sessionId, claims.accountId);
     if (!role) throw invalidAccessToken('The session of this access token has ended.');
-    return { accountId: claims.accountId, role: toRole(role), sessionId: claims.sessionId };
+    return {
+      accountId: claims.accountId,
+      role: ACCOUNT_ROLES.toProto(role),
+      sessionId: claims.sessionId,
+    };
   }
 
   signingKeys(): GetSigningKeysResponse {

@@ -1,3 +1,4 @@
+import type { AccountRoleName } from '../rules/vocabulary';
 import { TOPICS } from './topics';
 
 /**
@@ -21,7 +22,7 @@ export interface UsersAccountEvents {
   'kinema.users.v1.AccountRegistered': {
     accountId: string;
     emailDomain: string;
-    role: 'viewer' | 'admin';
+    role: AccountRoleName;
     /** RFC 3339 time of the registration. */
     occurredAt: string;
   };

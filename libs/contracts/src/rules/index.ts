@@ -31,6 +31,8 @@ export { isUuid, SLUG_PATTERN, UUID_PATTERN } from './identifiers';
 export { SESSION_COOKIE } from './session-cookie';
 export { charLength, longerThan, textViolation } from './text';
 export {
+  ACCOUNT_ROLES,
+  accountRoleOf,
   AVAILABILITIES,
   CREDIT_ROLES,
   GENRE_SLUGS,
@@ -41,6 +43,7 @@ export {
   stricterCeiling,
   TITLE_SORTS,
   TITLE_TYPES,
+  type AccountRoleName,
   type AvailabilityName,
   type CreditRoleName,
   type GenreSlug,

@@ -5,6 +5,7 @@ import {
   MaturityRating,
   TitleType,
 } from '../generated/kinema/catalog/v1/title';
+import { Role } from '../generated/kinema/users/v1/account';
 import type { MaturityRatingName } from './maturity-names';
 
 export type { MaturityRatingName };
@@ -80,6 +81,24 @@ export function stricterCeiling(a: MaturityRating, b: MaturityRating): MaturityR
     return rankB === undefined ? MaturityRating.MATURITY_RATING_UNSPECIFIED : b;
   if (rankB === undefined) return a;
   return rankA <= rankB ? a : b;
+}
+
+/**
+ * An account's roles: what the users service stores, the access token's `role` claim, the
+ * account in REST answers and events; the gRPC contract's `Role`.
+ */
+export const ACCOUNT_ROLES = vocabulary({
+  viewer: Role.ROLE_VIEWER,
+  admin: Role.ROLE_ADMIN,
+});
+export type AccountRoleName = (typeof ACCOUNT_ROLES.values)[number];
+
+/**
+ * The role a `Role` names. One this build does not know (UNSPECIFIED, or a role added to the
+ * contract later) grants the least: `viewer`.
+ */
+export function accountRoleOf(role: Role): AccountRoleName {
+  return ACCOUNT_ROLES.toName(role) ?? 'viewer';
 }
 
 export const AVAILABILITIES = vocabulary({
