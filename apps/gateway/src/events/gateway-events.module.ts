@@ -8,7 +8,8 @@ import {
 import { TOPICS } from '@kinema/contracts';
 import type { GatewayEventsReadiness } from '@kinema/contracts/supervision';
 import { createLogger } from '@kinema/platform/logging';
-import { ReadinessDetails, REPLICA_NAME } from '@kinema/platform/ops';
+import { REPLICA_NAME } from '@kinema/platform/config';
+import { ReadinessDetails } from '@kinema/platform/ops';
 import { createKafka, kafkaClientConfig, verifyKafkaCredentials } from '@kinema/platform/kafka';
 import { CatalogCache } from '../cache/catalog-cache';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';

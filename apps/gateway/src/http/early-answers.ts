@@ -1,6 +1,6 @@
 import { SERVED_BY_METADATA } from '@kinema/contracts';
 import { acceptRequestId, runWithRequestId } from '@kinema/platform/logging';
-import { REPLICA_NAME } from '@kinema/platform/ops';
+import { REPLICA_NAME } from '@kinema/platform/config';
 import { context } from '@opentelemetry/api';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';

@@ -1,5 +1,6 @@
 import { currentServedBy, runWithRequestId, traceFields } from '@kinema/platform/logging';
-import { httpRequestDuration, observeTraced, REPLICA_NAME } from '@kinema/platform/ops';
+import { REPLICA_NAME } from '@kinema/platform/config';
+import { httpRequestDuration, observeTraced } from '@kinema/platform/ops';
 import { OPS_ROUTES, SERVED_BY_METADATA } from '@kinema/contracts';
 import { context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

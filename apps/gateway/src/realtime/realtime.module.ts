@@ -8,7 +8,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { maturityRank } from '@kinema/contracts';
 import { createLogger } from '@kinema/platform/logging';
-import { REPLICA_NAME } from '@kinema/platform/ops';
+import { REPLICA_NAME } from '@kinema/platform/config';
 import { Authentication } from '../auth/authentication';
 import { SessionCheck } from '../auth/session-check';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';

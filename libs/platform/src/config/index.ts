@@ -5,3 +5,4 @@ export * from './config-checks';
 export * from './database-tls';
 export * from './kafka-env';
 export * from './pem-file';
+export * from './replica-name';

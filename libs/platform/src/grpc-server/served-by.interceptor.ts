@@ -1,6 +1,6 @@
 import { Metadata, ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import { SERVED_BY_METADATA } from '@kinema/contracts';
-import { REPLICA_NAME } from '../ops/replica-name';
+import { REPLICA_NAME } from '../config/replica-name';
 
 /**
  * Names the pod that served a call in the call's trailers. Trailers, not response headers: a

@@ -3,4 +3,3 @@ export * from './metrics';
 export * from './metrics-server';
 export * from './ops.module';
 export * from './readiness-details';
-export * from './replica-name';

@@ -19,7 +19,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { isMainThread } from 'node:worker_threads';
 import { loadConfigOrExit } from '../config/load-config';
-import { REPLICA_NAME } from '../ops/replica-name';
+import { REPLICA_NAME } from '../config/replica-name';
 import { FollowLinksSampler } from './follow-links.sampler';
 import { PooledIdGenerator } from './pooled-id-generator';
 import { kinemaInstrumentations } from './instrumentations';
