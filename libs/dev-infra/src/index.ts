@@ -21,7 +21,7 @@ export { uncachedCatalogPath } from './launcher/chaos/chaos-probe';
 export * from './testing/openapi-fuzz';
 export * from './testing/fuzz-world';
 export * from './otlp';
-export * from './testing/topic-broker';
+export * from './kafka/testing/topic-broker';
 export * from './testing/broker-process';
 export * from './testing/wait-for';
 export * from './testing/output-tail';

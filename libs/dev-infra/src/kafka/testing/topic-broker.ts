@@ -1,4 +1,4 @@
-import { startKafkaBroker, type RunningKafkaBroker } from '../kafka/kafka-broker';
+import { startKafkaBroker, type RunningKafkaBroker } from '../kafka-broker';
 import { logLevel, type Admin, type Kafka, type KafkaConfig } from 'kafkajs';
 
 const PARTITIONS = 6;
