@@ -1,4 +1,5 @@
 import { httpRequestDuration } from '@kinema/platform/ops';
+import type { AnsweringPath } from '../http/hot-path';
 
 /**
  * How many requests the gateway's latency histogram has counted with these labels (route
@@ -6,7 +7,7 @@ import { httpRequestDuration } from '@kinema/platform/ops';
  */
 export async function requestsMeasured(labels: {
   route: string;
-  path: 'hot' | 'pipeline';
+  path: AnsweringPath;
   status?: number;
 }): Promise<number> {
   const { values } = await httpRequestDuration.get();

@@ -9,6 +9,7 @@ import {
 } from '@kinema/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SessionCheck } from '../auth/session-check';
+import type { AnsweringPath } from '../http/hot-path';
 import { DEV_PLAYBACK_GRANT_SECRET } from '../config';
 import { FakeObjectStore } from '../testing/fake-object-store';
 import { FakeServices } from '../testing/fake-services';
@@ -122,7 +123,7 @@ describe('playback before the pipeline', () => {
   });
 
   it('measures the first Range request as answered by the pipeline, the next ones by the hot path', async () => {
-    const measured = (path: 'hot' | 'pipeline') =>
+    const measured = (path: AnsweringPath) =>
       requestsMeasured({ route: '/api/v1/titles/:id/stream', path, status: 206 });
     const [hot, pipeline] = [await measured('hot'), await measured('pipeline')];
     for (const start of [0, 100, 5_000]) {

@@ -3,6 +3,7 @@ import {
   USERS_PLAYBACK_EVENTS,
   type UsersPlaybackEvents,
   type AddToMyListRequest,
+  type MyListChange,
   type ListMyListRequest,
   type ListMyListResponse,
   type MyListItem,
@@ -68,7 +69,7 @@ export class MyListService {
   private async published(
     manager: EntityManager,
     item: { accountId: string; profileId: string; titleId: string },
-    change: 'added' | 'removed',
+    change: MyListChange,
   ): Promise<void> {
     const data: UsersPlaybackEvents[typeof USERS_PLAYBACK_EVENTS.myListChanged] = {
       ...item,

@@ -1,3 +1,4 @@
+import type { AvailabilityName, TitleTypeName } from '../rules/vocabulary';
 import { TOPICS } from './topics';
 
 /** Payloads on `catalog.titles.v1`. Titles are keyed by id; consumers rely on per-key order. */
@@ -5,8 +6,8 @@ export interface TitleSnapshot {
   id: string;
   slug: string;
   name: string;
-  type: 'movie' | 'series';
-  availability: 'draft' | 'published';
+  type: TitleTypeName;
+  availability: AvailabilityName;
   maturityRating: number;
   releaseYear: number;
   genres: string[];

@@ -14,6 +14,9 @@ export const SESSION_END_REASONS = [
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
+/** How a profile's My List changed: a title entered it or left it. */
+export type MyListChange = 'added' | 'removed';
+
 /**
  * Payloads on `users.accounts.v1`, keyed by account id. Events carry no personal data: the
  * email's domain is there for sign-up statistics, never the address.
@@ -58,7 +61,7 @@ export interface UsersPlaybackEvents {
     profileId: string;
     accountId: string;
     titleId: string;
-    change: 'added' | 'removed';
+    change: MyListChange;
     /** RFC 3339 time of the change. */
     occurredAt: string;
   };
