@@ -12,20 +12,14 @@ import {
   UpdateTitleRequest,
 } from '@kinema/contracts';
 import { createTestDatabase, type TestDatabase } from '@kinema/dev-infra';
-import {
-  parseConfig,
-  type RunningGrpcService,
-  callUnary,
-  type UnaryMethod,
-} from '@kinema/platform';
+import { parseConfig, type RunningGrpcService } from '@kinema/platform';
+import { serviceTestEnv, testCaller } from '@kinema/platform/testing';
 import { startCatalog } from '../catalog.bootstrap';
 import { configSchema, type CatalogConfig } from '../config';
 
 /** Promise-returning calls of the generated client, taking partial requests. */
 export function catalogRpc(client: CatalogServiceClient) {
-  // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
-  const call = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> =>
-    callUnary(client, method, request, { deadline: new Date(Date.now() + 30_000) });
+  const call = testCaller(client);
   return {
     listTitles: (request: Partial<ListTitlesRequest>) =>
       call(client.listTitles, ListTitlesRequest.fromPartial(request)),
@@ -74,19 +68,10 @@ export async function startTestCatalog(
   const ownsDatabase = options.database === undefined;
   const database = options.database ?? (await createTestDatabase('catalog'));
   const config: CatalogConfig = parseConfig(configSchema, {
-    NODE_ENV: 'test',
+    ...serviceTestEnv(database),
     // Most of these tests run without a broker; the relay's retry warnings would drown the output.
     LOG_LEVEL: 'error',
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    OPS_HOST: '127.0.0.1',
-    OPS_PORT: '0',
-    DATABASE_URL: database.url,
-    DATABASE_POOL_MAX: String(database.poolMax),
     CURSOR_SECRET: 'integration-test-cursor-secret',
-    // No broker unless a test starts one: never whatever listens on the default port (an
-    // `npm start` beside the tests).
-    KAFKA_BROKERS: '127.0.0.1:1',
     // A consumer that stops (or is killed) hands its partitions over within seconds.
     KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000',
     ...env,

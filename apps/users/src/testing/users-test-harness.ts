@@ -22,21 +22,15 @@ import {
   VerifyAccessTokenRequest,
 } from '@kinema/contracts';
 import { createTestDatabase, type TestDatabase } from '@kinema/dev-infra';
-import {
-  parseConfig,
-  type RunningGrpcService,
-  callUnary,
-  type UnaryMethod,
-} from '@kinema/platform';
+import { parseConfig, type RunningGrpcService } from '@kinema/platform';
+import { serviceTestEnv, testCaller } from '@kinema/platform/testing';
 import { DataSource } from 'typeorm';
 import { configSchema, type UsersConfig } from '../config';
 import { startUsers } from '../users.bootstrap';
 
 /** Promise-returning calls of the generated client, taking partial requests. */
 export function usersRpc(client: UsersServiceClient) {
-  // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
-  const call = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> =>
-    callUnary(client, method, request, { deadline: new Date(Date.now() + 30_000) });
+  const call = testCaller(client);
   return {
     register: (r: Partial<RegisterRequest>) =>
       call(client.register, RegisterRequest.fromPartial(r)),
@@ -96,16 +90,9 @@ export interface UsersHarness {
 export async function startTestUsers(env: Record<string, string> = {}): Promise<UsersHarness> {
   const database = await createTestDatabase('users');
   const config: UsersConfig = parseConfig(configSchema, {
-    NODE_ENV: 'test',
+    ...serviceTestEnv(database),
     // Kafka is unreachable on purpose, and kafkajs reports every failed connect as an error.
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'fatal',
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    OPS_HOST: '127.0.0.1',
-    OPS_PORT: '0',
-    DATABASE_URL: database.url,
-    DATABASE_POOL_MAX: String(database.poolMax),
-    KAFKA_BROKERS: '127.0.0.1:1',
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
     ...env,

@@ -6,7 +6,7 @@ import {
   GetArtworkRequest,
   PutArtworkRequest,
 } from '@kinema/contracts';
-import { callUnary } from '@kinema/platform';
+import { testCaller } from '@kinema/platform/testing';
 import sharp from 'sharp';
 import { failureOf } from '../testing/video-client';
 import { startTestVideos, type VideosHarness } from '../testing/videos-test-harness';
@@ -27,11 +27,10 @@ afterAll(async () => {
   await videos?.close();
 });
 
-const deadline = () => ({ deadline: new Date(Date.now() + 30_000) });
 const put = (request: Partial<PutArtworkRequest>) =>
-  callUnary(client, client.putArtwork, PutArtworkRequest.fromPartial(request), deadline());
+  testCaller(client)(client.putArtwork, PutArtworkRequest.fromPartial(request));
 const get = (key: string, width: number) =>
-  callUnary(client, client.getArtwork, GetArtworkRequest.fromPartial({ key, width }), deadline());
+  testCaller(client)(client.getArtwork, GetArtworkRequest.fromPartial({ key, width }));
 
 /** A flat-colour image of the given size and format. */
 function image(width: number, height: number, format: 'png' | 'jpeg' | 'webp' = 'png') {

@@ -18,12 +18,8 @@ import {
   type S3RequestRecord,
   type TestDatabase,
 } from '@kinema/dev-infra';
-import {
-  parseConfig,
-  type RunningGrpcService,
-  callUnary,
-  type UnaryMethod,
-} from '@kinema/platform';
+import { parseConfig, type RunningGrpcService } from '@kinema/platform';
+import { serviceTestEnv, testCaller } from '@kinema/platform/testing';
 import { DataSource } from 'typeorm';
 import { configSchema, type VideosConfig } from '../config';
 import { startVideos } from '../videos.bootstrap';
@@ -32,9 +28,7 @@ export const TEST_BUCKET = 'kinema-videos';
 
 /** Promise-returning unary calls of the generated client, taking partial requests. */
 export function videosRpc(client: VideosServiceClient) {
-  // A generous deadline: it only turns a hung server into a failure instead of a stuck suite.
-  const call = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> =>
-    callUnary(client, method, request, { deadline: new Date(Date.now() + 30_000) });
+  const call = testCaller(client);
   return {
     getVideo: (r: Partial<GetVideoRequest>) =>
       call(client.getVideo, GetVideoRequest.fromPartial(r)),
@@ -86,16 +80,9 @@ export async function startTestVideos(
   });
   const database = await createTestDatabase('videos');
   const config: VideosConfig = parseConfig(configSchema, {
-    NODE_ENV: 'test',
+    ...serviceTestEnv(database),
     // Kafka is unreachable on purpose, and kafkajs reports every failed connect as an error.
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'fatal',
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    OPS_HOST: '127.0.0.1',
-    OPS_PORT: '0',
-    DATABASE_URL: database.url,
-    DATABASE_POOL_MAX: String(database.poolMax),
-    KAFKA_BROKERS: '127.0.0.1:1',
     S3_ENDPOINT: s3Server.endpoint,
     S3_BUCKET: TEST_BUCKET,
     ...(typeof env === 'function' ? env(s3Server.endpoint) : env),

@@ -4,3 +4,4 @@ export * from './metric-sample';
 export * from './config-problems';
 export * from './bytes-method';
 export * from './in-memory-tracing';
+export * from './service-harness';
