@@ -40,9 +40,7 @@ afterAll(async () => {
 
 describe('a catalog killed while handling a VideoReady', () => {
   it('loses nothing: the restarted catalog makes the title playable', async () => {
-    crashing = await startCatalogProcess({
-      DATABASE_URL: database.url,
-      DATABASE_POOL_MAX: String(database.poolMax),
+    crashing = await startCatalogProcess(database, {
       KAFKA_BROKERS: broker.address,
       KINEMA_TEST_HOLD_CONSUMER_COMMITS: 'true',
     });

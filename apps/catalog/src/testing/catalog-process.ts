@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { waitFor } from '@kinema/dev-infra';
+import { waitFor, type TestDatabase } from '@kinema/dev-infra';
+import { serviceTestEnv } from '@kinema/platform/testing';
+import { CATALOG_TEST_SETTINGS } from './catalog-test-harness';
 
 const repoRoot = resolve(__dirname, '../../../..');
 
@@ -34,20 +36,20 @@ export interface CatalogProcess {
   kill(): Promise<void>;
 }
 
-/** Starts the catalog as a child process (see catalog-process.main.ts) and waits until it serves. */
-export async function startCatalogProcess(env: Record<string, string>): Promise<CatalogProcess> {
+/**
+ * Starts the catalog as a child process (see catalog-process.main.ts) on `database`, with the
+ * settings startTestCatalog gives and `env` over them, and waits until it serves.
+ */
+export async function startCatalogProcess(
+  database: TestDatabase,
+  env: Record<string, string>,
+): Promise<CatalogProcess> {
   const child: ChildProcess = spawn(process.execPath, ['-e', register], {
     cwd: repoRoot,
     env: {
       ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'error',
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      OPS_HOST: '127.0.0.1',
-      OPS_PORT: '0',
-      CURSOR_SECRET: 'integration-test-cursor-secret',
-      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+      ...serviceTestEnv(database),
+      ...CATALOG_TEST_SETTINGS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

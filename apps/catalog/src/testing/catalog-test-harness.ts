@@ -52,6 +52,15 @@ export interface CatalogHarness {
   close(): Promise<void>;
 }
 
+/** The catalog's own test settings, in the test's process (startTestCatalog) or a child's. */
+export const CATALOG_TEST_SETTINGS = {
+  // Most of these tests run without a broker; the relay's retry warnings would drown the output.
+  LOG_LEVEL: 'error',
+  CURSOR_SECRET: 'integration-test-cursor-secret',
+  // A consumer that stops (or is killed) hands its partitions over within seconds.
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+};
+
 export interface TestCatalogOptions {
   /** A database to reuse, e.g. to restart a catalog on its data; left in place by close(). */
   database?: TestDatabase;
@@ -69,11 +78,7 @@ export async function startTestCatalog(
   const database = options.database ?? (await createTestDatabase('catalog'));
   const config: CatalogConfig = parseConfig(configSchema, {
     ...serviceTestEnv(database),
-    // Most of these tests run without a broker; the relay's retry warnings would drown the output.
-    LOG_LEVEL: 'error',
-    CURSOR_SECRET: 'integration-test-cursor-secret',
-    // A consumer that stops (or is killed) hands its partitions over within seconds.
-    KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000',
+    ...CATALOG_TEST_SETTINGS,
     ...env,
   });
   let running: RunningGrpcService;
