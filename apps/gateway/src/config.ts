@@ -75,7 +75,17 @@ const gatewaySchema = z.object({
   ...kafkaConfigShape,
   /** Catalog reads are cached this long at most (0 turns the cache off); events drop entries sooner. */
   CATALOG_CACHE_TTL_MS: envInt(30_000, 0, 3_600_000),
+  /**
+   * Catalog pages this replica keeps, and as many of the catalog's answers it maps further (in
+   * Redis instead with REDIS_URL), within CATALOG_CACHE_MAX_BYTES.
+   */
   CATALOG_CACHE_MAX_ENTRIES: envInt(5_000, 1, 1_000_000),
+  /**
+   * Bytes this replica keeps of catalog pages as it sends them (JSON and gzip), and as many again
+   * of the catalog's answers it maps further; whichever bound is reached first, the least recently
+   * used go first.
+   */
+  CATALOG_CACHE_MAX_BYTES: envInt(67_108_864, 65_536, 17_179_869_184),
   /** Prefix of the shared catalog cache's keys, with REDIS_URL (systems sharing a Redis keep apart). */
   CATALOG_CACHE_REDIS_PREFIX: z.string().min(1).default('kinema:gateway:catalog-cache:'),
   /**

@@ -57,7 +57,6 @@ const UNCOMMENTED: Record<string, string> = {
   DATABASE_POOL_MAX: "Connections in the service's database pool.",
   BODY_LIMIT_BYTES: 'Largest JSON request body (413 beyond it).',
   DOCS_ENABLED: 'Serve the OpenAPI document and Swagger UI at `/docs`.',
-  CATALOG_CACHE_MAX_ENTRIES: "Entries the gateway's catalog read cache holds at most.",
   RATE_LIMIT_AUTH_WINDOW_SECONDS: 'The window of the sign-in, registration and refresh limits.',
   RATE_LIMIT_WINDOW_SECONDS: 'The window of `RATE_LIMIT_REQUESTS`.',
   WS_PING_INTERVAL_MS:

@@ -24,6 +24,7 @@ import { ProfileRows } from './profile-rows';
         new CatalogCache({
           ttlMs: config.CATALOG_CACHE_TTL_MS,
           maxEntries: config.CATALOG_CACHE_MAX_ENTRIES,
+          maxBytes: config.CATALOG_CACHE_MAX_BYTES,
           redis: config.REDIS_URL
             ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 })
             : undefined,

@@ -14,7 +14,7 @@ const ANY: CacheScope = { kind: 'vocabulary' };
 
 describe('CatalogCache in memory', () => {
   it('reads through once, then serves the cached value until invalidated', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     let loads = 0;
     const load = async () => ({ n: ++loads });
     expect(await cache.read('k', load, () => ANY)).toEqual({ n: 1 });
@@ -25,7 +25,12 @@ describe('CatalogCache in memory', () => {
 
   it('never serves an entry past its TTL', async () => {
     let clock = 10_000;
-    const cache = new CatalogCache({ ttlMs: 1_000, maxEntries: 100, now: () => clock });
+    const cache = new CatalogCache({
+      ttlMs: 1_000,
+      maxEntries: 100,
+      maxBytes: 1_048_576,
+      now: () => clock,
+    });
     let loads = 0;
     const load = async () => ++loads;
     await cache.read('k', load, () => ANY);
@@ -36,7 +41,7 @@ describe('CatalogCache in memory', () => {
   });
 
   it('is off with a TTL of 0', async () => {
-    const cache = new CatalogCache({ ttlMs: 0, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 0, maxEntries: 100, maxBytes: 1_048_576 });
     let loads = 0;
     await cache.read(
       'k',
@@ -49,6 +54,56 @@ describe('CatalogCache in memory', () => {
       () => ANY,
     );
     expect(loads).toBe(2);
+  });
+});
+
+describe('CatalogCache bounds', () => {
+  /** Caches a page of `bytes` bytes of JSON under `key`. */
+  const cachePage = (cache: CatalogCache, key: string, bytes: number) =>
+    cache.representation(key, async () => ({
+      representation: jsonRepresentation({ page: key, pad: 'x'.repeat(bytes) }),
+      scope: ANY,
+    }));
+  const held = (cache: CatalogCache, keys: string[]) => keys.filter((key) => cache.peek(key));
+
+  it("keeps pages within its bytes, counting each one's gzip before a client takes it, the least recently used going first", async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 100_000 });
+    const keys = Array.from({ length: 10 }, (_, i) => `page ${i}`);
+    for (const key of keys) await cachePage(cache, key, 10_000);
+    // Each page holds about 10 kB of JSON and room for its gzip: four fit in 100 kB, not five.
+    expect(held(cache, keys)).toEqual(['page 6', 'page 7', 'page 8', 'page 9']);
+    cache.peek('page 6');
+    await cachePage(cache, 'page 10', 10_000);
+    expect(held(cache, keys)).toEqual(['page 6', 'page 8', 'page 9']);
+  });
+
+  it('keeps no page larger than its bytes, and at most its entries of small ones', async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 3, maxBytes: 100_000 });
+    await cachePage(cache, 'huge', 60_000);
+    expect(cache.peek('huge')).toBeUndefined();
+    const keys = Array.from({ length: 5 }, (_, i) => `small ${i}`);
+    for (const key of keys) await cachePage(cache, key, 100);
+    expect(held(cache, keys)).toEqual(['small 2', 'small 3', 'small 4']);
+  });
+
+  it("keeps the catalog's answers within its bytes too", async () => {
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 50_000 });
+    let loads = 0;
+    const read = (key: string) =>
+      cache.read(
+        key,
+        async () => ({ key, load: ++loads, pad: 'x'.repeat(20_000) }),
+        () => ANY,
+      );
+    await read('first');
+    await read('second');
+    await read('third');
+    expect(loads).toBe(3);
+    await read('third');
+    await read('second');
+    expect(loads).toBe(3);
+    await read('first');
+    expect(loads).toBe(4);
   });
 });
 
@@ -90,7 +145,7 @@ const ENTRIES: Record<string, CacheScope> = {
 };
 
 async function dropped(change: TitleChange): Promise<string[]> {
-  const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+  const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
   const names = Object.keys(ENTRIES);
   for (const name of names) {
     await cache.representation(name, async () => ({
@@ -143,7 +198,7 @@ describe('CatalogCache invalidation by scope', () => {
   });
 
   it('drops everything for a change it does not know', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     await cache.representation('genres', async () => ({
       representation: jsonRepresentation({}),
       scope: { kind: 'vocabulary' },
@@ -168,8 +223,20 @@ const redisUrl = process.env['REDIS_URL'];
   });
 
   it('is shared by two gateways, and one invalidation reaches both', async () => {
-    const first = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis: a, redisPrefix });
-    const second = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis: b, redisPrefix });
+    const first = new CatalogCache({
+      ttlMs: 60_000,
+      maxEntries: 100,
+      maxBytes: 1_048_576,
+      redis: a,
+      redisPrefix,
+    });
+    const second = new CatalogCache({
+      ttlMs: 60_000,
+      maxEntries: 100,
+      maxBytes: 1_048_576,
+      redis: b,
+      redisPrefix,
+    });
     await first.read(
       'k',
       async () => 'from first',
@@ -193,7 +260,13 @@ const redisUrl = process.env['REDIS_URL'];
   });
 
   it("does not keep what it built from the shared store while a change from the invalidation thread waited for the feed's delivery", async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis: a, redisPrefix });
+    const cache = new CatalogCache({
+      ttlMs: 60_000,
+      maxEntries: 100,
+      maxBytes: 1_048_576,
+      redis: a,
+      redisPrefix,
+    });
     const arriving = new SharedTitleChanges();
     cache.receiveFrom(arriving);
     const thread = new SharedTitleChanges(arriving.buffer);
@@ -221,7 +294,14 @@ const redisUrl = process.env['REDIS_URL'];
 
   it('moves on once per event, however many replicas receive it', async () => {
     const replicas = [a, b].map(
-      (redis) => new CatalogCache({ ttlMs: 60_000, maxEntries: 100, redis, redisPrefix }),
+      (redis) =>
+        new CatalogCache({
+          ttlMs: 60_000,
+          maxEntries: 100,
+          maxBytes: 1_048_576,
+          redis,
+          redisPrefix,
+        }),
     );
     const before = Number((await a.get(`${redisPrefix}generation`)) ?? 0);
     const event = randomUUID();
@@ -235,7 +315,7 @@ const redisUrl = process.env['REDIS_URL'];
 
 describe('CatalogCache and loads a change overtook', () => {
   it('does not keep what a load read before a change that concerns it', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     let release: () => void = () => undefined;
     const slow = cache.representation('title A', async () => {
       await new Promise<void>((resolve) => (release = resolve));
@@ -251,7 +331,7 @@ describe('CatalogCache and loads a change overtook', () => {
   });
 
   it('keeps it when the change concerns other entries only', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     let release: () => void = () => undefined;
     const slow = cache.read(
       'title B',
@@ -291,7 +371,7 @@ describe('CatalogCache and a burst of misses', () => {
   }
 
   it('loads a missing representation once for the requests that find it missing meanwhile', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     const { releases, loads, load } = slowLoads();
     const burst = [1, 2, 3].map(() => cache.representation('title A', load('title A')));
     const other = cache.representation('genres', load('genres'));
@@ -304,7 +384,7 @@ describe('CatalogCache and a burst of misses', () => {
   });
 
   it('reads a missing gRPC answer once for the callers that miss it meanwhile, each given an object of its own', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     const releases: (() => void)[] = [];
     let loads = 0;
     const load = async () => {
@@ -333,7 +413,7 @@ describe('CatalogCache and a burst of misses', () => {
   });
 
   it('does not give a read after a change a load that began before it', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     const releases: (() => void)[] = [];
     let loads = 0;
     const load = async () => {
@@ -359,7 +439,7 @@ describe('CatalogCache and a burst of misses', () => {
     afterAll(() => tracing.stop());
 
     it("marks the span of a request that waited for another's load, which alone has a load span", async () => {
-      const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+      const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
       const { releases, load } = slowLoads();
       // Each request as the gateway handles it: its server span active while it reads.
       const request = (name: string) =>
@@ -382,7 +462,7 @@ describe('CatalogCache and a burst of misses', () => {
     });
 
     it("marks the cache read span of a read that waited for another's call", async () => {
-      const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+      const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
       const releases: (() => void)[] = [];
       const load = async () => {
         await new Promise<void>((resolve) => releases.push(resolve));
@@ -405,7 +485,7 @@ describe('CatalogCache and a burst of misses', () => {
   });
 
   it('shares no load when the cache is off', async () => {
-    const cache = new CatalogCache({ ttlMs: 0, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 0, maxEntries: 100, maxBytes: 1_048_576 });
     const { releases, loads, load } = slowLoads();
     const both = [1, 2].map(() => cache.representation('title A', load('title A')));
     expect(loads).toHaveLength(2);
@@ -414,7 +494,7 @@ describe('CatalogCache and a burst of misses', () => {
   });
 
   it('does not give a request after a change a load that began before it', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     const { releases, loads, load } = slowLoads();
     const before = cache.representation('title A', load('title A'));
     await cache.invalidate({ titleId: A, now: aTitleSnapshot(A) });
@@ -430,7 +510,7 @@ describe('CatalogCache and a burst of misses', () => {
 
 describe('CatalogCache and changes arriving from the invalidation thread', () => {
   async function filled(): Promise<{ cache: CatalogCache; thread: SharedTitleChanges }> {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     const arriving = new SharedTitleChanges();
     cache.receiveFrom(arriving);
     for (const name of Object.keys(ENTRIES)) {

@@ -1,10 +1,10 @@
 import { trace, type Span } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { LRUCache } from 'lru-cache';
-import { boundedLru } from '../lru/bounded-lru';
+import { byteBoundedLru } from '../lru/bounded-lru';
 import { InFlight } from '../lru/in-flight';
 import { Counter } from 'prom-client';
-import type { Representation } from '../http/representation';
+import { heldBytes, ownUtf8, type Representation } from '../http/representation';
 import { affects, type CacheScope } from './cache-scope';
 import type { TitleChange } from './title-change';
 import { ChangeLog } from './change-log';
@@ -44,17 +44,27 @@ interface CacheStore {
 }
 
 /** An LRU whose entries know what they show, so a title's change drops only what it affects. */
-class ScopedEntries<V> {
+class ScopedEntries<V extends object> {
   private readonly entries: LRUCache<string, { value: V; scope: CacheScope }>;
 
-  constructor(maxEntries: number, ttlMs: number, now?: () => number) {
-    this.entries = boundedLru(maxEntries, {
-      // Setting a default TTL is what turns on lru-cache's per-entry expiry tracking.
-      ttl: Math.max(1, ttlMs),
-      ttlAutopurge: false,
-      // An injected clock is read on every lookup (no cached 'now').
-      ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
-    });
+  constructor(
+    bound: { maxEntries: number; maxBytes: number },
+    bytesOf: (value: V) => number,
+    ttlMs: number,
+    now?: () => number,
+  ) {
+    this.entries = byteBoundedLru(
+      bound.maxEntries,
+      // The key is held too: a page's key is its query.
+      { maxBytes: bound.maxBytes, bytesOf: ({ value }, key) => bytesOf(value) + key.length },
+      {
+        // Setting a default TTL is what turns on lru-cache's per-entry expiry tracking.
+        ttl: Math.max(1, ttlMs),
+        ttlAutopurge: false,
+        // An injected clock is read on every lookup (no cached 'now').
+        ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
+      },
+    );
   }
   get(key: string): V | undefined {
     return this.entries.get(key)?.value;
@@ -155,7 +165,9 @@ function reviveTimestamps(key: string, value: unknown): unknown {
 export interface CatalogCacheOptions {
   /** 0 turns the cache off. */
   ttlMs: number;
+  /** Bounds of this process's representations, and again of its gRPC answers held in memory. */
   maxEntries: number;
+  maxBytes: number;
   redis?: Redis;
   /** Prefix of the shared cache's Redis keys (systems sharing one Redis keep apart by it). */
   redisPrefix?: string;
@@ -195,10 +207,12 @@ export class CatalogCache {
   private readonly arrivedEvents = new Set<string>();
 
   constructor(private readonly options: CatalogCacheOptions) {
-    this.representations = new ScopedEntries(options.maxEntries, options.ttlMs, options.now);
+    this.representations = new ScopedEntries(options, heldBytes, options.ttlMs, options.now);
     this.store = options.redis
       ? new RedisStore(options.redis, options.redisPrefix ?? 'kinema:gateway:catalog-cache:')
-      : new MemoryStore(new ScopedEntries(options.maxEntries, options.ttlMs, options.now));
+      : new MemoryStore(
+          new ScopedEntries(options, (json: Buffer) => json.length, options.ttlMs, options.now),
+        );
   }
 
   get enabled(): boolean {
@@ -252,7 +266,7 @@ export class CatalogCache {
       this.applyArrived();
       if (!this.changes.overtook(scope, epoch)) {
         await this.store
-          .set(fullKey, Buffer.from(json), scope, this.options.ttlMs)
+          .set(fullKey, ownUtf8(json), scope, this.options.ttlMs)
           .catch(() => undefined);
       }
       return { value, json };

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Representation } from '../http/representation';
+import { heldBytes, type Representation } from '../http/representation';
 import { affects } from './cache-scope';
 import type { TitleChange } from './title-change';
 import { ChangeLog } from './change-log';
@@ -37,7 +37,7 @@ class ProfileEntry {
     let total = 0;
     for (const piece of this.pieces.values())
       total += piece.items.length + (piece.progress?.length ?? 0) + piece.titleIds.length * 36;
-    for (const page of this.pages.values()) total += page.representation.body.length;
+    for (const page of this.pages.values()) total += heldBytes(page.representation);
     return Math.max(1, total);
   }
 }

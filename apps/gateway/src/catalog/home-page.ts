@@ -4,7 +4,7 @@ import { browseScope } from '../cache/cache-scope';
 import { CatalogCache, type ScopedRepresentation } from '../cache/catalog-cache';
 import { ProfileRows, type RowPiece } from '../cache/profile-rows';
 import { weakEtagOfBytes } from '../http/cache-headers';
-import { jsonRepresentation, type Representation } from '../http/representation';
+import { jsonRepresentation, ownBytes, ownUtf8, type Representation } from '../http/representation';
 import type { Principal } from '../viewer/principal';
 import type { Viewer } from '../viewer/viewer';
 import { CatalogClient } from './catalog.client';
@@ -93,7 +93,7 @@ export function composeHomePage(
     started.progress ?? EMPTY_LIST,
     CLOSE,
   ];
-  const page = Buffer.concat(parts);
+  const page = ownBytes(Buffer.concat(parts));
   return { body: page, etag: weakEtagOfBytes(page), personal: true };
 }
 
@@ -177,9 +177,9 @@ export class HomePage {
       durationSeconds: item.durationSeconds,
     }));
     return {
-      items: Buffer.from(JSON.stringify(items.map((item) => item.title))),
+      items: ownUtf8(JSON.stringify(items.map((item) => item.title))),
       count: items.length,
-      progress: Buffer.from(JSON.stringify(progress)),
+      progress: ownUtf8(JSON.stringify(progress)),
       titleIds,
     };
   }
@@ -194,7 +194,7 @@ export class HomePage {
       cursor: '',
     });
     return {
-      items: Buffer.from(JSON.stringify(page.items.map((item) => item.title))),
+      items: ownUtf8(JSON.stringify(page.items.map((item) => item.title))),
       count: page.items.length,
       titleIds,
     };

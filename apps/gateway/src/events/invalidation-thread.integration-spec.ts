@@ -33,7 +33,7 @@ describe('the gateway invalidation thread', () => {
 
   it('says it is off, not joining, when the cache is off: it never starts', async () => {
     const thread = new InvalidationThread(
-      new CatalogCache({ ttlMs: 0, maxEntries: 100 }),
+      new CatalogCache({ ttlMs: 0, maxEntries: 100, maxBytes: 1_048_576 }),
       {
         env: { KAFKA_BROKERS: [broker.address], KAFKA_SSL: false, LOG_LEVEL: 'silent' },
         groupId: `gateway.invalidation.off-${randomUUID()}`,
@@ -47,7 +47,7 @@ describe('the gateway invalidation thread', () => {
   });
 
   it('drops a changed title from the cache without the serving thread turning its event loop', async () => {
-    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100 });
+    const cache = new CatalogCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 1_048_576 });
     const key = `title ${titleId}`;
     await cache.representation(key, async () => ({
       representation: jsonRepresentation({ name: 'Old' }),

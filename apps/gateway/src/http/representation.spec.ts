@@ -3,7 +3,9 @@ import Fastify from 'fastify';
 import {
   COMPRESS_THRESHOLD_BYTES,
   gzipOf,
+  heldBytes,
   jsonRepresentation,
+  ownBytes,
   sendRepresentation,
 } from './representation';
 
@@ -18,6 +20,25 @@ describe('a cached representation', () => {
     const gzip = gzipOf(stored);
     expect(gunzipSync(gzip ?? Buffer.alloc(0)).equals(stored.body)).toBe(true);
     expect(gzipOf(stored)).toBe(gzip);
+  });
+
+  it('keeps no more memory than its bytes: no slice of a slab shared with other buffers', () => {
+    const stored = jsonRepresentation(large);
+    const gzip = gzipOf(stored) ?? Buffer.alloc(0);
+    for (const bytes of [stored.body, gzip]) expect(bytes.buffer.byteLength).toBe(bytes.length);
+    expect(heldBytes(stored)).toBe(stored.body.length + gzip.length);
+    const pooled = Buffer.from('a slice of a shared slab');
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
+    const own = ownBytes(pooled);
+    expect(own.equals(pooled)).toBe(true);
+    expect(own.buffer.byteLength).toBe(own.length);
+  });
+
+  it('counts room for its gzip until a client takes it', () => {
+    const stored = jsonRepresentation(large);
+    expect(heldBytes(stored)).toBe(2 * stored.body.length);
+    const small = jsonRepresentation({ ok: true });
+    expect(heldBytes(small)).toBe(small.body.length);
   });
 
   it('is not compressed under the threshold', () => {

@@ -21,11 +21,32 @@ export interface Representation {
   personal?: boolean;
 }
 
+/**
+ * Bytes a cache may keep, in memory of their own. A Buffer under half of `Buffer.poolSize` (64 KiB
+ * on Node 26), as `Buffer.from`, `Buffer.concat` and zlib make them, is a slice of a slab shared
+ * with whatever was allocated beside it, and a kept slice keeps its whole slab alive: a cache
+ * counting its bytes would hold more than it counts (docs/performance.md, memory of the whole
+ * demo).
+ */
+export function ownBytes(bytes: Buffer): Buffer {
+  if (bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  const own = Buffer.allocUnsafeSlow(bytes.byteLength);
+  bytes.copy(own);
+  return own;
+}
+
+/** Text as UTF-8 bytes in memory of their own (see ownBytes). */
+export function ownUtf8(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
 export function jsonRepresentation(
   value: unknown,
   options: { etag?: string; personal?: boolean } = {},
 ): Representation {
-  const body = Buffer.from(JSON.stringify(value));
+  const body = ownUtf8(JSON.stringify(value));
   return {
     body,
     etag: options.etag ?? weakEtagOfBytes(body),
@@ -36,7 +57,18 @@ export function jsonRepresentation(
 /** The gzip encoding of a representation large enough to compress, made once and kept with it. */
 export function gzipOf(representation: Representation): Buffer | undefined {
   if (representation.body.length < COMPRESS_THRESHOLD_BYTES) return undefined;
-  return (representation.gzip ??= gzipSync(representation.body));
+  return (representation.gzip ??= ownBytes(gzipSync(representation.body)));
+}
+
+/**
+ * The bytes a cached representation holds at most, what the caches' byte bounds count: its JSON,
+ * and its gzip, counted as large as the JSON until a client takes it (gzipOf makes it after the
+ * representation is cached; JSON compresses to a fraction of its size).
+ */
+export function heldBytes(representation: Representation): number {
+  const { body, gzip } = representation;
+  if (gzip) return body.length + gzip.length;
+  return body.length < COMPRESS_THRESHOLD_BYTES ? body.length : 2 * body.length;
 }
 
 /** Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`). */

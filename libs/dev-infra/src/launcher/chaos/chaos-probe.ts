@@ -89,10 +89,11 @@ function draw(from: number, to: number): number {
 
 /**
  * A catalog page the gateway's cache most likely does not hold, so that the request reaches a
- * catalog replica: a year range and a page size, one of about a million. The cache keeps 5,000
- * pages for 30 s at most (CATALOG_CACHE_MAX_ENTRIES, CATALOG_CACHE_TTL_MS), so under steady load
- * (watch-load) about 0.5% of these find theirs there; drawn from 2,800 ranges and sizes, as they
- * once were, the cache soon held every one and answered nearly every request itself.
+ * catalog replica: a year range and a page size, one of about a million. The cache keeps at most
+ * 5,000 pages, fewer when they fill its bytes, for 30 s at most (CATALOG_CACHE_MAX_ENTRIES,
+ * CATALOG_CACHE_MAX_BYTES, CATALOG_CACHE_TTL_MS), so under steady load (watch-load) under 0.5% of
+ * these find theirs there; drawn from 2,800 ranges and sizes, as they once were, the cache soon
+ * held every one and answered nearly every request itself.
  */
 export function uncachedCatalogPath(): string {
   // Two years drawn alike: every range about as likely as another.
