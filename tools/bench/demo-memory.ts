@@ -8,8 +8,10 @@
 // Usage: npx nx run-many -t build && npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/demo-memory.ts
 //   [--seconds 5] [--rounds 3] [--quiet-seconds 30] [--settle-seconds 30]
 // A round: cached titles and browse rows anonymous and signed in (a viewer's token and profile, as
-// the web app sends them), and the demo clip played whole and by range. The per-client rate limits
-// one load generator would hit are lifted; nothing else differs from `npm start`.
+// the web app sends them), titles pages of a million queries that each come once or so (as
+// watch-load asks for them, gzip taken: what fills the gateway's catalog cache), and the demo clip
+// played whole and by range. The per-client rate limits one load generator would hit are lifted;
+// nothing else differs from `npm start`.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { runScript } from '@kinema/dev-infra';
+import { runScript, uncachedCatalogPath } from '@kinema/dev-infra';
 import { anonMiB, cpuMs, pssMiB, registerViewer, rssMiB } from './lib/bench-system';
 import { load } from './lib/load';
 
@@ -167,15 +169,16 @@ async function main(): Promise<void> {
     const viewer = await registerViewer(gateway);
     const opts = { seconds: Number(values.seconds), connections: 16 };
     for (let round = 1; round <= Number(values.rounds); round += 1) {
-      for (const [label, url, headers] of [
+      for (const [label, url, headers, paths] of [
         ['titles, anonymous', `${api}/titles?limit=20`, {}],
         ['browse, anonymous', `${api}/browse`, {}],
         ['titles, signed in', `${api}/titles?limit=20`, viewer],
         ['browse, signed in', `${api}/browse`, viewer],
+        ['titles, any page', gateway, { 'accept-encoding': 'gzip' }, uncachedCatalogPath],
         ['video, whole', watch, {}],
         ['video, range', watch, { range: 'bytes=1000-200000' }],
       ] as const) {
-        const result = await load(label, url, { ...opts, headers });
+        const result = await load(label, url, { ...opts, headers, ...(paths ? { paths } : {}) });
         process.stdout.write(
           `  round ${round} ${label.padEnd(18)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s${result.non2xx ? `  (${result.non2xx} non-2xx/errors!)` : ''}\n`,
         );

@@ -48,8 +48,11 @@ export async function load(
     body?: string;
     /** Requests a second over all connections; as many as answered when not given. */
     rate?: number;
+    /** Each request's path and query, instead of the URL's every time. */
+    paths?: () => string;
   },
 ): Promise<LoadResult> {
+  const { paths } = options;
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await autocannon({
@@ -60,6 +63,9 @@ export async function load(
     method: options.method ?? 'GET',
     body: options.body,
     ...(options.rate ? { overallRate: options.rate } : {}),
+    ...(paths
+      ? { requests: [{ setupRequest: (request) => ({ ...request, path: paths() }) }] }
+      : {}),
   });
   const cpu = process.cpuUsage(cpuBefore);
   return {
