@@ -260,6 +260,20 @@ describe('an ended session ends everywhere, on every gateway replica', () => {
         expect([socket.replica, progressAt(socket, 60)]).toEqual([socket.replica, false]);
       for (const socket of staying)
         expect(socket.messages.some((m) => m.type === 'session.ended')).toBe(false);
+      // Signing in again with the ended session's token is told the session ended, not only refused.
+      for (const socket of ending)
+        socket.send({
+          type: 'auth',
+          token: account.tokens.accessToken,
+          profileId: account.profileId,
+        });
+      await eventually(async () => {
+        for (const socket of ending)
+          expect([socket.replica, socket.messages.at(-1)]).toEqual([
+            socket.replica,
+            expect.objectContaining({ type: 'error', code: 'SESSION_ENDED' }),
+          ]);
+      });
     } finally {
       for (const socket of [...ending, ...staying]) socket.close();
     }

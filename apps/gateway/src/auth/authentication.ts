@@ -1,8 +1,11 @@
 import { AccessTokenVerifier } from './access-token.verifier';
 import { SessionCheck, type LiveSession } from './session-check';
 
-/** A bearer token's verdict: the live session behind it, or why it was refused. */
-export type TokenVerdict = { session: LiveSession } | { refused: string };
+/**
+ * A bearer token's verdict: the live session behind it, or why it was refused (`sessionEnded`: a
+ * token of ours whose session has ended, which signing in again mends).
+ */
+export type TokenVerdict = { session: LiveSession } | { refused: string; sessionEnded?: true };
 
 const BEARER_PREFIX = 'Bearer ';
 
@@ -27,7 +30,8 @@ export class Authentication {
     const claims = await this.tokens.verify(token);
     if (!claims) return { refused: 'The access token is invalid or expired.' };
     const session = await this.sessions.check(token, claims);
-    if (!session) return { refused: 'The session of this access token has ended.' };
+    if (!session)
+      return { refused: 'The session of this access token has ended.', sessionEnded: true };
     return { session };
   }
 

@@ -57,7 +57,17 @@ export type ServerMessage =
   | { type: 'pong' }
   | {
       type: 'error';
-      code: 'BAD_MESSAGE' | 'UNAUTHENTICATED' | 'UNKNOWN_TYPE' | 'UNAVAILABLE' | 'RATE_LIMITED';
+      /**
+       * SESSION_ENDED: an `auth` whose token's session has ended, announced or not (a sign-in that
+       * raced the announcement, which went only to the sockets bound to the session then).
+       */
+      code:
+        | 'BAD_MESSAGE'
+        | 'UNAUTHENTICATED'
+        | 'SESSION_ENDED'
+        | 'UNKNOWN_TYPE'
+        | 'UNAVAILABLE'
+        | 'RATE_LIMITED';
       message: string;
     };
 

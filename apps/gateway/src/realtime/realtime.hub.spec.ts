@@ -4,7 +4,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import pino from 'pino';
 import { WebSocket } from 'ws';
 import type { Notification, ServerMessage } from './notifications';
-import { RealtimeHub } from './realtime.hub';
+import { RealtimeHub, SESSION_ENDED } from './realtime.hub';
 
 let http: Server;
 let hub: RealtimeHub;
@@ -71,6 +71,7 @@ beforeEach(async () => {
           endedSessions.add('s3');
           return { profileId, sessionId: 's3' };
         }
+        if (token === 'ended') return SESSION_ENDED;
         return null;
       },
       sessionEnded: (sessionId) => endedSessions.has(sessionId),
@@ -251,13 +252,15 @@ describe('RealtimeHub', () => {
     staying.socket.close();
   });
 
-  it('refuses to bind a socket to a session that ended while its sign-in was being checked', async () => {
-    const c = await client();
-    c.socket.send(JSON.stringify({ type: 'auth', token: 'ending', profileId: 'p1' }));
-    await until(() => c.messages.some((m) => m.type === 'error'));
-    expect(c.messages.find((m) => m.type === 'error')).toMatchObject({ code: 'UNAUTHENTICATED' });
-    expect(c.messages.some((m) => m.type === 'welcome' && m.signedIn)).toBe(false);
-    c.socket.close();
+  it('tells a socket signing in to a session that ended, before or while it was checked, that the session ended', async () => {
+    for (const token of ['ending', 'ended']) {
+      const c = await client();
+      c.socket.send(JSON.stringify({ type: 'auth', token, profileId: 'p1' }));
+      await until(() => c.messages.some((m) => m.type === 'error'));
+      expect(c.messages.find((m) => m.type === 'error')).toMatchObject({ code: 'SESSION_ENDED' });
+      expect(c.messages.some((m) => m.type === 'welcome' && m.signedIn)).toBe(false);
+      c.socket.close();
+    }
   });
 
   it('tells a client signing in while the users service is down to retry, not that it was refused', async () => {

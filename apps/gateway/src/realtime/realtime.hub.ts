@@ -25,10 +25,14 @@ export interface RealtimeOptions {
   pingIntervalMs: number;
   maxPayloadBytes: number;
   /**
-   * Resolves the caller of a token to the profile it may follow, or null when refused; throws
-   * when it cannot tell (the users service is down), which the client hears as UNAVAILABLE.
+   * Resolves the caller of a token to the profile it may follow, `SESSION_ENDED` when the token's
+   * session has ended, or null when refused otherwise; throws when it cannot tell (the users
+   * service is down), which the client hears as UNAVAILABLE.
    */
-  authenticate: (token: string, profileId: string) => Promise<SocketIdentity | null>;
+  authenticate: (
+    token: string,
+    profileId: string,
+  ) => Promise<SocketIdentity | typeof SESSION_ENDED | null>;
   /** Whether a session is known to have ended; checked as a socket is bound to it. */
   sessionEnded: (sessionId: string) => boolean;
   /** `auth` messages one socket may send per minute; past them it is told so and closed. */
@@ -36,6 +40,9 @@ export interface RealtimeOptions {
   /** Named in the handshake's `x-served-by`, as on HTTP answers: which replica holds the socket. */
   servedBy?: string;
 }
+
+/** What authenticate answers for a token whose session has ended. */
+export const SESSION_ENDED = 'session-ended';
 
 /** Who a socket signed in as; `maturityCeiling` is the profile's rank limit (none: undefined). */
 export interface SocketIdentity {
@@ -252,8 +259,8 @@ export class RealtimeHub {
   private async signIn(
     client: Client,
     message: Extract<ClientMessage, { type: 'auth' }>,
-  ): Promise<'signed-in' | 'refused' | 'unavailable'> {
-    let identity: SocketIdentity | null;
+  ): Promise<'signed-in' | 'refused' | 'ended' | 'unavailable'> {
+    let identity: SocketIdentity | typeof SESSION_ENDED | null;
     try {
       identity = await this.options.authenticate(message.token, message.profileId);
     } catch (error) {
@@ -269,8 +276,18 @@ export class RealtimeHub {
         return 'unavailable';
       }
     }
-    // The session may have been announced ended while the check was in flight.
-    if (identity && this.options.sessionEnded(identity.sessionId)) identity = null;
+    // The session may have been announced ended while the check was in flight: the announcement
+    // went to the sockets bound to it then, so this one is told here.
+    if (identity && identity !== SESSION_ENDED && this.options.sessionEnded(identity.sessionId))
+      identity = SESSION_ENDED;
+    if (identity === SESSION_ENDED) {
+      this.reply(client, {
+        type: 'error',
+        code: 'SESSION_ENDED',
+        message: "the token's session has ended",
+      });
+      return 'ended';
+    }
     if (!identity) {
       this.reply(client, {
         type: 'error',

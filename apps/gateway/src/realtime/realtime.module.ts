@@ -14,7 +14,7 @@ import { SessionCheck } from '../auth/session-check';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ViewerModule } from '../viewer/viewer.module';
 import { ViewingProfiles } from '../viewer/viewing-profiles.service';
-import { RealtimeHub } from './realtime.hub';
+import { RealtimeHub, SESSION_ENDED } from './realtime.hub';
 
 /** Opens `/ws` on the HTTP server once it exists; closes every WebSocket before it closes. */
 @Injectable()
@@ -61,7 +61,7 @@ class RealtimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
             // The same checks as a bearer request, then the profile must be the caller's own.
             authenticate: async (token, profileId) => {
               const verdict = await authentication.ofToken(token);
-              if ('refused' in verdict) return null;
+              if ('refused' in verdict) return verdict.sessionEnded ? SESSION_ENDED : null;
               const { session } = verdict;
               const profile = await profiles.profile(session, profileId);
               return {

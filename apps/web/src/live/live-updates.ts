@@ -13,7 +13,10 @@ export type LiveNotification =
 
 export interface LiveHandlers {
   onNotification(notification: LiveNotification): void;
-  /** The session the socket signed in with has ended (signed out elsewhere, password changed). */
+  /**
+   * The session the socket signed in with has ended (signed out elsewhere, password changed), or
+   * had ended when the socket signed in: a sign-in that raced the announcement is told then.
+   */
   onSessionEnded(): void;
 }
 
@@ -59,8 +62,14 @@ export function connectLive(url: string, handlers: LiveHandlers): LiveConnection
       } catch {
         return;
       }
-      const note = message as LiveNotification | { type: 'session.ended'; eventId: string };
-      if (note.type === 'session.ended') {
+      const note = message as
+        | LiveNotification
+        | { type: 'session.ended'; eventId: string }
+        | { type: 'error'; code: string };
+      if (
+        note.type === 'session.ended' ||
+        (note.type === 'error' && note.code === 'SESSION_ENDED')
+      ) {
         handlers.onSessionEnded();
         return;
       }
