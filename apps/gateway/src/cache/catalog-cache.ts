@@ -1,3 +1,4 @@
+import { annotateActiveSpan } from '@kinema/platform/telemetry';
 import { trace, type Span } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { LRUCache } from 'lru-cache';
@@ -300,7 +301,7 @@ export class CatalogCache {
     // With the cache off every request loads its own: nothing is shared, not even a load.
     if (!this.enabled) return loadHere();
     const loading = `${epoch} ${key}`;
-    if (this.loading.has(loading)) trace.getActiveSpan()?.setAttribute('kinema.cache.joined', true);
+    if (this.loading.has(loading)) annotateActiveSpan('kinema.cache.joined', true);
     return this.loading.run(loading, loadHere);
   }
 
@@ -311,7 +312,7 @@ export class CatalogCache {
     const hit = this.representations.get(key);
     lookups.inc({ result: hit ? 'hit' : 'miss' });
     // On the request's own span: a span per lookup would cost the hot path more than the lookup.
-    trace.getActiveSpan()?.setAttribute('kinema.cache.result', hit ? 'hit' : 'miss');
+    annotateActiveSpan('kinema.cache.result', hit ? 'hit' : 'miss');
     return hit;
   }
 

@@ -8,6 +8,7 @@ import { fromKafkaMessage, MalformedEventError } from '../kafka/event-envelope.c
 import { GroupMembership, LEAVE_STOP_MS, leftWithinBound } from '../kafka/group-membership';
 import { retryWithBackoff } from '../kafka/retry-with-backoff';
 import { WakeSignal } from '../kafka/wake-signal';
+import { annotateActiveSpan } from '../telemetry/trace-context';
 
 /** Handles one event inside the transaction that also records it as processed. */
 export type EventHandler = (event: EventEnvelope, manager: EntityManager) => Promise<void>;
@@ -233,7 +234,7 @@ export class KafkaConsumerRunner {
       );
       if (inserted.length === 0) {
         this.status.duplicates++;
-        trace.getActiveSpan()?.setAttribute('kinema.event.duplicate', true);
+        annotateActiveSpan('kinema.event.duplicate', true);
         return;
       }
       await this.options.handle(event, manager);

@@ -1,6 +1,8 @@
 import { CE_TRACING_HEADERS } from '@kinema/contracts/events';
 import {
   context,
+  diag,
+  DiagLogLevel,
   propagation,
   ROOT_CONTEXT,
   trace,
@@ -9,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
+  annotateActiveSpan,
   linkFromHeaders,
   outsideUnrecordedTrace,
   sampledSpanIds,
@@ -106,5 +109,34 @@ describe('work outside a trace nobody keeps', () => {
 
   it('gives back what the work returns', async () => {
     await expect(outsideUnrecordedTrace(async () => 42)).resolves.toBe(42);
+  });
+});
+
+describe('attributes for the active span', () => {
+  it('are set while the span records, and left without a warning once it has ended', () => {
+    const warnings: unknown[] = [];
+    diag.setLogger(
+      {
+        error: () => undefined,
+        warn: (...args) => warnings.push(args),
+        info: () => undefined,
+        debug: () => undefined,
+        verbose: () => undefined,
+      },
+      DiagLogLevel.WARN,
+    );
+    try {
+      const span = trace.getTracer('test').startSpan('request');
+      const within = trace.setSpan(ROOT_CONTEXT, span);
+      context.with(within, () => annotateActiveSpan('kinema.cache.result', 'miss'));
+      span.end();
+      context.with(within, () => annotateActiveSpan('kinema.cache.result', 'hit'));
+      expect((span as unknown as { attributes: object }).attributes).toEqual({
+        'kinema.cache.result': 'miss',
+      });
+      expect(warnings).toEqual([]);
+    } finally {
+      diag.disable();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import {
   context,
   isSpanContextValid,
+  type AttributeValue,
   propagation,
   ROOT_CONTEXT,
   trace,
@@ -97,4 +98,14 @@ export function outsideUnrecordedTrace<T>(work: () => T): T {
   const span = trace.getActiveSpan();
   if (!span || span.isRecording()) return work();
   return context.with(trace.deleteSpan(context.active()), work);
+}
+
+/**
+ * Sets an attribute on the active span while it still records. Work can outlive its request's
+ * span: Nest carries on with a request whose client left (its server span ended with 499 on
+ * `close`), and the SDK answers an attribute set on an ended span with a warning line.
+ */
+export function annotateActiveSpan(key: string, value: AttributeValue): void {
+  const span = trace.getActiveSpan();
+  if (span?.isRecording()) span.setAttribute(key, value);
 }
