@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, data } from '../api/client';
 import { continueWatchingQuery, QUERY_ROOTS, titleQuery } from '../api/queries';
@@ -7,6 +7,7 @@ import { useSession } from '../auth/use-session';
 import { episodeLabel, episodeToPlay, nextEpisode } from '../ui/episodes';
 import { ErrorMessage, SkeletonBlock } from '../ui/feedback';
 import { usePlayerKeys } from './player-keys';
+import { savingChangesOnly } from './progress-reports';
 
 /** How often progress is saved while the video plays (and on pause, seek and leaving). */
 const PROGRESS_EVERY_MS = 10_000;
@@ -58,23 +59,32 @@ export function PlayerPage() {
   const startAt =
     explicitStart !== null ? Number(explicitStart) : (savedItem?.positionSeconds ?? 0);
 
+  const save = useMemo(
+    () =>
+      savingChangesOnly(async ({ titleId, ...body }) => {
+        const { response } = await api.PUT('/api/v1/me/profiles/{profileId}/progress/{titleId}', {
+          params: { path: { profileId, titleId } },
+          body,
+          // Still sent when the tab is closing.
+          keepalive: true,
+        });
+        return response.ok;
+      }),
+    [profileId],
+  );
   const report = useCallback(async (): Promise<void> => {
     const element = video.current;
     if (element && Number.isFinite(element.duration))
       last.current = { position: element.currentTime, duration: element.duration };
     const seen = last.current;
     if (!seen || !profileId) return;
-    await api.PUT('/api/v1/me/profiles/{profileId}/progress/{titleId}', {
-      params: { path: { profileId, titleId: id } },
-      body: {
-        positionSeconds: Math.floor(seen.position),
-        durationSeconds: Math.max(1, Math.round(seen.duration)),
-        ...(episodeId ? { episodeId } : {}),
-      },
-      // Still sent when the tab is closing.
-      keepalive: true,
+    await save({
+      titleId: id,
+      positionSeconds: Math.floor(seen.position),
+      durationSeconds: Math.max(1, Math.round(seen.duration)),
+      ...(episodeId ? { episodeId } : {}),
     });
-  }, [profileId, id, episodeId]);
+  }, [profileId, id, episodeId, save]);
 
   useEffect(() => {
     setEnded(false);
