@@ -48,7 +48,8 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 const LONGEST_WAIT_MS = 60_000;
 /** A 503 that names a Retry-After is tried again this many times before it is given up. */
 const UNAVAILABLE_RETRIES = 2;
-const AUTH_PATH = /^\/api\/v1\/auth\//;
+/** Sign-in, registration and refresh: what the gateway limits per address, and the gate paces. */
+export const AUTH_PATH = /^\/api\/v1\/auth\//;
 
 /** The body of an answer as JSON, or undefined when it is not. */
 export function jsonOf<T>(answer: ApiAnswer): T | undefined {

@@ -134,6 +134,22 @@ describe('a run against the gateway', () => {
     expect({ requests, errors, limited }).toEqual({ requests: '2', errors: '0', limited: '1' });
   });
 
+  it('says how many viewers never signed in, and why, when sign-ins were limited until it stopped', async () => {
+    const fake = new FakeGateway();
+    fake.interceptor = (request) =>
+      request.line === 'POST /api/v1/auth/login'
+        ? json(429, {}, { 'retry-after': '30' })
+        : undefined;
+    const { code, output } = await run(fake, 8, { users: 3 });
+    expect(code).toBe(0);
+    expect(output).toContain(
+      "3 of 3 viewers never signed in: they waited their turn behind the gateway's limit on sign-ins per address",
+    );
+
+    const unlimited = await run(new FakeGateway(), 40, { users: 3 });
+    expect(unlimited.output).not.toContain('never signed in');
+  });
+
   it('plays as a <video> does: the grant URL, Range reads of a bounded size, the position saved', async () => {
     const fake = new FakeGateway();
     await run(fake, 300);

@@ -122,7 +122,8 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
     const { rows, total } = stats.takeInterval((now - lastTick) / 1000);
     const over = options.durationMs > 0 ? ` of ${formatSeconds(options.durationMs)}` : '';
     view.show([
-      `${formatSeconds(now - started)}${over}: ${startedViewers} of ${options.users} viewers started` +
+      `${formatSeconds(now - started)}${over}: ${startedViewers} of ${options.users} viewers started, ` +
+        `${viewerSessions.filter((session) => session.hasSignedIn).length} signed in` +
         `${options.admin ? ' + admin' : ''} (req/s, p50, p99: last ${formatSeconds(now - lastTick)}; ` +
         'requests, errors, limited: since start)',
       ...intervalTable(rows, total),
@@ -212,6 +213,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
       ...(admin ? { admin: admin.report } : {}),
       viewerProblems,
       registeredViewers: viewerSessions.filter((session) => session.registeredAccount).length,
+      viewersNotSignedIn: options.users - viewerSessions.filter((s) => s.hasSignedIn).length,
     }).join('\n')}\n`,
   );
   return 0;

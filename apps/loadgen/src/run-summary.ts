@@ -1,5 +1,6 @@
 import type { AdminReport } from './admin-scenario';
-import type { LoadStats } from './load-stats';
+import { AUTH_PATH } from './api-client';
+import type { LoadStats, SummaryRow } from './load-stats';
 import {
   formatSeconds,
   formatTable,
@@ -18,6 +19,8 @@ export interface RunFacts {
   viewerProblems: readonly string[];
   /** Viewers whose account this run registered: each first sign-in was refused (401). */
   registeredViewers: number;
+  /** Viewers that never signed in: not started yet, or waiting their turn, when the run ended. */
+  viewersNotSignedIn: number;
 }
 
 /** The last line of a run, the one to read first: requests, errors, limited, rate. */
@@ -69,10 +72,32 @@ export function summaryLines(stats: LoadStats, facts: RunFacts): string[] {
       : `Failed requests (5xx or no answer): ${failed.count}; the first ${failed.first.length}:`,
   );
   if (failed.count > 0) lines.push(...notableLines(failed.first));
+  if (facts.viewersNotSignedIn > 0) lines.push('', notSignedInLine(facts, rows));
   if (facts.admin) lines.push('', adminLine(facts.admin));
   for (const problem of facts.viewerProblems) lines.push(`Viewer stopped early: ${problem}`);
   lines.push('', summaryLine(stats, facts.elapsedMs));
   return lines;
+}
+
+/**
+ * Viewers that did nothing: a run's viewers share one address, and the gateway lets so many
+ * sign-ins a minute through from one (RATE_LIMIT_AUTH_PER_IP), so a run of many viewers, short
+ * or started soon after another, ends with some still waiting their turn. The table's request
+ * count is then that of fewer viewers than the heading says.
+ */
+function notSignedInLine(facts: RunFacts, rows: readonly SummaryRow[]): string {
+  const n = facts.viewersNotSignedIn;
+  const limited = rows.some(
+    (row) => AUTH_PATH.test(row.route.slice(row.route.indexOf(' ') + 1)) && row.limited > 0,
+  );
+  return (
+    `${n} of ${facts.viewers} viewers never signed in` +
+    (limited
+      ? ": they waited their turn behind the gateway's limit on sign-ins per address (the 429s " +
+        'above), which every viewer of a run shares. Run longer, with fewer --users, or lift the ' +
+        'limit of a local gateway: RATE_LIMIT_AUTH_PER_IP=1000 npm start'
+      : '; they were still starting (--ramp) or signing in when the run ended')
+  );
 }
 
 function adminLine(report: AdminReport): string {

@@ -41,6 +41,8 @@ export class Session {
   private refreshAt = 0;
   /** Whether this session registered its account (a viewer new to this gateway). */
   registeredAccount = false;
+  /** Whether it has signed in at least once (a viewer still waiting its turn has not). */
+  hasSignedIn = false;
   private refreshing?: Promise<void>;
 
   constructor(
@@ -113,6 +115,7 @@ export class Session {
     const tokens = jsonOf<SignInView>(answer)?.tokens;
     if (!tokens?.accessToken) throw new SignInFailed(this.credentials.email, answer.status);
     this.tokens = tokens;
+    this.hasSignedIn = true;
     if (registered) this.registeredAccount = true;
     const lifetime = Math.max(0, Date.parse(tokens.accessTokenExpiresAt) - Date.now());
     this.refreshAt =
