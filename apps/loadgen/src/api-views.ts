@@ -1,6 +1,8 @@
 // The parts of the gateway's answers the simulated clients read (the OpenAPI document at
 // /docs/openapi.json has them whole).
 
+import type { TitleTypeName } from '@kinema/contracts';
+
 export interface TokensView {
   accessToken: string;
   refreshToken: string;
@@ -26,7 +28,7 @@ export interface EpisodeView {
 export interface TitleView {
   id: string;
   name: string;
-  type: 'movie' | 'series';
+  type: TitleTypeName;
   runtimeMinutes: number;
   playable: boolean;
   /** Only on GET /titles/{id}. */

@@ -1,10 +1,11 @@
+import type { TitleTypeName } from '@kinema/contracts';
 import { OPS_PATHS } from '@kinema/contracts/supervision';
 import type { Transport } from '../api-client';
 
 interface FakeTitle {
   id: string;
   name: string;
-  type: 'movie' | 'series';
+  type: TitleTypeName;
   playable: boolean;
   version: number;
   episodes?: Array<{ id: string; playable: boolean }>;

@@ -1,3 +1,4 @@
+import type { TitleTypeName } from '@kinema/contracts';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
@@ -111,7 +112,7 @@ export interface ApiTitle {
   id: string;
   name: string;
   version: number;
-  type: 'movie' | 'series';
+  type: TitleTypeName;
   maturityRating: string;
   playable: boolean;
   genres: Array<{ slug: string; name: string }>;

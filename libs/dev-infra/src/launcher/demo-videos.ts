@@ -1,3 +1,4 @@
+import type { TitleTypeName } from '@kinema/contracts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from './plan';
@@ -15,7 +16,7 @@ export const DEMO_VIEWER = { email: 'viewer@kinema.local', password: 'kinema-dev
 interface TitleSummary {
   id: string;
   name: string;
-  type: 'movie' | 'series';
+  type: TitleTypeName;
   playable: boolean;
 }
 interface TitleDetail extends TitleSummary {
