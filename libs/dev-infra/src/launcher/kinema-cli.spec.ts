@@ -1,6 +1,6 @@
 import type { KinemaCommand } from './kinema-command';
 import { runKinema } from './kinema-cli';
-import { UsageError } from './launcher-commands';
+import { LAUNCHER_COMMANDS, UsageError } from './launcher-commands';
 
 /** A command that records its runs; `help` as given. */
 function command(name: string, help?: KinemaCommand['help']): KinemaCommand & { runs: string[][] } {
@@ -79,5 +79,19 @@ describe('kinema: the command line of the running npm start', () => {
     const wrong = await kinema(['trace', 'wrong'], commands);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('kinema trace: wrong is not a thing');
+  });
+
+  it("refuses arguments the launcher's commands do not take before asking the launcher", async () => {
+    // Given a launcher to ask, these would have run as `status`, `scale catalog=2`, `restart catalog`.
+    for (const argv of [
+      ['status', '--json'],
+      ['scale', 'catalog=2', 'users=2'],
+      ['restart', 'catalog', 'users'],
+      ['pg-dump', 'catalog', 'users'],
+    ]) {
+      const refused = await kinema(argv, [...LAUNCHER_COMMANDS]);
+      expect({ argv, code: refused.code }).toEqual({ argv, code: 2 });
+      expect(refused.stderr).toContain(`kinema ${argv[0]}: see the usage above`);
+    }
   });
 });

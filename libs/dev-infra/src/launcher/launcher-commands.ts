@@ -37,12 +37,12 @@ export const LAUNCHER_COMMANDS: readonly KinemaCommand[] = [
   launcherCommand(
     'status',
     'status                       every process: replica, pid, port, ready, uptime, RSS, CPU, requests',
-    () => ({ command: 'status' }),
+    (args) => (args.length === 0 ? { command: 'status' } : undefined),
   ),
   launcherCommand(
     'scale',
     `scale catalog=4[,users=2]    start or drain replicas until that many run (0 to ${MAX_REPLICAS})`,
-    ([scale]) => (scale ? { command: 'scale', scale } : undefined),
+    ([scale, ...rest]) => (scale && rest.length === 0 ? { command: 'scale', scale } : undefined),
   ),
   launcherCommand(
     'pg-dump',
@@ -55,6 +55,7 @@ export const LAUNCHER_COMMANDS: readonly KinemaCommand[] = [
     'restart',
     'restart catalog              restart a service one replica at a time (zero failed requests)\n' +
       'restart catalog-2            restart one process (a replica or a stand-in such as kafka)',
-    ([target]) => (target ? { command: 'restart', target } : undefined),
+    ([target, ...rest]) =>
+      target && rest.length === 0 ? { command: 'restart', target } : undefined,
   ),
 ];
