@@ -274,6 +274,30 @@ describe('the outbox relay', () => {
     }
   });
 
+  it('waits out its backoff while the broker is down, however many writes wake it', async () => {
+    const control = controlledProducer();
+    control.failing = true;
+    const relay = new OutboxRelay(dataSource, control.producer, logger, {
+      idleMs: 20,
+      firstBackoffMs: 60_000,
+    });
+    relay.start();
+    try {
+      await publish('first');
+      await waitFor(() => control.calls === 1, 'the first send to fail');
+      // Each write's commit wakes the relay; in its backoff it does not try again for them.
+      for (let i = 0; i < 20; i++) {
+        await publish(`during-${i}`);
+        relay.wake();
+      }
+      expect(control.calls).toBe(1);
+    } finally {
+      await relay.stop();
+    }
+    // stop() still ends the backoff at once, with no send made on the way out.
+    expect(control.calls).toBe(1);
+  });
+
   it('relays from one replica at a time: two relays send each event once, in order', async () => {
     const [one, two] = [controlledProducer(), controlledProducer()];
     const relays = [one, two].map(

@@ -57,6 +57,8 @@ export interface OutboxRelayOptions {
    * and a holder alone looks for rows nothing woke it for (OUTBOX_RELAY_IDLE_MS).
    */
   idleMs?: number;
+  /** The wait after a first failed send (250 ms); it doubles with each failure after. */
+  firstBackoffMs?: number;
   maxBackoffMs?: number;
   /**
    * How long the lease lasts without renewal. Longer than a send can take (the producer gives up
@@ -171,6 +173,7 @@ export class OutboxRelay {
     const batchSize = this.options.batchSize ?? OUTBOX_RELAY_BATCH_SIZE;
     const idleMs = this.options.idleMs ?? OUTBOX_RELAY_IDLE_MS;
     const pollMs = this.options.pollMs ?? OUTBOX_RELAY_POLL_MS;
+    const firstBackoffMs = this.options.firstBackoffMs ?? 250;
     const maxBackoffMs = this.options.maxBackoffMs ?? 15_000;
     let backoffMs = 0;
     while (!this.stopped) {
@@ -185,7 +188,7 @@ export class OutboxRelay {
         this.status.kafkaReachable = true;
         this.status.lastError = undefined;
       } catch (error) {
-        backoffMs = Math.min(maxBackoffMs, backoffMs ? backoffMs * 2 : 250);
+        backoffMs = Math.min(maxBackoffMs, backoffMs ? backoffMs * 2 : firstBackoffMs);
         this.status.kafkaReachable = false;
         this.status.lastError = error instanceof Error ? error.message : String(error);
         this.logger.warn(
@@ -194,11 +197,9 @@ export class OutboxRelay {
         );
       }
       if (this.stopped) break;
-      if (sent < batchSize) {
-        await this.signal.wait(
-          backoffMs || (this.leaseRenewedAt && this.contended ? pollMs : idleMs),
-        );
-      }
+      if (backoffMs) await this.backOff(backoffMs);
+      else if (sent < batchSize)
+        await this.signal.wait(this.leaseRenewedAt && this.contended ? pollMs : idleMs);
     }
     // A connection made while stop() had stopped waiting for this loop would stay open (and
     // keep the process alive): the loop closes what it opened.
@@ -206,6 +207,18 @@ export class OutboxRelay {
       this.connected = false;
       await this.producer.disconnect().catch(() => undefined);
     }
+  }
+
+  /**
+   * Waits out a backoff whole: a commit's wake does not cut it short, only stop() does. Woken by
+   * each write, a relay whose broker was down tried again after every write, each try a failed
+   * connect and a warning, however long its backoff said it would wait; the rows written meanwhile
+   * go with the next try.
+   */
+  private async backOff(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    for (let left = ms; left > 0 && !this.stopped; left = until - Date.now())
+      await this.signal.wait(left);
   }
 
   private async connect(): Promise<void> {
