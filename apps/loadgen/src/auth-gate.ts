@@ -59,6 +59,7 @@ export class AuthGate {
 
   /** Resolves when a place may be free, or when `signal` aborts. */
   private turn(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const wake = () => {
         signal.removeEventListener('abort', wake);
