@@ -123,7 +123,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
     const over = options.durationMs > 0 ? ` of ${formatSeconds(options.durationMs)}` : '';
     view.show([
       `${formatSeconds(now - started)}${over}: ${startedViewers} of ${options.users} viewers started, ` +
-        `${viewerSessions.filter((session) => session.hasSignedIn).length} signed in` +
+        `${signedInViewers()} signed in` +
         `${options.admin ? ' + admin' : ''} (req/s, p50, p99: last ${formatSeconds(now - lastTick)}; ` +
         'requests, errors, limited: since start)',
       ...intervalTable(rows, total),
@@ -148,6 +148,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
 
   const viewerProblems: string[] = [];
   const viewerSessions: Session[] = [];
+  const signedInViewers = () => viewerSessions.filter((session) => session.hasSignedIn).length;
   const startViewer = async (n: number): Promise<void> => {
     try {
       await api.pause(Math.floor((options.rampMs * (n - 1)) / options.users));
@@ -213,7 +214,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
       ...(admin ? { admin: admin.report } : {}),
       viewerProblems,
       registeredViewers: viewerSessions.filter((session) => session.registeredAccount).length,
-      viewersNotSignedIn: options.users - viewerSessions.filter((s) => s.hasSignedIn).length,
+      viewersNotSignedIn: options.users - signedInViewers(),
     }).join('\n')}\n`,
   );
   return 0;
