@@ -94,4 +94,16 @@ describe('kinema: the command line of the running npm start', () => {
       expect(refused.stderr).toContain(`kinema ${argv[0]}: see the usage above`);
     }
   });
+
+  it('refuses a malformed scale with what is wrong in it before asking the launcher, exit 2', async () => {
+    for (const [spec, detail] of [
+      ['catalog', '"catalog" is not <service>=<count>'],
+      ['kafka=2', '"kafka=2" is not <service>=<count>'],
+      ['catalog=17', 'catalog: the count must be from 0 to 16, got 17'],
+    ] as const) {
+      const refused = await kinema(['scale', spec], [...LAUNCHER_COMMANDS]);
+      expect({ spec, code: refused.code }).toEqual({ spec, code: 2 });
+      expect(refused.stderr).toContain(`kinema scale: ${detail}`);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import type { ControlRequest } from './control-socket';
 import type { KinemaCommand } from './kinema-command';
 import { askLauncher } from './launcher-client';
-import { MAX_REPLICAS } from './plan';
+import { MAX_REPLICAS, ONE_EACH, parseScale } from './plan';
 
 /** A command the running launcher carries out itself; its progress and answer are printed. */
 function launcherCommand(
@@ -42,7 +42,16 @@ export const LAUNCHER_COMMANDS: readonly KinemaCommand[] = [
   launcherCommand(
     'scale',
     `scale catalog=4[,users=2]    start or drain replicas until that many run (0 to ${MAX_REPLICAS})`,
-    ([scale, ...rest]) => (scale && rest.length === 0 ? { command: 'scale', scale } : undefined),
+    ([scale, ...rest]) => {
+      if (!scale || rest.length > 0) return undefined;
+      // The launcher parses it again against what runs; a malformed spec is the caller's mistake.
+      try {
+        parseScale(scale, ONE_EACH, 0);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      return { command: 'scale', scale };
+    },
   ),
   launcherCommand(
     'pg-dump',
