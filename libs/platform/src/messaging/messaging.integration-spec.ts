@@ -195,6 +195,35 @@ function controlledProducer() {
   return control;
 }
 
+/** The data source, refusing every query while `down`, as a database that went away does. */
+function severable(source: DataSource): { source: DataSource; down: boolean } {
+  const severed = {
+    down: false,
+    source: new Proxy(source, {
+      get(target, key, receiver) {
+        if (key !== 'query') return Reflect.get(target, key, receiver);
+        return (sql: string, parameters?: unknown[]) =>
+          severed.down
+            ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:15431'))
+            : target.query(sql, parameters);
+      },
+    }),
+  };
+  return severed;
+}
+
+/** A logger whose lines (message and level) the test reads. */
+function recordingLogger() {
+  const lines: Array<{ level: string; msg: string }> = [];
+  const recorder = pino(
+    { level: 'info', formatters: { level: (level) => ({ level }) } },
+    {
+      write: (line: string) => void lines.push(JSON.parse(line) as { level: string; msg: string }),
+    },
+  );
+  return { lines, logger: recorder };
+}
+
 /** The data source, counting the relay's looks for pending rows. */
 function countingLooks(source: DataSource): { source: DataSource; looks: number } {
   const counted = {
@@ -261,6 +290,10 @@ describe('the outbox relay', () => {
     try {
       await waitFor(async () => (await row(eventId)).attempts >= 1, 'a failed send to be recorded');
       expect(await row(eventId)).toMatchObject({ last_error: 'broker down', sent_at: null });
+      expect(relay.status).toMatchObject({
+        kafkaReachable: false,
+        lastError: 'Kafka: broker down',
+      });
       control.failing = false;
       await waitFor(
         async () => (await row(eventId)).sent_at !== null,
@@ -269,6 +302,45 @@ describe('the outbox relay', () => {
       const sent = await row(eventId);
       expect(sent.last_error).toBeNull();
       expect(sent.attempts).toBe(control.calls);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('says its database failed, not Kafka, while the database is down, and sends once it is back', async () => {
+    const control = controlledProducer();
+    const severed = severable(dataSource);
+    const { lines, logger: recorder } = recordingLogger();
+    const relay = new OutboxRelay(severed.source, control.producer, recorder, {
+      idleMs: 20,
+      maxBackoffMs: 50,
+    });
+    const eventId = await publish('while-down');
+    severed.down = true;
+    relay.start();
+    try {
+      await waitFor(() => relay.status.lastError !== undefined, 'the relay to fail');
+      // What readiness reports: Kafka answered; the database is what failed.
+      expect(relay.status).toMatchObject({
+        kafkaReachable: true,
+        lastError: 'database: connect ECONNREFUSED 127.0.0.1:15431',
+      });
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          msg: 'outbox relay: database failed, will retry',
+        }),
+      );
+      severed.down = false;
+      await waitFor(async () => (await row(eventId)).sent_at !== null, 'the event to be sent');
+      expect(relay.status.lastError).toBeUndefined();
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'info',
+          msg: 'outbox relay: database answers again, sending pending events',
+        }),
+      );
+      expect(lines.map((line) => line.msg).join('\n')).not.toMatch(/Kafka/);
     } finally {
       await relay.stop();
     }

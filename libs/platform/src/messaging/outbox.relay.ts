@@ -85,9 +85,13 @@ interface OutboxRow {
 
 export interface RelayStatus {
   kafkaReachable: boolean;
+  /** Why the last attempt failed, naming what failed: `Kafka: ...` or `database: ...`. */
   lastError?: string;
   sentTotal: number;
 }
+
+/** What a relay's attempt depends on: the broker it sends to, and the database it reads rows from. */
+type RelayParty = 'Kafka' | 'database';
 
 /**
  * Sends committed outbox rows to Kafka in commit order and marks them sent: claim, send, mark, each
@@ -105,6 +109,13 @@ export class OutboxRelay {
   private stopped = false;
   private connected = false;
   private lastCleanup = 0;
+  /**
+   * Whether the attempt under way failed at the broker: a database outage is not reported as
+   * Kafka's (readiness said `kafka: "unreachable"` while PostgreSQL was the one down).
+   */
+  private brokerFailed = false;
+  /** What failed last, while the relay backs off. */
+  private failing: RelayParty | undefined;
   /** This relay's name in the lease. */
   private readonly holder = randomUUID();
   /** When this relay last took or renewed the lease (0: it does not hold it). */
@@ -178,22 +189,25 @@ export class OutboxRelay {
     let backoffMs = 0;
     while (!this.stopped) {
       let sent = 0;
+      this.brokerFailed = false;
       try {
         await this.connect();
         sent = await this.relayBatch(batchSize);
         await this.cleanup();
-        if (backoffMs)
-          this.logger.info('outbox relay: Kafka reachable again, sending pending events');
+        if (this.failing)
+          this.logger.info(`outbox relay: ${this.failing} answers again, sending pending events`);
         backoffMs = 0;
-        this.status.kafkaReachable = true;
+        this.failing = undefined;
         this.status.lastError = undefined;
       } catch (error) {
         backoffMs = Math.min(maxBackoffMs, backoffMs ? backoffMs * 2 : firstBackoffMs);
-        this.status.kafkaReachable = false;
-        this.status.lastError = error instanceof Error ? error.message : String(error);
+        this.failing = this.brokerFailed ? 'Kafka' : 'database';
+        if (this.brokerFailed) this.status.kafkaReachable = false;
+        const message = error instanceof Error ? error.message : String(error);
+        this.status.lastError = `${this.failing}: ${message}`;
         this.logger.warn(
-          { err: this.status.lastError, retryInMs: backoffMs },
-          'outbox relay: send failed, will retry',
+          { err: message, retryInMs: backoffMs },
+          `outbox relay: ${this.failing} failed, will retry`,
         );
       }
       if (this.stopped) break;
@@ -223,8 +237,12 @@ export class OutboxRelay {
 
   private async connect(): Promise<void> {
     if (this.connected) return;
-    await this.producer.connect();
+    await this.producer.connect().catch((error: unknown) => {
+      this.brokerFailed = true;
+      throw error;
+    });
     this.connected = true;
+    this.status.kafkaReachable = true;
   }
 
   /**
@@ -330,6 +348,7 @@ export class OutboxRelay {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
     } catch (error) {
+      this.brokerFailed = true;
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'Kafka did not take the batch' });
       // The producer may be wedged; reconnect on the next attempt.
@@ -343,6 +362,7 @@ export class OutboxRelay {
         .catch(() => undefined);
       throw error;
     }
+    this.status.kafkaReachable = true;
     await this.dataSource.query(
       `UPDATE outbox_events SET sent_at = now(), attempts = attempts + 1, last_error = NULL
         WHERE sequence = ANY($1::bigint[])`,
