@@ -122,3 +122,33 @@ test('a year filters once it is typed in full, on a slow device too, with no err
   await expect(page.getByRole('alert')).toHaveCount(0);
   expect(refused).toEqual([]);
 });
+
+test('punctuation alone asks for a letter or digit and lists as an empty box does; an over-long link is cut to what the box takes; neither is refused', async ({
+  page,
+}) => {
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+  });
+  await page.goto('/search');
+  await expect(results(page).getByRole('link').first()).toBeVisible();
+  const box = page.getByLabel('Titles, people, genres');
+  await box.fill("'");
+  await expect(page.getByRole('alert')).toHaveText('A search needs a letter or a digit');
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await expect(results(page).getByRole('link').first()).toBeVisible();
+  // The next keystroke makes it a search: the hint goes, the answer is for the text typed.
+  await search(page, "'Salem");
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(
+    page.getByRole('status').filter({ hasText: /No titles match|titles shown/ }),
+  ).toBeVisible();
+
+  await page.goto(`/search?q=${'a'.repeat(300)}`);
+  await expect(box).toHaveValue('a'.repeat(200));
+  await expect(
+    page.getByRole('status').filter({ hasText: /No titles match|titles shown/ }),
+  ).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(refused).toEqual([]);
+});

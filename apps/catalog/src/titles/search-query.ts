@@ -1,16 +1,14 @@
-import { CATALOG_READ_LIMITS } from '@kinema/contracts';
+import { CATALOG_READ_LIMITS, searchWords } from '@kinema/contracts';
 
 // More terms than this add nothing to a title search but cost index lookups.
 const MAX_TERMS = CATALOG_READ_LIMITS.queryTerms;
 
 /**
- * Splits free text into searchable terms: runs of letters and digits, lower-cased, de-duplicated.
- * Everything else (tsquery operators included) is a separator, so the result is safe to splice
- * into a tsquery.
+ * Splits free text into searchable terms: its search words, de-duplicated. Everything else
+ * (tsquery operators included) is a separator, so the result is safe to splice into a tsquery.
  */
 export function searchTerms(query: string): string[] {
-  const terms = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return [...new Set(terms)].slice(0, MAX_TERMS);
+  return [...new Set(searchWords(query))].slice(0, MAX_TERMS);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { CATALOG_READ_LIMITS } from '@kinema/contracts/catalog-limits';
+import { CATALOG_READ_LIMITS, searchWords } from '@kinema/contracts/catalog-limits';
 import { genresQuery, titlesQuery, type TitleQuery } from '../api/queries';
 import { ErrorMessage, FieldError, SkeletonRow } from '../ui/feedback';
 import { Poster } from '../ui/poster';
@@ -19,17 +19,26 @@ function useDebounced<T>(value: T, delay: number): T {
   return settled;
 }
 
+/** The address's text, cut to what the box takes (an edited link may hold more). */
+function addressText(params: URLSearchParams): string {
+  return [...(params.get('q') ?? '')].slice(0, CATALOG_READ_LIMITS.queryLength).join('');
+}
+
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
-  const [text, setText] = useState(params.get('q') ?? '');
+  const [text, setText] = useState(() => addressText(params));
   const q = useDebounced(text.trim(), DEBOUNCE_MS);
+  // Punctuation alone ("'" typed first, "%") searches for nothing and the catalog refuses it:
+  // the page says so beside the box and lists as an empty box does.
+  const searchable = searchWords(q).length > 0;
+  const textError = q && !searchable ? 'A search needs a letter or a digit' : undefined;
   const genres = useQuery(genresQuery);
   const known = genres.isPending
     ? undefined
     : (genres.data?.items.map((entry) => entry.slug) ?? []);
   const { filters, errors, waitingForGenres } = searchFilters(params, known);
   const query: Omit<TitleQuery, 'cursor' | 'limit'> = {
-    ...(q ? { q, sort: 'relevance' } : { sort: 'popular' }),
+    ...(searchable ? { q, sort: 'relevance' } : { sort: 'popular' }),
     ...filters,
   };
   const results = useInfiniteQuery({ ...titlesQuery(query), enabled: !waitingForGenres });
@@ -80,7 +89,10 @@ export function SearchPage() {
             placeholder="A title, an actor, a genre…"
             maxLength={CATALOG_READ_LIMITS.queryLength}
             autoFocus
+            aria-invalid={Boolean(textError)}
+            aria-describedby="search-text-error"
           />
+          <FieldError id="search-text-error" message={textError} />
         </div>
         <div className="filter">
           <label htmlFor="filter-genre">Genre</label>
@@ -142,7 +154,7 @@ export function SearchPage() {
       <ErrorMessage error={results.error} />
       {results.isPending ? (
         <SkeletonRow />
-      ) : (
+      ) : results.isError && items.length === 0 ? null : (
         <>
           <p role="status">
             {items.length === 0 ? 'No titles match.' : `${items.length} titles shown`}

@@ -46,6 +46,15 @@ export const CATALOG_READ_LIMITS = {
 } as const;
 
 /**
+ * The words a search looks for: its runs of letters and digits, lower-cased; everything else
+ * (punctuation, tsquery operators) only separates them. A query with none searches for nothing,
+ * and the catalog refuses it.
+ */
+export function searchWords(query: string): string[] {
+  return query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
  * The longest opaque page cursor the API takes (`nextCursor` of any list). Each service checks
  * that a cursor is one it issued; this only bounds what the edge reads before passing it on.
  */

@@ -17,6 +17,7 @@ export {
   CURSOR_PATTERN,
   FIRST_RELEASE_YEAR,
   latestReleaseYear,
+  searchWords,
   TITLE_LIMITS,
 } from './catalog-limits';
 export {
