@@ -190,7 +190,15 @@ test('the admin finds a draft in the list of titles, edits it from its page and 
   const { id } = (await created.json()) as { id: string };
 
   await signInAsAdmin(page);
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+  });
+  // Punctuation alone is no search: the box says so and nothing is refused.
+  await page.getByLabel('Find a title').fill('%');
+  await expect(page.getByRole('alert')).toHaveText('A search needs a letter or a digit');
   await page.getByLabel('Find a title').fill(name.split(' ').slice(0, 2).join(' '));
+  await expect(page.getByRole('alert')).toHaveCount(0);
   const row = page.locator('.admin-list li', { hasText: name });
   await expect(row).toContainText('Draft');
   await expectAccessible(page, 'admin titles');
@@ -218,4 +226,5 @@ test('the admin finds a draft in the list of titles, edits it from its page and 
   await page.getByLabel('Find a title').fill(name);
   await expect(page.getByRole('status').filter({ hasText: 'No titles match.' })).toBeVisible();
   expect((await admin.call('GET', `/titles/${id}`)).status).toBe(404);
+  expect(refused).toEqual([]);
 });

@@ -1,29 +1,27 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
+import { CATALOG_READ_LIMITS } from '@kinema/contracts/catalog-limits';
 import { titlesQuery, type TitleQuery } from '../api/queries';
 import { useSession } from '../auth/use-session';
-import { ErrorMessage, SkeletonBlock } from '../ui/feedback';
+import { useSearchText } from '../pages/search-text';
+import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
 import { DeleteTitle } from './delete-title';
 
-/** Typing pauses this long before the list is searched. */
-const DEBOUNCE_MS = 250;
 const PAGE_SIZE = 25;
 
 type Availability = NonNullable<TitleQuery['availability']>;
+/** The Show choices; another value in the address (an edited link) shows them all. */
+const AVAILABILITIES: readonly Availability[] = ['all', 'draft', 'published'];
 
 /** Every title, drafts included, to find one and edit or delete it. */
 export function AdminTitlesPage() {
   const session = useSession();
   const admin = session?.account.role === 'admin' && !session.profile?.kids;
   const [params, setParams] = useSearchParams();
-  const [text, setText] = useState(params.get('q') ?? '');
-  const availability = (params.get('availability') || 'all') as Availability;
-  const [q, setQ] = useState(text.trim());
-  useEffect(() => {
-    const timer = setTimeout(() => setQ(text.trim()), DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text]);
+  const { text, setText, settled: q, query: searched, error: textError } = useSearchText(params);
+  const availability =
+    AVAILABILITIES.find((choice) => choice === params.get('availability')) ?? 'all';
   useEffect(() => {
     setParams(
       (current) => {
@@ -37,7 +35,7 @@ export function AdminTitlesPage() {
   }, [q, setParams]);
   const titles = useInfiniteQuery({
     ...titlesQuery(
-      { availability, ...(q ? { q, sort: 'relevance' } : { sort: 'name' }) },
+      { availability, ...(searched ? { q: searched, sort: 'relevance' } : { sort: 'name' }) },
       PAGE_SIZE,
     ),
     enabled: admin,
@@ -61,7 +59,11 @@ export function AdminTitlesPage() {
             type="search"
             value={text}
             onChange={(event) => setText(event.target.value)}
+            maxLength={CATALOG_READ_LIMITS.queryLength}
+            aria-invalid={Boolean(textError)}
+            aria-describedby="admin-search-error"
           />
+          <FieldError id="admin-search-error" message={textError} />
         </div>
         <div className="filter">
           <label htmlFor="admin-availability">Show</label>
@@ -88,7 +90,7 @@ export function AdminTitlesPage() {
       <ErrorMessage error={titles.error} />
       {titles.isPending ? (
         <SkeletonBlock label="Loading titles" />
-      ) : (
+      ) : titles.isError && items.length === 0 ? null : (
         <>
           <p role="status">
             {items.length === 0

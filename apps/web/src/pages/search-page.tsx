@@ -1,44 +1,23 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { CATALOG_READ_LIMITS, searchWords } from '@kinema/contracts/catalog-limits';
+import { CATALOG_READ_LIMITS } from '@kinema/contracts/catalog-limits';
 import { genresQuery, titlesQuery, type TitleQuery } from '../api/queries';
 import { ErrorMessage, FieldError, SkeletonRow } from '../ui/feedback';
 import { Poster } from '../ui/poster';
 import { searchFilters, TITLE_TYPES } from './search-filters';
-
-/** Typing pauses this long before a search is sent; TanStack Query aborts the one it replaces. */
-const DEBOUNCE_MS = 250;
-
-function useDebounced<T>(value: T, delay: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delay);
-    return () => clearTimeout(timer);
-  }, [value, delay]);
-  return settled;
-}
-
-/** The address's text, cut to what the box takes (an edited link may hold more). */
-function addressText(params: URLSearchParams): string {
-  return [...(params.get('q') ?? '')].slice(0, CATALOG_READ_LIMITS.queryLength).join('');
-}
+import { useSearchText } from './search-text';
 
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
-  const [text, setText] = useState(() => addressText(params));
-  const q = useDebounced(text.trim(), DEBOUNCE_MS);
-  // Punctuation alone ("'" typed first, "%") searches for nothing and the catalog refuses it:
-  // the page says so beside the box and lists as an empty box does.
-  const searchable = searchWords(q).length > 0;
-  const textError = q && !searchable ? 'A search needs a letter or a digit' : undefined;
+  const { text, setText, settled: q, query: searched, error: textError } = useSearchText(params);
   const genres = useQuery(genresQuery);
   const known = genres.isPending
     ? undefined
     : (genres.data?.items.map((entry) => entry.slug) ?? []);
   const { filters, errors, waitingForGenres } = searchFilters(params, known);
   const query: Omit<TitleQuery, 'cursor' | 'limit'> = {
-    ...(searchable ? { q, sort: 'relevance' } : { sort: 'popular' }),
+    ...(searched ? { q: searched, sort: 'relevance' } : { sort: 'popular' }),
     ...filters,
   };
   const results = useInfiniteQuery({ ...titlesQuery(query), enabled: !waitingForGenres });
