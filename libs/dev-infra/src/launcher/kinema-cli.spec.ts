@@ -69,7 +69,7 @@ describe('kinema: the command line of the running npm start', () => {
   });
 
   it('refuses no command, an unknown one and arguments a command does not take with the usage, exit 2', async () => {
-    const commands = [command('trace')];
+    const commands = [command('trace'), command('chaos')];
     const none = await kinema([], commands);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('  trace <thing>');
@@ -79,6 +79,9 @@ describe('kinema: the command line of the running npm start', () => {
     const wrong = await kinema(['trace', 'wrong'], commands);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('kinema trace: wrong is not a thing');
+    // What is wrong, then the usage of that command alone.
+    expect(wrong.stderr).toContain('  trace <thing>');
+    expect(wrong.stderr).not.toContain('chaos');
   });
 
   it("refuses arguments the launcher's commands do not take before asking the launcher", async () => {
@@ -91,7 +94,7 @@ describe('kinema: the command line of the running npm start', () => {
     ]) {
       const refused = await kinema(argv, [...LAUNCHER_COMMANDS]);
       expect({ argv, code: refused.code }).toEqual({ argv, code: 2 });
-      expect(refused.stderr).toContain(`kinema ${argv[0]}: see the usage above`);
+      expect(refused.stderr).toContain(`kinema ${argv[0]}: see its usage below`);
     }
   });
 

@@ -52,7 +52,7 @@ function asksForHelp(arg: string): boolean {
 
 /**
  * Runs `npm run kinema -- <command> ...` (argv: the arguments after the script's name) and
- * resolves with its exit code: 0 done, 2 a usage error (the usage printed); `--help` or `-h`,
+ * resolves with its exit code: 0 done, 2 a usage error (what is wrong, then that command's usage); `--help` or `-h`,
  * alone or after a command (before a `--`), prints the usage (the command's) and runs nothing.
  */
 export async function runKinema(
@@ -84,7 +84,7 @@ export async function runKinema(
     return await command.run(args, { dataDir });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    output.stderr(`kinema ${name}: ${error.message}\n\n${usage(commands)}\n`);
+    output.stderr(`kinema ${name}: ${error.message}\n\n${commandHelp(command)}\n`);
     return 2;
   }
 }

@@ -28,7 +28,7 @@ function launcherCommand(
 /** Thrown by a command given arguments it does not take: the usage text is printed. */
 export class UsageError extends Error {
   constructor(detail?: string) {
-    super(detail ?? 'see the usage above');
+    super(detail ?? 'see its usage below');
     this.name = 'UsageError';
   }
 }

@@ -173,7 +173,7 @@ export function parseDurationMs(
   if (!(ms >= range.min && ms <= range.max)) {
     throw new ChaosOptionError(
       `${option} must be a duration from ${formatDuration(range.min)} to ${formatDuration(range.max)}, ` +
-        `such as 300ms, 1.5s or 2m (got "${text}")`,
+        `a number and ms, s or m (got "${text}")`,
     );
   }
   return ms;
