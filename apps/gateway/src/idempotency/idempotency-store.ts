@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { LRUCache } from 'lru-cache';
-import { boundedLru } from '../lru/bounded-lru';
+import { byteBoundedLru } from '../lru/bounded-lru';
 
 /** The answer a POST gave, kept to be replayed to a retry with the same key. */
 export interface StoredAnswer {
@@ -32,12 +32,31 @@ export interface IdempotencyStore {
   release(key: string): Promise<void>;
 }
 
-/** The store of a gateway without Redis: this replica's memory, the oldest keys dropped first. */
+/** What a record holds in memory, about: its key, fingerprint and answer as JSON (one per char). */
+function recordBytes(record: KeyRecord, key: string): number {
+  return key.length + record.fingerprint.length + JSON.stringify(record.answer ?? null).length;
+}
+
+/**
+ * The store of a gateway without Redis: this replica's memory, bounded by keys and by the bytes
+ * their answers hold, whichever is reached first, the oldest keys dropped first. By keys alone,
+ * 10,000 answers of the largest titles an admin may create (the 100 credits of 200 characters,
+ * and the rest) could hold about a gigabyte.
+ */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly records: LRUCache<string, KeyRecord>;
 
-  constructor(maxKeys: number) {
-    this.records = boundedLru(maxKeys, { ttlAutopurge: false });
+  constructor(maxKeys: number, maxBytes: number) {
+    this.records = byteBoundedLru(
+      maxKeys,
+      { maxBytes, bytesOf: recordBytes },
+      { ttlAutopurge: false },
+    );
+  }
+
+  /** The bytes the answers kept hold now, as they were counted. */
+  get heldBytes(): number {
+    return this.records.calculatedSize;
   }
 
   async claim(key: string, fingerprint: string, pendingMs: number): Promise<Claim> {

@@ -5,8 +5,12 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './idempotency.interceptor';
 import { MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency-store';
 
-/** Keys a gateway without Redis remembers; past this the oldest are forgotten first. */
+/**
+ * Keys a gateway without Redis remembers, and the bytes their answers may hold; past either bound
+ * the oldest are forgotten first.
+ */
 const MEMORY_MAX_KEYS = 10_000;
+const MEMORY_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Owns the store's Redis connection (when there is one) so shutdown closes it. */
 class IdempotencyRedis implements OnModuleDestroy {
@@ -36,7 +40,7 @@ class IdempotencyRedis implements OnModuleDestroy {
       useFactory: (redis: IdempotencyRedis, config: GatewayConfig) =>
         redis.client
           ? new RedisIdempotencyStore(redis.client, config.IDEMPOTENCY_REDIS_PREFIX)
-          : new MemoryIdempotencyStore(MEMORY_MAX_KEYS),
+          : new MemoryIdempotencyStore(MEMORY_MAX_KEYS, MEMORY_MAX_BYTES),
     },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
