@@ -205,6 +205,13 @@ test('bad input shows the API field errors next to the fields', async ({ page })
   await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(page, 'register with errors');
+
+  // A profile's name: what is wrong, said once, next to the field.
+  await register(page);
+  await page.getByLabel('Name').fill('x'.repeat(51));
+  await page.getByRole('button', { name: 'Add profile' }).click();
+  await expect(page.locator('#profile-name-error')).toContainText('50 characters');
+  await expect(page.getByRole('alert')).toHaveCount(1);
 });
 
 test('an ended session returns to sign-in, then back to the same page', async ({ page }) => {

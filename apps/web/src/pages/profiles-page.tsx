@@ -112,7 +112,7 @@ export function ProfilesPage() {
               </select>
             </>
           )}
-          <ErrorMessage error={create.error} />
+          {!nameError && <ErrorMessage error={create.error} />}
           <button type="submit" disabled={create.isPending}>
             Add profile
           </button>
