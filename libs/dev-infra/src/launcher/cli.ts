@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import {
   claimControlSocket,
   controlSocketPath,
@@ -10,9 +9,9 @@ import {
 import type { DemoArtwork } from './demo-artwork';
 import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
-import { builtScript, ONE_EACH, parseScale, REPO_ROOT } from './plan';
+import { builtScript } from './plan';
 import { readiness, readinessDetail, waitUntil } from './readiness';
-import { START_USAGE } from './start-usage';
+import { readStartOptions, START_USAGE, StartUsageError } from './start-usage';
 import { Supervisor, withSummary, type ManagedProcess } from './supervisor';
 import { startSystem, type RunningSystem } from './system';
 import { describeTraceDestination } from './trace-destination';
@@ -23,15 +22,7 @@ const write = (text: string) => process.stdout.write(text);
 let stopping = false;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      reset: { type: 'boolean', default: false },
-      'data-dir': { type: 'string', default: join(REPO_ROOT, '.data') },
-      json: { type: 'boolean', default: false },
-      scale: { type: 'string', default: process.env['KINEMA_SCALE'] ?? '' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const values = readStartOptions(process.argv.slice(2), process.env);
   if (values.help) {
     write(`${START_USAGE}\n`);
     return;
@@ -50,7 +41,7 @@ async function main(): Promise<void> {
   const status = (text: string) => {
     if (!values.json) write(`${text}\n`);
   };
-  const scale = parseScale(values.scale, ONE_EACH);
+  const { scale } = values;
   const supervisor = new Supervisor(sink);
   // Fleet events: the terminal prints them, and each `kinema` command in progress hears them.
   const listeners = new Set<(event: FleetEvent) => void>([
@@ -59,7 +50,7 @@ async function main(): Promise<void> {
   const onEvent = (event: FleetEvent) => {
     for (const listener of listeners) listener(event);
   };
-  const socketPath = controlSocketPath(values['data-dir']);
+  const socketPath = controlSocketPath(values.dataDir);
   // Filled once start-up completes; a signal before that stops whatever the supervisor has up.
   const started: { system?: RunningSystem } = {};
   const shutdown = async (signal: string) => {
@@ -85,7 +76,7 @@ async function main(): Promise<void> {
   await claimControlSocket(socketPath);
   status('Starting Kinema: the stand-ins, then the services, then the gateway...');
   const system = await startSystem({
-    dataDir: values['data-dir'],
+    dataDir: values.dataDir,
     reset: values.reset,
     demoTitles: process.env['DEMO_TITLES'] ? Number(process.env['DEMO_TITLES']) : 500,
     logLevel,
@@ -233,5 +224,5 @@ function watchLines(demo: DemoVideos | undefined): string[] {
 main().catch((error: unknown) => {
   if (stopping) return;
   process.stderr.write(`\nkinema: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof StartUsageError ? 2 : 1);
 });

@@ -1,3 +1,7 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ONE_EACH, parseScale, REPO_ROOT, type Scale } from './plan';
+
 /** What `npm start -- --help` prints. */
 export const START_USAGE = `Usage: npm start [-- --reset] [-- --data-dir DIR] [-- --json] [-- --scale catalog=3,...]
 
@@ -30,3 +34,48 @@ Traces: every request is traced and kept by the embedded receiver (\`npm run kin
 OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) sends them to your own collector
 instead (no receiver runs); OTEL_SDK_DISABLED=true turns tracing off; the other OTEL_* variables
 (OTEL_TRACES_SAMPLER, OTEL_EXPORTER_OTLP_PROTOCOL, ...) reach every process as they are.`;
+
+/** What `npm start` was asked for. */
+export interface StartOptions {
+  help: boolean;
+  reset: boolean;
+  dataDir: string;
+  json: boolean;
+  scale: Scale;
+}
+
+/** Arguments `npm start` does not take: the message says which, and where the options are. */
+export class StartUsageError extends Error {
+  constructor(detail: string) {
+    super(`${detail} (npm start -- --help lists the options)`);
+    this.name = 'StartUsageError';
+  }
+}
+
+/** Reads `npm start`'s arguments (and KINEMA_SCALE); throws StartUsageError naming what is wrong. */
+export function readStartOptions(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): StartOptions {
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        reset: { type: 'boolean', default: false },
+        'data-dir': { type: 'string', default: join(REPO_ROOT, '.data') },
+        json: { type: 'boolean', default: false },
+        scale: { type: 'string', default: env['KINEMA_SCALE'] ?? '' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    return {
+      help: values.help,
+      reset: values.reset,
+      dataDir: values['data-dir'],
+      json: values.json,
+      scale: values.help ? ONE_EACH : parseScale(values.scale, ONE_EACH),
+    };
+  } catch (error) {
+    throw new StartUsageError(error instanceof Error ? error.message : String(error));
+  }
+}
