@@ -16,6 +16,7 @@ import {
 } from '@kinema/contracts';
 import { DomainError, type FieldViolation } from '@kinema/platform';
 import { isUniqueViolation } from '@kinema/platform/database';
+import { runForCallers } from '@kinema/platform/logging';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -277,8 +278,8 @@ export class TitlesService {
 
   private genreReference(): Promise<GenreReference> {
     // Genres are reference data changed only by migrations, which run before serving: read and
-    // indexed once, not per request.
-    this.genreCache ??= this.reads.genres().then(
+    // indexed once, not per request, for every call that waits meanwhile (none cancels it).
+    this.genreCache ??= runForCallers(undefined, () => this.reads.genres()).then(
       (genres) => ({
         genres: genres.map(({ slug, name }) => ({ slug, name })),
         ids: new Map(genres.map((genre) => [genre.slug, genre.id])),

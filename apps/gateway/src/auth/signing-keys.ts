@@ -1,5 +1,6 @@
 import { importJWK, type CryptoKey } from 'jose';
 import { ACCESS_TOKEN, type SigningKey } from '@kinema/contracts';
+import { runForCallers } from '@kinema/platform/logging';
 
 /** The only algorithm access tokens may use; `none`, HMAC and every other alg are refused. */
 const ACCESS_TOKEN_ALGORITHM = ACCESS_TOKEN.algorithm;
@@ -33,7 +34,10 @@ export class SigningKeyCache {
 
   private refetch(): Promise<void> {
     // Concurrent requests with a new kid share one fetch.
-    this.inFlight ??= this.load().finally(() => (this.inFlight = undefined));
+    // Shared by every request that asks meanwhile: none of them leaving cancels it.
+    this.inFlight ??= runForCallers(undefined, () => this.load()).finally(
+      () => (this.inFlight = undefined),
+    );
     return this.inFlight;
   }
 

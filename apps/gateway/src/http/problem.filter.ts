@@ -14,7 +14,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
 } from '@kinema/platform/errors';
-import { currentRequestId, FailureLog } from '@kinema/platform/logging';
+import { currentCallerSignal, currentRequestId, FailureLog } from '@kinema/platform/logging';
 import type { ServiceErrorCode } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { restFieldPath } from './field-paths';
@@ -114,7 +114,9 @@ export class ProblemFilter implements ExceptionFilter {
       const headers: Record<string, string> = mapping.retryAfterSeconds
         ? { 'retry-after': String(mapping.retryAfterSeconds) }
         : {};
-      if (mapping.status >= 500) this.logUpstreamFailure(decoded.code, decoded.message);
+      // A read cancelled because its client left failed nowhere: nobody reads this answer.
+      if (mapping.status >= 500 && !currentCallerSignal()?.aborted)
+        this.logUpstreamFailure(decoded.code, decoded.message);
       const detail =
         mapping.status >= 500
           ? 'An upstream service is unavailable; try again shortly.'

@@ -32,14 +32,17 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
       (name, value) => void reply.header(name, value),
     );
     // A response that never finishes (the client went away mid-request, or the answer was written
-    // to the socket directly) gets no onResponse: it is logged and measured when it closes.
+    // to the socket directly) gets no onResponse: it is logged and measured when it closes, and
+    // the reads still made for it are cancelled (callerGoneInterceptor).
+    const clientGone = new AbortController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) {
+        clientGone.abort();
         const status = answeredOutsideReply.get(request.raw) ?? CLIENT_CLOSED_REQUEST;
         completed(logger, answered(request, status, reply.elapsedTime));
       }
     });
-    context.with(traced, () => runWithRequestId(String(request.id), done));
+    context.with(traced, () => runWithRequestId(String(request.id), done, clientGone.signal));
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     // This replica, then each service replica that answered: the spread over replicas is visible.

@@ -1,3 +1,4 @@
+import { currentCallerSignal, runWithRequestId } from '@kinema/platform/logging';
 import { InFlight } from './in-flight';
 
 /** A call the test answers when it chooses. */
@@ -63,5 +64,50 @@ describe('InFlight', () => {
     expect(await calls.run('a', () => Promise.resolve('fresh a'))).toBe('fresh a');
     expect(await calls.run('b', () => Promise.resolve('fresh b'))).toBe('fresh b');
     running.resolve('old');
+  });
+
+  it('runs a shared call for its requests: cancelled once all have gone, not the first; a request after that starts afresh', async () => {
+    const calls = new InFlight<string, string>();
+    const [first, second, third] = [
+      new AbortController(),
+      new AbortController(),
+      new AbortController(),
+    ];
+    const signals: AbortSignal[] = [];
+    const call = () => {
+      const signal = currentCallerSignal();
+      if (signal) signals.push(signal);
+      return new Promise<string>((_resolve, reject) =>
+        signal?.addEventListener('abort', () => reject(new Error('cancelled'))),
+      );
+    };
+    const asked = (caller: AbortController) =>
+      runWithRequestId('r', () => calls.run('a', call), caller.signal);
+    const one = asked(first);
+    const two = asked(second);
+    first.abort();
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(false);
+    second.abort();
+    expect(signals[0]?.aborted).toBe(true);
+    await expect(Promise.all([one, two])).rejects.toThrow('cancelled');
+    // Asked while the cancelled call had not yet settled: a call of its own, for its own request.
+    expect(calls.has('a')).toBe(false);
+    void asked(third);
+    expect(signals).toHaveLength(2);
+    expect(signals[1]?.aborted).toBe(false);
+    // Asked outside any request (no one who could go): never cancelled by the others leaving.
+    const outside = new InFlight<string, string>();
+    const kept: AbortSignal[] = [];
+    const keep = () => {
+      const signal = currentCallerSignal();
+      if (signal) kept.push(signal);
+      return new Promise<string>(() => undefined);
+    };
+    const gone = new AbortController();
+    void runWithRequestId('q', () => outside.run('b', keep), gone.signal);
+    void outside.run('b', keep);
+    gone.abort();
+    expect(kept[0]?.aborted).toBe(false);
   });
 });

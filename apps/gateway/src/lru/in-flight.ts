@@ -1,3 +1,5 @@
+import { CallerGroup, runForCallers } from '@kinema/platform/logging';
+
 /**
  * Calls for one key made while an earlier one is still running share that call's promise, so that
  * a burst of requests that find the same entry missing or expired (a page's parallel reads, a busy
@@ -18,18 +20,25 @@
  */
 export class InFlight<K, V> {
   /** The call running for each key (an object of its own, so a forgotten one is told apart). */
-  private readonly running = new Map<K, { promise?: Promise<V> }>();
+  private readonly running = new Map<K, { promise?: Promise<V>; callers: CallerGroup }>();
 
   /**
    * `call()`'s promise, or the one already running for `key`. `current()` tells the call, once it
    * has its answer, whether it is still the one for its key (not forgotten meanwhile).
    */
   run(key: K, call: (current: () => boolean) => Promise<V>): Promise<V> {
-    const running = this.running.get(key)?.promise;
-    if (running) return running;
-    const entry: { promise?: Promise<V> } = {};
+    const running = this.joinable(key);
+    if (running?.promise) {
+      running.callers.join();
+      return running.promise;
+    }
+    // Cancelled (its reads) only once every request waiting for it has gone, not the first; a
+    // request coming after that starts a call of its own.
+    const callers = new CallerGroup();
+    const entry: { promise?: Promise<V>; callers: CallerGroup } = { callers };
     const current = () => this.running.get(key) === entry;
-    const promise = call(current).finally(() => {
+    const promise = runForCallers(callers.signal, () => call(current)).finally(() => {
+      callers.end();
       if (current()) this.running.delete(key);
     });
     entry.promise = promise;
@@ -39,7 +48,13 @@ export class InFlight<K, V> {
 
   /** Whether a call for `key` is running (a call for it now would join that one). */
   has(key: K): boolean {
-    return this.running.has(key);
+    return this.joinable(key) !== undefined;
+  }
+
+  /** The call running for `key`, unless every request it ran for has gone (it is cancelled). */
+  private joinable(key: K) {
+    const running = this.running.get(key);
+    return running && !running.callers.signal.aborted ? running : undefined;
   }
 
   /** Later calls for `key` start afresh, and the one running is no longer current. */

@@ -1,7 +1,11 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createTestDatabase, type TestDatabase } from '@kinema/dev-infra';
 import { NestFactory } from '@nestjs/core';
-import { DatabaseModule } from './database.module';
+import { DataSource } from 'typeorm';
+import { isCallerGone } from '../errors/grpc-error-codec';
+import { runWithRequestId } from '../logging/request-context';
+import { DatabaseModule, guardAbandonedQueries } from './database.module';
 
 /** A port where PostgreSQL is not up yet: each connection is counted, then dropped at once. */
 async function notUpYet() {
@@ -50,4 +54,56 @@ describe('DatabaseModule start-up', () => {
     },
     30_000,
   );
+});
+
+describe('work whose caller has gone', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('caller-gone');
+    dataSource = new DataSource({ type: 'postgres', url: database.url, extra: { max: 1 } });
+    await dataSource.initialize();
+    guardAbandonedQueries(dataSource);
+    await dataSource.query('CREATE TABLE written (n int)');
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.dispose();
+  });
+
+  it('is not started once its caller goes while it waits for the connection; the rest runs', async () => {
+    const caller = new AbortController();
+    // The one connection is busy; the caller's insert waits for it, then the caller goes.
+    const busy = dataSource.query('SELECT pg_sleep(0.3)');
+    const queued = runWithRequestId(
+      'gone',
+      () => dataSource.query('INSERT INTO written VALUES (1)'),
+      caller.signal,
+    );
+    const stays = runWithRequestId(
+      'stays',
+      () => dataSource.query('INSERT INTO written VALUES (2)'),
+      new AbortController().signal,
+    );
+    caller.abort();
+    await busy;
+    const refused = await queued.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isCallerGone(refused)).toBe(true);
+    await stays;
+    // Outside any call (the relay, migrations): never refused.
+    await dataSource.query('INSERT INTO written VALUES (3)');
+    expect(await dataSource.query('SELECT n FROM written ORDER BY n')).toEqual([
+      { n: 2 },
+      { n: 3 },
+    ]);
+    // Asked for after its caller went: refused before it asks for a connection.
+    await expect(
+      runWithRequestId('late', () => dataSource.query('SELECT 1'), caller.signal),
+    ).rejects.toThrow('The caller went away');
+  });
 });

@@ -1,8 +1,10 @@
 import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { databaseConnection, type DatabaseSslMode } from '../config/database-tls';
 import { laggingDatabaseStream } from '../faults/lagging-socket';
+import { CallerGoneError, currentCallerSignal } from '../logging/request-context';
 import { DATABASE_PING, type DatabasePing } from '../ops/health-check';
 import { runMigrationsLocked } from './migrations';
 
@@ -88,6 +90,29 @@ class MigrationsOnBoot implements OnModuleInit {
   }
 }
 
+/**
+ * Work queued for a connection on behalf of a caller that has since gone (its gRPC call cancelled,
+ * or past its deadline) is not started: checked when the query asks for a connection and again
+ * once it has one, so the wait in the pool's queue (PGlite: one connection) is what it skips. A
+ * transaction already holding its connection finishes; work outside any call (the outbox relay,
+ * migrations, health checks) has no caller and is never stopped. The pool is TypeORM's; its
+ * driver's `obtainMasterConnection` is where every query runner asks for a connection.
+ */
+export function guardAbandonedQueries(dataSource: DataSource): void {
+  const driver = dataSource.driver as PostgresDriver;
+  const obtain = driver.obtainMasterConnection.bind(driver);
+  driver.obtainMasterConnection = async () => {
+    const signal = currentCallerSignal();
+    if (signal?.aborted) throw new CallerGoneError();
+    const [connection, release] = await obtain();
+    if (signal?.aborted) {
+      (release as () => void)();
+      throw new CallerGoneError();
+    }
+    return [connection, release];
+  };
+}
+
 const CONNECT_RETRY_DELAY_MS = 2_000;
 
 /** TypeORM on PostgreSQL with Kinema's rules: never synchronize, migrations under a lock. */
@@ -112,6 +137,15 @@ export class DatabaseModule {
             (ds: DataSource): DatabasePing =>
             () =>
               ds.query('SELECT 1'),
+          inject: [DataSource],
+        },
+        {
+          // Nothing injects it: Nest makes every provider at start, which installs the guard.
+          provide: 'DatabaseModule.abandonedQueryGuard',
+          useFactory: (ds: DataSource) => {
+            guardAbandonedQueries(ds);
+            return true;
+          },
           inject: [DataSource],
         },
         {

@@ -5,6 +5,7 @@ import {
   isServiceErrorCode,
   type ServiceErrorCode,
 } from '@kinema/contracts';
+import { CallerGoneError } from '../logging/request-context';
 import { DomainError, type FieldViolation } from './domain-error';
 import { grpcStatusByKind } from './status-mapping';
 
@@ -54,6 +55,21 @@ export function isConnectionFailure(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether an error is work refused because its caller had gone (CallerGoneError, which TypeORM
+ * hands on wrapped in a QueryFailedError's `driverError`).
+ */
+export function isCallerGone(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 3; depth++) {
+    if (current instanceof CallerGoneError) return true;
+    if (typeof current !== 'object') return false;
+    current =
+      (current as { driverError?: unknown; cause?: unknown }).driverError ??
+      (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Turns any thrown value into what a gRPC handler answers; internals are never revealed. */
 export function toGrpcError(error: unknown): GrpcErrorPayload {
   const metadata = new Metadata();
@@ -64,6 +80,8 @@ export function toGrpcError(error: unknown): GrpcErrorPayload {
   }
   if (isConnectionFailure(error))
     return { code: GrpcStatus.UNAVAILABLE, details: 'The database is unavailable.', metadata };
+  if (isCallerGone(error))
+    return { code: GrpcStatus.CANCELLED, details: new CallerGoneError().message, metadata };
   return { code: GrpcStatus.INTERNAL, details: 'Internal error', metadata };
 }
 

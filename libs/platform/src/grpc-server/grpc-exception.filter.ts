@@ -1,7 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
-import { isConnectionFailure, toGrpcError } from '../errors/grpc-error-codec';
+import { isCallerGone, isConnectionFailure, toGrpcError } from '../errors/grpc-error-codec';
 import { FailureLog } from '../logging/failure-log';
 
 /** The one place a gRPC service turns thrown errors into status + ErrorInfo trailer. */
@@ -13,7 +13,8 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     if (isConnectionFailure(exception)) this.countOutage(exception);
-    else if (!(exception instanceof DomainError)) {
+    // A caller that went away is no fault here: its work was not started, and nobody waits.
+    else if (!(exception instanceof DomainError) && !isCallerGone(exception)) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );

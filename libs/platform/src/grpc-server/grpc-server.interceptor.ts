@@ -58,25 +58,49 @@ export class GrpcServerInterceptor implements NestInterceptor {
         runWithRequestId(requestId, () => next.handle().subscribe(subscriber)),
       );
     }
+    // The caller's cancel (or its deadline passing) aborts the work's signal: the database work
+    // not yet started for it is then not started (guardAbandonedQueries), nor are its onward reads.
+    const callerGone = cancellationOf(call);
     return new Observable((subscriber) =>
-      runWithRequestId(requestId, () =>
-        (violations.length > 0 ? throwError(() => DomainError.invalid(violations)) : next.handle())
-          .pipe(
-            tap({
-              next: () =>
-                grpcServerHandled.inc({ ...labels, grpc_code: GrpcStatus[GrpcStatus.OK] }),
-              error: (error: unknown) =>
-                grpcServerHandled.inc({
-                  ...labels,
-                  grpc_code: GrpcStatus[toGrpcError(error).code],
-                }),
-              finalize: () => stopTimer(),
-            }),
+      runWithRequestId(
+        requestId,
+        () =>
+          (violations.length > 0
+            ? throwError(() => DomainError.invalid(violations))
+            : next.handle()
           )
-          .subscribe(subscriber),
+            .pipe(
+              tap({
+                next: () =>
+                  grpcServerHandled.inc({ ...labels, grpc_code: GrpcStatus[GrpcStatus.OK] }),
+                error: (error: unknown) =>
+                  grpcServerHandled.inc({
+                    ...labels,
+                    grpc_code: GrpcStatus[toGrpcError(error).code],
+                  }),
+                finalize: () => {
+                  callerGone?.release();
+                  stopTimer();
+                },
+              }),
+            )
+            .subscribe(subscriber),
+        callerGone?.signal,
       ),
     );
   }
+}
+
+/** A signal aborted when a unary call is cancelled; `release` stops listening once answered. */
+function cancellationOf(
+  call: ServerUnaryCall<unknown, unknown> | undefined,
+): { signal: AbortSignal; release: () => void } | undefined {
+  if (typeof call?.once !== 'function') return undefined;
+  const controller = new AbortController();
+  if (call.cancelled) controller.abort();
+  const abort = () => controller.abort();
+  call.once('cancelled', abort);
+  return { signal: controller.signal, release: () => call.removeListener('cancelled', abort) };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   SUPERVISOR_TARGET_SCHEME,
 } from '@kinema/contracts';
 import { callLatencyInterceptor } from '../faults/call-latency.interceptor';
+import { callerGoneInterceptor } from './caller-gone.interceptor';
 import { committedReadRetryInterceptor } from './committed-read-retry.interceptor';
 import { currentRequestId, recordServedBy } from '../logging/request-context';
 import { registerSupervisorResolver, supervisedService } from './supervisor-resolver';
@@ -198,6 +199,7 @@ export function createGrpcClient<C extends Client>(
     // The deadline is set first, so the latency seam (inert unless FAULT_INJECTION) can honour it.
     interceptors: [
       contextInterceptor(config.deadlineMs),
+      callerGoneInterceptor(config.service, config.idempotentMethods),
       ...(supervised ? [serverNameInterceptor(supervisedService(new URL(target).pathname))] : []),
       committedReadRetryInterceptor(config.service, config.idempotentMethods),
       ...(owner ? [callLatencyInterceptor(owner)] : []),

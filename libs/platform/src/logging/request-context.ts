@@ -5,17 +5,92 @@ interface RequestContext {
   requestId: string;
   /** Pods that answered the gRPC calls made for this request (their `x-served-by`), in order. */
   servedBy?: string[];
+  /** Aborted once whoever asked for this work has gone (its client closed, its call cancelled). */
+  signal?: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-/** Runs fn with a request id visible to logs and outgoing gRPC calls made inside it. */
-export function runWithRequestId<T>(requestId: string, fn: () => T): T {
-  return storage.run({ requestId }, fn);
+/**
+ * Runs fn with a request id visible to logs and outgoing gRPC calls made inside it, and the
+ * signal that says when the caller has gone: reads made for it are then cancelled, and the
+ * database work it queued is not started (see callerGoneInterceptor, guardAbandonedQueries).
+ */
+export function runWithRequestId<T>(requestId: string, fn: () => T, signal?: AbortSignal): T {
+  return storage.run(signal ? { requestId, signal } : { requestId }, fn);
 }
 
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
+}
+
+/** The signal of the caller the current work is for; undefined outside a request or call. */
+export function currentCallerSignal(): AbortSignal | undefined {
+  return storage.getStore()?.signal;
+}
+
+/**
+ * Runs fn for `signal`'s callers rather than the current one's alone (the request id stays, for
+ * logs, and the pods that answer are still listed for the current request); no signal: for
+ * callers that never go.
+ */
+export function runForCallers<T>(signal: AbortSignal | undefined, fn: () => T): T {
+  const store = storage.getStore();
+  if (!store || store.signal === signal) return fn();
+  store.servedBy ??= [];
+  const shared: RequestContext = { requestId: store.requestId, servedBy: store.servedBy };
+  return storage.run(signal ? { ...shared, signal } : shared, fn);
+}
+
+/**
+ * The callers sharing one piece of work (one load of a cache entry that several requests wait
+ * for): its signal is aborted only once every one of them has gone, and never while one that
+ * cannot go (work outside any request) is among them, so the first request leaving cancels
+ * nothing the others wait for. `end()` once the work is done lets go of their signals.
+ */
+export class CallerGroup {
+  private readonly controller = new AbortController();
+  private present = 0;
+  private permanent = false;
+  private readonly joined: AbortSignal[] = [];
+  private readonly leave = () => {
+    this.present -= 1;
+    if (this.present === 0 && !this.permanent) this.controller.abort();
+  };
+
+  constructor(first: AbortSignal | undefined = currentCallerSignal()) {
+    this.join(first);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Adds a caller (the current one by default); one already gone counts for nothing. */
+  join(signal: AbortSignal | undefined = currentCallerSignal()): void {
+    if (this.controller.signal.aborted) return;
+    if (!signal) {
+      this.permanent = true;
+      return;
+    }
+    if (signal.aborted) return;
+    this.present += 1;
+    this.joined.push(signal);
+    signal.addEventListener('abort', this.leave, { once: true });
+  }
+
+  end(): void {
+    for (const signal of this.joined) signal.removeEventListener('abort', this.leave);
+    this.joined.length = 0;
+  }
+}
+
+/** What work whose caller has gone throws instead of starting (gRPC CANCELLED, never logged). */
+export class CallerGoneError extends Error {
+  constructor() {
+    super('The caller went away before this work started.');
+    this.name = 'CallerGoneError';
+  }
 }
 
 export function recordServedBy(servedBy: string): void {
