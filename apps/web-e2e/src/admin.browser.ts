@@ -6,6 +6,7 @@ import {
   expect,
   expectAccessible,
   openNewTitleForm,
+  refusedResponses,
   register,
   screenshots,
   signInAsAdmin,
@@ -190,10 +191,7 @@ test('the admin finds a draft in the list of titles, edits it from its page and 
   const { id } = (await created.json()) as { id: string };
 
   await signInAsAdmin(page);
-  const refused: string[] = [];
-  page.on('response', (response) => {
-    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
-  });
+  const refused = refusedResponses(page);
   // Punctuation alone is no search: the box says so and nothing is refused.
   await page.getByLabel('Find a title').fill('%');
   await expect(page.getByRole('alert')).toHaveText('A search needs a letter or a digit');

@@ -1,5 +1,13 @@
 import type { Page } from '@playwright/test';
-import { allTitles, expect, expectAccessible, found, screenshots, test } from './support/fixtures';
+import {
+  allTitles,
+  expect,
+  expectAccessible,
+  found,
+  refusedResponses,
+  screenshots,
+  test,
+} from './support/fixtures';
 
 /** Types into the search box and waits for the answer to that text. */
 async function search(page: Page, text: string): Promise<void> {
@@ -92,10 +100,7 @@ test('each filter’s label belongs to its control, above it, and a phone never 
 test('a year filters once it is typed in full, on a slow device too, with no error on the way; a wrong year says the range; a genre from an edited link is left out', async ({
   page,
 }) => {
-  const refused: string[] = [];
-  page.on('response', (response) => {
-    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
-  });
+  const refused = refusedResponses(page);
   const year = page.getByLabel('From year', { exact: true });
   // A slow device: keystrokes arrive while the page is still busy with the one before, where a
   // year typed fast once lost its last digit (two runs in three, before the fix, at this rate).
@@ -126,10 +131,7 @@ test('a year filters once it is typed in full, on a slow device too, with no err
 test('punctuation alone asks for a letter or digit and lists as an empty box does; an over-long link is cut to what the box takes; neither is refused', async ({
   page,
 }) => {
-  const refused: string[] = [];
-  page.on('response', (response) => {
-    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
-  });
+  const refused = refusedResponses(page);
   await page.goto('/search');
   await expect(results(page).getByRole('link').first()).toBeVisible();
   const box = page.getByLabel('Titles, people, genres');

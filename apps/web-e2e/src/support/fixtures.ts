@@ -162,6 +162,15 @@ export function apiRequests(page: Page): string[] {
   return seen;
 }
 
+/** The answers a page is refused from now on (status 400 or more), as `STATUS url`. */
+export function refusedResponses(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+  });
+  return refused;
+}
+
 /** Every published title, read from the API as an anonymous client (no ceiling). */
 export async function allTitles(): Promise<ApiTitle[]> {
   const titles: ApiTitle[] = [];
