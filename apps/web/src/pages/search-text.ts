@@ -5,7 +5,7 @@ import { CATALOG_READ_LIMITS, searchWords } from '@kinema/contracts/catalog-limi
 const DEBOUNCE_MS = 250;
 
 /** What the search box beside it says while its text has no letter or digit. */
-export const NO_SEARCH_WORD = 'A search needs a letter or a digit';
+const NO_SEARCH_WORD = 'A search needs a letter or a digit';
 
 function useDebounced<T>(value: T, delay: number): T {
   const [settled, setSettled] = useState(value);

@@ -73,7 +73,11 @@ export class CallerGroup {
       this.permanent = true;
       return;
     }
-    if (signal.aborted) return;
+    if (signal.aborted) {
+      // Asked for by a caller already gone, with nobody else waiting: nobody needs it.
+      if (this.present === 0 && !this.permanent) this.controller.abort();
+      return;
+    }
     this.present += 1;
     this.joined.push(signal);
     signal.addEventListener('abort', this.leave, { once: true });
