@@ -1,4 +1,9 @@
-import { currentServedBy, runWithRequestId, traceFields } from '@kinema/platform/logging';
+import {
+  callerController,
+  currentServedBy,
+  runWithRequestId,
+  traceFields,
+} from '@kinema/platform/logging';
 import { REPLICA_NAME } from '@kinema/platform/config';
 import { httpRequestDuration, observeTraced } from '@kinema/platform/ops';
 import { OPS_ROUTES, SERVED_BY_METADATA } from '@kinema/contracts';
@@ -34,7 +39,7 @@ export function registerRequestHooks(fastify: FastifyInstance, logger: Logger): 
     // A response that never finishes (the client went away mid-request, or the answer was written
     // to the socket directly) gets no onResponse: it is logged and measured when it closes, and
     // the reads still made for it are cancelled (callerGoneInterceptor).
-    const clientGone = new AbortController();
+    const clientGone = callerController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) {
         clientGone.abort();

@@ -13,7 +13,7 @@ import {
 import { REQUEST_ID_METADATA } from '@kinema/contracts';
 import { Observable, tap, throwError } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
-import { acceptRequestId, runWithRequestId } from '../logging/request-context';
+import { acceptRequestId, callerController, runWithRequestId } from '../logging/request-context';
 import { grpcServerDuration, grpcServerHandled, startTracedTimer } from '../ops/metrics';
 import { toGrpcError } from '../errors/grpc-error-codec';
 import { textViolations } from './request-text.rule';
@@ -96,7 +96,7 @@ function cancellationOf(
   call: ServerUnaryCall<unknown, unknown> | undefined,
 ): { signal: AbortSignal; release: () => void } | undefined {
   if (typeof call?.once !== 'function') return undefined;
-  const controller = new AbortController();
+  const controller = callerController();
   if (call.cancelled) controller.abort();
   const abort = () => controller.abort();
   call.once('cancelled', abort);

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 
 interface RequestContext {
   requestId: string;
@@ -22,6 +23,17 @@ export function runWithRequestId<T>(requestId: string, fn: () => T, signal?: Abo
 
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
+}
+
+/**
+ * The controller of a caller's signal. Each read made for the caller listens to it while it runs,
+ * and a page's request may make more than Node's default of 10 at once (a warning of a leak that
+ * is not one): its listeners are not limited. Each is removed once its read has answered.
+ */
+export function callerController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /** The signal of the caller the current work is for; undefined outside a request or call. */
@@ -49,7 +61,7 @@ export function runForCallers<T>(signal: AbortSignal | undefined, fn: () => T): 
  * nothing the others wait for. `end()` once the work is done lets go of their signals.
  */
 export class CallerGroup {
-  private readonly controller = new AbortController();
+  private readonly controller = callerController();
   private present = 0;
   private permanent = false;
   private readonly joined: AbortSignal[] = [];
