@@ -38,19 +38,28 @@ const CONNECTION_FAILURE_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Connection is not established|the database system is (starting up|shutting down)/i;
 
 /**
- * Whether an error means a dependency (the database) is unreachable rather than that the request
- * or the code is wrong: those are UNAVAILABLE (503 with Retry-After at the edge), not INTERNAL.
- * TypeORM wraps the driver's error in `driverError`.
+ * An error and what it wraps, outermost first, three deep at most: TypeORM wraps the driver's
+ * error in `driverError`, others name theirs `cause`.
  */
-export function isConnectionFailure(error: unknown): boolean {
+function* errorChain(error: unknown): Generator<object> {
   for (let current: unknown = error, depth = 0; current && depth < 3; depth++) {
-    if (typeof current !== 'object') return false;
-    const { code, message } = current as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && CONNECTION_FAILURES.has(code)) return true;
-    if (typeof message === 'string' && CONNECTION_FAILURE_MESSAGES.test(message)) return true;
+    if (typeof current !== 'object') return;
+    yield current;
     current =
       (current as { driverError?: unknown; cause?: unknown }).driverError ??
       (current as { cause?: unknown }).cause;
+  }
+}
+
+/**
+ * Whether an error means a dependency (the database) is unreachable rather than that the request
+ * or the code is wrong: those are UNAVAILABLE (503 with Retry-After at the edge), not INTERNAL.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  for (const current of errorChain(error)) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && CONNECTION_FAILURES.has(code)) return true;
+    if (typeof message === 'string' && CONNECTION_FAILURE_MESSAGES.test(message)) return true;
   }
   return false;
 }
@@ -60,13 +69,7 @@ export function isConnectionFailure(error: unknown): boolean {
  * hands on wrapped in a QueryFailedError's `driverError`).
  */
 export function isCallerGone(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 3; depth++) {
-    if (current instanceof CallerGoneError) return true;
-    if (typeof current !== 'object') return false;
-    current =
-      (current as { driverError?: unknown; cause?: unknown }).driverError ??
-      (current as { cause?: unknown }).cause;
-  }
+  for (const current of errorChain(error)) if (current instanceof CallerGoneError) return true;
   return false;
 }
 
