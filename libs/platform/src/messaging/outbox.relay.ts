@@ -362,7 +362,6 @@ export class OutboxRelay {
         .catch(() => undefined);
       throw error;
     }
-    this.status.kafkaReachable = true;
     await this.dataSource.query(
       `UPDATE outbox_events SET sent_at = now(), attempts = attempts + 1, last_error = NULL
         WHERE sequence = ANY($1::bigint[])`,
