@@ -52,8 +52,9 @@ function asksForHelp(arg: string): boolean {
 
 /**
  * Runs `npm run kinema -- <command> ...` (argv: the arguments after the script's name) and
- * resolves with its exit code: 0 done, 2 a usage error (what is wrong, then that command's usage); `--help` or `-h`,
- * alone or after a command (before a `--`), prints the usage (the command's) and runs nothing.
+ * resolves with its exit code: 0 done, 2 a usage error (what is wrong, then that command's
+ * usage); `--help` or `-h`, alone or after a command (before a `--`), prints the usage (the
+ * command's) and runs nothing.
  */
 export async function runKinema(
   argv: string[],
