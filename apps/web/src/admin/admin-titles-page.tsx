@@ -1,5 +1,4 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { CATALOG_READ_LIMITS } from '@kinema/contracts/catalog-limits';
 import { titlesQuery, type TitleQuery } from '../api/queries';
@@ -19,20 +18,9 @@ export function AdminTitlesPage() {
   const session = useSession();
   const admin = session?.account.role === 'admin' && !session.profile?.kids;
   const [params, setParams] = useSearchParams();
-  const { text, setText, settled: q, query: searched, error: textError } = useSearchText(params);
+  const { text, setText, query: searched, error: textError } = useSearchText();
   const availability =
     AVAILABILITIES.find((choice) => choice === params.get('availability')) ?? 'all';
-  useEffect(() => {
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (q) next.set('q', q);
-        else next.delete('q');
-        return next;
-      },
-      { replace: true },
-    );
-  }, [q, setParams]);
   const titles = useInfiniteQuery({
     ...titlesQuery(
       { availability, ...(searched ? { q: searched, sort: 'relevance' } : { sort: 'name' }) },

@@ -1,5 +1,4 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { CATALOG_READ_LIMITS } from '@kinema/contracts/catalog-limits';
 import { genresQuery, titlesQuery, type TitleQuery } from '../api/queries';
@@ -10,7 +9,7 @@ import { useSearchText } from './search-text';
 
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
-  const { text, setText, settled: q, query: searched, error: textError } = useSearchText(params);
+  const { text, setText, settled: q, query: searched, error: textError } = useSearchText();
   const genres = useQuery(genresQuery);
   const known = genres.isPending
     ? undefined
@@ -22,23 +21,6 @@ export function SearchPage() {
   };
   const results = useInfiniteQuery({ ...titlesQuery(query), enabled: !waitingForGenres });
   const items = results.data?.pages.flatMap((page) => page.items) ?? [];
-
-  // The address follows the settled text. Only when they differ: `setParams` changes with every
-  // address, and writing the address of this render again undid a filter set meanwhile (a year
-  // typed fast ended as its first three digits).
-  const addressQ = params.get('q') ?? '';
-  useEffect(() => {
-    if (addressQ === q) return;
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (q) next.set('q', q);
-        else next.delete('q');
-        return next;
-      },
-      { replace: true },
-    );
-  }, [q, addressQ, setParams]);
 
   // The year fields keep what is typed themselves (`defaultValue`), as the text box does: drawn
   // from the address, a digit typed before the address caught up with the one before was lost.
