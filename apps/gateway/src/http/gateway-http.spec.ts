@@ -1,6 +1,8 @@
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import {
+  ACCOUNT_LIMITS,
   Availability,
+  CATALOG_READ_LIMITS,
   MaturityRating,
   Title,
   TitleType,
@@ -139,6 +141,40 @@ describe('the gateway over HTTP', () => {
       expect(body.code).toBe('VALIDATION_FAILED');
       expect(body.errors.map((e) => e.field).sort()).toEqual(['colour', 'limit']);
       expect(body.instance).toBe('/api/v1/titles');
+    });
+
+    it('names a value of the wrong kind as such, a missing field as required, and a range as a range', async () => {
+      const errors = async (options: Parameters<typeof inject>[0]) => {
+        const answer = await inject(options);
+        expect(answer.statusCode).toBe(400);
+        return answer.json<{ errors: Array<{ field: string; description: string }> }>().errors;
+      };
+      expect(await errors({ url: '/api/v1/titles?limit=abc' })).toEqual([
+        { field: 'limit', description: 'limit must be an integer number' },
+      ]);
+      const { maxPageSize } = CATALOG_READ_LIMITS;
+      expect(await errors({ url: `/api/v1/titles?limit=${maxPageSize + 1}` })).toEqual([
+        { field: 'limit', description: `limit must not be greater than ${maxPageSize}` },
+      ]);
+      const register = (body: object) => ({
+        method: 'POST' as const,
+        url: '/api/v1/auth/register',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+      expect(await errors(register({ email: 'ada@example.com' }))).toEqual([
+        { field: 'password', description: 'password is required' },
+      ]);
+      expect(await errors(register({ email: 'ada@example.com', password: 7 }))).toEqual([
+        { field: 'password', description: 'password must be a string' },
+      ]);
+      expect(await errors(register({ email: 'ada@example', password: 'short' }))).toEqual([
+        { field: 'email', description: 'email must be an email address, like ada@example.com' },
+        {
+          field: 'password',
+          description: `password must have at least ${ACCOUNT_LIMITS.passwordMinLength} characters`,
+        },
+      ]);
     });
 
     it("turns the catalog's NOT_FOUND into a 404 problem with its code", async () => {

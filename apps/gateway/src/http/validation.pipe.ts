@@ -2,6 +2,37 @@ import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldViolation } from '@kinema/platform/errors';
 import { ProblemException } from './problem.exception';
 
+/**
+ * class-validator's rules that say what kind of value a field takes. A value of the wrong kind
+ * breaks every rule of its field, and the one to name is this one: a password given as 7 is not
+ * "longer than 128 characters", nor a limit of `abc` "greater than 100".
+ */
+const KIND_RULES = new Set([
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'nestedValidation',
+]);
+
+/**
+ * What to say of one field: that it is required when it is missing, else the rule of its kind
+ * when that is broken, else the first broken rule class-validator found. Not class-validator's
+ * `stopAtFirstError`, which stops at the first rule in the order it checks them: the decorator
+ * nearest the property, so the last one a reader sees (the range), but the first one in a
+ * decorator composed with `applyDecorators`.
+ */
+function whatIsWrong(field: string, error: ValidationError): string | undefined {
+  const broken = Object.entries(error.constraints ?? {});
+  if (broken.length === 0) return undefined;
+  // The value is kept on an error without children; a property the body or query left out is
+  // there as undefined (an optional one is not checked at all).
+  if ('value' in error && error.value === undefined) return `${field} is required`;
+  return (broken.find(([rule]) => KIND_RULES.has(rule)) ?? broken[0])?.[1];
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldViolation[] {
   return errors.flatMap((error) => {
     const field = /^\d+$/.test(error.property)
@@ -9,23 +40,20 @@ function flatten(errors: ValidationError[], parent = ''): FieldViolation[] {
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    const own = Object.values(error.constraints ?? {}).map((description) => ({
-      field,
-      description,
-    }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    const description = whatIsWrong(field, error);
+    // A field that is itself wrong is named once; what is wrong inside it would follow from that.
+    if (description !== undefined) return [{ field, description }];
+    return flatten(error.children ?? [], field);
   });
 }
 
-/** class-validator on every DTO; unknown fields are rejected and all violations named at once. */
+/** class-validator on every DTO; unknown fields are rejected and all bad fields named at once. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
-    // One message per bad field: the first constraint it breaks.
-    stopAtFirstError: true,
     exceptionFactory: (errors) => ProblemException.badRequest(flatten(errors)),
   });
 }
