@@ -143,7 +143,7 @@ describe('the gateway over HTTP', () => {
       expect(body.instance).toBe('/api/v1/titles');
     });
 
-    it('names a value of the wrong kind as such, a missing field as required, and a range as a range', async () => {
+    it('names a value of the wrong kind as such, a missing field as required, a range as a range, and a body that is no object', async () => {
       const errors = async (options: Parameters<typeof inject>[0]) => {
         const answer = await inject(options);
         expect(answer.statusCode).toBe(400);
@@ -168,6 +168,11 @@ describe('the gateway over HTTP', () => {
       expect(await errors(register({ email: 'ada@example.com', password: 7 }))).toEqual([
         { field: 'password', description: 'password must be a string' },
       ]);
+      for (const body of [[], 7, 'ada']) {
+        expect(await errors(register(body as object))).toEqual([
+          { field: 'body', description: 'the body must be a JSON object' },
+        ]);
+      }
       expect(await errors(register({ email: 'ada@example', password: 'short' }))).toEqual([
         { field: 'email', description: 'email must be an email address, like ada@example.com' },
         {

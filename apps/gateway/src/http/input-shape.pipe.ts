@@ -20,13 +20,22 @@ function* strings(value: unknown, root: string): Generator<[string, string]> {
 }
 
 /**
- * Shape rules that hold for every route, checked before the DTOs are: no NUL character or lone
- * surrogate in any text (the contract's rule), and no query parameter given more than once
- * (Fastify would hand a repeated one over as an array, which no parameter of this API is).
+ * Shape rules that hold for every route, checked before the DTOs are: a body is a JSON object, no
+ * NUL character or lone surrogate in any text (the contract's rule), and no query parameter given
+ * more than once (Fastify would hand a repeated one over as an array, which no parameter of this
+ * API is).
  */
 export class InputShapePipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     const violations: FieldViolation[] = [];
+    // Every body of this API is an object; an empty one reads as {}. Left to the DTO, an array
+    // or a bare value read as an object with every field missing.
+    const body = metadata.type === 'body' && metadata.data === undefined;
+    if (body && value != null && (typeof value !== 'object' || Array.isArray(value))) {
+      throw ProblemException.badRequest([
+        { field: 'body', description: 'the body must be a JSON object' },
+      ]);
+    }
     if (metadata.type === 'query') {
       const entries: Array<[string, unknown]> =
         metadata.data !== undefined
