@@ -5,13 +5,15 @@ import { configSchema } from '../config';
 import { createGatewayApp } from '../gateway.bootstrap';
 
 // Nothing listens on port 1: every call the limiter lets through fails fast with 503, which is
-// all these tests need; they are about what the limiter refuses (429) before any call.
+// all these tests need; they are about what the limiter refuses (429) before any call. Kafka too:
+// left at its default, the gateways joined the broker of an `npm start` running beside the tests.
 const NOWHERE = '127.0.0.1:1';
 
 async function gateway(env: Record<string, string>): Promise<NestFastifyApplication> {
   const config = configSchema.parse({
     CATALOG_GRPC_TARGET: NOWHERE,
     USERS_GRPC_TARGET: NOWHERE,
+    KAFKA_BROKERS: NOWHERE,
     DOCS_ENABLED: 'false',
     RATE_LIMIT_AUTH_PER_IP: '3',
     RATE_LIMIT_AUTH_PER_EMAIL: '100',
