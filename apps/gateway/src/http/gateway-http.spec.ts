@@ -70,6 +70,10 @@ describe('the gateway over HTTP', () => {
       .getHttpAdapter()
       .getInstance()
       .inject({ method: 'GET', ...options });
+  const asAdmin = () => ({
+    authorization: `Bearer ${adminToken}`,
+    'content-type': 'application/json',
+  });
 
   beforeAll(async () => {
     await store.start();
@@ -156,9 +160,9 @@ describe('the gateway over HTTP', () => {
       expect(await errors({ url: `/api/v1/titles?limit=${maxPageSize + 1}` })).toEqual([
         { field: 'limit', description: `limit must not be greater than ${maxPageSize}` },
       ]);
-      const register = (body: object) => ({
+      const register = (body: object, route = 'register') => ({
         method: 'POST' as const,
-        url: '/api/v1/auth/register',
+        url: `/api/v1/auth/${route}`,
         headers: { 'content-type': 'application/json' },
         payload: JSON.stringify(body),
       });
@@ -167,6 +171,21 @@ describe('the gateway over HTTP', () => {
       ]);
       expect(await errors(register({ email: 'ada@example.com', password: 7 }))).toEqual([
         { field: 'password', description: 'password must be a string' },
+      ]);
+      expect(await errors(register({ email: '', password: 7 }, 'login'))).toEqual([
+        { field: 'email', description: 'email should not be empty' },
+        { field: 'password', description: 'password must be a string' },
+      ]);
+      // Inside a list: the field is the whole path, the description names the property.
+      const credits = await errors({
+        method: 'PATCH',
+        url: `/api/v1/titles/${TITLE_ID}`,
+        headers: asAdmin(),
+        payload: JSON.stringify({ credits: [{ name: 5 }] }),
+      });
+      expect(credits).toEqual([
+        { field: 'credits[0].name', description: 'name must be a string' },
+        { field: 'credits[0].role', description: 'role is required' },
       ]);
       for (const body of [[], 7, 'ada']) {
         expect(await errors(register(body as object))).toEqual([
@@ -215,11 +234,6 @@ describe('the gateway over HTTP', () => {
   });
 
   describe('input refused before validation, each with a 400 naming what is wrong', () => {
-    const asAdmin = () => ({
-      authorization: `Bearer ${adminToken}`,
-      'content-type': 'application/json',
-    });
-
     it('refuses a JSON body nested deeper than the limit (not a stack overflow)', async () => {
       let deep: unknown = [];
       for (let i = 0; i < 10_000; i++) deep = [deep];

@@ -24,12 +24,13 @@ const KIND_RULES = new Set([
  * nearest the property, so the last one a reader sees (the range), but the first one in a
  * decorator composed with `applyDecorators`.
  */
-function whatIsWrong(field: string, error: ValidationError): string | undefined {
+function whatIsWrong(error: ValidationError): string | undefined {
   const broken = Object.entries(error.constraints ?? {});
   if (broken.length === 0) return undefined;
   // The value is kept on an error without children; a property the body or query left out is
-  // there as undefined (an optional one is not checked at all).
-  if ('value' in error && error.value === undefined) return `${field} is required`;
+  // there as undefined (an optional one is not checked at all). Named as class-validator's own
+  // messages name a field: by its property, with the whole path beside it in `field`.
+  if ('value' in error && error.value === undefined) return `${error.property} is required`;
   return (broken.find(([rule]) => KIND_RULES.has(rule)) ?? broken[0])?.[1];
 }
 
@@ -40,7 +41,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldViolation[] {
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    const description = whatIsWrong(field, error);
+    const description = whatIsWrong(error);
     // A field that is itself wrong is named once; what is wrong inside it would follow from that.
     if (description !== undefined) return [{ field, description }];
     return flatten(error.children ?? [], field);

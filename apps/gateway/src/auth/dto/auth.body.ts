@@ -1,6 +1,13 @@
 import { ACCOUNT_LIMITS, EMAIL_PATTERN } from '@kinema/contracts';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import {
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 
 // Upper bounds are the users service's (libs/contracts), so oversized input is refused here,
 // before it costs a gRPC call or an argon2 hash; the users service still decides what is valid.
@@ -10,7 +17,7 @@ const { emailLength, passwordMinLength, passwordMaxLength, refreshTokenLength } 
 export class CredentialsBody {
   @ApiProperty({ example: 'ada@example.com', minLength: 1, maxLength: emailLength })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(emailLength)
   email!: string;
 
@@ -20,7 +27,7 @@ export class CredentialsBody {
     maxLength: passwordMaxLength,
   })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(passwordMaxLength)
   password!: string;
 }
@@ -45,7 +52,7 @@ function IsEmailShaped(): PropertyDecorator {
 export class RegisterBody extends CredentialsBody {
   @ApiProperty({ example: 'ada@example.com', minLength: 1, maxLength: emailLength })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(emailLength)
   @IsEmailShaped()
   declare email: string;
@@ -75,7 +82,7 @@ export class RefreshBody {
   })
   @IsOptional()
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(refreshTokenLength)
   refreshToken?: string;
 }

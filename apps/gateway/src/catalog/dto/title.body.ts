@@ -21,6 +21,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsNotEmpty,
   IsNumber,
   IsObject,
   IsOptional,
@@ -29,7 +30,6 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
 
@@ -38,7 +38,7 @@ const ARTWORK_MESSAGE = `must be an object key of at most ${ARTWORK_KEY.maxLengt
 export class CreditBody {
   @ApiProperty({ minLength: 1, maxLength: LIMITS.personNameLength })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(LIMITS.personNameLength)
   name!: string;
 
@@ -87,7 +87,7 @@ export class EpisodeBody {
 
   @ApiProperty({ minLength: 1, maxLength: LIMITS.nameLength })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(LIMITS.nameLength)
   name!: string;
 
@@ -150,7 +150,7 @@ export class TitleBody {
 
   @ApiProperty({ minLength: 1, maxLength: LIMITS.nameLength, example: 'Galaxy Drifters' })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(LIMITS.nameLength)
   name!: string;
 
@@ -214,7 +214,7 @@ export class TitleBody {
 
   @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.popularity })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'popularity must be a number' })
   @Min(0)
   @Max(LIMITS.popularity)
   popularity?: number;

@@ -12,6 +12,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNotEmpty,
   IsOptional,
   IsString,
   Max,
@@ -31,7 +32,7 @@ const kidsMax = MATURITY_RATINGS.toName(KIDS_MAX_CEILING);
 export class CurrentPasswordBody {
   @ApiProperty({ minLength: 1, maxLength: PASSWORD_MAX })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(PASSWORD_MAX)
   currentPassword!: string;
 }
@@ -47,7 +48,7 @@ export class ChangePasswordBody extends CurrentPasswordBody {
 export class CreateProfileBody {
   @ApiProperty({ minLength: 1, maxLength: PROFILE_NAME_MAX, example: 'Kids' })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(PROFILE_NAME_MAX)
   name!: string;
 
@@ -71,7 +72,7 @@ export class CreateProfileBody {
 export class RenameProfileBody {
   @ApiProperty({ minLength: 1, maxLength: PROFILE_NAME_MAX })
   @IsString()
-  @MinLength(1)
+  @IsNotEmpty()
   @MaxLength(PROFILE_NAME_MAX)
   name!: string;
 }
