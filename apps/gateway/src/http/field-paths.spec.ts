@@ -1,4 +1,4 @@
-import { restFieldPath } from './field-paths';
+import { restFieldDescription, restFieldPath } from './field-paths';
 
 describe('restFieldPath', () => {
   it.each([
@@ -11,6 +11,32 @@ describe('restFieldPath', () => {
     ['visibility.max_maturity', 'maxMaturity'],
   ])('names %s as %s', (grpcPath, restPath) => {
     expect(restFieldPath(grpcPath)).toBe(restPath);
+  });
+});
+
+describe('restFieldDescription', () => {
+  it.each([
+    ['yearTo', 'must not be before year_from', 'yearTo must not be before yearFrom'],
+    [
+      'positionSeconds',
+      'must not exceed duration_seconds',
+      'positionSeconds must not exceed durationSeconds',
+    ],
+    [
+      'q',
+      'must contain at least one letter or digit',
+      'q must contain at least one letter or digit',
+    ],
+    ['genres[1]', 'is listed twice', 'genres[1] is listed twice'],
+    [
+      'seasons[0].episodes[2].runtimeMinutes',
+      'must be 0 for a series',
+      'runtimeMinutes must be 0 for a series',
+    ],
+    ['genres[0]', 'unknown genre "x"', 'unknown genre "x"'],
+    ['seasons', 'a movie has no seasons', 'a movie has no seasons'],
+  ])('words %s: "%s" as "%s"', (field, description, worded) => {
+    expect(restFieldDescription(field, description)).toBe(worded);
   });
 });
 

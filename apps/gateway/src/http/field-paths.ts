@@ -19,3 +19,14 @@ export function restFieldPath(path: string): string {
     })
     .join('.');
 }
+
+/**
+ * A service's description of one field, worded as the gateway's own checks word theirs: a rule
+ * it states ("must …", "is …") starts with the field (`yearTo must not be before yearFrom`, not
+ * `must not be before year_from`), and every field it names has its REST name.
+ */
+export function restFieldDescription(restPath: string, description: string): string {
+  const named = description.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (field) => restFieldPath(field));
+  const subject = restPath.split('.').pop();
+  return subject && /^(must|is|are)\b/.test(named) ? `${subject} ${named}` : named;
+}

@@ -17,7 +17,7 @@ import {
 import { currentCallerSignal, currentRequestId, FailureLog } from '@kinema/platform/logging';
 import type { ServiceErrorCode } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { restFieldPath } from './field-paths';
+import { restFieldDescription, restFieldPath } from './field-paths';
 import { ProblemException } from './problem.exception';
 
 // Domain codes whose gRPC status (FAILED_PRECONDITION -> 412) would mislead over HTTP, where 412
@@ -121,7 +121,10 @@ export class ProblemFilter implements ExceptionFilter {
         mapping.status >= 500
           ? 'An upstream service is unavailable; try again shortly.'
           : decoded.message;
-      const errors = decoded.fieldViolations.map((v) => ({ ...v, field: restFieldPath(v.field) }));
+      const errors = decoded.fieldViolations.map((violation) => {
+        const field = restFieldPath(violation.field);
+        return { field, description: restFieldDescription(field, violation.description) };
+      });
       return {
         body: problem(mapping.status, mapping.title, {
           detail,
