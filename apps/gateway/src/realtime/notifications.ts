@@ -1,4 +1,4 @@
-import type { SessionEndReason } from '@kinema/contracts';
+import { ACCESS_TOKEN, type SessionEndReason } from '@kinema/contracts';
 
 /**
  * Messages on `/ws`. Server to client: notifications (each with the id of the event behind it,
@@ -73,26 +73,29 @@ export type ServerMessage =
 
 export type ClientMessage = { type: 'ping' } | { type: 'auth'; token: string; profileId: string };
 
-/** Parses a client frame; undefined when it is not one of the messages above. */
+/** Parses a client frame; what is wrong with it when it is not one of the messages above. */
 export function parseClientMessage(
   raw: string,
-): ClientMessage | { unknownType: string } | undefined {
+): ClientMessage | { unknownType: string } | { bad: string } {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    return undefined;
+    return { bad: 'not JSON: each message is a JSON object with a "type"' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const message = value as Record<string, unknown>;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { bad: 'expected a JSON object with a "type"' };
   if (message['type'] === 'ping') return { type: 'ping' };
   if (message['type'] === 'auth') {
     const { token, profileId } = message;
-    if (typeof token !== 'string' || typeof profileId !== 'string' || token.length > 4096)
-      return undefined;
+    if (typeof token !== 'string' || typeof profileId !== 'string')
+      return { bad: 'auth needs "token" (an access token) and "profileId", both strings' };
+    if (token.length > ACCESS_TOKEN.maxLength)
+      return { bad: `auth's "token" is longer than ${ACCESS_TOKEN.maxLength} characters` };
     return { type: 'auth', token, profileId };
   }
   return typeof message['type'] === 'string'
     ? { unknownType: message['type'].slice(0, 64) }
-    : undefined;
+    : { bad: 'expected a JSON object with a "type"' };
 }

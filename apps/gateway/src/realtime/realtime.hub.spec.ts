@@ -115,10 +115,25 @@ describe('RealtimeHub', () => {
     c.socket.send('{not json');
     c.socket.send(JSON.stringify([1, 2]));
     c.socket.send(JSON.stringify({ type: 'launch-missiles' }));
-    await until(() => c.messages.filter((m) => m.type === 'error').length === 3);
-    expect(
-      c.messages.filter((m) => m.type === 'error').map((m) => (m as { code: string }).code),
-    ).toEqual(['BAD_MESSAGE', 'BAD_MESSAGE', 'UNKNOWN_TYPE']);
+    c.socket.send(JSON.stringify({ type: 'auth', profileId: 'p' }));
+    c.socket.send(Buffer.from('{"type":"ping"}'), { binary: true });
+    await until(() => c.messages.filter((m) => m.type === 'error').length === 5);
+    // Each says what is wrong with it.
+    expect(c.messages.filter((m) => m.type === 'error')).toEqual([
+      {
+        type: 'error',
+        code: 'BAD_MESSAGE',
+        message: 'not JSON: each message is a JSON object with a "type"',
+      },
+      { type: 'error', code: 'BAD_MESSAGE', message: 'expected a JSON object with a "type"' },
+      { type: 'error', code: 'UNKNOWN_TYPE', message: 'unknown message type "launch-missiles"' },
+      {
+        type: 'error',
+        code: 'BAD_MESSAGE',
+        message: 'auth needs "token" (an access token) and "profileId", both strings',
+      },
+      { type: 'error', code: 'BAD_MESSAGE', message: 'a binary frame: each message is JSON text' },
+    ]);
     hub.broadcast(notification(1));
     await until(() => c.messages.some((m) => m.type === 'title.updated'));
     expect(c.socket.readyState).toBe(WebSocket.OPEN);

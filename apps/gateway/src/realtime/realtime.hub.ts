@@ -208,13 +208,12 @@ export class RealtimeHub {
   }
 
   private async onMessage(client: Client, raw: string | undefined): Promise<void> {
-    const message = raw === undefined ? undefined : parseClientMessage(raw);
-    if (!message) {
-      this.reply(client, {
-        type: 'error',
-        code: 'BAD_MESSAGE',
-        message: 'expected a JSON object with a known "type"',
-      });
+    const message =
+      raw === undefined
+        ? { bad: 'a binary frame: each message is JSON text' }
+        : parseClientMessage(raw);
+    if ('bad' in message) {
+      this.reply(client, { type: 'error', code: 'BAD_MESSAGE', message: message.bad });
       return;
     }
     if ('unknownType' in message) {
