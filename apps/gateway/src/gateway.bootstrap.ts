@@ -12,6 +12,7 @@ import { EdgeHooks } from './http/edge-hooks';
 import { requestIdOf } from './http/early-answers';
 import { serveHandedConnections } from './http/handed-connections';
 import { answerClientError, answerFrameworkError } from './http/edge-errors';
+import { parseQueryString } from './http/query-string';
 import { mountDocs } from './http/openapi';
 
 export interface RunningGateway {
@@ -30,7 +31,8 @@ export function gatewayAdapter(config: GatewayConfig): FastifyAdapter {
     // A caller's x-request-id, or the one an early answer gave a request it left to Fastify.
     genReqId: requestIdOf,
     // A path parameter (an id) longer than this names nothing: a 404 before any handler work.
-    routerOptions: { maxParamLength: 200 },
+    // A broken percent-encoding in the query is a 400 naming the parameter (InputShapePipe).
+    routerOptions: { maxParamLength: 200, querystringParser: parseQueryString },
     // Errors met before any hook runs answer problem+json with the security headers too.
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,

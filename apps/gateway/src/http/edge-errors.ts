@@ -2,6 +2,7 @@ import { problem, PROBLEM_CONTENT_TYPE } from '@kinema/platform/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import { titleFor } from './problem.filter';
+import { UNDECODABLE } from './query-string';
 import { securityHeaders } from './security-headers';
 
 /**
@@ -87,7 +88,7 @@ interface FrameworkError extends Error {
 const FRAMEWORK_ERRORS: Record<string, { status: number; detail: string }> = {
   FST_ERR_BAD_URL: {
     status: 400,
-    detail: 'The URL is not valid: a percent-encoded sequence does not decode to UTF-8.',
+    detail: `The URL's path is not valid: it has ${UNDECODABLE}.`,
   },
   // maxParamLength is far above any id: a longer path parameter names nothing that exists.
   FST_ERR_MAX_PARAM_LENGTH: { status: 404, detail: 'Nothing exists at this path.' },

@@ -294,6 +294,36 @@ describe('the gateway over HTTP', () => {
       expect(stream.json()).toMatchObject({ errors: [{ field: 'grant' }] });
     });
 
+    it('refuses a query parameter whose percent-encoding is broken, naming it, as the path is', async () => {
+      // %zz is no escape, %FF no UTF-8: a lenient parser took the first as typed and turned the
+      // second into U+FFFD, a search for a character the caller never sent.
+      for (const url of [
+        '/api/v1/titles?q=%zz',
+        '/api/v1/titles?limit=5&q=caf%C3',
+        '/api/v1/titles?q=%FF&limit=5',
+      ]) {
+        const answer = await inject({ url });
+        expect(answer.statusCode).toBe(400);
+        expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(answer.json()).toMatchObject({
+          errors: [
+            {
+              field: 'q',
+              description: 'q has a percent-encoded sequence that does not decode to UTF-8',
+            },
+          ],
+        });
+      }
+      // A well-formed escape, '+' for a space and a bare '%' encoded as %25 are all fine.
+      for (const url of [
+        '/api/v1/titles?q=caf%C3%A9',
+        '/api/v1/titles?q=a+b',
+        '/api/v1/titles?q=100%25',
+      ]) {
+        expect((await inject({ url })).statusCode).toBe(200);
+      }
+    });
+
     it('refuses seasons given as arrays of arrays (nested items must be objects)', async () => {
       const answer = await inject({
         method: 'POST',

@@ -2,6 +2,7 @@ import { textViolation } from '@kinema/contracts';
 import type { FieldViolation } from '@kinema/platform/errors';
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { ProblemException } from './problem.exception';
+import { UNDECODABLE, undecodableParameters } from './query-string';
 
 /** Every string in a value with its field path (`seasons[0].name`), walked without recursion. */
 function* strings(value: unknown, root: string): Generator<[string, string]> {
@@ -21,9 +22,9 @@ function* strings(value: unknown, root: string): Generator<[string, string]> {
 
 /**
  * Shape rules that hold for every route, checked before the DTOs are: a body is a JSON object, no
- * NUL character or lone surrogate in any text (the contract's rule), and no query parameter given
+ * NUL character or lone surrogate in any text (the contract's rule), no query parameter given
  * more than once (Fastify would hand a repeated one over as an array, which no parameter of this
- * API is).
+ * API is), and none whose percent-encoding is broken (parseQueryString notes them).
  */
 export class InputShapePipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
@@ -45,6 +46,9 @@ export class InputShapePipe implements PipeTransform {
         if (Array.isArray(given)) {
           violations.push({ field: name, description: `${name} is given more than once` });
         }
+      }
+      for (const name of undecodableParameters(value)) {
+        violations.push({ field: name, description: `${name} has ${UNDECODABLE}` });
       }
     }
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
