@@ -8,6 +8,7 @@ import {
 } from '@kinema/contracts';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -18,6 +19,21 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
+
+/** A whole number as a query writes it: decimal digits, a minus before them at most. */
+const QUERY_INTEGER = /^-?\d+$/;
+
+/**
+ * A query parameter that is a whole number, made one only when it is written as one; any other
+ * text stays text, for IsInt to name ("limit must be an integer number"). class-transformer's
+ * `@Type(() => Number)` is `Number(text)`, which took an empty `limit=` for 0 ("limit must not be
+ * less than 1"), `limit=0x10` for 16 and `limit=1e1` for 10.
+ */
+export function QueryInteger() {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && QUERY_INTEGER.test(value) ? Number(value) : value,
+  );
+}
 
 /**
  * A release year as the catalog accepts it: from the first film to five years ahead of today,

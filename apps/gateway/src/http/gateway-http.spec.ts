@@ -153,8 +153,20 @@ describe('the gateway over HTTP', () => {
         expect(answer.statusCode).toBe(400);
         return answer.json<{ errors: Array<{ field: string; description: string }> }>().errors;
       };
-      expect(await errors({ url: '/api/v1/titles?limit=abc' })).toEqual([
-        { field: 'limit', description: 'limit must be an integer number' },
+      // Only digits are a number: an empty value is no 0, nor hex or an exponent 16 or 10.
+      for (const limit of ['abc', '', '0x10', '1e1', '5.0', ' 5']) {
+        expect(await errors({ url: `/api/v1/titles?limit=${encodeURIComponent(limit)}` })).toEqual([
+          { field: 'limit', description: 'limit must be an integer number' },
+        ]);
+      }
+      expect(await errors({ url: '/api/v1/titles?yearFrom=' })).toEqual([
+        { field: 'yearFrom', description: 'yearFrom must be an integer number' },
+      ]);
+      expect(await errors({ url: '/api/v1/titles?limit=-1' })).toEqual([
+        { field: 'limit', description: 'limit must not be less than 1' },
+      ]);
+      expect(await errors({ url: '/api/v1/titles?=5' })).toEqual([
+        { field: '', description: 'a field without a name should not exist' },
       ]);
       const { maxPageSize } = CATALOG_READ_LIMITS;
       expect(await errors({ url: `/api/v1/titles?limit=${maxPageSize + 1}` })).toEqual([

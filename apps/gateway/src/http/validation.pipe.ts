@@ -31,6 +31,10 @@ function whatIsWrong(error: ValidationError): string | undefined {
   // there as undefined (an optional one is not checked at all). Named as class-validator's own
   // messages name a field: by its property, with the whole path beside it in `field`.
   if ('value' in error && error.value === undefined) return `${error.property} is required`;
+  // `?=5` or `{"": 5}`: class-validator's own words would be "property  should not exist".
+  if (error.property === '' && 'whitelistValidation' in (error.constraints ?? {})) {
+    return 'a field without a name should not exist';
+  }
   return (broken.find(([rule]) => KIND_RULES.has(rule)) ?? broken[0])?.[1];
 }
 

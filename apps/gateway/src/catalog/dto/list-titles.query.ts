@@ -11,8 +11,7 @@ import {
   type TitleTypeName,
 } from '@kinema/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsCursor, IsGenre, IsReleaseYear } from '../../http/contract-rules';
+import { IsCursor, IsGenre, IsReleaseYear, QueryInteger } from '../../http/contract-rules';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** Which titles a listing shows: one availability, or `all` of them. */
@@ -27,7 +26,7 @@ export class ListTitlesQuery {
     default: READS.defaultPageSize,
   })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(READS.maxPageSize)
@@ -50,12 +49,12 @@ export class ListTitlesQuery {
   type?: TitleTypeName;
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsReleaseYear({ required: false, description: 'Released in or after this year.' })
   yearFrom?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsReleaseYear({ required: false, description: 'Released in or before this year.' })
   yearTo?: number;
 
@@ -103,7 +102,7 @@ export class BrowseQuery {
     description: 'Titles per row.',
   })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(READS.maxRowLimit)

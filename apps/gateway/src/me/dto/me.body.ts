@@ -7,7 +7,6 @@ import {
   type MaturityRatingName,
 } from '@kinema/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -20,7 +19,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { IsCursor, IsUuidText } from '../../http/contract-rules';
+import { IsCursor, IsUuidText, QueryInteger } from '../../http/contract-rules';
 
 const { passwordMinLength, passwordMaxLength: PASSWORD_MAX } = ACCOUNT_LIMITS;
 const PROFILE_NAME_MAX = ACCOUNT_LIMITS.profileNameLength;
@@ -115,7 +114,7 @@ export class MyListQuery {
     default: LIBRARY_LIMITS.defaultMyListPage,
   })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(LIBRARY_LIMITS.maxMyListPage)
@@ -133,7 +132,7 @@ export class ContinueWatchingQuery {
     default: LIBRARY_LIMITS.defaultContinueWatching,
   })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(LIBRARY_LIMITS.maxContinueWatching)
