@@ -261,6 +261,23 @@ describe('the gateway over HTTP', () => {
       });
     });
 
+    it('reads an empty body labelled JSON as no body, as it reads one unlabelled', async () => {
+      const register = (headers: Record<string, string>) =>
+        inject({ method: 'POST', url: '/api/v1/auth/register', headers, payload: '' });
+      for (const type of ['application/json', 'application/merge-patch+json']) {
+        const labelled = await register({ 'content-type': type });
+        expect(labelled.statusCode).toBe(400);
+        expect(labelled.json()).toMatchObject({
+          code: 'VALIDATION_FAILED',
+          errors: [
+            { field: 'email', description: 'email is required' },
+            { field: 'password', description: 'password is required' },
+          ],
+        });
+        expect(labelled.json().errors).toEqual((await register({})).json().errors);
+      }
+    });
+
     it('refuses a NUL character in any text, naming the field', async () => {
       const body = await inject({
         method: 'POST',

@@ -26,7 +26,10 @@ function tooDeep(): Error & { statusCode: number } {
 /**
  * JSON (and JSON merge patch) bodies, parsed by Fastify's own safe parser within its size limit,
  * then refused when nested beyond MAX_JSON_DEPTH: validation walks a body recursively, and a
- * 10,000-deep array would otherwise overflow the stack before any rule could refuse it.
+ * 10,000-deep array would otherwise overflow the stack before any rule could refuse it. An empty
+ * body is no body, as it is without a Content-Type: many clients label every request JSON, and
+ * Fastify's parser answered theirs with a 400 of its own ("Body cannot be empty"), a DELETE
+ * included, where the same request unlabelled was answered (204, or the body's fields required).
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
@@ -35,6 +38,7 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
     ['application/json', 'application/merge-patch+json'],
     { parseAs: 'string' },
     (request, body, done) => {
+      if (body.length === 0) return done(null, undefined);
       parse(request, body.toString(), (error: Error | null, value?: unknown) => {
         if (error) done(error, undefined);
         else if (jsonDepth(value) > MAX_JSON_DEPTH) done(tooDeep(), undefined);
