@@ -35,6 +35,11 @@ export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
     ],
     // Browsers cache a preflight this long (Chromium caps it at 2 hours).
     maxAge: 600,
+    // An OPTIONS without Origin or Access-Control-Request-Method is no preflight but a plain HTTP
+    // OPTIONS (`curl -X OPTIONS`), answered 204 with the methods like a preflight. Strict, the
+    // plugin answered it 400 in text/plain ("Invalid Preflight Request"), the one error of the
+    // API that was no problem+json; a browser sends both headers with every preflight.
+    strictPreflight: false,
   };
 }
 

@@ -475,6 +475,18 @@ describe('the gateway over HTTP', () => {
       },
     );
 
+    it('answers an OPTIONS that is no preflight with 204 and the methods, not a text error', async () => {
+      for (const headers of [{}, { origin: 'https://app.example' }] as Record<string, string>[]) {
+        const answer = await inject({ method: 'OPTIONS', url: '/api/v1/titles', headers });
+        expect(answer.statusCode).toBe(204);
+        expect(answer.rawPayload).toHaveLength(0);
+        expect(String(answer.headers['access-control-allow-methods']).split(', ')).toEqual(
+          expect.arrayContaining(['GET', 'POST']),
+        );
+        secured(answer.headers);
+      }
+    });
+
     it('keeps /metrics off the public port (it is served on the ops port)', async () => {
       const answer = await inject({ url: '/metrics' });
       expect(answer.statusCode).toBe(404);
