@@ -13,6 +13,7 @@ import { requestIdOf } from './http/early-answers';
 import { serveHandedConnections } from './http/handed-connections';
 import { answerClientError, answerFrameworkError } from './http/edge-errors';
 import { parseQueryString } from './http/query-string';
+import { RouteMethods } from './http/route-methods';
 import { mountDocs } from './http/openapi';
 
 export interface RunningGateway {
@@ -23,6 +24,9 @@ export interface RunningGateway {
   drain(): Promise<void>;
 }
 
+/** The longest path parameter the router takes (Fastify's `maxParamLength`). */
+const MAX_PARAM_LENGTH = 200;
+
 /** Fastify's server options: they exist before any module does, so no module can declare them. */
 export function gatewayAdapter(config: GatewayConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -32,7 +36,7 @@ export function gatewayAdapter(config: GatewayConfig): FastifyAdapter {
     genReqId: requestIdOf,
     // A path parameter (an id) longer than this names nothing: a 404 before any handler work.
     // A broken percent-encoding in the query is a 400 naming the parameter (InputShapePipe).
-    routerOptions: { maxParamLength: 200, querystringParser: parseQueryString },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQueryString },
     // Errors met before any hook runs answer problem+json with the security headers too.
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
@@ -44,6 +48,8 @@ export function gatewayAdapter(config: GatewayConfig): FastifyAdapter {
   });
   // Every hook added from here on is checked against what early answers replay (HttpEdge).
   EdgeHooks.watch(adapter.getInstance());
+  // Every route made from here on: a request no route takes is a 405 where others take the path.
+  RouteMethods.watch(adapter.getInstance(), { maxParamLength: MAX_PARAM_LENGTH });
   return adapter;
 }
 

@@ -487,6 +487,31 @@ describe('the gateway over HTTP', () => {
       }
     });
 
+    it('answers a method a path does not take with 405 and what it takes in Allow', async () => {
+      const allowOf = async (method: 'PUT' | 'GET' | 'POST', url: string) => {
+        const answer = await inject({ method, url, headers: asAdmin() });
+        expect(answer.statusCode).toBe(405);
+        expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(answer.json()).toMatchObject({
+          status: 405,
+          detail: expect.stringContaining(method),
+        });
+        secured(answer.headers);
+        return String(answer.headers.allow).split(', ').sort();
+      };
+      expect(await allowOf('PUT', '/api/v1/titles')).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST']);
+      expect(await allowOf('GET', '/api/v1/auth/login')).toEqual(['OPTIONS', 'POST']);
+      expect(await allowOf('POST', `/api/v1/titles/${TITLE_ID}`)).toEqual(
+        expect.arrayContaining(['DELETE', 'GET', 'PATCH', 'PUT']),
+      );
+      // A path no route takes is still not found, whatever the method.
+      for (const method of ['GET', 'POST'] as const) {
+        const missing = await inject({ method, url: '/api/v1/nowhere' });
+        expect(missing.statusCode).toBe(404);
+        expect(missing.headers.allow).toBeUndefined();
+      }
+    });
+
     it('keeps /metrics off the public port (it is served on the ops port)', async () => {
       const answer = await inject({ url: '/metrics' });
       expect(answer.statusCode).toBe(404);

@@ -3,6 +3,7 @@ import {
   Catch,
   HttpException,
   Logger,
+  NotFoundException,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
@@ -19,6 +20,7 @@ import type { ServiceErrorCode } from '@kinema/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { restFieldDescription, restFieldPath } from './field-paths';
 import { ProblemException } from './problem.exception';
+import { RouteMethods } from './route-methods';
 
 // Domain codes whose gRPC status (FAILED_PRECONDITION -> 412) would mislead over HTTP, where 412
 // means "your If-Match/If-None-Match failed": these are conflicts with the resource's state.
@@ -88,7 +90,10 @@ export class ProblemFilter implements ExceptionFilter {
 
   /** Sends the answer to `exception`; also for hooks that answer before Nest's pipeline. */
   answer(request: FastifyRequest, reply: FastifyReply, exception: unknown): FastifyReply {
-    const { body, headers } = this.toAnswer(exception, request.method);
+    const { body, headers } = this.toAnswer(
+      methodNotAllowed(request, exception) ?? exception,
+      request.method,
+    );
     body.instance = request.url.split('?')[0];
     body.requestId = currentRequestId() ?? String(request.id);
     return reply
@@ -165,6 +170,26 @@ export class ProblemFilter implements ExceptionFilter {
       `upstream failure: ${code} ${message} (${requests} ${what} with gRPC status ${code} since the last such line)`,
     );
   }
+}
+
+/**
+ * A request no route took (Nest's "Cannot PUT /api/v1/titles" 404) at a path where routes take
+ * other methods: 405 with the methods they take in `Allow`, which RFC 9110 requires of a 405.
+ */
+function methodNotAllowed(
+  request: FastifyRequest,
+  exception: unknown,
+): ProblemException | undefined {
+  if (!(exception instanceof NotFoundException) || !request.is404) return undefined;
+  const allowed = RouteMethods.of(request.server)?.allowed(request.url) ?? [];
+  // A route that takes the method and found nothing (a file the docs' assets lack) is a 404.
+  if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
+  return new ProblemException(
+    problem(405, titleFor(405), {
+      detail: `This path does not take ${request.method}; it takes ${allowed.join(', ')}.`,
+    }),
+    { allow: allowed.join(', ') },
+  );
 }
 
 function statusOf(error: unknown): number | undefined {
