@@ -1,12 +1,7 @@
 import { ARTWORK_LIMITS, ARTWORK_MEDIA_TYPES } from '@kinema/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bodyNotTaken } from '../http/request-body';
 import { routeConfigOf } from '../http/route-config';
-
-function unsupported(): Error & { statusCode: number } {
-  return Object.assign(new Error('This route does not accept an image body.'), {
-    statusCode: 415,
-  });
-}
 
 /**
  * Reads image bodies on the routes marked @UploadRoute('image') only, whole, up to ARTWORK_LIMITS.maxBytes
@@ -19,7 +14,7 @@ export function registerArtworkBodyParser(fastify: FastifyInstance): void {
     { parseAs: 'buffer', bodyLimit: ARTWORK_LIMITS.maxBytes },
     (request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) => {
       if (routeConfigOf(request).upload !== 'image') {
-        done(unsupported());
+        done(bodyNotTaken(request, 'an image body'));
         return;
       }
       done(null, body);

@@ -512,6 +512,36 @@ describe('the gateway over HTTP', () => {
       }
     });
 
+    it('answers a body no route takes as the route would be answered, not with 415', async () => {
+      // Each media type has a parser of its own, which refused the body before the router's
+      // answer: an image posted to no route at all was "does not accept an image body".
+      for (const type of ['video/mp4', 'image/png', 'text/plain']) {
+        const headers = { ...asAdmin(), 'content-type': type };
+        const missing = await inject({
+          method: 'POST',
+          url: '/api/v1/nowhere',
+          headers,
+          payload: 'bytes',
+        });
+        expect([type, missing.statusCode]).toEqual([type, 404]);
+        const other = await inject({
+          method: 'POST',
+          url: `/api/v1/titles/${TITLE_ID}`,
+          headers,
+          payload: 'bytes',
+        });
+        expect([type, other.statusCode]).toEqual([type, 405]);
+      }
+      // A route that takes no such body still says so.
+      const wrong = await inject({
+        method: 'POST',
+        url: '/api/v1/titles',
+        headers: { ...asAdmin(), 'content-type': 'video/mp4' },
+        payload: 'bytes',
+      });
+      expect(wrong.statusCode).toBe(415);
+    });
+
     it('keeps /metrics off the public port (it is served on the ops port)', async () => {
       const answer = await inject({ url: '/metrics' });
       expect(answer.statusCode).toBe(404);

@@ -1,24 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bodyNotTaken } from '../http/request-body';
 import { routeConfigOf } from '../http/route-config';
 
 /** The media types a video upload may declare. */
 export const VIDEO_MEDIA_TYPES = ['video/mp4', 'video/webm'] as const;
 export type VideoMediaType = (typeof VIDEO_MEDIA_TYPES)[number];
 
-function unsupported(): Error & { statusCode: number } {
-  return Object.assign(new Error('This route does not accept a video body.'), { statusCode: 415 });
-}
-
 /**
  * Lets video bodies through unread on the routes marked @UploadRoute('video') only: the handler
  * streams them to the
  * videos service, so no byte is buffered and Fastify's JSON body limit does not apply (the
- * upload has its own, checked against Content-Length). Every other route still answers 415.
+ * upload has its own, checked against Content-Length). Every other route still answers 415
+ * (bodyNotTaken).
  */
 export function registerVideoBodyParser(fastify: FastifyInstance): void {
   fastify.addContentTypeParser([...VIDEO_MEDIA_TYPES], (request: FastifyRequest, payload, done) => {
     if (routeConfigOf(request).upload !== 'video') {
-      done(unsupported(), undefined);
+      done(bodyNotTaken(request, 'a video body'), undefined);
       return;
     }
     done(null, payload);
