@@ -512,6 +512,21 @@ describe('the gateway over HTTP', () => {
       }
     });
 
+    it('refuses an empty video upload as a file that is no video, in the words of the API', async () => {
+      const answer = await inject({
+        method: 'POST',
+        url: `/api/v1/titles/${TITLE_ID}/video`,
+        headers: { ...asAdmin(), 'content-type': 'video/mp4', 'content-length': '0' },
+        payload: '',
+      });
+      expect(answer.statusCode).toBe(422);
+      expect(answer.json()).toMatchObject({
+        code: 'VIDEO_UNPROCESSABLE',
+        detail: 'The body is empty: send the video file as the body.',
+      });
+      expect(answer.json()).not.toHaveProperty('errors');
+    });
+
     it('answers a body no route takes as the route would be answered, not with 415', async () => {
       // Each media type has a parser of its own, which refused the body before the router's
       // answer: an image posted to no route at all was "does not accept an image body".

@@ -18,6 +18,16 @@ export function lengthRequired(): ProblemException {
   );
 }
 
+/** An empty body: no video of any type, so what the upload answers a file that is not one. */
+export function emptyVideo(): ProblemException {
+  return new ProblemException(
+    problem(422, 'Unprocessable Content', {
+      code: 'VIDEO_UNPROCESSABLE',
+      detail: 'The body is empty: send the video file as the body.',
+    }),
+  );
+}
+
 export function tooLarge(limit: number): ProblemException {
   return new ProblemException(
     problem(413, 'Content Too Large', {

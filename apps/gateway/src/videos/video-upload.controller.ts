@@ -20,6 +20,7 @@ import { principalOf } from '../viewer/principal';
 import type { UploadOutcome } from './upload-pump';
 import { UploadSlots } from './upload-slots';
 import {
+  emptyVideo,
   lengthRequired,
   notFound,
   tooLarge,
@@ -160,5 +161,7 @@ function declaredLength(request: FastifyRequest): number {
       { field: 'Content-Length', description: 'must be the size of the file in bytes' },
     ]);
   }
+  // Refused here, in the API's words: the videos service's would name its own upload metadata.
+  if (Number(header) === 0) throw emptyVideo();
   return Number(header);
 }
