@@ -1,4 +1,5 @@
 import { MaturityRating } from '@kinema/contracts';
+import type { DomainError } from '@kinema/platform';
 import { Violations } from '../common/input-rules';
 import { checkMaturityCeiling, checkProfileName } from './profile-input';
 import { fromStoredMaturity } from './profile.mapper';
@@ -44,5 +45,20 @@ describe('profile names', () => {
       checkProfileName(each, 'name', bad);
       expect(each.empty).toBe(false);
     }
+  });
+
+  it('say a name of spaces alone is blank, not missing', () => {
+    const said = (raw: string) => {
+      const violations = new Violations();
+      checkProfileName(violations, 'name', raw);
+      try {
+        violations.throwIfAny();
+      } catch (error) {
+        return (error as DomainError).fieldViolations.map((v) => v.description);
+      }
+      return [];
+    };
+    expect(said('   ')).toEqual(['must not be blank']);
+    expect(said('')).toEqual(['is required']);
   });
 });

@@ -16,7 +16,8 @@ const CONTROL_CHARACTERS = /\p{Cc}/u;
 /** A profile name trimmed; 1 to ACCOUNT_LIMITS.profileNameLength characters, no control characters. */
 export function checkProfileName(violations: Violations, field: string, raw: string): string {
   const name = raw.trim();
-  if (name === '') violations.add(field, 'is required');
+  // A name of spaces alone was given, and is blank; an empty one is a missing one (proto3).
+  if (name === '') violations.add(field, raw === '' ? 'is required' : 'must not be blank');
   else if (longerThan(name, PROFILE_NAME_MAX_LENGTH))
     violations.add(field, `must be at most ${PROFILE_NAME_MAX_LENGTH} characters`);
   else if (CONTROL_CHARACTERS.test(name))
