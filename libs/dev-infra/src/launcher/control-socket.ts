@@ -97,6 +97,34 @@ export async function serveControlSocket(
   return server;
 }
 
+/**
+ * What `kinema scale` did, and what a service scaled to none means to whoever uses the system:
+ * without a gateway the public port closes every connection at once, as a Service without
+ * endpoints does, and without another service the gateway answers what needs it with 503 (the
+ * command said only "gateway: 1 -> 0").
+ */
+export function scaleSummary(
+  current: Record<ScalableService, number>,
+  wanted: Record<ScalableService, number>,
+  gatewayUrl: string,
+  kinemaCommand: (args: string) => string,
+): string {
+  const changed = SCALABLE_SERVICES.filter((service) => wanted[service] !== current[service]);
+  if (changed.length === 0) return 'nothing to change';
+  const lines = [
+    changed.map((service) => `${service}: ${current[service]} -> ${wanted[service]}`).join(', '),
+  ];
+  for (const service of changed.filter((service) => wanted[service] === 0)) {
+    const back = `\`${kinemaCommand(`scale ${service}=1`)}\``;
+    lines.push(
+      service === 'gateway'
+        ? `no gateway runs: ${gatewayUrl} closes every connection at once until ${back}`
+        : `no ${service} runs: the gateway answers what needs it with 503 and Retry-After until ${back}`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** `npm run kinema -- <args>`, naming the data directory when it is not the default one. */
 function kinemaCommandLine(dataDir: string): (args: string) => string {
   const option = dataDir === join(REPO_ROOT, '.data') ? '' : ` --data-dir ${dataDir}`;
@@ -171,11 +199,7 @@ async function perform(
       const wanted = parseScale(request.scale, current, 0);
       const changed = SCALABLE_SERVICES.filter((service) => wanted[service] !== current[service]);
       await Promise.all(changed.map((service) => system.fleet.scale(service, wanted[service])));
-      return changed.length === 0
-        ? 'nothing to change'
-        : changed
-            .map((service) => `${service}: ${current[service]} -> ${wanted[service]}`)
-            .join(', ');
+      return scaleSummary(current, wanted, system.gatewayUrl, session.kinemaCommand);
     }
     case 'restart':
       await system.fleet.restart(request.target);
