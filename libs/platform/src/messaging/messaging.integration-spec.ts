@@ -195,8 +195,10 @@ function controlledProducer() {
   return control;
 }
 
-/** The data source, refusing every query while `down`, as a database that went away does. */
-/** The data source, refusing every query while `down`, and counting the queries it refused. */
+/**
+ * The data source, refusing every query while `down`, as a database that went away does, and
+ * counting the queries it refused.
+ */
 function severable(source: DataSource): { source: DataSource; down: boolean; refused: number } {
   const severed = {
     down: false,
