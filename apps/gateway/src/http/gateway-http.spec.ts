@@ -527,10 +527,11 @@ describe('the gateway over HTTP', () => {
       expect(answer.json()).not.toHaveProperty('errors');
     });
 
-    it('answers a body no route takes as the route would be answered, not with 415', async () => {
+    it('answers a body no route takes as the route would be answered, not by its parser', async () => {
       // Each media type has a parser of its own, which refused the body before the router's
-      // answer: an image posted to no route at all was "does not accept an image body".
-      for (const type of ['video/mp4', 'image/png', 'text/plain']) {
+      // answer: an image posted to no route at all was "does not accept an image body", and
+      // text labelled JSON "not valid JSON".
+      for (const type of ['video/mp4', 'image/png', 'text/plain', 'application/json']) {
         const headers = { ...asAdmin(), 'content-type': type };
         const missing = await inject({
           method: 'POST',

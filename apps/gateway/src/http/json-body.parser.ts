@@ -38,7 +38,9 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
     ['application/json', 'application/merge-patch+json'],
     { parseAs: 'string' },
     (request, body, done) => {
-      if (body.length === 0) return done(null, undefined);
+      // Nothing reads the body of a request no route takes: it is answered 404 or 405, as any
+      // other body is (bodyNotTaken), not 400 for JSON it need not have parsed.
+      if (body.length === 0 || request.is404) return done(null, undefined);
       parse(request, body.toString(), (error: Error | null, value?: unknown) => {
         if (error) done(error, undefined);
         else if (jsonDepth(value) > MAX_JSON_DEPTH) done(tooDeep(), undefined);

@@ -19,7 +19,8 @@ export function carriesBody(incoming: IncomingMessage): boolean {
  * What a body parser answers a body its route does not take: 415, naming what kind of body
  * (`a video body`). A request no route takes is answered as such (404, or 405 where other
  * methods are taken) whatever its body: its body passes unread (the lingering close drops the
- * rest), where the parsers' 415 had answered `POST /api/v1/nowhere` with an image or a video.
+ * rest), where the parsers' 415 had answered `POST /api/v1/nowhere` with an image or a video
+ * (the JSON parser skips such a body likewise).
  */
 export function bodyNotTaken(request: FastifyRequest, what: string): Error | null {
   if (request.is404) return null;
