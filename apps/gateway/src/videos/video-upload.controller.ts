@@ -161,7 +161,8 @@ function declaredLength(request: FastifyRequest): number {
       { field: 'Content-Length', description: 'must be the size of the file in bytes' },
     ]);
   }
+  const length = Number(header);
   // Refused here, in the API's words: the videos service's would name its own upload metadata.
-  if (Number(header) === 0) throw emptyVideo();
-  return Number(header);
+  if (length === 0) throw emptyVideo();
+  return length;
 }
