@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Controller,
   Get,
   Head,
@@ -45,13 +46,26 @@ const PROFILE_DOC = {
   ...PROFILE_HEADER_DOC,
   description: 'The profile that watches (required with a bearer token).',
 };
-const STREAM_DOC = {
-  summary: 'Play the video (HTTP Range; bearer + X-Profile-Id, or ?grant=)',
-  description:
-    '206 with Content-Range for one range, 200 for the whole file (also for several ranges or ' +
-    'an If-Range that no longer matches), 416 with `Content-Range: bytes */size` past the end. ' +
-    'Strong ETag (the SHA-256). In redirect mode: 302 to a short-lived object-store URL.',
-};
+
+/** What a GET of a video answers, a movie's or an episode's alike. */
+function ApiStream(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      summary: 'Play the video (HTTP Range; bearer + X-Profile-Id, or ?grant=)',
+      description:
+        '206 with Content-Range for one range, 200 for the whole file (also for several ranges ' +
+        'or an If-Range that no longer matches), 416 with `Content-Range: bytes */size` past the ' +
+        'end. Strong ETag (the SHA-256). In redirect mode: 302 to a short-lived object-store URL.',
+    }),
+    ApiHeader(PROFILE_DOC),
+    ApiProduces('video/mp4', 'video/webm'),
+    ApiResponse({ status: 200, description: 'The whole file.' }),
+    ApiResponse({ status: 206, description: 'The requested range.' }),
+    ApiConditionalRead(),
+    ApiResponse({ status: 302, description: 'Redirect mode: a presigned URL.' }),
+    ApiProblems(416),
+  );
+}
 
 /**
  * Playback. HEAD handlers are declared before GET ones on purpose: Fastify would otherwise add
@@ -88,14 +102,7 @@ export class VideoStreamController {
   @Get(':id/stream')
   @HotRoute('playback')
   @Access('optional')
-  @ApiOperation(STREAM_DOC)
-  @ApiHeader(PROFILE_DOC)
-  @ApiProduces('video/mp4', 'video/webm')
-  @ApiResponse({ status: 200, description: 'The whole file.' })
-  @ApiResponse({ status: 206, description: 'The requested range.' })
-  @ApiConditionalRead()
-  @ApiResponse({ status: 302, description: 'Redirect mode: a presigned URL.' })
-  @ApiProblems(416)
+  @ApiStream()
   getMovie(
     @Param('id', idPipe) id: string,
     @Query() query: StreamQuery,
@@ -123,14 +130,7 @@ export class VideoStreamController {
   @Get(':id/episodes/:episodeId/stream')
   @HotRoute('playback')
   @Access('optional')
-  @ApiOperation(STREAM_DOC)
-  @ApiHeader(PROFILE_DOC)
-  @ApiProduces('video/mp4', 'video/webm')
-  @ApiResponse({ status: 200, description: 'The whole file.' })
-  @ApiResponse({ status: 206, description: 'The requested range.' })
-  @ApiResponse({ status: 302, description: 'Redirect mode: a presigned URL.' })
-  @ApiConditionalRead()
-  @ApiProblems(416)
+  @ApiStream()
   getEpisode(
     @Param('id', idPipe) id: string,
     @Param('episodeId', episodePipe) episodeId: string,
