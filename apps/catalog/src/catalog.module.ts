@@ -6,6 +6,7 @@ import {
   kafkaClientConfig,
   MessagingModule,
   OpsModule,
+  serviceDatabase,
 } from '@kinema/platform';
 import {
   CATALOG_CONFIG,
@@ -26,18 +27,12 @@ export class CatalogModule {
     return {
       module: CatalogModule,
       imports: [
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          sslMode: config.DATABASE_SSL_MODE,
-          sslCaFile: config.DATABASE_SSL_CA_FILE,
-          poolMax: config.DATABASE_POOL_MAX,
-          connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
-
-          migrations: catalogMigrations,
-          migrationsRun: config.DATABASE_MIGRATIONS_RUN,
-          migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
-          faultInjection: config.FAULT_INJECTION,
-        }),
+        DatabaseModule.forRoot(
+          serviceDatabase(config, {
+            migrations: catalogMigrations,
+            migrationLockKey: CATALOG_MIGRATION_LOCK_KEY,
+          }),
+        ),
         OpsModule.forRoot({ database: true }),
         FaultInjectionModule.forRoot({
           service: 'catalog',

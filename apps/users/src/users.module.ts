@@ -5,6 +5,7 @@ import {
   kafkaClientConfig,
   MessagingModule,
   OpsModule,
+  serviceDatabase,
 } from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
@@ -20,17 +21,12 @@ export class UsersModule {
     return {
       module: UsersModule,
       imports: [
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          sslMode: config.DATABASE_SSL_MODE,
-          sslCaFile: config.DATABASE_SSL_CA_FILE,
-          poolMax: config.DATABASE_POOL_MAX,
-          connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
-          migrations: usersMigrations,
-          migrationsRun: config.DATABASE_MIGRATIONS_RUN,
-          migrationLockKey: USERS_MIGRATION_LOCK_KEY,
-          faultInjection: config.FAULT_INJECTION,
-        }),
+        DatabaseModule.forRoot(
+          serviceDatabase(config, {
+            migrations: usersMigrations,
+            migrationLockKey: USERS_MIGRATION_LOCK_KEY,
+          }),
+        ),
         OpsModule.forRoot({ database: true }),
         FaultInjectionModule.forRoot({
           service: 'users',

@@ -5,6 +5,7 @@ import {
   kafkaClientConfig,
   MessagingModule,
   OpsModule,
+  serviceDatabase,
 } from '@kinema/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ArtworkModule } from './artwork/artwork.module';
@@ -21,18 +22,12 @@ export class VideosServiceModule {
     return {
       module: VideosServiceModule,
       imports: [
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          sslMode: config.DATABASE_SSL_MODE,
-          sslCaFile: config.DATABASE_SSL_CA_FILE,
-          poolMax: config.DATABASE_POOL_MAX,
-          connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
-
-          migrations: videosMigrations,
-          migrationsRun: config.DATABASE_MIGRATIONS_RUN,
-          migrationLockKey: VIDEOS_MIGRATION_LOCK_KEY,
-          faultInjection: config.FAULT_INJECTION,
-        }),
+        DatabaseModule.forRoot(
+          serviceDatabase(config, {
+            migrations: videosMigrations,
+            migrationLockKey: VIDEOS_MIGRATION_LOCK_KEY,
+          }),
+        ),
         OpsModule.forRoot({ database: true }),
         FaultInjectionModule.forRoot({
           service: 'videos',

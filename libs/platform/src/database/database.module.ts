@@ -56,14 +56,40 @@ export interface ServiceDatabaseSettings {
   DATABASE_SSL_CA_FILE?: string | undefined;
 }
 
+/** The rest of a service's configuration that its running database connection reads. */
+export interface ServiceDatabaseRuntime extends ServiceDatabaseSettings {
+  DATABASE_POOL_MAX: number;
+  DATABASE_CONNECT_RETRY_MS: number;
+  DATABASE_MIGRATIONS_RUN: boolean;
+  FAULT_INJECTION: boolean;
+}
+
+/** What a service schema brings: its migrations and the lock that serialises them. */
+export type ServiceSchema = Pick<DatabaseConfig, 'migrations' | 'migrationLockKey'>;
+
+/** A service's DatabaseModule settings, from its configuration and its schema. */
+export function serviceDatabase(
+  config: ServiceDatabaseRuntime,
+  schema: ServiceSchema,
+): DatabaseConfig {
+  return {
+    url: config.DATABASE_URL,
+    sslMode: config.DATABASE_SSL_MODE,
+    sslCaFile: config.DATABASE_SSL_CA_FILE,
+    poolMax: config.DATABASE_POOL_MAX,
+    connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
+    migrations: schema.migrations,
+    migrationsRun: config.DATABASE_MIGRATIONS_RUN,
+    migrationLockKey: schema.migrationLockKey,
+    faultInjection: config.FAULT_INJECTION,
+  };
+}
+
 /**
  * A one-connection DataSource on a service's own database, with its migrations, for a command or
  * job run beside the service (PGlite takes one connection at a time); not yet initialised.
  */
-export function jobDataSource(
-  config: ServiceDatabaseSettings,
-  schema: Pick<DatabaseConfig, 'migrations' | 'migrationLockKey'>,
-): DataSource {
+export function jobDataSource(config: ServiceDatabaseSettings, schema: ServiceSchema): DataSource {
   return new DataSource(
     dataSourceOptions({
       url: config.DATABASE_URL,
