@@ -1,7 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { USERS_PLAYBACK_EVENTS } from '@kinema/contracts';
-import { aRegistration, aTitleId } from '../testing/account.builder';
+import { aTitleId } from '../testing/account.builder';
 import {
+  aRegisteredAccount,
   defined,
   failureOf,
   startTestUsers,
@@ -18,13 +19,7 @@ afterAll(async () => {
   await users?.close();
 });
 
-async function aProfile(): Promise<{ accountId: string; profileId: string }> {
-  const registered = await users.rpc.register(aRegistration());
-  return {
-    accountId: defined(registered.account, 'account').id,
-    profileId: defined(registered.profile, 'profile').id,
-  };
-}
+const aProfile = () => aRegisteredAccount(users.rpc);
 
 describe('My List', () => {
   it('lists the newest addition first and pages with a cursor', async () => {

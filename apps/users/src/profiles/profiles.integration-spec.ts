@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { MaturityRating } from '@kinema/contracts';
-import { aRegistration } from '../testing/account.builder';
 import {
+  aRegisteredAccount,
   defined,
   failureOf,
   startTestUsers,
@@ -18,17 +18,9 @@ afterAll(async () => {
   await users?.close();
 });
 
-async function anAccount(): Promise<{ accountId: string; defaultProfileId: string }> {
-  const registered = await users.rpc.register(aRegistration());
-  return {
-    accountId: defined(registered.account, 'account').id,
-    defaultProfileId: defined(registered.profile, 'profile').id,
-  };
-}
-
 describe('profiles', () => {
   it('starts every account with one adult profile', async () => {
-    const { accountId, defaultProfileId } = await anAccount();
+    const { accountId, profileId: defaultProfileId } = await aRegisteredAccount(users.rpc);
     const { profiles } = await users.rpc.listProfiles({ accountId });
     expect(profiles.map((p) => p.id)).toEqual([defaultProfileId]);
     expect(profiles[0]).toMatchObject({
@@ -38,7 +30,7 @@ describe('profiles', () => {
   });
 
   it('creates, renames and deletes profiles, oldest listed first', async () => {
-    const { accountId, defaultProfileId } = await anAccount();
+    const { accountId, profileId: defaultProfileId } = await aRegisteredAccount(users.rpc);
     const created = defined(
       (await users.rpc.createProfile({ accountId, name: '  Sam  ' })).profile,
       'profile',
@@ -63,7 +55,7 @@ describe('profiles', () => {
   });
 
   it('gives kids profiles a KIDS_7 ceiling by default and refuses adult ceilings for them', async () => {
-    const { accountId } = await anAccount();
+    const { accountId } = await aRegisteredAccount(users.rpc);
     const kids = defined(
       (await users.rpc.createProfile({ accountId, name: 'Kids', kids: true })).profile,
       'profile',
@@ -82,7 +74,7 @@ describe('profiles', () => {
   });
 
   it('allows five profiles per account and refuses a sixth with PROFILE_LIMIT', async () => {
-    const { accountId } = await anAccount();
+    const { accountId } = await aRegisteredAccount(users.rpc);
     for (const name of ['Two', 'Three', 'Four', 'Five'])
       await users.rpc.createProfile({ accountId, name });
     const failure = await failureOf(users.rpc.createProfile({ accountId, name: 'Six' }));
@@ -92,7 +84,7 @@ describe('profiles', () => {
   });
 
   it('keeps the last profile of an account', async () => {
-    const { accountId, defaultProfileId } = await anAccount();
+    const { accountId, profileId: defaultProfileId } = await aRegisteredAccount(users.rpc);
     const failure = await failureOf(
       users.rpc.deleteProfile({ accountId, profileId: defaultProfileId }),
     );
@@ -101,9 +93,9 @@ describe('profiles', () => {
   });
 
   it("answers NOT_FOUND for another account's profile, whatever the call", async () => {
-    const owner = await anAccount();
-    const intruder = await anAccount();
-    const profileId = owner.defaultProfileId;
+    const owner = await aRegisteredAccount(users.rpc);
+    const intruder = await aRegisteredAccount(users.rpc);
+    const profileId = owner.profileId;
     const calls = [
       users.rpc.getProfile({ accountId: intruder.accountId, profileId }),
       users.rpc.renameProfile({ accountId: intruder.accountId, profileId, name: 'Mine now' }),
@@ -131,7 +123,7 @@ describe('profiles', () => {
   });
 
   it('stores SQL-looking names verbatim and rejects names that are too long or empty', async () => {
-    const { accountId } = await anAccount();
+    const { accountId } = await aRegisteredAccount(users.rpc);
     const name = "Robert'); DROP TABLE profiles;--";
     const created = defined(
       (await users.rpc.createProfile({ accountId, name })).profile,

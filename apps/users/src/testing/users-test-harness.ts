@@ -23,9 +23,10 @@ import {
 } from '@kinema/contracts';
 import { createTestDatabase, type TestDatabase } from '@kinema/dev-infra';
 import { parseConfig, type RunningGrpcService } from '@kinema/platform';
-import { serviceTestEnv, testCaller } from '@kinema/platform/testing';
+import { defined, serviceTestEnv, testCaller } from '@kinema/platform/testing';
 import { DataSource } from 'typeorm';
 import { configSchema, type UsersConfig } from '../config';
+import { aRegistration } from './account.builder';
 import { startUsers } from '../users.bootstrap';
 
 /** Promise-returning calls of the generated client, taking partial requests. */
@@ -70,6 +71,17 @@ export function usersRpc(client: UsersServiceClient) {
 }
 
 export type UsersRpc = ReturnType<typeof usersRpc>;
+
+/** Registers a new account: its id and its first profile's. */
+export async function aRegisteredAccount(
+  rpc: UsersRpc,
+): Promise<{ accountId: string; profileId: string }> {
+  const registered = await rpc.register(aRegistration());
+  return {
+    accountId: defined(registered.account, 'account').id,
+    profileId: defined(registered.profile, 'profile').id,
+  };
+}
 
 export interface UsersHarness {
   rpc: UsersRpc;
