@@ -19,24 +19,17 @@ import { Agent, request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { runScript, S3_BUCKET, type RunningSystem } from '@kinema/dev-infra';
+import {
+  paddedMp4,
+  paddedMp4Size,
+  runScript,
+  S3_BUCKET,
+  type RunningSystem,
+} from '@kinema/dev-infra';
 import { asDeployed, benchS3Client, rssBytes, startBenchSystem } from './lib/bench-system';
 import { compare, load, median, withLoadCpu, type LoadResult } from './lib/load';
 
 const CLIP = readFileSync(resolve(__dirname, '../media/samples/bars-faststart.mp4'));
-
-/** A valid MP4 of any size: the clip, then a `free` box of zeros (players skip it). */
-function* paddedMp4(paddingBytes: number, chunkSize = 1024 * 1024): Generator<Buffer> {
-  yield CLIP;
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(1, 0);
-  header.write('free', 4, 'latin1');
-  header.writeBigUInt64BE(BigInt(paddingBytes + 16), 8);
-  yield header;
-  const zeros = Buffer.alloc(chunkSize);
-  for (let left = paddingBytes; left > 0; left -= chunkSize)
-    yield left >= chunkSize ? zeros : zeros.subarray(0, left);
-}
 
 /** RSS of a process before `work`, at its peak during it (sampled every 50 ms), and after. */
 type RssTrace = [before: number, peak: number, after: number];
@@ -108,7 +101,7 @@ async function json<T>(url: string, init: RequestInit): Promise<T> {
 /** POSTs a padded MP4 of `paddingBytes` with back-pressure; resolves with the video id. */
 function uploadPadded(url: string, token: string, paddingBytes: number): Promise<string> {
   return new Promise((done, fail) => {
-    const size = CLIP.length + 16 + paddingBytes;
+    const size = paddedMp4Size(CLIP, paddingBytes);
     const req = httpRequest(url, {
       method: 'POST',
       agent: false,
@@ -128,7 +121,7 @@ function uploadPadded(url: string, token: string, paddingBytes: number): Promise
       );
     });
     req.on('error', fail);
-    const chunks = paddedMp4(paddingBytes);
+    const chunks = paddedMp4(CLIP, paddingBytes);
     const pump = () => {
       for (let next = chunks.next(); !next.done; next = chunks.next()) {
         if (!req.write(next.value)) return void req.once('drain', pump);
@@ -221,7 +214,7 @@ async function main(): Promise<void> {
       new GetObjectCommand({ Bucket: S3_BUCKET, Key: `videos/${videoId}` }),
       { expiresIn: 3600 },
     );
-    const size = CLIP.length + 16 + fileBytes;
+    const size = paddedMp4Size(CLIP, fileBytes);
     const range = {
       range: `bytes=${Math.floor(size / 3)}-${Math.floor(size / 3) + 1024 * 1024 - 1}`,
     };
@@ -304,7 +297,7 @@ async function main(): Promise<void> {
     // A --big-mib upload: through the gateway beside the S3 server's own multipart upload.
     const bigBytes = Number(values['big-mib']) * 1024 * 1024;
     if (bigBytes === 0) return;
-    const bigSize = CLIP.length + 16 + bigBytes;
+    const bigSize = paddedMp4Size(CLIP, bigBytes);
     const mib = (n: number) => (n / 1024 / 1024).toFixed(0);
     const rss = (traces: Record<string, RssTrace>) =>
       ['gateway', 'videos']
@@ -321,7 +314,7 @@ async function main(): Promise<void> {
           params: {
             Bucket: S3_BUCKET,
             Key: 'bench/direct-upload',
-            Body: Readable.from(paddedMp4(bigBytes)),
+            Body: Readable.from(paddedMp4(CLIP, bigBytes)),
           },
           partSize: 8 * 1024 * 1024,
           queueSize: 4,

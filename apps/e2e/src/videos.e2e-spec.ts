@@ -1,19 +1,12 @@
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { paddedMp4, paddedMp4Size } from '@kinema/dev-infra';
 import { kafkaClient } from '@kinema/platform/kafka';
 import { logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Client } from './support/accounts';
 import { eventually } from './support/eventually';
 import { request, startTestSystem, type TestSystem } from './support/system';
-import {
-  forgeGrant,
-  paddedMp4,
-  paddedMp4Size,
-  postChunks,
-  sample,
-  sampleRss,
-  sha256,
-} from './support/videos';
+import { forgeGrant, postChunks, sample, sampleRss, sha256 } from './support/videos';
 
 interface VideoBody {
   id: string;

@@ -25,5 +25,6 @@ export * from './kafka/testing/topic-broker';
 export * from './testing/broker-process';
 export * from './testing/wait-for';
 export * from './testing/output-tail';
+export * from './testing/padded-mp4';
 export * from './testing/packages-loaded';
 export * from './testing/gateway-events';

@@ -13,33 +13,6 @@ export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** An ISO BMFF `free` box header announcing `bodySize` bytes of padding (64-bit size). */
-function freeBoxHeader(bodySize: number): Buffer {
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(1, 0);
-  header.write('free', 4, 'latin1');
-  header.writeBigUInt64BE(BigInt(bodySize + 16), 8);
-  return header;
-}
-
-/** A valid MP4 of any size without holding it: a real clip, then a `free` box of zeros. */
-export function* paddedMp4(
-  clip: Buffer,
-  paddingBytes: number,
-  chunkSize = 256 * 1024,
-): Generator<Buffer> {
-  yield clip;
-  yield freeBoxHeader(paddingBytes);
-  const zeros = Buffer.alloc(chunkSize);
-  for (let left = paddingBytes; left > 0; left -= chunkSize) {
-    yield left >= chunkSize ? zeros : zeros.subarray(0, left);
-  }
-}
-
-export function paddedMp4Size(clip: Buffer, paddingBytes: number): number {
-  return clip.length + 16 + paddingBytes;
-}
-
 export interface RawAnswer {
   status: number;
   headers: IncomingHttpHeaders;

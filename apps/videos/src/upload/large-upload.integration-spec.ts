@@ -1,7 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { VideoStatus } from '@kinema/contracts';
+import { paddedMp4, paddedMp4Size } from '@kinema/dev-infra';
 import { createHash, randomUUID } from 'node:crypto';
-import { paddedMp4, paddedMp4Size } from '../testing/media-builders';
 import { sampleBytes, sampleNamed } from '../testing/sample-media';
 import { defined, joined, openUpload, readVideo } from '../testing/video-client';
 import { startTestVideos, TEST_BUCKET, type VideosHarness } from '../testing/videos-test-harness';

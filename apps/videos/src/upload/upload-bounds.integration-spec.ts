@@ -1,10 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { VideoStatus } from '@kinema/contracts';
-import { waitFor } from '@kinema/dev-infra';
+import { paddedMp4, paddedMp4Size, waitFor } from '@kinema/dev-infra';
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { paddedMp4, paddedMp4Size } from '../testing/media-builders';
 import { sampleBytes, sampleNamed } from '../testing/sample-media';
 import {
   chunksOf,

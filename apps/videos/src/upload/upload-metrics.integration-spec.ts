@@ -1,8 +1,7 @@
 import { status } from '@grpc/grpc-js';
-import { waitFor } from '@kinema/dev-infra';
+import { paddedMp4, waitFor } from '@kinema/dev-infra';
 import { metricSample } from '@kinema/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { paddedMp4 } from '../testing/media-builders';
 import { sampleBytes, sampleNamed } from '../testing/sample-media';
 import { chunksOf, failureOf, openUpload, uploadVideo } from '../testing/video-client';
 import { startTestVideos, type VideosHarness } from '../testing/videos-test-harness';

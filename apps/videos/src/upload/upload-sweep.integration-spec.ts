@@ -1,12 +1,17 @@
 import { status } from '@grpc/grpc-js';
 import { CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { VIDEOS_VIDEO_EVENTS, VideoStatus } from '@kinema/contracts';
-import { startS3Server, waitFor, type RunningS3Server } from '@kinema/dev-infra';
+import {
+  paddedMp4,
+  paddedMp4Size,
+  type RunningS3Server,
+  startS3Server,
+  waitFor,
+} from '@kinema/dev-infra';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { paddedMp4, paddedMp4Size } from '../testing/media-builders';
 import { sampleBytes, sampleNamed } from '../testing/sample-media';
 import { failureOf, openUpload } from '../testing/video-client';
 import { startTestVideos, TEST_BUCKET, type VideosHarness } from '../testing/videos-test-harness';

@@ -1,9 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { VIDEOS_VIDEO_EVENTS, VideoStatus } from '@kinema/contracts';
-import { waitFor } from '@kinema/dev-infra';
-import { createHash, randomUUID } from 'node:crypto';
-import { freeBoxHeader, noise, paddedMp4, paddedMp4Size } from '../testing/media-builders';
+import { freeBoxHeader, paddedMp4, paddedMp4Size, waitFor } from '@kinema/dev-infra';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SAMPLES, sampleBytes, sampleNamed } from '../testing/sample-media';
 import {
   chunksOf,
@@ -190,7 +189,7 @@ describe('rejected uploads leave nothing behind', () => {
   }
 
   it.each([
-    ['random bytes declared as mp4', 'video/mp4', () => noise(3 * 1024 * 1024)],
+    ['random bytes declared as mp4', 'video/mp4', () => randomBytes(3 * 1024 * 1024)],
     ['a WebM declared as mp4', 'video/mp4', () => sampleBytes(sampleNamed('testsrc.webm'))],
     ['an MP4 declared as webm', 'video/webm', () => sampleBytes(sampleNamed('bars-faststart.mp4'))],
     [

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** An ISO BMFF `free` box header announcing `bodySize` bytes of padding (64-bit size). */
 export function freeBoxHeader(bodySize: number): Buffer {
   const header = Buffer.alloc(16);
@@ -13,7 +11,11 @@ export function freeBoxHeader(bodySize: number): Buffer {
  * A valid MP4 of any size without holding it: a real clip followed by a `free` box of
  * `paddingBytes` (players and the probe skip it), yielded in chunks from one reused buffer.
  */
-export function* paddedMp4(clip: Buffer, paddingBytes: number, chunkSize = 1024 * 1024) {
+export function* paddedMp4(
+  clip: Buffer,
+  paddingBytes: number,
+  chunkSize = 1024 * 1024,
+): Generator<Buffer> {
   yield clip;
   yield freeBoxHeader(paddingBytes);
   const zeros = Buffer.alloc(chunkSize);
@@ -22,11 +24,7 @@ export function* paddedMp4(clip: Buffer, paddingBytes: number, chunkSize = 1024 
   }
 }
 
+/** The byte size of `paddedMp4(clip, paddingBytes)`. */
 export function paddedMp4Size(clip: Buffer, paddingBytes: number): number {
   return clip.length + 16 + paddingBytes;
-}
-
-/** Random bytes: no container at all. */
-export function noise(size: number): Buffer {
-  return randomBytes(size);
 }
