@@ -102,6 +102,26 @@ describe('a run against the gateway', () => {
     expect(second.output).not.toContain('had no account yet');
   });
 
+  it('registers the viewers after one that had no account at once: one sign-in try each', async () => {
+    const fake = new FakeGateway();
+    // Viewer 2 already has an account (an earlier, shorter run), viewers 1 and 3 do not.
+    fake.accounts.set('load-viewer-2@kinema.local', { password: 'viewer-password', profiles: [] });
+    const triesOf = (email: string) =>
+      fake.seen
+        .filter((request) => /\/auth\/(login|register)$/.test(request.line))
+        .filter((request) => (request.body as { email?: string }).email === email)
+        .map((request) => request.line.split('/').pop());
+    // One viewer a second: each has signed in before the next one starts.
+    const { output } = await run(fake, 80, { users: 3, rampMs: 3000 });
+    // Viewer 1 learns it has none (401); viewer 3 registers at once, the gateway's limit on
+    // sign-ins per address spent on one try where a refused login took another.
+    expect(triesOf('load-viewer-1@kinema.local')).toEqual(['login', 'register']);
+    expect(triesOf('load-viewer-3@kinema.local')).toEqual(['register']);
+    // A wrong guess costs what it did before: viewer 2's account exists (409), so it signs in.
+    expect(triesOf('load-viewer-2@kinema.local')).toEqual(['register', 'login']);
+    expect(output).toContain('(2 viewers had no account yet');
+  });
+
   it('refreshes the access token before it expires: no request carries an expired one', async () => {
     const fake = new FakeGateway();
     fake.tokenLifetimeMs = 120_000;

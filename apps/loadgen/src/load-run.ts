@@ -10,7 +10,7 @@ import { LiveView, type Output } from './live-view';
 import { LoadStats } from './load-stats';
 import { summaryLines } from './run-summary';
 import { SeededRandom } from './seeded-random';
-import { Session, SignInRefused } from './session';
+import { Session, SignInRefused, ViewerAccounts } from './session';
 import { formatSeconds, intervalTable } from './stats-table';
 import { Viewer, viewerEmail } from './viewer-scenario';
 
@@ -148,6 +148,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
 
   const viewerProblems: string[] = [];
   const viewerSessions: Session[] = [];
+  const accounts = new ViewerAccounts();
   const signedInViewers = () => viewerSessions.filter((session) => session.hasSignedIn).length;
   const startViewer = async (n: number): Promise<void> => {
     try {
@@ -156,7 +157,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
         api,
         io.transport,
         { email: viewerEmail(n), password: options.viewerPassword },
-        true,
+        { n, accounts },
       );
       viewerSessions.push(session);
       startedViewers += 1;
@@ -185,7 +186,7 @@ export async function runLoad(options: LoadOptions, io: RunIo): Promise<number> 
     if (options.admin) {
       admin = new Admin(
         api,
-        new Session(api, io.transport, options.admin, false),
+        new Session(api, io.transport, options.admin),
         new SeededRandom(options.seed, 0),
         options.think,
         io.force,

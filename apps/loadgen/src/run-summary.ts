@@ -57,8 +57,12 @@ export function summaryLines(stats: LoadStats, facts: RunFacts): string[] {
   if (facts.registeredViewers > 0) {
     const n = facts.registeredViewers;
     lines.push(
-      `  (${n} viewer${n === 1 ? '' : 's'} had no account yet: a sign-in answered 401, then the ` +
-        `viewer registered; a later run signs in at once)`,
+      n === 1
+        ? '  (1 viewer had no account yet: a sign-in answered 401, then the viewer registered; ' +
+            'a later run signs in at once)'
+        : `  (${n} viewers had no account yet and registered: the first after a sign-in answered ` +
+            '401, those after it at once, and a 409 is a viewer that had one after all; a later ' +
+            'run signs in at once)',
     );
   }
   const slowest = stats.slowestRequests();

@@ -28,6 +28,26 @@ export class SignInFailed extends Error {
   }
 }
 
+/**
+ * What a run has learnt of its viewers' accounts. Viewers are numbered, and every run starts them
+ * in order, so the accounts earlier runs registered are those of the first viewers: once viewer n
+ * turned out to have none, the viewers after it most likely have none either. They register at
+ * once: one sign-in try each, where a refused login and then a registration took two of the
+ * gateway's tries per address (RATE_LIMIT_AUTH_PER_IP), and a first run's viewers took twice as
+ * long to start. A guess that is wrong (409, the account exists) signs in, as before.
+ */
+export class ViewerAccounts {
+  private firstNew = Number.POSITIVE_INFINITY;
+
+  registerFirst(viewer: number): boolean {
+    return viewer > this.firstNew;
+  }
+
+  noteNew(viewer: number): void {
+    this.firstNew = Math.min(this.firstNew, viewer);
+  }
+}
+
 /** A token is refreshed this long before it expires, or at a quarter of its life if shorter. */
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -49,7 +69,8 @@ export class Session {
     private readonly api: ApiClient,
     private readonly transport: Pick<Transport, 'now'>,
     readonly credentials: Credentials,
-    private readonly register: boolean,
+    /** A viewer's number and its run's accounts; none for the admin, whose account must exist. */
+    private readonly viewer?: { n: number; accounts: ViewerAccounts },
   ) {}
 
   get signedIn(): boolean {
@@ -58,20 +79,29 @@ export class Session {
 
   /** Signs in (registering a missing viewer account); true when the account was registered. */
   async signIn(api: ApiClient = this.api): Promise<boolean> {
-    const login = await this.post(api, '/api/v1/auth/login', this.credentials);
-    if (login.status === 200) return this.keep(login, false);
-    if (login.status === 401 && this.register) {
+    const viewer = this.viewer;
+    if (viewer?.accounts.registerFirst(viewer.n)) {
       const created = await this.post(api, '/api/v1/auth/register', this.credentials);
-      if (created.status === 201) return this.keep(created, true);
-      // Registered by another run in the meantime: its sign-in works now.
-      if (created.status === 409) {
-        const again = await this.post(api, '/api/v1/auth/login', this.credentials);
-        if (again.status === 200) return this.keep(again, false);
-        return this.refused(again);
-      }
-      return this.refused(created);
+      // 409: the account exists after all; its sign-in works.
+      if (created.status !== 409) return this.registered(created);
+    } else {
+      const login = await this.post(api, '/api/v1/auth/login', this.credentials);
+      if (login.status !== 401 || !viewer) return this.loggedIn(login);
+      const created = await this.post(api, '/api/v1/auth/register', this.credentials);
+      // 409: registered by another run in the meantime; its sign-in works now.
+      if (created.status !== 409) return this.registered(created);
     }
-    return this.refused(login);
+    return this.loggedIn(await this.post(api, '/api/v1/auth/login', this.credentials));
+  }
+
+  private registered(answer: ApiAnswer): boolean {
+    if (answer.status !== 201) return this.refused(answer);
+    if (this.viewer) this.viewer.accounts.noteNew(this.viewer.n);
+    return this.keep(answer, true);
+  }
+
+  private loggedIn(answer: ApiAnswer): boolean {
+    return answer.status === 200 ? this.keep(answer, false) : this.refused(answer);
   }
 
   /**
