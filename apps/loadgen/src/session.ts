@@ -80,7 +80,8 @@ export class Session {
   /** Signs in (registering a missing viewer account); true when the account was registered. */
   async signIn(api: ApiClient = this.api): Promise<boolean> {
     const viewer = this.viewer;
-    if (viewer?.accounts.registerFirst(viewer.n)) {
+    // A session signed in before (its session ended since) knows its account exists.
+    if (viewer && !this.hasSignedIn && viewer.accounts.registerFirst(viewer.n)) {
       const created = await this.post(api, '/api/v1/auth/register', this.credentials);
       // 409: the account exists after all; its sign-in works.
       if (created.status !== 409) return this.registered(created);
