@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { join } from 'node:path';
+import { headlessChromium } from '@kinema/dev-infra';
 
 /** Build output of these tests (screenshots, traces): gitignored. */
 export const ARTIFACTS_DIR = join(__dirname, 'artifacts');
@@ -29,15 +30,9 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     launchOptions: {
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
+      executablePath: headlessChromium.executablePath,
+      // The player page starts its video on arrival, with no click on the page itself to allow it.
+      args: [...headlessChromium.args, '--autoplay-policy=no-user-gesture-required'],
     },
     // A failed flow keeps its trace: every action with the DOM before and after it, and the
     // network. Without the screencast, whose frames (captured and encoded the whole time, for every

@@ -28,3 +28,4 @@ export * from './testing/output-tail';
 export * from './testing/padded-mp4';
 export * from './testing/packages-loaded';
 export * from './testing/gateway-events';
+export * from './testing/headless-chromium';

@@ -2,20 +2,11 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedDemoArtwork, seedDemoVideos, startSystem } from '@kinema/dev-infra';
+import { headlessChromium, seedDemoArtwork, seedDemoVideos, startSystem } from '@kinema/dev-infra';
 
 /** Debian's Chromium, headless, as the browser tests run it. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ ...headlessChromium, args: [...headlessChromium.args] });
 }
 
 /** A system as `npm start` runs it (videos and artwork seeded), or the one at `url`. */
