@@ -14,6 +14,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MeModule } from './me/me.module';
 import { GatewayEventsModule } from './events/gateway-events.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { UndeclaredQueryGuard } from './http/undeclared-query.guard';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { UsersGrpcModule } from './users/users-grpc.module';
@@ -57,11 +58,13 @@ export class AppModule {
         // Last: its hooks find the hot paths the feature modules provide.
         HttpEdgeModule.forRoot(logger),
       ],
-      // Global guards run in this order: who is calling (and may they), then how often: the
-      // per-account limit needs to know the account.
+      // Global guards run in this order: who is calling (and may they), then how often (the
+      // per-account limit needs to know the account), then whether the query names only
+      // parameters the route declares, where a query DTO's refusal would come too.
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: UndeclaredQueryGuard },
       ],
     };
   }

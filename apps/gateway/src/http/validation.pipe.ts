@@ -18,6 +18,16 @@ const KIND_RULES = new Set([
 ]);
 
 /**
+ * What to say of a field nothing declares: class-validator's own words (`property colour should
+ * not exist`), except for `?=5` or `{"": 5}`, which those would call "property  should not exist".
+ */
+export function unknownFieldDescription(name: string): string {
+  return name === ''
+    ? 'a field without a name should not exist'
+    : `property ${name} should not exist`;
+}
+
+/**
  * What to say of one field: that it is required when it is missing, else the rule of its kind
  * when that is broken, else the first broken rule class-validator found. Not class-validator's
  * `stopAtFirstError`, which stops at the first rule in the order it checks them: the decorator
@@ -31,9 +41,8 @@ function whatIsWrong(error: ValidationError): string | undefined {
   // there as undefined (an optional one is not checked at all). Named as class-validator's own
   // messages name a field: by its property, with the whole path beside it in `field`.
   if ('value' in error && error.value === undefined) return `${error.property} is required`;
-  // `?=5` or `{"": 5}`: class-validator's own words would be "property  should not exist".
-  if (error.property === '' && 'whitelistValidation' in (error.constraints ?? {})) {
-    return 'a field without a name should not exist';
+  if ('whitelistValidation' in (error.constraints ?? {})) {
+    return unknownFieldDescription(error.property);
   }
   return (broken.find(([rule]) => KIND_RULES.has(rule)) ?? broken[0])?.[1];
 }
