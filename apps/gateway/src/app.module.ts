@@ -14,7 +14,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MeModule } from './me/me.module';
 import { GatewayEventsModule } from './events/gateway-events.module';
 import { RealtimeModule } from './realtime/realtime.module';
-import { UndeclaredQueryGuard } from './http/undeclared-query.guard';
+import { UndeclaredInputGuard } from './http/undeclared-input.guard';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { UsersGrpcModule } from './users/users-grpc.module';
@@ -59,12 +59,12 @@ export class AppModule {
         HttpEdgeModule.forRoot(logger),
       ],
       // Global guards run in this order: who is calling (and may they), then how often (the
-      // per-account limit needs to know the account), then whether the query names only
-      // parameters the route declares, where a query DTO's refusal would come too.
+      // per-account limit needs to know the account), then whether the query and the body hold
+      // only what the route declares, where a DTO's refusal would come too.
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: APP_GUARD, useClass: UndeclaredQueryGuard },
+        { provide: APP_GUARD, useClass: UndeclaredInputGuard },
       ],
     };
   }

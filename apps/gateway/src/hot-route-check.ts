@@ -21,7 +21,7 @@ import { AuthGuard, routeAccessLevel, type RouteHandler } from './auth/auth.guar
 import { InputShapePipe } from './http/input-shape.pipe';
 import { ProblemFilter } from './http/problem.filter';
 import { routeConfigOfHandler, type HotPath } from './http/route-config';
-import { UndeclaredQueryGuard } from './http/undeclared-query.guard';
+import { UndeclaredInputGuard } from './http/undeclared-input.guard';
 import { UuidPipe } from './http/uuid.pipe';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { isIdempotentRoute } from './idempotency/idempotent.decorator';
@@ -80,7 +80,7 @@ export const HOT_PATH_REPLAYS: ReadonlyMap<EnhancerClass, Replay> = new Map<Enha
   [InputShapePipe, VALIDATION],
   [ValidationPipe, VALIDATION],
   [UuidPipe, VALIDATION],
-  [UndeclaredQueryGuard, VALIDATION],
+  [UndeclaredInputGuard, VALIDATION],
   [
     ProblemFilter,
     {

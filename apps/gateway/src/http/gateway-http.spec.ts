@@ -97,6 +97,8 @@ describe('the gateway over HTTP', () => {
           _call: ServerUnaryCall<ListTitlesRequest, unknown>,
           done: sendUnaryData<unknown>,
         ) => done(null, { titles: [title], nextCursor: '' }),
+        deleteTitle: (_call: unknown, done: sendUnaryData<unknown>) =>
+          done(grpcFailure(status.NOT_FOUND, 'TITLE_NOT_FOUND', 'No such title.')),
       },
       videos: {
         getPlayableVideo: (_call: unknown, done: sendUnaryData<unknown>) =>
@@ -147,7 +149,7 @@ describe('the gateway over HTTP', () => {
       expect(body.instance).toBe('/api/v1/titles');
     });
 
-    it('refuses any query parameter on a route that declares none, in the words of a DTO route, after authentication', async () => {
+    it('refuses any query parameter on a route that takes none, in the words of a DTO route, after authentication', async () => {
       for (const [url, headers] of [
         [`/api/v1/titles/${TITLE_ID}?colour=red`, {}],
         ['/api/v1/me?colour=red', { authorization: `Bearer ${adminToken}` }],
@@ -170,6 +172,27 @@ describe('the gateway over HTTP', () => {
       expect((await inject({ url: '/api/v1/me?colour=red' })).statusCode).toBe(401);
       // A bare '?' is no parameter.
       expect((await inject({ url: `/api/v1/titles/${TITLE_ID}?` })).statusCode).toBe(200);
+    });
+
+    it('refuses a body with fields, or no object, on a route that takes no body; an empty one is no body', async () => {
+      const remove = (payload: string) =>
+        inject({
+          method: 'DELETE',
+          url: `/api/v1/titles/${MISSING_ID}`,
+          headers: asAdmin(),
+          payload,
+        });
+      const fields = await remove('{"force":true}');
+      expect(fields.statusCode).toBe(400);
+      expect(fields.json()).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: 'force', description: 'property force should not exist' }],
+      });
+      expect((await remove('[1]')).json()).toMatchObject({
+        errors: [{ field: 'body', description: 'the body must be a JSON object' }],
+      });
+      // Nothing refused: the route answers as without a body (no such title).
+      for (const payload of ['{}', '']) expect((await remove(payload)).statusCode).toBe(404);
     });
 
     it('names a value of the wrong kind as such, a missing field as required, a range as a range, and a body that is no object', async () => {

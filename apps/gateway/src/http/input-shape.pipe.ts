@@ -20,6 +20,12 @@ function* strings(value: unknown, root: string): Generator<[string, string]> {
   }
 }
 
+/** What is said of a body that is no JSON object: every body of this API is one. */
+export const NOT_AN_OBJECT: FieldViolation = {
+  field: 'body',
+  description: 'the body must be a JSON object',
+};
+
 /**
  * Shape rules that hold for every route, checked before the DTOs are: a body is a JSON object, no
  * NUL character or lone surrogate in any text (the contract's rule), no query parameter given
@@ -33,9 +39,7 @@ export class InputShapePipe implements PipeTransform {
     // or a bare value read as an object with every field missing.
     const body = metadata.type === 'body' && metadata.data === undefined;
     if (body && value != null && (typeof value !== 'object' || Array.isArray(value))) {
-      throw ProblemException.badRequest([
-        { field: 'body', description: 'the body must be a JSON object' },
-      ]);
+      throw ProblemException.badRequest([NOT_AN_OBJECT]);
     }
     if (metadata.type === 'query') {
       const entries: Array<[string, unknown]> =
