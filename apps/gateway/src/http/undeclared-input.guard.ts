@@ -39,8 +39,8 @@ function undeclared(names: string[]): FieldViolation[] {
  * A route that declares no query parameters refuses any, and one that declares no body refuses
  * a body with fields, as a route with a query or body DTO refuses what its DTO does not name
  * (ValidationPipe's forbidNonWhitelisted), in the same words: the input pipes never see what a
- * handler does not declare, so `GET /genres?colour=red` and `DELETE /me/list/{id}` with
- * `{"profileId": ...}` were answered as if those meant something. An empty body (none, or `{}`)
+ * handler does not declare, so `GET /genres?colour=red` and `DELETE /titles/{id}` with
+ * `{"force": true}` were answered as if those meant something. An empty body (none, or `{}`)
  * is no input. Upload routes read their raw body themselves. A guard, not a pipe, because a pipe
  * runs only on the parameters a handler declares; after the auth and rate-limit guards, so the
  * refusal is answered and counted as a DTO's is.
