@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { join } from 'node:path';
-import { headlessChromium } from '@kinema/dev-infra';
+// The module itself, not the package's index: every worker loads this config, and the index would
+// load the launcher and the stand-ins with it (0.7 s and 45 MiB a worker).
+import { headlessChromium } from '@kinema/dev-infra/dist/testing/headless-chromium';
 
 /** Build output of these tests (screenshots, traces): gitignored. */
 export const ARTIFACTS_DIR = join(__dirname, 'artifacts');
