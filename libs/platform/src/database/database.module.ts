@@ -56,6 +56,17 @@ export interface ServiceDatabaseSettings {
   DATABASE_SSL_CA_FILE?: string | undefined;
 }
 
+/** Where a service's database is and how to reach it, from its configuration. */
+function serviceConnection(
+  config: ServiceDatabaseSettings,
+): Pick<DatabaseConfig, 'url' | 'sslMode' | 'sslCaFile'> {
+  return {
+    url: config.DATABASE_URL,
+    sslMode: config.DATABASE_SSL_MODE,
+    sslCaFile: config.DATABASE_SSL_CA_FILE,
+  };
+}
+
 /** The rest of a service's configuration that its running database connection reads. */
 export interface ServiceDatabaseRuntime extends ServiceDatabaseSettings {
   DATABASE_POOL_MAX: number;
@@ -73,9 +84,7 @@ export function serviceDatabase(
   schema: ServiceSchema,
 ): DatabaseConfig {
   return {
-    url: config.DATABASE_URL,
-    sslMode: config.DATABASE_SSL_MODE,
-    sslCaFile: config.DATABASE_SSL_CA_FILE,
+    ...serviceConnection(config),
     poolMax: config.DATABASE_POOL_MAX,
     connectRetryMs: config.DATABASE_CONNECT_RETRY_MS,
     migrations: schema.migrations,
@@ -92,9 +101,7 @@ export function serviceDatabase(
 export function jobDataSource(config: ServiceDatabaseSettings, schema: ServiceSchema): DataSource {
   return new DataSource(
     dataSourceOptions({
-      url: config.DATABASE_URL,
-      sslMode: config.DATABASE_SSL_MODE,
-      sslCaFile: config.DATABASE_SSL_CA_FILE,
+      ...serviceConnection(config),
       poolMax: 1,
       migrations: schema.migrations,
       migrationsRun: false,
