@@ -30,7 +30,7 @@ export {
 } from './error-codes';
 export { isUuid, SLUG_PATTERN, UUID_PATTERN } from './identifiers';
 export { SESSION_COOKIE } from './session-cookie';
-export { charLength, longerThan, textViolation } from './text';
+export { charLength, longerThan, textViolation, wrapWords } from './text';
 export {
   ACCOUNT_ROLES,
   accountRoleOf,

@@ -13,6 +13,30 @@ export function longerThan(value: string, max: number): boolean {
   return value.length > 2 * max || charLength(value) > max;
 }
 
+/**
+ * A name in lines of at most `width` characters, to draw on artwork: broken between words, a word
+ * longer than a line cut short with "…", and the last of `maxLines` lines ending in "…" when the
+ * name goes on past it. Characters as charLength counts them, so a cut never splits one. The
+ * launcher's demo posters and the web app's drawn stand-ins both lay out a title's name by it.
+ */
+export function wrapWords(text: string, width: number, maxLines: number): string[] {
+  const cut = (line: string) =>
+    `${Array.from(line)
+      .slice(0, width - 1)
+      .join('')}…`;
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && charLength(`${last} ${word}`) <= width)
+      lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(charLength(word) > width ? cut(word) : word);
+  }
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = cut(kept[maxLines - 1] ?? '');
+  return kept;
+}
+
 // In a `u` regular expression a surrogate matches only when it is not half of a pair.
 const LONE_SURROGATE = /\p{Cs}/u;
 

@@ -1,4 +1,4 @@
-import { backdropSvg, posterSvg, wrapWords } from './demo-artwork-svg';
+import { backdropSvg, posterSvg } from './demo-artwork-svg';
 
 describe('demo artwork drawings', () => {
   const subject = { name: 'The Long Harbour', genres: ['Drama', 'Crime'] };
@@ -18,14 +18,5 @@ describe('demo artwork drawings', () => {
     expect(svg).toContain('CATS &#38; &#60;DOGS&#62;');
     expect(svg).toContain('>COMEDY<');
     expect(svg).not.toContain('<DOGS>');
-  });
-
-  it('wraps a name between words and shortens what does not fit', () => {
-    expect(wrapWords('THE SILENT HARBOUR OF EVERYTHING', 14, 4)).toEqual([
-      'THE SILENT',
-      'HARBOUR OF',
-      'EVERYTHING',
-    ]);
-    expect(wrapWords('A B C D E', 1, 2)).toEqual(['A', '…']);
   });
 });

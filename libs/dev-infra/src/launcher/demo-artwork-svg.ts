@@ -1,3 +1,4 @@
+import { wrapWords } from '@kinema/contracts';
 import { createHash } from 'node:crypto';
 
 /** What the artwork of a demo title is drawn from: nothing but its own words. */
@@ -19,21 +20,6 @@ function seedBytes(subject: ArtworkSubject): Buffer {
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Splits a name into lines of at most `width` characters, breaking between words. */
-export function wrapWords(text: string, width: number, maxLines: number): string[] {
-  const lines: string[] = [];
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const last = lines[lines.length - 1];
-    if (last !== undefined && `${last} ${word}`.length <= width)
-      lines[lines.length - 1] = `${last} ${word}`;
-    else lines.push(word.length > width ? `${word.slice(0, width - 1)}…` : word);
-  }
-  if (lines.length <= maxLines) return lines;
-  const kept = lines.slice(0, maxLines);
-  kept[maxLines - 1] = `${kept[maxLines - 1]?.slice(0, width - 1)}…`;
-  return kept;
 }
 
 /**
