@@ -27,6 +27,12 @@ export default defineConfig({
       '@kinema/contracts/identifiers': fileURLToPath(
         new URL('../../libs/contracts/src/rules/identifiers.ts', import.meta.url),
       ),
+      '@kinema/contracts/artwork-limits': fileURLToPath(
+        new URL('../../libs/contracts/src/rules/artwork-limits.ts', import.meta.url),
+      ),
+      '@kinema/contracts/text': fileURLToPath(
+        new URL('../../libs/contracts/src/rules/text.ts', import.meta.url),
+      ),
     },
   },
   build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', sourcemap },

@@ -1,3 +1,4 @@
+import { STORED_ARTWORK_KEY } from '@kinema/contracts/artwork-limits';
 import type { Page } from '@playwright/test';
 import {
   allTitles,
@@ -68,6 +69,37 @@ test('search finds a title by someone in its cast, by a genre word, and despite 
   await search(page, typo(word));
   await expect(results(page).getByRole('link', { name: misspelt.name }).first()).toBeVisible();
   await expectAccessible(page, 'search');
+});
+
+test('a title without a poster has its whole name written inside the one drawn for it', async ({
+  page,
+}) => {
+  // The longest name of a title with no stored poster: the likeliest to run off its picture.
+  const drawn = (await allTitles())
+    .filter((title) => !STORED_ARTWORK_KEY.test(title.artwork.posterKey ?? ''))
+    .sort((a, b) => b.name.length - a.name.length);
+  const longest = found(drawn[0], 'title without a stored poster');
+
+  await page.goto('/search');
+  await search(page, longest.name);
+  const poster = results(page)
+    .getByRole('link', { name: longest.name })
+    .first()
+    .locator('svg.poster');
+  const name = await poster.evaluate((svg: SVGSVGElement) => {
+    const text = svg.querySelector('text');
+    const box = text?.getBBox();
+    return {
+      written: text?.textContent ?? '',
+      left: box?.x ?? -1,
+      right: box ? box.x + box.width : Infinity,
+      width: svg.viewBox.baseVal.width,
+    };
+  });
+  // Every letter of the name, in lines (so without the spaces between them), none outside.
+  expect(name.written.replace(/\s+/g, '')).toBe(longest.name.replace(/\s+/g, ''));
+  expect(name.left).toBeGreaterThanOrEqual(0);
+  expect(name.right).toBeLessThanOrEqual(name.width);
 });
 
 test('each filter’s label belongs to its control, above it, and a phone never scrolls sideways @phone', async ({

@@ -117,6 +117,7 @@ export interface ApiTitle {
   playable: boolean;
   genres: Array<{ slug: string; name: string }>;
   credits: Array<{ name: string; role: string }>;
+  artwork: { posterKey?: string; backdropKey?: string };
 }
 
 /** The admin's API, as a script would call it: for setting the scene of a browser flow. */

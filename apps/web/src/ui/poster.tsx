@@ -1,3 +1,4 @@
+import { wrapWords } from '@kinema/contracts/text';
 import type { Title } from '../schema/types';
 import { artworkUrl, isStoredArtwork, type VariantFile } from './artwork-url';
 
@@ -6,6 +7,16 @@ const SHAPES = {
   poster: { files: ['200.webp', '400.webp'], width: 200, height: 300 },
   backdrop: { files: ['640.webp', '1280.webp'], width: 1280, height: 720 },
 } satisfies Record<string, { files: VariantFile[]; width: number; height: number }>;
+
+/**
+ * How the drawn stand-in writes a name, in its picture's units (200 by 300, or 320 by 180, with a
+ * margin of 12): `lines` at most, the last on `baseline`, each of at most `chars` characters, which
+ * fit the width at `size` in a wide bold sans-serif (DejaVu Sans, 0.6-0.75 em a character).
+ */
+const DRAWN_NAME = {
+  poster: { chars: 13, lines: 3, size: 18, baseline: 282 },
+  backdrop: { chars: 20, lines: 2, size: 22, baseline: 162 },
+};
 
 /** A stable number from a string, to pick colours that stay the same for a title. */
 function hash(text: string): number {
@@ -58,6 +69,8 @@ function DrawnPoster({ title, wide, named }: { title: Title; wide: boolean; name
   const hue = seed % 360;
   const hue2 = (hue + 40 + ((seed >> 9) % 80)) % 360;
   const angle = (seed >> 3) % 180;
+  const name = DRAWN_NAME[wide ? 'backdrop' : 'poster'];
+  const lines = wrapWords(title.name, name.chars, name.lines);
   return (
     <svg
       className={wide ? 'poster poster--wide' : 'poster'}
@@ -80,15 +93,16 @@ function DrawnPoster({ title, wide, named }: { title: Title; wide: boolean; name
         fill={`hsl(${hue2} 80% 60% / 0.25)`}
       />
       {named && (
-        <text
-          x="12"
-          y={wide ? 160 : 280}
-          fill="#fff"
-          fontSize={wide ? 22 : 20}
-          fontWeight="700"
-          fontFamily="system-ui, sans-serif"
-        >
-          {title.name.length > 24 ? `${title.name.slice(0, 23)}…` : title.name}
+        <text fill="#fff" fontSize={name.size} fontWeight="700" fontFamily="system-ui, sans-serif">
+          {lines.map((line, index) => (
+            <tspan
+              key={index}
+              x="12"
+              y={name.baseline - (lines.length - 1 - index) * name.size * 1.15}
+            >
+              {line}
+            </tspan>
+          ))}
         </text>
       )}
     </svg>

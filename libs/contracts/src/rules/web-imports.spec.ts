@@ -8,6 +8,8 @@ const TAKEN_BY_THE_WEB_APP = [
   'account-limits.ts',
   'catalog-limits.ts',
   'identifiers.ts',
+  'artwork-limits.ts',
+  'text.ts',
 ];
 
 describe('the contract modules the web app takes from source', () => {
