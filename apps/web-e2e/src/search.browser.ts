@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import {
   allTitles,
   expect,
+  type ApiTitle,
   expectAccessible,
   found,
   refusedResponses,
@@ -100,6 +101,24 @@ test('a title without a poster has its whole name written inside the one drawn f
   expect(name.written.replace(/\s+/g, '')).toBe(longest.name.replace(/\s+/g, ''));
   expect(name.left).toBeGreaterThanOrEqual(0);
   expect(name.right).toBeLessThanOrEqual(name.width);
+});
+
+test('titles of the same name are told apart by their year', async ({ page }) => {
+  const byName = new Map<string, ApiTitle[]>();
+  for (const title of await allTitles())
+    byName.set(title.name, [...(byName.get(title.name) ?? []), title]);
+  const [name, namesakes] = found(
+    [...byName].find(([, same]) => new Set(same.map((title) => title.releaseYear)).size > 1),
+    'two titles of one name from different years',
+  );
+
+  await page.goto('/search');
+  await search(page, name);
+  for (const title of namesakes) {
+    const link = results(page).locator(`a[href="/title/${title.id}"]`);
+    await expect(link).toContainText(name);
+    await expect(link).toContainText(String(title.releaseYear));
+  }
 });
 
 test('each filter’s label belongs to its control, above it, and a phone never scrolls sideways @phone', async ({

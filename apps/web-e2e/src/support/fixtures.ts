@@ -115,6 +115,7 @@ export interface ApiTitle {
   type: TitleTypeName;
   maturityRating: string;
   playable: boolean;
+  releaseYear: number;
   genres: Array<{ slug: string; name: string }>;
   credits: Array<{ name: string; role: string }>;
   artwork: { posterKey?: string; backdropKey?: string };

@@ -126,7 +126,11 @@ export function SearchPage() {
                 <Link to={`/title/${title.id}`}>
                   <Poster title={title} />
                   <span className="grid-name">{title.name}</span>
-                  {!title.playable && <span className="grid-note">Coming soon</span>}
+                  {/* The year tells apart titles of the same name (a remake, say). */}
+                  <span className="grid-note">
+                    {title.releaseYear}
+                    {!title.playable && ' · Coming soon'}
+                  </span>
                 </Link>
               </li>
             ))}
