@@ -195,6 +195,47 @@ test('profiles are renamed and deleted from Manage profiles; the profile watched
   await chooseFirstProfile(page);
 });
 
+test('a title page lists its cast and crew a credit to a line, each bullet clear of the column beside it, on a phone too @phone', async ({
+  page,
+}) => {
+  // The title with the longest credit: the likeliest to wrap, or to reach the column beside it.
+  const longest = (title: { credits: Array<{ name: string; role: string }> }) =>
+    Math.max(0, ...title.credits.map((credit) => `${credit.name} (${credit.role})`.length));
+  const title = found(
+    (await allTitles()).sort((a, b) => longest(b) - longest(a))[0],
+    'title with cast and crew',
+  );
+
+  await page.goto(`/title/${title.id}`);
+  await expect(page.locator('ul.credits li')).toHaveCount(title.credits.length);
+  const crowded = await page.locator('ul.credits').evaluate((list) => {
+    const items = Array.from(list.querySelectorAll('li'));
+    const style = getComputedStyle(list);
+    const em = parseFloat(style.fontSize);
+    const lineHeight = parseFloat(style.lineHeight) || 1.2 * em;
+    const textRight = (item: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(item);
+      return Math.max(...Array.from(range.getClientRects(), (rect) => rect.right));
+    };
+    const complaints: string[] = [];
+    for (const item of items) {
+      const box = item.getBoundingClientRect();
+      if (box.height > 1.5 * lineHeight) complaints.push(`${item.textContent} wraps`);
+      // Its bullet, an em wide, stands left of its box; the text of the column before ends half
+      // an em short of it at least.
+      for (const other of items) {
+        const beside = other.getBoundingClientRect();
+        if (beside.left < box.left && beside.bottom > box.top && beside.top < box.bottom)
+          if (textRight(other) > box.left - 1.5 * em)
+            complaints.push(`${other.textContent} runs up to the bullet of ${item.textContent}`);
+      }
+    }
+    return complaints;
+  });
+  expect(crowded).toEqual([]);
+});
+
 test('bad input shows the API field errors next to the fields', async ({ page }) => {
   await page.goto('/register');
   await expectAccessible(page, 'register');
