@@ -11,7 +11,8 @@ const SHAPES = {
 /**
  * How the drawn stand-in writes a name, in its picture's units (200 by 300, or 320 by 180, with a
  * margin of 12): `lines` at most, the last on `baseline`, each of at most `chars` characters, which
- * fit the width at `size` in a wide bold sans-serif (DejaVu Sans, 0.6-0.75 em a character).
+ * fit the width at `size` even in the widest usual system font, bold (DejaVu Sans's letters take
+ * 0.6-0.75 em).
  */
 const DRAWN_NAME = {
   poster: { chars: 13, lines: 3, size: 18, baseline: 282 },
