@@ -1,5 +1,6 @@
 import {
   allTitles,
+  type ApiTitle,
   chooseFirstProfile,
   chooseProfile,
   expect,
@@ -199,7 +200,7 @@ test('a title page lists its cast and crew a credit to a line, each bullet clear
   page,
 }) => {
   // The title with the longest credit: the likeliest to wrap, or to reach the column beside it.
-  const longest = (title: { credits: Array<{ name: string; role: string }> }) =>
+  const longest = (title: ApiTitle) =>
     Math.max(0, ...title.credits.map((credit) => `${credit.name} (${credit.role})`.length));
   const title = found(
     (await allTitles()).sort((a, b) => longest(b) - longest(a))[0],

@@ -5,7 +5,7 @@ import type { paths } from '../schema/generated/schema';
 export type VariantFile =
   paths['/api/v1/artwork/{kind}/{hash}/{file}']['get']['parameters']['path']['file'];
 
-/** Whether a key is one the videos service stored (others, e.g. typed in by hand, name no image). */
+/** Whether the videos service stored this key (others, e.g. typed in by hand, name no image). */
 export function isStoredArtwork(key: string | undefined): key is string {
   return STORED_ARTWORK_KEY.test(key ?? '');
 }
