@@ -1,12 +1,20 @@
+import { ARTWORK_LIMITS, type ArtworkKindName } from '@kinema/contracts/artwork-limits';
 import { wrapWords } from '@kinema/contracts/text';
 import type { Title } from '../schema/types';
 import { artworkUrl, isStoredArtwork, type VariantFile } from './artwork-url';
 
-/** The variants each shape uses, smallest first, and the box it is drawn in (no layout shift). */
-const SHAPES = {
-  poster: { files: ['200.webp', '400.webp'], width: 200, height: 300 },
-  backdrop: { files: ['640.webp', '1280.webp'], width: 1280, height: 720 },
-} satisfies Record<string, { files: VariantFile[]; width: number; height: number }>;
+/**
+ * The variant files a kind has, smallest first, named by the contract's widths as the gateway
+ * serves them, and the box it is drawn in: its smallest width at the kind's aspect, so the page
+ * does not shift while it loads.
+ */
+function shapeOf(kind: ArtworkKindName): { files: VariantFile[]; width: number; height: number } {
+  const { widths, aspect } = ARTWORK_LIMITS[kind];
+  const files = widths.map((width) => `${width}.webp` as const);
+  return { files, width: widths[0], height: (widths[0] * aspect.height) / aspect.width };
+}
+
+const SHAPES = { poster: shapeOf('poster'), backdrop: shapeOf('backdrop') };
 
 /**
  * How the drawn stand-in writes a name, in its picture's units (200 by 300, or 320 by 180, with a
