@@ -29,6 +29,13 @@ test('a kids profile sees nothing above its ceiling on the home page or in searc
   await expectAccessible(page, 'profiles');
   await page.getByLabel('Name').fill('Little one');
   await page.getByLabel('Kids profile').check();
+  await expect(page.getByLabel('Highest maturity rating').getByRole('option')).toHaveText([
+    'All ages',
+    '7+',
+    '13+',
+    '16+',
+    '18+',
+  ]);
   await page.getByLabel('Highest maturity rating').selectOption('7+');
   await page.getByRole('button', { name: 'Add profile' }).click();
   await expect(page.getByRole('button', { name: /^Little one/ })).toContainText('Kids · 7+');
@@ -119,6 +126,18 @@ test('search, play, leave, and resume from Continue watching after a reload', as
   await expect
     .poll(() => page.locator('video').evaluate((element: HTMLVideoElement) => element.currentTime))
     .toBeGreaterThanOrEqual(Math.max(0, saved - 1));
+});
+
+test('a title for every age says "All ages" where its rating shows, not the API\'s "all"', async ({
+  page,
+}) => {
+  const title = found(
+    (await allTitles()).find((entry) => entry.maturityRating === 'all'),
+    'title rated all',
+  );
+  await page.goto(`/title/${title.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: title.name })).toBeVisible();
+  await expect(page.getByTitle('Maturity rating')).toHaveText('All ages');
 });
 
 test('My List add and remove show on the home page', async ({ page }) => {

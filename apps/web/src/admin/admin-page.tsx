@@ -9,6 +9,7 @@ import type { components } from '../schema/generated/schema';
 import type { GenreSlug, Maturity, Title, TitleType } from '../schema/types';
 import { useSession } from '../auth/use-session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
+import { maturityLabel } from '../ui/maturity';
 import { ArtworkFields } from './artwork-fields';
 import { DeleteTitle } from './delete-title';
 import { EpisodeVideos } from './episode-videos';
@@ -193,7 +194,9 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
           onChange={(e) => set('maturityRating', e.target.value as Maturity)}
         >
           {MATURITY.map((rating) => (
-            <option key={rating}>{rating}</option>
+            <option key={rating} value={rating}>
+              {maturityLabel(rating)}
+            </option>
           ))}
         </select>,
       )}

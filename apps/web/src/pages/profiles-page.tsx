@@ -10,6 +10,7 @@ import type { Maturity, Profile } from '../schema/types';
 import { wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
+import { maturityLabel } from '../ui/maturity';
 import { ProfileEditor } from './profile-editor';
 
 const CEILINGS: readonly Maturity[] = MATURITY_RATING_NAMES;
@@ -64,7 +65,7 @@ export function ProfilesPage() {
                 </span>
                 <span className="profile-name">{profile.name}</span>
                 {profile.kids && (
-                  <span className="badge">Kids · {profile.maxMaturity ?? '7+'}</span>
+                  <span className="badge">Kids · {maturityLabel(profile.maxMaturity ?? '7+')}</span>
                 )}
               </button>
             )}
@@ -106,7 +107,7 @@ export function ProfilesPage() {
               >
                 {CEILINGS.map((rating) => (
                   <option key={rating} value={rating}>
-                    {rating}
+                    {maturityLabel(rating)}
                   </option>
                 ))}
               </select>

@@ -13,6 +13,7 @@ import type { Title } from '../schema/types';
 import { useSession } from '../auth/use-session';
 import { clock, episodeLabel, episodeToPlay, type Stopped } from '../ui/episodes';
 import { ErrorMessage, SkeletonBlock } from '../ui/feedback';
+import { maturityLabel } from '../ui/maturity';
 import { Poster } from '../ui/poster';
 import { TitleRow } from '../ui/title-row';
 
@@ -118,8 +119,11 @@ export function TitlePage() {
       <div className="title-info">
         <h1>{view.name}</h1>
         <p className="meta">
-          <span>{view.releaseYear}</span> · <span className="badge">{view.maturityRating}</span> ·{' '}
-          <span>{view.type === 'movie' ? `${view.runtimeMinutes} min` : 'Series'}</span> ·{' '}
+          <span>{view.releaseYear}</span> ·{' '}
+          <span className="badge" title="Maturity rating">
+            {maturityLabel(view.maturityRating)}
+          </span>{' '}
+          · <span>{view.type === 'movie' ? `${view.runtimeMinutes} min` : 'Series'}</span> ·{' '}
           <span>{view.genres.map((genre) => genre.name).join(', ')}</span>
         </p>
         <p>{view.synopsis}</p>
