@@ -15,7 +15,8 @@ export const ARTIFACTS_DIR = join(__dirname, 'artifacts');
 // They run one after another once every other flow has finished.
 const edits = /@edits/;
 const desktop = { viewport: { width: 1440, height: 900 } };
-const phone = { viewport: { width: 390, height: 844 } };
+// A phone is a touch screen: no fine pointer and no hover, which the app's CSS can ask about.
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 export default defineConfig({
   testDir: join(__dirname, 'src'),
   testMatch: '**/*.browser.ts',
