@@ -20,22 +20,15 @@ import { UsersClient } from '../users/users.client';
 import { Access } from './access-level.decorator';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { unauthorized } from '../http/auth-problems';
-import {
-  accountView,
-  present,
-  SessionRefreshView,
-  RegisteredView,
-  SignInView,
-  tokensView,
-} from './auth.views';
+import { accountView, present, SessionRefreshView, RegisteredView, SignInView } from './auth.views';
 import { CredentialsBody, RefreshBody, RegisterBody } from './dto/auth.body';
 import { principalOf } from '../viewer/principal';
 import {
   clearSessionCookie,
   cookieMode,
+  issued,
   refreshTokenFromCookie,
   SESSION_MODE_HEADER_DOC,
-  setSessionCookie,
 } from './session-cookie';
 import { SessionCheck } from './session-check';
 import { profileView } from '../viewer/profile.view';
@@ -43,20 +36,6 @@ import { profileView } from '../viewer/profile.view';
 // Token responses must never be stored by a cache (RFC 6749 section 5.1).
 function noStore(reply: FastifyReply): void {
   void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-}
-
-/**
- * The tokens as the client receives them: in cookie mode the refresh token goes into the
- * HttpOnly cookie and is left out of the body, so script on the page never holds it. A refresh
- * answered again sets the cookie the first answer set, which the page may never have stored; one
- * the users service could not give the token out for again (its signing key changed) holds none,
- * and neither sets nor clears the cookie.
- */
-function issued(tokens: AuthTokens, inCookie: boolean, reply: FastifyReply) {
-  const { refreshToken, ...view } = tokensView(tokens);
-  if (!inCookie) return { refreshToken, ...view };
-  if (refreshToken) setSessionCookie(reply, refreshToken, new Date(view.refreshTokenExpiresAt));
-  return view;
 }
 
 /** The Idempotency-Key of a refresh, as the API document states it. */

@@ -21,6 +21,8 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
   const retryKeys: string[] = [];
   const loggedOut: string[] = [];
   let issued = 0;
+  /** An access token of ACCOUNT's session, as the users service signs it. */
+  let bearer = '';
   /**
    * Each exchange the users service made, as its token and retry key, and the refresh token it gave
    * out: the same again repeats it ('' once the users service can no longer derive it).
@@ -29,6 +31,7 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
 
   beforeAll(async () => {
     const issuer = await testTokenIssuer();
+    bearer = `Bearer ${await issuer.sign({ accountId: ACCOUNT, role: 'viewer', sessionId: SESSION })}`;
     const tokens = async () => {
       issued += 1;
       return {
@@ -73,6 +76,11 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
           done(null, {});
         },
         getAccount: (_call: unknown, done: sendUnaryData<unknown>) => done(null, { account }),
+        verifyAccessToken: (_call: unknown, done: sendUnaryData<unknown>) =>
+          done(null, { accountId: ACCOUNT, role: Role.ROLE_VIEWER, sessionId: SESSION }),
+        changePassword: (_call: unknown, done: sendUnaryData<unknown>) =>
+          void tokens().then((t) => done(null, { tokens: t })),
+        deleteAccount: (_call: unknown, done: sendUnaryData<unknown>) => done(null, {}),
       },
     });
     // Every request here comes from one address, more than the auth routes' limit for one
@@ -244,6 +252,60 @@ describe('the browser session cookie (X-Session-Mode: cookie)', () => {
     expect(answer.statusCode).toBe(204);
     expect(loggedOut).toEqual(['refresh-7']);
     expect(sessionCookie(answer.headers)?.attributes).toContain('Max-Age=0');
+  });
+
+  describe('the account routes that end its sessions', () => {
+    const changePassword = (headers: Record<string, string> = {}) =>
+      inject({
+        method: 'PUT',
+        url: '/api/v1/me/password',
+        headers: { authorization: bearer, ...headers },
+        payload: {
+          currentPassword: 'correct horse battery staple',
+          newPassword: 'a new passphrase',
+        },
+      });
+
+    it("changing the password puts the new session's refresh token in the cookie, out of the body, so the browser stays signed in", async () => {
+      const answer = await changePassword(COOKIE_MODE);
+      expect(answer.statusCode).toBe(200);
+      const cookie = sessionCookie(answer.headers);
+      expect(cookie?.value).toMatch(/^refresh-\d+$/);
+      expect(cookie?.attributes).toEqual(
+        expect.arrayContaining([`Path=${SESSION_COOKIE.path}`, 'HttpOnly', 'SameSite=Strict']),
+      );
+      const body = answer.json<{ tokens: Record<string, unknown> }>();
+      expect(body.tokens['refreshToken']).toBeUndefined();
+      expect(body.tokens['accessToken']).toEqual(expect.any(String));
+      expect(answer.headers['cache-control']).toBe('no-store');
+    });
+
+    it('changing the password answers an API client the refresh token in the body, and sets no cookie', async () => {
+      const answer = await changePassword();
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json<{ tokens: { refreshToken: string } }>().tokens.refreshToken).toMatch(
+        /^refresh-/,
+      );
+      expect(sessionCookie(answer.headers)).toBeUndefined();
+    });
+
+    it('deleting the account clears the cookie in cookie mode, and only there', async () => {
+      const remove = (headers: Record<string, string>) =>
+        inject({
+          method: 'DELETE',
+          url: '/api/v1/me',
+          headers: { authorization: bearer, ...headers },
+          payload: { currentPassword: 'correct horse battery staple' },
+        });
+      const inCookieMode = await remove(COOKIE_MODE);
+      expect(inCookieMode.statusCode).toBe(204);
+      expect(sessionCookie(inCookieMode.headers)).toEqual(
+        expect.objectContaining({ value: '', attributes: expect.arrayContaining(['Max-Age=0']) }),
+      );
+      const apiClient = await remove({});
+      expect(apiClient.statusCode).toBe(204);
+      expect(sessionCookie(apiClient.headers)).toBeUndefined();
+    });
   });
 
   it('still needs the refresh token in the body outside cookie mode, and names the field', async () => {

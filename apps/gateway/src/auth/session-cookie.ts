@@ -1,10 +1,11 @@
-import { SESSION_COOKIE } from '@kinema/contracts';
+import { SESSION_COOKIE, type AuthTokens } from '@kinema/contracts';
 import { problem } from '@kinema/platform/errors';
 import type { ApiHeaderOptions } from '@nestjs/swagger';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException } from '../http/problem.exception';
 import { overHttps } from '../http/trustworthy-origin';
+import { tokensView, type TokensView } from './auth.views';
 
 /** How the auth routes document the opt-in header (OpenAPI). */
 export const SESSION_MODE_HEADER_DOC: ApiHeaderOptions = {
@@ -49,6 +50,20 @@ export function refreshTokenFromCookie(request: FastifyRequest): string | undefi
 export function setSessionCookie(reply: FastifyReply, refreshToken: string, expires: Date): void {
   const maxAge = Math.max(0, Math.floor((expires.getTime() - Date.now()) / 1000));
   void reply.header('set-cookie', sessionCookie(reply.request, refreshToken, maxAge));
+}
+
+/**
+ * The tokens as the client receives them: in cookie mode the refresh token goes into the
+ * HttpOnly cookie and is left out of the body, so script on the page never holds it. A refresh
+ * answered again sets the cookie the first answer set, which the page may never have stored; one
+ * the users service could not give the token out for again (its signing key changed) holds none,
+ * and neither sets nor clears the cookie.
+ */
+export function issued(tokens: AuthTokens, inCookie: boolean, reply: FastifyReply): TokensView {
+  const { refreshToken, ...view } = tokensView(tokens);
+  if (!inCookie) return { refreshToken, ...view };
+  if (refreshToken) setSessionCookie(reply, refreshToken, new Date(view.refreshTokenExpiresAt));
+  return view;
 }
 
 export function clearSessionCookie(reply: FastifyReply): void {

@@ -39,7 +39,9 @@ export class CurrentPasswordBody {
 export class ChangePasswordBody extends CurrentPasswordBody {
   @ApiProperty({ minLength: passwordMinLength, maxLength: PASSWORD_MAX })
   @IsString()
-  @MinLength(passwordMinLength)
+  @MinLength(passwordMinLength, {
+    message: `the new password must have at least ${passwordMinLength} characters`,
+  })
   @MaxLength(PASSWORD_MAX)
   newPassword!: string;
 }
