@@ -218,6 +218,71 @@ test('signing out in one tab signs out every tab @phone', async ({ page, context
   await expect(fresh.getByRole('link', { name: 'Sign in' })).toBeVisible();
 });
 
+test('a new password keeps this browser signed in, in every tab, and is the one that signs in; a deleted account signs every tab out and signs in no more', async ({
+  page,
+  context,
+}) => {
+  const { email, password } = await register(page);
+  await chooseFirstProfile(page);
+  const other = await context.newPage();
+  await other.goto('/search');
+  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Account', exact: true })
+    .click();
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+
+  const changePassword = page.getByRole('region', { name: 'Change password' });
+  const newPassword = 'a newer passphrase of mine';
+  await changePassword.getByLabel('Current password').fill('not my password');
+  await changePassword.getByLabel('New password').fill('short');
+  await changePassword.getByRole('button', { name: 'Change password' }).click();
+  await expect(
+    changePassword.getByText('The new password must have at least 8 characters'),
+  ).toBeVisible();
+  await changePassword.getByLabel('New password').fill(newPassword);
+  await changePassword.getByRole('button', { name: 'Change password' }).click();
+  await expect(changePassword.getByText('The current password is wrong.')).toBeVisible();
+  await changePassword.getByLabel('Current password').fill(password);
+  await changePassword.getByRole('button', { name: 'Change password' }).click();
+  await expect(changePassword.getByRole('status')).toContainText('Password changed');
+
+  // Every session of the account ended with the change; this browser's cookie is the new one's,
+  // so both tabs are still signed in after a reload.
+  for (const tab of [page, other]) {
+    await tab.reload();
+    await expect(tab.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await page.getByLabel('Password').fill(newPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Back to the page the sign-out left, once a profile is chosen.
+  await page.locator('.profile-button').first().click();
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  await other.reload();
+  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  const deleteAccount = page.getByRole('region', { name: 'Delete account' });
+  await deleteAccount.getByLabel('Password').fill(newPassword);
+  await deleteAccount.getByRole('button', { name: 'Delete account' }).click();
+  await deleteAccount.getByRole('button', { name: 'Keep it' }).click();
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  await deleteAccount.getByRole('button', { name: 'Delete account' }).click();
+  await deleteAccount.getByRole('button', { name: 'Yes, delete my account' }).click();
+  await expect(page.getByText('Your account was deleted')).toBeVisible();
+  await expect(other.getByText('You signed out of Kinema in another tab.')).toBeVisible();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(newPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Sign in to Kinema' })).toBeVisible();
+});
+
 test('a page of another site cannot use the session cookie (CSRF)', async ({
   page,
   context,

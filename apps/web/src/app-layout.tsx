@@ -9,7 +9,7 @@ import {
   useNavigate,
 } from 'react-router';
 import { COOKIE_SESSION } from './api/client';
-import { sessionStore } from './auth/session';
+import { sessionStore, type SessionEnd } from './auth/session';
 import { tellOtherTabs } from './auth/tab-sync';
 import { useResuming, useSession } from './auth/use-session';
 import { useLiveUpdates } from './live/use-live-updates';
@@ -20,9 +20,20 @@ import { useLiveUpdates } from './live/use-live-updates';
  */
 export const PUBLIC_PAGE = { public: true } as const;
 
-/** Where to send someone who must sign in first, back to `here` afterwards. */
-export function signInPath(here: string, why?: 'expired' | 'signed-out'): string {
-  const reason = why ? `${why}=1&` : '';
+/** What the sign-in page is told of why the session ended (it says so), by SessionEnd. */
+const END_PARAMS: Record<SessionEnd, string> = {
+  expired: 'expired',
+  'signed-out-elsewhere': 'signed-out',
+  'account-deleted': 'account-deleted',
+};
+
+/**
+ * Where to send someone who must sign in first, back to `here` afterwards; an account deleted
+ * has no page to go back to.
+ */
+export function signInPath(here: string, why?: SessionEnd): string {
+  if (why === 'account-deleted') return `/sign-in?${END_PARAMS[why]}=1`;
+  const reason = why ? `${END_PARAMS[why]}=1&` : '';
   return `/sign-in?${reason}next=${encodeURIComponent(here)}`;
 }
 
@@ -36,10 +47,7 @@ export function AppLayout() {
   const toasts = useLiveUpdates();
   const here = `${location.pathname}${location.search}`;
   const ended = sessionStore.ended();
-  if (!session && ended)
-    return (
-      <Navigate to={signInPath(here, ended === 'expired' ? 'expired' : 'signed-out')} replace />
-    );
+  if (!session && ended) return <Navigate to={signInPath(here, ended)} replace />;
   if (!session && !publicPage && !resuming) return <Navigate to={signInPath(here)} replace />;
   if (session && !session.profile && location.pathname !== '/profiles')
     return <Navigate to={`/profiles?next=${encodeURIComponent(here)}`} replace />;
@@ -77,6 +85,7 @@ export function AppLayout() {
           </NavLink>
           <NavLink to="/search">Search</NavLink>
           {admin && <NavLink to="/admin/titles">Admin</NavLink>}
+          {session && !session.profile?.kids && <NavLink to="/account">Account</NavLink>}
         </nav>
         <div className="account">
           {session?.profile && (

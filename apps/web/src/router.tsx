@@ -49,6 +49,11 @@ export const router = createBrowserRouter([
               Component: ofTitle((await import('./pages/player-page')).PlayerPage),
             }),
           },
+          // So is the account's page (a new password, deleting the account): seldom opened.
+          {
+            path: 'account',
+            lazy: async () => ({ Component: (await import('./pages/account-page')).AccountPage }),
+          },
           // Admin screens are code-split too; they redirect home for kids profiles and viewers.
           { path: 'admin', element: <Navigate to="/admin/titles" replace /> },
           {

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionStore } from '../auth/session';
-import type { Account, Profile } from '../schema/types';
-import { REQUEST_TIMEOUT_MS, refreshSession, sessionFetch } from './client';
+import type { Account, Profile, Tokens } from '../schema/types';
+import {
+  adoptSession,
+  REQUEST_TIMEOUT_MS,
+  refreshSession,
+  replacingSession,
+  sessionFetch,
+} from './client';
 import { timedOut } from './problem';
 
 const account: Account = {
@@ -146,6 +152,41 @@ describe('requests with the session', () => {
     expect(await refreshSession('access-1')).toBe(true);
     expect(server.refreshes).toEqual([]);
     expect(sessionStore.get()?.accessToken).toBe('access-2');
+  });
+
+  it('makes a refresh asked while the session is being replaced (a new password) wait, then find the new token instead of presenting the ended cookie', async () => {
+    const server = gateway({ refreshWorks: true });
+    vi.stubGlobal('fetch', server.fetch);
+    // Web Locks as a browser grants them: one holder at a time, in the order asked.
+    let queue: Promise<unknown> = Promise.resolve();
+    vi.stubGlobal('navigator', {
+      locks: {
+        request: (_name: string, task: () => Promise<unknown>) => {
+          const turn = queue.then(task);
+          queue = turn.catch(() => undefined);
+          return turn;
+        },
+      },
+    });
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const replacing = replacingSession(async () => {
+      await answered;
+      const tokens: Tokens = {
+        ...grant('access-3'),
+        tokenType: 'Bearer',
+        refreshTokenExpiresAt: grant('', 60 * 24).accessTokenExpiresAt,
+        sessionId: 's2',
+      };
+      adoptSession(account, tokens);
+    });
+    // The API's notice that the account's sessions ended arrives before its answer.
+    const refreshed = refreshSession('access-1');
+    answer();
+    await replacing;
+    expect(await refreshed).toBe(true);
+    expect(server.refreshes).toEqual([]);
+    expect(sessionStore.get()?.accessToken).toBe('access-3');
   });
 
   it('ends the session as expired in every tab when it cannot be refreshed, so sign-in says why', async () => {

@@ -141,6 +141,26 @@ export async function sessionFetch(input: Request): Promise<Response> {
 
 export const api = createClient<paths>({ baseUrl: '', fetch: sessionFetch });
 
+/** The API with this tab's token as it is: no refresh, no retry (see replacingSession). */
+const apiAsIs = createClient<paths>({
+  baseUrl: '',
+  fetch: (request: Request) => fetchWithin(authorised(request)),
+});
+
+/**
+ * Runs `task`, a request that ends the session and starts another (a new password), in this
+ * browser's refresh turn, with a token fresh enough that the request needs no refresh of its own.
+ * The API tells every socket of the account that its sessions ended, possibly before its answer
+ * has arrived; a tab that asks to refresh on hearing it then waits for the turn, and finds the
+ * new session's token that `task` adopted (its cookie already set), instead of presenting the
+ * ended session's cookie and being signed out.
+ */
+export async function replacingSession<T>(task: (client: typeof api) => Promise<T>): Promise<T> {
+  const session = sessionStore.get();
+  if (session && !fresh(session.accessTokenExpiresAt)) await refreshSession();
+  return oneTabAtATime(() => task(apiAsIs));
+}
+
 /** The data of an openapi-fetch answer, or its problem as an ApiError. */
 export async function data<T>(
   pending: Promise<{ data?: T; error?: unknown; response: Response }>,

@@ -21,8 +21,8 @@ export interface AccessGrant {
   accessTokenExpiresAt: string;
 }
 
-/** Why the last session of this tab ended without this tab signing out. */
-export type SessionEnd = 'expired' | 'signed-out-elsewhere';
+/** Why the last session of this tab ended without a plain sign-out in this tab. */
+export type SessionEnd = 'expired' | 'signed-out-elsewhere' | 'account-deleted';
 
 const SIGNED_IN_KEY = 'kinema.signed-in';
 const PROFILE_KEY = 'kinema.profile';

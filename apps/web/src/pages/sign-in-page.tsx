@@ -44,12 +44,16 @@ export function SignInPage({ mode }: { mode: 'sign-in' | 'register' }) {
   };
   const expired = params.get('expired') === '1';
   const signedOutElsewhere = params.get('signed-out') === '1';
+  const accountDeleted = params.get('account-deleted') === '1';
   return (
     <main className="auth-page">
       <h1>{register ? 'Create your Kinema account' : 'Sign in to Kinema'}</h1>
       <title>{register ? 'Create an account · Kinema' : 'Sign in · Kinema'}</title>
       {expired && <p className="notice">Your session ended. Sign in to carry on where you were.</p>}
       {signedOutElsewhere && <p className="notice">You signed out of Kinema in another tab.</p>}
+      {accountDeleted && (
+        <p className="notice">Your account was deleted, with its profiles and their history.</p>
+      )}
       <form onSubmit={onSubmit} noValidate className="form">
         <label htmlFor="email">Email</label>
         <input
