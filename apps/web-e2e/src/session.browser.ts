@@ -275,7 +275,7 @@ test('a new password keeps this browser signed in, in every tab, and is the one 
   await deleteAccount.getByRole('button', { name: 'Delete account' }).click();
   await deleteAccount.getByRole('button', { name: 'Yes, delete my account' }).click();
   await expect(page.getByText('Your account was deleted')).toBeVisible();
-  await expect(other.getByText('You signed out of Kinema in another tab.')).toBeVisible();
+  await expect(other.getByRole('heading', { name: 'Sign in to Kinema' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(newPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -5,7 +5,7 @@ import {
   adoptSession,
   REQUEST_TIMEOUT_MS,
   refreshSession,
-  replacingSession,
+  changingSession,
   sessionFetch,
 } from './client';
 import { timedOut } from './problem';
@@ -170,7 +170,7 @@ describe('requests with the session', () => {
     });
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => (answer = resolve));
-    const replacing = replacingSession(async () => {
+    const replacing = changingSession(async () => {
       await answered;
       const tokens: Tokens = {
         ...grant('access-3'),

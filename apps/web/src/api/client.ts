@@ -141,21 +141,22 @@ export async function sessionFetch(input: Request): Promise<Response> {
 
 export const api = createClient<paths>({ baseUrl: '', fetch: sessionFetch });
 
-/** The API with this tab's token as it is: no refresh, no retry (see replacingSession). */
+/** The API with this tab's token as it is: no refresh, no retry (see changingSession). */
 const apiAsIs = createClient<paths>({
   baseUrl: '',
   fetch: (request: Request) => fetchWithin(authorised(request)),
 });
 
 /**
- * Runs `task`, a request that ends the session and starts another (a new password), in this
- * browser's refresh turn, with a token fresh enough that the request needs no refresh of its own.
- * The API tells every socket of the account that its sessions ended, possibly before its answer
- * has arrived; a tab that asks to refresh on hearing it then waits for the turn, and finds the
- * new session's token that `task` adopted (its cookie already set), instead of presenting the
- * ended session's cookie and being signed out.
+ * Runs `task`, a request that ends the account's sessions (a new password, which starts another;
+ * deleting the account), in this browser's refresh turn, with a token fresh enough that the
+ * request needs no refresh of its own. The API tells every socket of the account that its
+ * sessions ended, possibly before its answer has arrived; a tab that asks to refresh on hearing it
+ * waits for the turn, by when `task` has adopted the new session (its cookie already set) or
+ * signed the browser out, so that no tab presents the ended session's cookie meanwhile and says
+ * the session expired.
  */
-export async function replacingSession<T>(task: (client: typeof api) => Promise<T>): Promise<T> {
+export async function changingSession<T>(task: (client: typeof api) => Promise<T>): Promise<T> {
   const session = sessionStore.get();
   if (session && !fresh(session.accessTokenExpiresAt)) await refreshSession();
   return oneTabAtATime(() => task(apiAsIs));

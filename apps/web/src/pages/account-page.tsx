@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
 import { ACCOUNT_LIMITS } from '@kinema/contracts/account-limits';
-import { adoptSession, api, COOKIE_SESSION, data, replacingSession } from '../api/client';
+import { adoptSession, changingSession, COOKIE_SESSION, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import { sessionStore } from '../auth/session';
 import { tellOtherTabs } from '../auth/tab-sync';
@@ -81,9 +81,9 @@ function ChangePassword() {
     // Every session of the account ends; this browser goes on with the tokens of the new one
     // (its refresh token in the cookie), in every tab.
     mutationFn: () =>
-      replacingSession(async (client) => {
+      changingSession(async (api) => {
         const answer = await data(
-          client.PUT('/api/v1/me/password', {
+          api.PUT('/api/v1/me/password', {
             body: { currentPassword, newPassword },
             params: { header: COOKIE_SESSION },
           }),
@@ -142,19 +142,19 @@ function DeleteAccount() {
   const [asking, setAsking] = useState(false);
   const remove = useMutation({
     mutationFn: () =>
-      data(
-        api.DELETE('/api/v1/me', {
-          body: { currentPassword },
-          params: { header: COOKIE_SESSION },
-        }),
-      ),
-    onSuccess: () => {
-      // The account is gone: every tab of this browser signs out (the cookie was cleared), and
-      // this one's sign-in page says why.
-      tellOtherTabs({ type: 'signed-out', expired: false });
-      sessionStore.signOut('account-deleted');
-      client.clear();
-    },
+      changingSession(async (api) => {
+        await data(
+          api.DELETE('/api/v1/me', {
+            body: { currentPassword },
+            params: { header: COOKIE_SESSION },
+          }),
+        );
+        // The account is gone: every tab of this browser signs out (the cookie was cleared),
+        // and this one's sign-in page says why.
+        tellOtherTabs({ type: 'signed-out', expired: false });
+        sessionStore.signOut('account-deleted');
+        client.clear();
+      }),
   });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
