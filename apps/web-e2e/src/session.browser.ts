@@ -4,6 +4,7 @@ import {
   chooseFirstProfile,
   chooseProfile,
   expect,
+  expectAccessible,
   expectHome,
   onPlainHttpHost,
   register,
@@ -232,6 +233,7 @@ test('a new password keeps this browser signed in, in every tab, and is the one 
     .getByRole('link', { name: 'Account', exact: true })
     .click();
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  await expectAccessible(page, 'account');
 
   const changePassword = page.getByRole('region', { name: 'Change password' });
   const newPassword = 'a newer passphrase of mine';
@@ -244,6 +246,7 @@ test('a new password keeps this browser signed in, in every tab, and is the one 
   await changePassword.getByLabel('New password').fill(newPassword);
   await changePassword.getByRole('button', { name: 'Change password' }).click();
   await expect(changePassword.getByText('The current password is wrong.')).toBeVisible();
+  await expectAccessible(page, 'account with errors');
   await changePassword.getByLabel('Current password').fill(password);
   await changePassword.getByRole('button', { name: 'Change password' }).click();
   await expect(changePassword.getByRole('status')).toContainText('Password changed');
