@@ -39,6 +39,12 @@ test('a kids profile sees nothing above its ceiling on the home page or in searc
   await page.getByLabel('Highest maturity rating').selectOption('7+');
   await page.getByRole('button', { name: 'Add profile' }).click();
   await expect(page.getByRole('button', { name: /^Little one/ })).toContainText('Kids · 7+');
+  // Managing profiles still says which one is the kids profile.
+  await page.getByRole('button', { name: 'Manage profiles' }).click();
+  await expect(
+    page.locator('.profile-editor').filter({ has: page.getByLabel('Name of Little one') }),
+  ).toContainText('Kids · 7+');
+  await page.getByRole('button', { name: 'Done' }).click();
   await chooseProfile(page, 'Little one');
 
   for (const grownUps of ['Admin', 'Account'])

@@ -8,6 +8,7 @@ import { tellOtherTabs } from '../auth/tab-sync';
 import type { Profile } from '../schema/types';
 import { ConfirmDelete } from '../ui/confirm-delete';
 import { ErrorMessage, FieldError } from '../ui/feedback';
+import { KidsBadge } from '../ui/maturity';
 
 /**
  * One profile in "Manage profiles": its name to change, and Delete, asked first, naming what goes
@@ -51,6 +52,7 @@ export function ProfileEditor({ profile, deletable }: { profile: Profile; deleta
   const nameError = rename.error instanceof ApiError ? rename.error.fieldError('name') : undefined;
   return (
     <div className="profile-editor">
+      <KidsBadge profile={profile} />
       <form onSubmit={onSubmit} noValidate className="form form--inline">
         <label htmlFor={field}>
           Name<span className="visually-hidden"> of {profile.name}</span>

@@ -10,7 +10,7 @@ import type { Maturity, Profile } from '../schema/types';
 import { wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
 import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
-import { maturityLabel } from '../ui/maturity';
+import { KidsBadge, maturityLabel } from '../ui/maturity';
 import { ProfileEditor } from './profile-editor';
 
 const CEILINGS: readonly Maturity[] = MATURITY_RATING_NAMES;
@@ -64,9 +64,7 @@ export function ProfilesPage() {
                   {profile.name.slice(0, 1).toUpperCase()}
                 </span>
                 <span className="profile-name">{profile.name}</span>
-                {profile.kids && (
-                  <span className="badge">Kids · {maturityLabel(profile.maxMaturity ?? '7+')}</span>
-                )}
+                <KidsBadge profile={profile} />
               </button>
             )}
           </li>
