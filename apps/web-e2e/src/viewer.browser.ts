@@ -33,8 +33,6 @@ test('a kids profile sees nothing above its ceiling on the home page or in searc
     'All ages',
     '7+',
     '13+',
-    '16+',
-    '18+',
   ]);
   await page.getByLabel('Highest maturity rating').selectOption('7+');
   await page.getByRole('button', { name: 'Add profile' }).click();

@@ -1,4 +1,4 @@
-import { MaturityRating } from '@kinema/contracts';
+import { KIDS_CEILING_NAMES, MATURITY_RATINGS, MaturityRating } from '@kinema/contracts';
 import type { DomainError } from '@kinema/platform';
 import { Violations } from '../common/input-rules';
 import { checkMaturityCeiling, checkProfileName } from './profile-input';
@@ -28,6 +28,13 @@ describe('profile maturity ceilings', () => {
     expect(ceiling(true, MaturityRating.MATURITY_RATING_TEEN_13).violated).toBe(false);
     expect(ceiling(true, MaturityRating.MATURITY_RATING_TEEN_16).violated).toBe(true);
     expect(ceiling(false, MaturityRating.MATURITY_RATING_ADULT_18).violated).toBe(false);
+  });
+
+  it('accept for a kids profile exactly the ceilings the web app offers', () => {
+    const accepted = MATURITY_RATINGS.values.filter(
+      (name) => !ceiling(true, MATURITY_RATINGS.toProto(name)).violated,
+    );
+    expect(accepted).toEqual(KIDS_CEILING_NAMES);
   });
 
   it('refuse ratings the contract does not know', () => {

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ACCOUNT_LIMITS } from '@kinema/contracts/account-limits';
-import { MATURITY_RATING_NAMES } from '@kinema/contracts/maturity-names';
+import { KIDS_CEILING_NAMES, KIDS_CEILINGS } from '@kinema/contracts/maturity-names';
 import { api, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import { profilesQuery, QUERY_ROOTS } from '../api/queries';
@@ -13,8 +13,6 @@ import { ErrorMessage, FieldError, SkeletonBlock } from '../ui/feedback';
 import { KidsBadge, maturityLabel } from '../ui/maturity';
 import { ProfileEditor } from './profile-editor';
 
-const CEILINGS: readonly Maturity[] = MATURITY_RATING_NAMES;
-
 export function ProfilesPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -22,7 +20,7 @@ export function ProfilesPage() {
   const profiles = useQuery(profilesQuery);
   const [name, setName] = useState('');
   const [kids, setKids] = useState(false);
-  const [ceiling, setCeiling] = useState<Maturity>('7+');
+  const [ceiling, setCeiling] = useState<Maturity>(KIDS_CEILINGS.default);
   const [managing, setManaging] = useState(false);
   const create = useMutation({
     mutationFn: () =>
@@ -103,7 +101,7 @@ export function ProfilesPage() {
                 value={ceiling}
                 onChange={(event) => setCeiling(event.target.value as Maturity)}
               >
-                {CEILINGS.map((rating) => (
+                {KIDS_CEILING_NAMES.map((rating) => (
                   <option key={rating} value={rating}>
                     {maturityLabel(rating)}
                   </option>

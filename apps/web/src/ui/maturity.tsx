@@ -1,3 +1,4 @@
+import { KIDS_CEILINGS } from '@kinema/contracts/maturity-names';
 import type { Maturity, Profile } from '../schema/types';
 
 /**
@@ -11,5 +12,9 @@ export function maturityLabel(rating: Maturity): string {
 /** A kids profile's mark, with its ceiling ("Kids · 7+"); nothing for any other profile. */
 export function KidsBadge({ profile }: { profile: Profile }) {
   if (!profile.kids) return null;
-  return <span className="badge">Kids · {maturityLabel(profile.maxMaturity ?? '7+')}</span>;
+  return (
+    <span className="badge">
+      Kids · {maturityLabel(profile.maxMaturity ?? KIDS_CEILINGS.default)}
+    </span>
+  );
 }

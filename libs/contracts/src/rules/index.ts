@@ -10,6 +10,7 @@ export {
 } from './artwork-limits';
 export { ACCOUNT_LIMITS, EMAIL_PATTERN, LIBRARY_LIMITS } from './account-limits';
 export { KIDS_DEFAULT_CEILING, KIDS_MAX_CEILING } from './kids-ceilings';
+export { KIDS_CEILING_NAMES } from './maturity-names';
 export {
   ARTWORK_KEY,
   CATALOG_READ_LIMITS,

@@ -1,6 +1,7 @@
-import { MaturityRating } from '../generated/kinema/catalog/v1/title';
+import { KIDS_CEILINGS } from './maturity-names';
+import { MATURITY_RATINGS } from './vocabulary';
 
 /** The ceiling a kids profile gets when none is asked for. */
-export const KIDS_DEFAULT_CEILING = MaturityRating.MATURITY_RATING_KIDS_7;
+export const KIDS_DEFAULT_CEILING = MATURITY_RATINGS.toProto(KIDS_CEILINGS.default);
 /** The loosest ceiling a kids profile may have. */
-export const KIDS_MAX_CEILING = MaturityRating.MATURITY_RATING_TEEN_13;
+export const KIDS_MAX_CEILING = MATURITY_RATINGS.toProto(KIDS_CEILINGS.max);
