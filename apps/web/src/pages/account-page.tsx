@@ -195,7 +195,7 @@ function DeleteAccount() {
             </button>
           </span>
         ) : (
-          <button type="submit" className="button--danger">
+          <button type="submit" className="button--danger-quiet">
             Delete account
           </button>
         )}

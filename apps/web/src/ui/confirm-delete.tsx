@@ -21,7 +21,7 @@ export function ConfirmDelete({
   const [asking, setAsking] = useState(false);
   if (!asking)
     return (
-      <button type="button" className="button--danger" onClick={() => setAsking(true)}>
+      <button type="button" className="button--danger-quiet" onClick={() => setAsking(true)}>
         Delete<span className="visually-hidden"> {name}</span>
       </button>
     );
