@@ -36,6 +36,9 @@ function anyPorts(): Record<string, string> {
   return Object.fromEntries(PORT_VARIABLES.map((name) => [name, '0']));
 }
 
+/** Every launcher started: one a failed expectation left running is killed after its test. */
+const launches: ChildProcess[] = [];
+
 function launch(env: Record<string, string>, dataDir: string): Launch {
   const child = spawn(process.execPath, [CLI, '--data-dir', dataDir], {
     // A process group of its own, as a terminal gives a foreground job: Ctrl-C goes to the group.
@@ -54,6 +57,7 @@ function launch(env: Record<string, string>, dataDir: string): Launch {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  launches.push(child);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -75,6 +79,27 @@ async function launched(env: Record<string, string>, dataDir: string): Promise<L
     200,
   );
   return run;
+}
+
+/**
+ * What a terminal does on Ctrl-C: SIGINT to every process of the foreground group. Resolves with
+ * the launcher's exit code, bounded here rather than by the test's timeout: a launcher still
+ * waiting would keep Jest running.
+ */
+async function ctrlC(run: Launch): Promise<number | null | 'still running'> {
+  process.kill(-(run.child.pid ?? 0), 'SIGINT');
+  let bound: NodeJS.Timeout | undefined;
+  const code = await Promise.race([
+    run.exited,
+    new Promise<'still running'>((done) => (bound = setTimeout(done, 60_000, 'still running'))),
+  ]).finally(() => clearTimeout(bound));
+  if (code === 'still running') process.kill(-(run.child.pid ?? 0), 'SIGKILL');
+  return code;
+}
+
+/** The web app's address, as the banner's Web line gives it. */
+function webAddress(output: string): string | undefined {
+  return /Web: +(http:\/\/\S+?)\/? /.exec(output)?.[1];
 }
 
 function childPids(output: string): number[] {
@@ -101,6 +126,11 @@ describe('npm start (the launcher command line)', () => {
   let dataDir: string;
   beforeAll(() => (dataDir = mkdtempSync(join(tmpdir(), 'kinema-launcher-'))));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => {
+    for (const child of launches.splice(0))
+      if (child.exitCode === null && child.signalCode === null)
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+  });
 
   it('starts every process, prints the URLs, and leaves nothing running after Ctrl-C, even once the gateway crashed and came back', async () => {
     // The demo's clips and artwork too: their resizing must be over by the banner.
@@ -120,7 +150,7 @@ describe('npm start (the launcher command line)', () => {
 
     // The gateway crashes after the launcher has handed it a connection on the public port, and
     // comes back: Ctrl-C once waited forever after that (Node's server never reported closed).
-    const web = /Web: +(http:\/\/\S+?)\/? /.exec(run.output())?.[1];
+    const web = webAddress(run.output());
     expect((await fetch(`${web}/api/v1/titles?limit=1`)).status).toBe(200);
     process.kill(Number(/ gateway +pid (\d+) /.exec(run.output())?.[1]), 'SIGKILL');
     await eventually(
@@ -130,16 +160,7 @@ describe('npm start (the launcher command line)', () => {
     );
     const running = descendants(run.child.pid ?? 0);
 
-    // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group. Bounded
-    // here, not by the test's timeout: a launcher still waiting would keep Jest running.
-    process.kill(-(run.child.pid ?? 0), 'SIGINT');
-    let bound: NodeJS.Timeout | undefined;
-    const code = await Promise.race([
-      run.exited,
-      new Promise<'still running'>((done) => (bound = setTimeout(done, 60_000, 'still running'))),
-    ]).finally(() => clearTimeout(bound));
-    if (code === 'still running') process.kill(-(run.child.pid ?? 0), 'SIGKILL');
-    expect(code).toBe(0);
+    expect(await ctrlC(run)).toBe(0);
     expect([...pids, ...running].filter(isProcessAlive)).toEqual([]);
     const output = run.output();
     expect(output).not.toContain('unexpectedly');
@@ -195,4 +216,37 @@ describe('npm start (the launcher command line)', () => {
     const { taken, output } = await startOnPortTakenAt('::1');
     expect(output).toContain(`port ${taken} (gateway HTTP) is already in use on ::1`);
   });
+
+  it(
+    'once the admin password was changed, on the Account page say, the next start neither shows nor signs in with the old one',
+    async () => {
+      const first = await launched(anyPorts(), dataDir);
+      const api = `${webAddress(first.output()) ?? ''}/api/v1`;
+      const json = { 'content-type': 'application/json' };
+      const signIn = await fetch(`${api}/auth/login`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: 'admin@kinema.local', password: 'kinema-dev-admin' }),
+      });
+      const { tokens } = (await signIn.json()) as { tokens: { accessToken: string } };
+      const change = await fetch(`${api}/me/password`, {
+        method: 'PUT',
+        headers: { ...json, authorization: `Bearer ${tokens.accessToken}` },
+        body: JSON.stringify({
+          currentPassword: 'kinema-dev-admin',
+          newPassword: 'the-admins-own',
+        }),
+      });
+      expect(change.status).toBe(200);
+      expect(await ctrlC(first)).toBe(0);
+
+      const second = await launched(anyPorts(), dataDir);
+      expect(second.output()).toMatch(
+        /Admin: +admin@kinema\.local, whose password is no longer kinema-dev-admin/,
+      );
+      expect(second.output()).not.toContain('/ kinema-dev-admin');
+      expect(await ctrlC(second)).toBe(0);
+    },
+    2 * FIRST_START_MS,
+  );
 });

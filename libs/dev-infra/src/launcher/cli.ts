@@ -7,7 +7,7 @@ import {
   serveControlSocket,
 } from './control-socket';
 import type { DemoArtwork } from './demo-artwork';
-import { DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
+import { adminPasswordChanged, DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
 import type { FleetEvent } from './fleet';
 import { builtScript } from './plan';
 import { readiness, readinessDetail, waitUntil } from './readiness';
@@ -90,11 +90,13 @@ async function main(): Promise<void> {
     listeners.add(listener);
     return () => listeners.delete(listener);
   });
-  const demo = await demoVideos(system);
+  // Before anything signs in as the admin: a password it no longer has is neither used nor shown.
+  const passwordChanged = await adminPasswordChanged(system.gatewayUrl, system.plan.admin);
+  const demo = passwordChanged ? undefined : await demoVideos(system);
   // Before the banner, so nothing the user did not ask for is still running once it shows.
   const artwork = demo ? await demoArtwork(system) : undefined;
   if (artwork?.drawn) await artworkProcessesEnded(system);
-  status(banner(system, demo, artwork, (Date.now() - startedAt) / 1000));
+  status(banner(system, { demo, artwork, passwordChanged }, (Date.now() - startedAt) / 1000));
   if (values.json) {
     write(
       `${JSON.stringify({ level: 'info', service: 'launcher', msg: 'Kinema is running', gateway: system.gatewayUrl })}\n`,
@@ -102,10 +104,17 @@ async function main(): Promise<void> {
   }
 }
 
+/** What the launcher did as the admin after the processes were up. */
+interface AsAdmin {
+  demo: DemoVideos | undefined;
+  artwork: DemoArtwork | undefined;
+  /** The admin no longer signs in with the launcher's password: nothing was seeded. */
+  passwordChanged: boolean;
+}
+
 function banner(
   system: RunningSystem,
-  demo: DemoVideos | undefined,
-  artwork: DemoArtwork | undefined,
+  { demo, artwork, passwordChanged }: AsAdmin,
   elapsed: number,
 ): string {
   const rows = system.supervisor.running.map((p: ManagedProcess) =>
@@ -125,7 +134,7 @@ function banner(
     `  API:      ${system.gatewayUrl}/api/v1/titles?limit=5`,
     `  Browse:   ${system.gatewayUrl}/api/v1/browse`,
     `  Docs:     ${system.gatewayUrl}/docs`,
-    `  Admin:    ${system.plan.admin.email} / ${system.plan.admin.password}  (POST ${system.gatewayUrl}/api/v1/auth/login; development only)`,
+    ...adminLines(system, passwordChanged),
     `  Kafka:    ${system.kafkaBrokers}   S3: ${system.s3Endpoint}`,
     `  Traces:   ${describeTraceDestination(system.traces())}`,
     ...watchLines(demo),
@@ -139,6 +148,20 @@ function banner(
     'Press Ctrl-C to stop everything.',
     '',
   ].join('\n');
+}
+
+function adminLines(system: RunningSystem, passwordChanged: boolean): string[] {
+  const { email, password } = system.plan.admin;
+  if (!passwordChanged)
+    return [
+      `  Admin:    ${email} / ${password}  (POST ${system.gatewayUrl}/api/v1/auth/login; development only)`,
+    ];
+  return [
+    `  Admin:    ${email}, whose password is no longer ${password}: it was changed since the`,
+    '            account was created, so the demo clips and artwork were left as they are',
+    '            (BOOTSTRAP_ADMIN_PASSWORD=<its password> npm start seeds them with it;',
+    '            npm start -- --reset starts afresh)',
+  ];
 }
 
 function seconds(ms: number): string {

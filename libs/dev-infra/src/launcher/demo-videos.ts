@@ -1,4 +1,4 @@
-import type { TitleTypeName } from '@kinema/contracts';
+import type { ServiceErrorCode, TitleTypeName } from '@kinema/contracts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from './plan';
@@ -88,6 +88,32 @@ async function uploadPath(api: Api, title: TitleSummary): Promise<string | undef
     .flatMap((season) => [...season.episodes].sort((a, b) => a.number - b.number))[0];
   if (!first || first.playable) return undefined;
   return `/titles/${title.id}/episodes/${first.id}/video`;
+}
+
+const REFUSED_PASSWORD: ServiceErrorCode = 'INVALID_CREDENTIALS';
+
+/**
+ * Whether the admin no longer signs in with `admin.password`. The users service takes that
+ * password (BOOTSTRAP_ADMIN_PASSWORD, or the development default) only to create the account, so
+ * once someone changes it, on the web app's Account page say, every later start would print and
+ * sign in with a password that is not the admin's any more. Any other failure answers false: the
+ * seeding that follows reports it.
+ */
+export async function adminPasswordChanged(
+  gatewayUrl: string,
+  admin: { email: string; password: string },
+): Promise<boolean> {
+  const response = await fetch(`${gatewayUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(admin),
+  }).catch(() => undefined);
+  if (response?.status !== 401) {
+    await response?.arrayBuffer();
+    return false;
+  }
+  const problem = (await response.json().catch(() => ({}))) as { code?: unknown };
+  return problem.code === REFUSED_PASSWORD;
 }
 
 /**
