@@ -121,13 +121,14 @@ test('titles of the same name are told apart by their year', async ({ page }) =>
   }
 });
 
-test('each filter’s label belongs to its control, above it, and a phone never scrolls sideways @phone', async ({
+test('each filter’s label belongs to its control, above it, the filters of a row line up, and a phone never scrolls sideways @phone', async ({
   page,
 }) => {
   await page.goto('/search?q=the');
   await expect(results(page)).toBeVisible();
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    const labelTops = new Map<number, number[]>();
     for (const name of ['Titles, people, genres', 'Genre', 'Type', 'From year', 'To year']) {
       const control = page.getByLabel(name, { exact: true });
       await expect(control).toHaveCount(1);
@@ -139,7 +140,13 @@ test('each filter’s label belongs to its control, above it, and a phone never 
       expect(controlBox.y - (labelBox.y + labelBox.height)).toBeLessThan(16);
       expect(labelBox.x).toBeGreaterThanOrEqual(controlBox.x - 1);
       expect(labelBox.x).toBeLessThan(controlBox.x + controlBox.width);
+      // Grouped by the row their control sits on: a select and a text box side by side end and
+      // start together, so their labels are level too.
+      const row = Math.round(controlBox.y + controlBox.height);
+      labelTops.set(row, [...(labelTops.get(row) ?? []), labelBox.y]);
     }
+    for (const tops of labelTops.values())
+      expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(0.5);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
