@@ -10,7 +10,7 @@ import {
 } from 'react-router';
 import { COOKIE_SESSION } from './api/client';
 import { sessionStore, type SessionEnd } from './auth/session';
-import { tellOtherTabs } from './auth/tab-sync';
+import { signOutEveryTab } from './auth/tab-sync';
 import { useResuming, useSession } from './auth/use-session';
 import { useLiveUpdates } from './live/use-live-updates';
 
@@ -53,11 +53,8 @@ export function AppLayout() {
     return <Navigate to={`/profiles?next=${encodeURIComponent(here)}`} replace />;
   const admin = session?.account.role === 'admin' && !session.profile?.kids;
   const signOut = async () => {
-    // The other tabs first: they hear it from this tab before the API announces the end of the
-    // session on their sockets, so they say "signed out", not "session ended".
-    tellOtherTabs({ type: 'signed-out', expired: false });
     const token = session?.accessToken;
-    sessionStore.signOut();
+    signOutEveryTab();
     client.clear();
     navigate('/sign-in', { replace: true });
     await fetch('/api/v1/auth/logout', {

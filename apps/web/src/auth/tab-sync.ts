@@ -31,6 +31,17 @@ export function tellOtherTabs(message: TabMessage): void {
 }
 
 /**
+ * This browser signs out, by its own choice (`why` null) or as its account was deleted: the other
+ * tabs first, so they hear it from this tab before the API announces the end of the session on
+ * their sockets and say "signed out", not "session ended"; then this tab, whose sign-in page says
+ * `why`.
+ */
+export function signOutEveryTab(why: 'account-deleted' | null = null): void {
+  tellOtherTabs({ type: 'signed-out', expired: false });
+  sessionStore.signOut(why);
+}
+
+/**
  * Follows the other tabs: a fresher access token (or a sign-in) is adopted, a sign-out signs
  * this tab out too, and the profile this tab watches follows a rename or is let go when deleted
  * there. Returns a function that stops listening.

@@ -5,7 +5,7 @@ import { ACCOUNT_LIMITS } from '@kinema/contracts/account-limits';
 import { adoptSession, changingSession, COOKIE_SESSION, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import { sessionStore } from '../auth/session';
-import { tellOtherTabs } from '../auth/tab-sync';
+import { signOutEveryTab } from '../auth/tab-sync';
 import { useSession } from '../auth/use-session';
 import { ErrorMessage, FieldError } from '../ui/feedback';
 
@@ -149,10 +149,8 @@ function DeleteAccount() {
             params: { header: COOKIE_SESSION },
           }),
         );
-        // The account is gone: every tab of this browser signs out (the cookie was cleared),
-        // and this one's sign-in page says why.
-        tellOtherTabs({ type: 'signed-out', expired: false });
-        sessionStore.signOut('account-deleted');
+        // The account is gone (its cookie cleared): every tab of this browser signs out.
+        signOutEveryTab('account-deleted');
         client.clear();
       }),
   });
