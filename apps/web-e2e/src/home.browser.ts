@@ -111,6 +111,35 @@ test('over plain HTTP from an address other than localhost, as minikube serves i
   });
 });
 
+test('the header holds still: signing in keeps its height, and the section shown, in bold, moves none of the links beside it @phone', async ({
+  page,
+}) => {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  /** The header's height and each section link's place and width, on `path` showing `section`. */
+  const header = async (path: string, section: string, signedIn: boolean) => {
+    await page.goto(path);
+    await expect(nav.locator('[aria-current="page"]')).toHaveText(section);
+    if (signedIn) await expect(page.getByRole('link', { name: /^Profile / })).toBeVisible();
+    else await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+    const links = await nav.getByRole('link').evaluateAll((elements) =>
+      elements.map((link) => {
+        const box = link.getBoundingClientRect();
+        return `${link.textContent} at ${box.x.toFixed(1)}, ${box.y.toFixed(1)}, ${box.width.toFixed(1)} wide`;
+      }),
+    );
+    return { height: (await page.getByRole('banner').boundingBox())?.height, links };
+  };
+  const visitor = await header('/', 'Home', false);
+  expect(await header('/search', 'Search', false)).toEqual(visitor);
+
+  await register(page);
+  await chooseFirstProfile(page);
+  const member = await header('/', 'Home', true);
+  expect(member.height).toBe(visitor.height);
+  expect(await header('/search', 'Search', true)).toEqual(member);
+  expect(await header('/account', 'Account', true)).toEqual(member);
+});
+
 test('an address with no page, or a title’s with a mangled id, says so under the app’s header, signed in or not; a screen whose code cannot load offers a reload that works', async ({
   page,
 }) => {

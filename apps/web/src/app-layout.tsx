@@ -37,6 +37,15 @@ export function signInPath(here: string, why?: SessionEnd): string {
   return `/sign-in?${reason}next=${encodeURIComponent(here)}`;
 }
 
+/** A link of the header's sections, its name also in `data-label` for the width it keeps. */
+function SectionLink({ to, name, end }: { to: string; name: string; end?: boolean }) {
+  return (
+    <NavLink to={to} end={end} data-label={name}>
+      {name}
+    </NavLink>
+  );
+}
+
 export function AppLayout() {
   const session = useSession();
   const resuming = useResuming();
@@ -77,12 +86,10 @@ export function AppLayout() {
           Kinema
         </Link>
         <nav aria-label="Main">
-          <NavLink to="/" end>
-            Home
-          </NavLink>
-          <NavLink to="/search">Search</NavLink>
-          {admin && <NavLink to="/admin/titles">Admin</NavLink>}
-          {session && !session.profile?.kids && <NavLink to="/account">Account</NavLink>}
+          <SectionLink to="/" end name="Home" />
+          <SectionLink to="/search" name="Search" />
+          {admin && <SectionLink to="/admin/titles" name="Admin" />}
+          {session && !session.profile?.kids && <SectionLink to="/account" name="Account" />}
         </nav>
         <div className="account">
           {session?.profile && (
