@@ -36,7 +36,12 @@ test('the admin creates and publishes a title with a video; a viewer is told liv
   await expect(admin.getByLabel(/^Slug/)).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible(admin, 'admin with errors');
 
-  await admin.getByLabel(/^Slug/).fill(name.toLowerCase().replace(/\s+/g, '-'));
+  // A slug the admin typed is theirs: changing the name leaves it.
+  const slug = `fields-of-lanterns-${Date.now().toString(36)}`;
+  await admin.getByLabel(/^Slug/).fill(slug);
+  await admin.getByLabel('Name', { exact: true }).fill(`${name} Again`);
+  await admin.getByLabel('Name', { exact: true }).fill(name);
+  await expect(admin.getByLabel(/^Slug/)).toHaveValue(slug);
   // The latest year the API accepts: first in New releases (newest release year first).
   await admin.getByLabel('Release year').fill(String(new Date().getFullYear() + 5));
   await admin.getByRole('checkbox', { name: /^Published/ }).check();
@@ -84,7 +89,8 @@ test('the admin builds a series: seasons, episodes, artwork with a preview, an e
   await openNewTitleForm(page);
   const name = `Harbour Lights ${Date.now().toString(36)}`;
   await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel(/^Slug/).fill(name.toLowerCase().replace(/\s+/g, '-'));
+  // A new title's slug follows its name.
+  await expect(page.getByLabel(/^Slug/)).toHaveValue(name.toLowerCase().replace(/\s+/g, '-'));
   await page.getByLabel('Type').selectOption('series');
   await page.getByRole('checkbox', { name: 'Drama' }).check();
 
@@ -134,7 +140,6 @@ test('Cancel stops an upload, says so, and the server frees its slot @edits', as
   await openNewTitleForm(page);
   const name = `Quiet Reel ${Date.now().toString(36)}`;
   await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel(/^Slug/).fill(name.toLowerCase().replace(/\s+/g, '-'));
   await page.getByRole('checkbox', { name: 'Drama' }).check();
   await page.getByRole('button', { name: 'Create title' }).click();
   await expect(page.getByRole('heading', { name: `Edit ${name}` })).toBeVisible();
@@ -206,6 +211,10 @@ test('the admin finds a draft in the list of titles, edits it from its page and 
   await row.getByRole('link', { name, exact: true }).click();
   await page.getByRole('link', { name: 'Edit', exact: true }).click();
   await expect(page.getByRole('heading', { name: `Edit ${name}` })).toBeVisible();
+  // A saved title's slug is its address: a new name leaves it as it is.
+  await page.getByLabel('Name', { exact: true }).fill(`${name} Revisited`);
+  await expect(page.getByLabel(/^Slug/)).toHaveValue(name.toLowerCase().replace(/\s+/g, '-'));
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Synopsis').fill('A harbour town waits for the tide.');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();

@@ -14,6 +14,7 @@ import { ArtworkFields } from './artwork-fields';
 import { DeleteTitle } from './delete-title';
 import { EpisodeVideos } from './episode-videos';
 import { SeasonsEditor } from './seasons-editor';
+import { slugAfterRename } from './slug-suggestion';
 import { VideoUpload } from './video-upload';
 
 type TitleBody = components['schemas']['TitleBody'];
@@ -123,7 +124,16 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
         <input
           {...common('name')}
           value={body.name}
-          onChange={(e) => set('name', e.target.value)}
+          onChange={(e) => {
+            const name = e.target.value;
+            // A new title's slug follows its name until the admin types one; an existing
+            // title's slug is its address, changed only on purpose.
+            setBody((current) => ({
+              ...current,
+              name,
+              ...(id ? {} : { slug: slugAfterRename(current.slug, current.name, name) }),
+            }));
+          }}
         />,
       )}
       {field(
