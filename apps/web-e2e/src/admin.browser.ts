@@ -34,6 +34,9 @@ test('the admin creates and publishes a title with a video; a viewer is told liv
   await admin.getByRole('button', { name: 'Create title' }).click();
   await expect(admin.locator('#title-slug-error')).not.toBeEmpty();
   await expect(admin.getByLabel(/^Slug/)).toHaveAttribute('aria-invalid', 'true');
+  // Beside the button, where the admin is looking, what to do; the field is where they are taken.
+  await expect(admin.getByText('Not saved: correct the fields marked above.')).toBeVisible();
+  await expect(admin.getByLabel(/^Slug/)).toBeFocused();
   await expectAccessible(admin, 'admin with errors');
 
   // A slug the admin typed is theirs: changing the name leaves it.

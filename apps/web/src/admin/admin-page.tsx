@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { MATURITY_RATING_NAMES } from '@kinema/contracts/maturity-names';
 import { api, data } from '../api/client';
@@ -98,6 +98,13 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
   const error = save.error instanceof ApiError ? save.error : undefined;
   const fieldError = (field: string) => error?.fieldError(field);
   const conflict = error?.status === 412;
+  const form = useRef<HTMLFormElement>(null);
+  // A save refused for its fields takes the admin to the first one marked, wherever the form has
+  // been scrolled to: on a phone the Create button is a long way below the name.
+  useEffect(() => {
+    form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [save.error]);
+  const fieldsNamed = (error?.problem.errors?.length ?? 0) > 0;
   const set = <K extends keyof TitleBody>(key: K, value: TitleBody[K]) =>
     setBody((current) => ({ ...current, [key]: value }));
   const field = (name: keyof TitleBody, label: string, input: ReactNode) => (
@@ -117,7 +124,7 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
     save.mutate();
   };
   return (
-    <form onSubmit={onSubmit} noValidate className="form">
+    <form ref={form} onSubmit={onSubmit} noValidate className="form">
       {field(
         'name',
         'Name',
@@ -257,6 +264,10 @@ function TitleForm({ initial, version }: { initial: TitleBody; version?: number 
           <button type="button" onClick={() => window.location.reload()}>
             Load their version
           </button>
+        </p>
+      ) : fieldsNamed ? (
+        <p className="error" role="alert">
+          Not saved: correct the fields marked above.
         </p>
       ) : (
         <ErrorMessage error={save.error} />
