@@ -35,7 +35,7 @@ interface ScenarioSpec {
 /** Every scenario `kinema chaos` knows, in the order `kinema chaos list` shows them. */
 export const CHAOS_SCENARIOS: Readonly<Record<ChaosScenario, ScenarioSpec>> = {
   'broker-down': {
-    summary: 'the Kafka stand-in stops: events wait in the outboxes, consumers reconnect after',
+    summary: 'the Kafka stand-in stops: events wait in the outboxes, consumers reconnect once back',
   },
   'slow-database': {
     summary: "every query of one service's database answers --latency late",
