@@ -35,4 +35,8 @@ describe('the slug a title’s name suggests', () => {
     expect(slug).toBe('the-road');
     expect(slugAfterRename('road-movie', 'The Road', 'The Road Home')).toBe('road-movie');
   });
+
+  it('follows it again once the admin empties it', () => {
+    expect(slugAfterRename('', 'The Road', 'The Road Home')).toBe('the-road-home');
+  });
 });

@@ -14,8 +14,8 @@ export function slugFor(name: string): string {
 
 /**
  * A new title's slug after its name changes from `previousName` to `name`: it follows the name
- * while it is still what the previous name suggested; a slug the admin typed stays theirs.
+ * while it is empty or still what the previous name suggested; a slug the admin typed stays theirs.
  */
 export function slugAfterRename(slug: string, previousName: string, name: string): string {
-  return slug === slugFor(previousName) ? slugFor(name) : slug;
+  return slug === '' || slug === slugFor(previousName) ? slugFor(name) : slug;
 }
