@@ -136,6 +136,14 @@ test('the admin builds a series: seasons, episodes, artwork with a preview, an e
   await page.getByLabel(/^Video file for season 1, episode 2/).setInputFiles(SAMPLE);
   await expect(page.getByText(/Upload finished: the video is ready/)).toBeVisible();
   await expectAccessible(page, 'admin series');
+
+  // The episode with a video is the one Play means, and the player names it.
+  await page.getByRole('link', { name: 'See it as a viewer' }).click();
+  await page.getByRole('link', { name: 'Play S1 E2' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    `${name}: S1 E2 The First Light`,
+  );
+  await expect(page).toHaveTitle(`${name}: S1 E2 The First Light · Kinema`);
 });
 
 test('Cancel stops an upload, says so, and the server frees its slot @edits', async ({ page }) => {

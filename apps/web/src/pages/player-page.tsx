@@ -112,13 +112,18 @@ export function PlayerPage() {
   const ready = grant.isSuccess && (saved.isSuccess || explicitStart !== null || !profileId);
   const name = title.data?.name ?? 'Playing';
   const label = title.data && episodeId ? episodeLabel(title.data, episodeId) : '';
+  const episode = title.data?.seasons
+    ?.flatMap((season) => season.episodes)
+    .find((entry) => entry.id === episodeId);
+  // An episode is named as the Next episode link names it: "S1 E2 The First Light".
+  const heading = label ? `${name}: ${label}${episode?.name ? ` ${episode.name}` : ''}` : name;
   return (
     <main className="player-page">
-      <title>{`${label ? `${name} ${label}` : name} · Kinema`}</title>
+      <title>{`${heading} · Kinema`}</title>
       <p>
         <Link to={`/title/${id}`}>Back to {title.data?.name ?? 'the title'}</Link>
       </p>
-      <h1>{label ? `${name}: ${label}` : name}</h1>
+      <h1>{heading}</h1>
       <ErrorMessage error={failed} />
       {!ready && !failed && <SkeletonBlock label="Preparing the video" />}
       {ready && (
