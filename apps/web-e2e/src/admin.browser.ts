@@ -116,6 +116,21 @@ test('the admin builds a series: seasons, episodes, artwork with a preview, an e
 
   await page.getByRole('button', { name: 'Add a season' }).click();
   await page.getByRole('button', { name: 'Add an episode to season 1' }).click();
+  // One button of the form in the accent colour, the one that saves; moving, adding and
+  // removing seasons and episodes are quieter, removing marked as such.
+  const accent = await page
+    .getByRole('button', { name: 'Create title' })
+    .evaluate((button) => getComputedStyle(button).backgroundColor);
+  const inAccent = await page
+    .locator('form button')
+    .evaluateAll(
+      (buttons, colour) =>
+        buttons
+          .filter((button) => getComputedStyle(button).backgroundColor === colour)
+          .map((button) => button.textContent),
+      accent,
+    );
+  expect(inAccent).toEqual(['Create title']);
   await page.getByLabel('S1 E2 name').fill('The Second Tide');
   // Episode 1 has no name yet: the API says so next to it.
   await page.getByRole('button', { name: 'Create title' }).click();

@@ -14,7 +14,7 @@ export function EpisodeVideos({ title }: { title: Title }) {
   const [chosen, setChosen] = useState(episodes[0]?.id);
   const episode = episodes.find((entry) => entry.id === chosen);
   return (
-    <section aria-labelledby="episode-videos-heading">
+    <section className="episode-videos" aria-labelledby="episode-videos-heading">
       <h2 id="episode-videos-heading">Episode videos</h2>
       {episodes.length === 0 ? (
         <p>Add an episode and save the title to upload its video.</p>

@@ -62,6 +62,7 @@ export function SeasonsEditor({
             <div className="part-actions">
               <button
                 type="button"
+                className="button--secondary"
                 onClick={() => onChange(renumbered(moved(seasons, s, s - 1)))}
                 disabled={s === 0}
               >
@@ -69,6 +70,7 @@ export function SeasonsEditor({
               </button>
               <button
                 type="button"
+                className="button--secondary"
                 onClick={() => onChange(renumbered(moved(seasons, s, s + 1)))}
                 disabled={s === seasons.length - 1}
               >
@@ -76,6 +78,7 @@ export function SeasonsEditor({
               </button>
               <button
                 type="button"
+                className="button--danger-quiet"
                 onClick={() => onChange(renumbered(seasons.filter((_, i) => i !== s)))}
               >
                 Remove season {season.number}
@@ -127,6 +130,7 @@ export function SeasonsEditor({
                     <div className="part-actions">
                       <button
                         type="button"
+                        className="button--secondary"
                         onClick={() => setEpisodes(s, moved(season.episodes, e, e - 1))}
                         disabled={e === 0}
                       >
@@ -134,6 +138,7 @@ export function SeasonsEditor({
                       </button>
                       <button
                         type="button"
+                        className="button--secondary"
                         onClick={() => setEpisodes(s, moved(season.episodes, e, e + 1))}
                         disabled={e === season.episodes.length - 1}
                       >
@@ -141,6 +146,7 @@ export function SeasonsEditor({
                       </button>
                       <button
                         type="button"
+                        className="button--danger-quiet"
                         onClick={() =>
                           setEpisodes(
                             s,
@@ -157,6 +163,7 @@ export function SeasonsEditor({
             </ol>
             <button
               type="button"
+              className="button--secondary"
               onClick={() =>
                 setEpisodes(s, [...season.episodes, newEpisode(season.episodes.length + 1)])
               }
@@ -168,6 +175,7 @@ export function SeasonsEditor({
       })}
       <button
         type="button"
+        className="button--secondary"
         onClick={() =>
           onChange([
             ...seasons,
