@@ -62,7 +62,7 @@ test('a visitor browses the home page and is asked to sign in to play; once regi
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await expectAccessible(page, 'home (visitor)');
   const hero = page.getByRole('region', { name: 'Featured' });
-  const play = hero.getByRole('link', { name: /^▶?\s*Play$/ });
+  const play = hero.getByRole('link', { name: 'Play', exact: true });
   const watchPath = await play.getAttribute('href');
   expect(watchPath).toMatch(/^\/watch\//);
   await play.click();

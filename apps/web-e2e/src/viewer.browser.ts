@@ -102,7 +102,10 @@ test('search, play, leave, and resume from Continue watching after a reload', as
   await expectAccessible(page, 'title');
   await screenshots(page, 'title');
 
-  await page.getByRole('link', { name: 'Play', exact: true }).click();
+  // Play looks as it does on the home page, the play sign before it (not part of its name).
+  const play = page.getByRole('link', { name: 'Play', exact: true });
+  expect(await play.evaluate((link) => getComputedStyle(link, '::before').content)).toContain('▶');
+  await play.click();
   const video = page.locator('video');
   await expect
     .poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime))

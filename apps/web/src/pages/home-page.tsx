@@ -36,7 +36,6 @@ function Hero({ title, stopped }: { title: Title; stopped: Stopped | undefined }
         <p className="hero-synopsis">{title.synopsis}</p>
         <div className="actions">
           <Link className="button button--play" to={play.to}>
-            <span aria-hidden="true">▶ </span>
             {play.label}
           </Link>
           <Link className="button button--secondary" to={`/title/${title.id}`}>
