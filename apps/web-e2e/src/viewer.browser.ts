@@ -267,6 +267,8 @@ test('a title page lists its cast and crew a credit to a line, each bullet clear
 test('bad input shows the API field errors next to the fields', async ({ page }) => {
   await page.goto('/register');
   await expectAccessible(page, 'register');
+  // What a password needs is said before one is chosen, as on the Account page.
+  await expect(page.getByLabel('Password')).toHaveAccessibleDescription('At least 8 characters.');
   await page.getByLabel('Email').fill('someone-at-example');
   await page.getByLabel('Password').fill('short');
   await page.getByRole('button', { name: 'Create account' }).click();

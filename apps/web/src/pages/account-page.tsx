@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate } from 'react-router';
-import { ACCOUNT_LIMITS } from '@kinema/contracts/account-limits';
 import { adoptSession, changingSession, COOKIE_SESSION, data } from '../api/client';
 import { ApiError } from '../api/problem';
 import { sessionStore } from '../auth/session';
 import { signOutEveryTab } from '../auth/tab-sync';
 import { useSession } from '../auth/use-session';
-import { ErrorMessage, FieldError } from '../ui/feedback';
+import { ErrorMessage } from '../ui/feedback';
+import { PasswordField } from '../ui/password-field';
 
 /**
  * What a field's problem says to the person: a wrong current password (403, the account's own
@@ -33,44 +33,6 @@ export function AccountPage() {
       <ChangePassword />
       <DeleteAccount />
     </main>
-  );
-}
-
-/** A password input with its label, its error, and a hint for a new one (new-password). */
-function PasswordField({
-  id,
-  label,
-  value,
-  onChange,
-  error,
-  hint,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  error: string | undefined;
-  hint?: string;
-}) {
-  return (
-    <>
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="password"
-        autoComplete={hint ? 'new-password' : 'current-password'}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-invalid={Boolean(error)}
-        aria-describedby={hint ? `${id}-hint ${id}-error` : `${id}-error`}
-      />
-      {hint && (
-        <span id={`${id}-hint`} className="muted">
-          {hint}
-        </span>
-      )}
-      <FieldError id={`${id}-error`} message={error} />
-    </>
   );
 }
 
@@ -112,6 +74,7 @@ function ChangePassword() {
           value={currentPassword}
           onChange={setCurrentPassword}
           error={current}
+          choosing={false}
         />
         <PasswordField
           id="new-password"
@@ -119,7 +82,7 @@ function ChangePassword() {
           value={newPassword}
           onChange={setNewPassword}
           error={next}
-          hint={`At least ${ACCOUNT_LIMITS.passwordMinLength} characters.`}
+          choosing
         />
         {!current && !next && <ErrorMessage error={change.error} />}
         {change.isSuccess && (
@@ -174,6 +137,7 @@ function DeleteAccount() {
           value={currentPassword}
           onChange={setCurrentPassword}
           error={wrong}
+          choosing={false}
         />
         {!wrong && <ErrorMessage error={remove.error} />}
         {asking ? (

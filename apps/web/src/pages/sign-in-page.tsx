@@ -7,6 +7,7 @@ import { carryingNext, wantedPath } from '../auth/next-page';
 import { sessionStore } from '../auth/session';
 import { useSession } from '../auth/use-session';
 import { ErrorMessage, FieldError } from '../ui/feedback';
+import { PasswordField } from '../ui/password-field';
 
 /** After signing in or registering: that page (once a profile is chosen), else the profiles. */
 function nextPath(params: URLSearchParams): string {
@@ -66,17 +67,14 @@ export function SignInPage({ mode }: { mode: 'sign-in' | 'register' }) {
           aria-describedby="email-error"
         />
         <FieldError id="email-error" message={fieldError('email')} />
-        <label htmlFor="password">Password</label>
-        <input
+        <PasswordField
           id="password"
-          type="password"
-          autoComplete={register ? 'new-password' : 'current-password'}
+          label="Password"
           value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          aria-invalid={Boolean(fieldError('password'))}
-          aria-describedby="password-error"
+          onChange={setPassword}
+          error={fieldError('password')}
+          choosing={register}
         />
-        <FieldError id="password-error" message={fieldError('password')} />
         {!fieldError('email') && !fieldError('password') && <ErrorMessage error={submit.error} />}
         <button type="submit" disabled={submit.isPending}>
           {register ? 'Create account' : 'Sign in'}
