@@ -37,6 +37,18 @@ test('a kids profile sees nothing above its ceiling on the home page or in searc
   await page.getByLabel('Highest maturity rating').selectOption('7+');
   await page.getByRole('button', { name: 'Add profile' }).click();
   await expect(page.getByRole('button', { name: /^Little one/ })).toContainText('Kids · 7+');
+  // The form starts again from a grown-up's profile: the next one added is not a kids profile too.
+  await expect(page.getByLabel('Name')).toHaveValue('');
+  await expect(page.getByLabel('Kids profile')).not.toBeChecked();
+  await page.getByLabel('Name').fill('Grown-up');
+  await page.getByRole('button', { name: 'Add profile' }).click();
+  await expect(page.getByRole('button', { name: /^Grown-up/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Grown-up/ })).not.toContainText('Kids');
+  // Side by side, the two tiles are one height, the kids badge or not.
+  const heights = await page
+    .locator('.profile-button')
+    .evaluateAll((tiles) => tiles.map((tile) => tile.getBoundingClientRect().height));
+  expect(new Set(heights).size).toBe(1);
   // Managing profiles still says which one is the kids profile.
   await page.getByRole('button', { name: 'Manage profiles' }).click();
   await expect(

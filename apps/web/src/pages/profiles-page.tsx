@@ -30,7 +30,10 @@ export function ProfilesPage() {
         }),
       ),
     onSuccess: async () => {
+      // The form starts again as it first was: a kids profile is chosen each time, not carried over.
       setName('');
+      setKids(false);
+      setCeiling(KIDS_CEILINGS.default);
       await client.invalidateQueries({ queryKey: [QUERY_ROOTS.profiles] });
     },
   });
