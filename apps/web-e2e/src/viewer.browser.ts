@@ -49,8 +49,14 @@ test('a kids profile sees nothing above its ceiling on the home page or in searc
     .locator('.profile-button')
     .evaluateAll((tiles) => tiles.map((tile) => tile.getBoundingClientRect().height));
   expect(new Set(heights).size).toBe(1);
-  // Managing profiles still says which one is the kids profile.
+  // Managing profiles still says which one is the kids profile; a card as tall as the kids one
+  // beside it keeps its buttons their own height.
   await page.getByRole('button', { name: 'Manage profiles' }).click();
+  const saveHeights = await page
+    .getByRole('button', { name: /^Save/ })
+    .evaluateAll((buttons) => buttons.map((button) => button.getBoundingClientRect().height));
+  expect(saveHeights).toHaveLength(3);
+  expect(new Set(saveHeights).size).toBe(1);
   await expect(
     page.locator('.profile-editor').filter({ has: page.getByLabel('Name of Little one') }),
   ).toContainText('Kids · 7+');
