@@ -145,6 +145,11 @@ test('the admin builds a series: seasons, episodes, artwork with a preview, an e
   await expect(page.getByLabel('S1 E2 name')).toHaveValue('The First Light');
   await expect(page.getByRole('img', { name: 'poster preview' })).toBeVisible();
 
+  // The draft as a viewer would see it, open in another tab before its video arrives.
+  const draft = await page.context().newPage();
+  await draft.goto(new URL(page.url()).pathname.replace('/admin/titles/', '/title/'));
+  await expect(draft.getByText('Coming soon: no video yet.')).toBeVisible();
+
   await page
     .getByLabel('Episode', { exact: true })
     .selectOption({ label: 'Season 1, episode 2: The First Light' });
@@ -152,13 +157,13 @@ test('the admin builds a series: seasons, episodes, artwork with a preview, an e
   await expect(page.getByText(/Upload finished: the video is ready/)).toBeVisible();
   await expectAccessible(page, 'admin series');
 
-  // The episode with a video is the one Play means, and the player names it.
-  await page.getByRole('link', { name: 'See it as a viewer' }).click();
-  await page.getByRole('link', { name: 'Play S1 E2' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+  // That tab follows without a reload (a draft's changes reach admins' sockets): the episode with
+  // a video is the one Play means, and the player names it.
+  await draft.getByRole('link', { name: 'Play S1 E2' }).click();
+  await expect(draft.getByRole('heading', { level: 1 })).toHaveText(
     `${name}: S1 E2 The First Light`,
   );
-  await expect(page).toHaveTitle(`${name}: S1 E2 The First Light · Kinema`);
+  await expect(draft).toHaveTitle(`${name}: S1 E2 The First Light · Kinema`);
 });
 
 test('Cancel stops an upload, says so, and the server frees its slot @edits', async ({ page }) => {

@@ -12,6 +12,8 @@ export class NotificationFanOut implements EventHandler {
   handle(event: EventEnvelope): void {
     for (const delivery of deliveriesFor(event)) {
       if (delivery.to === 'everyone') this.hub.broadcast(delivery.notification, delivery.maturity);
+      else if (delivery.to === 'admins')
+        this.hub.toAdmins(delivery.notification, delivery.maturity);
       else this.hub.toProfile(delivery.profileId, delivery.notification);
     }
   }

@@ -63,15 +63,22 @@ describe('deliveriesFor', () => {
       expect(delivery).toMatchObject({ to: 'everyone', maturity: 5 });
   });
 
-  it('tells nobody about drafts', () => {
-    expect(
-      deliveriesFor(
-        event('kinema.catalog.v1.TitleUpdated', {
-          title: title({ availability: 'draft' }),
-          changedFields: ['name'],
-        }),
-      ),
-    ).toEqual([]);
+  it('tells admins only about drafts, their video made playable too', () => {
+    for (const changedFields of [['name'], ['playable']])
+      expect(
+        deliveriesFor(
+          event('kinema.catalog.v1.TitleUpdated', {
+            title: title({ availability: 'draft', maturityRating: 4 }),
+            changedFields,
+          }),
+        ),
+      ).toEqual([
+        {
+          to: 'admins',
+          maturity: 4,
+          notification: expect.objectContaining({ type: 'title.updated', changedFields }),
+        },
+      ]);
   });
 
   it('sends video.ready to everyone and progress to its profile only', () => {

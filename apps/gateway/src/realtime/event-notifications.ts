@@ -18,13 +18,16 @@ export type NotificationMaturity = number | 'unknown';
 
 export type Delivery =
   | { to: 'everyone'; maturity: NotificationMaturity; notification: Notification }
+  | { to: 'admins'; maturity: NotificationMaturity; notification: Notification }
   | { to: 'profile'; profileId: string; notification: Notification };
 
 type Data<Events, Type extends keyof Events> = Events[Type];
 
 /**
  * What clients are told about an event. A title is "published" for viewers when it is published
- * and playable, whichever of the two happened last; other visible changes are "updated".
+ * and playable, whichever of the two happened last; other visible changes are "updated". A draft
+ * is seen by admins only (as HTTP reads show it), so its changes, its video made playable
+ * included, go to admins' sockets: a page of the draft is not left behind the catalog.
  */
 export function deliveriesFor(event: EventEnvelope): Delivery[] {
   const base = { eventId: event.id, time: event.time };
@@ -48,7 +51,14 @@ export function deliveriesFor(event: EventEnvelope): Delivery[] {
         CatalogTitleEvents,
         typeof CATALOG_TITLE_EVENTS.updated
       >;
-      if (title.availability !== 'published') return [];
+      if (title.availability !== 'published')
+        return [
+          {
+            to: 'admins',
+            maturity: title.maturityRating,
+            notification: { type: 'title.updated', ...base, title: pick(title), changedFields },
+          },
+        ];
       const becameVisible = changedFields.includes('playable') && title.playable;
       return [
         {

@@ -65,6 +65,9 @@ beforeEach(async () => {
           });
         if (token === 'good') return { profileId, sessionId: 's1' };
         if (token === 'kids') return { profileId, sessionId: 's4', maturityCeiling: 2 };
+        if (token === 'admin') return { profileId, sessionId: 's5', admin: true };
+        if (token === 'admins-kid')
+          return { profileId, sessionId: 's6', admin: true, maturityCeiling: 2 };
         if (token === 'other-session') return { profileId, sessionId: 's2' };
         if (token === 'ending') {
           // The session ends while its check is in flight.
@@ -217,6 +220,41 @@ describe('RealtimeHub', () => {
     expect(heard(anonymous)).toEqual(['t5', 't6', 't7']);
     kids.socket.close();
     anonymous.socket.close();
+  });
+
+  it('tells admins, and no one else, of a draft, within their profile’s ceiling; an ended session hears no more of them', async () => {
+    const admin = await client();
+    const adminsKid = await client();
+    const viewer = await client();
+    const anonymous = await client();
+    admin.socket.send(JSON.stringify({ type: 'auth', token: 'admin', profileId: 'p5' }));
+    adminsKid.socket.send(JSON.stringify({ type: 'auth', token: 'admins-kid', profileId: 'p6' }));
+    viewer.socket.send(JSON.stringify({ type: 'auth', token: 'good', profileId: 'p1' }));
+    for (const c of [admin, adminsKid, viewer])
+      await until(() => c.messages.some((m) => m.type === 'welcome' && m.signedIn));
+    hub.toAdmins(notification(1), 4);
+    hub.toAdmins(notification(2), 2);
+    hub.broadcast(notification(3), 1);
+    const heard = (c: { messages: ServerMessage[] }) =>
+      c.messages.flatMap((m) => (m.type === 'title.updated' ? [m.title.id] : []));
+    for (const c of [admin, adminsKid, viewer, anonymous])
+      await until(() => heard(c).includes('t3'));
+    expect(heard(admin)).toEqual(['t1', 't2', 't3']);
+    expect(heard(adminsKid)).toEqual(['t2', 't3']);
+    expect(heard(viewer)).toEqual(['t3']);
+    expect(heard(anonymous)).toEqual(['t3']);
+
+    hub.endSessions(['s5'], {
+      eventId: 'end',
+      time: new Date(0).toISOString(),
+      reason: 'role_changed',
+    });
+    await until(() => admin.messages.some((m) => m.type === 'session.ended'));
+    hub.toAdmins(notification(4), 1);
+    hub.broadcast(notification(5));
+    await until(() => heard(admin).includes('t5'));
+    expect(heard(admin)).toEqual(['t1', 't2', 't3', 't5']);
+    for (const c of [admin, adminsKid, viewer, anonymous]) c.socket.close();
   });
 
   it('signs out the sockets of an ended session: told why, then no profile events, public ones still', async () => {

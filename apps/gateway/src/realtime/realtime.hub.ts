@@ -49,6 +49,8 @@ export interface SocketIdentity {
   profileId: string;
   sessionId: string;
   maturityCeiling?: number;
+  /** The account is an admin (the role the users service holds now): it hears of drafts too. */
+  admin?: boolean;
 }
 
 /**
@@ -73,6 +75,8 @@ interface Client {
   sessionId: string | null;
   /** The profile's maturity ceiling (rank); titles above it are never mentioned to it. */
   maturityCeiling: number | undefined;
+  /** Signed in as an admin's profile: draft titles' changes reach it. */
+  admin: boolean;
   /** When each `auth` message of the last minute arrived. */
   authAttempts: number[];
 }
@@ -133,6 +137,15 @@ export class RealtimeHub {
     this.fanOut(notification, 'everyone', (client) => admits(client.maturityCeiling, maturity));
   }
 
+  /** Clients signed in as an admin whose profile's ceiling admits a title of this maturity. */
+  toAdmins(notification: Notification, maturity: NotificationMaturity): void {
+    this.fanOut(
+      notification,
+      'admins',
+      (client) => client.admin && admits(client.maturityCeiling, maturity),
+    );
+  }
+
   /** Clients signed in to this profile. */
   toProfile(profileId: string, notification: Notification): void {
     this.fanOut(notification, 'profile', (client) => client.profileId === profileId);
@@ -141,7 +154,7 @@ export class RealtimeHub {
   /** Sends one notification to the clients chosen, in a span that says how many got it. */
   private fanOut(
     notification: Notification,
-    audience: 'everyone' | 'profile',
+    audience: 'everyone' | 'admins' | 'profile',
     chosen: (client: Client) => boolean,
   ): void {
     const span = REALTIME_TRACER.startSpan('ws fan-out', {
@@ -166,6 +179,7 @@ export class RealtimeHub {
       client.sessionId = null;
       client.profileId = null;
       client.maturityCeiling = undefined;
+      client.admin = false;
       signedOut += 1;
       this.reply(client, { type: 'session.ended', ...notice });
     }
@@ -186,6 +200,7 @@ export class RealtimeHub {
       profileId: null,
       sessionId: null,
       maturityCeiling: undefined,
+      admin: false,
       authAttempts: [],
     };
     this.clients.add(client);
@@ -298,6 +313,7 @@ export class RealtimeHub {
     client.profileId = identity.profileId;
     client.sessionId = identity.sessionId;
     client.maturityCeiling = identity.maturityCeiling;
+    client.admin = identity.admin === true;
     this.reply(client, {
       type: 'welcome',
       connectionId: client.id,

@@ -68,6 +68,7 @@ class RealtimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
                 profileId: profile.id,
                 sessionId: session.sessionId,
                 maturityCeiling: maturityRank(profile.maxMaturity),
+                admin: session.role === 'admin',
               };
             },
             sessionEnded: (sessionId) => sessions.hasEnded(sessionId),
