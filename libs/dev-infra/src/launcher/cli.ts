@@ -7,7 +7,13 @@ import {
   serveControlSocket,
 } from './control-socket';
 import type { DemoArtwork } from './demo-artwork';
-import { adminPasswordChanged, DEMO_VIEWER, seedDemoVideos, type DemoVideos } from './demo-videos';
+import {
+  DEMO_VIEWER,
+  seedDemoVideos,
+  signInAsAdmin,
+  type AdminCredentials,
+  type DemoVideos,
+} from './demo-videos';
 import type { FleetEvent } from './fleet';
 import { builtScript } from './plan';
 import { readiness, readinessDetail, waitUntil } from './readiness';
@@ -90,9 +96,13 @@ async function main(): Promise<void> {
     listeners.add(listener);
     return () => listeners.delete(listener);
   });
-  // Before anything signs in as the admin: a password it no longer has is neither used nor shown.
-  const passwordChanged = await adminPasswordChanged(system.gatewayUrl, system.plan.admin);
-  const demo = passwordChanged ? undefined : await demoVideos(system);
+  // Once, before anything is done as the admin: a password it no longer has is neither used nor
+  // shown, and the seeding uses this sign-in's token rather than opening a session of its own.
+  const admin = await signInAsAdmin(system.gatewayUrl, system.plan.admin);
+  const passwordChanged = 'passwordChanged' in admin;
+  const demo = passwordChanged
+    ? undefined
+    : await demoVideos(system, 'accessToken' in admin ? admin : system.plan.admin);
   // Before the banner, so nothing the user did not ask for is still running once it shows.
   const artwork = demo ? await demoArtwork(system) : undefined;
   if (artwork?.drawn) await artworkProcessesEnded(system);
@@ -218,10 +228,13 @@ async function artworkProcessesEnded(system: RunningSystem): Promise<void> {
 }
 
 /** Uploads the sample clips to demo titles (skipped with DEMO_VIDEOS=0); a failure only warns. */
-async function demoVideos(system: RunningSystem): Promise<DemoVideos | undefined> {
+async function demoVideos(
+  system: RunningSystem,
+  admin: AdminCredentials,
+): Promise<DemoVideos | undefined> {
   if (process.env['DEMO_VIDEOS'] === '0') return undefined;
   try {
-    return await seedDemoVideos(system.gatewayUrl, system.plan.admin);
+    return await seedDemoVideos(system.gatewayUrl, admin);
   } catch (error) {
     write(
       `demo videos were not uploaded: ${error instanceof Error ? error.message : String(error)}\n`,

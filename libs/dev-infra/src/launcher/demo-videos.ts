@@ -92,28 +92,38 @@ async function uploadPath(api: Api, title: TitleSummary): Promise<string | undef
 
 const REFUSED_PASSWORD: ServiceErrorCode = 'INVALID_CREDENTIALS';
 
+/** The development admin's sign-in, or its bootstrap credentials. */
+export type AdminCredentials = { email: string; password: string } | { accessToken: string };
+
+/** How the launcher's sign-in as the admin went: a token to use, a changed password, or neither. */
+export type AdminSignIn = { accessToken: string } | { passwordChanged: true } | { failed: true };
+
 /**
- * Whether the admin no longer signs in with `admin.password`. The users service takes that
- * password (BOOTSTRAP_ADMIN_PASSWORD, or the development default) only to create the account, so
- * once someone changes it, on the web app's Account page say, every later start would print and
- * sign in with a password that is not the admin's any more. Any other failure answers false: the
- * seeding that follows reports it.
+ * Signs in as the admin once, for everything the launcher then does as the admin. The users
+ * service takes `admin.password` (BOOTSTRAP_ADMIN_PASSWORD, or the development default) only to
+ * create the account, so once someone changes it, on the web app's Account page say, every later
+ * start would print and sign in with a password that is not the admin's any more: that is
+ * `passwordChanged`. Any other failure is `failed`: the seeding that follows signs in itself and
+ * reports why it could not.
  */
-export async function adminPasswordChanged(
+export async function signInAsAdmin(
   gatewayUrl: string,
   admin: { email: string; password: string },
-): Promise<boolean> {
+): Promise<AdminSignIn> {
   const response = await fetch(`${gatewayUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(admin),
   }).catch(() => undefined);
-  if (response?.status !== 401) {
-    await response?.arrayBuffer();
-    return false;
-  }
-  const problem = (await response.json().catch(() => ({}))) as { code?: unknown };
-  return problem.code === REFUSED_PASSWORD;
+  if (!response) return { failed: true };
+  const body = (await response.json().catch(() => ({}))) as {
+    code?: unknown;
+    tokens?: { accessToken?: unknown };
+  };
+  if (response.ok && typeof body.tokens?.accessToken === 'string')
+    return { accessToken: body.tokens.accessToken };
+  if (response.status === 401 && body.code === REFUSED_PASSWORD) return { passwordChanged: true };
+  return { failed: true };
 }
 
 /**
@@ -123,13 +133,15 @@ export async function adminPasswordChanged(
  */
 export async function seedDemoVideos(
   gatewayUrl: string,
-  admin: { email: string; password: string },
+  admin: AdminCredentials,
   perGenre = 2,
 ): Promise<DemoVideos> {
   const api = new Api(gatewayUrl);
-  api.token = (
-    await api.call<{ tokens: { accessToken: string } }>('POST', '/auth/login', admin)
-  ).tokens.accessToken;
+  api.token =
+    'accessToken' in admin
+      ? admin.accessToken
+      : (await api.call<{ tokens: { accessToken: string } }>('POST', '/auth/login', admin)).tokens
+          .accessToken;
   const samples = await Promise.all(
     SAMPLES.map(async (s) => ({
       ...s,
