@@ -4,7 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api, data } from '../api/client';
 import { continueWatchingQuery, QUERY_ROOTS, titleQuery } from '../api/queries';
 import { useSession } from '../auth/use-session';
-import { episodeLabel, episodeToPlay, nextEpisode } from '../ui/episodes';
+import { episodeLabel, episodeTitle, episodeToPlay, nextEpisode } from '../ui/episodes';
 import { ErrorMessage, SkeletonBlock } from '../ui/feedback';
 import { usePlayerKeys } from './player-keys';
 import { savingChangesOnly } from './progress-reports';
@@ -112,11 +112,8 @@ export function PlayerPage() {
   const ready = grant.isSuccess && (saved.isSuccess || explicitStart !== null || !profileId);
   const name = title.data?.name ?? 'Playing';
   const label = title.data && episodeId ? episodeLabel(title.data, episodeId) : '';
-  const episode = title.data?.seasons
-    ?.flatMap((season) => season.episodes)
-    .find((entry) => entry.id === episodeId);
-  // An episode is named as the Next episode link names it: "S1 E2 The First Light".
-  const heading = label ? `${name}: ${label}${episode?.name ? ` ${episode.name}` : ''}` : name;
+  const episode = title.data && episodeId ? episodeTitle(title.data, episodeId) : '';
+  const heading = episode ? `${name}: ${episode}` : name;
   return (
     <main className="player-page">
       <title>{`${heading} · Kinema`}</title>
@@ -163,7 +160,7 @@ export function PlayerPage() {
             // The person's next move after an episode ends; focus goes there.
             ref={(link) => link?.focus()}
           >
-            Next episode: {title.data ? episodeLabel(title.data, next.id) : ''} {next.name}
+            Next episode: {title.data ? episodeTitle(title.data, next.id) : next.name}
           </Link>
         </p>
       )}

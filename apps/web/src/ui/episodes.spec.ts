@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Title } from '../schema/types';
-import { episodeLabel, episodeToPlay, nextEpisode } from './episodes';
+import { episodeLabel, episodeTitle, episodeToPlay, nextEpisode } from './episodes';
 
 const episode = (id: string, number: number, playable = true) => ({
   id,
@@ -41,5 +41,10 @@ describe('a series’ episodes', () => {
 
   it('names an episode by season and number', () => {
     expect(episodeLabel(series, 'd')).toBe('S2 E1');
+  });
+
+  it('titles an episode by its numbers and name, as the player shows it', () => {
+    expect(episodeTitle(series, 'c')).toBe('S1 E3 Episode c');
+    expect(episodeTitle(series, 'none')).toBe('');
   });
 });

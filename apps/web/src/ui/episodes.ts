@@ -37,9 +37,25 @@ export function episodeToPlay(title: Title, stopped: Stopped | undefined): Episo
 
 /** Season and episode numbers of an episode of this title, for labels ("S1 E2"). */
 export function episodeLabel(title: Title, episodeId: string): string {
+  const found = seasonEpisode(title, episodeId);
+  return found ? `S${found.season} E${found.episode.number}` : '';
+}
+
+/** An episode of this title by its numbers and name, as the player names it ("S1 E2 Low Tide"). */
+export function episodeTitle(title: Title, episodeId: string): string {
+  const found = seasonEpisode(title, episodeId);
+  if (!found) return '';
+  const label = `S${found.season} E${found.episode.number}`;
+  return found.episode.name ? `${label} ${found.episode.name}` : label;
+}
+
+function seasonEpisode(
+  title: Title,
+  episodeId: string,
+): { season: number; episode: Episode } | undefined {
   for (const season of title.seasons ?? []) {
     const episode = season.episodes.find((entry) => entry.id === episodeId);
-    if (episode) return `S${season.number} E${episode.number}`;
+    if (episode) return { season: season.number, episode };
   }
-  return '';
+  return undefined;
 }
