@@ -51,14 +51,14 @@ export function deliveriesFor(event: EventEnvelope): Delivery[] {
         CatalogTitleEvents,
         typeof CATALOG_TITLE_EVENTS.updated
       >;
+      const updated: Notification = {
+        type: 'title.updated',
+        ...base,
+        title: pick(title),
+        changedFields,
+      };
       if (title.availability !== 'published')
-        return [
-          {
-            to: 'admins',
-            maturity: title.maturityRating,
-            notification: { type: 'title.updated', ...base, title: pick(title), changedFields },
-          },
-        ];
+        return [{ to: 'admins', maturity: title.maturityRating, notification: updated }];
       const becameVisible = changedFields.includes('playable') && title.playable;
       return [
         {
@@ -66,7 +66,7 @@ export function deliveriesFor(event: EventEnvelope): Delivery[] {
           maturity: title.maturityRating,
           notification: becameVisible
             ? { type: 'title.published', ...base, title: pick(title) }
-            : { type: 'title.updated', ...base, title: pick(title), changedFields },
+            : updated,
         },
       ];
     }
